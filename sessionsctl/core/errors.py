@@ -1,0 +1,67 @@
+"""Errors a user can cause, each carrying the exit code of shared/CLI.md."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+class SessionsctlError(Exception):
+    """Base of every error that is reported to the user without a traceback."""
+
+    exit_code = 1
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+    def to_json(self) -> dict[str, Any]:
+        return {"error": type(self).__name__, "message": self.message}
+
+
+class InvalidInput(SessionsctlError):
+    """Bad usage or invalid input; names the field (or file/row) that is wrong."""
+
+    exit_code = 2
+
+    def __init__(self, message: str, *, field: str | None = None) -> None:
+        super().__init__(f"{field}: {message}" if field else message)
+        self.field = field
+
+    def to_json(self) -> dict[str, Any]:
+        return {**super().to_json(), "field": self.field}
+
+
+class ConflictError(SessionsctlError):
+    """A booking was refused because of scheduling conflicts; nothing was written."""
+
+    exit_code = 3
+
+    def __init__(self, conflicts: list[Any], message: str | None = None) -> None:
+        super().__init__(message or f"refused: {len(conflicts)} scheduling conflict(s)")
+        self.conflicts = conflicts
+
+
+class NotFound(SessionsctlError):
+    """No such session, person, room, subject..."""
+
+    exit_code = 4
+
+    def __init__(self, kind: str, key: object) -> None:
+        super().__init__(f"no {kind} {key!s}")
+        self.kind = kind
+        self.key = key
+
+    def to_json(self) -> dict[str, Any]:
+        return {**super().to_json(), "kind": self.kind, "key": str(self.key)}
+
+
+class NotPermitted(SessionsctlError):
+    """The acting person's role does not allow this."""
+
+    exit_code = 5
+
+
+class StoreUnavailable(SessionsctlError):
+    """The database cannot be reached or opened."""
+
+    exit_code = 1

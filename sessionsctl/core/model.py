@@ -1,0 +1,185 @@
+"""Domain values: people, places, courses, sessions and what happens in them.
+
+These are plain frozen dataclasses. The store hands them back; faces render them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from decimal import Decimal
+from enum import StrEnum
+
+
+class Role(StrEnum):
+    ADMIN = "admin"
+    STAFF = "staff"
+    MENTOR = "mentor"
+    STUDENT = "student"
+
+
+class SessionType(StrEnum):
+    INDIVIDUAL = "individual"
+    GROUP = "group"
+    WORKSHOP = "workshop"
+
+
+class SessionStatus(StrEnum):
+    SCHEDULED = "scheduled"
+    IN_PROGRESS = "in_progress"
+    COMPLETED = "completed"
+    CANCELLED = "cancelled"
+
+
+class AttendanceStatus(StrEnum):
+    PRESENT = "present"
+    ABSENT = "absent"
+    LATE = "late"
+    EXCUSED = "excused"
+
+
+class EnrollmentStatus(StrEnum):
+    ACTIVE = "active"
+    PAUSED = "paused"
+    ENDED = "ended"
+
+
+class PaymentStatus(StrEnum):
+    UNPAID = "unpaid"
+    PAID = "paid"
+    WAIVED = "waived"
+    REFUNDED = "refunded"
+
+
+class MaterialType(StrEnum):
+    DOCUMENT = "document"
+    SLIDES = "slides"
+    VIDEO = "video"
+    LINK = "link"
+    EXERCISE = "exercise"
+    OTHER = "other"
+
+
+@dataclass(frozen=True, slots=True)
+class Person:
+    id: int
+    name: str
+    email: str
+    role: Role
+    tz: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Room:
+    id: int
+    name: str
+    capacity: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Subject:
+    id: int
+    name: str
+
+
+@dataclass(frozen=True, slots=True)
+class Course:
+    id: int
+    name: str
+    subject: str | None = None
+    description: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Batch:
+    id: int
+    course_id: int
+    name: str
+    starts_on: datetime | None = None
+    ends_on: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Enrollment:
+    id: int
+    batch_id: int
+    student: str  # email
+    status: EnrollmentStatus
+    enrolled_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Session:
+    """One occurrence on the calendar: a one-off session or one occurrence of a series."""
+
+    id: int
+    uid: str
+    title: str
+    mentor: str  # email
+    start: datetime  # aware UTC
+    end: datetime  # aware UTC
+    tz: str
+    status: SessionStatus = SessionStatus.SCHEDULED
+    type: SessionType = SessionType.INDIVIDUAL
+    students: tuple[str, ...] = ()  # emails, sorted
+    room: str | None = None
+    subject: str | None = None
+    description: str | None = None
+    location: str | None = None
+    link: str | None = None
+    meeting_id: str | None = None
+    passcode: str | None = None
+    max_participants: int | None = None
+    notes: str | None = None
+    cost: Decimal | None = None
+    payment_status: PaymentStatus = PaymentStatus.UNPAID
+    series_id: int | None = None
+    recurrence_id: datetime | None = None  # original start of a series occurrence, UTC
+    batch_id: int | None = None
+    cancel_reason: str | None = None
+    force_reason: str | None = None
+    sequence: int = 0
+    created_by: str | None = None
+    created_at: datetime | None = None
+    modified_by: str | None = None
+    modified_at: datetime | None = None
+
+    @property
+    def duration(self) -> timedelta:
+        return self.end - self.start
+
+
+@dataclass(frozen=True, slots=True)
+class Attendance:
+    session_id: int
+    student: str  # email
+    status: AttendanceStatus
+    check_in: datetime | None = None
+    check_out: datetime | None = None
+    note: str | None = None
+    recorded_by: str | None = None
+    recorded_at: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Feedback:
+    session_id: int
+    author: str  # email
+    rating: int
+    categories: dict[str, int] = field(default_factory=dict)
+    text: str | None = None
+    created_at: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Material:
+    id: int
+    name: str
+    location: str  # a path or a URL
+    type: MaterialType = MaterialType.OTHER
+    size: int | None = None
+    session_id: int | None = None
+    course_id: int | None = None
+    uploaded_by: str | None = None
+    description: str | None = None
+    uploaded_at: datetime | None = None

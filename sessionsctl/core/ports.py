@@ -1,0 +1,135 @@
+"""What core needs from storage, as Protocols the store implements (ARCHITECTURE.md)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from contextlib import AbstractContextManager
+from dataclasses import dataclass, field
+from datetime import datetime
+from decimal import Decimal
+from typing import Any, Protocol
+
+from .model import (
+    Attendance,
+    Feedback,
+    Material,
+    PaymentStatus,
+    Person,
+    Role,
+    Room,
+    Session,
+    SessionStatus,
+    SessionType,
+    Subject,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class SessionDraft:
+    """Every field of a session as a use case will write it (validated by core.rules)."""
+
+    title: str
+    mentor: str
+    start: datetime
+    end: datetime
+    tz: str
+    students: tuple[str, ...] = ()
+    room: str | None = None
+    subject: str | None = None
+    type: SessionType = SessionType.INDIVIDUAL
+    description: str | None = None
+    location: str | None = None
+    link: str | None = None
+    meeting_id: str | None = None
+    passcode: str | None = None
+    max_participants: int | None = None
+    notes: str | None = None
+    cost: Decimal | None = None
+    payment_status: PaymentStatus = PaymentStatus.UNPAID
+    batch_id: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class SessionQuery:
+    """A filter over sessions; every part is optional and they combine with AND."""
+
+    start: datetime | None = None  # sessions ending after this instant
+    end: datetime | None = None  # sessions starting before this instant
+    mentor: str | None = None
+    student: str | None = None
+    room: str | None = None
+    subject: str | None = None
+    statuses: tuple[SessionStatus, ...] = ()
+    types: tuple[SessionType, ...] = ()
+    search: str | None = None
+    series_id: int | None = None
+    visible_to: str | None = None  # a mentor or student sees only their own sessions
+    limit: int | None = None
+    offset: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Row:
+    """Write values for a session row, as a use case has resolved them."""
+
+    draft: SessionDraft
+    uid: str
+    status: SessionStatus = SessionStatus.SCHEDULED
+    series_id: int | None = None
+    recurrence_id: datetime | None = None
+    force_reason: str | None = None
+    cancel_reason: str | None = None
+    sequence: int = 0
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+class UnitOfWork(Protocol):
+    """One transaction. Leaving its context commits; an exception rolls everything back."""
+
+    actor: Person | None
+
+    # people, rooms, subjects
+    def person(self, email: str) -> Person | None: ...
+    def people_by_email(self, emails: Iterable[str]) -> dict[str, Person]: ...
+    def add_person(self, name: str, email: str, role: Role, tz: str | None) -> Person: ...
+    def list_people(self, role: Role | None = None) -> list[Person]: ...
+    def room(self, name: str) -> Room | None: ...
+    def add_room(self, name: str, capacity: int | None) -> Room: ...
+    def list_rooms(self) -> list[Room]: ...
+    def subject(self, name: str) -> Subject | None: ...
+    def add_subject(self, name: str) -> Subject: ...
+    def list_subjects(self) -> list[Subject]: ...
+
+    # sessions
+    def session(self, session_id: int) -> Session | None: ...
+    def sessions(self, query: SessionQuery) -> list[Session]: ...
+    def insert_sessions(self, rows: Sequence[Row]) -> list[int]: ...
+    def update_session(self, session_id: int, row: Row) -> None: ...
+    def set_status(self, session_id: int, status: SessionStatus, *,
+                   cancel_reason: str | None = None) -> None: ...
+    def overlapping(self, start: datetime, end: datetime, *, mentor: str | None,
+                    students: Sequence[str], room: str | None,
+                    exclude: Iterable[int] = ()) -> list[Session]: ...
+
+    # what happens in sessions
+    def attendance(self, session_id: int) -> list[Attendance]: ...
+    def set_attendance(self, record: Attendance) -> None: ...
+    def feedback(self, session_id: int) -> list[Feedback]: ...
+    def set_feedback(self, record: Feedback) -> None: ...
+    def add_material(self, material: Material) -> Material: ...
+    def materials(self, session_id: int) -> list[Material]: ...
+
+    # bookkeeping
+    def audit(self, action: str, entity: str, key: object,
+              before: dict[str, Any] | None, after: dict[str, Any] | None) -> None: ...
+    def counts(self) -> dict[str, int]: ...
+
+
+class Store(Protocol):
+    """Where the centre's data lives."""
+
+    url: str
+
+    def unit(self, actor: str | None = None, *, write: bool = False) -> AbstractContextManager[UnitOfWork]: ...
+    def close(self) -> None: ...
+

@@ -1,0 +1,95 @@
+"""Domain rules: what a valid session, person or rating is, and how status may change."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+from datetime import timedelta
+from decimal import Decimal
+
+from .errors import InvalidInput
+from .model import SessionStatus
+from .ports import SessionDraft
+from .timeutil import zone
+
+# The longest a session may last. Overlap queries bound the start from below by it, which
+# keeps them range scans of the start index (a whole-day workshop still fits).
+MAX_SESSION_LENGTH = timedelta(hours=24)
+
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+# ARCHITECTURE.md, decision 4.
+TRANSITIONS: dict[SessionStatus, frozenset[SessionStatus]] = {
+    SessionStatus.SCHEDULED: frozenset({SessionStatus.IN_PROGRESS, SessionStatus.COMPLETED,
+                                        SessionStatus.CANCELLED}),
+    SessionStatus.IN_PROGRESS: frozenset({SessionStatus.COMPLETED, SessionStatus.CANCELLED}),
+    SessionStatus.COMPLETED: frozenset(),
+    SessionStatus.CANCELLED: frozenset(),
+}
+
+
+def check_transition(current: SessionStatus, target: SessionStatus) -> None:
+    """Refuse a status change the lifecycle does not allow."""
+    if target not in TRANSITIONS[current]:
+        raise InvalidInput(f"a {current.value} session cannot become {target.value}",
+                           field="status")
+
+
+def editable(status: SessionStatus) -> None:
+    """A completed or cancelled session is not silently rescheduled."""
+    if status in (SessionStatus.COMPLETED, SessionStatus.CANCELLED):
+        raise InvalidInput(f"a {status.value} session cannot be changed", field="status")
+
+
+def email(value: str, field: str = "email") -> str:
+    """The normalised (lower-case) address, or an InvalidInput naming ``field``."""
+    cleaned = value.strip().lower()
+    if not _EMAIL.match(cleaned):
+        raise InvalidInput(f"{value!r} is not an email address", field=field)
+    return cleaned
+
+
+def name(value: str, field: str = "name") -> str:
+    cleaned = " ".join(value.split())
+    if not cleaned:
+        raise InvalidInput("must not be empty", field=field)
+    if len(cleaned) > 200:
+        raise InvalidInput("is longer than 200 characters", field=field)
+    return cleaned
+
+
+def rating(value: int, field: str = "rating") -> int:
+    if not 1 <= value <= 5:
+        raise InvalidInput(f"must be from 1 to 5, not {value}", field=field)
+    return value
+
+
+def positive(value: int | None, field: str) -> int | None:
+    if value is not None and value < 1:
+        raise InvalidInput(f"must be at least 1, not {value}", field=field)
+    return value
+
+
+def validate_session(draft: SessionDraft) -> SessionDraft:
+    """Check every field of a session draft; return it with normalised values."""
+    title = draft.title.strip()
+    if not title:
+        raise InvalidInput("must not be empty", field="title")
+    if len(title) > 300:
+        raise InvalidInput("is longer than 300 characters", field="title")
+    zone(draft.tz, field="tz")
+    if draft.start.tzinfo is None or draft.end.tzinfo is None:
+        raise InvalidInput("must carry a time zone", field="start")
+    if draft.end <= draft.start:
+        raise InvalidInput("must be after the start", field="end")
+    if draft.end - draft.start > MAX_SESSION_LENGTH:
+        raise InvalidInput(f"a session may last at most {MAX_SESSION_LENGTH}", field="end")
+    mentor = email(draft.mentor, field="mentor")
+    students = tuple(sorted({email(s, field="student") for s in draft.students}))
+    if mentor in students:
+        raise InvalidInput(f"{mentor} is the mentor and cannot also be a student",
+                           field="student")
+    positive(draft.max_participants, "max_participants")
+    if draft.cost is not None and draft.cost < Decimal(0):
+        raise InvalidInput("must not be negative", field="cost")
+    return replace(draft, title=title, mentor=mentor, students=students)

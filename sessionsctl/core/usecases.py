@@ -1,0 +1,312 @@
+"""The use cases both faces call: each validates, checks and writes in one transaction."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, fields, replace
+from datetime import UTC, datetime
+from typing import Any
+
+from . import permissions, rules
+from .conflicts import Conflict, capacity, clashes
+from .errors import ConflictError, InvalidInput, NotFound
+from .model import (
+    Attendance,
+    AttendanceStatus,
+    Feedback,
+    Material,
+    Person,
+    Role,
+    Room,
+    Session,
+    SessionStatus,
+    Subject,
+)
+from .ports import Row, SessionDraft, SessionQuery, Store, UnitOfWork
+from .serialize import record
+from .timeutil import zone
+
+Clock = Callable[[], datetime]
+
+# Fields of SessionDraft that `edit` may change.
+EDITABLE = frozenset(f.name for f in fields(SessionDraft))
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def new_uid() -> str:
+    return f"{uuid.uuid4()}@sessionsctl"
+
+
+@dataclass(frozen=True, slots=True)
+class SessionDetails:
+    session: Session
+    attendance: list[Attendance]
+    feedback: list[Feedback]
+    materials: list[Material]
+
+
+@dataclass(frozen=True, slots=True)
+class Booked:
+    """What a booking wrote, and the clashes it was forced over."""
+
+    session: Session
+    forced_over: list[Conflict]
+
+
+class Centre:
+    """The tutoring centre as the acting person sees it."""
+
+    def __init__(self, store: Store, actor: str | None = None, clock: Clock = utcnow) -> None:
+        self.store = store
+        self.actor = actor
+        self.clock = clock
+
+    def _read(self):  # -> AbstractContextManager[UnitOfWork]
+        return self.store.unit(self.actor)
+
+    def _write(self):
+        return self.store.unit(self.actor, write=True)
+
+    def whoami(self) -> Person | None:
+        with self._read() as uow:
+            return uow.actor
+
+    # ------------------------------------------------------------------ people and places
+    def add_person(self, name: str, email: str, role: Role, tz: str | None = None) -> Person:
+        name = rules.name(name)
+        email = rules.email(email)
+        if tz is not None:
+            zone(tz, field="tz")
+        with self._write() as uow:
+            permissions.require(uow.actor, "person.add", role=role)
+            if uow.person(email) is not None:
+                raise InvalidInput(f"{email} is already registered", field="email")
+            person = uow.add_person(name, email, role, tz)
+            uow.audit("add", "person", person.id, None, record(person))
+            return person
+
+    def list_people(self, role: Role | None = None) -> list[Person]:
+        with self._read() as uow:
+            return uow.list_people(role)
+
+    def add_room(self, name: str, capacity: int | None = None) -> Room:
+        name = rules.name(name)
+        rules.positive(capacity, "capacity")
+        with self._write() as uow:
+            permissions.require(uow.actor, "room.add")
+            if uow.room(name) is not None:
+                raise InvalidInput(f"room {name!r} exists already", field="name")
+            room = uow.add_room(name, capacity)
+            uow.audit("add", "room", room.id, None, record(room))
+            return room
+
+    def list_rooms(self) -> list[Room]:
+        with self._read() as uow:
+            return uow.list_rooms()
+
+    def add_subject(self, name: str) -> Subject:
+        name = rules.name(name)
+        with self._write() as uow:
+            permissions.require(uow.actor, "subject.add")
+            if uow.subject(name) is not None:
+                raise InvalidInput(f"subject {name!r} exists already", field="name")
+            subject = uow.add_subject(name)
+            uow.audit("add", "subject", subject.id, None, record(subject))
+            return subject
+
+    def list_subjects(self) -> list[Subject]:
+        with self._read() as uow:
+            return uow.list_subjects()
+
+    # --------------------------------------------------------------------- sessions
+    def _resolve(self, uow: UnitOfWork, draft: SessionDraft) -> Room | None:
+        """Check that everyone and everything the draft names exists, in the right role."""
+        people = uow.people_by_email([draft.mentor, *draft.students])
+        mentor = people.get(draft.mentor)
+        if mentor is None:
+            raise NotFound("mentor", draft.mentor)
+        if mentor.role is Role.STUDENT:
+            raise InvalidInput(f"{draft.mentor} is a student, not a mentor", field="mentor")
+        for email in draft.students:
+            if email not in people:
+                raise NotFound("student", email)
+            if people[email].role is not Role.STUDENT:
+                raise InvalidInput(f"{email} is a {people[email].role.value}, not a student",
+                                   field="student")
+        room = None
+        if draft.room is not None:
+            room = uow.room(draft.room)
+            if room is None:
+                raise NotFound("room", draft.room)
+        if draft.subject is not None and uow.subject(draft.subject) is None:
+            raise NotFound("subject", draft.subject)
+        return room
+
+    def conflicts(self, uow: UnitOfWork, draft: SessionDraft, room: Room | None,
+                  exclude: Sequence[int] = ()) -> list[Conflict]:
+        """Every reason ``draft`` cannot be booked as it stands."""
+        others = uow.overlapping(draft.start, draft.end, mentor=draft.mentor,
+                                 students=draft.students, room=draft.room, exclude=exclude)
+        return clashes(draft, others) + capacity(draft, room)
+
+    def check(self, draft: SessionDraft, exclude: Sequence[int] = ()) -> list[Conflict]:
+        """The conflicts a booking would meet, without writing anything (live warnings)."""
+        draft = rules.validate_session(draft)
+        with self._read() as uow:
+            return self.conflicts(uow, draft, self._resolve(uow, draft), exclude)
+
+    @staticmethod
+    def _force(found: list[Conflict], force_reason: str | None) -> str | None:
+        if force_reason is not None and not force_reason.strip():
+            raise InvalidInput("--force needs a reason", field="reason")
+        if found and force_reason is None:
+            raise ConflictError(found)
+        return force_reason.strip() if found and force_reason else None
+
+    def book(self, draft: SessionDraft, *, force_reason: str | None = None) -> Booked:
+        """Book a one-off session: refused with every conflict unless forced with a reason."""
+        draft = rules.validate_session(draft)
+        with self._write() as uow:
+            permissions.require(uow.actor, "session.book", mentor=draft.mentor)
+            room = self._resolve(uow, draft)
+            found = self.conflicts(uow, draft, room)
+            reason = self._force(found, force_reason)
+            (session_id,) = uow.insert_sessions([Row(draft, uid=new_uid(), force_reason=reason)])
+            session = uow.session(session_id)
+            assert session is not None
+            uow.audit("book", "session", session_id, None, record(session))
+            return Booked(session, found)
+
+    def list_sessions(self, query: SessionQuery) -> list[Session]:
+        with self._read() as uow:
+            if not permissions.sees_everything(uow.actor):
+                assert uow.actor is not None
+                query = replace(query, visible_to=uow.actor.email)
+            return uow.sessions(query)
+
+    def _get(self, uow: UnitOfWork, session_id: int, action: str) -> Session:
+        session = uow.session(session_id)
+        if session is None:
+            raise NotFound("session", session_id)
+        permissions.require(uow.actor, action, session=session)
+        return session
+
+    def show(self, session_id: int) -> SessionDetails:
+        with self._read() as uow:
+            session = self._get(uow, session_id, "session.view")
+            return SessionDetails(session, uow.attendance(session_id),
+                                  uow.feedback(session_id), uow.materials(session_id))
+
+    def edit(self, session_id: int, changes: dict[str, Any], *,
+             force_reason: str | None = None) -> Booked:
+        """Change fields of one session; moving its start keeps its length unless end is given."""
+        unknown = set(changes) - EDITABLE
+        if unknown:
+            raise InvalidInput(f"cannot change {', '.join(sorted(unknown))}", field="edit")
+        with self._write() as uow:
+            before = self._get(uow, session_id, "session.edit")
+            rules.editable(before.status)
+            if "start" in changes and "end" not in changes:
+                changes = {**changes, "end": changes["start"] + before.duration}
+            draft = rules.validate_session(replace(draft_of(before), **changes))
+            room = self._resolve(uow, draft)
+            found = self.conflicts(uow, draft, room, exclude=[session_id])
+            reason = self._force(found, force_reason) or before.force_reason
+            uow.update_session(session_id, Row(
+                draft, uid=before.uid, status=before.status, series_id=before.series_id,
+                recurrence_id=before.recurrence_id, force_reason=reason,
+                sequence=before.sequence + 1))
+            after = uow.session(session_id)
+            assert after is not None
+            uow.audit("edit", "session", session_id, record(before), record(after))
+            return Booked(after, found)
+
+    def _set_status(self, session_id: int, target: SessionStatus, action: str,
+                    reason: str | None = None) -> Session:
+        with self._write() as uow:
+            before = self._get(uow, session_id, action)
+            rules.check_transition(before.status, target)
+            uow.set_status(session_id, target, cancel_reason=reason)
+            after = uow.session(session_id)
+            assert after is not None
+            uow.audit(target.value, "session", session_id, record(before), record(after))
+            return after
+
+    def cancel(self, session_id: int, reason: str | None = None) -> Session:
+        return self._set_status(session_id, SessionStatus.CANCELLED, "session.cancel", reason)
+
+    def complete(self, session_id: int) -> Session:
+        return self._set_status(session_id, SessionStatus.COMPLETED, "session.complete")
+
+    def begin(self, session_id: int) -> Session:
+        return self._set_status(session_id, SessionStatus.IN_PROGRESS, "session.complete")
+
+    # --------------------------------------------------------- attendance and feedback
+    def mark_attendance(self, session_id: int, student: str, status: AttendanceStatus, *,
+                        note: str | None = None, check_in: datetime | None = None,
+                        check_out: datetime | None = None, force: bool = False) -> Attendance:
+        """Record one student's attendance; only for a participant of a session that has started."""
+        student = rules.email(student, field="student")
+        with self._write() as uow:
+            session = self._get(uow, session_id, "attendance.mark")
+            if student not in session.students:
+                if uow.person(student) is None:
+                    raise NotFound("person", student)
+                raise InvalidInput(f"{student} is not a student of session {session_id}",
+                                   field="student")
+            if session.status is SessionStatus.CANCELLED:
+                raise InvalidInput(f"session {session_id} is cancelled", field="session")
+            now = self.clock()
+            if session.start > now and not force:
+                raise InvalidInput(f"session {session_id} has not started yet (use --force)",
+                                   field="session")
+            if check_in is None and status in (AttendanceStatus.PRESENT, AttendanceStatus.LATE):
+                check_in = min(now, session.end) if now >= session.start else session.start
+            if check_in and check_out and check_out < check_in:
+                raise InvalidInput("must not be before the check-in", field="check_out")
+            before = {a.student: a for a in uow.attendance(session_id)}.get(student)
+            mark = Attendance(session_id, student, status, check_in, check_out, note,
+                              uow.actor.email if uow.actor else None, now)
+            uow.set_attendance(mark)
+            uow.audit("attendance", "session", session_id,
+                      record(before) if before else None, record(mark))
+            return mark
+
+    def attendance(self, session_id: int) -> list[Attendance]:
+        with self._read() as uow:
+            self._get(uow, session_id, "session.view")
+            return uow.attendance(session_id)
+
+    def add_feedback(self, session_id: int, author: str, rating: int, *,
+                     categories: dict[str, int] | None = None,
+                     text: str | None = None) -> Feedback:
+        """One feedback per person per session; a second replaces the first (kept in the audit)."""
+        rules.rating(rating)
+        for category, value in (categories or {}).items():
+            rules.rating(value, field=f"category {category}")
+        author = rules.email(author, field="from")
+        with self._write() as uow:
+            session = self._get(uow, session_id, "session.view")
+            if author != session.mentor and author not in session.students:
+                if uow.person(author) is None:
+                    raise NotFound("person", author)
+                raise InvalidInput(f"{author} did not take part in session {session_id}",
+                                   field="from")
+            if uow.actor is not None and uow.actor.email != author:
+                permissions.require(uow.actor, "session.edit", session=session)
+            before = {f.author: f for f in uow.feedback(session_id)}.get(author)
+            item = Feedback(session_id, author, rating, dict(categories or {}), text,
+                            self.clock())
+            uow.set_feedback(item)
+            uow.audit("feedback", "session", session_id,
+                      record(before) if before else None, record(item))
+            return item
+
+
+def draft_of(session: Session) -> SessionDraft:
+    """The editable fields of a stored session."""
+    return SessionDraft(**{f.name: getattr(session, f.name) for f in fields(SessionDraft)})

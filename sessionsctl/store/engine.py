@@ -1,0 +1,96 @@
+"""Opening a database: engine set-up per backend, first-use migration, units of work."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError, OperationalError
+from sqlalchemy.orm import Session as OrmSession
+
+from ..core.errors import InvalidInput, StoreUnavailable
+from . import migrate
+from .unit import SqlUnit
+
+SQLITE_BUSY_TIMEOUT_S = 30
+
+
+def default_url() -> str:
+    """A SQLite file in the user's data directory."""
+    from platformdirs import user_data_path
+
+    return f"sqlite:///{user_data_path('sessionsctl') / 'sessionsctl.db'}"
+
+
+def _sqlite_engine(url: str) -> Engine:
+    parsed = make_url(url)
+    if parsed.database and parsed.database != ":memory:":
+        Path(parsed.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+    engine = create_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_S})
+
+    @event.listens_for(engine, "connect")
+    def _connect(dbapi_connection, _record) -> None:
+        # Let SQLAlchemy's "begin" event (below) issue BEGIN itself, so writers can take
+        # the write lock up front (ARCHITECTURE.md, decision 3).
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys = ON")
+        cursor.execute("PRAGMA journal_mode = WAL")
+        cursor.execute("PRAGMA synchronous = NORMAL")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _begin(connection) -> None:
+        immediate = connection.get_execution_options().get("sqlite_immediate", False)
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+    return engine
+
+
+def make_engine(url: str) -> Engine:
+    try:
+        backend = make_url(url).get_backend_name()
+    except ArgumentError:
+        raise InvalidInput(f"cannot read database URL {url!r}", field="db") from None
+    if backend == "sqlite":
+        return _sqlite_engine(url)
+    if backend == "postgresql":
+        return create_engine(url, pool_pre_ping=True)
+    raise InvalidInput(f"unsupported database {backend!r}: use sqlite:/// or postgresql+psycopg://",
+                       field="db")
+
+
+class SqlStore:
+    """The core Store protocol over SQLAlchemy."""
+
+    def __init__(self, url: str, engine: Engine) -> None:
+        self.url = url
+        self.engine = engine
+        self.backend = engine.dialect.name
+        self._writer = engine.execution_options(sqlite_immediate=True)
+
+    @contextmanager
+    def unit(self, actor: str | None = None, *, write: bool = False) -> Iterator[SqlUnit]:
+        with OrmSession(self._writer if write else self.engine, expire_on_commit=False) as orm:
+            with orm.begin():
+                yield SqlUnit(orm, actor)
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+
+def open_store(url: str | None = None, *, migrate_schema: bool = True) -> SqlStore:
+    """Open (creating and migrating on first use) the database at ``url``."""
+    url = url or default_url()
+    engine = make_engine(url)
+    try:
+        if migrate_schema:
+            migrate.ensure_current(engine)
+    except OperationalError as exc:
+        engine.dispose()
+        raise StoreUnavailable(f"cannot open database {make_url(url).render_as_string()}: "
+                               f"{exc.orig}") from None
+    return SqlStore(url, engine)

@@ -1,0 +1,448 @@
+"""One transaction over the tables, handing back core values (never ORM objects)."""
+
+from __future__ import annotations
+
+import getpass
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import replace
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import Select, and_, func, insert, or_, select, update
+from sqlalchemy.orm import Session as OrmSession
+from sqlalchemy.orm import aliased
+
+from ..core.errors import NotFound
+from ..core.model import (
+    Attendance,
+    AttendanceStatus,
+    Feedback,
+    Material,
+    MaterialType,
+    PaymentStatus,
+    Person,
+    Role,
+    Room,
+    Session,
+    SessionStatus,
+    SessionType,
+    Subject,
+)
+from ..core.ports import Row, SessionQuery
+from ..core.rules import MAX_SESSION_LENGTH
+from .schema import (
+    AttendanceRow,
+    AuditRow,
+    FeedbackRow,
+    MaterialRow,
+    PersonRow,
+    RoomRow,
+    SessionRow,
+    SessionStudentRow,
+    SubjectRow,
+)
+
+_CHUNK = 5000
+_Mentor = aliased(PersonRow, name="mentor")
+_Creator = aliased(PersonRow, name="creator")
+_Modifier = aliased(PersonRow, name="modifier")
+
+_SESSION_COLUMNS = (
+    SessionRow.id, SessionRow.uid, SessionRow.title, _Mentor.email.label("mentor"),
+    SessionRow.start_at, SessionRow.end_at, SessionRow.tz, SessionRow.status, SessionRow.type,
+    RoomRow.name.label("room"), SubjectRow.name.label("subject"), SessionRow.description,
+    SessionRow.location, SessionRow.meeting_link, SessionRow.meeting_id,
+    SessionRow.meeting_passcode, SessionRow.max_participants, SessionRow.notes, SessionRow.cost,
+    SessionRow.payment_status, SessionRow.series_id, SessionRow.recurrence_id,
+    SessionRow.batch_id, SessionRow.cancel_reason, SessionRow.force_reason, SessionRow.sequence,
+    _Creator.email.label("created_by"), SessionRow.created_at,
+    _Modifier.email.label("modified_by"), SessionRow.modified_at,
+)
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _person(row: Any) -> Person:
+    return Person(id=row.id, name=row.name, email=row.email, role=Role(row.role), tz=row.tz)
+
+
+def _session_select() -> Select[Any]:
+    return (
+        select(*_SESSION_COLUMNS)
+        .join(_Mentor, _Mentor.id == SessionRow.mentor_id)
+        .outerjoin(RoomRow, RoomRow.id == SessionRow.room_id)
+        .outerjoin(SubjectRow, SubjectRow.id == SessionRow.subject_id)
+        .outerjoin(_Creator, _Creator.id == SessionRow.created_by_id)
+        .outerjoin(_Modifier, _Modifier.id == SessionRow.modified_by_id)
+    )
+
+
+class SqlUnit:
+    """The core UnitOfWork protocol inside one SQLAlchemy transaction."""
+
+    def __init__(self, orm: OrmSession, actor: str | None) -> None:
+        self.orm = orm
+        self._ids: dict[str, int] = {}
+        self.actor: Person | None = None
+        if actor:
+            self.actor = self.person(actor)
+            if self.actor is None:
+                raise NotFound("person", actor)
+
+    # ----------------------------------------------------------------- people and places
+    def person(self, email: str) -> Person | None:
+        row = self.orm.execute(
+            select(PersonRow.id, PersonRow.name, PersonRow.email, PersonRow.role, PersonRow.tz)
+            .where(PersonRow.email == email.lower())).first()
+        return _person(row) if row else None
+
+    def people_by_email(self, emails: Iterable[str]) -> dict[str, Person]:
+        wanted = sorted({e.lower() for e in emails})
+        found: dict[str, Person] = {}
+        for i in range(0, len(wanted), _CHUNK):
+            rows = self.orm.execute(
+                select(PersonRow.id, PersonRow.name, PersonRow.email, PersonRow.role, PersonRow.tz)
+                .where(PersonRow.email.in_(wanted[i:i + _CHUNK])))
+            found.update((r.email, _person(r)) for r in rows)
+        self._ids.update((email, p.id) for email, p in found.items())
+        return found
+
+    def add_person(self, name: str, email: str, role: Role, tz: str | None) -> Person:
+        new_id = self.orm.execute(insert(PersonRow).returning(PersonRow.id), {
+            "name": name, "email": email, "role": role.value, "tz": tz, "created_at": _now(),
+        }).scalar_one()
+        return Person(id=new_id, name=name, email=email, role=role, tz=tz)
+
+    def list_people(self, role: Role | None = None) -> list[Person]:
+        query = select(PersonRow.id, PersonRow.name, PersonRow.email, PersonRow.role,
+                       PersonRow.tz).order_by(PersonRow.name, PersonRow.email)
+        if role is not None:
+            query = query.where(PersonRow.role == role.value)
+        return [_person(r) for r in self.orm.execute(query)]
+
+    def room(self, name: str) -> Room | None:
+        row = self.orm.execute(select(RoomRow.id, RoomRow.name, RoomRow.capacity)
+                               .where(RoomRow.name == name)).first()
+        return Room(row.id, row.name, row.capacity) if row else None
+
+    def add_room(self, name: str, capacity: int | None) -> Room:
+        new_id = self.orm.execute(insert(RoomRow).returning(RoomRow.id),
+                                  {"name": name, "capacity": capacity}).scalar_one()
+        return Room(new_id, name, capacity)
+
+    def list_rooms(self) -> list[Room]:
+        rows = self.orm.execute(select(RoomRow.id, RoomRow.name, RoomRow.capacity)
+                                .order_by(RoomRow.name))
+        return [Room(r.id, r.name, r.capacity) for r in rows]
+
+    def subject(self, name: str) -> Subject | None:
+        row = self.orm.execute(select(SubjectRow.id, SubjectRow.name)
+                               .where(SubjectRow.name == name)).first()
+        return Subject(row.id, row.name) if row else None
+
+    def add_subject(self, name: str) -> Subject:
+        new_id = self.orm.execute(insert(SubjectRow).returning(SubjectRow.id),
+                                  {"name": name}).scalar_one()
+        return Subject(new_id, name)
+
+    def list_subjects(self) -> list[Subject]:
+        rows = self.orm.execute(select(SubjectRow.id, SubjectRow.name).order_by(SubjectRow.name))
+        return [Subject(r.id, r.name) for r in rows]
+
+    def _person_id(self, email: str) -> int:
+        email = email.lower()
+        if email not in self._ids:
+            found = self.people_by_email([email])
+            if email not in found:
+                raise NotFound("person", email)
+        return self._ids[email]
+
+    def _named_id(self, table: type[RoomRow] | type[SubjectRow], name: str | None) -> int | None:
+        if name is None:
+            return None
+        found = self.orm.execute(select(table.id).where(table.name == name)).scalar()
+        if found is None:
+            raise NotFound(table.__tablename__.rstrip("s"), name)
+        return found
+
+    # ----------------------------------------------------------------------- sessions
+    def session(self, session_id: int) -> Session | None:
+        found = self._load(_session_select().where(SessionRow.id == session_id))
+        return found[0] if found else None
+
+    def sessions(self, query: SessionQuery) -> list[Session]:
+        stmt = _session_select()
+        if query.start is not None:
+            # Bounding the start from below keeps this a range scan of the start index.
+            stmt = stmt.where(SessionRow.end_at > query.start,
+                              SessionRow.start_at > query.start - MAX_SESSION_LENGTH)
+        if query.end is not None:
+            stmt = stmt.where(SessionRow.start_at < query.end)
+        for email in (query.mentor,):
+            if email is not None:
+                stmt = stmt.where(SessionRow.mentor_id == self._id_or_none(email))
+        if query.student is not None:
+            stmt = stmt.where(SessionRow.id.in_(self._student_sessions(query.student, query)))
+        if query.room is not None:
+            stmt = stmt.where(RoomRow.name == query.room)
+        if query.subject is not None:
+            stmt = stmt.where(SubjectRow.name == query.subject)
+        if query.statuses:
+            stmt = stmt.where(SessionRow.status.in_([s.value for s in query.statuses]))
+        if query.types:
+            stmt = stmt.where(SessionRow.type.in_([t.value for t in query.types]))
+        if query.series_id is not None:
+            stmt = stmt.where(SessionRow.series_id == query.series_id)
+        if query.search:
+            needle = f"%{query.search.lower()}%"
+            stmt = stmt.where(or_(*(func.lower(c).like(needle) for c in (
+                SessionRow.title, SessionRow.description, SessionRow.notes, _Mentor.name,
+                _Mentor.email, RoomRow.name, SubjectRow.name, SessionRow.location))))
+        if query.visible_to is not None:
+            viewer = self._id_or_none(query.visible_to)
+            stmt = stmt.where(or_(
+                SessionRow.mentor_id == viewer,
+                SessionRow.id.in_(select(SessionStudentRow.session_id)
+                                  .where(SessionStudentRow.student_id == viewer))))
+        stmt = stmt.order_by(SessionRow.start_at, SessionRow.id)
+        if query.limit is not None:
+            stmt = stmt.limit(query.limit)
+        if query.offset:
+            stmt = stmt.offset(query.offset)
+        return self._load(stmt)
+
+    def _id_or_none(self, email: str) -> int | None:
+        try:
+            return self._person_id(email)
+        except NotFound:
+            return None
+
+    def _student_sessions(self, email: str, query: SessionQuery) -> Select[Any]:
+        sub = select(SessionStudentRow.session_id).where(
+            SessionStudentRow.student_id == self._id_or_none(email))
+        if query.start is not None:
+            sub = sub.where(SessionStudentRow.start_at > query.start - MAX_SESSION_LENGTH,
+                            SessionStudentRow.end_at > query.start)
+        if query.end is not None:
+            sub = sub.where(SessionStudentRow.start_at < query.end)
+        return sub
+
+    def _load(self, stmt: Select[Any]) -> list[Session]:
+        rows = self.orm.execute(stmt).all()
+        students = self._students_of([r.id for r in rows])
+        return [
+            Session(
+                id=r.id, uid=r.uid, title=r.title, mentor=r.mentor, start=r.start_at,
+                end=r.end_at, tz=r.tz, status=SessionStatus(r.status), type=SessionType(r.type),
+                students=tuple(sorted(students.get(r.id, ()))), room=r.room, subject=r.subject,
+                description=r.description, location=r.location, link=r.meeting_link,
+                meeting_id=r.meeting_id, passcode=r.meeting_passcode,
+                max_participants=r.max_participants, notes=r.notes, cost=r.cost,
+                payment_status=PaymentStatus(r.payment_status), series_id=r.series_id,
+                recurrence_id=r.recurrence_id, batch_id=r.batch_id,
+                cancel_reason=r.cancel_reason, force_reason=r.force_reason,
+                sequence=r.sequence, created_by=r.created_by, created_at=r.created_at,
+                modified_by=r.modified_by, modified_at=r.modified_at,
+            )
+            for r in rows
+        ]
+
+    def _students_of(self, session_ids: list[int]) -> dict[int, list[str]]:
+        found: dict[int, list[str]] = defaultdict(list)
+        for i in range(0, len(session_ids), _CHUNK):
+            rows = self.orm.execute(
+                select(SessionStudentRow.session_id, PersonRow.email)
+                .join(PersonRow, PersonRow.id == SessionStudentRow.student_id)
+                .where(SessionStudentRow.session_id.in_(session_ids[i:i + _CHUNK])))
+            for session_id, email in rows:
+                found[session_id].append(email)
+        return found
+
+    def _values(self, row: Row) -> dict[str, Any]:
+        d = row.draft
+        actor_id = self.actor.id if self.actor else None
+        now = _now()
+        return {
+            "uid": row.uid, "series_id": row.series_id, "recurrence_id": row.recurrence_id,
+            "title": d.title, "description": d.description,
+            "mentor_id": self._person_id(d.mentor),
+            "subject_id": self._named_id(SubjectRow, d.subject),
+            "room_id": self._named_id(RoomRow, d.room), "batch_id": d.batch_id,
+            "type": d.type.value, "status": row.status.value, "start_at": d.start,
+            "end_at": d.end, "tz": d.tz, "location": d.location, "meeting_link": d.link,
+            "meeting_id": d.meeting_id, "meeting_passcode": d.passcode,
+            "max_participants": d.max_participants, "notes": d.notes, "cost": d.cost,
+            "payment_status": d.payment_status.value, "cancel_reason": row.cancel_reason,
+            "force_reason": row.force_reason, "sequence": row.sequence,
+            "created_by_id": actor_id, "created_at": now,
+            "modified_by_id": actor_id, "modified_at": now,
+        }
+
+    def _student_rows(self, session_id: int, row: Row) -> list[dict[str, Any]]:
+        cancelled = row.status is SessionStatus.CANCELLED
+        return [{"session_id": session_id, "student_id": self._person_id(e),
+                 "start_at": row.draft.start, "end_at": row.draft.end, "cancelled": cancelled}
+                for e in row.draft.students]
+
+    def insert_sessions(self, rows: Sequence[Row]) -> list[int]:
+        if not rows:
+            return []
+        self.people_by_email({e for r in rows for e in (r.draft.mentor, *r.draft.students)})
+        ids = list(self.orm.execute(
+            insert(SessionRow).returning(SessionRow.id, sort_by_parameter_order=True),
+            [self._values(r) for r in rows]).scalars())
+        links = [s for session_id, r in zip(ids, rows, strict=True)
+                 for s in self._student_rows(session_id, r)]
+        if links:
+            self.orm.execute(insert(SessionStudentRow), links)
+        return ids
+
+    def update_session(self, session_id: int, row: Row) -> None:
+        values = self._values(row)
+        for kept in ("created_by_id", "created_at"):
+            del values[kept]
+        self.orm.execute(update(SessionRow).where(SessionRow.id == session_id).values(values))
+        self.orm.execute(SessionStudentRow.__table__.delete()
+                         .where(SessionStudentRow.session_id == session_id))
+        links = self._student_rows(session_id, row)
+        if links:
+            self.orm.execute(insert(SessionStudentRow), links)
+
+    def set_status(self, session_id: int, status: SessionStatus, *,
+                   cancel_reason: str | None = None) -> None:
+        values: dict[str, Any] = {
+            "status": status.value, "modified_at": _now(),
+            "modified_by_id": self.actor.id if self.actor else None,
+            "sequence": SessionRow.sequence + 1,
+        }
+        if status is SessionStatus.CANCELLED:
+            values["cancel_reason"] = cancel_reason
+        self.orm.execute(update(SessionRow).where(SessionRow.id == session_id).values(values))
+        self.orm.execute(update(SessionStudentRow)
+                         .where(SessionStudentRow.session_id == session_id)
+                         .values(cancelled=status is SessionStatus.CANCELLED))
+
+    def overlapping(self, start: datetime, end: datetime, *, mentor: str | None,
+                    students: Sequence[str], room: str | None,
+                    exclude: Iterable[int] = ()) -> list[Session]:
+        """Non-cancelled sessions overlapping ``[start, end)`` that share mentor, student or room.
+
+        Each part is its own range scan: ``(mentor_id, start_at)``, ``(room_id, start_at)``,
+        ``(student_id, start_at)``, bounded below by the longest a session may last.
+        """
+        low = start - MAX_SESSION_LENGTH
+        live = and_(SessionRow.start_at < end, SessionRow.start_at > low,
+                    SessionRow.end_at > start, SessionRow.status != "cancelled")
+        ids: set[int] = set()
+        if mentor is not None and (mentor_id := self._id_or_none(mentor)) is not None:
+            ids.update(self.orm.execute(
+                select(SessionRow.id).where(SessionRow.mentor_id == mentor_id, live)).scalars())
+        if room is not None:
+            ids.update(self.orm.execute(
+                select(SessionRow.id).join(RoomRow, RoomRow.id == SessionRow.room_id)
+                .where(RoomRow.name == room, live)).scalars())
+        student_ids = [i for i in (self._id_or_none(e) for e in students) if i is not None]
+        if student_ids:
+            ids.update(self.orm.execute(
+                select(SessionStudentRow.session_id).where(
+                    SessionStudentRow.student_id.in_(student_ids),
+                    SessionStudentRow.start_at < end, SessionStudentRow.start_at > low,
+                    SessionStudentRow.end_at > start, SessionStudentRow.cancelled.is_(False),
+                )).scalars())
+        ids.difference_update(exclude)
+        if not ids:
+            return []
+        return self._load(_session_select().where(SessionRow.id.in_(sorted(ids)))
+                          .order_by(SessionRow.start_at, SessionRow.id))
+
+    # ------------------------------------------------------------ what happens in sessions
+    def attendance(self, session_id: int) -> list[Attendance]:
+        Recorder = aliased(PersonRow)
+        rows = self.orm.execute(
+            select(AttendanceRow, PersonRow.email, Recorder.email)
+            .join(PersonRow, PersonRow.id == AttendanceRow.student_id)
+            .outerjoin(Recorder, Recorder.id == AttendanceRow.recorded_by_id)
+            .where(AttendanceRow.session_id == session_id).order_by(PersonRow.email))
+        return [Attendance(session_id=a.session_id, student=email,
+                           status=AttendanceStatus(a.status), check_in=a.check_in,
+                           check_out=a.check_out, note=a.note, recorded_by=recorder,
+                           recorded_at=a.recorded_at)
+                for a, email, recorder in rows]
+
+    def set_attendance(self, record: Attendance) -> None:
+        student_id = self._person_id(record.student)
+        values = {"status": record.status.value, "check_in": record.check_in,
+                  "check_out": record.check_out, "note": record.note,
+                  "recorded_by_id": self.actor.id if self.actor else None,
+                  "recorded_at": record.recorded_at or _now()}
+        changed = self.orm.execute(
+            update(AttendanceRow).where(AttendanceRow.session_id == record.session_id,
+                                        AttendanceRow.student_id == student_id)
+            .values(values)).rowcount
+        if not changed:
+            self.orm.execute(insert(AttendanceRow), {
+                "session_id": record.session_id, "student_id": student_id, **values})
+
+    def feedback(self, session_id: int) -> list[Feedback]:
+        rows = self.orm.execute(
+            select(FeedbackRow, PersonRow.email)
+            .join(PersonRow, PersonRow.id == FeedbackRow.author_id)
+            .where(FeedbackRow.session_id == session_id).order_by(PersonRow.email))
+        return [Feedback(session_id=f.session_id, author=email, rating=f.rating,
+                         categories=dict(f.categories or {}), text=f.text,
+                         created_at=f.created_at)
+                for f, email in rows]
+
+    def set_feedback(self, record: Feedback) -> None:
+        author_id = self._person_id(record.author)
+        values = {"rating": record.rating, "categories": dict(record.categories),
+                  "text": record.text, "created_at": record.created_at or _now()}
+        changed = self.orm.execute(
+            update(FeedbackRow).where(FeedbackRow.session_id == record.session_id,
+                                      FeedbackRow.author_id == author_id)
+            .values(values)).rowcount
+        if not changed:
+            self.orm.execute(insert(FeedbackRow), {
+                "session_id": record.session_id, "author_id": author_id, **values})
+
+    def add_material(self, material: Material) -> Material:
+        uploaded_at = material.uploaded_at or _now()
+        new_id = self.orm.execute(insert(MaterialRow).returning(MaterialRow.id), {
+            "name": material.name, "location": material.location, "type": material.type.value,
+            "size": material.size, "session_id": material.session_id,
+            "course_id": material.course_id, "description": material.description,
+            "uploaded_by_id": self._person_id(material.uploaded_by) if material.uploaded_by else None,
+            "uploaded_at": uploaded_at,
+        }).scalar_one()
+        return replace(material, id=new_id, uploaded_at=uploaded_at)
+
+    def materials(self, session_id: int) -> list[Material]:
+        rows = self.orm.execute(
+            select(MaterialRow, PersonRow.email)
+            .outerjoin(PersonRow, PersonRow.id == MaterialRow.uploaded_by_id)
+            .where(MaterialRow.session_id == session_id).order_by(MaterialRow.id))
+        return [Material(id=m.id, name=m.name, location=m.location, type=MaterialType(m.type),
+                         size=m.size, session_id=m.session_id, course_id=m.course_id,
+                         uploaded_by=email, description=m.description,
+                         uploaded_at=m.uploaded_at)
+                for m, email in rows]
+
+    # ---------------------------------------------------------------------- bookkeeping
+    def audit(self, action: str, entity: str, key: object,
+              before: dict[str, Any] | None, after: dict[str, Any] | None) -> None:
+        self.orm.execute(insert(AuditRow), {
+            "at": _now(), "actor_id": self.actor.id if self.actor else None,
+            "actor": self.actor.email if self.actor else f"local:{getpass.getuser()}",
+            "action": action, "entity": entity, "entity_id": str(key),
+            "before": before, "after": after,
+        })
+
+    def counts(self) -> dict[str, int]:
+        tables = (PersonRow, RoomRow, SubjectRow, SessionRow, SessionStudentRow,
+                  AttendanceRow, FeedbackRow, MaterialRow, AuditRow)
+        return {t.__tablename__: self.orm.execute(select(func.count()).select_from(t)).scalar_one()
+                for t in tables}
+

@@ -1,0 +1,105 @@
+"""Shared fixtures: a migrated database per test on SQLite, or on PostgreSQL when
+SESSIONSCTL_TEST_DB names one (CI runs the suite once each way)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import quote
+
+import pytest
+from sqlalchemy import create_engine, text
+
+from sessionsctl.core.usecases import Centre
+from sessionsctl.store import open_store
+from sessionsctl.store.engine import SqlStore
+from sessionsctl.store.migrate import upgrade
+from sessionsctl.store.schema import Base
+
+PG_URL = os.environ.get("SESSIONSCTL_TEST_DB", "")
+BACKEND = "postgresql" if PG_URL.startswith("postgresql") else "sqlite"
+
+
+def pytest_report_header() -> str:
+    return f"sessionsctl test backend: {BACKEND}" + (f" ({PG_URL})" if PG_URL else "")
+
+
+def pg_schema_url(schema: str) -> str:
+    """The test PostgreSQL URL with ``schema`` first on the search path."""
+    sep = "&" if "?" in PG_URL else "?"
+    return f"{PG_URL}{sep}options={quote(f'-csearch_path={schema},public')}"
+
+
+@pytest.fixture(scope="session")
+def backend() -> str:
+    return BACKEND
+
+
+@pytest.fixture(scope="session")
+def _template(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A database migrated to head once per worker; each test starts from a copy of it."""
+    if BACKEND == "sqlite":
+        path = tmp_path_factory.mktemp("template") / "template.db"
+        engine = create_engine(f"sqlite:///{path}")
+        upgrade(engine)
+        engine.dispose()
+        yield str(path)
+        return
+    schema = f"t_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(PG_URL)
+    with admin.begin() as conn:
+        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    engine = create_engine(pg_schema_url(schema))
+    upgrade(engine)
+    engine.dispose()
+    yield schema
+    with admin.begin() as conn:
+        conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+    admin.dispose()
+
+
+@pytest.fixture
+def db_url(_template: str, tmp_path: Path) -> str:
+    """A URL to an empty, migrated database of the backend under test."""
+    if BACKEND == "sqlite":
+        path = tmp_path / "sessionsctl.db"
+        shutil.copyfile(_template, path)
+        return f"sqlite:///{path}"
+    url = pg_schema_url(_template)
+    engine = create_engine(url)
+    tables = ", ".join(f'"{t.name}"' for t in Base.metadata.sorted_tables)
+    with engine.begin() as conn:
+        conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+    engine.dispose()
+    return url
+
+
+@pytest.fixture
+def fresh_url(tmp_path: Path) -> Iterator[str]:
+    """A URL to a database that does not exist yet (SQLite) or an empty schema (PostgreSQL)."""
+    if BACKEND == "sqlite":
+        yield f"sqlite:///{tmp_path / 'new' / 'sessionsctl.db'}"
+        return
+    schema = f"t_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(PG_URL)
+    with admin.begin() as conn:
+        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    yield pg_schema_url(schema)
+    with admin.begin() as conn:
+        conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+    admin.dispose()
+
+
+@pytest.fixture
+def store(db_url: str) -> Iterator[SqlStore]:
+    s = open_store(db_url)
+    yield s
+    s.close()
+
+
+@pytest.fixture
+def centre(store: SqlStore) -> Centre:
+    return Centre(store)
