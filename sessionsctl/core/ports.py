@@ -63,6 +63,7 @@ class SessionQuery:
     types: tuple[SessionType, ...] = ()
     search: str | None = None
     series_id: int | None = None
+    ids: tuple[int, ...] = ()
     visible_to: str | None = None  # a mentor or student sees only their own sessions
     limit: int | None = None
     offset: int = 0

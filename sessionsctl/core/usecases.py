@@ -50,6 +50,15 @@ class SessionDetails:
 
 
 @dataclass(frozen=True, slots=True)
+class BookingResult:
+    """What a bulk booking wrote, every conflict it met, and the drafts it skipped."""
+
+    booked: list[Session]
+    conflicts: list[Conflict]
+    skipped: list[SessionDraft]
+
+
+@dataclass(frozen=True, slots=True)
 class Booked:
     """What a booking wrote, and the clashes it was forced over."""
 
@@ -123,41 +132,50 @@ class Centre:
             return uow.list_subjects()
 
     # --------------------------------------------------------------------- sessions
-    def _resolve(self, uow: UnitOfWork, draft: SessionDraft) -> Room | None:
-        """Check that everyone and everything the draft names exists, in the right role."""
-        people = uow.people_by_email([draft.mentor, *draft.students])
-        mentor = people.get(draft.mentor)
-        if mentor is None:
-            raise NotFound("mentor", draft.mentor)
-        if mentor.role is Role.STUDENT:
-            raise InvalidInput(f"{draft.mentor} is a student, not a mentor", field="mentor")
-        for email in draft.students:
-            if email not in people:
-                raise NotFound("student", email)
-            if people[email].role is not Role.STUDENT:
-                raise InvalidInput(f"{email} is a {people[email].role.value}, not a student",
-                                   field="student")
-        room = None
-        if draft.room is not None:
-            room = uow.room(draft.room)
-            if room is None:
-                raise NotFound("room", draft.room)
-        if draft.subject is not None and uow.subject(draft.subject) is None:
-            raise NotFound("subject", draft.subject)
-        return room
+    def _resolve(self, uow: UnitOfWork, drafts: Sequence[SessionDraft]) -> dict[str, Room]:
+        """Check that everyone and everything the drafts name exists, in the right role.
 
-    def conflicts(self, uow: UnitOfWork, draft: SessionDraft, room: Room | None,
+        One look-up per kind for the whole batch; returns the rooms named, by name.
+        """
+        people = uow.people_by_email({e for d in drafts for e in (d.mentor, *d.students)})
+        rooms: dict[str, Room] = {}
+        subjects: set[str] = set()
+        for draft in drafts:
+            mentor = people.get(draft.mentor)
+            if mentor is None:
+                raise NotFound("mentor", draft.mentor)
+            if mentor.role is Role.STUDENT:
+                raise InvalidInput(f"{draft.mentor} is a student, not a mentor", field="mentor")
+            for email in draft.students:
+                if email not in people:
+                    raise NotFound("student", email)
+                if people[email].role is not Role.STUDENT:
+                    raise InvalidInput(
+                        f"{email} is a {people[email].role.value}, not a student", field="student")
+            if draft.room is not None and draft.room not in rooms:
+                room = uow.room(draft.room)
+                if room is None:
+                    raise NotFound("room", draft.room)
+                rooms[draft.room] = room
+            if draft.subject is not None and draft.subject not in subjects:
+                if uow.subject(draft.subject) is None:
+                    raise NotFound("subject", draft.subject)
+                subjects.add(draft.subject)
+        return rooms
+
+    def conflicts(self, uow: UnitOfWork, draft: SessionDraft, rooms: dict[str, Room],
                   exclude: Sequence[int] = ()) -> list[Conflict]:
         """Every reason ``draft`` cannot be booked as it stands."""
         others = uow.overlapping(draft.start, draft.end, mentor=draft.mentor,
                                  students=draft.students, room=draft.room, exclude=exclude)
+        room = rooms.get(draft.room) if draft.room is not None else None
         return clashes(draft, others) + capacity(draft, room)
 
     def check(self, draft: SessionDraft, exclude: Sequence[int] = ()) -> list[Conflict]:
         """The conflicts a booking would meet, without writing anything (live warnings)."""
         draft = rules.validate_session(draft)
         with self._read() as uow:
-            return self.conflicts(uow, draft, self._resolve(uow, draft), exclude)
+            return self.conflicts(uow, draft, self._resolve(uow, [draft]), exclude)
 
     @staticmethod
     def _force(found: list[Conflict], force_reason: str | None) -> str | None:
@@ -169,17 +187,55 @@ class Centre:
 
     def book(self, draft: SessionDraft, *, force_reason: str | None = None) -> Booked:
         """Book a one-off session: refused with every conflict unless forced with a reason."""
-        draft = rules.validate_session(draft)
+        result = self.book_many([draft], force_reason=force_reason)
+        return Booked(result.booked[0], result.conflicts)
+
+    def book_many(self, drafts: Sequence[SessionDraft], *, force_reason: str | None = None,
+                  skip_conflicts: bool = False) -> BookingResult:
+        """Book one-off sessions together in one transaction (see :meth:`book_rows`)."""
+        return self.book_rows([Row(d, uid=new_uid()) for d in drafts],
+                              force_reason=force_reason, skip_conflicts=skip_conflicts)
+
+    def book_rows(self, rows: Sequence[Row], *, force_reason: str | None = None,
+                  skip_conflicts: bool = False) -> BookingResult:
+        """Check every row, then write all of them or none.
+
+        Each row is checked against the database and against the rows before it. With no
+        conflicts everything is booked; otherwise, by default, nothing is written and every
+        conflict is raised at once; ``skip_conflicts`` books the rows that are free; a
+        ``force_reason`` books all rows and records the reason on those that clashed.
+        """
+        if force_reason is not None and skip_conflicts:
+            raise InvalidInput("choose one of --force and --skip-conflicts", field="force")
+        if force_reason is not None and not force_reason.strip():
+            raise InvalidInput("--force needs a reason", field="reason")
+        rows = [replace(r, draft=rules.validate_session(r.draft)) for r in rows]
         with self._write() as uow:
-            permissions.require(uow.actor, "session.book", mentor=draft.mentor)
-            room = self._resolve(uow, draft)
-            found = self.conflicts(uow, draft, room)
-            reason = self._force(found, force_reason)
-            (session_id,) = uow.insert_sessions([Row(draft, uid=new_uid(), force_reason=reason)])
-            session = uow.session(session_id)
-            assert session is not None
-            uow.audit("book", "session", session_id, None, record(session))
-            return Booked(session, found)
+            for mentor in sorted({r.draft.mentor for r in rows}):
+                permissions.require(uow.actor, "session.book", mentor=mentor)
+            rooms = self._resolve(uow, [r.draft for r in rows])
+            batch = _Batch()
+            accepted: list[Row] = []
+            skipped: list[Row] = []
+            found: list[Conflict] = []
+            for row in rows:
+                draft = row.draft
+                clashing = self.conflicts(uow, draft, rooms) + batch.clashes(draft)
+                found.extend(clashing)
+                if clashing and skip_conflicts:
+                    skipped.append(row)
+                    continue
+                if clashing and force_reason is not None:
+                    row = replace(row, force_reason=force_reason.strip())
+                accepted.append(row)
+                batch.add(row)
+            if found and force_reason is None and not skip_conflicts:
+                raise ConflictError(found)
+            ids = uow.insert_sessions(accepted)
+            booked = uow.sessions(SessionQuery(ids=tuple(ids))) if ids else []
+            for session in booked:
+                uow.audit("book", "session", session.id, None, record(session))
+            return BookingResult(booked, found, [r.draft for r in skipped])
 
     def list_sessions(self, query: SessionQuery) -> list[Session]:
         with self._read() as uow:
@@ -213,8 +269,7 @@ class Centre:
             if "start" in changes and "end" not in changes:
                 changes = {**changes, "end": changes["start"] + before.duration}
             draft = rules.validate_session(replace(draft_of(before), **changes))
-            room = self._resolve(uow, draft)
-            found = self.conflicts(uow, draft, room, exclude=[session_id])
+            found = self.conflicts(uow, draft, self._resolve(uow, [draft]), exclude=[session_id])
             reason = self._force(found, force_reason) or before.force_reason
             uow.update_session(session_id, Row(
                 draft, uid=before.uid, status=before.status, series_id=before.series_id,
@@ -305,6 +360,34 @@ class Centre:
             uow.audit("feedback", "session", session_id,
                       record(before) if before else None, record(item))
             return item
+
+
+class _Batch:
+    """Rows accepted so far in one request, indexed by the mentor, students and room they hold."""
+
+    def __init__(self) -> None:
+        self._held: dict[tuple[str, str], list[Session]] = {}
+
+    @staticmethod
+    def _keys(draft: SessionDraft) -> list[tuple[str, str]]:
+        keys = [("person", p) for p in (draft.mentor, *draft.students)]
+        return keys + ([("room", draft.room)] if draft.room else [])
+
+    def clashes(self, draft: SessionDraft) -> list[Conflict]:
+        seen: dict[int, Session] = {}
+        for key in self._keys(draft):
+            for other in self._held.get(key, ()):
+                seen.setdefault(id(other), other)
+        return clashes(draft, seen.values())
+
+    def add(self, row: Row) -> None:
+        d = row.draft
+        # id 0: a session of this same request, not yet written.
+        pending = Session(id=0, uid=row.uid, title=d.title, mentor=d.mentor, start=d.start,
+                          end=d.end, tz=d.tz, students=d.students, room=d.room,
+                          recurrence_id=row.recurrence_id)
+        for key in self._keys(d):
+            self._held.setdefault(key, []).append(pending)
 
 
 def draft_of(session: Session) -> SessionDraft:

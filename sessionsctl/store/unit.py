@@ -194,6 +194,8 @@ class SqlUnit:
             stmt = stmt.where(SessionRow.status.in_([s.value for s in query.statuses]))
         if query.types:
             stmt = stmt.where(SessionRow.type.in_([t.value for t in query.types]))
+        if query.ids:
+            stmt = stmt.where(SessionRow.id.in_(query.ids))
         if query.series_id is not None:
             stmt = stmt.where(SessionRow.series_id == query.series_id)
         if query.search:
