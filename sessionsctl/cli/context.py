@@ -1,0 +1,48 @@
+"""What every command shares: settings, the viewer's zone, the centre, and the output mode."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property
+from zoneinfo import ZoneInfo
+
+import typer
+
+from ..config import Settings
+from ..core.timeutil import system_zone_name, zone
+from ..core.usecases import Centre
+
+
+@dataclass
+class Cli:
+    settings: Settings
+    json: bool = False
+    _centre: Centre | None = field(default=None, repr=False)
+
+    @cached_property
+    def tz_name(self) -> str:
+        return self.settings.tz or system_zone_name()
+
+    @cached_property
+    def tz(self) -> ZoneInfo:
+        return zone(self.tz_name, field="--tz")
+
+    @property
+    def centre(self) -> Centre:
+        if self._centre is None:
+            from ..wiring import open_centre
+
+            self._centre = open_centre(self.settings)
+        return self._centre
+
+    def close(self) -> None:
+        if self._centre is not None:
+            self._centre.store.close()
+
+
+def cli(ctx: typer.Context, json_output: bool = False) -> Cli:
+    """The shared state of this invocation; ``json_output`` switches errors to JSON too."""
+    state: Cli = ctx.find_root().obj
+    if json_output:
+        state.json = True
+    return state

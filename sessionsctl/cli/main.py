@@ -1,0 +1,110 @@
+"""The `sessionsctl` command: global options, command groups, and one error handler."""
+
+from __future__ import annotations
+
+import os
+import sys
+from typing import Annotated, Any
+
+import typer
+from typer.core import TyperGroup
+
+from .. import __version__, config
+from ..core.errors import SessionsctlError
+from . import render
+from .context import Cli
+
+
+def _framework(exc: Exception) -> bool:
+    """Usage errors and exits of Typer/Click, which they report themselves (exit 2 for usage)."""
+    return type(exc).__module__.split(".")[0] in ("typer", "click")
+
+
+class _Root(TyperGroup):
+    """Turns errors into the exit codes of shared/CLI.md, never a traceback for a user mistake."""
+
+    def invoke(self, ctx: Any) -> Any:
+        try:
+            return super().invoke(ctx)
+        except SessionsctlError as exc:
+            state: Cli | None = ctx.obj
+            tz = None
+            if state is not None:
+                try:
+                    tz = state.tz
+                except SessionsctlError:
+                    pass
+            render.error(exc, tz, bool(state and state.json))
+            raise typer.Exit(exc.exit_code) from None
+        except KeyboardInterrupt:
+            render.err.print("interrupted; nothing more was written")
+            raise typer.Exit(130) from None
+        except Exception as exc:  # a bug or an unreachable database: exit 1, say what
+            if _framework(exc) or os.environ.get("SESSIONSCTL_DEBUG"):
+                raise
+            render.err.print(f"[red]unexpected error:[/] {type(exc).__name__}: {exc}",
+                             markup=True, highlight=False)
+            render.err.print("(set SESSIONSCTL_DEBUG=1 to see the traceback)", style="dim")
+            raise typer.Exit(1) from None
+        finally:
+            if isinstance(ctx.obj, Cli):
+                ctx.obj.close()
+
+
+app = typer.Typer(
+    cls=_Root,
+    name="sessionsctl",
+    help="Run a tutoring centre's sessions: people, rooms, bookings, attendance.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"sessionsctl {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def root(
+    ctx: typer.Context,
+    db: Annotated[str | None, typer.Option(
+        "--db", envvar="SESSIONSCTL_DB", show_envvar=True,
+        help="Database URL (sqlite:///path.db or postgresql+psycopg://user@host/db). "
+             "Default: a SQLite file in your data directory.")] = None,
+    actor: Annotated[str | None, typer.Option(
+        "--as", envvar="SESSIONSCTL_USER", show_envvar=True,
+        help="Email of the acting person; their role decides what they may do.")] = None,
+    tz: Annotated[str | None, typer.Option(
+        "--tz", envvar="SESSIONSCTL_TZ", show_envvar=True,
+        help="Time zone times are read and shown in (default: the system's).")] = None,
+    version: Annotated[bool, typer.Option(
+        "--version", callback=_version, is_eager=True, help="Show the version.")] = False,
+) -> None:
+    ctx.obj = Cli(config.load(db=db, user=actor, tz=tz))
+
+
+def _register() -> None:
+    from . import attendance, people, sessions, setup
+
+    app.command("init", rich_help_panel="Setup")(setup.init)
+    app.command("where", rich_help_panel="Setup")(setup.where)
+    app.add_typer(people.person_app, name="person", rich_help_panel="Centre")
+    app.add_typer(people.room_app, name="room", rich_help_panel="Centre")
+    app.add_typer(people.subject_app, name="subject", rich_help_panel="Centre")
+    app.add_typer(sessions.app, name="session", rich_help_panel="Sessions")
+    app.add_typer(attendance.attendance_app, name="attendance", rich_help_panel="Sessions")
+    app.add_typer(attendance.feedback_app, name="feedback", rich_help_panel="Sessions")
+
+
+_register()
+
+
+def main() -> None:
+    app(prog_name="sessionsctl")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,109 @@
+"""`person`, `room` and `subject` commands."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from ..core.model import Role
+from ..core.serialize import person_json, room_json, subject_json
+from . import render
+from .context import cli
+
+JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON.")]
+
+person_app = typer.Typer(help="People: admins, staff, mentors and students.", no_args_is_help=True)
+room_app = typer.Typer(help="Rooms and their capacity.", no_args_is_help=True)
+subject_app = typer.Typer(help="Subjects taught.", no_args_is_help=True)
+
+
+@person_app.command("add")
+def person_add(
+    ctx: typer.Context,
+    name: Annotated[str, typer.Option("--name", help="Full name.")],
+    email: Annotated[str, typer.Option("--email", help="Email address (unique).")],
+    role: Annotated[Role, typer.Option("--role", help="admin, staff, mentor or student.")],
+    tz: Annotated[str | None, typer.Option("--tz", help="Their time zone (IANA name).")] = None,
+    json_output: JsonOption = False,
+) -> None:
+    """Register a person."""
+    state = cli(ctx, json_output)
+    person = state.centre.add_person(name, email, role, tz)
+    if state.json:
+        render.emit_json(person_json(person))
+    else:
+        render.out.print(f"Added {person.role.value} {person.name} <{person.email}> (#{person.id})")
+
+
+@person_app.command("list")
+def person_list(
+    ctx: typer.Context,
+    role: Annotated[Role | None, typer.Option("--role", help="Only this role.")] = None,
+    json_output: JsonOption = False,
+) -> None:
+    """List people."""
+    state = cli(ctx, json_output)
+    people = state.centre.list_people(role)
+    if state.json:
+        render.emit_json([person_json(p) for p in people])
+        return
+    render.out.print(render.table(
+        None, ("ID", "Name", "Email", "Role", "Time zone"),
+        ((p.id, p.name, p.email, p.role.value, p.tz or "") for p in people)))
+    render.out.print(f"{len(people)} people", style="dim")
+
+
+@room_app.command("add")
+def room_add(
+    ctx: typer.Context,
+    name: Annotated[str, typer.Argument(help="Room name.")],
+    capacity: Annotated[int | None, typer.Option("--capacity", help="Seats for students.")] = None,
+    json_output: JsonOption = False,
+) -> None:
+    """Add a room."""
+    state = cli(ctx, json_output)
+    room = state.centre.add_room(name, capacity)
+    if state.json:
+        render.emit_json(room_json(room))
+    else:
+        seats = f", {room.capacity} seats" if room.capacity is not None else ""
+        render.out.print(f"Added room {room.name} (#{room.id}{seats})")
+
+
+@room_app.command("list")
+def room_list(ctx: typer.Context, json_output: JsonOption = False) -> None:
+    """List rooms."""
+    state = cli(ctx, json_output)
+    rooms = state.centre.list_rooms()
+    if state.json:
+        render.emit_json([room_json(r) for r in rooms])
+        return
+    render.out.print(render.table(None, ("ID", "Room", "Seats"),
+                                  ((r.id, r.name, r.capacity or "") for r in rooms)))
+
+
+@subject_app.command("add")
+def subject_add(
+    ctx: typer.Context,
+    name: Annotated[str, typer.Argument(help="Subject name.")],
+    json_output: JsonOption = False,
+) -> None:
+    """Add a subject."""
+    state = cli(ctx, json_output)
+    subject = state.centre.add_subject(name)
+    if state.json:
+        render.emit_json(subject_json(subject))
+    else:
+        render.out.print(f"Added subject {subject.name} (#{subject.id})")
+
+
+@subject_app.command("list")
+def subject_list(ctx: typer.Context, json_output: JsonOption = False) -> None:
+    """List subjects."""
+    state = cli(ctx, json_output)
+    subjects = state.centre.list_subjects()
+    if state.json:
+        render.emit_json([subject_json(s) for s in subjects])
+        return
+    render.out.print(render.table(None, ("ID", "Subject"), ((s.id, s.name) for s in subjects)))

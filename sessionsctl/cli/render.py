@@ -1,0 +1,110 @@
+"""Output: rich tables for people, JSON for programs, errors on stderr; one place for each."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+from itertools import groupby
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from rich import box
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from ..core.conflicts import Conflict
+from ..core.errors import ConflictError, SessionsctlError
+from ..core.model import Session, SessionStatus
+from ..core.serialize import conflict_json
+
+out = Console(highlight=False, soft_wrap=False)
+err = Console(stderr=True, highlight=False)
+
+STATUS_STYLE = {
+    SessionStatus.SCHEDULED: "cyan",
+    SessionStatus.IN_PROGRESS: "bold yellow",
+    SessionStatus.COMPLETED: "green",
+    SessionStatus.CANCELLED: "dim strike",
+}
+
+
+def emit_json(data: Any) -> None:
+    sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+
+
+# Columns whose cells are short and must stay whole; the others wrap.
+_WHOLE = {"ID", "Time", "Status", "When", "Kind", "Rating", "In", "Out", "Seats", "Role"}
+
+
+def table(title: str | None, columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> Table:
+    t = Table(title=title, box=box.SIMPLE_HEAD, title_justify="left", title_style="bold")
+    for column in columns:
+        t.add_column(column, no_wrap=column in _WHOLE, overflow="fold", min_width=len(column))
+    for row in rows:
+        t.add_row(*(cell if isinstance(cell, Text) else Text(str(cell if cell is not None else "")) for cell in row))
+    return t
+
+
+def hhmm(instant: datetime, tz: ZoneInfo) -> str:
+    return instant.astimezone(tz).strftime("%H:%M")
+
+
+def span(s: Session, tz: ZoneInfo) -> str:
+    start, end = s.start.astimezone(tz), s.end.astimezone(tz)
+    tail = end.strftime("%H:%M") if end.date() == start.date() else end.strftime("%a %H:%M")
+    return f"{start:%H:%M}–{tail}"
+
+
+def when(instant: datetime | None, tz: ZoneInfo) -> str:
+    return instant.astimezone(tz).strftime("%a %d %b %Y %H:%M %Z") if instant else ""
+
+
+def status_text(status: SessionStatus) -> Text:
+    return Text(status.value.replace("_", " "), style=STATUS_STYLE[status])
+
+
+def sessions_by_day(sessions: Sequence[Session], tz: ZoneInfo) -> None:
+    """Sessions grouped under a heading per day, times in the viewer's zone."""
+    if not sessions:
+        out.print("No sessions.")
+        return
+    for day, group in groupby(sessions, key=lambda s: s.start.astimezone(tz).date()):
+        items = list(group)
+        out.print(table(
+            f"{day:%A %d %B %Y}",
+            ("ID", "Time", "Title", "Mentor", "Students", "Room", "Subject", "Status"),
+            ((s.id, span(s, tz), s.title, s.mentor, _students(s.students), s.room, s.subject,
+              status_text(s.status)) for s in items)))
+    out.print(f"{len(sessions)} session(s); times in {tz.key}.", style="dim")
+
+
+def _students(emails: Sequence[str]) -> str:
+    if len(emails) <= 2:
+        return ", ".join(emails)
+    return f"{emails[0]}, {emails[1]} +{len(emails) - 2}"
+
+
+def conflicts(found: Sequence[Conflict], tz: ZoneInfo, *, console: Console = err) -> None:
+    console.print(table(
+        "Conflicts", ("When", "Kind", "Detail", "With"),
+        ((when(c.start, tz), c.kind, c.detail,
+          f"#{c.with_.id} {span(c.with_, tz)}" if c.with_ and c.with_.id else
+          ("another row of this request" if c.with_ else "")) for c in found)))
+
+
+def error(exc: SessionsctlError, tz: ZoneInfo | None, as_json: bool) -> None:
+    """Report a user-facing error: JSON on stdout for --json, text on stderr otherwise."""
+    if isinstance(exc, ConflictError):
+        if as_json:
+            emit_json({"conflicts": [conflict_json(c, tz) for c in exc.conflicts]})
+        else:
+            conflicts(exc.conflicts, tz or ZoneInfo("UTC"))
+            err.print(f"[red]error:[/] {exc.message}; nothing was written "
+                      "(--force --reason TEXT books anyway)")
+        return
+    if as_json:
+        emit_json(exc.to_json())
+    err.print(Text.assemble(("error: ", "red"), exc.message))

@@ -1,0 +1,295 @@
+"""`session` commands: book, list, show, edit, cancel, start and complete sessions."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from decimal import Decimal, InvalidOperation
+from typing import Annotated, Any
+
+import typer
+
+from ..core.errors import InvalidInput
+from ..core.model import PaymentStatus, SessionStatus, SessionType
+from ..core.ports import SessionDraft, SessionQuery
+from ..core.serialize import (
+    attendance_json,
+    feedback_json,
+    material_json,
+    session_detail_json,
+    session_json,
+)
+from ..core.timeutil import day_start, parse_bound, parse_instant, zone
+from ..core.usecases import Booked
+from . import render
+from .context import Cli, cli
+
+app = typer.Typer(help="Book, list, change and close sessions.", no_args_is_help=True)
+
+JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON.")]
+Title = Annotated[str | None, typer.Option("--title", help="What the session is called.")]
+Mentor = Annotated[str | None, typer.Option("--mentor", help="The mentor's email.")]
+Students = Annotated[list[str] | None, typer.Option(
+    "--student", help="A student's email; repeat for each student.")]
+Room = Annotated[str | None, typer.Option("--room", help="Room name ('' for none).")]
+Subject = Annotated[str | None, typer.Option("--subject", help="Subject name ('' for none).")]
+Start = Annotated[str | None, typer.Option(
+    "--start", help="Start, e.g. '2026-12-01 16:00' (read in --tz unless it has an offset).")]
+End = Annotated[str | None, typer.Option("--end", help="End time (or give --duration).")]
+Duration = Annotated[int | None, typer.Option("--duration", help="Length in minutes.")]
+Tz = Annotated[str | None, typer.Option(
+    "--tz", help="Zone the session is booked in (default: the global --tz).")]
+Type = Annotated[SessionType | None, typer.Option("--type", help="individual, group or workshop.")]
+Location = Annotated[str | None, typer.Option("--location", help="Where, if not a room.")]
+Link = Annotated[str | None, typer.Option("--link", help="Online meeting link.")]
+MeetingId = Annotated[str | None, typer.Option("--meeting-id", help="Online meeting id.")]
+Passcode = Annotated[str | None, typer.Option("--passcode", help="Online meeting passcode.")]
+Max = Annotated[int | None, typer.Option("--max", help="Most students allowed.")]
+Description = Annotated[str | None, typer.Option("--description", help="What it covers.")]
+Notes = Annotated[str | None, typer.Option("--notes", help="Notes for staff.")]
+Cost = Annotated[str | None, typer.Option("--cost", help="Price, e.g. 35.00.")]
+Payment = Annotated[PaymentStatus | None, typer.Option("--payment", help="Payment status.")]
+Force = Annotated[bool, typer.Option("--force", help="Book despite conflicts (needs --reason).")]
+Reason = Annotated[str | None, typer.Option("--reason", help="Why the conflicts are overridden.")]
+
+
+def _cost(text: str | None) -> Decimal | None:
+    if text is None or text == "":
+        return None
+    try:
+        return Decimal(text)
+    except InvalidOperation:
+        raise InvalidInput(f"{text!r} is not an amount", field="cost") from None
+
+
+def _force_reason(force: bool, reason: str | None) -> str | None:
+    if force and not (reason and reason.strip()):
+        raise InvalidInput("--force needs --reason TEXT", field="reason")
+    return reason if force else None
+
+
+def _blank_is_none(value: str | None) -> str | None:
+    return value or None
+
+
+def _changes(state: Cli, *, title: str | None, mentor: str | None, students: list[str] | None,
+             room: str | None, subject: str | None, start: str | None, end: str | None,
+             duration: int | None, tz: str | None, type_: SessionType | None,
+             base_start: Any = None, **optional: Any) -> dict[str, Any]:
+    """The draft fields the options give; time options are read in the booking zone."""
+    if end is not None and duration is not None:
+        raise InvalidInput("give --end or --duration, not both", field="duration")
+    zone_name = tz or state.tz_name
+    booking_zone = zone(zone_name, field="tz")
+    changes: dict[str, Any] = {}
+    if tz is not None:
+        changes["tz"] = zone_name
+    if title is not None:
+        changes["title"] = title
+    if mentor is not None:
+        changes["mentor"] = mentor
+    if students is not None:
+        changes["students"] = tuple(s for s in students if s)
+    for key, value in (("room", room), ("subject", subject)):
+        if value is not None:
+            changes[key] = _blank_is_none(value)
+    if type_ is not None:
+        changes["type"] = type_
+    if start is not None:
+        changes["start"] = parse_instant(start, booking_zone, field="start")
+    if end is not None:
+        changes["end"] = parse_instant(end, booking_zone, field="end")
+    if duration is not None:
+        if duration <= 0:
+            raise InvalidInput(f"must be a positive number of minutes, not {duration}",
+                               field="duration")
+        changes["end"] = changes.get("start", base_start) + timedelta(minutes=duration)
+    for key, value in optional.items():
+        if value is not None:
+            changes[key] = _cost(value) if key == "cost" else (
+                value if not isinstance(value, str) else _blank_is_none(value))
+    return changes
+
+
+def _report(state: Cli, booked: Booked, verb: str) -> None:
+    s = booked.session
+    if state.json:
+        render.emit_json(session_detail_json(s, state.tz))
+        return
+    render.out.print(f"{verb} #{s.id} {s.title!r}: {render.when(s.start, state.tz)}–"
+                     f"{render.hhmm(s.end, state.tz)} with {s.mentor}")
+    if booked.forced_over:
+        render.conflicts(booked.forced_over, state.tz)
+        render.err.print(f"[yellow]forced over {len(booked.forced_over)} conflict(s):[/] "
+                         f"{s.force_reason}")
+
+
+@app.command("add")
+def add(
+    ctx: typer.Context, title: Title = None, mentor: Mentor = None, student: Students = None,
+    room: Room = None, subject: Subject = None, start: Start = None, end: End = None,
+    duration: Duration = None, tz: Tz = None, type_: Type = None, location: Location = None,
+    link: Link = None, meeting_id: MeetingId = None, passcode: Passcode = None,
+    max_: Max = None, description: Description = None, notes: Notes = None, cost: Cost = None,
+    payment: Payment = None, force: Force = False, reason: Reason = None,
+    json_output: JsonOption = False,
+) -> None:
+    """Book a session; refused with exit 3 and the conflicts if it clashes."""
+    state = cli(ctx, json_output)
+    for flag, value in (("--title", title), ("--mentor", mentor), ("--start", start)):
+        if value is None:
+            raise InvalidInput("is required", field=flag)
+    if end is None and duration is None:
+        raise InvalidInput("give --duration MIN or --end TIME", field="duration")
+    fields = _changes(state, title=title, mentor=mentor, students=student, room=room,
+                      subject=subject, start=start, end=end, duration=duration, tz=tz,
+                      type_=type_, location=location, link=link, meeting_id=meeting_id,
+                      passcode=passcode, max_participants=max_, description=description,
+                      notes=notes, cost=cost, payment_status=payment)
+    fields.setdefault("tz", state.tz_name)
+    if "type" not in fields and len(fields.get("students", ())) > 1:
+        fields["type"] = SessionType.GROUP
+    booked = state.centre.book(SessionDraft(**fields), force_reason=_force_reason(force, reason))
+    _report(state, booked, "Booked")
+
+
+@app.command("list")
+def list_(
+    ctx: typer.Context,
+    from_: Annotated[str | None, typer.Option("--from", help="From this day or time.")] = None,
+    to: Annotated[str | None, typer.Option("--to", help="Up to this day (inclusive) or time.")] = None,
+    all_: Annotated[bool, typer.Option("--all", help="Every session, whatever its date.")] = False,
+    mentor: Mentor = None,
+    student: Annotated[str | None, typer.Option("--student", help="A student's email.")] = None,
+    room: Room = None, subject: Subject = None,
+    status: Annotated[list[SessionStatus] | None, typer.Option("--status", help="Only these statuses.")] = None,
+    type_: Annotated[list[SessionType] | None, typer.Option("--type", help="Only these types.")] = None,
+    search: Annotated[str | None, typer.Option("--search", help="Text in title, notes, people, room.")] = None,
+    limit: Annotated[int | None, typer.Option("--limit", help="At most this many.")] = None,
+    json_output: JsonOption = False,
+) -> None:
+    """List sessions by day; without --from/--to/--all, the coming seven days."""
+    state = cli(ctx, json_output)
+    tz = state.tz
+    start = parse_bound(from_, tz, field="from") if from_ else None
+    end = parse_bound(to, tz, field="to", end=True) if to else None
+    if not (all_ or from_ or to):
+        start = day_start(parse_bound("today", tz, field="from").astimezone(tz).date(), tz)
+        end = start + timedelta(days=7)
+    if start and end and end <= start:
+        raise InvalidInput("must be after --from", field="to")
+    sessions = state.centre.list_sessions(SessionQuery(
+        start=start, end=end, mentor=mentor, student=student, room=room, subject=subject,
+        statuses=tuple(status or ()), types=tuple(type_ or ()), search=search, limit=limit))
+    if state.json:
+        render.emit_json([session_json(s, tz) for s in sessions])
+    else:
+        render.sessions_by_day(sessions, tz)
+
+
+@app.command("show")
+def show(ctx: typer.Context, session_id: Annotated[int, typer.Argument(help="Session id.")],
+         json_output: JsonOption = False) -> None:
+    """Everything about one session: details, attendance, feedback, materials."""
+    state = cli(ctx, json_output)
+    details = state.centre.show(session_id)
+    s, tz = details.session, state.tz
+    if state.json:
+        render.emit_json({
+            **session_detail_json(s, tz),
+            "attendance": [attendance_json(a, tz) for a in details.attendance],
+            "feedback": [feedback_json(f, tz) for f in details.feedback],
+            "materials": [material_json(m) for m in details.materials],
+        })
+        return
+    booked_in = f" (booked in {s.tz})" if s.tz != tz.key else ""
+    rows = [
+        ("Title", s.title), ("Status", render.status_text(s.status)),
+        ("When", f"{render.when(s.start, tz)}–{render.hhmm(s.end, tz)}{booked_in}"),
+        ("Mentor", s.mentor), ("Students", "\n".join(s.students)), ("Type", s.type.value),
+        ("Room", s.room), ("Subject", s.subject), ("Location", s.location), ("Link", s.link),
+        ("Meeting id", s.meeting_id), ("Passcode", s.passcode),
+        ("Max participants", s.max_participants), ("Description", s.description),
+        ("Notes", s.notes), ("Cost", s.cost),
+        ("Payment", s.payment_status.value if s.cost is not None else None),
+        ("Series", s.series_id), ("Cancelled because", s.cancel_reason),
+        ("Forced because", s.force_reason),
+        ("Created", f"{render.when(s.created_at, tz)} by {s.created_by or 'local operator'}"),
+        ("Modified", f"{render.when(s.modified_at, tz)} by {s.modified_by or 'local operator'}"),
+    ]
+    render.out.print(render.table(f"Session #{s.id}", ("Field", "Value"),
+                                  ((k, v) for k, v in rows if v not in (None, ""))))
+    if details.attendance:
+        render.out.print(render.table("Attendance", ("Student", "Status", "In", "Out", "Note"), (
+            (a.student, a.status.value, render.hhmm(a.check_in, tz) if a.check_in else "",
+             render.hhmm(a.check_out, tz) if a.check_out else "", a.note)
+            for a in details.attendance)))
+    if details.feedback:
+        render.out.print(render.table("Feedback", ("From", "Rating", "Categories", "Text"), (
+            (f.author, "★" * f.rating, ", ".join(f"{k}={v}" for k, v in f.categories.items()),
+             f.text) for f in details.feedback)))
+    if details.materials:
+        render.out.print(render.table("Materials", ("Name", "Type", "Where"), (
+            (m.name, m.type.value, m.location) for m in details.materials)))
+
+
+@app.command("edit")
+def edit(
+    ctx: typer.Context, session_id: Annotated[int, typer.Argument(help="Session id.")],
+    title: Title = None, mentor: Mentor = None, student: Students = None, room: Room = None,
+    subject: Subject = None, start: Start = None, end: End = None, duration: Duration = None,
+    tz: Tz = None, type_: Type = None, location: Location = None, link: Link = None,
+    meeting_id: MeetingId = None, passcode: Passcode = None, max_: Max = None,
+    description: Description = None, notes: Notes = None, cost: Cost = None,
+    payment: Payment = None, force: Force = False, reason: Reason = None,
+    json_output: JsonOption = False,
+) -> None:
+    """Change a session (moving its start keeps its length unless --end/--duration is given)."""
+    state = cli(ctx, json_output)
+    base_start = None
+    if duration is not None and start is None:
+        base_start = state.centre.show(session_id).session.start
+    changes = _changes(state, title=title, mentor=mentor, students=student, room=room,
+                       subject=subject, start=start, end=end, duration=duration, tz=tz,
+                       type_=type_, base_start=base_start, location=location, link=link,
+                       meeting_id=meeting_id, passcode=passcode, max_participants=max_,
+                       description=description, notes=notes, cost=cost, payment_status=payment)
+    if not changes:
+        raise InvalidInput("nothing to change: give at least one option", field="edit")
+    booked = state.centre.edit(session_id, changes, force_reason=_force_reason(force, reason))
+    _report(state, booked, "Changed")
+
+
+def _status_command(verb: str, done: str):
+    def command(ctx: typer.Context,
+                session_id: Annotated[int, typer.Argument(help="Session id.")],
+                json_output: JsonOption = False, **kwargs: Any) -> None:
+        state = cli(ctx, json_output)
+        session = getattr(state.centre, verb)(session_id, **kwargs)
+        if state.json:
+            render.emit_json(session_detail_json(session, state.tz))
+        else:
+            render.out.print(f"{done} #{session.id} {session.title!r} "
+                             f"({render.when(session.start, state.tz)})")
+    return command
+
+
+@app.command("cancel")
+def cancel(ctx: typer.Context, session_id: Annotated[int, typer.Argument(help="Session id.")],
+           reason: Annotated[str | None, typer.Option("--reason", help="Why it is cancelled.")] = None,
+           json_output: JsonOption = False) -> None:
+    """Cancel a session (it stays on record, and frees its slot)."""
+    _status_command("cancel", "Cancelled")(ctx, session_id, json_output, reason=reason)
+
+
+@app.command("start")
+def start_(ctx: typer.Context, session_id: Annotated[int, typer.Argument(help="Session id.")],
+           json_output: JsonOption = False) -> None:
+    """Mark a session as in progress."""
+    _status_command("begin", "Started")(ctx, session_id, json_output)
+
+
+@app.command("complete")
+def complete(ctx: typer.Context, session_id: Annotated[int, typer.Argument(help="Session id.")],
+             json_output: JsonOption = False) -> None:
+    """Mark a session as completed."""
+    _status_command("complete", "Completed")(ctx, session_id, json_output)

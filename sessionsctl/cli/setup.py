@@ -1,0 +1,63 @@
+"""`init` and `where`: create the database, load the demo centre, show what is in use."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated
+
+import typer
+
+from ..core.errors import InvalidInput
+from . import render
+from .context import cli
+
+
+def init(
+    ctx: typer.Context,
+    demo: Annotated[bool, typer.Option("--demo", help="Load a sample centre: mentors, students, "
+                                       "rooms and a term of lessons around today.")] = False,
+    json_output: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Create the database (or migrate it to the newest schema); --demo loads sample data."""
+    state = cli(ctx, json_output)
+    centre = state.centre
+    url = centre.store.url
+    summary = None
+    if demo:
+        from ..core.demo import load_demo
+
+        if centre.list_people():
+            raise InvalidInput("the database already has people in it; --demo loads into a new "
+                               "database (choose another with --db)", field="--demo")
+        with render.err.status("Loading the demo centre…"):
+            summary = load_demo(centre, today=datetime.now(state.tz).date(), tz=state.tz_name)
+    from ..wiring import database_label
+
+    if state.json:
+        render.emit_json({"db": database_label(url),
+                          "demo": summary.as_dict() if summary is not None else None})
+        return
+    render.out.print(f"Database ready: {database_label(url)}")
+    if summary is not None:
+        render.out.print(f"Demo centre loaded: {summary.describe()}")
+        render.out.print("Try: sessionsctl session list   (this week's sessions)")
+
+
+def where(ctx: typer.Context,
+          json_output: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False) -> None:
+    """Show the database, acting person, time zone and config file in use."""
+    from ..config import config_path
+    from ..store import default_url
+    from ..wiring import database_label
+
+    state = cli(ctx, json_output)
+    info = {
+        "db": database_label(state.settings.db or default_url()),
+        "as": state.settings.user, "tz": state.tz_name,
+        "config": str(config_path()), "config_read": state.settings.source is not None,
+    }
+    if state.json:
+        render.emit_json(info)
+        return
+    for key, value in info.items():
+        render.out.print(f"{key:>12}: {value if value is not None else '-'}")
