@@ -28,9 +28,9 @@ def pytest_report_header() -> str:
 
 
 def pg_schema_url(schema: str) -> str:
-    """The test PostgreSQL URL with ``schema`` first on the search path."""
+    """The test PostgreSQL URL with ``schema`` alone on the search path (public may hold leftovers)."""
     sep = "&" if "?" in PG_URL else "?"
-    return f"{PG_URL}{sep}options={quote(f'-csearch_path={schema},public')}"
+    return f"{PG_URL}{sep}options={quote(f'-csearch_path={schema}')}"
 
 
 @pytest.fixture(scope="session")

@@ -8,7 +8,7 @@ from sqlalchemy import Connection, Engine, inspect, text
 
 # The newest revision in migrations/versions; tests/unit/test_migrations.py keeps it true.
 # Comparing against it lets a command skip loading Alembic when the schema is current.
-HEAD = "20261121_0001"
+HEAD = "20261122_0002"
 
 
 def migrations_dir() -> Path:
@@ -27,7 +27,8 @@ def alembic_config(connection: Connection | None = None):  # -> alembic.config.C
 
     cfg = Config()
     cfg.set_main_option("script_location", str(migrations_dir()))
-    cfg.set_main_option("file_template", "%%(year)d_%%(month).2d_%%(day).2d_%%(rev)s_%%(slug)s")
+    # Revision ids are YYYYMMDD_NNNN, so file names sort by date.
+    cfg.set_main_option("file_template", "%%(rev)s_%%(slug)s")
     cfg.attributes["connection"] = connection
     return cfg
 

@@ -194,6 +194,63 @@ class SessionStudentRow(Base):
     start_at: Mapped[datetime]
     end_at: Mapped[datetime]
     cancelled: Mapped[bool] = mapped_column(default=False)
+    forced: Mapped[bool] = mapped_column(default=False)
+
+
+class TermRow(Base):
+    """A named teaching period, so a series can be booked as "Tuesdays 16:00 in Spring 2027"."""
+
+    __tablename__ = "terms"
+    __table_args__ = (CheckConstraint("ends_on >= starts_on", name="range"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    starts_on: Mapped[date] = mapped_column(Date)
+    ends_on: Mapped[date] = mapped_column(Date)
+
+
+class ClosureRow(Base):
+    """Days the centre is closed (holidays, half-term), inclusive."""
+
+    __tablename__ = "closures"
+    __table_args__ = (CheckConstraint("ends_on >= starts_on", name="range"),
+                      Index(None, "starts_on"))
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    starts_on: Mapped[date] = mapped_column(Date)
+    ends_on: Mapped[date] = mapped_column(Date)
+    reason: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime]
+
+
+class AvailabilityRow(Base):
+    """A weekly window a mentor can teach in, as wall times in ``tz`` (weekday 0 = Monday)."""
+
+    __tablename__ = "availability"
+    __table_args__ = (CheckConstraint("weekday BETWEEN 0 AND 6", name="weekday"),
+                      CheckConstraint("end_time > start_time", name="range"),
+                      Index(None, "person_id", "weekday"))
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"))
+    weekday: Mapped[int]
+    start_time: Mapped[str] = mapped_column(String(5))  # HH:MM
+    end_time: Mapped[str] = mapped_column(String(5))
+    tz: Mapped[str] = mapped_column(String(64))
+
+
+class TimeOffRow(Base):
+    """An absence of a mentor: no sessions may be booked for them inside it."""
+
+    __tablename__ = "time_off"
+    __table_args__ = (CheckConstraint("end_at > start_at", name="range"),
+                      Index(None, "person_id", "start_at"))
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"))
+    start_at: Mapped[datetime]
+    end_at: Mapped[datetime]
+    reason: Mapped[str | None] = mapped_column(Text)
 
 
 class AttendanceRow(Base):

@@ -285,8 +285,10 @@ class SqlUnit:
 
     def _student_rows(self, session_id: int, row: Row) -> list[dict[str, Any]]:
         cancelled = row.status is SessionStatus.CANCELLED
+        forced = row.force_reason is not None
         return [{"session_id": session_id, "student_id": self._person_id(e),
-                 "start_at": row.draft.start, "end_at": row.draft.end, "cancelled": cancelled}
+                 "start_at": row.draft.start, "end_at": row.draft.end, "cancelled": cancelled,
+                 "forced": forced}
                 for e in row.draft.students]
 
     def insert_sessions(self, rows: Sequence[Row]) -> list[int]:

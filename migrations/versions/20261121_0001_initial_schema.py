@@ -2,7 +2,7 @@
 
 Revision ID: 20261121_0001
 Revises: 
-Create Date: 2026-11-21 23:42:55.472527
+Create Date: 2026-11-21 23:48:09.111790
 """
 
 from alembic import op
@@ -17,6 +17,18 @@ depends_on = None
 
 
 def upgrade() -> None:
+    op.create_table('closures',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('starts_on', sa.Date(), nullable=False),
+    sa.Column('ends_on', sa.Date(), nullable=False),
+    sa.Column('reason', sa.Text(), nullable=False),
+    sa.Column('created_at', sessionsctl.store.types.UTCDateTime(timezone=True), nullable=False),
+    sa.CheckConstraint('ends_on >= starts_on', name=op.f('ck_closures_range')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_closures'))
+    )
+    with op.batch_alter_table('closures', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_closures_starts_on'), ['starts_on'], unique=False)
+
     op.create_table('people',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('name', sa.String(length=200), nullable=False),
@@ -41,6 +53,15 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id', name=op.f('pk_subjects')),
     sa.UniqueConstraint('name', name=op.f('uq_subjects_name'))
     )
+    op.create_table('terms',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('name', sa.String(length=200), nullable=False),
+    sa.Column('starts_on', sa.Date(), nullable=False),
+    sa.Column('ends_on', sa.Date(), nullable=False),
+    sa.CheckConstraint('ends_on >= starts_on', name=op.f('ck_terms_range')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_terms')),
+    sa.UniqueConstraint('name', name=op.f('uq_terms_name'))
+    )
     op.create_table('audit_log',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('at', sessionsctl.store.types.UTCDateTime(timezone=True), nullable=False),
@@ -56,6 +77,21 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('audit_log', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_audit_log_entity_entity_id'), ['entity', 'entity_id'], unique=False)
+
+    op.create_table('availability',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('person_id', sa.Integer(), nullable=False),
+    sa.Column('weekday', sa.Integer(), nullable=False),
+    sa.Column('start_time', sa.String(length=5), nullable=False),
+    sa.Column('end_time', sa.String(length=5), nullable=False),
+    sa.Column('tz', sa.String(length=64), nullable=False),
+    sa.CheckConstraint('end_time > start_time', name=op.f('ck_availability_range')),
+    sa.CheckConstraint('weekday BETWEEN 0 AND 6', name=op.f('ck_availability_weekday')),
+    sa.ForeignKeyConstraint(['person_id'], ['people.id'], name=op.f('fk_availability_person_id_people'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_availability'))
+    )
+    with op.batch_alter_table('availability', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_availability_person_id_weekday'), ['person_id', 'weekday'], unique=False)
 
     op.create_table('courses',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -85,6 +121,19 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id', name=op.f('pk_series')),
     sa.UniqueConstraint('uid', name=op.f('uq_series_uid'))
     )
+    op.create_table('time_off',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('person_id', sa.Integer(), nullable=False),
+    sa.Column('start_at', sessionsctl.store.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('end_at', sessionsctl.store.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('reason', sa.Text(), nullable=True),
+    sa.CheckConstraint('end_at > start_at', name=op.f('ck_time_off_range')),
+    sa.ForeignKeyConstraint(['person_id'], ['people.id'], name=op.f('fk_time_off_person_id_people'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_time_off'))
+    )
+    with op.batch_alter_table('time_off', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_time_off_person_id_start_at'), ['person_id', 'start_at'], unique=False)
+
     op.create_table('batches',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('course_id', sa.Integer(), nullable=False),
@@ -224,6 +273,7 @@ def upgrade() -> None:
     sa.Column('start_at', sessionsctl.store.types.UTCDateTime(timezone=True), nullable=False),
     sa.Column('end_at', sessionsctl.store.types.UTCDateTime(timezone=True), nullable=False),
     sa.Column('cancelled', sa.Boolean(), nullable=False),
+    sa.Column('forced', sa.Boolean(), nullable=False),
     sa.ForeignKeyConstraint(['session_id'], ['sessions.id'], name=op.f('fk_session_students_session_id_sessions'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['student_id'], ['people.id'], name=op.f('fk_session_students_student_id_people')),
     sa.PrimaryKeyConstraint('session_id', 'student_id', name=op.f('pk_session_students'))
@@ -263,12 +313,25 @@ def downgrade() -> None:
 
     op.drop_table('enrollments')
     op.drop_table('batches')
+    with op.batch_alter_table('time_off', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_time_off_person_id_start_at'))
+
+    op.drop_table('time_off')
     op.drop_table('series')
     op.drop_table('courses')
+    with op.batch_alter_table('availability', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_availability_person_id_weekday'))
+
+    op.drop_table('availability')
     with op.batch_alter_table('audit_log', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_audit_log_entity_entity_id'))
 
     op.drop_table('audit_log')
+    op.drop_table('terms')
     op.drop_table('subjects')
     op.drop_table('rooms')
     op.drop_table('people')
+    with op.batch_alter_table('closures', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_closures_starts_on'))
+
+    op.drop_table('closures')
