@@ -65,3 +65,10 @@ class StoreUnavailable(SessionsctlError):
     """The database cannot be reached or opened."""
 
     exit_code = 1
+
+
+class Contended(SessionsctlError):
+    """Another booking took the slot between our check and our write (the database's guard
+    caught it); checking again names the clash."""
+
+    exit_code = 3

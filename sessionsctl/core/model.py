@@ -6,9 +6,10 @@ These are plain frozen dataclasses. The store hands them back; faces render them
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from enum import StrEnum
+from typing import Any
 
 
 class Role(StrEnum):
@@ -183,3 +184,60 @@ class Material:
     uploaded_by: str | None = None
     description: str | None = None
     uploaded_at: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Term:
+    id: int
+    name: str
+    starts_on: date
+    ends_on: date  # inclusive
+
+
+@dataclass(frozen=True, slots=True)
+class Closure:
+    id: int
+    starts_on: date
+    ends_on: date  # inclusive
+    reason: str
+
+    def covers(self, day: date) -> bool:
+        return self.starts_on <= day <= self.ends_on
+
+
+@dataclass(frozen=True, slots=True)
+class Availability:
+    """A weekly window (weekday 0 = Monday) a mentor can teach in, in wall time of ``tz``."""
+
+    mentor: str
+    weekday: int
+    start: time
+    end: time
+    tz: str
+
+
+@dataclass(frozen=True, slots=True)
+class TimeOff:
+    mentor: str
+    start: datetime
+    end: datetime
+    reason: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Series:
+    """A recurring series: the rule (RRULE/EXDATE/RDATE text) expanded from ``dtstart``.
+
+    ``dtstart`` is the naive wall time of the first occurrence in ``tz``; ``template`` holds
+    the fields every occurrence starts from (a SessionDraft's fields but start, end and tz).
+    """
+
+    id: int
+    uid: str
+    rule: str
+    dtstart: datetime
+    tz: str
+    duration: timedelta
+    template: dict[str, Any]
+    expanded_until: datetime | None = None
+    sequence: int = 0

@@ -5,22 +5,27 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, Protocol
 
 from .model import (
     Attendance,
+    Availability,
+    Closure,
     Feedback,
     Material,
     PaymentStatus,
     Person,
     Role,
     Room,
+    Series,
     Session,
     SessionStatus,
     SessionType,
     Subject,
+    Term,
+    TimeOff,
 )
 
 
@@ -111,6 +116,27 @@ class UnitOfWork(Protocol):
     def overlapping(self, start: datetime, end: datetime, *, mentor: str | None,
                     students: Sequence[str], room: str | None,
                     exclude: Iterable[int] = ()) -> list[Session]: ...
+
+    def delete_sessions(self, session_ids: Sequence[int]) -> None: ...
+
+    # series
+    def insert_series(self, series: Series) -> int: ...
+    def series(self, series_id: int, *, lock: bool = False) -> Series | None: ...
+    def update_series(self, series: Series) -> None: ...
+    def list_series(self, *, expanded_before: datetime | None = None) -> list[Series]: ...
+
+    # the calendar: terms, closures, availability, time off
+    def add_term(self, name: str, starts_on: date, ends_on: date) -> Term: ...
+    def term(self, name: str) -> Term | None: ...
+    def list_terms(self) -> list[Term]: ...
+    def add_closure(self, starts_on: date, ends_on: date, reason: str) -> Closure: ...
+    def closures(self, start: date | None = None, end: date | None = None) -> list[Closure]: ...
+    def set_availability(self, mentor: str, weekday: int,
+                         windows: Sequence[Availability]) -> None: ...
+    def availability(self, mentors: Iterable[str]) -> dict[str, list[Availability]]: ...
+    def add_time_off(self, item: TimeOff) -> None: ...
+    def time_off(self, mentors: Iterable[str], start: datetime,
+                 end: datetime) -> dict[str, list[TimeOff]]: ...
 
     # what happens in sessions
     def attendance(self, session_id: int) -> list[Attendance]: ...

@@ -4,16 +4,19 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, fields, replace
-from datetime import UTC, datetime
-from typing import Any
+from dataclasses import dataclass, field, fields, replace
+from datetime import UTC, datetime, timedelta
+from typing import Any, TypeVar
 
 from . import permissions, rules
+from .availability import on_closure, outside_availability
 from .conflicts import Conflict, capacity, clashes
-from .errors import ConflictError, InvalidInput, NotFound
+from .errors import ConflictError, Contended, InvalidInput, NotFound
 from .model import (
     Attendance,
     AttendanceStatus,
+    Availability,
+    Closure,
     Feedback,
     Material,
     Person,
@@ -22,6 +25,7 @@ from .model import (
     Session,
     SessionStatus,
     Subject,
+    TimeOff,
 )
 from .ports import Row, SessionDraft, SessionQuery, Store, UnitOfWork
 from .serialize import record
@@ -56,6 +60,36 @@ class BookingResult:
     booked: list[Session]
     conflicts: list[Conflict]
     skipped: list[SessionDraft]
+    skipped_rows: list[Row] = field(default_factory=list)
+
+
+@dataclass(frozen=True, slots=True)
+class _Refs:
+    """What a batch's conflicts are judged against, loaded once per batch."""
+
+    rooms: dict[str, Room]
+    availability: dict[str, list[Availability]]
+    time_off: dict[str, list[TimeOff]]
+    closures: list[Closure]
+
+
+def _check_options(force_reason: str | None, skip_conflicts: bool) -> None:
+    if force_reason is not None and skip_conflicts:
+        raise InvalidInput("choose one of --force and --skip-conflicts", field="force")
+    if force_reason is not None and not force_reason.strip():
+        raise InvalidInput("--force needs a reason", field="reason")
+
+
+T = TypeVar("T")
+
+
+def retry_race(attempt: Callable[[], T]) -> T:
+    """Run a booking again once if the database's guard caught a race with another terminal:
+    the second check sees the session that won and reports it as an ordinary conflict."""
+    try:
+        return attempt()
+    except Contended:
+        return attempt()
 
 
 @dataclass(frozen=True, slots=True)
@@ -132,11 +166,9 @@ class Centre:
             return uow.list_subjects()
 
     # --------------------------------------------------------------------- sessions
-    def _resolve(self, uow: UnitOfWork, drafts: Sequence[SessionDraft]) -> dict[str, Room]:
-        """Check that everyone and everything the drafts name exists, in the right role.
-
-        One look-up per kind for the whole batch; returns the rooms named, by name.
-        """
+    def _resolve(self, uow: UnitOfWork, drafts: Sequence[SessionDraft]) -> _Refs:
+        """Check that everyone and everything the drafts name exists, in the right role,
+        and load what their conflicts are judged against: one look-up per kind per batch."""
         people = uow.people_by_email({e for d in drafts for e in (d.mentor, *d.students)})
         rooms: dict[str, Room] = {}
         subjects: set[str] = set()
@@ -161,29 +193,31 @@ class Centre:
                 if uow.subject(draft.subject) is None:
                     raise NotFound("subject", draft.subject)
                 subjects.add(draft.subject)
-        return rooms
+        if not drafts:
+            return _Refs(rooms, {}, {}, [])
+        mentors = {d.mentor for d in drafts}
+        first = min(d.start for d in drafts)
+        last = max(d.end for d in drafts)
+        return _Refs(
+            rooms, uow.availability(mentors), uow.time_off(mentors, first, last),
+            uow.closures(first.date() - timedelta(days=1), last.date() + timedelta(days=1)))
 
-    def conflicts(self, uow: UnitOfWork, draft: SessionDraft, rooms: dict[str, Room],
+    def conflicts(self, uow: UnitOfWork, draft: SessionDraft, refs: _Refs,
                   exclude: Sequence[int] = ()) -> list[Conflict]:
         """Every reason ``draft`` cannot be booked as it stands."""
         others = uow.overlapping(draft.start, draft.end, mentor=draft.mentor,
                                  students=draft.students, room=draft.room, exclude=exclude)
-        room = rooms.get(draft.room) if draft.room is not None else None
-        return clashes(draft, others) + capacity(draft, room)
+        room = refs.rooms.get(draft.room) if draft.room is not None else None
+        return (clashes(draft, others) + capacity(draft, room)
+                + outside_availability(draft, refs.availability.get(draft.mentor, ()),
+                                       refs.time_off.get(draft.mentor, ()))
+                + on_closure(draft, refs.closures))
 
     def check(self, draft: SessionDraft, exclude: Sequence[int] = ()) -> list[Conflict]:
         """The conflicts a booking would meet, without writing anything (live warnings)."""
         draft = rules.validate_session(draft)
         with self._read() as uow:
             return self.conflicts(uow, draft, self._resolve(uow, [draft]), exclude)
-
-    @staticmethod
-    def _force(found: list[Conflict], force_reason: str | None) -> str | None:
-        if force_reason is not None and not force_reason.strip():
-            raise InvalidInput("--force needs a reason", field="reason")
-        if found and force_reason is None:
-            raise ConflictError(found)
-        return force_reason.strip() if found and force_reason else None
 
     def book(self, draft: SessionDraft, *, force_reason: str | None = None) -> Booked:
         """Book a one-off session: refused with every conflict unless forced with a reason."""
@@ -192,50 +226,49 @@ class Centre:
 
     def book_many(self, drafts: Sequence[SessionDraft], *, force_reason: str | None = None,
                   skip_conflicts: bool = False) -> BookingResult:
-        """Book one-off sessions together in one transaction (see :meth:`book_rows`)."""
-        return self.book_rows([Row(d, uid=new_uid()) for d in drafts],
-                              force_reason=force_reason, skip_conflicts=skip_conflicts)
+        """Book one-off sessions together in one transaction, all or none (see :meth:`_book`)."""
+        _check_options(force_reason, skip_conflicts)
+        rows = [Row(rules.validate_session(d), uid=new_uid()) for d in drafts]
 
-    def book_rows(self, rows: Sequence[Row], *, force_reason: str | None = None,
-                  skip_conflicts: bool = False) -> BookingResult:
-        """Check every row, then write all of them or none.
+        def attempt() -> BookingResult:
+            with self._write() as uow:
+                return self._book(uow, rows, force_reason, skip_conflicts)
+
+        return retry_race(attempt)
+
+    def _book(self, uow: UnitOfWork, rows: Sequence[Row], force_reason: str | None,
+              skip_conflicts: bool, exclude: Sequence[int] = ()) -> BookingResult:
+        """Check every row, then write all of them or none, inside the caller's transaction.
 
         Each row is checked against the database and against the rows before it. With no
         conflicts everything is booked; otherwise, by default, nothing is written and every
         conflict is raised at once; ``skip_conflicts`` books the rows that are free; a
         ``force_reason`` books all rows and records the reason on those that clashed.
         """
-        if force_reason is not None and skip_conflicts:
-            raise InvalidInput("choose one of --force and --skip-conflicts", field="force")
-        if force_reason is not None and not force_reason.strip():
-            raise InvalidInput("--force needs a reason", field="reason")
-        rows = [replace(r, draft=rules.validate_session(r.draft)) for r in rows]
-        with self._write() as uow:
-            for mentor in sorted({r.draft.mentor for r in rows}):
-                permissions.require(uow.actor, "session.book", mentor=mentor)
-            rooms = self._resolve(uow, [r.draft for r in rows])
-            batch = _Batch()
-            accepted: list[Row] = []
-            skipped: list[Row] = []
-            found: list[Conflict] = []
-            for row in rows:
-                draft = row.draft
-                clashing = self.conflicts(uow, draft, rooms) + batch.clashes(draft)
-                found.extend(clashing)
-                if clashing and skip_conflicts:
-                    skipped.append(row)
-                    continue
-                if clashing and force_reason is not None:
-                    row = replace(row, force_reason=force_reason.strip())
-                accepted.append(row)
-                batch.add(row)
-            if found and force_reason is None and not skip_conflicts:
-                raise ConflictError(found)
-            ids = uow.insert_sessions(accepted)
-            booked = uow.sessions(SessionQuery(ids=tuple(ids))) if ids else []
-            for session in booked:
-                uow.audit("book", "session", session.id, None, record(session))
-            return BookingResult(booked, found, [r.draft for r in skipped])
+        for mentor in sorted({r.draft.mentor for r in rows}):
+            permissions.require(uow.actor, "session.book", mentor=mentor)
+        refs = self._resolve(uow, [r.draft for r in rows])
+        batch = _Batch()
+        accepted: list[Row] = []
+        skipped: list[Row] = []
+        found: list[Conflict] = []
+        for row in rows:
+            clashing = self.conflicts(uow, row.draft, refs, exclude) + batch.clashes(row.draft)
+            found.extend(clashing)
+            if clashing and skip_conflicts:
+                skipped.append(row)
+                continue
+            if clashing and force_reason is not None:
+                row = replace(row, force_reason=force_reason.strip())
+            accepted.append(row)
+            batch.add(row)
+        if found and force_reason is None and not skip_conflicts:
+            raise ConflictError(found)
+        ids = uow.insert_sessions(accepted)
+        booked = uow.sessions(SessionQuery(ids=tuple(ids))) if ids else []
+        for session in booked:
+            uow.audit("book", "session", session.id, None, record(session))
+        return BookingResult(booked, found, [r.draft for r in skipped], skipped)
 
     def list_sessions(self, query: SessionQuery) -> list[Session]:
         with self._read() as uow:
@@ -260,6 +293,11 @@ class Centre:
     def edit(self, session_id: int, changes: dict[str, Any], *,
              force_reason: str | None = None) -> Booked:
         """Change fields of one session; moving its start keeps its length unless end is given."""
+        _check_options(force_reason, False)
+        return retry_race(lambda: self._edit_one(session_id, changes, force_reason))
+
+    def _edit_one(self, session_id: int, changes: dict[str, Any],
+                  force_reason: str | None) -> Booked:
         unknown = set(changes) - EDITABLE
         if unknown:
             raise InvalidInput(f"cannot change {', '.join(sorted(unknown))}", field="edit")
@@ -270,7 +308,9 @@ class Centre:
                 changes = {**changes, "end": changes["start"] + before.duration}
             draft = rules.validate_session(replace(draft_of(before), **changes))
             found = self.conflicts(uow, draft, self._resolve(uow, [draft]), exclude=[session_id])
-            reason = self._force(found, force_reason) or before.force_reason
+            if found and force_reason is None:
+                raise ConflictError(found)
+            reason = (force_reason.strip() if found and force_reason else None) or before.force_reason
             uow.update_session(session_id, Row(
                 draft, uid=before.uid, status=before.status, series_id=before.series_id,
                 recurrence_id=before.recurrence_id, force_reason=reason,

@@ -8,14 +8,15 @@ from pathlib import Path
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError, OperationalError
+from sqlalchemy.exc import ArgumentError, IntegrityError, OperationalError
 from sqlalchemy.orm import Session as OrmSession
 
-from ..core.errors import InvalidInput, StoreUnavailable
+from ..core.errors import Contended, InvalidInput, StoreUnavailable
 from . import migrate
 from .unit import SqlUnit
 
 SQLITE_BUSY_TIMEOUT_S = 30
+EXCLUSION_VIOLATION = "23P01"  # PostgreSQL: a row broke an exclusion constraint
 
 
 def default_url() -> str:
@@ -74,9 +75,14 @@ class SqlStore:
 
     @contextmanager
     def unit(self, actor: str | None = None, *, write: bool = False) -> Iterator[SqlUnit]:
-        with OrmSession(self._writer if write else self.engine, expire_on_commit=False) as orm:
-            with orm.begin():
-                yield SqlUnit(orm, actor)
+        try:
+            with OrmSession(self._writer if write else self.engine, expire_on_commit=False) as orm:
+                with orm.begin():
+                    yield SqlUnit(orm, actor)
+        except IntegrityError as exc:
+            if getattr(exc.orig, "sqlstate", None) == EXCLUSION_VIOLATION:
+                raise Contended("another booking took this slot at the same moment") from None
+            raise
 
     def close(self) -> None:
         self.engine.dispose()

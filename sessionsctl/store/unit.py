@@ -6,16 +6,18 @@ import getpass
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import Select, and_, func, insert, or_, select, update
+from sqlalchemy import Select, and_, delete, func, insert, or_, select, update
 from sqlalchemy.orm import Session as OrmSession
 from sqlalchemy.orm import aliased
 
 from ..core.errors import NotFound
 from ..core.model import (
     Attendance,
+    Availability,
+    Closure,
     AttendanceStatus,
     Feedback,
     Material,
@@ -24,23 +26,31 @@ from ..core.model import (
     Person,
     Role,
     Room,
+    Series,
     Session,
     SessionStatus,
     SessionType,
     Subject,
+    Term,
+    TimeOff,
 )
 from ..core.ports import Row, SessionQuery
 from ..core.rules import MAX_SESSION_LENGTH
 from .schema import (
     AttendanceRow,
     AuditRow,
+    AvailabilityRow,
+    ClosureRow,
     FeedbackRow,
     MaterialRow,
     PersonRow,
     RoomRow,
+    SeriesRow,
     SessionRow,
     SessionStudentRow,
     SubjectRow,
+    TermRow,
+    TimeOffRow,
 )
 
 _CHUNK = 5000
@@ -362,6 +372,124 @@ class SqlUnit:
         return self._load(_session_select().where(SessionRow.id.in_(sorted(ids)))
                           .order_by(SessionRow.start_at, SessionRow.id))
 
+    def delete_sessions(self, session_ids: Sequence[int]) -> None:
+        ids = list(session_ids)
+        for i in range(0, len(ids), _CHUNK):
+            self.orm.execute(delete(SessionRow).where(SessionRow.id.in_(ids[i:i + _CHUNK])))
+
+    # ------------------------------------------------------------------------- series
+    @staticmethod
+    def _series(r: SeriesRow) -> Series:
+        return Series(id=r.id, uid=r.uid, rule=r.rrule, dtstart=datetime.fromisoformat(r.dtstart),
+                      tz=r.tz, duration=timedelta(minutes=r.duration_minutes),
+                      template=dict(r.template), expanded_until=r.expanded_until,
+                      sequence=r.sequence)
+
+    def _series_values(self, series: Series) -> dict[str, Any]:
+        return {"uid": series.uid, "rrule": series.rule, "dtstart": series.dtstart.isoformat(),
+                "tz": series.tz, "duration_minutes": int(series.duration.total_seconds() // 60),
+                "template": series.template, "expanded_until": series.expanded_until,
+                "sequence": series.sequence, "modified_at": _now()}
+
+    def insert_series(self, series: Series) -> int:
+        return self.orm.execute(insert(SeriesRow).returning(SeriesRow.id), {
+            **self._series_values(series), "created_at": _now(),
+            "created_by_id": self.actor.id if self.actor else None,
+        }).scalar_one()
+
+    def series(self, series_id: int, *, lock: bool = False) -> Series | None:
+        query = select(SeriesRow).where(SeriesRow.id == series_id)
+        if lock:
+            query = query.with_for_update()  # serialises `series extend` runs on PostgreSQL
+        row = self.orm.execute(query).scalar_one_or_none()
+        return self._series(row) if row else None
+
+    def update_series(self, series: Series) -> None:
+        self.orm.execute(update(SeriesRow).where(SeriesRow.id == series.id)
+                         .values(self._series_values(series)))
+
+    def list_series(self, *, expanded_before: datetime | None = None) -> list[Series]:
+        query = select(SeriesRow).order_by(SeriesRow.id)
+        if expanded_before is not None:
+            query = query.where(SeriesRow.expanded_until < expanded_before)
+        return [self._series(r) for r in self.orm.execute(query).scalars()]
+
+    # ------------------------------------------------------------------- the calendar
+    def add_term(self, name: str, starts_on: date, ends_on: date) -> Term:
+        new_id = self.orm.execute(insert(TermRow).returning(TermRow.id), {
+            "name": name, "starts_on": starts_on, "ends_on": ends_on}).scalar_one()
+        return Term(new_id, name, starts_on, ends_on)
+
+    def term(self, name: str) -> Term | None:
+        row = self.orm.execute(select(TermRow).where(TermRow.name == name)).scalar_one_or_none()
+        return Term(row.id, row.name, row.starts_on, row.ends_on) if row else None
+
+    def list_terms(self) -> list[Term]:
+        rows = self.orm.execute(select(TermRow).order_by(TermRow.starts_on)).scalars()
+        return [Term(r.id, r.name, r.starts_on, r.ends_on) for r in rows]
+
+    def add_closure(self, starts_on: date, ends_on: date, reason: str) -> Closure:
+        new_id = self.orm.execute(insert(ClosureRow).returning(ClosureRow.id), {
+            "starts_on": starts_on, "ends_on": ends_on, "reason": reason,
+            "created_at": _now()}).scalar_one()
+        return Closure(new_id, starts_on, ends_on, reason)
+
+    def closures(self, start: date | None = None, end: date | None = None) -> list[Closure]:
+        query = select(ClosureRow).order_by(ClosureRow.starts_on)
+        if start is not None:
+            query = query.where(ClosureRow.ends_on >= start)
+        if end is not None:
+            query = query.where(ClosureRow.starts_on <= end)
+        return [Closure(r.id, r.starts_on, r.ends_on, r.reason)
+                for r in self.orm.execute(query).scalars()]
+
+    def set_availability(self, mentor: str, weekday: int,
+                         windows: Sequence[Availability]) -> None:
+        person_id = self._person_id(mentor)
+        self.orm.execute(delete(AvailabilityRow).where(AvailabilityRow.person_id == person_id,
+                                                       AvailabilityRow.weekday == weekday))
+        if windows:
+            self.orm.execute(insert(AvailabilityRow), [
+                {"person_id": person_id, "weekday": weekday, "tz": w.tz,
+                 "start_time": w.start.strftime("%H:%M"), "end_time": w.end.strftime("%H:%M")}
+                for w in windows])
+
+    def availability(self, mentors: Iterable[str]) -> dict[str, list[Availability]]:
+        ids = [i for i in (self._id_or_none(m) for m in mentors) if i is not None]
+        found: dict[str, list[Availability]] = defaultdict(list)
+        if not ids:
+            return found
+        rows = self.orm.execute(
+            select(AvailabilityRow, PersonRow.email)
+            .join(PersonRow, PersonRow.id == AvailabilityRow.person_id)
+            .where(AvailabilityRow.person_id.in_(ids))
+            .order_by(AvailabilityRow.weekday, AvailabilityRow.start_time))
+        for a, email in rows:
+            found[email].append(Availability(email, a.weekday, time.fromisoformat(a.start_time),
+                                             time.fromisoformat(a.end_time), a.tz))
+        return found
+
+    def add_time_off(self, item: TimeOff) -> None:
+        self.orm.execute(insert(TimeOffRow), {
+            "person_id": self._person_id(item.mentor), "start_at": item.start,
+            "end_at": item.end, "reason": item.reason})
+
+    def time_off(self, mentors: Iterable[str], start: datetime,
+                 end: datetime) -> dict[str, list[TimeOff]]:
+        ids = [i for i in (self._id_or_none(m) for m in mentors) if i is not None]
+        found: dict[str, list[TimeOff]] = defaultdict(list)
+        if not ids:
+            return found
+        rows = self.orm.execute(
+            select(TimeOffRow, PersonRow.email)
+            .join(PersonRow, PersonRow.id == TimeOffRow.person_id)
+            .where(TimeOffRow.person_id.in_(ids), TimeOffRow.start_at < end,
+                   TimeOffRow.end_at > start)
+            .order_by(TimeOffRow.start_at))
+        for t, email in rows:
+            found[email].append(TimeOff(email, t.start_at, t.end_at, t.reason))
+        return found
+
     # ------------------------------------------------------------ what happens in sessions
     def attendance(self, session_id: int) -> list[Attendance]:
         Recorder = aliased(PersonRow)
@@ -445,8 +573,9 @@ class SqlUnit:
         })
 
     def counts(self) -> dict[str, int]:
-        tables = (PersonRow, RoomRow, SubjectRow, SessionRow, SessionStudentRow,
-                  AttendanceRow, FeedbackRow, MaterialRow, AuditRow)
+        tables = (PersonRow, RoomRow, SubjectRow, SeriesRow, SessionRow, SessionStudentRow,
+                  AttendanceRow, FeedbackRow, MaterialRow, TermRow, ClosureRow,
+                  AvailabilityRow, TimeOffRow, AuditRow)
         return {t.__tablename__: self.orm.execute(select(func.count()).select_from(t)).scalar_one()
                 for t in tables}
 

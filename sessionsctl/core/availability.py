@@ -1,0 +1,71 @@
+"""When a mentor can teach and when the centre is open: weekly windows, time off, closures."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from .conflicts import Conflict, overlaps
+from .errors import InvalidInput
+from .model import Availability, Closure, TimeOff
+from .ports import SessionDraft
+from .timeutil import localize
+
+WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+
+
+def weekday(text: str, field: str = "weekday") -> int:
+    """0 for Monday … 6 for Sunday, from a name or its first three letters."""
+    key = text.strip().lower()
+    for number, name in enumerate(WEEKDAYS):
+        if key in (name, name[:3]):
+            return number
+    raise InvalidInput(f"{text!r} is not a weekday (mon … sun)", field=field)
+
+
+def wall_time(text: str, field: str) -> time:
+    try:
+        value = time.fromisoformat(text.strip())
+    except ValueError:
+        raise InvalidInput(f"{text!r} is not a time of day (e.g. 15:30)", field=field) from None
+    return value.replace(second=0, microsecond=0)
+
+
+def _windows_on(windows: Sequence[Availability], start: datetime) -> list[tuple[datetime, datetime]]:
+    """The instants the weekly windows cover on the days around ``start``."""
+    spans = []
+    for w in windows:
+        tz = ZoneInfo(w.tz)
+        local_day = start.astimezone(tz).date()
+        for day in (local_day - timedelta(days=1), local_day):
+            if day.weekday() == w.weekday:
+                spans.append((localize(datetime.combine(day, w.start), tz),
+                              localize(datetime.combine(day, w.end), tz)))
+    return spans
+
+
+def outside_availability(draft: SessionDraft, windows: Sequence[Availability],
+                         time_off: Iterable[TimeOff]) -> list[Conflict]:
+    """Why the mentor cannot teach ``draft``: outside every weekly window, or on time off.
+
+    A mentor with no windows set is available at any time (but time off still counts).
+    """
+    found = []
+    if windows and not any(a <= draft.start and draft.end <= b
+                           for a, b in _windows_on(windows, draft.start)):
+        found.append(Conflict("availability", draft.start,
+                              f"{draft.mentor} is not available then (see availability list)"))
+    for off in time_off:
+        if overlaps(draft.start, draft.end, off.start, off.end):
+            reason = f": {off.reason}" if off.reason else ""
+            found.append(Conflict("availability", draft.start,
+                                  f"{draft.mentor} is on time off{reason}"))
+    return found
+
+
+def on_closure(draft: SessionDraft, closures: Iterable[Closure]) -> list[Conflict]:
+    """A closure covering the day the session starts (in the zone it is booked in)."""
+    day = draft.start.astimezone(ZoneInfo(draft.tz)).date()
+    return [Conflict("closure", draft.start, f"the centre is closed: {c.reason}")
+            for c in closures if c.covers(day)]
