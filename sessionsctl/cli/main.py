@@ -87,7 +87,7 @@ def root(
 
 
 def _register() -> None:
-    from . import attendance, people, sessions, setup
+    from . import attendance, calendar, people, series, sessions, setup
 
     app.command("init", rich_help_panel="Setup")(setup.init)
     app.command("where", rich_help_panel="Setup")(setup.where)
@@ -95,8 +95,12 @@ def _register() -> None:
     app.add_typer(people.room_app, name="room", rich_help_panel="Centre")
     app.add_typer(people.subject_app, name="subject", rich_help_panel="Centre")
     app.add_typer(sessions.app, name="session", rich_help_panel="Sessions")
+    app.add_typer(series.app, name="series", rich_help_panel="Sessions")
     app.add_typer(attendance.attendance_app, name="attendance", rich_help_panel="Sessions")
     app.add_typer(attendance.feedback_app, name="feedback", rich_help_panel="Sessions")
+    app.add_typer(calendar.term_app, name="term", rich_help_panel="Calendar")
+    app.add_typer(calendar.closure_app, name="closure", rich_help_panel="Calendar")
+    app.add_typer(calendar.availability_app, name="availability", rich_help_panel="Calendar")
 
 
 _register()

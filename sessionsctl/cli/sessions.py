@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
+from dataclasses import replace
 from decimal import Decimal, InvalidOperation
 from typing import Annotated, Any
 
@@ -11,19 +13,23 @@ import typer
 from ..core.errors import InvalidInput
 from ..core.model import PaymentStatus, SessionStatus, SessionType
 from ..core.ports import SessionDraft, SessionQuery
+from ..core.scheduling import SeriesResult
 from ..core.serialize import (
     attendance_json,
+    conflict_json,
     feedback_json,
     material_json,
     session_detail_json,
     session_json,
 )
-from ..core.timeutil import day_start, parse_bound, parse_instant, zone
+from ..core.timeutil import day_start, iso, parse_bound, parse_instant, zone
 from ..core.usecases import Booked
 from . import render
 from .context import Cli, cli
 
 app = typer.Typer(help="Book, list, change and close sessions.", no_args_is_help=True)
+
+_TIME_ONLY = re.compile(r"^\d{1,2}:\d{2}$")
 
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON.")]
 Title = Annotated[str | None, typer.Option("--title", help="What the session is called.")]
@@ -49,6 +55,11 @@ Notes = Annotated[str | None, typer.Option("--notes", help="Notes for staff.")]
 Cost = Annotated[str | None, typer.Option("--cost", help="Price, e.g. 35.00.")]
 Payment = Annotated[PaymentStatus | None, typer.Option("--payment", help="Payment status.")]
 Force = Annotated[bool, typer.Option("--force", help="Book despite conflicts (needs --reason).")]
+Repeat = Annotated[str | None, typer.Option(
+    "--repeat", help="An RFC 5545 rule, e.g. 'FREQ=WEEKLY;BYDAY=TU;COUNT=12' (EXDATE/RDATE "
+                     "lines may follow); books a series.")]
+Scope = Annotated[str, typer.Option(
+    "--scope", help="For an occurrence of a series: this, following or all.")]
 Reason = Annotated[str | None, typer.Option("--reason", help="Why the conflicts are overridden.")]
 
 
@@ -130,14 +141,22 @@ def add(
     duration: Duration = None, tz: Tz = None, type_: Type = None, location: Location = None,
     link: Link = None, meeting_id: MeetingId = None, passcode: Passcode = None,
     max_: Max = None, description: Description = None, notes: Notes = None, cost: Cost = None,
-    payment: Payment = None, force: Force = False, reason: Reason = None,
-    json_output: JsonOption = False,
+    payment: Payment = None, repeat: Repeat = None,
+    term: Annotated[str | None, typer.Option(
+        "--term", help="Run the series within this term (--start may then be a time, 16:00).")] = None,
+    skip_conflicts: Annotated[bool, typer.Option(
+        "--skip-conflicts", help="Book the free occurrences of a series; list the rest.")] = False,
+    force: Force = False, reason: Reason = None, json_output: JsonOption = False,
 ) -> None:
-    """Book a session; refused with exit 3 and the conflicts if it clashes."""
+    """Book a session or a recurring series; refused with exit 3 and every conflict if it clashes."""
     state = cli(ctx, json_output)
     for flag, value in (("--title", title), ("--mentor", mentor), ("--start", start)):
         if value is None:
             raise InvalidInput("is required", field=flag)
+    if (term or skip_conflicts) and repeat is None:
+        raise InvalidInput("--term and --skip-conflicts go with --repeat", field="repeat")
+    if term is not None and start is not None and _TIME_ONLY.match(start):
+        start = f"{state.centre.term_named(term).starts_on} {start}"
     if end is None and duration is None:
         raise InvalidInput("give --duration MIN or --end TIME", field="duration")
     fields = _changes(state, title=title, mentor=mentor, students=student, room=room,
@@ -148,8 +167,50 @@ def add(
     fields.setdefault("tz", state.tz_name)
     if "type" not in fields and len(fields.get("students", ())) > 1:
         fields["type"] = SessionType.GROUP
-    booked = state.centre.book(SessionDraft(**fields), force_reason=_force_reason(force, reason))
-    _report(state, booked, "Booked")
+    draft = SessionDraft(**fields)
+    if repeat is None:
+        booked = state.centre.book(draft, force_reason=_force_reason(force, reason))
+        _report(state, booked, "Booked")
+        return
+    result = state.centre.create_series(draft, repeat, term=term, skip_conflicts=skip_conflicts,
+                                        force_reason=_force_reason(force, reason))
+    _report_series(state, result, "Booked")
+
+
+def _report_series(state: Cli, result: SeriesResult, verb: str) -> None:
+    tz = state.tz
+    if state.json:
+        render.emit_json({
+            "series": {"id": result.series.id, "uid": result.series.uid,
+                       "rule": result.series.rule, "tz": result.series.tz},
+            "booked": [session_json(s, tz) for s in result.booked],
+            "changed": [session_json(s, tz) for s in result.changed],
+            "kept": [session_json(s, tz) for s in result.kept],
+            "removed": result.removed,
+            "skipped": [iso(s, tz) for s in result.skipped],
+            "closed": [{"start": iso(s, tz), "reason": r} for s, r in result.closed],
+            "conflicts": [conflict_json(c, tz) for c in result.conflicts],
+        })
+        return
+    series = result.series
+    sessions = result.booked or result.changed
+    render.out.print(f"{verb} series #{series.id} ({result.description}): "
+                     f"{len(result.booked)} booked, {len(result.changed)} changed"
+                     + (f", {result.removed} removed" if result.removed else ""))
+    if sessions:
+        render.out.print(f"  from {render.when(sessions[0].start, tz)} "
+                         f"to {render.when(sessions[-1].start, tz)}")
+    for start, why in result.closed:
+        render.out.print(f"  skipped {render.when(start, tz)}: closed ({why})", style="yellow")
+    if result.skipped:
+        render.out.print(f"  skipped {len(result.skipped)} clashing occurrence(s):", style="yellow")
+        render.conflicts(result.conflicts, tz, console=render.out)
+    elif result.conflicts:
+        render.conflicts(result.conflicts, tz)
+        render.err.print(f"[yellow]forced over {len(result.conflicts)} conflict(s)[/]")
+    if result.kept:
+        render.out.print(f"  left as they were: {len(result.kept)} occurrence(s) already "
+                         "completed, cancelled or with attendance", style="dim")
 
 
 @app.command("list")
@@ -240,10 +301,10 @@ def edit(
     tz: Tz = None, type_: Type = None, location: Location = None, link: Link = None,
     meeting_id: MeetingId = None, passcode: Passcode = None, max_: Max = None,
     description: Description = None, notes: Notes = None, cost: Cost = None,
-    payment: Payment = None, force: Force = False, reason: Reason = None,
-    json_output: JsonOption = False,
+    payment: Payment = None, scope: Scope = "this", repeat: Repeat = None,
+    force: Force = False, reason: Reason = None, json_output: JsonOption = False,
 ) -> None:
-    """Change a session (moving its start keeps its length unless --end/--duration is given)."""
+    """Change a session or part of its series (moving its start keeps its length)."""
     state = cli(ctx, json_output)
     base_start = None
     if duration is not None and start is None:
@@ -253,10 +314,14 @@ def edit(
                        type_=type_, base_start=base_start, location=location, link=link,
                        meeting_id=meeting_id, passcode=passcode, max_participants=max_,
                        description=description, notes=notes, cost=cost, payment_status=payment)
-    if not changes:
+    if not changes and repeat is None:
         raise InvalidInput("nothing to change: give at least one option", field="edit")
-    booked = state.centre.edit(session_id, changes, force_reason=_force_reason(force, reason))
-    _report(state, booked, "Changed")
+    result = state.centre.edit_scoped(session_id, changes, scope=scope, repeat=repeat,
+                                      force_reason=_force_reason(force, reason))
+    if isinstance(result, Booked):
+        _report(state, result, "Changed")
+    else:
+        _report_series(state, result, "Changed")
 
 
 def _status_command(verb: str, done: str):
@@ -276,9 +341,17 @@ def _status_command(verb: str, done: str):
 @app.command("cancel")
 def cancel(ctx: typer.Context, session_id: Annotated[int, typer.Argument(help="Session id.")],
            reason: Annotated[str | None, typer.Option("--reason", help="Why it is cancelled.")] = None,
-           json_output: JsonOption = False) -> None:
-    """Cancel a session (it stays on record, and frees its slot)."""
-    _status_command("cancel", "Cancelled")(ctx, session_id, json_output, reason=reason)
+           scope: Scope = "this", json_output: JsonOption = False) -> None:
+    """Cancel a session, or part of its series (they stay on record and free their slots)."""
+    state = cli(ctx, json_output)
+    cancelled = state.centre.cancel_scoped(session_id, scope=scope, reason=reason)
+    if state.json:
+        render.emit_json([session_detail_json(s, state.tz) for s in cancelled])
+        return
+    for s in cancelled:
+        render.out.print(f"Cancelled #{s.id} {s.title!r} ({render.when(s.start, state.tz)})")
+    if not cancelled:
+        render.out.print("Nothing left to cancel.")
 
 
 @app.command("start")
@@ -293,3 +366,72 @@ def complete(ctx: typer.Context, session_id: Annotated[int, typer.Argument(help=
              json_output: JsonOption = False) -> None:
     """Mark a session as completed."""
     _status_command("complete", "Completed")(ctx, session_id, json_output)
+
+
+def _probe(state: Cli, mentor: str, students: list[str] | None, room: str | None,
+           start: str, duration: int) -> SessionDraft:
+    """A draft standing for "this mentor, these students, this room, then", to check."""
+    if duration <= 0:
+        raise InvalidInput(f"must be a positive number of minutes, not {duration}",
+                           field="duration")
+    begin = parse_instant(start, state.tz, field="start")
+    return SessionDraft(title="(slot)", mentor=mentor, start=begin,
+                        end=begin + timedelta(minutes=duration), tz=state.tz_name,
+                        students=tuple(students or ()), room=room or None)
+
+
+@app.command("free")
+def free(
+    ctx: typer.Context,
+    mentor: Annotated[str, typer.Option("--mentor", help="The mentor's email.")],
+    duration: Annotated[int, typer.Option("--duration", help="Length in minutes.")],
+    student: Students = None, room: Room = None,
+    from_: Annotated[str, typer.Option("--from", help="Search from this day or time.")] = "now",
+    to: Annotated[str | None, typer.Option("--to", help="Search up to this day (default: 14 days on).")] = None,
+    count: Annotated[int, typer.Option("--count", help="How many slots to suggest.")] = 5,
+    step: Annotated[int, typer.Option("--step", help="Minutes between candidate starts.")] = 15,
+    json_output: JsonOption = False,
+) -> None:
+    """Suggest the next free slots that fit the mentor, students, room and availability."""
+    state = cli(ctx, json_output)
+    if step <= 0 or count <= 0:
+        raise InvalidInput("--step and --count must be positive", field="step")
+    draft = _probe(state, mentor, student, room, from_ if from_ != "now" else "now", duration)
+    until = (parse_bound(to, state.tz, field="to", end=True) if to
+             else draft.start + timedelta(days=14))
+    slots = state.centre.free_slots(draft, until=until, count=count,
+                                    step=timedelta(minutes=step))
+    if state.json:
+        render.emit_json([{"start": iso(s.start, state.tz), "end": iso(s.end, state.tz)}
+                          for s in slots])
+        return
+    if not slots:
+        render.out.print("No free slot found in that range.")
+        return
+    render.out.print(render.table(f"Free slots for {mentor}", ("When", "To"), (
+        (render.when(s.start, state.tz), render.hhmm(s.end, state.tz)) for s in slots)))
+
+
+@app.command("explain")
+def explain(
+    ctx: typer.Context,
+    mentor: Annotated[str, typer.Option("--mentor", help="The mentor's email.")],
+    start: Annotated[str, typer.Option("--start", help="The slot's start.")],
+    duration: Annotated[int, typer.Option("--duration", help="Length in minutes.")],
+    student: Students = None, room: Room = None,
+    max_: Max = None, json_output: JsonOption = False,
+) -> None:
+    """Say why a slot cannot be booked (clashes, closure, availability, room full)."""
+    state = cli(ctx, json_output)
+    draft = _probe(state, mentor, student, room, start, duration)
+    found = state.centre.check(replace(draft, max_participants=max_))
+    if state.json:
+        render.emit_json({"free": not found,
+                          "conflicts": [conflict_json(c, state.tz) for c in found]})
+        return
+    if not found:
+        render.out.print(f"Free: {render.when(draft.start, state.tz)}–"
+                         f"{render.hhmm(draft.end, state.tz)} can be booked.")
+        return
+    render.conflicts(found, state.tz, console=render.out)
+    raise typer.Exit(3)

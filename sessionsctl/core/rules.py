@@ -20,8 +20,7 @@ _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 # ARCHITECTURE.md, decision 4.
 TRANSITIONS: dict[SessionStatus, frozenset[SessionStatus]] = {
-    SessionStatus.SCHEDULED: frozenset({SessionStatus.IN_PROGRESS, SessionStatus.COMPLETED,
-                                        SessionStatus.CANCELLED}),
+    SessionStatus.SCHEDULED: frozenset({SessionStatus.IN_PROGRESS, SessionStatus.CANCELLED}),
     SessionStatus.IN_PROGRESS: frozenset({SessionStatus.COMPLETED, SessionStatus.CANCELLED}),
     SessionStatus.COMPLETED: frozenset(),
     SessionStatus.CANCELLED: frozenset(),

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import fields
-from datetime import datetime
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from enum import Enum
 from typing import Any
@@ -43,7 +43,11 @@ def session_detail_json(s: Session, tz: ZoneInfo | None = None) -> dict[str, Any
 def record(value: Any) -> Any:
     """Any domain value as JSON-able data with UTC times (audit log, generic output)."""
     if isinstance(value, datetime):
-        return iso(value)
+        return iso(value) if value.tzinfo else value.isoformat()
+    if isinstance(value, (date, time)):
+        return value.isoformat()
+    if isinstance(value, timedelta):
+        return int(value.total_seconds())
     if isinstance(value, Enum):
         return value.value
     if isinstance(value, Decimal):

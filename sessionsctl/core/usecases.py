@@ -2,21 +2,31 @@
 
 from __future__ import annotations
 
-import uuid
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field, fields, replace
-from datetime import UTC, datetime, timedelta
-from typing import Any, TypeVar
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
+from typing import Any
 
 from . import permissions, rules
 from .availability import on_closure, outside_availability
+from .booking import (
+    EDITABLE,
+    Batch,
+    Booked,
+    BookingResult,
+    Clock,
+    Refs,
+    check_options,
+    draft_of,
+    new_uid,
+    retry_race,
+    utcnow,
+)
 from .conflicts import Conflict, capacity, clashes
-from .errors import ConflictError, Contended, InvalidInput, NotFound
+from .errors import ConflictError, InvalidInput, NotFound
 from .model import (
     Attendance,
     AttendanceStatus,
-    Availability,
-    Closure,
     Feedback,
     Material,
     Person,
@@ -25,24 +35,14 @@ from .model import (
     Session,
     SessionStatus,
     Subject,
-    TimeOff,
 )
 from .ports import Row, SessionDraft, SessionQuery, Store, UnitOfWork
+
+from .scheduling import Scheduling
 from .serialize import record
 from .timeutil import zone
 
-Clock = Callable[[], datetime]
-
-# Fields of SessionDraft that `edit` may change.
-EDITABLE = frozenset(f.name for f in fields(SessionDraft))
-
-
-def utcnow() -> datetime:
-    return datetime.now(UTC)
-
-
-def new_uid() -> str:
-    return f"{uuid.uuid4()}@sessionsctl"
+__all__ = ["Booked", "BookingResult", "Centre", "Clock", "SessionDetails", "draft_of", "utcnow"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,54 +53,7 @@ class SessionDetails:
     materials: list[Material]
 
 
-@dataclass(frozen=True, slots=True)
-class BookingResult:
-    """What a bulk booking wrote, every conflict it met, and the drafts it skipped."""
-
-    booked: list[Session]
-    conflicts: list[Conflict]
-    skipped: list[SessionDraft]
-    skipped_rows: list[Row] = field(default_factory=list)
-
-
-@dataclass(frozen=True, slots=True)
-class _Refs:
-    """What a batch's conflicts are judged against, loaded once per batch."""
-
-    rooms: dict[str, Room]
-    availability: dict[str, list[Availability]]
-    time_off: dict[str, list[TimeOff]]
-    closures: list[Closure]
-
-
-def _check_options(force_reason: str | None, skip_conflicts: bool) -> None:
-    if force_reason is not None and skip_conflicts:
-        raise InvalidInput("choose one of --force and --skip-conflicts", field="force")
-    if force_reason is not None and not force_reason.strip():
-        raise InvalidInput("--force needs a reason", field="reason")
-
-
-T = TypeVar("T")
-
-
-def retry_race(attempt: Callable[[], T]) -> T:
-    """Run a booking again once if the database's guard caught a race with another terminal:
-    the second check sees the session that won and reports it as an ordinary conflict."""
-    try:
-        return attempt()
-    except Contended:
-        return attempt()
-
-
-@dataclass(frozen=True, slots=True)
-class Booked:
-    """What a booking wrote, and the clashes it was forced over."""
-
-    session: Session
-    forced_over: list[Conflict]
-
-
-class Centre:
+class Centre(Scheduling):
     """The tutoring centre as the acting person sees it."""
 
     def __init__(self, store: Store, actor: str | None = None, clock: Clock = utcnow) -> None:
@@ -166,7 +119,7 @@ class Centre:
             return uow.list_subjects()
 
     # --------------------------------------------------------------------- sessions
-    def _resolve(self, uow: UnitOfWork, drafts: Sequence[SessionDraft]) -> _Refs:
+    def _resolve(self, uow: UnitOfWork, drafts: Sequence[SessionDraft]) -> Refs:
         """Check that everyone and everything the drafts name exists, in the right role,
         and load what their conflicts are judged against: one look-up per kind per batch."""
         people = uow.people_by_email({e for d in drafts for e in (d.mentor, *d.students)})
@@ -194,15 +147,15 @@ class Centre:
                     raise NotFound("subject", draft.subject)
                 subjects.add(draft.subject)
         if not drafts:
-            return _Refs(rooms, {}, {}, [])
+            return Refs(rooms, {}, {}, [])
         mentors = {d.mentor for d in drafts}
         first = min(d.start for d in drafts)
         last = max(d.end for d in drafts)
-        return _Refs(
+        return Refs(
             rooms, uow.availability(mentors), uow.time_off(mentors, first, last),
             uow.closures(first.date() - timedelta(days=1), last.date() + timedelta(days=1)))
 
-    def conflicts(self, uow: UnitOfWork, draft: SessionDraft, refs: _Refs,
+    def conflicts(self, uow: UnitOfWork, draft: SessionDraft, refs: Refs,
                   exclude: Sequence[int] = ()) -> list[Conflict]:
         """Every reason ``draft`` cannot be booked as it stands."""
         others = uow.overlapping(draft.start, draft.end, mentor=draft.mentor,
@@ -227,7 +180,7 @@ class Centre:
     def book_many(self, drafts: Sequence[SessionDraft], *, force_reason: str | None = None,
                   skip_conflicts: bool = False) -> BookingResult:
         """Book one-off sessions together in one transaction, all or none (see :meth:`_book`)."""
-        _check_options(force_reason, skip_conflicts)
+        check_options(force_reason, skip_conflicts)
         rows = [Row(rules.validate_session(d), uid=new_uid()) for d in drafts]
 
         def attempt() -> BookingResult:
@@ -248,7 +201,7 @@ class Centre:
         for mentor in sorted({r.draft.mentor for r in rows}):
             permissions.require(uow.actor, "session.book", mentor=mentor)
         refs = self._resolve(uow, [r.draft for r in rows])
-        batch = _Batch()
+        batch = Batch()
         accepted: list[Row] = []
         skipped: list[Row] = []
         found: list[Conflict] = []
@@ -293,7 +246,7 @@ class Centre:
     def edit(self, session_id: int, changes: dict[str, Any], *,
              force_reason: str | None = None) -> Booked:
         """Change fields of one session; moving its start keeps its length unless end is given."""
-        _check_options(force_reason, False)
+        check_options(force_reason, False)
         return retry_race(lambda: self._edit_one(session_id, changes, force_reason))
 
     def _edit_one(self, session_id: int, changes: dict[str, Any],
@@ -402,34 +355,3 @@ class Centre:
             return item
 
 
-class _Batch:
-    """Rows accepted so far in one request, indexed by the mentor, students and room they hold."""
-
-    def __init__(self) -> None:
-        self._held: dict[tuple[str, str], list[Session]] = {}
-
-    @staticmethod
-    def _keys(draft: SessionDraft) -> list[tuple[str, str]]:
-        keys = [("person", p) for p in (draft.mentor, *draft.students)]
-        return keys + ([("room", draft.room)] if draft.room else [])
-
-    def clashes(self, draft: SessionDraft) -> list[Conflict]:
-        seen: dict[int, Session] = {}
-        for key in self._keys(draft):
-            for other in self._held.get(key, ()):
-                seen.setdefault(id(other), other)
-        return clashes(draft, seen.values())
-
-    def add(self, row: Row) -> None:
-        d = row.draft
-        # id 0: a session of this same request, not yet written.
-        pending = Session(id=0, uid=row.uid, title=d.title, mentor=d.mentor, start=d.start,
-                          end=d.end, tz=d.tz, students=d.students, room=d.room,
-                          recurrence_id=row.recurrence_id)
-        for key in self._keys(d):
-            self._held.setdefault(key, []).append(pending)
-
-
-def draft_of(session: Session) -> SessionDraft:
-    """The editable fields of a stored session."""
-    return SessionDraft(**{f.name: getattr(session, f.name) for f in fields(SessionDraft)})

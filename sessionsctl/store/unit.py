@@ -351,18 +351,22 @@ class SqlUnit:
         live = and_(SessionRow.start_at < end, SessionRow.start_at > low,
                     SessionRow.end_at > start, SessionRow.status != "cancelled")
         ids: set[int] = set()
-        if mentor is not None and (mentor_id := self._id_or_none(mentor)) is not None:
+        # A person is booked once at a time whatever their part: the mentor and the students
+        # are each looked for both as a mentor and as a student (core.conflicts.clashes).
+        people = [*([mentor] if mentor is not None else []), *students]
+        person_ids = [i for i in (self._id_or_none(e) for e in people) if i is not None]
+        if person_ids:
             ids.update(self.orm.execute(
-                select(SessionRow.id).where(SessionRow.mentor_id == mentor_id, live)).scalars())
+                select(SessionRow.id).where(SessionRow.mentor_id.in_(person_ids), live)
+            ).scalars())
         if room is not None:
             ids.update(self.orm.execute(
                 select(SessionRow.id).join(RoomRow, RoomRow.id == SessionRow.room_id)
                 .where(RoomRow.name == room, live)).scalars())
-        student_ids = [i for i in (self._id_or_none(e) for e in students) if i is not None]
-        if student_ids:
+        if person_ids:
             ids.update(self.orm.execute(
                 select(SessionStudentRow.session_id).where(
-                    SessionStudentRow.student_id.in_(student_ids),
+                    SessionStudentRow.student_id.in_(person_ids),
                     SessionStudentRow.start_at < end, SessionStudentRow.start_at > low,
                     SessionStudentRow.end_at > start, SessionStudentRow.cancelled.is_(False),
                 )).scalars())

@@ -1,0 +1,153 @@
+"""`term`, `closure` and `availability` commands: when the centre and its mentors work."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from ..core.availability import WEEKDAYS, wall_time, weekday
+from ..core.errors import InvalidInput
+from ..core.serialize import record, session_json
+from ..core.timeutil import parse_bound, parse_day
+from . import render
+from .context import cli
+
+JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON.")]
+
+term_app = typer.Typer(help="Named terms, so a series can run for a term.", no_args_is_help=True)
+closure_app = typer.Typer(help="Days the centre is closed.", no_args_is_help=True)
+availability_app = typer.Typer(help="When mentors can teach, and their time off.",
+                               no_args_is_help=True)
+
+
+@term_app.command("add")
+def term_add(
+    ctx: typer.Context, name: Annotated[str, typer.Argument(help="e.g. 'Spring 2027'.")],
+    from_: Annotated[str, typer.Option("--from", help="First day.")],
+    to: Annotated[str, typer.Option("--to", help="Last day (inclusive).")],
+    json_output: JsonOption = False,
+) -> None:
+    """Add a term."""
+    state = cli(ctx, json_output)
+    term = state.centre.add_term(name, parse_day(from_, state.tz, field="from"),
+                                 parse_day(to, state.tz, field="to"))
+    if state.json:
+        render.emit_json(record(term))
+    else:
+        render.out.print(f"Added term {term.name}: {term.starts_on} to {term.ends_on}")
+
+
+@term_app.command("list")
+def term_list(ctx: typer.Context, json_output: JsonOption = False) -> None:
+    """List terms."""
+    state = cli(ctx, json_output)
+    terms = state.centre.list_terms()
+    if state.json:
+        render.emit_json(record(terms))
+        return
+    render.out.print(render.table(None, ("Term", "From", "To"),
+                                  ((t.name, t.starts_on, t.ends_on) for t in terms)))
+
+
+@closure_app.command("add")
+def closure_add(
+    ctx: typer.Context, day: Annotated[str, typer.Argument(help="The (first) day closed.")],
+    to: Annotated[str | None, typer.Option("--to", help="Last day closed (inclusive).")] = None,
+    reason: Annotated[str, typer.Option("--reason", help="e.g. 'half-term'.")] = "",
+    json_output: JsonOption = False,
+) -> None:
+    """Close the centre on a day or days; lists the sessions already booked then."""
+    state = cli(ctx, json_output)
+    first = parse_day(day, state.tz, field="date")
+    last = parse_day(to, state.tz, field="to") if to else first
+    closure, hit = state.centre.add_closure(first, last, reason, state.tz)
+    if state.json:
+        render.emit_json({"closure": record(closure),
+                          "sessions_to_move": [session_json(s, state.tz) for s in hit]})
+        return
+    render.out.print(f"Closed {closure.starts_on}"
+                     + (f" to {closure.ends_on}" if closure.ends_on != closure.starts_on else "")
+                     + f": {closure.reason}")
+    if hit:
+        render.out.print(f"[yellow]{len(hit)} session(s) already booked then; move or cancel "
+                         "them:[/]")
+        render.sessions_by_day(hit, state.tz)
+
+
+@closure_app.command("list")
+def closure_list(ctx: typer.Context, json_output: JsonOption = False) -> None:
+    """List closures."""
+    state = cli(ctx, json_output)
+    closures = state.centre.list_closures()
+    if state.json:
+        render.emit_json(record(closures))
+        return
+    render.out.print(render.table(None, ("From", "To", "Reason"),
+                                  ((c.starts_on, c.ends_on, c.reason) for c in closures)))
+
+
+@availability_app.command("set")
+def availability_set(
+    ctx: typer.Context, email: Annotated[str, typer.Argument(help="The mentor's email.")],
+    weekdays: Annotated[list[str], typer.Option("--weekday", help="mon … sun; repeat for several.")],
+    from_: Annotated[str | None, typer.Option("--from", help="Window start, e.g. 15:00.")] = None,
+    to: Annotated[str | None, typer.Option("--to", help="Window end, e.g. 19:30.")] = None,
+    tz: Annotated[str | None, typer.Option("--tz", help="Zone of the times (default --tz).")] = None,
+    clear: Annotated[bool, typer.Option("--clear", help="No window on these days.")] = False,
+    json_output: JsonOption = False,
+) -> None:
+    """Set the window a mentor can teach in on some weekdays (replacing what was set)."""
+    state = cli(ctx, json_output)
+    if not clear and (from_ is None or to is None):
+        raise InvalidInput("give --from and --to (or --clear)", field="from")
+    window = [] if clear else [(wall_time(from_ or "", "from"), wall_time(to or "", "to"))]
+    windows = []
+    for day in weekdays:
+        windows = state.centre.set_availability(email, weekday(day), window, tz or state.tz_name)
+    if state.json:
+        render.emit_json(record(windows))
+    else:
+        _print_windows(email, windows)
+
+
+def _print_windows(email: str, windows) -> None:
+    if not windows:
+        render.out.print(f"{email}: no availability set (available at any time)")
+        return
+    render.out.print(render.table(f"Availability of {email}", ("Day", "From", "To", "Zone"), (
+        (WEEKDAYS[w.weekday].title(), f"{w.start:%H:%M}", f"{w.end:%H:%M}", w.tz)
+        for w in windows)))
+
+
+@availability_app.command("list")
+def availability_list(ctx: typer.Context,
+                      email: Annotated[str, typer.Argument(help="The mentor's email.")],
+                      json_output: JsonOption = False) -> None:
+    """Show a mentor's weekly availability."""
+    state = cli(ctx, json_output)
+    windows = state.centre.availability_of(email)
+    if state.json:
+        render.emit_json(record(windows))
+    else:
+        _print_windows(email, windows)
+
+
+@availability_app.command("off")
+def availability_off(
+    ctx: typer.Context, email: Annotated[str, typer.Argument(help="The mentor's email.")],
+    from_: Annotated[str, typer.Option("--from", help="Start of the time off.")],
+    to: Annotated[str, typer.Option("--to", help="End (a day alone means to its end).")],
+    reason: Annotated[str | None, typer.Option("--reason", help="Why.")] = None,
+    json_output: JsonOption = False,
+) -> None:
+    """Record time off: no sessions may be booked for the mentor inside it."""
+    state = cli(ctx, json_output)
+    item = state.centre.add_time_off(email, parse_bound(from_, state.tz, field="from"),
+                                     parse_bound(to, state.tz, field="to", end=True), reason)
+    if state.json:
+        render.emit_json(record(item))
+    else:
+        render.out.print(f"Time off for {item.mentor}: {render.when(item.start, state.tz)} to "
+                         f"{render.when(item.end, state.tz)}")
+

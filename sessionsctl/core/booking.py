@@ -1,0 +1,110 @@
+"""The building blocks every booking shares: results, the batch index, options, retries."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field, fields
+from datetime import UTC, datetime
+from typing import TypeVar
+
+from .conflicts import Conflict, clashes
+from .errors import Contended, InvalidInput
+from .model import Availability, Closure, Room, Session, TimeOff
+from .ports import Row, SessionDraft
+
+Clock = Callable[[], datetime]
+
+# Fields of SessionDraft that `edit` may change.
+EDITABLE = frozenset(f.name for f in fields(SessionDraft))
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def new_uid() -> str:
+    return f"{uuid.uuid4()}@sessionsctl"
+
+
+
+@dataclass(frozen=True, slots=True)
+class BookingResult:
+    """What a bulk booking wrote, every conflict it met, and the drafts it skipped."""
+
+    booked: list[Session]
+    conflicts: list[Conflict]
+    skipped: list[SessionDraft]
+    skipped_rows: list[Row] = field(default_factory=list)
+
+
+@dataclass(frozen=True, slots=True)
+class Refs:
+    """What a batch's conflicts are judged against, loaded once per batch."""
+
+    rooms: dict[str, Room]
+    availability: dict[str, list[Availability]]
+    time_off: dict[str, list[TimeOff]]
+    closures: list[Closure]
+
+
+def check_options(force_reason: str | None, skip_conflicts: bool) -> None:
+    if force_reason is not None and skip_conflicts:
+        raise InvalidInput("choose one of --force and --skip-conflicts", field="force")
+    if force_reason is not None and not force_reason.strip():
+        raise InvalidInput("--force needs a reason", field="reason")
+
+
+T = TypeVar("T")
+
+
+def retry_race(attempt: Callable[[], T]) -> T:
+    """Run a booking again once if the database's guard caught a race with another terminal:
+    the second check sees the session that won and reports it as an ordinary conflict."""
+    try:
+        return attempt()
+    except Contended:
+        return attempt()
+
+
+@dataclass(frozen=True, slots=True)
+class Booked:
+    """What a booking wrote, and the clashes it was forced over."""
+
+    session: Session
+    forced_over: list[Conflict]
+
+
+
+class Batch:
+    """Rows accepted so far in one request, indexed by the mentor, students and room they hold."""
+
+    def __init__(self) -> None:
+        self._held: dict[tuple[str, str], list[Session]] = {}
+
+    @staticmethod
+    def _keys(draft: SessionDraft) -> list[tuple[str, str]]:
+        keys = [("person", p) for p in (draft.mentor, *draft.students)]
+        return keys + ([("room", draft.room)] if draft.room else [])
+
+    def clashes(self, draft: SessionDraft) -> list[Conflict]:
+        seen: dict[int, Session] = {}
+        for key in self._keys(draft):
+            for other in self._held.get(key, ()):
+                seen.setdefault(id(other), other)
+        return clashes(draft, seen.values())
+
+    def add(self, row: Row) -> None:
+        d = row.draft
+        # id 0: a session of this same request, not yet written.
+        pending = Session(id=0, uid=row.uid, title=d.title, mentor=d.mentor, start=d.start,
+                          end=d.end, tz=d.tz, students=d.students, room=d.room,
+                          recurrence_id=row.recurrence_id)
+        for key in self._keys(d):
+            self._held.setdefault(key, []).append(pending)
+
+
+
+def draft_of(session: Session) -> SessionDraft:
+    """The editable fields of a stored session."""
+    return SessionDraft(**{f.name: getattr(session, f.name) for f in fields(SessionDraft)})

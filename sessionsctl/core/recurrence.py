@@ -1,0 +1,506 @@
+"""Recurrence rules (RFC 5545 RRULE, EXDATE, RDATE) and the occurrences of a series.
+
+A series is booked at a naive local wall time (``dtstart``) in its IANA zone and repeats in
+that wall time (ARCHITECTURE.md, decisions 1 and 2): python-dateutil expands the rule on naive
+datetimes, so a Tuesday 16:00 lesson stays at 16:00 local when the clocks change. Each wall
+time then becomes a UTC instant by the project's one daylight-saving rule,
+:func:`~sessionsctl.core.timeutil.localize`: a wall time that does not exist (clocks spring
+forward over it) is moved forward by the length of the gap, and one that happens twice (clocks
+fall back) is taken at its first, earlier instant.
+
+Conventions:
+
+* EXDATE and RDATE values are kept as naive wall times in the series' zone. A date-only value
+  (``20261208``) means that day at the series' start time and stays a :class:`~datetime.date`
+  until expansion, when the start time is known.
+* An EXDATE removes the occurrence (from the rule or an RDATE) that starts at the same instant;
+  an EXDATE that matches no occurrence is ignored.
+* UNTIL is inclusive and kept as a naive local wall time; a UTC (``Z``) UNTIL is converted on
+  reading, and a date-only UNTIL means the end of that day.
+* As in dateutil (RFC 5545 leaves it undefined), a ``dtstart`` that the rule does not match is
+  not itself an occurrence.
+"""
+
+from __future__ import annotations
+
+import re
+from calendar import month_abbr
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from itertools import chain, takewhile
+from zoneinfo import ZoneInfo
+
+from dateutil import rrule as dateutil_rrule
+
+from .errors import InvalidInput
+from .timeutil import localize, zone
+
+MAX_COUNT = 1000
+_FREQS = ("DAILY", "WEEKLY", "MONTHLY", "YEARLY")
+_DAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
+_DAY_NAMES = dict(zip(_DAYS, ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday",
+                              "Saturday", "Sunday"), strict=True))
+# Canonical order of the parts of a normalised rule; COUNT/UNTIL last, as people write them.
+_ORDER = ("FREQ", "INTERVAL", "BYMONTH", "BYMONTHDAY", "BYDAY", "BYSETPOS", "WKST", "COUNT",
+          "UNTIL")
+_UNSUPPORTED = {
+    "BYHOUR": "a session repeats at its own start time",
+    "BYMINUTE": "a session repeats at its own start time",
+    "BYSECOND": "a session repeats at its own start time",
+    "BYWEEKNO": "use BYDAY, BYMONTHDAY or BYMONTH",
+    "BYYEARDAY": "use BYMONTH with BYMONTHDAY",
+}
+_MONTH_DAYS = (31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)  # at most, leap years included
+_WEEKDAYS = {"MO", "TU", "WE", "TH", "FR"}
+
+_BYDAY_ITEM = re.compile(r"^([+-]?\d{1,2})?([A-Z]{2})$")
+_NUMBER = re.compile(r"^[+-]?\d{1,9}$")
+_STAMP = re.compile(r"^(\d{4})(\d{2})(\d{2})(?:T(\d{2})(\d{2})(\d{2})(Z)?)?$")
+_PROPERTY = re.compile(r"^([A-Za-z-]+)((?:;[^:;]*)*):(.*)$")
+# Lines are newline-separated (RFC 5545 folding undone first); a property name after a space
+# also starts a line, so a one-line CLI value can carry EXDATE/RDATE too.
+_FOLD = re.compile(r"\r?\n[ \t]")
+_LINE_BREAK = re.compile(r"[\r\n]+|\s+(?=(?:RRULE|EXDATE|RDATE)\s*[;:])", re.IGNORECASE)
+# A wall time and its instant are never further apart than a zone's largest offset change.
+_SLACK = timedelta(days=2)
+_SECOND = timedelta(seconds=1)
+
+
+@dataclass(frozen=True, slots=True)
+class Recurrence:
+    """A series' rule: the RRULE value (normalised, no ``RRULE:``) and its EXDATEs and RDATEs."""
+
+    rrule: str
+    exdates: tuple[datetime | date, ...] = ()  # naive wall times, or days (see module doc)
+    rdates: tuple[datetime | date, ...] = ()
+
+    @property
+    def open_ended(self) -> bool:
+        """Whether the rule has neither COUNT nor UNTIL (it needs a horizon to expand)."""
+        return not {"COUNT", "UNTIL"} & _parts(self.rrule).keys()
+
+    def to_text(self) -> str:
+        """The rule as RFC 5545 lines, read back unchanged by :func:`parse_recurrence`."""
+        lines = [f"RRULE:{self.rrule}"]
+        for name, values in (("EXDATE", self.exdates), ("RDATE", self.rdates)):
+            times = [f"{v:%Y%m%dT%H%M%S}" for v in values if isinstance(v, datetime)]
+            days = [f"{v:%Y%m%d}" for v in values if not isinstance(v, datetime)]
+            if times:
+                lines.append(f"{name}:{','.join(times)}")
+            if days:
+                lines.append(f"{name};VALUE=DATE:{','.join(days)}")
+        return "\n".join(lines)
+
+
+@dataclass(frozen=True, slots=True)
+class Occurrence:
+    """One occurrence of a series."""
+
+    start: datetime  # aware, UTC
+    recurrence_id: datetime  # aware, UTC: the rule's own start for this occurrence
+
+
+# ------------------------------------------------------------------------------- parsing
+def parse_recurrence(text: str, tz: ZoneInfo, *, field: str = "repeat") -> Recurrence:
+    """Read a rule as people type it or as iCalendar carries it.
+
+    ``FREQ=WEEKLY;BYDAY=TU`` or ``RRULE:FREQ=...``, optionally followed by ``EXDATE`` and
+    ``RDATE`` lines (``EXDATE:20261208T160000,...``, ``EXDATE;TZID=Europe/London:...``,
+    UTC values ending in ``Z``, or date-only values). Values in another zone or in UTC are
+    converted to wall times in ``tz``. Anything else is an :class:`InvalidInput` on ``field``.
+    """
+    rule: str | None = None
+    exdates: set[datetime | date] = set()
+    rdates: set[datetime | date] = set()
+    for line in _LINE_BREAK.split(_FOLD.sub("", text)):
+        line = line.strip()
+        if not line:
+            continue
+        prop = _PROPERTY.match(line)
+        name = prop.group(1).upper() if prop else "RRULE"
+        if name == "RRULE":
+            if rule is not None:
+                raise InvalidInput("give one RRULE only", field=field)
+            if prop and prop.group(2):
+                raise InvalidInput(f"RRULE takes no parameters: {line!r}", field=field)
+            rule = _parse_rule(prop.group(3) if prop else line, tz, field)
+        elif name in ("EXDATE", "RDATE"):
+            assert prop is not None
+            target = exdates if name == "EXDATE" else rdates
+            target.update(_parse_dates(name, prop.group(2), prop.group(3), tz, field))
+        else:
+            raise InvalidInput(f"unknown line {line!r} (expected RRULE, EXDATE or RDATE)",
+                               field=field)
+    if rule is None:
+        raise InvalidInput("no rule given (e.g. FREQ=WEEKLY;BYDAY=TU;COUNT=10)", field=field)
+    return Recurrence(rule, _ordered(exdates), _ordered(rdates))
+
+
+def _parse_rule(value: str, tz: ZoneInfo, field: str) -> str:
+    """The normalised RRULE value, every part checked."""
+    parts: dict[str, str] = {}
+    for raw in value.split(";"):
+        raw = raw.strip()
+        if not raw:
+            continue  # a trailing ';'
+        key, eq, val = raw.partition("=")
+        key, val = key.strip().upper(), val.strip().upper()
+        if not eq or not key or not val:
+            raise InvalidInput(f"cannot read {raw!r} (expected NAME=VALUE parts separated by "
+                               "';', e.g. FREQ=WEEKLY;BYDAY=TU)", field=field)
+        if key in _UNSUPPORTED:
+            raise InvalidInput(f"{key} is not supported: {_UNSUPPORTED[key]}", field=field)
+        if key not in _ORDER:
+            raise InvalidInput(f"unknown part {raw!r} (supported: {', '.join(_ORDER)})",
+                               field=field)
+        if key in parts:
+            raise InvalidInput(f"{key} is given twice", field=field)
+        parts[key] = val
+
+    def bad(message: str) -> InvalidInput:
+        return InvalidInput(message, field=field)
+
+    freq = parts.get("FREQ")
+    if freq is None:
+        raise bad("FREQ is missing (e.g. FREQ=WEEKLY;BYDAY=TU)")
+    if freq in ("HOURLY", "MINUTELY", "SECONDLY"):
+        raise bad(f"FREQ={freq} is not supported: sessions repeat at most daily "
+                  "(use DAILY, WEEKLY, MONTHLY or YEARLY)")
+    if freq not in _FREQS:
+        raise bad(f"unknown FREQ={freq} (use DAILY, WEEKLY, MONTHLY or YEARLY)")
+    if "COUNT" in parts and "UNTIL" in parts:
+        raise bad("COUNT and UNTIL cannot both be given; use one")
+
+    out = {"FREQ": freq}
+    if "INTERVAL" in parts:
+        interval = _numbers("INTERVAL", parts["INTERVAL"], 10_000, signed=False, field=field)
+        if len(interval) != 1:
+            raise bad(f"INTERVAL={parts['INTERVAL']} must be one whole number")
+        if interval[0] != 1:
+            out["INTERVAL"] = str(interval[0])
+    months = _numbers("BYMONTH", parts["BYMONTH"], 12, signed=False, field=field) \
+        if "BYMONTH" in parts else []
+    if months:
+        out["BYMONTH"] = ",".join(map(str, months))
+    if "BYMONTHDAY" in parts:
+        if freq == "WEEKLY":
+            raise bad("BYMONTHDAY cannot be used with FREQ=WEEKLY")
+        monthdays = _numbers("BYMONTHDAY", parts["BYMONTHDAY"], 31, signed=True, field=field)
+        # dateutil would search to the year 9999 for a day that never comes
+        if not any(abs(d) <= _MONTH_DAYS[m - 1] for d in monthdays for m in months or range(1, 13)):
+            raise bad(f"BYMONTHDAY={parts['BYMONTHDAY']} never falls in "
+                      f"BYMONTH={parts['BYMONTH']}")
+        out["BYMONTHDAY"] = ",".join(map(str, monthdays))
+    if "BYDAY" in parts:
+        out["BYDAY"] = _byday(parts["BYDAY"], freq, bool(months), field)
+    if "BYSETPOS" in parts:
+        if not {"BYDAY", "BYMONTHDAY", "BYMONTH"} & parts.keys():
+            raise bad("BYSETPOS needs BYDAY, BYMONTHDAY or BYMONTH to pick from")
+        out["BYSETPOS"] = ",".join(map(str, _numbers("BYSETPOS", parts["BYSETPOS"], 366,
+                                                     signed=True, field=field)))
+    if "WKST" in parts:
+        if parts["WKST"] not in _DAYS:
+            raise bad(f"WKST={parts['WKST']} must be one of {', '.join(_DAYS)}")
+        if parts["WKST"] != "MO":  # Monday is the default
+            out["WKST"] = parts["WKST"]
+    if "COUNT" in parts:
+        count = _numbers("COUNT", parts["COUNT"], None, signed=False, field=field)
+        if len(count) != 1:
+            raise bad(f"COUNT={parts['COUNT']} must be one whole number")
+        if count[0] > MAX_COUNT:
+            raise bad(f"COUNT={count[0]} is too many: at most {MAX_COUNT} occurrences per series")
+        out["COUNT"] = str(count[0])
+    if "UNTIL" in parts:
+        out["UNTIL"] = f"{_until(parts['UNTIL'], tz, field):%Y%m%dT%H%M%S}"
+    return ";".join(f"{k}={out[k]}" for k in _ORDER if k in out)
+
+
+def _numbers(key: str, value: str, limit: int | None, *, signed: bool, field: str) -> list[int]:
+    """Sorted distinct non-zero integers, each 1..limit (or -limit..-1 when ``signed``)."""
+    found = set()
+    for item in value.split(","):
+        item = item.strip()
+        if not _NUMBER.match(item) or (item[0] in "+-" and not signed):
+            raise InvalidInput(f"{key}={value}: {item!r} is not a "
+                               f"{'' if signed else 'positive '}whole number", field=field)
+        n = int(item)
+        if n == 0 or (limit is not None and abs(n) > limit):
+            span = f"1 to {limit}" if limit else "at least 1"
+            raise InvalidInput(f"{key}={value}: {n} is out of range ({span}"
+                               f"{f', or -{limit} to -1 from the end' if signed else ''})",
+                               field=field)
+        found.add(n)
+    return sorted(found, key=lambda n: (n < 0, n))
+
+
+def _byday(value: str, freq: str, with_month: bool, field: str) -> str:
+    """BYDAY normalised: ``+2TU`` -> ``2TU``, sorted by weekday; numbered days checked."""
+    items: set[tuple[int, int]] = set()
+    for item in value.split(","):
+        match = _BYDAY_ITEM.match(item.strip())
+        if not match or match.group(2) not in _DAYS:
+            raise InvalidInput(f"BYDAY={value}: cannot read {item!r} (expected e.g. TU, 2TU "
+                               "or -1FR)", field=field)
+        nth = int(match.group(1)) if match.group(1) else 0
+        if nth:
+            if freq not in ("MONTHLY", "YEARLY"):
+                raise InvalidInput(f"BYDAY={value}: a numbered weekday ({item}) needs "
+                                   "FREQ=MONTHLY or YEARLY", field=field)
+            # numbered within the month, or within the year when no BYMONTH narrows it
+            limit = 53 if freq == "YEARLY" and not with_month else 5
+            if not 1 <= abs(nth) <= limit:
+                raise InvalidInput(f"BYDAY={value}: {item} is out of range (1 to {limit}, "
+                                   f"or -{limit} to -1 from the end)", field=field)
+        items.add((_DAYS.index(match.group(2)), nth))
+    return ",".join(f"{nth or ''}{_DAYS[day]}"
+                    for day, nth in sorted(items, key=lambda i: (i[0], i[1] < 0, i[1])))
+
+
+def _until(value: str, tz: ZoneInfo, field: str) -> datetime:
+    """UNTIL as a naive local wall time: UTC converted, a day taken to its end."""
+    stamp = _stamp(value)
+    if stamp is None:
+        raise InvalidInput(f"UNTIL={value} is not a date or date-time (expected e.g. 20270331 "
+                           "or 20270331T160000Z)", field=field)
+    when, utc = stamp
+    if not isinstance(when, datetime):
+        return datetime.combine(when, time(23, 59, 59))
+    return _wall(when.replace(tzinfo=UTC), tz) if utc else when
+
+
+def _parse_dates(name: str, params: str, value: str, tz: ZoneInfo,
+                 field: str) -> list[datetime | date]:
+    """The values of an EXDATE or RDATE line as wall times in ``tz`` (or days)."""
+    source: ZoneInfo | None = None
+    kind = None
+    for param in filter(None, params.split(";")):
+        key, _, val = param.partition("=")
+        key, val = key.strip().upper(), val.strip().strip('"')
+        if key == "TZID":
+            source = zone(val, field)
+        elif key == "VALUE" and val.upper() in ("DATE", "DATE-TIME"):
+            kind = val.upper()
+        elif key == "VALUE":
+            raise InvalidInput(f"{name} values of type {val} are not supported "
+                               "(use DATE or DATE-TIME)", field=field)
+        else:
+            raise InvalidInput(f"unknown {name} parameter {param!r} (expected TZID or VALUE)",
+                               field=field)
+    found: list[datetime | date] = []
+    for item in value.split(","):
+        stamp = _stamp(item.strip())
+        if stamp is None or (kind is not None
+                             and (kind == "DATE-TIME") != isinstance(stamp[0], datetime)):
+            expected = {"DATE": "20261208", "DATE-TIME": "20261208T160000"}.get(
+                kind or "", "20261208T160000, 20261208T160000Z or 20261208")
+            raise InvalidInput(f"{name}: cannot read {item.strip()!r} (expected e.g. {expected})",
+                               field=field)
+        when, utc = stamp
+        if utc:
+            when = _wall(when.replace(tzinfo=UTC), tz)
+        elif isinstance(when, datetime) and source is not None and source.key != tz.key:
+            when = _wall(localize(when, source), tz)
+        found.append(when)
+    return found
+
+
+def _stamp(text: str) -> tuple[datetime | date, bool] | None:
+    """``YYYYMMDD[THHMMSS[Z]]`` as (a date or naive datetime, whether it is UTC), or None."""
+    match = _STAMP.match(text.upper())
+    if not match:
+        return None
+    numbers = [int(g) for g in match.groups()[:6] if g is not None]
+    try:
+        return (datetime(*numbers) if len(numbers) == 6 else date(*numbers)), bool(match[7])
+    except ValueError:  # a month 13, a 30 February...
+        return None
+
+
+def _ordered(values: set[datetime | date]) -> tuple[datetime | date, ...]:
+    """Distinct values in time order, a day before the times on it."""
+    return tuple(sorted(values, key=lambda v: (v.date(), 1, v.time()) if isinstance(v, datetime)
+                        else (v, 0, time.min)))
+
+
+# ----------------------------------------------------------------------------- expanding
+def expand(rec: Recurrence, dtstart: datetime, tz: ZoneInfo, *, until: datetime | None = None,
+           after: datetime | None = None) -> list[Occurrence]:
+    """The occurrences of ``rec`` for a series first booked at the wall time ``dtstart``.
+
+    Sorted and distinct; only those starting at or after ``after`` and before ``until``
+    (aware instants). An open-ended rule needs ``until``, a horizon.
+    """
+    dtstart = _naive(dtstart, "dtstart")
+    if until is None and rec.open_ended:
+        raise InvalidInput("the rule has no end (COUNT or UNTIL), so it needs a horizon",
+                           field="repeat")
+    at = dtstart.time()
+    walls: Iterable[datetime] = _rule(rec, dtstart)
+    if until is not None:
+        stop = _wall(until, tz) + _SLACK
+        walls = takewhile(lambda w: w <= stop, walls)
+    # EXDATEs match by instant, so one written as the shifted time of a wall time that does
+    # not exist (02:30 for a 01:30 lesson on the spring-forward day) still takes it out.
+    skip = {localize(w, tz) for w in _resolve(rec.exdates, at)}
+    starts = {localize(w, tz) for w in chain(walls, _resolve(rec.rdates, at))} - skip
+    return [Occurrence(s, s) for s in sorted(starts)
+            if (after is None or s >= after) and (until is None or s < until)]
+
+
+def split_before(rec: Recurrence, dtstart: datetime,
+                 cut: datetime) -> tuple[Recurrence, Recurrence | None]:
+    """Split a series at the naive wall time ``cut`` (edit scope "this and following").
+
+    The head keeps the occurrences before ``cut``: its rule ends (UNTIL) at the last one. The
+    tail has the rest: COUNT less those used, or the same UNTIL; it is expanded from the first
+    occurrence of the rule at or after ``cut`` -- ``cut`` itself when ``cut`` is one, as when
+    it is the original start of the occurrence the edit begins at. EXDATEs and RDATEs go to
+    the side they fall on. The tail is None when nothing is left from ``cut`` on.
+    """
+    dtstart, cut = _naive(dtstart, "dtstart"), _naive(cut, "cut")
+    parts = _parts(rec.rrule)
+    rule = _rule(rec, dtstart)
+    before = list(takewhile(lambda w: w < cut, rule))
+    at = dtstart.time()
+
+    def side(values: tuple[datetime | date, ...], tail: bool) -> tuple[datetime | date, ...]:
+        return tuple(v for v in values if (_resolve_one(v, at) >= cut) == tail)
+
+    # A rule with nothing left on one side ends just before the cut, which no start reaches.
+    head = Recurrence(_ending(parts, UNTIL=before[-1] if before else cut - _SECOND),
+                      side(rec.exdates, False), side(rec.rdates, False))
+    rest = rule.after(cut, inc=True)
+    if rest is None:
+        tail_rule = _ending(parts, UNTIL=cut - _SECOND)
+    elif "COUNT" in parts:
+        tail_rule = _ending(parts, COUNT=int(parts["COUNT"]) - len(before))
+    else:
+        tail_rule = rec.rrule
+    tail = Recurrence(tail_rule, side(rec.exdates, True), side(rec.rdates, True))
+    if rest is not None and tail.open_ended:
+        return head, tail
+    left = {w for w in rule if w >= cut} | set(_resolve(tail.rdates, at))
+    return head, tail if left - set(_resolve(tail.exdates, at)) else None
+
+
+def _rule(rec: Recurrence, dtstart: datetime) -> dateutil_rrule.rrule:
+    try:
+        return dateutil_rrule.rrulestr(rec.rrule, dtstart=dtstart)
+    except (ValueError, TypeError) as exc:  # a rule built by hand rather than parsed
+        raise InvalidInput(f"cannot expand {rec.rrule!r}: {exc}", field="repeat") from None
+
+
+def _ending(parts: dict[str, str], **end: datetime | int) -> str:
+    """The rule of ``parts`` with its COUNT/UNTIL replaced by ``end``."""
+    kept = {k: v for k, v in parts.items() if k not in ("COUNT", "UNTIL")}
+    for key, value in end.items():
+        kept[key] = f"{value:%Y%m%dT%H%M%S}" if isinstance(value, datetime) else str(value)
+    return ";".join(f"{k}={v}" for k, v in kept.items())
+
+
+def _resolve(values: tuple[datetime | date, ...], at: time) -> list[datetime]:
+    return [_resolve_one(v, at) for v in values]
+
+
+def _resolve_one(value: datetime | date, at: time) -> datetime:
+    """A wall time; a day alone means that day at the series' start time ``at``."""
+    return value if isinstance(value, datetime) else datetime.combine(value, at)
+
+
+def _naive(value: datetime, name: str) -> datetime:
+    if value.tzinfo is not None:
+        raise ValueError(f"{name} must be a naive local wall time, not {value.isoformat()}")
+    return value
+
+
+def _wall(instant: datetime, tz: ZoneInfo) -> datetime:
+    return instant.astimezone(tz).replace(tzinfo=None)
+
+
+def _parts(rule: str) -> dict[str, str]:
+    """The NAME=VALUE parts of an RRULE value, in their order."""
+    return {k.strip().upper(): v.strip() for k, _, v in
+            (p.partition("=") for p in rule.split(";") if p.strip())}
+
+
+# ---------------------------------------------------------------------------- describing
+_UNITS = {"DAILY": ("daily", "days"), "WEEKLY": ("weekly", "weeks"),
+          "MONTHLY": ("monthly", "months"), "YEARLY": ("yearly", "years")}
+
+
+def describe(rec: Recurrence) -> str:
+    """Short text for tables: ``weekly on Tuesday, 10 times``, ``monthly on the last Friday``.
+
+    A form with no short wording (e.g. Friday the 13th) is shown as the rule itself.
+    """
+    parts = _parts(rec.rrule)
+    unit = _UNITS.get(parts.get("FREQ", ""))
+    on = _on(parts)
+    if unit is None or on is None:
+        return rec.rrule
+    interval = int(parts.get("INTERVAL", "1"))
+    text = unit[0] if interval == 1 else f"every {interval} {unit[1]}"
+    if on:
+        text += f" on {on}"
+    if "BYMONTH" in parts:
+        text += " in " + ", ".join(month_abbr[int(m)] for m in parts["BYMONTH"].split(","))
+    if "COUNT" in parts:
+        text += ", once" if parts["COUNT"] == "1" else f", {parts['COUNT']} times"
+    if "UNTIL" in parts:
+        text += f" until {parts['UNTIL'][:4]}-{parts['UNTIL'][4:6]}-{parts['UNTIL'][6:8]}"
+    if rec.exdates:
+        text += f", {len(rec.exdates)} skipped"
+    if rec.rdates:
+        text += f", {len(rec.rdates)} extra"
+    return text
+
+
+def _on(parts: dict[str, str]) -> str | None:
+    """The "on ..." phrase: "" when the days come from the start, None when it has no wording."""
+    days = parts.get("BYDAY", "").split(",") if "BYDAY" in parts else []
+    monthdays = [int(d) for d in parts["BYMONTHDAY"].split(",")] if "BYMONTHDAY" in parts else []
+    setpos = [int(p) for p in parts["BYSETPOS"].split(",")] if "BYSETPOS" in parts else []
+    if days and monthdays:
+        return None
+    if monthdays:
+        if setpos:
+            return None
+        return "the " + _join([_nth(d) for d in monthdays]) + (
+            " day" if any(d < 0 for d in monthdays) else "")
+    if not days:
+        return None if setpos else ""
+    numbered = [d for d in days if d[:-2]]
+    if numbered:
+        if setpos or len(numbered) != len(days):
+            return None
+        return _join([f"the {_nth(int(d[:-2]))} {_DAY_NAMES[d[-2:]]}" for d in days])
+    if setpos:
+        return f"the {_join([_nth(p) for p in setpos])} {_day_set(days, picked=True)}"
+    # every matching day of the period: for a monthly or yearly rule that needs saying
+    every = "every " if parts.get("FREQ") in ("MONTHLY", "YEARLY") else ""
+    return every + _day_set(days, picked=False)
+
+
+def _day_set(days: list[str], *, picked: bool) -> str:
+    if set(days) == _WEEKDAYS:
+        return "weekday" if picked else "weekdays"
+    if set(days) == {"SA", "SU"}:
+        return "weekend day" if picked else "weekends"
+    if len(days) == 1:
+        return _DAY_NAMES[days[0]]
+    return ("of " if picked else "") + ", ".join(_DAY_NAMES[d][:3] for d in days)
+
+
+def _nth(n: int) -> str:
+    """1 -> 1st, -1 -> last, -2 -> 2nd last."""
+    if n == -1:
+        return "last"
+    if n < 0:
+        return f"{_nth(-n)} last"
+    suffix = "th" if n % 100 in (11, 12, 13) else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
+
+
+def _join(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} and {items[-1]}"

@@ -1,0 +1,568 @@
+"""Use cases of the scheduling engine: recurring series and their edit scopes, terms,
+closures, mentor availability, and finding or explaining free slots.
+
+Series occurrences are materialised as session rows (ARCHITECTURE.md, decision 2), each with
+its original start as recurrence id. Open-ended rules are expanded up to a rolling horizon
+that :meth:`Scheduling.extend_series` moves forward; it is safe to run from cron at any rate.
+
+Edit scopes (``this``, ``following``, ``all``) on an occurrence of a series:
+
+* ``this`` changes the one occurrence, which becomes an exception of the series.
+* ``following`` splits the series: the old rule ends before the occurrence, a new series
+  (new UID) carries the change from the occurrence on.
+* ``all`` changes the series itself (same UID) from its first scheduled occurrence on.
+
+Only *scheduled* occurrences are changed; completed, in-progress and cancelled ones are left as
+they were, so attendance is never lost. Field changes apply to every changed occurrence,
+exceptions included. A time change moves every changed occurrence by the same wall-clock shift
+from its original slot, so an occurrence moved before (an exception) is put back into the new
+pattern. A new rule (``repeat``) replaces the occurrences: changed occurrences with attendance
+recorded are kept as they are, the others are removed and the new rule is expanded and booked.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
+from typing import Any, Literal
+from zoneinfo import ZoneInfo
+
+from . import permissions, rules
+from .availability import on_closure, outside_availability
+from .booking import EDITABLE, Batch, check_options, draft_of, new_uid, retry_race
+from .conflicts import Conflict, clashes
+from .errors import ConflictError, InvalidInput, NotFound
+from .model import (
+    Availability,
+    Closure,
+    PaymentStatus,
+    Series,
+    Session,
+    SessionStatus,
+    SessionType,
+    Term,
+    TimeOff,
+)
+from .ports import Row, SessionDraft, SessionQuery, UnitOfWork
+from .recurrence import Recurrence, describe, expand, parse_recurrence, split_before
+from .serialize import record
+from .timeutil import localize, zone
+
+Scope = Literal["this", "following", "all"]
+SCOPES: tuple[Scope, ...] = ("this", "following", "all")
+
+# How far ahead open-ended series are materialised; `series extend` keeps it rolling.
+HORIZON = timedelta(days=182)
+
+_TEMPLATE_FIELDS = tuple(f for f in SessionDraft.__slots__ if f not in ("start", "end", "tz"))
+
+
+@dataclass(frozen=True, slots=True)
+class SeriesResult:
+    """What creating, extending or changing a series did."""
+
+    series: Series
+    booked: list[Session]
+    conflicts: list[Conflict]
+    skipped: list[datetime]  # occurrence starts not booked because they clashed
+    closed: list[tuple[datetime, str]]  # occurrence starts left out for closures, and why
+    changed: list[Session] = ()  # type: ignore[assignment]
+    kept: list[Session] = ()  # type: ignore[assignment]  # left as they were (see module doc)
+    removed: int = 0
+
+    @property
+    def description(self) -> str:
+        return describe(parse_recurrence(self.series.rule, ZoneInfo(self.series.tz)))
+
+
+@dataclass(frozen=True, slots=True)
+class Slot:
+    start: datetime
+    end: datetime
+
+
+def template_of(draft: SessionDraft) -> dict[str, Any]:
+    """The fields every occurrence starts from, as JSON-able data."""
+    return {f: record(getattr(draft, f)) for f in _TEMPLATE_FIELDS}
+
+
+def draft_from(template: dict[str, Any], start: datetime, end: datetime, tz: str) -> SessionDraft:
+    values = dict(template)
+    values["students"] = tuple(values.get("students") or ())
+    values["type"] = SessionType(values.get("type") or SessionType.INDIVIDUAL)
+    values["payment_status"] = PaymentStatus(values.get("payment_status") or PaymentStatus.UNPAID)
+    if values.get("cost") is not None:
+        values["cost"] = Decimal(values["cost"])
+    return SessionDraft(start=start, end=end, tz=tz, **values)
+
+
+def _wall(instant: datetime, tz: ZoneInfo) -> datetime:
+    return instant.astimezone(tz).replace(tzinfo=None)
+
+
+def _rule(series: Series) -> Recurrence:
+    return parse_recurrence(series.rule, ZoneInfo(series.tz))
+
+
+def _rows(series: Series, series_id: int, starts: list[datetime], rec_ids: list[datetime],
+          template: dict[str, Any] | None = None) -> list[Row]:
+    return [Row(draft_from(template or series.template, start, start + series.duration,
+                           series.tz),
+                uid=series.uid, series_id=series_id, recurrence_id=rid)
+            for start, rid in zip(starts, rec_ids, strict=True)]
+
+
+class Scheduling:
+    """Mixed into :class:`~sessionsctl.core.usecases.Centre`: the scheduling engine's use cases."""
+
+    # ------------------------------------------------------------------------ series
+    def _expand(self, uow: UnitOfWork, rec: Recurrence, dtstart: datetime, tz: ZoneInfo, *,
+                after: datetime | None, until: datetime | None
+                ) -> tuple[Recurrence, list[datetime], list[tuple[datetime, str]]]:
+        """Occurrence starts of ``rec``, less those on closures (added to its EXDATEs)."""
+        starts = [o.start for o in expand(rec, dtstart, tz, until=until, after=after)]
+        if not starts:
+            return rec, [], []
+        closures = uow.closures(_wall(starts[0], tz).date(), _wall(starts[-1], tz).date())
+        closed: list[tuple[datetime, str]] = []
+        kept: list[datetime] = []
+        for start in starts:
+            day = _wall(start, tz).date()
+            hit = next((c for c in closures if c.covers(day)), None)
+            if hit:
+                closed.append((start, hit.reason))
+            else:
+                kept.append(start)
+        return _exdated(rec, [_wall(s, tz) for s, _ in closed]), kept, closed
+
+    def create_series(self, draft: SessionDraft, repeat: str, *, term: str | None = None,
+                      force_reason: str | None = None,
+                      skip_conflicts: bool = False) -> SeriesResult:
+        """Book a recurring series: every occurrence checked, every clash reported at once."""
+        check_options(force_reason, skip_conflicts)
+        draft = rules.validate_session(draft)
+        tz = zone(draft.tz)
+        rec = parse_recurrence(repeat, tz)
+        dtstart = _wall(draft.start, tz)
+
+        def attempt() -> SeriesResult:
+            nonlocal rec, dtstart
+            with self._write() as uow:  # type: ignore[attr-defined]
+                bound = None
+                if term is not None:
+                    found_term = uow.term(term)
+                    if found_term is None:
+                        raise NotFound("term", term)
+                    dtstart, bound, rec = _within_term(found_term, dtstart, tz, rec)
+                horizon = self.clock() + HORIZON if rec.open_ended else None  # type: ignore[attr-defined]
+                until = min((b for b in (bound, horizon) if b is not None), default=None)
+                # DTSTART is the first occurrence, as RFC 5545 has it and calendars expect.
+                first = expand(replace(rec, exdates=(), rdates=()), dtstart, tz, until=until)
+                if first:
+                    dtstart = _wall(first[0].recurrence_id, tz)
+                rec, starts, closed = self._expand(uow, rec, dtstart, tz, after=None, until=until)
+                if not starts:
+                    raise InvalidInput("the rule gives no occurrences to book", field="repeat")
+                series = Series(id=0, uid=new_uid(), rule=rec.to_text(), dtstart=dtstart,
+                                tz=draft.tz, duration=draft.end - draft.start,
+                                template=template_of(draft), expanded_until=horizon)
+                series_id = uow.insert_series(series)
+                series = replace(series, id=series_id)
+                result = self._book(uow, _rows(series, series_id, starts, starts),  # type: ignore[attr-defined]
+                                    force_reason, skip_conflicts)
+                if not result.booked:
+                    raise ConflictError(result.conflicts, "refused: every occurrence clashes")
+                series = self._exclude(uow, series, [r.recurrence_id for r in result.skipped_rows])
+                uow.audit("create", "series", series_id, None, record(series))
+                return SeriesResult(series, result.booked, result.conflicts,
+                                    [r.draft.start for r in result.skipped_rows], closed)
+
+        return retry_race(attempt)
+
+    @staticmethod
+    def _exclude(uow: UnitOfWork, series: Series, rec_ids: list[datetime | None]) -> Series:
+        """Add EXDATEs for occurrences that were not booked, so they are not tried again."""
+        if not rec_ids:
+            return series
+        tz = ZoneInfo(series.tz)
+        rec = _exdated(_rule(series), [_wall(r, tz) for r in rec_ids if r])
+        series = replace(series, rule=rec.to_text())
+        uow.update_series(series)
+        return series
+
+    def extend_series(self, *, horizon: timedelta = HORIZON) -> list[SeriesResult]:
+        """Materialise open-ended series up to now + ``horizon``; idempotent and cron-safe.
+
+        Occurrences that clash are not booked; they are reported and excluded from the rule.
+        """
+        target = self.clock() + horizon  # type: ignore[attr-defined]
+        with self._read() as uow:  # type: ignore[attr-defined]
+            due = [s.id for s in uow.list_series(expanded_before=target)]
+        results = []
+        for series_id in due:
+            with self._write() as uow:  # type: ignore[attr-defined]
+                series = uow.series(series_id, lock=True)
+                if series is None or series.expanded_until is None \
+                        or series.expanded_until >= target:
+                    continue  # another run got here first
+                tz = ZoneInfo(series.tz)
+                rec, starts, closed = self._expand(uow, _rule(series), series.dtstart, tz,
+                                                   after=series.expanded_until, until=target)
+                series = replace(series, rule=rec.to_text(), expanded_until=target)
+                uow.update_series(series)
+                result = self._book(uow, _rows(series, series.id, starts, starts),  # type: ignore[attr-defined]
+                                    None, True)
+                series = self._exclude(uow, series, [r.recurrence_id for r in result.skipped_rows])
+                results.append(SeriesResult(series, result.booked, result.conflicts,
+                                            [r.draft.start for r in result.skipped_rows], closed))
+        return results
+
+    def series_info(self, series_id: int) -> tuple[Series, list[Session]]:
+        with self._read() as uow:  # type: ignore[attr-defined]
+            series = uow.series(series_id)
+            if series is None:
+                raise NotFound("series", series_id)
+            return series, uow.sessions(SessionQuery(series_id=series_id))
+
+    def list_series(self) -> list[Series]:
+        with self._read() as uow:  # type: ignore[attr-defined]
+            return uow.list_series()
+
+    # ------------------------------------------------------------------- edit scopes
+    def edit_scoped(self, session_id: int, changes: dict[str, Any], *, scope: Scope = "this",
+                    repeat: str | None = None,
+                    force_reason: str | None = None) -> SeriesResult | Any:
+        """Edit one occurrence, or it and the following ones, or the whole series."""
+        if scope not in SCOPES:
+            raise InvalidInput(f"must be one of {', '.join(SCOPES)}", field="scope")
+        check_options(force_reason, False)
+        with self._read() as uow:  # type: ignore[attr-defined]
+            session = uow.session(session_id)
+        if session is None:
+            raise NotFound("session", session_id)
+        if scope == "this" or session.series_id is None:
+            if repeat is not None:
+                raise InvalidInput("a new rule needs --scope following or all", field="repeat")
+            return self.edit(session_id, changes, force_reason=force_reason)  # type: ignore[attr-defined]
+        return retry_race(lambda: self._edit_series(session, changes, scope, repeat,
+                                                    force_reason))
+
+    def _edit_series(self, pivot: Session, changes: dict[str, Any], scope: Scope,
+                     repeat: str | None, force_reason: str | None) -> SeriesResult:
+        unknown = set(changes) - EDITABLE
+        if unknown:
+            raise InvalidInput(f"cannot change {', '.join(sorted(unknown))}", field="edit")
+        if "tz" in changes:
+            raise InvalidInput("the zone of a series cannot change; split it with a new booking",
+                               field="tz")
+        with self._write() as uow:  # type: ignore[attr-defined]
+            permissions.require(uow.actor, "session.edit", session=pivot)
+            assert pivot.series_id is not None
+            series = uow.series(pivot.series_id, lock=True)
+            assert series is not None
+            tz = ZoneInfo(series.tz)
+            members = uow.sessions(SessionQuery(series_id=series.id))
+            scheduled = [m for m in members if m.status is SessionStatus.SCHEDULED]
+            if scope == "all":
+                if not scheduled:
+                    raise InvalidInput("the series has no scheduled occurrence left", field="scope")
+                pivot = min(scheduled, key=lambda m: m.recurrence_id or m.start)
+            cut = pivot.recurrence_id or pivot.start
+            in_range = [m for m in members if (m.recurrence_id or m.start) >= cut]
+            affected = [m for m in in_range if m.status is SessionStatus.SCHEDULED]
+            untouched = [m for m in in_range if m.status is not SessionStatus.SCHEDULED]
+
+            new_start = changes.get("start", pivot.start)
+            new_end = changes.get("end", new_start + (pivot.end - pivot.start))
+            duration = new_end - new_start
+            cut_wall = _wall(cut, tz)
+            shift = _wall(new_start, tz) - cut_wall  # wall-clock shift of every slot
+            fields = {k: v for k, v in changes.items() if k not in ("start", "end")}
+            changed_fields = template_of(replace(draft_of(pivot), **fields))
+            template = {k: changed_fields[k] if k in fields else series.template.get(k)
+                        for k in _TEMPLATE_FIELDS}
+            rules.validate_session(draft_from(template, new_start, new_end, series.tz))
+
+            rec = _rule(series)
+            split = scope == "following" and cut_wall > series.dtstart
+            head, tail = split_before(rec, series.dtstart, cut_wall) if split else (rec, rec)
+            if repeat is not None:
+                new_rec, new_dtstart = parse_recurrence(repeat, tz), cut_wall + shift
+            else:
+                if tail is None:
+                    raise InvalidInput("no occurrence of the series is left to change",
+                                       field="scope")
+                if shift.days and _by_day(tail):
+                    raise InvalidInput("moving a series to another day needs --repeat with "
+                                       "the new rule", field="start")
+                new_rec = replace(tail, exdates=tuple(e + shift for e in tail.exdates),
+                                  rdates=tuple(r + shift for r in tail.rdates))
+                new_dtstart = (cut_wall if split else series.dtstart) + shift
+            if split:
+                uow.update_series(replace(series, rule=head.to_text(), expanded_until=None,
+                                          sequence=series.sequence + 1))
+                target = Series(id=0, uid=new_uid(), rule=new_rec.to_text(),
+                                dtstart=new_dtstart, tz=series.tz, duration=duration,
+                                template=template, expanded_until=series.expanded_until)
+                target = replace(target, id=uow.insert_series(target))
+            else:
+                target = replace(series, rule=new_rec.to_text(), dtstart=new_dtstart,
+                                 duration=duration, template=template,
+                                 sequence=series.sequence + 1)
+                uow.update_series(target)
+
+            if repeat is None:
+                result = self._move_members(uow, affected, target, shift, duration, fields,
+                                            tz, force_reason)
+                kept: list[Session] = []
+                removed = 0
+            else:
+                kept = [m for m in affected if uow.attendance(m.id)]
+                doomed = [m.id for m in affected if m not in kept]
+                uow.delete_sessions(doomed)
+                removed = len(doomed)
+                until = self.clock() + HORIZON if new_rec.open_ended else None  # type: ignore[attr-defined]
+                expanded, starts, _closed = self._expand(uow, new_rec, target.dtstart, tz,
+                                                         after=None, until=until)
+                target = replace(target, rule=expanded.to_text(), expanded_until=until)
+                uow.update_series(target)
+                booked = self._book(uow, _rows(target, target.id, starts, starts),  # type: ignore[attr-defined]
+                                    force_reason, False)
+                result = (booked.booked, booked.conflicts)
+            changed, found = result
+            uow.audit(f"edit:{scope}", "series", series.id, record(series), record(target))
+            return SeriesResult(target, [], found, [], [], changed=changed,
+                                kept=untouched + kept, removed=removed)
+
+    def _move_members(self, uow: UnitOfWork, members: list[Session], target: Series,
+                      shift: timedelta, duration: timedelta, fields: dict[str, Any],
+                      tz: ZoneInfo, force_reason: str | None) -> tuple[list[Session], list[Conflict]]:
+        """Update occurrences in place (keeping their ids, so their history stays)."""
+        rows = []
+        for m in members:
+            slot = localize(_wall(m.recurrence_id or m.start, tz) + shift, tz)
+            draft = rules.validate_session(replace(draft_of(m), **fields, start=slot,
+                                                   end=slot + duration))
+            rows.append((m, Row(draft, uid=target.uid, status=m.status, series_id=target.id,
+                                recurrence_id=slot, force_reason=m.force_reason,
+                                sequence=m.sequence + 1)))
+        refs = self._resolve(uow, [r.draft for _, r in rows])  # type: ignore[attr-defined]
+        ids = [m.id for m in members]
+        found = []
+        for _, row in rows:
+            found.extend(self.conflicts(uow, row.draft, refs, exclude=ids))  # type: ignore[attr-defined]
+        found.extend(_among(rows))
+        if found and force_reason is None:
+            raise ConflictError(found)
+        for m, row in rows:
+            if found:
+                row = replace(row, force_reason=force_reason)
+            uow.update_session(m.id, row)
+        changed = uow.sessions(SessionQuery(ids=tuple(ids))) if ids else []
+        after = {s.id: s for s in changed}
+        for before in members:
+            uow.audit("edit", "session", before.id, record(before), record(after[before.id]))
+        return changed, found
+
+    def cancel_scoped(self, session_id: int, *, scope: Scope = "this",
+                      reason: str | None = None) -> list[Session]:
+        """Cancel one occurrence, or it and the following ones (the rule ends before it),
+        or every scheduled occurrence of the series. Cancelled sessions stay on record."""
+        if scope not in SCOPES:
+            raise InvalidInput(f"must be one of {', '.join(SCOPES)}", field="scope")
+        with self._read() as uow:  # type: ignore[attr-defined]
+            session = uow.session(session_id)
+        if session is None:
+            raise NotFound("session", session_id)
+        if scope == "this" or session.series_id is None:
+            return [self.cancel(session_id, reason)]  # type: ignore[attr-defined]
+        with self._write() as uow:  # type: ignore[attr-defined]
+            permissions.require(uow.actor, "session.cancel", session=session)
+            series = uow.series(session.series_id, lock=True)
+            assert series is not None
+            members = uow.sessions(SessionQuery(series_id=series.id))
+            scheduled = [m for m in members if m.status in (SessionStatus.SCHEDULED,
+                                                            SessionStatus.IN_PROGRESS)]
+            cut = (session.recurrence_id or session.start) if scope == "following" else None
+            doomed = [m for m in scheduled if cut is None or (m.recurrence_id or m.start) >= cut]
+            tz = ZoneInfo(series.tz)
+            first = min((m.recurrence_id or m.start for m in members), default=None)
+            cut_wall = _wall(cut, tz) if cut is not None else None
+            if cut_wall is not None and first is not None and cut > first:
+                head, _tail = split_before(_rule(series), series.dtstart, cut_wall)
+                uow.update_series(replace(series, rule=head.to_text(), expanded_until=None,
+                                          sequence=series.sequence + 1))
+            else:  # nothing of the rule is left to expand
+                uow.update_series(replace(series, expanded_until=None,
+                                          sequence=series.sequence + 1))
+            for m in doomed:
+                uow.set_status(m.id, SessionStatus.CANCELLED, cancel_reason=reason)
+                uow.audit("cancelled", "session", m.id, record(m), None)
+            return uow.sessions(SessionQuery(ids=tuple(m.id for m in doomed))) if doomed else []
+
+    # ------------------------------------------------------------- terms and closures
+    def add_term(self, name: str, starts_on: date, ends_on: date) -> Term:
+        name = rules.name(name)
+        if ends_on < starts_on:
+            raise InvalidInput("must not be before --from", field="to")
+        with self._write() as uow:  # type: ignore[attr-defined]
+            permissions.require(uow.actor, "room.add")
+            if uow.term(name) is not None:
+                raise InvalidInput(f"term {name!r} exists already", field="name")
+            term = uow.add_term(name, starts_on, ends_on)
+            uow.audit("add", "term", term.id, None, record(term))
+            return term
+
+    def term_named(self, name: str) -> Term:
+        with self._read() as uow:  # type: ignore[attr-defined]
+            term = uow.term(name)
+        if term is None:
+            raise NotFound("term", name)
+        return term
+
+    def list_terms(self) -> list[Term]:
+        with self._read() as uow:  # type: ignore[attr-defined]
+            return uow.list_terms()
+
+    def add_closure(self, starts_on: date, ends_on: date, reason: str,
+                    tz: ZoneInfo) -> tuple[Closure, list[Session]]:
+        """Close the centre on these days; returns the live sessions that fall on them,
+        for staff to move or cancel (they are not changed here)."""
+        if ends_on < starts_on:
+            raise InvalidInput("must not be before the first day", field="to")
+        if not reason.strip():
+            raise InvalidInput("must not be empty", field="reason")
+        with self._write() as uow:  # type: ignore[attr-defined]
+            permissions.require(uow.actor, "room.add")
+            closure = uow.add_closure(starts_on, ends_on, reason.strip())
+            uow.audit("add", "closure", closure.id, None, record(closure))
+            start = localize(datetime.combine(starts_on, time()), tz) - timedelta(days=1)
+            end = localize(datetime.combine(ends_on + timedelta(days=1), time()), tz) \
+                + timedelta(days=1)
+            live = uow.sessions(SessionQuery(start=start, end=end, statuses=(
+                SessionStatus.SCHEDULED, SessionStatus.IN_PROGRESS)))
+            hit = [s for s in live if closure.covers(s.start.astimezone(ZoneInfo(s.tz)).date())]
+            return closure, hit
+
+    def list_closures(self) -> list[Closure]:
+        with self._read() as uow:  # type: ignore[attr-defined]
+            return uow.closures()
+
+    # ---------------------------------------------------------------- availability
+    def set_availability(self, mentor: str, weekday: int,
+                         windows: list[tuple[time, time]], tz: str) -> list[Availability]:
+        """Replace the mentor's windows on one weekday (an empty list clears the day)."""
+        mentor = rules.email(mentor, field="mentor")
+        zone(tz, field="tz")
+        for start, end in windows:
+            if end <= start:
+                raise InvalidInput("must be after --from", field="to")
+        items = [Availability(mentor, weekday, s, e, tz) for s, e in windows]
+        with self._write() as uow:  # type: ignore[attr-defined]
+            person = uow.person(mentor)
+            if person is None:
+                raise NotFound("person", mentor)
+            permissions.require(uow.actor, "session.book", mentor=mentor)
+            uow.set_availability(mentor, weekday, items)
+            uow.audit("availability", "person", person.id, None, record(items))
+            return uow.availability([mentor]).get(mentor, [])
+
+    def availability_of(self, mentor: str) -> list[Availability]:
+        mentor = rules.email(mentor, field="mentor")
+        with self._read() as uow:  # type: ignore[attr-defined]
+            if uow.person(mentor) is None:
+                raise NotFound("person", mentor)
+            return uow.availability([mentor]).get(mentor, [])
+
+    def add_time_off(self, mentor: str, start: datetime, end: datetime,
+                     reason: str | None) -> TimeOff:
+        mentor = rules.email(mentor, field="mentor")
+        if end <= start:
+            raise InvalidInput("must be after --from", field="to")
+        item = TimeOff(mentor, start, end, reason)
+        with self._write() as uow:  # type: ignore[attr-defined]
+            person = uow.person(mentor)
+            if person is None:
+                raise NotFound("person", mentor)
+            permissions.require(uow.actor, "session.book", mentor=mentor)
+            uow.add_time_off(item)
+            uow.audit("time_off", "person", person.id, None, record(item))
+            return item
+
+    # --------------------------------------------------------- free slots, explanations
+    def free_slots(self, draft: SessionDraft, *, until: datetime, count: int = 5,
+                   step: timedelta = timedelta(minutes=15),
+                   hours: tuple[time, time] = (time(8), time(20))) -> list[Slot]:
+        """The next ``count`` starts from ``draft.start`` on that fit mentor, students, room,
+        availability and closures; ``hours`` bound the day where no availability is set."""
+        draft = rules.validate_session(draft)
+        length = draft.end - draft.start
+        tz = ZoneInfo(draft.tz)
+        with self._read() as uow:  # type: ignore[attr-defined]
+            probe = replace(draft, end=until + length)
+            refs = self._resolve(uow, [probe])  # type: ignore[attr-defined]
+            busy = uow.overlapping(draft.start, until + length, mentor=draft.mentor,
+                                   students=draft.students, room=draft.room)
+        from .conflicts import capacity
+
+        if capacity(draft, refs.rooms.get(draft.room or "")):
+            return []
+        windows = refs.availability.get(draft.mentor, [])
+        found: list[Slot] = []
+        start = _round_up(draft.start, step)
+        while start < until and len(found) < count:
+            candidate = replace(draft, start=start, end=start + length)
+            wall = _wall(start, tz).time()
+            in_hours = windows or (hours[0] <= wall and
+                                   (_wall(start + length, tz).time() <= hours[1]))
+            if in_hours and not (clashes(candidate, busy)
+                                 or outside_availability(candidate, windows,
+                                                         refs.time_off.get(draft.mentor, ()))
+                                 or on_closure(candidate, refs.closures)):
+                found.append(Slot(start, start + length))
+            start += step
+        return found
+
+
+def _round_up(instant: datetime, step: timedelta) -> datetime:
+    seconds = int(step.total_seconds())
+    epoch = int(instant.timestamp())
+    rounded = -(-epoch // seconds) * seconds
+    return instant + timedelta(seconds=rounded - epoch) - timedelta(microseconds=instant.microsecond)
+
+
+def _exdated(rec: Recurrence, walls: list[datetime]) -> Recurrence:
+    """``rec`` with these wall times added to its EXDATEs."""
+    if not walls:
+        return rec
+    values = {*rec.exdates, *walls}
+    return replace(rec, exdates=tuple(sorted(values, key=lambda v: v if isinstance(v, datetime)
+                                             else datetime.combine(v, time()))))
+
+
+def _by_day(rec: Recurrence) -> bool:
+    upper = rec.rrule.upper()
+    return any(part in upper for part in ("BYDAY", "BYMONTHDAY", "BYYEARDAY", "BYWEEKNO"))
+
+
+def _within_term(term: Term, dtstart: datetime, tz: ZoneInfo,
+                 rec: Recurrence) -> tuple[datetime, datetime, Recurrence]:
+    """Bound a series by a term: start on its first day at the latest, end after its last."""
+    if dtstart.date() < term.starts_on:
+        dtstart = datetime.combine(term.starts_on, dtstart.time())
+    end = localize(datetime.combine(term.ends_on + timedelta(days=1), time()), tz)
+    if rec.open_ended:
+        last = datetime.combine(term.ends_on, time(23, 59, 59))
+        rec = replace(rec, rrule=f"{rec.rrule};UNTIL={last:%Y%m%dT%H%M%S}")
+    return dtstart, end, rec
+
+
+def _among(rows: list[tuple[Session, Row]]) -> list[Conflict]:
+    """Clashes between the changed occurrences themselves (a longer lesson may overlap the next)."""
+    batch = Batch()
+    found = []
+    for _, row in rows:
+        found.extend(batch.clashes(row.draft))
+        batch.add(row)
+    return found

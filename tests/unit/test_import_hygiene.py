@@ -1,0 +1,44 @@
+"""The layering rules of ARCHITECTURE.md: core loads no framework, and the import-linter
+contracts in pyproject.toml hold."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+FORBIDDEN_IN_CORE = ("sqlalchemy", "alembic", "textual", "typer", "rich", "smtplib",
+                     "sessionsctl.store", "sessionsctl.cli", "sessionsctl.tui")
+# Imported one by one; lint-imports (below) checks every module of core statically, including
+# ones added later.
+CORE_MODULES = [f"sessionsctl.core.{name}" for name in (
+    "errors", "model", "ports", "timeutil", "rules", "conflicts", "permissions", "serialize",
+    "availability", "booking", "usecases")]
+
+
+def test_importing_core_loads_no_framework() -> None:
+    modules = CORE_MODULES
+    script = (
+        "import json, sys\n"
+        f"import {', '.join(modules)}\n"
+        "print(json.dumps(sorted(sys.modules)))\n"
+    )
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                            cwd=ROOT, check=False)
+    assert result.returncode == 0, result.stderr
+    loaded = set(json.loads(result.stdout))
+    assert set(modules) <= loaded  # the imports really happened
+    leaked = sorted(m for m in loaded
+                    if any(m == bad or m.startswith(f"{bad}.") for bad in FORBIDDEN_IN_CORE))
+    assert leaked == []
+
+
+def test_import_linter_contracts_are_kept() -> None:
+    lint_imports = Path(sys.executable).with_name("lint-imports")
+    assert lint_imports.is_file(), f"{lint_imports} is missing (pip install import-linter)"
+    result = subprocess.run([str(lint_imports), "--no-cache"], capture_output=True, text=True,
+                            cwd=ROOT, check=False)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "0 broken" in result.stdout

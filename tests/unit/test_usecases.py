@@ -1,0 +1,608 @@
+"""The use cases of core.usecases.Centre against a real store: booking and conflicts
+(ARCHITECTURE.md, decision 3), editing, status (decision 4), attendance, feedback,
+permissions (decision 6) and bad input. Whatever is refused leaves the database unchanged."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pytest
+from sqlalchemy import select
+
+from sessionsctl.core.conflicts import Conflict, clashes
+from sessionsctl.core.errors import (
+    ConflictError,
+    InvalidInput,
+    NotFound,
+    NotPermitted,
+    SessionsctlError,
+)
+from sessionsctl.core.model import AttendanceStatus, Role, Session, SessionStatus, SessionType
+from sessionsctl.core.ports import Row, SessionDraft, SessionQuery
+from sessionsctl.core.timeutil import parse_instant
+from sessionsctl.core.usecases import Centre
+from sessionsctl.store.engine import SqlStore
+from sessionsctl.store.schema import Base
+
+ADMIN = "ada@centre.test"
+STAFF = "sam@centre.test"
+MENTOR = "mo@centre.test"
+MENTOR2 = "meg@centre.test"
+STUDENT = "stu@centre.test"
+STUDENT2 = "sue@centre.test"
+STUDENT3 = "sid@centre.test"
+UNKNOWN = "ghost@centre.test"
+PEOPLE = {ADMIN: Role.ADMIN, STAFF: Role.STAFF, MENTOR: Role.MENTOR, MENTOR2: Role.MENTOR,
+          STUDENT: Role.STUDENT, STUDENT2: Role.STUDENT, STUDENT3: Role.STUDENT}
+ATTIC, HALL = "Attic", "Hall"  # seats 1 and 30
+
+T0 = datetime(2026, 12, 1, 16, 0, tzinfo=UTC)
+NOW = T0 + timedelta(minutes=10)  # the clock: ten minutes into a T0 session
+
+
+def at(minutes: int) -> datetime:
+    return T0 + timedelta(minutes=minutes)
+
+
+def draft(title: str = "Lesson", *, start: datetime = T0, minutes: int = 60,
+          **fields: Any) -> SessionDraft:
+    fields.setdefault("mentor", MENTOR)
+    fields.setdefault("tz", "Europe/London")
+    return SessionDraft(title=title, start=start, end=start + timedelta(minutes=minutes),
+                        **fields)
+
+
+# ------------------------------------------------------------------------ fixtures
+
+@pytest.fixture
+def seeded(store: SqlStore) -> SqlStore:
+    local = Centre(store)
+    for email, role in PEOPLE.items():
+        local.add_person(email.split("@")[0].title(), email, role)
+    local.add_room(ATTIC, 1)
+    local.add_room(HALL, 30)
+    local.add_subject("Maths")
+    return store
+
+
+def acting(store: SqlStore, email: str | None = ADMIN, now: datetime = NOW) -> Centre:
+    return Centre(store, actor=email, clock=lambda: now)
+
+
+@pytest.fixture
+def admin(seeded: SqlStore) -> Centre:
+    return acting(seeded)
+
+
+@pytest.fixture
+def lesson(admin: Centre) -> Session:
+    """A booked session at T0: MENTOR teaching STUDENT and STUDENT2."""
+    return admin.book(draft(students=(STUDENT, STUDENT2))).session
+
+
+def snapshot(store: SqlStore) -> dict[str, list[tuple[Any, ...]]]:
+    """Every row of every table, in key order."""
+    with store.engine.connect() as conn:
+        return {t.name: [tuple(r) for r in conn.execute(
+                    select(t).order_by(*t.primary_key.columns))]
+                for t in Base.metadata.sorted_tables}
+
+
+@contextmanager
+def unchanged(store: SqlStore) -> Iterator[None]:
+    before = snapshot(store)
+    yield
+    assert snapshot(store) == before
+
+
+@contextmanager
+def refused(store: SqlStore, error: type[SessionsctlError], *,
+            field: str | None = None) -> Iterator[pytest.ExceptionInfo[Any]]:
+    """The block raises ``error`` (naming ``field`` for InvalidInput) and writes nothing."""
+    with unchanged(store), pytest.raises(error) as info:
+        yield info
+    if error is InvalidInput:
+        assert info.value.field == field
+
+
+def kinds(conflicts: list[Conflict]) -> list[str]:
+    return [c.kind for c in conflicts]
+
+
+def stored(store: SqlStore, session_id: int) -> Session:
+    with store.unit() as uow:
+        found = uow.session(session_id)
+    assert found is not None
+    return found
+
+
+def titles(store: SqlStore) -> list[str]:
+    with store.unit() as uow:
+        return [s.title for s in uow.sessions(SessionQuery())]
+
+
+# ------------------------------------------------------------------------- booking
+
+def test_booking_writes_the_session(admin: Centre, seeded: SqlStore) -> None:
+    booked = admin.book(draft("  Algebra ", students=(STUDENT2.upper(), STUDENT), room=HALL,
+                              subject="Maths"))
+    assert booked.forced_over == []
+    session = booked.session
+    assert (session.title, session.mentor, session.students, session.room, session.subject) == \
+        ("Algebra", MENTOR, (STUDENT, STUDENT2), HALL, "Maths")
+    assert (session.start, session.end, session.status) == (T0, at(60), SessionStatus.SCHEDULED)
+    assert stored(seeded, session.id) == session
+
+
+# The first booking at T0, a second one at T0 + 30 min, and the kind of their clash.
+CLASHES = {
+    "mentor": (dict(students=(STUDENT,)), dict(students=(STUDENT2,))),
+    "student": (dict(students=(STUDENT,)), dict(mentor=MENTOR2, students=(STUDENT, STUDENT2))),
+    "room": (dict(room=HALL), dict(mentor=MENTOR2, room=HALL)),
+}
+
+
+@pytest.mark.parametrize("kind", list(CLASHES))
+def test_a_clash_is_refused_naming_the_session(admin: Centre, seeded: SqlStore,
+                                               kind: str) -> None:
+    first_fields, second_fields = CLASHES[kind]
+    first = admin.book(draft("First", **first_fields)).session
+    second = draft("Second", start=at(30), **second_fields)
+
+    assert kinds(admin.check(second)) == [kind]
+    with refused(seeded, ConflictError) as err:
+        admin.book(second)
+    assert err.value.exit_code == 3
+    [conflict] = err.value.conflicts
+    assert (conflict.kind, conflict.start, conflict.with_) == (kind, second.start, first)
+
+
+@pytest.mark.parametrize("fields", [
+    dict(students=(STUDENT, STUDENT2), max_participants=1),
+    dict(students=(STUDENT, STUDENT2), room=ATTIC),
+], ids=["max_participants", "room-seats"])
+def test_over_capacity_is_a_conflict(admin: Centre, seeded: SqlStore,
+                                     fields: dict[str, Any]) -> None:
+    with refused(seeded, ConflictError) as err:
+        admin.book(draft(**fields))
+    [conflict] = err.value.conflicts
+    assert (conflict.kind, conflict.with_) == ("capacity", None)
+    assert "2 students" in conflict.detail
+
+
+def test_a_full_but_not_overfull_session_is_booked(admin: Centre) -> None:
+    assert admin.check(draft(students=(STUDENT,), room=ATTIC, max_participants=1)) == []
+    admin.book(draft(students=(STUDENT,), room=ATTIC, max_participants=1))
+
+
+def test_several_conflicts_are_reported_together(admin: Centre, seeded: SqlStore) -> None:
+    first = admin.book(draft(students=(STUDENT,), room=ATTIC)).session
+    with refused(seeded, ConflictError) as err:
+        admin.book(draft(students=(STUDENT, STUDENT2), room=ATTIC, start=at(59)))
+    assert sorted(kinds(err.value.conflicts)) == ["capacity", "mentor", "room", "student"]
+    assert all(c.with_ == first for c in err.value.conflicts if c.kind != "capacity")
+
+
+def book_behind_the_rules(store: SqlStore, *drafts: SessionDraft) -> None:
+    """Write sessions straight through the store, as an import or an older version might."""
+    with store.unit(write=True) as uow:
+        uow.insert_sessions([Row(d, uid=f"{d.title}@test") for d in drafts])
+
+
+def test_a_mentor_who_is_a_student_elsewhere_clashes(admin: Centre, seeded: SqlStore) -> None:
+    # The rules keep roles apart, but a person is booked once at a time whatever their part
+    # (conflicts.clashes): MENTOR2 sits in on MENTOR's lesson and cannot teach meanwhile.
+    book_behind_the_rules(seeded, draft("Observed", students=(MENTOR2,)))
+    mine = draft("Mine", mentor=MENTOR2, start=at(30))
+    assert kinds(admin.check(mine)) == ["mentor"]
+    with refused(seeded, ConflictError):
+        admin.book(mine)
+
+
+def test_a_student_who_mentors_elsewhere_clashes(admin: Centre, seeded: SqlStore) -> None:
+    book_behind_the_rules(seeded, draft("Peer tutoring", mentor=STUDENT3))
+    assert kinds(admin.check(draft(mentor=MENTOR2, students=(STUDENT3,), start=at(30)))) == \
+        ["student"]
+
+
+def test_clashes_judges_people_whatever_their_part() -> None:
+    other = Session(id=7, uid="u", title="Other", mentor=MENTOR2, start=T0, end=at(60),
+                    tz="UTC", students=(MENTOR,))
+    assert kinds(clashes(draft(start=at(30)), [other])) == ["mentor"]
+    assert kinds(clashes(draft(mentor=MENTOR2, start=at(60)), [other])) == []
+
+
+def test_back_to_back_sessions_do_not_clash(admin: Centre, seeded: SqlStore) -> None:
+    shared = dict(students=(STUDENT,), room=HALL)
+    admin.book(draft("Before", **shared))
+    admin.book(draft("After", start=at(60), **shared))
+    admin.book(draft("Earlier", start=at(-60), **shared))
+    assert titles(seeded) == ["Earlier", "Before", "After"]
+
+
+def test_cancelled_sessions_do_not_clash(admin: Centre, lesson: Session) -> None:
+    admin.cancel(lesson.id, "mentor ill")
+    again = draft(students=(STUDENT, STUDENT2))
+    assert admin.check(again) == []
+    assert admin.book(again).forced_over == []
+
+
+# ----------------------------------------------------------------- book_many batches
+
+def test_clashes_inside_one_batch_are_refused_whole(admin: Centre, seeded: SqlStore) -> None:
+    batch = [draft("Free", start=at(-180)), draft("A"), draft("B", start=at(30), mentor=MENTOR2,
+                                                              students=(STUDENT,)),
+             draft("C", start=at(45), mentor=MENTOR2)]
+    # The database is empty, so every clash is with an earlier row of the batch: C with B
+    # (mentor), D with A (mentor) and with B (student).
+    with refused(seeded, ConflictError) as err:
+        admin.book_many(batch + [draft("D", start=at(15), students=(STUDENT,))])
+    found = [(c.kind, c.with_.title if c.with_ else None) for c in err.value.conflicts]
+    assert found == [("mentor", "B"), ("mentor", "A"), ("student", "B")]
+    assert titles(seeded) == []
+
+
+def test_skip_conflicts_books_the_free_rows(admin: Centre, seeded: SqlStore,
+                                            lesson: Session) -> None:
+    rows = [draft("Clashes with lesson", start=at(30)), draft("Free", start=at(120)),
+            draft("Clashes with free", start=at(150), students=(STUDENT3,))]
+    result = admin.book_many(rows, skip_conflicts=True)
+    assert [s.title for s in result.booked] == ["Free"]
+    assert result.skipped == [rows[0], rows[2]]
+    assert [(c.kind, c.with_.title) for c in result.conflicts] == [  # type: ignore[union-attr]
+        ("mentor", lesson.title), ("mentor", "Free")]
+    assert titles(seeded) == [lesson.title, "Free"]
+
+
+def test_force_books_and_records_the_reason_on_clashing_rows(admin: Centre, seeded: SqlStore,
+                                                             lesson: Session) -> None:
+    result = admin.book_many([draft("Double", start=at(30)), draft("Later", start=at(120))],
+                             force_reason="  cover while Mo is away  ")
+    double, later = result.booked
+    assert kinds(result.conflicts) == ["mentor"]
+    assert stored(seeded, double.id).force_reason == "cover while Mo is away"
+    assert stored(seeded, later.id).force_reason is None
+    single = admin.book(draft("Again", start=at(15)), force_reason="exam week")
+    assert kinds(single.forced_over) == ["mentor", "mentor"]
+    assert single.session.force_reason == "exam week"
+
+
+@pytest.mark.parametrize(("options", "field"), [
+    (dict(force_reason="   "), "reason"),
+    (dict(force_reason="why", skip_conflicts=True), "force"),
+])
+def test_force_needs_a_reason_and_excludes_skip(admin: Centre, seeded: SqlStore,
+                                                options: dict[str, Any], field: str) -> None:
+    with refused(seeded, InvalidInput, field=field):
+        admin.book_many([draft()], **options)
+
+
+# --------------------------------------------------------------------------- editing
+
+def test_moving_the_start_keeps_the_length(admin: Centre, seeded: SqlStore) -> None:
+    session = admin.book(draft(minutes=90)).session
+    moved = admin.edit(session.id, {"start": at(120)}).session
+    assert (moved.start, moved.end, moved.sequence) == (at(120), at(210), 1)
+    stretched = admin.edit(session.id, {"start": at(0), "end": at(30)}).session
+    assert (stretched.start, stretched.end, stretched.sequence) == (at(0), at(30), 2)
+    renamed = admin.edit(session.id, {"title": "Geometry", "students": (STUDENT3,)}).session
+    assert (renamed.title, renamed.students, renamed.start, renamed.end, renamed.sequence) == \
+        ("Geometry", (STUDENT3,), at(0), at(30), 3)
+    assert stored(seeded, session.id) == renamed
+
+
+def test_an_edit_does_not_clash_with_itself(admin: Centre, lesson: Session) -> None:
+    assert admin.edit(lesson.id, {"start": at(30)}).forced_over == []
+
+
+def test_an_edit_into_a_clash_is_refused_unless_forced(admin: Centre, seeded: SqlStore,
+                                                       lesson: Session) -> None:
+    other = admin.book(draft("Other", start=at(120))).session
+    with refused(seeded, ConflictError) as err:
+        admin.edit(other.id, {"start": at(30)})
+    assert [(c.kind, c.with_) for c in err.value.conflicts] == [("mentor", lesson)]
+    forced = admin.edit(other.id, {"start": at(30)}, force_reason="swap rooms")
+    assert kinds(forced.forced_over) == ["mentor"]
+    assert stored(seeded, other.id).force_reason == "swap rooms"
+
+
+@pytest.mark.parametrize("finish", ["complete", "cancel"])
+def test_a_finished_session_cannot_be_edited(admin: Centre, seeded: SqlStore,
+                                             lesson: Session, finish: str) -> None:
+    if finish == "complete":
+        admin.begin(lesson.id)
+    getattr(admin, finish)(lesson.id)
+    with refused(seeded, InvalidInput, field="status"):
+        admin.edit(lesson.id, {"title": "Rescheduled"})
+
+
+@pytest.mark.parametrize(("changes", "field"), [
+    ({"status": SessionStatus.COMPLETED}, "edit"),
+    ({"end": T0}, "end"),
+    ({"title": "   "}, "title"),
+    ({"students": (MENTOR,)}, "student"),
+])
+def test_bad_edits_are_refused(admin: Centre, seeded: SqlStore, lesson: Session,
+                               changes: dict[str, Any], field: str) -> None:
+    with refused(seeded, InvalidInput, field=field):
+        admin.edit(lesson.id, changes)
+
+
+# ------------------------------------------------------------------- status changes
+
+STEPS = {"begin": SessionStatus.IN_PROGRESS, "complete": SessionStatus.COMPLETED,
+         "cancel": SessionStatus.CANCELLED}
+
+
+@pytest.mark.parametrize("path", [("begin",), ("begin", "complete"), ("cancel",),
+                                  ("begin", "cancel")], ids="-".join)
+def test_allowed_status_changes(admin: Centre, seeded: SqlStore, lesson: Session,
+                                path: tuple[str, ...]) -> None:
+    for number, step in enumerate(path, start=1):
+        after = getattr(admin, step)(lesson.id)
+        assert (after.status, after.sequence) == (STEPS[step], number)
+        assert stored(seeded, lesson.id) == after
+
+
+# ARCHITECTURE.md, decision 4: scheduled -> in_progress -> completed, scheduled/in_progress ->
+# cancelled; completed and cancelled are final. Each path's last step is refused.
+@pytest.mark.parametrize("path", [
+    ("complete",), ("begin", "begin"),
+    ("begin", "complete", "begin"), ("begin", "complete", "complete"),
+    ("begin", "complete", "cancel"),
+    ("cancel", "begin"), ("cancel", "complete"), ("cancel", "cancel"),
+], ids="-".join)
+def test_refused_status_changes(admin: Centre, seeded: SqlStore, lesson: Session,
+                                path: tuple[str, ...]) -> None:
+    *allowed, last = path
+    for step in allowed:
+        getattr(admin, step)(lesson.id)
+    with refused(seeded, InvalidInput, field="status"):
+        getattr(admin, last)(lesson.id)
+
+
+def test_cancelling_records_the_reason(admin: Centre, lesson: Session) -> None:
+    assert admin.cancel(lesson.id, "snow").cancel_reason == "snow"
+
+
+# ----------------------------------------------------------------------- attendance
+
+@pytest.mark.parametrize(("status", "now", "check_in"), [
+    (AttendanceStatus.PRESENT, NOW, NOW),
+    (AttendanceStatus.LATE, NOW, NOW),
+    (AttendanceStatus.PRESENT, at(600), at(60)),  # marked afterwards: at most the end
+    (AttendanceStatus.ABSENT, NOW, None),
+    (AttendanceStatus.EXCUSED, NOW, None),
+])
+def test_check_in_is_filled_for_present_and_late(seeded: SqlStore, lesson: Session,
+                                                 status: AttendanceStatus, now: datetime,
+                                                 check_in: datetime | None) -> None:
+    mark = acting(seeded, MENTOR, now).mark_attendance(lesson.id, STUDENT, status)
+    assert (mark.status, mark.check_in, mark.recorded_by, mark.recorded_at) == \
+        (status, check_in, MENTOR, now)
+    assert acting(seeded).attendance(lesson.id) == [mark]
+
+
+def test_attendance_waits_for_the_start_unless_forced(seeded: SqlStore,
+                                                      lesson: Session) -> None:
+    early = acting(seeded, now=at(-5))
+    with refused(seeded, InvalidInput, field="session"):
+        early.mark_attendance(lesson.id, STUDENT, AttendanceStatus.PRESENT)
+    forced = early.mark_attendance(lesson.id, STUDENT, AttendanceStatus.PRESENT, force=True)
+    assert forced.check_in == lesson.start
+
+
+def test_attendance_at_the_very_start_is_allowed(seeded: SqlStore, lesson: Session) -> None:
+    mark = acting(seeded, now=T0).mark_attendance(lesson.id, STUDENT, AttendanceStatus.PRESENT)
+    assert mark.check_in == T0
+
+
+def test_a_second_mark_replaces_the_first(admin: Centre, lesson: Session) -> None:
+    admin.mark_attendance(lesson.id, STUDENT, AttendanceStatus.ABSENT)
+    late = admin.mark_attendance(lesson.id, STUDENT, AttendanceStatus.LATE, note="bus")
+    assert admin.attendance(lesson.id) == [late]
+
+
+@pytest.mark.parametrize(("student", "error", "field"), [
+    (STUDENT3, InvalidInput, "student"),  # a student, but not of this session
+    (MENTOR, InvalidInput, "student"),
+    (UNKNOWN, NotFound, None),
+    ("not an email", InvalidInput, "student"),
+])
+def test_attendance_only_for_a_participant(admin: Centre, seeded: SqlStore, lesson: Session,
+                                           student: str, error: type[SessionsctlError],
+                                           field: str | None) -> None:
+    with refused(seeded, error, field=field):
+        admin.mark_attendance(lesson.id, student, AttendanceStatus.PRESENT)
+
+
+def test_no_attendance_for_a_cancelled_session(admin: Centre, seeded: SqlStore,
+                                               lesson: Session) -> None:
+    admin.cancel(lesson.id)
+    with refused(seeded, InvalidInput, field="session"):
+        admin.mark_attendance(lesson.id, STUDENT, AttendanceStatus.PRESENT)
+
+
+def test_check_out_not_before_check_in(admin: Centre, seeded: SqlStore,
+                                       lesson: Session) -> None:
+    with refused(seeded, InvalidInput, field="check_out"):
+        admin.mark_attendance(lesson.id, STUDENT, AttendanceStatus.PRESENT,
+                              check_in=at(5), check_out=at(4))
+
+
+# ------------------------------------------------------------------------- feedback
+
+@pytest.mark.parametrize("rating", [1, 5])
+def test_feedback_ratings_from_one_to_five(seeded: SqlStore, lesson: Session,
+                                           rating: int) -> None:
+    given = acting(seeded, STUDENT).add_feedback(lesson.id, STUDENT, rating,
+                                                 categories={"clarity": 1, "pace": 5},
+                                                 text="ok")
+    assert (given.rating, given.categories, given.author) == \
+        (rating, {"clarity": 1, "pace": 5}, STUDENT)
+    assert acting(seeded).show(lesson.id).feedback == [given]
+
+
+def test_a_second_feedback_replaces_the_first(seeded: SqlStore, lesson: Session) -> None:
+    student = acting(seeded, STUDENT)
+    student.add_feedback(lesson.id, STUDENT, 2, categories={"pace": 1}, text="too fast")
+    second = student.add_feedback(lesson.id, STUDENT, 4)
+    assert student.show(lesson.id).feedback == [second]
+    assert (second.rating, second.categories, second.text) == (4, {}, None)
+
+
+@pytest.mark.parametrize(("rating", "categories", "field"), [
+    (0, None, "rating"), (6, None, "rating"), (-1, None, "rating"),
+    (3, {"pace": 0}, "category pace"), (3, {"clarity": 6}, "category clarity"),
+])
+def test_ratings_outside_one_to_five_are_refused(admin: Centre, seeded: SqlStore,
+                                                 lesson: Session, rating: int,
+                                                 categories: dict[str, int] | None,
+                                                 field: str) -> None:
+    with refused(seeded, InvalidInput, field=field) as err:
+        admin.add_feedback(lesson.id, STUDENT, rating, categories=categories)
+    assert err.value.exit_code == 2
+
+
+def test_feedback_only_from_a_participant(admin: Centre, seeded: SqlStore,
+                                          lesson: Session) -> None:
+    with refused(seeded, InvalidInput, field="from"):
+        admin.add_feedback(lesson.id, STUDENT3, 3)
+    with refused(seeded, NotFound):
+        admin.add_feedback(lesson.id, UNKNOWN, 3)
+
+
+# ---------------------------------------------------------------------- permissions
+
+Action = Callable[[Centre, Session], object]
+ACTIONS: dict[str, Action] = {
+    "add mentor": lambda c, s: c.add_person("New", "new@centre.test", Role.MENTOR),
+    "add student": lambda c, s: c.add_person("New", "new@centre.test", Role.STUDENT),
+    "add staff": lambda c, s: c.add_person("New", "new@centre.test", Role.STAFF),
+    "add admin": lambda c, s: c.add_person("New", "new@centre.test", Role.ADMIN),
+    "add room": lambda c, s: c.add_room("Annex"),
+    "add subject": lambda c, s: c.add_subject("Art"),
+    "list people": lambda c, s: c.list_people(),
+    "book for mentor": lambda c, s: c.book(draft(start=at(180))),
+    "book for mentor2": lambda c, s: c.book(draft(start=at(180), mentor=MENTOR2)),
+    "show": lambda c, s: c.show(s.id),
+    "attendance list": lambda c, s: c.attendance(s.id),
+    "edit": lambda c, s: c.edit(s.id, {"title": "Changed"}),
+    "cancel": lambda c, s: c.cancel(s.id),
+    "begin": lambda c, s: c.begin(s.id),
+    "mark attendance": lambda c, s: c.mark_attendance(s.id, STUDENT, AttendanceStatus.PRESENT),
+    "feedback as student": lambda c, s: c.add_feedback(s.id, STUDENT, 4),
+    "feedback as mentor": lambda c, s: c.add_feedback(s.id, MENTOR, 4),
+}
+# Who may do what (permissions.py); everything not listed for a role is refused.
+ALLOWED = {
+    ADMIN: set(ACTIONS),
+    STAFF: set(ACTIONS) - {"add staff", "add admin"},
+    MENTOR: {"list people", "book for mentor", "show", "attendance list", "edit", "cancel",
+             "begin", "mark attendance", "feedback as student", "feedback as mentor"},
+    MENTOR2: {"list people", "book for mentor2"},
+    STUDENT: {"list people", "show", "attendance list", "feedback as student"},
+    STUDENT3: {"list people"},
+}
+CASES = [(actor, action) for actor in ALLOWED for action in ACTIONS]
+
+
+@pytest.mark.parametrize(("actor", "action"), CASES, ids=[f"{a.split('@')[0]}-{x}"
+                                                          for a, x in CASES])
+def test_permissions(seeded: SqlStore, lesson: Session, actor: str, action: str) -> None:
+    centre = acting(seeded, actor)
+    if action in ALLOWED[actor]:
+        ACTIONS[action](centre, lesson)
+        return
+    with refused(seeded, NotPermitted) as err:
+        ACTIONS[action](centre, lesson)
+    assert err.value.exit_code == 5
+    assert actor in err.value.message
+
+
+@pytest.mark.parametrize(("actor", "visible"), [
+    (ADMIN, ["Lesson", "Other"]), (STAFF, ["Lesson", "Other"]), (MENTOR, ["Lesson"]),
+    (MENTOR2, ["Other"]), (STUDENT, ["Lesson"]), (STUDENT3, []),
+])
+def test_mentors_and_students_list_only_their_own_sessions(
+        admin: Centre, seeded: SqlStore, lesson: Session, actor: str,
+        visible: list[str]) -> None:
+    admin.book(draft("Other", mentor=MENTOR2))
+    assert [s.title for s in acting(seeded, actor).list_sessions(SessionQuery())] == visible
+
+
+def test_an_unknown_actor_is_not_found(seeded: SqlStore) -> None:
+    with refused(seeded, NotFound) as err:
+        acting(seeded, UNKNOWN).list_people()
+    assert err.value.exit_code == 4
+
+
+# -------------------------------------------------------------------------- bad input
+
+@pytest.mark.parametrize(("fields", "kind", "key"), [
+    (dict(mentor=UNKNOWN), "mentor", UNKNOWN),
+    (dict(students=(STUDENT, UNKNOWN)), "student", UNKNOWN),
+    (dict(room="Nowhere"), "room", "Nowhere"),
+    (dict(subject="Alchemy"), "subject", "Alchemy"),
+])
+def test_unknown_names_are_not_found(admin: Centre, seeded: SqlStore, fields: dict[str, Any],
+                                     kind: str, key: str) -> None:
+    with refused(seeded, NotFound) as err:
+        admin.book(draft(**fields))
+    assert (err.value.exit_code, err.value.kind, err.value.key) == (4, kind, key)
+    assert key in err.value.message
+
+
+def test_an_unknown_session_is_not_found(admin: Centre, seeded: SqlStore) -> None:
+    for use in (admin.show, admin.cancel, lambda i: admin.edit(i, {"title": "x"})):
+        with refused(seeded, NotFound) as err:
+            use(404)
+        assert "404" in err.value.message
+
+
+LONDON = ZoneInfo("Europe/London")
+BAD_INPUT: dict[str, tuple[Callable[[Centre], object], str]] = {
+    "malformed time": (lambda c: c.book(draft(start=parse_instant(
+        "2026-12-01 25:00", LONDON, field="start"))), "start"),
+    "end before start": (lambda c: c.book(draft(minutes=-30)), "end"),
+    "end at start": (lambda c: c.book(draft(minutes=0)), "end"),
+    "too long": (lambda c: c.book(draft(minutes=24 * 60 + 1)), "end"),
+    "naive start": (lambda c: c.book(SessionDraft("L", MENTOR, datetime(2026, 12, 1, 16),
+                                                  datetime(2026, 12, 1, 17), "UTC")), "start"),
+    "unknown session zone": (lambda c: c.book(draft(tz="Mars/Olympus_Mons")), "tz"),
+    "unknown person zone": (lambda c: c.add_person("Zed", "zed@centre.test", Role.STUDENT,
+                                                   "Europe/Atlantis"), "tz"),
+    "duplicate email": (lambda c: c.add_person("Stu Again", STUDENT.upper(), Role.STUDENT),
+                        "email"),
+    "malformed email": (lambda c: c.add_person("Zed", "zed-at-centre", Role.STUDENT), "email"),
+    "empty name": (lambda c: c.add_person("   ", "zed@centre.test", Role.STUDENT), "name"),
+    "duplicate room": (lambda c: c.add_room(HALL, 3), "name"),
+    "room without seats": (lambda c: c.add_room("Cupboard", 0), "capacity"),
+    "empty title": (lambda c: c.book(draft(" ")), "title"),
+    "mentor is a student": (lambda c: c.book(draft(mentor=STUDENT)), "mentor"),
+    "student is a mentor": (lambda c: c.book(draft(students=(MENTOR2,))), "student"),
+    "mentor teaches themself": (lambda c: c.book(draft(students=(MENTOR,))), "student"),
+    "max below one": (lambda c: c.book(draft(max_participants=0)), "max_participants"),
+    "rating 0": (lambda c: c.add_feedback(1, STUDENT, 0), "rating"),
+    "rating 6": (lambda c: c.add_feedback(1, STUDENT, 6), "rating"),
+}
+
+
+@pytest.mark.parametrize("case", list(BAD_INPUT))
+def test_bad_input_is_refused_naming_the_field(admin: Centre, seeded: SqlStore,
+                                               lesson: Session, case: str) -> None:
+    use, field = BAD_INPUT[case]
+    with refused(seeded, InvalidInput, field=field) as err:
+        use(admin)
+    assert err.value.exit_code == 2
+    assert err.value.message.startswith(f"{field}: ")
+
+
+def test_the_snapshot_sees_a_change(admin: Centre, seeded: SqlStore) -> None:
+    """Guards the guard: a write between two snapshots is noticed."""
+    with pytest.raises(AssertionError), unchanged(seeded):
+        admin.add_subject("Art")
