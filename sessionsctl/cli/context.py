@@ -45,4 +45,6 @@ def cli(ctx: typer.Context, json_output: bool = False) -> Cli:
     state: Cli = ctx.find_root().obj
     if json_output:
         state.json = True
+    if state.settings.tz is not None:
+        state.tz  # an unknown --tz is bad input for every command, not only those showing times
     return state

@@ -53,6 +53,7 @@ HALL = "Main Hall"
 SEATS = dict(ROOMS)
 STUDENTS = 100
 MAX_WEEKLY_LESSONS = 3  # per student
+MAX_MENTOR_SLOTS = 7  # weekly lessons per mentor (each teaches 5 to 7)
 REMOTE_ZONES = ("America/New_York", "Asia/Dubai", "America/Toronto", "Europe/Madrid")
 
 FIRST_NAMES = (
@@ -92,8 +93,8 @@ EXCUSED_NOTES = ("Dentist appointment", "School trip", "Unwell, parent emailed i
                  "Mock exams at school this week")
 CATEGORIES = ("clarity", "pace", "engagement")
 FEEDBACK_TEXT = {
-    5: ("Really clear explanations, I finally get it.", "Great session, loved the practice questions.",
-        "Best lesson this term!", None),
+    5: ("Really clear explanations, I finally get it.",
+        "Great session, loved the practice questions.", "Best lesson this term!", None),
     4: ("Helpful, but a bit fast at the end.", "Good lesson, would like more past papers.",
         "Useful worked examples.", None),
     3: ("OK, some parts were confusing.", "Fine, but the room was noisy.", None),
@@ -174,28 +175,26 @@ class _Mentor:
 
 @dataclass(frozen=True, slots=True)
 class _Cell:
-    """A time of the week nothing else in the grid overlaps; ``weekday`` None means Mon-Fri."""
+    """A time of the week no other cell overlaps; ``weekday`` None means every Mon-Fri."""
 
     key: str
     weekday: int | None
     start: time
-    minutes: int
-    weekly: bool  # a cell of the weekly timetable (else only one-offs use it)
+    minutes: int  # what fits in it
 
 
 def _cells() -> list[_Cell]:
-    cells = [_Cell(f"{WEEKDAYS[d][:3]} {h:02d}:{m:02d}", d, time(h, m), 60, True)
+    """The weekly timetable: after school on weekdays, Saturday mornings."""
+    cells = [_Cell(f"{WEEKDAYS[d][:3]} {h:02d}:{m:02d}", d, time(h, m), 60)
              for d in range(5) for h, m in ((15, 30), (16, 30), (17, 30), (18, 30))]
-    cells += [_Cell(f"Sat {h:02d}:00", 5, time(h), 60, True) for h in (9, 10, 11, 12)]
+    cells += [_Cell(f"Sat {h:02d}:00", 5, time(h), 60) for h in (9, 10, 11, 12)]
     return cells
 
 
 # Outside the weekly timetable: weekend afternoons and Sunday, and weekday evenings online.
-OFF_GRID = (_Cell("Sat 13:30", 5, time(13, 30), 120, False),
-            _Cell("Sat 16:00", 5, time(16), 120, False),
-            _Cell("Sun 10:00", 6, time(10), 120, False),
-            _Cell("Sun 13:00", 6, time(13), 120, False),
-            _Cell("evening", None, time(19, 45), 90, False))
+OFF_GRID = (_Cell("Sat 13:30", 5, time(13, 30), 120), _Cell("Sat 16:00", 5, time(16), 120),
+            _Cell("Sun 10:00", 6, time(10), 120), _Cell("Sun 13:00", 6, time(13), 120),
+            _Cell("evening", None, time(19, 45), 90))
 
 
 @dataclass(frozen=True, slots=True)
@@ -294,7 +293,8 @@ def _pick_students(rng: random.Random, grid: _Grid, students: list[_Student],
     remote students only for ``remote`` True, and also for None (an online session).
     ``subject`` None: students of any subject."""
     found = [s for s in students
-             if (subject is None or subject in s.subjects) and (remote is None or s.remote == remote)
+             if (subject is None or subject in s.subjects)
+             and (remote is None or s.remote == remote)
              and (band is None or s.band == band)
              and (not weekly_limit or s.load < MAX_WEEKLY_LESSONS)
              and grid.free(f"person:{s.email}", cell, day)]
@@ -332,8 +332,9 @@ def _timetable(rng: random.Random, mentors: list[_Mentor], students: list[_Stude
             title = f"{mentor.subject} 1:1 — {group[0].name}"
             minutes = rng.choice((45, 60, 60))
         else:
-            title = f"{band} {mentor.subject} group — {WEEKDAYS[cell.weekday or 0]} {cell.start:%H:%M}"
-            minutes = 60
+            day = WEEKDAYS[cell.weekday or 0]
+            title = f"{band} {mentor.subject} group — {day} {cell.start:%H:%M}"
+            minutes = cell.minutes
         titles[title] += 1
         if titles[title] > 1:
             title = f"{title} ({chr(ord('A') + titles[title] - 1)})"
@@ -354,14 +355,14 @@ def _timetable(rng: random.Random, mentors: list[_Mentor], students: list[_Stude
             options = [(m, c) for m in teachers for c in cells]
             rng.shuffle(options)
             for mentor, cell in options:
-                if (_suits(student, cell, tz) and by_mentor[mentor.email] < 7
+                if (_suits(student, cell, tz) and by_mentor[mentor.email] < MAX_MENTOR_SLOTS
                         and grid.free(f"person:{mentor.email}", cell)
                         and grid.free(f"person:{student.email}", cell)):
                     place(mentor, cell, [student], SessionType.INDIVIDUAL, None, student.band)
                     break
 
     for mentor in mentors:
-        wanted = rng.randint(5, 7)
+        wanted = rng.randint(5, MAX_MENTOR_SLOTS)
         order = cells[:]
         rng.shuffle(order)
         for cell in order:
@@ -473,8 +474,8 @@ def _one_offs(rng: random.Random, mentors: list[_Mentor], students: list[_Studen
             cells = [c for c in OFF_GRID if c.weekday is None]
         else:
             cells = [c for c in OFF_GRID if c.weekday is not None]
-        options = [(d, c) for d in days for c in cells
-                   if (c.weekday is None and d.weekday() < 5) or c.weekday == d.weekday()]
+        options = [(d, c) for d in days for c in cells if spec.minutes <= c.minutes
+                   and ((c.weekday is None and d.weekday() < 5) or c.weekday == d.weekday())]
         rng.shuffle(options)
         for day, cell in options:
             teachers = [m for m in mentors if m.subject == spec.subject
@@ -562,8 +563,9 @@ def load_demo(centre: Centre, *, today: date, tz: str = "Europe/London",
 
     Sessions that started before the centre's clock (and before the end of ``today``) are
     played out: most are completed with attendance for every student and sometimes feedback, a
-    few are cancelled, a few are left scheduled for the front desk to reconcile, and one that
-    is running now is in progress. Later sessions stay scheduled.
+    few are cancelled, a few recent ones are left scheduled for the front desk to reconcile,
+    and those running now are in progress. Later sessions stay scheduled. Expects a centre with
+    nobody in it yet, and an acting person (if any) allowed to add admins.
     """
     z = zone(tz)
     rng = random.Random(seed)
@@ -619,7 +621,8 @@ def load_demo(centre: Centre, *, today: date, tz: str = "Europe/London",
             counts["feedback"] += 1
 
     return DemoSummary(
-        admins=1, staff=len(staff) - 1, mentors=len(mentors), students=len(students),
+        admins=sum(p.role is Role.ADMIN for p in staff),
+        staff=sum(p.role is Role.STAFF for p in staff), mentors=len(mentors), students=len(students),
         rooms=len(ROOMS), subjects=len(SUBJECTS), sessions=len(booked),
         weekly_lessons=len(lessons), one_offs=len(one_offs), completed=counts["completed"],
         cancelled=counts["cancelled"], in_progress=counts["in_progress"],

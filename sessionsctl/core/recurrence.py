@@ -253,6 +253,11 @@ def _byday(value: str, freq: str, with_month: bool, field: str) -> str:
                 raise InvalidInput(f"BYDAY={value}: {item} is out of range (1 to {limit}, "
                                    f"or -{limit} to -1 from the end)", field=field)
         items.add((_DAYS.index(match.group(2)), nth))
+    if len({nth == 0 for _, nth in items}) > 1:
+        # dateutil would take only the days that are both (none), not either (RFC 5545)
+        raise InvalidInput(f"BYDAY={value} mixes numbered and plain weekdays, which cannot be "
+                           "expanded; number them all (e.g. 1TH,2TH,3TH,4TH,-1TH) or use two "
+                           "series", field=field)
     return ",".join(f"{nth or ''}{_DAYS[day]}"
                     for day, nth in sorted(items, key=lambda i: (i[0], i[1] < 0, i[1])))
 

@@ -34,6 +34,23 @@ def check_transition(current: SessionStatus, target: SessionStatus) -> None:
                            field="status")
 
 
+def lifecycle_path(current: SessionStatus, target: SessionStatus) -> list[SessionStatus]:
+    """The steps from ``current`` to ``target`` along the lifecycle, shortest first: completing
+    a scheduled session passes through in progress. Refused when ``target`` cannot be reached."""
+    paths: list[list[SessionStatus]] = [[current]]
+    seen = {current}
+    while paths:
+        path = paths.pop(0)
+        for step in sorted(TRANSITIONS[path[-1]]):
+            if step is target:
+                return path[1:] + [step]
+            if step not in seen:
+                seen.add(step)
+                paths.append(path + [step])
+    check_transition(current, target)  # raises: nothing leads there
+    return [target]
+
+
 def editable(status: SessionStatus) -> None:
     """A completed or cancelled session is not silently rescheduled."""
     if status in (SessionStatus.COMPLETED, SessionStatus.CANCELLED):

@@ -275,14 +275,16 @@ class Centre(Scheduling):
 
     def _set_status(self, session_id: int, target: SessionStatus, action: str,
                     reason: str | None = None) -> Session:
+        """Walk the session to ``target`` (ARCHITECTURE.md, decision 4), each step audited."""
         with self._write() as uow:
             before = self._get(uow, session_id, action)
-            rules.check_transition(before.status, target)
-            uow.set_status(session_id, target, cancel_reason=reason)
-            after = uow.session(session_id)
-            assert after is not None
-            uow.audit(target.value, "session", session_id, record(before), record(after))
-            return after
+            for step in rules.lifecycle_path(before.status, target):
+                uow.set_status(session_id, step, cancel_reason=reason)
+                after = uow.session(session_id)
+                assert after is not None
+                uow.audit(step.value, "session", session_id, record(before), record(after))
+                before = after
+            return before
 
     def cancel(self, session_id: int, reason: str | None = None) -> Session:
         return self._set_status(session_id, SessionStatus.CANCELLED, "session.cancel", reason)

@@ -79,15 +79,19 @@ def _person(row: Any) -> Person:
     return Person(id=row.id, name=row.name, email=row.email, role=Role(row.role), tz=row.tz)
 
 
+# Built once: statements are immutable, and building this one costs more than running it.
+_SESSION_SELECT: Select[Any] = (
+    select(*_SESSION_COLUMNS)
+    .join(_Mentor, _Mentor.id == SessionRow.mentor_id)
+    .outerjoin(RoomRow, RoomRow.id == SessionRow.room_id)
+    .outerjoin(SubjectRow, SubjectRow.id == SessionRow.subject_id)
+    .outerjoin(_Creator, _Creator.id == SessionRow.created_by_id)
+    .outerjoin(_Modifier, _Modifier.id == SessionRow.modified_by_id)
+)
+
+
 def _session_select() -> Select[Any]:
-    return (
-        select(*_SESSION_COLUMNS)
-        .join(_Mentor, _Mentor.id == SessionRow.mentor_id)
-        .outerjoin(RoomRow, RoomRow.id == SessionRow.room_id)
-        .outerjoin(SubjectRow, SubjectRow.id == SessionRow.subject_id)
-        .outerjoin(_Creator, _Creator.id == SessionRow.created_by_id)
-        .outerjoin(_Modifier, _Modifier.id == SessionRow.modified_by_id)
-    )
+    return _SESSION_SELECT
 
 
 class SqlUnit:

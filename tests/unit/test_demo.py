@@ -53,7 +53,8 @@ def _check_counts(centre: Centre, summary: DemoSummary, sessions: list[Session])
         assert len({v[0].subject for (_t, m), v in weekly.items() if m == mentor}) == 1
     one_offs = [s for s in sessions if (s.title, s.mentor) not in weekly]
     assert len(one_offs) == summary.one_offs and 15 <= summary.one_offs <= 25
-    assert len(sessions) == summary.sessions == summary.weekly_lessons * TERM_WEEKS + summary.one_offs
+    assert len(sessions) == summary.sessions
+    assert summary.sessions == summary.weekly_lessons * TERM_WEEKS + summary.one_offs
     local_today = datetime(2026, 11, 10, tzinfo=LONDON)
     assert all(abs(s.start - local_today) < timedelta(days=8) for s in one_offs)
     assert any(s.type is SessionType.WORKSHOP for s in one_offs)

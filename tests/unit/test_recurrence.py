@@ -275,6 +275,7 @@ def counted_rules(draw: st.DrawFn) -> str:
     if freq == "WEEKLY" and draw(st.booleans()):
         parts.append("BYDAY=" + ",".join(draw(st.lists(st.sampled_from(DAYS), min_size=1,
                                                        max_size=4, unique=True))))
+        parts.append(f"WKST={draw(st.sampled_from(['MO', 'SU', 'WE']))}")
     elif freq == "MONTHLY":
         form = draw(st.sampled_from(["monthday", "nth", "setpos", "none"]))
         if form == "monthday":
@@ -289,7 +290,7 @@ def counted_rules(draw: st.DrawFn) -> str:
 
 
 starts = st.builds(datetime.combine,
-                   st.dates(date(2020, 1, 1), date(2035, 12, 31)),
+                   st.dates(date(2015, 1, 1), date(2035, 12, 31)),  # Sao Paulo had DST to 2019
                    st.sampled_from(["00:30", "01:30", "02:00", "02:30", "09:00", "16:00",
                                     "23:30"]).map(lambda t: datetime.strptime(t, "%H:%M").time()))
 
@@ -466,6 +467,7 @@ def test_describe(text: str, expected: str) -> None:
     ("FREQ=WEEKLY;INTERVAL=-2", "not a positive whole number"),
     ("FREQ=WEEKLY;BYDAY=TUE", "BYDAY=TUE: cannot read 'TUE'"),
     ("FREQ=WEEKLY;BYDAY=2TU", "a numbered weekday (2TU) needs FREQ=MONTHLY or YEARLY"),
+    ("FREQ=MONTHLY;BYDAY=2TU,TH", "BYDAY=2TU,TH mixes numbered and plain weekdays"),
     ("FREQ=MONTHLY;BYDAY=6MO", "6MO is out of range"),
     ("FREQ=YEARLY;BYMONTH=3;BYDAY=10MO", "10MO is out of range"),
     ("FREQ=MONTHLY;BYMONTHDAY=32", "BYMONTHDAY=32: 32 is out of range"),
@@ -501,8 +503,9 @@ def test_the_field_named_in_errors_can_be_chosen() -> None:
 
 RULE_PIECES = ["FREQ=DAILY", "FREQ=WEEKLY", "FREQ=MONTHLY", "FREQ=YEARLY", "FREQ=HOURLY",
                "COUNT=3", "COUNT=-1", "UNTIL=20270101", "UNTIL=20270101T000000Z", "UNTIL=x",
-               "INTERVAL=2", "BYDAY=TU", "BYDAY=-1FR", "BYDAY=2TU,TH", "BYDAY=", "BYMONTHDAY=28",
-               "BYMONTHDAY=-1", "BYMONTH=2", "BYMONTH=3,9", "BYSETPOS=-1", "WKST=SU"]
+               "INTERVAL=2", "BYDAY=TU", "BYDAY=-1FR", "BYDAY=2TU,TH", "BYDAY=2TU,-1TH",
+               "BYDAY=", "BYMONTHDAY=28", "BYMONTHDAY=-1", "BYMONTH=2", "BYMONTH=3,9",
+               "BYSETPOS=-1", "WKST=SU"]
 LINES = ["EXDATE:20261208", "EXDATE:20261208T160000Z", "RDATE;TZID=Europe/Paris:20261209T170000",
          "EXDATE;VALUE=DATE:", "RRULE:FREQ=DAILY"]
 near_valid = st.builds(

@@ -11,7 +11,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, text
 
 from sessionsctl.core.conflicts import Conflict, clashes
 from sessionsctl.core.errors import (
@@ -348,10 +348,21 @@ def test_allowed_status_changes(admin: Centre, seeded: SqlStore, lesson: Session
         assert stored(seeded, lesson.id) == after
 
 
+def test_completing_a_scheduled_session_passes_through_in_progress(
+        admin: Centre, seeded: SqlStore, lesson: Session) -> None:
+    after = admin.complete(lesson.id)
+    assert (after.status, after.sequence) == (SessionStatus.COMPLETED, 2)
+    with seeded.engine.connect() as conn:
+        steps = conn.execute(text(
+            "SELECT action FROM audit_log WHERE entity = 'session' AND entity_id = :id "
+            "ORDER BY id"), {"id": str(lesson.id)}).scalars().all()
+    assert steps[-2:] == ["in_progress", "completed"]
+
+
 # ARCHITECTURE.md, decision 4: scheduled -> in_progress -> completed, scheduled/in_progress ->
 # cancelled; completed and cancelled are final. Each path's last step is refused.
 @pytest.mark.parametrize("path", [
-    ("complete",), ("begin", "begin"),
+    ("begin", "begin"),
     ("begin", "complete", "begin"), ("begin", "complete", "complete"),
     ("begin", "complete", "cancel"),
     ("cancel", "begin"), ("cancel", "complete"), ("cancel", "cancel"),

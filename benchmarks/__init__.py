@@ -1,0 +1,1 @@
+"""Benchmarks: a deterministic centre generator (generate.py) and the runner (run.py)."""

@@ -1,0 +1,216 @@
+"""Bad input: the exit code of shared/CLI.md, a message naming the field or value, no
+traceback, and not one row of any table changed."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from click.testing import Result
+
+from .conftest import Run, Seeded, assert_clean_exit, book_args, parse_json
+
+DAY = "2030-12-03"
+UNKNOWN_SESSION = "999"
+# Nothing listens on port 1; the database name does not matter.
+UNREACHABLE_PG = "postgresql+psycopg://postgres@127.0.0.1:1/test"
+
+
+@pytest.fixture
+def booked(seeded: Seeded) -> Seeded:
+    """The seeded centre with one session, #1 (Ada with Sam, 16:00-17:00 on DAY)."""
+    session = seeded.book(f"{DAY} 16:00", students=[seeded.sam])
+    assert session["id"] == 1
+    return seeded
+
+
+def refused(run: Run, snapshot: Callable[[], Any], code: int, args: list[str],
+            mentions: tuple[str, ...], **kwargs: Any) -> Result:
+    """Run a command that must fail with ``code``, say each of ``mentions``, and write nothing."""
+    before = snapshot()
+    result = run(*args, **kwargs)
+    assert_clean_exit(result, code)
+    for text in mentions:
+        assert text in result.stderr, f"{text!r} not in stderr:\n{result.stderr}"
+    assert snapshot() == before, "the database changed"
+    return result
+
+
+def add(*extra: str, start: str = f"{DAY} 18:00", mentor: str = "ada@example.org",
+        duration: int | None = 60) -> list[str]:
+    return book_args(start, mentor=mentor, duration=duration, extra=extra)
+
+
+CASES = [
+    # --- not found (4)
+    pytest.param(add(mentor="nobody@example.org"), 4, ("nobody@example.org", "mentor"),
+                 id="unknown-mentor"),
+    pytest.param(add("--student", "ghost@example.org"), 4, ("ghost@example.org", "student"),
+                 id="unknown-student"),
+    pytest.param(add("--room", "Attic"), 4, ("Attic", "room"), id="unknown-room"),
+    pytest.param(add("--subject", "Alchemy"), 4, ("Alchemy", "subject"), id="unknown-subject"),
+    # --- times (2)
+    pytest.param(add(start="next tuesday"), 2, ("start", "next tuesday"), id="malformed-start"),
+    pytest.param(add(start="2030-13-45 16:00"), 2, ("start", "2030-13-45 16:00"),
+                 id="impossible-date"),
+    pytest.param(add("--end", "soon", duration=None), 2, ("end", "soon"), id="malformed-end"),
+    pytest.param(add("--end", f"{DAY} 17:00", duration=None), 2, ("end", "after the start"),
+                 id="end-before-start"),
+    pytest.param(add("--end", f"{DAY} 18:00", duration=None), 2, ("end",), id="end-at-start"),
+    pytest.param(add("--end", f"{DAY} 19:00"), 2, ("--end", "--duration"),
+                 id="end-and-duration"),
+    pytest.param(add(duration=None), 2, ("--duration",), id="no-end-nor-duration"),
+    pytest.param(add(duration=0), 2, ("duration", "0"), id="zero-duration"),
+    pytest.param(add(duration=-30), 2, ("duration", "-30"), id="negative-duration"),
+    pytest.param(add(duration=25 * 60), 2, ("end", "at most"), id="longer-than-a-day"),
+    pytest.param(["session", "list", "--from", "someday"], 2, ("from", "someday"),
+                 id="list-malformed-from"),
+    pytest.param(["session", "list", "--from", "2030-12-05", "--to", "2030-12-01"], 2,
+                 ("to",), id="list-to-before-from"),
+    # --- zones (2)
+    pytest.param(add("--tz", "Mars/Olympus"), 2, ("tz", "Mars/Olympus"),
+                 id="unknown-session-tz"),
+    pytest.param(["person", "add", "--name", "Z", "--email", "z@example.org", "--role",
+                  "student", "--tz", "Europe/Atlantis"], 2, ("tz", "Europe/Atlantis"),
+                 id="unknown-person-tz"),
+    # --- people and places (2)
+    pytest.param(["person", "add", "--name", "Ada Again", "--email", "ada@example.org",
+                  "--role", "mentor"], 2, ("email", "ada@example.org"), id="duplicate-email"),
+    pytest.param(["person", "add", "--name", "Ada Again", "--email", " ADA@Example.org",
+                  "--role", "mentor"], 2, ("email", "ada@example.org"),
+                 id="duplicate-email-other-case"),
+    pytest.param(["person", "add", "--name", "X", "--email", "not-an-email", "--role",
+                  "student"], 2, ("email", "not-an-email"), id="malformed-email"),
+    pytest.param(["person", "add", "--name", "X", "--email", "x@example.org", "--role",
+                  "wizard"], 2, ("--role", "wizard"), id="unknown-role"),
+    pytest.param(["person", "add", "--name", "   ", "--email", "x@example.org", "--role",
+                  "student"], 2, ("name", "empty"), id="blank-name"),
+    pytest.param(["room", "add", "Room 2"], 2, ("Room 2",), id="duplicate-room"),
+    pytest.param(["room", "add", "Cupboard", "--capacity", "0"], 2, ("capacity", "0"),
+                 id="zero-capacity"),
+    pytest.param(["subject", "add", "Mathematics"], 2, ("Mathematics",), id="duplicate-subject"),
+    # --- session fields (2)
+    pytest.param(add(mentor="sam@example.org"), 2, ("mentor", "sam@example.org"),
+                 id="student-as-mentor"),
+    pytest.param(add("--student", "bob@example.org"), 2, ("student", "bob@example.org"),
+                 id="mentor-as-student"),
+    pytest.param(["session", "add", "--title", "  ", "--mentor", "ada@example.org", "--start",
+                  f"{DAY} 18:00", "--duration", "60"], 2, ("title",), id="blank-title"),
+    pytest.param(["session", "add", "--mentor", "ada@example.org", "--start", f"{DAY} 18:00",
+                  "--duration", "60"], 2, ("--title",), id="missing-title"),
+    pytest.param(add("--cost", "cheap"), 2, ("cost", "cheap"), id="malformed-cost"),
+    pytest.param(add("--cost", "-5"), 2, ("cost", "negative"), id="negative-cost"),
+    pytest.param(add("--max", "0"), 2, ("max_participants", "0"), id="zero-max"),
+    pytest.param(add("--type", "lecture"), 2, ("--type", "lecture"), id="unknown-type"),
+    pytest.param(["session", "edit", "1"], 2, ("nothing to change",), id="edit-nothing"),
+    # --- feedback (2)
+    pytest.param(["feedback", "add", "1", "--from", "sam@example.org", "--rating", "0"], 2,
+                 ("rating", "0"), id="rating-0"),
+    pytest.param(["feedback", "add", "1", "--from", "sam@example.org", "--rating", "6"], 2,
+                 ("rating", "6"), id="rating-6"),
+    pytest.param(["feedback", "add", "1", "--from", "sam@example.org", "--rating", "4",
+                  "--category", "clarity"], 2, ("category", "clarity"),
+                 id="category-without-rating"),
+    pytest.param(["feedback", "add", "1", "--from", "sam@example.org", "--rating", "4",
+                  "--category", "clarity=good"], 2, ("category clarity", "good"),
+                 id="category-not-a-number"),
+    pytest.param(["feedback", "add", "1", "--from", "sam@example.org", "--rating", "4",
+                  "--category", "pace=9"], 2, ("category pace", "9"),
+                 id="category-out-of-range"),
+    pytest.param(["feedback", "add", "1", "--from", "sam@example.org", "--rating", "4",
+                  "--category", "=3"], 2, ("category", "=3"), id="category-without-name"),
+    pytest.param(["feedback", "add", "1", "--from", "sam@example.org", "--rating", "4",
+                  "--category", "pace=4", "--category", "clarity=0"], 2,
+                 ("category clarity", "0"), id="second-category-bad"),
+    # --- attendance (2)
+    pytest.param(["attendance", "mark", "1", "sam@example.org", "here"], 2, ("here",),
+                 id="unknown-attendance-status"),
+    # --- usage (2)
+    pytest.param(["session", "add", "--colour", "red"], 2, ("--colour",), id="unknown-option"),
+    pytest.param(["session", "list", "--frm", DAY], 2, ("--frm",),
+                 id="unknown-list-option"),
+    pytest.param(["--verbose", "session", "list"], 2, ("--verbose",),
+                 id="unknown-global-option"),
+    pytest.param(["session", "frobnicate"], 2, ("frobnicate",), id="unknown-command"),
+    pytest.param(["session", "show", "first"], 2, ("session_id",), id="session-id-not-a-number"),
+]
+
+
+@pytest.mark.parametrize("args, code, mentions", CASES)
+def test_bad_input(booked: Seeded, db_snapshot: Callable[[], Any], args: list[str], code: int,
+                   mentions: tuple[str, ...]) -> None:
+    refused(booked.run, db_snapshot, code, args, mentions)
+
+
+@pytest.mark.parametrize("args", [
+    ["session", "show", UNKNOWN_SESSION],
+    ["session", "edit", UNKNOWN_SESSION, "--title", "New"],
+    ["session", "edit", UNKNOWN_SESSION, "--duration", "30"],
+    ["session", "cancel", UNKNOWN_SESSION, "--reason", "why"],
+    ["session", "start", UNKNOWN_SESSION],
+    ["session", "complete", UNKNOWN_SESSION],
+    ["attendance", "mark", UNKNOWN_SESSION, "sam@example.org", "present", "--force"],
+    ["attendance", "list", UNKNOWN_SESSION],
+    ["feedback", "add", UNKNOWN_SESSION, "--from", "sam@example.org", "--rating", "4"],
+], ids=lambda args: " ".join(args[:2]) + (" --duration" if "--duration" in args else ""))
+def test_unknown_session_is_not_found(booked: Seeded, db_snapshot: Callable[[], Any],
+                                      args: list[str]) -> None:
+    refused(booked.run, db_snapshot, 4, args, ("session", UNKNOWN_SESSION))
+
+
+@pytest.mark.parametrize("args", [
+    ["session", "list"],
+    add(),
+    ["attendance", "list", "1"],  # shows no time, but the zone is still wrong
+    ["where"],
+], ids=["list", "add", "attendance-list", "where"])
+def test_unknown_global_tz(booked: Seeded, db_snapshot: Callable[[], Any],
+                           args: list[str]) -> None:
+    refused(booked.run, db_snapshot, 2, args, ("tz", "Mars/Olympus"), tz="Mars/Olympus")
+
+
+@pytest.mark.parametrize("url, mentions", [
+    ("mysql://root@127.0.0.1/centre", ("db", "mysql")),
+    ("oracle://scott@127.0.0.1/centre", ("db", "oracle")),
+    ("no url at all", ("db", "no url at all")),
+])
+def test_unsupported_database_url(booked: Seeded, db_snapshot: Callable[[], Any], url: str,
+                                  mentions: tuple[str, ...]) -> None:
+    refused(booked.run, db_snapshot, 2, ["person", "list"], mentions, db=url)
+
+
+@pytest.mark.parametrize("args", [["person", "list"], ["init"], add()], ids=["list", "init", "add"])
+def test_unreachable_postgresql_exits_1_with_a_message(
+        booked: Seeded, db_snapshot: Callable[[], Any], args: list[str]) -> None:
+    result = refused(booked.run, db_snapshot, 1, args, ("127.0.0.1",), db=UNREACHABLE_PG)
+    assert "cannot open database" in result.stderr
+
+
+# --------------------------------------------------------------------------- --json errors
+@pytest.mark.parametrize("args, expected", [
+    (add(start="next tuesday"), {"error": "InvalidInput", "field": "start"}),
+    (add(mentor="nobody@example.org"),
+     {"error": "NotFound", "kind": "mentor", "key": "nobody@example.org"}),
+    (["session", "show", UNKNOWN_SESSION],
+     {"error": "NotFound", "kind": "session", "key": UNKNOWN_SESSION}),
+    (["feedback", "add", "1", "--from", "sam@example.org", "--rating", "6"],
+     {"error": "InvalidInput", "field": "rating"}),
+], ids=["invalid", "unknown-mentor", "unknown-session", "rating"])
+def test_errors_with_json_are_json_on_stdout(booked: Seeded, db_snapshot: Callable[[], Any],
+                                             args: list[str], expected: dict) -> None:
+    result = refused(booked.run, db_snapshot, 4 if expected["error"] == "NotFound" else 2,
+                     [*args, "--json"], ())
+    error = parse_json(result)
+    assert expected.items() <= error.items()
+    assert error["message"]
+
+
+def test_not_permitted_writes_nothing(booked: Seeded, db_snapshot: Callable[[], Any]) -> None:
+    refused(booked.run, db_snapshot, 5, add(), ("sam@example.org",), as_=booked.sam)
+    refused(booked.run, db_snapshot, 5, ["session", "cancel", "1"], ("bob@example.org",),
+            as_=booked.bob)
+
+
+def test_conflict_writes_nothing(booked: Seeded, db_snapshot: Callable[[], Any]) -> None:
+    refused(booked.run, db_snapshot, 3, add(start=f"{DAY} 16:30"), ("mentor", "#1"))
