@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 from collections.abc import Iterable, Sequence
 from datetime import datetime
@@ -20,8 +21,10 @@ from ..core.errors import ConflictError, SessionsctlError
 from ..core.model import Session, SessionStatus
 from ..core.serialize import conflict_json
 
-out = Console(highlight=False, soft_wrap=False)
-err = Console(stderr=True, highlight=False)
+# NO_COLOR (no-color.org) asks for plain text; rich alone would still print bold and dim.
+_PLAIN: dict[str, Any] = {"color_system": None} if os.environ.get("NO_COLOR") else {}
+out = Console(highlight=False, soft_wrap=False, **_PLAIN)
+err = Console(stderr=True, highlight=False, **_PLAIN)
 
 STATUS_STYLE = {
     SessionStatus.SCHEDULED: "cyan",

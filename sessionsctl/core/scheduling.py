@@ -384,22 +384,24 @@ class Scheduling:
             members = uow.sessions(SessionQuery(series_id=series.id))
             scheduled = [m for m in members if m.status in (SessionStatus.SCHEDULED,
                                                             SessionStatus.IN_PROGRESS)]
-            cut = (session.recurrence_id or session.start) if scope == "following" else None
-            doomed = [m for m in scheduled if cut is None or (m.recurrence_id or m.start) >= cut]
-            tz = ZoneInfo(series.tz)
-            first = min((m.recurrence_id or m.start for m in members), default=None)
-            cut_wall = _wall(cut, tz) if cut is not None else None
-            if cut_wall is not None and first is not None and cut > first:
-                head, _tail = split_before(_rule(series), series.dtstart, cut_wall)
-                uow.update_series(replace(series, rule=head.to_text(), expanded_until=None,
-                                          sequence=series.sequence + 1))
-            else:  # nothing of the rule is left to expand
-                uow.update_series(replace(series, expanded_until=None,
-                                          sequence=series.sequence + 1))
+            pivot = session.recurrence_id or session.start
+            doomed = [m for m in scheduled
+                      if scope == "all" or (m.recurrence_id or m.start) >= pivot]
+            if not doomed:
+                return []
+            # The rule ends before the first cancelled occurrence, so neither `series extend`
+            # nor a calendar reading the exported rule brings the series back.
+            cut = min(m.recurrence_id or m.start for m in doomed)
+            head, _tail = split_before(_rule(series), series.dtstart,
+                                       _wall(cut, ZoneInfo(series.tz)))
+            uow.update_series(replace(series, rule=head.to_text(), expanded_until=None,
+                                      sequence=series.sequence + 1))
             for m in doomed:
                 uow.set_status(m.id, SessionStatus.CANCELLED, cancel_reason=reason)
-                uow.audit("cancelled", "session", m.id, record(m), None)
-            return uow.sessions(SessionQuery(ids=tuple(m.id for m in doomed))) if doomed else []
+            cancelled = uow.sessions(SessionQuery(ids=tuple(m.id for m in doomed)))
+            for before, after in zip(doomed, cancelled, strict=True):
+                uow.audit("cancelled", "session", before.id, record(before), record(after))
+            return cancelled
 
     # ------------------------------------------------------------- terms and closures
     def add_term(self, name: str, starts_on: date, ends_on: date) -> Term:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import getpass
+import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
@@ -213,8 +214,10 @@ class SqlUnit:
         if query.series_id is not None:
             stmt = stmt.where(SessionRow.series_id == query.series_id)
         if query.search:
-            needle = f"%{query.search.lower()}%"
-            stmt = stmt.where(or_(*(func.lower(c).like(needle) for c in (
+            # The text is taken literally: LIKE's own wildcards in it are escaped.
+            literal = re.sub(r"([\\%_])", r"\\\1", query.search.lower())
+            needle = f"%{literal}%"
+            stmt = stmt.where(or_(*(func.lower(c).like(needle, escape="\\") for c in (
                 SessionRow.title, SessionRow.description, SessionRow.notes, _Mentor.name,
                 _Mentor.email, RoomRow.name, SubjectRow.name, SessionRow.location))))
         if query.visible_to is not None:
