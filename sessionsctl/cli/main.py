@@ -101,6 +101,18 @@ def _register() -> None:
     app.add_typer(calendar.term_app, name="term", rich_help_panel="Calendar")
     app.add_typer(calendar.closure_app, name="closure", rich_help_panel="Calendar")
     app.add_typer(calendar.availability_app, name="availability", rich_help_panel="Calendar")
+    app.command("tui", rich_help_panel="Sessions")(_tui)
+
+
+def _tui(ctx: typer.Context) -> None:
+    """Open the front desk: calendar, session list, booking and attendance (full screen)."""
+    import importlib
+
+    state: Cli = ctx.obj
+    state.tz  # an unknown --tz is refused before the screen opens
+    # Imported by name, only here: Textual loads for this command alone, and the two faces
+    # stay independent (the import-linter contract); this command only launches the TUI.
+    importlib.import_module("sessionsctl.tui.app").run(state.centre, state.settings)
 
 
 _register()

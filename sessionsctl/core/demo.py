@@ -611,10 +611,9 @@ def load_demo(centre: Centre, *, today: date, tz: str = "Europe/London",
             continue
         if roll < 0.09 and now - session.end < timedelta(days=14):
             continue  # not yet reconciled by the front desk
-        centre.begin(session.id)  # scheduled -> in progress -> completed (decision 4)
         present = _attend(centre, session, fate)
         counts["marks"] += len(session.students)
-        centre.complete(session.id)
+        centre.complete(session.id)  # walks scheduled -> in progress -> completed
         counts["completed"] += 1
         if fate.random() < 0.3:
             _feedback(centre, session, present, fate)

@@ -106,6 +106,10 @@ def validate_session(draft: SessionDraft) -> SessionDraft:
         raise InvalidInput(f"{mentor} is the mentor and cannot also be a student",
                            field="student")
     positive(draft.max_participants, "max_participants")
-    if draft.cost is not None and draft.cost < Decimal(0):
-        raise InvalidInput("must not be negative", field="cost")
+    if draft.cost is not None:
+        if not draft.cost.is_finite() or draft.cost < Decimal(0):
+            raise InvalidInput(f"must be a positive amount, not {draft.cost}", field="cost")
+        if draft.cost != draft.cost.quantize(Decimal("0.01")) or draft.cost >= Decimal(10) ** 8:
+            raise InvalidInput(f"{draft.cost} is not an amount in cents below 100,000,000",
+                               field="cost")
     return replace(draft, title=title, mentor=mentor, students=students)

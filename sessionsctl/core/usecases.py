@@ -260,10 +260,13 @@ class Centre(Scheduling):
             if "start" in changes and "end" not in changes:
                 changes = {**changes, "end": changes["start"] + before.duration}
             draft = rules.validate_session(replace(draft_of(before), **changes))
+            if draft.mentor != before.mentor:
+                permissions.require(uow.actor, "session.book", mentor=draft.mentor)
             found = self.conflicts(uow, draft, self._resolve(uow, [draft]), exclude=[session_id])
             if found and force_reason is None:
                 raise ConflictError(found)
-            reason = (force_reason.strip() if found and force_reason else None) or before.force_reason
+            # A session moved to a free slot is no longer forced: the database guard covers it.
+            reason = force_reason.strip() if found and force_reason else None
             uow.update_session(session_id, Row(
                 draft, uid=before.uid, status=before.status, series_id=before.series_id,
                 recurrence_id=before.recurrence_id, force_reason=reason,
@@ -346,6 +349,10 @@ class Centre(Scheduling):
                     raise NotFound("person", author)
                 raise InvalidInput(f"{author} did not take part in session {session_id}",
                                    field="from")
+            if session.status is SessionStatus.CANCELLED:
+                raise InvalidInput(f"session {session_id} was cancelled", field="session")
+            if session.start > self.clock():
+                raise InvalidInput(f"session {session_id} has not started yet", field="session")
             if uow.actor is not None and uow.actor.email != author:
                 permissions.require(uow.actor, "session.edit", session=session)
             before = {f.author: f for f in uow.feedback(session_id)}.get(author)

@@ -17,6 +17,7 @@ from .unit import SqlUnit
 
 SQLITE_BUSY_TIMEOUT_S = 30
 EXCLUSION_VIOLATION = "23P01"  # PostgreSQL: a row broke an exclusion constraint
+UNIQUE_VIOLATION = "23505"
 
 
 def default_url() -> str:
@@ -82,8 +83,13 @@ class SqlStore:
                 with orm.begin():
                     yield SqlUnit(orm, actor)
         except IntegrityError as exc:
-            if getattr(exc.orig, "sqlstate", None) == EXCLUSION_VIOLATION:
+            state = getattr(exc.orig, "sqlstate", None)
+            if state == EXCLUSION_VIOLATION:
                 raise Contended("another booking took this slot at the same moment") from None
+            if state == UNIQUE_VIOLATION or "UNIQUE constraint failed" in str(exc.orig):
+                # Checked before writing; this is another terminal adding the same at once.
+                raise InvalidInput("the same was just added from another terminal: "
+                                   f"{exc.orig}") from None
             raise
 
     def close(self) -> None:

@@ -315,7 +315,7 @@ CALENDAR = [  # title, start, minutes, extra fields
      dict(students=(STUDENT, STUDENT2), room="Lab", subject="Maths", type=SessionType.WORKSHOP,
           location="Town Hall")),
     ("Late night", utc(2026, 12, 8, 23), 120,  # spans midnight
-     dict(mentor=MENTOR2, description="Stargazing")),
+     dict(mentor=MENTOR2, description="Stargazing, if 100% clear")),
     ("Wed cancelled", utc(2026, 12, 9, 16), 60, dict(students=(STUDENT2,))),
 ]
 ALL = [title for title, *_ in CALENDAR]
@@ -358,6 +358,11 @@ def calendar(admin: Centre) -> Centre:
     (SessionQuery(search="studio"), ["Mon art"]),                      # room
     (SessionQuery(search="meg mentor"), ["Mon art", "Late night"]),    # mentor name
     (SessionQuery(search="no such words"), []),
+    (SessionQuery(search="100%"), ["Late night"]),                    # taken literally
+    (SessionQuery(search="%"), ["Late night"]),
+    (SessionQuery(search="_"), []),
+    (SessionQuery(search="mo_centre"), []),
+    (SessionQuery(search="\\"), []),
     (SessionQuery(visible_to=STUDENT), ["Mon maths", "Tue maths"]),
     (SessionQuery(visible_to=MENTOR2), ["Mon art", "Late night"]),
     (SessionQuery(visible_to=UNKNOWN), []),

@@ -21,7 +21,7 @@ from sessionsctl.core.errors import (
     NotPermitted,
     SessionsctlError,
 )
-from sessionsctl.core.model import AttendanceStatus, Role, Session, SessionStatus, SessionType
+from sessionsctl.core.model import AttendanceStatus, Role, Session, SessionStatus
 from sessionsctl.core.ports import Row, SessionDraft, SessionQuery
 from sessionsctl.core.timeutil import parse_instant
 from sessionsctl.core.usecases import Centre
@@ -550,6 +550,12 @@ def test_an_unknown_actor_is_not_found(seeded: SqlStore) -> None:
     with refused(seeded, NotFound) as err:
         acting(seeded, UNKNOWN).list_people()
     assert err.value.exit_code == 4
+
+
+def test_a_mentor_cannot_hand_a_session_to_another_mentor(seeded: SqlStore,
+                                                          lesson: Session) -> None:
+    with refused(seeded, NotPermitted):
+        acting(seeded, MENTOR).edit(lesson.id, {"mentor": MENTOR2})
 
 
 # -------------------------------------------------------------------------- bad input

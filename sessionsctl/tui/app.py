@@ -1,0 +1,301 @@
+"""The Textual app: the factory both `sessionsctl tui` and the tests use, app-wide keys and
+commands, and the workers that read the dashboard and watch the database for changes."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from textual import on, work
+from textual.app import App, SystemCommand
+from textual.binding import Binding
+from textual.message import Message
+from textual.screen import Screen
+from textual.worker import Worker, WorkerState
+
+from ..config import Settings
+from ..core.errors import SessionsctlError
+from ..core.model import Person, Room, Subject
+from ..core.stats import Dashboard, dashboard, data_version
+from ..core.timeutil import system_zone_name, zone
+from ..core.usecases import Centre
+from .context import TuiContext
+from .messages import (
+    DashboardLoaded,
+    DataChanged,
+    OpenAttendance,
+    OpenSession,
+    ReferenceDataLoaded,
+    SessionSaved,
+)
+
+Clock = Callable[[], datetime]
+
+REFRESH_SECONDS = 3.0  # how often the database is asked whether anything changed
+
+
+@dataclass
+class _Version(Message):
+    version: tuple[tuple[str, int], ...]
+
+
+@dataclass
+class _Figures(Message):
+    figures: Dashboard
+
+
+@dataclass
+class _References(Message):
+    actor: Person | None
+    people: list[Person]
+    rooms: list[Room]
+    subjects: list[Subject]
+
+
+class SessionsApp(App[None]):
+    """The front desk: calendar, list, booking and attendance over one centre."""
+
+    CSS_PATH = "app.tcss"
+    TITLE = "sessionsctl"
+    BINDINGS = [
+        Binding("question_mark,f1", "help", "Help"),
+        Binding("ctrl+t", "today_sessions", "Today's attendance", priority=True),
+        Binding("ctrl+n", "new_booking", "New booking", priority=True, show=False),
+        Binding("f2", "toggle_dark", "Light/dark", show=False),
+    ]
+
+    def __init__(self, ctx: TuiContext, *, refresh_every: float | None = REFRESH_SECONDS) -> None:
+        super().__init__()
+        self.ctx = ctx
+        self.refresh_every = refresh_every
+        self._version: tuple[tuple[str, int], ...] | None = None
+        self.theme = "textual-dark"
+
+    # ------------------------------------------------------------------ start
+    def on_mount(self) -> None:
+        from .screens.main import MainScreen
+
+        self.push_screen(MainScreen(self.ctx))
+        self._warm_up()
+        self._read_references()
+        self.load_dashboard()
+        self.poll()
+        if self.refresh_every:
+            self.set_interval(self.refresh_every, self.poll)
+
+    @work(thread=True, group="warm-up", exit_on_error=False)
+    def _warm_up(self) -> None:
+        """Read the zone names the booking form completes from, so it opens at once."""
+        from .screens.form import zone_names
+
+        zone_names()
+
+    @work(thread=True, exclusive=True, group="references", exit_on_error=False)
+    def _read_references(self) -> None:
+        centre = self.ctx.centre
+        self.post_message(_References(centre.whoami(), centre.list_people(),
+                                      centre.list_rooms(), centre.list_subjects()))
+
+    @on(_References)
+    def _references_read(self, message: _References) -> None:
+        self.ctx.actor = message.actor
+        self.ctx.people = {p.email: p for p in message.people}
+        self.ctx.rooms = message.rooms
+        self.ctx.subjects = message.subjects
+        self._broadcast(ReferenceDataLoaded)
+
+    @work(thread=True, exclusive=True, group="dashboard", exit_on_error=False)
+    def load_dashboard(self) -> None:
+        self.post_message(_Figures(dashboard(self.ctx.centre, self.ctx.now(), self.ctx.tz)))
+
+    @on(_Figures)
+    def _dashboard(self, message: _Figures) -> None:
+        from .screens.main import MainScreen
+
+        for screen in self.screen_stack:
+            if isinstance(screen, MainScreen):
+                screen.post_message(DashboardLoaded(message.figures))
+
+    # ------------------------------------------------------------------ watching for changes
+    @work(thread=True, exclusive=True, group="poll", exit_on_error=False)
+    def poll(self) -> None:
+        """Ask the database whether anything changed (this terminal or another)."""
+        self.post_message(_Version(data_version(self.ctx.centre)))
+
+    @on(_Version)
+    def _version_seen(self, message: _Version) -> None:
+        if self._version is None:
+            self._version = message.version
+            return
+        if message.version != self._version:
+            self._version = message.version
+            self._broadcast(DataChanged)
+            self._read_references()
+            self.load_dashboard()
+
+    def _broadcast(self, kind: type[Message]) -> None:
+        for screen in self.screen_stack:
+            screen.post_message(kind())
+
+    @on(SessionSaved)
+    def _saved(self, message: SessionSaved) -> None:
+        self.poll()
+
+    # ------------------------------------------------------------------ navigation
+    @on(OpenSession)
+    def _open_session(self, message: OpenSession) -> None:
+        from .screens.details import SessionScreen
+
+        self.push_screen(SessionScreen(self.ctx, message.session_id))
+
+    @on(OpenAttendance)
+    def _open_attendance(self, message: OpenAttendance) -> None:
+        from .screens.attendance import AttendanceScreen
+
+        self.push_screen(AttendanceScreen(self.ctx, message.session_id))
+
+    def action_help(self) -> None:
+        from .screens.help import HelpScreen
+
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen())
+
+    def action_today_sessions(self) -> None:
+        from .screens.today import TodayScreen
+
+        if not isinstance(self.screen, TodayScreen):
+            self.push_screen(TodayScreen(self.ctx))
+
+    def action_new_booking(self, start: datetime | None = None) -> None:
+        from .screens.form import BookingScreen
+
+        if isinstance(self.screen, BookingScreen):
+            return
+        if start is None:
+            start = self._calendar_start()
+        self.push_screen(BookingScreen(self.ctx, start=start))
+
+    def _calendar_start(self) -> datetime | None:
+        """A new booking starts on the day the calendar cursor is on (at the next hour today)."""
+        from .screens.main import MainScreen
+
+        main = next((s for s in self.screen_stack if isinstance(s, MainScreen)), None)
+        if main is None:
+            return None
+        from .screens.form import default_start
+
+        return default_start(self.ctx, main.calendar.cursor)
+
+    def action_toggle_dark(self) -> None:
+        self.theme = "textual-light" if self.theme == "textual-dark" else "textual-dark"
+
+    def action_go(self, what: str) -> None:
+        """Palette commands that act on the main screen."""
+        from .screens.main import MainScreen
+
+        while not isinstance(self.screen, MainScreen) and len(self.screen_stack) > 1:
+            self.pop_screen()
+        main = self.screen
+        if not isinstance(main, MainScreen):
+            return
+        if what in ("month", "week", "day"):
+            main.action_show("calendar")
+            main.calendar.action_mode(what)  # type: ignore[arg-type]
+        elif what == "today":
+            main.action_show("calendar")
+            main.calendar.action_today()
+        elif what == "list":
+            main.action_show("list")
+        elif what == "search":
+            main.action_search()
+        elif what == "clear":
+            main.action_show("list")
+            main.session_list.action_clear()
+
+    def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
+        yield SystemCommand("New booking", "Book a session (ctrl+n)", self.action_new_booking)
+        yield SystemCommand("Today's sessions", "Take attendance for a session today (ctrl+t)",
+                            self.action_today_sessions)
+        yield SystemCommand("Go to today", "Show today on the calendar (t)",
+                            lambda: self.action_go("today"))
+        for mode in ("month", "week", "day"):
+            yield SystemCommand(f"Calendar: {mode} view", f"Show the {mode} ({mode[0]})",
+                                lambda mode=mode: self.action_go(mode))
+        yield SystemCommand("Session list", "Search and filter sessions (2)",
+                            lambda: self.action_go("list"))
+        yield SystemCommand("Search sessions", "Search the list (/)",
+                            lambda: self.action_go("search"))
+        yield SystemCommand("Clear filters", "Show every session from today on (x in the list)",
+                            lambda: self.action_go("clear"))
+        yield SystemCommand("Light or dark theme", "Switch between the light and the dark "
+                            "theme (f2)", self.action_toggle_dark)
+        yield SystemCommand("Refresh", "Read everything on screen again", self._refresh_all)
+        yield SystemCommand("Keys", "Every key, screen by screen (?)", self.action_help)
+        yield from super().get_system_commands(screen)
+
+    def _refresh_all(self) -> None:
+        self._broadcast(DataChanged)
+        self.load_dashboard()
+        self._read_references()
+
+    # ------------------------------------------------------------------ writes and errors
+    @work(thread=True, group="write", exit_on_error=False)
+    def write(self, fn: Callable[[], Any], done: str,
+              then: Callable[[Any], None] | None = None) -> None:
+        """Run a core use case off the UI thread; say what happened, never crash on a refusal."""
+        try:
+            result = fn()
+        except SessionsctlError as exc:
+            self.call_from_thread(self.notify, exc.message, title="Not saved",
+                                  severity="error", timeout=8)
+            return
+        self.call_from_thread(self._written, result, done, then)
+
+    def _written(self, result: Any, done: str, then: Callable[[Any], None] | None) -> None:
+        if done:
+            self.notify(done, timeout=4)
+        if then is not None:
+            then(result)
+        self.post_message(SessionSaved((), done))
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        if event.state is WorkerState.ERROR:
+            self.report_failure(event.worker.error)
+
+    def report_failure(self, error: BaseException | None) -> None:
+        """The one place a failed worker is reported (the app carries on)."""
+        if isinstance(error, SessionsctlError):
+            self.notify(error.message, title="Refused", severity="error", timeout=8)
+        else:
+            self.notify(f"{type(error).__name__}: {error}", title="Unexpected error",
+                        severity="error", timeout=10)
+
+
+def make_app(centre: Centre, settings: Settings, now: datetime | Clock | None = None, *,
+             refresh_every: float | None = REFRESH_SECONDS,
+             db_label: str | None = None) -> SessionsApp:
+    """The app over ``centre``, showing times in ``settings.tz`` (the system's zone if unset).
+
+    ``now`` freezes the clock (a datetime) or replaces it (a callable), for tests and demos;
+    ``db_label`` replaces the database shown in the header (snapshots need a fixed one).
+    """
+    if now is None:
+        clock: Clock = lambda: datetime.now(UTC)  # noqa: E731
+    elif isinstance(now, datetime):
+        frozen = now.astimezone(UTC)
+        clock = lambda: frozen  # noqa: E731
+    else:
+        clock = now
+    tz = zone(settings.tz or system_zone_name(), field="tz")
+    if db_label is None:
+        from ..wiring import database_label
+
+        db_label = database_label(centre.store.url)
+    return SessionsApp(TuiContext(centre, tz, clock, db_label), refresh_every=refresh_every)
+
+
+def run(centre: Centre, settings: Settings) -> None:
+    """Start the app in this terminal (what `sessionsctl tui` calls)."""
+    make_app(centre, settings).run()

@@ -1,0 +1,226 @@
+"""Reading the booking form: what was typed, as a draft and a problem per field (no Textual here).
+
+The face only reads text (times, numbers, the repeat choice); whether the result is a valid
+session is core's to say (`core.drafts.problems`), and whether it clashes, core's `check`.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, fields, replace
+from datetime import datetime, timedelta
+from decimal import Decimal, InvalidOperation
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from ..core.booking import draft_of
+from ..core.drafts import problems
+from ..core.errors import InvalidInput
+from ..core.model import PaymentStatus, Session, SessionType
+from ..core.ports import SessionDraft
+from ..core.timeutil import localize, parse_instant, zone
+
+_CLOCK = re.compile(r"^(\d{1,2}):(\d{2})$")
+_MINUTES = re.compile(r"^\+\s*(\d+)\s*(m|min)?$")
+
+REPEATS = {
+    "none": "Does not repeat",
+    "weekly": "Every week",
+    "fortnightly": "Every 2 weeks",
+    "weekdays": "Every weekday",
+    "daily": "Every day",
+    "custom": "Custom rule (RFC 5545)",
+}
+_RULES = {"weekly": "FREQ=WEEKLY", "fortnightly": "FREQ=WEEKLY;INTERVAL=2",
+          "weekdays": "FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR", "daily": "FREQ=DAILY"}
+
+# Where core's field names are shown in the form.
+FIELD_OF = {"student": "students", "max_participants": "max", "payment_status": "payment",
+            "draft": "title", "session": "title", "repeat": "repeat", "person": "students",
+            "edit": "title", "status": "title", "scope": "title", "reason": "force",
+            "force": "force"}
+
+
+def form_field(core_field: str | None) -> str:
+    return FIELD_OF.get(core_field or "draft", core_field or "title")
+
+
+@dataclass(frozen=True, slots=True)
+class FormValues:
+    """The form as typed: every value a string (or a choice)."""
+
+    title: str = ""
+    mentor: str = ""
+    students: tuple[str, ...] = ()
+    start: str = ""
+    end: str = ""
+    tz: str = ""
+    type: SessionType | None = None  # None: by the number of students
+    room: str = ""
+    subject: str = ""
+    repeat: str = "none"
+    count: str = ""
+    rule: str = ""
+    max: str = ""
+    location: str = ""
+    link: str = ""
+    meeting_id: str = ""
+    passcode: str = ""
+    cost: str = ""
+    payment: PaymentStatus = PaymentStatus.UNPAID
+    description: str = ""
+    notes: str = ""
+    force: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Reading:
+    """What the form says: a draft when every field reads, the problems by field otherwise."""
+
+    draft: SessionDraft | None
+    errors: dict[str, str]
+    rule: str | None = None  # the RRULE a new series is booked with
+
+    @property
+    def ok(self) -> bool:
+        return self.draft is not None and not self.errors
+
+
+def read_end(text: str, start: datetime | None, tz: ZoneInfo) -> datetime:
+    """An end as typed: ``17:00`` (the start's day), ``+45`` (minutes), or a date and time."""
+    raw = text.strip()
+    if not raw:
+        raise InvalidInput("give an end time (17:00) or a length in minutes (+60)", field="end")
+    if (minutes := _MINUTES.match(raw)) and start is not None:
+        return start + timedelta(minutes=int(minutes.group(1)))
+    if (clock := _CLOCK.match(raw)) and start is not None:
+        hour, minute = int(clock.group(1)), int(clock.group(2))
+        if hour > 23 or minute > 59:
+            raise InvalidInput(f"{raw} is not a time of day", field="end")
+        wall = start.astimezone(tz).replace(tzinfo=None, hour=hour, minute=minute)
+        return localize(wall, tz)
+    return parse_instant(raw, tz, field="end")
+
+
+def _number(text: str, field: str, errors: dict[str, str]) -> int | None:
+    if not text.strip():
+        return None
+    try:
+        return int(text.strip())
+    except ValueError:
+        errors[field] = f"{text.strip()!r} is not a whole number"
+        return None
+
+
+def repeat_rule(values: FormValues, errors: dict[str, str]) -> str | None:
+    if values.repeat == "none":
+        return None
+    if values.repeat == "custom":
+        if not values.rule.strip():
+            errors["rule"] = "give a rule, e.g. FREQ=WEEKLY;BYDAY=TU;COUNT=10"
+            return None
+        return values.rule.strip()
+    count = _number(values.count or "10", "count", errors)
+    if count is not None and count < 1:
+        errors["count"] = "must be at least 1"
+    if "count" in errors:
+        return None
+    return f"{_RULES[values.repeat]};COUNT={count}"
+
+
+def read_form(values: FormValues, viewer_tz: ZoneInfo, now: datetime) -> Reading:
+    errors: dict[str, str] = {}
+    tz = viewer_tz
+    tz_name = values.tz.strip() or viewer_tz.key
+    try:
+        tz = zone(tz_name, field="tz")
+    except InvalidInput as exc:
+        errors["tz"] = _message(exc)
+    start: datetime | None = None
+    if not values.start.strip():
+        errors["start"] = "is required (e.g. 2026-12-01 16:00)"
+    else:
+        try:
+            start = parse_instant(values.start, tz, field="start", now=now)
+        except InvalidInput as exc:
+            errors["start"] = _message(exc)
+    end: datetime | None = None
+    try:
+        end = read_end(values.end, start, tz)
+    except InvalidInput as exc:
+        relative = _CLOCK.match(values.end.strip()) or _MINUTES.match(values.end.strip())
+        if start is not None or not relative:
+            errors["end"] = _message(exc)
+    if not values.mentor.strip():
+        errors["mentor"] = "is required"
+    max_ = _number(values.max, "max", errors)
+    cost: Decimal | None = None
+    if values.cost.strip():
+        try:
+            cost = Decimal(values.cost.strip())
+        except InvalidOperation:
+            errors["cost"] = f"{values.cost.strip()!r} is not an amount"
+    rule = repeat_rule(values, errors)
+    students = tuple(s for s in values.students if s)
+    type_ = values.type or (SessionType.GROUP if len(students) > 1 else SessionType.INDIVIDUAL)
+    placeholder = start or now
+    draft = SessionDraft(
+        title=values.title, mentor=values.mentor.strip() or "mentor@example.org",
+        start=placeholder, end=end or placeholder + timedelta(hours=1), tz=tz_name,
+        students=students, room=values.room.strip() or None,
+        subject=values.subject.strip() or None, type=type_,
+        description=values.description.strip() or None,
+        location=values.location.strip() or None, link=values.link.strip() or None,
+        meeting_id=values.meeting_id.strip() or None, passcode=values.passcode.strip() or None,
+        max_participants=max_, notes=values.notes.strip() or None, cost=cost,
+        payment_status=values.payment)
+    for field, text in problems(draft).items():
+        errors.setdefault(form_field(field), text)
+    if errors:
+        return Reading(None, errors, rule)
+    return Reading(draft, {}, rule)
+
+
+def _message(exc: InvalidInput) -> str:
+    from ..core.drafts import message
+
+    return message(exc)
+
+
+def values_of(session: Session) -> FormValues:
+    """The form filled in from a stored session (times in the zone it was booked in)."""
+    tz = zone(session.tz)
+    start, end = session.start.astimezone(tz), session.end.astimezone(tz)
+    end_text = f"{end:%H:%M}" if end.date() == start.date() else f"{end:%Y-%m-%d %H:%M}"
+    return FormValues(
+        title=session.title, mentor=session.mentor, students=session.students,
+        start=f"{start:%Y-%m-%d %H:%M}", end=end_text, tz=session.tz, type=session.type,
+        room=session.room or "", subject=session.subject or "",
+        max=str(session.max_participants or ""), location=session.location or "",
+        link=session.link or "", meeting_id=session.meeting_id or "",
+        passcode=session.passcode or "", cost=str(session.cost) if session.cost is not None else "",
+        payment=session.payment_status, description=session.description or "",
+        notes=session.notes or "")
+
+
+def changes_between(before: Session, draft: SessionDraft) -> dict[str, Any]:
+    """The fields of ``draft`` that differ from the stored session (what `edit` is given)."""
+    old = draft_of(before)
+    found: dict[str, Any] = {}
+    for f in fields(SessionDraft):
+        new_value, old_value = getattr(draft, f.name), getattr(old, f.name)
+        if f.name == "students":
+            new_value, old_value = tuple(sorted(new_value)), tuple(sorted(old_value))
+        if f.name == "title":
+            new_value = new_value.strip()
+        if new_value != old_value:
+            found[f.name] = getattr(draft, f.name)
+    return found
+
+
+def with_slot(values: FormValues, start: datetime, end: datetime, tz: ZoneInfo) -> FormValues:
+    """The form moved to a free slot (times written in the booking zone)."""
+    local_start, local_end = start.astimezone(tz), end.astimezone(tz)
+    end_text = (f"{local_end:%H:%M}" if local_end.date() == local_start.date()
+                else f"{local_end:%Y-%m-%d %H:%M}")
+    return replace(values, start=f"{local_start:%Y-%m-%d %H:%M}", end=end_text)

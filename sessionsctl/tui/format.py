@@ -1,0 +1,99 @@
+"""How values look on screen: times, spans, statuses and subject colours (one place for each)."""
+
+from __future__ import annotations
+
+import zlib
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from rich.text import Text
+
+from ..core.model import AttendanceStatus, Session, SessionStatus
+
+# Theme variables, so the light and the dark theme each get readable colours.
+STATUS_STYLE = {
+    SessionStatus.SCHEDULED: "$primary",
+    SessionStatus.IN_PROGRESS: "bold $warning",
+    SessionStatus.COMPLETED: "$success",
+    SessionStatus.CANCELLED: "strike $text-muted",
+}
+STATUS_LABEL = {
+    SessionStatus.SCHEDULED: "scheduled",
+    SessionStatus.IN_PROGRESS: "in progress",
+    SessionStatus.COMPLETED: "completed",
+    SessionStatus.CANCELLED: "cancelled",
+}
+ATTENDANCE_STYLE = {
+    AttendanceStatus.PRESENT: "$success",
+    AttendanceStatus.LATE: "$warning",
+    AttendanceStatus.ABSENT: "$error",
+    AttendanceStatus.EXCUSED: "$text-muted",
+}
+# Distinct hues that read on dark and light backgrounds alike.
+SUBJECT_COLOURS = ("#e0605e", "#4fae5a", "#d6a21e", "#3b8fd9", "#b566d6", "#2aa8a8",
+                   "#d9823b", "#8a8fd9", "#c2577f", "#7f9c2e")
+
+
+def subject_style(subject: str | None) -> str:
+    """A stable colour per subject (crc32, not hash(): the same in every run)."""
+    if not subject:
+        return "$text-muted"
+    return SUBJECT_COLOURS[zlib.crc32(subject.encode()) % len(SUBJECT_COLOURS)]
+
+
+def hhmm(instant: datetime, tz: ZoneInfo) -> str:
+    return instant.astimezone(tz).strftime("%H:%M")
+
+
+def span(session: Session, tz: ZoneInfo) -> str:
+    start, end = session.start.astimezone(tz), session.end.astimezone(tz)
+    tail = end.strftime("%H:%M") if end.date() == start.date() else end.strftime("%a %H:%M")
+    return f"{start:%H:%M}–{tail}"
+
+
+def day_label(day: date) -> str:
+    return f"{day:%a} {day.day} {day:%b}"
+
+
+def long_day(day: date) -> str:
+    return f"{day:%A} {day.day} {day:%B %Y}"
+
+
+def when(session: Session, tz: ZoneInfo) -> str:
+    return f"{day_label(session.start.astimezone(tz).date())} {span(session, tz)}"
+
+
+def percent(rate: float | None) -> str:
+    return "–" if rate is None else f"{rate * 100:.0f}%"
+
+
+def clip(text: str, width: int) -> str:
+    """``text`` cut to ``width`` cells with an ellipsis (session text is narrow-cell text)."""
+    if width <= 0:
+        return ""
+    return text if len(text) <= width else text[: max(0, width - 1)] + "…"
+
+
+def when_at(instant: datetime, tz: ZoneInfo) -> str:
+    local = instant.astimezone(tz)
+    return f"{day_label(local.date())} {local:%Y} {local:%H:%M}"
+
+
+def rich_style(style: str, variables: dict[str, str]) -> str:
+    """A Textual style with theme variables as a Rich style (DataTable cells are Rich text)."""
+    words = []
+    for word in style.split():
+        if word in ("$text-muted", "$text-disabled"):
+            words.append("dim")
+        elif word.startswith("$"):
+            words.append(variables.get(word[1:], ""))
+        else:
+            words.append(word)
+    return " ".join(w for w in words if w)
+
+
+def cell(value: object, style: str = "", variables: dict[str, str] | None = None) -> Text:
+    """A table cell: plain text (never read as markup, so a '[' in a title stays), styled."""
+    return Text(str(value) if value is not None else "",
+                style=rich_style(style, variables or {}) if style else "", no_wrap=True,
+                overflow="ellipsis")

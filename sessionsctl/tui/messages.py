@@ -1,0 +1,59 @@
+"""App-wide messages: what one screen tells the others (widget-local ones live in the widget)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from textual.message import Message
+
+from ..core.conflicts import Conflict
+from ..core.scheduling import Slot
+from ..core.stats import Dashboard
+
+
+@dataclass
+class SessionSaved(Message):
+    """Something was written (booked, edited, cancelled, completed, marked): views re-read."""
+
+    session_ids: tuple[int, ...]
+    verb: str = "saved"
+
+
+@dataclass
+class DataChanged(Message):
+    """The database changed since the views last read it (this or another terminal)."""
+
+
+@dataclass
+class OpenSession(Message):
+    """Show a session's details."""
+
+    session_id: int
+
+
+@dataclass
+class OpenAttendance(Message):
+    """Show a session's roster for marking."""
+
+    session_id: int
+
+
+@dataclass
+class ConflictsFound(Message):
+    """The live check of a draft in the booking form: its conflicts and the next free slots."""
+
+    token: int  # which revision of the form was checked (older answers are dropped)
+    conflicts: list[Conflict]
+    slots: list[Slot] = field(default_factory=list)
+    problem: str | None = None  # a reference the check could not resolve (unknown mentor...)
+    problem_field: str | None = None
+
+
+@dataclass
+class DashboardLoaded(Message):
+    figures: Dashboard
+
+
+@dataclass
+class ReferenceDataLoaded(Message):
+    """People, rooms and subjects were (re)read into the app context."""

@@ -1,0 +1,215 @@
+"""A session's details: every field, attendance, feedback, materials; edit, cancel, complete, notes."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.content import Content
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Static
+
+from ...core.errors import SessionsctlError
+from ...core.model import SessionStatus
+from ...core.usecases import SessionDetails
+from .. import format as fmt
+from ..messages import DataChanged, OpenAttendance
+from ..workers import ReportsFailures
+
+if TYPE_CHECKING:
+    from ..app import SessionsApp
+    from ..context import TuiContext
+
+
+class SessionScreen(ReportsFailures, Screen[None]):
+    BINDINGS = [
+        Binding("escape", "app.pop_screen", "Back"),
+        Binding("e", "edit", "Edit"),
+        Binding("a", "attendance", "Attendance"),
+        Binding("c", "complete", "Complete"),
+        Binding("x", "cancel_session", "Cancel session"),
+        Binding("n", "note", "Add note"),
+    ]
+
+    class Loaded(Message):
+        def __init__(self, details: SessionDetails | None, error: str | None = None) -> None:
+            super().__init__()
+            self.details = details
+            self.error = error
+
+    def __init__(self, ctx: TuiContext, session_id: int) -> None:
+        super().__init__()
+        self.ctx = ctx
+        self.session_id = session_id
+        self.details: SessionDetails | None = None
+
+    @property
+    def sessions_app(self) -> SessionsApp:
+        return self.app  # type: ignore[return-value]
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="details-title", classes="screen-title")
+        with VerticalScroll(id="details-body"):
+            yield Static("loading…", id="details-fields")
+            yield Static("Attendance", classes="section")
+            yield DataTable(id="details-attendance", cursor_type="row", show_cursor=False)
+            yield Static(id="details-extra")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        table = self.query_one("#details-attendance", DataTable)
+        for label in ("Student", "Status", "Check-in", "Note"):
+            table.add_column(label)
+        self.load()
+
+    @work(thread=True, exclusive=True, group="details", exit_on_error=False)
+    def load(self) -> None:
+        try:
+            details = self.ctx.centre.show(self.session_id)
+        except SessionsctlError as exc:
+            self.post_message(self.Loaded(None, exc.message))
+            return
+        self.post_message(self.Loaded(details))
+
+    @on(DataChanged)
+    def _changed(self, message: DataChanged) -> None:
+        message.stop()
+        self.load()
+
+    @on(Loaded)
+    def _loaded(self, message: Loaded) -> None:
+        if message.details is None:
+            self.query_one("#details-fields", Static).update(
+                Content.styled(message.error or "not found", "$error"))
+            return
+        self.details = message.details
+        self._show(message.details)
+
+    def _show(self, details: SessionDetails) -> None:
+        s = details.session
+        ctx = self.ctx
+        tz = ctx.tz
+        self.query_one("#details-title", Static).update(Content.assemble(
+            (f"#{s.id} ", "$text-muted"), (s.title, "bold"), "  ",
+            (fmt.STATUS_LABEL[s.status], fmt.STATUS_STYLE[s.status])))
+        rows: list[tuple[str, str | Content]] = [
+            ("When", f"{fmt.long_day(ctx.local(s.start).date())}, {fmt.span(s, tz)}"
+                     + (f"  (booked in {s.tz})" if s.tz != ctx.tz_name else "")),
+            ("Mentor", f"{ctx.name(s.mentor)} <{s.mentor}>"),
+            ("Students", ", ".join(f"{ctx.name(e)}" for e in s.students) or "–"),
+            ("Type", s.type.value),
+            ("Subject", Content.assemble(("▌", fmt.subject_style(s.subject)), s.subject or "–")),
+            ("Room", s.room or "–"),
+        ]
+        optional = [
+            ("Location", s.location), ("Link", s.link), ("Meeting id", s.meeting_id),
+            ("Passcode", s.passcode),
+            ("Max students", str(s.max_participants) if s.max_participants else None),
+            ("Cost", f"{s.cost} ({s.payment_status.value})" if s.cost is not None else None),
+            ("Description", s.description), ("Notes", s.notes),
+            ("Series", f"#{s.series_id} (an occurrence)" if s.series_id else None),
+            ("Cancelled", s.cancel_reason), ("Booked over conflicts", s.force_reason),
+            ("Created", f"{fmt.when_at(s.created_at, tz)} by {s.created_by or 'local'}"
+             if s.created_at else None),
+            ("Changed", f"{fmt.when_at(s.modified_at, tz)} by {s.modified_by or 'local'}"
+             if s.modified_at else None),
+        ]
+        rows.extend((k, v) for k, v in optional if v)
+        parts: list[Any] = []
+        for key, value in rows:
+            parts.append((f"{key:>22}  ", "$text-muted"))
+            parts.append(value)
+            parts.append("\n")
+        self.query_one("#details-fields", Static).update(Content.assemble(*parts[:-1]))
+        table = self.query_one("#details-attendance", DataTable)
+        table.clear()
+        marks = {a.student: a for a in details.attendance}
+        variables = self.app.get_css_variables()
+        for email in s.students:
+            mark = marks.get(email)
+            table.add_row(
+                fmt.cell(ctx.name(email)),
+                fmt.cell(mark.status.value, fmt.ATTENDANCE_STYLE[mark.status], variables)
+                if mark else fmt.cell("not marked", "$text-muted"),
+                fmt.cell(fmt.hhmm(mark.check_in, tz) if mark and mark.check_in else ""),
+                fmt.cell((mark.note or "") if mark else ""))
+        extra: list[Any] = []
+        if details.feedback:
+            extra.append(("Feedback\n", "bold"))
+            for f in details.feedback:
+                extra.append(f"  {ctx.name(f.author)}: {f.rating}/5 {f.text or ''}\n")
+        if details.materials:
+            extra.append(("Materials\n", "bold"))
+            for m in details.materials:
+                extra.append(f"  {m.name} ({m.type.value}) {m.location}\n")
+        self.query_one("#details-extra", Static).update(Content.assemble(*extra))
+
+    # ------------------------------------------------------------------ actions
+    def action_attendance(self) -> None:
+        self.post_message(OpenAttendance(self.session_id))
+
+    def action_edit(self) -> None:
+        if self.details is None:
+            return
+        from .form import BookingScreen
+
+        self.app.push_screen(BookingScreen(self.ctx, session=self.details.session))
+
+    def action_complete(self) -> None:
+        if self.details is None:
+            return
+        self.sessions_app.write(lambda: self.ctx.centre.complete(self.session_id),
+                                f"Session #{self.session_id} completed")
+
+    def action_cancel_session(self) -> None:
+        if self.details is None:
+            return
+        from .dialogs import PromptDialog, ScopeDialog
+
+        session = self.details.session
+        if session.status in (SessionStatus.CANCELLED, SessionStatus.COMPLETED):
+            self.notify(f"a {session.status.value} session cannot be cancelled",
+                        severity="warning")
+            return
+
+        def cancel(scope: str) -> None:
+            def with_reason(reason: str | None) -> None:
+                if reason is None:
+                    return
+                self.sessions_app.write(
+                    lambda: self.ctx.centre.cancel_scoped(self.session_id, scope=scope,  # type: ignore[arg-type]
+                                                          reason=reason or None),
+                    f"Session #{self.session_id} cancelled"
+                    + ("" if scope == "this" else f" ({scope})"))
+
+            self.app.push_screen(PromptDialog("Cancel the session: why?", "reason (optional)"),
+                                 with_reason)
+
+        if session.series_id is None:
+            cancel("this")
+        else:
+            self.app.push_screen(ScopeDialog("Cancel"),
+                                 lambda scope: cancel(scope) if scope else None)
+
+    def action_note(self) -> None:
+        if self.details is None:
+            return
+        from .dialogs import PromptDialog
+
+        session = self.details.session
+
+        def add(text: str | None) -> None:
+            if not text:
+                return
+            stamp = self.ctx.now().astimezone(self.ctx.tz).strftime("%Y-%m-%d %H:%M")
+            notes = f"{session.notes}\n" if session.notes else ""
+            self.sessions_app.write(
+                lambda: self.ctx.centre.edit(self.session_id, {"notes": f"{notes}[{stamp}] {text}"}),
+                "Note added")
+
+        self.app.push_screen(PromptDialog("Add a note to this session", "note", required=True),
+                             add)

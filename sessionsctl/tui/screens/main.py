@@ -1,0 +1,96 @@
+"""The main screen: the dashboard header over the calendar and the session list."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widgets import Footer, TabbedContent, TabPane
+
+from ..messages import DashboardLoaded, DataChanged, OpenSession, ReferenceDataLoaded
+from ..widgets.calendar import CalendarView
+from ..widgets.dashboard import DashboardBar
+from ..widgets.session_list import SessionList
+
+if TYPE_CHECKING:
+    from ..context import TuiContext
+
+
+class MainScreen(Screen[None]):
+    BINDINGS = [
+        Binding("1", "show('calendar')", "Calendar"),
+        Binding("2", "show('list')", "List"),
+        Binding("n", "app.new_booking", "New booking"),
+        Binding("slash", "search", "Search", show=False),
+        Binding("q", "app.quit", "Quit"),
+    ]
+
+    def __init__(self, ctx: TuiContext) -> None:
+        super().__init__()
+        self.ctx = ctx
+
+    def compose(self) -> ComposeResult:
+        yield DashboardBar(id="dashboard")
+        with TabbedContent(initial="calendar", id="tabs"):
+            with TabPane("Calendar", id="calendar"):
+                yield CalendarView(self.ctx, id="calendar-view")
+            with TabPane("Sessions", id="list"):
+                yield SessionList(self.ctx, id="session-list")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one(DashboardBar).who(self.ctx.actor_label(), self.ctx.db_label)
+        self.query_one(CalendarView).focus()
+
+    @property
+    def calendar(self) -> CalendarView:
+        return self.query_one(CalendarView)
+
+    @property
+    def session_list(self) -> SessionList:
+        return self.query_one(SessionList)
+
+    def action_show(self, tab: str) -> None:
+        self.query_one(TabbedContent).active = tab
+        if tab == "calendar":
+            self.calendar.focus()
+        else:
+            self.session_list.focus_table()
+
+    def action_search(self) -> None:
+        self.action_show("list")
+        self.session_list.action_search()
+
+    @on(TabbedContent.TabActivated)
+    def _tab(self, event: TabbedContent.TabActivated) -> None:
+        if event.pane.id == "calendar":
+            self.calendar.focus()
+        else:
+            self.session_list.focus_table()
+
+    @on(CalendarView.SessionChosen)
+    @on(SessionList.SessionChosen)
+    def _chosen(self, message: CalendarView.SessionChosen | SessionList.SessionChosen) -> None:
+        message.stop()
+        self.post_message(OpenSession(message.session_id))
+
+    @on(DataChanged)
+    def _changed(self, message: DataChanged) -> None:
+        message.stop()
+        self.calendar.reload()
+        self.session_list.reload(keep=True)
+
+    @on(DashboardLoaded)
+    def _figures(self, message: DashboardLoaded) -> None:
+        message.stop()
+        self.query_one(DashboardBar).show(message.figures)
+
+    @on(ReferenceDataLoaded)
+    def _references(self, message: ReferenceDataLoaded) -> None:
+        message.stop()
+        self.query_one(DashboardBar).who(self.ctx.actor_label(), self.ctx.db_label)
+        self.session_list.refresh_choices()
+        self.calendar.redraw()

@@ -1,0 +1,94 @@
+"""Today's sessions, for taking attendance: `ctrl+t` then a digit (or enter) from anywhere."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import TYPE_CHECKING
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.content import Content
+from textual.message import Message
+from textual.screen import ModalScreen
+from textual.widgets import Label, OptionList, Static
+from textual.widgets.option_list import Option
+
+from ...core.model import Session, SessionStatus
+from ...core.ports import SessionQuery
+from ...core.timeutil import day_start
+from .. import format as fmt
+from ..messages import OpenAttendance
+from ..workers import ReportsFailures
+
+if TYPE_CHECKING:
+    from ..context import TuiContext
+
+
+class TodayScreen(ReportsFailures, ModalScreen[None]):
+    BINDINGS = [Binding("escape", "dismiss", "Back")] + [
+        Binding(str(n), f"pick({n})", show=False) for n in range(1, 10)]
+
+    class Loaded(Message):
+        def __init__(self, sessions: list[Session]) -> None:
+            super().__init__()
+            self.sessions = sessions
+
+    def __init__(self, ctx: TuiContext) -> None:
+        super().__init__()
+        self.ctx = ctx
+        self.sessions: list[Session] = []
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="today-box"):
+            yield Label(f"[b]Today[/b] · {fmt.long_day(self.ctx.today())} — take attendance")
+            yield OptionList(id="today-list")
+            yield Static("1–9 or enter: attendance · escape: back", classes="hint")
+
+    def on_mount(self) -> None:
+        self.query_one(OptionList).focus()
+        self.load()
+
+    @work(thread=True, exclusive=True, group="today", exit_on_error=False)
+    def load(self) -> None:
+        day = self.ctx.today()
+        tz = self.ctx.tz
+        sessions = self.ctx.centre.list_sessions(SessionQuery(
+            start=day_start(day, tz), end=day_start(day + timedelta(days=1), tz)))
+        self.post_message(self.Loaded([s for s in sessions
+                                       if s.status is not SessionStatus.CANCELLED]))
+
+    @on(Loaded)
+    def _loaded(self, message: Loaded) -> None:
+        self.sessions = message.sessions
+        options = self.query_one(OptionList)
+        options.clear_options()
+        if not self.sessions:
+            options.add_option(Option("no sessions today", disabled=True))
+            return
+        for n, s in enumerate(self.sessions, 1):
+            key = f"{n}" if n < 10 else " "
+            options.add_option(Option(Content.assemble(
+                (f" {key} ", "bold $accent"), (fmt.span(s, self.ctx.tz), "bold"), "  ",
+                ("▌", fmt.subject_style(s.subject)), (fmt.clip(s.title, 30), fmt.STATUS_STYLE[s.status]),
+                "  ", (fmt.clip(self.ctx.name(s.mentor), 20), "$text-muted"),
+                f"  {len(s.students)} student{'s' if len(s.students) != 1 else ''}"),
+                id=str(s.id)))
+        # Start on the session running now, or the next one.
+        now = self.ctx.now()
+        current = next((i for i, s in enumerate(self.sessions) if s.end > now), 0)
+        options.highlighted = current
+
+    def action_pick(self, n: int) -> None:
+        if 1 <= n <= len(self.sessions):
+            self._open(self.sessions[n - 1].id)
+
+    @on(OptionList.OptionSelected)
+    def _selected(self, event: OptionList.OptionSelected) -> None:
+        if event.option.id:
+            self._open(int(event.option.id))
+
+    def _open(self, session_id: int) -> None:
+        self.dismiss()
+        self.app.post_message(OpenAttendance(session_id))

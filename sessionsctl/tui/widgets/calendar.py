@@ -1,0 +1,556 @@
+"""The calendar: a month grid and week and day timelines, drawn as text, loaded a range at a time.
+
+Only the days on screen are read from the database (one query for the span missing from the
+cache), and the period before and after is read ahead, so paging is instant. Drawing is one
+``Content`` per view with a map from screen cells back to days and sessions, for the mouse.
+"""
+
+from __future__ import annotations
+
+import calendar as pycal
+from bisect import bisect_left
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING, Literal
+
+from textual import events, on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical, VerticalScroll
+from textual.content import Content
+from textual.geometry import Region
+from textual.message import Message
+from textual.reactive import reactive
+from textual.widgets import Static
+from textual.worker import get_current_worker
+
+from ...core.model import Session, SessionStatus
+from ...core.ports import SessionQuery
+from ...core.timeutil import day_start
+from .. import format as fmt
+from ..workers import ReportsFailures
+
+if TYPE_CHECKING:
+    from ..context import TuiContext
+
+Mode = Literal["month", "week", "day"]
+WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+FIRST_HOUR, LAST_HOUR = 8, 20  # the hours a timeline always shows; sessions outside widen it
+CACHE_DAYS = 200  # days kept in memory; the farthest from the cursor are dropped first
+CURSOR = "on $primary 30%"
+TODAY = "bold reverse $accent"
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    """A strip of screen cells and what is drawn there."""
+
+    y: int
+    x0: int
+    x1: int
+    day: date
+    session_id: int | None = None
+
+
+@dataclass(slots=True)
+class Drawing:
+    lines: list[Content]
+    hits: list[Hit]
+    cursor_y: int = 0  # the line the cursor is on, to keep it in view
+
+
+def monday(day: date) -> date:
+    return day - timedelta(days=day.weekday())
+
+
+def month_grid(day: date) -> list[date]:
+    """The days of the weeks that hold ``day``'s month, Monday first."""
+    first = day.replace(day=1)
+    last = day.replace(day=pycal.monthrange(day.year, day.month)[1])
+    start, end = monday(first), monday(last) + timedelta(days=7)
+    return [start + timedelta(days=i) for i in range((end - start).days)]
+
+
+def visible_days(mode: Mode, cursor: date) -> list[date]:
+    if mode == "month":
+        return month_grid(cursor)
+    if mode == "week":
+        start = monday(cursor)
+        return [start + timedelta(days=i) for i in range(7)]
+    return [cursor]
+
+
+def shift(mode: Mode, cursor: date, step: int) -> date:
+    """The cursor one period (month, week or day) before or after."""
+    if mode == "month":
+        month = cursor.month - 1 + step
+        year, month = cursor.year + month // 12, month % 12 + 1
+        return date(year, month, min(cursor.day, pycal.monthrange(year, month)[1]))
+    return cursor + timedelta(days=7 * step if mode == "week" else step)
+
+
+def _fit(text: str, width: int) -> str:
+    return fmt.clip(text, width).ljust(width)
+
+
+# --------------------------------------------------------------------------- drawing
+
+def draw_month(days: dict[date, list[Session]], loaded: set[date], cursor: date, today: date,
+               width: int, height: int, ctx: TuiContext) -> Drawing:
+    grid = month_grid(cursor)
+    weeks = len(grid) // 7
+    cw = max(6, (width - 6) // 7)
+    rows = max(3, (height - 1 - weeks) // weeks)
+    lines: list[Content] = []
+    hits: list[Hit] = []
+    sep = ("│", "$panel-lighten-2")
+    header: list[str | tuple[str, str]] = []
+    for i, name in enumerate(WEEKDAYS):
+        if i:
+            header.append(sep)
+        header.append((_fit(f" {name}", cw), "bold $text-muted"))
+    lines.append(Content.assemble(*header))
+    cursor_y = 0
+    for w in range(weeks):
+        lines.append(Content.styled("┼".join(["─" * cw] * 7), "$panel-lighten-2"))
+        week = grid[w * 7:(w + 1) * 7]
+        top = len(lines)
+        for r in range(rows):
+            parts: list[str | tuple[str, str]] = []
+            x = 0
+            for i, day in enumerate(week):
+                if i:
+                    parts.append(sep)
+                    x += 1
+                sessions = days.get(day, [])
+                back = f" {CURSOR}" if day == cursor else ""
+                if r == 0:
+                    number = f"{day.day:>2}"
+                    in_month = day.month == cursor.month
+                    style = TODAY if day == today else ("bold" if in_month else "$text-disabled")
+                    count = f"{len(sessions)}" if sessions else ("…" if day not in loaded else "")
+                    parts.append((" ", back.strip()))
+                    parts.append((number, style + back))
+                    parts.append((count.rjust(cw - 3), "$text-muted" + back))
+                    hits.append(Hit(top, x, x + cw, day))
+                else:
+                    index = r - 1
+                    shown = rows - 1
+                    if len(sessions) > shown and index == shown - 1:
+                        more = len(sessions) - shown + 1
+                        parts.append((_fit(f" +{more} more", cw), "$text-muted" + back))
+                        hits.append(Hit(top + r, x, x + cw, day))
+                    elif index < len(sessions):
+                        s = sessions[index]
+                        text = _fit(f" {fmt.hhmm(s.start, ctx.tz)} {s.title}", cw)
+                        parts.append((text, fmt.STATUS_STYLE[s.status] + back))
+                        hits.append(Hit(top + r, x, x + cw, day, s.id))
+                    else:
+                        parts.append((" " * cw, back.strip()))
+                        hits.append(Hit(top + r, x, x + cw, day))
+                x += cw
+            lines.append(Content.assemble(*parts))
+        if cursor in week:
+            cursor_y = top
+    return Drawing(lines, hits, cursor_y)
+
+
+def _hours(columns: list[list[Session]], ctx: TuiContext) -> list[int]:
+    first, last = FIRST_HOUR, LAST_HOUR
+    for sessions in columns:
+        for s in sessions:
+            hour = ctx.local(s.start).hour
+            first, last = min(first, hour), max(last, hour)
+    return list(range(first, last + 1))
+
+
+def draw_timeline(days: dict[date, list[Session]], loaded: set[date], shown: list[date],
+                  cursor: date, selected: int | None, today: date, now: datetime,
+                  width: int, ctx: TuiContext) -> Drawing:
+    """Week or day: a column per day, a band per hour as tall as its busiest day."""
+    gw = 6
+    n = len(shown)
+    cw = max(8, (width - gw - n) // n)
+    detailed = n == 1
+    columns = [days.get(d, []) for d in shown]
+    by_hour: list[dict[int, list[Session]]] = []
+    for sessions in columns:
+        bucket: dict[int, list[Session]] = defaultdict(list)
+        for s in sessions:
+            bucket[ctx.local(s.start).hour].append(s)
+        by_hour.append(bucket)
+    lines: list[Content] = []
+    hits: list[Hit] = []
+    sep = ("│", "$panel-lighten-2")
+    head: list[str | tuple[str, str]] = [(" " * gw, "")]
+    x = gw
+    for i, day in enumerate(shown):
+        head.append(sep)
+        x += 1
+        label = fmt.long_day(day) if detailed else fmt.day_label(day)
+        if day not in loaded:
+            label += " …"
+        elif detailed:
+            label += f"  ·  {len(columns[i])} session{'s' if len(columns[i]) != 1 else ''}"
+        style = TODAY if day == today else "bold"
+        if day == cursor:
+            style += f" {CURSOR}"
+        head.append((_fit(f" {label}", cw), style))
+        hits.append(Hit(0, x, x + cw, day))
+        x += cw
+    lines.append(Content.assemble(*head))
+    cursor_y = 0
+    current_hour = ctx.local(now).hour if today in shown else None
+    cursor_sessions = columns[shown.index(cursor)] if cursor in shown else []
+    cursor_session = (cursor_sessions[selected]
+                      if selected is not None and 0 <= selected < len(cursor_sessions) else None)
+    for hour in _hours(columns, ctx):
+        lines.append(Content.styled("─" * gw + "┼".join([""] + ["┈" * cw] * n),
+                                    "$panel-lighten-2"))
+        band = max(1, *(len(b.get(hour, ())) for b in by_hour))
+        if cursor_session is None and hour == FIRST_HOUR:
+            cursor_y = len(lines)
+        for r in range(band):
+            y = len(lines)
+            gutter = f"{hour:02d}:00 " if r == 0 else " " * gw
+            gstyle = "bold $accent" if hour == current_hour and r == 0 else "$text-muted"
+            parts: list[str | tuple[str, str]] = [(gutter, gstyle)]
+            x = gw
+            for i, day in enumerate(shown):
+                parts.append(sep)
+                x += 1
+                items = by_hour[i].get(hour, [])
+                if r < len(items):
+                    s = items[r]
+                    picked = s is cursor_session
+                    if picked:
+                        cursor_y = y
+                    if detailed:
+                        who = ctx.name(s.mentor)
+                        extra = [who, s.room or s.location or ("online" if s.link else "")]
+                        if s.students:
+                            extra.append(f"{len(s.students)} student{'s' if len(s.students) != 1 else ''}")
+                        extra.append(fmt.STATUS_LABEL[s.status])
+                        text = f"{fmt.span(s, ctx.tz)}  {s.title}  · " + " · ".join(e for e in extra if e)
+                    else:
+                        text = f"{fmt.hhmm(s.start, ctx.tz)} {s.title}"
+                    style = fmt.STATUS_STYLE[s.status] + (" reverse" if picked else "")
+                    parts.append(("▌", fmt.subject_style(s.subject)))
+                    parts.append((_fit(text, cw - 1), style))
+                    hits.append(Hit(y, x, x + cw, day, s.id))
+                else:
+                    parts.append((" " * cw, CURSOR if day == cursor and not detailed else ""))
+                    hits.append(Hit(y, x, x + cw, day))
+                x += cw
+            lines.append(Content.assemble(*parts))
+    return Drawing(lines, hits, cursor_y)
+
+
+def legend() -> Content:
+    parts: list[str | tuple[str, str]] = []
+    for status in SessionStatus:
+        parts.append(("■ ", fmt.STATUS_STYLE[status].replace("strike ", "")))
+        parts.append((fmt.STATUS_LABEL[status] + "   ", "$text-muted"))
+    parts.append(("▌", "#3b8fd9"))
+    parts.append(("subject   ", "$text-muted"))
+    parts.append((" 3 ", TODAY))
+    parts.append((" today", "$text-muted"))
+    return Content.assemble(*parts)
+
+
+# ---------------------------------------------------------------------------- widget
+
+class CalendarBody(Static):
+    """The drawn calendar; clicks are mapped back to a day or a session."""
+
+    class Clicked(Message):
+        def __init__(self, hit: Hit) -> None:
+            super().__init__()
+            self.hit = hit
+
+    hits: list[Hit] = []
+
+    def on_click(self, event: events.Click) -> None:
+        offset = event.get_content_offset(self)
+        if offset is None:
+            return
+        for hit in self.hits:
+            if hit.y == offset.y and hit.x0 <= offset.x < hit.x1:
+                self.post_message(self.Clicked(hit))
+                return
+
+
+class CalendarView(ReportsFailures, Vertical, can_focus=True):
+    """Month, week and day views over the sessions of the days on screen."""
+
+    BINDINGS = [
+        Binding("left,h", "move(-1, 0)", "Prev day", show=False),
+        Binding("right,l", "move(1, 0)", "Next day", show=False),
+        Binding("up,k", "move(0, -1)", "Up", show=False),
+        Binding("down,j", "move(0, 1)", "Down", show=False),
+        Binding("left_square_bracket", "period(-1)", "Prev"),
+        Binding("right_square_bracket", "period(1)", "Next"),
+        Binding("t", "today", "Today"),
+        Binding("m", "mode('month')", "Month"),
+        Binding("w", "mode('week')", "Week"),
+        Binding("d", "mode('day')", "Day"),
+        Binding("enter", "open", "Open"),
+    ]
+
+    mode: reactive[Mode] = reactive("month", init=False)
+    cursor: reactive[date] = reactive(date(2000, 1, 1), init=False, always_update=True)
+
+    class SessionChosen(Message):
+        """Enter or a click on a session."""
+
+        def __init__(self, session_id: int) -> None:
+            super().__init__()
+            self.session_id = session_id
+
+    class Loaded(Message):
+        def __init__(self, first: date, last: date, sessions: list[Session],
+                     generation: int) -> None:
+            super().__init__()
+            self.first, self.last = first, last  # inclusive
+            self.sessions = sessions
+            self.generation = generation
+
+    def __init__(self, ctx: TuiContext, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.ctx = ctx
+        self._days: dict[date, list[Session]] = {}
+        self._loaded: set[date] = set()
+        self._generation = 0
+        self._selected: int | None = None  # index in the cursor day (week and day views)
+        self._drawing = Drawing([], [])
+        self.set_reactive(CalendarView.cursor, ctx.today())
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="cal-title")
+        with VerticalScroll(id="cal-scroll", can_focus=False):
+            yield CalendarBody(id="cal-body")
+        yield Static(legend(), id="cal-legend")
+
+    def on_mount(self) -> None:
+        self.ensure_loaded()
+        self.redraw()
+
+    def on_resize(self) -> None:
+        self.call_after_refresh(self.redraw)
+
+    # ------------------------------------------------------------------ data
+    @property
+    def sessions_of_cursor(self) -> list[Session]:
+        return self._days.get(self.cursor, [])
+
+    @property
+    def selected_session(self) -> Session | None:
+        sessions = self.sessions_of_cursor
+        if self.mode == "month" or self._selected is None or not sessions:
+            return None
+        return sessions[min(self._selected, len(sessions) - 1)]
+
+    def ensure_loaded(self) -> None:
+        missing = [d for d in visible_days(self.mode, self.cursor) if d not in self._loaded]
+        if missing:
+            self._load(min(missing), max(missing), self._generation)
+        else:
+            self._prefetch()
+
+    def _prefetch(self) -> None:
+        wanted = [d for step in (1, -1)
+                  for d in visible_days(self.mode, shift(self.mode, self.cursor, step))
+                  if d not in self._loaded]
+        if wanted:
+            self._load_ahead(min(wanted), max(wanted), self._generation)
+
+    def _read(self, first: date, last: date) -> list[Session]:
+        tz = self.ctx.tz
+        return self.ctx.centre.list_sessions(SessionQuery(
+            start=day_start(first, tz), end=day_start(last + timedelta(days=1), tz)))
+
+    @work(thread=True, exclusive=True, group="calendar", exit_on_error=False)
+    def _load(self, first: date, last: date, generation: int) -> None:
+        sessions = self._read(first, last)
+        if not get_current_worker().is_cancelled:
+            self.post_message(self.Loaded(first, last, sessions, generation))
+
+    @work(thread=True, exclusive=True, group="calendar-ahead", exit_on_error=False)
+    def _load_ahead(self, first: date, last: date, generation: int) -> None:
+        sessions = self._read(first, last)
+        if not get_current_worker().is_cancelled:
+            self.post_message(self.Loaded(first, last, sessions, generation))
+
+    @on(Loaded)
+    def _loaded_range(self, message: Loaded) -> None:
+        message.stop()
+        if message.generation != self._generation:
+            return  # the data changed while this was read; a fresh read is under way
+        tz = self.ctx.tz
+        fresh: dict[date, list[Session]] = defaultdict(list)
+        for s in message.sessions:
+            fresh[s.start.astimezone(tz).date()].append(s)
+        day = message.first
+        while day <= message.last:
+            self._days[day] = sorted(fresh.get(day, []), key=lambda s: (s.start, s.id))
+            self._loaded.add(day)
+            day += timedelta(days=1)
+        self._evict()
+        self.redraw()
+        self.ensure_loaded()
+
+    def _evict(self) -> None:
+        if len(self._days) <= CACHE_DAYS:
+            return
+        keep = set(sorted(self._days, key=lambda d: abs((d - self.cursor).days))[:CACHE_DAYS])
+        for day in list(self._days):
+            if day not in keep:
+                del self._days[day]
+                self._loaded.discard(day)
+
+    def reload(self) -> None:
+        """Read the days on screen again (the database changed); the old data stays on screen
+        until the new arrives."""
+        self._generation += 1
+        self._loaded.clear()
+        self.ensure_loaded()
+
+    def find(self, session_id: int) -> Session | None:
+        for sessions in self._days.values():
+            for s in sessions:
+                if s.id == session_id:
+                    return s
+        return None
+
+    # ------------------------------------------------------------------ drawing
+    def watch_mode(self) -> None:
+        self._selected = 0 if self.mode != "month" else None
+        self.ensure_loaded()
+        self.redraw(scroll_home=True)
+
+    def watch_cursor(self, old: date, new: date) -> None:
+        if visible_days(self.mode, old) != visible_days(self.mode, new):
+            self.ensure_loaded()
+        self.redraw()
+
+    def _title(self) -> Content:
+        c = self.cursor
+        if self.mode == "month":
+            title = f"{c:%B %Y}"
+        elif self.mode == "week":
+            start = monday(c)
+            end = start + timedelta(days=6)
+            title = f"Week {start.isocalendar().week} · {start.day} {start:%b} – {end.day} {end:%b %Y}"
+        else:
+            title = fmt.long_day(c)
+        parts: list[str | tuple[str, str]] = [("‹ ", "$text-muted"), (title, "bold"),
+                                              (" ›", "$text-muted"), "   "]
+        for key, mode in (("m", "month"), ("w", "week"), ("d", "day")):
+            style = "bold reverse $primary" if mode == self.mode else "$text-muted"
+            parts.append((f" {key} {mode} ", style))
+            parts.append(" ")
+        if any(d not in self._loaded for d in visible_days(self.mode, c)):
+            parts.append(("  loading…", "italic $text-muted"))
+        return Content.assemble(*parts)
+
+    def redraw(self, *, scroll_home: bool = False) -> None:
+        if not self.is_mounted:
+            return
+        scroller = self.query_one("#cal-scroll", VerticalScroll)
+        body = self.query_one("#cal-body", CalendarBody)
+        width = scroller.scrollable_content_region.width or self.size.width
+        height = scroller.scrollable_content_region.height or max(10, self.size.height - 2)
+        if width <= 0:
+            return
+        today = self.ctx.today()
+        if self.mode == "month":
+            drawing = draw_month(self._days, self._loaded, self.cursor, today, width, height,
+                                 self.ctx)
+        else:
+            sessions = self.sessions_of_cursor
+            if self._selected is not None and sessions:
+                self._selected = max(0, min(self._selected, len(sessions) - 1))
+            drawing = draw_timeline(self._days, self._loaded, visible_days(self.mode, self.cursor),
+                                    self.cursor, self._selected, today, self.ctx.now(), width,
+                                    self.ctx)
+        self._drawing = drawing
+        body.hits = drawing.hits
+        body.update(Content("\n").join(drawing.lines))
+        self.query_one("#cal-title", Static).update(self._title())
+        if scroll_home:
+            scroller.scroll_home(animate=False)
+        if self.mode != "month":
+            scroller.scroll_to_region(Region(0, drawing.cursor_y, 1, 1), animate=False,
+                                      spacing=None, immediate=True)
+
+    # ------------------------------------------------------------------ actions
+    def _select_near(self, previous: Session | None) -> None:
+        """After the cursor moved to another day, pick the session nearest in time of day."""
+        sessions = self.sessions_of_cursor
+        if self.mode == "month":
+            self._selected = None
+            return
+        if previous is None or not sessions:
+            self._selected = 0
+            return
+        wall = self.ctx.local(previous.start).time()
+        times = [self.ctx.local(s.start).time() for s in sessions]
+        self._selected = min(bisect_left(times, wall), len(sessions) - 1)
+
+    def action_move(self, dx: int, dy: int) -> None:
+        previous = self.selected_session
+        if self.mode == "month":
+            self.cursor = self.cursor + timedelta(days=dx + 7 * dy)
+            return
+        if dx:
+            self.cursor = self.cursor + timedelta(days=dx)
+            self._select_near(previous)
+            self.redraw()
+            return
+        sessions = self.sessions_of_cursor
+        if sessions:
+            self._selected = max(0, min((self._selected or 0) + dy, len(sessions) - 1))
+        self.redraw()
+
+    def action_period(self, step: int) -> None:
+        previous = self.selected_session
+        self.cursor = shift(self.mode, self.cursor, step)
+        self._select_near(previous)
+        self.redraw()
+
+    def action_today(self) -> None:
+        self.cursor = self.ctx.today()
+        self._select_near(None)
+        self.redraw()
+
+    def action_mode(self, mode: Mode) -> None:
+        self.mode = mode
+
+    def action_open(self) -> None:
+        if self.mode == "month":
+            self.mode = "day"
+            return
+        session = self.selected_session
+        if session is not None:
+            self.post_message(self.SessionChosen(session.id))
+
+    def go_to(self, day: date, mode: Mode | None = None) -> None:
+        if mode is not None:
+            self.mode = mode
+        self.cursor = day
+
+    @on(CalendarBody.Clicked)
+    def _clicked(self, message: CalendarBody.Clicked) -> None:
+        message.stop()
+        hit = message.hit
+        self.focus()
+        if hit.day != self.cursor:
+            self.cursor = hit.day
+        if hit.session_id is not None:
+            sessions = self.sessions_of_cursor
+            for i, s in enumerate(sessions):
+                if s.id == hit.session_id:
+                    self._selected = i
+            self.redraw()
+            self.post_message(self.SessionChosen(hit.session_id))

@@ -1,0 +1,358 @@
+"""The session list: filters, and a table that reads a page at a time as the cursor nears its end.
+
+Sorting by a column other than the date orders the rows read so far (the database pages by
+start time); the status line says how many that is.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING, Any
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.content import Content
+from textual.message import Message
+from textual.timer import Timer
+from textual.widgets import DataTable, Input, Label, Select, Static
+from rich.text import Text
+from textual.worker import get_current_worker
+
+from ...core.errors import SessionsctlError
+from ...core.model import Role, Session, SessionStatus, SessionType
+from ...core.ports import SessionQuery
+from ...core.timeutil import parse_bound
+from .. import format as fmt
+from ..workers import ReportsFailures
+
+if TYPE_CHECKING:
+    from ..context import TuiContext
+
+PAGE = 100
+COLUMNS = (("date", "Date"), ("time", "Time"), ("title", "Title"), ("mentor", "Mentor"),
+           ("students", "Students"), ("subject", "Subject"), ("room", "Room"),
+           ("status", "Status"))
+_STATUS_ORDER = {s: i for i, s in enumerate(SessionStatus)}
+
+
+@dataclass(frozen=True, slots=True)
+class Filters:
+    """What the filter bar says, as typed."""
+
+    search: str = ""
+    start: str = ""
+    end: str = ""
+    status: SessionStatus | None = None
+    mentor: str | None = None
+    subject: str | None = None
+    type: SessionType | None = None
+    room: str | None = None
+
+
+class SessionList(ReportsFailures, Vertical):
+    """Filters over a paged table of sessions."""
+
+    BINDINGS = [
+        Binding("slash", "search", "Search"),
+        Binding("x", "clear", "Clear filters"),
+        Binding("s", "sort_next", "Sort"),
+        Binding("S", "sort_reverse", "Reverse", show=False),
+    ]
+
+    class Page(Message):
+        def __init__(self, sessions: list[Session], offset: int, generation: int,
+                     error: str | None = None) -> None:
+            super().__init__()
+            self.sessions = sessions
+            self.offset = offset
+            self.generation = generation
+            self.error = error
+
+    class SessionChosen(Message):
+        def __init__(self, session_id: int) -> None:
+            super().__init__()
+            self.session_id = session_id
+
+    def __init__(self, ctx: TuiContext, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.ctx = ctx
+        self._rows: list[Session] = []
+        self._generation = 0
+        self._more = False
+        self._busy = False
+        self._sort: str = "date"
+        self._reverse = False
+        self._debounce: Timer | None = None
+        self._query = SessionQuery()
+        self._ready = False
+
+    def default_filters(self) -> Filters:
+        return Filters(start=self.ctx.today().isoformat())
+
+    def compose(self) -> ComposeResult:
+        defaults = self.default_filters()
+        with Horizontal(classes="filters"):
+            yield Label("Search", classes="flabel")
+            yield Input(placeholder="/ title, notes, people, room", id="f-search", compact=True)
+            yield Label("From", classes="flabel")
+            yield Input(defaults.start, placeholder="YYYY-MM-DD", id="f-from", compact=True)
+            yield Label("To", classes="flabel")
+            yield Input(placeholder="YYYY-MM-DD", id="f-to", compact=True)
+            yield Select([(fmt.STATUS_LABEL[s], s) for s in SessionStatus], prompt="any status",
+                         id="f-status", compact=True)
+        with Horizontal(classes="filters", id="filters-2"):
+            yield Label("Filter", classes="flabel")
+            yield Select([], prompt="any mentor", id="f-mentor", compact=True)
+            yield Select([], prompt="any subject", id="f-subject", compact=True)
+            yield Select([(t.value, t) for t in SessionType], prompt="any type", id="f-type",
+                         compact=True)
+            yield Select([], prompt="any room", id="f-room", compact=True)
+        table: DataTable[Any] = DataTable(id="session-table", cursor_type="row", zebra_stripes=True)
+        yield table
+        yield Static(id="list-status")
+
+    def on_mount(self) -> None:
+        table = self.query_one(DataTable)
+        for key, label in COLUMNS:
+            table.add_column(label, key=key)
+        self.refresh_choices()
+        self._ready = True
+        self.reload()
+
+    # ------------------------------------------------------------------ filters
+    def refresh_choices(self) -> None:
+        """Fill the mentor, subject and room choices from the app's reference data."""
+        mentors = [(f"{p.name}", p.email) for p in self.ctx.of_role(Role.MENTOR, Role.STAFF,
+                                                                    Role.ADMIN)]
+        for select_id, options in (
+            ("#f-mentor", mentors),
+            ("#f-subject", [(s.name, s.name) for s in self.ctx.subjects]),
+            ("#f-room", [(r.name, r.name) for r in self.ctx.rooms]),
+        ):
+            select: Select[str] = self.query_one(select_id, Select)
+            current = select.value
+            select.set_options(options)
+            if current is not Select.NULL and any(v == current for _, v in options):
+                with select.prevent(Select.Changed):
+                    select.value = current
+
+    def filters(self) -> Filters:
+        def picked(select_id: str) -> Any:
+            value = self.query_one(select_id, Select).value
+            return None if value is Select.NULL else value
+
+        return Filters(
+            search=self.query_one("#f-search", Input).value.strip(),
+            start=self.query_one("#f-from", Input).value.strip(),
+            end=self.query_one("#f-to", Input).value.strip(),
+            status=picked("#f-status"), mentor=picked("#f-mentor"), subject=picked("#f-subject"),
+            type=picked("#f-type"), room=picked("#f-room"))
+
+    def set_filters(self, filters: Filters) -> None:
+        """Put ``filters`` in the bar (without a read per field) and read once."""
+        for input_id, value in (("#f-search", filters.search), ("#f-from", filters.start),
+                                ("#f-to", filters.end)):
+            field = self.query_one(input_id, Input)
+            with field.prevent(Input.Changed):
+                field.value = value
+        for select_id, value in (("#f-status", filters.status), ("#f-mentor", filters.mentor),
+                                 ("#f-subject", filters.subject), ("#f-type", filters.type),
+                                 ("#f-room", filters.room)):
+            select: Select[Any] = self.query_one(select_id, Select)
+            with select.prevent(Select.Changed):
+                if value is None:
+                    select.clear()
+                else:
+                    select.value = value
+        self.reload()
+
+    def query_of(self, filters: Filters) -> SessionQuery:
+        """The query the filters ask for; bad dates raise InvalidInput naming the field."""
+        tz = self.ctx.tz
+        now = self.ctx.now()
+        start = parse_bound(filters.start, tz, field="from", now=now) if filters.start else None
+        end = parse_bound(filters.end, tz, field="to", end=True, now=now) if filters.end else None
+        return SessionQuery(
+            start=start, end=end, mentor=filters.mentor, subject=filters.subject,
+            room=filters.room, statuses=(filters.status,) if filters.status else (),
+            types=(filters.type,) if filters.type else (), search=filters.search or None)
+
+    @on(Input.Changed, ".filters Input")
+    def _typed(self) -> None:
+        if self._debounce is not None:
+            self._debounce.stop()
+        self._debounce = self.set_timer(0.25, self.reload)
+
+    @on(Input.Submitted, ".filters Input")
+    def _submitted(self) -> None:
+        self.reload()
+        self.query_one(DataTable).focus()
+
+    @on(Select.Changed, ".filters Select")
+    def _picked(self) -> None:
+        if self._ready:
+            self.reload()
+
+    # ------------------------------------------------------------------ loading
+    def reload(self, *, keep: bool = False) -> None:
+        """Read the first page for the filters (``keep``: as many rows as are shown now)."""
+        if self._debounce is not None:
+            self._debounce.stop()
+            self._debounce = None
+        status = self.query_one("#list-status", Static)
+        try:
+            query = self.query_of(self.filters())
+        except SessionsctlError as exc:
+            status.update(Content.styled(exc.message, "$error"))
+            return
+        self._query = query
+        self._generation += 1
+        limit = max(PAGE, len(self._rows)) if keep else PAGE
+        self._busy = True
+        self._read(query, 0, limit, self._generation)
+
+    def _next_page(self) -> None:
+        if self._more and not self._busy:
+            self._busy = True
+            self._read(self._query, len(self._rows), PAGE, self._generation)
+
+    @work(thread=True, exclusive=True, group="list", exit_on_error=False)
+    def _read(self, query: SessionQuery, offset: int, limit: int, generation: int) -> None:
+        try:
+            sessions = self.ctx.centre.list_sessions(replace(query, offset=offset, limit=limit + 1))
+        except SessionsctlError as exc:
+            self.post_message(self.Page([], offset, generation, exc.message))
+            return
+        if not get_current_worker().is_cancelled:
+            self.post_message(self.Page(sessions, offset, generation))
+
+    @on(Page)
+    def _page(self, message: Page) -> None:
+        message.stop()
+        if message.generation != self._generation:
+            return
+        self._busy = False
+        if message.error:
+            self.query_one("#list-status", Static).update(Content.styled(message.error, "$error"))
+            return
+        wanted = max(PAGE, len(self._rows)) if message.offset == 0 else PAGE
+        sessions = message.sessions
+        self._more = len(sessions) > wanted
+        sessions = sessions[:wanted]
+        table = self.query_one(DataTable)
+        if message.offset == 0:
+            self._rows = list(sessions)
+        else:
+            known = {s.id for s in self._rows}
+            self._rows.extend(s for s in sessions if s.id not in known)
+        if message.offset == 0 or self._sort != "date" or self._reverse:
+            self._fill(table)
+        else:
+            for s in sessions:
+                self._add(table, s)
+        self._show_status()
+
+    # ------------------------------------------------------------------ table
+    def _cells(self, s: Session) -> list[Text]:
+        tz = self.ctx.tz
+        local = s.start.astimezone(tz)
+        day = f"{local:%a %d %b}" + (f" {local:%y}" if local.year != self.ctx.today().year else "")
+        students = ", ".join(self.ctx.name(e) for e in s.students)
+        variables = self.app.get_css_variables()
+        return [
+            fmt.cell(day), fmt.cell(fmt.span(s, tz)), fmt.cell(fmt.clip(s.title, 20)),
+            fmt.cell(fmt.clip(self.ctx.name(s.mentor), 16)), fmt.cell(fmt.clip(students, 15)),
+            fmt.cell(fmt.clip(s.subject or "", 10)),
+            fmt.cell(fmt.clip(s.room or s.location or ("online" if s.link else ""), 12)),
+            fmt.cell(fmt.STATUS_LABEL[s.status], fmt.STATUS_STYLE[s.status], variables),
+        ]
+
+    def _add(self, table: DataTable[Any], s: Session) -> None:
+        table.add_row(*self._cells(s), key=str(s.id))
+
+    def _sort_key(self, s: Session) -> Any:
+        key = self._sort
+        if key in ("date", "time"):
+            return (s.start, s.id)
+        if key == "title":
+            return (s.title.lower(), s.start)
+        if key == "mentor":
+            return (self.ctx.name(s.mentor).lower(), s.start)
+        if key == "students":
+            return (len(s.students), s.start)
+        if key == "status":
+            return (_STATUS_ORDER[s.status], s.start)
+        return ((getattr(s, key) or "").lower(), s.start)
+
+    def _fill(self, table: DataTable[Any]) -> None:
+        current = None
+        if table.row_count and table.cursor_row < table.row_count:
+            current = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        rows = sorted(self._rows, key=self._sort_key, reverse=self._reverse)
+        table.clear()
+        for s in rows:
+            self._add(table, s)
+        for key, label in COLUMNS:
+            arrow = (" ▼" if self._reverse else " ▲") if key == self._sort else ""
+            table.columns[key].label = Text(label + arrow)  # type: ignore[index]
+        if current is not None and current in table.rows:  # type: ignore[operator]
+            table.move_cursor(row=table.get_row_index(current), animate=False)
+
+    def _show_status(self) -> None:
+        count = len(self._rows)
+        text = f"{count} session{'s' if count != 1 else ''}"
+        if self._more:
+            text += " shown · more are read as you scroll"
+        if self._sort not in ("date",) or self._reverse:
+            label = dict(COLUMNS)[self._sort].lower()
+            text += f" · sorted by {label}{' (reversed)' if self._reverse else ''}"
+            if self._more:
+                text += " among those read"
+        self.query_one("#list-status", Static).update(Content.styled(text, "$text-muted"))
+
+    @on(DataTable.RowHighlighted, "#session-table")
+    def _near_end(self, event: DataTable.RowHighlighted) -> None:
+        if event.cursor_row >= event.data_table.row_count - 5:
+            self._next_page()
+
+    @on(DataTable.RowSelected, "#session-table")
+    def _chosen(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        if event.row_key.value is not None:
+            self.post_message(self.SessionChosen(int(event.row_key.value)))
+
+    @on(DataTable.HeaderSelected, "#session-table")
+    def _header(self, event: DataTable.HeaderSelected) -> None:
+        event.stop()
+        key = str(event.column_key.value)
+        if key == self._sort:
+            self._reverse = not self._reverse
+        else:
+            self._sort, self._reverse = key, False
+        self._fill(self.query_one(DataTable))
+        self._show_status()
+
+    # ------------------------------------------------------------------ actions
+    def action_search(self) -> None:
+        self.query_one("#f-search", Input).focus()
+
+    def action_clear(self) -> None:
+        self.set_filters(self.default_filters())
+        self.query_one(DataTable).focus()
+
+    def action_sort_next(self) -> None:
+        keys = [k for k, _ in COLUMNS if k != "time"]
+        self._sort = keys[(keys.index(self._sort) + 1) % len(keys)] if self._sort in keys else "date"
+        self._reverse = False
+        self._fill(self.query_one(DataTable))
+        self._show_status()
+
+    def action_sort_reverse(self) -> None:
+        self._reverse = not self._reverse
+        self._fill(self.query_one(DataTable))
+        self._show_status()
+
+    def focus_table(self) -> None:
+        self.query_one(DataTable).focus()

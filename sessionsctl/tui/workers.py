@@ -1,0 +1,14 @@
+"""One way to report a worker that failed: as a message in the app, which carries on."""
+
+from __future__ import annotations
+
+from textual.worker import Worker, WorkerState
+
+
+class ReportsFailures:
+    """Mixed into every screen and widget that runs workers: Worker.StateChanged does not
+    bubble, so each owner hands its failures to the app's one reporter."""
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        if event.state is WorkerState.ERROR:
+            self.app.report_failure(event.worker.error)  # type: ignore[attr-defined]
