@@ -225,7 +225,7 @@ def list_(
     status: Annotated[list[SessionStatus] | None, typer.Option("--status", help="Only these statuses.")] = None,
     type_: Annotated[list[SessionType] | None, typer.Option("--type", help="Only these types.")] = None,
     search: Annotated[str | None, typer.Option("--search", help="Text in title, notes, people, room.")] = None,
-    limit: Annotated[int | None, typer.Option("--limit", help="At most this many.")] = None,
+    limit: Annotated[int | None, typer.Option("--limit", min=0, help="At most this many.")] = None,
     json_output: JsonOption = False,
 ) -> None:
     """List sessions by day; without --from/--to/--all, the coming seven days."""
@@ -428,10 +428,10 @@ def explain(
     if state.json:
         render.emit_json({"free": not found,
                           "conflicts": [conflict_json(c, state.tz) for c in found]})
-        return
-    if not found:
+    elif not found:
         render.out.print(f"Free: {render.when(draft.start, state.tz)}–"
                          f"{render.hhmm(draft.end, state.tz)} can be booked.")
-        return
-    render.conflicts(found, state.tz, console=render.out)
-    raise typer.Exit(3)
+    else:
+        render.conflicts(found, state.tz, console=render.out)
+    if found:
+        raise typer.Exit(3)

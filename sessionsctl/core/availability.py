@@ -25,8 +25,12 @@ def weekday(text: str, field: str = "weekday") -> int:
 
 
 def wall_time(text: str, field: str) -> time:
+    """A time of day as people type it: 9:00, 09:00, 15:30."""
+    raw = text.strip()
+    if len(raw) == 4 and raw[1] == ":":
+        raw = "0" + raw
     try:
-        value = time.fromisoformat(text.strip())
+        value = time.fromisoformat(raw)
     except ValueError:
         raise InvalidInput(f"{text!r} is not a time of day (e.g. 15:30)", field=field) from None
     return value.replace(second=0, microsecond=0)

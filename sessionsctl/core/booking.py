@@ -58,13 +58,19 @@ def check_options(force_reason: str | None, skip_conflicts: bool) -> None:
 T = TypeVar("T")
 
 
+RACE_ATTEMPTS = 5
+
+
 def retry_race(attempt: Callable[[], T]) -> T:
-    """Run a booking again once if the database's guard caught a race with another terminal:
-    the second check sees the session that won and reports it as an ordinary conflict."""
-    try:
-        return attempt()
-    except Contended:
-        return attempt()
+    """Run a booking again if the database's guard caught a race with another terminal: the
+    next check sees the session that won and reports it as an ordinary conflict. A few tries
+    are allowed, as a busy slot can be contested again while we retry."""
+    for _ in range(RACE_ATTEMPTS - 1):
+        try:
+            return attempt()
+        except Contended:
+            continue
+    return attempt()
 
 
 @dataclass(frozen=True, slots=True)

@@ -248,7 +248,7 @@ class Scheduling:
         return retry_race(lambda: self._edit_series(session, changes, scope, repeat,
                                                     force_reason))
 
-    def _edit_series(self, pivot: Session, changes: dict[str, Any], scope: Scope,
+    def _edit_series(self, selected: Session, changes: dict[str, Any], scope: Scope,
                      repeat: str | None, force_reason: str | None) -> SeriesResult:
         unknown = set(changes) - EDITABLE
         if unknown:
@@ -257,48 +257,53 @@ class Scheduling:
             raise InvalidInput("the zone of a series cannot change; split it with a new booking",
                                field="tz")
         with self._write() as uow:  # type: ignore[attr-defined]
-            permissions.require(uow.actor, "session.edit", session=pivot)
-            assert pivot.series_id is not None
-            series = uow.series(pivot.series_id, lock=True)
+            permissions.require(uow.actor, "session.edit", session=selected)
+            if changes.get("mentor", selected.mentor) != selected.mentor:
+                permissions.require(uow.actor, "session.book", mentor=changes["mentor"])
+            assert selected.series_id is not None
+            series = uow.series(selected.series_id, lock=True)
             assert series is not None
             tz = ZoneInfo(series.tz)
             members = uow.sessions(SessionQuery(series_id=series.id))
-            scheduled = [m for m in members if m.status is SessionStatus.SCHEDULED]
-            if scope == "all":
-                if not scheduled:
-                    raise InvalidInput("the series has no scheduled occurrence left", field="scope")
-                pivot = min(scheduled, key=lambda m: m.recurrence_id or m.start)
-            cut = pivot.recurrence_id or pivot.start
-            in_range = [m for m in members if (m.recurrence_id or m.start) >= cut]
+            picked = _rid(selected)
+            in_range = [m for m in members if scope == "all" or _rid(m) >= picked]
             affected = [m for m in in_range if m.status is SessionStatus.SCHEDULED]
             untouched = [m for m in in_range if m.status is not SessionStatus.SCHEDULED]
+            if not affected:
+                raise InvalidInput("no scheduled occurrence is left to change", field="scope")
 
-            new_start = changes.get("start", pivot.start)
-            new_end = changes.get("end", new_start + (pivot.end - pivot.start))
-            duration = new_end - new_start
-            cut_wall = _wall(cut, tz)
-            shift = _wall(new_start, tz) - cut_wall  # wall-clock shift of every slot
+            # The new times are read on the occurrence the user picked, against its original
+            # slot: the shift and the new length then apply to every changed occurrence.
+            retime = "start" in changes or "end" in changes
+            new_start = changes.get("start", selected.start)
+            duration = changes.get("end", new_start + selected.duration) - new_start
+            shift = _wall(new_start, tz) - _wall(picked, tz) if "start" in changes \
+                else timedelta(0)
             fields = {k: v for k, v in changes.items() if k not in ("start", "end")}
-            changed_fields = template_of(replace(draft_of(pivot), **fields))
-            template = {k: changed_fields[k] if k in fields else series.template.get(k)
+            picked_fields = template_of(replace(draft_of(selected), **fields))
+            template = {k: picked_fields[k] if k in fields else series.template.get(k)
                         for k in _TEMPLATE_FIELDS}
-            rules.validate_session(draft_from(template, new_start, new_end, series.tz))
+            rules.validate_session(draft_from(template, new_start, new_start + duration,
+                                              series.tz))
 
             rec = _rule(series)
-            split = scope == "following" and cut_wall > series.dtstart
-            head, tail = split_before(rec, series.dtstart, cut_wall) if split else (rec, rec)
+            anchor = _wall(picked if scope == "following" else min(map(_rid, affected)), tz)
+            split = scope == "following" and anchor > series.dtstart
+            head, tail = split_before(rec, series.dtstart, anchor) if split else (rec, rec)
             if repeat is not None:
-                new_rec, new_dtstart = parse_recurrence(repeat, tz), cut_wall + shift
+                # A new rule for the whole series starts where the series did.
+                new_rec = parse_recurrence(repeat, tz)
+                new_dtstart = (anchor if scope == "following" else series.dtstart) + shift
             else:
                 if tail is None:
                     raise InvalidInput("no occurrence of the series is left to change",
                                        field="scope")
-                if shift.days and _by_day(tail):
+                if (anchor + shift).date() != anchor.date() and _by_day(tail):
                     raise InvalidInput("moving a series to another day needs --repeat with "
                                        "the new rule", field="start")
                 new_rec = replace(tail, exdates=tuple(e + shift for e in tail.exdates),
                                   rdates=tuple(r + shift for r in tail.rdates))
-                new_dtstart = (cut_wall if split else series.dtstart) + shift
+                new_dtstart = (anchor if split else series.dtstart) + shift
             if split:
                 uow.update_series(replace(series, rule=head.to_text(), expanded_until=None,
                                           sequence=series.sequence + 1))
@@ -312,12 +317,16 @@ class Scheduling:
                                  sequence=series.sequence + 1)
                 uow.update_series(target)
 
+            kept: list[Session] = []
+            removed = 0
             if repeat is None:
-                result = self._move_members(uow, affected, target, shift, duration, fields,
-                                            tz, force_reason)
-                kept: list[Session] = []
-                removed = 0
+                changed, found = self._move_members(
+                    uow, affected, target, shift if retime else None, duration, fields, tz,
+                    force_reason)
             else:
+                # A new rule replaces the occurrences, but one with attendance stays as it is,
+                # and it, like a completed or cancelled one, stands in for any new occurrence
+                # that would overlap it.
                 kept = [m for m in affected if uow.attendance(m.id)]
                 doomed = [m.id for m in affected if m not in kept]
                 uow.delete_sessions(doomed)
@@ -325,25 +334,31 @@ class Scheduling:
                 until = self.clock() + HORIZON if new_rec.open_ended else None  # type: ignore[attr-defined]
                 expanded, starts, _closed = self._expand(uow, new_rec, target.dtstart, tz,
                                                          after=None, until=until)
+                standing = kept + untouched
+                starts = [t for t in starts
+                          if not any(k.start < t + duration and t < k.end for k in standing)]
                 target = replace(target, rule=expanded.to_text(), expanded_until=until)
                 uow.update_series(target)
                 booked = self._book(uow, _rows(target, target.id, starts, starts),  # type: ignore[attr-defined]
                                     force_reason, False)
-                result = (booked.booked, booked.conflicts)
-            changed, found = result
+                changed, found = booked.booked, booked.conflicts
             uow.audit(f"edit:{scope}", "series", series.id, record(series), record(target))
             return SeriesResult(target, [], found, [], [], changed=changed,
                                 kept=untouched + kept, removed=removed)
 
     def _move_members(self, uow: UnitOfWork, members: list[Session], target: Series,
-                      shift: timedelta, duration: timedelta, fields: dict[str, Any],
+                      shift: timedelta | None, duration: timedelta, fields: dict[str, Any],
                       tz: ZoneInfo, force_reason: str | None) -> tuple[list[Session], list[Conflict]]:
-        """Update occurrences in place (keeping their ids, so their history stays)."""
+        """Update occurrences in place, keeping their ids (so their history stays).
+
+        With a ``shift`` every occurrence moves to its original slot plus the shift and takes
+        the new ``duration``; without one each keeps its own times (an exception stays moved).
+        """
         rows = []
         for m in members:
-            slot = localize(_wall(m.recurrence_id or m.start, tz) + shift, tz)
-            draft = rules.validate_session(replace(draft_of(m), **fields, start=slot,
-                                                   end=slot + duration))
+            slot = localize(_wall(_rid(m), tz) + (shift or timedelta(0)), tz)
+            start, end = (slot, slot + duration) if shift is not None else (m.start, m.end)
+            draft = rules.validate_session(replace(draft_of(m), **fields, start=start, end=end))
             rows.append((m, Row(draft, uid=target.uid, status=m.status, series_id=target.id,
                                 recurrence_id=slot, force_reason=m.force_reason,
                                 sequence=m.sequence + 1)))
@@ -355,7 +370,11 @@ class Scheduling:
         found.extend(_among(rows))
         if found and force_reason is None:
             raise ConflictError(found)
-        for m, row in rows:
+        # Write in the direction of the move, so no row passes through a slot (or recurrence
+        # id) another row of the series still holds: a shifted series never clashes with
+        # itself on the way, and the database's guards need not be deferred.
+        later = shift is not None and shift > timedelta(0)
+        for m, row in sorted(rows, key=lambda mr: _rid(mr[0]), reverse=later):
             if found:
                 row = replace(row, force_reason=force_reason)
             uow.update_session(m.id, row)
@@ -384,14 +403,12 @@ class Scheduling:
             members = uow.sessions(SessionQuery(series_id=series.id))
             scheduled = [m for m in members if m.status in (SessionStatus.SCHEDULED,
                                                             SessionStatus.IN_PROGRESS)]
-            pivot = session.recurrence_id or session.start
-            doomed = [m for m in scheduled
-                      if scope == "all" or (m.recurrence_id or m.start) >= pivot]
+            doomed = [m for m in scheduled if scope == "all" or _rid(m) >= _rid(session)]
             if not doomed:
                 return []
             # The rule ends before the first cancelled occurrence, so neither `series extend`
             # nor a calendar reading the exported rule brings the series back.
-            cut = min(m.recurrence_id or m.start for m in doomed)
+            cut = min(map(_rid, doomed))
             head, _tail = split_before(_rule(series), series.dtstart,
                                        _wall(cut, ZoneInfo(series.tz)))
             uow.update_series(replace(series, rule=head.to_text(), expanded_until=None,
@@ -515,9 +532,9 @@ class Scheduling:
         start = _round_up(draft.start, step)
         while start < until and len(found) < count:
             candidate = replace(draft, start=start, end=start + length)
-            wall = _wall(start, tz).time()
-            in_hours = windows or (hours[0] <= wall and
-                                   (_wall(start + length, tz).time() <= hours[1]))
+            begins, ends = _wall(start, tz), _wall(start + length, tz)
+            in_hours = windows or (hours[0] <= begins.time() and ends.date() == begins.date()
+                                   and ends.time() <= hours[1])
             if in_hours and not (clashes(candidate, busy)
                                  or outside_availability(candidate, windows,
                                                          refs.time_off.get(draft.mentor, ()))
@@ -525,6 +542,11 @@ class Scheduling:
                 found.append(Slot(start, start + length))
             start += step
         return found
+
+
+def _rid(session: Session) -> datetime:
+    """The original start of an occurrence (its RECURRENCE-ID), or its start."""
+    return session.recurrence_id or session.start
 
 
 def _round_up(instant: datetime, step: timedelta) -> datetime:
@@ -550,14 +572,13 @@ def _by_day(rec: Recurrence) -> bool:
 
 def _within_term(term: Term, dtstart: datetime, tz: ZoneInfo,
                  rec: Recurrence) -> tuple[datetime, datetime, Recurrence]:
-    """Bound a series by a term: start on its first day at the latest, end after its last."""
+    """Bound a series by a term: start on its first day at the latest, and end the rule
+    (whether open-ended, with COUNT or with a later UNTIL) after the term's last day."""
     if dtstart.date() < term.starts_on:
         dtstart = datetime.combine(term.starts_on, dtstart.time())
-    end = localize(datetime.combine(term.ends_on + timedelta(days=1), time()), tz)
-    if rec.open_ended:
-        last = datetime.combine(term.ends_on, time(23, 59, 59))
-        rec = replace(rec, rrule=f"{rec.rrule};UNTIL={last:%Y%m%dT%H%M%S}")
-    return dtstart, end, rec
+    after_last = datetime.combine(term.ends_on + timedelta(days=1), time())
+    head, tail = split_before(rec, dtstart, after_last)
+    return dtstart, localize(after_last, tz), head if tail is not None else rec
 
 
 def _among(rows: list[tuple[Session, Row]]) -> list[Conflict]:

@@ -18,6 +18,7 @@ from .unit import SqlUnit
 SQLITE_BUSY_TIMEOUT_S = 30
 EXCLUSION_VIOLATION = "23P01"  # PostgreSQL: a row broke an exclusion constraint
 UNIQUE_VIOLATION = "23505"
+RACE_LOST = {"40P01", "40001"}  # PostgreSQL: deadlock detected, serialization failure
 
 
 def default_url() -> str:
@@ -82,6 +83,11 @@ class SqlStore:
             with OrmSession(self._writer if write else self.engine, expire_on_commit=False) as orm:
                 with orm.begin():
                     yield SqlUnit(orm, actor)
+        except OperationalError as exc:
+            if getattr(exc.orig, "sqlstate", None) in RACE_LOST:
+                # Two bookings waited for each other at the guard; PostgreSQL aborted this one.
+                raise Contended("another booking took this slot at the same moment") from None
+            raise
         except IntegrityError as exc:
             state = getattr(exc.orig, "sqlstate", None)
             if state == EXCLUSION_VIOLATION:

@@ -6,8 +6,9 @@ The plan names the database URL, the people and rooms to draw from, a seed, how 
 attempts to make and two files: this process creates ``ready`` once it has imported
 everything and opened the store, then waits for ``go`` to appear (the common start line)
 before it books. It prints one JSON line: what it booked, what was refused with a
-ConflictError, what it cancelled, and every other exception (which the test requires to be
-none). Not collected by pytest (no ``test_`` prefix).
+ConflictError, what it cancelled, how often the database's guard caught a booking, and every
+other exception, by kind (the test allows none but a known bug). Not collected by pytest
+(no ``test_`` prefix).
 """
 
 from __future__ import annotations
@@ -49,6 +50,15 @@ def same_draft(plan: dict[str, Any], n: int) -> SessionDraft:
                         start=start, end=start + timedelta(hours=1), tz="UTC")
 
 
+def kind_of(exc: BaseException) -> str:
+    """contended (the guard caught the booking twice), deadlock (PostgreSQL 40P01) or other."""
+    if isinstance(exc, Contended):
+        return "contended"
+    if getattr(getattr(exc, "orig", None), "sqlstate", None) == "40P01":
+        return "deadlock"
+    return "other"
+
+
 def count_guard_catches(report: dict[str, Any]) -> None:
     """Count the bookings the database's guard caught (PostgreSQL), keeping the retry as is."""
     real = usecases.retry_race
@@ -70,8 +80,9 @@ def main(plan: dict[str, Any]) -> dict[str, Any]:
     rng = random.Random(plan["seed"])
     store = open_store(plan["url"], migrate_schema=False)
     centre = Centre(store)
-    report: dict[str, Any] = {"index": plan["index"], "seed": plan["seed"], "booked": [],
-                              "refused": 0, "cancelled": [], "errors": [], "error_count": 0, "guard_caught": 0}
+    report: dict[str, Any] = {
+        "index": plan["index"], "seed": plan["seed"], "booked": [], "refused": 0,
+        "cancelled": [], "guard_caught": 0, "error_count": 0, "error_kinds": {}, "errors": []}
     count_guard_catches(report)
     # Warm up the pool and the lazy imports, so the race starts with everyone equally ready.
     centre.list_rooms()
@@ -99,6 +110,8 @@ def main(plan: dict[str, Any]) -> dict[str, Any]:
                 report["refused"] += 1
             except Exception as exc:  # noqa: BLE001 - every other outcome is what we report
                 report["error_count"] += 1
+                kind = kind_of(exc)
+                report["error_kinds"][kind] = report["error_kinds"].get(kind, 0) + 1
                 if len(report["errors"]) < MAX_ERRORS_REPORTED:
                     report["errors"].append(
                         f"attempt {n}: {type(exc).__module__}.{type(exc).__qualname__}: {exc}\n"

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import VerticalScroll
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.message import Message
 from textual.screen import Screen
@@ -54,7 +54,7 @@ class SessionScreen(ReportsFailures, Screen[None]):
     def compose(self) -> ComposeResult:
         yield Static(id="details-title", classes="screen-title")
         with VerticalScroll(id="details-body"):
-            yield Static("loading…", id="details-fields")
+            yield Vertical(Static("loading…"), id="details-fields")
             yield Static("Attendance", classes="section")
             yield DataTable(id="details-attendance", cursor_type="row", show_cursor=False)
             yield Static(id="details-extra")
@@ -83,8 +83,9 @@ class SessionScreen(ReportsFailures, Screen[None]):
     @on(Loaded)
     def _loaded(self, message: Loaded) -> None:
         if message.details is None:
-            self.query_one("#details-fields", Static).update(
-                Content.styled(message.error or "not found", "$error"))
+            fields = self.query_one("#details-fields", Vertical)
+            fields.remove_children()
+            fields.mount(Static(Content.styled(message.error or "not found", "$error")))
             return
         self.details = message.details
         self._show(message.details)
@@ -119,12 +120,13 @@ class SessionScreen(ReportsFailures, Screen[None]):
              if s.modified_at else None),
         ]
         rows.extend((k, v) for k, v in optional if v)
-        parts: list[Any] = []
-        for key, value in rows:
-            parts.append((f"{key:>22}  ", "$text-muted"))
-            parts.append(value)
-            parts.append("\n")
-        self.query_one("#details-fields", Static).update(Content.assemble(*parts[:-1]))
+        fields = self.query_one("#details-fields", Vertical)
+        with self.app.batch_update():
+            fields.remove_children()
+            fields.mount_all(Horizontal(Static(key, classes="detail-key"),
+                                        Static(value, classes="detail-value"),
+                                        classes="detail-row")
+                             for key, value in rows)
         table = self.query_one("#details-attendance", DataTable)
         table.clear()
         marks = {a.student: a for a in details.attendance}

@@ -164,6 +164,10 @@ class BookingScreen(ReportsFailures, Screen[int | None]):
                     v.count, id="count", compact=True, placeholder="10"))
                 yield from self._row("Rule", "rule", Input(
                     v.rule, id="rule", compact=True, placeholder="FREQ=WEEKLY;BYDAY=TU;COUNT=12"))
+            yield Static(id="conflicts")
+            yield OptionList(id="slots")
+            yield from self._row("Override", "force", Input(
+                id="force", compact=True, placeholder="to book despite conflicts, say why"))
             yield Static("More", classes="section")
             yield from self._row("Max students", "max", Input(v.max, id="max", compact=True))
             yield from self._row("Location", "location", Input(v.location, id="location",
@@ -174,17 +178,13 @@ class BookingScreen(ReportsFailures, Screen[int | None]):
             yield from self._row("Passcode", "passcode", Input(v.passcode, id="passcode",
                                                                 compact=True))
             yield from self._row("Cost", "cost", Input(v.cost, id="cost", compact=True,
-                                                        placeholder="35.00"))
+                                                        placeholder="e.g. 35.00"))
             yield from self._row("Payment", "payment", Select(
                 [(p.value, p) for p in PaymentStatus], value=v.payment, allow_blank=False,
                 id="payment", compact=True))
             yield from self._row("Description", "description", Input(
                 v.description, id="description", compact=True))
             yield from self._row("Notes", "notes", Input(v.notes, id="notes", compact=True))
-            yield Static(id="conflicts")
-            yield OptionList(id="slots")
-            yield from self._row("Override", "force", Input(
-                id="force", compact=True, placeholder="to book despite conflicts, say why"))
             yield Static(id="form-error")
             with Horizontal(id="form-buttons"):
                 yield Button("Save (ctrl+s)", id="save", variant="primary")

@@ -14,14 +14,17 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Literal
 
+from rich.segment import Segment
 from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical, VerticalScroll
+from textual.containers import Vertical
 from textual.content import Content
-from textual.geometry import Region
+from textual.geometry import Region, Size
 from textual.message import Message
 from textual.reactive import reactive
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
 from textual.widgets import Static
 from textual.worker import get_current_worker
 
@@ -261,22 +264,57 @@ def legend() -> Content:
 
 # ---------------------------------------------------------------------------- widget
 
-class CalendarBody(Static):
-    """The drawn calendar; clicks are mapped back to a day or a session."""
+class CalendarBody(ScrollView, can_focus=False):
+    """The drawn calendar, a line at a time (only the lines on screen are rendered, so a
+    week of a busy centre scrolls as fast as a quiet one); clicks map back to what is there."""
 
     class Clicked(Message):
         def __init__(self, hit: Hit) -> None:
             super().__init__()
             self.hit = hit
 
-    hits: list[Hit] = []
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.hits: list[Hit] = []
+        self._lines: list[Content] = []
+        self._strips: dict[int, Strip] = {}
+
+    def show(self, lines: list[Content], hits: list[Hit], width: int) -> None:
+        self._lines, self.hits = lines, hits
+        self._strips.clear()
+        self.virtual_size = Size(width, len(lines))
+        self.refresh()
+
+    def forget_colours(self) -> None:
+        """The theme changed: render every line again."""
+        self._strips.clear()
+        self.refresh()
+
+    def text(self) -> str:
+        """What is drawn, as plain text (for tests and screen readers)."""
+        return "\n".join(line.plain for line in self._lines)
+
+    def render_line(self, y: int) -> Strip:
+        scroll_x, scroll_y = self.scroll_offset
+        index = y + scroll_y
+        width = self.scrollable_content_region.width
+        base = self.visual_style
+        if index >= len(self._lines):
+            return Strip.blank(width, base.rich_style)
+        strip = self._strips.get(index)
+        if strip is None:
+            segments = [Segment(text, style.rich_style) for text, style in
+                        self._lines[index].render(base, end="", parse_style=self._get_style)]
+            strip = self._strips[index] = Strip(segments)
+        return strip.crop_extend(scroll_x, scroll_x + width, base.rich_style)
 
     def on_click(self, event: events.Click) -> None:
         offset = event.get_content_offset(self)
         if offset is None:
             return
+        y = offset.y + self.scroll_offset.y
         for hit in self.hits:
-            if hit.y == offset.y and hit.x0 <= offset.x < hit.x1:
+            if hit.y == y and hit.x0 <= offset.x < hit.x1:
                 self.post_message(self.Clicked(hit))
                 return
 
@@ -328,13 +366,16 @@ class CalendarView(ReportsFailures, Vertical, can_focus=True):
 
     def compose(self) -> ComposeResult:
         yield Static(id="cal-title")
-        with VerticalScroll(id="cal-scroll", can_focus=False):
-            yield CalendarBody(id="cal-body")
+        yield CalendarBody(id="cal-body")
         yield Static(legend(), id="cal-legend")
 
     def on_mount(self) -> None:
+        self.watch(self.app, "theme", self._theme_changed, init=False)
         self.ensure_loaded()
         self.redraw()
+
+    def _theme_changed(self) -> None:
+        self.query_one(CalendarBody).forget_colours()
 
     def on_resize(self) -> None:
         self.call_after_refresh(self.redraw)
@@ -359,11 +400,13 @@ class CalendarView(ReportsFailures, Vertical, can_focus=True):
             self._prefetch()
 
     def _prefetch(self) -> None:
-        wanted = [d for step in (1, -1)
-                  for d in visible_days(self.mode, shift(self.mode, self.cursor, step))
-                  if d not in self._loaded]
-        if wanted:
-            self._load_ahead(min(wanted), max(wanted), self._generation)
+        """Read the next period ahead (then, once that is in, the previous one)."""
+        for step in (1, -1):
+            wanted = [d for d in visible_days(self.mode, shift(self.mode, self.cursor, step))
+                      if d not in self._loaded]
+            if wanted:
+                self._load_ahead(min(wanted), max(wanted), self._generation)
+                return
 
     def _read(self, first: date, last: date) -> list[Session]:
         tz = self.ctx.tz
@@ -457,11 +500,10 @@ class CalendarView(ReportsFailures, Vertical, can_focus=True):
     def redraw(self, *, scroll_home: bool = False) -> None:
         if not self.is_mounted:
             return
-        scroller = self.query_one("#cal-scroll", VerticalScroll)
-        body = self.query_one("#cal-body", CalendarBody)
-        width = scroller.scrollable_content_region.width or self.size.width
-        height = scroller.scrollable_content_region.height or max(10, self.size.height - 2)
-        if width <= 0:
+        body = self.query_one(CalendarBody)
+        width = body.scrollable_content_region.width
+        height = body.scrollable_content_region.height
+        if width <= 0 or height <= 0:
             return
         today = self.ctx.today()
         if self.mode == "month":
@@ -475,14 +517,13 @@ class CalendarView(ReportsFailures, Vertical, can_focus=True):
                                     self.cursor, self._selected, today, self.ctx.now(), width,
                                     self.ctx)
         self._drawing = drawing
-        body.hits = drawing.hits
-        body.update(Content("\n").join(drawing.lines))
+        body.show(drawing.lines, drawing.hits, width)
         self.query_one("#cal-title", Static).update(self._title())
-        if scroll_home:
-            scroller.scroll_home(animate=False)
-        if self.mode != "month":
-            scroller.scroll_to_region(Region(0, drawing.cursor_y, 1, 1), animate=False,
-                                      spacing=None, immediate=True)
+        if scroll_home or self.mode == "month":
+            body.scroll_to(y=0, animate=False, immediate=True)
+        else:
+            body.scroll_to_region(Region(0, drawing.cursor_y, 1, 1), animate=False,
+                                  immediate=True)
 
     # ------------------------------------------------------------------ actions
     def _select_near(self, previous: Session | None) -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
+from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -17,7 +18,6 @@ from textual.content import Content
 from textual.message import Message
 from textual.timer import Timer
 from textual.widgets import DataTable, Input, Label, Select, Static
-from rich.text import Text
 from textual.worker import get_current_worker
 
 from ...core.errors import SessionsctlError
@@ -314,7 +314,8 @@ class SessionList(ReportsFailures, Vertical):
 
     @on(DataTable.RowHighlighted, "#session-table")
     def _near_end(self, event: DataTable.RowHighlighted) -> None:
-        if event.cursor_row >= event.data_table.row_count - 5:
+        # Read on before the end is reached, so scrolling does not stop.
+        if event.cursor_row >= event.data_table.row_count - max(1, PAGE // 10):
             self._next_page()
 
     @on(DataTable.RowSelected, "#session-table")
