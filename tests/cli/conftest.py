@@ -179,7 +179,7 @@ def snapshot(url: str) -> dict[str, list[tuple[Any, ...]]]:
     engine = create_engine(url)
     try:
         with engine.connect() as conn:
-            return {table.name: sorted((tuple(row) for row in conn.execute(select(table))), key=repr)
+            return {table.name: sorted(map(tuple, conn.execute(select(table))), key=repr)
                     for table in Base.metadata.sorted_tables}
     finally:
         engine.dispose()

@@ -68,6 +68,9 @@ CASES = [
                  id="list-malformed-from"),
     pytest.param(["session", "list", "--from", "2030-12-05", "--to", "2030-12-01"], 2,
                  ("to",), id="list-to-before-from"),
+    # Was: all rows on SQLite, and exit 1 with PostgreSQL's "LIMIT must not be negative".
+    pytest.param(["session", "list", "--all", "--limit", "-1"], 2, ("--limit",),
+                 id="negative-limit"),
     # --- zones (2)
     pytest.param(add("--tz", "Mars/Olympus"), 2, ("tz", "Mars/Olympus"),
                  id="unknown-session-tz"),
@@ -100,7 +103,7 @@ CASES = [
     pytest.param(["session", "add", "--mentor", "ada@example.org", "--start", f"{DAY} 18:00",
                   "--duration", "60"], 2, ("--title",), id="missing-title"),
     pytest.param(add("--cost", "cheap"), 2, ("cost", "cheap"), id="malformed-cost"),
-    pytest.param(add("--cost", "-5"), 2, ("cost", "negative"), id="negative-cost"),
+    pytest.param(add("--cost", "-5"), 2, ("cost", "-5"), id="negative-cost"),
     pytest.param(add("--max", "0"), 2, ("max_participants", "0"), id="zero-max"),
     pytest.param(add("--type", "lecture"), 2, ("--type", "lecture"), id="unknown-type"),
     pytest.param(["session", "edit", "1"], 2, ("nothing to change",), id="edit-nothing"),
@@ -157,6 +160,19 @@ def test_bad_input(booked: Seeded, db_snapshot: Callable[[], Any], args: list[st
 def test_unknown_session_is_not_found(booked: Seeded, db_snapshot: Callable[[], Any],
                                       args: list[str]) -> None:
     refused(booked.run, db_snapshot, 4, args, ("session", UNKNOWN_SESSION))
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    "store bug: SqlUnit.session() (sessionsctl/store/unit.py) passes an id beyond the column's "
+    "range to the database: SQLite raises OverflowError, PostgreSQL 'integer out of range' "
+    "(already above 2**31), so the CLI exits 1 with an 'unexpected error' instead of 4"))
+@pytest.mark.parametrize("args", [
+    ["session", "show", "99999999999999999999"],
+    ["attendance", "list", "99999999999999999999"],
+], ids=["show", "attendance-list"])
+def test_session_id_beyond_any_column_is_not_found(booked: Seeded, db_snapshot: Callable[[], Any],
+                                                   args: list[str]) -> None:
+    refused(booked.run, db_snapshot, 4, args, ("session", "99999999999999999999"))
 
 
 @pytest.mark.parametrize("args", [

@@ -9,7 +9,6 @@ test_recurrence.py and are not repeated here.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import replace
@@ -37,7 +36,6 @@ from sessionsctl.core.usecases import Centre
 from sessionsctl.store.engine import SqlStore
 from sessionsctl.store.schema import Base
 
-ON_POSTGRESQL = os.environ.get("SESSIONSCTL_TEST_DB", "").startswith("postgresql")
 
 LONDON = "Europe/London"
 NEW_YORK = "America/New_York"
