@@ -1,0 +1,137 @@
+"""The benchmark data generator and runner at a tiny scale: the data is conflict-free,
+consistent with the engine's own rules and deterministic, and the runner runs end to end.
+No timings are asserted (timed unit tests are flaky by nature)."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import re
+import sqlite3
+import sys
+from collections import defaultdict
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+
+# benchmarks/ is not part of the installed package: CI installs sessionsctl non-editable and
+# runs `pytest` from the checkout, where the checkout itself is not on sys.path.
+if importlib.util.find_spec("benchmarks") is None:
+    sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+
+from benchmarks import generate as gen  # noqa: E402
+from benchmarks import run  # noqa: E402
+from sessionsctl.core.recurrence import expand, parse_recurrence  # noqa: E402
+
+SCALE = 500
+STAMP = re.compile(r"^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}\.\d{6}$")
+
+
+@pytest.fixture(scope="module")
+def centre_db(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, gen.Summary]:
+    path = tmp_path_factory.mktemp("bench") / "centre.db"
+    summary = gen.generate(f"sqlite:///{path}", SCALE, seed=7)
+    return path, summary
+
+
+def _rows(path: Path, sql: str) -> list[tuple]:
+    with sqlite3.connect(path) as conn:
+        return conn.execute(sql).fetchall()
+
+
+def test_the_summary_counts_what_was_written(centre_db: tuple[Path, gen.Summary]) -> None:
+    path, summary = centre_db
+    assert summary.sessions == SCALE
+    assert _rows(path, "SELECT count(*) FROM sessions") == [(SCALE,)]
+    assert _rows(path, "SELECT count(*) FROM session_students") == [(summary.session_students,)]
+    assert _rows(path, "SELECT count(*) FROM series") == [(summary.series,)]
+    assert summary.occurrences + summary.one_offs == SCALE
+    assert summary.cancelled > 0 and summary.moved > 0
+
+
+def test_no_person_or_room_is_booked_twice_at_once(centre_db: tuple[Path, gen.Summary]) -> None:
+    path, _ = centre_db
+    held: dict[tuple[str, int], list[tuple[str, str]]] = defaultdict(list)
+    for mentor, room, start, end in _rows(
+            path, "SELECT mentor_id, room_id, start_at, end_at FROM sessions "
+                  "WHERE status != 'cancelled'"):
+        held["person", mentor].append((start, end))
+        if room is not None:
+            held["room", room].append((start, end))
+    for student, start, end in _rows(
+            path, "SELECT student_id, start_at, end_at FROM session_students WHERE NOT cancelled"):
+        held["person", student].append((start, end))
+    assert held
+    for key, spans in held.items():
+        spans.sort()
+        for (_, end), (start, _) in zip(spans, spans[1:]):
+            assert end <= start, f"{key} is booked twice at {start}"
+
+
+def test_student_links_copy_their_session(centre_db: tuple[Path, gen.Summary]) -> None:
+    path, _ = centre_db
+    mismatched = _rows(path, """
+        SELECT l.session_id FROM session_students l JOIN sessions s ON s.id = l.session_id
+        WHERE l.start_at != s.start_at OR l.end_at != s.end_at
+           OR l.cancelled != (s.status = 'cancelled')""")
+    assert mismatched == []
+    stamps = _rows(path, "SELECT start_at, end_at, created_at FROM sessions")
+    assert all(STAMP.match(v) for row in stamps for v in row)
+
+
+def test_series_rows_are_what_their_rule_expands_to(centre_db: tuple[Path, gen.Summary]) -> None:
+    """Every occurrence's recurrence id is an instance of its series' rule, and every
+    instance of the rule (closures excluded as EXDATEs) has its row."""
+    path, _ = centre_db
+    by_series: dict[int, set[str]] = defaultdict(set)
+    for series_id, rid in _rows(path, "SELECT series_id, recurrence_id FROM sessions "
+                                      "WHERE series_id IS NOT NULL"):
+        by_series[series_id].add(rid)
+    for series_id, rule, dtstart, tz in _rows(path, "SELECT id, rrule, dtstart, tz FROM series"):
+        zone = ZoneInfo(tz)
+        occurrences = expand(parse_recurrence(rule, zone), datetime.fromisoformat(dtstart), zone)
+        expected = {o.recurrence_id.replace(tzinfo=None).isoformat(" ", "microseconds")
+                    for o in occurrences}
+        assert by_series[series_id] == expected
+
+
+def test_same_seed_same_rows(tmp_path: Path, centre_db: tuple[Path, gen.Summary]) -> None:
+    path, _ = centre_db
+    again = tmp_path / "again.db"
+    other = tmp_path / "other.db"
+    gen.generate(f"sqlite:///{again}", SCALE, seed=7)
+    gen.generate(f"sqlite:///{other}", SCALE, seed=8)
+    assert gen.fingerprint(f"sqlite:///{again}") == gen.fingerprint(f"sqlite:///{path}")
+    assert gen.fingerprint(f"sqlite:///{other}") != gen.fingerprint(f"sqlite:///{path}")
+
+
+def test_generating_into_a_used_database_is_refused(centre_db: tuple[Path, gen.Summary],
+                                                     tmp_path: Path) -> None:
+    copy = tmp_path / "copy.db"
+    copy.write_bytes(centre_db[0].read_bytes())
+    with pytest.raises(ValueError, match="already holds sessions"):
+        gen.generate(f"sqlite:///{copy}", SCALE)
+
+
+def test_the_runner_runs_at_a_tiny_scale(tmp_path: Path,
+                                         capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "figures.json"
+    assert run.main(["--scales", str(SCALE), "--quick", "--data-dir", str(tmp_path),
+                     "--json", str(out)]) == 0
+    printed = capsys.readouterr().out
+    assert "x floor" in printed
+    figures = json.loads(out.read_text())
+    assert {r["name"] for r in figures["results"]} == {"book", "check", "series", "list"}
+    assert all(r["timing"]["runs"] > 0 and r["floor"]["runs"] > 0 for r in figures["results"])
+    # The second run reuses the cached centre.
+    assert run.main(["--scales", str(SCALE), "--quick", "--only", "check",
+                     "--data-dir", str(tmp_path)]) == 0
+    assert "(cached)" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(("text", "sessions"), [("10k", 10_000), ("1m", 1_000_000),
+                                                ("500", 500), ("2.5k", 2_500)])
+def test_scales_read_as_people_write_them(text: str, sessions: int) -> None:
+    assert gen.parse_scale(text) == sessions
