@@ -112,4 +112,5 @@ def validate_session(draft: SessionDraft) -> SessionDraft:
         if draft.cost != draft.cost.quantize(Decimal("0.01")) or draft.cost >= Decimal(10) ** 8:
             raise InvalidInput(f"{draft.cost} is not an amount in cents below 100,000,000",
                                field="cost")
-    return replace(draft, title=title, mentor=mentor, students=students)
+    cost = draft.cost.quantize(Decimal("0.01")) if draft.cost is not None else None
+    return replace(draft, title=title, mentor=mentor, students=students, cost=cost)

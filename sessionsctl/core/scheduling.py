@@ -521,8 +521,9 @@ class Scheduling:
         with self._read() as uow:  # type: ignore[attr-defined]
             probe = replace(draft, end=until + length)
             refs = self._resolve(uow, [probe])  # type: ignore[attr-defined]
-            busy = uow.overlapping(draft.start, until + length, mentor=draft.mentor,
-                                   students=draft.students, room=draft.room)
+            busy = uow.overlapping(draft.start, until + length,
+                                   people=(draft.mentor, *draft.students),
+                                   rooms=[draft.room] if draft.room else [])
         from .conflicts import capacity
 
         if capacity(draft, refs.rooms.get(draft.room or "")):

@@ -158,8 +158,8 @@ class Centre(Scheduling):
     def conflicts(self, uow: UnitOfWork, draft: SessionDraft, refs: Refs,
                   exclude: Sequence[int] = ()) -> list[Conflict]:
         """Every reason ``draft`` cannot be booked as it stands."""
-        others = uow.overlapping(draft.start, draft.end, mentor=draft.mentor,
-                                 students=draft.students, room=draft.room, exclude=exclude)
+        others = uow.overlapping(draft.start, draft.end, people=(draft.mentor, *draft.students),
+                                 rooms=[draft.room] if draft.room else [], exclude=exclude)
         room = refs.rooms.get(draft.room) if draft.room is not None else None
         return (clashes(draft, others) + capacity(draft, room)
                 + outside_availability(draft, refs.availability.get(draft.mentor, ()),
@@ -217,8 +217,7 @@ class Centre(Scheduling):
             batch.add(row)
         if found and force_reason is None and not skip_conflicts:
             raise ConflictError(found)
-        ids = uow.insert_sessions(accepted)
-        booked = uow.sessions(SessionQuery(ids=tuple(ids))) if ids else []
+        booked = uow.insert_sessions(accepted)
         for session in booked:
             uow.audit("book", "session", session.id, None, record(session))
         return BookingResult(booked, found, [r.draft for r in skipped], skipped)

@@ -9,7 +9,6 @@ from pathlib import Path
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, IntegrityError, OperationalError
-from sqlalchemy.orm import Session as OrmSession
 
 from ..core.errors import Contended, InvalidInput, StoreUnavailable
 from . import migrate
@@ -80,9 +79,8 @@ class SqlStore:
     @contextmanager
     def unit(self, actor: str | None = None, *, write: bool = False) -> Iterator[SqlUnit]:
         try:
-            with OrmSession(self._writer if write else self.engine, expire_on_commit=False) as orm:
-                with orm.begin():
-                    yield SqlUnit(orm, actor)
+            with (self._writer if write else self.engine).begin() as connection:
+                yield SqlUnit(connection, actor)
         except OperationalError as exc:
             if getattr(exc.orig, "sqlstate", None) in RACE_LOST:
                 # Two bookings waited for each other at the guard; PostgreSQL aborted this one.

@@ -11,7 +11,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from sqlalchemy import Select, and_, delete, func, insert, or_, select, update
-from sqlalchemy.orm import Session as OrmSession
+from sqlalchemy.engine import Connection
 from sqlalchemy.orm import aliased
 
 from ..core.errors import NotFound
@@ -98,9 +98,10 @@ def _session_select() -> Select[Any]:
 class SqlUnit:
     """The core UnitOfWork protocol inside one SQLAlchemy transaction."""
 
-    def __init__(self, orm: OrmSession, actor: str | None) -> None:
-        self.orm = orm
-        self._ids: dict[str, int] = {}
+    def __init__(self, db: Connection, actor: str | None) -> None:
+        self.db = db
+        self._ids: dict[str, int] = {}  # person ids by email, as looked up in this unit
+        self._named: dict[tuple[str, str], int] = {}  # room and subject ids by name
         self.actor: Person | None = None
         if actor:
             self.actor = self.person(actor)
@@ -109,7 +110,7 @@ class SqlUnit:
 
     # ----------------------------------------------------------------- people and places
     def person(self, email: str) -> Person | None:
-        row = self.orm.execute(
+        row = self.db.execute(
             select(PersonRow.id, PersonRow.name, PersonRow.email, PersonRow.role, PersonRow.tz)
             .where(PersonRow.email == email.lower())).first()
         return _person(row) if row else None
@@ -118,7 +119,7 @@ class SqlUnit:
         wanted = sorted({e.lower() for e in emails})
         found: dict[str, Person] = {}
         for i in range(0, len(wanted), _CHUNK):
-            rows = self.orm.execute(
+            rows = self.db.execute(
                 select(PersonRow.id, PersonRow.name, PersonRow.email, PersonRow.role, PersonRow.tz)
                 .where(PersonRow.email.in_(wanted[i:i + _CHUNK])))
             found.update((r.email, _person(r)) for r in rows)
@@ -126,7 +127,7 @@ class SqlUnit:
         return found
 
     def add_person(self, name: str, email: str, role: Role, tz: str | None) -> Person:
-        new_id = self.orm.execute(insert(PersonRow).returning(PersonRow.id), {
+        new_id = self.db.execute(insert(PersonRow).returning(PersonRow.id), {
             "name": name, "email": email, "role": role.value, "tz": tz, "created_at": _now(),
         }).scalar_one()
         return Person(id=new_id, name=name, email=email, role=role, tz=tz)
@@ -136,35 +137,41 @@ class SqlUnit:
                        PersonRow.tz).order_by(PersonRow.name, PersonRow.email)
         if role is not None:
             query = query.where(PersonRow.role == role.value)
-        return [_person(r) for r in self.orm.execute(query)]
+        return [_person(r) for r in self.db.execute(query)]
 
     def room(self, name: str) -> Room | None:
-        row = self.orm.execute(select(RoomRow.id, RoomRow.name, RoomRow.capacity)
-                               .where(RoomRow.name == name)).first()
-        return Room(row.id, row.name, row.capacity) if row else None
+        row = self.db.execute(select(RoomRow.id, RoomRow.name, RoomRow.capacity)
+                              .where(RoomRow.name == name)).first()
+        if row is None:
+            return None
+        self._named["rooms", name] = row.id
+        return Room(row.id, row.name, row.capacity)
 
     def add_room(self, name: str, capacity: int | None) -> Room:
-        new_id = self.orm.execute(insert(RoomRow).returning(RoomRow.id),
+        new_id = self.db.execute(insert(RoomRow).returning(RoomRow.id),
                                   {"name": name, "capacity": capacity}).scalar_one()
         return Room(new_id, name, capacity)
 
     def list_rooms(self) -> list[Room]:
-        rows = self.orm.execute(select(RoomRow.id, RoomRow.name, RoomRow.capacity)
+        rows = self.db.execute(select(RoomRow.id, RoomRow.name, RoomRow.capacity)
                                 .order_by(RoomRow.name))
         return [Room(r.id, r.name, r.capacity) for r in rows]
 
     def subject(self, name: str) -> Subject | None:
-        row = self.orm.execute(select(SubjectRow.id, SubjectRow.name)
-                               .where(SubjectRow.name == name)).first()
-        return Subject(row.id, row.name) if row else None
+        row = self.db.execute(select(SubjectRow.id, SubjectRow.name)
+                              .where(SubjectRow.name == name)).first()
+        if row is None:
+            return None
+        self._named["subjects", name] = row.id
+        return Subject(row.id, row.name)
 
     def add_subject(self, name: str) -> Subject:
-        new_id = self.orm.execute(insert(SubjectRow).returning(SubjectRow.id),
+        new_id = self.db.execute(insert(SubjectRow).returning(SubjectRow.id),
                                   {"name": name}).scalar_one()
         return Subject(new_id, name)
 
     def list_subjects(self) -> list[Subject]:
-        rows = self.orm.execute(select(SubjectRow.id, SubjectRow.name).order_by(SubjectRow.name))
+        rows = self.db.execute(select(SubjectRow.id, SubjectRow.name).order_by(SubjectRow.name))
         return [Subject(r.id, r.name) for r in rows]
 
     def _person_id(self, email: str) -> int:
@@ -178,10 +185,13 @@ class SqlUnit:
     def _named_id(self, table: type[RoomRow] | type[SubjectRow], name: str | None) -> int | None:
         if name is None:
             return None
-        found = self.orm.execute(select(table.id).where(table.name == name)).scalar()
-        if found is None:
-            raise NotFound(table.__tablename__.rstrip("s"), name)
-        return found
+        key = (table.__tablename__, name)
+        if key not in self._named:
+            found = self.db.execute(select(table.id).where(table.name == name)).scalar()
+            if found is None:
+                raise NotFound(table.__tablename__.rstrip("s"), name)
+            self._named[key] = found
+        return self._named[key]
 
     # ----------------------------------------------------------------------- sessions
     def session(self, session_id: int) -> Session | None:
@@ -250,7 +260,7 @@ class SqlUnit:
         return sub
 
     def _load(self, stmt: Select[Any]) -> list[Session]:
-        rows = self.orm.execute(stmt).all()
+        rows = self.db.execute(stmt).all()
         students = self._students_of([r.id for r in rows])
         return [
             Session(
@@ -272,7 +282,7 @@ class SqlUnit:
     def _students_of(self, session_ids: list[int]) -> dict[int, list[str]]:
         found: dict[int, list[str]] = defaultdict(list)
         for i in range(0, len(session_ids), _CHUNK):
-            rows = self.orm.execute(
+            rows = self.db.execute(
                 select(SessionStudentRow.session_id, PersonRow.email)
                 .join(PersonRow, PersonRow.id == SessionStudentRow.student_id)
                 .where(SessionStudentRow.session_id.in_(session_ids[i:i + _CHUNK])))
@@ -280,10 +290,9 @@ class SqlUnit:
                 found[session_id].append(email)
         return found
 
-    def _values(self, row: Row) -> dict[str, Any]:
+    def _values(self, row: Row, now: datetime) -> dict[str, Any]:
         d = row.draft
         actor_id = self.actor.id if self.actor else None
-        now = _now()
         return {
             "uid": row.uid, "series_id": row.series_id, "recurrence_id": row.recurrence_id,
             "title": d.title, "description": d.description,
@@ -308,29 +317,35 @@ class SqlUnit:
                  "forced": forced}
                 for e in row.draft.students]
 
-    def insert_sessions(self, rows: Sequence[Row]) -> list[int]:
+    def insert_sessions(self, rows: Sequence[Row]) -> list[Session]:
+        """Write the rows; the sessions come back built from what was written (no re-read)."""
         if not rows:
             return []
-        self.people_by_email({e for r in rows for e in (r.draft.mentor, *r.draft.students)})
-        ids = list(self.orm.execute(
-            insert(SessionRow).returning(SessionRow.id, sort_by_parameter_order=True),
-            [self._values(r) for r in rows]).scalars())
-        links = [s for session_id, r in zip(ids, rows, strict=True)
-                 for s in self._student_rows(session_id, r)]
+        unknown = {e for r in rows for e in (r.draft.mentor, *r.draft.students)} - set(self._ids)
+        if unknown:
+            self.people_by_email(unknown)
+        now = _now()
+        # One multi-row INSERT … RETURNING; rows are matched back by their unique key.
+        written = self.db.execute(
+            insert(SessionRow).returning(SessionRow.id, SessionRow.uid, SessionRow.recurrence_id),
+            [self._values(r, now) for r in rows]).all()
+        ids = {(w.uid, w.recurrence_id): w.id for w in written}
+        links = [s for r in rows for s in self._student_rows(ids[r.uid, r.recurrence_id], r)]
         if links:
-            self.orm.execute(insert(SessionStudentRow), links)
-        return ids
+            self.db.execute(insert(SessionStudentRow), links)
+        actor = self.actor.email if self.actor else None
+        return [_written(ids[r.uid, r.recurrence_id], r, actor, now) for r in rows]
 
     def update_session(self, session_id: int, row: Row) -> None:
-        values = self._values(row)
+        values = self._values(row, _now())
         for kept in ("created_by_id", "created_at"):
             del values[kept]
-        self.orm.execute(update(SessionRow).where(SessionRow.id == session_id).values(values))
-        self.orm.execute(SessionStudentRow.__table__.delete()
+        self.db.execute(update(SessionRow).where(SessionRow.id == session_id).values(values))
+        self.db.execute(SessionStudentRow.__table__.delete()
                          .where(SessionStudentRow.session_id == session_id))
         links = self._student_rows(session_id, row)
         if links:
-            self.orm.execute(insert(SessionStudentRow), links)
+            self.db.execute(insert(SessionStudentRow), links)
 
     def set_status(self, session_id: int, status: SessionStatus, *,
                    cancel_reason: str | None = None) -> None:
@@ -341,56 +356,60 @@ class SqlUnit:
         }
         if status is SessionStatus.CANCELLED:
             values["cancel_reason"] = cancel_reason
-        self.orm.execute(update(SessionRow).where(SessionRow.id == session_id).values(values))
-        self.orm.execute(update(SessionStudentRow)
+        self.db.execute(update(SessionRow).where(SessionRow.id == session_id).values(values))
+        self.db.execute(update(SessionStudentRow)
                          .where(SessionStudentRow.session_id == session_id)
                          .values(cancelled=status is SessionStatus.CANCELLED))
 
-    def overlapping(self, start: datetime, end: datetime, *, mentor: str | None,
-                    students: Sequence[str], room: str | None,
-                    exclude: Iterable[int] = ()) -> list[Session]:
-        """Non-cancelled sessions overlapping ``[start, end)`` that share mentor, student or room.
+    def overlapping(self, start: datetime, end: datetime, *, people: Iterable[str],
+                    rooms: Iterable[str], exclude: Iterable[int] = ()) -> list[Session]:
+        """Live sessions overlapping ``[start, end)`` with any of these people (as mentor or
+        student) or rooms.
 
-        Each part is its own range scan: ``(mentor_id, start_at)``, ``(room_id, start_at)``,
+        Each part is one range scan: ``(mentor_id, start_at)``, ``(room_id, start_at)``,
         ``(student_id, start_at)``, bounded below by the longest a session may last.
         """
         low = start - MAX_SESSION_LENGTH
         live = and_(SessionRow.start_at < end, SessionRow.start_at > low,
                     SessionRow.end_at > start, SessionRow.status != "cancelled")
         ids: set[int] = set()
-        # A person is booked once at a time whatever their part: the mentor and the students
-        # are each looked for both as a mentor and as a student (core.conflicts.clashes).
-        people = [*([mentor] if mentor is not None else []), *students]
-        person_ids = [i for i in (self._id_or_none(e) for e in people) if i is not None]
+        # A person is booked once at a time whatever their part: each is looked for both as
+        # a mentor and as a student (core.conflicts.clashes).
+        person_ids = [i for i in (self._id_or_none(e) for e in set(people)) if i is not None]
+        room_ids = [i for i in (self._room_id_or_none(r) for r in set(rooms)) if i is not None]
         if person_ids:
-            ids.update(self.orm.execute(
+            ids.update(self.db.execute(
                 select(SessionRow.id).where(SessionRow.mentor_id.in_(person_ids), live)
             ).scalars())
-        if room is not None:
-            ids.update(self.orm.execute(
-                select(SessionRow.id).join(RoomRow, RoomRow.id == SessionRow.room_id)
-                .where(RoomRow.name == room, live)).scalars())
-        if person_ids:
-            ids.update(self.orm.execute(
+            ids.update(self.db.execute(
                 select(SessionStudentRow.session_id).where(
                     SessionStudentRow.student_id.in_(person_ids),
                     SessionStudentRow.start_at < end, SessionStudentRow.start_at > low,
                     SessionStudentRow.end_at > start, SessionStudentRow.cancelled.is_(False),
                 )).scalars())
+        if room_ids:
+            ids.update(self.db.execute(
+                select(SessionRow.id).where(SessionRow.room_id.in_(room_ids), live)).scalars())
         ids.difference_update(exclude)
         if not ids:
             return []
         return self._load(_session_select().where(SessionRow.id.in_(sorted(ids)))
                           .order_by(SessionRow.start_at, SessionRow.id))
 
+    def _room_id_or_none(self, name: str) -> int | None:
+        try:
+            return self._named_id(RoomRow, name)
+        except NotFound:
+            return None
+
     def delete_sessions(self, session_ids: Sequence[int]) -> None:
         ids = list(session_ids)
         for i in range(0, len(ids), _CHUNK):
-            self.orm.execute(delete(SessionRow).where(SessionRow.id.in_(ids[i:i + _CHUNK])))
+            self.db.execute(delete(SessionRow).where(SessionRow.id.in_(ids[i:i + _CHUNK])))
 
     # ------------------------------------------------------------------------- series
     @staticmethod
-    def _series(r: SeriesRow) -> Series:
+    def _series(r: Any) -> Series:
         return Series(id=r.id, uid=r.uid, rule=r.rrule, dtstart=datetime.fromisoformat(r.dtstart),
                       tz=r.tz, duration=timedelta(minutes=r.duration_minutes),
                       template=dict(r.template), expanded_until=r.expanded_until,
@@ -403,64 +422,64 @@ class SqlUnit:
                 "sequence": series.sequence, "modified_at": _now()}
 
     def insert_series(self, series: Series) -> int:
-        return self.orm.execute(insert(SeriesRow).returning(SeriesRow.id), {
+        return self.db.execute(insert(SeriesRow).returning(SeriesRow.id), {
             **self._series_values(series), "created_at": _now(),
             "created_by_id": self.actor.id if self.actor else None,
         }).scalar_one()
 
     def series(self, series_id: int, *, lock: bool = False) -> Series | None:
-        query = select(SeriesRow).where(SeriesRow.id == series_id)
+        query = select(SeriesRow.__table__).where(SeriesRow.id == series_id)
         if lock:
             query = query.with_for_update()  # serialises `series extend` runs on PostgreSQL
-        row = self.orm.execute(query).scalar_one_or_none()
+        row = self.db.execute(query).first()
         return self._series(row) if row else None
 
     def update_series(self, series: Series) -> None:
-        self.orm.execute(update(SeriesRow).where(SeriesRow.id == series.id)
+        self.db.execute(update(SeriesRow).where(SeriesRow.id == series.id)
                          .values(self._series_values(series)))
 
     def list_series(self, *, expanded_before: datetime | None = None) -> list[Series]:
-        query = select(SeriesRow).order_by(SeriesRow.id)
+        query = select(SeriesRow.__table__).order_by(SeriesRow.id)
         if expanded_before is not None:
             query = query.where(SeriesRow.expanded_until < expanded_before)
-        return [self._series(r) for r in self.orm.execute(query).scalars()]
+        return [self._series(r) for r in self.db.execute(query)]
 
     # ------------------------------------------------------------------- the calendar
     def add_term(self, name: str, starts_on: date, ends_on: date) -> Term:
-        new_id = self.orm.execute(insert(TermRow).returning(TermRow.id), {
+        new_id = self.db.execute(insert(TermRow).returning(TermRow.id), {
             "name": name, "starts_on": starts_on, "ends_on": ends_on}).scalar_one()
         return Term(new_id, name, starts_on, ends_on)
 
     def term(self, name: str) -> Term | None:
-        row = self.orm.execute(select(TermRow).where(TermRow.name == name)).scalar_one_or_none()
+        row = self.db.execute(select(TermRow.__table__).where(TermRow.name == name)).first()
         return Term(row.id, row.name, row.starts_on, row.ends_on) if row else None
 
     def list_terms(self) -> list[Term]:
-        rows = self.orm.execute(select(TermRow).order_by(TermRow.starts_on)).scalars()
+        rows = self.db.execute(select(TermRow.__table__).order_by(TermRow.starts_on))
         return [Term(r.id, r.name, r.starts_on, r.ends_on) for r in rows]
 
     def add_closure(self, starts_on: date, ends_on: date, reason: str) -> Closure:
-        new_id = self.orm.execute(insert(ClosureRow).returning(ClosureRow.id), {
+        new_id = self.db.execute(insert(ClosureRow).returning(ClosureRow.id), {
             "starts_on": starts_on, "ends_on": ends_on, "reason": reason,
             "created_at": _now()}).scalar_one()
         return Closure(new_id, starts_on, ends_on, reason)
 
     def closures(self, start: date | None = None, end: date | None = None) -> list[Closure]:
-        query = select(ClosureRow).order_by(ClosureRow.starts_on)
+        query = select(ClosureRow.__table__).order_by(ClosureRow.starts_on)
         if start is not None:
             query = query.where(ClosureRow.ends_on >= start)
         if end is not None:
             query = query.where(ClosureRow.starts_on <= end)
         return [Closure(r.id, r.starts_on, r.ends_on, r.reason)
-                for r in self.orm.execute(query).scalars()]
+                for r in self.db.execute(query)]
 
     def set_availability(self, mentor: str, weekday: int,
                          windows: Sequence[Availability]) -> None:
         person_id = self._person_id(mentor)
-        self.orm.execute(delete(AvailabilityRow).where(AvailabilityRow.person_id == person_id,
+        self.db.execute(delete(AvailabilityRow).where(AvailabilityRow.person_id == person_id,
                                                        AvailabilityRow.weekday == weekday))
         if windows:
-            self.orm.execute(insert(AvailabilityRow), [
+            self.db.execute(insert(AvailabilityRow), [
                 {"person_id": person_id, "weekday": weekday, "tz": w.tz,
                  "start_time": w.start.strftime("%H:%M"), "end_time": w.end.strftime("%H:%M")}
                 for w in windows])
@@ -470,18 +489,19 @@ class SqlUnit:
         found: dict[str, list[Availability]] = defaultdict(list)
         if not ids:
             return found
-        rows = self.orm.execute(
-            select(AvailabilityRow, PersonRow.email)
+        rows = self.db.execute(
+            select(AvailabilityRow.__table__, PersonRow.email)
             .join(PersonRow, PersonRow.id == AvailabilityRow.person_id)
             .where(AvailabilityRow.person_id.in_(ids))
             .order_by(AvailabilityRow.weekday, AvailabilityRow.start_time))
-        for a, email in rows:
-            found[email].append(Availability(email, a.weekday, time.fromisoformat(a.start_time),
-                                             time.fromisoformat(a.end_time), a.tz))
+        for a in rows:
+            found[a.email].append(Availability(a.email, a.weekday,
+                                               time.fromisoformat(a.start_time),
+                                               time.fromisoformat(a.end_time), a.tz))
         return found
 
     def add_time_off(self, item: TimeOff) -> None:
-        self.orm.execute(insert(TimeOffRow), {
+        self.db.execute(insert(TimeOffRow), {
             "person_id": self._person_id(item.mentor), "start_at": item.start,
             "end_at": item.end, "reason": item.reason})
 
@@ -491,29 +511,30 @@ class SqlUnit:
         found: dict[str, list[TimeOff]] = defaultdict(list)
         if not ids:
             return found
-        rows = self.orm.execute(
-            select(TimeOffRow, PersonRow.email)
+        rows = self.db.execute(
+            select(TimeOffRow.__table__, PersonRow.email)
             .join(PersonRow, PersonRow.id == TimeOffRow.person_id)
             .where(TimeOffRow.person_id.in_(ids), TimeOffRow.start_at < end,
                    TimeOffRow.end_at > start)
             .order_by(TimeOffRow.start_at))
-        for t, email in rows:
-            found[email].append(TimeOff(email, t.start_at, t.end_at, t.reason))
+        for t in rows:
+            found[t.email].append(TimeOff(t.email, t.start_at, t.end_at, t.reason))
         return found
 
     # ------------------------------------------------------------ what happens in sessions
     def attendance(self, session_id: int) -> list[Attendance]:
         Recorder = aliased(PersonRow)
-        rows = self.orm.execute(
-            select(AttendanceRow, PersonRow.email, Recorder.email)
+        rows = self.db.execute(
+            select(AttendanceRow.__table__, PersonRow.email.label("student"),
+                   Recorder.email.label("recorder"))
             .join(PersonRow, PersonRow.id == AttendanceRow.student_id)
             .outerjoin(Recorder, Recorder.id == AttendanceRow.recorded_by_id)
             .where(AttendanceRow.session_id == session_id).order_by(PersonRow.email))
-        return [Attendance(session_id=a.session_id, student=email,
+        return [Attendance(session_id=a.session_id, student=a.student,
                            status=AttendanceStatus(a.status), check_in=a.check_in,
-                           check_out=a.check_out, note=a.note, recorded_by=recorder,
+                           check_out=a.check_out, note=a.note, recorded_by=a.recorder,
                            recorded_at=a.recorded_at)
-                for a, email, recorder in rows]
+                for a in rows]
 
     def set_attendance(self, record: Attendance) -> None:
         student_id = self._person_id(record.student)
@@ -521,39 +542,39 @@ class SqlUnit:
                   "check_out": record.check_out, "note": record.note,
                   "recorded_by_id": self.actor.id if self.actor else None,
                   "recorded_at": record.recorded_at or _now()}
-        changed = self.orm.execute(
+        changed = self.db.execute(
             update(AttendanceRow).where(AttendanceRow.session_id == record.session_id,
                                         AttendanceRow.student_id == student_id)
             .values(values)).rowcount
         if not changed:
-            self.orm.execute(insert(AttendanceRow), {
+            self.db.execute(insert(AttendanceRow), {
                 "session_id": record.session_id, "student_id": student_id, **values})
 
     def feedback(self, session_id: int) -> list[Feedback]:
-        rows = self.orm.execute(
-            select(FeedbackRow, PersonRow.email)
+        rows = self.db.execute(
+            select(FeedbackRow.__table__, PersonRow.email.label("author"))
             .join(PersonRow, PersonRow.id == FeedbackRow.author_id)
             .where(FeedbackRow.session_id == session_id).order_by(PersonRow.email))
-        return [Feedback(session_id=f.session_id, author=email, rating=f.rating,
+        return [Feedback(session_id=f.session_id, author=f.author, rating=f.rating,
                          categories=dict(f.categories or {}), text=f.text,
                          created_at=f.created_at)
-                for f, email in rows]
+                for f in rows]
 
     def set_feedback(self, record: Feedback) -> None:
         author_id = self._person_id(record.author)
         values = {"rating": record.rating, "categories": dict(record.categories),
                   "text": record.text, "created_at": record.created_at or _now()}
-        changed = self.orm.execute(
+        changed = self.db.execute(
             update(FeedbackRow).where(FeedbackRow.session_id == record.session_id,
                                       FeedbackRow.author_id == author_id)
             .values(values)).rowcount
         if not changed:
-            self.orm.execute(insert(FeedbackRow), {
+            self.db.execute(insert(FeedbackRow), {
                 "session_id": record.session_id, "author_id": author_id, **values})
 
     def add_material(self, material: Material) -> Material:
         uploaded_at = material.uploaded_at or _now()
-        new_id = self.orm.execute(insert(MaterialRow).returning(MaterialRow.id), {
+        new_id = self.db.execute(insert(MaterialRow).returning(MaterialRow.id), {
             "name": material.name, "location": material.location, "type": material.type.value,
             "size": material.size, "session_id": material.session_id,
             "course_id": material.course_id, "description": material.description,
@@ -563,20 +584,20 @@ class SqlUnit:
         return replace(material, id=new_id, uploaded_at=uploaded_at)
 
     def materials(self, session_id: int) -> list[Material]:
-        rows = self.orm.execute(
-            select(MaterialRow, PersonRow.email)
+        rows = self.db.execute(
+            select(MaterialRow.__table__, PersonRow.email.label("uploader"))
             .outerjoin(PersonRow, PersonRow.id == MaterialRow.uploaded_by_id)
             .where(MaterialRow.session_id == session_id).order_by(MaterialRow.id))
         return [Material(id=m.id, name=m.name, location=m.location, type=MaterialType(m.type),
                          size=m.size, session_id=m.session_id, course_id=m.course_id,
-                         uploaded_by=email, description=m.description,
+                         uploaded_by=m.uploader, description=m.description,
                          uploaded_at=m.uploaded_at)
-                for m, email in rows]
+                for m in rows]
 
     # ---------------------------------------------------------------------- bookkeeping
     def audit(self, action: str, entity: str, key: object,
               before: dict[str, Any] | None, after: dict[str, Any] | None) -> None:
-        self.orm.execute(insert(AuditRow), {
+        self.db.execute(insert(AuditRow), {
             "at": _now(), "actor_id": self.actor.id if self.actor else None,
             "actor": self.actor.email if self.actor else f"local:{getpass.getuser()}",
             "action": action, "entity": entity, "entity_id": str(key),
@@ -587,6 +608,21 @@ class SqlUnit:
         tables = (PersonRow, RoomRow, SubjectRow, SeriesRow, SessionRow, SessionStudentRow,
                   AttendanceRow, FeedbackRow, MaterialRow, TermRow, ClosureRow,
                   AvailabilityRow, TimeOffRow, AuditRow)
-        return {t.__tablename__: self.orm.execute(select(func.count()).select_from(t)).scalar_one()
+        return {t.__tablename__: self.db.execute(select(func.count()).select_from(t)).scalar_one()
                 for t in tables}
 
+
+
+def _written(session_id: int, row: Row, actor: str | None, now: datetime) -> Session:
+    """The session a row became, as a read would return it."""
+    d = row.draft
+    return Session(
+        id=session_id, uid=row.uid, title=d.title, mentor=d.mentor, start=d.start, end=d.end,
+        tz=d.tz, status=row.status, type=d.type, students=tuple(sorted(d.students)),
+        room=d.room, subject=d.subject, description=d.description, location=d.location,
+        link=d.link, meeting_id=d.meeting_id, passcode=d.passcode,
+        max_participants=d.max_participants, notes=d.notes, cost=d.cost,
+        payment_status=d.payment_status, series_id=row.series_id,
+        recurrence_id=row.recurrence_id, batch_id=d.batch_id, cancel_reason=row.cancel_reason,
+        force_reason=row.force_reason, sequence=row.sequence, created_by=actor,
+        created_at=now, modified_by=actor, modified_at=now)

@@ -22,6 +22,7 @@ from ..core.stats import Dashboard, dashboard, data_version
 from ..core.timeutil import system_zone_name, zone
 from ..core.usecases import Centre
 from .context import TuiContext
+from .format import shown
 from .messages import (
     DashboardLoaded,
     DataChanged,
@@ -78,10 +79,13 @@ class SessionsApp(App[None]):
         from .screens.main import MainScreen
 
         self.push_screen(MainScreen(self.ctx))
-        self._warm_up()
         self._read_references()
-        self.load_dashboard()
         self.poll()
+
+    def calendar_shown(self) -> None:
+        """The first days are on screen: now read what can wait (the dashboard's figures)."""
+        self.load_dashboard()
+        self._warm_up()
         if self.refresh_every:
             self.set_interval(self.refresh_every, self.poll)
 
@@ -212,7 +216,7 @@ class SessionsApp(App[None]):
             main.action_search()
         elif what == "clear":
             main.action_show("list")
-            main.session_list.action_clear()
+            main.call_after_refresh(main.session_list.action_clear)
 
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         yield SystemCommand("New booking", "Book a session (ctrl+n)", self.action_new_booking)
@@ -248,7 +252,7 @@ class SessionsApp(App[None]):
         try:
             result = fn()
         except SessionsctlError as exc:
-            self.call_from_thread(self.notify, exc.message, title="Not saved",
+            self.call_from_thread(self.notify, shown(exc), title="Not saved",
                                   severity="error", timeout=8)
             return
         self.call_from_thread(self._written, result, done, then)
@@ -267,7 +271,7 @@ class SessionsApp(App[None]):
     def report_failure(self, error: BaseException | None) -> None:
         """The one place a failed worker is reported (the app carries on)."""
         if isinstance(error, SessionsctlError):
-            self.notify(error.message, title="Refused", severity="error", timeout=8)
+            self.notify(shown(error), title="Refused", severity="error", timeout=8)
         else:
             self.notify(f"{type(error).__name__}: {error}", title="Unexpected error",
                         severity="error", timeout=10)

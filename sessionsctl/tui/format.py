@@ -97,3 +97,15 @@ def cell(value: object, style: str = "", variables: dict[str, str] | None = None
     return Text(str(value) if value is not None else "",
                 style=rich_style(style, variables or {}) if style else "", no_wrap=True,
                 overflow="ellipsis")
+
+
+def shown(error: Exception) -> str:
+    """A core error as the TUI says it: without the field name a command line would need."""
+    from ..core.drafts import message
+    from ..core.errors import InvalidInput, SessionsctlError
+
+    if isinstance(error, InvalidInput):
+        return message(error)
+    if isinstance(error, SessionsctlError):
+        return error.message
+    return f"{type(error).__name__}: {error}"

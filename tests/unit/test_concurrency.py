@@ -365,7 +365,7 @@ def test_postgres_crossing_bulk_bookings_end_in_a_conflict_not_a_deadlock(
     real_insert = SqlUnit.insert_sessions
     first_inserts = iter(range(2))
 
-    def insert_together(self: SqlUnit, rows: Any) -> list[int]:
+    def insert_together(self: SqlUnit, rows: Any) -> Any:
         if next(first_inserts, None) is not None:  # not again on a retry
             both_checked.wait(timeout=10)
         return real_insert(self, rows)

@@ -7,6 +7,8 @@ from collections import Counter, defaultdict
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+import pytest
+
 from sessionsctl.core.demo import TERM_WEEKS, DemoSummary, load_demo
 from sessionsctl.core.model import AttendanceStatus, Role, Session, SessionStatus, SessionType
 from sessionsctl.core.ports import SessionQuery
@@ -16,6 +18,8 @@ from sessionsctl.store import open_store
 TODAY = date(2026, 11, 10)  # a Tuesday; the term starts on Monday 28 Sep, before BST ends (25 Oct)
 NOW = datetime(2026, 11, 10, 17, 5, tzinfo=UTC)  # 17:05 in London: the 16:30 lessons are running
 LONDON = ZoneInfo("Europe/London")
+
+pytestmark = pytest.mark.slow  # each load books ~900 sessions and plays ~400 of them out
 
 
 def _load(centre: Centre) -> tuple[DemoSummary, list[Session]]:

@@ -177,10 +177,11 @@ def test_every_row_field_round_trips_through_the_unit_of_work(store: SqlStore) -
               recurrence_id=recurrence_id, force_reason="cover teacher",
               cancel_reason="(kept)", sequence=3)
     with store.unit(STAFF, write=True) as uow:
-        [session_id] = uow.insert_sessions([row])
+        [written] = uow.insert_sessions([row])
     with store.unit() as uow:
-        stored = uow.session(session_id)
+        stored = uow.session(written.id)
     assert stored is not None
+    assert written == stored  # what an insert returns is what a read returns
     assert draft_fields(stored) == {**draft_fields(row.draft), "students": (STUDENT, STUDENT2)}
     assert (stored.uid, stored.status, stored.recurrence_id, stored.force_reason,
             stored.cancel_reason, stored.sequence) == (
@@ -193,9 +194,9 @@ def test_every_row_field_round_trips_through_the_unit_of_work(store: SqlStore) -
 def test_every_status_round_trips(store: SqlStore, status: SessionStatus) -> None:
     seed(store)
     with store.unit(write=True) as uow:
-        [session_id] = uow.insert_sessions([Row(full_draft(), uid="u", status=status)])
+        [written] = uow.insert_sessions([Row(full_draft(), uid="u", status=status)])
     with store.unit() as uow:
-        assert uow.session(session_id).status is status  # type: ignore[union-attr]
+        assert uow.session(written.id).status is status  # type: ignore[union-attr]
 
 
 def test_an_edit_by_someone_else_keeps_the_creator(admin: Centre, store: SqlStore) -> None:
@@ -390,7 +391,8 @@ def test_ids_filter(calendar: Centre, store: SqlStore) -> None:
 
 def insert(store: SqlStore, *drafts: SessionDraft) -> list[int]:
     with store.unit(write=True) as uow:
-        return uow.insert_sessions([Row(d, uid=f"{d.title}@test") for d in drafts])
+        return [s.id for s in uow.insert_sessions([Row(d, uid=f"{d.title}@test")
+                                                   for d in drafts])]
 
 
 def shared(title: str, start: datetime) -> SessionDraft:
@@ -410,11 +412,11 @@ def test_back_to_back_sessions_do_not_overlap(store: SqlStore) -> None:
     first, second = insert(store, shared("two pm", utc(2026, 12, 7, 14)),
                            shared("three pm", utc(2026, 12, 7, 15)))
     with store.unit() as uow:
-        found = uow.overlapping(utc(2026, 12, 7, 15), utc(2026, 12, 7, 16), mentor=MENTOR,
-                                students=[STUDENT], room="Lab")
+        found = uow.overlapping(utc(2026, 12, 7, 15), utc(2026, 12, 7, 16),
+                                people=[MENTOR, STUDENT], rooms=["Lab"])
         assert [s.id for s in found] == [second]
-        found = uow.overlapping(utc(2026, 12, 7, 14, 59), utc(2026, 12, 7, 15, 1), mentor=MENTOR,
-                                students=[], room=None)
+        found = uow.overlapping(utc(2026, 12, 7, 14, 59), utc(2026, 12, 7, 15, 1),
+                                people=[MENTOR], rooms=[])
         assert [s.id for s in found] == [first, second]
         assert [s.id for s in uow.sessions(SessionQuery(start=utc(2026, 12, 7, 15)))] == [second]
         assert [s.id for s in uow.sessions(SessionQuery(end=utc(2026, 12, 7, 15)))] == [first]
@@ -428,9 +430,8 @@ def test_overlapping_leaves_out_cancelled_and_excluded_sessions(store: SqlStore)
     [kept] = insert(store, shared("kept", utc(2026, 12, 7, 14)))  # the slot is free again
     span = (utc(2026, 12, 7, 14), utc(2026, 12, 7, 16))
     with store.unit() as uow:
-        for who in (dict(mentor=MENTOR, students=[], room=None),
-                    dict(mentor=None, students=[STUDENT], room=None),
-                    dict(mentor=None, students=[], room="Lab")):
+        for who in (dict(people=[MENTOR], rooms=[]), dict(people=[STUDENT], rooms=[]),
+                    dict(people=[], rooms=["Lab"])):
             assert [s.id for s in uow.overlapping(*span, **who)] == [kept]
             assert uow.overlapping(*span, **who, exclude=[kept]) == []
 

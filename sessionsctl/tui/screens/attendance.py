@@ -23,6 +23,7 @@ from ...core.model import Attendance, AttendanceStatus
 from ...core.roster import mark_rest
 from ...core.usecases import SessionDetails
 from .. import format as fmt
+from ..format import shown
 from ..messages import DataChanged, SessionSaved
 from ..workers import ReportsFailures
 
@@ -239,7 +240,7 @@ class AttendanceScreen(ReportsFailures, Screen[None]):
                     assert status is not None
                     marks = [centre.mark_attendance(self.session_id, email, status, note=note)]
             except SessionsctlError as exc:
-                self.post_message(self.Saved([], exc.message, email))
+                self.post_message(self.Saved([], shown(exc), email))
             else:
                 self.post_message(self.Saved(marks, student=email))
         self.post_message(self.Drained())

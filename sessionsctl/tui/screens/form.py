@@ -303,13 +303,26 @@ class BookingScreen(ReportsFailures, Screen[int | None]):
             # The field being typed in is not told off mid-word; its error shows on leaving
             # it (or stays, if it was already showing).
             show = field in shown and (field != typing or row.has_class("-invalid"))
-            error.update(reading.errors[field] if show else "")
+            hint = "" if show else self._hint(field)
+            error.update(reading.errors[field] if show else hint)
+            error.set_class(bool(hint), "-hint")
             row.set_class(show, "-invalid")
         if reading.ok and reading.draft is not None:
             self._check(reading.draft, self._token)
         else:
             self._show_conflicts([], [])
         return reading
+
+    def _hint(self, field: str) -> str:
+        """Who the emails in the people fields are, once they are right."""
+        if field == "mentor":
+            emails = [self.query_one("#mentor", Picker).value.strip()]
+        elif field == "students":
+            emails = self.query_one("#students", Picker).values()
+        else:
+            return ""
+        known = [self.ctx.people[e].name for e in emails if e in self.ctx.people]
+        return ", ".join(known)
 
     # ------------------------------------------------------------------ live conflicts
     @work(thread=True, exclusive=True, group="form-check", exit_on_error=False)

@@ -19,6 +19,9 @@ if TYPE_CHECKING:
     from ..context import TuiContext
 
 
+LIST_BUILD_DELAY = 0.5  # seconds after the calendar is first on screen
+
+
 class MainScreen(Screen[None]):
     BINDINGS = [
         Binding("1", "show('calendar')", "Calendar"),
@@ -37,8 +40,8 @@ class MainScreen(Screen[None]):
         with TabbedContent(initial="calendar", id="tabs"):
             with TabPane("Calendar", id="calendar"):
                 yield CalendarView(self.ctx, id="calendar-view")
-            with TabPane("Sessions", id="list"):
-                yield SessionList(self.ctx, id="session-list")
+            # The list is built when first shown: starting on the calendar does not pay for it.
+            yield TabPane("Sessions", id="list")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -51,25 +54,39 @@ class MainScreen(Screen[None]):
 
     @property
     def session_list(self) -> SessionList:
-        return self.query_one(SessionList)
+        found = self.query(SessionList)
+        if found:
+            return found.first()
+        session_list = SessionList(self.ctx, id="session-list")
+        self.query_one("#list", TabPane).mount(session_list)
+        return session_list
 
     def action_show(self, tab: str) -> None:
         self.query_one(TabbedContent).active = tab
         if tab == "calendar":
             self.calendar.focus()
         else:
-            self.session_list.focus_table()
+            self._show_list()
+
+    def _show_list(self) -> None:
+        session_list = self.session_list
+
+        def ready() -> None:
+            session_list.activate()
+            session_list.focus_table()
+
+        self.call_after_refresh(ready)
 
     def action_search(self) -> None:
         self.action_show("list")
-        self.session_list.action_search()
+        self.call_after_refresh(lambda: self.call_after_refresh(self.session_list.action_search))
 
     @on(TabbedContent.TabActivated)
     def _tab(self, event: TabbedContent.TabActivated) -> None:
         if event.pane.id == "calendar":
             self.calendar.focus()
         else:
-            self.session_list.focus_table()
+            self._show_list()
 
     @on(CalendarView.SessionChosen)
     @on(SessionList.SessionChosen)
@@ -77,11 +94,19 @@ class MainScreen(Screen[None]):
         message.stop()
         self.post_message(OpenSession(message.session_id))
 
+    @on(CalendarView.FirstShown)
+    def _first_shown(self, message: CalendarView.FirstShown) -> None:
+        message.stop()
+        self.app.calendar_shown()  # type: ignore[attr-defined]
+        # Build the (hidden) list while the user looks at the calendar, so "2" is instant.
+        self.set_timer(LIST_BUILD_DELAY, lambda: self.session_list)
+
     @on(DataChanged)
     def _changed(self, message: DataChanged) -> None:
         message.stop()
         self.calendar.reload()
-        self.session_list.reload(keep=True)
+        for session_list in self.query(SessionList):
+            session_list.reload(keep=True)
 
     @on(DashboardLoaded)
     def _figures(self, message: DashboardLoaded) -> None:
@@ -92,5 +117,6 @@ class MainScreen(Screen[None]):
     def _references(self, message: ReferenceDataLoaded) -> None:
         message.stop()
         self.query_one(DashboardBar).who(self.ctx.actor_label(), self.ctx.db_label)
-        self.session_list.refresh_choices()
+        for session_list in self.query(SessionList):
+            session_list.refresh_choices()
         self.calendar.redraw()

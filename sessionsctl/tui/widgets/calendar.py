@@ -25,6 +25,7 @@ from textual.message import Message
 from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
+from textual.timer import Timer
 from textual.widgets import Static
 from textual.worker import get_current_worker
 
@@ -40,7 +41,8 @@ if TYPE_CHECKING:
 Mode = Literal["month", "week", "day"]
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 FIRST_HOUR, LAST_HOUR = 8, 20  # the hours a timeline always shows; sessions outside widen it
-CACHE_DAYS = 200  # days kept in memory; the farthest from the cursor are dropped first
+CACHE_DAYS = 200
+AHEAD_DELAY = 0.25  # seconds of no paging before the next and previous periods are read  # days kept in memory; the farthest from the cursor are dropped first
 CURSOR = "on $primary 30%"
 TODAY = "bold reverse $accent"
 
@@ -56,9 +58,13 @@ class Hit:
     session_id: int | None = None
 
 
+# A line as the parts Content.assemble takes; assembled only when it scrolls into view.
+Line = tuple["str | tuple[str, str]", ...]
+
+
 @dataclass(slots=True)
 class Drawing:
-    lines: list[Content]
+    lines: list[Line]
     hits: list[Hit]
     cursor_y: int = 0  # the line the cursor is on, to keep it in view
 
@@ -105,7 +111,7 @@ def draw_month(days: dict[date, list[Session]], loaded: set[date], cursor: date,
     weeks = len(grid) // 7
     cw = max(6, (width - 6) // 7)
     rows = max(3, (height - 1 - weeks) // weeks)
-    lines: list[Content] = []
+    lines: list[Line] = []
     hits: list[Hit] = []
     sep = ("│", "$panel-lighten-2")
     header: list[str | tuple[str, str]] = []
@@ -113,10 +119,10 @@ def draw_month(days: dict[date, list[Session]], loaded: set[date], cursor: date,
         if i:
             header.append(sep)
         header.append((_fit(f" {name}", cw), "bold $text-muted"))
-    lines.append(Content.assemble(*header))
+    lines.append(tuple(header))
     cursor_y = 0
     for w in range(weeks):
-        lines.append(Content.styled("┼".join(["─" * cw] * 7), "$panel-lighten-2"))
+        lines.append((("┼".join(["─" * cw] * 7), "$panel-lighten-2"),))
         week = grid[w * 7:(w + 1) * 7]
         top = len(lines)
         for r in range(rows):
@@ -146,14 +152,15 @@ def draw_month(days: dict[date, list[Session]], loaded: set[date], cursor: date,
                         hits.append(Hit(top + r, x, x + cw, day))
                     elif index < len(sessions):
                         s = sessions[index]
-                        text = _fit(f" {fmt.hhmm(s.start, ctx.tz)} {s.title}", cw)
+                        local = s.start.astimezone(ctx.tz)
+                        text = _fit(f" {local.hour:02d}:{local.minute:02d} {s.title}", cw)
                         parts.append((text, fmt.STATUS_STYLE[s.status] + back))
                         hits.append(Hit(top + r, x, x + cw, day, s.id))
                     else:
                         parts.append((" " * cw, back.strip()))
                         hits.append(Hit(top + r, x, x + cw, day))
                 x += cw
-            lines.append(Content.assemble(*parts))
+            lines.append(tuple(parts))
         if cursor in week:
             cursor_y = top
     return Drawing(lines, hits, cursor_y)
@@ -202,15 +209,14 @@ def draw_timeline(days: dict[date, list[Session]], loaded: set[date], shown: lis
         head.append((_fit(f" {label}", cw), style))
         hits.append(Hit(0, x, x + cw, day))
         x += cw
-    lines.append(Content.assemble(*head))
+    lines.append(tuple(head))
     cursor_y = 0
     current_hour = ctx.local(now).hour if today in shown else None
     cursor_sessions = columns[shown.index(cursor)] if cursor in shown else []
     cursor_session = (cursor_sessions[selected]
                       if selected is not None and 0 <= selected < len(cursor_sessions) else None)
     for hour in _hours(columns, ctx):
-        lines.append(Content.styled("─" * gw + "┼".join([""] + ["┈" * cw] * n),
-                                    "$panel-lighten-2"))
+        lines.append((("─" * gw + "┼".join([""] + ["┈" * cw] * n), "$panel-lighten-2"),))
         band = max(1, *(len(b.get(hour, ())) for b in by_hour))
         if cursor_session is None and hour == FIRST_HOUR:
             cursor_y = len(lines)
@@ -237,7 +243,8 @@ def draw_timeline(days: dict[date, list[Session]], loaded: set[date], shown: lis
                         extra.append(fmt.STATUS_LABEL[s.status])
                         text = f"{fmt.span(s, ctx.tz)}  {s.title}  · " + " · ".join(e for e in extra if e)
                     else:
-                        text = f"{fmt.hhmm(s.start, ctx.tz)} {s.title}"
+                        local = s.start.astimezone(ctx.tz)
+                        text = f"{local.hour:02d}:{local.minute:02d} {s.title}"
                     style = fmt.STATUS_STYLE[s.status] + (" reverse" if picked else "")
                     parts.append(("▌", fmt.subject_style(s.subject)))
                     parts.append((_fit(text, cw - 1), style))
@@ -246,7 +253,7 @@ def draw_timeline(days: dict[date, list[Session]], loaded: set[date], shown: lis
                     parts.append((" " * cw, CURSOR if day == cursor and not detailed else ""))
                     hits.append(Hit(y, x, x + cw, day))
                 x += cw
-            lines.append(Content.assemble(*parts))
+            lines.append(tuple(parts))
     return Drawing(lines, hits, cursor_y)
 
 
@@ -276,10 +283,10 @@ class CalendarBody(ScrollView, can_focus=False):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.hits: list[Hit] = []
-        self._lines: list[Content] = []
+        self._lines: list[Line] = []
         self._strips: dict[int, Strip] = {}
 
-    def show(self, lines: list[Content], hits: list[Hit], width: int) -> None:
+    def show(self, lines: list[Line], hits: list[Hit], width: int) -> None:
         self._lines, self.hits = lines, hits
         self._strips.clear()
         self.virtual_size = Size(width, len(lines))
@@ -292,7 +299,8 @@ class CalendarBody(ScrollView, can_focus=False):
 
     def text(self) -> str:
         """What is drawn, as plain text (for tests and screen readers)."""
-        return "\n".join(line.plain for line in self._lines)
+        return "\n".join("".join(p if isinstance(p, str) else p[0] for p in line)
+                         for line in self._lines)
 
     def render_line(self, y: int) -> Strip:
         scroll_x, scroll_y = self.scroll_offset
@@ -304,7 +312,8 @@ class CalendarBody(ScrollView, can_focus=False):
         strip = self._strips.get(index)
         if strip is None:
             segments = [Segment(text, style.rich_style) for text, style in
-                        self._lines[index].render(base, end="", parse_style=self._get_style)]
+                        Content.assemble(*self._lines[index]).render(
+                            base, end="", parse_style=self._get_style)]
             strip = self._strips[index] = Strip(segments)
         return strip.crop_extend(scroll_x, scroll_x + width, base.rich_style)
 
@@ -346,6 +355,9 @@ class CalendarView(ReportsFailures, Vertical, can_focus=True):
             super().__init__()
             self.session_id = session_id
 
+    class FirstShown(Message):
+        """The first days read are on screen (the app reads its slower figures after this)."""
+
     class Loaded(Message):
         def __init__(self, first: date, last: date, sessions: list[Session],
                      generation: int) -> None:
@@ -362,6 +374,10 @@ class CalendarView(ReportsFailures, Vertical, can_focus=True):
         self._generation = 0
         self._selected: int | None = None  # index in the cursor day (week and day views)
         self._drawing = Drawing([], [])
+        self._redraw_pending = False
+        self._scroll_home = False
+        self._shown = False
+        self._ahead_timer: Timer | None = None
         self.set_reactive(CalendarView.cursor, ctx.today())
 
     def compose(self) -> ComposeResult:
@@ -396,8 +412,11 @@ class CalendarView(ReportsFailures, Vertical, can_focus=True):
         missing = [d for d in visible_days(self.mode, self.cursor) if d not in self._loaded]
         if missing:
             self._load(min(missing), max(missing), self._generation)
-        else:
-            self._prefetch()
+            return
+        # Read ahead once the keys pause, so paging quickly is not slowed by reads it skips.
+        if self._ahead_timer is not None:
+            self._ahead_timer.stop()
+        self._ahead_timer = self.set_timer(AHEAD_DELAY, self._prefetch)
 
     def _prefetch(self) -> None:
         """Read the next period ahead (then, once that is in, the previous one)."""
@@ -441,6 +460,9 @@ class CalendarView(ReportsFailures, Vertical, can_focus=True):
             day += timedelta(days=1)
         self._evict()
         self.redraw()
+        if not self._shown:
+            self._shown = True
+            self.post_message(self.FirstShown())
         self.ensure_loaded()
 
     def _evict(self) -> None:
@@ -498,6 +520,15 @@ class CalendarView(ReportsFailures, Vertical, can_focus=True):
         return Content.assemble(*parts)
 
     def redraw(self, *, scroll_home: bool = False) -> None:
+        """Draw again once the current key or message is handled (many changes, one draw)."""
+        self._scroll_home = self._scroll_home or scroll_home
+        if not self._redraw_pending:
+            self._redraw_pending = True
+            self.call_later(self._draw)
+
+    def _draw(self) -> None:
+        self._redraw_pending = False
+        scroll_home, self._scroll_home = self._scroll_home, False
         if not self.is_mounted:
             return
         body = self.query_one(CalendarBody)

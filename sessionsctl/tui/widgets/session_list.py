@@ -34,6 +34,10 @@ PAGE = 100
 COLUMNS = (("date", "Date"), ("time", "Time"), ("title", "Title"), ("mentor", "Mentor"),
            ("students", "Students"), ("subject", "Subject"), ("room", "Room"),
            ("status", "Status"))
+# Fixed widths (fitting 120 columns): a table that sized itself to its widest cell would
+# change shape as pages are read.
+WIDTHS = {"date": 11, "time": 11, "title": 18, "mentor": 15, "students": 14, "subject": 10,
+          "room": 11, "status": 11}
 _STATUS_ORDER = {s: i for i, s in enumerate(SessionStatus)}
 
 
@@ -87,6 +91,7 @@ class SessionList(ReportsFailures, Vertical):
         self._debounce: Timer | None = None
         self._query = SessionQuery()
         self._ready = False
+        self.active = False  # read only once the list is first shown
 
     def default_filters(self) -> Filters:
         return Filters(start=self.ctx.today().isoformat())
@@ -116,10 +121,16 @@ class SessionList(ReportsFailures, Vertical):
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
         for key, label in COLUMNS:
-            table.add_column(label, key=key)
+            table.add_column(label, key=key, width=WIDTHS[key])
         self.refresh_choices()
         self._ready = True
-        self.reload()
+
+    def activate(self) -> None:
+        """The list is on screen: read it (the first time) so a start on the calendar does
+        not pay for it."""
+        if not self.active:
+            self.active = True
+            self.reload()
 
     # ------------------------------------------------------------------ filters
     def refresh_choices(self) -> None:
@@ -201,6 +212,8 @@ class SessionList(ReportsFailures, Vertical):
         if self._debounce is not None:
             self._debounce.stop()
             self._debounce = None
+        if not self.active:
+            return
         status = self.query_one("#list-status", Static)
         try:
             query = self.query_of(self.filters())
@@ -258,14 +271,14 @@ class SessionList(ReportsFailures, Vertical):
     def _cells(self, s: Session) -> list[Text]:
         tz = self.ctx.tz
         local = s.start.astimezone(tz)
-        day = f"{local:%a %d %b}" + (f" {local:%y}" if local.year != self.ctx.today().year else "")
+        day = (f"{local:%a %d %b}" if local.year == self.ctx.today().year
+               else f"{local:%d %b %Y}")
         students = ", ".join(self.ctx.name(e) for e in s.students)
         variables = self.app.get_css_variables()
         return [
-            fmt.cell(day), fmt.cell(fmt.span(s, tz)), fmt.cell(fmt.clip(s.title, 20)),
-            fmt.cell(fmt.clip(self.ctx.name(s.mentor), 16)), fmt.cell(fmt.clip(students, 15)),
-            fmt.cell(fmt.clip(s.subject or "", 10)),
-            fmt.cell(fmt.clip(s.room or s.location or ("online" if s.link else ""), 12)),
+            fmt.cell(day), fmt.cell(fmt.span(s, tz)), fmt.cell(s.title),
+            fmt.cell(self.ctx.name(s.mentor)), fmt.cell(students), fmt.cell(s.subject or ""),
+            fmt.cell(s.room or s.location or ("online" if s.link else "")),
             fmt.cell(fmt.STATUS_LABEL[s.status], fmt.STATUS_STYLE[s.status], variables),
         ]
 
