@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
 from typing import Annotated
 
@@ -20,6 +21,8 @@ def init(
 ) -> None:
     """Create the database (or migrate it to the newest schema); --demo loads sample data."""
     state = cli(ctx, json_output)
+    # Setting up is the local operator's job: a configured acting person may not exist yet.
+    state.settings = replace(state.settings, user=None)
     centre = state.centre
     url = centre.store.url
     summary = None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from bisect import bisect_left
 from collections.abc import Callable
 from dataclasses import dataclass, field, fields
 from datetime import UTC, datetime
@@ -12,6 +13,7 @@ from .conflicts import Conflict, clashes
 from .errors import Contended, InvalidInput
 from .model import Availability, Closure, Room, Session, TimeOff
 from .ports import Row, SessionDraft
+from .rules import MAX_SESSION_LENGTH
 
 Clock = Callable[[], datetime]
 
@@ -80,6 +82,20 @@ class Booked:
     session: Session
     forced_over: list[Conflict]
 
+
+
+class Busy:
+    """Stored sessions sorted by start, to find those around an interval by bisection."""
+
+    def __init__(self, sessions: list[Session]) -> None:
+        self.sessions = sorted(sessions, key=lambda s: s.start)
+        self._starts = [s.start for s in self.sessions]
+
+    def around(self, start: datetime, end: datetime) -> list[Session]:
+        """The sessions overlapping ``[start, end)``."""
+        lo = bisect_left(self._starts, start - MAX_SESSION_LENGTH)
+        hi = bisect_left(self._starts, end)
+        return [s for s in self.sessions[lo:hi] if s.end > start]
 
 
 class Batch:

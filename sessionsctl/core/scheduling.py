@@ -364,10 +364,8 @@ class Scheduling:
                                 sequence=m.sequence + 1)))
         refs = self._resolve(uow, [r.draft for _, r in rows])  # type: ignore[attr-defined]
         ids = [m.id for m in members]
-        found = []
-        for _, row in rows:
-            found.extend(self.conflicts(uow, row.draft, refs, exclude=ids))  # type: ignore[attr-defined]
-        found.extend(_among(rows))
+        judged = self.conflicts(uow, [r.draft for _, r in rows], refs, ids)  # type: ignore[attr-defined]
+        found = [c for each in judged for c in each] + _among(rows)
         if found and force_reason is None:
             raise ConflictError(found)
         # Write in the direction of the move, so no row passes through a slot (or recurrence

@@ -12,6 +12,7 @@ from .availability import on_closure, outside_availability
 from .booking import (
     EDITABLE,
     Batch,
+    Busy,
     Booked,
     BookingResult,
     Clock,
@@ -155,11 +156,23 @@ class Centre(Scheduling):
             rooms, uow.availability(mentors), uow.time_off(mentors, first, last),
             uow.closures(first.date() - timedelta(days=1), last.date() + timedelta(days=1)))
 
-    def conflicts(self, uow: UnitOfWork, draft: SessionDraft, refs: Refs,
-                  exclude: Sequence[int] = ()) -> list[Conflict]:
-        """Every reason ``draft`` cannot be booked as it stands."""
-        others = uow.overlapping(draft.start, draft.end, people=(draft.mentor, *draft.students),
-                                 rooms=[draft.room] if draft.room else [], exclude=exclude)
+    def conflicts(self, uow: UnitOfWork, drafts: Sequence[SessionDraft], refs: Refs,
+                  exclude: Sequence[int] = ()) -> list[list[Conflict]]:
+        """Every reason each draft cannot be booked as it stands (against the database only).
+
+        One range query covers the whole batch (its span, its people and rooms); each draft
+        is then judged in memory against the sessions around it.
+        """
+        if not drafts:
+            return []
+        busy = Busy(uow.overlapping(
+            min(d.start for d in drafts), max(d.end for d in drafts),
+            people={p for d in drafts for p in (d.mentor, *d.students)},
+            rooms={d.room for d in drafts if d.room}, exclude=exclude))
+        return [self._judge(d, busy.around(d.start, d.end), refs) for d in drafts]
+
+    @staticmethod
+    def _judge(draft: SessionDraft, others: Sequence[Session], refs: Refs) -> list[Conflict]:
         room = refs.rooms.get(draft.room) if draft.room is not None else None
         return (clashes(draft, others) + capacity(draft, room)
                 + outside_availability(draft, refs.availability.get(draft.mentor, ()),
@@ -170,7 +183,7 @@ class Centre(Scheduling):
         """The conflicts a booking would meet, without writing anything (live warnings)."""
         draft = rules.validate_session(draft)
         with self._read() as uow:
-            return self.conflicts(uow, draft, self._resolve(uow, [draft]), exclude)
+            return self.conflicts(uow, [draft], self._resolve(uow, [draft]), exclude)[0]
 
     def book(self, draft: SessionDraft, *, force_reason: str | None = None) -> Booked:
         """Book a one-off session: refused with every conflict unless forced with a reason."""
@@ -205,8 +218,9 @@ class Centre(Scheduling):
         accepted: list[Row] = []
         skipped: list[Row] = []
         found: list[Conflict] = []
-        for row in rows:
-            clashing = self.conflicts(uow, row.draft, refs, exclude) + batch.clashes(row.draft)
+        judged = self.conflicts(uow, [r.draft for r in rows], refs, exclude)
+        for row, against_stored in zip(rows, judged, strict=True):
+            clashing = against_stored + batch.clashes(row.draft)
             found.extend(clashing)
             if clashing and skip_conflicts:
                 skipped.append(row)
@@ -261,7 +275,7 @@ class Centre(Scheduling):
             draft = rules.validate_session(replace(draft_of(before), **changes))
             if draft.mentor != before.mentor:
                 permissions.require(uow.actor, "session.book", mentor=draft.mentor)
-            found = self.conflicts(uow, draft, self._resolve(uow, [draft]), exclude=[session_id])
+            [found] = self.conflicts(uow, [draft], self._resolve(uow, [draft]), [session_id])
             if found and force_reason is None:
                 raise ConflictError(found)
             # A session moved to a free slot is no longer forced: the database guard covers it.

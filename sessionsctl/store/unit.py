@@ -55,6 +55,7 @@ from .schema import (
 )
 
 _CHUNK = 5000
+_MAX_ID = 2**31  # ids are 32-bit integers on PostgreSQL
 _Mentor = aliased(PersonRow, name="mentor")
 _Creator = aliased(PersonRow, name="creator")
 _Modifier = aliased(PersonRow, name="modifier")
@@ -195,6 +196,8 @@ class SqlUnit:
 
     # ----------------------------------------------------------------------- sessions
     def session(self, session_id: int) -> Session | None:
+        if not 0 < session_id < _MAX_ID:
+            return None  # no such row; the database would refuse to compare with it
         found = self._load(_session_select().where(SessionRow.id == session_id))
         return found[0] if found else None
 

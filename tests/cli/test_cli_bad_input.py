@@ -162,10 +162,6 @@ def test_unknown_session_is_not_found(booked: Seeded, db_snapshot: Callable[[], 
     refused(booked.run, db_snapshot, 4, args, ("session", UNKNOWN_SESSION))
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "store bug: SqlUnit.session() (sessionsctl/store/unit.py) passes an id beyond the column's "
-    "range to the database: SQLite raises OverflowError, PostgreSQL 'integer out of range' "
-    "(already above 2**31), so the CLI exits 1 with an 'unexpected error' instead of 4"))
 @pytest.mark.parametrize("args", [
     ["session", "show", "99999999999999999999"],
     ["attendance", "list", "99999999999999999999"],

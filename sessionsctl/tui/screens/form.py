@@ -84,6 +84,7 @@ def describe(conflict: Conflict, tz: Any) -> Content:
 class BookingScreen(ReportsFailures, Screen[int | None]):
     BINDINGS = [
         Binding("ctrl+s", "save", "Save", priority=True),
+        Binding("ctrl+o", "slots", "Free slots"),
         Binding("escape", "leave", "Back"),
     ]
 
@@ -383,6 +384,15 @@ class BookingScreen(ReportsFailures, Screen[int | None]):
         options.display = bool(slots)
         if slots:
             options.highlighted = 0
+
+    def action_slots(self) -> None:
+        """Jump to the free slots offered beside a conflict."""
+        slots = self.query_one("#slots", OptionList)
+        if slots.display and slots.option_count:
+            slots.focus()
+            self.query_one("#form-body", VerticalScroll).scroll_to_widget(slots, animate=False)
+        else:
+            self.notify("no conflict, so no other slot to offer", timeout=3)
 
     @on(OptionList.OptionSelected, "#slots")
     def _slot_taken(self, event: OptionList.OptionSelected) -> None:

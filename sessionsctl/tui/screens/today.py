@@ -39,6 +39,8 @@ class TodayScreen(ReportsFailures, ModalScreen[None]):
         super().__init__()
         self.ctx = ctx
         self.sessions: list[Session] = []
+        self._loaded = False
+        self._wanted: int | None = None  # a digit pressed before the list was read
 
     def compose(self) -> ComposeResult:
         with Vertical(id="today-box"):
@@ -60,8 +62,12 @@ class TodayScreen(ReportsFailures, ModalScreen[None]):
                                        if s.status is not SessionStatus.CANCELLED]))
 
     @on(Loaded)
-    def _loaded(self, message: Loaded) -> None:
+    def _show(self, message: Loaded) -> None:
         self.sessions = message.sessions
+        self._loaded = True
+        if self._wanted is not None:
+            self.action_pick(self._wanted)
+            return
         options = self.query_one(OptionList)
         options.clear_options()
         if not self.sessions:
@@ -81,6 +87,9 @@ class TodayScreen(ReportsFailures, ModalScreen[None]):
         options.highlighted = current
 
     def action_pick(self, n: int) -> None:
+        if not self._loaded:
+            self._wanted = n
+            return
         if 1 <= n <= len(self.sessions):
             self._open(self.sessions[n - 1].id)
 
