@@ -168,7 +168,8 @@ class Centre(Scheduling):
         busy = Busy(uow.overlapping(
             min(d.start for d in drafts), max(d.end for d in drafts),
             people={p for d in drafts for p in (d.mentor, *d.students)},
-            rooms={d.room for d in drafts if d.room}, exclude=exclude))
+            rooms={d.room for d in drafts if d.room}, exclude=exclude,
+            within=sorted((d.start, d.end) for d in drafts)))
         return [self._judge(d, busy.around(d.start, d.end), refs) for d in drafts]
 
     @staticmethod

@@ -80,7 +80,9 @@ class SqlStore:
     def unit(self, actor: str | None = None, *, write: bool = False) -> Iterator[SqlUnit]:
         try:
             with (self._writer if write else self.engine).begin() as connection:
-                yield SqlUnit(connection, actor)
+                unit = SqlUnit(connection, actor)
+                yield unit
+                unit.flush()
         except OperationalError as exc:
             if getattr(exc.orig, "sqlstate", None) in RACE_LOST:
                 # Two bookings waited for each other at the guard; PostgreSQL aborted this one.

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import getpass
+from bisect import bisect_left
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
@@ -55,6 +56,9 @@ from .schema import (
 )
 
 _CHUNK = 5000
+_STATUSES = {s.value: s for s in SessionStatus}
+_TYPES = {t.value: t for t in SessionType}
+_PAYMENTS = {p.value: p for p in PaymentStatus}
 _MAX_ID = 2**31  # ids are 32-bit integers on PostgreSQL
 _Mentor = aliased(PersonRow, name="mentor")
 _Creator = aliased(PersonRow, name="creator")
@@ -103,6 +107,7 @@ class SqlUnit:
         self.db = db
         self._ids: dict[str, int] = {}  # person ids by email, as looked up in this unit
         self._named: dict[tuple[str, str], int] = {}  # room and subject ids by name
+        self._audit: list[dict[str, Any]] = []
         self.actor: Person | None = None
         if actor:
             self.actor = self.person(actor)
@@ -263,26 +268,31 @@ class SqlUnit:
         return sub
 
     def _load(self, stmt: Select[Any]) -> list[Session]:
+        # Rows are unpacked by position and enums looked up in dicts: listing a busy month
+        # builds thousands of sessions, and by-name access and Enum() calls dominate that.
         rows = self.db.execute(stmt).all()
-        students = self._students_of([r.id for r in rows])
+        students = self._students_of([r[0] for r in rows])
+        no_students: tuple[str, ...] = ()
         return [
             Session(
-                id=r.id, uid=r.uid, title=r.title, mentor=r.mentor, start=r.start_at,
-                end=r.end_at, tz=r.tz, status=SessionStatus(r.status), type=SessionType(r.type),
-                students=tuple(sorted(students.get(r.id, ()))), room=r.room, subject=r.subject,
-                description=r.description, location=r.location, link=r.meeting_link,
-                meeting_id=r.meeting_id, passcode=r.meeting_passcode,
-                max_participants=r.max_participants, notes=r.notes, cost=r.cost,
-                payment_status=PaymentStatus(r.payment_status), series_id=r.series_id,
-                recurrence_id=r.recurrence_id, batch_id=r.batch_id,
-                cancel_reason=r.cancel_reason, force_reason=r.force_reason,
-                sequence=r.sequence, created_by=r.created_by, created_at=r.created_at,
-                modified_by=r.modified_by, modified_at=r.modified_at,
+                id=id_, uid=uid, title=title, mentor=mentor, start=start, end=end, tz=tz,
+                status=_STATUSES[status], type=_TYPES[type_],
+                students=students.get(id_, no_students), room=room, subject=subject,
+                description=description, location=location, link=link, meeting_id=meeting_id,
+                passcode=passcode, max_participants=max_participants, notes=notes, cost=cost,
+                payment_status=_PAYMENTS[payment], series_id=series_id,
+                recurrence_id=recurrence_id, batch_id=batch_id, cancel_reason=cancel_reason,
+                force_reason=force_reason, sequence=sequence, created_by=created_by,
+                created_at=created_at, modified_by=modified_by, modified_at=modified_at,
             )
-            for r in rows
+            for (id_, uid, title, mentor, start, end, tz, status, type_, room, subject,
+                 description, location, link, meeting_id, passcode, max_participants, notes,
+                 cost, payment, series_id, recurrence_id, batch_id, cancel_reason,
+                 force_reason, sequence, created_by, created_at, modified_by,
+                 modified_at) in rows
         ]
 
-    def _students_of(self, session_ids: list[int]) -> dict[int, list[str]]:
+    def _students_of(self, session_ids: list[int]) -> dict[int, tuple[str, ...]]:
         found: dict[int, list[str]] = defaultdict(list)
         for i in range(0, len(session_ids), _CHUNK):
             rows = self.db.execute(
@@ -291,7 +301,7 @@ class SqlUnit:
                 .where(SessionStudentRow.session_id.in_(session_ids[i:i + _CHUNK])))
             for session_id, email in rows:
                 found[session_id].append(email)
-        return found
+        return {k: tuple(sorted(v)) for k, v in found.items()}
 
     def _values(self, row: Row, now: datetime) -> dict[str, Any]:
         d = row.draft
@@ -365,38 +375,44 @@ class SqlUnit:
                          .values(cancelled=status is SessionStatus.CANCELLED))
 
     def overlapping(self, start: datetime, end: datetime, *, people: Iterable[str],
-                    rooms: Iterable[str], exclude: Iterable[int] = ()) -> list[Session]:
+                    rooms: Iterable[str], exclude: Iterable[int] = (),
+                    within: Sequence[tuple[datetime, datetime]] | None = None) -> list[Session]:
         """Live sessions overlapping ``[start, end)`` with any of these people (as mentor or
-        student) or rooms.
+        student) or rooms; with ``within``, only those overlapping one of those intervals.
 
-        Each part is one range scan: ``(mentor_id, start_at)``, ``(room_id, start_at)``,
-        ``(student_id, start_at)``, bounded below by the longest a session may last.
+        Each part is one range scan of ids and times: ``(mentor_id, start_at)``,
+        ``(room_id, start_at)``, ``(student_id, start_at)``, bounded below by the longest a
+        session may last. Only the sessions that remain are loaded in full.
         """
         low = start - MAX_SESSION_LENGTH
         live = and_(SessionRow.start_at < end, SessionRow.start_at > low,
                     SessionRow.end_at > start, SessionRow.status != "cancelled")
-        ids: set[int] = set()
+        spans: dict[int, tuple[datetime, datetime]] = {}
         # A person is booked once at a time whatever their part: each is looked for both as
         # a mentor and as a student (core.conflicts.clashes).
         person_ids = [i for i in (self._id_or_none(e) for e in set(people)) if i is not None]
         room_ids = [i for i in (self._room_id_or_none(r) for r in set(rooms)) if i is not None]
+        queries = []
         if person_ids:
-            ids.update(self.db.execute(
-                select(SessionRow.id).where(SessionRow.mentor_id.in_(person_ids), live)
-            ).scalars())
-            ids.update(self.db.execute(
-                select(SessionStudentRow.session_id).where(
-                    SessionStudentRow.student_id.in_(person_ids),
-                    SessionStudentRow.start_at < end, SessionStudentRow.start_at > low,
-                    SessionStudentRow.end_at > start, SessionStudentRow.cancelled.is_(False),
-                )).scalars())
+            queries.append(select(SessionRow.id, SessionRow.start_at, SessionRow.end_at)
+                           .where(SessionRow.mentor_id.in_(person_ids), live))
+            queries.append(select(SessionStudentRow.session_id, SessionStudentRow.start_at,
+                                  SessionStudentRow.end_at).where(
+                SessionStudentRow.student_id.in_(person_ids),
+                SessionStudentRow.start_at < end, SessionStudentRow.start_at > low,
+                SessionStudentRow.end_at > start, SessionStudentRow.cancelled.is_(False)))
         if room_ids:
-            ids.update(self.db.execute(
-                select(SessionRow.id).where(SessionRow.room_id.in_(room_ids), live)).scalars())
-        ids.difference_update(exclude)
-        if not ids:
+            queries.append(select(SessionRow.id, SessionRow.start_at, SessionRow.end_at)
+                           .where(SessionRow.room_id.in_(room_ids), live))
+        for query in queries:
+            spans.update((i, (a, b)) for i, a, b in self.db.execute(query))
+        for session_id in exclude:
+            spans.pop(session_id, None)
+        if within is not None:
+            spans = {i: ab for i, ab in spans.items() if _meets(ab, within)}
+        if not spans:
             return []
-        return self._load(_session_select().where(SessionRow.id.in_(sorted(ids)))
+        return self._load(_session_select().where(SessionRow.id.in_(sorted(spans)))
                           .order_by(SessionRow.start_at, SessionRow.id))
 
     def _room_id_or_none(self, name: str) -> int | None:
@@ -600,12 +616,19 @@ class SqlUnit:
     # ---------------------------------------------------------------------- bookkeeping
     def audit(self, action: str, entity: str, key: object,
               before: dict[str, Any] | None, after: dict[str, Any] | None) -> None:
-        self.db.execute(insert(AuditRow), {
+        """Record a change; the records are written together when the unit commits."""
+        self._audit.append({
             "at": _now(), "actor_id": self.actor.id if self.actor else None,
             "actor": self.actor.email if self.actor else f"local:{getpass.getuser()}",
             "action": action, "entity": entity, "entity_id": str(key),
             "before": before, "after": after,
         })
+
+    def flush(self) -> None:
+        """Write what is pending (the audit records) before the transaction commits."""
+        if self._audit:
+            self.db.execute(insert(AuditRow), self._audit)
+            self._audit = []
 
     def counts(self) -> dict[str, int]:
         tables = (PersonRow, RoomRow, SubjectRow, SeriesRow, SessionRow, SessionStudentRow,
@@ -629,3 +652,11 @@ def _written(session_id: int, row: Row, actor: str | None, now: datetime) -> Ses
         recurrence_id=row.recurrence_id, batch_id=d.batch_id, cancel_reason=row.cancel_reason,
         force_reason=row.force_reason, sequence=row.sequence, created_by=actor,
         created_at=now, modified_by=actor, modified_at=now)
+
+
+def _meets(span: tuple[datetime, datetime], intervals: Sequence[tuple[datetime, datetime]]) -> bool:
+    """Whether ``span`` overlaps one of ``intervals`` (sorted by start, none longer than a
+    session may last)."""
+    start, end = span
+    first = bisect_left(intervals, (start - MAX_SESSION_LENGTH,))
+    return any(a < end and start < b for a, b in intervals[first:bisect_left(intervals, (end,))])

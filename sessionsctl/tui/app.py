@@ -301,5 +301,9 @@ def make_app(centre: Centre, settings: Settings, now: datetime | Clock | None = 
 
 
 def run(centre: Centre, settings: Settings) -> None:
-    """Start the app in this terminal (what `sessionsctl tui` calls)."""
-    make_app(centre, settings).run()
+    """Start the app in this terminal (what `sessionsctl tui` calls). An unknown acting
+    person or an unreachable database is refused here, before the screen opens, as the
+    command's own error."""
+    app = make_app(centre, settings)
+    centre.whoami()
+    app.run()

@@ -70,6 +70,7 @@ class AttendanceScreen(ReportsFailures, Screen[None]):
         self.pending: dict[str, AttendanceStatus] = {}
         self._queue: deque[tuple[str, AttendanceStatus | None, str | None]] = deque()
         self._draining = False
+        self._variables: dict[str, str] = {}
 
     def compose(self) -> ComposeResult:
         yield Static("loading…", id="roster-title", classes="screen-title")
@@ -118,6 +119,7 @@ class AttendanceScreen(ReportsFailures, Screen[None]):
             (fmt.STATUS_LABEL[s.status], fmt.STATUS_STYLE[s.status])))
         table = self.query_one("#roster", DataTable)
         row = table.cursor_row
+        self._variables = self.app.get_css_variables()
         table.clear()
         for i, email in enumerate(s.students, 1):
             table.add_row(fmt.cell(i), fmt.cell(self.ctx.name(email)), fmt.cell(email),
@@ -131,7 +133,7 @@ class AttendanceScreen(ReportsFailures, Screen[None]):
     def _cells(self, email: str) -> list[Text]:
         mark = self.marks.get(email)
         waiting = self.pending.get(email)
-        variables = self.app.get_css_variables()
+        variables = self._variables
         note = fmt.cell(mark.note or "" if mark else "")
         if waiting is not None:
             return [fmt.cell(f"{waiting.value}…", fmt.ATTENDANCE_STYLE[waiting], variables),

@@ -67,6 +67,7 @@ class Drawing:
     lines: list[Line]
     hits: list[Hit]
     cursor_y: int = 0  # the line the cursor is on, to keep it in view
+    cursor_height: int = 1
 
 
 def monday(day: date) -> date:
@@ -163,7 +164,7 @@ def draw_month(days: dict[date, list[Session]], loaded: set[date], cursor: date,
             lines.append(tuple(parts))
         if cursor in week:
             cursor_y = top
-    return Drawing(lines, hits, cursor_y)
+    return Drawing(lines, hits, cursor_y, rows)
 
 
 def _hours(columns: list[list[Session]], ctx: TuiContext) -> list[int]:
@@ -550,11 +551,13 @@ class CalendarView(ReportsFailures, Vertical, can_focus=True):
         self._drawing = drawing
         body.show(drawing.lines, drawing.hits, width)
         self.query_one("#cal-title", Static).update(self._title())
-        if scroll_home or self.mode == "month":
+        if scroll_home:
             body.scroll_to(y=0, animate=False, immediate=True)
-        else:
-            body.scroll_to_region(Region(0, drawing.cursor_y, 1, 1), animate=False,
-                                  immediate=True)
+        # In the month, keep the cursor's whole week in view (it only scrolls when the
+        # terminal is too short for the grid); in a timeline, the cursor's session.
+        height = drawing.cursor_height if self.mode == "month" else 1
+        body.scroll_to_region(Region(0, drawing.cursor_y, 1, height), animate=False,
+                              immediate=True)
 
     # ------------------------------------------------------------------ actions
     def _select_near(self, previous: Session | None) -> None:

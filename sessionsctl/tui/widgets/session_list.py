@@ -92,6 +92,7 @@ class SessionList(ReportsFailures, Vertical):
         self._query = SessionQuery()
         self._ready = False
         self.active = False  # read only once the list is first shown
+        self._variables: dict[str, str] = {}
 
     def default_filters(self) -> Filters:
         return Filters(start=self.ctx.today().isoformat())
@@ -255,6 +256,7 @@ class SessionList(ReportsFailures, Vertical):
         self._more = len(sessions) > wanted
         sessions = sessions[:wanted]
         table = self.query_one(DataTable)
+        self._variables = self.app.get_css_variables()  # once per page: it is not cheap
         if message.offset == 0:
             self._rows = list(sessions)
         else:
@@ -274,7 +276,7 @@ class SessionList(ReportsFailures, Vertical):
         day = (f"{local:%a %d %b}" if local.year == self.ctx.today().year
                else f"{local:%d %b %Y}")
         students = ", ".join(self.ctx.name(e) for e in s.students)
-        variables = self.app.get_css_variables()
+        variables = self._variables
         return [
             fmt.cell(day), fmt.cell(fmt.span(s, tz)), fmt.cell(s.title),
             fmt.cell(self.ctx.name(s.mentor)), fmt.cell(students), fmt.cell(s.subject or ""),
@@ -304,6 +306,7 @@ class SessionList(ReportsFailures, Vertical):
         if table.row_count and table.cursor_row < table.row_count:
             current = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
         rows = sorted(self._rows, key=self._sort_key, reverse=self._reverse)
+        self._variables = self.app.get_css_variables()
         table.clear()
         for s in rows:
             self._add(table, s)
