@@ -1,0 +1,1 @@
+"""Functional tests of the TUI: Pilot scenarios and SVG snapshots."""

@@ -1,0 +1,90 @@
+"""Reading the booking form's text (sessionsctl.tui.booking), without Textual."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from sessionsctl.core.errors import InvalidInput
+from sessionsctl.core.model import Session, SessionType
+from sessionsctl.tui.booking import FormValues, changes_between, read_end, read_form, values_of
+
+LONDON = ZoneInfo("Europe/London")
+SAO_PAULO = ZoneInfo("America/Sao_Paulo")
+NOW = datetime(2026, 11, 10, 16, 10, tzinfo=UTC)
+
+
+def form(**fields) -> FormValues:
+    values = dict(title="Lesson", mentor="ada@centre.test", start="2026-11-16 10:00",
+                  end="11:00", tz="Europe/London")
+    values.update(fields)
+    return FormValues(**values)
+
+
+def test_a_complete_form_reads_as_a_draft() -> None:
+    reading = read_form(form(students=("a@centre.test", "b@centre.test")), LONDON, NOW)
+    assert reading.ok and reading.draft is not None
+    assert reading.draft.start == datetime(2026, 11, 16, 10, tzinfo=UTC)
+    assert reading.draft.end == datetime(2026, 11, 16, 11, tzinfo=UTC)
+    assert reading.draft.type is SessionType.GROUP
+    assert reading.rule is None
+
+
+@pytest.mark.parametrize(("text", "minutes"), [("11:30", 90), ("+45", 45), ("+ 60 min", 60),
+                                                ("2026-11-16 12:00", 120)])
+def test_ends_as_people_type_them(text: str, minutes: int) -> None:
+    start = datetime(2026, 11, 16, 10, tzinfo=UTC)
+    assert read_end(text, start, LONDON) == start + timedelta(minutes=minutes)
+
+
+def test_times_are_read_in_the_booking_zone_not_the_viewers() -> None:
+    reading = read_form(form(tz="America/Sao_Paulo"), LONDON, NOW)
+    assert reading.draft is not None
+    assert reading.draft.start == datetime(2026, 11, 16, 13, tzinfo=UTC)  # UTC-3
+    assert reading.draft.tz == "America/Sao_Paulo"
+
+
+def test_every_problem_is_named_by_its_field() -> None:
+    reading = read_form(form(title=" ", end="09:00", tz="Nowhere/Land", max="many",
+                             cost="lots", mentor=""), LONDON, NOW)
+    assert not reading.ok
+    assert set(reading.errors) == {"title", "end", "tz", "max", "cost", "mentor"}
+    assert reading.errors["end"] == "must be after the start"
+
+
+def test_a_missing_start_does_not_blame_the_end() -> None:
+    reading = read_form(form(start="", end="+60"), LONDON, NOW)
+    assert set(reading.errors) == {"start"}
+
+
+def test_repeat_choices_become_rules() -> None:
+    assert read_form(form(repeat="weekly", count="6"), LONDON, NOW).rule == "FREQ=WEEKLY;COUNT=6"
+    assert read_form(form(repeat="fortnightly"), LONDON, NOW).rule == \
+        "FREQ=WEEKLY;INTERVAL=2;COUNT=10"
+    assert read_form(form(repeat="custom", rule="FREQ=DAILY;COUNT=2"), LONDON, NOW).rule == \
+        "FREQ=DAILY;COUNT=2"
+    assert "count" in read_form(form(repeat="weekly", count="0"), LONDON, NOW).errors
+    assert "rule" in read_form(form(repeat="custom"), LONDON, NOW).errors
+
+
+def test_a_bad_time_is_bad_input() -> None:
+    with pytest.raises(InvalidInput):
+        read_end("25:00", datetime(2026, 11, 16, 10, tzinfo=UTC), LONDON)
+
+
+def test_editing_changes_only_what_differs() -> None:
+    session = Session(id=7, uid="u", title="Lesson", mentor="ada@centre.test",
+                      start=datetime(2026, 11, 16, 13, tzinfo=UTC),
+                      end=datetime(2026, 11, 16, 14, tzinfo=UTC), tz="America/Sao_Paulo",
+                      students=("a@centre.test",))
+    values = values_of(session)
+    assert (values.start, values.end, values.tz) == ("2026-11-16 10:00", "11:00",
+                                                      "America/Sao_Paulo")
+    same = read_form(values, LONDON, NOW)
+    assert same.draft is not None and changes_between(session, same.draft) == {}
+    moved = read_form(replace(values, end="11:30", title="Lesson 2"), SAO_PAULO, NOW)
+    assert moved.draft is not None
+    assert set(changes_between(session, moved.draft)) == {"end", "title"}
