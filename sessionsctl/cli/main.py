@@ -51,6 +51,11 @@ class _Root(TyperGroup):
                 ctx.obj.close()
 
 
+if os.environ.get("NO_COLOR"):
+    import typer.rich_utils  # help pages are drawn by Typer's own console
+
+    typer.rich_utils.COLOR_SYSTEM = None
+
 app = typer.Typer(
     cls=_Root,
     name="sessionsctl",
