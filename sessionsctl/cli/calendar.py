@@ -72,7 +72,7 @@ def closure_add(
     if hit:
         render.out.print(f"[yellow]{len(hit)} session(s) already booked then; move or cancel "
                          "them:[/]")
-        render.sessions_by_day(hit, state.tz)
+        render.sessions_by_day(hit, state.tz, state.names())
 
 
 @closure_app.command("list")

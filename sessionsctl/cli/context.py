@@ -35,6 +35,10 @@ class Cli:
             self._centre = open_centre(self.settings)
         return self._centre
 
+    def names(self) -> dict[str, str]:
+        """People's names by email, to show sessions with."""
+        return {p.email: p.name for p in self.centre.list_people()}
+
     def close(self) -> None:
         if self._centre is not None:
             self._centre.store.close()

@@ -42,10 +42,19 @@ def emit_json(data: Any) -> None:
 _WHOLE = {"ID", "Time", "Status", "When", "Kind", "Rating", "In", "Out", "Seats", "Role"}
 
 
+# Columns that share the width left over, by these weights; the others are as wide as
+# their cells need.
+_STRETCH = {"Title": 3, "Detail": 3, "Value": 3, "Note": 2, "Text": 3, "Reason": 2, "Rule": 2,
+            "Mentor": 2, "Students": 2, "Room": 2, "With": 2}
+
+
 def table(title: str | None, columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> Table:
-    t = Table(title=title, box=box.SIMPLE_HEAD, title_justify="left", title_style="bold")
+    stretch = any(c in _STRETCH for c in columns)
+    t = Table(title=title, box=box.SIMPLE_HEAD, title_justify="left", title_style="bold",
+              expand=stretch)
     for column in columns:
-        t.add_column(column, no_wrap=column in _WHOLE, overflow="fold", min_width=len(column))
+        t.add_column(column, no_wrap=column in _WHOLE, min_width=len(column),
+                     ratio=_STRETCH.get(column))
     for row in rows:
         t.add_row(*(cell if isinstance(cell, Text) else Text(str(cell if cell is not None else "")) for cell in row))
     return t
@@ -69,25 +78,27 @@ def status_text(status: SessionStatus) -> Text:
     return Text(status.value.replace("_", " "), style=STATUS_STYLE[status])
 
 
-def sessions_by_day(sessions: Sequence[Session], tz: ZoneInfo) -> None:
-    """Sessions grouped under a heading per day, times in the viewer's zone."""
+def sessions_by_day(sessions: Sequence[Session], tz: ZoneInfo,
+                    names: dict[str, str] | None = None) -> None:
+    """Sessions grouped under a heading per day, times in the viewer's zone; people by name
+    where ``names`` (email -> name) knows them."""
     if not sessions:
         out.print("No sessions.")
         return
+    names = names or {}
     for day, group in groupby(sessions, key=lambda s: s.start.astimezone(tz).date()):
-        items = list(group)
         out.print(table(
             f"{day:%A %d %B %Y}",
-            ("ID", "Time", "Title", "Mentor", "Students", "Room", "Subject", "Status"),
-            ((s.id, span(s, tz), s.title, s.mentor, _students(s.students), s.room, s.subject,
-              status_text(s.status)) for s in items)))
+            ("ID", "Time", "Title", "Mentor", "Students", "Room", "Status"),
+            ((s.id, span(s, tz), s.title, names.get(s.mentor, s.mentor),
+              _students(s.students, names), s.room, status_text(s.status)) for s in group)))
     out.print(f"{len(sessions)} session(s); times in {tz.key}.", style="dim")
 
 
-def _students(emails: Sequence[str]) -> str:
-    if len(emails) <= 2:
-        return ", ".join(emails)
-    return f"{emails[0]}, {emails[1]} +{len(emails) - 2}"
+def _students(emails: Sequence[str], names: dict[str, str]) -> str:
+    if len(emails) == 1:
+        return names.get(emails[0], emails[0])
+    return f"{len(emails)} students" if emails else ""
 
 
 def conflicts(found: Sequence[Conflict], tz: ZoneInfo, *, console: Console = err) -> None:

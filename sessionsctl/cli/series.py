@@ -50,7 +50,7 @@ def show(ctx: typer.Context, series_id: Annotated[int, typer.Argument(help="Seri
     rule = describe(parse_recurrence(series.rule, ZoneInfo(series.tz)))
     render.out.print(f"Series #{series.id}: {series.template.get('title')!r}, {rule}, "
                      f"at {series.dtstart:%H:%M} {series.tz}")
-    render.sessions_by_day(sessions, state.tz)
+    render.sessions_by_day(sessions, state.tz, state.names())
 
 
 @app.command("extend")

@@ -244,7 +244,7 @@ def list_(
     if state.json:
         render.emit_json([session_json(s, tz) for s in sessions])
     else:
-        render.sessions_by_day(sessions, tz)
+        render.sessions_by_day(sessions, tz, state.names())
 
 
 @app.command("show")
