@@ -16,7 +16,7 @@ _CHECKED_IN = (AttendanceStatus.PRESENT, AttendanceStatus.LATE)
 
 def check_in_time(session: Session, now: datetime) -> datetime:
     """When a student marked present or late came in, if nobody says: now, within the session.
-    (The same rule Centre.mark_attendance applies to one student.)"""
+    (Centre.mark_attendance and mark_rest both use it.)"""
     return min(now, session.end) if now >= session.start else session.start
 
 

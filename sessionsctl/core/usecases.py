@@ -38,6 +38,7 @@ from .model import (
     Subject,
 )
 from .ports import Row, SessionDraft, SessionQuery, Store, UnitOfWork
+from .roster import check_in_time
 
 from .scheduling import Scheduling
 from .serialize import record
@@ -332,7 +333,7 @@ class Centre(Scheduling):
                 raise InvalidInput(f"session {session_id} has not started yet (use --force)",
                                    field="session")
             if check_in is None and status in (AttendanceStatus.PRESENT, AttendanceStatus.LATE):
-                check_in = min(now, session.end) if now >= session.start else session.start
+                check_in = check_in_time(session, now)
             if check_in and check_out and check_out < check_in:
                 raise InvalidInput("must not be before the check-in", field="check_out")
             before = {a.student: a for a in uow.attendance(session_id)}.get(student)
