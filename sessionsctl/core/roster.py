@@ -20,6 +20,15 @@ def check_in_time(session: Session, now: datetime) -> datetime:
     return min(now, session.end) if now >= session.start else session.start
 
 
+def check_markable(session: Session, now: datetime, *, force: bool = False) -> None:
+    """Attendance is marked for a session that is not cancelled and has started (or forced)."""
+    if session.status is SessionStatus.CANCELLED:
+        raise InvalidInput(f"session {session.id} is cancelled", field="session")
+    if session.start > now and not force:
+        raise InvalidInput(f"session {session.id} has not started yet (use --force)",
+                           field="session")
+
+
 def unmarked(session: Session, marks: Iterable[Attendance]) -> list[str]:
     """The students of ``session`` with no mark yet, in roster order."""
     marked = {m.student for m in marks}
@@ -37,12 +46,8 @@ def mark_rest(centre, session_id: int,  # centre: usecases.Centre
         if session is None:
             raise NotFound("session", session_id)
         permissions.require(uow.actor, "attendance.mark", session=session)
-        if session.status is SessionStatus.CANCELLED:
-            raise InvalidInput(f"session {session_id} is cancelled", field="session")
         now = centre.clock()
-        if session.start > now and not force:
-            raise InvalidInput(f"session {session_id} has not started yet (use --force)",
-                               field="session")
+        check_markable(session, now, force=force)
         written = []
         for student in unmarked(session, uow.attendance(session_id)):
             check_in = check_in_time(session, now) if status in _CHECKED_IN else None

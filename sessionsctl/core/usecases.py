@@ -38,7 +38,7 @@ from .model import (
     Subject,
 )
 from .ports import Row, SessionDraft, SessionQuery, Store, UnitOfWork
-from .roster import check_in_time
+from .roster import check_in_time, check_markable
 
 from .scheduling import Scheduling
 from .serialize import record
@@ -326,12 +326,8 @@ class Centre(Scheduling):
                     raise NotFound("person", student)
                 raise InvalidInput(f"{student} is not a student of session {session_id}",
                                    field="student")
-            if session.status is SessionStatus.CANCELLED:
-                raise InvalidInput(f"session {session_id} is cancelled", field="session")
             now = self.clock()
-            if session.start > now and not force:
-                raise InvalidInput(f"session {session_id} has not started yet (use --force)",
-                                   field="session")
+            check_markable(session, now, force=force)
             if check_in is None and status in (AttendanceStatus.PRESENT, AttendanceStatus.LATE):
                 check_in = check_in_time(session, now)
             if check_in and check_out and check_out < check_in:
