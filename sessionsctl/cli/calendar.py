@@ -42,12 +42,8 @@ def term_add(
 def term_list(ctx: typer.Context, json_output: JsonOption = False) -> None:
     """List terms."""
     state = cli(ctx, json_output)
-    terms = state.centre.list_terms()
-    if state.json:
-        render.emit_json(record(terms))
-        return
-    render.out.print(render.table(None, ("Term", "From", "To"),
-                                  ((t.name, t.starts_on, t.ends_on) for t in terms)))
+    render.listing(state.json, state.centre.list_terms(), record, ("Term", "From", "To"),
+                   lambda t: (t.name, t.starts_on, t.ends_on))
 
 
 @closure_app.command("add")
@@ -79,12 +75,8 @@ def closure_add(
 def closure_list(ctx: typer.Context, json_output: JsonOption = False) -> None:
     """List closures."""
     state = cli(ctx, json_output)
-    closures = state.centre.list_closures()
-    if state.json:
-        render.emit_json(record(closures))
-        return
-    render.out.print(render.table(None, ("From", "To", "Reason"),
-                                  ((c.starts_on, c.ends_on, c.reason) for c in closures)))
+    render.listing(state.json, state.centre.list_closures(), record, ("From", "To", "Reason"),
+                   lambda c: (c.starts_on, c.ends_on, c.reason))
 
 
 @availability_app.command("set")

@@ -45,13 +45,10 @@ def person_list(
     """List people."""
     state = cli(ctx, json_output)
     people = state.centre.list_people(role)
-    if state.json:
-        render.emit_json([person_json(p) for p in people])
-        return
-    render.out.print(render.table(
-        None, ("ID", "Name", "Email", "Role", "Time zone"),
-        ((p.id, p.name, p.email, p.role.value, p.tz or "") for p in people)))
-    render.out.print(f"{len(people)} people", style="dim")
+    render.listing(state.json, people, person_json, ("ID", "Name", "Email", "Role", "Time zone"),
+                   lambda p: (p.id, p.name, p.email, p.role.value, p.tz or ""))
+    if not state.json:
+        render.out.print(f"{len(people)} people", style="dim")
 
 
 @room_app.command("add")
@@ -75,12 +72,8 @@ def room_add(
 def room_list(ctx: typer.Context, json_output: JsonOption = False) -> None:
     """List rooms."""
     state = cli(ctx, json_output)
-    rooms = state.centre.list_rooms()
-    if state.json:
-        render.emit_json([room_json(r) for r in rooms])
-        return
-    render.out.print(render.table(None, ("ID", "Room", "Seats"),
-                                  ((r.id, r.name, r.capacity or "") for r in rooms)))
+    render.listing(state.json, state.centre.list_rooms(), room_json, ("ID", "Room", "Seats"),
+                   lambda r: (r.id, r.name, r.capacity or ""))
 
 
 @subject_app.command("add")
@@ -102,8 +95,5 @@ def subject_add(
 def subject_list(ctx: typer.Context, json_output: JsonOption = False) -> None:
     """List subjects."""
     state = cli(ctx, json_output)
-    subjects = state.centre.list_subjects()
-    if state.json:
-        render.emit_json([subject_json(s) for s in subjects])
-        return
-    render.out.print(render.table(None, ("ID", "Subject"), ((s.id, s.name) for s in subjects)))
+    render.listing(state.json, state.centre.list_subjects(), subject_json, ("ID", "Subject"),
+                   lambda s: (s.id, s.name))

@@ -5,10 +5,10 @@ from __future__ import annotations
 import json
 import os
 import sys
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
 from itertools import groupby
-from typing import Any
+from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
 from rich import box
@@ -23,6 +23,8 @@ from ..core.serialize import conflict_json
 
 # NO_COLOR (no-color.org) asks for plain text; rich alone would still print bold and dim.
 _PLAIN: dict[str, Any] = {"color_system": None} if os.environ.get("NO_COLOR") else {}
+T = TypeVar("T")
+
 out = Console(highlight=False, soft_wrap=False, **_PLAIN)
 err = Console(stderr=True, highlight=False, **_PLAIN)
 
@@ -58,6 +60,16 @@ def table(title: str | None, columns: Sequence[str], rows: Iterable[Sequence[Any
     for row in rows:
         t.add_row(*(cell if isinstance(cell, Text) else Text(str(cell if cell is not None else "")) for cell in row))
     return t
+
+
+def listing(as_json: bool, items: Sequence[T], to_json: Callable[[T], Any],
+            columns: Sequence[str], row: Callable[[T], Sequence[Any]],
+            title: str | None = None) -> None:
+    """A list command's output: JSON for programs, a table for people."""
+    if as_json:
+        emit_json([to_json(item) for item in items])
+    else:
+        out.print(table(title, columns, (row(item) for item in items)))
 
 
 def hhmm(instant: datetime, tz: ZoneInfo) -> str:
