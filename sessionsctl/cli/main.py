@@ -92,7 +92,7 @@ def root(
 
 
 def _register() -> None:
-    from . import attendance, calendar, people, series, sessions, setup
+    from . import attendance, calendar, exchange, mail, people, reports, series, sessions, setup
 
     app.command("init", rich_help_panel="Setup")(setup.init)
     app.command("where", rich_help_panel="Setup")(setup.where)
@@ -106,6 +106,11 @@ def _register() -> None:
     app.add_typer(calendar.term_app, name="term", rich_help_panel="Calendar")
     app.add_typer(calendar.closure_app, name="closure", rich_help_panel="Calendar")
     app.add_typer(calendar.availability_app, name="availability", rich_help_panel="Calendar")
+    app.add_typer(exchange.import_app, name="import", rich_help_panel="Exchange")
+    app.add_typer(exchange.export_app, name="export", rich_help_panel="Exchange")
+    app.add_typer(mail.mail_app, name="mail", rich_help_panel="Mail")
+    app.add_typer(mail.reminders_app, name="reminders", rich_help_panel="Mail")
+    app.add_typer(reports.report_app, name="report", rich_help_panel="Reports")
     app.command("tui", rich_help_panel="Sessions")(_tui)
 
 

@@ -89,7 +89,19 @@ class Row:
     extra: dict[str, Any] = field(default_factory=dict)
 
 
-class UnitOfWork(Protocol):
+class ExchangeUnit(Protocol):
+    """What CSV and iCalendar import/export need beyond the basic unit (issue: exchange)."""
+
+
+class OutboxUnit(Protocol):
+    """The transactional outbox of mail notices and reminders (ARCHITECTURE.md, decision 5)."""
+
+
+class ReportUnit(Protocol):
+    """Aggregates for attendance, completion and mentor reports, computed in the database."""
+
+
+class UnitOfWork(ExchangeUnit, OutboxUnit, ReportUnit, Protocol):
     """One transaction. Leaving its context commits; an exception rolls everything back."""
 
     actor: Person | None

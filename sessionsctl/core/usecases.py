@@ -12,9 +12,9 @@ from .availability import on_closure, outside_availability
 from .booking import (
     EDITABLE,
     Batch,
-    Busy,
     Booked,
     BookingResult,
+    Busy,
     Clock,
     Refs,
     check_options,
@@ -25,6 +25,8 @@ from .booking import (
 )
 from .conflicts import Conflict, capacity, clashes
 from .errors import ConflictError, InvalidInput, NotFound
+from .exchange import Exchange
+from .mailing import Mailing
 from .model import (
     Attendance,
     AttendanceStatus,
@@ -38,8 +40,8 @@ from .model import (
     Subject,
 )
 from .ports import Row, SessionDraft, SessionQuery, Store, UnitOfWork
+from .reports import Reporting
 from .roster import check_in_time, check_markable
-
 from .scheduling import Scheduling
 from .serialize import record
 from .timeutil import zone
@@ -55,7 +57,7 @@ class SessionDetails:
     materials: list[Material]
 
 
-class Centre(Scheduling):
+class Centre(Scheduling, Exchange, Mailing, Reporting):
     """The tutoring centre as the acting person sees it."""
 
     def __init__(self, store: Store, actor: str | None = None, clock: Clock = utcnow) -> None:

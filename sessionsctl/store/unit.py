@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import getpass
-from bisect import bisect_left
 import re
+from bisect import bisect_left
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
@@ -18,9 +18,9 @@ from sqlalchemy.orm import aliased
 from ..core.errors import NotFound
 from ..core.model import (
     Attendance,
+    AttendanceStatus,
     Availability,
     Closure,
-    AttendanceStatus,
     Feedback,
     Material,
     MaterialType,
@@ -38,6 +38,9 @@ from ..core.model import (
 )
 from ..core.ports import Row, SessionQuery
 from ..core.rules import MAX_SESSION_LENGTH
+from .exchange import ExchangeQueries
+from .outbox import OutboxQueries
+from .reports import ReportQueries
 from .schema import (
     AttendanceRow,
     AuditRow,
@@ -100,7 +103,7 @@ def _session_select() -> Select[Any]:
     return _SESSION_SELECT
 
 
-class SqlUnit:
+class SqlUnit(ExchangeQueries, OutboxQueries, ReportQueries):
     """The core UnitOfWork protocol inside one SQLAlchemy transaction."""
 
     def __init__(self, db: Connection, actor: str | None) -> None:
