@@ -35,6 +35,21 @@ class UTCDateTime(TypeDecorator[datetime]):
             return value.replace(tzinfo=None).isoformat(sep=" ", timespec="microseconds")
         return value
 
+    def result_processor(self, dialect: Dialect, coltype: object) -> Any:
+        if dialect.name != "sqlite":
+            return super().result_processor(dialect, coltype)
+        # Listing a month reads thousands of instants: parse the fixed-width text with its
+        # offset appended, which is several times cheaper than parsing and then replacing.
+        parse = datetime.fromisoformat
+        slow = self.process_result_value
+
+        def process(value: Any) -> datetime | None:
+            if value.__class__ is str and len(value) == 26:
+                return parse(value + "+00:00")
+            return slow(value, dialect)
+
+        return process
+
     def process_result_value(self, value: Any, dialect: Dialect) -> datetime | None:
         if value is None:
             return None

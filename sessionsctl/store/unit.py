@@ -59,25 +59,43 @@ from .schema import (
 )
 
 _CHUNK = 5000
+_FEW = 200  # up to this many sessions, their students are looked up by id
 _STATUSES = {s.value: s for s in SessionStatus}
 _TYPES = {t.value: t for t in SessionType}
 _PAYMENTS = {p.value: p for p in PaymentStatus}
 _MAX_ID = 2**31  # ids are 32-bit integers on PostgreSQL
-_Mentor = aliased(PersonRow, name="mentor")
-_Creator = aliased(PersonRow, name="creator")
-_Modifier = aliased(PersonRow, name="modifier")
-
+# The session row alone, no joins: people, rooms and subjects are named afterwards from their
+# ids in one query each (a month of sessions names a few hundred distinct ones), so the row
+# scan stays a plain range scan of the start index.
 _SESSION_COLUMNS = (
-    SessionRow.id, SessionRow.uid, SessionRow.title, _Mentor.email.label("mentor"),
+    SessionRow.id, SessionRow.uid, SessionRow.title, SessionRow.mentor_id,
     SessionRow.start_at, SessionRow.end_at, SessionRow.tz, SessionRow.status, SessionRow.type,
-    RoomRow.name.label("room"), SubjectRow.name.label("subject"), SessionRow.description,
+    SessionRow.room_id, SessionRow.subject_id, SessionRow.description,
     SessionRow.location, SessionRow.meeting_link, SessionRow.meeting_id,
     SessionRow.meeting_passcode, SessionRow.max_participants, SessionRow.notes, SessionRow.cost,
     SessionRow.payment_status, SessionRow.series_id, SessionRow.recurrence_id,
     SessionRow.batch_id, SessionRow.cancel_reason, SessionRow.force_reason, SessionRow.sequence,
-    _Creator.email.label("created_by"), SessionRow.created_at,
-    _Modifier.email.label("modified_by"), SessionRow.modified_at,
+    SessionRow.created_by_id, SessionRow.created_at, SessionRow.modified_by_id,
+    SessionRow.modified_at,
 )
+
+
+def _matching(text: str) -> Any:
+    """Sessions whose title, description, notes, location, mentor, room or subject contain
+    ``text``, case-insensitively; the text is taken literally (LIKE's wildcards escaped)."""
+    needle = "%{}%".format(re.sub(r"([\\%_])", r"\\\1", text.lower()))
+
+    def like(column: Any) -> Any:
+        return func.lower(column).like(needle, escape="\\")
+
+    return or_(
+        *(like(c) for c in (SessionRow.title, SessionRow.description, SessionRow.notes,
+                            SessionRow.location)),
+        SessionRow.mentor_id.in_(select(PersonRow.id).where(or_(like(PersonRow.name),
+                                                                 like(PersonRow.email)))),
+        SessionRow.room_id.in_(select(RoomRow.id).where(like(RoomRow.name))),
+        SessionRow.subject_id.in_(select(SubjectRow.id).where(like(SubjectRow.name))),
+    )
 
 
 def _now() -> datetime:
@@ -89,14 +107,7 @@ def _person(row: Any) -> Person:
 
 
 # Built once: statements are immutable, and building this one costs more than running it.
-_SESSION_SELECT: Select[Any] = (
-    select(*_SESSION_COLUMNS)
-    .join(_Mentor, _Mentor.id == SessionRow.mentor_id)
-    .outerjoin(RoomRow, RoomRow.id == SessionRow.room_id)
-    .outerjoin(SubjectRow, SubjectRow.id == SessionRow.subject_id)
-    .outerjoin(_Creator, _Creator.id == SessionRow.created_by_id)
-    .outerjoin(_Modifier, _Modifier.id == SessionRow.modified_by_id)
-)
+_SESSION_SELECT: Select[Any] = select(*_SESSION_COLUMNS)
 
 
 def _session_select() -> Select[Any]:
@@ -109,6 +120,7 @@ class SqlUnit(ExchangeQueries, OutboxQueries, ReportQueries):
     def __init__(self, db: Connection, actor: str | None) -> None:
         self.db = db
         self._ids: dict[str, int] = {}  # person ids by email, as looked up in this unit
+        self._emails: dict[int, str] = {}  # and the other way round
         self._named: dict[tuple[str, str], int] = {}  # room and subject ids by name
         self._audit: list[dict[str, Any]] = []
         self.actor: Person | None = None
@@ -217,15 +229,23 @@ class SqlUnit(ExchangeQueries, OutboxQueries, ReportQueries):
                               SessionRow.start_at > query.start - MAX_SESSION_LENGTH)
         if query.end is not None:
             stmt = stmt.where(SessionRow.start_at < query.end)
-        for email in (query.mentor,):
-            if email is not None:
-                stmt = stmt.where(SessionRow.mentor_id == self._id_or_none(email))
+        # A person, room or subject that does not exist has no sessions.
+        if query.mentor is not None:
+            mentor_id = self._id_or_none(query.mentor)
+            if mentor_id is None:
+                return []
+            stmt = stmt.where(SessionRow.mentor_id == mentor_id)
         if query.student is not None:
+            if self._id_or_none(query.student) is None:
+                return []
             stmt = stmt.where(SessionRow.id.in_(self._student_sessions(query.student, query)))
-        if query.room is not None:
-            stmt = stmt.where(RoomRow.name == query.room)
-        if query.subject is not None:
-            stmt = stmt.where(SubjectRow.name == query.subject)
+        for table, column, name in ((RoomRow, SessionRow.room_id, query.room),
+                                    (SubjectRow, SessionRow.subject_id, query.subject)):
+            if name is not None:
+                try:
+                    stmt = stmt.where(column == self._named_id(table, name))
+                except NotFound:
+                    return []
         if query.statuses:
             stmt = stmt.where(SessionRow.status.in_([s.value for s in query.statuses]))
         if query.types:
@@ -235,12 +255,7 @@ class SqlUnit(ExchangeQueries, OutboxQueries, ReportQueries):
         if query.series_id is not None:
             stmt = stmt.where(SessionRow.series_id == query.series_id)
         if query.search:
-            # The text is taken literally: LIKE's own wildcards in it are escaped.
-            literal = re.sub(r"([\\%_])", r"\\\1", query.search.lower())
-            needle = f"%{literal}%"
-            stmt = stmt.where(or_(*(func.lower(c).like(needle, escape="\\") for c in (
-                SessionRow.title, SessionRow.description, SessionRow.notes, _Mentor.name,
-                _Mentor.email, RoomRow.name, SubjectRow.name, SessionRow.location))))
+            stmt = stmt.where(_matching(query.search))
         if query.visible_to is not None:
             viewer = self._id_or_none(query.visible_to)
             stmt = stmt.where(or_(
@@ -271,40 +286,71 @@ class SqlUnit(ExchangeQueries, OutboxQueries, ReportQueries):
         return sub
 
     def _load(self, stmt: Select[Any]) -> list[Session]:
-        # Rows are unpacked by position and enums looked up in dicts: listing a busy month
-        # builds thousands of sessions, and by-name access and Enum() calls dominate that.
+        # Rows are unpacked by position and enums and names looked up in dicts: listing a
+        # busy month builds thousands of sessions, and per-row work dominates that.
         rows = self.db.execute(stmt).all()
-        students = self._students_of([r[0] for r in rows])
+        if not rows:
+            return []
+        if len(rows) > _FEW:
+            # Many rows: their students by the same filter again, not thousands of bound ids.
+            links = self._links_where(SessionStudentRow.session_id.in_(
+                stmt.with_only_columns(SessionRow.id)))
+        else:
+            links = self._links_where(SessionStudentRow.session_id.in_([r[0] for r in rows]))
+        emails = self._emails_of({*(r[3] for r in rows), *(r[26] for r in rows),
+                                  *(r[28] for r in rows),
+                                  *(i for ids in links.values() for i in ids)})
+        rooms = self._names_of(RoomRow, {r[9] for r in rows})
+        subjects = self._names_of(SubjectRow, {r[10] for r in rows})
         no_students: tuple[str, ...] = ()
+        students = {k: tuple(sorted(emails[i] for i in v)) for k, v in links.items()}
         return [
             Session(
-                id=id_, uid=uid, title=title, mentor=mentor, start=start, end=end, tz=tz,
-                status=_STATUSES[status], type=_TYPES[type_],
-                students=students.get(id_, no_students), room=room, subject=subject,
-                description=description, location=location, link=link, meeting_id=meeting_id,
-                passcode=passcode, max_participants=max_participants, notes=notes, cost=cost,
+                id=id_, uid=uid, title=title, mentor=emails[mentor_id], start=start, end=end,
+                tz=tz, status=_STATUSES[status], type=_TYPES[type_],
+                students=students.get(id_, no_students), room=rooms.get(room_id),
+                subject=subjects.get(subject_id), description=description, location=location,
+                link=link, meeting_id=meeting_id, passcode=passcode,
+                max_participants=max_participants, notes=notes, cost=cost,
                 payment_status=_PAYMENTS[payment], series_id=series_id,
                 recurrence_id=recurrence_id, batch_id=batch_id, cancel_reason=cancel_reason,
-                force_reason=force_reason, sequence=sequence, created_by=created_by,
-                created_at=created_at, modified_by=modified_by, modified_at=modified_at,
+                force_reason=force_reason, sequence=sequence, created_by=emails.get(created_by),
+                created_at=created_at, modified_by=emails.get(modified_by),
+                modified_at=modified_at,
             )
-            for (id_, uid, title, mentor, start, end, tz, status, type_, room, subject,
+            for (id_, uid, title, mentor_id, start, end, tz, status, type_, room_id, subject_id,
                  description, location, link, meeting_id, passcode, max_participants, notes,
                  cost, payment, series_id, recurrence_id, batch_id, cancel_reason,
                  force_reason, sequence, created_by, created_at, modified_by,
                  modified_at) in rows
         ]
 
-    def _students_of(self, session_ids: list[int]) -> dict[int, tuple[str, ...]]:
-        found: dict[int, list[str]] = defaultdict(list)
-        for i in range(0, len(session_ids), _CHUNK):
-            rows = self.db.execute(
-                select(SessionStudentRow.session_id, PersonRow.email)
-                .join(PersonRow, PersonRow.id == SessionStudentRow.student_id)
-                .where(SessionStudentRow.session_id.in_(session_ids[i:i + _CHUNK])))
-            for session_id, email in rows:
-                found[session_id].append(email)
-        return {k: tuple(sorted(v)) for k, v in found.items()}
+    def _links_where(self, condition: Any) -> dict[int, list[int]]:
+        """The student ids of each session the condition selects."""
+        found: dict[int, list[int]] = defaultdict(list)
+        for session_id, student_id in self.db.execute(
+                select(SessionStudentRow.session_id, SessionStudentRow.student_id)
+                .where(condition)).all():
+            found[session_id].append(student_id)
+        return found
+
+    def _emails_of(self, person_ids: set[int | None]) -> dict[int, str]:
+        """Emails by person id, from this unit's cache or one query for the rest."""
+        wanted = [i for i in person_ids if i is not None and i not in self._emails]
+        for i in range(0, len(wanted), _CHUNK):
+            for person_id, email in self.db.execute(
+                    select(PersonRow.id, PersonRow.email)
+                    .where(PersonRow.id.in_(wanted[i:i + _CHUNK]))):
+                self._emails[person_id] = email
+                self._ids[email] = person_id
+        return self._emails
+
+    def _names_of(self, table: type[RoomRow] | type[SubjectRow],
+                  ids: set[int | None]) -> dict[int, str]:
+        wanted = [i for i in ids if i is not None]
+        if not wanted:
+            return {}
+        return dict(self.db.execute(select(table.id, table.name).where(table.id.in_(wanted))).all())
 
     def _values(self, row: Row, now: datetime) -> dict[str, Any]:
         d = row.draft
