@@ -22,6 +22,10 @@ The centre, and the ratios it is scaled by (per session over the two years gener
   original start, ``sequence`` 1).
 * **One-offs (the other 20%):** 70% trial lessons, 20% exam-preparation groups of 3-6, 10%
   two-hour workshops of 8-20 students in a hall.
+* **Attendance and feedback.** Every student of every completed (past, not cancelled) session
+  is marked by the mentor: mostly present, some late, absent or excused, each student with a
+  reliability of their own so the attendance report has a spread. A fifth of the completed
+  sessions get one student's feedback (mostly 4-5 stars, with two category ratings).
 
 The data is conflict-free by construction: every mentor, student and room keeps, per cell
 of the grid, a bit mask of the weeks it is taken, and nothing is placed where a bit is set.
@@ -56,8 +60,10 @@ from sessionsctl.core.timeutil import localize
 from sessionsctl.store import open_store
 from sessionsctl.store.migrate import HEAD
 from sessionsctl.store.schema import (
+    AttendanceRow,
     AvailabilityRow,
     ClosureRow,
+    FeedbackRow,
     PersonRow,
     RoomRow,
     SeriesRow,
@@ -67,7 +73,7 @@ from sessionsctl.store.schema import (
 )
 
 # Bump when the generated rows change, so cached files of the old shape are not reused.
-GENERATOR_VERSION = 3
+GENERATOR_VERSION = 4
 DATA_DIR = Path(__file__).resolve().parent / ".data"
 
 TZ_NAME = "Europe/London"
@@ -87,6 +93,14 @@ CANCEL_RATE = 0.03
 MOVE_RATE = 0.02
 ONLINE_SHARE = 0.25
 SERIES_WEEKS = (10, 40)
+# Attendance of a reliable student (present, late, absent, excused); an unreliable one (a
+# fifth of students) is absent three times as often.
+ATTENDANCE_MIX = (0.84, 0.07, 0.05, 0.04)
+UNRELIABLE_SHARE = 0.2
+FEEDBACK_SHARE = 0.2
+RATINGS = (1, 2, 3, 4, 5)
+RATING_WEIGHTS = (0.03, 0.05, 0.12, 0.35, 0.45)
+FEEDBACK_CATEGORIES = ("clarity", "pace")
 
 # (weekday, hour) of every one-hour cell; availability windows cover exactly these.
 GRID: tuple[tuple[int, int], ...] = (
@@ -127,6 +141,8 @@ class Summary:
     rooms: int
     session_students: int
     closures: int
+    attendance: int
+    feedback: int
     plan_seconds: float
     write_seconds: float
 
@@ -457,6 +473,42 @@ class _Plan:
                 yield {"session_id": sid, "student_id": student, "start_at": o.start,
                        "end_at": o.end, "cancelled": o.cancelled, "forced": False}
 
+    def attendance_and_feedback(self) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+        """Marks for every student of every completed session, and some feedback on them."""
+        rng = random.Random(self.rng.random())  # independent of the planning, as payments are
+        unreliable = {s for s in self.students if rng.random() < UNRELIABLE_SHARE}
+        shaky = (ATTENDANCE_MIX[0] - 2 * ATTENDANCE_MIX[2], ATTENDANCE_MIX[1],
+                 3 * ATTENDANCE_MIX[2], ATTENDANCE_MIX[3])
+        marks: list[dict[str, Any]] = []
+        feedback: list[dict[str, Any]] = []
+        for sid, o in enumerate(self.occs, start=1):
+            if o.cancelled or o.start >= NOW or not o.students:
+                continue
+            recorded = o.end + timedelta(minutes=rng.randint(0, 30))
+            for student in o.students:
+                r = rng.random()
+                mix = shaky if student in unreliable else ATTENDANCE_MIX
+                if r < mix[0]:
+                    status, check_in = "present", o.start
+                elif r < mix[0] + mix[1]:
+                    status, check_in = "late", o.start + timedelta(minutes=rng.randint(5, 20))
+                elif r < mix[0] + mix[1] + mix[2]:
+                    status, check_in = "absent", None
+                else:
+                    status, check_in = "excused", None
+                marks.append({"session_id": sid, "student_id": student, "status": status,
+                              "check_in": check_in, "check_out": o.end if check_in else None,
+                              "note": None, "recorded_by_id": o.mentor,
+                              "recorded_at": recorded})
+            if rng.random() < FEEDBACK_SHARE:
+                rating = rng.choices(RATINGS, RATING_WEIGHTS)[0]
+                feedback.append({
+                    "session_id": sid, "author_id": rng.choice(o.students), "rating": rating,
+                    "categories": {c: max(1, min(5, rating + rng.randint(-1, 1)))
+                                   for c in FEEDBACK_CATEGORIES},
+                    "text": None, "created_at": o.end + timedelta(hours=rng.randint(1, 48))})
+        return marks, feedback
+
     def availability_rows(self) -> list[dict[str, Any]]:
         return [{"person_id": m, "weekday": d, "start_time": f"{a:%H:%M}",
                  "end_time": f"{b:%H:%M}", "tz": TZ_NAME}
@@ -492,6 +544,7 @@ def generate(url: str, sessions: int, seed: int = 1) -> Summary:
     began = clock.perf_counter()
     plan = _Plan(sessions, seed)
     plan.build()
+    marks, feedback = plan.attendance_and_feedback()
     planned = clock.perf_counter()
     store = open_store(url)
     links = 0
@@ -517,6 +570,10 @@ def generate(url: str, sessions: int, seed: int = 1) -> Summary:
             for chunk in _chunks(plan.student_rows()):
                 conn.execute(insert(SessionStudentRow.__table__), chunk)
                 links += len(chunk)
+            for table, rows in ((AttendanceRow.__table__, marks),
+                                (FeedbackRow.__table__, feedback)):
+                for chunk in _chunks(rows):
+                    conn.execute(insert(table), chunk)
             # No ANALYZE: the product never runs it, so its databases have no planner
             # statistics, and the benchmarks must see the query plans users get.
     finally:
@@ -528,6 +585,7 @@ def generate(url: str, sessions: int, seed: int = 1) -> Summary:
         moved=plan.moved, cancelled=sum(o.cancelled for o in plan.occs),
         mentors=len(plan.mentors), students=len(plan.students), staff=len(plan.staff),
         rooms=len(plan.rooms), session_students=links, closures=len(plan.closure_rows()),
+        attendance=len(marks), feedback=len(feedback),
         plan_seconds=round(planned - began, 2), write_seconds=round(done - planned, 2))
 
 
@@ -561,7 +619,7 @@ def fingerprint(url: str) -> str:
     try:
         with store.engine.connect() as conn:
             for table in (PersonRow, RoomRow, SubjectRow, AvailabilityRow, ClosureRow, SeriesRow,
-                          SessionRow, SessionStudentRow):
+                          SessionRow, SessionStudentRow, AttendanceRow, FeedbackRow):
                 t = table.__table__
                 for row in conn.execute(select(t).order_by(*t.primary_key.columns)):
                     digest.update(repr(tuple(row)).encode())

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 from .config import Settings
+from .core.mailing import MailSetup
+from .core.notices import MailTransport
+from .core.templating import Templates
 from .core.usecases import Centre, Clock, utcnow
 
 
@@ -10,7 +13,22 @@ def open_centre(settings: Settings, clock: Clock = utcnow) -> Centre:
     """The centre at ``settings.db`` (created and migrated on first use), as ``settings.user``."""
     from .store import open_store
 
-    return Centre(open_store(settings.db), settings.user, clock)
+    centre = Centre(open_store(settings.db), settings.user, clock)
+    centre.configure_mail(mail_setup(settings))
+    return centre
+
+
+def mail_setup(settings: Settings) -> MailSetup:
+    """Templates (ours, overridden by ``settings.templates``) and SMTP from ``settings``; the
+    SMTP transport is built (and its password read) only when something is sent."""
+
+    def transport() -> MailTransport:
+        from .smtp import SmtpTransport
+
+        return SmtpTransport(settings.smtp)
+
+    return MailSetup(templates=Templates(settings.templates), sender=settings.smtp.sender,
+                     transport=transport if settings.smtp.host else None)
 
 
 def database_label(url: str) -> str:

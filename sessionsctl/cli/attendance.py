@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+import sys
+from datetime import timedelta
+from enum import StrEnum
+from pathlib import Path
 from typing import Annotated
 
 import typer
 
+from ..core import roster
 from ..core.errors import InvalidInput
 from ..core.model import AttendanceStatus
+from ..core.reportdata import ReportFilter
 from ..core.serialize import attendance_json, feedback_json
-from ..core.timeutil import parse_instant
+from ..core.timeutil import parse_bound, parse_instant
 from . import render
 from .context import cli
 
@@ -56,6 +62,99 @@ def list_(ctx: typer.Context, session_id: SessionId, json_output: JsonOption = F
         ((a.student, a.status.value, render.hhmm(a.check_in, state.tz) if a.check_in else "",
           render.hhmm(a.check_out, state.tz) if a.check_out else "", a.note, a.recorded_by)
          for a in marks)))
+
+
+class Everyone(StrEnum):
+    PRESENT = "present"
+    ABSENT = "absent"
+
+
+@attendance_app.command("mark-all")
+def mark_all(
+    ctx: typer.Context, session_id: SessionId,
+    status: Annotated[Everyone, typer.Argument(help="present or absent.")],
+    force: Annotated[bool, typer.Option("--force", help="Mark a session that has not started.")] = False,
+    json_output: JsonOption = False,
+) -> None:
+    """Mark every student of a session not marked yet; marks already given are kept."""
+    state = cli(ctx, json_output)
+    written = roster.mark_rest(state.centre, session_id, AttendanceStatus(status.value),
+                               force=force)
+    if state.json:
+        render.emit_json([attendance_json(a, state.tz) for a in written])
+    elif written:
+        render.out.print(f"Marked {len(written)} student(s) {status.value} in session "
+                         f"#{session_id}")
+    else:
+        render.out.print(f"Every student of session #{session_id} is marked already.")
+
+
+@attendance_app.command("import")
+def import_(
+    ctx: typer.Context,
+    file: Annotated[Path, typer.Argument(
+        help="CSV with a header row: session_id (or uid and start), email, status, and "
+             "optionally check_in, check_out, note. '-' reads standard input.",
+        allow_dash=True)],
+    force: Annotated[bool, typer.Option(
+        "--force", help="Also mark sessions that have not started.")] = False,
+    dry_run: Annotated[bool, typer.Option(
+        "--dry-run", help="Check every row and report, but write nothing.")] = False,
+    json_output: JsonOption = False,
+) -> None:
+    """Mark attendance from a CSV file: every row or none (each bad row is named)."""
+    state = cli(ctx, json_output)
+    try:
+        text = sys.stdin.read() if str(file) == "-" else file.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InvalidInput(f"cannot read {file}: {exc}", field="file") from None
+    try:
+        rows = roster.read_marks(text, state.tz)
+        result = roster.import_marks(state.centre, rows, force=force, dry_run=dry_run)
+    except InvalidInput as exc:
+        raise InvalidInput(exc.message.removeprefix("file: "), field=str(file)) from None
+    if state.json:
+        render.emit_json({"dry_run": result.dry_run, "marked": len(result.marks),
+                          "replaced": result.replaced,
+                          "marks": [attendance_json(a, state.tz) for a in result.marks]})
+        return
+    verb = "Would mark" if dry_run else "Marked"
+    render.out.print(f"{verb} {len(result.marks)} attendance record(s) from {file}"
+                     + (f" ({result.replaced} replacing an earlier mark)" if result.replaced
+                        else "") + (" — dry run, nothing written" if dry_run else ""))
+
+
+@attendance_app.command("export")
+def export(
+    ctx: typer.Context,
+    start: Annotated[str | None, typer.Option(
+        "--from", help="Sessions starting from this day or time (default: 30 days ago).")] = None,
+    end: Annotated[str | None, typer.Option(
+        "--to", help="...up to this day (inclusive) or time (default: now).")] = None,
+    mentor: Annotated[str | None, typer.Option("--mentor", help="Only this mentor's sessions.")] = None,
+    student: Annotated[str | None, typer.Option("--student", help="Only this student's marks.")] = None,
+    subject: Annotated[str | None, typer.Option("--subject", help="Only this subject.")] = None,
+    output: Annotated[str | None, typer.Option(
+        "--output", "-o", help="Write to this file ('-' or none: standard output).")] = None,
+) -> None:
+    """Write the attendance marks of the chosen sessions as CSV (it imports again)."""
+    state = cli(ctx)
+    tz = state.tz
+    now = state.centre.clock()
+    stop = parse_bound(end, tz, field="--to", end=True, now=now) if end else now
+    begin = parse_bound(start, tz, field="--from", now=now) if start else stop - timedelta(days=30)
+    if stop <= begin:
+        raise InvalidInput("must be after --from", field="--to")
+    text = roster.export_marks(state.centre, ReportFilter(begin, stop, mentor=mentor,
+                                                          student=student, subject=subject), tz)
+    if output in (None, "-"):
+        sys.stdout.write(text)
+        return
+    try:
+        Path(output).write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise InvalidInput(f"cannot write {output}: {exc.strerror}", field="--output") from None
+    render.err.print(f"Wrote {text.count(chr(10)) - 1} mark(s) to {output}", style="dim")
 
 
 def _categories(items: list[str] | None) -> dict[str, int]:

@@ -2,7 +2,312 @@
 
 from __future__ import annotations
 
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager, nullcontext
+from pathlib import Path
+from typing import IO, Annotated, Any
+from zoneinfo import ZoneInfo
+
 import typer
+
+from ..core.csvformat import BadFile
+from ..core.errors import InvalidInput
+from ..core.exchange import ImportConflicts, ImportResult
+from ..core.model import SessionStatus, SessionType
+from ..core.ports import SessionQuery
+from ..core.timeutil import parse_bound
+from . import render
+from .context import Cli, cli
 
 import_app = typer.Typer(help="Bring sessions in from CSV or iCalendar files.", no_args_is_help=True)
 export_app = typer.Typer(help="Write sessions out as CSV or iCalendar.", no_args_is_help=True)
+
+FileArg = Annotated[str, typer.Argument(help="The file to read ('-' for standard input).")]
+DryRun = Annotated[bool, typer.Option(
+    "--dry-run", help="Check everything and show what would be created; write nothing.")]
+OnConflict = Annotated[str, typer.Option(
+    "--on-conflict", help="What to do with rows that clash: fail (write nothing), skip them, "
+                          "or force them in (needs --reason).")]
+Reason = Annotated[str | None, typer.Option(
+    "--reason", help="Why clashes are forced in (with --on-conflict force); recorded.")]
+CreateMissing = Annotated[bool, typer.Option(
+    "--create-missing", help="Create people, rooms and subjects the file names that do not "
+                             "exist yet (otherwise each is reported).")]
+JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON.")]
+Output = Annotated[str | None, typer.Option(
+    "-o", "--output", help="Write to this file ('-' or none: standard output).")]
+From = Annotated[str | None, typer.Option("--from", help="From this day or time.")]
+To = Annotated[str | None, typer.Option("--to", help="Up to this day (inclusive) or time.")]
+Mentor = Annotated[str | None, typer.Option("--mentor", help="Only this mentor's sessions.")]
+Student = Annotated[str | None, typer.Option("--student", help="Only this student's sessions.")]
+Room = Annotated[str | None, typer.Option("--room", help="Only sessions in this room.")]
+Subject = Annotated[str | None, typer.Option("--subject", help="Only sessions of this subject.")]
+Status = Annotated[list[SessionStatus] | None, typer.Option(
+    "--status", help="Only these statuses.")]
+Type = Annotated[list[SessionType] | None, typer.Option("--type", help="Only these types.")]
+Search = Annotated[str | None, typer.Option(
+    "--search", help="Text in title, notes, people, room.")]
+
+_SHOWN = 50  # a dry run lists this many planned sessions, then counts the rest
+
+
+def _read(path: str) -> tuple[IO[bytes], str]:
+    if path == "-":
+        return sys.stdin.buffer, "<stdin>"
+    try:
+        return open(path, "rb"), path
+    except OSError as exc:
+        raise InvalidInput(f"cannot read {path}: {exc.strerror or exc}", field="FILE") from None
+
+
+def _terminal(state: Cli) -> bool:
+    return not state.json and render.err.is_terminal
+
+
+@contextmanager
+def _progress(show: bool, label: str, total: int | None) -> Iterator[Callable[[int], None] | None]:
+    """A rich progress bar on standard error, or nothing (not a terminal, or --json)."""
+    if not show:
+        yield None
+        return
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+    )
+
+    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                  TimeElapsedColumn(), console=render.err, transient=True) as bar:
+        task = bar.add_task(label, total=total)
+        yield lambda n: bar.advance(task, n)
+
+
+def _problems(exc: BadFile) -> None:
+    render.err.print(render.table(
+        f"Problems in {exc.source}",
+        ("Line" if exc.problems and exc.problems[0].unit == "line" else "Row", "Column",
+         "Problem"),
+        ((p.row or "", p.column or "", p.message) for p in exc.problems)))
+
+
+def _conflicts(state: Cli, exc: ImportConflicts) -> None:
+    tz = state.tz
+    if state.json:
+        render.emit_json({"error": "ImportConflicts", "message": exc.message, "file": exc.source,
+                          "conflicts": [_conflict_json(f.row, f.conflict, tz)
+                                        for f in exc.rows]})
+        return
+    _conflict_table("Conflicts", exc.rows, tz)
+    render.err.print(f"[red]error:[/] {exc.message}", markup=True, highlight=False)
+
+
+def _conflict_json(row: int | None, c: Any, tz: ZoneInfo) -> dict[str, Any]:
+    from ..core.serialize import conflict_json
+
+    return {"row": row, **conflict_json(c, tz)}
+
+
+def _conflict_table(title: str, rows: list[Any], tz: ZoneInfo) -> None:
+    render.err.print(render.table(title, ("Row", "When", "Kind", "Detail", "With"), (
+        (f.row or "", render.when(f.conflict.start, tz), f.conflict.kind, f.conflict.detail,
+         f"#{f.conflict.with_.id} {f.conflict.with_.title} {render.span(f.conflict.with_, tz)}"
+         if f.conflict.with_ and f.conflict.with_.id else
+         ("another row of this file" if f.conflict.with_ else "")) for f in rows)))
+
+
+def _report(state: Cli, result: ImportResult) -> None:
+    tz = state.tz
+    if state.json:
+        render.emit_json({
+            "file": result.source, "dry_run": result.dry_run, "created": result.created,
+            "updated": result.updated, "unchanged": result.unchanged,
+            "cancelled": result.removed, "series": result.series,
+            "skipped": [_conflict_json(f.row, f.conflict, tz) for f in result.skipped],
+            "forced": [_conflict_json(f.row, f.conflict, tz) for f in result.forced],
+            "created_references": result.references,
+            "closures": [{"from": c.starts_on.isoformat(), "to": c.ends_on.isoformat(),
+                          "reason": c.reason} for c in result.closures],
+            "sessions": [{"row": p.row, "action": p.action, "status": p.status.value,
+                          "title": p.draft.title, "start": p.draft.start.astimezone(tz)
+                          .isoformat(), "end": p.draft.end.astimezone(tz).isoformat(),
+                          "tz": p.draft.tz, "mentor": p.draft.mentor,
+                          "students": list(p.draft.students), "room": p.draft.room,
+                          "subject": p.draft.subject} for p in result.planned]})
+        return
+    if result.dry_run:
+        shown = result.planned[:_SHOWN]
+        render.out.print(render.table(
+            f"Would import from {result.source}", ("Row", "Action", "When", "Title", "Mentor",
+                                                  "Students", "Room"),
+            ((p.row or "", p.action, render.when(p.draft.start, tz), p.draft.title,
+              p.draft.mentor, ", ".join(p.draft.students), p.draft.room or "")
+             for p in shown)))
+        if len(result.planned) > _SHOWN:
+            render.out.print(f"... and {len(result.planned) - _SHOWN} more.", style="dim")
+    if result.skipped:
+        _conflict_table("Skipped (clashing)", result.skipped, tz)
+    if result.forced:
+        _conflict_table("Forced in despite conflicts", result.forced, tz)
+    verb = "would be" if result.dry_run else "were"
+    parts = [f"{result.created} session(s) {verb} created"]
+    if result.updated or result.unchanged:
+        parts.append(f"{result.updated} updated, {result.unchanged} unchanged")
+    if result.removed:
+        parts.append(f"{result.removed} cancelled (no longer in the file)")
+    if result.series:
+        parts.append(f"{result.series} series")
+    if result.skipped:
+        parts.append(f"{len({s.row for s in result.skipped})} row(s) skipped")
+    if result.references:
+        parts.append("created " + ", ".join(result.references))
+    if result.closures:
+        parts.append(f"{len(result.closures)} closure(s) added")
+    render.out.print("; ".join(parts) + ("; nothing was written (dry run)."
+                                          if result.dry_run else "."))
+
+
+def _run_import(state: Cli, call: Callable[[], ImportResult]) -> None:
+    try:
+        result = call()
+    except BadFile as exc:
+        if not state.json:
+            _problems(exc)
+        raise
+    except ImportConflicts as exc:
+        _conflicts(state, exc)
+        raise typer.Exit(exc.exit_code) from None
+    _report(state, result)
+
+
+@import_app.command("csv")
+def import_csv(
+    ctx: typer.Context, file: FileArg, dry_run: DryRun = False,
+    on_conflict: OnConflict = "fail", reason: Reason = None,
+    create_missing: CreateMissing = False, json_output: JsonOption = False,
+) -> None:
+    """Import sessions from a CSV file with a header row, all or nothing.
+
+    Columns: title, start, end or duration (minutes), mentor_email; optional tz,
+    student_emails (separated by ;), room, subject, type, location, link, max_participants,
+    repeat (an RRULE: the row becomes a series), notes, status. Times without an offset are
+    read in the row's tz, else in --tz. Every row is checked first and every problem
+    reported with its row and column; nothing is written unless all rows are good.
+    """
+    state = cli(ctx, json_output)
+    stream, source = _read(file)
+    with (stream if stream is not sys.stdin.buffer else nullcontext(stream),
+          _progress(_terminal(state), f"importing {source}", None) as progress):
+        _run_import(state, lambda: state.centre.import_csv(
+            stream, source, default_tz=state.tz_name, dry_run=dry_run,
+            on_conflict=on_conflict, reason=reason,  # type: ignore[arg-type]
+            create_missing=create_missing, progress=progress))
+
+
+@import_app.command("ics")
+def import_ics(
+    ctx: typer.Context, file: FileArg, dry_run: DryRun = False,
+    mentor: Annotated[str | None, typer.Option(
+        "--mentor", help="The mentor of events that have no ORGANIZER.")] = None,
+    on_conflict: OnConflict = "fail", reason: Reason = None,
+    create_missing: CreateMissing = False, json_output: JsonOption = False,
+) -> None:
+    """Import an iCalendar (.ics) file from Google, Outlook, Apple, Thunderbird or khal.
+
+    Timed events become sessions (ORGANIZER: the mentor; ATTENDEEs: the students), recurring
+    events become series with their exceptions, all-day events become closures of the
+    centre. Floating times are read in --tz. Importing the same file again updates what it
+    created (keyed by UID and RECURRENCE-ID) and never duplicates it.
+    """
+    state = cli(ctx, json_output)
+    stream, source = _read(file)
+    with stream if stream is not sys.stdin.buffer else nullcontext(stream):
+        data = stream.read()
+    with _progress(_terminal(state), f"importing {source}", None) as progress:
+        _run_import(state, lambda: state.centre.import_ics(
+            data, source, default_tz=state.tz_name, mentor=mentor, dry_run=dry_run,
+            on_conflict=on_conflict, reason=reason,  # type: ignore[arg-type]
+            create_missing=create_missing, progress=progress))
+
+
+def _query(state: Cli, from_: str | None, to: str | None, mentor: str | None,
+           student: str | None, room: str | None, subject: str | None,
+           status: list[SessionStatus] | None, type_: list[SessionType] | None,
+           search: str | None) -> SessionQuery:
+    tz = state.tz
+    start = parse_bound(from_, tz, field="from") if from_ else None
+    end = parse_bound(to, tz, field="to", end=True) if to else None
+    if start and end and end <= start:
+        raise InvalidInput("must be after --from", field="to")
+    return SessionQuery(start=start, end=end, mentor=mentor, student=student, room=room,
+                        subject=subject, statuses=tuple(status or ()),
+                        types=tuple(type_ or ()), search=search)
+
+
+@contextmanager
+def _sink(output: str | None, binary: bool) -> Iterator[IO[Any]]:
+    if output in (None, "-"):
+        yield sys.stdout.buffer if binary else sys.stdout
+        return
+    path = Path(output)
+    tmp = path.with_name(path.name + ".part")
+    try:
+        handle = open(tmp, "wb" if binary else "w", encoding=None if binary else "utf-8",  # noqa: SIM115
+                      newline=None if binary else "")
+    except OSError as exc:
+        raise InvalidInput(f"cannot write {output}: {exc.strerror or exc}", field="-o") from None
+    try:
+        with handle:
+            yield handle
+        tmp.replace(path)  # a failed export leaves no half-written file behind
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+@export_app.command("csv")
+def export_csv(
+    ctx: typer.Context, output: Output = None, from_: From = None, to: To = None,
+    mentor: Mentor = None, student: Student = None, room: Room = None,
+    subject: Subject = None, status: Status = None, type_: Type = None, search: Search = None,
+) -> None:
+    """Write sessions as CSV, one row per occurrence, in the columns `import csv` reads.
+
+    Without filters every session is written. Rows stream as they are read, so any size
+    of database exports in constant memory.
+    """
+    state = cli(ctx)
+    query = _query(state, from_, to, mentor, student, room, subject, status, type_, search)
+    show = output not in (None, "-") and _terminal(state)
+    total = state.centre.count_sessions(query) if show else None
+    with _sink(output, False) as sink, _progress(show, "exporting", total) as progress:
+        count = state.centre.export_csv(query, sink, progress=progress)
+    if output not in (None, "-"):
+        render.err.print(f"{count} session(s) written to {output}.", style="dim")
+
+
+@export_app.command("ics")
+def export_ics(
+    ctx: typer.Context, output: Output = None, from_: From = None, to: To = None,
+    mentor: Annotated[str | None, typer.Option(
+        "--mentor", help="Only this mentor's sessions: their own calendar.")] = None,
+    student: Student = None, room: Room = None, subject: Subject = None,
+    status: Status = None, type_: Type = None, search: Search = None,
+    passcodes: Annotated[bool, typer.Option(
+        "--passcodes", help="Include meeting passcodes (left out by default).")] = False,
+) -> None:
+    """Write sessions as one iCalendar file for Google, Outlook, Apple, Thunderbird, khal.
+
+    Each series is one event with its rule (RRULE, EXDATE, RDATE) and its moved, edited or
+    cancelled occurrences as exceptions (RECURRENCE-ID); each one-off session is one event.
+    A series is written whole when any of its occurrences matches the filters.
+    """
+    state = cli(ctx)
+    query = _query(state, from_, to, mentor, student, room, subject, status, type_, search)
+    show = output not in (None, "-") and _terminal(state)
+    total = state.centre.count_sessions(query) if show else None
+    with _sink(output, True) as sink, _progress(show, "exporting", total) as progress:
+        state.centre.export_ics(query, sink, passcodes=passcodes, progress=progress)
+    if output not in (None, "-"):
+        render.err.print(f"Calendar written to {output}.", style="dim")

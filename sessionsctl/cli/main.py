@@ -111,6 +111,8 @@ def _register() -> None:
     app.add_typer(mail.mail_app, name="mail", rich_help_panel="Mail")
     app.add_typer(mail.reminders_app, name="reminders", rich_help_panel="Mail")
     app.add_typer(reports.report_app, name="report", rich_help_panel="Reports")
+    from .courses import course_app
+    app.add_typer(course_app, name="course", rich_help_panel="Centre")
     app.command("tui", rich_help_panel="Sessions")(_tui)
 
 

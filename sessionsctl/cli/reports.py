@@ -1,7 +1,213 @@
-"""`report` commands."""
+"""`report` commands: attendance, completion, mentors, one student; as a table, CSV, JSON or a
+self-contained HTML file."""
 
 from __future__ import annotations
 
+import sys
+from dataclasses import replace
+from datetime import timedelta
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Any
+
 import typer
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from ..core.errors import InvalidInput
+from ..core.reportdata import ATTENDANCE_GROUPS, ReportFilter
+from ..core.reportout import (
+    cell,
+    numeric,
+    report_csv,
+    report_html,
+    report_json,
+    table_rows,
+)
+from ..core.reports import Report
+from ..core.timeutil import parse_bound
+from . import render
+from .context import Cli, cli
 
 report_app = typer.Typer(help="Attendance, completion and mentor reports.", no_args_is_help=True)
+
+DEFAULT_DAYS = 30  # the TUI header's window: a report with no --from shows its figures
+
+
+class Format(StrEnum):
+    TABLE = "table"
+    CSV = "csv"
+    JSON = "json"
+
+
+From = Annotated[str | None, typer.Option(
+    "--from", help="Count sessions starting from this day or time (default: 30 days before --to).")]
+To = Annotated[str | None, typer.Option(
+    "--to", help="...up to this day (inclusive) or time (default: now).")]
+Mentor = Annotated[str | None, typer.Option("--mentor", help="Only this mentor's sessions (email).")]
+Student = Annotated[str | None, typer.Option("--student",
+                                             help="Only sessions of this student (email).")]
+SubjectOpt = Annotated[str | None, typer.Option("--subject", help="Only sessions of this subject.")]
+Course = Annotated[str | None, typer.Option("--course",
+                                            help="Only sessions of this course's batches.")]
+FormatOpt = Annotated[Format, typer.Option("--format", "-f", help="table, csv or json.")]
+By = Annotated[str | None, typer.Option(
+    "--by", help="With --format csv: which table to write (default: the first).")]
+Html = Annotated[Path | None, typer.Option(
+    "--html", help="Also write a self-contained HTML report with charts to this file.",
+    dir_okay=False)]
+Output = Annotated[str | None, typer.Option(
+    "--output", "-o", help="Write the csv/json/table output to this file ('-' for stdout).")]
+
+
+def _filter(state: Cli, start: str | None, end: str | None, mentor: str | None,
+            student: str | None, subject: str | None, course: str | None) -> ReportFilter:
+    tz = state.tz
+    now = state.centre.clock()
+    stop = parse_bound(end, tz, field="--to", end=True, now=now) if end else now
+    begin = (parse_bound(start, tz, field="--from", now=now) if start
+             else stop - timedelta(days=DEFAULT_DAYS))
+    return ReportFilter(begin, stop, mentor=mentor, student=student, subject=subject,
+                        course=course)
+
+
+def _emit(state: Cli, report: Report, fmt: Format, by: str | None, html: Path | None,
+          output: str | None) -> None:
+    tz = state.tz
+    if by is not None:
+        report.section(by)  # an unknown table is bad input in every format
+    if html is not None:
+        try:
+            html.write_text(report_html(report, tz, override=state.settings.templates),
+                            encoding="utf-8")
+        except OSError as exc:
+            raise InvalidInput(f"cannot write {html}: {exc.strerror}", field="--html") from None
+    if fmt is Format.JSON:
+        import json
+
+        _write(json.dumps(report_json(report, tz), indent=2, ensure_ascii=False) + "\n", output)
+    elif fmt is Format.CSV:
+        _write(report_csv(report, tz, by), output)
+    elif output not in (None, "-"):
+        try:
+            with open(output, "w", encoding="utf-8") as handle:
+                _table(report, state, Console(file=handle, width=160, color_system=None))
+        except OSError as exc:
+            raise InvalidInput(f"cannot write {output}: {exc.strerror}",
+                               field="--output") from None
+    else:
+        _table(report, state, render.out)
+    if html is not None:
+        render.err.print(f"Wrote {html}", style="dim")
+
+
+def _write(text: str, output: str | None) -> None:
+    if output in (None, "-"):
+        sys.stdout.write(text)
+        return
+    try:
+        Path(output).write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise InvalidInput(f"cannot write {output}: {exc.strerror}", field="--output") from None
+
+
+def _table(report: Report, state: Cli, console: Console) -> None:
+    tz = state.tz
+    console.print(Text.assemble(
+        (report.title, "bold"), f"  {report.start.astimezone(tz):%d %b %Y %H:%M} – "
+        f"{report.end.astimezone(tz):%d %b %Y %H:%M} ({tz.key})"))
+    if report.filters:
+        console.print(Text("filtered by " + ", ".join(f"{k} {v}" for k, v in
+                                                      report.filters.items()), style="dim"))
+    figures: list[Any] = []
+    for f in report.headline:
+        figures += [f"{f.label}: ", (cell(f.value, f.kind, tz), "bold"), "  "]
+    console.print(Text.assemble(*figures))
+    for section in report.sections:
+        # A terminal is narrow: people are shown by email alone (CSV, JSON and HTML name them).
+        keep = [i for i, c in enumerate(section.columns) if c.key != "name"]
+        columns = [section.columns[i] for i in keep]
+        rows = [[row[i] for i in keep] for row in table_rows(section, tz)]
+        table: Table = render.table(section.title, [c.label for c in columns], rows)
+        for column, source in zip(table.columns, columns, strict=True):
+            if numeric(source):
+                column.justify = "right"
+                column.no_wrap = True
+        console.print(table)
+    for note in report.notes:
+        console.print(Text(note, style="dim"))
+
+
+def _groups(text: str) -> tuple[str, ...]:
+    groups = tuple(g.strip() for g in text.split(",") if g.strip())
+    for g in groups:
+        if g not in ATTENDANCE_GROUPS:
+            raise InvalidInput(f"{g!r} is not one of {', '.join(ATTENDANCE_GROUPS)}",
+                               field="--group")
+    if not groups:
+        raise InvalidInput("name at least one grouping", field="--group")
+    return groups
+
+
+@report_app.command("attendance")
+def attendance(
+    ctx: typer.Context, start: From = None, end: To = None, mentor: Mentor = None,
+    student: Student = None, subject: SubjectOpt = None, course: Course = None,
+    group: Annotated[str, typer.Option(
+        "--group", help="Tables to show, comma-separated: student, batch, subject, mentor.")]
+    = "student,batch",
+    fmt: FormatOpt = Format.TABLE, by: By = None, html: Html = None, output: Output = None,
+) -> None:
+    """Per student and per course/batch: sessions, present, late, absent, excused, attendance
+    rate (present and late over present, late and absent)."""
+    state = cli(ctx, fmt is Format.JSON)
+    f = _filter(state, start, end, mentor, student, subject, course)
+    report = state.centre.report_attendance(f, state.tz, _groups(group),
+                                           charts=html is not None)
+    _emit(state, report, fmt, by, html, output)
+
+
+@report_app.command("completion")
+def completion(
+    ctx: typer.Context, start: From = None, end: To = None, mentor: Mentor = None,
+    student: Student = None, subject: SubjectOpt = None, course: Course = None,
+    fmt: FormatOpt = Format.TABLE, by: By = None, html: Html = None, output: Output = None,
+) -> None:
+    """Sessions by week and by subject: scheduled, completed, cancelled, still open, and the
+    completion rate of those due to end by now."""
+    state = cli(ctx, fmt is Format.JSON)
+    f = _filter(state, start, end, mentor, student, subject, course)
+    _emit(state, state.centre.report_completion(f, state.tz), fmt, by, html, output)
+
+
+@report_app.command("mentors")
+def mentors(
+    ctx: typer.Context, start: From = None, end: To = None, mentor: Mentor = None,
+    student: Student = None, subject: SubjectOpt = None, course: Course = None,
+    fmt: FormatOpt = Format.TABLE, by: By = None, html: Html = None, output: Output = None,
+) -> None:
+    """Per mentor: sessions held, hours, average rating, no-show rate of their students,
+    cancellations."""
+    state = cli(ctx, fmt is Format.JSON)
+    f = _filter(state, start, end, mentor, student, subject, course)
+    _emit(state, state.centre.report_mentors(f, state.tz), fmt, by, html, output)
+
+
+@report_app.command("student")
+def student_report(
+    ctx: typer.Context,
+    email: Annotated[str, typer.Argument(help="The student's email.")],
+    start: From = None, end: To = None, mentor: Mentor = None, subject: SubjectOpt = None,
+    course: Course = None, fmt: FormatOpt = Format.TABLE, by: By = None, html: Html = None,
+    output: Output = None,
+) -> None:
+    """One student: their sessions, attendance and the ratings they gave, over time."""
+    state = cli(ctx, fmt is Format.JSON)
+    f = _filter(state, start, end, mentor, None, subject, course)
+    if start is None:  # one student's history reads better over a term than a month
+        f = replace(f, start=f.end - timedelta(days=DEFAULT_DAYS * 6))
+    _emit(state, state.centre.report_student(email, f, state.tz), fmt, by, html, output)
+
+
+

@@ -61,6 +61,8 @@ Repeat = Annotated[str | None, typer.Option(
 Scope = Annotated[str, typer.Option(
     "--scope", help="For an occurrence of a series: this, following or all.")]
 Reason = Annotated[str | None, typer.Option("--reason", help="Why the conflicts are overridden.")]
+NoNotify = Annotated[bool, typer.Option(
+    "--no-notify", help="Email nobody about this change (no notices are queued).")]
 
 
 def _cost(text: str | None) -> Decimal | None:
@@ -147,6 +149,7 @@ def add(
     skip_conflicts: Annotated[bool, typer.Option(
         "--skip-conflicts", help="Book the free occurrences of a series; list the rest.")] = False,
     force: Force = False, reason: Reason = None, json_output: JsonOption = False,
+    no_notify: NoNotify = False,
 ) -> None:
     """Book a session or a recurring series; refused with exit 3 and every conflict if it clashes."""
     state = cli(ctx, json_output)
@@ -169,11 +172,14 @@ def add(
         fields["type"] = SessionType.GROUP
     draft = SessionDraft(**fields)
     if repeat is None:
-        booked = state.centre.book(draft, force_reason=_force_reason(force, reason))
+        with state.centre.notifying(not no_notify):
+            booked = state.centre.book(draft, force_reason=_force_reason(force, reason))
         _report(state, booked, "Booked")
         return
-    result = state.centre.create_series(draft, repeat, term=term, skip_conflicts=skip_conflicts,
-                                        force_reason=_force_reason(force, reason))
+    with state.centre.notifying(not no_notify):
+        result = state.centre.create_series(draft, repeat, term=term,
+                                            skip_conflicts=skip_conflicts,
+                                            force_reason=_force_reason(force, reason))
     _report_series(state, result, "Booked")
 
 
@@ -303,6 +309,7 @@ def edit(
     description: Description = None, notes: Notes = None, cost: Cost = None,
     payment: Payment = None, scope: Scope = "this", repeat: Repeat = None,
     force: Force = False, reason: Reason = None, json_output: JsonOption = False,
+    no_notify: NoNotify = False,
 ) -> None:
     """Change a session or part of its series (moving its start keeps its length)."""
     state = cli(ctx, json_output)
@@ -316,8 +323,9 @@ def edit(
                        description=description, notes=notes, cost=cost, payment_status=payment)
     if not changes and repeat is None:
         raise InvalidInput("nothing to change: give at least one option", field="edit")
-    result = state.centre.edit_scoped(session_id, changes, scope=scope, repeat=repeat,
-                                      force_reason=_force_reason(force, reason))
+    with state.centre.notifying(not no_notify):
+        result = state.centre.edit_scoped(session_id, changes, scope=scope, repeat=repeat,
+                                          force_reason=_force_reason(force, reason))
     if isinstance(result, Booked):
         _report(state, result, "Changed")
     else:
@@ -341,10 +349,12 @@ def _status_command(verb: str, done: str):
 @app.command("cancel")
 def cancel(ctx: typer.Context, session_id: Annotated[int, typer.Argument(help="Session id.")],
            reason: Annotated[str | None, typer.Option("--reason", help="Why it is cancelled.")] = None,
-           scope: Scope = "this", json_output: JsonOption = False) -> None:
+           scope: Scope = "this", json_output: JsonOption = False,
+           no_notify: NoNotify = False) -> None:
     """Cancel a session, or part of its series (they stay on record and free their slots)."""
     state = cli(ctx, json_output)
-    cancelled = state.centre.cancel_scoped(session_id, scope=scope, reason=reason)
+    with state.centre.notifying(not no_notify):
+        cancelled = state.centre.cancel_scoped(session_id, scope=scope, reason=reason)
     if state.json:
         render.emit_json([session_detail_json(s, state.tz) for s in cancelled])
         return

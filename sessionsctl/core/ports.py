@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any, Protocol
+from typing import Any, Literal, Protocol, get_args
 
 from .model import (
     Attendance,
     Availability,
+    Batch,
     Closure,
+    Course,
     Feedback,
     Material,
     PaymentStatus,
@@ -26,6 +28,15 @@ from .model import (
     Subject,
     Term,
     TimeOff,
+)
+from .notices import Notice, OutboxMessage, OutboxStatus
+from .reportdata import (
+    Completion,
+    Group,
+    MentorFigures,
+    ReportFilter,
+    StudentSession,
+    Tally,
 )
 
 
@@ -54,6 +65,12 @@ class SessionDraft:
     batch_id: int | None = None
 
 
+# What a list of sessions can be ordered by: the start, or a column a person reads (names of
+# the mentor, subject and room; the number of students; status in lifecycle order).
+SessionOrder = Literal["start", "title", "mentor", "students", "subject", "room", "status"]
+SESSION_ORDERS: tuple[SessionOrder, ...] = get_args(SessionOrder)
+
+
 @dataclass(frozen=True, slots=True)
 class SessionQuery:
     """A filter over sessions; every part is optional and they combine with AND."""
@@ -70,6 +87,8 @@ class SessionQuery:
     series_id: int | None = None
     ids: tuple[int, ...] = ()
     visible_to: str | None = None  # a mentor or student sees only their own sessions
+    order: SessionOrder = "start"  # then by start and id, so pages never overlap
+    descending: bool = False
     limit: int | None = None
     offset: int = 0
 
@@ -92,13 +111,77 @@ class Row:
 class ExchangeUnit(Protocol):
     """What CSV and iCalendar import/export need beyond the basic unit (issue: exchange)."""
 
+    def session_span(self) -> tuple[datetime, datetime] | None: ...
+    def session_zones(self) -> list[str]: ...
+    def stream_sessions(self, query: SessionQuery) -> Iterator[Session]: ...
+    def sessions_by_uid(self, uids: Iterable[str]) -> list[Session]: ...
+    def series_by_uid(self, uids: Iterable[str]) -> dict[str, Series]: ...
+    def series_many(self, series_ids: Iterable[int]) -> dict[int, Series]: ...
+    def series_members(self, series_ids: Sequence[int]) -> list[Session]: ...
+
 
 class OutboxUnit(Protocol):
     """The transactional outbox of mail notices and reminders (ARCHITECTURE.md, decision 5)."""
 
+    def enqueue(self, notices: Sequence[Notice], *, once: bool = False,
+                now: datetime | None = None) -> int:
+        """Queue messages in this transaction, due from ``now``, in one multi-row insert;
+        with ``once``, those already queued for the same (session, recipient, kind, start)
+        are skipped. Returns how many were queued."""
+        ...
+    def reminder_targets(self, start: datetime, end: datetime
+                         ) -> list[tuple[int, datetime, str]]:
+        """(session id, start, participant email) of every participant (mentor and students)
+        of each scheduled session starting in ``[start, end)``."""
+        ...
+    def enqueue_reminders(self, start: datetime, end: datetime, template: str,
+                          now: datetime) -> int:
+        """Queue a reminder (``template``, due ``now``) to each participant of each scheduled
+        session starting in ``[start, end)``, skipping those already queued for the same
+        (session, recipient, kind, start); returns how many were queued."""
+        ...
+    def claim_outbox(self, claimer: str, now: datetime, lease_until: datetime,
+                     limit: int) -> list[OutboxMessage]:
+        """Take up to ``limit`` messages due by ``now`` (or whose lease ran out), oldest first,
+        for ``claimer``; two senders never take the same message."""
+        ...
+    def outbox_claimers(self) -> list[str]: ...
+    def release_outbox(self, claimers: Sequence[str], error: str) -> int: ...
+    def settle_outbox(self, message_id: int, claimer: str, status: OutboxStatus, *,
+                      now: datetime, error: str | None = None, attempts: int | None = None,
+                      next_attempt_at: datetime | None = None) -> None: ...
+    def unclaim_outbox(self, message_ids: Sequence[int], claimer: str, error: str) -> None: ...
+    def outbox(self, status: OutboxStatus | None = None,
+               limit: int | None = None) -> list[OutboxMessage]: ...
+    def outbox_counts(self) -> dict[str, int]: ...
+    def retry_outbox(self, now: datetime) -> int: ...
+    def course_students(self, course: str) -> list[Person] | None: ...
+
 
 class ReportUnit(Protocol):
-    """Aggregates for attendance, completion and mentor reports, computed in the database."""
+    """Aggregates for attendance, completion and mentor reports, computed in the database
+    (store/reports.py; ``bounds`` are the UTC boundaries of consecutive periods), and what
+    attendance files and courses/batches need."""
+
+    def attendance_groups(self, f: ReportFilter,
+                          by: Sequence[str]) -> dict[str, list[Group[Tally]]]: ...
+    def attendance_by_period(self, f: ReportFilter,
+                             bounds: Sequence[datetime]) -> dict[int, Tally]: ...
+    def completion_groups(self, f: ReportFilter, by: str,
+                          now: datetime) -> list[Group[Completion]]: ...
+    def completion_by_period(self, f: ReportFilter, bounds: Sequence[datetime],
+                             now: datetime) -> dict[int, Completion]: ...
+    def mentor_figures(self, f: ReportFilter, now: datetime) -> list[MentorFigures]: ...
+    def student_sessions(self, f: ReportFilter) -> list[StudentSession]: ...
+    def session_at(self, uid: str, start: datetime) -> Session | None: ...
+    def add_course(self, name: str, subject: str | None) -> Course: ...
+    def courses(self) -> list[Course]: ...
+    def add_batch(self, course_id: int, name: str, starts_on: date | None,
+                  ends_on: date | None) -> Batch: ...
+    def batches(self, course_id: int | None = None) -> list[Batch]: ...
+    def set_sessions_batch(self, session_ids: Sequence[int], batch_id: int | None) -> int: ...
+    def attendance_rows(self, f: ReportFilter
+                        ) -> list[tuple[int, str, datetime, Attendance]]: ...
 
 
 class UnitOfWork(ExchangeUnit, OutboxUnit, ReportUnit, Protocol):

@@ -1,15 +1,23 @@
-"""A session's roster as a whole: who is not marked yet, and marking all of them at once
-without ever overwriting a mark already given."""
+"""Attendance beyond one mark: the rules every mark follows, who is not marked yet, marking
+all of them at once without overwriting a mark already given, and CSV import and export
+(all or nothing, every bad row named)."""
 
 from __future__ import annotations
 
+import csv
+import io
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import datetime
+from zoneinfo import ZoneInfo
 
-from . import permissions
-from .errors import InvalidInput, NotFound
-from .model import Attendance, AttendanceStatus, Session, SessionStatus
+from . import permissions, rules
+from .errors import InvalidInput, NotFound, SessionsctlError
+from .model import Attendance, AttendanceStatus, Role, Session, SessionStatus
+from .ports import UnitOfWork
+from .reportdata import ReportFilter
 from .serialize import record
+from .timeutil import iso, parse_instant
 
 _CHECKED_IN = (AttendanceStatus.PRESENT, AttendanceStatus.LATE)
 
@@ -57,3 +65,178 @@ def mark_rest(centre, session_id: int,  # centre: usecases.Centre
             uow.audit("attendance", "session", session_id, None, record(mark))
             written.append(mark)
         return written
+
+
+def new_mark(uow: UnitOfWork, session: Session, student: str, status: AttendanceStatus,
+             now: datetime, *, note: str | None = None, check_in: datetime | None = None,
+             check_out: datetime | None = None, force: bool = False) -> Attendance:
+    """The mark to write, once every rule holds: the session is not cancelled and has started
+    (or ``force``), the person is a student of it, the times are in order. Shared by
+    ``Centre.mark_attendance`` and the CSV import, so both refuse the same things."""
+    if student not in session.students:
+        person = uow.person(student)
+        if person is None:
+            raise NotFound("person", student)
+        if person.role is not Role.STUDENT:
+            raise InvalidInput(f"{student} is a {person.role.value}, not a student",
+                               field="student")
+        raise InvalidInput(f"{student} is not a student of session {session.id}",
+                           field="student")
+    check_markable(session, now, force=force)
+    if check_in is None and status in _CHECKED_IN:
+        check_in = check_in_time(session, now)
+    if check_in and check_out and check_out < check_in:
+        raise InvalidInput("must not be before the check-in", field="check_out")
+    return Attendance(session.id, student, status, check_in, check_out, note,
+                      uow.actor.email if uow.actor else None, now)
+
+
+# --------------------------------------------------------------------------- CSV files
+COLUMNS = ("session_id", "uid", "start", "email", "status", "check_in", "check_out", "note")
+STATUSES = ", ".join(s.value for s in AttendanceStatus)
+
+
+@dataclass(frozen=True, slots=True)
+class MarkRow:
+    """One row of an attendance file, read but not yet checked against the database."""
+
+    line: int
+    session_id: int | None
+    uid: str | None
+    start: datetime | None
+    email: str
+    status: AttendanceStatus
+    check_in: datetime | None
+    check_out: datetime | None
+    note: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class ImportResult:
+    marks: list[Attendance]
+    replaced: int  # of them, marks that replaced an earlier one
+    dry_run: bool
+
+
+def read_marks(text: str, tz: ZoneInfo) -> list[MarkRow]:
+    """Rows of an attendance CSV: a header row, then ``session_id`` (or ``uid`` and
+    ``start``), ``email``, ``status``, optional ``check_in``, ``check_out``, ``note``. Times
+    without an offset are read in ``tz``. Every bad row is reported at once."""
+    reader = csv.DictReader(io.StringIO(text))
+    header = [h.strip() for h in reader.fieldnames or ()]
+    if not header:
+        raise InvalidInput("the file is empty (expected a header row)", field="file")
+    reader.fieldnames = header
+    missing = [c for c in ("email", "status") if c not in header]
+    if "session_id" not in header and not {"uid", "start"} <= set(header):
+        missing.append("session_id (or uid and start)")
+    if missing:
+        raise InvalidInput(f"missing column(s): {', '.join(missing)}", field="header")
+    rows: list[MarkRow] = []
+    problems: list[str] = []
+    for line, raw in enumerate(reader, start=2):
+        values = {k: (v or "").strip() for k, v in raw.items() if k is not None}
+        if not any(values.values()):
+            continue
+        try:
+            rows.append(_mark_row(line, values, tz))
+        except InvalidInput as exc:
+            problems.append(f"row {line}: {exc.message}")
+    if problems:
+        raise InvalidInput(_summary(problems), field="file")
+    return rows
+
+
+def _mark_row(line: int, v: dict[str, str], tz: ZoneInfo) -> MarkRow:
+    session_id = None
+    if v.get("session_id"):
+        try:
+            session_id = int(v["session_id"])
+        except ValueError:
+            raise InvalidInput(f"{v['session_id']!r} is not a session id",
+                               field="session_id") from None
+    elif not (v.get("uid") and v.get("start")):
+        raise InvalidInput("give session_id, or uid and start", field="session_id")
+    try:
+        status = AttendanceStatus(v.get("status", "").lower())
+    except ValueError:
+        raise InvalidInput(f"{v.get('status')!r} is not one of {STATUSES}",
+                           field="status") from None
+
+    def when(key: str) -> datetime | None:
+        return parse_instant(v[key], tz, field=key) if v.get(key) else None
+
+    return MarkRow(line, session_id, v.get("uid") or None,
+                   None if session_id is not None else when("start"),
+                   rules.email(v.get("email", ""), field="email"), status, when("check_in"),
+                   when("check_out"), v.get("note") or None)
+
+
+def _summary(problems: list[str], limit: int = 20) -> str:
+    more = f"\n... and {len(problems) - limit} more" if len(problems) > limit else ""
+    return (f"{len(problems)} bad row(s); nothing was written:\n  "
+            + "\n  ".join(problems[:limit]) + more)
+
+
+def import_marks(centre, rows: list[MarkRow], *, force: bool = False,  # centre: usecases.Centre
+                 dry_run: bool = False) -> ImportResult:
+    """Write every mark of ``rows`` in one transaction, or none: each row is checked as
+    ``attendance mark`` checks it, and all the rows' problems are reported together."""
+    with centre.store.unit(centre.actor, write=True) as uow:
+        now = centre.clock()
+        sessions: dict[object, Session | None] = {}
+        marks: list[Attendance] = []
+        problems: list[str] = []
+        seen: dict[tuple[int, str], int] = {}
+        for row in rows:
+            key: object = row.session_id if row.session_id is not None else (row.uid, row.start)
+            if key not in sessions:
+                sessions[key] = (uow.session(row.session_id) if row.session_id is not None
+                                 else uow.session_at(row.uid or "", row.start))  # type: ignore[arg-type]
+            session = sessions[key]
+            if session is not None:  # not permitted is not a row's fault: exit 5 at once
+                permissions.require(uow.actor, "attendance.mark", session=session)
+            try:
+                if session is None:
+                    raise NotFound("session", row.session_id if row.session_id is not None
+                                   else f"{row.uid} at {iso(row.start)}")
+                mark = new_mark(uow, session, row.email, row.status, now, note=row.note,
+                                check_in=row.check_in, check_out=row.check_out, force=force)
+                if (session.id, row.email) in seen:
+                    raise InvalidInput(f"{row.email} is marked on row "
+                                       f"{seen[session.id, row.email]} already", field="email")
+                seen[session.id, row.email] = row.line
+                marks.append(mark)
+            except SessionsctlError as exc:
+                problems.append(f"row {row.line}: {exc.message}")
+        if problems:
+            raise InvalidInput(_summary(problems), field="file")
+        replaced = 0
+        before_by_session: dict[int, dict[str, Attendance]] = {}
+        for mark in marks:
+            if mark.session_id not in before_by_session:
+                before_by_session[mark.session_id] = {
+                    a.student: a for a in uow.attendance(mark.session_id)}
+            before = before_by_session[mark.session_id].get(mark.student)
+            replaced += before is not None
+            if not dry_run:
+                uow.set_attendance(mark)
+                uow.audit("attendance", "session", mark.session_id,
+                          record(before) if before else None, record(mark))
+        return ImportResult(marks, replaced, dry_run)
+
+
+def export_marks(centre, f: ReportFilter, tz: ZoneInfo) -> str:  # centre: usecases.Centre
+    """The marks of the sessions ``f`` selects, as CSV that :func:`read_marks` reads back."""
+    with centre.store.unit(centre.actor) as uow:
+        centre._known(uow, f)
+        f = centre._scoped(uow, f)
+        rows = uow.attendance_rows(f)
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(COLUMNS)
+    for session_id, uid, start, mark in rows:
+        writer.writerow([session_id, uid, iso(start, tz), mark.student, mark.status.value,
+                         iso(mark.check_in, tz) or "", iso(mark.check_out, tz) or "",
+                         mark.note or ""])
+    return buffer.getvalue()

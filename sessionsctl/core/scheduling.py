@@ -44,6 +44,7 @@ from .model import (
     Term,
     TimeOff,
 )
+from .notices import NoticeKind
 from .ports import Row, SessionDraft, SessionQuery, UnitOfWork
 from .recurrence import Recurrence, describe, expand, parse_recurrence, split_before
 from .serialize import record
@@ -211,8 +212,10 @@ class Scheduling:
                                                    after=series.expanded_until, until=target)
                 series = replace(series, rule=rec.to_text(), expanded_until=target)
                 uow.update_series(series)
-                result = self._book(uow, _rows(series, series.id, starts, starts),  # type: ignore[attr-defined]
-                                    None, True)
+                # Rolling the horizon forward books nothing new for anyone: no notices.
+                with self.notifying(False):  # type: ignore[attr-defined]
+                    result = self._book(uow, _rows(series, series.id, starts, starts),  # type: ignore[attr-defined]
+                                        None, True)
                 series = self._exclude(uow, series, [r.recurrence_id for r in result.skipped_rows])
                 results.append(SeriesResult(series, result.booked, result.conflicts,
                                             [r.draft.start for r in result.skipped_rows], closed))
@@ -339,10 +342,12 @@ class Scheduling:
                           if not any(k.start < t + duration and t < k.end for k in standing)]
                 target = replace(target, rule=expanded.to_text(), expanded_until=until)
                 uow.update_series(target)
-                booked = self._book(uow, _rows(target, target.id, starts, starts),  # type: ignore[attr-defined]
-                                    force_reason, False)
+                with self.notifying(False):  # type: ignore[attr-defined]  # one notice, below
+                    booked = self._book(uow, _rows(target, target.id, starts, starts),  # type: ignore[attr-defined]
+                                        force_reason, False)
                 changed, found = booked.booked, booked.conflicts
             uow.audit(f"edit:{scope}", "series", series.id, record(series), record(target))
+            self._notify(uow, NoticeKind.CHANGED, changed, before=affected)  # type: ignore[attr-defined]
             return SeriesResult(target, [], found, [], [], changed=changed,
                                 kept=untouched + kept, removed=removed)
 
@@ -416,6 +421,7 @@ class Scheduling:
             cancelled = uow.sessions(SessionQuery(ids=tuple(m.id for m in doomed)))
             for before, after in zip(doomed, cancelled, strict=True):
                 uow.audit("cancelled", "session", before.id, record(before), record(after))
+            self._notify(uow, NoticeKind.CANCELLED, cancelled)  # type: ignore[attr-defined]
             return cancelled
 
     # ------------------------------------------------------------- terms and closures

@@ -1,20 +1,24 @@
 """Dashboard figures (sessions today, upcoming this week, completion and attendance rates) and
-a cheap marker that tells a screen whether anything in the database changed since it looked."""
+a cheap marker that tells a screen whether anything in the database changed since it looked.
+
+The two rates are those of :mod:`core.rates`, counted in SQL by the same queries as the
+``report`` commands, so the TUI header and ``sessionsctl report`` agree to the session.
+"""
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from .model import Attendance, AttendanceStatus, Session, SessionStatus
+from .model import Attendance, Session, SessionStatus
 from .ports import SessionQuery
+from .rates import Completion, Tally
 from .timeutil import day_start
 
 WINDOW = timedelta(days=30)
-
-_ATTENDED = (AttendanceStatus.PRESENT, AttendanceStatus.LATE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -23,60 +27,42 @@ class Dashboard:
 
     today: int  # sessions starting today (viewer's day), cancelled ones left out
     upcoming_week: int  # sessions starting from now to the end of Sunday, cancelled left out
-    completion_rate: float | None  # see completion_rate()
-    attendance_rate: float | None  # see attendance_rate()
+    completion_rate: float | None  # rates.Completion.completion_rate over the window
+    attendance_rate: float | None  # rates.Tally.attendance_rate over the window
     window_days: int = WINDOW.days
 
 
 def completion_rate(sessions: Iterable[Session], now: datetime) -> float | None:
-    """Of the sessions that were due to end by ``now``, the share completed.
-
-    A cancelled session counts as not completed (it was booked and did not happen), and so
-    does one nobody closed yet; a session still running or to come is not counted.
-    """
+    """:attr:`rates.Completion.completion_rate` of sessions already in memory."""
     due = [s for s in sessions if s.end <= now]
-    if not due:
-        return None
-    return sum(s.status is SessionStatus.COMPLETED for s in due) / len(due)
+    done = sum(s.status is SessionStatus.COMPLETED for s in due)
+    return Completion(due=len(due), done=done).completion_rate
 
 
 def attendance_rate(marks: Iterable[Attendance]) -> float | None:
-    """Of the students marked present, late or absent, the share who came (present or late).
-
-    Excused absences are left out of both sides; a student nobody marked is not counted.
-    """
-    counted = [m for m in marks if m.status is not AttendanceStatus.EXCUSED]
-    if not counted:
-        return None
-    return sum(m.status in _ATTENDED for m in counted) / len(counted)
+    """:attr:`rates.Tally.attendance_rate` of marks already in memory."""
+    return Tally.of(dict(Counter(m.status for m in marks))).attendance_rate
 
 
 def dashboard(centre, now: datetime, tz: ZoneInfo) -> Dashboard:  # centre: usecases.Centre
     """The figures for the acting person's view of the centre (a mentor sees their own).
 
-    One session query covers the 30-day window and the rest of this week; attendance is read
-    for the completed sessions of the window, all in one read transaction.
+    The rates cover the sessions that started in the last 30 days (``report completion`` and
+    ``report attendance`` with ``--from`` 30 days ago give the same numbers); the counts come
+    from one session query over today and the rest of this week.
     """
     today = now.astimezone(tz).date()
     today_start = day_start(today, tz)
     tomorrow = day_start(today + timedelta(days=1), tz)
     week_end = day_start(today + timedelta(days=7 - today.weekday()), tz)
-    window_start = now - WINDOW
-    sessions = centre.list_sessions(SessionQuery(start=min(window_start, today_start),
-                                                 end=max(week_end, tomorrow)))
+    sessions = centre.list_sessions(SessionQuery(start=today_start, end=max(week_end, tomorrow)))
     live = [s for s in sessions if s.status is not SessionStatus.CANCELLED]
-    in_window = [s for s in sessions if window_start <= s.start < now]
-    completed = [s.id for s in in_window if s.status is SessionStatus.COMPLETED]
-    marks: list[Attendance] = []
-    if completed:
-        with centre.store.unit(centre.actor) as uow:
-            for session_id in completed:
-                marks.extend(uow.attendance(session_id))
+    completion, marks = centre.headline_rates(now - WINDOW, now, now)
     return Dashboard(
         today=sum(today_start <= s.start < tomorrow for s in live),
         upcoming_week=sum(now <= s.start < week_end for s in live),
-        completion_rate=completion_rate(in_window, now),
-        attendance_rate=attendance_rate(marks),
+        completion_rate=completion.completion_rate,
+        attendance_rate=marks.attendance_rate,
     )
 
 

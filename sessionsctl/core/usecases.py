@@ -39,9 +39,10 @@ from .model import (
     SessionStatus,
     Subject,
 )
+from .notices import NoticeKind
 from .ports import Row, SessionDraft, SessionQuery, Store, UnitOfWork
 from .reports import Reporting
-from .roster import check_in_time, check_markable
+from .roster import new_mark
 from .scheduling import Scheduling
 from .serialize import record
 from .timeutil import zone
@@ -238,6 +239,7 @@ class Centre(Scheduling, Exchange, Mailing, Reporting):
         booked = uow.insert_sessions(accepted)
         for session in booked:
             uow.audit("book", "session", session.id, None, record(session))
+        self._notify(uow, NoticeKind.BOOKED, booked)
         return BookingResult(booked, found, [r.draft for r in skipped], skipped)
 
     def list_sessions(self, query: SessionQuery) -> list[Session]:
@@ -291,6 +293,7 @@ class Centre(Scheduling, Exchange, Mailing, Reporting):
             after = uow.session(session_id)
             assert after is not None
             uow.audit("edit", "session", session_id, record(before), record(after))
+            self._notify(uow, NoticeKind.CHANGED, [after], before=[before])
             return Booked(after, found)
 
     def _set_status(self, session_id: int, target: SessionStatus, action: str,
@@ -304,6 +307,8 @@ class Centre(Scheduling, Exchange, Mailing, Reporting):
                 assert after is not None
                 uow.audit(step.value, "session", session_id, record(before), record(after))
                 before = after
+            if target is SessionStatus.CANCELLED:
+                self._notify(uow, NoticeKind.CANCELLED, [before])
             return before
 
     def cancel(self, session_id: int, reason: str | None = None) -> Session:
@@ -323,20 +328,9 @@ class Centre(Scheduling, Exchange, Mailing, Reporting):
         student = rules.email(student, field="student")
         with self._write() as uow:
             session = self._get(uow, session_id, "attendance.mark")
-            if student not in session.students:
-                if uow.person(student) is None:
-                    raise NotFound("person", student)
-                raise InvalidInput(f"{student} is not a student of session {session_id}",
-                                   field="student")
-            now = self.clock()
-            check_markable(session, now, force=force)
-            if check_in is None and status in (AttendanceStatus.PRESENT, AttendanceStatus.LATE):
-                check_in = check_in_time(session, now)
-            if check_in and check_out and check_out < check_in:
-                raise InvalidInput("must not be before the check-in", field="check_out")
+            mark = new_mark(uow, session, student, status, self.clock(), note=note,
+                            check_in=check_in, check_out=check_out, force=force)
             before = {a.student: a for a in uow.attendance(session_id)}.get(student)
-            mark = Attendance(session_id, student, status, check_in, check_out, note,
-                              uow.actor.email if uow.actor else None, now)
             uow.set_attendance(mark)
             uow.audit("attendance", "session", session_id,
                       record(before) if before else None, record(mark))

@@ -11,7 +11,7 @@ from dataclasses import replace
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import Select, and_, delete, func, insert, or_, select, update
+from sqlalchemy import Select, and_, case, delete, func, insert, or_, select, update
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import aliased
 
@@ -36,7 +36,7 @@ from ..core.model import (
     Term,
     TimeOff,
 )
-from ..core.ports import Row, SessionQuery
+from ..core.ports import Row, SessionOrder, SessionQuery
 from ..core.rules import MAX_SESSION_LENGTH
 from .exchange import ExchangeQueries
 from .outbox import OutboxQueries
@@ -96,6 +96,31 @@ def _matching(text: str) -> Any:
         SessionRow.room_id.in_(select(RoomRow.id).where(like(RoomRow.name))),
         SessionRow.subject_id.in_(select(SubjectRow.id).where(like(SubjectRow.name))),
     )
+
+
+_STATUS_RANK = case({s.value: i for i, s in enumerate(SessionStatus)}, value=SessionRow.status)
+
+
+def _name_of(table: Any, column: Any) -> Any:
+    """The lower-cased name a session's id column points at ('' for none), for sorting."""
+    return func.coalesce(select(func.lower(table.name)).where(table.id == column)
+                         .scalar_subquery(), "")
+
+
+def _ordering(order: SessionOrder, descending: bool) -> list[Any]:
+    """ORDER BY for a listing: the chosen key, then start and id (so pages never overlap)."""
+    keys: dict[str, Any] = {
+        "title": func.lower(SessionRow.title),
+        "mentor": _name_of(PersonRow, SessionRow.mentor_id),
+        "students": select(func.count()).where(SessionStudentRow.session_id == SessionRow.id)
+        .scalar_subquery(),
+        "subject": _name_of(SubjectRow, SessionRow.subject_id),
+        "room": _name_of(RoomRow, SessionRow.room_id),
+        "status": _STATUS_RANK,
+    }
+    columns = [keys[order]] if order in keys else []
+    columns += [SessionRow.start_at, SessionRow.id]
+    return [c.desc() for c in columns] if descending else columns
 
 
 def _now() -> datetime:
@@ -262,7 +287,7 @@ class SqlUnit(ExchangeQueries, OutboxQueries, ReportQueries):
                 SessionRow.mentor_id == viewer,
                 SessionRow.id.in_(select(SessionStudentRow.session_id)
                                   .where(SessionStudentRow.student_id == viewer))))
-        stmt = stmt.order_by(SessionRow.start_at, SessionRow.id)
+        stmt = stmt.order_by(*_ordering(query.order, query.descending))
         if query.limit is not None:
             stmt = stmt.limit(query.limit)
         if query.offset:

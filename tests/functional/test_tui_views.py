@@ -175,10 +175,12 @@ async def test_sorting_the_list_by_a_column(app) -> None:
         await settle(pilot)
         list_ = app.screen.query_one(SessionList)
         await pilot.press("s", "s")  # date -> title -> mentor
+        await settle(pilot)
         titles = [str(list_.query_one(DataTable).get_row_at(i)[3])
                   for i in range(list_.query_one(DataTable).row_count)]
         assert titles == sorted(titles)
         await pilot.press("S")
+        await settle(pilot)
         titles_reversed = [str(list_.query_one(DataTable).get_row_at(i)[3])
                            for i in range(list_.query_one(DataTable).row_count)]
         assert titles_reversed == sorted(titles, reverse=True)

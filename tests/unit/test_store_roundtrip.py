@@ -379,6 +379,31 @@ def test_session_queries_filter(calendar: Centre, store: SqlStore, query: Sessio
         assert [s.title for s in uow.sessions(query)] == expected
 
 
+@pytest.mark.parametrize(("order", "descending", "expected"), [
+    ("start", False, ALL),
+    # Equal starts fall back to the id, so the order is total and pages never overlap.
+    ("start", True, ["Wed cancelled", "Late night", "Tue maths", "Mon art", "Mon maths"]),
+    ("title", False, ["Late night", "Mon art", "Mon maths", "Tue maths", "Wed cancelled"]),
+    ("title", True, ["Wed cancelled", "Tue maths", "Mon maths", "Mon art", "Late night"]),
+    # By the mentor's name (Meg before Mo), then by start.
+    ("mentor", False, ["Mon art", "Late night", "Mon maths", "Tue maths", "Wed cancelled"]),
+    ("students", False, ["Late night", "Mon maths", "Mon art", "Wed cancelled", "Tue maths"]),
+    # No subject or room sorts first, as an empty name.
+    ("subject", False, ["Late night", "Wed cancelled", "Mon art", "Mon maths", "Tue maths"]),
+    ("room", False, ["Late night", "Wed cancelled", "Mon maths", "Tue maths", "Mon art"]),
+    ("status", False, ["Mon maths", "Mon art", "Tue maths", "Late night", "Wed cancelled"]),
+])
+def test_sessions_come_in_the_order_asked(calendar: Centre, store: SqlStore, order: str,
+                                          descending: bool, expected: list[str]) -> None:
+    with store.unit() as uow:
+        query = SessionQuery(order=order, descending=descending)  # type: ignore[arg-type]
+        assert [s.title for s in uow.sessions(query)] == expected
+        # Pages of that order put together give the whole of it.
+        pages = [uow.sessions(SessionQuery(order=order, descending=descending,  # type: ignore[arg-type]
+                                           limit=2, offset=k)) for k in (0, 2, 4)]
+        assert [s.title for page in pages for s in page] == expected
+
+
 def test_ids_filter(calendar: Centre, store: SqlStore) -> None:
     with store.unit() as uow:
         everything = uow.sessions(SessionQuery())

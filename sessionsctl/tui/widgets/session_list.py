@@ -1,7 +1,7 @@
 """The session list: filters, and a table that reads a page at a time as the cursor nears its end.
 
-Sorting by a column other than the date orders the rows read so far (the database pages by
-start time); the status line says how many that is.
+Sorting by a column asks the database for that order, so the first page is the first of all
+the sessions that match, however many there are.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from textual.worker import get_current_worker
 
 from ...core.errors import SessionsctlError
 from ...core.model import Role, Session, SessionStatus, SessionType
-from ...core.ports import SessionQuery
+from ...core.ports import SessionOrder, SessionQuery
 from ...core.timeutil import parse_bound
 from .. import format as fmt
 from ..workers import ReportsFailures
@@ -38,7 +38,10 @@ COLUMNS = (("date", "Date"), ("time", "Time"), ("title", "Title"), ("mentor", "M
 # change shape as pages are read.
 WIDTHS = {"date": 11, "time": 11, "title": 18, "mentor": 15, "students": 14, "subject": 10,
           "room": 11, "status": 11}
-_STATUS_ORDER = {s: i for i, s in enumerate(SessionStatus)}
+# The order each column sorts by (the date and time columns both sort by the start).
+ORDERS: dict[str, SessionOrder] = {"date": "start", "time": "start", "title": "title",
+                                   "mentor": "mentor", "students": "students",
+                                   "subject": "subject", "room": "room", "status": "status"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -221,7 +224,7 @@ class SessionList(ReportsFailures, Vertical):
         except SessionsctlError as exc:
             status.update(Content.styled(exc.message, "$error"))
             return
-        self._query = query
+        self._query = query = replace(query, order=ORDERS[self._sort], descending=self._reverse)
         self._generation += 1
         limit = max(PAGE, len(self._rows)) if keep else PAGE
         self._busy = True
@@ -262,7 +265,7 @@ class SessionList(ReportsFailures, Vertical):
         else:
             known = {s.id for s in self._rows}
             self._rows.extend(s for s in sessions if s.id not in known)
-        if message.offset == 0 or self._sort != "date" or self._reverse:
+        if message.offset == 0:
             self._fill(table)
         else:
             for s in sessions:
@@ -287,28 +290,13 @@ class SessionList(ReportsFailures, Vertical):
     def _add(self, table: DataTable[Any], s: Session) -> None:
         table.add_row(*self._cells(s), key=str(s.id))
 
-    def _sort_key(self, s: Session) -> Any:
-        key = self._sort
-        if key in ("date", "time"):
-            return (s.start, s.id)
-        if key == "title":
-            return (s.title.lower(), s.start)
-        if key == "mentor":
-            return (self.ctx.name(s.mentor).lower(), s.start)
-        if key == "students":
-            return (len(s.students), s.start)
-        if key == "status":
-            return (_STATUS_ORDER[s.status], s.start)
-        return ((getattr(s, key) or "").lower(), s.start)
-
     def _fill(self, table: DataTable[Any]) -> None:
         current = None
         if table.row_count and table.cursor_row < table.row_count:
             current = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
-        rows = sorted(self._rows, key=self._sort_key, reverse=self._reverse)
         self._variables = self.app.get_css_variables()
         table.clear()
-        for s in rows:
+        for s in self._rows:
             self._add(table, s)
         for key, label in COLUMNS:
             arrow = (" ▼" if self._reverse else " ▲") if key == self._sort else ""
@@ -324,8 +312,6 @@ class SessionList(ReportsFailures, Vertical):
         if self._sort not in ("date",) or self._reverse:
             label = dict(COLUMNS)[self._sort].lower()
             text += f" · sorted by {label}{' (reversed)' if self._reverse else ''}"
-            if self._more:
-                text += " among those read"
         self.query_one("#list-status", Static).update(Content.styled(text, "$text-muted"))
 
     @on(DataTable.RowHighlighted, "#session-table")
@@ -348,8 +334,7 @@ class SessionList(ReportsFailures, Vertical):
             self._reverse = not self._reverse
         else:
             self._sort, self._reverse = key, False
-        self._fill(self.query_one(DataTable))
-        self._show_status()
+        self.reload()
 
     # ------------------------------------------------------------------ actions
     def action_search(self) -> None:
@@ -363,13 +348,11 @@ class SessionList(ReportsFailures, Vertical):
         keys = [k for k, _ in COLUMNS if k != "time"]
         self._sort = keys[(keys.index(self._sort) + 1) % len(keys)] if self._sort in keys else "date"
         self._reverse = False
-        self._fill(self.query_one(DataTable))
-        self._show_status()
+        self.reload()
 
     def action_sort_reverse(self) -> None:
         self._reverse = not self._reverse
-        self._fill(self.query_one(DataTable))
-        self._show_status()
+        self.reload()
 
     def focus_table(self) -> None:
         self.query_one(DataTable).focus()

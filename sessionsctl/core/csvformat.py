@@ -1,0 +1,260 @@
+"""The CSV format of shared/CLI.md: reading rows into session drafts, writing sessions as rows.
+
+Reading never stops at the first mistake: every row is read and every problem collected (row
+number as a spreadsheet shows it, the header being row 1; the column; what is wrong), so one
+run tells the user everything to fix. Times without an offset are read in the row's ``tz``
+column, else in the zone given by the caller (``--tz``).
+
+Written rows carry the start and end as ISO 8601 wall times of the session's zone with their
+offset, so a file read back gives the same instants and zones: export -> import -> export is
+the same file.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import IO, Any
+from zoneinfo import ZoneInfo
+
+from . import rules
+from .errors import InvalidInput
+from .model import Session, SessionStatus, SessionType
+from .ports import SessionDraft
+from .recurrence import parse_recurrence
+from .timeutil import localize, zone
+
+COLUMNS = ("title", "start", "end", "tz", "mentor_email", "student_emails", "room", "subject",
+           "type", "location", "link", "max_participants", "repeat", "notes", "status")
+REQUIRED = ("title", "start", "mentor_email")
+_STATUSES = {s.value: s for s in SessionStatus}
+_TYPES = {t.value: t for t in SessionType}
+MAX_PROBLEMS = 1000  # a file that is wrong everywhere is reported in part
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """One thing wrong with an input file: where (row or line, column) and what."""
+
+    row: int | None
+    column: str | None
+    message: str
+    unit: str = "row"  # "row" of a CSV file, "line" of an iCalendar file
+
+    def __str__(self) -> str:
+        where = []
+        if self.row is not None:
+            where.append(f"{self.unit} {self.row}")
+        if self.column:
+            where.append(self.column)
+        return f"{', '.join(where)}: {self.message}" if where else self.message
+
+
+class BadFile(InvalidInput):
+    """An input file that cannot be imported; names the file and every problem found."""
+
+    def __init__(self, source: str, problems: list[Problem]) -> None:
+        shown = "; ".join(str(p) for p in problems[:3])
+        more = f" (and {len(problems) - 3} more)" if len(problems) > 3 else ""
+        super().__init__(f"{source}: {shown}{more}; nothing was written")
+        self.source = source
+        self.problems = problems
+
+    def to_json(self) -> dict[str, Any]:
+        return {**super().to_json(), "file": self.source,
+                "problems": [{p.unit: p.row, "column": p.column, "message": p.message}
+                             for p in self.problems]}
+
+
+@dataclass(frozen=True, slots=True)
+class CsvRow:
+    """One readable row: the session it asks for, its rule if it repeats, its status."""
+
+    row: int
+    draft: SessionDraft
+    repeat: str | None = None
+    status: SessionStatus = SessionStatus.SCHEDULED
+
+
+def _text(stream: IO[bytes]) -> Iterator[str]:
+    """The stream as UTF-8 text lines (a byte-order mark is dropped); a byte that is not
+    UTF-8 is reported with its line, not as a traceback."""
+    decoder = codecs.getincrementaldecoder("utf-8-sig")()
+    line = 1
+    for chunk in iter(lambda: stream.readline(1 << 16), b""):
+        try:
+            text = decoder.decode(chunk)
+        except UnicodeDecodeError as exc:
+            raise _Stop(Problem(line, None, f"is not UTF-8 text (byte {exc.object[exc.start]:#04x}"
+                                            f" at position {exc.start}); save the file as UTF-8"))
+        if chunk.endswith(b"\n"):
+            line += 1
+        yield text
+    try:
+        yield decoder.decode(b"", final=True)
+    except UnicodeDecodeError:
+        raise _Stop(Problem(line, None, "ends inside a character: the file is truncated "
+                                        "or not UTF-8")) from None
+
+
+class _Stop(Exception):
+    def __init__(self, problem: Problem) -> None:
+        self.problem = problem
+
+
+def _cell(values: dict[str, str], name: str) -> str | None:
+    value = values.get(name)
+    if value is None:
+        return None
+    value = value.strip()
+    return value or None
+
+
+def _instant(text: str, tz: ZoneInfo, column: str) -> datetime:
+    try:
+        value = datetime.fromisoformat(text)
+    except ValueError:
+        raise InvalidInput(f"cannot read {text!r} as a time (expected e.g. 2026-12-01 16:00 or "
+                           "2026-12-01T16:00+01:00)", field=column) from None
+    return localize(value, tz) if value.tzinfo is None else value.astimezone(ZoneInfo("UTC"))
+
+
+def parse_row(values: dict[str, str], row: int, default_tz: str) -> CsvRow:
+    """One row as a session draft; an :class:`InvalidInput` names the column that is wrong."""
+    title = _cell(values, "title")
+    if title is None:
+        raise InvalidInput("is empty", field="title")
+    tz_name = _cell(values, "tz") or default_tz
+    tz = zone(tz_name, field="tz")
+    start_text = _cell(values, "start")
+    if start_text is None:
+        raise InvalidInput("is empty", field="start")
+    start = _instant(start_text, tz, "start")
+    end_text, minutes = _cell(values, "end"), _cell(values, "duration")
+    if end_text is not None:
+        end = _instant(end_text, tz, "end")
+    elif minutes is not None:
+        if not minutes.isdigit() or int(minutes) < 1:
+            raise InvalidInput(f"{minutes!r} is not a number of minutes", field="duration")
+        end = start + timedelta(minutes=int(minutes))
+    else:
+        raise InvalidInput("give an end or a duration", field="end")
+    mentor = _cell(values, "mentor_email")
+    if mentor is None:
+        raise InvalidInput("is empty", field="mentor_email")
+    students = tuple(s.strip() for s in (_cell(values, "student_emails") or "").split(";")
+                     if s.strip())
+    kind = _cell(values, "type") or "individual"
+    if kind.lower() not in _TYPES:
+        raise InvalidInput(f"{kind!r} is not one of {', '.join(_TYPES)}", field="type")
+    status_text = _cell(values, "status") or "scheduled"
+    if status_text.lower() not in _STATUSES:
+        raise InvalidInput(f"{status_text!r} is not one of {', '.join(_STATUSES)}",
+                           field="status")
+    most = _cell(values, "max_participants")
+    if most is not None and not most.isdigit():
+        raise InvalidInput(f"{most!r} is not a whole number", field="max_participants")
+    repeat = _cell(values, "repeat")
+    if repeat is not None:
+        parse_recurrence(repeat, tz, field="repeat")
+    try:
+        draft = rules.validate_session(SessionDraft(
+            title=title, mentor=mentor, start=start, end=end, tz=tz_name, students=students,
+            room=_cell(values, "room"), subject=_cell(values, "subject"),
+            type=_TYPES[kind.lower()], location=_cell(values, "location"),
+            link=_cell(values, "link"), max_participants=int(most) if most else None,
+            notes=_cell(values, "notes")))
+        check_lengths(draft)
+    except InvalidInput as exc:
+        raise InvalidInput(exc.message.partition(": ")[2] or exc.message,
+                           field=_COLUMN_OF.get(exc.field or "", exc.field)) from None
+    return CsvRow(row, draft, repeat, _STATUSES[status_text.lower()])
+
+
+_COLUMN_OF = {"mentor": "mentor_email", "student": "student_emails"}
+# The longest values the store keeps (shared by every database backend).
+LIMITS = {"room": 200, "subject": 200, "location": 500, "link": 2000, "meeting_id": 200,
+          "passcode": 200}
+
+
+def check_lengths(draft: SessionDraft) -> None:
+    """Refuse values longer than the store keeps, naming the field."""
+    for name, most in LIMITS.items():
+        value = getattr(draft, name)
+        if value is not None and len(value) > most:
+            raise InvalidInput(f"is longer than {most} characters", field=name)
+
+
+def read(stream: IO[bytes], source: str, default_tz: str) -> Iterator[CsvRow | Problem]:
+    """Every row of a CSV file, read one at a time: a :class:`CsvRow` or a :class:`Problem`.
+
+    A problem with the file as a whole (no header, a required column missing, not UTF-8, a
+    quote left open at the end) is a :class:`Problem` too, after which reading stops.
+    """
+    reader = csv.reader(_text(stream), strict=True)
+    try:
+        header = next(reader, None)
+        if not header or not any(h.strip() for h in header):
+            yield Problem(None, None, "is empty (expected a header row)")
+            return
+        names = [h.strip().lower() for h in header]
+        missing = [c for c in REQUIRED if c not in names]
+        if "end" not in names and "duration" not in names:
+            missing.append("end or duration")
+        unknown = [h for h in names if h and h not in COLUMNS and h != "duration"]
+        if missing:
+            yield Problem(1, None, f"missing column(s): {', '.join(missing)}")
+        if unknown:
+            yield Problem(1, None, f"unknown column(s): {', '.join(unknown)} "
+                                   f"(known: {', '.join((*COLUMNS, 'duration'))})")
+        if missing or unknown:
+            return
+        dupes = {n for n in names if names.count(n) > 1}
+        if dupes:
+            yield Problem(1, None, f"column(s) given twice: {', '.join(sorted(dupes))}")
+            return
+        for cells in reader:
+            row = reader.line_num
+            if not any(c.strip() for c in cells):
+                continue  # a blank line
+            if len(cells) != len(names):
+                yield Problem(row, None, f"has {len(cells)} field(s), the header {len(names)} "
+                                         "(a truncated or misquoted row)")
+                continue
+            try:
+                yield parse_row(dict(zip(names, cells, strict=True)), row, default_tz)
+            except InvalidInput as exc:
+                yield Problem(row, exc.field, exc.message.partition(": ")[2] or exc.message)
+    except _Stop as stop:
+        yield stop.problem
+    except csv.Error as exc:
+        yield Problem(reader.line_num or None, None, f"cannot be read as CSV: {exc} "
+                      "(a quote left open, or a truncated file)")
+
+
+def _wall_iso(instant: datetime, tz: str) -> str:
+    return instant.astimezone(ZoneInfo(tz)).isoformat()
+
+
+def row_of(session: Session) -> list[str]:
+    """One session as a CSV row in the order of :data:`COLUMNS`."""
+    return [session.title, _wall_iso(session.start, session.tz), _wall_iso(session.end, session.tz),
+            session.tz, session.mentor, ";".join(session.students), session.room or "",
+            session.subject or "", session.type.value, session.location or "",
+            session.link or "",
+            str(session.max_participants) if session.max_participants is not None else "",
+            "", session.notes or "", session.status.value]
+
+
+def write(sessions: Iterable[Session], sink: IO[str]) -> Iterator[Session]:
+    """Write a header and one row per session to ``sink``; yields each session once written
+    (so a caller can show progress while the rows stream)."""
+    out = csv.writer(sink, lineterminator="\n")
+    out.writerow(COLUMNS)
+    for session in sessions:
+        out.writerow(row_of(session))
+        yield session
+

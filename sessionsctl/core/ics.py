@@ -1,0 +1,651 @@
+"""Conversion between sessions/series and iCalendar (RFC 5545) components, built with icalendar.
+
+Public, stable API (mail invitations import it too):
+
+* :func:`session_event` -- the VEVENT of one session: a one-off, or one occurrence of a series
+  (then it carries the series' UID and a RECURRENCE-ID, as an exception of the series does).
+* :func:`series_events` -- the VEVENTs of a whole series: one master with RRULE/EXDATE/RDATE and
+  one RECURRENCE-ID event per occurrence that differs from the rule (moved, edited, cancelled).
+* :func:`calendar` -- one VCALENDAR (PRODID, VERSION, optional METHOD) around events, with a
+  VTIMEZONE for every zone they use.
+
+Times are written in the zone the session was booked in (``DTSTART;TZID=Europe/London``), so a
+calendar client shows the same wall time and expands the rule across daylight saving the way
+we do. UIDs are the sessions' own; SEQUENCE is the session's (or series') edit counter, so an
+invitation and an export of the same session agree.
+
+Custom ``X-SESSIONSCTL-*`` properties carry what iCalendar has no field for (room, session type,
+meeting id, capacity, notes), so a file we wrote imports back exactly; other clients ignore them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from icalendar import (
+    Calendar,
+    Event,
+    Timezone,
+    vCalAddress,
+    vCategory,
+    vDDDTypes,
+    vInt,
+    vRecur,
+    vText,
+    vUri,
+)
+
+from .csvformat import Problem
+from .errors import InvalidInput
+from .model import Series, Session, SessionStatus
+from .recurrence import parse_recurrence
+from .timeutil import localize, zone
+
+PRODID = "-//sessionsctl//sessionsctl 0.1//EN"
+X_ROOM = "X-SESSIONSCTL-ROOM"
+X_TYPE = "X-SESSIONSCTL-TYPE"
+X_MEETING_ID = "X-SESSIONSCTL-MEETING-ID"
+X_PASSCODE = "X-SESSIONSCTL-PASSCODE"
+X_MAX = "X-SESSIONSCTL-MAX-PARTICIPANTS"
+X_NOTES = "X-SESSIONSCTL-NOTES"
+X_LOCATION = "X-SESSIONSCTL-LOCATION"
+MEETING_ID_LABEL = "Meeting ID: "
+PASSCODE_LABEL = "Passcode: "
+
+
+def _address(email: str, name: str | None, **params: str) -> vCalAddress:
+    addr = vCalAddress(f"mailto:{email}")
+    if name:
+        addr.params["CN"] = name
+    for key, value in params.items():
+        addr.params[key.replace("_", "-").upper()] = value
+    return addr
+
+
+def _local(instant: datetime, tz: str) -> datetime:
+    return instant.astimezone(ZoneInfo(tz))
+
+
+class Values:
+    """Property values shared by the events of one export.
+
+    An export builds tens of thousands of events in which the same people, rooms, statuses
+    and DTSTAMP recur; each value is made once here and only read afterwards (never change
+    a property of an event built with a ``Values``). Times are made from their wall time
+    and a TZID, which writes the same text without icalendar's zone look-ups.
+    """
+
+    def __init__(self, names: Mapping[str, str], stamp: datetime) -> None:
+        self.names = names
+        self.stamp = vDDDTypes(stamp.astimezone(UTC))
+        self._text: dict[str, vText] = {}
+        self._people: dict[tuple[str, bool], vCalAddress] = {}
+
+    def text(self, value: str) -> vText:
+        found = self._text.get(value)
+        if found is None:
+            found = self._text[value] = vText(value)
+        return found
+
+    def person(self, email: str, attendee: bool) -> vCalAddress:
+        found = self._people.get((email, attendee))
+        if found is None:
+            params = {"role": "REQ-PARTICIPANT", "partstat": "NEEDS-ACTION",
+                      "cutype": "INDIVIDUAL"} if attendee else {}
+            found = self._people[email, attendee] = _address(email, self.names.get(email),
+                                                             **params)
+        return found
+
+    @staticmethod
+    def when(instant: datetime, tz: str) -> vDDDTypes:
+        if tz == "UTC":
+            return vDDDTypes(instant.astimezone(UTC))
+        value = vDDDTypes(instant.astimezone(ZoneInfo(tz)).replace(tzinfo=None))
+        value.params["TZID"] = tz
+        return value
+
+
+class _Fresh(Values):
+    """New values for every event (the default: an invitation is built on its own)."""
+
+    def text(self, value: str) -> vText:
+        return vText(value)
+
+    def person(self, email: str, attendee: bool) -> vCalAddress:
+        params = {"role": "REQ-PARTICIPANT", "partstat": "NEEDS-ACTION",
+                  "cutype": "INDIVIDUAL"} if attendee else {}
+        return _address(email, self.names.get(email), **params)
+
+    @staticmethod
+    def when(instant: datetime, tz: str) -> vDDDTypes:
+        return vDDDTypes(_local(instant, tz))
+
+
+def _fill(event: Event, *, title: str, mentor: str, students: Iterable[str],
+          room: str | None, subject: str | None, type_: str, location: str | None,
+          link: str | None, description: str | None, meeting_id: str | None,
+          passcode: str | None, max_participants: int | None, notes: str | None,
+          values: Values, passcodes: bool) -> None:
+    """The properties an occurrence and a series master share."""
+    # Properties are set as typed values, not through Component.add: exports build tens of
+    # thousands of events, and add() looks every type up again.
+    text_ = values.text
+    event["SUMMARY"] = text_(title)
+    event["ORGANIZER"] = values.person(mentor, False)
+    attendees = [values.person(student, True) for student in students]
+    if attendees:
+        event["ATTENDEE"] = attendees if len(attendees) > 1 else attendees[0]
+    # LOCATION is what people read: the room, and the place text if there is one.
+    shown = ", ".join(p for p in (room, location) if p)
+    if shown:
+        event["LOCATION"] = text_(shown)
+    if room:
+        event[X_ROOM] = text_(room)
+    if location:
+        event[X_LOCATION] = text_(location)
+    if link:
+        event["URL"] = vUri(link)
+    if subject:
+        event["CATEGORIES"] = vCategory([subject])
+    event[X_TYPE] = text_(type_)
+    text = [description] if description else []
+    details = []
+    if meeting_id:
+        event[X_MEETING_ID] = vText(meeting_id)
+        details.append(MEETING_ID_LABEL + meeting_id)
+    if passcode and passcodes:
+        event[X_PASSCODE] = vText(passcode)
+        details.append(PASSCODE_LABEL + passcode)
+    if link and details:
+        details.insert(0, f"Join: {link}")
+    if details:
+        text.append("\n".join(details))
+    if text:
+        event["DESCRIPTION"] = vText("\n\n".join(text))
+    if max_participants is not None:
+        event[X_MAX] = vText(str(max_participants))
+    if notes:
+        event[X_NOTES] = vText(notes)
+
+
+def session_event(session: Session, *, names: Mapping[str, str] | None = None,
+                  stamp: datetime | None = None, passcodes: bool = False,
+                  values: Values | None = None) -> Event:
+    """The VEVENT of one session.
+
+    ``names`` maps emails to display names (ORGANIZER/ATTENDEE ``CN``); ``stamp`` is DTSTAMP
+    (default: now, UTC); the meeting passcode is included only with ``passcodes=True``.
+    A series occurrence gets the series' UID and ``RECURRENCE-ID`` (its original start), so it
+    replaces that one occurrence in a client that has the series. Cancelled sessions carry
+    ``STATUS:CANCELLED``; everything else is ``CONFIRMED``. An export passes ``values`` (a
+    :class:`Values` shared by all its events, which then supplies names and DTSTAMP).
+    """
+    if values is None:
+        values = _Fresh(names or {}, stamp or datetime.now(UTC))
+    event = Event()
+    event["UID"] = vText(session.uid)
+    event["DTSTAMP"] = values.stamp
+    if session.series_id is not None and session.recurrence_id is not None:
+        event["RECURRENCE-ID"] = values.when(session.recurrence_id, session.tz)
+    event["DTSTART"] = values.when(session.start, session.tz)
+    event["DTEND"] = values.when(session.end, session.tz)
+    event["SEQUENCE"] = vInt(session.sequence)
+    if session.created_at is not None:
+        event["CREATED"] = vDDDTypes(session.created_at.astimezone(UTC))
+    if session.modified_at is not None:
+        event["LAST-MODIFIED"] = vDDDTypes(session.modified_at.astimezone(UTC))
+    event["STATUS"] = values.text("CANCELLED" if session.status is SessionStatus.CANCELLED
+                                  else "CONFIRMED")
+    _fill(event, title=session.title, mentor=session.mentor, students=session.students,
+          room=session.room, subject=session.subject, type_=session.type.value,
+          location=session.location, link=session.link, description=session.description,
+          meeting_id=session.meeting_id, passcode=session.passcode,
+          max_participants=session.max_participants, notes=session.notes,
+          values=values, passcodes=passcodes)
+    return event
+
+
+def _utc_until(rrule: str, tz: ZoneInfo) -> str:
+    """RFC 5545 wants UNTIL in UTC when DTSTART has a TZID; we keep it as a local wall time."""
+    parts = []
+    for part in rrule.split(";"):
+        key, _, value = part.partition("=")
+        if key.upper() == "UNTIL" and "T" in value and not value.endswith("Z"):
+            wall = datetime.strptime(value, "%Y%m%dT%H%M%S")
+            value = f"{localize(wall, tz):%Y%m%dT%H%M%SZ}"
+        parts.append(f"{key}={value}")
+    return ";".join(parts)
+
+
+def _wall(value: datetime | date, at: time) -> datetime:
+    return value if isinstance(value, datetime) else datetime.combine(value, at)
+
+
+def _same_as_rule(member: Session, series: Series) -> bool:
+    """Whether an occurrence is exactly what the series' rule and template give."""
+    if member.recurrence_id is None or member.status is SessionStatus.CANCELLED:
+        return False
+    t = series.template
+    return (member.start == member.recurrence_id
+            and member.end - member.start == series.duration
+            and member.title == t.get("title") and member.mentor == t.get("mentor")
+            and list(member.students) == sorted(t.get("students") or ())
+            and member.room == t.get("room") and member.subject == t.get("subject")
+            and member.type.value == (t.get("type") or "individual")
+            and member.location == t.get("location") and member.link == t.get("link")
+            and member.description == t.get("description")
+            and member.meeting_id == t.get("meeting_id")
+            and member.passcode == t.get("passcode")
+            and member.max_participants == t.get("max_participants")
+            and member.notes == t.get("notes"))
+
+
+def series_events(series: Series, members: Sequence[Session], *,
+                  names: Mapping[str, str] | None = None, stamp: datetime | None = None,
+                  passcodes: bool = False, expanded: Sequence[datetime] = (),
+                  values: Values | None = None) -> list[Event]:
+    """The master VEVENT of a series (RRULE, EXDATE, RDATE) and one event per exception.
+
+    ``members`` are the series' stored occurrences. ``expanded`` are the original starts the
+    rule gives up to where the series is materialised: one of them with no stored occurrence
+    (removed when the series was changed) is written as an EXDATE, so a calendar client shows
+    exactly the sessions we hold. An occurrence that differs from the rule (moved, edited) is a
+    ``RECURRENCE-ID`` event; a cancelled one is a ``RECURRENCE-ID`` event with
+    ``STATUS:CANCELLED`` (clients hide it, and it keeps its record).
+    """
+    stamp = (stamp or datetime.now(UTC)).astimezone(UTC)
+    if values is None:
+        values = _Fresh(names or {}, stamp)
+    tz = ZoneInfo(series.tz)
+    rec = parse_recurrence(series.rule, tz)
+    at = series.dtstart.time()
+    event = Event()
+    event.add("uid", series.uid)
+    event["DTSTAMP"] = values.stamp
+    start = localize(series.dtstart, tz).astimezone(tz)
+    event.add("dtstart", start)
+    event.add("dtend", (start.astimezone(UTC) + series.duration).astimezone(tz))
+    event.add("rrule", vRecur.from_ical(_utc_until(rec.rrule, tz)))
+    held = {m.recurrence_id for m in members if m.recurrence_id is not None}
+    exdates = {localize(_wall(v, at), tz) for v in rec.exdates}
+    exdates |= {r for r in expanded if r not in held}
+    if exdates:
+        event.add("exdate", [e.astimezone(tz) for e in sorted(exdates)])
+    if rec.rdates:
+        event.add("rdate", [localize(_wall(v, at), tz).astimezone(tz) for v in rec.rdates])
+    event.add("sequence", series.sequence)
+    modified = [m.modified_at for m in members if m.modified_at is not None]
+    created = [m.created_at for m in members if m.created_at is not None]
+    if created:
+        event.add("created", min(created).astimezone(UTC))
+    if modified:
+        event.add("last-modified", max(modified).astimezone(UTC))
+    event.add("status", "CONFIRMED")
+    t = series.template
+    _fill(event, title=t.get("title") or "", mentor=t.get("mentor") or "",
+          students=sorted(t.get("students") or ()), room=t.get("room"),
+          subject=t.get("subject"), type_=t.get("type") or "individual",
+          location=t.get("location"), link=t.get("link"), description=t.get("description"),
+          meeting_id=t.get("meeting_id"), passcode=t.get("passcode"),
+          max_participants=t.get("max_participants"), notes=t.get("notes"), values=values,
+          passcodes=passcodes)
+    exceptions = [session_event(m, passcodes=passcodes, values=values)
+                  for m in sorted(members, key=lambda m: (m.recurrence_id or m.start, m.id))
+                  if not _same_as_rule(m, series)]
+    return [event, *exceptions]
+
+
+def calendar(events: Iterable[Event], *, method: str | None = None,
+             name: str | None = None) -> Calendar:
+    """One VCALENDAR around ``events``: PRODID, VERSION 2.0, CALSCALE, an optional METHOD
+    (``REQUEST``, ``CANCEL``, ``PUBLISH``) and a VTIMEZONE for every zone the events use."""
+    cal = Calendar()
+    cal.add("prodid", PRODID)
+    cal.add("version", "2.0")
+    cal.add("calscale", "GREGORIAN")
+    if method:
+        cal.add("method", method.upper())
+    if name:
+        cal.add("x-wr-calname", name)
+    first: date | None = None
+    last: date | None = None
+    for event in events:
+        cal.add_component(event)
+        start = event.get("DTSTART")
+        if start is not None:
+            day = start.dt if not isinstance(start.dt, datetime) else start.dt.date()
+            first = day if first is None or day < first else first
+            last = day if last is None or day > last else last
+    # The zones' transitions around the events (not 1970-2038): a far smaller file.
+    if first is not None and last is not None:
+        cal.add_missing_timezones(first_date=date(first.year - 1, 1, 1),
+                                  last_date=date(last.year + 3, 1, 1))
+    else:
+        cal.add_missing_timezones()
+    return cal
+
+
+def stream(events: Iterable[Event], zones: Iterable[str], *, first: date, last: date,
+           method: str | None = None, name: str | None = None) -> Iterator[bytes]:
+    """One VCALENDAR as RFC 5545 text, chunk by chunk, for calendars too big to hold whole.
+
+    Like :func:`calendar`, but each event is serialised as it comes, so memory stays flat
+    however many there are. ``zones`` (IANA names) get their VTIMEZONE up front, with the
+    transitions from the year before ``first`` to a few years after ``last``.
+    """
+    head = calendar((), method=method, name=name).to_ical()
+    end = b"END:VCALENDAR\r\n"
+    yield head[:-len(end)]
+    for tzid in sorted(set(zones)):
+        if tzid == "UTC":
+            continue  # UTC times are written with Z, no VTIMEZONE
+        yield Timezone.from_tzid(tzid, first_date=date(first.year - 1, 1, 1),
+                                 last_date=date(last.year + 3, 1, 1)).to_ical()
+    for event in events:
+        yield event.to_ical()
+    yield end
+
+
+def to_bytes(cal: Calendar) -> bytes:
+    """The calendar as RFC 5545 text (CRLF line ends, folded lines)."""
+    return cal.to_ical()
+
+
+
+# ------------------------------------------------------------------------------- reading
+@dataclass(frozen=True, slots=True)
+class IcsEvent:
+    """One timed VEVENT as a session (or a series master, or an exception of one)."""
+
+    line: int
+    uid: str
+    title: str
+    start: datetime  # aware UTC
+    end: datetime
+    tz: str
+    mentor: str | None
+    students: tuple[str, ...] = ()
+    names: tuple[tuple[str, str], ...] = ()  # (email, CN) of everyone named
+    room: str | None = None
+    location: str | None = None
+    categories: tuple[str, ...] = ()
+    type: str | None = None
+    link: str | None = None
+    description: str | None = None
+    meeting_id: str | None = None
+    passcode: str | None = None
+    max_participants: int | None = None
+    notes: str | None = None
+    cancelled: bool = False
+    sequence: int = 0
+    recurrence_id: datetime | None = None  # aware UTC, for an exception
+    rule: str | None = None  # RRULE/EXDATE/RDATE lines in wall times of ``tz``, for a master
+    dtstart: datetime | None = None  # naive wall time in ``tz``, for a master
+
+
+@dataclass(frozen=True, slots=True)
+class IcsClosure:
+    """An all-day VEVENT: the centre is closed on those days (see :func:`read`)."""
+
+    line: int
+    uid: str
+    starts_on: date
+    ends_on: date  # inclusive
+    reason: str
+
+
+def _zone_name(tzid: str | None) -> str | None:
+    """The IANA name of a TZID: itself, or the zone a Windows name (Outlook) stands for."""
+    if not tzid:
+        return None
+    from icalendar.timezone.windows_to_olson import WINDOWS_TO_OLSON
+
+    name = tzid.strip().strip('"')
+    # Old Thunderbird writes "/mozilla.org/20050126_1/Europe/London": the IANA name ends it.
+    tail = "/".join(name.rsplit("/", 2)[-2:]) if name.startswith("/") else None
+    for candidate in (name, WINDOWS_TO_OLSON.get(name), tail):
+        if candidate:
+            try:
+                zone(candidate)
+                return candidate
+            except InvalidInput:
+                continue
+    return None
+
+
+def _instant(value: Any, params: Mapping[str, str], default_tz: str) -> tuple[datetime, str | None]:
+    """A DATE-TIME property as (UTC instant, IANA zone it was written in, or None for UTC or
+    a zone we cannot name). Floating times, and times in a zone neither named nor described
+    by a VTIMEZONE, are read in ``default_tz``."""
+    name = _zone_name(params.get("TZID"))
+    if name is not None:
+        return localize(value.replace(tzinfo=None), zone(name)), name
+    if value.tzinfo is None:
+        return localize(value, zone(default_tz)), default_tz
+    return value.astimezone(UTC), None
+
+
+def _email(addr: Any) -> str | None:
+    text = str(addr).strip()
+    if text.lower().startswith("mailto:"):
+        text = text[7:]
+    text = text.strip().lower()
+    return text if "@" in text else None
+
+
+def _text(component: Any, name: str) -> str | None:
+    value = component.get(name)
+    if value is None:
+        return None
+    if isinstance(value, list):
+        value = value[0]
+    text = str(value).strip()
+    return text or None
+
+
+def _stamps(component: Any, name: str) -> list[tuple[Any, Mapping[str, str]]]:
+    """The values of a (possibly repeated, comma-separated) EXDATE/RDATE property."""
+    found = component.get(name)
+    if found is None:
+        return []
+    props = found if isinstance(found, list) else [found]
+    values = []
+    for prop in props:
+        for item in getattr(prop, "dts", [prop]):
+            params = {**getattr(prop, "params", {}), **getattr(item, "params", {})}
+            values.append((item.dt, params))
+    return values
+
+
+def _rule_text(event: Any, tz: str, default_tz: str) -> str | None:
+    """The event's RRULE, EXDATEs and RDATEs as lines in wall times of ``tz``."""
+    rrule = event.get("RRULE")
+    if rrule is None:
+        return None
+    rules_ = rrule if isinstance(rrule, list) else [rrule]
+    lines = []
+    for item in rules_:
+        value = item.to_ical() if hasattr(item, "to_ical") else item
+        lines.append("RRULE:" + (value.decode() if isinstance(value, bytes) else str(value)))
+    zone_ = zone(tz)
+    for name in ("EXDATE", "RDATE"):
+        for value, params in _stamps(event, name):
+            if isinstance(value, datetime):
+                instant, _ = _instant(value, params, default_tz)
+                lines.append(f"{name}:{instant.astimezone(zone_):%Y%m%dT%H%M%S}")
+            elif isinstance(value, date):
+                lines.append(f"{name};VALUE=DATE:{value:%Y%m%d}")
+            else:
+                raise InvalidInput(f"cannot read {value!r}", field=name)
+    return "\n".join(lines)
+
+
+def _description(text: str | None) -> tuple[str | None, str | None, str | None]:
+    """(description, meeting id, passcode): the details block we append is taken back out."""
+    if not text:
+        return None, None, None
+    meeting = passcode = None
+    body, sep, tail = text.rpartition("\n\n")
+    block = tail if sep else text
+    lines = block.splitlines()
+    if lines and all(line.startswith(("Join: ", MEETING_ID_LABEL, PASSCODE_LABEL))
+                     for line in lines):
+        for line in lines:
+            if line.startswith(MEETING_ID_LABEL):
+                meeting = line[len(MEETING_ID_LABEL):].strip() or None
+            elif line.startswith(PASSCODE_LABEL):
+                passcode = line[len(PASSCODE_LABEL):].strip() or None
+        if meeting or passcode:
+            return (body or None) if sep else None, meeting, passcode
+    return text, None, None
+
+
+def _event(event: Any, line: int, default_tz: str) -> IcsEvent | IcsClosure:
+    uid = _text(event, "UID")
+    start_prop = event.get("DTSTART")
+    if start_prop is None:
+        raise InvalidInput("has no DTSTART", field="DTSTART")
+    start_value = start_prop.dt
+    title = _text(event, "SUMMARY") or "(no title)"
+    if not uid:
+        # Some exporters omit UIDs: one is made from what the event is, so a second import
+        # of the same file finds it again.
+        import hashlib
+
+        uid = hashlib.sha1(f"{start_value}|{title}".encode()).hexdigest() + "@import"
+    end_prop, duration = event.get("DTEND"), event.get("DURATION")
+    if not isinstance(start_value, datetime):
+        # All day: the centre is closed (DTEND is the day after, exclusive).
+        last = start_value
+        if end_prop is not None and isinstance(end_prop.dt, date):
+            last = max(start_value, end_prop.dt - timedelta(days=1))
+        elif duration is not None:
+            last = start_value + max(duration.dt - timedelta(days=1), timedelta(0))
+        return IcsClosure(line, uid, start_value, last, title)
+    start, zone_name = _instant(start_value, start_prop.params, default_tz)
+    if end_prop is not None:
+        if not isinstance(end_prop.dt, datetime):
+            raise InvalidInput("is a date but DTSTART a date-time", field="DTEND")
+        end, _ = _instant(end_prop.dt, end_prop.params, default_tz)
+    elif duration is not None:
+        end = start + duration.dt
+    else:
+        raise InvalidInput("has neither DTEND nor DURATION (a session needs a length)",
+                           field="DTEND")
+    recurring = event.get("RRULE") is not None
+    # A UTC series repeats in UTC, as RFC 5545 has it; a UTC one-off is shown in --tz.
+    tz = zone_name or ("UTC" if recurring else default_tz)
+    rid = None
+    rid_prop = event.get("RECURRENCE-ID")
+    if rid_prop is not None:
+        if not isinstance(rid_prop.dt, datetime):
+            raise InvalidInput("must be a date-time", field="RECURRENCE-ID")
+        rid, _ = _instant(rid_prop.dt, rid_prop.params, default_tz)
+    organizer = event.get("ORGANIZER")
+    mentor = _email(organizer) if organizer is not None else None
+    names: list[tuple[str, str]] = []
+    if mentor and organizer.params.get("CN"):
+        names.append((mentor, str(organizer.params["CN"])))
+    students: list[str] = []
+    room = _text(event, X_ROOM)
+    attendees = event.get("ATTENDEE") or []
+    for attendee in attendees if isinstance(attendees, list) else [attendees]:
+        kind = str(attendee.params.get("CUTYPE", "INDIVIDUAL")).upper()
+        cn = attendee.params.get("CN")
+        if kind in ("ROOM", "RESOURCE"):
+            room = room or (str(cn) if cn else None)
+            continue
+        email = _email(attendee)
+        if email is None or email == mentor \
+                or str(attendee.params.get("ROLE", "")).upper() == "NON-PARTICIPANT":
+            continue
+        students.append(email)
+        if cn:
+            names.append((email, str(cn)))
+    location = _text(event, X_LOCATION)
+    if room is None and location is None:
+        location = _text(event, "LOCATION")
+    cats = event.get("CATEGORIES")
+    categories: list[str] = []
+    for prop in (cats if isinstance(cats, list) else [cats]) if cats is not None else []:
+        categories.extend(str(c).strip() for c in getattr(prop, "cats", [prop]) if str(c).strip())
+    description, meeting, passcode = _description(_text(event, "DESCRIPTION"))
+    most = _text(event, X_MAX)
+    sequence = event.get("SEQUENCE")
+    link = _text(event, "URL") or _text(event, "X-GOOGLE-CONFERENCE") \
+        or _text(event, "X-MICROSOFT-SKYPETEAMSMEETINGURL")
+    return IcsEvent(
+        line=line, uid=uid, title=title, start=start, end=end, tz=tz, mentor=mentor,
+        students=tuple(students), names=tuple(names), room=room, location=location,
+        categories=tuple(categories), type=_text(event, X_TYPE), link=link,
+        description=description, meeting_id=_text(event, X_MEETING_ID) or meeting,
+        passcode=_text(event, X_PASSCODE) or passcode,
+        max_participants=int(most) if most and most.isdigit() else None,
+        notes=_text(event, X_NOTES),
+        cancelled=(_text(event, "STATUS") or "").upper() == "CANCELLED",
+        sequence=int(sequence) if sequence is not None else 0, recurrence_id=rid,
+        rule=_rule_text(event, tz, default_tz) if recurring and rid is None else None,
+        dtstart=start.astimezone(zone(tz)).replace(tzinfo=None))
+
+
+def _event_lines(text: str) -> list[int]:
+    """The line numbers of the ``BEGIN:VEVENT`` lines, in order."""
+    return [n for n, line in enumerate(text.splitlines(), 1)
+            if line.strip().upper() == "BEGIN:VEVENT"]
+
+
+def read(data: bytes, default_tz: str) -> Iterator[IcsEvent | IcsClosure | Problem]:
+    """The events of an iCalendar file as sessions and closures, and every problem found.
+
+    What the events mean here:
+
+    * a timed event is a session; the ORGANIZER is its mentor, the ATTENDEEs its students
+      (a ``CUTYPE=ROOM`` attendee, or our own ``X-SESSIONSCTL-ROOM``, names the room);
+    * an event with an RRULE is a series; one with a RECURRENCE-ID replaces that occurrence
+      (``STATUS:CANCELLED`` cancels it);
+    * an all-day event is a closure of the centre on those days (holidays, half-terms);
+    * times with a TZID keep that zone (Windows names, as Outlook writes them, are mapped to
+      IANA ones); floating times are read in ``default_tz``.
+
+    A file that cannot be parsed at all is one :class:`Problem`, after which reading stops.
+    """
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[:exc.start].count(b"\n") + 1
+        yield Problem(line, None, "is not UTF-8 text", unit="line")
+        return
+    if not text.strip():
+        yield Problem(None, None, "is empty", unit="line")
+        return
+    stripped = text.rstrip().splitlines()
+    if stripped[0].strip().upper() != "BEGIN:VCALENDAR":
+        yield Problem(1, None, "is not an iCalendar file (it must start with BEGIN:VCALENDAR)", unit="line")
+        return
+    if stripped[-1].strip().upper() != "END:VCALENDAR":
+        yield Problem(len(stripped), None, "ends before END:VCALENDAR (a truncated file)", unit="line")
+        return
+    try:
+        cals = Calendar.from_ical(text, multiple=True)
+    except (ValueError, KeyError, IndexError, TypeError) as exc:
+        yield Problem(None, None, f"cannot be read as iCalendar: {exc}", unit="line")
+        return
+    lines = _event_lines(text)
+    events = [e for cal in cals for e in cal.walk("VEVENT")]
+    for n, event in enumerate(events):
+        line = lines[n] if n < len(lines) else None
+        errors = getattr(event, "errors", None)
+        if errors:
+            prop, message = errors[0]
+            yield Problem(line, prop or None, f"cannot be read: {message}", unit="line")
+            continue
+        try:
+            yield _event(event, line or 0, default_tz)
+        except InvalidInput as exc:
+            yield Problem(line, exc.field, exc.message.partition(": ")[2] or exc.message, unit="line")
+        except (ValueError, TypeError, AttributeError, KeyError, OverflowError) as exc:
+            yield Problem(line, None, f"cannot be read: {exc}", unit="line")

@@ -1,0 +1,229 @@
+"""Mail values: what is queued in the outbox, how a message is built, and the transport port.
+
+Core builds :class:`email.message.Message` values (the standard library's data type, no
+network) and hands them to a :class:`MailTransport`; the SMTP adapter lives outside core
+(``sessionsctl.smtp``).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import socket
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from email.header import Header
+from email.message import Message
+from email.mime.application import MIMEApplication
+from email.mime.multipart import MIMEMultipart
+from email.mime.text import MIMEText
+from email.utils import formataddr, formatdate, make_msgid
+from enum import StrEnum
+from typing import Any, Protocol
+
+from .errors import InvalidInput
+
+
+class NoticeKind(StrEnum):
+    BOOKED = "booked"
+    CHANGED = "changed"
+    CANCELLED = "cancelled"
+    REMINDER = "reminder"
+    CUSTOM = "custom"
+    TEST = "test"
+
+
+class OutboxStatus(StrEnum):
+    PENDING = "pending"
+    SENDING = "sending"  # claimed by a sender, under a lease
+    SENT = "sent"
+    FAILED = "failed"
+
+
+# The iCalendar METHOD a notice's invitation carries; reminders and custom messages have none.
+ICS_METHOD = {NoticeKind.BOOKED: "REQUEST", NoticeKind.CHANGED: "REQUEST",
+              NoticeKind.CANCELLED: "CANCEL"}
+
+MAX_ATTEMPTS = 5  # a message failing this many times (temporary errors) is marked failed
+BACKOFF_BASE = timedelta(minutes=1)  # then 2, 4, 8 minutes... capped at BACKOFF_MAX
+BACKOFF_MAX = timedelta(hours=6)
+LEASE = timedelta(minutes=10)  # a claimed message whose sender vanished is sent again after this
+
+_ADDRESS = re.compile(r"^[^@\s<>(),;:\"\[\]]+@[^@\s<>(),;:\"\[\]]+\.[^@\s<>(),;:\"\[\]]+$")
+
+
+_DURATION = re.compile(r"^\s*(\d+)\s*(m|min|h|d|w)?\s*$", re.IGNORECASE)
+_UNITS = {"m": 60, "min": 60, "h": 3600, "d": 86400, "w": 604800}
+
+
+def parse_duration(text: str, *, field: str = "duration") -> timedelta:
+    """``90m``, ``24h``, ``2d``, ``1w`` (a bare number is hours) as a positive timedelta."""
+    match = _DURATION.match(text)
+    if not match or int(match.group(1)) == 0:
+        raise InvalidInput(f"must be a positive duration like 90m, 24h or 2d, not {text!r}",
+                           field=field)
+    return timedelta(seconds=int(match.group(1)) * _UNITS[(match.group(2) or "h").lower()])
+
+
+def backoff(attempts: int) -> timedelta:
+    """How long to wait before the next try after ``attempts`` failed ones."""
+    return min(BACKOFF_BASE * 2 ** max(attempts - 1, 0), BACKOFF_MAX)
+
+
+def valid_address(address: str) -> bool:
+    """A plain ``local@domain.tld`` address, with no display name, spaces or header tricks."""
+    return bool(_ADDRESS.match(address)) and "\n" not in address and len(address) <= 320
+
+
+@dataclass(frozen=True, slots=True)
+class Notice:
+    """One message to put in the outbox: written in the transaction of the change it reports."""
+
+    kind: NoticeKind
+    template: str
+    recipient: str  # email
+    session_id: int | None = None
+    start: datetime | None = None  # the session's start when enqueued (reminders are keyed on it)
+    payload: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class OutboxMessage:
+    """A row of the outbox as the store hands it back."""
+
+    id: int
+    kind: NoticeKind
+    template: str
+    recipient: str
+    session_id: int | None
+    start: datetime | None
+    payload: dict[str, Any]
+    status: OutboxStatus
+    attempts: int
+    next_attempt_at: datetime
+    last_error: str | None
+    created_at: datetime
+    sent_at: datetime | None = None
+
+
+class DeliveryError(Exception):
+    """A transport could not deliver a message.
+
+    ``permanent``: the message itself is refused (a 5xx reply, a bad recipient); trying again
+    will not help. ``unreachable``: the server could not be reached or dropped us; the message
+    is not at fault and waits, unchanged, for the next run. Otherwise the error is temporary
+    (a 4xx reply) and the message is tried again after a backoff.
+    """
+
+    def __init__(self, message: str, *, permanent: bool = False,
+                 unreachable: bool = False) -> None:
+        super().__init__(message)
+        self.message = message
+        self.permanent = permanent
+        self.unreachable = unreachable
+
+
+class MailTransport(Protocol):
+    """Sends built messages; keeps one connection open across calls until closed."""
+
+    sender: str
+
+    def send(self, message: Message, *, recipient: str) -> None:
+        """Deliver ``message`` to ``recipient`` (the envelope: headers are not parsed again)
+        from ``sender``; raises :class:`DeliveryError`."""
+        ...
+    def close(self) -> None: ...
+
+
+@dataclass(frozen=True, slots=True)
+class Rendered:
+    """A template rendered for one recipient."""
+
+    template: str
+    subject: str
+    text: str
+    html: str
+
+
+def _text(body: str, subtype: str) -> MIMEText:
+    """A text part: plain 7-bit when it is ASCII with short lines (most mail: no encoding
+    cost, readable as is), else UTF-8 in base64 (done in C; quoted-printable is pure Python
+    and was the slowest step of sending)."""
+    if body.isascii() and max(map(len, body.splitlines()), default=0) <= 998:
+        return MIMEText(body, subtype, "us-ascii")
+    return MIMEText(body, subtype, "utf-8")
+
+
+def build_message(rendered: Rendered, *, sender: str, recipient: str,
+                  recipient_name: str | None = None, ics: bytes | None = None,
+                  ics_method: str | None = None, message_id: str | None = None,
+                  ) -> Message:
+    """A multipart/alternative message (text, then HTML), with the invitation attached.
+
+    The .ics goes in twice, as calendar clients expect: as a ``text/calendar; method=...``
+    alternative (what Outlook and Gmail act on) and as an ``invite.ics`` attachment.
+    Built with the classic (compat32) MIME classes: several times cheaper than
+    ``EmailMessage``'s header parsing, which matters at hundreds of messages a second.
+    """
+    # Boundaries from a random token: the generator need not search the text for a free one.
+    token = os.urandom(12).hex()
+    alternative = MIMEMultipart("alternative", boundary=f"=_alt_{token}")
+    alternative.attach(_text(rendered.text, "plain"))
+    alternative.attach(_text(rendered.html, "html"))
+    msg: Message = alternative
+    if ics is not None:
+        calendar_part = _text(ics.decode(), "calendar")
+        if ics_method:
+            calendar_part.set_param("method", ics_method)
+        alternative.attach(calendar_part)
+        msg = MIMEMultipart("mixed", boundary=f"=_mix_{token}")
+        msg.attach(alternative)
+        attachment = MIMEApplication(ics, "ics")
+        attachment.add_header("Content-Disposition", "attachment", filename="invite.ics")
+        msg.attach(attachment)
+    subject = rendered.subject
+    msg["Subject"] = subject if subject.isascii() else Header(subject, "utf-8").encode()
+    msg["From"] = sender
+    msg["To"] = formataddr((recipient_name, recipient)) if recipient_name else recipient
+    msg["Message-ID"] = message_id or make_msgid(domain=_domain(sender))
+    msg["Date"] = formatdate(localtime=False)
+    return msg
+
+
+def _domain(address: str) -> str:
+    return address.rpartition("@")[2].strip(">") or "localhost"
+
+
+def claimer_id() -> str:
+    """Who holds a claim: this host and process, plus a nonce for this run."""
+    return f"{socket.gethostname()}:{os.getpid()}:{os.urandom(4).hex()}"
+
+
+def claimer_gone(claimer: str) -> bool:
+    """Whether the process behind a claim has certainly died (same host, no such pid).
+
+    A claim of another host is never judged here: its lease runs out instead.
+    """
+    host, _, rest = claimer.partition(":")
+    pid_text = rest.partition(":")[0]
+    if host != socket.gethostname() or not pid_text.isdigit():
+        return False
+    pid = int(pid_text)
+    if pid == os.getpid():
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:
+        return False
+    return _zombie(pid)
+
+
+def _zombie(pid: int) -> bool:
+    """A killed child not yet reaped by its parent still answers kill(0); Linux shows it as Z."""
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii") as fh:
+            return fh.read().rpartition(")")[2].split()[0] == "Z"
+    except (OSError, IndexError):
+        return False

@@ -1,0 +1,136 @@
+"""A report as JSON, as CSV, as cells for a table, and as a self-contained HTML file."""
+
+from __future__ import annotations
+
+import csv
+import functools
+import io
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from .charts import svg, value_text
+from .reports import (
+    COUNT,
+    DAY,
+    HOURS,
+    MONTH,
+    RATE,
+    RATING,
+    WHEN,
+    Column,
+    Report,
+    Section,
+)
+from .timeutil import iso
+
+TEMPLATE = "report.html.j2"
+
+
+def _plain(value: Any, kind: str, tz: ZoneInfo) -> Any:
+    """A value as JSON and CSV carry it: rates as fractions, times with their offset."""
+    if value is None:
+        return None
+    if kind == RATE or kind == RATING:
+        return round(float(value), 4)
+    if kind == HOURS:
+        return round(float(value), 2)
+    if isinstance(value, datetime):
+        return iso(value, tz)
+    if isinstance(value, date):
+        return value.isoformat()
+    return value
+
+
+def cell(value: Any, kind: str, tz: ZoneInfo) -> str:
+    """A value as people read it (tables, the HTML report)."""
+    if value is None:
+        return "–" if kind in (RATE, RATING, HOURS) else ""
+    if kind in (RATE, RATING, HOURS):
+        return value_text(float(value), kind)
+    if kind == WHEN and isinstance(value, datetime):
+        return f"{value.astimezone(tz):%a %d %b %Y %H:%M}"
+    if kind == DAY and isinstance(value, date):
+        return f"{value:%d %b %Y}"
+    if kind == MONTH and isinstance(value, date):
+        return f"{value:%b %Y}"
+    return str(value)
+
+
+def section_json(section: Section, tz: ZoneInfo) -> list[dict[str, Any]]:
+    return [{c.key: _plain(row.get(c.key), c.kind, tz) for c in section.columns}
+            for row in section.rows]
+
+
+def report_json(report: Report, tz: ZoneInfo) -> dict[str, Any]:
+    return {
+        "report": report.kind,
+        "from": iso(report.start, tz), "to": iso(report.end, tz), "now": iso(report.now, tz),
+        "tz": report.tz, "filters": report.filters,
+        "totals": {_key(f.label): _plain(f.value, f.kind, tz) for f in report.headline},
+        **{s.name: section_json(s, tz) for s in report.sections},
+    }
+
+
+def _key(label: str) -> str:
+    return label.lower().replace(" ", "_").replace("-", "_")
+
+
+def report_csv(report: Report, tz: ZoneInfo, by: str | None = None) -> str:
+    """One section (``by``, else the first) as CSV with a header row of column keys."""
+    section = report.section(by)
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow([c.key for c in section.columns])
+    for row in section_json(section, tz):
+        writer.writerow(["" if v is None else v for v in row.values()])
+    return buffer.getvalue()
+
+
+def table_rows(section: Section, tz: ZoneInfo) -> list[list[str]]:
+    return [[cell(row.get(c.key), c.kind, tz) for c in section.columns] for row in section.rows]
+
+
+def numeric(column: Column) -> bool:
+    return column.kind in (COUNT, RATE, HOURS, RATING)
+
+
+def templates_dir() -> Path:
+    """Our templates: shipped inside the wheel, or at the top of a source checkout."""
+    here = Path(__file__).resolve()
+    for candidate in (here.parent.parent / "templates", here.parents[2] / "templates"):
+        if (candidate / TEMPLATE).is_file():
+            return candidate
+    raise FileNotFoundError("the templates folder is missing from this installation")
+
+
+@functools.lru_cache(maxsize=4)
+def _environment(override: str | None) -> Any:  # -> jinja2.Environment, compiled templates kept
+    import jinja2  # only the HTML output needs it
+
+    folders = [override] if override else []
+    return jinja2.Environment(
+        loader=jinja2.FileSystemLoader([*folders, str(templates_dir())]),
+        autoescape=True, undefined=jinja2.StrictUndefined, trim_blocks=True,
+        lstrip_blocks=True)
+
+
+def report_html(report: Report, tz: ZoneInfo, *, override: str | None = None) -> str:
+    """The report as one HTML document: styles inline, charts as inline SVG, no script."""
+    import markupsafe
+
+    env = _environment(override)
+    sections = [{"title": s.title, "columns": s.columns,
+                 "numeric": [numeric(c) for c in s.columns], "rows": table_rows(s, tz)}
+                for s in report.sections]
+    return env.get_template(TEMPLATE).render(
+        report=report,
+        period=f"{report.start.astimezone(tz):%d %b %Y %H:%M} – "
+               f"{report.end.astimezone(tz):%d %b %Y %H:%M} ({tz.key})",
+        generated=f"{report.now.astimezone(tz):%d %b %Y %H:%M}",
+        generated_iso=report.now.astimezone(UTC).isoformat(),
+        headline=[(f.label, cell(f.value, f.kind, tz)) for f in report.headline],
+        charts=[(c.title, markupsafe.Markup(svg(c)), c.note)
+                for c in report.charts],
+        sections=sections)

@@ -1,0 +1,126 @@
+"""Mail templates: Jinja2, sandboxed, with a configured folder overriding ours file by file.
+
+A template ``NAME`` is three files: ``NAME.subject`` (one line), ``NAME.txt`` (the plain-text
+part) and ``NAME.html`` (the HTML part, autoescaped). Each is looked up first in the folder set
+as ``templates`` in the configuration, then in the templates shipped with sessionsctl, so a
+centre can replace only the HTML of the reminder, say.
+
+Templates run in Jinja2's sandbox: a template file can read the values it is given and
+call the filters below, not reach into Python. A missing variable is an error (it would
+otherwise print as nothing), reported with the template file and line.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+from .errors import InvalidInput
+from .notices import Rendered
+
+PARTS = ("subject", "txt", "html")
+
+
+def builtin_dir() -> Path:
+    """Our templates: shipped inside the wheel, or at the top of a source checkout."""
+    here = Path(__file__).resolve()
+    for candidate in (here.parent.parent / "templates", here.parents[2] / "templates"):
+        if (candidate / "reminder.txt").is_file():
+            return candidate
+    raise FileNotFoundError("the mail templates are missing from this installation")
+
+
+def _when(value: datetime | None, fmt: str = "%a %-d %b %Y, %H:%M %Z") -> str:
+    """A time as people read it, e.g. ``Tue 1 Dec 2026, 16:00 GMT``."""
+    return "" if value is None else value.strftime(fmt)
+
+
+def _hours(value: datetime | None) -> str:
+    return "" if value is None else value.strftime("%H:%M")
+
+
+class Templates:
+    """The mail templates in force: ``override`` (a folder) first, then ours."""
+
+    def __init__(self, override: str | Path | None = None, builtin: Path | None = None) -> None:
+        self.override = Path(override).expanduser() if override else None
+        self._builtin = builtin
+
+    @property
+    def folders(self) -> list[Path]:
+        builtin = self._builtin or builtin_dir()
+        return [self.override, builtin] if self.override else [builtin]
+
+    @cached_property
+    def env(self) -> Any:  # jinja2.sandbox.SandboxedEnvironment, imported on first use
+        from jinja2 import ChoiceLoader, FileSystemLoader, StrictUndefined
+        from jinja2.sandbox import SandboxedEnvironment
+
+        if self.override is not None and not self.override.is_dir():
+            raise InvalidInput(f"{self.override} is not a folder", field="templates")
+        env = SandboxedEnvironment(
+            loader=ChoiceLoader([FileSystemLoader(str(f)) for f in self.folders]),
+            autoescape=lambda name: bool(name) and name.endswith(".html"),
+            undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True,
+            keep_trailing_newline=True, auto_reload=False)
+        env.filters["when"] = _when
+        env.filters["hours"] = _hours
+        return env
+
+    def names(self) -> list[str]:
+        """Every template name available (one with at least its plain-text part)."""
+        found = {p.name[:-4] for folder in self.folders if folder.is_dir()
+                 for p in folder.glob("*.txt") if not p.name.startswith("_")}
+        return sorted(found)
+
+    def check(self, name: str) -> None:
+        """Refuse an unknown template name, or one with a syntax error, before anything is queued."""
+        for part in PARTS:
+            self._load(name, part)
+
+    def _load(self, name: str, part: str) -> Any:
+        from jinja2 import TemplateNotFound, TemplateSyntaxError
+
+        if not name or "/" in name or "\\" in name or name.startswith("."):
+            raise InvalidInput(f"unknown template {name!r}", field="template")
+        try:
+            return self.env.get_template(f"{name}.{part}")
+        except TemplateNotFound:
+            known = ", ".join(self.names())
+            raise InvalidInput(f"unknown template {name!r} (no {name}.{part}; known: {known})",
+                               field="template") from None
+        except TemplateSyntaxError as exc:
+            raise InvalidInput(f"{exc.filename or exc.name}, line {exc.lineno}: {exc.message}",
+                               field=f"template {name}") from None
+
+    def render(self, name: str, context: Mapping[str, Any]) -> Rendered:
+        """Render the three parts of ``name``; any error names the file and line at fault."""
+        from jinja2 import TemplateError
+
+        out = {}
+        for part in PARTS:
+            template = self._load(name, part)
+            try:
+                out[part] = template.render(context)
+            except TemplateError as exc:
+                line = _error_line(exc, template.filename)
+                where = f"{template.filename}{f', line {line}' if line else ''}"
+                raise InvalidInput(f"{where}: {exc}", field=f"template {name}") from None
+        subject = " ".join(out["subject"].split())
+        if not subject:
+            raise InvalidInput(f"{name}.subject renders an empty subject", field="template")
+        return Rendered(name, subject, out["txt"], out["html"])
+
+
+def _error_line(exc: BaseException, filename: str | None) -> int | None:
+    """The template line a rendering error happened on, from its traceback."""
+    tb = exc.__traceback__
+    line = None
+    while tb is not None:
+        if filename and tb.tb_frame.f_code.co_filename == filename:
+            line = tb.tb_lineno
+        tb = tb.tb_next
+    return line

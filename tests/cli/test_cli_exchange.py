@@ -1,0 +1,90 @@
+"""`import csv|ics` and `export csv|ics` from the command line: exit codes, output, files."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import icalendar
+
+from .conftest import Seeded, parse_json
+
+DATA = Path(__file__).parent.parent / "data" / "ics"
+CSV = ("title,start,duration,mentor_email,student_emails,room,subject,repeat\n"
+       "Algebra,2027-01-05 16:00,60,ada@example.org,sam@example.org,Room 2,Mathematics,\n"
+       "Weekly,2027-01-06 16:00,60,bob@example.org,kim@example.org,,,FREQ=WEEKLY;COUNT=3\n")
+
+
+def test_import_export_csv_round_trip(seeded: Seeded, tmp_path: Path) -> None:
+    run = seeded.run
+    src = tmp_path / "term.csv"
+    src.write_text(CSV)
+    out = run.json("import", "csv", str(src))
+    assert out["created"] == 4 and out["series"] == 1
+    target = tmp_path / "out.csv"
+    run.ok("export", "csv", "-o", str(target))
+    lines = target.read_text().splitlines()
+    assert lines[0].startswith("title,start,end,tz,mentor_email")
+    assert len(lines) == 5
+    piped = run.ok("export", "csv", "--mentor", "bob@example.org").stdout.splitlines()
+    assert len(piped) == 4 and all("bob@example.org" in line for line in piped[1:])
+
+
+def test_dry_run_shows_and_writes_nothing(seeded: Seeded, tmp_path: Path, db_snapshot) -> None:
+    src = tmp_path / "term.csv"
+    src.write_text(CSV)
+    before = db_snapshot()
+    result = seeded.run.ok("import", "csv", str(src), "--dry-run")
+    assert "Algebra" in result.stdout and "nothing was written" in result.stdout
+    assert db_snapshot() == before
+
+
+def test_bad_csv_exits_2_naming_file_row_and_column(seeded: Seeded, tmp_path: Path,
+                                                    db_snapshot) -> None:
+    src = tmp_path / "bad.csv"
+    src.write_text(CSV + "Oops,2027-01-99 16:00,60,ada@example.org,,,,\n")
+    before = db_snapshot()
+    result = seeded.run.fails(2, "import", "csv", str(src))
+    assert "bad.csv" in result.stderr and "row 4" in result.stderr and "start" in result.stderr
+    assert db_snapshot() == before
+    payload = parse_json(seeded.run.fails(2, "import", "csv", str(src), "--json"))
+    assert payload["problems"] == [{"row": 4, "column": "start", "message": payload[
+        "problems"][0]["message"]}]
+    seeded.run.fails(2, "import", "csv", str(tmp_path / "missing.csv"))
+
+
+def test_conflicts_exit_3_with_rows(seeded: Seeded, tmp_path: Path, db_snapshot) -> None:
+    seeded.book("2027-01-05 16:30", mentor=seeded.ada)
+    src = tmp_path / "term.csv"
+    src.write_text(CSV)
+    before = db_snapshot()
+    payload = parse_json(seeded.run.fails(3, "import", "csv", str(src), "--json"))
+    assert payload["conflicts"][0]["row"] == 2
+    assert payload["conflicts"][0]["with"]["title"] == "Algebra"
+    assert db_snapshot() == before
+    result = seeded.run.fails(3, "import", "csv", str(src))
+    assert "row" in result.stderr.lower() and "nothing was written" in result.stderr
+    seeded.run.fails(2, "import", "csv", str(src), "--on-conflict", "force")
+    out = seeded.run.json("import", "csv", str(src), "--on-conflict", "skip")
+    assert out["created"] == 3 and out["skipped"][0]["row"] == 2
+
+
+def test_ics_export_and_import(seeded: Seeded, tmp_path: Path) -> None:
+    run = seeded.run
+    seeded.book("2027-01-05 16:00", students=[seeded.sam],
+                extra=["--repeat", "FREQ=WEEKLY;COUNT=4", "--passcode", "hush"])
+    seeded.book("2027-01-07 10:00", mentor=seeded.bob, title="Trial")
+    data = run.ok("export", "ics", "--mentor", seeded.ada).stdout.encode()
+    cal = icalendar.Calendar.from_ical(data)
+    assert [str(e["SUMMARY"]) for e in cal.walk("VEVENT")] == ["Algebra"]
+    assert b"hush" not in data
+    assert b"hush" in run.ok("export", "ics", "--passcodes").stdout.encode()
+    google = DATA / "google.ics"
+    run.fails(2, "import", "ics", str(google))  # unknown people, named
+    out = run.json("import", "ics", str(google), "--create-missing")
+    assert out["created"] == 14 and out["closures"][0]["reason"] == "Half-term"
+    again = run.json("import", "ics", str(google))
+    assert again["created"] == 0 and again["unchanged"] == 14
+    bad = tmp_path / "cut.ics"
+    bad.write_bytes(google.read_bytes()[:2000])
+    result = run.fails(2, "import", "ics", str(bad))
+    assert "cut.ics" in result.stderr and "line" in result.stderr

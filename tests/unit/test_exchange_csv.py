@@ -1,0 +1,227 @@
+"""CSV import and export: all or nothing, every problem reported, the file round-trips."""
+
+from __future__ import annotations
+
+import io
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from sessionsctl.core.csvformat import COLUMNS, BadFile
+from sessionsctl.core.errors import InvalidInput, SessionsctlError
+from sessionsctl.core.exchange import ImportConflicts
+from sessionsctl.core.model import Role, SessionStatus
+from sessionsctl.core.ports import SessionDraft, SessionQuery
+from sessionsctl.core.usecases import Centre
+from sessionsctl.store import open_store
+from sessionsctl.store.engine import SqlStore
+
+NOW = datetime(2026, 11, 22, 12, tzinfo=UTC)
+HEADER = "title,start,duration,mentor_email,student_emails,room,subject,type,repeat,notes\n"
+GOOD = HEADER + (
+    "Algebra,2027-01-05 16:00,60,ada@example.org,sam@example.org,Room 2,Mathematics,,,\n"
+    "Group,2027-01-06 16:00,45,ada@example.org,sam@example.org;kim@example.org,,,group,"
+    "FREQ=WEEKLY;COUNT=4,bring calculators\n"
+    "Trial,2027-01-07T09:00-05:00,30,bob@example.org,lee@example.org,,,,,\n"
+)
+
+
+@pytest.fixture
+def desk(store: SqlStore) -> Centre:
+    centre = Centre(store, clock=lambda: NOW)
+    centre.add_person("Ada Byron", "ada@example.org", Role.MENTOR)
+    centre.add_person("Bob Stone", "bob@example.org", Role.MENTOR)
+    for name in ("sam", "kim", "lee"):
+        centre.add_person(name.title(), f"{name}@example.org", Role.STUDENT)
+    centre.add_room("Room 2", 4)
+    centre.add_subject("Mathematics")
+    return centre
+
+
+def imp(centre: Centre, text: str | bytes, **kw: object):
+    data = text.encode() if isinstance(text, str) else text
+    return centre.import_csv(io.BytesIO(data), "term.csv", default_tz="Europe/London", **kw)  # type: ignore[arg-type]
+
+
+def export(centre: Centre) -> str:
+    sink = io.StringIO()
+    centre.export_csv(SessionQuery(), sink)
+    return sink.getvalue()
+
+
+def state(centre: Centre) -> list[tuple]:
+    return [(s.id, s.uid, s.start, s.status, s.title) for s in
+            centre.list_sessions(SessionQuery())] + [(p.email,) for p in centre.list_people()]
+
+
+def test_import_books_one_offs_and_series(desk: Centre) -> None:
+    result = imp(desk, GOOD)
+    assert (result.created, result.series) == (6, 1)
+    sessions = desk.list_sessions(SessionQuery())
+    assert len(sessions) == 6
+    trial = next(s for s in sessions if s.title == "Trial")
+    assert trial.start == datetime(2027, 1, 7, 14, tzinfo=UTC)  # the offset wins over --tz
+    group = [s for s in sessions if s.title == "Group"]
+    assert len({s.uid for s in group}) == 1 and group[0].series_id is not None
+    assert group[0].students == ("kim@example.org", "sam@example.org")
+    assert group[0].notes == "bring calculators"
+
+
+def test_export_import_export_gives_the_same_file(desk: Centre, fresh_url: str) -> None:
+    imp(desk, GOOD)
+    desk.cancel(desk.list_sessions(SessionQuery())[0].id, "ill")
+    first = export(desk)
+    assert first.splitlines()[0] == ",".join(COLUMNS)
+    other = Centre(open_store(fresh_url), clock=lambda: NOW)
+    imp(other, first, create_missing=True)
+    assert export(other) == first
+
+
+def test_every_problem_is_reported_with_row_and_column(desk: Centre) -> None:
+    text = HEADER + (
+        "Algebra,2027-02-30 16:00,60,ada@example.org,,,,,,\n"
+        ",2027-01-05 16:00,60,ada@example.org,,,,,,\n"
+        "Algebra,2027-01-05 16:00,abc,ada@example.org,,,,,,\n"
+        "Algebra,2027-01-05 16:00,60,not-an-email,,,,,,\n"
+        "Algebra,2027-01-05 16:00,60,ada@example.org,,,,lecture,,\n"
+        "Algebra,2027-01-05 16:00,60,ada@example.org,,,,,FREQ=SOMETIMES,\n"
+        "Algebra,2027-01-05 16:00,60\n"
+    )
+    before = state(desk)
+    with pytest.raises(BadFile) as caught:
+        imp(desk, text)
+    found = [(p.row, p.column) for p in caught.value.problems]
+    assert found == [(2, "start"), (3, "title"), (4, "duration"), (5, "mentor_email"),
+                     (6, "type"), (7, "repeat"), (8, None)]
+    assert "term.csv" in caught.value.message and caught.value.exit_code == 2
+    assert state(desk) == before
+
+
+def test_unknown_references_are_named_or_created(desk: Centre) -> None:
+    text = HEADER + "Algebra,2027-01-05 16:00,60,zoe@example.org,max@example.org,Lab,Chemistry,,,\n"
+    with pytest.raises(BadFile) as caught:
+        imp(desk, text)
+    assert {(p.row, p.column) for p in caught.value.problems} == {
+        (2, "mentor_email"), (2, "student_emails"), (2, "room"), (2, "subject")}
+    result = imp(desk, text, create_missing=True)
+    assert result.created == 1
+    assert sorted(result.references) == ["mentor zoe@example.org", "room Lab",
+                                         "student max@example.org", "subject Chemistry"]
+    roles = {p.email: p.role for p in desk.list_people()}
+    assert roles["zoe@example.org"] is Role.MENTOR and roles["max@example.org"] is Role.STUDENT
+
+
+def test_conflicts_name_the_row_and_the_clashing_session(desk: Centre) -> None:
+    busy = desk.book(SessionDraft(title="Busy", mentor="ada@example.org",
+                                  start=datetime(2027, 1, 13, 16, tzinfo=UTC),
+                                  end=datetime(2027, 1, 13, 17, tzinfo=UTC),
+                                  tz="Europe/London")).session
+    text = GOOD + "Clash,2027-01-05 16:30,30,bob@example.org,sam@example.org,,,,,\n"
+    before = state(desk)
+    with pytest.raises(ImportConflicts) as caught:
+        imp(desk, text)
+    rows = {(r.row, r.conflict.kind, r.conflict.with_.title) for r in caught.value.rows}
+    assert rows == {(3, "mentor", "Busy"), (5, "student", "Algebra")}
+    assert caught.value.rows[0].conflict.with_.id in (busy.id, 0)
+    assert state(desk) == before
+    skipped = imp(desk, text, on_conflict="skip")
+    assert skipped.created == 5 and {r.row for r in skipped.skipped} == {3, 5}
+    series_id = next(s.series_id for s in desk.list_sessions(SessionQuery()) if s.title == "Group")
+    rule = desk.series_info(series_id)[0].rule
+    assert "EXDATE:20270113T160000" in rule  # the skipped occurrence left the rule
+
+
+def test_force_needs_a_reason_and_records_it(desk: Centre) -> None:
+    text = GOOD + "Clash,2027-01-05 16:30,30,bob@example.org,sam@example.org,,,,,\n"
+    with pytest.raises(InvalidInput):
+        imp(desk, text, on_conflict="force")
+    result = imp(desk, text, on_conflict="force", reason="parents asked")
+    assert result.created == 7 and result.forced
+    clash = next(s for s in desk.list_sessions(SessionQuery()) if s.title == "Clash")
+    assert clash.force_reason == "parents asked"
+
+
+def test_dry_run_writes_nothing(desk: Centre) -> None:
+    before = state(desk)
+    result = imp(desk, GOOD, dry_run=True, create_missing=True)
+    assert result.dry_run and len(result.planned) == 6
+    assert state(desk) == before
+
+
+@pytest.mark.parametrize(("data", "reason"), [
+    (b"title,start\nAlgebra,2027-01-05 16:00\n", "missing column"),
+    (HEADER.encode() + "Alg\u00e8bre,2027-01-05 16:00,60,ada@example.org,,,,,,\n".encode("latin-1"),
+     "not UTF-8"),
+    (GOOD.encode()[:-40], "field"),
+    (HEADER.encode() + b'"Algebra,2027-01-05 16:00,60,ada@example.org,,,,,,\n', "quote"),
+    (b"", "empty"),
+])
+def test_malformed_files_exit_2_and_write_nothing(desk: Centre, data: bytes, reason: str) -> None:
+    before = state(desk)
+    with pytest.raises(BadFile) as caught:
+        imp(desk, data)
+    assert reason in caught.value.message
+    assert state(desk) == before
+
+
+def test_a_byte_order_mark_and_crlf_are_fine(desk: Centre) -> None:
+    data = b"\xef\xbb\xbf" + GOOD.replace("\n", "\r\n").encode()
+    assert imp(desk, data).created == 6
+
+
+# ------------------------------------------------------------------- property-based tests
+_valid = GOOD.encode()
+
+
+@st.composite
+def mutated(draw: st.DrawFn) -> bytes:
+    data = bytearray(_valid)
+    for _ in range(draw(st.integers(1, 4))):
+        kind = draw(st.sampled_from(["flip", "cut", "insert", "delete"]))
+        at = draw(st.integers(0, max(len(data) - 1, 0)))
+        if kind == "flip" and data:
+            data[at] = draw(st.integers(0, 255))
+        elif kind == "cut":
+            del data[at:]
+        elif kind == "insert":
+            data[at:at] = draw(st.sampled_from([b",", b'"', b"\n", b";", b"\xff", b"T25:",
+                                                b"2027-13-01", b"FREQ=", b"\r"]))
+        elif data:
+            del data[at:at + draw(st.integers(1, 20))]
+    return bytes(data)
+
+
+@settings(max_examples=60, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(data=st.one_of(mutated(), st.binary(max_size=300)))
+def test_random_and_mutated_files_never_crash_nor_write_partly(desk: Centre,
+                                                               data: bytes) -> None:
+    before = state(desk)
+    try:
+        result = imp(desk, data, dry_run=True)
+    except SessionsctlError as exc:
+        assert exc.exit_code in (2, 3, 4)
+        assert state(desk) == before
+        return
+    assert result.dry_run
+    assert state(desk) == before
+
+
+def test_export_streams_in_start_order(desk: Centre) -> None:
+    for week in range(30):
+        desk.book(SessionDraft(title=f"W{week}", mentor="ada@example.org",
+                               start=NOW + timedelta(weeks=week),
+                               end=NOW + timedelta(weeks=week, hours=1), tz="Europe/London"))
+    rows = export(desk).splitlines()[1:]
+    assert [r.split(",")[0] for r in rows] == [f"W{w}" for w in range(30)]
+    assert all(s.status is SessionStatus.SCHEDULED for s in desk.list_sessions(SessionQuery()))
+
+
+def test_bad_rows_and_unknown_names_are_reported_together(desk: Centre) -> None:
+    text = HEADER + ("Algebra,2027-01-05 25:00,60,ada@example.org,,,,,,\n"
+                     "Algebra,2027-01-06 16:00,60,ada@example.org,,Lab,,,,\n")
+    with pytest.raises(BadFile) as caught:
+        imp(desk, text)
+    assert [(p.row, p.column) for p in caught.value.problems] == [(2, "start"), (3, "room")]

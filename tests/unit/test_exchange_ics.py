@@ -1,0 +1,349 @@
+"""iCalendar export and import: interoperability proven by recurring-ical-events expansions."""
+
+from __future__ import annotations
+
+import io
+import json
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import icalendar
+import pytest
+import recurring_ical_events
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from sessionsctl.core import ics
+from sessionsctl.core.csvformat import BadFile
+from sessionsctl.core.errors import ConflictError, SessionsctlError
+from sessionsctl.core.model import Role, SessionStatus
+from sessionsctl.core.ports import SessionDraft, SessionQuery
+from sessionsctl.core.serialize import session_json
+from sessionsctl.core.usecases import Centre
+from sessionsctl.store import open_store
+from sessionsctl.store.engine import SqlStore
+
+DATA = Path(__file__).parent.parent / "data" / "ics"
+SAMPLES = ("google", "outlook", "thunderbird", "khal")
+NOW = datetime(2026, 11, 22, 12, tzinfo=UTC)
+YEAR = (datetime(2027, 1, 1, tzinfo=UTC), datetime(2028, 1, 1, tzinfo=UTC))
+
+
+@pytest.fixture
+def desk(store: SqlStore) -> Centre:
+    return Centre(store, clock=lambda: NOW)
+
+
+def occurrences(data: bytes, start: datetime = YEAR[0],
+                end: datetime = YEAR[1]) -> set[tuple[str, datetime, datetime, str]]:
+    """(UID, start, end, status) of every timed occurrence a calendar client would show."""
+    cal = icalendar.Calendar.from_ical(data)
+    found = set()
+    for e in recurring_ical_events.of(cal).between(start, end):
+        begin = e["DTSTART"].dt
+        if not isinstance(begin, datetime):
+            continue  # all-day: closures, not sessions
+        finish = e["DTEND"].dt if "DTEND" in e else begin + e["DURATION"].dt
+        found.add((str(e["UID"]), begin.astimezone(UTC), finish.astimezone(UTC),
+                   str(e.get("STATUS", "CONFIRMED"))))
+    return found
+
+
+def export(centre: Centre, query: SessionQuery, **kw: Any) -> bytes:
+    sink = io.BytesIO()
+    centre.export_ics(query, sink, **kw)
+    return sink.getvalue()
+
+
+def listed(centre: Centre) -> set[tuple[str, datetime, datetime, str]]:
+    """The same, from ``session list --json`` for the year."""
+    found = set()
+    for s in centre.list_sessions(SessionQuery(start=YEAR[0], end=YEAR[1])):
+        j = session_json(s)
+        found.add((j["uid"], datetime.fromisoformat(j["start"]), datetime.fromisoformat(j["end"]),
+                   "CANCELLED" if j["status"] == "cancelled" else "CONFIRMED"))
+    return found
+
+
+def _people(centre: Centre) -> None:
+    centre.add_person("Ada Byron", "ada@example.org", Role.MENTOR)
+    centre.add_person("Bob Stone", "bob@example.org", Role.MENTOR)
+    for name in ("sam", "kim", "lee"):
+        centre.add_person(name.title(), f"{name}@example.org", Role.STUDENT)
+    centre.add_room("Room 2", 4)
+    centre.add_subject("Mathematics")
+
+
+def _draft(start: datetime, *, mentor: str = "ada@example.org", tz: str = "Europe/London",
+           minutes: int = 60, **kw: Any) -> SessionDraft:
+    return SessionDraft(title=kw.pop("title", "Algebra"), mentor=mentor, start=start,
+                        end=start + timedelta(minutes=minutes), tz=tz, **kw)
+
+
+def _timetable(centre: Centre) -> None:
+    """Series across daylight saving in two zones, with moved, edited and cancelled
+    occurrences, a series cut short, and one-offs."""
+    _people(centre)
+    weekly = centre.create_series(
+        _draft(datetime(2027, 1, 5, 16, tzinfo=UTC), students=("sam@example.org",),
+               room="Room 2", subject="Mathematics", link="https://meet.example.org/a",
+               meeting_id="123 456", passcode="s3cret"),
+        "FREQ=WEEKLY;BYDAY=TU;COUNT=20")
+    members = weekly.booked
+    centre.edit_scoped(members[3].id, {"start": members[3].start + timedelta(hours=2)})
+    centre.edit_scoped(members[5].id, {"title": "Algebra (revision)"})
+    centre.cancel_scoped(members[7].id, reason="mentor ill")
+    far = centre.create_series(
+        _draft(datetime(2027, 2, 3, 22, tzinfo=UTC), mentor="bob@example.org",
+               tz="America/Los_Angeles", students=("kim@example.org",), title="Physics"),
+        "FREQ=WEEKLY;BYDAY=WE;INTERVAL=2;UNTIL=20270630T235959")
+    centre.cancel_scoped(far.booked[6].id, scope="following")
+    centre.book(_draft(datetime(2027, 3, 1, 10, tzinfo=UTC), students=("lee@example.org",),
+                       title="Trial"))
+    cancelled = centre.book(_draft(datetime(2027, 3, 2, 10, tzinfo=UTC), title="Gone"))
+    centre.cancel(cancelled.session.id, "no show")
+
+
+def test_export_expands_to_exactly_the_listed_sessions(desk: Centre) -> None:
+    _timetable(desk)
+    data = export(desk, SessionQuery())
+    assert occurrences(data) == listed(desk)
+    cal = icalendar.Calendar.from_ical(data)
+    events = list(cal.walk("VEVENT"))
+    # Not a flattened list: two masters with rules, their exceptions (one moved, one edited,
+    # one cancelled; five cancelled "and following", kept on record), two one-offs.
+    assert sum(1 for e in events if "RRULE" in e) == 2
+    assert sum(1 for e in events if "RECURRENCE-ID" in e) == 3 + 5
+    assert sum(1 for e in events if e.get("STATUS") == "CANCELLED") == 1 + 5 + 1
+    assert len(events) == 2 + 8 + 2
+    assert {tz["TZID"] for tz in cal.walk("VTIMEZONE")} == {"Europe/London",
+                                                             "America/Los_Angeles"}
+    assert cal["PRODID"] and cal["VERSION"] == "2.0"
+    master = next(e for e in events if "RRULE" in e and e["SUMMARY"] == "Algebra")
+    assert master["ORGANIZER"].params["CN"] == "Ada Byron"
+    assert str(master["ATTENDEE"]) == "mailto:sam@example.org"
+    assert master["URL"] == "https://meet.example.org/a"
+    assert master["CATEGORIES"].cats == ["Mathematics"]
+    assert "Room 2" in master["LOCATION"]
+    for e in events:
+        assert {"UID", "DTSTAMP", "SEQUENCE", "LAST-MODIFIED", "STATUS"} <= set(e)
+    assert b"s3cret" not in data
+    assert b"s3cret" in export(desk, SessionQuery(), passcodes=True)
+
+
+def test_export_is_stable(desk: Centre) -> None:
+    _timetable(desk)
+    first = occurrences(export(desk, SessionQuery()))
+    assert first == occurrences(export(desk, SessionQuery()))
+    uids = {u for u, *_ in first}
+    assert len(uids) == 4  # one per series, one per one-off
+
+
+def test_mentor_gets_their_own_calendar(desk: Centre) -> None:
+    _timetable(desk)
+    data = export(desk, SessionQuery(mentor="bob@example.org"))
+    assert {u for u, *_ in occurrences(data)} == {
+        s.uid for s in desk.list_sessions(SessionQuery(mentor="bob@example.org"))}
+    assert b"Algebra" not in data
+
+
+def test_our_export_imports_into_an_empty_database_and_exports_the_same(
+        desk: Centre, fresh_url: str) -> None:
+    _timetable(desk)
+    data = export(desk, SessionQuery())
+    other = Centre(open_store(fresh_url), clock=lambda: NOW)
+    result = other.import_ics(data, "ours.ics", default_tz="Europe/London",
+                              create_missing=True)
+    assert result.series == 2
+    assert occurrences(export(other, SessionQuery())) == occurrences(data)
+    moved = [s for s in other.list_sessions(SessionQuery()) if s.title == "Algebra (revision)"]
+    assert len(moved) == 1 and moved[0].room == "Room 2" and moved[0].subject == "Mathematics"
+
+
+@pytest.mark.parametrize("name", SAMPLES)
+def test_client_files_import_and_export_the_same_occurrences(desk: Centre, name: str) -> None:
+    data = (DATA / f"{name}.ics").read_bytes()
+    result = desk.import_ics(data, f"{name}.ics", default_tz="Europe/London",
+                             mentor="rosa.parra@example.org", create_missing=True)
+    assert result.created > 0
+    original = occurrences(data)
+    assert listed(desk) == original
+    assert occurrences(export(desk, SessionQuery())) == original
+
+
+@pytest.mark.parametrize("name", SAMPLES)
+def test_importing_twice_updates_never_duplicates(desk: Centre, name: str) -> None:
+    data = (DATA / f"{name}.ics").read_bytes()
+    kw: dict[str, Any] = {"default_tz": "Europe/London", "mentor": "rosa.parra@example.org",
+                          "create_missing": True}
+    desk.import_ics(data, "a.ics", **kw)
+    before = {(s.id, s.start, s.status) for s in desk.list_sessions(SessionQuery())}
+    closures = desk.list_closures()
+    again = desk.import_ics(data, "a.ics", **kw)
+    assert again.created == 0 and again.updated == 0 and again.unchanged == len(before)
+    assert {(s.id, s.start, s.status) for s in desk.list_sessions(SessionQuery())} == before
+    assert desk.list_closures() == closures
+
+
+def test_a_changed_file_updates_in_place(desk: Centre) -> None:
+    data = (DATA / "google.ics").read_bytes()
+    desk.import_ics(data, "g.ics", default_tz="Europe/London", create_missing=True)
+    ids = {s.start: s.id for s in desk.list_sessions(SessionQuery())}
+    changed = data.replace(b"SUMMARY:Trial: statistics", b"SUMMARY:Trial: probability") \
+        .replace(b"EXDATE;TZID=Europe/London:20270216T160000",
+                 b"EXDATE;TZID=Europe/London:20270216T160000,20270406T160000")
+    result = desk.import_ics(changed, "g.ics", default_tz="Europe/London")
+    assert (result.created, result.updated, result.removed) == (0, 1, 1)
+    after = {s.start: s for s in desk.list_sessions(SessionQuery())}
+    assert {start: s.id for start, s in after.items()} == ids
+    trial = after[datetime(2027, 1, 8, 15, tzinfo=UTC)]
+    assert trial.title == "Trial: probability" and trial.sequence == 1
+    assert after[datetime(2027, 4, 6, 15, tzinfo=UTC)].status is SessionStatus.CANCELLED
+
+
+def test_what_the_samples_mean(desk: Centre) -> None:
+    desk.add_room("Room 1", 6)
+    # Google's half-term closure last: sessions of the others fall in it.
+    for name in ("outlook", "thunderbird", "khal", "google"):
+        desk.import_ics((DATA / f"{name}.ics").read_bytes(), name, default_tz="Europe/London",
+                        mentor="rosa.parra@example.org", create_missing=True)
+    sessions = desk.list_sessions(SessionQuery())
+    by_title = {}
+    for s in sessions:
+        by_title.setdefault(s.title, []).append(s)
+    # Outlook: Windows zone names become IANA zones; the room attendee names the room.
+    physics = by_title["Physics group"]
+    assert {s.tz for s in physics} == {"Europe/Berlin"}
+    assert physics[0].start == datetime(2027, 1, 13, 15, tzinfo=UTC)
+    assert {s.room for s in physics} == {"Room 3"}
+    assert set(physics[0].students) == {"lena.vogel@example.org", "jonas.weber@example.org"}
+    assert by_title["Exam prep: Jonas"][0].tz == "Europe/London"
+    assert by_title["Exam prep: Jonas"][0].link.startswith("https://teams.microsoft.com/")
+    # Google: a UTC one-off; the meeting link; the CN of people created.
+    assert by_title["Trial: statistics"][0].room is None
+    assert by_title["GCSE Maths with Sam"][0].link == "https://meet.google.com/abc-defg-hij"
+    names = {p.email: p.name for p in desk.list_people()}
+    assert names["sam.lee@example.org"] == "Sam Lee"
+    # Thunderbird: no organizer (given by --mentor), LOCATION naming a room, a category.
+    tb = by_title["Placement test"][0]
+    assert tb.mentor == "rosa.parra@example.org" and tb.subject == "German"
+    assert by_title["German conversation"][0].room == "Room 1"
+    # khal: floating time read in --tz, DURATION, an RDATE, a southern-hemisphere zone.
+    office = by_title["Office hour"][0]
+    assert office.start == datetime(2027, 1, 15, 18, tzinfo=UTC) and office.tz == "Europe/London"
+    spanish = by_title["Spanish reading club"]
+    assert len(spanish) == 9 and all(s.duration == timedelta(minutes=90) for s in spanish)
+    sydney = by_title["Maths (Sydney)"]
+    assert sydney[0].start == datetime(2027, 3, 3, 5, 30, tzinfo=UTC)  # AEDT
+    assert sydney[-1].start == datetime(2027, 4, 28, 6, 30, tzinfo=UTC)  # AEST
+    # All-day events are closures.
+    assert {(c.starts_on, c.ends_on, c.reason) for c in desk.list_closures()} == {
+        (date(2027, 2, 15), date(2027, 2, 19), "Half-term"),
+        (date(2027, 3, 22), date(2027, 3, 22), "Festivo")}
+
+
+def test_events_without_organizer_need_a_mentor(desk: Centre) -> None:
+    data = (DATA / "thunderbird.ics").read_bytes()
+    with pytest.raises(BadFile) as caught:
+        desk.import_ics(data, "tb.ics", default_tz="Europe/London", create_missing=True)
+    assert {p.column for p in caught.value.problems} == {"ORGANIZER"}
+    assert caught.value.problems[0].row == 22  # the line of its BEGIN:VEVENT
+    assert desk.list_sessions(SessionQuery()) == []
+
+
+def test_conflicts_refuse_the_whole_file(desk: Centre) -> None:
+    _people(desk)
+    desk.add_person("Sam Lee", "sam.lee@example.org", Role.STUDENT)
+    desk.add_person("Ada", "ada.byron@example.org", Role.MENTOR)
+    desk.book(SessionDraft(title="Busy", mentor="ada.byron@example.org",
+                           start=datetime(2027, 1, 12, 16, 30, tzinfo=UTC),
+                           end=datetime(2027, 1, 12, 17, 30, tzinfo=UTC), tz="Europe/London"))
+    data = (DATA / "google.ics").read_bytes()
+    with pytest.raises(ConflictError) as caught:
+        desk.import_ics(data, "g.ics", default_tz="Europe/London", create_missing=True)
+    assert caught.value.rows[0].conflict.with_.title == "Busy"
+    assert caught.value.rows[0].row is not None
+    assert len(desk.list_sessions(SessionQuery())) == 1
+    result = desk.import_ics(data, "g.ics", default_tz="Europe/London", create_missing=True,
+                             on_conflict="skip")
+    assert len(result.skipped) == 1 and result.created == 13
+
+
+BAD = {
+    "no DTSTART": (b"DTSTART;TZID=Europe/London:20270105T160000\r\n", b""),
+    "bad RRULE": (b"RRULE:FREQ=WEEKLY;WKST=MO;UNTIL=20270406T150000Z;BYDAY=TU",
+                  b"RRULE:FREQ=FORTNIGHTLY;BYDAY=XX"),
+    "truncated": None,
+}
+
+
+@pytest.mark.parametrize("case", sorted(BAD))
+def test_bad_files_are_refused_with_their_line(desk: Centre, case: str) -> None:
+    data = (DATA / "google.ics").read_bytes().replace(b"\n", b"\r\n")
+    edit = BAD[case]
+    data = data[:len(data) * 2 // 3] if edit is None else data.replace(*edit)
+    with pytest.raises(BadFile) as caught:
+        desk.import_ics(data, "bad.ics", default_tz="Europe/London", create_missing=True)
+    problem = caught.value.problems[0]
+    assert problem.row is not None and problem.unit == "line"
+    assert "bad.ics" in caught.value.message
+    assert json.dumps(caught.value.to_json())
+    assert desk.list_people() == [] and desk.list_sessions(SessionQuery()) == []
+
+
+def test_invitation_helpers_agree_with_the_export(desk: Centre) -> None:
+    _timetable(desk)
+    session = desk.list_sessions(SessionQuery(search="revision"))[0]
+    invite = ics.calendar([ics.session_event(session)], method="REQUEST")
+    event = next(iter(invite.walk("VEVENT")))
+    assert invite["METHOD"] == "REQUEST"
+    assert str(event["UID"]) == session.uid and event["SEQUENCE"] == session.sequence
+    assert event["RECURRENCE-ID"].dt.astimezone(UTC) == session.recurrence_id
+    assert [tz["TZID"] for tz in invite.walk("VTIMEZONE")] == ["Europe/London"]
+
+
+# ------------------------------------------------------------------- property-based tests
+_GOOGLE = (DATA / "google.ics").read_bytes()
+
+
+@st.composite
+def mutated(draw: st.DrawFn) -> bytes:
+    lines = _GOOGLE.splitlines(keepends=True)
+    for _ in range(draw(st.integers(1, 3))):
+        kind = draw(st.sampled_from(["drop", "cut", "garble", "swap"]))
+        at = draw(st.integers(0, len(lines) - 1))
+        if kind == "drop":
+            del lines[at]
+        elif kind == "cut":
+            del lines[at:]
+        elif kind == "garble":
+            line = bytearray(lines[at])
+            pos = draw(st.integers(0, max(len(line) - 1, 0)))
+            line[pos:pos] = draw(st.sampled_from([b":", b";", b"=", b"\xff", b"X", b"9999",
+                                                  b"T", b"Z", b",", b"\\"]))
+            lines[at] = bytes(line)
+        else:
+            other = draw(st.integers(0, len(lines) - 1))
+            lines[at], lines[other] = lines[other], lines[at]
+        if not lines:
+            break
+    return b"".join(lines)
+
+
+@settings(max_examples=60, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(data=st.one_of(mutated(), st.binary(max_size=200)))
+def test_random_and_mutated_calendars_never_crash_nor_write_partly(desk: Centre,
+                                                                   data: bytes) -> None:
+    before = (desk.list_people(), desk.list_sessions(SessionQuery()), desk.list_closures())
+    try:
+        result = desk.import_ics(data, "x.ics", default_tz="Europe/London",
+                                 mentor="ada.byron@example.org", create_missing=True,
+                                 dry_run=True)
+    except SessionsctlError as exc:
+        assert exc.exit_code in (2, 3, 4)
+    else:
+        assert result.dry_run
+    assert (desk.list_people(), desk.list_sessions(SessionQuery()),
+            desk.list_closures()) == before

@@ -1,0 +1,436 @@
+"""Mail: notices queued with the change, reminders, and a sender that never loses or repeats
+a message, proven against a real SMTP server (aiosmtpd on 127.0.0.1, a free port)."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from collections import Counter
+from datetime import UTC, datetime, timedelta
+from email import message_from_bytes, policy
+from email.message import EmailMessage
+from pathlib import Path
+from typing import Self
+
+import icalendar
+import pytest
+from aiosmtpd.controller import Controller
+
+from sessionsctl.config import SmtpSettings
+from sessionsctl.core.errors import InvalidInput
+from sessionsctl.core.ics import session_event
+from sessionsctl.core.mailing import MailSetup
+from sessionsctl.core.model import Role
+from sessionsctl.core.notices import NoticeKind, OutboxStatus
+from sessionsctl.core.ports import SessionDraft
+from sessionsctl.core.templating import Templates, builtin_dir
+from sessionsctl.core.usecases import Centre
+from sessionsctl.smtp import SmtpTransport, smtp_password
+
+SENDER = "centre@example.org"
+NOW = datetime.now(UTC).replace(second=0, microsecond=0)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Sink:
+    """An SMTP server that keeps what it receives; ``delay`` slows each message down."""
+
+    def __init__(self, port: int | None = None, delay: float = 0.0,
+                 refuse: frozenset[str] = frozenset()) -> None:
+        self.port = port or free_port()
+        self.delay = delay
+        self.refuse = refuse
+        self.messages: list[tuple[list[str], EmailMessage]] = []
+        self.lock = threading.Lock()
+        self.controller = Controller(self, hostname="127.0.0.1", port=self.port)
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        if address in self.refuse:
+            return "550 5.1.1 no such mailbox"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    async def handle_DATA(self, server, session, envelope):
+        if self.delay:
+            await asyncio.sleep(self.delay)
+        msg = message_from_bytes(envelope.content, policy=policy.default)
+        with self.lock:
+            self.messages.append((list(envelope.rcpt_tos), msg))
+        return "250 OK"
+
+    def __enter__(self) -> Self:
+        self.controller.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.controller.stop()
+
+    @property
+    def recipients(self) -> list[str]:
+        with self.lock:
+            return [r for rcpts, _ in self.messages for r in rcpts]
+
+    def settings(self) -> SmtpSettings:
+        return SmtpSettings(host="127.0.0.1", port=self.port, security="none", sender=SENDER)
+
+
+def wire(centre: Centre, port: int, templates: Templates | None = None) -> Centre:
+    settings = SmtpSettings(host="127.0.0.1", port=port, security="none", sender=SENDER)
+    centre.configure_mail(MailSetup(templates=templates or Templates(), sender=SENDER,
+                                    transport=lambda: SmtpTransport(settings, timeout=5)))
+    return centre
+
+
+@pytest.fixture
+def sink() -> Sink:
+    with Sink() as s:
+        yield s
+
+
+@pytest.fixture
+def people(centre: Centre) -> Centre:
+    centre.add_person("Ada Mentor", "ada@example.org", Role.MENTOR, "Europe/London")
+    centre.add_person("Sam Student", "sam@example.org", Role.STUDENT)
+    centre.add_person("Kim Student", "kim@example.org", Role.STUDENT, "America/New_York")
+    return centre
+
+
+def draft(hours: float = 3, *, mentor: str = "ada@example.org",
+          students: tuple[str, ...] = ("sam@example.org",), title: str = "Algebra") -> SessionDraft:
+    start = NOW + timedelta(hours=hours)
+    return SessionDraft(title=title, mentor=mentor, students=students, start=start,
+                        end=start + timedelta(hours=1), tz="Europe/London")
+
+
+def calendar_of(msg: EmailMessage) -> icalendar.Calendar:
+    [part] = [p for p in msg.walk() if p.get_content_type() == "text/calendar"]
+    return icalendar.Calendar.from_ical(part.get_content())
+
+
+# ------------------------------------------------------------------------ what arrives
+def test_booking_notice_arrives_with_both_parts_and_the_invitation(people: Centre,
+                                                                   sink: Sink) -> None:
+    centre = wire(people, sink.port)
+    session = centre.book(draft(students=("sam@example.org", "kim@example.org"))).session
+    report = centre.send_pending()
+    assert report.sent == 3 and report.ok
+    assert sorted(sink.recipients) == ["ada@example.org", "kim@example.org", "sam@example.org"]
+    by_rcpt = {rcpts[0]: msg for rcpts, msg in sink.messages}
+    msg = by_rcpt["kim@example.org"]
+    assert msg["Subject"].startswith("Booked: Algebra")
+    assert msg["From"] == SENDER and "Kim Student" in msg["To"]
+    text = msg.get_body(("plain",)).get_content()
+    html = msg.get_body(("html",)).get_content()
+    assert "Hello Kim Student" in text and "Ada Mentor" in text
+    assert "<p>Hello Kim Student,</p>" in html
+    # Kim reads times in her own zone; Sam (no zone) in the session's.
+    assert "EST" in msg["Subject"] and "GMT" in by_rcpt["sam@example.org"]["Subject"]
+    cal = calendar_of(msg)
+    assert cal["METHOD"] == "REQUEST"
+    [event] = cal.walk("VEVENT")
+    exported = session_event(session)
+    assert event["UID"] == exported["UID"] == session.uid
+    assert event["SEQUENCE"] == exported["SEQUENCE"]
+    assert event["SUMMARY"] == "Algebra"
+    assert event.decoded("DTSTART") == session.start
+    attachments = [p.get_filename() for p in msg.iter_attachments()]
+    assert "invite.ics" in attachments
+
+
+def test_moving_and_cancelling_send_request_then_cancel_with_rising_sequence(
+        people: Centre, sink: Sink) -> None:
+    centre = wire(people, sink.port)
+    session = centre.book(draft()).session
+    centre.send_pending()
+    moved = centre.edit(session.id, {"start": session.start + timedelta(hours=2)}).session
+    centre.send_pending()
+    changed = [m for _, m in sink.messages[2:]]
+    assert {m["Subject"].split(":")[0] for m in changed} == {"Changed"}
+    assert "It was at" in changed[0].get_body(("plain",)).get_content()
+    [event] = calendar_of(changed[0]).walk("VEVENT")
+    assert event["SEQUENCE"] == moved.sequence > session.sequence
+    centre.cancel(session.id, "mentor ill")
+    centre.send_pending()
+    cancelled = [m for _, m in sink.messages[4:]]
+    assert len(cancelled) == 2
+    cal = calendar_of(cancelled[0])
+    assert cal["METHOD"] == "CANCEL"
+    [event] = cal.walk("VEVENT")
+    assert event["UID"] == session.uid and event["STATUS"] == "CANCELLED"
+    assert "mentor ill" in cancelled[0].get_body(("plain",)).get_content()
+
+
+def test_a_series_is_one_notice_per_person_and_cancelling_following_one_more(
+        people: Centre, sink: Sink) -> None:
+    centre = wire(people, sink.port)
+    result = centre.create_series(draft(24), "FREQ=WEEKLY;COUNT=6")
+    centre.send_pending()
+    assert sorted(sink.recipients) == ["ada@example.org", "sam@example.org"]
+    cal = calendar_of(sink.messages[0][1])
+    master = [e for e in cal.walk("VEVENT") if "RRULE" in e]
+    assert master and master[0]["UID"] == result.series.uid
+    centre.cancel_scoped(result.booked[3].id, scope="following")
+    centre.send_pending()
+    assert len(sink.messages) == 4
+    cal = calendar_of(sink.messages[2][1])
+    assert cal["METHOD"] == "CANCEL" and len(cal.walk("VEVENT")) == 3
+
+
+def test_no_notify_and_invisible_changes_queue_nothing(people: Centre) -> None:
+    with people.notifying(False):
+        session = people.book(draft()).session
+        people.cancel(session.id)
+    assert people.outbox() == []
+    other = people.book(draft(6)).session
+    queued = len(people.outbox())
+    people.edit(other.id, {"notes": "bring a calculator"})
+    assert len(people.outbox()) == queued
+
+
+def test_adding_a_student_books_them_and_removing_one_cancels_theirs(people: Centre) -> None:
+    session = people.book(draft()).session
+    before = len(people.outbox())
+    people.edit(session.id, {"students": ("kim@example.org",)})
+    new = [(m.kind, m.recipient) for m in people.outbox()[before:]]
+    assert sorted(new) == [(NoticeKind.BOOKED, "kim@example.org"),
+                           (NoticeKind.CANCELLED, "sam@example.org"),
+                           (NoticeKind.CHANGED, "ada@example.org")]
+
+
+def test_a_new_mentor_is_booked_and_the_old_one_let_go(people: Centre) -> None:
+    people.add_person("Bob Mentor", "bob@example.org", Role.MENTOR)
+    session = people.book(draft()).session
+    before = len(people.outbox())
+    people.edit(session.id, {"mentor": "bob@example.org"})
+    new = [(m.kind, m.recipient) for m in people.outbox()[before:]]
+    assert sorted(new) == [(NoticeKind.BOOKED, "bob@example.org"),
+                           (NoticeKind.CANCELLED, "ada@example.org"),
+                           (NoticeKind.CHANGED, "sam@example.org")]
+
+
+def test_a_notice_rolls_back_with_its_change(people: Centre) -> None:
+    people.book(draft())
+    queued = len(people.outbox())
+    with pytest.raises(Exception):  # noqa: B017 - a conflict refuses the booking
+        people.book(draft())
+    assert len(people.outbox()) == queued
+
+
+# -------------------------------------------------------------------------- reminders
+def test_reminders_are_sent_once_and_again_for_a_moved_session(people: Centre,
+                                                               sink: Sink) -> None:
+    centre = wire(people, sink.port)
+    with centre.notifying(False):
+        session = centre.book(draft(5)).session
+        centre.book(draft(30, title="Later"))  # outside the window
+    assert centre.enqueue_reminders(timedelta(hours=24)) == 2
+    assert centre.send_pending().sent == 2
+    assert centre.enqueue_reminders(timedelta(hours=24)) == 0
+    assert centre.send_pending().sent == 0
+    assert all(m["Subject"].startswith("Reminder: Algebra") for _, m in sink.messages)
+    with centre.notifying(False):
+        centre.edit(session.id, {"start": session.start + timedelta(hours=1)})
+    assert centre.enqueue_reminders(timedelta(hours=24)) == 2
+    centre.enqueue_reminders(timedelta(hours=24))
+    assert centre.send_pending().sent == 2
+
+
+# ------------------------------------------------------------------ failures and retries
+def test_server_down_loses_nothing_and_the_next_run_sends(people: Centre) -> None:
+    port = free_port()
+    centre = wire(people, port)
+    centre.book(draft())
+    report = centre.send_pending()
+    assert report.sent == 0 and report.unreachable and "cannot reach" in report.unreachable
+    pending = centre.outbox(OutboxStatus.PENDING)
+    assert len(pending) == 2 and all("cannot reach" in (m.last_error or "") for m in pending)
+    assert all(m.attempts == 0 for m in pending)
+    with Sink(port) as sink:
+        assert centre.send_pending().sent == 2
+        assert sorted(sink.recipients) == ["ada@example.org", "sam@example.org"]
+    assert len(centre.outbox(OutboxStatus.SENT)) == 2
+
+
+def test_bad_messages_fail_naming_why_and_the_rest_of_the_batch_goes(
+        people: Centre, tmp_path: Path) -> None:
+    people.add_person("Lee Student", "lee@example.org", Role.STUDENT)
+    (tmp_path / "broken.subject").write_text("Hi {{ recipient.name }}\n")
+    (tmp_path / "broken.txt").write_text("Hello\n{{ recipient.name | nosuchfilter }}\n")
+    (tmp_path / "broken.html").write_text("<p>Hello</p>\n")
+    with Sink(refuse=frozenset({"kim@example.org"})) as sink:
+        centre = wire(people, sink.port, Templates(tmp_path))
+        everyone = centre.recipients("students")
+        assert [p.email for p in everyone] == ["kim@example.org", "lee@example.org",
+                                               "sam@example.org"]
+        with pytest.raises(InvalidInput, match="broken.txt"):
+            centre.queue_message("broken", everyone)  # a syntax error is refused up front
+        with pytest.raises(InvalidInput, match="unknown template 'nope'"):
+            centre.queue_message("nope", everyone)
+        (tmp_path / "broken.txt").write_text("Hello\n{{ recipient.nosuchfield }}\n")
+        centre.queue_message("broken", [everyone[2]])  # fails when rendered
+        centre.queue_message("custom", everyone, message="Closed on Friday")
+        report = centre.send_pending()
+    assert report.sent == 2
+    errors = {(m.template, m.recipient): e for m, e in report.failed}
+    assert "broken.txt, line 2" in errors["broken", "sam@example.org"]
+    assert "nosuchfield" in errors["broken", "sam@example.org"]
+    assert "550" in errors["custom", "kim@example.org"]
+    assert sorted(sink.recipients) == ["lee@example.org", "sam@example.org"]
+    assert "Closed on Friday" in sink.messages[0][1].get_body(("plain",)).get_content()
+    failed = centre.outbox(OutboxStatus.FAILED)
+    assert len(failed) == 2 and all(m.last_error for m in failed)
+
+
+def test_an_invalid_recipient_address_fails_alone(people: Centre, sink: Sink) -> None:
+    from sessionsctl.core.notices import Notice
+
+    centre = wire(people, sink.port)
+    with centre.store.unit(write=True) as uow:
+        uow.enqueue([Notice(NoticeKind.CUSTOM, "custom", "not an address", payload={}),
+                     Notice(NoticeKind.CUSTOM, "custom", "sam@example.org", payload={})])
+    report = centre.send_pending()
+    assert report.sent == 1
+    [(_msg, error)] = report.failed
+    assert "invalid recipient address 'not an address'" in error
+    assert sink.recipients == ["sam@example.org"]
+
+
+def test_temporary_refusals_back_off_then_fail_and_retry_requeues(people: Centre) -> None:
+    clock = [NOW]
+    people.clock = lambda: clock[0]
+
+    class Flaky:
+        sender = SENDER
+
+        def send(self, message: EmailMessage, *, recipient: str) -> None:
+            from sessionsctl.core.notices import DeliveryError
+
+            raise DeliveryError("451 try later")
+
+        def close(self) -> None:
+            pass
+
+    people.book(draft())
+    for attempt in range(1, 6):
+        report = people.send_pending(Flaky())
+        if attempt < 5:
+            assert len(report.retrying) == 2
+            assert people.send_pending(Flaky()).retrying == []  # not due yet: backing off
+        clock[0] += timedelta(hours=7)
+    failed = people.outbox(OutboxStatus.FAILED)
+    assert len(failed) == 2 and all(m.attempts == 5 and "451" in m.last_error for m in failed)
+    assert people.retry_failed() == 2
+    assert len(people.outbox(OutboxStatus.PENDING)) == 2
+
+
+# ------------------------------------------------------------------ real processes
+def _cli(db_url: str, port: int, *args: str) -> list[str]:
+    return [sys.executable, "-c", "from sessionsctl.cli.main import main; main()",
+            "--db", db_url, *args]
+
+
+def _env(port: int, tmp_path: Path) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SESSIONSCTL_")}
+    env.update(SESSIONSCTL_CONFIG=str(tmp_path / "none.toml"), SESSIONSCTL_SMTP_HOST="127.0.0.1",
+               SESSIONSCTL_SMTP_PORT=str(port), SESSIONSCTL_SMTP_SECURITY="none",
+               SESSIONSCTL_SMTP_FROM=SENDER, NO_COLOR="1")
+    return env
+
+
+def _mentors_with_sessions(centre: Centre, n: int) -> None:
+    """``n`` mentors, each with one session in the next hours: ``n`` distinct reminders."""
+    with centre.store.unit(write=True) as uow:  # one transaction: this is only setup
+        for i in range(n):
+            uow.add_person(f"Mentor {i}", f"m{i}@example.org", Role.MENTOR, None)
+    with centre.notifying(False):
+        centre.book_many([draft(2 + i / n, mentor=f"m{i}@example.org", students=())
+                          for i in range(n)])
+
+
+@pytest.mark.slow
+def test_two_reminder_processes_at_once_send_each_reminder_once(
+        centre: Centre, db_url: str, tmp_path: Path) -> None:
+    _mentors_with_sessions(centre, 60)
+    with Sink(delay=0.002) as sink:
+        env = _env(sink.port, tmp_path)
+        procs = [subprocess.Popen(_cli(db_url, sink.port, "reminders", "send", "--json"),
+                                  env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+                 for _ in range(2)]
+        outs = [p.communicate(timeout=120) for p in procs]
+        assert all(p.returncode == 0 for p in procs), outs
+    counts = Counter(sink.recipients)
+    assert len(counts) == 60 and set(counts.values()) == {1}, counts.most_common(3)
+
+
+@pytest.mark.slow
+def test_killed_mid_batch_the_next_run_sends_the_rest_at_most_one_twice(
+        centre: Centre, db_url: str, tmp_path: Path) -> None:
+    _mentors_with_sessions(centre, 200)
+    with Sink(delay=0.01) as sink:
+        env = _env(sink.port, tmp_path)
+        proc = subprocess.Popen(_cli(db_url, sink.port, "reminders", "send"), env=env,
+                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        deadline = time.monotonic() + 60
+        while len(sink.recipients) < 60 and time.monotonic() < deadline \
+                and proc.poll() is None:
+            time.sleep(0.005)
+        proc.send_signal(signal.SIGKILL)
+        proc.wait(timeout=10)
+        first_run = len(sink.recipients)
+        assert 60 <= first_run < 200, "the kill must land in the middle of the batch"
+        again = subprocess.run(_cli(db_url, sink.port, "reminders", "send", "--json"), env=env,
+                               capture_output=True, text=True, timeout=120, check=False)
+        assert again.returncode == 0, again.stderr
+    counts = Counter(sink.recipients)
+    assert set(counts) == {f"m{i}@example.org" for i in range(200)}
+    assert sum(counts.values()) - 200 <= 1, counts.most_common(3)
+    assert centre.outbox_counts()["sent"] == 200
+
+
+# ------------------------------------------------------------------ settings and templates
+def test_password_file_must_be_private(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("SESSIONSCTL_SMTP_PASSWORD", raising=False)
+    secret = tmp_path / "smtp-password"
+    secret.write_text("s3cret\n")
+    secret.chmod(0o644)
+    settings = SmtpSettings(host="h", user="u", sender=SENDER, password_file=str(secret))
+    with pytest.raises(InvalidInput, match="chmod 600") as caught:
+        smtp_password(settings)
+    assert "s3cret" not in str(caught.value)
+    secret.chmod(0o600)
+    assert smtp_password(settings) == "s3cret"
+    monkeypatch.setenv("SESSIONSCTL_SMTP_PASSWORD", "from-env")
+    assert smtp_password(settings) == "from-env"
+
+
+def test_override_folder_replaces_one_file_and_html_is_escaped(people: Centre,
+                                                               tmp_path: Path) -> None:
+    (tmp_path / "reminder.html").write_text("<b>{{ session.title }}</b>\n")
+    session = people.book(draft(title="<script>x</script> & more")).session
+    people.configure_mail(MailSetup(templates=Templates(tmp_path)))
+    rendered = people.preview("reminder", session.id)
+    assert rendered.html == "<b>&lt;script&gt;x&lt;/script&gt; &amp; more</b>\n"
+    assert "<script>x</script> & more" in rendered.text  # ours, and plain text is not escaped
+    assert "reminder" in Templates(tmp_path).names()
+    assert set(Templates().names()) >= {"booked", "changed", "cancelled", "reminder", "custom"}
+    assert (builtin_dir() / "booked.txt").is_file()
+
+
+def test_templates_are_sandboxed(people: Centre, tmp_path: Path) -> None:
+    (tmp_path / "evil.subject").write_text("x\n")
+    (tmp_path / "evil.txt").write_text("{{ recipient.__class__.__mro__ }}\n")
+    (tmp_path / "evil.html").write_text("x\n")
+    people.configure_mail(MailSetup(templates=Templates(tmp_path)))
+    with pytest.raises(InvalidInput, match="evil.txt"):
+        people.preview("evil", recipient="sam@example.org")

@@ -1,0 +1,245 @@
+"""Every report over a small fixed centre, against figures worked out by hand.
+
+The centre, seen on Thursday 10 December 2026 at 12:00 UTC (London is on UTC in December):
+
+=====  ======  =======  ==========================  ===========  ===================  ========
+id     mentor  subject  when                        students     marks                status
+=====  ======  =======  ==========================  ===========  ===================  ========
+S1     ada     Maths    Tue 1 Dec 16:00-17:00       sam, kim     present, late        done
+S2     ada     Maths    Wed 2 Dec 16:00-17:30       sam, lee     absent, excused      done
+S3     bob     English  Thu 3 Dec 16:00-17:00       kim          -                    cancelled
+S4     bob     English  Mon 7 Dec 16:00-16:45       kim, lee     present, absent      done
+S5     bob     -        Tue 8 Dec 16:00-17:00       sam          present              open
+S6     ada     Maths    Fri 11 Dec 16:00-17:00      sam          - (to come)          open
+=====  ======  =======  ==========================  ===========  ===================  ========
+
+Feedback: S1 sam 5, kim 4; S2 lee 3 and ada (the mentor) 2; S4 kim 4.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from sessionsctl.core.errors import InvalidInput, NotFound, NotPermitted
+from sessionsctl.core.model import AttendanceStatus as A
+from sessionsctl.core.model import Role
+from sessionsctl.core.ports import SessionDraft
+from sessionsctl.core.reportdata import ReportFilter
+from sessionsctl.core.reportout import report_csv, report_html, report_json
+from sessionsctl.core.reports import month_bounds, week_bounds
+from sessionsctl.core.stats import WINDOW, dashboard
+from sessionsctl.core.usecases import Centre
+from sessionsctl.store.engine import SqlStore
+
+NOW = datetime(2026, 12, 10, 12, 0, tzinfo=UTC)
+LONDON = ZoneInfo("Europe/London")
+ADA, BOB = "ada@centre.test", "bob@centre.test"
+SAM, KIM, LEE = "sam@centre.test", "kim@centre.test", "lee@centre.test"
+RANGE = ReportFilter(datetime(2026, 11, 30, tzinfo=UTC), datetime(2026, 12, 14, tzinfo=UTC))
+
+
+def at(day: int, minutes: int = 60) -> tuple[datetime, datetime]:
+    start = datetime(2026, 12, day, 16, 0, tzinfo=UTC)
+    return start, start + timedelta(minutes=minutes)
+
+
+@pytest.fixture
+def centre(store: SqlStore) -> Centre:
+    c = Centre(store, clock=lambda: NOW)
+    for name, email, role in (("Ada", ADA, Role.MENTOR), ("Bob", BOB, Role.MENTOR),
+                              ("Sam", SAM, Role.STUDENT), ("Kim", KIM, Role.STUDENT),
+                              ("Lee", LEE, Role.STUDENT)):
+        c.add_person(name, email, role)
+    c.add_subject("Maths")
+    c.add_subject("English")
+
+    def book(title: str, mentor: str, subject: str | None, day: int, students: tuple[str, ...],
+             minutes: int = 60) -> int:
+        start, end = at(day, minutes)
+        return c.book(SessionDraft(title=title, mentor=mentor, start=start, end=end,
+                                   tz="Europe/London", students=students,
+                                   subject=subject)).session.id
+
+    s1 = book("S1", ADA, "Maths", 1, (SAM, KIM))
+    s2 = book("S2", ADA, "Maths", 2, (SAM, LEE), 90)
+    s3 = book("S3", BOB, "English", 3, (KIM,))
+    s4 = book("S4", BOB, "English", 7, (KIM, LEE), 45)
+    s5 = book("S5", BOB, None, 8, (SAM,))
+    book("S6", ADA, "Maths", 11, (SAM,))
+    for session, student, status in ((s1, SAM, A.PRESENT), (s1, KIM, A.LATE),
+                                     (s2, SAM, A.ABSENT), (s2, LEE, A.EXCUSED),
+                                     (s4, KIM, A.PRESENT), (s4, LEE, A.ABSENT),
+                                     (s5, SAM, A.PRESENT)):
+        c.mark_attendance(session, student, status)
+    for session in (s1, s2, s4):
+        c.complete(session)
+    c.cancel(s3, "snow")
+    for session, author, rating in ((s1, SAM, 5), (s1, KIM, 4), (s2, LEE, 3), (s2, ADA, 2),
+                                    (s4, KIM, 4)):
+        c.add_feedback(session, author, rating)
+    return c
+
+
+def rows_by(report, section: str, key: str) -> dict[str, dict]:
+    return {row[key]: row for row in report.section(section).rows}
+
+
+# ------------------------------------------------------------------------------ periods
+def test_weeks_start_on_monday_in_the_viewers_zone_across_a_clock_change() -> None:
+    start = datetime(2026, 10, 21, 12, tzinfo=UTC)  # a Wednesday; clocks go back on 25 Oct
+    bounds = week_bounds(start, datetime(2026, 11, 3, tzinfo=UTC), LONDON)
+    assert bounds == [datetime(2026, 10, 18, 23, tzinfo=UTC), datetime(2026, 10, 26, tzinfo=UTC),
+                      datetime(2026, 11, 2, tzinfo=UTC), datetime(2026, 11, 9, tzinfo=UTC)]
+    assert month_bounds(start, datetime(2026, 11, 3, tzinfo=UTC), LONDON)[:2] == [
+        datetime(2026, 9, 30, 23, tzinfo=UTC), datetime(2026, 11, 1, tzinfo=UTC)]
+
+
+# --------------------------------------------------------------------------- attendance
+def test_attendance_per_student(centre: Centre) -> None:
+    report = centre.report_attendance(RANGE, LONDON)
+    students = rows_by(report, "student", "student")
+    assert set(students) == {SAM, KIM, LEE}
+    # sam: S1 present, S2 absent, S5 present (S6 is to come: not counted)
+    assert {k: students[SAM][k] for k in ("sessions", "present", "late", "absent", "excused",
+                                          "unmarked")} == {"sessions": 3, "present": 2, "late": 0,
+                                                             "absent": 1, "excused": 0,
+                                                             "unmarked": 0}
+    assert students[SAM]["attendance_rate"] == pytest.approx(2 / 3)
+    assert students[SAM]["name"] == "Sam"
+    # kim: S1 late, S4 present; the cancelled S3 is not counted
+    assert (students[KIM]["sessions"], students[KIM]["attendance_rate"]) == (2, 1.0)
+    # lee: S2 excused (left out), S4 absent
+    assert (students[LEE]["sessions"], students[LEE]["excused"],
+            students[LEE]["attendance_rate"]) == (2, 1, 0.0)
+    totals = {f.label: f.value for f in report.headline}
+    assert totals == {"Sessions": 7, "Present": 3, "Late": 1, "Absent": 2, "Excused": 1,
+                      "Attendance rate": pytest.approx(4 / 6)}
+    [batch] = report.section("batch").rows
+    assert (batch["batch"], batch["sessions"], batch["attendance_rate"]) == (
+        "(no batch)", 7, pytest.approx(4 / 6))
+
+
+def test_attendance_by_subject_and_mentor_and_filters(centre: Centre) -> None:
+    report = centre.report_attendance(RANGE, LONDON, ("subject", "mentor"))
+    subjects = rows_by(report, "subject", "subject")
+    assert {k: (v["sessions"], v["present"], v["late"], v["absent"], v["excused"])
+            for k, v in subjects.items()} == {
+        "Maths": (4, 1, 1, 1, 1), "English": (2, 1, 0, 1, 0), "(no subject)": (1, 1, 0, 0, 0)}
+    mentors = rows_by(report, "mentor", "mentor")
+    assert mentors[ADA]["attendance_rate"] == pytest.approx(2 / 3)
+    assert mentors[BOB]["attendance_rate"] == pytest.approx(2 / 3)
+    only_bob = centre.report_attendance(ReportFilter(RANGE.start, RANGE.end, mentor=BOB), LONDON)
+    assert {r["student"]: r["sessions"] for r in only_bob.section("student").rows} == {
+        SAM: 1, KIM: 1, LEE: 1}
+    weekly = only_bob.charts[0]
+    assert weekly.labels == ("30 Nov", "07 Dec")
+    assert weekly.series[0].values == (None, pytest.approx(2 / 3))
+
+
+# --------------------------------------------------------------------------- completion
+def test_completion_by_week_and_subject(centre: Centre) -> None:
+    report = centre.report_completion(RANGE, LONDON)
+    weeks = report.section("week").rows
+    assert [(str(w["week"]), w["sessions"], w["completed"], w["cancelled"], w["open"], w["due"])
+            for w in weeks] == [("2026-11-30", 3, 2, 1, 0, 3), ("2026-12-07", 3, 1, 0, 2, 2)]
+    assert weeks[0]["completion_rate"] == pytest.approx(2 / 3)
+    assert weeks[1]["completion_rate"] == 0.5
+    subjects = rows_by(report, "subject", "subject")
+    assert {k: (v["sessions"], v["completed"], v["cancelled"], v["due"], v["completion_rate"])
+            for k, v in subjects.items()} == {
+        "English": (2, 1, 1, 2, 0.5), "Maths": (3, 2, 0, 2, 1.0),
+        "(no subject)": (1, 0, 0, 1, 0.0)}
+    totals = {f.label: f.value for f in report.headline}
+    assert totals == {"Sessions": 6, "Completed": 3, "Cancelled": 1, "Open": 2,
+                      "Completion rate": 0.6}
+
+
+# ------------------------------------------------------------------------------ mentors
+def test_mentors(centre: Centre) -> None:
+    report = centre.report_mentors(RANGE, LONDON)
+    mentors = rows_by(report, "mentor", "mentor")
+    ada, bob = mentors[ADA], mentors[BOB]
+    assert (ada["sessions"], ada["held"], ada["hours"], ada["cancelled"]) == (3, 2, 2.5, 0)
+    assert ada["completion_rate"] == 1.0  # S6 is not due yet
+    # 5, 4 and 3 from students; Ada's own 2 on S2 is not hers to give
+    assert (ada["ratings"], ada["average_rating"]) == (3, 4.0)
+    assert ada["no_show_rate"] == pytest.approx(1 / 3)  # S2 sam absent; lee excused left out
+    assert (bob["sessions"], bob["held"], bob["hours"], bob["cancelled"]) == (3, 1, 0.75, 1)
+    assert bob["completion_rate"] == pytest.approx(1 / 3)
+    assert (bob["ratings"], bob["average_rating"]) == (1, 4.0)
+    assert bob["no_show_rate"] == pytest.approx(1 / 3)
+    totals = {f.label: f.value for f in report.headline}
+    assert totals == {"Mentors": 2, "Sessions held": 3, "Hours": 3.25, "Cancelled": 1,
+                      "Average rating": 4.0, "No-show rate": pytest.approx(1 / 3)}
+
+
+# ------------------------------------------------------------------------------ student
+def test_student(centre: Centre) -> None:
+    report = centre.report_student(SAM, RANGE, LONDON)
+    sessions = report.section("session").rows
+    assert [(s["title"], s["status"], s["attendance"], s["rating"]) for s in sessions] == [
+        ("S1", "completed", "present", 5), ("S2", "completed", "absent", None),
+        ("S5", "scheduled", "present", None), ("S6", "scheduled", None, None)]
+    totals = {f.label: f.value for f in report.headline}
+    assert totals["Sessions"] == 3
+    assert totals["Attendance rate"] == pytest.approx(2 / 3)
+    assert totals["Average rating given"] == 5.0
+    assert [(str(m["month"]), m["sessions"], m["present"], m["absent"])
+            for m in report.section("month").rows] == [("2026-11-01", 0, 0, 0),
+                                                       ("2026-12-01", 3, 2, 1)]
+
+
+def test_student_report_of_someone_unknown_or_not_a_student(centre: Centre) -> None:
+    with pytest.raises(NotFound, match="ghost"):
+        centre.report_student("ghost@centre.test", RANGE, LONDON)
+    with pytest.raises(InvalidInput, match="not a student"):
+        centre.report_student(ADA, RANGE, LONDON)
+
+
+# ------------------------------------------------------------------------ who sees what
+def test_a_mentor_sees_their_own_and_a_student_only_themselves(centre: Centre) -> None:
+    as_bob = Centre(centre.store, BOB, clock=lambda: NOW)
+    assert [r["mentor"] for r in as_bob.report_mentors(RANGE, LONDON).section().rows] == [BOB]
+    with pytest.raises(NotPermitted):
+        as_bob.report_mentors(ReportFilter(RANGE.start, RANGE.end, mentor=ADA), LONDON)
+    as_kim = Centre(centre.store, KIM, clock=lambda: NOW)
+    assert [r["student"] for r in as_kim.report_attendance(RANGE, LONDON).section().rows] == [KIM]
+    with pytest.raises(NotPermitted):
+        as_kim.report_student(SAM, RANGE, LONDON)
+
+
+def test_an_unknown_filter_is_not_found(centre: Centre) -> None:
+    with pytest.raises(NotFound, match="Alchemy"):
+        centre.report_completion(ReportFilter(RANGE.start, RANGE.end, subject="Alchemy"), LONDON)
+
+
+# --------------------------------------------------------------- one definition of rates
+def test_the_tui_header_and_the_reports_give_the_same_rates(centre: Centre) -> None:
+    figures = dashboard(centre, NOW, LONDON)
+    window = ReportFilter(NOW - WINDOW, NOW)
+    completion = {f.label: f.value for f in centre.report_completion(window, LONDON).headline}
+    attendance = {f.label: f.value for f in centre.report_attendance(window, LONDON).headline}
+    assert figures.completion_rate == completion["Completion rate"] == pytest.approx(3 / 5)
+    assert figures.attendance_rate == attendance["Attendance rate"] == pytest.approx(4 / 6)
+
+
+# ------------------------------------------------------------------------------ outputs
+def test_json_csv_and_html_outputs(centre: Centre) -> None:
+    import csv
+    import io
+    import json
+
+    report = centre.report_mentors(RANGE, LONDON)
+    data = json.loads(json.dumps(report_json(report, LONDON)))
+    assert data["totals"]["hours"] == 3.25
+    assert {m["mentor"]: m["no_show_rate"] for m in data["mentor"]} == {ADA: 0.3333, BOB: 0.3333}
+    rows = list(csv.DictReader(io.StringIO(report_csv(report, LONDON))))
+    assert [(r["mentor"], r["held"], r["average_rating"]) for r in rows] == [
+        (ADA, "2", "4.0"), (BOB, "1", "4.0")]
+    html = report_html(report, LONDON)
+    assert html.count("<svg") == 2 and "<script" not in html
+    assert "http://" not in html.replace('xmlns="http://www.w3.org/2000/svg"', "")
+    assert "https://" not in html
