@@ -36,7 +36,6 @@ __all__ = ["DOMAIN", "TERM_WEEKS", "DemoSummary", "load_demo"]
 DOMAIN = "northfield-tutoring.example"
 TERM_WEEKS = 14
 WEEKS_BEFORE_TODAY = 6  # the term starts on the Monday this many weeks before today's week
-BATCH_SIZE = 300  # sessions booked per transaction
 
 SUBJECTS = ("Mathematics", "English", "Physics", "Chemistry", "Biology", "Computer Science")
 # The mentors' specialisms: Mathematics and English are what most families ask for.
@@ -535,24 +534,24 @@ def _term_name(start: date) -> str:
     return f"{season} term {start.year}"
 
 
-def _weekly_drafts(lessons: list[_Lesson], first_monday: date, tz: str) -> list[SessionDraft]:
+def _first_week_drafts(lessons: list[_Lesson], first_monday: date, tz: str,
+                       term: str) -> list[SessionDraft]:
+    """Each weekly lesson as booked in the term's first week; its series repeats it weekly."""
     z = zone(tz)
-    term = _term_name(first_monday)
     drafts = []
-    for week in range(TERM_WEEKS):
-        for lesson in lessons:
-            day = first_monday + timedelta(weeks=week, days=lesson.cell.weekday or 0)
-            wall = datetime.combine(day, lesson.cell.start)
-            link, meeting, passcode = lesson.online or (None, None, None)
-            drafts.append(SessionDraft(
-                title=lesson.title, mentor=lesson.mentor, start=localize(wall, z),
-                end=localize(wall + timedelta(minutes=lesson.minutes), z), tz=tz,
-                students=lesson.students, room=lesson.room, subject=lesson.subject,
-                type=lesson.type,
-                description=f"Weekly {'1:1' if lesson.type is SessionType.INDIVIDUAL else 'group'} "
-                            f"lesson ({lesson.band}), {term}, week {week + 1} of {TERM_WEEKS}",
-                location="Online" if lesson.room is None else None, link=link,
-                meeting_id=meeting, passcode=passcode))
+    for lesson in lessons:
+        day = first_monday + timedelta(days=lesson.cell.weekday or 0)
+        wall = datetime.combine(day, lesson.cell.start)
+        link, meeting, passcode = lesson.online or (None, None, None)
+        drafts.append(SessionDraft(
+            title=lesson.title, mentor=lesson.mentor, start=localize(wall, z),
+            end=localize(wall + timedelta(minutes=lesson.minutes), z), tz=tz,
+            students=lesson.students, room=lesson.room, subject=lesson.subject,
+            type=lesson.type,
+            description=f"Weekly {'1:1' if lesson.type is SessionType.INDIVIDUAL else 'group'} "
+                        f"lesson ({lesson.band}), {term}",
+            location="Online" if lesson.room is None else None, link=link,
+            meeting_id=meeting, passcode=passcode))
     return drafts
 
 
@@ -561,12 +560,19 @@ def load_demo(centre: Centre, *, today: date, tz: str = "Europe/London",
               seed: int = 7) -> DemoSummary:
     """Fill an empty centre with a realistic tutoring centre around ``today``.
 
+    The weekly lessons are series of the term (``FREQ=WEEKLY``, bounded by the term), the
+    rest one-off sessions. Loading queues no mail: nobody is told of sample lessons.
     Sessions that started before the centre's clock (and before the end of ``today``) are
     played out: most are completed with attendance for every student and sometimes feedback, a
     few are cancelled, a few recent ones are left scheduled for the front desk to reconcile,
     and those running now are in progress. Later sessions stay scheduled. Expects a centre with
     nobody in it yet, and an acting person (if any) allowed to add admins.
     """
+    with centre.notifying(False):
+        return _load(centre, today=today, tz=tz, seed=seed)
+
+
+def _load(centre: Centre, *, today: date, tz: str, seed: int) -> DemoSummary:
     z = zone(tz)
     rng = random.Random(seed)
     staff, mentors, students = _people(rng, tz)
@@ -585,11 +591,12 @@ def load_demo(centre: Centre, *, today: date, tz: str = "Europe/London",
     lessons = _timetable(rng, mentors, students, grid, tz)
     first_monday = today - timedelta(days=today.weekday(), weeks=WEEKS_BEFORE_TODAY)
     one_offs = _one_offs(rng, mentors, students, grid, today, tz)
-    drafts = sorted(_weekly_drafts(lessons, first_monday, tz) + one_offs,
-                    key=lambda d: (d.start, d.mentor))
+    term = _term_name(first_monday)
+    centre.add_term(term, first_monday, first_monday + timedelta(weeks=TERM_WEEKS, days=-1))
     booked: list[Session] = []
-    for i in range(0, len(drafts), BATCH_SIZE):
-        booked += centre.book_many(drafts[i:i + BATCH_SIZE]).booked
+    for draft in _first_week_drafts(lessons, first_monday, tz, term):
+        booked += centre.create_series(draft, "FREQ=WEEKLY", term=term).booked
+    booked += centre.book_many(sorted(one_offs, key=lambda d: (d.start, d.mentor))).booked
 
     # What has happened so far: up to the clock, and never beyond the end of `today`.
     now = min(centre.clock(), localize(datetime.combine(today + timedelta(days=1), time()), z))

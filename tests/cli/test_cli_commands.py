@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -58,11 +57,6 @@ def test_database_messages_hide_the_password(run: Run) -> None:
     assert "127.0.0.1" in result.stderr and "s3cret" not in result.output
 
 
-DEMO_MISSING = importlib.util.find_spec("sessionsctl.core.demo") is None
-
-
-@pytest.mark.skipif(DEMO_MISSING, reason="sessionsctl/core/demo.py (the --demo sample centre) "
-                                         "is not written yet")
 def test_init_demo_loads_a_sample_centre_once(run: Run, fresh_url: str) -> None:
     summary = run.json("init", "--demo", db=fresh_url)
     assert summary["demo"], summary

@@ -51,11 +51,19 @@ def _check_counts(centre: Centre, summary: DemoSummary, sessions: list[Session])
 
     weekly = _weekly(sessions)
     assert len(weekly) == summary.weekly_lessons
+    # Each weekly lesson is one series of the term, every occurrence one of its sessions.
+    series = centre.list_series()
+    assert len(series) == summary.weekly_lessons
+    assert [t.name for t in centre.list_terms()] == ["Autumn term 2026"]
+    for lessons in weekly.values():
+        assert len({s.series_id for s in lessons}) == 1 and lessons[0].series_id is not None
+        assert len({s.uid for s in lessons}) == 1
     per_mentor = Counter(mentor for _title, mentor in weekly)
     assert len(per_mentor) == summary.mentors and all(5 <= n <= 7 for n in per_mentor.values())
     for mentor in per_mentor:  # a specialism each
         assert len({v[0].subject for (_t, m), v in weekly.items() if m == mentor}) == 1
     one_offs = [s for s in sessions if (s.title, s.mentor) not in weekly]
+    assert all(s.series_id is None for s in one_offs)
     assert len(one_offs) == summary.one_offs and 15 <= summary.one_offs <= 25
     assert len(sessions) == summary.sessions
     assert summary.sessions == summary.weekly_lessons * TERM_WEEKS + summary.one_offs
@@ -145,6 +153,7 @@ def test_demo_centre_is_realistic_and_conflict_free(centre: Centre) -> None:
     _check_no_double_booking(centre, sessions)
     _check_wall_times(sessions)
     _check_attendance(centre, summary, sessions)
+    assert centre.outbox(None, 10) == []  # nobody is mailed about sample lessons
     assert summary.as_dict()["sessions"] == summary.sessions
     assert f"{summary.students} students" in summary.describe()
 
