@@ -476,7 +476,8 @@ class Exchange:
         problems: list[Problem] = []
         events: list[ics.IcsEvent] = []
         closures: list[ics.IcsClosure] = []
-        for item in ics.read(data, default_tz):
+        horizon = self.clock() + HORIZON  # type: ignore[attr-defined]
+        for item in ics.read(data, default_tz, horizon=horizon):
             if isinstance(item, Problem):
                 problems.append(item)
             elif isinstance(item, ics.IcsClosure):
@@ -493,7 +494,10 @@ class Exchange:
         exceptions: dict[str, dict[datetime, ics.IcsEvent]] = {}
         for e in events:
             if e.recurrence_id is not None:
-                exceptions.setdefault(e.uid, {})[e.recurrence_id] = e
+                group = exceptions.setdefault(e.uid, {})
+                # An exception the file gives wins over the occurrence its rule gives.
+                if not (e.expanded and e.recurrence_id in group):
+                    group[e.recurrence_id] = e
             elif e.rule is not None:
                 masters[e.uid] = e
             else:

@@ -21,8 +21,8 @@ meeting id, capacity, notes), so a file we wrote imports back exactly; other cli
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from dataclasses import dataclass, replace
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -385,6 +385,7 @@ class IcsEvent:
     recurrence_id: datetime | None = None  # aware UTC, for an exception
     rule: str | None = None  # RRULE/EXDATE/RDATE lines in wall times of ``tz``, for a master
     dtstart: datetime | None = None  # naive wall time in ``tz``, for a master
+    expanded: bool = False  # an occurrence of a rule in a zone no IANA zone matches
 
 
 @dataclass(frozen=True, slots=True)
@@ -417,16 +418,172 @@ def _zone_name(tzid: str | None) -> str | None:
     return None
 
 
-def _instant(value: Any, params: Mapping[str, str], default_tz: str) -> tuple[datetime, str | None]:
-    """A DATE-TIME property as (UTC instant, IANA zone it was written in, or None for UTC or
-    a zone we cannot name). Floating times, and times in a zone neither named nor described
-    by a VTIMEZONE, are read in ``default_tz``."""
-    name = _zone_name(params.get("TZID"))
-    if name is not None:
-        return localize(value.replace(tzinfo=None), zone(name)), name
-    if value.tzinfo is None:
-        return localize(value, zone(default_tz)), default_tz
-    return value.astimezone(UTC), None
+# ------------------------------------------------------------------ a file's own zones
+def _transitions(tz: tzinfo, lo: datetime, hi: datetime) -> list[tuple[datetime, timedelta]]:
+    """The UTC offset of ``tz`` at ``lo`` and at each change up to ``hi`` (to the second).
+
+    Offsets are sampled a day apart (a week apart over long spans) and each change is
+    bisected to the second, so two zones with the same rules give the same list."""
+    step = timedelta(days=1 if hi - lo <= timedelta(days=5 * 366) else 7)
+
+    def offset(at: datetime) -> timedelta | None:
+        return at.astimezone(tz).utcoffset()
+
+    found = [(lo, offset(lo))]
+    at, last = lo, found[0][1]
+    while at < hi:
+        nxt = at + step
+        now = offset(nxt)
+        if now != last:
+            a, b = 0, int(step.total_seconds())  # last holds at a, now at b
+            while b - a > 1:
+                mid = (a + b) // 2
+                if offset(at + timedelta(seconds=mid)) == last:
+                    a = mid
+                else:
+                    b = mid
+            found.append((at + timedelta(seconds=b), now))
+            last = now
+        at = nxt
+    return found  # type: ignore[return-value]
+
+
+def _candidates(prefer: Iterable[str]) -> Iterator[str]:
+    """IANA zones to try for a file's own VTIMEZONE: the preferred ones, the zones that stand
+    for Windows zones (one per region, as Outlook names them), then every other zone."""
+    from zoneinfo import available_timezones
+
+    from icalendar.timezone.windows_to_olson import WINDOWS_TO_OLSON
+
+    seen: set[str] = set()
+    for name in (*prefer, *WINDOWS_TO_OLSON.values(), *sorted(available_timezones())):
+        if name not in seen:
+            seen.add(name)
+            yield name
+
+
+def matching_zone(tz: tzinfo, lo: datetime, hi: datetime,
+                  prefer: Iterable[str] = ()) -> str | None:
+    """The IANA zone whose offsets and transitions are those of ``tz`` from ``lo`` to ``hi``
+    (aware instants), trying ``prefer`` first; None when no zone has the same rules there."""
+    want = _transitions(tz, lo, hi)
+    probes = [at for at, _ in want] + [lo + (hi - lo) * k / 8 for k in range(9)]
+    expected = [p.astimezone(tz).utcoffset() for p in probes]
+    for name in _candidates(prefer):
+        try:
+            other = zone(name)
+        except InvalidInput:
+            continue
+        # A cheap look at a few instants first; the whole list only for zones that pass.
+        if [p.astimezone(other).utcoffset() for p in probes] != expected:
+            continue
+        if _transitions(other, lo, hi) == want:
+            return name
+    return None
+
+
+class _Zones:
+    """How the TZIDs of one file are read.
+
+    A TZID is an IANA name, a Windows name (Outlook), or a zone the file describes with its
+    own VTIMEZONE (Outlook's "Customized Time Zone", exports of renamed zones). Such a zone is
+    the IANA zone with the same offsets and transitions over the span its events use (the
+    importing ``--tz`` first), so its series repeat across daylight saving as the calendar
+    means; if no IANA zone matches, its own rules (a tzinfo) are used. A TZID that is none
+    of these is an error, never silently read in ``--tz``.
+    """
+
+    def __init__(self, default_tz: str, vtimezones: Mapping[str, Any],
+                 spans: Mapping[str, tuple[datetime, datetime]]) -> None:
+        self.default_tz = default_tz
+        self._vtimezones = vtimezones
+        self._spans = spans
+        self._found: dict[str, str | tzinfo] = {}
+
+    def resolve(self, tzid: str, field: str) -> str | tzinfo:
+        key = tzid.strip().strip('"')
+        if key in self._found:
+            return self._found[key]
+        name = _zone_name(key)
+        if name is not None:
+            self._found[key] = name
+            return name
+        component = self._vtimezones.get(key)
+        if component is None:
+            raise InvalidInput(f"TZID {key!r} is not a known time zone and the file has no "
+                               "VTIMEZONE for it", field=field)
+        try:
+            own = component.to_tz()
+        except Exception as exc:  # icalendar/dateutil refuse a malformed VTIMEZONE
+            raise InvalidInput(f"the VTIMEZONE of TZID {key!r} cannot be read: {exc}",
+                               field=field) from None
+        lo, hi = self._spans.get(key) or (datetime.now(UTC), datetime.now(UTC))
+        lo, hi = lo - timedelta(days=1), hi + timedelta(days=1)
+        found: str | tzinfo = matching_zone(own, lo, hi, (self.default_tz,)) or own
+        self._found[key] = found
+        return found
+
+
+def _spans(events: Sequence[Any], until: datetime) -> dict[str, tuple[datetime, datetime]]:
+    """For each TZID of a DTSTART: the instants (roughly) its events span, a rule's UNTIL
+    included and an open or counted rule taken to ``until``."""
+    spans: dict[str, tuple[datetime, datetime]] = {}
+    for event in events:
+        try:
+            prop = event.get("DTSTART")
+            if prop is None or not isinstance(prop.dt, datetime) or "TZID" not in prop.params:
+                continue
+            key = str(prop.params["TZID"]).strip().strip('"')
+            first = prop.dt.replace(tzinfo=UTC)
+            last = first
+            rules_ = event.get("RRULE")
+            for rule in rules_ if isinstance(rules_, list) else [rules_] if rules_ else []:
+                ends = rule.get("UNTIL") or []
+                for end in ends:
+                    end = end if isinstance(end, datetime) else datetime.combine(end, time())
+                    last = max(last, end.replace(tzinfo=UTC))
+                if not ends:
+                    last = max(last, until)
+            lo, hi = spans.get(key, (first, last))
+            spans[key] = (min(lo, first), min(max(hi, last), first + timedelta(days=366 * 50)))
+        except (AttributeError, TypeError, ValueError, OverflowError):
+            continue  # the event itself reports what is wrong with it
+    return spans
+
+
+# Instants and counts an import accepts: far enough for any timetable, and far from what
+# datetime arithmetic and the databases' integers can hold.
+EARLIEST = datetime(1900, 1, 1, tzinfo=UTC)
+LATEST = datetime(3000, 1, 1, tzinfo=UTC)
+
+
+def bounded(instant: datetime, field: str) -> datetime:
+    """``instant`` if it is from 1900 to 2999, else an InvalidInput naming ``field``."""
+    if not EARLIEST <= instant < LATEST:
+        raise InvalidInput(f"{instant:%Y-%m-%d %H:%M} is out of range (years 1900 to 2999)",
+                           field=field)
+    return instant
+
+
+def _instant(value: Any, params: Mapping[str, str], zones: _Zones,
+             field: str = "DTSTART") -> tuple[datetime, str | tzinfo | None]:
+    """A DATE-TIME property as (UTC instant, the zone it was written in: an IANA name, a
+    file's own zone that no IANA zone matches, or None for UTC). Floating times are read in
+    the importing zone; an unknown TZID is an error."""
+    try:
+        tzid = params.get("TZID")
+        if tzid:
+            found = zones.resolve(str(tzid), field)
+            wall = value.replace(tzinfo=None)
+            if isinstance(found, str):
+                return bounded(localize(wall, zone(found)), field), found
+            return bounded(wall.replace(tzinfo=found).astimezone(UTC), field), found
+        if value.tzinfo is None:
+            return bounded(localize(value, zone(zones.default_tz)), field), zones.default_tz
+        return bounded(value.astimezone(UTC), field), None
+    except OverflowError:
+        raise InvalidInput(f"{value} is out of range (years 1900 to 2999)",
+                           field=field) from None
 
 
 def _email(addr: Any) -> str | None:
@@ -461,7 +618,7 @@ def _stamps(component: Any, name: str) -> list[tuple[Any, Mapping[str, str]]]:
     return values
 
 
-def _rule_text(event: Any, tz: str, default_tz: str) -> str | None:
+def _rule_text(event: Any, tz: str, zones: _Zones) -> str | None:
     """The event's RRULE, EXDATEs and RDATEs as lines in wall times of ``tz``."""
     rrule = event.get("RRULE")
     if rrule is None:
@@ -475,7 +632,7 @@ def _rule_text(event: Any, tz: str, default_tz: str) -> str | None:
     for name in ("EXDATE", "RDATE"):
         for value, params in _stamps(event, name):
             if isinstance(value, datetime):
-                instant, _ = _instant(value, params, default_tz)
+                instant, _ = _instant(value, params, zones, name)
                 lines.append(f"{name}:{instant.astimezone(zone_):%Y%m%dT%H%M%S}")
             elif isinstance(value, date):
                 lines.append(f"{name};VALUE=DATE:{value:%Y%m%d}")
@@ -504,7 +661,49 @@ def _description(text: str | None) -> tuple[str | None, str | None, str | None]:
     return text, None, None
 
 
-def _event(event: Any, line: int, default_tz: str) -> IcsEvent | IcsClosure:
+def _own_occurrences(event: Any, start: datetime, own: tzinfo, zones: _Zones,
+                     until: datetime) -> list[datetime]:
+    """The starts (UTC) of a recurring event expanded in a file's own zone (a VTIMEZONE no
+    IANA zone matches), wall time by wall time as the calendar that wrote it does."""
+    from dateutil.rrule import rruleset, rrulestr
+
+    first = start.astimezone(own)
+    found = rruleset()
+    rules_ = event.get("RRULE")
+    for rule in rules_ if isinstance(rules_, list) else [rules_]:
+        rule = vRecur(rule)
+        ends = []
+        for end in rule.get("UNTIL") or []:
+            if not isinstance(end, datetime):
+                end = datetime.combine(end, first.time().replace(tzinfo=None))
+            ends.append((end.replace(tzinfo=own) if end.tzinfo is None else end).astimezone(UTC))
+        if ends:
+            rule["UNTIL"] = ends
+        try:
+            found.rrule(rrulestr(rule.to_ical().decode(), dtstart=first))
+        except (ValueError, TypeError) as exc:
+            raise InvalidInput(f"cannot be expanded: {exc}", field="RRULE") from None
+    for name, add in (("EXDATE", found.exdate), ("RDATE", found.rdate)):
+        for value, params in _stamps(event, name):
+            if not isinstance(value, datetime):
+                value = datetime.combine(value, first.time().replace(tzinfo=None))
+                instant = value.replace(tzinfo=own).astimezone(UTC)
+            else:
+                instant, _ = _instant(value, params, zones, name)
+            add(instant.astimezone(own))
+    starts: list[datetime] = []
+    for occurrence in found:
+        if occurrence.astimezone(UTC) > until or len(starts) >= _MAX_OWN:
+            break
+        starts.append(bounded(occurrence.astimezone(UTC), "RRULE"))
+    return starts
+
+
+_MAX_OWN = 5000  # occurrences of one event expanded in a file's own zone
+
+
+def _event(event: Any, line: int, zones: _Zones,
+           until: datetime) -> IcsEvent | IcsClosure | list[IcsEvent]:
     uid = _text(event, "UID")
     start_prop = event.get("DTSTART")
     if start_prop is None:
@@ -526,25 +725,32 @@ def _event(event: Any, line: int, default_tz: str) -> IcsEvent | IcsClosure:
         elif duration is not None:
             last = start_value + max(duration.dt - timedelta(days=1), timedelta(0))
         return IcsClosure(line, uid, start_value, last, title)
-    start, zone_name = _instant(start_value, start_prop.params, default_tz)
+    start, written_in = _instant(start_value, start_prop.params, zones, "DTSTART")
     if end_prop is not None:
         if not isinstance(end_prop.dt, datetime):
             raise InvalidInput("is a date but DTSTART a date-time", field="DTEND")
-        end, _ = _instant(end_prop.dt, end_prop.params, default_tz)
+        end, _ = _instant(end_prop.dt, end_prop.params, zones, "DTEND")
     elif duration is not None:
-        end = start + duration.dt
+        try:
+            end = bounded(start + duration.dt, "DURATION")
+        except OverflowError:
+            raise InvalidInput("is out of range", field="DURATION") from None
     else:
         raise InvalidInput("has neither DTEND nor DURATION (a session needs a length)",
                            field="DTEND")
     recurring = event.get("RRULE") is not None
-    # A UTC series repeats in UTC, as RFC 5545 has it; a UTC one-off is shown in --tz.
-    tz = zone_name or ("UTC" if recurring else default_tz)
+    # A UTC series repeats in UTC, as RFC 5545 has it; a UTC one-off is shown in --tz; a
+    # file's own zone that no IANA zone matches is expanded in its own rules (below) and
+    # its occurrences are shown in --tz.
+    own = written_in if written_in is not None and not isinstance(written_in, str) else None
+    tz = written_in if isinstance(written_in, str) else (
+        "UTC" if recurring and own is None else zones.default_tz)
     rid = None
     rid_prop = event.get("RECURRENCE-ID")
     if rid_prop is not None:
         if not isinstance(rid_prop.dt, datetime):
             raise InvalidInput("must be a date-time", field="RECURRENCE-ID")
-        rid, _ = _instant(rid_prop.dt, rid_prop.params, default_tz)
+        rid, _ = _instant(rid_prop.dt, rid_prop.params, zones, "RECURRENCE-ID")
     organizer = event.get("ORGANIZER")
     mentor = _email(organizer) if organizer is not None else None
     names: list[tuple[str, str]] = []
@@ -578,7 +784,7 @@ def _event(event: Any, line: int, default_tz: str) -> IcsEvent | IcsClosure:
     sequence = event.get("SEQUENCE")
     link = _text(event, "URL") or _text(event, "X-GOOGLE-CONFERENCE") \
         or _text(event, "X-MICROSOFT-SKYPETEAMSMEETINGURL")
-    return IcsEvent(
+    made = IcsEvent(
         line=line, uid=uid, title=title, start=start, end=end, tz=tz, mentor=mentor,
         students=tuple(students), names=tuple(names), room=room, location=location,
         categories=tuple(categories), type=_text(event, X_TYPE), link=link,
@@ -588,8 +794,16 @@ def _event(event: Any, line: int, default_tz: str) -> IcsEvent | IcsClosure:
         notes=_text(event, X_NOTES),
         cancelled=(_text(event, "STATUS") or "").upper() == "CANCELLED",
         sequence=int(sequence) if sequence is not None else 0, recurrence_id=rid,
-        rule=_rule_text(event, tz, default_tz) if recurring and rid is None else None,
+        rule=_rule_text(event, tz, zones) if recurring and rid is None and own is None
+        else None,
         dtstart=start.astimezone(zone(tz)).replace(tzinfo=None))
+    if own is not None and recurring and rid is None:
+        # No IANA zone has this VTIMEZONE's rules: its occurrences are taken as the calendar
+        # shows them, each kept under the event's UID and its RECURRENCE-ID.
+        length = end - start
+        return [replace(made, start=at, end=at + length, recurrence_id=at, expanded=True)
+                for at in _own_occurrences(event, start, own, zones, until)]
+    return made
 
 
 def _event_lines(text: str) -> list[int]:
@@ -598,7 +812,8 @@ def _event_lines(text: str) -> list[int]:
             if line.strip().upper() == "BEGIN:VEVENT"]
 
 
-def read(data: bytes, default_tz: str) -> Iterator[IcsEvent | IcsClosure | Problem]:
+def read(data: bytes, default_tz: str, *,
+         horizon: datetime | None = None) -> Iterator[IcsEvent | IcsClosure | Problem]:
     """The events of an iCalendar file as sessions and closures, and every problem found.
 
     What the events mean here:
@@ -609,7 +824,11 @@ def read(data: bytes, default_tz: str) -> Iterator[IcsEvent | IcsClosure | Probl
       (``STATUS:CANCELLED`` cancels it);
     * an all-day event is a closure of the centre on those days (holidays, half-terms);
     * times with a TZID keep that zone (Windows names, as Outlook writes them, are mapped to
-      IANA ones); floating times are read in ``default_tz``.
+      IANA ones; a zone the file describes in its own VTIMEZONE is the IANA zone with the
+      same rules, see :class:`_Zones`); floating times are read in ``default_tz``; a TZID
+      that is none of these is a problem of its line;
+    * an open-ended rule in a zone of the file's own that no IANA zone matches is taken up
+      to ``horizon`` (default: half a year from now).
 
     A file that cannot be parsed at all is one :class:`Problem`, after which reading stops.
     """
@@ -636,6 +855,14 @@ def read(data: bytes, default_tz: str) -> Iterator[IcsEvent | IcsClosure | Probl
         return
     lines = _event_lines(text)
     events = [e for cal in cals for e in cal.walk("VEVENT")]
+    until = horizon or datetime.now(UTC) + timedelta(days=183)
+    vtimezones = {}
+    for cal in cals:
+        for component in cal.walk("VTIMEZONE"):
+            tzid = _text(component, "TZID")
+            if tzid:
+                vtimezones.setdefault(tzid.strip('"'), component)
+    zones = _Zones(default_tz, vtimezones, _spans(events, until))
     for n, event in enumerate(events):
         line = lines[n] if n < len(lines) else None
         errors = getattr(event, "errors", None)
@@ -644,7 +871,11 @@ def read(data: bytes, default_tz: str) -> Iterator[IcsEvent | IcsClosure | Probl
             yield Problem(line, prop or None, f"cannot be read: {message}", unit="line")
             continue
         try:
-            yield _event(event, line or 0, default_tz)
+            made = _event(event, line or 0, zones, until)
+            if isinstance(made, list):
+                yield from made
+            else:
+                yield made
         except InvalidInput as exc:
             yield Problem(line, exc.field, exc.message.partition(": ")[2] or exc.message, unit="line")
         except (ValueError, TypeError, AttributeError, KeyError, OverflowError) as exc:

@@ -7,6 +7,7 @@ import json
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import icalendar
 import pytest
@@ -347,3 +348,40 @@ def test_random_and_mutated_calendars_never_crash_nor_write_partly(desk: Centre,
         assert result.dry_run
     assert (desk.list_people(), desk.list_sessions(SessionQuery()),
             desk.list_closures()) == before
+
+
+# ------------------------------------------------------------------ a file's own zones
+def test_a_custom_vtimezone_is_the_iana_zone_with_its_rules(desk: Centre) -> None:
+    """Outlook's "Customized Time Zone": a series read in the IANA zone with the same
+    offsets and transitions repeats at the same wall time across daylight saving."""
+    desk.add_person("Ada", "ada@example.org", Role.MENTOR)
+    data = (DATA / "custom_zone.ics").read_bytes()
+    desk.import_ics(data, "custom.ics", default_tz="Europe/London")
+    sessions = desk.list_sessions(SessionQuery())
+    assert listed(desk) == occurrences(data) and len(sessions) == 4
+    # 16:00 wall time before and after the clocks change on 28 March.
+    assert [s.start.astimezone(ZoneInfo(s.tz)).hour for s in sessions] == [16] * 4
+    assert sessions[-1].start == datetime(2027, 3, 31, 14, tzinfo=UTC)
+    # The importing zone is preferred when its rules are the file's.
+    other = desk.import_ics(data.replace(b"custom-1", b"custom-2"), "custom.ics",
+                            default_tz="Europe/Paris", on_conflict="force", reason="test")
+    assert {p.draft.tz for p in other.planned} == {"Europe/Paris"}
+
+
+def test_a_vtimezone_no_iana_zone_matches_is_expanded_in_its_own_rules(desk: Centre) -> None:
+    desk.add_person("Ada", "ada@example.org", Role.MENTOR)
+    data = (DATA / "own_zone.ics").read_bytes()
+    desk.import_ics(data, "own.ics", default_tz="Europe/London")
+    assert listed(desk) == occurrences(data) and len(listed(desk)) == 8
+
+
+def test_an_unknown_tzid_without_vtimezone_is_refused(desk: Centre) -> None:
+    desk.add_person("Ada", "ada@example.org", Role.MENTOR)
+    data = (DATA / "custom_zone.ics").read_bytes().replace(
+        b"Customized Time Zone", b"Mars/Olympus").replace(b"TZID:Mars/Olympus", b"TZID:Other")
+    with pytest.raises(BadFile) as caught:
+        desk.import_ics(data, "mars.ics", default_tz="Europe/London")
+    problem = caught.value.problems[0]
+    assert problem.row is not None and problem.column == "DTSTART"
+    assert "Mars/Olympus" in problem.message
+    assert desk.list_sessions(SessionQuery()) == []
