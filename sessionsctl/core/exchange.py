@@ -569,7 +569,7 @@ class Exchange:
         uids = {*masters, *singles, *exceptions}
         stored: dict[tuple[str, datetime | None], Session] = {}
         for s in uow.sessions_by_uid(uids):
-            stored[s.uid, s.recurrence_id if s.series_id is not None else None] = s
+            stored[s.uid, s.recurrence_id] = s
         known_series = uow.series_by_uid(masters)
         pending: list[_Pending] = []
         wanted: set[tuple[str, datetime | None]] = set()
@@ -619,20 +619,17 @@ class Exchange:
         for uid, group in exceptions.items():
             if uid in masters:
                 continue
-            # Exceptions of a series this file does not carry: update the occurrences we hold.
+            # Occurrences of a series this file does not carry: each is keyed by its UID and
+            # RECURRENCE-ID like any other. The one we hold (of a series, or a one-off an
+            # earlier import made of it) is updated; one we do not hold becomes a one-off
+            # that keeps both, so importing the file again finds and updates it.
             for rid, x in group.items():
                 before = stored.get((uid, rid))
                 _, xdraft = drafts[uid, rid]
                 status = SessionStatus.CANCELLED if x.cancelled else SessionStatus.SCHEDULED
-                if before is None:
-                    add((uid, rid), x.line, Row(xdraft, uid=uid, status=status,
-                                                sequence=x.sequence))
-                    wanted.discard((uid, rid))
-                    wanted.add((uid, None))
-                else:
-                    add((uid, rid), x.line, Row(xdraft, uid=uid, series_id=before.series_id,
-                                                recurrence_id=rid, status=status,
-                                                sequence=x.sequence))
+                add((uid, rid), x.line, Row(
+                    xdraft, uid=uid, series_id=before.series_id if before else None,
+                    recurrence_id=rid, status=status, sequence=x.sequence))
         # A held occurrence the file no longer has (an EXDATE added, a shorter rule) is
         # cancelled; completed or cancelled ones are history and stay as they are.
         gone = [s for key, s in stored.items() if key not in wanted

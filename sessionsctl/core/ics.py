@@ -189,7 +189,7 @@ def session_event(session: Session, *, names: Mapping[str, str] | None = None,
     event = Event()
     event["UID"] = vText(session.uid)
     event["DTSTAMP"] = values.stamp
-    if session.series_id is not None and session.recurrence_id is not None:
+    if session.recurrence_id is not None:  # an occurrence (of a series, or kept on import)
         event["RECURRENCE-ID"] = values.when(session.recurrence_id, session.tz)
     event["DTSTART"] = values.when(session.start, session.tz)
     event["DTEND"] = values.when(session.end, session.tz)

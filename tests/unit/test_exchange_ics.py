@@ -373,6 +373,9 @@ def test_a_vtimezone_no_iana_zone_matches_is_expanded_in_its_own_rules(desk: Cen
     data = (DATA / "own_zone.ics").read_bytes()
     desk.import_ics(data, "own.ics", default_tz="Europe/London")
     assert listed(desk) == occurrences(data) and len(listed(desk)) == 8
+    again = desk.import_ics(data, "own.ics", default_tz="Europe/London")
+    assert again.created == 0 and again.unchanged == 8
+    assert len(desk.list_sessions(SessionQuery())) == 8
 
 
 def test_an_unknown_tzid_without_vtimezone_is_refused(desk: Centre) -> None:
@@ -385,3 +388,27 @@ def test_an_unknown_tzid_without_vtimezone_is_refused(desk: Centre) -> None:
     assert problem.row is not None and problem.column == "DTSTART"
     assert "Mars/Olympus" in problem.message
     assert desk.list_sessions(SessionQuery()) == []
+
+
+def test_an_occurrence_without_its_series_is_keyed_by_uid_and_recurrence_id(
+        desk: Centre) -> None:
+    """An exception whose master is not in the file is a one-off that keeps its UID and
+    RECURRENCE-ID; importing the file again finds it and updates it, never clashing with it
+    nor making a second one (with --on-conflict force either)."""
+    desk.add_person("Ada", "ada@example.org", Role.MENTOR)
+    data = (DATA / "orphan.ics").read_bytes()
+    first = desk.import_ics(data, "o.ics", default_tz="Europe/London")
+    assert first.created == 1
+    (made,) = desk.list_sessions(SessionQuery())
+    assert made.uid == "orphan-uid-1"
+    assert made.recurrence_id == datetime(2027, 4, 1, 10, tzinfo=UTC)
+    again = desk.import_ics(data, "o.ics", default_tz="Europe/London")
+    assert (again.created, again.updated, again.unchanged) == (0, 0, 1)
+    forced = desk.import_ics(data.replace(b"SUMMARY:T", b"SUMMARY:Moved"), "o.ics",
+                             default_tz="Europe/London", on_conflict="force", reason="r")
+    assert (forced.created, forced.updated) == (0, 1)
+    (kept,) = desk.list_sessions(SessionQuery())
+    assert kept.id == made.id and kept.title == "Moved"
+    # Exported and imported again into the same database: the same one session.
+    assert desk.import_ics(export(desk, SessionQuery()), "x.ics",
+                           default_tz="Europe/London").created == 0
