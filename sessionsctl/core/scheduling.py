@@ -78,6 +78,29 @@ class SeriesResult:
 
 
 @dataclass(frozen=True, slots=True)
+class SeriesCheck:
+    """The conflicts a new series would meet (:meth:`Scheduling.check_series`)."""
+
+    starts: list[datetime]  # the occurrences it would book
+    conflicts: list[Conflict]  # each names its occurrence (``start``) and what it clashes with
+    closed: list[tuple[datetime, str]]  # occurrences left out for closures, and why
+
+    @property
+    def clashing(self) -> list[datetime]:
+        """The starts of the occurrences that clash, in order."""
+        return sorted({c.start for c in self.conflicts})
+
+
+@dataclass(frozen=True, slots=True)
+class _Plan:
+    rec: Recurrence
+    dtstart: datetime
+    horizon: datetime | None
+    starts: list[datetime]
+    closed: list[tuple[datetime, str]]
+
+
+@dataclass(frozen=True, slots=True)
 class Slot:
     start: datetime
     end: datetime
@@ -137,49 +160,71 @@ class Scheduling:
                 kept.append(start)
         return _exdated(rec, [_wall(s, tz) for s, _ in closed]), kept, closed
 
+    def _plan(self, uow: UnitOfWork, draft: SessionDraft, repeat: str,
+              term: str | None) -> _Plan:
+        """Where a new series' occurrences fall: its rule bounded by the term and the rolling
+        horizon, DTSTART on the first occurrence, closures left out (and added as EXDATEs)."""
+        tz = zone(draft.tz)
+        rec = parse_recurrence(repeat, tz)
+        dtstart = _wall(draft.start, tz)
+        bound = None
+        if term is not None:
+            found_term = uow.term(term)
+            if found_term is None:
+                raise NotFound("term", term)
+            dtstart, bound, rec = _within_term(found_term, dtstart, tz, rec)
+        horizon = self.clock() + HORIZON if rec.open_ended else None  # type: ignore[attr-defined]
+        until = min((b for b in (bound, horizon) if b is not None), default=None)
+        # DTSTART is the first occurrence, as RFC 5545 has it and calendars expect.
+        first = expand(replace(rec, exdates=(), rdates=()), dtstart, tz, until=until)
+        if first:
+            dtstart = _wall(first[0].recurrence_id, tz)
+        rec, starts, closed = self._expand(uow, rec, dtstart, tz, after=None, until=until)
+        if not starts:
+            raise InvalidInput("the rule gives no occurrences to book", field="repeat")
+        return _Plan(rec, dtstart, horizon, starts, closed)
+
     def create_series(self, draft: SessionDraft, repeat: str, *, term: str | None = None,
                       force_reason: str | None = None,
                       skip_conflicts: bool = False) -> SeriesResult:
         """Book a recurring series: every occurrence checked, every clash reported at once."""
         check_options(force_reason, skip_conflicts)
         draft = rules.validate_session(draft)
-        tz = zone(draft.tz)
-        rec = parse_recurrence(repeat, tz)
-        dtstart = _wall(draft.start, tz)
+        parse_recurrence(repeat, zone(draft.tz))  # a bad rule is refused before the database
 
         def attempt() -> SeriesResult:
-            nonlocal rec, dtstart
             with self._write() as uow:  # type: ignore[attr-defined]
-                bound = None
-                if term is not None:
-                    found_term = uow.term(term)
-                    if found_term is None:
-                        raise NotFound("term", term)
-                    dtstart, bound, rec = _within_term(found_term, dtstart, tz, rec)
-                horizon = self.clock() + HORIZON if rec.open_ended else None  # type: ignore[attr-defined]
-                until = min((b for b in (bound, horizon) if b is not None), default=None)
-                # DTSTART is the first occurrence, as RFC 5545 has it and calendars expect.
-                first = expand(replace(rec, exdates=(), rdates=()), dtstart, tz, until=until)
-                if first:
-                    dtstart = _wall(first[0].recurrence_id, tz)
-                rec, starts, closed = self._expand(uow, rec, dtstart, tz, after=None, until=until)
-                if not starts:
-                    raise InvalidInput("the rule gives no occurrences to book", field="repeat")
-                series = Series(id=0, uid=new_uid(), rule=rec.to_text(), dtstart=dtstart,
-                                tz=draft.tz, duration=draft.end - draft.start,
-                                template=template_of(draft), expanded_until=horizon)
+                plan = self._plan(uow, draft, repeat, term)
+                series = Series(id=0, uid=new_uid(), rule=plan.rec.to_text(),
+                                dtstart=plan.dtstart, tz=draft.tz,
+                                duration=draft.end - draft.start, template=template_of(draft),
+                                expanded_until=plan.horizon)
                 series_id = uow.insert_series(series)
                 series = replace(series, id=series_id)
-                result = self._book(uow, _rows(series, series_id, starts, starts),  # type: ignore[attr-defined]
+                result = self._book(uow, _rows(series, series_id, plan.starts, plan.starts),  # type: ignore[attr-defined]
                                     force_reason, skip_conflicts)
                 if not result.booked:
                     raise ConflictError(result.conflicts, "refused: every occurrence clashes")
                 series = self._exclude(uow, series, [r.recurrence_id for r in result.skipped_rows])
                 uow.audit("create", "series", series_id, None, record(series))
                 return SeriesResult(series, result.booked, result.conflicts,
-                                    [r.draft.start for r in result.skipped_rows], closed)
+                                    [r.draft.start for r in result.skipped_rows], plan.closed)
 
         return retry_race(attempt)
+
+    def check_series(self, draft: SessionDraft, repeat: str, *,
+                     term: str | None = None) -> SeriesCheck:
+        """What :meth:`create_series` would meet, occurrence by occurrence, without writing
+        anything (the live warning of a new series): the same expansion, and each occurrence
+        judged against the database and the occurrences before it."""
+        draft = rules.validate_session(draft)
+        with self._read() as uow:  # type: ignore[attr-defined]
+            plan = self._plan(uow, draft, repeat, term)
+            length = draft.end - draft.start
+            rows = [Row(replace(draft, start=s, end=s + length), uid="", recurrence_id=s)
+                    for s in plan.starts]
+            found = self.judge_together(uow, rows)  # type: ignore[attr-defined]
+        return SeriesCheck(plan.starts, [c for each in found for c in each], plan.closed)
 
     @staticmethod
     def _exclude(uow: UnitOfWork, series: Series, rec_ids: list[datetime | None]) -> Series:

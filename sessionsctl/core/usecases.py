@@ -190,6 +190,23 @@ class Centre(Scheduling, Exchange, Mailing, Reporting):
         with self._read() as uow:
             return self.conflicts(uow, [draft], self._resolve(uow, [draft]), exclude)[0]
 
+    def judge_together(self, uow: UnitOfWork, rows: Sequence[Row], exclude: Sequence[int] = (),
+                       *, skip_conflicts: bool = False) -> list[list[Conflict]]:
+        """Each row's conflicts, against the database and against the rows before it in the
+        same request (with ``skip_conflicts`` a row that clashes is not booked, so it holds
+        nothing for the rows after it). What a bulk booking refuses on, and what
+        :meth:`~sessionsctl.core.scheduling.Scheduling.check_series` reports before one."""
+        refs = self._resolve(uow, [r.draft for r in rows])
+        judged = self.conflicts(uow, [r.draft for r in rows], refs, exclude)
+        batch = Batch()
+        found: list[list[Conflict]] = []
+        for row, against_stored in zip(rows, judged, strict=True):
+            clashing = against_stored + batch.clashes(row.draft)
+            found.append(clashing)
+            if not (clashing and skip_conflicts):
+                batch.add(row)
+        return found
+
     def book(self, draft: SessionDraft, *, force_reason: str | None = None) -> Booked:
         """Book a one-off session: refused with every conflict unless forced with a reason."""
         result = self.book_many([draft], force_reason=force_reason)
@@ -218,14 +235,11 @@ class Centre(Scheduling, Exchange, Mailing, Reporting):
         """
         for mentor in sorted({r.draft.mentor for r in rows}):
             permissions.require(uow.actor, "session.book", mentor=mentor)
-        refs = self._resolve(uow, [r.draft for r in rows])
-        batch = Batch()
         accepted: list[Row] = []
         skipped: list[Row] = []
         found: list[Conflict] = []
-        judged = self.conflicts(uow, [r.draft for r in rows], refs, exclude)
-        for row, against_stored in zip(rows, judged, strict=True):
-            clashing = against_stored + batch.clashes(row.draft)
+        judged = self.judge_together(uow, rows, exclude, skip_conflicts=skip_conflicts)
+        for row, clashing in zip(rows, judged, strict=True):
             found.extend(clashing)
             if clashing and skip_conflicts:
                 skipped.append(row)
@@ -233,7 +247,6 @@ class Centre(Scheduling, Exchange, Mailing, Reporting):
             if clashing and force_reason is not None:
                 row = replace(row, force_reason=force_reason.strip())
             accepted.append(row)
-            batch.add(row)
         if found and force_reason is None and not skip_conflicts:
             raise ConflictError(found)
         booked = uow.insert_sessions(accepted)

@@ -47,6 +47,8 @@ class ConflictsFound(Message):
     slots: list[Slot] = field(default_factory=list)
     problem: str | None = None  # a reference the check could not resolve (unknown mentor...)
     problem_field: str | None = None
+    series: bool = False  # every occurrence of a new series was checked...
+    occurrences: int | None = None  # ...this many of them
 
 
 @dataclass

@@ -15,7 +15,19 @@ from sessionsctl.tui.messages import OpenSession, SessionSaved
 from sessionsctl.tui.screens.form import BookingScreen
 from sessionsctl.tui.screens.main import MainScreen
 
-from .conftest import ADA, SIZE, STUDENTS, STUDY, Recorder, at, scenario, settle, settle_form
+from .conftest import (
+    ADA,
+    ALAN,
+    SIZE,
+    STUDENTS,
+    STUDY,
+    Recorder,
+    at,
+    lesson,
+    scenario,
+    settle,
+    settle_form,
+)
 
 ALL = SessionQuery()
 
@@ -262,3 +274,106 @@ async def test_booking_over_a_conflict_with_a_reason(app, tui_centre: Centre) ->
     [booked] = titled(tui_centre, "Cover lesson")
     assert booked.start == at(10, 16, 30)
     assert booked.force_reason == "parents' evening swap, agreed with Ada"
+
+
+# ------------------------------------------------- a series whose later occurrence clashes
+
+def panel(form: BookingScreen) -> str:
+    return str(form.query_one("#conflicts", Static).render())
+
+
+async def weekly_from(pilot, form: BookingScreen, title: str, start: str, count: str) -> None:
+    """Fill in a weekly series of Ada's in the Study Room."""
+    await pilot.press(*title, "tab", *"ada", "enter")
+    form.query_one("#start", Input).value = start
+    form.query_one("#room-input", Input).value = STUDY
+    repeat = form.query_one("#repeat", Select)
+    repeat.focus()
+    await pilot.press("enter", "down", "enter")  # Every week
+    form.query_one("#count", Input).value = count
+    await settle_form(pilot)
+
+
+@scenario
+async def test_a_series_whose_third_week_clashes_is_shown_kept_and_booked_over(
+        app, tui_centre: Centre) -> None:
+    # The room is booked two weeks on (as `session add` from the CLI would have it).
+    taken = tui_centre.book(lesson("Room taken", at(25, 10), mentor=ALAN, room=STUDY)).session
+    async with app.run_test(size=SIZE) as pilot:
+        form = await open_form(pilot)
+        await weekly_from(pilot, form, "Chess club", "2026-11-11 10:00", "3")
+        # The live check looks at every occurrence, not the first alone.
+        assert "1 of 3 occurrences clash" in panel(form)
+        assert f"Wed 25 Nov 10:00  room {STUDY} is taken by 'Room taken'" in panel(form)
+        assert f"#{taken.id} Wed 25 Nov 10:00–11:00" in panel(form)
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        await pilot.pause(0.5)
+        await settle(pilot)
+        # Refused, and what the save met stays in view with the override.
+        assert app.screen is form
+        assert "Not saved: 1 occurrence clash" in str(form.query_one("#form-error").render())
+        assert "Wed 25 Nov 10:00" in panel(form) and form.query_one("#row-force").display
+        assert titled(tui_centre, "Chess club") == []
+        await pilot.press("ctrl+o")  # no slot for a series: straight to the reason
+        assert app.focused is form.query_one("#force", Input)
+        await pilot.press(*"room shared with the chess set")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, MainScreen)
+    booked = titled(tui_centre, "Chess club")
+    assert [s.start for s in booked] == [at(11, 10), at(18, 10), at(25, 10)]
+    assert [s.force_reason for s in booked] == [None, None, "room shared with the chess set"]
+
+
+@scenario
+async def test_booking_only_the_free_occurrences_of_a_series(app, tui_centre: Centre) -> None:
+    tui_centre.book(lesson("Room taken", at(25, 10), mentor=ALAN, room=STUDY))
+    async with app.run_test(size=SIZE) as pilot:
+        form = await open_form(pilot)
+        await weekly_from(pilot, form, "Chess club", "2026-11-11 10:00", "3")
+        assert form.query_one("#skip").display  # offered beside the clash
+        await pilot.press("ctrl+b")
+        await settle(pilot)
+        assert isinstance(app.screen, MainScreen)
+    booked = titled(tui_centre, "Chess club")
+    assert [s.start for s in booked] == [at(11, 10), at(18, 10)]
+    assert all(s.force_reason is None for s in booked)
+    series, _ = tui_centre.series_info(booked[0].series_id)
+    assert "EXDATE" in series.rule and "20261125T100000" in series.rule
+
+
+@scenario
+async def test_changing_all_occurrences_when_a_later_one_clashes(app, tui_centre: Centre) -> None:
+    series = titled(tui_centre, "Weekly physics")  # Thursdays 12 Nov to 3 Dec, 17:00, Study
+    hall = tui_centre.book(lesson("Hall booked", at(26, 17), room="Hall")).session
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        app.post_message(OpenSession(series[0].id))
+        await settle(pilot)
+        await pilot.press("e")
+        await settle(pilot)
+        form = app.screen
+        assert isinstance(form, BookingScreen)
+        form.query_one("#room-input", Input).value = "Hall"
+        await settle_form(pilot)
+        assert panel(form).strip() == ""  # the first occurrence alone is free
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        await pilot.press("a")  # every occurrence
+        await settle(pilot)
+        await pilot.pause(0.5)
+        await settle(pilot)
+        assert app.screen is form
+        assert "Thu 26 Nov 17:00  room Hall is taken by 'Hall booked'" in panel(form)
+        assert f"#{hall.id}" in panel(form) and form.query_one("#row-force").display
+        await pilot.press("ctrl+o")
+        assert app.focused is form.query_one("#force", Input)
+        await pilot.press(*"hall needed for the lab", "ctrl+s")
+        await settle(pilot)
+        await pilot.press("a")
+        await settle(pilot)
+        assert not isinstance(app.screen, BookingScreen)
+    after = titled(tui_centre, "Weekly physics")
+    assert [s.room for s in after] == ["Hall"] * 4
+    assert after[2].start == at(26, 17) and after[2].force_reason == "hall needed for the lab"

@@ -475,6 +475,32 @@ def test_a_clashing_series_is_refused_with_every_clash_and_writes_nothing(
     assert all_series(seeded) == []
 
 
+def test_check_series_reports_what_create_series_refuses_and_writes_nothing(
+        centre: Centre, seeded: SqlStore) -> None:
+    """The live check of a new series: every occurrence judged, later ones too, each conflict
+    naming its occurrence and the clashing session; closures left out as booking would."""
+    mentor_busy, room_busy = _blockers(centre)
+    centre.add_closure(date(2026, 10, 27), date(2026, 10, 27), "inset day", ZoneInfo(LONDON))
+    before = snapshot(seeded)
+    checked = centre.check_series(draft(room=ATTIC), f"{WEEKLY_TU};COUNT=6")
+    assert snapshot(seeded) == before
+    assert checked.closed == [(wall(2026, 10, 27), "inset day")]
+    assert checked.starts == [wall(2026, 10, 6), wall(2026, 10, 13), wall(2026, 10, 20),
+                              wall(2026, 11, 3), wall(2026, 11, 10)]
+    assert checked.clashing == [wall(2026, 10, 20), wall(2026, 11, 3)]
+    with pytest.raises(ConflictError) as err:
+        centre.create_series(draft(room=ATTIC), f"{WEEKLY_TU};COUNT=6")
+    assert [(c.start, c.kind, c.with_.id if c.with_ else None) for c in checked.conflicts] == [
+        (c.start, c.kind, c.with_.id if c.with_ else None) for c in err.value.conflicts] == [
+        (wall(2026, 10, 20), "mentor", mentor_busy.id), (wall(2026, 11, 3), "room", room_busy.id)]
+    # Occurrences of the one series clash with each other too (an extra date an hour on).
+    [own] = centre.check_series(draft(minutes=120),
+                                "FREQ=DAILY;COUNT=2\nRDATE:20261006T170000").conflicts
+    assert own.kind == "mentor" and own.start == wall(2026, 10, 6, 17)
+    assert centre.check_series(draft(start=wall(2026, 12, 1)), f"{WEEKLY_TU};COUNT=3"
+                               ).conflicts == []
+
+
 def test_a_series_clashing_with_itself_is_refused(centre: Centre, seeded: SqlStore) -> None:
     # Two-hour lessons with an extra date (RDATE) an hour after the first occurrence: two
     # rows of the same request overlap.
@@ -927,6 +953,20 @@ def test_edit_all_with_a_new_rule_and_force_keeps_attendance(
     centre.edit_scoped(occ[3].id, {}, scope="all", repeat=f"{WEEKLY_TU};COUNT=8",
                        force_reason="rebooked")
     _attendance_intact(seeded, occ)
+
+
+def test_a_new_rule_keeps_an_occurrence_whose_only_mark_no_longer_counts(
+        seeded: SqlStore, with_attendance: tuple[Centre, list[Session]]) -> None:
+    """13 Oct's student is taken off it: the mark is kept but counts nowhere. A new rule for
+    the series must still keep that occurrence, or the mark would go with it."""
+    centre, occ = with_attendance
+    centre.edit_scoped(occ[1].id, {"students": ()}, scope="this")
+    assert attendance(seeded, occ[1].id) == []
+    centre.edit_scoped(occ[3].id, {}, scope="all", repeat=f"{WEEKLY_TU};COUNT=8")
+    assert len(snapshot(seeded)["attendance"]) == 2
+    assert stored(seeded, occ[1].id).sequence == occ[1].sequence + 1  # kept, not rebooked
+    centre.edit_scoped(occ[1].id, {"students": (STUDENT,)}, scope="this")
+    assert attendance(seeded, occ[1].id) == [(STUDENT, AttendanceStatus.LATE)]
 
 
 def test_scoped_edits_and_cancels_need_permission(seeded: SqlStore,

@@ -1,9 +1,11 @@
 """The booking form, for a new session (or series) and for changing one.
 
 Every change is read again after a short pause: problems are shown beside their field, and
-once the form reads as a session, core's `check` runs in a worker and the conflicts it finds
-are listed with the next free slots, which one key (or a click) takes. Saving calls the same
-use case as `sessionsctl session add` / `edit`; a refusal is shown, never a crash.
+once the form reads as a session, core's `check` (for a new series `check_series`, every
+occurrence) runs in a worker and the conflicts it finds are listed with the next free slots,
+which one key (or a click) takes. Saving calls the same use case as `sessionsctl session add` /
+`edit`; a refusal is shown, never a crash. The conflicts a refused save names stay in view
+(with the override, and for a new series "book the free ones") until a field changes.
 """
 
 from __future__ import annotations
@@ -50,6 +52,7 @@ if TYPE_CHECKING:
 
 DEBOUNCE = 0.35  # seconds of quiet typing before the form is read and checked
 SLOTS = 5
+SHOWN_CONFLICTS = 8  # lines of conflicts listed; the rest are counted
 SLOT_HORIZON = timedelta(days=14)
 INPUTS = ("title", "start", "end", "tz", "count", "rule", "max", "location", "link",
           "meeting_id", "passcode", "cost", "description", "notes", "force")
@@ -73,8 +76,13 @@ def default_start(ctx: TuiContext, day: date) -> datetime:
     return localize(wall, ctx.tz)
 
 
-def describe(conflict: Conflict, tz: Any) -> Content:
-    parts: list[Any] = [("⚠ ", "bold $warning"), (conflict.detail, "$warning")]
+def describe(conflict: Conflict, tz: Any, *, dated: bool = False) -> Content:
+    """One conflict; ``dated`` names the occurrence it is on (a series has many)."""
+    parts: list[Any] = [("⚠ ", "bold $warning")]
+    if dated:
+        local = conflict.start.astimezone(tz)
+        parts.append((f"{fmt.day_label(local.date())} {local:%H:%M}  ", "bold"))
+    parts.append((conflict.detail, "$warning"))
     other = conflict.with_
     if other is not None and other.id:
         parts.append((f"  #{other.id} {fmt.when(other, tz)}", "$text-muted"))
@@ -85,6 +93,7 @@ class BookingScreen(ReportsFailures, Screen[int | None]):
     BINDINGS = [
         Binding("ctrl+s", "save", "Save", priority=True),
         Binding("ctrl+o", "slots", "Free slots"),
+        Binding("ctrl+b", "skip_conflicts", "Book the free ones"),
         Binding("escape", "leave", "Back"),
     ]
 
@@ -115,6 +124,13 @@ class BookingScreen(ReportsFailures, Screen[int | None]):
         self._touched: set[str] = set()
         self._conflicts: list[Conflict] = []
         self._slots: list[Slot] = []
+        self._series = False  # the conflicts shown are of several occurrences
+        self._occurrences: int | None = None  # how many a new series has (from its check)
+        # The conflicts a refused save returned: they stay until a field changes (a live
+        # check of one occurrence must not replace the clashes of the others).
+        self._held: list[Conflict] | None = None
+        self._held_series = False
+        self._saving_series = False
         self._saving = False
         self._tried = False  # after a first save, every problem stays in view
         self.reading: Reading | None = None
@@ -189,6 +205,7 @@ class BookingScreen(ReportsFailures, Screen[int | None]):
             yield Static(id="form-error")
             with Horizontal(id="form-buttons"):
                 yield Button("Save (ctrl+s)", id="save", variant="primary")
+                yield Button("Book the free ones (ctrl+b)", id="skip")
                 yield Button("Back (escape)", id="back")
         yield Footer()
 
@@ -207,6 +224,7 @@ class BookingScreen(ReportsFailures, Screen[int | None]):
         self._sync_repeat()
         self.query_one("#slots", OptionList).display = False
         self.query_one("#row-force").display = False
+        self.query_one("#skip", Button).display = False
         self.query_one("#title", Input).focus()
         self._schedule(0)
 
@@ -261,6 +279,7 @@ class BookingScreen(ReportsFailures, Screen[int | None]):
         if field is None or field == "force":
             return
         self._touched.add(field)
+        self._held = None
         if field == "repeat":
             self._sync_repeat()
         self._schedule()
@@ -268,6 +287,7 @@ class BookingScreen(ReportsFailures, Screen[int | None]):
     @on(Picker.Picked)
     def _picked(self, event: Picker.Picked) -> None:
         self._touched.add(event.picker.id or "")
+        self._held = None
         self._schedule(0.05)
 
     @on(Input.Submitted)
@@ -309,7 +329,7 @@ class BookingScreen(ReportsFailures, Screen[int | None]):
             error.set_class(bool(hint), "-hint")
             row.set_class(show, "-invalid")
         if reading.ok and reading.draft is not None:
-            self._check(reading.draft, self._token)
+            self._check(reading.draft, self._token, reading.rule if self.session is None else None)
         else:
             self._show_conflicts([], [])
         return reading
@@ -327,10 +347,17 @@ class BookingScreen(ReportsFailures, Screen[int | None]):
 
     # ------------------------------------------------------------------ live conflicts
     @work(thread=True, exclusive=True, group="form-check", exit_on_error=False)
-    def _check(self, draft: SessionDraft, token: int) -> None:
+    def _check(self, draft: SessionDraft, token: int, rule: str | None = None) -> None:
         centre = self.ctx.centre
         exclude = [self.session.id] if self.session is not None else []
         try:
+            if rule is not None:
+                # A new series: every occurrence, as booking it will judge them. Slots are
+                # not offered: a start free for the first occurrence says nothing of the rest.
+                planned = centre.check_series(draft, rule)
+                self.post_message(ConflictsFound(token, planned.conflicts, [], series=True,
+                                                 occurrences=len(planned.starts)))
+                return
             conflicts = centre.check(draft, exclude=exclude)
             slots: list[Slot] = []
             if conflicts:
@@ -355,21 +382,56 @@ class BookingScreen(ReportsFailures, Screen[int | None]):
             error = self.query_one(f"#err-{message.problem_field}", Static)
             error.update(message.problem)
             error.parent.add_class("-invalid")  # type: ignore[union-attr]
-        self._show_conflicts(message.conflicts, message.slots)
+        if message.series:
+            self._occurrences = message.occurrences
+        if self._held is not None:
+            self._show_conflicts(self._held, message.slots, series=self._held_series)
+        else:
+            self._show_conflicts(message.conflicts, message.slots, series=message.series)
 
-    def _show_conflicts(self, conflicts: list[Conflict], slots: list[Slot]) -> None:
-        self._conflicts, self._slots = conflicts, slots
+    def _skippable(self) -> bool:
+        """Whether "book the free ones" applies: a new series, some of it clashing, some free."""
+        if self.session is not None or not self._series or not self._conflicts:
+            return False
+        clashing = len({c.start for c in self._conflicts})
+        return self._occurrences is None or clashing < self._occurrences
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "skip_conflicts":
+            return self._skippable()
+        return True
+
+    def _show_conflicts(self, conflicts: list[Conflict], slots: list[Slot], *,
+                        series: bool = False) -> None:
+        self._conflicts, self._slots, self._series = conflicts, slots, series
         panel = self.query_one("#conflicts", Static)
         options = self.query_one("#slots", OptionList)
         self.query_one("#row-force").display = bool(conflicts)
+        self.query_one("#skip", Button).display = self._skippable()
+        self.refresh_bindings()
         if not conflicts:
             panel.update("")
             panel.remove_class("-shown")
             options.display = False
             return
         tz = self.ctx.tz
-        lines = [describe(c, tz) for c in conflicts]
-        if slots:
+        lines = [describe(c, tz, dated=series) for c in conflicts[:SHOWN_CONFLICTS]]
+        if len(conflicts) > SHOWN_CONFLICTS:
+            lines.append(Content.styled(f"… and {len(conflicts) - SHOWN_CONFLICTS} more",
+                                        "$text-muted"))
+        if series:
+            clashing = len({c.start for c in conflicts})
+            if self._occurrences and self.session is None:
+                head = f"{clashing} of {self._occurrences} occurrences clash:"
+            else:
+                head = (f"{clashing} occurrences clash:" if clashing != 1
+                        else "1 occurrence clashes:")
+            lines.insert(0, Content.styled(head, "bold"))
+            lines.append(Content.styled(
+                "Say why below to book every occurrence anyway"
+                + (", or book only the free ones (ctrl+b)." if self._skippable() else "."),
+                "$text-muted"))
+        elif slots:
             lines.append(Content.styled("Free instead (enter or click takes one):", "bold"))
         else:
             lines.append(Content.styled("No free slot in the next two weeks for these people "
@@ -391,6 +453,11 @@ class BookingScreen(ReportsFailures, Screen[int | None]):
         if slots.display and slots.option_count:
             slots.focus()
             self.query_one("#form-body", VerticalScroll).scroll_to_widget(slots, animate=False)
+        elif self._conflicts:
+            self._focus_field("force")
+            self.notify("no free slot to offer here: say why to book anyway"
+                        + (", or ctrl+b books only the free occurrences"
+                           if self._skippable() else ""), timeout=5)
         else:
             self.notify("no conflict, so no other slot to offer", timeout=3)
 
@@ -425,6 +492,10 @@ class BookingScreen(ReportsFailures, Screen[int | None]):
     def _save_pressed(self) -> None:
         self.action_save()
 
+    @on(Button.Pressed, "#skip")
+    def _skip_pressed(self) -> None:
+        self.action_skip_conflicts()
+
     @on(Button.Pressed, "#back")
     def _back_pressed(self) -> None:
         self.action_leave()
@@ -432,9 +503,10 @@ class BookingScreen(ReportsFailures, Screen[int | None]):
     def action_leave(self) -> None:
         self.dismiss(None)
 
-    def action_save(self) -> None:
+    def _ready(self) -> Reading | None:
+        """The form read in full for saving, or None (its problems shown) when it does not read."""
         if self._saving:
-            return
+            return None
         if self._timer is not None:
             self._timer.stop()
         self._tried = True
@@ -444,7 +516,27 @@ class BookingScreen(ReportsFailures, Screen[int | None]):
             self._set_form_error(f"Not saved: {len(reading.errors)} field"
                                  f"{'s' if len(reading.errors) != 1 else ''} to correct")
             self._focus_field(first)
+            return None
+        return reading
+
+    def action_skip_conflicts(self) -> None:
+        """Book the occurrences of a new series that are free, and leave out those that
+        clash (`session add --repeat … --skip-conflicts`)."""
+        if not self._skippable():
             return
+        reading = self._ready()
+        if reading is None:
+            return
+        if reading.rule is None:
+            self.notify("only a repeating booking has occurrences to leave out", timeout=4)
+            return
+        self._begin_save(reading, None, "this", {}, skip=True)
+
+    def action_save(self) -> None:
+        reading = self._ready()
+        if reading is None:
+            return
+        assert reading.draft is not None
         force = self.values().force.strip() or None
         if self.session is None:
             self._begin_save(reading, force, "this", {})
@@ -466,21 +558,31 @@ class BookingScreen(ReportsFailures, Screen[int | None]):
         self.app.push_screen(ScopeDialog("Change"), chosen)
 
     def _begin_save(self, reading: Reading, force: str | None, scope: Scope,
-                    changes: dict[str, Any]) -> None:
+                    changes: dict[str, Any], *, skip: bool = False) -> None:
         self._saving = True
+        self._saving_series = (self.session is None and reading.rule is not None) \
+            or (self.session is not None and self.session.series_id is not None
+                and scope != "this")
         self._set_form_error("saving…", error=False)
         assert reading.draft is not None
-        self._save(reading.draft, reading.rule, force, scope, changes)
+        self._save(reading.draft, reading.rule, force, scope, changes, skip)
 
     @work(thread=True, exclusive=True, group="form-save", exit_on_error=False)
     def _save(self, draft: SessionDraft, rule: str | None, force: str | None, scope: Scope,
-              changes: dict[str, Any]) -> None:
+              changes: dict[str, Any], skip: bool = False) -> None:
         centre = self.ctx.centre
         try:
             if self.session is None and rule:
-                series = centre.create_series(draft, rule, force_reason=force)
+                series = centre.create_series(draft, rule, force_reason=force,
+                                              skip_conflicts=skip)
                 ids = [s.id for s in series.booked]
+                tz = self.ctx.tz
+                days = ", ".join(fmt.day_label(s.astimezone(tz).date())
+                                 for s in series.skipped[:3])
+                more = "…" if len(series.skipped) > 3 else ""
                 verb = (f"Booked series #{series.series.id}: {len(ids)} sessions"
+                        + (f", {len(series.skipped)} left out for clashes ({days}{more})"
+                           if series.skipped else "")
                         + (f", {len(series.closed)} skipped for closures" if series.closed else ""))
             elif self.session is None:
                 booked = centre.book(draft, force_reason=force)
@@ -510,12 +612,24 @@ class BookingScreen(ReportsFailures, Screen[int | None]):
         self._saving = False
         error = message.error
         if isinstance(error, ConflictError):
-            self._set_form_error(f"Not saved: {error.message}. Take a free slot, or say why "
-                                 "to book anyway.")
+            # What the save met is what is shown, every occurrence of a series included,
+            # until a field changes; a check of one occurrence only looks for free slots.
+            series = self._saving_series
+            self._held, self._held_series = list(error.conflicts), series
             self._token += 1
-            self._show_conflicts(error.conflicts, [])
-            if self.reading is not None and self.reading.draft is not None:
-                self._check(self.reading.draft, self._token)
+            self._show_conflicts(self._held, [], series=series)
+            if series:
+                clashing = len({c.start for c in self._held})
+                self._set_form_error(
+                    f"Not saved: {clashing} occurrence{'s' if clashing != 1 else ''} clash. "
+                    "Say why to book anyway"
+                    + (", or book only the free ones (ctrl+b)." if self._skippable() else "."))
+                self._focus_field("force")
+            else:
+                self._set_form_error(f"Not saved: {error.message}. Take a free slot, or say "
+                                     "why to book anyway.")
+                if self.reading is not None and self.reading.draft is not None:
+                    self._check(self.reading.draft, self._token)
             return
         field = None
         if isinstance(error, NotFound):

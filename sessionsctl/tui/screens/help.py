@@ -52,6 +52,8 @@ KEYS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
         ("tab and shift+tab", "next / previous field"),
         ("↓ ↑ enter", "take a name from the type-ahead list"),
         ("enter on a free slot", "move the booking there"),
+        ("ctrl+o", "to the free slots (or the override, when none fits)"),
+        ("ctrl+b", "book only the free occurrences of a series that clashes"),
         ("ctrl+s", "save"),
         ("escape", "leave without saving"),
     )),
