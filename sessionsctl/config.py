@@ -52,29 +52,87 @@ def _read_file(path: Path) -> dict[str, Any]:
         raise InvalidInput(f"cannot read config file: {exc}", field=str(path)) from None
 
 
+# What each setting of the config file must be (TOML types); a value of another type is
+# refused, naming the setting, rather than failing later as a Python error.
+_FILE_TYPES: dict[str, tuple[type, ...]] = {
+    "db": (str,), "user": (str,), "tz": (str,), "templates": (str,),
+}
+_SMTP_TYPES: dict[str, tuple[type, ...]] = {
+    "host": (str,), "port": (int, str), "security": (str,), "user": (str,), "from": (str,),
+    "password_file": (str,),
+}
+# Settings that must never be in the file, and where they go instead.
+_SMTP_REFUSED = {
+    "password": "the SMTP password is not read from the config file: put it in "
+                f"{ENV_PREFIX}SMTP_PASSWORD, or in a file readable by you alone (chmod 600) "
+                "named by password_file",
+}
+SMTP_SECURITY = ("none", "starttls", "tls")
+
+
+def _check_types(table: dict[str, Any], types: dict[str, tuple[type, ...]], prefix: str) -> None:
+    for key, allowed in types.items():
+        value = table.get(key)
+        if value is None:
+            continue
+        # TOML's true/false are bool, which Python counts as int: never a port, nor a name.
+        if isinstance(value, bool) or not isinstance(value, allowed):
+            kind = "a number" if int in allowed else "a string"
+            raise InvalidInput(f"must be {kind} in the config file, not {value!r}",
+                               field=f"{prefix}{key}")
+
+
+def _check_file(data: dict[str, Any], path: Path) -> dict[str, Any]:
+    """The file's values checked for type; returns its [smtp] table."""
+    _check_types(data, _FILE_TYPES, "")
+    smtp_data = data.get("smtp", {})
+    if not isinstance(smtp_data, dict):
+        raise InvalidInput("[smtp] must be a table", field=str(path))
+    for key, why in _SMTP_REFUSED.items():
+        if key in smtp_data:
+            raise InvalidInput(f"{why} (in {path})", field=f"smtp.{key}")
+    unknown = sorted(set(smtp_data) - set(_SMTP_TYPES))
+    if unknown:
+        raise InvalidInput(f"unknown setting in {path} (known: {', '.join(_SMTP_TYPES)})",
+                           field=f"smtp.{unknown[0]}")
+    _check_types(smtp_data, _SMTP_TYPES, "smtp.")
+    return smtp_data
+
+
+def _port(value: Any, source: str) -> int | None:
+    """An SMTP port, 1 to 65535 (None: the default of the security mode)."""
+    if value in (None, ""):
+        return None
+    text = str(value).strip()
+    if not text.isdecimal() or not 1 <= int(text) <= 65535:
+        raise InvalidInput(f"must be a port number from 1 to 65535, not {value!r} "
+                           f"(from {source})", field="smtp.port")
+    return int(text)
+
+
 def load(**flags: Any) -> Settings:
     """The settings in force: file < environment < the flags given (None means not given)."""
     path = config_path()
     data = _read_file(path)
-    smtp_data = data.get("smtp", {})
-    if not isinstance(smtp_data, dict):
-        raise InvalidInput("[smtp] must be a table", field=str(path))
+    smtp_data = _check_file(data, path)
     env = os.environ
 
     def pick(key: str, table: dict[str, Any] = data, env_key: str | None = None) -> Any:
         value = env.get(f"{ENV_PREFIX}{env_key or key.upper()}")
         return value if value not in (None, "") else table.get(key)
 
-    port = pick("port", smtp_data, "SMTP_PORT")
-    try:
-        port = int(port) if port not in (None, "") else None
-    except ValueError:
-        raise InvalidInput(f"SMTP port must be a number, not {port!r}", field="smtp.port") from None
+    env_port = env.get(f"{ENV_PREFIX}SMTP_PORT")
+    port = _port(env_port, f"{ENV_PREFIX}SMTP_PORT") if env_port not in (None, "") \
+        else _port(smtp_data.get("port"), str(path))
+    security = pick("security", smtp_data, "SMTP_SECURITY") or "starttls"
+    if security not in SMTP_SECURITY:
+        raise InvalidInput(f"must be one of {', '.join(SMTP_SECURITY)}, not {security!r}",
+                           field="smtp.security")
     settings = Settings(
         db=pick("db"), user=pick("user"), tz=pick("tz"), templates=pick("templates"),
         smtp=SmtpSettings(
             host=pick("host", smtp_data, "SMTP_HOST"), port=port,
-            security=pick("security", smtp_data, "SMTP_SECURITY") or "starttls",
+            security=security,
             user=pick("user", smtp_data, "SMTP_USER"),
             sender=pick("from", smtp_data, "SMTP_FROM"),
             password_file=pick("password_file", smtp_data, "SMTP_PASSWORD_FILE"),

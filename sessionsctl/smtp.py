@@ -18,11 +18,11 @@ from email.policy import Compat32
 from io import BytesIO
 from pathlib import Path
 
-from .config import ENV_PREFIX, SmtpSettings
+from .config import ENV_PREFIX, SMTP_SECURITY, SmtpSettings
 from .core.errors import InvalidInput
 from .core.notices import DeliveryError, valid_address
 
-SECURITY = ("none", "starttls", "tls")
+SECURITY = SMTP_SECURITY
 
 
 class _WirePolicy(Compat32):

@@ -10,7 +10,7 @@ from typing import Annotated, Any
 import typer
 
 from ..core.errors import InvalidInput
-from ..core.mailing import BULK_CONFIRM, SendReport
+from ..core.mailing import BULK_CONFIRM, MAX_AHEAD, SendReport
 from ..core.notices import OutboxMessage, OutboxStatus, parse_duration
 from ..core.timeutil import iso
 from . import render
@@ -60,15 +60,23 @@ def _report_json(report: SendReport) -> dict[str, Any]:
                        for m, e in report.failed],
             "retrying": [{"id": m.id, "recipient": m.recipient, "error": e}
                          for m, e in report.retrying],
+            "skipped": [{"id": m.id, "recipient": m.recipient, "reason": e}
+                        for m, e in report.skipped],
             "unreachable": report.unreachable}
 
 
 def _show_report(state: Cli, report: SendReport, extra: dict[str, Any] | None = None) -> None:
-    """Print what a send run did; exit 1 if the server was unreachable or a message failed."""
+    """Print what a send run did; exit 1 if the server was unreachable, a message failed or
+    the run's reminders could not be queued."""
     if state.json:
         render.emit_json({**(extra or {}), **_report_json(report)})
     else:
         render.out.print(f"Sent {report.sent} message{'s' if report.sent != 1 else ''}.")
+        for m, why in report.skipped:
+            render.out.print(f"not sent: reminder {m.id} to {m.recipient}: {why}",
+                             markup=False, highlight=False)
+        if report.not_queued:
+            render.err.print(f"no reminders queued: {report.not_queued}", markup=False)
         for m, error in report.failed:
             render.err.print(f"failed: message {m.id} to {m.recipient} ({m.template}): {error}",
                              markup=False)
@@ -93,7 +101,7 @@ def reminders_send(
     """Queue a reminder for each participant of each session starting soon, then send what
     is pending. Safe to run from cron as often as you like: each reminder is sent once."""
     state = cli(ctx, json_output)
-    window = parse_duration(ahead, field="--ahead")
+    window = parse_duration(ahead, field="--ahead", maximum=MAX_AHEAD)
     if dry_run:
         due = state.centre.due_reminders(window)
         if state.json:
@@ -101,17 +109,19 @@ def reminders_send(
                                "recipient": d.recipient} for d in due])
             return
         render.out.print(render.table(
-            f"{len(due)} reminder(s) due within {ahead} (any already sent are skipped)",
+            f"{len(due)} reminder(s) a run would queue now, for sessions within {ahead}",
             ("Session", "Start", "Recipient"),
             ((d.session_id, render.when(d.start, state.tz), d.recipient) for d in due)))
         return
-    queued = state.centre.enqueue_reminders(window)
-    if not state.json:
-        render.out.print(f"Queued {queued} new reminder{'s' if queued != 1 else ''}.")
+    # A broken reminder template is reported at the end; the rest of the outbox still goes.
+    report = state.centre.queue_reminders(window)
+    if not state.json and report.not_queued is None:
+        render.out.print(f"Queued {report.queued} new reminder"
+                         f"{'s' if report.queued != 1 else ''}.")
     pending = state.centre.outbox_counts().get(OutboxStatus.PENDING.value, 0)
     with _progress(_terminal(state), "Sending", pending) as progress:
-        report = state.centre.send_pending(progress=progress)
-    _show_report(state, report, {"queued": queued})
+        state.centre.send_pending(progress=progress, report=report)
+    _show_report(state, report, {"queued": report.queued, "not_queued": report.not_queued})
 
 
 @mail_app.command("outbox")

@@ -13,7 +13,15 @@ A sender (:meth:`Mailing.send_pending`) drains the outbox over a :class:`MailTra
 * a server that cannot be reached leaves every message pending with the error, unchanged;
 * a message refused for good (bad address, template error, a 5xx reply) is marked failed,
   naming why, and the batch goes on; a temporary refusal (4xx) is retried with backoff, up to
-  :data:`~sessionsctl.core.notices.MAX_ATTEMPTS`.
+  :data:`~sessionsctl.core.notices.MAX_ATTEMPTS`. Whatever goes wrong while one message is
+  composed (any exception a template raises, say) fails that message alone;
+* a claimed message is never left ``sending`` by an error in the batch loop: if anything
+  escapes it (the database gone, an interrupt), the messages not yet settled are put back to
+  pending, naming why, before the error goes on up;
+* a reminder is sent only while it is still due (:func:`reminder_obsolete`): one whose
+  session was cancelled, has started, has moved since it was queued, or no longer includes
+  the recipient is marked failed with that reason and not sent (``SendReport.skipped``; it is
+  not counted as a failure of the run).
 
 Templates are rendered when the message is sent, from the session as it is then, so the
 invitation carries the same UID and SEQUENCE as an export made at that moment.
@@ -49,6 +57,7 @@ from .notices import (
     build_message,
     claimer_gone,
     claimer_id,
+    format_duration,
     valid_address,
 )
 from .ports import SessionQuery, UnitOfWork
@@ -61,6 +70,8 @@ _VISIBLE = ("title", "start", "end", "tz", "mentor", "room", "location", "link",
             "passcode", "type", "subject", "status")
 CHUNK = 50  # messages claimed per short write transaction
 BULK_CONFIRM = 10  # `mail send` to more people than this asks first
+MAX_AHEAD = timedelta(days=366)  # the longest reminder window (`reminders send --ahead`)
+SKIPPED = "not sent: "  # how the error of a reminder that was no longer due begins
 
 
 @dataclass
@@ -79,12 +90,17 @@ class SendReport:
     sent: int = 0
     failed: list[tuple[OutboxMessage, str]] = field(default_factory=list)
     retrying: list[tuple[OutboxMessage, str]] = field(default_factory=list)
+    # Reminders no longer due (session cancelled, started, moved...): marked failed with the
+    # reason, not sent; expected, so not a failure of the run.
+    skipped: list[tuple[OutboxMessage, str]] = field(default_factory=list)
     unreachable: str | None = None  # the server could not be reached: the rest wait
     released: int = 0  # claims of dead senders put back
+    queued: int = 0  # reminders queued by this run (:meth:`Mailing.queue_reminders`)
+    not_queued: str | None = None  # why this run's reminders could not be queued
 
     @property
     def ok(self) -> bool:
-        return self.unreachable is None and not self.failed
+        return self.unreachable is None and not self.failed and self.not_queued is None
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,6 +108,35 @@ class DueReminder:
     session_id: int
     start: datetime
     recipient: str
+
+
+def reminder_obsolete(msg: OutboxMessage, session: Session | None,
+                      now: datetime) -> str | None:
+    """Why a queued reminder must no longer be sent, or None while it is still due.
+
+    The one rule, checked by the sender just before each reminder goes (it may have waited in
+    the outbox for hours): the session must still exist and be scheduled, must not have
+    started, must still start when it did when the reminder was queued (the key of a
+    reminder holds its start; a moved session gets a fresh reminder under its new start, and
+    the old one is obsolete), and the recipient must still take part in it. Notices (booked,
+    changed, cancelled) and custom messages are not reminders: this never applies to them.
+    """
+    if msg.kind is not NoticeKind.REMINDER:
+        return None
+    if session is None:
+        return f"session {msg.session_id} no longer exists"
+    if session.status is SessionStatus.CANCELLED:
+        return "session cancelled"
+    if msg.recipient not in (session.mentor, *session.students):
+        return f"{msg.recipient} no longer takes part in the session"
+    if msg.start is not None and msg.start != session.start:
+        moved = session.start.astimezone(ZoneInfo(session.tz))
+        return f"session moved to {moved:%Y-%m-%d %H:%M %Z}; the new time gets its own reminder"
+    if session.status is SessionStatus.COMPLETED or session.end <= now:
+        return "session already ended"
+    if session.status is SessionStatus.IN_PROGRESS or session.start <= now:
+        return "session already started"
+    return None
 
 
 class Mailing:
@@ -166,8 +211,20 @@ class Mailing:
         uow.enqueue(notices, now=self.clock())
 
     # ------------------------------------------------------------------------ reminders
-    def due_reminders(self, ahead: timedelta) -> list[DueReminder]:
-        """Each participant of each scheduled session starting within ``ahead`` from now."""
+    @staticmethod
+    def _check_window(ahead: timedelta) -> None:
+        if ahead <= timedelta(0):
+            raise InvalidInput("must be a positive duration", field="--ahead")
+        if ahead > MAX_AHEAD:
+            raise InvalidInput(f"must be at most {format_duration(MAX_AHEAD)}", field="--ahead")
+
+    def due_reminders(self, ahead: timedelta, *, template: str = "reminder"
+                      ) -> list[DueReminder]:
+        """What :meth:`enqueue_reminders` would queue now (a dry run): each participant of
+        each scheduled session starting within ``ahead``, less those already queued or sent
+        for that start. A broken ``template`` is refused, as the real run refuses it."""
+        self._check_window(ahead)
+        self.mail.templates.check(template)
         now = self.clock()
         with self._read() as uow:  # type: ignore[attr-defined]
             return [DueReminder(*t) for t in uow.reminder_targets(now, now + ahead)]
@@ -177,15 +234,35 @@ class Mailing:
 
         Keyed on (session, recipient, kind, start): running this again, or at the same
         moment in another process, queues nothing twice; a session moved since gets a fresh
-        one. Returns how many were queued now.
+        one. Returns how many were queued now. An unknown or broken ``template`` queues none.
         """
-        if ahead <= timedelta(0):
-            raise InvalidInput("must be a positive duration", field="--ahead")
+        self._check_window(ahead)
         self.mail.templates.check(template)
+        return self._enqueue_reminders(ahead, template)
+
+    def _enqueue_reminders(self, ahead: timedelta, template: str) -> int:
         now = self.clock()
         with self._write() as uow:  # type: ignore[attr-defined]
             permissions.require(uow.actor, "mail.send")
             return uow.enqueue_reminders(now, now + ahead, template, now)
+
+    def queue_reminders(self, ahead: timedelta, *, template: str = "reminder") -> SendReport:
+        """The first half of a reminder run (``reminders send``), before :meth:`send_pending`.
+
+        A problem with the reminder template queues no reminders and is reported in the
+        returned report (``not_queued``, naming the template and the error), not raised: the
+        notices already waiting in the outbox are not held back by it. Pass the report on to
+        :meth:`send_pending` so the run reports both halves.
+        """
+        self._check_window(ahead)
+        report = SendReport()
+        try:
+            self.mail.templates.check(template)
+        except InvalidInput as exc:
+            report.not_queued = exc.message
+            return report
+        report.queued = self._enqueue_reminders(ahead, template)
+        return report
 
     # ------------------------------------------------------------------------ bulk mail
     def recipients(self, to: str, value: str | None = None) -> list[Person]:
@@ -248,9 +325,11 @@ class Mailing:
 
     def send_pending(self, transport: MailTransport | None = None, *,
                      limit: int | None = None,
-                     progress: Callable[[int], None] | None = None) -> SendReport:
-        """Send what is due in the outbox, oldest first (see the module doc for the rules)."""
-        report = SendReport()
+                     progress: Callable[[int], None] | None = None,
+                     report: SendReport | None = None) -> SendReport:
+        """Send what is due in the outbox, oldest first (see the module doc for the rules);
+        what happened is added to ``report`` (a new one by default) and returned."""
+        report = report if report is not None else SendReport()
         claimer = claimer_id()
         with self._write() as uow:  # type: ignore[attr-defined]
             permissions.require(uow.actor, "mail.send")
@@ -270,9 +349,8 @@ class Mailing:
                 if transport is None:
                     try:
                         transport = self._transport()
-                    except SessionsctlError as exc:  # bad SMTP settings: the batch waits
-                        with self._write() as uow:  # type: ignore[attr-defined]
-                            uow.unclaim_outbox([m.id for m in batch], claimer, exc.message)
+                    except BaseException as exc:  # bad SMTP settings: the batch waits
+                        self._release(batch, claimer, _why(exc))
                         raise
                 attempted += len(batch)
                 if not self._send_batch(batch, transport, claimer, report, progress):
@@ -287,30 +365,80 @@ class Mailing:
         """Send one claimed batch; False if the server is unreachable (the rest wait).
 
         Each message is recorded as sent before the next one is handed to the server, so a
-        crash repeats at most the one in flight.
+        crash repeats at most the one in flight. Anything raised while one message is
+        composed or handed over fails that message alone; anything else that escapes the
+        loop first puts the messages not yet settled back to pending.
         """
-        loaded = self._load_for(batch)
-        sender = self.mail.sender or transport.sender
-        for i, msg in enumerate(batch):
-            try:
-                email = self._compose(msg, loaded, sender)
-                transport.send(email, recipient=msg.recipient)
-            except SessionsctlError as exc:
-                self._settle_failed(msg, claimer, exc.message, report, permanent=True)
-            except DeliveryError as exc:
-                if exc.unreachable:
-                    report.unreachable = exc.message
-                    with self._write() as uow:  # type: ignore[attr-defined]
-                        uow.unclaim_outbox([m.id for m in batch[i:]], claimer, exc.message)
+        settled = 0
+        try:
+            loaded = self._load_for(batch)
+            sender = self.mail.sender or transport.sender
+            now = self.clock()
+            for msg in batch:
+                if not self._send_one(msg, loaded, sender, now, transport, claimer, report):
+                    self._release(batch[settled:], claimer, report.unreachable or "")
                     return False
-                self._settle_failed(msg, claimer, exc.message, report, permanent=exc.permanent)
-            else:
-                with self._write() as uow:  # type: ignore[attr-defined]
-                    uow.settle_outbox(msg.id, claimer, OutboxStatus.SENT, now=self.clock())
-                report.sent += 1
-            if progress is not None:
-                progress(1)
+                settled += 1
+                if progress is not None:
+                    progress(1)
+        except BaseException as exc:
+            self._release(batch[settled:], claimer, _why(exc))
+            raise
         return True
+
+    def _send_one(self, msg: OutboxMessage, loaded: _Loaded, sender: str, now: datetime,
+                  transport: MailTransport, claimer: str, report: SendReport) -> bool:
+        """Send and settle one claimed message; False if the server could not be reached
+        (the message is left claimed, for the caller to release with the rest)."""
+        if msg.kind is NoticeKind.REMINDER:
+            why = reminder_obsolete(msg, loaded.sessions.get(msg.session_id)
+                                    if msg.session_id is not None else None, now)
+            if why is not None:
+                with self._write() as uow:  # type: ignore[attr-defined]
+                    uow.settle_outbox(msg.id, claimer, OutboxStatus.FAILED, now=self.clock(),
+                                      error=SKIPPED + why, attempts=msg.attempts)
+                report.skipped.append((msg, why))
+                return True
+        try:
+            email = self._compose(msg, loaded, sender)
+        except SessionsctlError as exc:
+            self._settle_failed(msg, claimer, exc.message, report, permanent=True)
+            return True
+        except Exception as exc:  # noqa: BLE001 - one bad message must not stop the batch
+            self._settle_failed(msg, claimer, f"template {msg.template}: cannot compose the "
+                                f"message: {_describe(exc)}", report, permanent=True)
+            return True
+        try:
+            transport.send(email, recipient=msg.recipient)
+        except DeliveryError as exc:
+            if exc.unreachable:
+                report.unreachable = exc.message
+                return False
+            self._settle_failed(msg, claimer, exc.message, report, permanent=exc.permanent)
+            return True
+        except SessionsctlError as exc:
+            self._settle_failed(msg, claimer, exc.message, report, permanent=True)
+            return True
+        except Exception as exc:  # noqa: BLE001 - e.g. an address the transport cannot encode
+            self._settle_failed(msg, claimer, f"cannot send: {_describe(exc)}", report,
+                                permanent=True)
+            return True
+        with self._write() as uow:  # type: ignore[attr-defined]
+            uow.settle_outbox(msg.id, claimer, OutboxStatus.SENT, now=self.clock())
+        report.sent += 1
+        return True
+
+    def _release(self, messages: Sequence[OutboxMessage], claimer: str, error: str) -> None:
+        """Put claimed messages back to pending, due at once, noting ``error``. Best effort:
+        if even this fails (the database is gone), their lease runs out, or the next run on
+        this host releases them as the claims of a dead process."""
+        if not messages:
+            return
+        try:
+            with self._write() as uow:  # type: ignore[attr-defined]
+                uow.unclaim_outbox([m.id for m in messages], claimer, error)
+        except Exception:  # noqa: BLE001 - the original error is the one to report
+            pass
 
     def _settle_failed(self, msg: OutboxMessage, claimer: str, error: str, report: SendReport,
                        *, permanent: bool) -> None:
@@ -445,7 +573,14 @@ class Mailing:
             person = Person(0, who, who, Role.STUDENT)
         sender = self.mail.sender or "sessionsctl@localhost"
         context = self._context(None, [session] if session else [], person, people, sender)
-        return self.mail.templates.render(template, context)
+        try:
+            return self.mail.templates.render(template, context)
+        except InvalidInput as exc:
+            # Rendered without a session, a template that shows one fails on it: say what to do.
+            if session is None and self.mail.templates.uses(template, "session"):
+                raise InvalidInput(f"the {template!r} template shows a session: name one with "
+                                   "--session ID", field="--session") from None
+            raise
 
     def send_test(self, address: str, transport: MailTransport | None = None) -> str:
         """Send the ``test`` template to ``address`` now (not through the outbox)."""
@@ -490,6 +625,20 @@ class Mailing:
         with self._write() as uow:  # type: ignore[attr-defined]
             permissions.require(uow.actor, "mail.send")
             return uow.retry_outbox(self.clock())
+
+
+def _why(exc: BaseException) -> str:
+    """An exception as a line for the outbox's error column."""
+    if isinstance(exc, SessionsctlError):
+        return exc.message
+    if isinstance(exc, KeyboardInterrupt):
+        return "the sender was interrupted before it could send this message"
+    return f"the sender stopped: {_describe(exc)}"
+
+
+def _describe(exc: BaseException) -> str:
+    text = str(exc)
+    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
 
 
 def _session_ids(msg: OutboxMessage) -> list[int]:

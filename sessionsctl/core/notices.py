@@ -56,13 +56,33 @@ _DURATION = re.compile(r"^\s*(\d+)\s*(m|min|h|d|w)?\s*$", re.IGNORECASE)
 _UNITS = {"m": 60, "min": 60, "h": 3600, "d": 86400, "w": 604800}
 
 
-def parse_duration(text: str, *, field: str = "duration") -> timedelta:
-    """``90m``, ``24h``, ``2d``, ``1w`` (a bare number is hours) as a positive timedelta."""
+def parse_duration(text: str, *, field: str = "duration",
+                   maximum: timedelta | None = None) -> timedelta:
+    """``90m``, ``24h``, ``2d``, ``1w`` (a bare number is hours) as a positive timedelta, no
+    longer than ``maximum`` (when given) and never one too large to compute with."""
     match = _DURATION.match(text)
     if not match or int(match.group(1)) == 0:
         raise InvalidInput(f"must be a positive duration like 90m, 24h or 2d, not {text!r}",
                            field=field)
-    return timedelta(seconds=int(match.group(1)) * _UNITS[(match.group(2) or "h").lower()])
+    seconds = int(match.group(1)) * _UNITS[(match.group(2) or "h").lower()]
+    limit = maximum if maximum is not None else _LONGEST
+    if seconds > limit.total_seconds():
+        raise InvalidInput(f"{text.strip()!r} is too long: at most {format_duration(limit)}",
+                           field=field)
+    return timedelta(seconds=seconds)
+
+
+# A duration beyond this overflows date arithmetic (year 9999), so is never meaningful here.
+_LONGEST = timedelta(days=36_500)
+
+
+def format_duration(value: timedelta) -> str:
+    """The shortest of ``2w``, ``3d``, ``5h``, ``90m`` that says ``value`` exactly."""
+    seconds = int(value.total_seconds())
+    for unit, size in (("w", 604800), ("d", 86400), ("h", 3600)):
+        if seconds % size == 0:
+            return f"{seconds // size}{unit}"
+    return f"{seconds // 60}m"
 
 
 def backoff(attempts: int) -> timedelta:

@@ -132,7 +132,9 @@ class OutboxUnit(Protocol):
     def reminder_targets(self, start: datetime, end: datetime
                          ) -> list[tuple[int, datetime, str]]:
         """(session id, start, participant email) of every participant (mentor and students)
-        of each scheduled session starting in ``[start, end)``."""
+        of each scheduled session starting in ``[start, end)`` that has no reminder in the
+        outbox yet for that (session, recipient, start): what :meth:`enqueue_reminders`
+        would queue now."""
         ...
     def enqueue_reminders(self, start: datetime, end: datetime, template: str,
                           now: datetime) -> int:

@@ -7,7 +7,10 @@ centre can replace only the HTML of the reminder, say.
 
 Templates run in Jinja2's sandbox: a template file can read the values it is given and
 call the filters below, not reach into Python. A missing variable is an error (it would
-otherwise print as nothing), reported with the template file and line.
+otherwise print as nothing), reported with the template file and line. So is anything else
+that goes wrong in a template (``{{ 1 / 0 }}``, a filter given the wrong type, a file that is
+not UTF-8): every failure of loading or rendering comes out as :class:`InvalidInput` naming
+the template, the file, the line when known, and the reason, never as a bare Python error.
 """
 
 from __future__ import annotations
@@ -81,6 +84,20 @@ class Templates:
         for part in PARTS:
             self._load(name, part)
 
+    def uses(self, name: str, variable: str) -> bool:
+        """Whether any part of ``name`` refers to ``variable`` (for a usage hint; False when
+        the template cannot be read)."""
+        from jinja2 import meta
+
+        for part in PARTS:
+            try:
+                source, _, _ = self.env.loader.get_source(self.env, f"{name}.{part}")
+                if variable in meta.find_undeclared_variables(self.env.parse(source)):
+                    return True
+            except Exception:  # noqa: BLE001 - a broken part is reported by render, not here
+                continue
+        return False
+
     def _load(self, name: str, part: str) -> Any:
         from jinja2 import TemplateNotFound, TemplateSyntaxError
 
@@ -95,24 +112,39 @@ class Templates:
         except TemplateSyntaxError as exc:
             raise InvalidInput(f"{exc.filename or exc.name}, line {exc.lineno}: {exc.message}",
                                field=f"template {name}") from None
+        except InvalidInput:
+            raise
+        except Exception as exc:  # not UTF-8, unreadable, a broken include...: name the file
+            raise InvalidInput(f"{name}.{part}: {_reason(exc)}", field=f"template {name}") \
+                from None
 
     def render(self, name: str, context: Mapping[str, Any]) -> Rendered:
-        """Render the three parts of ``name``; any error names the file and line at fault."""
-        from jinja2 import TemplateError
-
+        """Render the three parts of ``name``; any error (a Jinja2 one, or any exception a
+        template expression raises) is :class:`InvalidInput` naming the file and line."""
         out = {}
         for part in PARTS:
             template = self._load(name, part)
             try:
                 out[part] = template.render(context)
-            except TemplateError as exc:
+            except Exception as exc:  # noqa: BLE001 - a template can raise anything
                 line = _error_line(exc, template.filename)
-                where = f"{template.filename}{f', line {line}' if line else ''}"
-                raise InvalidInput(f"{where}: {exc}", field=f"template {name}") from None
+                where = f"{template.filename or f'{name}.{part}'}{f', line {line}' if line else ''}"
+                raise InvalidInput(f"{where}: {_reason(exc)}", field=f"template {name}") \
+                    from None
         subject = " ".join(out["subject"].split())
         if not subject:
             raise InvalidInput(f"{name}.subject renders an empty subject", field="template")
         return Rendered(name, subject, out["txt"], out["html"])
+
+
+def _reason(exc: BaseException) -> str:
+    """What went wrong, for a person: Jinja2's own message, else the Python error's type and
+    message (``ZeroDivisionError: division by zero``)."""
+    from jinja2 import TemplateError
+
+    if isinstance(exc, TemplateError):
+        return str(exc)
+    return f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
 
 
 def _error_line(exc: BaseException, filename: str | None) -> int | None:

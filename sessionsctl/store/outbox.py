@@ -17,11 +17,13 @@ from sqlalchemy import (
     JSON,
     and_,
     bindparam,
+    exists,
     func,
     insert,
     literal,
     or_,
     select,
+    true,
     union_all,
     update,
 )
@@ -55,20 +57,31 @@ _MARK_SENT = (update(OutboxRow)
                       last_error=None, sent_at=bindparam("sent_at")))
 
 
-def _participants(start: datetime, end: datetime, extra: Sequence[Any] = ()) -> Any:
+def _participants(start: datetime, end: datetime, extra: Sequence[Any] = (), *,
+                  unqueued: bool = False) -> Any:
     """(session id, start, email, *extra) of the mentor and each student of every scheduled
-    session starting in ``[start, end)``; two range scans of the start indexes."""
+    session starting in ``[start, end)``; two range scans of the start indexes. ``unqueued``:
+    only those with no reminder in the outbox yet for that start (in any state)."""
+
+    def fresh() -> Any:
+        queued = (select(OutboxRow.id)
+                  .where(OutboxRow.session_id == SessionRow.id,
+                         OutboxRow.recipient == PersonRow.email,
+                         OutboxRow.kind == NoticeKind.REMINDER.value,
+                         OutboxRow.start_at == SessionRow.start_at))
+        return ~exists(queued) if unqueued else true()
+
     mentors = (select(SessionRow.id, SessionRow.start_at, PersonRow.email, *extra)
                .join(PersonRow, PersonRow.id == SessionRow.mentor_id)
                .where(SessionRow.start_at >= start, SessionRow.start_at < end,
-                      SessionRow.status == "scheduled"))
+                      SessionRow.status == "scheduled", fresh()))
     students = (select(SessionRow.id, SessionRow.start_at, PersonRow.email, *extra)
                 .select_from(SessionStudentRow)
                 .join(SessionRow, SessionRow.id == SessionStudentRow.session_id)
                 .join(PersonRow, PersonRow.id == SessionStudentRow.student_id)
                 .where(SessionStudentRow.start_at >= start, SessionStudentRow.start_at < end,
                        SessionStudentRow.cancelled.is_(False),
-                       SessionRow.status == "scheduled"))
+                       SessionRow.status == "scheduled", fresh()))
     return union_all(mentors, students)
 
 
@@ -112,7 +125,7 @@ class OutboxQueries:
 
     def reminder_targets(self, start: datetime, end: datetime
                          ) -> list[tuple[int, datetime, str]]:
-        rows = self.db.execute(_participants(start, end)).all()
+        rows = self.db.execute(_participants(start, end, unqueued=True)).all()
         return [(r[0], r[1], r[2]) for r in rows]
 
     def enqueue_reminders(self, start: datetime, end: datetime, template: str,

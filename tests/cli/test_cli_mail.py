@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from aiosmtpd.controller import Controller
 
-from .conftest import Seeded
+from .conftest import Run, Seeded, parse_json
 
 SENDER = "centre@example.org"
 
@@ -193,3 +193,119 @@ def test_no_smtp_settings_leaves_the_queue_as_it_was(seeded: Seeded, sink: Sink)
     unreachable = seeded.run.fails(1, "mail", "test", "someone@example.net", env=down)
     assert "cannot reach" in unreachable.stderr
     assert seeded.run.json("reminders", "send", env=sink.env())["sent"] == 2
+
+
+def _templates(run: Run, tmp_path: Path, **files: str) -> Path:
+    """A template folder holding ``files`` (``reminder_txt="..."`` is reminder.txt), set as
+    ``templates`` in the config file."""
+    folder = tmp_path / "templates"
+    folder.mkdir(exist_ok=True)
+    for name, text in files.items():
+        (folder / name.replace("_", ".")).write_text(text)
+    run.config_path.parent.mkdir(parents=True, exist_ok=True)
+    run.config_path.write_text(f'templates = "{folder}"\n')
+    return folder
+
+
+def test_a_template_raising_any_error_fails_its_messages_and_the_rest_go(
+        seeded: Seeded, sink: Sink, tmp_path: Path) -> None:
+    run = seeded.run
+    _templates(run, tmp_path, reminder_txt="Hello\n{{ 1 / 0 }}\n")
+    seeded.book(soon(5), students=[seeded.sam])  # 2 booking notices, then 2 reminders
+    failed = run.fails(1, "reminders", "send", env=sink.env())
+    assert "unexpected error" not in failed.output
+    assert "reminder.txt, line 2" in failed.stderr and "ZeroDivisionError" in failed.stderr
+    assert sink.recipients == [seeded.ada, seeded.sam]
+    assert {m["Subject"].split(":")[0] for _, m in sink.messages} == {"Booked"}
+    rows = run.json("mail", "outbox")
+    assert sorted((r["kind"], r["status"]) for r in rows) == [
+        ("booked", "sent"), ("booked", "sent"), ("reminder", "failed"), ("reminder", "failed")]
+    assert all("template reminder" in r["error"] for r in rows if r["kind"] == "reminder")
+    # Nothing is left claimed, and the next run has nothing to trip over.
+    assert run.json("mail", "outbox", "--status", "sending") == []
+    again = run.json("reminders", "send", env=sink.env())
+    assert again["queued"] == 0 and again["sent"] == 0 and again["failed"] == []
+
+
+def test_a_broken_reminder_template_is_reported_and_the_notices_still_go(
+        seeded: Seeded, sink: Sink, tmp_path: Path) -> None:
+    run = seeded.run
+    _templates(run, tmp_path, reminder_subject="Reminder {% if %}\n")
+    seeded.book(soon(5), students=[seeded.sam])
+    result = run.fails(1, "reminders", "send", env=sink.env())
+    assert "template reminder" in result.stderr and "reminder.subject, line 1" in result.stderr
+    assert "Sent 2 messages" in result.stdout
+    assert sink.recipients == [seeded.ada, seeded.sam]
+    assert {r["kind"] for r in run.json("mail", "outbox")} == {"booked"}
+    data = run("reminders", "send", "--json", env=sink.env())
+    assert data.exit_code == 1 and "reminder.subject" in parse_json(data)["not_queued"]
+
+
+def test_a_reminder_for_a_session_cancelled_since_is_not_sent(seeded: Seeded,
+                                                                sink: Sink) -> None:
+    run = seeded.run
+    booked = seeded.book(soon(5), students=[seeded.sam], extra=["--no-notify"])
+    down = {**sink.env(), "SESSIONSCTL_SMTP_PORT": "1"}
+    run.fails(1, "reminders", "send", env=down)  # queued, not sent: the server is down
+    run.ok("session", "cancel", str(booked["id"]), "--reason", "mentor ill")
+    result = run.ok("reminders", "send", env=sink.env())
+    assert "session cancelled" in result.stdout
+    assert [m["Subject"].split(":")[0] for _, m in sink.messages] == ["Cancelled"] * 2
+    failed = run.json("mail", "outbox", "--status", "failed")
+    assert [(r["kind"], r["error"]) for r in failed] == [
+        ("reminder", "not sent: session cancelled")] * 2
+
+
+def test_the_dry_run_lists_only_reminders_not_yet_queued(seeded: Seeded, sink: Sink) -> None:
+    run = seeded.run
+    seeded.book(soon(5), students=[seeded.sam], extra=["--no-notify"])
+    assert len(run.json("reminders", "send", "--dry-run")) == 2
+    assert run.json("reminders", "send", env=sink.env())["sent"] == 2
+    assert run.json("reminders", "send", "--dry-run") == []
+    assert "0 reminder(s)" in run.ok("reminders", "send", "--dry-run").stdout
+
+
+@pytest.mark.parametrize(("args", "named"), [
+    (("reminders", "send", "--ahead", "99999999999d"), "--ahead"),
+    (("reminders", "send", "--ahead", "9999999d"), "--ahead"),
+    (("reminders", "send", "--ahead", "9999999d", "--dry-run"), "--ahead"),
+    (("mail", "preview", "reminder"), "--session"),
+])
+def test_bad_mail_options_exit_2_naming_them(seeded: Seeded, args: tuple[str, ...],
+                                             named: str) -> None:
+    result = seeded.run.fails(2, *args)
+    assert named in result.stderr and "unexpected error" not in result.output
+
+
+@pytest.mark.parametrize(("config", "env", "named"), [
+    ('[smtp]\nhost = 5\n', {}, "smtp.host"),
+    ('templates = 5\n', {}, "templates"),
+    ('[smtp]\nhost = "127.0.0.1"\nport = 70000\n', {}, "smtp.port"),
+    ('[smtp]\nport = 0\n', {}, "smtp.port"),
+    ('', {"SESSIONSCTL_SMTP_PORT": "65536"}, "smtp.port"),
+    ('', {"SESSIONSCTL_SMTP_PORT": "0"}, "smtp.port"),
+    ('[smtp]\nport = true\n', {}, "smtp.port"),
+    ('[smtp]\nsecurity = "ssl"\n', {}, "smtp.security"),
+])
+def test_bad_smtp_and_template_settings_exit_2_naming_them(
+        seeded: Seeded, sink: Sink, config: str, env: dict[str, str], named: str) -> None:
+    run = seeded.run
+    run.config_path.parent.mkdir(parents=True, exist_ok=True)
+    run.config_path.write_text(config)
+    base = {**sink.env(), "SESSIONSCTL_SMTP_HOST": None, "SESSIONSCTL_SMTP_PORT": None,
+            "SESSIONSCTL_SMTP_SECURITY": None}
+    for args in (("mail", "test", "someone@example.net"), ("reminders", "send")):
+        result = run.fails(2, *args, env={**base, **env})
+        assert named in result.stderr and "unexpected error" not in result.output
+    assert sink.messages == []
+
+
+def test_a_password_in_the_config_file_is_refused(seeded: Seeded, sink: Sink) -> None:
+    run = seeded.run
+    run.config_path.parent.mkdir(parents=True, exist_ok=True)
+    run.config_path.write_text('[smtp]\nhost = "127.0.0.1"\nuser = "centre"\n'
+                               'password = "hunter2-secret"\n')
+    result = run.fails(2, "mail", "test", "someone@example.net", env=sink.env())
+    assert "smtp.password" in result.stderr
+    assert "SESSIONSCTL_SMTP_PASSWORD" in result.stderr and "password_file" in result.stderr
+    assert "hunter2" not in result.output and sink.messages == []

@@ -334,6 +334,227 @@ def test_temporary_refusals_back_off_then_fail_and_retry_requeues(people: Centre
     assert len(people.outbox(OutboxStatus.PENDING)) == 2
 
 
+def _no_row_left_sending(centre: Centre) -> None:
+    assert centre.outbox(OutboxStatus.SENDING) == []
+
+
+def test_any_exception_a_template_raises_fails_that_message_alone(people: Centre,
+                                                                   sink: Sink,
+                                                                   tmp_path: Path) -> None:
+    """Not only Jinja2's errors: ``{{ 1 / 0 }}`` or a filter given the wrong type used to
+    escape the sender, crash every run and leave the batch 'sending'."""
+    people.add_person("Lee Student", "lee@example.org", Role.STUDENT)
+    for name, body in (("divide", "Hello\n{{ 1 / 0 }}\n"),
+                       ("wrongtype", "Hello\n\n{{ recipient.name | round }}\n")):
+        (tmp_path / f"{name}.subject").write_text("Hi\n")
+        (tmp_path / f"{name}.txt").write_text(body)
+        (tmp_path / f"{name}.html").write_text("<p>Hi</p>\n")
+    centre = wire(people, sink.port, Templates(tmp_path))
+    sam, kim, lee = (centre.recipients("students")[i] for i in (2, 0, 1))
+    centre.queue_message("divide", [sam])  # the syntax is fine: only rendering fails
+    centre.queue_message("wrongtype", [kim])
+    centre.queue_message("custom", [lee], message="Closed on Friday")
+    report = centre.send_pending()
+    assert report.sent == 1 and sink.recipients == ["lee@example.org"]
+    errors = {m.template: e for m, e in report.failed}
+    assert "divide.txt, line 2" in errors["divide"]
+    assert "ZeroDivisionError: division by zero" in errors["divide"]
+    assert "template divide" in errors["divide"]
+    assert "wrongtype.txt, line 3" in errors["wrongtype"] and "TypeError" in errors["wrongtype"]
+    assert {m.template for m in centre.outbox(OutboxStatus.FAILED)} == {"divide", "wrongtype"}
+    _no_row_left_sending(centre)
+    with pytest.raises(InvalidInput, match="ZeroDivisionError"):
+        centre.preview("divide", recipient="sam@example.org")
+
+
+def test_a_template_file_that_is_not_utf8_is_named(people: Centre, tmp_path: Path) -> None:
+    (tmp_path / "reminder.txt").write_bytes(b"Caf\xe9 {{ session.title }}\n")
+    with pytest.raises(InvalidInput, match=r"template reminder: reminder.txt: UnicodeDecodeError"):
+        Templates(tmp_path).check("reminder")
+
+
+def test_an_error_escaping_the_batch_puts_its_claims_back(people: Centre) -> None:
+    """Whatever escapes the loop (an interrupt, the database, a bug), no claimed message is
+    left 'sending': those not yet settled go back to pending, due at once."""
+
+    class Interrupted:
+        sender = SENDER
+        calls = 0
+
+        def send(self, message: EmailMessage, *, recipient: str) -> None:
+            self.calls += 1
+            if self.calls == 2:
+                raise KeyboardInterrupt
+
+        def close(self) -> None:
+            pass
+
+    people.book(draft(students=("sam@example.org", "kim@example.org")))
+    with pytest.raises(KeyboardInterrupt):
+        people.send_pending(Interrupted())
+    _no_row_left_sending(people)
+    assert len(people.outbox(OutboxStatus.SENT)) == 1
+    pending = people.outbox(OutboxStatus.PENDING)
+    assert len(pending) == 2 and all("interrupted" in (m.last_error or "") for m in pending)
+
+    def broken_progress(n: int) -> None:
+        raise RuntimeError("the terminal went away")
+
+    class Fine(Interrupted):
+        def send(self, message: EmailMessage, *, recipient: str) -> None:
+            pass
+
+    with pytest.raises(RuntimeError):
+        people.send_pending(Fine(), progress=broken_progress)
+    _no_row_left_sending(people)
+    assert len(people.outbox(OutboxStatus.SENT)) == 2
+    [left] = people.outbox(OutboxStatus.PENDING)
+    assert "RuntimeError: the terminal went away" in (left.last_error or "")
+    assert people.send_pending(Fine()).sent == 1
+
+
+def test_an_unexpected_transport_error_fails_that_message_alone(people: Centre) -> None:
+    class Picky:
+        sender = SENDER
+        got: list[str] = []
+
+        def send(self, message: EmailMessage, *, recipient: str) -> None:
+            if recipient == "kim@example.org":
+                raise UnicodeEncodeError("ascii", "kim", 0, 1, "cannot encode")
+            self.got.append(recipient)
+
+        def close(self) -> None:
+            pass
+
+    people.book(draft(students=("sam@example.org", "kim@example.org")))
+    report = people.send_pending(Picky())
+    assert report.sent == 2 and sorted(Picky.got) == ["ada@example.org", "sam@example.org"]
+    [(msg, error)] = report.failed
+    assert msg.recipient == "kim@example.org" and "cannot send: UnicodeEncodeError" in error
+    _no_row_left_sending(people)
+
+
+def test_a_reminder_no_longer_due_is_not_sent(people: Centre, sink: Sink) -> None:
+    """Cancelled, moved, started, or the recipient taken off since it was queued: the reminder
+    is marked failed with the reason and not sent; a cancellation notice still goes."""
+    clock = [NOW]
+    people.clock = lambda: clock[0]
+    centre = wire(people, sink.port)
+    with centre.notifying(False):
+        cancelled = centre.book(draft(5, title="Cancelled")).session
+        moved = centre.book(draft(7, title="Moved")).session
+        started = centre.book(draft(1, title="Started", students=("kim@example.org",))).session
+        kept = centre.book(draft(9, title="Kept", students=("sam@example.org",
+                                                               "kim@example.org"))).session
+    assert centre.enqueue_reminders(timedelta(hours=24)) == 9
+    centre.cancel(cancelled.id, "mentor ill")  # queues the cancellation notices
+    with centre.notifying(False):
+        centre.edit(moved.id, {"start": moved.start + timedelta(hours=1)})
+        centre.edit(kept.id, {"students": ("sam@example.org",)})
+    clock[0] = NOW + timedelta(hours=1, minutes=30)  # 'Started' began half an hour ago
+    report = centre.send_pending()
+    assert report.ok
+    reasons = {(m.session_id, m.recipient): why for m, why in report.skipped}
+    assert reasons == {
+        (cancelled.id, "ada@example.org"): "session cancelled",
+        (cancelled.id, "sam@example.org"): "session cancelled",
+        (moved.id, "ada@example.org"): reasons[moved.id, "ada@example.org"],
+        (moved.id, "sam@example.org"): reasons[moved.id, "sam@example.org"],
+        (started.id, "ada@example.org"): "session already started",
+        (started.id, "kim@example.org"): "session already started",
+        (kept.id, "kim@example.org"): "kim@example.org no longer takes part in the session",
+    }
+    assert reasons[moved.id, "sam@example.org"].startswith("session moved to ")
+    subjects = sorted(m["Subject"].split(",")[0] for _, m in sink.messages)
+    assert subjects == ["Cancelled: Cancelled", "Cancelled: Cancelled",
+                        "Reminder: Kept", "Reminder: Kept"]
+    skipped = centre.outbox(OutboxStatus.FAILED)
+    assert len(skipped) == 7 and all(m.last_error.startswith("not sent: ") for m in skipped)
+    assert all(m.attempts == 0 for m in skipped)
+    # The moved session gets one reminder, for its new start, and only one.
+    assert centre.enqueue_reminders(timedelta(hours=24)) == 2
+    report = centre.send_pending()
+    assert report.sent == 2 and not report.skipped
+    assert [m["Subject"].split(",")[0] for _, m in sink.messages[4:]] == ["Reminder: Moved"] * 2
+    assert centre.enqueue_reminders(timedelta(hours=24)) == 0
+    _no_row_left_sending(centre)
+
+
+def test_reminder_obsolete_is_one_rule_about_reminders_only(people: Centre) -> None:
+    from sessionsctl.core.mailing import reminder_obsolete
+    from sessionsctl.core.notices import OutboxMessage
+
+    session = people.book(draft(5)).session
+    cancelled = people.cancel(session.id)
+
+    def message(kind: NoticeKind, start: datetime | None = session.start) -> OutboxMessage:
+        return OutboxMessage(1, kind, kind.value, "sam@example.org", session.id, start, {},
+                             OutboxStatus.SENDING, 0, NOW, None, NOW)
+
+    assert reminder_obsolete(message(NoticeKind.CANCELLED), cancelled, NOW) is None
+    assert reminder_obsolete(message(NoticeKind.REMINDER), cancelled, NOW) == "session cancelled"
+    assert reminder_obsolete(message(NoticeKind.REMINDER), session, NOW) is None
+    assert reminder_obsolete(message(NoticeKind.REMINDER), session,
+                             session.end) == "session already ended"
+    assert reminder_obsolete(message(NoticeKind.REMINDER), None, NOW) \
+        == f"session {session.id} no longer exists"
+
+
+def test_a_broken_reminder_template_does_not_hold_back_the_other_mail(
+        people: Centre, sink: Sink, tmp_path: Path) -> None:
+    (tmp_path / "reminder.txt").write_text("{% if %}\n")
+    centre = wire(people, sink.port, Templates(tmp_path))
+    centre.book(draft(5))  # its booking notices are pending
+    with pytest.raises(InvalidInput, match="reminder.txt"):
+        centre.enqueue_reminders(timedelta(hours=24))
+    report = centre.queue_reminders(timedelta(hours=24))
+    assert report.queued == 0 and "template reminder" in (report.not_queued or "")
+    assert "reminder.txt, line 1" in (report.not_queued or "")
+    centre.send_pending(report=report)
+    assert report.sent == 2 and not report.ok
+    assert sorted(sink.recipients) == ["ada@example.org", "sam@example.org"]
+    assert all(m.kind is NoticeKind.BOOKED for m in centre.outbox())
+
+
+def test_the_dry_run_lists_only_what_a_run_would_queue(people: Centre) -> None:
+    with people.notifying(False):
+        session = people.book(draft(5)).session
+    ahead = timedelta(hours=24)
+    assert len(people.due_reminders(ahead)) == 2
+    assert people.enqueue_reminders(ahead) == 2
+    assert people.due_reminders(ahead) == []
+    with people.notifying(False):
+        people.edit(session.id, {"start": session.start + timedelta(hours=1)})
+    due = people.due_reminders(ahead)
+    assert [d.start for d in due] == [session.start + timedelta(hours=1)] * 2
+    assert people.enqueue_reminders(ahead) == len(due)
+
+
+@pytest.mark.parametrize("ahead", [timedelta(days=9_999_999), timedelta(days=367),
+                                   timedelta(0)])
+def test_a_reminder_window_out_of_range_is_refused(people: Centre, ahead: timedelta) -> None:
+    for call in (people.enqueue_reminders, people.due_reminders, people.queue_reminders):
+        with pytest.raises(InvalidInput, match="--ahead"):
+            call(ahead)
+
+
+@pytest.mark.parametrize("text", ["99999999999d", "9999999d", "367d", "0h", "soon"])
+def test_parse_duration_refuses_what_cannot_be_a_window(text: str) -> None:
+    from sessionsctl.core.mailing import MAX_AHEAD
+    from sessionsctl.core.notices import parse_duration
+
+    with pytest.raises(InvalidInput, match="--ahead"):
+        parse_duration(text, field="--ahead", maximum=MAX_AHEAD)
+    assert parse_duration("366d", field="--ahead", maximum=MAX_AHEAD) == MAX_AHEAD
+
+
+def test_preview_of_a_session_template_without_a_session_says_so(people: Centre) -> None:
+    with pytest.raises(InvalidInput, match="--session") as caught:
+        people.preview("reminder")
+    assert "reminder" in caught.value.message
+    assert people.preview("custom").subject == "A message from your tutoring centre"
+
+
 # ------------------------------------------------------------------ real processes
 def _cli(db_url: str, port: int, *args: str) -> list[str]:
     return [sys.executable, "-c", "from sessionsctl.cli.main import main; main()",
