@@ -6,6 +6,7 @@ import io
 import json
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+from collections.abc import Callable
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -20,7 +21,6 @@ from sessionsctl.core.csvformat import BadFile
 from sessionsctl.core.errors import ConflictError, SessionsctlError
 from sessionsctl.core.model import Role, SessionStatus
 from sessionsctl.core.ports import SessionDraft, SessionQuery
-from sessionsctl.core.serialize import session_json
 from sessionsctl.core.usecases import Centre
 from sessionsctl.store import open_store
 from sessionsctl.store.engine import SqlStore
@@ -29,6 +29,8 @@ DATA = Path(__file__).parent.parent / "data" / "ics"
 SAMPLES = ("google", "outlook", "thunderbird", "khal")
 NOW = datetime(2026, 11, 22, 12, tzinfo=UTC)
 YEAR = (datetime(2027, 1, 1, tzinfo=UTC), datetime(2028, 1, 1, tzinfo=UTC))
+Occurrences = set[tuple[str, datetime, datetime, str]]
+Listed = Callable[..., Occurrences]
 
 
 @pytest.fixture
@@ -45,6 +47,8 @@ def occurrences(data: bytes, start: datetime = YEAR[0],
         begin = e["DTSTART"].dt
         if not isinstance(begin, datetime):
             continue  # all-day: closures, not sessions
+        if not start <= begin.astimezone(UTC) < end:
+            continue  # overlaps the window but starts before it
         finish = e["DTEND"].dt if "DTEND" in e else begin + e["DURATION"].dt
         found.add((str(e["UID"]), begin.astimezone(UTC), finish.astimezone(UTC),
                    str(e.get("STATUS", "CONFIRMED"))))
@@ -57,14 +61,31 @@ def export(centre: Centre, query: SessionQuery, **kw: Any) -> bytes:
     return sink.getvalue()
 
 
-def listed(centre: Centre) -> set[tuple[str, datetime, datetime, str]]:
-    """The same, from ``session list --json`` for the year."""
-    found = set()
-    for s in centre.list_sessions(SessionQuery(start=YEAR[0], end=YEAR[1])):
-        j = session_json(s)
-        found.add((j["uid"], datetime.fromisoformat(j["start"]), datetime.fromisoformat(j["end"]),
-                   "CANCELLED" if j["status"] == "cancelled" else "CONFIRMED"))
-    return found
+@pytest.fixture
+def listed(db_url: str, tmp_path: Path) -> Listed:
+    """The same, from ``sessionsctl session list --json`` run on the test database (the
+    command line through Typer's runner, not an in-process helper), for the year or a window."""
+
+    def run(start: datetime = YEAR[0], end: datetime = YEAR[1]) -> Occurrences:
+        from typer.testing import CliRunner
+
+        from sessionsctl.cli.main import app
+
+        done = CliRunner().invoke(app, [
+            "--db", db_url, "--tz", "UTC", "session", "list", "--from", start.isoformat(),
+            "--to", (end - timedelta(microseconds=1)).isoformat(), "--json"],
+            env={"SESSIONSCTL_CONFIG": str(tmp_path / "none.toml"), "SESSIONSCTL_USER": ""})
+        assert done.exit_code == 0, done.output
+        found = set()
+        for j in json.loads(done.stdout):
+            begin = datetime.fromisoformat(j["start"])
+            if not start <= begin < end:
+                continue  # listed because it overlaps the window; a client starts it before
+            found.add((j["uid"], begin, datetime.fromisoformat(j["end"]),
+                       "CANCELLED" if j["status"] == "cancelled" else "CONFIRMED"))
+        return found
+
+    return run
 
 
 def _people(centre: Centre) -> None:
@@ -82,9 +103,10 @@ def _draft(start: datetime, *, mentor: str = "ada@example.org", tz: str = "Europ
                         end=start + timedelta(minutes=minutes), tz=tz, **kw)
 
 
-def _timetable(centre: Centre) -> None:
+def _timetable(centre: Centre) -> int:
     """Series across daylight saving in two zones, with moved, edited and cancelled
-    occurrences, a series cut short, and one-offs."""
+    occurrences, a series cut short, an open-ended series, and one-offs; returns the id of
+    the open-ended series."""
     _people(centre)
     weekly = centre.create_series(
         _draft(datetime(2027, 1, 5, 16, tzinfo=UTC), students=("sam@example.org",),
@@ -104,20 +126,39 @@ def _timetable(centre: Centre) -> None:
                        title="Trial"))
     cancelled = centre.book(_draft(datetime(2027, 3, 2, 10, tzinfo=UTC), title="Gone"))
     centre.cancel(cancelled.session.id, "no show")
+    # Open-ended: booked up to the rolling horizon (`series extend` keeps it rolling).
+    open_ = centre.create_series(_draft(datetime(2027, 1, 7, 17, tzinfo=UTC),
+                                        mentor="bob@example.org", title="Open"),
+                                 "FREQ=WEEKLY;BYDAY=TH")
+    return open_.booked[0].series_id
 
 
-def test_export_expands_to_exactly_the_listed_sessions(desk: Centre) -> None:
-    _timetable(desk)
+def test_export_expands_to_exactly_the_listed_sessions(desk: Centre, listed: Listed) -> None:
+    open_id = _timetable(desk)
     data = export(desk, SessionQuery())
-    assert occurrences(data) == listed(desk)
+    # Over the window that is booked (up to the horizon the open-ended series is materialised
+    # to) a calendar client shows exactly what `session list --json` lists.
+    (open_series, _members) = desk.series_info(open_id)
+    booked = open_series.expanded_until
+    assert booked is not None
+    booked = booked if booked.tzinfo else booked.replace(tzinfo=UTC)  # SQLite: naive UTC
+    assert YEAR[0] < booked < YEAR[1]
+    assert occurrences(data, YEAR[0], booked) == listed(YEAR[0], booked)
+    # Over the whole year too, but for the open rule, which the file keeps open (calendars
+    # show the rule; we book it as the horizon rolls on).
+    assert {o for o in occurrences(data) if o[0] != open_series.uid} == \
+        {o for o in listed() if o[0] != open_series.uid}
+    assert len(occurrences(data)) > len(listed())
     cal = icalendar.Calendar.from_ical(data)
     events = list(cal.walk("VEVENT"))
-    # Not a flattened list: two masters with rules, their exceptions (one moved, one edited,
-    # one cancelled; five cancelled "and following", kept on record), two one-offs.
-    assert sum(1 for e in events if "RRULE" in e) == 2
+    open_rule = next(e for e in events if str(e["UID"]) == open_series.uid)["RRULE"]
+    assert not {"COUNT", "UNTIL"} & set(open_rule)
+    # Not a flattened list: three masters with rules, their exceptions (one moved, one
+    # edited, one cancelled; five cancelled "and following", kept on record), two one-offs.
+    assert sum(1 for e in events if "RRULE" in e) == 3
     assert sum(1 for e in events if "RECURRENCE-ID" in e) == 3 + 5
     assert sum(1 for e in events if e.get("STATUS") == "CANCELLED") == 1 + 5 + 1
-    assert len(events) == 2 + 8 + 2
+    assert len(events) == 3 + 8 + 2
     assert {tz["TZID"] for tz in cal.walk("VTIMEZONE")} == {"Europe/London",
                                                              "America/Los_Angeles"}
     assert cal["PRODID"] and cal["VERSION"] == "2.0"
@@ -138,7 +179,7 @@ def test_export_is_stable(desk: Centre) -> None:
     first = occurrences(export(desk, SessionQuery()))
     assert first == occurrences(export(desk, SessionQuery()))
     uids = {u for u, *_ in first}
-    assert len(uids) == 4  # one per series, one per one-off
+    assert len(uids) == 5  # one per series, one per one-off
 
 
 def test_mentor_gets_their_own_calendar(desk: Centre) -> None:
@@ -156,20 +197,21 @@ def test_our_export_imports_into_an_empty_database_and_exports_the_same(
     other = Centre(open_store(fresh_url), clock=lambda: NOW)
     result = other.import_ics(data, "ours.ics", default_tz="Europe/London",
                               create_missing=True)
-    assert result.series == 2
+    assert result.series == 3
     assert occurrences(export(other, SessionQuery())) == occurrences(data)
     moved = [s for s in other.list_sessions(SessionQuery()) if s.title == "Algebra (revision)"]
     assert len(moved) == 1 and moved[0].room == "Room 2" and moved[0].subject == "Mathematics"
 
 
 @pytest.mark.parametrize("name", SAMPLES)
-def test_client_files_import_and_export_the_same_occurrences(desk: Centre, name: str) -> None:
+def test_client_files_import_and_export_the_same_occurrences(desk: Centre, name: str,
+                                                             listed: Listed) -> None:
     data = (DATA / f"{name}.ics").read_bytes()
     result = desk.import_ics(data, f"{name}.ics", default_tz="Europe/London",
                              mentor="rosa.parra@example.org", create_missing=True)
     assert result.created > 0
     original = occurrences(data)
-    assert listed(desk) == original
+    assert listed() == original
     assert occurrences(export(desk, SessionQuery())) == original
 
 
@@ -351,14 +393,15 @@ def test_random_and_mutated_calendars_never_crash_nor_write_partly(desk: Centre,
 
 
 # ------------------------------------------------------------------ a file's own zones
-def test_a_custom_vtimezone_is_the_iana_zone_with_its_rules(desk: Centre) -> None:
+def test_a_custom_vtimezone_is_the_iana_zone_with_its_rules(desk: Centre,
+                                                            listed: Listed) -> None:
     """Outlook's "Customized Time Zone": a series read in the IANA zone with the same
     offsets and transitions repeats at the same wall time across daylight saving."""
     desk.add_person("Ada", "ada@example.org", Role.MENTOR)
     data = (DATA / "custom_zone.ics").read_bytes()
     desk.import_ics(data, "custom.ics", default_tz="Europe/London")
     sessions = desk.list_sessions(SessionQuery())
-    assert listed(desk) == occurrences(data) and len(sessions) == 4
+    assert listed() == occurrences(data) and len(sessions) == 4
     # 16:00 wall time before and after the clocks change on 28 March.
     assert [s.start.astimezone(ZoneInfo(s.tz)).hour for s in sessions] == [16] * 4
     assert sessions[-1].start == datetime(2027, 3, 31, 14, tzinfo=UTC)
@@ -368,11 +411,12 @@ def test_a_custom_vtimezone_is_the_iana_zone_with_its_rules(desk: Centre) -> Non
     assert {p.draft.tz for p in other.planned} == {"Europe/Paris"}
 
 
-def test_a_vtimezone_no_iana_zone_matches_is_expanded_in_its_own_rules(desk: Centre) -> None:
+def test_a_vtimezone_no_iana_zone_matches_is_expanded_in_its_own_rules(
+        desk: Centre, listed: Listed) -> None:
     desk.add_person("Ada", "ada@example.org", Role.MENTOR)
     data = (DATA / "own_zone.ics").read_bytes()
     desk.import_ics(data, "own.ics", default_tz="Europe/London")
-    assert listed(desk) == occurrences(data) and len(listed(desk)) == 8
+    assert listed() == occurrences(data) and len(listed()) == 8
     again = desk.import_ics(data, "own.ics", default_tz="Europe/London")
     assert again.created == 0 and again.unchanged == 8
     assert len(desk.list_sessions(SessionQuery())) == 8
