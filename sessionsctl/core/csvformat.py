@@ -14,9 +14,10 @@ from __future__ import annotations
 
 import codecs
 import csv
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import IO, Any
 from zoneinfo import ZoneInfo
 
@@ -33,6 +34,34 @@ REQUIRED = ("title", "start", "mentor_email")
 _STATUSES = {s.value: s for s in SessionStatus}
 _TYPES = {t.value: t for t in SessionType}
 MAX_PROBLEMS = 1000  # a file that is wrong everywhere is reported in part
+# What an import accepts, bounded once where files are read, so no value can overflow
+# datetime arithmetic or a database integer further on.
+EARLIEST = datetime(1900, 1, 1, tzinfo=UTC)
+LATEST = datetime(3000, 1, 1, tzinfo=UTC)
+MAX_PARTICIPANTS = 10_000
+MAX_MINUTES = 7 * 24 * 60  # longer than any session may last (rules.MAX_SESSION_LENGTH)
+MAX_SEQUENCE = 2**31 - 1
+_WHOLE = re.compile(r"[0-9]{1,12}")
+
+
+def bounded(instant: datetime, field: str) -> datetime:
+    """``instant`` if it is in the years 1900 to 2999, else an InvalidInput naming ``field``."""
+    if not EARLIEST <= instant < LATEST:
+        raise InvalidInput(f"{instant:%Y-%m-%d %H:%M} UTC is out of range (years 1900 to 2999)",
+                           field=field)
+    return instant
+
+
+def whole(text: str, field: str, most: int, least: int = 0) -> int:
+    """A whole number written in ASCII digits, from ``least`` to ``most``."""
+    value = text.strip()
+    if not _WHOLE.fullmatch(value):
+        raise InvalidInput(f"{text[:40]!r} is not a whole number"
+                           + (f" up to {most}" if value.isdigit() else ""), field=field)
+    number = int(value)
+    if not least <= number <= most:
+        raise InvalidInput(f"{number} is out of range ({least} to {most})", field=field)
+    return number
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,7 +148,12 @@ def _instant(text: str, tz: ZoneInfo, column: str) -> datetime:
     except ValueError:
         raise InvalidInput(f"cannot read {text!r} as a time (expected e.g. 2026-12-01 16:00 or "
                            "2026-12-01T16:00+01:00)", field=column) from None
-    return localize(value, tz) if value.tzinfo is None else value.astimezone(ZoneInfo("UTC"))
+    try:
+        instant = localize(value, tz) if value.tzinfo is None else value.astimezone(UTC)
+    except OverflowError:
+        raise InvalidInput(f"{text!r} is out of range (years 1900 to 2999)",
+                           field=column) from None
+    return bounded(instant, column)
 
 
 def parse_row(values: dict[str, str], row: int, default_tz: str) -> CsvRow:
@@ -137,9 +171,10 @@ def parse_row(values: dict[str, str], row: int, default_tz: str) -> CsvRow:
     if end_text is not None:
         end = _instant(end_text, tz, "end")
     elif minutes is not None:
-        if not minutes.isdigit() or int(minutes) < 1:
-            raise InvalidInput(f"{minutes!r} is not a number of minutes", field="duration")
-        end = start + timedelta(minutes=int(minutes))
+        if not _WHOLE.fullmatch(minutes) or not 1 <= int(minutes) <= MAX_MINUTES:
+            raise InvalidInput(f"{minutes!r} is not a number of minutes (1 to {MAX_MINUTES})",
+                               field="duration")
+        end = bounded(start + timedelta(minutes=int(minutes)), "duration")
     else:
         raise InvalidInput("give an end or a duration", field="end")
     mentor = _cell(values, "mentor_email")
@@ -154,9 +189,8 @@ def parse_row(values: dict[str, str], row: int, default_tz: str) -> CsvRow:
     if status_text.lower() not in _STATUSES:
         raise InvalidInput(f"{status_text!r} is not one of {', '.join(_STATUSES)}",
                            field="status")
-    most = _cell(values, "max_participants")
-    if most is not None and not most.isdigit():
-        raise InvalidInput(f"{most!r} is not a whole number", field="max_participants")
+    most_text = _cell(values, "max_participants")
+    most = whole(most_text, "max_participants", MAX_PARTICIPANTS) if most_text else None
     repeat = _cell(values, "repeat")
     if repeat is not None:
         parse_recurrence(repeat, tz, field="repeat")
@@ -165,7 +199,7 @@ def parse_row(values: dict[str, str], row: int, default_tz: str) -> CsvRow:
             title=title, mentor=mentor, start=start, end=end, tz=tz_name, students=students,
             room=_cell(values, "room"), subject=_cell(values, "subject"),
             type=_TYPES[kind.lower()], location=_cell(values, "location"),
-            link=_cell(values, "link"), max_participants=int(most) if most else None,
+            link=_cell(values, "link"), max_participants=most,
             notes=_cell(values, "notes")))
         check_lengths(draft)
     except InvalidInput as exc:

@@ -39,7 +39,7 @@ from icalendar import (
     vUri,
 )
 
-from .csvformat import Problem
+from .csvformat import MAX_PARTICIPANTS, MAX_SEQUENCE, Problem, bounded, whole
 from .errors import InvalidInput
 from .model import Series, Session, SessionStatus
 from .recurrence import parse_recurrence
@@ -551,20 +551,6 @@ def _spans(events: Sequence[Any], until: datetime) -> dict[str, tuple[datetime, 
     return spans
 
 
-# Instants and counts an import accepts: far enough for any timetable, and far from what
-# datetime arithmetic and the databases' integers can hold.
-EARLIEST = datetime(1900, 1, 1, tzinfo=UTC)
-LATEST = datetime(3000, 1, 1, tzinfo=UTC)
-
-
-def bounded(instant: datetime, field: str) -> datetime:
-    """``instant`` if it is from 1900 to 2999, else an InvalidInput naming ``field``."""
-    if not EARLIEST <= instant < LATEST:
-        raise InvalidInput(f"{instant:%Y-%m-%d %H:%M} is out of range (years 1900 to 2999)",
-                           field=field)
-    return instant
-
-
 def _instant(value: Any, params: Mapping[str, str], zones: _Zones,
              field: str = "DTSTART") -> tuple[datetime, str | tzinfo | None]:
     """A DATE-TIME property as (UTC instant, the zone it was written in: an IANA name, a
@@ -790,10 +776,11 @@ def _event(event: Any, line: int, zones: _Zones,
         categories=tuple(categories), type=_text(event, X_TYPE), link=link,
         description=description, meeting_id=_text(event, X_MEETING_ID) or meeting,
         passcode=_text(event, X_PASSCODE) or passcode,
-        max_participants=int(most) if most and most.isdigit() else None,
+        max_participants=whole(most, X_MAX, MAX_PARTICIPANTS) if most else None,
         notes=_text(event, X_NOTES),
         cancelled=(_text(event, "STATUS") or "").upper() == "CANCELLED",
-        sequence=int(sequence) if sequence is not None else 0, recurrence_id=rid,
+        sequence=whole(str(sequence), "SEQUENCE", MAX_SEQUENCE) if sequence is not None else 0,
+        recurrence_id=rid,
         rule=_rule_text(event, tz, zones) if recurring and rid is None and own is None
         else None,
         dtstart=start.astimezone(zone(tz)).replace(tzinfo=None))

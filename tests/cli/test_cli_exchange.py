@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import icalendar
+import pytest
 
 from .conftest import Seeded, parse_json
 
@@ -88,3 +89,33 @@ def test_ics_export_and_import(seeded: Seeded, tmp_path: Path) -> None:
     bad.write_bytes(google.read_bytes()[:2000])
     result = run.fails(2, "import", "ics", str(bad))
     assert "cut.ics" in result.stderr and "line" in result.stderr
+
+
+OUT_OF_RANGE = {
+    "maxp.csv": ("title,start,duration,mentor_email,max_participants\n"
+                 "A,2027-07-05 16:00,60,ada@example.org,99999999999999999999999\n",
+                 "row 2", "max_participants"),
+    "yr.csv": ("title,start,duration,mentor_email\n"
+               "B,2027-07-05 16:00,60,ada@example.org\nB,9999-12-31 23:30,60,ada@example.org\n",
+               "row 3", "start"),
+    "bigmax.ics": ("BEGIN:VCALENDAR\nVERSION:2.0\nPRODID:x\nBEGIN:VEVENT\nUID:u-bigmax\n"
+                   "ORGANIZER:mailto:ada@example.org\nSUMMARY:T\nDTSTART:20270901T100000Z\n"
+                   "DTEND:20270901T110000Z\nX-SESSIONSCTL-MAX-PARTICIPANTS:99999999999999999999\n"
+                   "END:VEVENT\nEND:VCALENDAR\n", "line", "X-SESSIONSCTL-MAX-PARTICIPANTS"),
+    "y9999.ics": ("BEGIN:VCALENDAR\nVERSION:2.0\nPRODID:x\nBEGIN:VEVENT\nUID:u-y9999\n"
+                  "ORGANIZER:mailto:ada@example.org\nSUMMARY:T\nDTSTART:99991231T230000\n"
+                  "DTEND:99991231T235900\nEND:VEVENT\nEND:VCALENDAR\n", "line", "DTSTART"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(OUT_OF_RANGE))
+def test_values_out_of_range_exit_2_naming_file_place_and_field(
+        seeded: Seeded, tmp_path: Path, db_snapshot, name: str) -> None:
+    text, where, field = OUT_OF_RANGE[name]
+    src = tmp_path / name
+    src.write_text(text)
+    before = db_snapshot()
+    result = seeded.run.fails(2, "import", name.rsplit(".", 1)[1], str(src))
+    assert name in result.stderr and where in result.stderr and field in result.stderr
+    assert "unexpected" not in result.stderr
+    assert db_snapshot() == before

@@ -225,3 +225,21 @@ def test_bad_rows_and_unknown_names_are_reported_together(desk: Centre) -> None:
     with pytest.raises(BadFile) as caught:
         imp(desk, text)
     assert [(p.row, p.column) for p in caught.value.problems] == [(2, "start"), (3, "room")]
+
+
+@pytest.mark.parametrize(("row", "column"), [
+    ("A,2027-07-05 16:00,60,ada@example.org,,,,,,,99999999999999999999999", "max_participants"),
+    ("B,9999-12-31 23:30,60,ada@example.org,,,,,,,", "start"),
+    ("C,2999-12-31 23:30,60,ada@example.org,,,,,,,", "duration"),
+    ("D,0001-01-01 00:10,60,ada@example.org,,,,,,,", "start"),
+    ("E,2027-07-05 16:00,99999999999999999999,ada@example.org,,,,,,,", "duration"),
+    ("F,2027-07-05 16:00,60,ada@example.org,,,,,,,\u00b2", "max_participants"),
+])
+def test_numbers_and_dates_out_of_range_are_problems_of_their_cell(
+        desk: Centre, row: str, column: str) -> None:
+    """Never an overflow further on: integers and instants are bounded where they are read."""
+    before = state(desk)
+    with pytest.raises(BadFile) as caught:
+        imp(desk, HEADER.rstrip("\n") + ",max_participants\n" + row + "\n")
+    assert [(p.row, p.column) for p in caught.value.problems] == [(2, column)]
+    assert state(desk) == before

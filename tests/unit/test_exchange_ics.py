@@ -456,3 +456,29 @@ def test_an_occurrence_without_its_series_is_keyed_by_uid_and_recurrence_id(
     # Exported and imported again into the same database: the same one session.
     assert desk.import_ics(export(desk, SessionQuery()), "x.ics",
                            default_tz="Europe/London").created == 0
+
+
+@pytest.mark.parametrize(("prop", "line"), [
+    ("X-SESSIONSCTL-MAX-PARTICIPANTS:99999999999999999999", "X-SESSIONSCTL-MAX-PARTICIPANTS"),
+    ("SEQUENCE:99999999999999999999", "SEQUENCE"),
+])
+def test_integers_out_of_range_are_problems_of_their_property(desk: Centre, prop: str,
+                                                              line: str) -> None:
+    desk.add_person("Ada", "ada@example.org", Role.MENTOR)
+    data = (b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:x\r\nBEGIN:VEVENT\r\nUID:u\r\n"
+            b"ORGANIZER:mailto:ada@example.org\r\nSUMMARY:T\r\nDTSTART:20270901T100000Z\r\n"
+            b"DTEND:20270901T110000Z\r\n" + prop.encode() + b"\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n")
+    with pytest.raises(BadFile) as caught:
+        desk.import_ics(data, "big.ics", default_tz="Europe/London")
+    assert [p.column for p in caught.value.problems] == [line]
+    assert desk.list_sessions(SessionQuery()) == []
+
+
+def test_a_time_out_of_range_is_a_problem_of_its_property(desk: Centre) -> None:
+    desk.add_person("Ada", "ada@example.org", Role.MENTOR)
+    data = (b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:x\r\nBEGIN:VEVENT\r\nUID:u\r\n"
+            b"ORGANIZER:mailto:ada@example.org\r\nSUMMARY:T\r\nDTSTART:99991231T230000\r\n"
+            b"DTEND:99991231T235900\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n")
+    with pytest.raises(BadFile) as caught:
+        desk.import_ics(data, "far.ics", default_tz="Asia/Tokyo")
+    assert [p.column for p in caught.value.problems] == ["DTSTART"]
