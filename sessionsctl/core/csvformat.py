@@ -12,8 +12,8 @@ the same file.
 
 from __future__ import annotations
 
-import codecs
 import csv
+import io
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -108,30 +108,48 @@ class CsvRow:
     status: SessionStatus = SessionStatus.SCHEDULED
 
 
-def _text(stream: IO[bytes]) -> Iterator[str]:
-    """The stream as UTF-8 text lines (a byte-order mark is dropped); a byte that is not
-    UTF-8 is reported with its line, not as a traceback."""
-    decoder = codecs.getincrementaldecoder("utf-8-sig")()
-    line = 1
-    for chunk in iter(lambda: stream.readline(1 << 16), b""):
-        try:
-            text = decoder.decode(chunk)
-        except UnicodeDecodeError as exc:
-            raise _Stop(Problem(line, None, f"is not UTF-8 text (byte {exc.object[exc.start]:#04x}"
-                                            f" at position {exc.start}); save the file as UTF-8"))
-        if chunk.endswith(b"\n"):
-            line += 1
-        yield text
-    try:
-        yield decoder.decode(b"", final=True)
-    except UnicodeDecodeError:
-        raise _Stop(Problem(line, None, "ends inside a character: the file is truncated "
-                                        "or not UTF-8")) from None
+class _Counted(io.BufferedIOBase):
+    """A byte stream handed on as it is read, counting the line ends it has handed out, so a
+    byte that is not UTF-8 is reported with its line however long the lines are."""
+
+    def __init__(self, raw: IO[bytes]) -> None:
+        super().__init__()
+        self._raw = raw
+        self.before = 0  # line ends before the last chunk
+        self.last = b""  # the last chunk handed out
+
+    def readable(self) -> bool:
+        return True
+
+    def _take(self, data: bytes) -> bytes:
+        self.before += self.last.count(b"\n")
+        self.last = data
+        return data
+
+    def read(self, size: int | None = -1) -> bytes:
+        return self._take(self._raw.read(-1 if size is None else size))
+
+    def read1(self, size: int = -1) -> bytes:
+        return self._take(self._raw.read(size if size and size > 0 else 1 << 16))
+
+    def line_of(self, exc: UnicodeDecodeError) -> int:
+        """The line of the byte ``exc`` is about (it is in the last chunk, or just after)."""
+        return self.before + bytes(exc.object[:exc.start]).count(b"\n") + 1
 
 
-class _Stop(Exception):
-    def __init__(self, problem: Problem) -> None:
-        self.problem = problem
+def _text(stream: IO[bytes]) -> tuple[IO[str], _Counted]:
+    """The stream as UTF-8 text for :mod:`csv` (a byte-order mark is dropped): a text stream
+    that keeps line ends as they are (``newline=''``), so a record is split only where the
+    file has a line end outside quotes, however long its lines are."""
+    counted = _Counted(stream)
+    return io.TextIOWrapper(counted, encoding="utf-8-sig", newline=""), counted
+
+
+def _not_utf8(exc: UnicodeDecodeError, line: int) -> Problem:
+    if exc.reason == "unexpected end of data":
+        return Problem(line, None, "ends inside a character: the file is truncated or not UTF-8")
+    return Problem(line, None, f"is not UTF-8 text (byte {exc.object[exc.start]:#04x}); "
+                               "save the file as UTF-8")
 
 
 def _cell(values: dict[str, str], name: str) -> str | None:
@@ -228,7 +246,8 @@ def read(stream: IO[bytes], source: str, default_tz: str) -> Iterator[CsvRow | P
     A problem with the file as a whole (no header, a required column missing, not UTF-8, a
     quote left open at the end) is a :class:`Problem` too, after which reading stops.
     """
-    reader = csv.reader(_text(stream), strict=True)
+    text, counted = _text(stream)
+    reader = csv.reader(text, strict=True)
     try:
         header = next(reader, None)
         if not header or not any(h.strip() for h in header):
@@ -262,8 +281,8 @@ def read(stream: IO[bytes], source: str, default_tz: str) -> Iterator[CsvRow | P
                 yield parse_row(dict(zip(names, cells, strict=True)), row, default_tz)
             except InvalidInput as exc:
                 yield Problem(row, exc.field, exc.message.partition(": ")[2] or exc.message)
-    except _Stop as stop:
-        yield stop.problem
+    except UnicodeDecodeError as exc:
+        yield _not_utf8(exc, counted.line_of(exc))
     except csv.Error as exc:
         yield Problem(reader.line_num or None, None, f"cannot be read as CSV: {exc} "
                       "(a quote left open, or a truncated file)")

@@ -243,3 +243,31 @@ def test_numbers_and_dates_out_of_range_are_problems_of_their_cell(
         imp(desk, HEADER.rstrip("\n") + ",max_participants\n" + row + "\n")
     assert [(p.row, p.column) for p in caught.value.problems] == [(2, column)]
     assert state(desk) == before
+
+
+def test_lines_longer_than_any_buffer_are_one_record(desk: Centre) -> None:
+    """A 70 KiB notes cell (and a quoted one with line breaks) stays in its row; the rows
+    after it keep their numbers."""
+    long = "n" * 70_000
+    text = HEADER + (f"Algebra,2027-01-05 16:00,60,ada@example.org,,,,,,{long}\n"
+                     f'Algebra,2027-01-06 16:00,60,ada@example.org,,,,,,"{long[:60_000]}\n'
+                     f'{long[:60_000]}"\n'
+                     "Algebra,2027-01-07 16:00,60,bad,,,,,,\n")
+    with pytest.raises(BadFile) as caught:
+        imp(desk, text)
+    assert [(p.row, p.column) for p in caught.value.problems] == [(5, "mentor_email")]
+    result = imp(desk, text.rsplit("Algebra,2027-01-07", 1)[0])
+    assert result.created == 2
+    notes = sorted(s.notes for s in desk.list_sessions(SessionQuery()))
+    assert notes == sorted([long, f"{long[:60_000]}\n{long[:60_000]}"])
+
+
+def test_a_byte_that_is_not_utf8_is_reported_with_its_line(desk: Centre) -> None:
+    text = (HEADER + "Algebra,2027-01-05 16:00,60,ada@example.org,,,,,,\n" * 3000).encode()
+    data = text + "Alg\u00e8bre,2027-01-05 16:00,60,ada@example.org,,,,,,\n".encode("latin-1")
+    with pytest.raises(BadFile) as caught:
+        imp(desk, data)
+    assert [(p.row, p.column) for p in caught.value.problems] == [(3002, None)]
+    with pytest.raises(BadFile) as caught:
+        imp(desk, text + "\u00e8".encode()[:1])
+    assert "truncated" in caught.value.problems[0].message
