@@ -12,6 +12,7 @@ from sessionsctl.core.model import SessionType
 from sessionsctl.core.ports import SessionQuery
 from sessionsctl.core.usecases import Centre
 from sessionsctl.tui.messages import OpenSession, SessionSaved
+from sessionsctl.tui.screens.dialogs import ConfirmDialog
 from sessionsctl.tui.screens.form import BookingScreen
 from sessionsctl.tui.screens.main import MainScreen
 
@@ -204,7 +205,7 @@ async def test_an_error_from_the_store_is_a_message_not_a_crash(
         assert any("disk I/O error" in str(n.message) for n in app._notifications)
         # A bug-shaped failure in a background read is reported too, and the app carries on.
         monkeypatch.setattr(tui_centre, "list_sessions", lambda *_: 1 / 0)
-        await pilot.press("escape")
+        await pilot.press("escape", "y")  # what was typed is thrown away on purpose
         await settle(pilot)
         main = app.screen
         assert isinstance(main, MainScreen)
@@ -377,3 +378,39 @@ async def test_changing_all_occurrences_when_a_later_one_clashes(app, tui_centre
     after = titled(tui_centre, "Weekly physics")
     assert [s.room for s in after] == ["Hall"] * 4
     assert after[2].start == at(26, 17) and after[2].force_reason == "hall needed for the lab"
+
+
+# ------------------------------------------------------------- never lose what was typed
+
+@scenario
+async def test_escape_asks_before_throwing_away_what_was_typed(app, tui_centre: Centre) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        form = await open_form(pilot)
+        await pilot.press(*"Kept lesson", "tab", *"ada", "enter")
+        form.query_one("#start", Input).value = "2026-11-19 09:00"
+        await settle_form(pilot)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmDialog)
+        await pilot.press("escape")  # keep editing
+        await settle(pilot)
+        assert app.screen is form and form.query_one("#title", Input).value == "Kept lesson"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, MainScreen)
+        # Discarding is a deliberate second key.
+        form = await open_form(pilot)
+        await pilot.press(*"Thrown away", "tab", *"ada", "enter")
+        form.query_one("#start", Input).value = "2026-11-19 11:00"
+        await settle_form(pilot)
+        await pilot.press("escape", "y")
+        await settle(pilot)
+        assert isinstance(app.screen, MainScreen)
+        # A form nobody typed in closes at once.
+        await open_form(pilot)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, MainScreen)
+    [kept] = titled(tui_centre, "Kept lesson")
+    assert kept.start == at(19, 9) and kept.mentor == ADA
+    assert titled(tui_centre, "Thrown away") == []

@@ -1,4 +1,5 @@
-"""Small modal questions: which occurrences of a series, and a line of text (a reason, a note)."""
+"""Small modal questions: which occurrences of a series, a line of text (a reason, a note),
+and yes or no."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
+from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Static
 
@@ -88,3 +90,54 @@ class PromptDialog(ModalScreen[str | None]):
             hint.add_class("error")
             return
         self.dismiss(text)
+
+
+class ConfirmDialog(ModalScreen[bool]):
+    """A yes-or-no question: True for yes; no, escape or n answer False. The button focused at
+    first is ``default`` (no, for anything that throws work away or cannot be undone)."""
+
+    DEFAULT_CSS = """
+    ConfirmDialog { align: center middle; }
+    ConfirmDialog > Vertical {
+        width: 70; height: auto; padding: 1 2; border: thick $warning; background: $surface;
+    }
+    ConfirmDialog .detail { margin-top: 1; }
+    ConfirmDialog .hint { color: $text-muted; margin-top: 1; }
+    ConfirmDialog Horizontal { height: auto; margin-top: 1; }
+    ConfirmDialog Button { margin-right: 1; }
+    """
+    BINDINGS = [
+        Binding("escape,n", "answer(False)", "No", show=False),
+        Binding("y", "answer(True)", "Yes", show=False),
+    ]
+
+    def __init__(self, question: str, detail: str = "", *, yes: str = "Yes", no: str = "No",
+                 default: bool = False) -> None:
+        super().__init__()
+        self.question = question
+        self.detail = detail
+        self.yes_label = yes
+        self.no_label = no
+        self.default = default
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Label(Content.styled(self.question, "bold"))
+            if self.detail:
+                yield Static(self.detail, classes="detail")
+            yield Static(f"y: {self.yes_label.lower()} · n or escape: {self.no_label.lower()}",
+                         classes="hint")
+            with Horizontal():
+                yield Button(self.yes_label, id="yes", variant="warning")
+                yield Button(self.no_label, id="no", variant="primary")
+
+    def on_mount(self) -> None:
+        self.query_one("#yes" if self.default else "#no", Button).focus()
+
+    @on(Button.Pressed)
+    def _pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        self.dismiss(event.button.id == "yes")
+
+    def action_answer(self, yes: bool) -> None:
+        self.dismiss(yes)

@@ -131,6 +131,7 @@ class BookingScreen(ReportsFailures, Screen[int | None]):
         self._held: list[Conflict] | None = None
         self._held_series = False
         self._saving_series = False
+        self._pristine: FormValues | None = None  # the form as it opened, to tell an edit
         self._saving = False
         self._tried = False  # after a first save, every problem stays in view
         self.reading: Reading | None = None
@@ -227,6 +228,15 @@ class BookingScreen(ReportsFailures, Screen[int | None]):
         self.query_one("#skip", Button).display = False
         self.query_one("#title", Input).focus()
         self._schedule(0)
+        self.call_after_refresh(self._opened)
+
+    def _opened(self) -> None:
+        self._pristine = self.values()
+
+    @property
+    def edited(self) -> bool:
+        """Whether anything differs from the form as it opened (a reason typed included)."""
+        return self._pristine is not None and self.values() != self._pristine
 
     @on(ReferenceDataLoaded)
     def _references(self, message: ReferenceDataLoaded) -> None:
@@ -501,7 +511,19 @@ class BookingScreen(ReportsFailures, Screen[int | None]):
         self.action_leave()
 
     def action_leave(self) -> None:
-        self.dismiss(None)
+        """Back, at once when nothing was typed; otherwise only once the user says to discard."""
+        if not self.edited:
+            self.dismiss(None)
+            return
+        from .dialogs import ConfirmDialog
+
+        def answered(discard: bool | None) -> None:
+            if discard:
+                self.dismiss(None)
+
+        self.app.push_screen(ConfirmDialog(
+            "Discard your changes?", "What you typed in this form has not been saved.",
+            yes="Discard", no="Keep editing"), answered)
 
     def _ready(self) -> Reading | None:
         """The form read in full for saving, or None (its problems shown) when it does not read."""

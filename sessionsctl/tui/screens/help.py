@@ -55,7 +55,7 @@ KEYS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
         ("ctrl+o", "to the free slots (or the override, when none fits)"),
         ("ctrl+b", "book only the free occurrences of a series that clashes"),
         ("ctrl+s", "save"),
-        ("escape", "leave without saving"),
+        ("escape", "leave without saving (asks first if anything was typed)"),
     )),
 )
 

@@ -112,7 +112,10 @@ class Picker(Vertical):
         self.call_after_refresh(self._close_if_away)
 
     def _close_if_away(self) -> None:
-        if not self.input.has_focus:
+        inputs = self.query(Input)
+        if not inputs:
+            return  # the form closed meanwhile (focus left because the screen went)
+        if not inputs.first().has_focus:
             self.remove_class("-open")
 
     def on_key(self, event: events.Key) -> None:
