@@ -174,55 +174,100 @@ def _instant(text: str, tz: ZoneInfo, column: str) -> datetime:
     return bounded(instant, column)
 
 
+@dataclass(frozen=True, slots=True)
+class References:
+    """The people, room and subject a row names (those that could be read), so a row with
+    other problems is checked for unknown ones too."""
+
+    mentor: str
+    students: tuple[str, ...] = ()
+    room: str | None = None
+    subject: str | None = None
+
+
+class RowProblems(InvalidInput):
+    """Everything wrong with one row: (column, what) pairs, and what the row names."""
+
+    def __init__(self, problems: list[tuple[str | None, str]],
+                 references: References | None) -> None:
+        column, message = problems[0]
+        super().__init__(message, field=column)
+        self.problems = problems
+        self.references = references
+
+
 def parse_row(values: dict[str, str], row: int, default_tz: str) -> CsvRow:
-    """One row as a session draft; an :class:`InvalidInput` names the column that is wrong."""
+    """One row as a session draft, or a :class:`RowProblems` naming every column that is
+    wrong (a check that needs another cell, such as the end after a bad start, is skipped)."""
+    problems: list[tuple[str | None, str]] = []
+
+    def check(call: Any, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return call(*args, **kwargs)
+        except InvalidInput as exc:
+            problems.append((_COLUMN_OF.get(exc.field or "", exc.field),
+                             exc.message.partition(": ")[2] or exc.message))
+            return None
+
+    def fail(column: str, message: str) -> None:
+        problems.append((column, message))
+
     title = _cell(values, "title")
     if title is None:
-        raise InvalidInput("is empty", field="title")
+        fail("title", "is empty")
     tz_name = _cell(values, "tz") or default_tz
-    tz = zone(tz_name, field="tz")
+    tz = check(zone, tz_name, field="tz")
+    start = end = None
     start_text = _cell(values, "start")
     if start_text is None:
-        raise InvalidInput("is empty", field="start")
-    start = _instant(start_text, tz, "start")
+        fail("start", "is empty")
+    elif tz is not None:
+        start = check(_instant, start_text, tz, "start")
     end_text, minutes = _cell(values, "end"), _cell(values, "duration")
     if end_text is not None:
-        end = _instant(end_text, tz, "end")
+        if tz is not None:
+            end = check(_instant, end_text, tz, "end")
     elif minutes is not None:
         if not _WHOLE.fullmatch(minutes) or not 1 <= int(minutes) <= MAX_MINUTES:
-            raise InvalidInput(f"{minutes!r} is not a number of minutes (1 to {MAX_MINUTES})",
-                               field="duration")
-        end = bounded(start + timedelta(minutes=int(minutes)), "duration")
+            fail("duration", f"{minutes!r} is not a number of minutes (1 to {MAX_MINUTES})")
+        elif start is not None:
+            end = check(lambda: bounded(start + timedelta(minutes=int(minutes)), "duration"))
     else:
-        raise InvalidInput("give an end or a duration", field="end")
+        fail("end", "give an end or a duration")
     mentor = _cell(values, "mentor_email")
     if mentor is None:
-        raise InvalidInput("is empty", field="mentor_email")
+        fail("mentor_email", "is empty")
+    else:
+        mentor = check(rules.email, mentor, field="mentor_email")
     students = tuple(s.strip() for s in (_cell(values, "student_emails") or "").split(";")
                      if s.strip())
+    readable = tuple(e for e in (check(rules.email, s, field="student_emails")
+                                 for s in students) if e)
     kind = _cell(values, "type") or "individual"
     if kind.lower() not in _TYPES:
-        raise InvalidInput(f"{kind!r} is not one of {', '.join(_TYPES)}", field="type")
+        fail("type", f"{kind!r} is not one of {', '.join(_TYPES)}")
     status_text = _cell(values, "status") or "scheduled"
     if status_text.lower() not in _STATUSES:
-        raise InvalidInput(f"{status_text!r} is not one of {', '.join(_STATUSES)}",
-                           field="status")
+        fail("status", f"{status_text!r} is not one of {', '.join(_STATUSES)}")
     most_text = _cell(values, "max_participants")
-    most = whole(most_text, "max_participants", MAX_PARTICIPANTS) if most_text else None
+    most = check(whole, most_text, "max_participants", MAX_PARTICIPANTS) if most_text else None
     repeat = _cell(values, "repeat")
-    if repeat is not None:
-        parse_recurrence(repeat, tz, field="repeat")
-    try:
-        draft = rules.validate_session(SessionDraft(
-            title=title, mentor=mentor, start=start, end=end, tz=tz_name, students=students,
-            room=_cell(values, "room"), subject=_cell(values, "subject"),
+    if repeat is not None and tz is not None:
+        check(parse_recurrence, repeat, tz, field="repeat")
+    room, subject = _cell(values, "room"), _cell(values, "subject")
+    for column in ("room", "subject", "location", "link"):
+        value = _cell(values, column)
+        if value is not None and len(value) > LIMITS[column]:
+            fail(column, f"is longer than {LIMITS[column]} characters")
+    if not problems:
+        draft = check(rules.validate_session, SessionDraft(
+            title=title or "", mentor=mentor or "", start=start, end=end,  # type: ignore[arg-type]
+            tz=tz_name, students=students, room=room, subject=subject,
             type=_TYPES[kind.lower()], location=_cell(values, "location"),
-            link=_cell(values, "link"), max_participants=most,
-            notes=_cell(values, "notes")))
-        check_lengths(draft)
-    except InvalidInput as exc:
-        raise InvalidInput(exc.message.partition(": ")[2] or exc.message,
-                           field=_COLUMN_OF.get(exc.field or "", exc.field)) from None
+            link=_cell(values, "link"), max_participants=most, notes=_cell(values, "notes")))
+    if problems:
+        raise RowProblems(problems, References(mentor, readable, room, subject)
+                          if mentor else None)
     return CsvRow(row, draft, repeat, _STATUSES[status_text.lower()])
 
 
@@ -240,8 +285,10 @@ def check_lengths(draft: SessionDraft) -> None:
             raise InvalidInput(f"is longer than {most} characters", field=name)
 
 
-def read(stream: IO[bytes], source: str, default_tz: str) -> Iterator[CsvRow | Problem]:
-    """Every row of a CSV file, read one at a time: a :class:`CsvRow` or a :class:`Problem`.
+def read(stream: IO[bytes], source: str,
+         default_tz: str) -> Iterator[CsvRow | Problem | tuple[int, References]]:
+    """Every row of a CSV file, read one at a time: a :class:`CsvRow`, or each
+    :class:`Problem` of a row followed by (row, :class:`References`) of what it names.
 
     A problem with the file as a whole (no header, a required column missing, not UTF-8, a
     quote left open at the end) is a :class:`Problem` too, after which reading stops.
@@ -279,8 +326,11 @@ def read(stream: IO[bytes], source: str, default_tz: str) -> Iterator[CsvRow | P
                 continue
             try:
                 yield parse_row(dict(zip(names, cells, strict=True)), row, default_tz)
-            except InvalidInput as exc:
-                yield Problem(row, exc.field, exc.message.partition(": ")[2] or exc.message)
+            except RowProblems as exc:
+                for column, message in exc.problems:
+                    yield Problem(row, column, message)
+                if exc.references is not None:
+                    yield row, exc.references
     except UnicodeDecodeError as exc:
         yield _not_utf8(exc, counted.line_of(exc))
     except csv.Error as exc:

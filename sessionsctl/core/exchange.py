@@ -316,11 +316,14 @@ class Exchange:
         zone(default_tz, field="--tz")
         parsed: list[csvformat.CsvRow] = []
         problems: list[Problem] = []
+        named: list[tuple[int, csvformat.References]] = []  # by rows with problems
         for item in csvformat.read(stream, source, default_tz):
             if isinstance(item, Problem):
                 problems.append(item)
                 if len(problems) >= csvformat.MAX_PROBLEMS:
                     break
+            elif isinstance(item, tuple):
+                named.append(item)
             else:
                 parsed.append(item)
         columns = {"mentor": "mentor_email", "student": "student_emails", "room": "room",
@@ -328,10 +331,11 @@ class Exchange:
         if problems:
             # The rows that could be read are checked for unknown people, rooms and subjects
             # too, so one run names everything there is to fix.
-            if parsed and len(problems) < csvformat.MAX_PROBLEMS:
+            if (parsed or named) and len(problems) < csvformat.MAX_PROBLEMS:
                 try:
                     with self._read() as uow:  # type: ignore[attr-defined]
-                        self._references(uow, source, [(r.row, r.draft) for r in parsed],
+                        self._references(uow, source, [*((r.row, r.draft) for r in parsed),
+                                                       *named],  # type: ignore[list-item]
                                          create_missing, {}, columns, check_only=True)
                 except BadFile as more:
                     problems = sorted(problems + more.problems,

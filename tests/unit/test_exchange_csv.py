@@ -271,3 +271,20 @@ def test_a_byte_that_is_not_utf8_is_reported_with_its_line(desk: Centre) -> None
     with pytest.raises(BadFile) as caught:
         imp(desk, text + "\u00e8".encode()[:1])
     assert "truncated" in caught.value.problems[0].message
+
+
+def test_every_problem_of_a_row_is_reported_with_its_column(desk: Centre) -> None:
+    """Not only the first: a bad date, a bad type and a bad number in one row, and the
+    people, room and subject it names that do not exist."""
+    text = ("title,start,duration,mentor_email,student_emails,room,subject,type,"
+            "max_participants\n"
+            "Algebra,2027-02-30 16:00,60,zoe@example.org,sam@example.org;max@example.org,"
+            "Lab,Chemistry,lecture,many\n")
+    with pytest.raises(BadFile) as caught:
+        imp(desk, text)
+    assert sorted((p.row, p.column) for p in caught.value.problems) == [
+        (2, "max_participants"), (2, "mentor_email"), (2, "room"), (2, "start"),
+        (2, "student_emails"), (2, "subject"), (2, "type")]
+    named = {p.message for p in caught.value.problems}
+    assert any("zoe@example.org" in m for m in named)
+    assert any("max@example.org" in m for m in named)
