@@ -251,11 +251,14 @@ class Exchange:
     def _commit(self, uow: UnitOfWork, source: str, pending: list[_Pending], skip: bool,
                 force_reason: str | None, exclude: Sequence[int],
                 progress: Progress | None) -> tuple[list[_Pending], list[RowConflict],
-                                                    list[RowConflict]]:
+                                                    list[RowConflict], int]:
         """Check every pending row as :meth:`Centre._book` does, then write them all or none.
 
         Rows are checked against the database (less ``exclude``, the rows this import
-        replaces) and against the rows before them. Cancelled rows hold no slot.
+        replaces) and against the rows before them. Cancelled rows hold no slot. A new series
+        (``id`` 0) is created here, and only if one of its occurrences is written: skipping
+        every occurrence leaves no empty series behind. Returns the rows written, the
+        skipped and forced clashes, and how many series were created.
         """
         for mentor in sorted({p.item.draft.mentor for p in pending}):
             permissions.require(uow.actor, "session.book", mentor=mentor)
@@ -282,6 +285,12 @@ class Exchange:
         if found and not skip and force_reason is None:
             raise ImportConflicts(source, found)
         accepted = [p for p in pending if id(p) not in dropped]
+        made: dict[int, Series] = {}  # id() of a new series -> the series as created
+        for p in accepted:
+            if p.series is not None and p.series.id == 0:
+                if id(p.series) not in made:
+                    made[id(p.series)] = replace(p.series, id=uow.insert_series(p.series))
+                p.item = replace(p.item, series_id=made[id(p.series)].id)
         fresh = [p for p in accepted if p.existing is None]
         for i in range(0, len(fresh), _WRITE_CHUNK):
             part = fresh[i:i + _WRITE_CHUNK]
@@ -297,10 +306,13 @@ class Exchange:
         by_series: dict[int, tuple[Series, list[datetime | None]]] = {}
         for p in pending:
             if id(p) in dropped and p.series is not None and p.existing is None:
-                by_series.setdefault(p.series.id, (p.series, []))[1].append(p.item.recurrence_id)
+                series = made.get(id(p.series), p.series)
+                if series.id:  # a new series none of whose occurrences is written is not made
+                    by_series.setdefault(series.id, (series, []))[1].append(
+                        p.item.recurrence_id)
         for series, rids in by_series.values():
             self._exclude(uow, series, rids)  # type: ignore[attr-defined]
-        return accepted, skipped, found if force_reason is not None else []
+        return accepted, skipped, found if force_reason is not None else [], len(made)
 
     # --------------------------------------------------------------------- CSV import
     def import_csv(self, stream: IO[bytes], source: str, *, default_tz: str,
@@ -350,7 +362,6 @@ class Exchange:
                     uow, source, [(r.row, r.draft) for r in parsed], create_missing, {},
                     columns)
                 pending: list[_Pending] = []
-                series_count = 0
                 for r in parsed:
                     if r.repeat is None:
                         pending.append(_Pending(r.row, Row(r.draft, uid=new_uid(),
@@ -360,16 +371,14 @@ class Exchange:
                     if not starts:
                         raise BadFile(source, [Problem(r.row, "repeat",
                                                        "the rule gives no occurrences")])
-                    series = replace(series, id=uow.insert_series(series))
-                    series_count += 1
-                    for start in starts:
+                    for start in starts:  # the series is created with its first row written
                         draft = draft_from(series.template, start, start + series.duration,
                                            series.tz)
                         pending.append(_Pending(r.row, Row(
-                            draft, uid=series.uid, series_id=series.id, recurrence_id=start,
+                            draft, uid=series.uid, recurrence_id=start,
                             status=r.status), series=series))
-                accepted, skipped, forced = self._commit(uow, source, pending, skip,
-                                                         force_reason, (), progress)
+                accepted, skipped, forced, series_count = self._commit(
+                    uow, source, pending, skip, force_reason, (), progress)
                 result = ImportResult(
                     source, dry_run, [Planned(p.row, p.item.draft, p.item.status)
                                       for p in accepted],
@@ -507,15 +516,21 @@ class Exchange:
             else:
                 singles[e.uid] = e
         drafts: dict[tuple[str, datetime | None], tuple[ics.IcsEvent, SessionDraft]] = {}
+        planned: dict[str, tuple[Series, list[datetime]]] = {}  # a master's series, starts
         # LOCATION names a room when a room of that name exists, or the file names it as one.
         rooms = {r.name for r in self.list_rooms()} | {e.room for e in events if e.room}  # type: ignore[attr-defined]
         for e in events:
             if e.room is None and e.location in rooms:
                 e = replace(e, room=e.location, location=None)  # LOCATION names a room
             try:
-                drafts[e.uid, e.recurrence_id] = (e, self._ics_draft(e, mentor))
+                drafts[e.uid, e.recurrence_id] = (e, draft := self._ics_draft(e, mentor))
                 if e.rule is not None:
                     parse_recurrence(e.rule, zone(e.tz), field="RRULE")
+                    planned[e.uid] = self._occurrences(None, draft, e.rule,  # type: ignore[arg-type]
+                                                       e.uid, e.sequence, closures=False)
+                    if not planned[e.uid][1]:
+                        raise InvalidInput("gives no occurrences (is UNTIL before DTSTART, or "
+                                           "every one an EXDATE?)", field="RRULE")
             except InvalidInput as exc:
                 column = {"repeat": "RRULE", "mentor": "ORGANIZER", "student": "ATTENDEE",
                           "end": "DTEND", "start": "DTSTART", "room": "LOCATION",
@@ -536,7 +551,7 @@ class Exchange:
                     names, {"mentor": "ORGANIZER", "student": "ATTENDEE", "room": "LOCATION",
                             "subject": "CATEGORIES"}, "line")
                 result = self._apply_ics(uow, source, masters, singles, exceptions, drafts,
-                                         skip, force_reason, progress)
+                                         planned, skip, force_reason, progress)
                 added = self._closures(uow, closures)
                 result = replace(result, dry_run=dry_run, references=made, closures=added)
                 uow.audit("import", "file", _key(source), None, _summary(result))
@@ -568,6 +583,7 @@ class Exchange:
                    singles: dict[str, ics.IcsEvent],
                    exceptions: dict[str, dict[datetime, ics.IcsEvent]],
                    drafts: dict[tuple[str, datetime | None], tuple[ics.IcsEvent, SessionDraft]],
+                   planned: dict[str, tuple[Series, list[datetime]]],
                    skip: bool, force_reason: str | None,
                    progress: Progress | None) -> ImportResult:
         uids = {*masters, *singles, *exceptions}
@@ -596,15 +612,12 @@ class Exchange:
         for uid, e in masters.items():
             _, draft = drafts[uid, None]
             assert e.rule is not None
-            series, starts = self._occurrences(uow, draft, e.rule, uid, e.sequence,
-                                               closures=False)
+            series, starts = planned[uid]
             old = known_series.get(uid)
-            if old is None:
-                series = replace(series, id=uow.insert_series(series))
-            else:
+            if old is not None:  # a new one is created with its first occurrence written
                 series = replace(series, id=old.id, sequence=max(old.sequence, e.sequence))
                 uow.update_series(series)
-            series_count += 1
+                series_count += 1
             moved = exceptions.get(uid, {})
             for start in sorted({*starts, *moved}):
                 if start in moved:
@@ -641,8 +654,9 @@ class Exchange:
                 and s.status is SessionStatus.SCHEDULED]
         # Rows this import rewrites or cancels are not obstacles; the ones it leaves are.
         exclude = [p.existing.id for p in pending if p.existing is not None] + [s.id for s in gone]
-        accepted, skipped, forced = self._commit(uow, source, pending, skip, force_reason,
-                                                 exclude, progress)
+        accepted, skipped, forced, new_series = self._commit(
+            uow, source, pending, skip, force_reason, exclude, progress)
+        series_count += new_series
         for s in gone:
             uow.set_status(s.id, SessionStatus.CANCELLED,
                            cancel_reason=f"no longer in {source}")

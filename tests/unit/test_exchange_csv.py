@@ -288,3 +288,22 @@ def test_every_problem_of_a_row_is_reported_with_its_column(desk: Centre) -> Non
     named = {p.message for p in caught.value.problems}
     assert any("zoe@example.org" in m for m in named)
     assert any("max@example.org" in m for m in named)
+
+
+def _series_rows(centre: Centre) -> list:
+    with centre._read() as uow:
+        return uow.list_series()
+
+
+def test_skipping_every_occurrence_leaves_no_empty_series(desk: Centre) -> None:
+    for day in (13, 20):
+        desk.book(SessionDraft(title="Busy", mentor="ada@example.org",
+                               start=datetime(2027, 1, day, 16, tzinfo=UTC),
+                               end=datetime(2027, 1, day, 17, tzinfo=UTC), tz="Europe/London"))
+    text = HEADER + ("Weekly,2027-01-13 16:00,60,ada@example.org,,,,,FREQ=WEEKLY;COUNT=2,\n"
+                     "Other,2027-01-14 16:00,60,ada@example.org,,,,,FREQ=WEEKLY;COUNT=2,\n")
+    result = imp(desk, text, on_conflict="skip")
+    assert (result.created, result.series) == (2, 1)
+    assert {r.row for r in result.skipped} == {2}
+    (series,) = _series_rows(desk)
+    assert series.template["title"] == "Other"

@@ -482,3 +482,28 @@ def test_a_time_out_of_range_is_a_problem_of_its_property(desk: Centre) -> None:
     with pytest.raises(BadFile) as caught:
         desk.import_ics(data, "far.ics", default_tz="Asia/Tokyo")
     assert [p.column for p in caught.value.problems] == ["DTSTART"]
+
+
+def test_a_rule_that_gives_no_occurrences_is_a_problem_not_an_empty_series(
+        desk: Centre) -> None:
+    desk.add_person("Ada", "ada@example.org", Role.MENTOR)
+    data = (DATA / "custom_zone.ics").read_bytes().replace(
+        b"RRULE:FREQ=WEEKLY;COUNT=4", b"RRULE:FREQ=WEEKLY;UNTIL=20270301T000000Z")
+    with pytest.raises(BadFile) as caught:
+        desk.import_ics(data, "until.ics", default_tz="Europe/London")
+    assert [p.column for p in caught.value.problems] == ["RRULE"]
+    with desk._read() as uow:
+        assert uow.list_series() == []
+
+
+def test_skipping_every_occurrence_of_a_series_leaves_no_empty_series(desk: Centre) -> None:
+    desk.add_person("Ada", "ada@example.org", Role.MENTOR)
+    data = (DATA / "custom_zone.ics").read_bytes()
+    for day in (10, 17, 24, 31):
+        start = datetime(2027, 3, day, 15 if day < 31 else 14, tzinfo=UTC)
+        desk.book(SessionDraft(title="Busy", mentor="ada@example.org", start=start,
+                               end=start + timedelta(hours=1), tz="Europe/London"))
+    result = desk.import_ics(data, "c.ics", default_tz="Europe/London", on_conflict="skip")
+    assert (result.created, result.series, len(result.skipped)) == (0, 0, 4)
+    with desk._read() as uow:
+        assert uow.list_series() == []
