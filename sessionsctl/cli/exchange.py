@@ -100,7 +100,7 @@ def _conflicts(state: Cli, exc: ImportConflicts) -> None:
                           "conflicts": [_conflict_json(f.row, f.conflict, tz)
                                         for f in exc.rows]})
         return
-    _conflict_table("Conflicts", exc.rows, tz)
+    _conflict_table("Conflicts", exc.rows, tz, exc.unit)
     render.err.print(f"[red]error:[/] {exc.message}", markup=True, highlight=False)
 
 
@@ -110,8 +110,8 @@ def _conflict_json(row: int | None, c: Any, tz: ZoneInfo) -> dict[str, Any]:
     return {"row": row, **conflict_json(c, tz)}
 
 
-def _conflict_table(title: str, rows: list[Any], tz: ZoneInfo) -> None:
-    render.err.print(render.table(title, ("Row", "When", "Kind", "Detail", "With"), (
+def _conflict_table(title: str, rows: list[Any], tz: ZoneInfo, unit: str = "row") -> None:
+    render.err.print(render.table(title, (unit.title(), "When", "Kind", "Detail", "With"), (
         (f.row or "", render.when(f.conflict.start, tz), f.conflict.kind, f.conflict.detail,
          f"#{f.conflict.with_.id} {f.conflict.with_.title} {render.span(f.conflict.with_, tz)}"
          if f.conflict.with_ and f.conflict.with_.id else
@@ -140,7 +140,7 @@ def _report(state: Cli, result: ImportResult) -> None:
     if result.dry_run:
         shown = result.planned[:_SHOWN]
         render.out.print(render.table(
-            f"Would import from {result.source}", ("Row", "Action", "When", "Title", "Mentor",
+            f"Would import from {result.source}", (result.unit.title(), "Action", "When", "Title", "Mentor",
                                                   "Students", "Room"),
             ((p.row or "", p.action, render.when(p.draft.start, tz), p.draft.title,
               p.draft.mentor, ", ".join(p.draft.students), p.draft.room or "")
@@ -148,9 +148,9 @@ def _report(state: Cli, result: ImportResult) -> None:
         if len(result.planned) > _SHOWN:
             render.out.print(f"... and {len(result.planned) - _SHOWN} more.", style="dim")
     if result.skipped:
-        _conflict_table("Skipped (clashing)", result.skipped, tz)
+        _conflict_table("Skipped (clashing)", result.skipped, tz, result.unit)
     if result.forced:
-        _conflict_table("Forced in despite conflicts", result.forced, tz)
+        _conflict_table("Forced in despite conflicts", result.forced, tz, result.unit)
     verb = "would be" if result.dry_run else "were"
     parts = [f"{result.created} session(s) {verb} created"]
     if result.updated or result.unchanged:
@@ -160,11 +160,13 @@ def _report(state: Cli, result: ImportResult) -> None:
     if result.series:
         parts.append(f"{result.series} series")
     if result.skipped:
-        parts.append(f"{len({s.row for s in result.skipped})} row(s) skipped")
+        parts.append(f"{len({s.row for s in result.skipped})} {result.unit}(s) skipped")
     if result.references:
-        parts.append("created " + ", ".join(result.references))
+        parts.append(("would create " if result.dry_run else "created ")
+                     + ", ".join(result.references))
     if result.closures:
-        parts.append(f"{len(result.closures)} closure(s) added")
+        parts.append(f"{len(result.closures)} closure(s) "
+                     + ("would be added" if result.dry_run else "added"))
     render.out.print("; ".join(parts) + ("; nothing was written (dry run)."
                                           if result.dry_run else "."))
 

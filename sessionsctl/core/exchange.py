@@ -48,13 +48,14 @@ class RowConflict:
 class ImportConflicts(ConflictError):
     """An import refused because rows clash; every clash is named with its row."""
 
-    def __init__(self, source: str, found: list[RowConflict]) -> None:
+    def __init__(self, source: str, found: list[RowConflict], unit: str = "row") -> None:
         rows = len({f.row for f in found})
         super().__init__([f.conflict for f in found],
                          f"{source}: refused: {len(found)} scheduling conflict(s) in {rows} "
-                         "row(s); nothing was written (--on-conflict skip or force)")
+                         f"{unit}(s); nothing was written (--on-conflict skip or force)")
         self.source = source
         self.rows = found
+        self.unit = unit  # "row" of a CSV file, "line" of an iCalendar file
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,6 +82,7 @@ class ImportResult:
     forced: list[RowConflict]
     references: list[str]  # people, rooms and subjects created by --create-missing
     closures: list[Closure] = field(default_factory=list)
+    unit: str = "row"  # what ``row`` counts: "row" of a CSV file, "line" of an iCalendar file
 
 
 @dataclass(slots=True)
@@ -250,7 +252,7 @@ class Exchange:
 
     def _commit(self, uow: UnitOfWork, source: str, pending: list[_Pending], skip: bool,
                 force_reason: str | None, exclude: Sequence[int],
-                progress: Progress | None) -> tuple[list[_Pending], list[RowConflict],
+                progress: Progress | None, unit: str = "row") -> tuple[list[_Pending], list[RowConflict],
                                                     list[RowConflict], int]:
         """Check every pending row as :meth:`Centre._book` does, then write them all or none.
 
@@ -283,7 +285,7 @@ class Exchange:
                     p.item = replace(p.item, force_reason=force_reason)
             batch.add(p.item)
         if found and not skip and force_reason is None:
-            raise ImportConflicts(source, found)
+            raise ImportConflicts(source, found, unit)
         accepted = [p for p in pending if id(p) not in dropped]
         made: dict[int, Series] = {}  # id() of a new series -> the series as created
         for p in accepted:
@@ -517,6 +519,7 @@ class Exchange:
                 singles[e.uid] = e
         drafts: dict[tuple[str, datetime | None], tuple[ics.IcsEvent, SessionDraft]] = {}
         planned: dict[str, tuple[Series, list[datetime]]] = {}  # a master's series, starts
+        where = ics.PropertyLines(data)  # a problem is shown at its property's line
         # LOCATION names a room when a room of that name exists, or the file names it as one.
         rooms = {r.name for r in self.list_rooms()} | {e.room for e in events if e.room}  # type: ignore[attr-defined]
         for e in events:
@@ -536,7 +539,7 @@ class Exchange:
                           "end": "DTEND", "start": "DTSTART", "room": "LOCATION",
                           "location": "LOCATION", "link": "URL",
                           "subject": "CATEGORIES"}.get(exc.field or "", exc.field)
-                problems.append(Problem(e.line, column,
+                problems.append(Problem(where.of(e.line, column), column,
                                         exc.message.partition(": ")[2] or exc.message, "line"))
         if problems:
             raise BadFile(source, sorted(problems, key=lambda p: (p.row or 0)))
@@ -655,7 +658,7 @@ class Exchange:
         # Rows this import rewrites or cancels are not obstacles; the ones it leaves are.
         exclude = [p.existing.id for p in pending if p.existing is not None] + [s.id for s in gone]
         accepted, skipped, forced, new_series = self._commit(
-            uow, source, pending, skip, force_reason, exclude, progress)
+            uow, source, pending, skip, force_reason, exclude, progress, "line")
         series_count += new_series
         for s in gone:
             uow.set_status(s.id, SessionStatus.CANCELLED,
@@ -665,7 +668,7 @@ class Exchange:
             source, False, [Planned(p.row, p.item.draft, p.item.status,
                                     "update" if p.existing else "create") for p in accepted],
             created, len(accepted) - created, len(wanted) - len(pending), len(gone),
-            series_count, skipped, forced, [])
+            series_count, skipped, forced, [], unit="line")
 
     def _closures(self, uow: UnitOfWork, items: Iterable[ics.IcsClosure]) -> list[Closure]:
         """All-day events become closures; one already there (same days, same reason) is kept."""

@@ -799,6 +799,66 @@ def _event_lines(text: str) -> list[int]:
             if line.strip().upper() == "BEGIN:VEVENT"]
 
 
+class PropertyLines:
+    """Where a property of an event is in the file, to point a problem at its own line.
+
+    The file's lines are split on the first question (problems are few; most imports ask
+    none)."""
+
+    def __init__(self, text: str | bytes) -> None:
+        self._text = text
+        self._lines: list[str] | None = None
+
+    def of(self, event_line: int | None, prop: str | None) -> int | None:
+        """The line of ``prop`` in the event whose ``BEGIN:VEVENT`` is at ``event_line``
+        (its first, outside any nested component), else ``event_line``."""
+        if not event_line or not prop:
+            return event_line
+        if self._lines is None:
+            text = self._text
+            if isinstance(text, bytes):
+                text = text.decode("utf-8-sig", errors="replace")
+            self._lines = text.splitlines()
+        wanted = prop.upper()
+        depth = 0
+        for n in range(event_line, len(self._lines)):  # the line after BEGIN:VEVENT on
+            line = self._lines[n]
+            if line[:1] in (" ", "\t"):
+                continue  # a folded continuation
+            name = line.split(":", 1)[0].split(";", 1)[0].strip().upper()
+            if name == "BEGIN":
+                depth += 1
+            elif name == "END":
+                if depth == 0:
+                    break
+                depth -= 1
+            elif depth == 0 and name == wanted:
+                return n + 1
+        return event_line
+
+
+def _unbalanced(text: str) -> Problem | None:
+    """A component that a file opens and never closes (BEGIN:VEVENT without END:VEVENT)."""
+    stack: list[tuple[str, int]] = []
+    for n, raw in enumerate(text.splitlines(), 1):
+        if raw[:1] in (" ", "\t"):
+            continue
+        name, _, value = raw.strip().partition(":")
+        name, value = name.split(";", 1)[0].upper(), value.strip().upper()
+        if name == "BEGIN":
+            stack.append((value, n))
+        elif name == "END":
+            if stack and stack[-1][0] == value:
+                stack.pop()
+                continue
+            if stack:
+                opened, at = stack[-1]
+                return Problem(at, None, f"BEGIN:{opened} has no END:{opened} "
+                                         f"(END:{value} at line {n} comes first)", unit="line")
+            return Problem(n, None, f"END:{value} without BEGIN:{value}", unit="line")
+    return None
+
+
 def read(data: bytes, default_tz: str, *,
          horizon: datetime | None = None) -> Iterator[IcsEvent | IcsClosure | Problem]:
     """The events of an iCalendar file as sessions and closures, and every problem found.
@@ -835,12 +895,17 @@ def read(data: bytes, default_tz: str, *,
     if stripped[-1].strip().upper() != "END:VCALENDAR":
         yield Problem(len(stripped), None, "ends before END:VCALENDAR (a truncated file)", unit="line")
         return
+    unbalanced = _unbalanced(text)
+    if unbalanced is not None:
+        yield unbalanced
+        return
     try:
         cals = Calendar.from_ical(text, multiple=True)
     except (ValueError, KeyError, IndexError, TypeError) as exc:
         yield Problem(None, None, f"cannot be read as iCalendar: {exc}", unit="line")
         return
     lines = _event_lines(text)
+    where = PropertyLines(text)
     events = [e for cal in cals for e in cal.walk("VEVENT")]
     until = horizon or datetime.now(UTC) + timedelta(days=183)
     vtimezones = {}
@@ -855,7 +920,8 @@ def read(data: bytes, default_tz: str, *,
         errors = getattr(event, "errors", None)
         if errors:
             prop, message = errors[0]
-            yield Problem(line, prop or None, f"cannot be read: {message}", unit="line")
+            yield Problem(where.of(line, prop), prop or None, f"cannot be read: {message}",
+                          unit="line")
             continue
         try:
             made = _event(event, line or 0, zones, until)
@@ -864,6 +930,7 @@ def read(data: bytes, default_tz: str, *,
             else:
                 yield made
         except InvalidInput as exc:
-            yield Problem(line, exc.field, exc.message.partition(": ")[2] or exc.message, unit="line")
+            yield Problem(where.of(line, exc.field), exc.field,
+                          exc.message.partition(": ")[2] or exc.message, unit="line")
         except (ValueError, TypeError, AttributeError, KeyError, OverflowError) as exc:
             yield Problem(line, None, f"cannot be read: {exc}", unit="line")

@@ -119,3 +119,14 @@ def test_values_out_of_range_exit_2_naming_file_place_and_field(
     assert name in result.stderr and where in result.stderr and field in result.stderr
     assert "unexpected" not in result.stderr
     assert db_snapshot() == before
+
+
+def test_ics_dry_run_speaks_of_lines_and_what_it_would_create(seeded: Seeded,
+                                                              db_snapshot) -> None:
+    before = db_snapshot()
+    result = seeded.run.ok("import", "ics", str(DATA / "google.ics"), "--dry-run",
+                           "--create-missing")
+    assert "would create mentor" in result.stdout and "; created" not in result.stdout
+    assert "Line" in result.stdout and "Row" not in result.stdout
+    assert "would be added" in result.stdout
+    assert db_snapshot() == before

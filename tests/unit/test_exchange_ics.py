@@ -330,6 +330,8 @@ def test_bad_files_are_refused_with_their_line(desk: Centre, case: str) -> None:
         desk.import_ics(data, "bad.ics", default_tz="Europe/London", create_missing=True)
     problem = caught.value.problems[0]
     assert problem.row is not None and problem.unit == "line"
+    if case == "bad RRULE":  # the line of the property, not of its BEGIN:VEVENT
+        assert data.splitlines()[problem.row - 1].startswith(b"RRULE:FREQ=FORTNIGHTLY")
     assert "bad.ics" in caught.value.message
     assert json.dumps(caught.value.to_json())
     assert desk.list_people() == [] and desk.list_sessions(SessionQuery()) == []
@@ -507,3 +509,12 @@ def test_skipping_every_occurrence_of_a_series_leaves_no_empty_series(desk: Cent
     assert (result.created, result.series, len(result.skipped)) == (0, 0, 4)
     with desk._read() as uow:
         assert uow.list_series() == []
+
+
+def test_an_event_without_its_end_is_named_by_its_line(desk: Centre) -> None:
+    data = (b"BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nUID:x\r\nDTSTART:20270301T100000Z\r\n"
+            b"END:VCALENDAR\r\n")
+    with pytest.raises(BadFile) as caught:
+        desk.import_ics(data, "cut.ics", default_tz="Europe/London")
+    (problem,) = caught.value.problems
+    assert problem.row == 2 and "END:VEVENT" in problem.message
