@@ -324,6 +324,11 @@ def read(stream: IO[bytes], source: str,
                 yield Problem(row, None, f"has {len(cells)} field(s), the header {len(names)} "
                                          "(a truncated or misquoted row)")
                 continue
+            nul = [name for name, cell in zip(names, cells, strict=True) if "\x00" in cell]
+            if nul:  # no database keeps it in text (PostgreSQL refuses it)
+                for name in nul:
+                    yield Problem(row, name, "contains a NUL byte (is this a text file?)")
+                continue
             try:
                 yield parse_row(dict(zip(names, cells, strict=True)), row, default_tz)
             except RowProblems as exc:

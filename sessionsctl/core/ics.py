@@ -888,6 +888,10 @@ def read(data: bytes, default_tz: str, *,
     if not text.strip():
         yield Problem(None, None, "is empty", unit="line")
         return
+    if "\x00" in text:  # no database keeps it in text (PostgreSQL refuses it)
+        yield Problem(text[:text.index("\x00")].count("\n") + 1, None,
+                      "contains a NUL byte (is this a text file?)", unit="line")
+        return
     stripped = text.rstrip().splitlines()
     if stripped[0].strip().upper() != "BEGIN:VCALENDAR":
         yield Problem(1, None, "is not an iCalendar file (it must start with BEGIN:VCALENDAR)", unit="line")

@@ -307,3 +307,10 @@ def test_skipping_every_occurrence_leaves_no_empty_series(desk: Centre) -> None:
     assert {r.row for r in result.skipped} == {2}
     (series,) = _series_rows(desk)
     assert series.template["title"] == "Other"
+
+
+def test_a_nul_byte_is_a_problem_of_its_cell(desk: Centre) -> None:
+    """PostgreSQL keeps no NUL in text: refused where it is read, on every database."""
+    with pytest.raises(BadFile) as caught:
+        imp(desk, GOOD.replace("Trial", "Tri\x00al"))
+    assert [(p.row, p.column) for p in caught.value.problems] == [(4, "title")]

@@ -518,3 +518,11 @@ def test_an_event_without_its_end_is_named_by_its_line(desk: Centre) -> None:
         desk.import_ics(data, "cut.ics", default_tz="Europe/London")
     (problem,) = caught.value.problems
     assert problem.row == 2 and "END:VEVENT" in problem.message
+
+
+def test_a_nul_byte_is_refused_with_its_line(desk: Centre) -> None:
+    data = (DATA / "google.ics").read_bytes().replace(b"SUMMARY:Trial", b"SUMMARY:Tri\x00al")
+    with pytest.raises(BadFile) as caught:
+        desk.import_ics(data, "nul.ics", default_tz="Europe/London", create_missing=True)
+    (problem,) = caught.value.problems
+    assert data.splitlines()[problem.row - 1].startswith(b"SUMMARY:Tri")
