@@ -41,7 +41,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from datetime import time as wall_time
@@ -325,7 +325,16 @@ def listing(url: str, reps: int) -> list[Figure]:
                     return len(pages) > count and pages[-1].generation == lst._generation
                 return done
 
-            opened.append(await _key_to_screen(app, frames, "2", fresh_page()))
+            tabs = app.screen.query_one("#tabs")
+
+            def list_shown() -> bool:
+                # The rows of the current filters are in the table and its tab is showing
+                # (the app may have read them ahead, while the calendar was up).
+                found = app.screen.query(SessionList)
+                return (tabs.active == "list" and bool(found) and bool(pages)
+                        and pages[-1].generation == found.first()._generation)
+
+            opened.append(await _key_to_screen(app, frames, "2", list_shown))
             lst = app.screen.query_one(SessionList)
             floors["open"].append(_page_floor(centre, lst._query))
 

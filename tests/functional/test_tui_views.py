@@ -9,7 +9,7 @@ import sys
 from datetime import date
 from pathlib import Path
 
-from textual.widgets import DataTable, Input, Select
+from textual.widgets import Input, Select
 
 from sessionsctl.core.model import SessionStatus
 from sessionsctl.core.ports import SessionQuery
@@ -21,6 +21,7 @@ from sessionsctl.tui.screens.help import HelpScreen
 from sessionsctl.tui.screens.main import MainScreen
 from sessionsctl.tui.widgets.calendar import CalendarView
 from sessionsctl.tui.widgets.session_list import SessionList
+from sessionsctl.tui.widgets.table import RowTable
 
 from .conftest import ADA, NOW, SIZE, TZ, at, lesson, make_test_app, scenario, settle
 
@@ -29,8 +30,8 @@ LONDON = zone(TZ)
 
 
 def shown_ids(pilot) -> list[int]:
-    table = pilot.app.screen.query_one("#session-table", DataTable)
-    return [int(key.value) for key in table.rows]
+    table = pilot.app.screen.query_one("#session-table", RowTable)
+    return [int(key) for key in table.keys]
 
 
 def db_ids(centre: Centre, **query) -> list[int]:
@@ -153,7 +154,7 @@ async def test_the_list_reads_a_page_at_a_time(tui_centre: Centre, monkeypatch) 
         await settle(pilot)
         await pilot.press("2")
         await settle(pilot)
-        table = app.screen.query_one("#session-table", DataTable)
+        table = app.screen.query_one("#session-table", RowTable)
         assert table.row_count == 3
         table.focus()
         await pilot.press("down", "down")
@@ -176,13 +177,12 @@ async def test_sorting_the_list_by_a_column(app) -> None:
         list_ = app.screen.query_one(SessionList)
         await pilot.press("s", "s")  # date -> title -> mentor
         await settle(pilot)
-        titles = [str(list_.query_one(DataTable).get_row_at(i)[3])
-                  for i in range(list_.query_one(DataTable).row_count)]
+        table = list_.query_one(RowTable)
+        titles = [table.row_text(i)[3] for i in range(table.row_count)]
         assert titles == sorted(titles)
         await pilot.press("S")
         await settle(pilot)
-        titles_reversed = [str(list_.query_one(DataTable).get_row_at(i)[3])
-                           for i in range(list_.query_one(DataTable).row_count)]
+        titles_reversed = [table.row_text(i)[3] for i in range(table.row_count)]
         assert titles_reversed == sorted(titles, reverse=True)
         assert "sorted by mentor (reversed)" in str(list_.query_one("#list-status").render())
 

@@ -8,11 +8,12 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import Footer, TabbedContent, TabPane
+from textual.widgets import TabbedContent, TabPane
 
 from ..messages import DashboardLoaded, DataChanged, OpenSession, ReferenceDataLoaded
 from ..widgets.calendar import CalendarView
 from ..widgets.dashboard import DashboardBar
+from ..widgets.keybar import KeyBar
 from ..widgets.session_list import SessionList
 
 if TYPE_CHECKING:
@@ -42,7 +43,7 @@ class MainScreen(Screen[None]):
                 yield CalendarView(self.ctx, id="calendar-view")
             # The list is built when first shown: starting on the calendar does not pay for it.
             yield TabPane("Sessions", id="list")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.query_one(DashboardBar).who(self.ctx.actor_label(), self.ctx.db_label)
@@ -98,8 +99,9 @@ class MainScreen(Screen[None]):
     def _first_shown(self, message: CalendarView.FirstShown) -> None:
         message.stop()
         self.app.calendar_shown()  # type: ignore[attr-defined]
-        # Build the (hidden) list while the user looks at the calendar, so "2" is instant.
-        self.set_timer(LIST_BUILD_DELAY, lambda: self.session_list)
+        # Build the (hidden) list and read its first page while the user looks at the
+        # calendar, so "2" only has to show it.
+        self.set_timer(LIST_BUILD_DELAY, lambda: self.session_list.activate())
 
     @on(DataChanged)
     def _changed(self, message: DataChanged) -> None:

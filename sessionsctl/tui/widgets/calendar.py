@@ -10,11 +10,13 @@ from __future__ import annotations
 import calendar as pycal
 from bisect import bisect_left
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Literal
 
 from rich.segment import Segment
+from rich.style import Style as RichStyle
 from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -64,10 +66,23 @@ Line = tuple["str | tuple[str, str]", ...]
 
 @dataclass(slots=True)
 class Drawing:
-    lines: list[Line]
-    hits: list[Hit]
+    """``count`` lines, each built by ``line(y)`` with what is drawn where on it, when it
+    scrolls into view (a busy week has hundreds of lines and shows forty)."""
+
+    count: int
+    line: Callable[[int], tuple[Line, list[Hit]]]
     cursor_y: int = 0  # the line the cursor is on, to keep it in view
     cursor_height: int = 1
+
+    @classmethod
+    def of(cls, lines: list[Line], hits: list[Hit], cursor_y: int = 0,
+           cursor_height: int = 1) -> Drawing:
+        """A drawing made in full."""
+        on_line: dict[int, list[Hit]] = defaultdict(list)
+        for hit in hits:
+            on_line[hit.y].append(hit)
+        return cls(len(lines), lambda y: (lines[y], on_line.get(y, [])), cursor_y,
+                   cursor_height)
 
 
 def monday(day: date) -> date:
@@ -164,37 +179,33 @@ def draw_month(days: dict[date, list[Session]], loaded: set[date], cursor: date,
             lines.append(tuple(parts))
         if cursor in week:
             cursor_y = top
-    return Drawing(lines, hits, cursor_y, rows)
-
-
-def _hours(columns: list[list[Session]], ctx: TuiContext) -> list[int]:
-    first, last = FIRST_HOUR, LAST_HOUR
-    for sessions in columns:
-        for s in sessions:
-            hour = ctx.local(s.start).hour
-            first, last = min(first, hour), max(last, hour)
-    return list(range(first, last + 1))
+    return Drawing.of(lines, hits, cursor_y, rows)
 
 
 def draw_timeline(days: dict[date, list[Session]], loaded: set[date], shown: list[date],
                   cursor: date, selected: int | None, today: date, now: datetime,
                   width: int, ctx: TuiContext) -> Drawing:
-    """Week or day: a column per day, a band per hour as tall as its busiest day."""
+    """Week or day: a column per day, a band per hour as tall as its busiest day. Only the
+    plan (which hour and which row of its band each line is) is made here; a line's text
+    is made when it is shown."""
     gw = 6
     n = len(shown)
     cw = max(8, (width - gw - n) // n)
     detailed = n == 1
     columns = [days.get(d, []) for d in shown]
     by_hour: list[dict[int, list[Session]]] = []
+    first, last = FIRST_HOUR, LAST_HOUR
     for sessions in columns:
         bucket: dict[int, list[Session]] = defaultdict(list)
         for s in sessions:
-            bucket[ctx.local(s.start).hour].append(s)
+            hour = s.start.astimezone(ctx.tz).hour
+            bucket[hour].append(s)
+        if bucket:
+            first, last = min(first, *bucket), max(last, *bucket)
         by_hour.append(bucket)
-    lines: list[Content] = []
-    hits: list[Hit] = []
     sep = ("│", "$panel-lighten-2")
     head: list[str | tuple[str, str]] = [(" " * gw, "")]
+    head_hits: list[Hit] = []
     x = gw
     for i, day in enumerate(shown):
         head.append(sep)
@@ -208,54 +219,68 @@ def draw_timeline(days: dict[date, list[Session]], loaded: set[date], shown: lis
         if day == cursor:
             style += f" {CURSOR}"
         head.append((_fit(f" {label}", cw), style))
-        hits.append(Hit(0, x, x + cw, day))
+        head_hits.append(Hit(0, x, x + cw, day))
         x += cw
-    lines.append(tuple(head))
-    cursor_y = 0
+    rule: Line = (("─" * gw + "┼".join([""] + ["┈" * cw] * n), "$panel-lighten-2"),)
     current_hour = ctx.local(now).hour if today in shown else None
-    cursor_sessions = columns[shown.index(cursor)] if cursor in shown else []
+    cursor_column = shown.index(cursor) if cursor in shown else None
+    cursor_sessions = columns[cursor_column] if cursor_column is not None else []
     cursor_session = (cursor_sessions[selected]
                       if selected is not None and 0 <= selected < len(cursor_sessions) else None)
-    for hour in _hours(columns, ctx):
-        lines.append((("─" * gw + "┼".join([""] + ["┈" * cw] * n), "$panel-lighten-2"),))
+    cursor_hour = (cursor_session.start.astimezone(ctx.tz).hour
+                   if cursor_session is not None else None)
+    plan: list[tuple[int, int]] = []  # (hour, row of its band) per line below the header;
+    cursor_y = 0  # a row of -1 is the rule above the hour
+    for hour in range(first, last + 1):
+        plan.append((hour, -1))
         band = max(1, *(len(b.get(hour, ())) for b in by_hour))
         if cursor_session is None and hour == FIRST_HOUR:
-            cursor_y = len(lines)
-        for r in range(band):
-            y = len(lines)
-            gutter = f"{hour:02d}:00 " if r == 0 else " " * gw
-            gstyle = "bold $accent" if hour == current_hour and r == 0 else "$text-muted"
-            parts: list[str | tuple[str, str]] = [(gutter, gstyle)]
-            x = gw
-            for i, day in enumerate(shown):
-                parts.append(sep)
-                x += 1
-                items = by_hour[i].get(hour, [])
-                if r < len(items):
-                    s = items[r]
-                    picked = s is cursor_session
-                    if picked:
-                        cursor_y = y
-                    if detailed:
-                        who = ctx.name(s.mentor)
-                        extra = [who, s.room or s.location or ("online" if s.link else "")]
-                        if s.students:
-                            extra.append(f"{len(s.students)} student{'s' if len(s.students) != 1 else ''}")
-                        extra.append(fmt.STATUS_LABEL[s.status])
-                        text = f"{fmt.span(s, ctx.tz)}  {s.title}  · " + " · ".join(e for e in extra if e)
-                    else:
-                        local = s.start.astimezone(ctx.tz)
-                        text = f"{local.hour:02d}:{local.minute:02d} {s.title}"
-                    style = fmt.STATUS_STYLE[s.status] + (" reverse" if picked else "")
-                    parts.append(("▌", fmt.subject_style(s.subject)))
-                    parts.append((_fit(text, cw - 1), style))
-                    hits.append(Hit(y, x, x + cw, day, s.id))
+            cursor_y = len(plan) + 1
+        if hour == cursor_hour and cursor_column is not None:
+            cursor_y = len(plan) + 1 + by_hour[cursor_column][hour].index(cursor_session)
+        plan.extend((hour, r) for r in range(band))
+
+    def line(y: int) -> tuple[Line, list[Hit]]:
+        if y == 0:
+            return tuple(head), head_hits
+        hour, r = plan[y - 1]
+        if r < 0:
+            return rule, []
+        gutter = f"{hour:02d}:00 " if r == 0 else " " * gw
+        gstyle = "bold $accent" if hour == current_hour and r == 0 else "$text-muted"
+        parts: list[str | tuple[str, str]] = [(gutter, gstyle)]
+        hits: list[Hit] = []
+        x = gw
+        for i, day in enumerate(shown):
+            parts.append(sep)
+            x += 1
+            items = by_hour[i].get(hour, [])
+            if r < len(items):
+                s = items[r]
+                picked = s is cursor_session
+                if detailed:
+                    who = ctx.name(s.mentor)
+                    extra = [who, s.room or s.location or ("online" if s.link else "")]
+                    if s.students:
+                        extra.append(f"{len(s.students)} student"
+                                     f"{'s' if len(s.students) != 1 else ''}")
+                    extra.append(fmt.STATUS_LABEL[s.status])
+                    text = (f"{fmt.span(s, ctx.tz)}  {s.title}  · "
+                            + " · ".join(e for e in extra if e))
                 else:
-                    parts.append((" " * cw, CURSOR if day == cursor and not detailed else ""))
-                    hits.append(Hit(y, x, x + cw, day))
-                x += cw
-            lines.append(tuple(parts))
-    return Drawing(lines, hits, cursor_y)
+                    local = s.start.astimezone(ctx.tz)
+                    text = f"{local.hour:02d}:{local.minute:02d} {s.title}"
+                style = fmt.STATUS_STYLE[s.status] + (" reverse" if picked else "")
+                parts.append(("▌", fmt.subject_style(s.subject)))
+                parts.append((_fit(text, cw - 1), style))
+                hits.append(Hit(y, x, x + cw, day, s.id))
+            else:
+                parts.append((" " * cw, CURSOR if day == cursor and not detailed else ""))
+                hits.append(Hit(y, x, x + cw, day))
+            x += cw
+        return tuple(parts), hits
+
+    return Drawing(1 + len(plan), line, cursor_y)
 
 
 def legend() -> Content:
@@ -283,38 +308,60 @@ class CalendarBody(ScrollView, can_focus=False):
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
-        self.hits: list[Hit] = []
-        self._lines: list[Line] = []
+        self._drawing = Drawing.of([], [])
         self._strips: dict[int, Strip] = {}
+        self._styles: dict[str, RichStyle] = {}  # a part's style over the body's, parsed once
 
-    def show(self, lines: list[Line], hits: list[Hit], width: int) -> None:
-        self._lines, self.hits = lines, hits
+    def show(self, drawing: Drawing, width: int) -> None:
+        self._drawing = drawing
         self._strips.clear()
-        self.virtual_size = Size(width, len(lines))
+        self.virtual_size = Size(width, drawing.count)
         self.refresh()
 
     def forget_colours(self) -> None:
         """The theme changed: render every line again."""
         self._strips.clear()
+        self._styles.clear()
         self.refresh()
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._strips.clear()
+        self._styles.clear()
+
+    def _style(self, style: str) -> RichStyle:
+        cached = self._styles.get(style)
+        if cached is None:
+            base = self.visual_style
+            cached = self._styles[style] = (base + self._get_style(style) if style
+                                            else base).rich_style
+        return cached
+
+    @property
+    def hits(self) -> list[Hit]:
+        """What is drawn where, on every line (for tests: this builds them all)."""
+        return [hit for y in range(self._drawing.count) for hit in self._drawing.line(y)[1]]
 
     def text(self) -> str:
         """What is drawn, as plain text (for tests and screen readers)."""
-        return "\n".join("".join(p if isinstance(p, str) else p[0] for p in line)
-                         for line in self._lines)
+        return "\n".join("".join(p if isinstance(p, str) else p[0]
+                                 for p in self._drawing.line(y)[0])
+                         for y in range(self._drawing.count))
 
     def render_line(self, y: int) -> Strip:
         scroll_x, scroll_y = self.scroll_offset
         index = y + scroll_y
         width = self.scrollable_content_region.width
         base = self.visual_style
-        if index >= len(self._lines):
+        if index >= self._drawing.count:
             return Strip.blank(width, base.rich_style)
         strip = self._strips.get(index)
         if strip is None:
-            segments = [Segment(text, style.rich_style) for text, style in
-                        Content.assemble(*self._lines[index]).render(
-                            base, end="", parse_style=self._get_style)]
+            # Each part has one style over the body's: segments straight from the parts.
+            style = self._style
+            segments = [Segment(part, style("")) if isinstance(part, str)
+                        else Segment(part[0], style(part[1]))
+                        for part in self._drawing.line(index)[0]]
             strip = self._strips[index] = Strip(segments)
         return strip.crop_extend(scroll_x, scroll_x + width, base.rich_style)
 
@@ -323,8 +370,10 @@ class CalendarBody(ScrollView, can_focus=False):
         if offset is None:
             return
         y = offset.y + self.scroll_offset.y
-        for hit in self.hits:
-            if hit.y == y and hit.x0 <= offset.x < hit.x1:
+        if y >= self._drawing.count:
+            return
+        for hit in self._drawing.line(y)[1]:
+            if hit.x0 <= offset.x < hit.x1:
                 self.post_message(self.Clicked(hit))
                 return
 
@@ -360,11 +409,14 @@ class CalendarView(ReportsFailures, Vertical, can_focus=True):
         """The first days read are on screen (the app reads its slower figures after this)."""
 
     class Loaded(Message):
-        def __init__(self, first: date, last: date, sessions: list[Session],
+        """The sessions of the days ``first`` to ``last`` (inclusive), by local day and in
+        order (sorted in the worker, so the screen does not wait for it)."""
+
+        def __init__(self, first: date, last: date, days: dict[date, list[Session]],
                      generation: int) -> None:
             super().__init__()
-            self.first, self.last = first, last  # inclusive
-            self.sessions = sessions
+            self.first, self.last = first, last
+            self.days = days
             self.generation = generation
 
     def __init__(self, ctx: TuiContext, *, id: str | None = None) -> None:
@@ -374,7 +426,7 @@ class CalendarView(ReportsFailures, Vertical, can_focus=True):
         self._loaded: set[date] = set()
         self._generation = 0
         self._selected: int | None = None  # index in the cursor day (week and day views)
-        self._drawing = Drawing([], [])
+        self._drawing = Drawing.of([], [])
         self._redraw_pending = False
         self._scroll_home = False
         self._shown = False
@@ -428,35 +480,37 @@ class CalendarView(ReportsFailures, Vertical, can_focus=True):
                 self._load_ahead(min(wanted), max(wanted), self._generation)
                 return
 
-    def _read(self, first: date, last: date) -> list[Session]:
+    def _read(self, first: date, last: date) -> dict[date, list[Session]]:
         tz = self.ctx.tz
-        return self.ctx.centre.list_sessions(SessionQuery(
+        sessions = self.ctx.centre.list_sessions(SessionQuery(
             start=day_start(first, tz), end=day_start(last + timedelta(days=1), tz)))
+        days: dict[date, list[Session]] = defaultdict(list)
+        for s in sessions:
+            days[s.start.astimezone(tz).date()].append(s)
+        for day_sessions in days.values():
+            day_sessions.sort(key=lambda s: (s.start, s.id))
+        return days
 
     @work(thread=True, exclusive=True, group="calendar", exit_on_error=False)
     def _load(self, first: date, last: date, generation: int) -> None:
-        sessions = self._read(first, last)
+        days = self._read(first, last)
         if not get_current_worker().is_cancelled:
-            self.post_message(self.Loaded(first, last, sessions, generation))
+            self.post_message(self.Loaded(first, last, days, generation))
 
     @work(thread=True, exclusive=True, group="calendar-ahead", exit_on_error=False)
     def _load_ahead(self, first: date, last: date, generation: int) -> None:
-        sessions = self._read(first, last)
+        days = self._read(first, last)
         if not get_current_worker().is_cancelled:
-            self.post_message(self.Loaded(first, last, sessions, generation))
+            self.post_message(self.Loaded(first, last, days, generation))
 
     @on(Loaded)
     def _loaded_range(self, message: Loaded) -> None:
         message.stop()
         if message.generation != self._generation:
             return  # the data changed while this was read; a fresh read is under way
-        tz = self.ctx.tz
-        fresh: dict[date, list[Session]] = defaultdict(list)
-        for s in message.sessions:
-            fresh[s.start.astimezone(tz).date()].append(s)
         day = message.first
         while day <= message.last:
-            self._days[day] = sorted(fresh.get(day, []), key=lambda s: (s.start, s.id))
+            self._days[day] = message.days.get(day, [])
             self._loaded.add(day)
             day += timedelta(days=1)
         self._evict()
@@ -549,8 +603,9 @@ class CalendarView(ReportsFailures, Vertical, can_focus=True):
                                     self.cursor, self._selected, today, self.ctx.now(), width,
                                     self.ctx)
         self._drawing = drawing
-        body.show(drawing.lines, drawing.hits, width)
-        self.query_one("#cal-title", Static).update(self._title())
+        body.show(drawing, width)
+        # One line whatever it says: no layout of the screen for it.
+        self.query_one("#cal-title", Static).update(self._title(), layout=False)
         if scroll_home:
             body.scroll_to(y=0, animate=False, immediate=True)
         # In the month, keep the cursor's whole week in view (it only scrolls when the

@@ -1,7 +1,7 @@
 """The session list: filters, and a table that reads a page at a time as the cursor nears its end.
 
 Sorting by a column asks the database for that order, so the first page is the first of all
-the sessions that match, however many there are.
+the sessions that match, however many there are. The table draws only the rows on screen.
 """
 
 from __future__ import annotations
@@ -9,7 +9,6 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
-from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -17,7 +16,7 @@ from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.message import Message
 from textual.timer import Timer
-from textual.widgets import DataTable, Input, Label, Select, Static
+from textual.widgets import Input, Label, Select, Static
 from textual.worker import get_current_worker
 
 from ...core.errors import SessionsctlError
@@ -26,18 +25,19 @@ from ...core.ports import SessionOrder, SessionQuery
 from ...core.timeutil import parse_bound
 from .. import format as fmt
 from ..workers import ReportsFailures
+from .table import Cell, Column, RowTable
 
 if TYPE_CHECKING:
     from ..context import TuiContext
 
 PAGE = 100
-COLUMNS = (("date", "Date"), ("time", "Time"), ("title", "Title"), ("mentor", "Mentor"),
-           ("students", "Students"), ("subject", "Subject"), ("room", "Room"),
-           ("status", "Status"))
 # Fixed widths (fitting 120 columns): a table that sized itself to its widest cell would
 # change shape as pages are read.
-WIDTHS = {"date": 11, "time": 11, "title": 18, "mentor": 15, "students": 14, "subject": 10,
-          "room": 11, "status": 11}
+COLUMNS = (Column("date", "Date", 11), Column("time", "Time", 11), Column("title", "Title", 18),
+           Column("mentor", "Mentor", 15), Column("students", "Students", 14),
+           Column("subject", "Subject", 10), Column("room", "Room", 11),
+           Column("status", "Status", 11))
+LABELS = {c.key: c.label for c in COLUMNS}
 # The order each column sorts by (the date and time columns both sort by the start).
 ORDERS: dict[str, SessionOrder] = {"date": "start", "time": "start", "title": "title",
                                    "mentor": "mentor", "students": "students",
@@ -95,7 +95,6 @@ class SessionList(ReportsFailures, Vertical):
         self._query = SessionQuery()
         self._ready = False
         self.active = False  # read only once the list is first shown
-        self._variables: dict[str, str] = {}
 
     def default_filters(self) -> Filters:
         return Filters(start=self.ctx.today().isoformat())
@@ -118,23 +117,24 @@ class SessionList(ReportsFailures, Vertical):
             yield Select([(t.value, t) for t in SessionType], prompt="any type", id="f-type",
                          compact=True)
             yield Select([], prompt="any room", id="f-room", compact=True)
-        table: DataTable[Any] = DataTable(id="session-table", cursor_type="row", zebra_stripes=True)
-        yield table
+        yield RowTable(COLUMNS, id="session-table")
         yield Static(id="list-status")
 
     def on_mount(self) -> None:
-        table = self.query_one(DataTable)
-        for key, label in COLUMNS:
-            table.add_column(label, key=key, width=WIDTHS[key])
+        self.query_one(RowTable).sorted_by(self._sort, self._reverse)
         self.refresh_choices()
         self._ready = True
+        if self.active:
+            self.reload()
 
     def activate(self) -> None:
-        """The list is on screen: read it (the first time) so a start on the calendar does
-        not pay for it."""
+        """Read the list from now on (the first page now): the main screen asks once the
+        calendar is up, so a start on the calendar does not pay for it and ``2`` finds the
+        rows there."""
         if not self.active:
             self.active = True
-            self.reload()
+            if self._ready:
+                self.reload()
 
     # ------------------------------------------------------------------ filters
     def refresh_choices(self) -> None:
@@ -203,7 +203,7 @@ class SessionList(ReportsFailures, Vertical):
     @on(Input.Submitted, ".filters Input")
     def _submitted(self) -> None:
         self.reload()
-        self.query_one(DataTable).focus()
+        self.query_one(RowTable).focus()
 
     @on(Select.Changed, ".filters Select")
     def _picked(self) -> None:
@@ -222,7 +222,7 @@ class SessionList(ReportsFailures, Vertical):
         try:
             query = self.query_of(self.filters())
         except SessionsctlError as exc:
-            status.update(Content.styled(exc.message, "$error"))
+            status.update(Content.styled(exc.message, "$error"), layout=False)
             return
         self._query = query = replace(query, order=ORDERS[self._sort], descending=self._reverse)
         self._generation += 1
@@ -252,57 +252,37 @@ class SessionList(ReportsFailures, Vertical):
             return
         self._busy = False
         if message.error:
-            self.query_one("#list-status", Static).update(Content.styled(message.error, "$error"))
+            self.query_one("#list-status", Static).update(Content.styled(message.error, "$error"),
+                                                          layout=False)
             return
         wanted = max(PAGE, len(self._rows)) if message.offset == 0 else PAGE
         sessions = message.sessions
         self._more = len(sessions) > wanted
         sessions = sessions[:wanted]
-        table = self.query_one(DataTable)
-        self._variables = self.app.get_css_variables()  # once per page: it is not cheap
+        table = self.query_one(RowTable)
         if message.offset == 0:
             self._rows = list(sessions)
+            table.sorted_by(self._sort, self._reverse)
+            table.replace([str(s.id) for s in sessions], [self._cells(s) for s in sessions])
         else:
             known = {s.id for s in self._rows}
-            self._rows.extend(s for s in sessions if s.id not in known)
-        if message.offset == 0:
-            self._fill(table)
-        else:
-            for s in sessions:
-                self._add(table, s)
+            fresh = [s for s in sessions if s.id not in known]
+            self._rows.extend(fresh)
+            table.extend([str(s.id) for s in fresh], [self._cells(s) for s in fresh])
         self._show_status()
 
     # ------------------------------------------------------------------ table
-    def _cells(self, s: Session) -> list[Text]:
+    def _cells(self, s: Session) -> list[Cell]:
         tz = self.ctx.tz
         local = s.start.astimezone(tz)
         day = (f"{local:%a %d %b}" if local.year == self.ctx.today().year
                else f"{local:%d %b %Y}")
-        students = ", ".join(self.ctx.name(e) for e in s.students)
-        variables = self._variables
         return [
-            fmt.cell(day), fmt.cell(fmt.span(s, tz)), fmt.cell(s.title),
-            fmt.cell(self.ctx.name(s.mentor)), fmt.cell(students), fmt.cell(s.subject or ""),
-            fmt.cell(s.room or s.location or ("online" if s.link else "")),
-            fmt.cell(fmt.STATUS_LABEL[s.status], fmt.STATUS_STYLE[s.status], variables),
+            (day, ""), (fmt.span(s, tz), ""), (s.title, ""), (self.ctx.name(s.mentor), ""),
+            (", ".join(self.ctx.name(e) for e in s.students), ""), (s.subject or "", ""),
+            (s.room or s.location or ("online" if s.link else ""), ""),
+            (fmt.STATUS_LABEL[s.status], fmt.STATUS_STYLE[s.status]),
         ]
-
-    def _add(self, table: DataTable[Any], s: Session) -> None:
-        table.add_row(*self._cells(s), key=str(s.id))
-
-    def _fill(self, table: DataTable[Any]) -> None:
-        current = None
-        if table.row_count and table.cursor_row < table.row_count:
-            current = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
-        self._variables = self.app.get_css_variables()
-        table.clear()
-        for s in self._rows:
-            self._add(table, s)
-        for key, label in COLUMNS:
-            arrow = (" ▼" if self._reverse else " ▲") if key == self._sort else ""
-            table.columns[key].label = Text(label + arrow)  # type: ignore[index]
-        if current is not None and current in table.rows:  # type: ignore[operator]
-            table.move_cursor(row=table.get_row_index(current), animate=False)
 
     def _show_status(self) -> None:
         count = len(self._rows)
@@ -310,30 +290,31 @@ class SessionList(ReportsFailures, Vertical):
         if self._more:
             text += " shown · more are read as you scroll"
         if self._sort not in ("date",) or self._reverse:
-            label = dict(COLUMNS)[self._sort].lower()
+            label = LABELS[self._sort].lower()
             text += f" · sorted by {label}{' (reversed)' if self._reverse else ''}"
-        self.query_one("#list-status", Static).update(Content.styled(text, "$text-muted"))
+        # One line whatever it says: no layout of the screen for it.
+        self.query_one("#list-status", Static).update(Content.styled(text, "$text-muted"),
+                                                      layout=False)
 
-    @on(DataTable.RowHighlighted, "#session-table")
-    def _near_end(self, event: DataTable.RowHighlighted) -> None:
+    @on(RowTable.Highlighted, "#session-table")
+    def _near_end(self, event: RowTable.Highlighted) -> None:
+        event.stop()
         # Read on before the end is reached, so scrolling does not stop.
-        if event.cursor_row >= event.data_table.row_count - max(1, PAGE // 10):
+        if event.row >= event.count - max(1, PAGE // 10):
             self._next_page()
 
-    @on(DataTable.RowSelected, "#session-table")
-    def _chosen(self, event: DataTable.RowSelected) -> None:
+    @on(RowTable.Selected, "#session-table")
+    def _chosen(self, event: RowTable.Selected) -> None:
         event.stop()
-        if event.row_key.value is not None:
-            self.post_message(self.SessionChosen(int(event.row_key.value)))
+        self.post_message(self.SessionChosen(int(event.key)))
 
-    @on(DataTable.HeaderSelected, "#session-table")
-    def _header(self, event: DataTable.HeaderSelected) -> None:
+    @on(RowTable.HeaderClicked, "#session-table")
+    def _header(self, event: RowTable.HeaderClicked) -> None:
         event.stop()
-        key = str(event.column_key.value)
-        if key == self._sort:
+        if event.column == self._sort:
             self._reverse = not self._reverse
         else:
-            self._sort, self._reverse = key, False
+            self._sort, self._reverse = event.column, False
         self.reload()
 
     # ------------------------------------------------------------------ actions
@@ -342,10 +323,10 @@ class SessionList(ReportsFailures, Vertical):
 
     def action_clear(self) -> None:
         self.set_filters(self.default_filters())
-        self.query_one(DataTable).focus()
+        self.query_one(RowTable).focus()
 
     def action_sort_next(self) -> None:
-        keys = [k for k, _ in COLUMNS if k != "time"]
+        keys = [c.key for c in COLUMNS if c.key != "time"]
         self._sort = keys[(keys.index(self._sort) + 1) % len(keys)] if self._sort in keys else "date"
         self._reverse = False
         self.reload()
@@ -355,4 +336,4 @@ class SessionList(ReportsFailures, Vertical):
         self.reload()
 
     def focus_table(self) -> None:
-        self.query_one(DataTable).focus()
+        self.query_one(RowTable).focus()

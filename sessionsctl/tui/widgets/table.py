@@ -1,0 +1,320 @@
+"""A table drawn a line at a time: a header that stays put, and only the rows on screen drawn.
+
+Textual's DataTable renders every visible cell through Rich (padding, wrapping, measuring) and
+throws its caches away on ``clear()``, so showing a new page of a hundred sessions cost a
+few hundred milliseconds. Here a row is a list of (text, style) cells cut to fixed column
+widths, one column may take the width that is left, and a line is a handful of segments.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import ClassVar
+
+from rich.segment import Segment
+from rich.style import Style as RichStyle
+from textual import events
+from textual.binding import Binding, BindingType
+from textual.geometry import Region, Size
+from textual.message import Message
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+from textual.style import Style
+
+from .. import format as fmt
+
+Cell = tuple[str, str]  # the text, and a Textual style ("" for the row's own)
+GAP = 1  # blank cells before every column
+
+
+@dataclass(frozen=True, slots=True)
+class Column:
+    key: str
+    label: str
+    width: int  # cells, without the padding; a flexible column's least
+    flex: bool = False  # takes the width the others leave
+    drop: int = 0  # too narrow a table drops its columns, highest first (0: never)
+    right: bool = False  # right-aligned (figures)
+
+
+def fit(columns: Sequence[Column], width: int) -> list[tuple[Column, int]]:
+    """The columns shown at ``width`` and how wide each is: the flexible ones share what the
+    others leave; when even their least does not fit, columns go, highest ``drop`` first.
+    A gap comes before every column and after the last."""
+    width -= GAP
+    shown = list(columns)
+    while True:
+        fixed = sum(c.width + GAP for c in shown if not c.flex)
+        flexible = [c for c in shown if c.flex]
+        least = sum(c.width + GAP for c in flexible)
+        droppable = [c for c in shown if c.drop]
+        if fixed + least <= width or not droppable:
+            break
+        shown.remove(max(droppable, key=lambda c: c.drop))
+    spare = max(0, width - fixed - least)
+    widths: list[tuple[Column, int]] = []
+    for column in shown:
+        if column.flex:
+            share, spare = spare // len(flexible), spare - spare // len(flexible)
+            flexible.remove(column)
+            widths.append((column, column.width + share))
+        else:
+            widths.append((column, column.width))
+    return widths
+
+
+class RowTable(ScrollView, can_focus=True):
+    """Rows under a fixed header, with a row cursor; only the lines on screen are drawn."""
+
+    COMPONENT_CLASSES: ClassVar[set[str]] = {"rows--header", "rows--even", "rows--cursor"}
+    DEFAULT_CSS = """
+    RowTable {
+        background: $surface;
+        color: $foreground;
+        scrollbar-size-vertical: 1;
+        overflow-x: hidden;
+        &:focus {
+            background-tint: $foreground 5%;
+            & > .rows--cursor {
+                background: $block-cursor-background;
+                color: $block-cursor-foreground;
+                text-style: $block-cursor-text-style;
+            }
+        }
+        & > .rows--header {
+            text-style: bold;
+            background: $panel;
+            color: $foreground;
+        }
+        & > .rows--even {
+            background: $surface-lighten-1 50%;
+        }
+        &:dark > .rows--even {
+            background: $surface-darken-1 40%;
+        }
+        & > .rows--cursor {
+            background: $block-cursor-blurred-background;
+            color: $block-cursor-blurred-foreground;
+            text-style: $block-cursor-blurred-text-style;
+        }
+    }
+    """
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("enter", "select", "Open", show=False),
+        Binding("up", "move(-1)", "Up", show=False),
+        Binding("down", "move(1)", "Down", show=False),
+        Binding("pageup", "page(-1)", "Page up", show=False),
+        Binding("pagedown", "page(1)", "Page down", show=False),
+        Binding("home,ctrl+home", "move_to(0)", "First", show=False),
+        Binding("end,ctrl+end", "move_to(-1)", "Last", show=False),
+    ]
+
+    class _TableMessage(Message):
+        table: RowTable
+
+        @property
+        def control(self) -> RowTable:
+            return self.table
+
+    class Highlighted(_TableMessage):
+        """The cursor moved to ``row`` (of ``count``)."""
+
+        def __init__(self, table: RowTable, row: int, key: str) -> None:
+            super().__init__()
+            self.table = table
+            self.row = row
+            self.key = key
+            self.count = table.row_count
+
+    class Selected(_TableMessage):
+        """Enter, or a click on the row the cursor is on."""
+
+        def __init__(self, table: RowTable, row: int, key: str) -> None:
+            super().__init__()
+            self.table = table
+            self.row = row
+            self.key = key
+
+    class HeaderClicked(_TableMessage):
+        def __init__(self, table: RowTable, column: str) -> None:
+            super().__init__()
+            self.table = table
+            self.column = column
+
+    def __init__(self, columns: Sequence[Column], *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.columns = tuple(columns)
+        self.keys: list[str] = []
+        self.cells: list[Sequence[Cell]] = []
+        self.cursor_row = 0
+        self.sort: tuple[str, bool] | None = None  # the column sorted by, and reversed
+        self._strips: dict[int, Strip] = {}  # drawn rows by index (-1: the header)
+        self._styles: dict[tuple[str, str], RichStyle] = {}
+        self._fitted: tuple[int, list[tuple[Column, int]]] = (-1, [])
+
+    # ------------------------------------------------------------------ contents
+    @property
+    def row_count(self) -> int:
+        return len(self.keys)
+
+    def replace(self, keys: Sequence[str], cells: Sequence[Sequence[Cell]]) -> None:
+        """Show these rows instead; the cursor stays on its row's key if it is still there."""
+        current = self.keys[self.cursor_row] if self.cursor_row < len(self.keys) else None
+        self.keys, self.cells = list(keys), list(cells)
+        row = self.keys.index(current) if current in self.keys else 0
+        self._changed()
+        self.move_cursor(row, quiet=True)
+        if row == 0:
+            self.scroll_to(y=0, animate=False, immediate=True)
+
+    def extend(self, keys: Sequence[str], cells: Sequence[Sequence[Cell]]) -> None:
+        self.keys.extend(keys)
+        self.cells.extend(cells)
+        self._changed()
+
+    def sorted_by(self, column: str, reverse: bool) -> None:
+        self.sort = (column, reverse)
+        self._strips.pop(-1, None)
+        self.refresh(self._line_region(0))
+
+    def row_text(self, row: int) -> list[str]:
+        """The texts of a row, by column (for tests and screen readers)."""
+        return [text for text, _ in self.cells[row]]
+
+    def _changed(self) -> None:
+        self._strips.clear()
+        self.virtual_size = Size(self.size.width, len(self.keys) + 1)
+        self.refresh()
+
+    # ------------------------------------------------------------------ cursor
+    def move_cursor(self, row: int, *, quiet: bool = False) -> None:
+        if not self.keys:
+            self.cursor_row = 0
+            return
+        row = max(0, min(row, len(self.keys) - 1))
+        old, self.cursor_row = self.cursor_row, row
+        for index in (old, row):
+            self._strips.pop(index, None)
+            self.refresh(self._line_region(index + 1 - round(self.scroll_y)))
+        self._scroll_to_cursor()
+        if not quiet:
+            self.post_message(self.Highlighted(self, row, self.keys[row]))
+
+    def _body_height(self) -> int:
+        return max(1, self.scrollable_content_region.height - 1)
+
+    def _scroll_to_cursor(self) -> None:
+        top, height = round(self.scroll_y), self._body_height()
+        if self.cursor_row < top:
+            self.scroll_to(y=self.cursor_row, animate=False, immediate=True)
+        elif self.cursor_row >= top + height:
+            self.scroll_to(y=self.cursor_row - height + 1, animate=False, immediate=True)
+
+    def _line_region(self, y: int) -> Region:
+        return Region(0, y, self.scrollable_content_region.width, 1)
+
+    def action_move(self, step: int) -> None:
+        self.move_cursor(self.cursor_row + step)
+
+    def action_page(self, step: int) -> None:
+        self.move_cursor(self.cursor_row + step * self._body_height())
+
+    def action_move_to(self, row: int) -> None:
+        self.move_cursor(row if row >= 0 else len(self.keys) - 1)
+
+    def action_select(self) -> None:
+        if self.keys:
+            self.post_message(self.Selected(self, self.cursor_row, self.keys[self.cursor_row]))
+
+    # ------------------------------------------------------------------ drawing
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._styles.clear()
+        self._strips.clear()
+
+    def on_resize(self) -> None:
+        self._strips.clear()
+        self.virtual_size = Size(self.size.width, len(self.keys) + 1)
+
+    def _fit(self, width: int) -> list[tuple[Column, int]]:
+        if self._fitted[0] != width:
+            self._fitted = (width, fit(self.columns, width))
+        return self._fitted[1]
+
+    def _style(self, kind: str, style: str) -> RichStyle:
+        """The Rich style of a cell of ``style`` on a row of ``kind`` (header, even, odd,
+        cursor); on the cursor the cursor's colour wins, so no status colour vanishes in it."""
+        cached = self._styles.get((kind, style))
+        if cached is None:
+            base = (self.visual_style if kind == "odd"
+                    else self.get_visual_style(f"rows--{kind}"))
+            combined = base + self._get_style(style) if style else base
+            if kind == "cursor":
+                combined += Style(foreground=base.foreground)
+            cached = self._styles[kind, style] = combined.rich_style
+        return cached
+
+    def _draw(self, kind: str, cells: Sequence[Cell], width: int) -> Strip:
+        segments: list[Segment] = []
+        blank = self._style(kind, "")
+        used = 0
+        for (column, cells_wide), (text, style) in zip(self._fit(width), cells, strict=False):
+            text = fmt.clip(text, cells_wide)
+            # The padding in the row's own style: a struck-through status strikes its word only.
+            pad = " " * (cells_wide - len(text))
+            segments.append(Segment(" " * GAP + pad if column.right else " " * GAP, blank))
+            segments.append(Segment(text, self._style(kind, style) if style else blank))
+            if pad and not column.right:
+                segments.append(Segment(pad, blank))
+            used += cells_wide + GAP
+        if used < width:
+            segments.append(Segment(" " * (width - used), blank))
+        return Strip(segments, width)
+
+    def _header(self, width: int) -> Strip:
+        cells: list[Cell] = []
+        for column, _ in self._fit(width):
+            arrow = ""
+            if self.sort is not None and self.sort[0] == column.key:
+                arrow = " ▼" if self.sort[1] else " ▲"
+            cells.append((column.label + arrow, ""))
+        return self._draw("header", cells, width)
+
+    def render_line(self, y: int) -> Strip:
+        width = self.scrollable_content_region.width
+        index = -1 if y == 0 else y - 1 + round(self.scroll_y)
+        if index >= len(self.keys):
+            return Strip.blank(width, self.visual_style.rich_style)
+        strip = self._strips.get(index)
+        if strip is None or strip.cell_length != width:
+            if index < 0:
+                strip = self._header(width)
+            else:
+                kind = ("cursor" if index == self.cursor_row
+                        else "even" if index % 2 else "odd")
+                strip = self._draw(kind, self.cells[index], width)
+            self._strips[index] = strip
+        return strip
+
+    # ------------------------------------------------------------------ mouse
+    def on_click(self, event: events.Click) -> None:
+        offset = event.get_content_offset(self)
+        if offset is None:
+            return
+        event.stop()
+        if offset.y == 0:
+            x = 0
+            for column, cells_wide in self._fit(self.scrollable_content_region.width):
+                x += cells_wide + GAP
+                if offset.x < x:
+                    self.post_message(self.HeaderClicked(self, column.key))
+                    return
+            return
+        row = offset.y - 1 + round(self.scroll_y)
+        if row >= len(self.keys):
+            return
+        if row == self.cursor_row:
+            self.action_select()
+        else:
+            self.move_cursor(row)
