@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import timedelta
 from enum import StrEnum
 from pathlib import Path
@@ -11,7 +13,7 @@ from typing import Annotated
 import typer
 
 from ..core import roster
-from ..core.errors import InvalidInput
+from ..core.errors import InvalidInput, NotStarted
 from ..core.model import AttendanceStatus
 from ..core.reportdata import ReportFilter
 from ..core.serialize import attendance_json, feedback_json
@@ -21,6 +23,16 @@ from .context import cli
 
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON.")]
 SessionId = Annotated[int, typer.Argument(help="Session id.")]
+
+@contextmanager
+def _force_hint() -> Iterator[None]:
+    """Core refuses a session that has not started without naming a flag; here it is --force."""
+    try:
+        yield
+    except NotStarted as exc:
+        raise InvalidInput(f"{exc.message.removeprefix(f'{exc.field}: ')} (use --force to "
+                           "mark it anyway)", field=exc.field) from None
+
 
 attendance_app = typer.Typer(help="Who came to a session.", no_args_is_help=True)
 feedback_app = typer.Typer(help="Ratings and comments on sessions.", no_args_is_help=True)
@@ -39,10 +51,12 @@ def mark(
 ) -> None:
     """Mark one student's attendance of a session."""
     state = cli(ctx, json_output)
-    mark_ = state.centre.mark_attendance(
-        session_id, email, status, note=note, force=force,
-        check_in=parse_instant(check_in, state.tz, field="check_in") if check_in else None,
-        check_out=parse_instant(check_out, state.tz, field="check_out") if check_out else None)
+    with _force_hint():
+        mark_ = state.centre.mark_attendance(
+            session_id, email, status, note=note, force=force,
+            check_in=parse_instant(check_in, state.tz, field="check_in") if check_in else None,
+            check_out=(parse_instant(check_out, state.tz, field="check_out") if check_out
+                       else None))
     if state.json:
         render.emit_json(attendance_json(mark_, state.tz))
     else:
@@ -78,8 +92,9 @@ def mark_all(
 ) -> None:
     """Mark every student of a session not marked yet; marks already given are kept."""
     state = cli(ctx, json_output)
-    written = roster.mark_rest(state.centre, session_id, AttendanceStatus(status.value),
-                               force=force)
+    with _force_hint():
+        written = roster.mark_rest(state.centre, session_id, AttendanceStatus(status.value),
+                                   force=force)
     if state.json:
         render.emit_json([attendance_json(a, state.tz) for a in written])
     elif written:
@@ -112,7 +127,9 @@ def import_(
         rows = roster.read_marks(text, state.tz)
         result = roster.import_marks(state.centre, rows, force=force, dry_run=dry_run)
     except InvalidInput as exc:
-        raise InvalidInput(exc.message.removeprefix("file: "), field=str(file)) from None
+        hint = (" (use --force to also mark sessions that have not started)"
+                if isinstance(exc, NotStarted) else "")
+        raise InvalidInput(exc.message.removeprefix("file: ") + hint, field=str(file)) from None
     if state.json:
         render.emit_json({"dry_run": result.dry_run, "marked": len(result.marks),
                           "replaced": result.replaced,

@@ -31,6 +31,11 @@ class InvalidInput(SessionsctlError):
         return {**super().to_json(), "field": self.field}
 
 
+class NotStarted(InvalidInput):
+    """Refused because the session has not started yet, which the caller may override (each
+    face says how: the CLI with --force, the TUI by asking)."""
+
+
 class ConflictError(SessionsctlError):
     """A booking was refused because of scheduling conflicts; nothing was written."""
 

@@ -12,7 +12,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from . import permissions, rules
-from .errors import InvalidInput, NotFound, SessionsctlError
+from .errors import InvalidInput, NotFound, NotStarted, SessionsctlError
 from .model import Attendance, AttendanceStatus, Role, Session, SessionStatus
 from .ports import UnitOfWork
 from .reportdata import ReportFilter
@@ -33,8 +33,7 @@ def check_markable(session: Session, now: datetime, *, force: bool = False) -> N
     if session.status is SessionStatus.CANCELLED:
         raise InvalidInput(f"session {session.id} is cancelled", field="session")
     if session.start > now and not force:
-        raise InvalidInput(f"session {session.id} has not started yet (use --force)",
-                           field="session")
+        raise NotStarted(f"session {session.id} has not started yet", field="session")
 
 
 def unmarked(session: Session, marks: Iterable[Attendance]) -> list[str]:
@@ -187,6 +186,7 @@ def import_marks(centre, rows: list[MarkRow], *, force: bool = False,  # centre:
         sessions: dict[object, Session | None] = {}
         marks: list[Attendance] = []
         problems: list[str] = []
+        early = False  # a row refused only because its session has not started
         seen: dict[tuple[int, str], int] = {}
         for row in rows:
             key: object = row.session_id if row.session_id is not None else (row.uid, row.start)
@@ -208,9 +208,10 @@ def import_marks(centre, rows: list[MarkRow], *, force: bool = False,  # centre:
                 seen[session.id, row.email] = row.line
                 marks.append(mark)
             except SessionsctlError as exc:
+                early = early or isinstance(exc, NotStarted)
                 problems.append(f"row {row.line}: {exc.message}")
         if problems:
-            raise InvalidInput(_summary(problems), field="file")
+            raise (NotStarted if early else InvalidInput)(_summary(problems), field="file")
         replaced = 0
         before_by_session: dict[int, dict[str, Attendance]] = {}
         for mark in marks:

@@ -517,7 +517,10 @@ def test_attendance_check_times_are_read_in_the_viewers_zone(seeded: Seeded,
 def test_attendance_of_a_future_session_needs_force(seeded: Seeded) -> None:
     s = seeded.book(f"{DAY} 16:00", students=[seeded.sam])
     refused = seeded.run.fails(2, "attendance", "mark", str(s["id"]), seeded.sam, "present")
-    assert "has not started" in refused.stderr
+    # Core says why; the command line says how to go ahead anyway.
+    assert "has not started yet (use --force to mark it anyway)" in refused.stderr
+    refused = seeded.run.fails(2, "attendance", "mark-all", str(s["id"]), "present")
+    assert "(use --force" in refused.stderr
     assert seeded.run.json("attendance", "list", str(s["id"])) == []
     seeded.run.ok("attendance", "mark", str(s["id"]), seeded.sam, "present", "--force")
     assert len(seeded.run.json("attendance", "list", str(s["id"]))) == 1

@@ -3,13 +3,18 @@ marked present without overwriting; the database holds every mark."""
 
 from __future__ import annotations
 
-from textual.widgets import DataTable
+from textual.widgets import DataTable, Static
+
+from sessionsctl.config import Settings
 
 from sessionsctl.core.model import AttendanceStatus
 from sessionsctl.core.usecases import Centre
+from sessionsctl.tui.app import make_app
+from sessionsctl.tui.messages import OpenAttendance
 from sessionsctl.tui.screens.attendance import AttendanceScreen
+from sessionsctl.tui.screens.dialogs import ConfirmDialog
 
-from .conftest import NOW, SIZE, STUDENTS, scenario, settle
+from .conftest import NOW, SIZE, STUDENTS, TZ, at, scenario, settle
 
 P, A, L, E = (AttendanceStatus.PRESENT, AttendanceStatus.ABSENT, AttendanceStatus.LATE,
               AttendanceStatus.EXCUSED)
@@ -79,18 +84,66 @@ async def test_a_note_per_student_and_a_change_of_mind(app, tui_centre: Centre) 
     assert (mark.student, mark.status, mark.note) == (STUDENTS[0], L, "missed the bus")
 
 
+def said(screen) -> str:
+    return " ".join(str(w.render()) for w in screen.query(Static))
+
+
 @scenario
-async def test_a_refused_mark_is_reported_and_not_kept(app, tui_centre: Centre) -> None:
+async def test_marking_before_the_start_asks_and_stays_on_the_student(
+        app, tui_centre: Centre) -> None:
+    workshop = tui_centre.show(5).session  # Friday's workshop, five students
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        await pilot.press("ctrl+t")
+        app.post_message(OpenAttendance(5))
         await settle(pilot)
-        await pilot.press("2")  # Physics 1:1 at 17:30 has not started
-        await settle(pilot)
-        screen = pilot.app.screen
-        assert isinstance(screen, AttendanceScreen) and screen.session_id == 2
+        screen = app.screen
+        assert isinstance(screen, AttendanceScreen)
+        roster = screen.query_one("#roster", DataTable)
         await pilot.press("p")
         await settle(pilot)
-        assert "has not started yet" in " ".join(str(n.message) for n in pilot.app._notifications)
-        assert str(screen.query_one("#roster", DataTable).get_cell(STUDENTS[10], "status")) == "–"
-    assert tui_centre.attendance(2) == []
+        dialog = app.screen
+        assert isinstance(dialog, ConfirmDialog)
+        assert "has not started yet" in said(dialog) and "--force" not in said(dialog)
+        await pilot.press("n")  # not yet: nothing marked, still on the first student
+        await settle(pilot)
+        assert app.screen is screen and roster.cursor_row == 0
+        assert tui_centre.attendance(5) == []
+        await pilot.press("p")
+        await settle(pilot)
+        await pilot.press("y")  # mark anyway: the same call, forced
+        await settle(pilot)
+        assert roster.cursor_row == 1
+        await pilot.press("a")  # asked once for the session
+        await settle(pilot)
+        assert app.screen is screen
+        await pilot.press("r")
+        await settle(pilot)
+    marks = {m.student: m for m in tui_centre.attendance(5)}
+    assert {s: marks[s].status for s in STUDENTS[:5]} == {
+        STUDENTS[0]: P, STUDENTS[1]: A, STUDENTS[2]: P, STUDENTS[3]: P, STUDENTS[4]: P}
+    assert marks[STUDENTS[0]].check_in == workshop.start
+
+
+@scenario
+async def test_a_mark_core_refuses_as_too_early_is_asked_again_not_lost(
+        tui_centre: Centre) -> None:
+    """The screen's clock says Physics 1:1 (17:30) has begun, the centre's that it has not:
+    core's refusal brings the cursor back to the student and asks, and the answer marks."""
+    app = make_app(tui_centre, Settings(tz=TZ), now=at(10, 17, 35), refresh_every=None,
+                   db_label="x")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        app.post_message(OpenAttendance(2))
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, AttendanceScreen)
+        await pilot.press("l")
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmDialog)
+        assert tui_centre.attendance(2) == []
+        assert not any("not started" in str(n.message) for n in app._notifications)
+        await pilot.press("y")
+        await settle(pilot)
+        assert screen.query_one("#roster", DataTable).cursor_row == 0
+    [mark] = tui_centre.attendance(2)
+    assert (mark.student, mark.status) == (STUDENTS[10], L)

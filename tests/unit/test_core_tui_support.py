@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from sessionsctl.core.drafts import problems
-from sessionsctl.core.errors import InvalidInput
+from sessionsctl.core.errors import InvalidInput, NotStarted
 from sessionsctl.core.model import Attendance, AttendanceStatus, Role, Session, SessionStatus
 from sessionsctl.core.ports import SessionDraft
 from sessionsctl.core.roster import check_in_time, mark_rest, unmarked
@@ -98,9 +98,12 @@ def test_mark_rest_fills_only_the_unmarked(centre_now: Centre) -> None:
 def test_mark_rest_refuses_a_session_not_started(centre_now: Centre) -> None:
     session = centre_now.book(draft(start=T0 + timedelta(days=1),
                                     end=T0 + timedelta(days=1, hours=1))).session
-    with pytest.raises(InvalidInput):
+    with pytest.raises(NotStarted) as refused:
         mark_rest(centre_now, session.id)
     assert centre_now.attendance(session.id) == []
+    # Core says why, not which flag of which face goes ahead anyway.
+    assert refused.value.message == f"session: session {session.id} has not started yet"
+    assert len(mark_rest(centre_now, session.id, force=True)) == len(STUDENTS)
 
 
 # ----------------------------------------------------------------------------- stats

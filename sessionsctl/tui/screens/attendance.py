@@ -2,6 +2,8 @@
 
 Marks are written in the order they were given by one worker draining a queue, so a quick
 "present, no: late" ends as late; the row shows the mark at once and its check-in when saved.
+A session that has not started is marked only once the user says so (core's rule, asked here
+before the cursor moves; core's own refusal, should the clock beat us, asks the same).
 """
 
 from __future__ import annotations
@@ -18,9 +20,9 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
-from ...core.errors import SessionsctlError
+from ...core.errors import NotStarted, SessionsctlError
 from ...core.model import Attendance, AttendanceStatus
-from ...core.roster import mark_rest
+from ...core.roster import check_markable, mark_rest
 from ...core.usecases import SessionDetails
 from .. import format as fmt
 from ..format import shown
@@ -52,11 +54,13 @@ class AttendanceScreen(ReportsFailures, Screen[None]):
 
     class Saved(Message):
         def __init__(self, marks: list[Attendance], error: str | None = None,
-                     student: str | None = None) -> None:
+                     student: str | None = None, *,
+                     not_started: AttendanceStatus | None = None) -> None:
             super().__init__()
             self.marks = marks
             self.error = error
             self.student = student
+            self.not_started = not_started  # refused as too early: the mark that was asked
 
     class Drained(Message):
         pass
@@ -71,6 +75,9 @@ class AttendanceScreen(ReportsFailures, Screen[None]):
         self._queue: deque[tuple[str, AttendanceStatus | None, str | None]] = deque()
         self._draining = False
         self._variables: dict[str, str] = {}
+        # The user said to mark this session although it has not started (asked once).
+        self.force = False
+        self._asking = False
 
     def compose(self) -> ComposeResult:
         yield Static("loading…", id="roster-title", classes="screen-title")
@@ -179,11 +186,50 @@ class AttendanceScreen(ReportsFailures, Screen[None]):
             return None
         return self.details.session.students[table.cursor_row]
 
+    def _too_early(self) -> bool:
+        """Whether core's rule refuses a mark now only because the session has not started."""
+        if self.details is None or self.force:
+            return False
+        try:
+            check_markable(self.details.session, self.ctx.now())
+        except NotStarted:
+            return True
+        except SessionsctlError:
+            return False  # cancelled: the save says so
+        return False
+
+    def _ask_to_force(self, then: Any) -> None:
+        """Ask whether to mark a session that has not started; ``then()`` once the user agrees."""
+        from .dialogs import ConfirmDialog
+
+        if self.details is None or self._asking:
+            return  # one question at a time: the marks queued behind it were dropped
+        s = self.details.session
+        tz = self.ctx.tz
+        self._asking = True
+
+        def answered(yes: bool | None) -> None:
+            self._asking = False
+            if yes:
+                self.force = True
+                then()
+
+        self.app.push_screen(ConfirmDialog(
+            f"#{s.id} {s.title} has not started yet",
+            f"It starts {fmt.day_label(s.start.astimezone(tz).date())} at "
+            f"{fmt.hhmm(s.start, tz)}. Mark attendance anyway? (Check-ins are then its start.)",
+            yes="Mark anyway", no="Not yet"), answered)
+
     def action_mark(self, status: str) -> None:
         email = self._current()
         if email is None:
             return
-        value = AttendanceStatus(status)
+        if self._too_early():
+            self._ask_to_force(lambda: self._mark(email, AttendanceStatus(status)))
+            return
+        self._mark(email, AttendanceStatus(status))
+
+    def _mark(self, email: str, value: AttendanceStatus) -> None:
         note = self.marks[email].note if email in self.marks else None
         self.pending[email] = value
         self._update_row(email)
@@ -194,6 +240,9 @@ class AttendanceScreen(ReportsFailures, Screen[None]):
 
     def action_rest(self) -> None:
         if self.details is None:
+            return
+        if self._too_early():
+            self._ask_to_force(self.action_rest)
             return
         for email in self.details.session.students:
             if email not in self.marks and email not in self.pending:
@@ -235,12 +284,17 @@ class AttendanceScreen(ReportsFailures, Screen[None]):
         centre = self.ctx.centre
         while self._queue:
             email, status, note = self._queue.popleft()
+            force = self.force
             try:
                 if email == REST:
-                    marks = mark_rest(centre, self.session_id)
+                    marks = mark_rest(centre, self.session_id, force=force)
                 else:
                     assert status is not None
-                    marks = [centre.mark_attendance(self.session_id, email, status, note=note)]
+                    marks = [centre.mark_attendance(self.session_id, email, status, note=note,
+                                                    force=force)]
+            except NotStarted as exc:
+                self.post_message(self.Saved([], shown(exc), email, not_started=status
+                                             or AttendanceStatus.PRESENT))
             except SessionsctlError as exc:
                 self.post_message(self.Saved([], shown(exc), email))
             else:
@@ -267,8 +321,21 @@ class AttendanceScreen(ReportsFailures, Screen[None]):
             for email in stale:
                 self.pending.pop(email, None)
                 self._update_row(email)
-            self.notify(message.error, title="Not saved", severity="error", timeout=8)
+            if message.not_started is not None:
+                self._refused_early(message.student, message.not_started)
+            else:
+                self.notify(message.error, title="Not saved", severity="error", timeout=8)
         self._summary()
+
+    def _refused_early(self, student: str | None, status: AttendanceStatus) -> None:
+        """Core refused the mark as too early: back to that student, and ask to mark anyway."""
+        table = self.query_one("#roster", DataTable)
+        if self.details is not None and student in self.details.session.students:
+            table.move_cursor(row=self.details.session.students.index(student), animate=False)
+        if student == REST:
+            self._ask_to_force(self.action_rest)
+        elif student is not None:
+            self._ask_to_force(lambda: self._mark(student, status))
 
     @on(Drained)
     def _drained(self) -> None:
