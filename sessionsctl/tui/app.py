@@ -23,6 +23,7 @@ from ..core.timeutil import system_zone_name, zone
 from ..core.usecases import Centre
 from .context import TuiContext
 from .format import shown
+from .theme import settled
 from .messages import (
     DashboardLoaded,
     DataChanged,
@@ -73,6 +74,11 @@ class SessionsApp(App[None]):
         self.refresh_every = refresh_every
         self._version: tuple[tuple[str, int], ...] | None = None
         self.theme = "textual-dark"
+
+    def get_css_variables(self) -> dict[str, str]:
+        """The theme's variables, with muted and disabled text as plain colours (theme.py)."""
+        variables = super().get_css_variables()
+        return {**variables, **settled(variables)}
 
     # ------------------------------------------------------------------ start
     def on_mount(self) -> None:

@@ -80,13 +80,17 @@ def when_at(instant: datetime, tz: ZoneInfo) -> str:
 
 
 def rich_style(style: str, variables: dict[str, str]) -> str:
-    """A Textual style with theme variables as a Rich style (DataTable cells are Rich text)."""
+    """A Textual style with theme variables as a Rich style (DataTable cells are Rich text).
+    A variable that is not a plain colour (an ANSI theme's) leaves the cell's own colour,
+    dimmed for muted text."""
     words = []
     for word in style.split():
-        if word in ("$text-muted", "$text-disabled"):
-            words.append("dim")
-        elif word.startswith("$"):
-            words.append(variables.get(word[1:], ""))
+        if word.startswith("$"):
+            value = variables.get(word[1:], "")
+            if value.startswith("#"):
+                words.append(value)
+            elif word in ("$text-muted", "$text-disabled"):
+                words.append("dim")
         else:
             words.append(word)
     return " ".join(w for w in words if w)

@@ -35,6 +35,7 @@ from ...core.model import Session, SessionStatus
 from ...core.ports import SessionQuery
 from ...core.timeutil import day_start
 from .. import format as fmt
+from ..theme import RULE
 from ..workers import ReportsFailures
 
 if TYPE_CHECKING:
@@ -46,7 +47,9 @@ FIRST_HOUR, LAST_HOUR = 8, 20  # the hours a timeline always shows; sessions out
 CACHE_DAYS = 200
 AHEAD_DELAY = 0.25  # seconds of no paging before the next and previous periods are read  # days kept in memory; the farthest from the cursor are dropped first
 CURSOR = "on $primary 30%"
-TODAY = "bold reverse $accent"
+# Dark or light text, whichever reads on the accent (a reversed accent took the cursor's
+# pale background as its text colour in the light theme, and vanished).
+TODAY = "bold auto on $accent"
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,7 +132,7 @@ def draw_month(days: dict[date, list[Session]], loaded: set[date], cursor: date,
     rows = max(3, (height - 1 - weeks) // weeks)
     lines: list[Line] = []
     hits: list[Hit] = []
-    sep = ("│", "$panel-lighten-2")
+    sep = ("│", RULE)
     header: list[str | tuple[str, str]] = []
     for i, name in enumerate(WEEKDAYS):
         if i:
@@ -138,7 +141,7 @@ def draw_month(days: dict[date, list[Session]], loaded: set[date], cursor: date,
     lines.append(tuple(header))
     cursor_y = 0
     for w in range(weeks):
-        lines.append((("┼".join(["─" * cw] * 7), "$panel-lighten-2"),))
+        lines.append((("┼".join(["─" * cw] * 7), RULE),))
         week = grid[w * 7:(w + 1) * 7]
         top = len(lines)
         for r in range(rows):
@@ -156,7 +159,7 @@ def draw_month(days: dict[date, list[Session]], loaded: set[date], cursor: date,
                     style = TODAY if day == today else ("bold" if in_month else "$text-disabled")
                     count = f"{len(sessions)}" if sessions else ("…" if day not in loaded else "")
                     parts.append((" ", back.strip()))
-                    parts.append((number, style + back))
+                    parts.append((number, style if day == today else style + back))
                     parts.append((count.rjust(cw - 3), "$text-muted" + back))
                     hits.append(Hit(top, x, x + cw, day))
                 else:
@@ -203,7 +206,7 @@ def draw_timeline(days: dict[date, list[Session]], loaded: set[date], shown: lis
         if bucket:
             first, last = min(first, *bucket), max(last, *bucket)
         by_hour.append(bucket)
-    sep = ("│", "$panel-lighten-2")
+    sep = ("│", RULE)
     head: list[str | tuple[str, str]] = [(" " * gw, "")]
     head_hits: list[Hit] = []
     x = gw
@@ -216,12 +219,12 @@ def draw_timeline(days: dict[date, list[Session]], loaded: set[date], shown: lis
         elif detailed:
             label += f"  ·  {len(columns[i])} session{'s' if len(columns[i]) != 1 else ''}"
         style = TODAY if day == today else "bold"
-        if day == cursor:
+        if day == cursor and day != today:
             style += f" {CURSOR}"
         head.append((_fit(f" {label}", cw), style))
         head_hits.append(Hit(0, x, x + cw, day))
         x += cw
-    rule: Line = (("─" * gw + "┼".join([""] + ["┈" * cw] * n), "$panel-lighten-2"),)
+    rule: Line = (("─" * gw + "┼".join([""] + ["┈" * cw] * n), RULE),)
     current_hour = ctx.local(now).hour if today in shown else None
     cursor_column = shown.index(cursor) if cursor in shown else None
     cursor_sessions = columns[cursor_column] if cursor_column is not None else []
