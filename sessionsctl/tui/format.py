@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import zlib
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
@@ -72,6 +73,31 @@ def clip(text: str, width: int) -> str:
     if width <= 0:
         return ""
     return text if len(text) <= width else text[: max(0, width - 1)] + "…"
+
+
+def clip_middle(text: str, width: int) -> str:
+    """``text`` in ``width`` cells, cut in the middle so its last path part (a file name, a
+    database name) stays whole while it fits."""
+    if len(text) <= width:
+        return text
+    if width <= 1:
+        return "…"[:max(0, width)]
+    head, sep, name = text.rpartition("/")
+    if not sep or len(name) + 3 > width:  # no room for a head: the end of the text
+        return "…" + text[len(text) - width + 1:]
+    return head[:width - len(name) - 2] + "…/" + name
+
+
+def short_database(label: str, width: int, home: str | None = None) -> str:
+    """A database label for the header: a SQLite file as its path, the home folder as
+    ``~``, cut in the middle to ``width``; any other URL as it is (without its password)."""
+    text = label
+    if label.startswith("sqlite:///"):
+        text = label[len("sqlite:///"):]
+        home = os.path.expanduser("~") if home is None else home
+        if home not in ("", "/") and (text == home or text.startswith(home + "/")):
+            text = "~" + text[len(home):]
+    return clip_middle(text, width)
 
 
 def when_at(instant: datetime, tz: ZoneInfo) -> str:

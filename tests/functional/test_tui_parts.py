@@ -1,11 +1,35 @@
-"""The TUI's small pure parts: the theme colours the app settles itself (no app is run)."""
+"""The TUI's small pure parts: the header's database label, and the theme colours the app
+settles itself (no app is run)."""
 
 from __future__ import annotations
 
 from textual.color import Color
 
-from sessionsctl.tui.format import rich_style
+from sessionsctl.tui.format import clip_middle, rich_style, short_database
 from sessionsctl.tui.theme import settled
+
+HOME = "/home/alice"
+DEEP = "sqlite:////home/alice/.local/share/sessionsctl/sessionsctl.db"
+
+
+def test_a_sqlite_database_shows_as_its_path_with_home_as_a_tilde() -> None:
+    assert short_database(DEEP, 60, home=HOME) == "~/.local/share/sessionsctl/sessionsctl.db"
+    assert short_database("sqlite:///centre.db", 60, home=HOME) == "centre.db"
+    assert short_database("sqlite:////srv/centre.db", 60, home=HOME) == "/srv/centre.db"
+
+
+def test_a_long_path_loses_its_middle_and_keeps_its_file_name() -> None:
+    shown = short_database(DEEP, 24, home=HOME)
+    assert len(shown) == 24 and shown.startswith("~/") and shown.endswith("…/sessionsctl.db")
+    # Too narrow for any of the head: the end of the name.
+    assert clip_middle("/srv/data/sessionsctl.db", 10) == "…onsctl.db"
+
+
+def test_other_databases_show_as_their_url_cut_in_the_middle() -> None:
+    url = "postgresql+psycopg://app:***@db.example:5432/sessions"
+    assert short_database(url, 80) == url
+    assert short_database(url, 30).endswith("…/sessions")
+    assert len(short_database(url, 30)) == 30
 
 
 def test_muted_text_is_settled_between_the_background_and_the_text() -> None:
