@@ -66,7 +66,8 @@ class SessionDraft:
 
 
 # What a list of sessions can be ordered by: the start, or a column a person reads (names of
-# the mentor, subject and room; the number of students; status in lifecycle order).
+# the mentor, subject and room; the first student's name, then the number of students;
+# status in lifecycle order).
 SessionOrder = Literal["start", "title", "mentor", "students", "subject", "room", "status"]
 SESSION_ORDERS: tuple[SessionOrder, ...] = get_args(SessionOrder)
 

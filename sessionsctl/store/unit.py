@@ -107,18 +107,27 @@ def _name_of(table: Any, column: Any) -> Any:
                          .scalar_subquery(), "")
 
 
+def _students_key() -> list[Any]:
+    """The students' order: by the first of their names (as lists show it), then how many."""
+    link = SessionStudentRow
+    first = (select(func.min(func.lower(PersonRow.name)))
+             .join_from(link, PersonRow, PersonRow.id == link.student_id)
+             .where(link.session_id == SessionRow.id).scalar_subquery())
+    count = select(func.count()).where(link.session_id == SessionRow.id).scalar_subquery()
+    return [func.coalesce(first, ""), count]
+
+
 def _ordering(order: SessionOrder, descending: bool) -> list[Any]:
     """ORDER BY for a listing: the chosen key, then start and id (so pages never overlap)."""
     keys: dict[str, Any] = {
         "title": func.lower(SessionRow.title),
         "mentor": _name_of(PersonRow, SessionRow.mentor_id),
-        "students": select(func.count()).where(SessionStudentRow.session_id == SessionRow.id)
-        .scalar_subquery(),
         "subject": _name_of(SubjectRow, SessionRow.subject_id),
         "room": _name_of(RoomRow, SessionRow.room_id),
         "status": _STATUS_RANK,
     }
-    columns = [keys[order]] if order in keys else []
+    columns = (_students_key() if order == "students"
+               else [keys[order]] if order in keys else [])
     columns += [SessionRow.start_at, SessionRow.id]
     return [c.desc() for c in columns] if descending else columns
 

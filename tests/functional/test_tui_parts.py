@@ -1,5 +1,5 @@
-"""The TUI's small pure parts: the header's database label, and the theme colours the app
-settles itself (no app is run)."""
+"""The TUI's small pure parts: the header's database label, the list's column widths, and
+the theme colours the app settles itself (no app is run)."""
 
 from __future__ import annotations
 
@@ -7,6 +7,8 @@ from textual.color import Color
 
 from sessionsctl.tui.format import clip_middle, rich_style, short_database
 from sessionsctl.tui.theme import settled
+from sessionsctl.tui.widgets.session_list import COLUMNS
+from sessionsctl.tui.widgets.table import fit
 
 HOME = "/home/alice"
 DEEP = "sqlite:////home/alice/.local/share/sessionsctl/sessionsctl.db"
@@ -30,6 +32,16 @@ def test_other_databases_show_as_their_url_cut_in_the_middle() -> None:
     assert short_database(url, 80) == url
     assert short_database(url, 30).endswith("…/sessions")
     assert len(short_database(url, 30)) == 30
+
+
+def test_the_title_takes_the_spare_width_and_narrow_screens_drop_columns() -> None:
+    wide = dict((c.key, w) for c, w in fit(COLUMNS, 159))
+    normal = dict((c.key, w) for c, w in fit(COLUMNS, 119))
+    assert list(wide) == [c.key for c in COLUMNS]
+    assert wide["title"] - normal["title"] == 40
+    assert sum(w + 1 for w in normal.values()) + 1 == 119
+    narrow = [c.key for c, _ in fit(COLUMNS, 79)]
+    assert narrow == ["date", "time", "title", "mentor", "status"]
 
 
 def test_muted_text_is_settled_between_the_background_and_the_text() -> None:

@@ -21,7 +21,7 @@ from sessionsctl.tui.screens.help import HelpScreen
 from sessionsctl.tui.screens.main import MainScreen
 from sessionsctl.tui.widgets.calendar import CalendarView
 from sessionsctl.tui.widgets.session_list import SessionList
-from sessionsctl.tui.widgets.table import RowTable
+from sessionsctl.tui.widgets.table import RowTable, fit
 
 from .conftest import ADA, NOW, SIZE, TZ, at, lesson, make_test_app, scenario, settle
 
@@ -185,6 +185,25 @@ async def test_sorting_the_list_by_a_column(app) -> None:
         titles_reversed = [table.row_text(i)[3] for i in range(table.row_count)]
         assert titles_reversed == sorted(titles, reverse=True)
         assert "sorted by mentor (reversed)" in str(list_.query_one("#list-status").render())
+
+
+@scenario
+async def test_students_sort_by_the_first_name_shown_then_how_many(app) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("2")
+        await settle(pilot)
+        table = app.screen.query_one(RowTable)
+        # A click on the Students heading (the header is the table's first line).
+        widths = fit(table.columns, table.scrollable_content_region.width)
+        x = sum(width + 1 for _, width in widths[:4]) + 2
+        await pilot.click(RowTable, offset=(x, 0))
+        await settle(pilot)
+        students = [table.row_text(i)[4] for i in range(table.row_count)]
+        assert students[:3] == ["Amelia Ahmed +4", "Amelia Ahmed +9", "Jack Jones"]
+        firsts = [s.split(" +")[0] for s in students]
+        assert firsts == sorted(firsts)
+        assert table.sort == ("students", False)
 
 
 @scenario

@@ -31,12 +31,12 @@ if TYPE_CHECKING:
     from ..context import TuiContext
 
 PAGE = 100
-# Fixed widths (fitting 120 columns): a table that sized itself to its widest cell would
-# change shape as pages are read.
-COLUMNS = (Column("date", "Date", 11), Column("time", "Time", 11), Column("title", "Title", 18),
-           Column("mentor", "Mentor", 15), Column("students", "Students", 14),
-           Column("subject", "Subject", 10), Column("room", "Room", 11),
-           Column("status", "Status", 11))
+# The title takes the width the others leave; a narrow terminal drops the columns with the
+# highest ``drop`` first (subject, room, students, then mentor).
+COLUMNS = (Column("date", "Date", 11), Column("time", "Time", 11),
+           Column("title", "Title", 16, flex=True), Column("mentor", "Mentor", 15, drop=1),
+           Column("students", "Students", 15, drop=2), Column("subject", "Subject", 11, drop=4),
+           Column("room", "Room", 11, drop=3), Column("status", "Status", 11))
 LABELS = {c.key: c.label for c in COLUMNS}
 # The order each column sorts by (the date and time columns both sort by the start).
 ORDERS: dict[str, SessionOrder] = {"date": "start", "time": "start", "title": "title",
@@ -279,10 +279,17 @@ class SessionList(ReportsFailures, Vertical):
                else f"{local:%d %b %Y}")
         return [
             (day, ""), (fmt.span(s, tz), ""), (s.title, ""), (self.ctx.name(s.mentor), ""),
-            (", ".join(self.ctx.name(e) for e in s.students), ""), (s.subject or "", ""),
+            (self.students(s), ""), (s.subject or "", ""),
             (s.room or s.location or ("online" if s.link else ""), ""),
             (fmt.STATUS_LABEL[s.status], fmt.STATUS_STYLE[s.status]),
         ]
+
+    def students(self, s: Session) -> str:
+        """The first student by name, and how many more (the order the column sorts by)."""
+        if not s.students:
+            return ""
+        first = min((self.ctx.name(e) for e in s.students), key=lambda n: (n.lower(), n))
+        return first if len(s.students) == 1 else f"{first} +{len(s.students) - 1}"
 
     def _show_status(self) -> None:
         count = len(self._rows)
