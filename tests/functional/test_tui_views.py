@@ -216,7 +216,7 @@ async def test_details_complete_cancel_and_note(app, tui_centre: Centre) -> None
         await settle(pilot)
         await pilot.press(*"Bring calculators", "enter")
         await settle(pilot)
-        await pilot.press("c")
+        await pilot.press("c", "y")  # complete, once asked
         await settle(pilot)
         app.post_message(OpenSession(5))
         await settle(pilot)

@@ -162,10 +162,34 @@ class SessionScreen(ReportsFailures, Screen[None]):
         self.app.push_screen(BookingScreen(self.ctx, session=self.details.session))
 
     def action_complete(self) -> None:
+        """Complete, once confirmed: core lets a session that has not started be completed,
+        so that case is said plainly and the question defaults to no."""
         if self.details is None:
             return
-        self.sessions_app.write(lambda: self.ctx.centre.complete(self.session_id),
-                                f"Session #{self.session_id} completed")
+        from .dialogs import ConfirmDialog
+
+        s = self.details.session
+        if s.status in (SessionStatus.CANCELLED, SessionStatus.COMPLETED):
+            self.notify(f"a {s.status.value} session cannot be completed", severity="warning")
+            return
+        tz = self.ctx.tz
+        started = s.start <= self.ctx.now()
+        if started:
+            question = f"Complete #{s.id} {s.title}?"
+            detail = "A completed session is not rescheduled; notes can still be added."
+        else:
+            question = f"#{s.id} {s.title} has not started yet"
+            detail = (f"It starts {fmt.day_label(s.start.astimezone(tz).date())} at "
+                      f"{fmt.hhmm(s.start, tz)}. Complete it anyway?")
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.sessions_app.write(lambda: self.ctx.centre.complete(self.session_id),
+                                        f"Session #{self.session_id} completed")
+
+        self.app.push_screen(ConfirmDialog(question, detail, yes="Complete",
+                                           no="Back" if started else "Not yet",
+                                           default=started), answered)
 
     def action_cancel_session(self) -> None:
         if self.details is None:

@@ -39,7 +39,7 @@ KEYS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
     ("Session", (
         ("e", "edit (a series asks which occurrences)"),
         ("a", "attendance"),
-        ("c", "complete"),
+        ("c", "complete (asks first; says so if it has not started)"),
         ("x", "cancel, with a reason"),
         ("n", "add a note"),
     )),

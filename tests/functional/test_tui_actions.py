@@ -1,0 +1,58 @@
+"""Actions that cannot be taken back, or that come after a lesson: completing a session (asked
+first, and said plainly when it has not started), notes on a completed session, and the
+command palette. Each test checks what the database then holds."""
+
+from __future__ import annotations
+
+from sessionsctl.core.model import SessionStatus
+from sessionsctl.core.usecases import Centre
+from sessionsctl.tui.messages import OpenSession
+from sessionsctl.tui.screens.details import SessionScreen
+from sessionsctl.tui.screens.dialogs import ConfirmDialog
+
+from .conftest import SIZE, scenario, settle
+
+
+def said(screen) -> str:
+    return " ".join(str(w.render()) for w in screen.query("Label, Static"))
+
+
+async def open_details(pilot, session_id: int) -> SessionScreen:
+    pilot.app.post_message(OpenSession(session_id))
+    await settle(pilot)
+    screen = pilot.app.screen
+    assert isinstance(screen, SessionScreen) and screen.session_id == session_id
+    return screen
+
+
+@scenario
+async def test_completing_asks_first_and_says_when_it_has_not_started(
+        app, tui_centre: Centre) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        details = await open_details(pilot, 2)  # Physics 1:1 at 17:30; it is 16:10
+        await pilot.press("c")
+        await settle(pilot)
+        dialog = app.screen
+        assert isinstance(dialog, ConfirmDialog)
+        assert "has not started yet" in said(dialog) and "17:30" in said(dialog)
+        await pilot.press("enter")  # the answer offered first is "not yet"
+        await settle(pilot)
+        assert app.screen is details
+        assert tui_centre.show(2).session.status is SessionStatus.SCHEDULED
+        await pilot.press("c", "y")  # explicitly, then
+        await settle(pilot)
+        assert tui_centre.show(2).session.status is SessionStatus.COMPLETED
+
+        running = await open_details(pilot, 1)  # Group maths, ten minutes in
+        await pilot.press("c")
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmDialog)
+        assert "Complete #1 Group maths?" in said(app.screen)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert app.screen is running
+        assert tui_centre.show(1).session.status is SessionStatus.SCHEDULED
+        await pilot.press("c", "enter")  # a session under way: enter completes
+        await settle(pilot)
+    assert tui_centre.show(1).session.status is SessionStatus.COMPLETED
