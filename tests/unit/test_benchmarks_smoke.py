@@ -135,3 +135,24 @@ def test_the_runner_runs_at_a_tiny_scale(tmp_path: Path,
                                                 ("500", 500), ("2.5k", 2_500)])
 def test_scales_read_as_people_write_them(text: str, sessions: int) -> None:
     assert gen.parse_scale(text) == sessions
+
+
+def test_the_exchange_benchmark_runs_at_a_tiny_scale(tmp_path: Path,
+                                                     capsys: pytest.CaptureFixture[str]) -> None:
+    """`python -m benchmarks.exchange --quick`, at a tiny scale: every figure runs in its own
+    spawned process and reports its own time and peak memory."""
+    from benchmarks import exchange
+
+    out = tmp_path / "exchange.json"
+    assert exchange.main(["--quick", "--scale", str(SCALE), "--khal-events", "20",
+                          "--data-dir", str(tmp_path), "--json", str(out)]) == 0
+    assert "export ics" in capsys.readouterr().out
+    rows = {r["figure"]: r for r in json.loads(out.read_text())["rows"]}
+    assert {"export ics vs icalendar to_ical", "import ics (icalendar from_ical shown)",
+            "export csv", "import csv vs Core bulk insert"} <= set(rows)
+    assert any("khal" in name for name in rows)
+    for row in rows.values():
+        assert row["skipped"] or row["seconds"] > 0
+        # Each process's own peak: far below what a parent holding the data would show.
+        assert row["rss_mb"] is None or 0 < row["rss_mb"] < 1000
+    assert rows["import ics (icalendar from_ical shown)"]["note"].startswith(f"{SCALE} ")
