@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import replace
 from datetime import timedelta
 from decimal import Decimal
@@ -51,10 +52,20 @@ def lifecycle_path(current: SessionStatus, target: SessionStatus) -> list[Sessio
     return [target]
 
 
-def editable(status: SessionStatus) -> None:
-    """A completed or cancelled session is not silently rescheduled."""
-    if status in (SessionStatus.COMPLETED, SessionStatus.CANCELLED):
-        raise InvalidInput(f"a {status.value} session cannot be changed", field="status")
+# What is said about a session and what it cost: these may still change once it is over
+# (notes are written after the lesson, payment comes later), for they never move it.
+ANNOTATIONS = frozenset({"notes", "description", "cost", "payment_status"})
+
+
+def editable(status: SessionStatus, changed: Iterable[str]) -> None:
+    """A completed or cancelled session is not silently rescheduled (decision 4): of its
+    fields only the annotations may change, never when, where or with whom."""
+    if status not in (SessionStatus.COMPLETED, SessionStatus.CANCELLED):
+        return
+    fixed = sorted(set(changed) - ANNOTATIONS)
+    if fixed:
+        raise InvalidInput(f"a {status.value} session cannot be changed ({', '.join(fixed)}); "
+                           "its notes, description, cost and payment can", field="status")
 
 
 def email(value: str, field: str = "email") -> str:

@@ -288,17 +288,26 @@ class Centre(Scheduling, Exchange, Mailing, Reporting):
             raise InvalidInput(f"cannot change {', '.join(sorted(unknown))}", field="edit")
         with self._write() as uow:
             before = self._get(uow, session_id, "session.edit")
-            rules.editable(before.status)
             if "start" in changes and "end" not in changes:
                 changes = {**changes, "end": changes["start"] + before.duration}
-            draft = rules.validate_session(replace(draft_of(before), **changes))
+            old = draft_of(before)
+            draft = rules.validate_session(replace(old, **changes))
+            changed = {f for f in changes if getattr(draft, f) != getattr(old, f)}
+            rules.editable(before.status, changed)
             if draft.mentor != before.mentor:
                 permissions.require(uow.actor, "session.book", mentor=draft.mentor)
-            [found] = self.conflicts(uow, [draft], self._resolve(uow, [draft]), [session_id])
-            if found and force_reason is None:
-                raise ConflictError(found)
-            # A session moved to a free slot is no longer forced: the database guard covers it.
-            reason = force_reason.strip() if found and force_reason else None
+            if changed <= rules.ANNOTATIONS:
+                # Notes, description, cost or payment move nobody: no clash to look for, and
+                # a session booked over one stays recorded as such.
+                found, reason = [], before.force_reason
+            else:
+                [found] = self.conflicts(uow, [draft], self._resolve(uow, [draft]),
+                                         [session_id])
+                if found and force_reason is None:
+                    raise ConflictError(found)
+                # A session moved to a free slot is no longer forced: the database guard
+                # covers it.
+                reason = force_reason.strip() if found and force_reason else None
             uow.update_session(session_id, Row(
                 draft, uid=before.uid, status=before.status, series_id=before.series_id,
                 recurrence_id=before.recurrence_id, force_reason=reason,

@@ -471,6 +471,19 @@ def test_closed_sessions_refuse_changes(seeded: Seeded, first: tuple[str, ...],
     assert show(seeded.run, s["id"]) == before
 
 
+def test_a_completed_session_still_takes_notes(seeded: Seeded) -> None:
+    """`session edit --notes` goes through the same core call as the TUI's note."""
+    s = seeded.book(f"{DAY} 16:00")
+    seeded.run.ok("session", "complete", str(s["id"]))
+    seeded.run.ok("session", "edit", str(s["id"]), "--notes", "covered chapter 4")
+    after = show(seeded.run, s["id"])
+    assert (after["status"], after["notes"]) == ("completed", "covered chapter 4")
+    refused = seeded.run.fails(2, "session", "edit", str(s["id"]), "--notes", "x",
+                               "--title", "Late change")
+    assert "notes" in refused.stderr
+    assert show(seeded.run, s["id"]) == after
+
+
 # ============================================================================= attendance
 @pytest.fixture
 def started(seeded: Seeded) -> dict:

@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
+from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -21,7 +22,13 @@ from sessionsctl.core.errors import (
     NotPermitted,
     SessionsctlError,
 )
-from sessionsctl.core.model import AttendanceStatus, Role, Session, SessionStatus
+from sessionsctl.core.model import (
+    AttendanceStatus,
+    PaymentStatus,
+    Role,
+    Session,
+    SessionStatus,
+)
 from sessionsctl.core.ports import Row, SessionDraft, SessionQuery
 from sessionsctl.core.timeutil import parse_instant
 from sessionsctl.core.usecases import Centre
@@ -318,6 +325,35 @@ def test_a_finished_session_cannot_be_edited(admin: Centre, seeded: SqlStore,
     getattr(admin, finish)(lesson.id)
     with refused(seeded, InvalidInput, field="status"):
         admin.edit(lesson.id, {"title": "Rescheduled"})
+
+
+@pytest.mark.parametrize("finish", ["complete", "cancel"])
+def test_a_finished_session_takes_notes_and_payment_but_keeps_its_slot(
+        admin: Centre, seeded: SqlStore, lesson: Session, finish: str) -> None:
+    """Notes are written after the lesson and payment comes later: those change; when, where
+    and with whom do not, not even alongside a note."""
+    getattr(admin, finish)(lesson.id)
+    finished = stored(seeded, lesson.id)
+    admin.edit(lesson.id, {"notes": "fractions; homework set", "description": "Unit 3",
+                           "cost": Decimal("30"), "payment_status": PaymentStatus.PAID})
+    after = stored(seeded, lesson.id)
+    assert (after.notes, after.description, after.cost, after.payment_status) == (
+        "fractions; homework set", "Unit 3", Decimal("30.00"), PaymentStatus.PAID)
+    assert (after.status, after.start, after.students) == (
+        finished.status, finished.start, finished.students)
+    for changes in ({"start": at(60)}, {"students": (STUDENT,)}, {"room": HALL},
+                    {"notes": "moved", "mentor": MENTOR2}):
+        with refused(seeded, InvalidInput, field="status") as err:
+            admin.edit(lesson.id, changes)
+        assert "notes" in err.value.message  # says what can still change
+
+
+def test_a_note_on_a_session_booked_over_a_clash_needs_no_override(
+        admin: Centre, seeded: SqlStore, lesson: Session) -> None:
+    other = admin.book(draft("Cover", start=at(30)), force_reason="agreed").session
+    admin.edit(other.id, {"notes": "room swapped"})
+    assert (stored(seeded, other.id).notes, stored(seeded, other.id).force_reason) == (
+        "room swapped", "agreed")
 
 
 @pytest.mark.parametrize(("changes", "field"), [
