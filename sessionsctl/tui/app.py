@@ -243,7 +243,10 @@ class SessionsApp(App[None]):
                             "theme (f2)", self.action_toggle_dark)
         yield SystemCommand("Refresh", "Read everything on screen again", self._refresh_all)
         yield SystemCommand("Keys", "Every key, screen by screen (?)", self.action_help)
-        yield from super().get_system_commands(screen)
+        for command in super().get_system_commands(screen):
+            # Textual's own "Keys" (its key panel) would be a second entry of that name.
+            if command.title != "Keys":
+                yield command
 
     def _refresh_all(self) -> None:
         self._broadcast(DataChanged)

@@ -4,11 +4,14 @@ command palette. Each test checks what the database then holds."""
 
 from __future__ import annotations
 
+from textual.command import CommandList
+
 from sessionsctl.core.model import SessionStatus
 from sessionsctl.core.usecases import Centre
 from sessionsctl.tui.messages import OpenSession
 from sessionsctl.tui.screens.details import SessionScreen
 from sessionsctl.tui.screens.dialogs import ConfirmDialog
+from sessionsctl.tui.screens.help import HelpScreen
 
 from .conftest import SIZE, scenario, settle
 
@@ -74,3 +77,22 @@ async def test_a_note_is_added_to_a_completed_session(app, tui_centre: Centre) -
     session = tui_centre.show(3).session
     assert session.notes == "[2026-11-10 16:10] fractions next time"
     assert session.status is SessionStatus.COMPLETED
+
+
+@scenario
+async def test_the_palette_lists_keys_once_and_it_opens_the_help(app) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        titles = [c.title for c in app.get_system_commands(app.screen)]
+        assert titles.count("Keys") == 1
+        assert "Quit" in titles  # Textual's other commands are still there
+        await pilot.press("ctrl+p")
+        await settle(pilot)
+        await pilot.press(*"Keys")
+        await settle(pilot)
+        found = app.screen.query_one(CommandList)
+        prompts = [str(found.get_option_at_index(i).prompt) for i in range(found.option_count)]
+        assert sum(p.startswith("Keys") for p in prompts) == 1
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, HelpScreen)
