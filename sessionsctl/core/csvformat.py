@@ -16,7 +16,7 @@ import csv
 import io
 import re
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from typing import IO, Any
 from zoneinfo import ZoneInfo
@@ -196,7 +196,8 @@ class RowProblems(InvalidInput):
         self.references = references
 
 
-def parse_row(values: dict[str, str], row: int, default_tz: str) -> CsvRow:
+def parse_row(values: dict[str, str], row: int, default_tz: str, *,
+              shared: dict[Any, Any] | None = None) -> CsvRow:
     """One row as a session draft, or a :class:`RowProblems` naming every column that is
     wrong (a check that needs another cell, such as the end after a bad start, is skipped)."""
     problems: list[tuple[str | None, str]] = []
@@ -268,6 +269,17 @@ def parse_row(values: dict[str, str], row: int, default_tz: str) -> CsvRow:
     if problems:
         raise RowProblems(problems, References(mentor, readable, room, subject)
                           if mentor else None)
+    if shared is not None:
+        # A term's rows name the same few people, rooms, zones and titles again and again:
+        # one copy of each value is kept for the whole file, not one per row.
+        share = shared.setdefault
+        draft = replace(draft, title=share(draft.title, draft.title),
+                        mentor=share(draft.mentor, draft.mentor), tz=share(draft.tz, draft.tz),
+                        students=share(draft.students, draft.students),
+                        room=share(draft.room, draft.room),
+                        subject=share(draft.subject, draft.subject),
+                        location=share(draft.location, draft.location),
+                        link=share(draft.link, draft.link))
     return CsvRow(row, draft, repeat, _STATUSES[status_text.lower()])
 
 
@@ -316,6 +328,7 @@ def read(stream: IO[bytes], source: str,
         if dupes:
             yield Problem(1, None, f"column(s) given twice: {', '.join(sorted(dupes))}")
             return
+        shared: dict[Any, Any] = {}
         for cells in reader:
             row = reader.line_num
             if not any(c.strip() for c in cells):
@@ -330,7 +343,8 @@ def read(stream: IO[bytes], source: str,
                     yield Problem(row, name, "contains a NUL byte (is this a text file?)")
                 continue
             try:
-                yield parse_row(dict(zip(names, cells, strict=True)), row, default_tz)
+                yield parse_row(dict(zip(names, cells, strict=True)), row, default_tz,
+                                shared=shared)
             except RowProblems as exc:
                 for column, message in exc.problems:
                     yield Problem(row, column, message)
