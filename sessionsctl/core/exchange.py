@@ -467,7 +467,7 @@ class Exchange:
                         if progress:
                             progress(len(held))
 
-            for chunk in ics.stream(events(), zones, first=first, last=last):
+            for chunk in ics.stream(events(), zones, first=first, last=last, values=values):
                 sink.write(chunk)
             return written
 

@@ -526,3 +526,17 @@ def test_a_nul_byte_is_refused_with_its_line(desk: Centre) -> None:
         desk.import_ics(data, "nul.ics", default_tz="Europe/London", create_missing=True)
     (problem,) = caught.value.problems
     assert data.splitlines()[problem.row - 1].startswith(b"SUMMARY:Tri")
+
+
+def test_the_export_serialises_events_exactly_as_icalendar_does(desk: Centre) -> None:
+    """The export reuses the content lines of shared values; the bytes are icalendar's."""
+    _timetable(desk)
+    data = export(desk, SessionQuery())
+    cal = icalendar.Calendar.from_ical(data)
+    for event in cal.walk("VEVENT"):
+        assert event.to_ical() in data
+    values = ics.Values({}, NOW)
+    session = desk.list_sessions(SessionQuery(search="revision"))[0]
+    for _ in range(2):  # the second time from the memo
+        event = ics.session_event(session, values=values)
+        assert values.to_ical(event) == event.to_ical()
