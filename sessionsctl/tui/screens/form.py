@@ -642,8 +642,9 @@ class BookingScreen(ReportsFailures, Screen[int | None]):
             self._show_conflicts(self._held, [], series=series)
             if series:
                 clashing = len({c.start for c in self._held})
+                verb = "occurrences clash" if clashing != 1 else "occurrence clashes"
                 self._set_form_error(
-                    f"Not saved: {clashing} occurrence{'s' if clashing != 1 else ''} clash. "
+                    f"Not saved: {clashing} {verb}. "
                     "Say why to book anyway"
                     + (", or book only the free ones (ctrl+b)." if self._skippable() else "."))
                 self._focus_field("force")
