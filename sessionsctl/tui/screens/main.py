@@ -76,7 +76,10 @@ class MainScreen(Screen[None]):
             session_list.activate()
             session_list.focus_table()
 
-        self.call_after_refresh(ready)
+        if session_list.is_mounted and session_list.children:
+            ready()  # in the same frame as the tab: one layout and paint, not two
+        else:
+            self.call_after_refresh(ready)
 
     def action_search(self) -> None:
         self.action_show("list")

@@ -184,7 +184,8 @@ class RowTable(ScrollView, can_focus=True):
 
     def _changed(self) -> None:
         self._strips.clear()
-        self.virtual_size = Size(self.size.width, len(self.keys) + 1)
+        # Only the height is virtual (the columns fit the width), so a resize lays out nothing.
+        self.virtual_size = Size(0, len(self.keys) + 1)
         self.refresh()
 
     # ------------------------------------------------------------------ cursor
@@ -235,7 +236,6 @@ class RowTable(ScrollView, can_focus=True):
 
     def on_resize(self) -> None:
         self._strips.clear()
-        self.virtual_size = Size(self.size.width, len(self.keys) + 1)
 
     def _fit(self, width: int) -> list[tuple[Column, int]]:
         if self._fitted[0] != width:
