@@ -5,8 +5,6 @@ from __future__ import annotations
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import timedelta
-from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -15,11 +13,11 @@ import typer
 from ..core import roster
 from ..core.errors import InvalidInput, NotStarted
 from ..core.model import AttendanceStatus
-from ..core.reportdata import ReportFilter
 from ..core.serialize import attendance_json, feedback_json
-from ..core.timeutil import parse_bound, parse_instant
+from ..core.timeutil import parse_instant
 from . import render
 from .context import cli
+from .filters import Course, From, Mentor, Student, SubjectOpt, To, session_filter
 
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON.")]
 SessionId = Annotated[int, typer.Argument(help="Session id.")]
@@ -42,7 +40,8 @@ feedback_app = typer.Typer(help="Ratings and comments on sessions.", no_args_is_
 def mark(
     ctx: typer.Context, session_id: SessionId,
     email: Annotated[str, typer.Argument(help="The student's email.")],
-    status: Annotated[AttendanceStatus, typer.Argument(help="present, absent, late or excused.")],
+    status: Annotated[str, typer.Argument(
+        help="present, absent, late or excused (any case).", show_default=False)],
     note: Annotated[str | None, typer.Option("--note", help="A note on this mark.")] = None,
     check_in: Annotated[str | None, typer.Option("--check-in", help="Arrival time.")] = None,
     check_out: Annotated[str | None, typer.Option("--check-out", help="Departure time.")] = None,
@@ -53,7 +52,7 @@ def mark(
     state = cli(ctx, json_output)
     with _force_hint():
         mark_ = state.centre.mark_attendance(
-            session_id, email, status, note=note, force=force,
+            session_id, email, roster.parse_status(status), note=note, force=force,
             check_in=parse_instant(check_in, state.tz, field="check_in") if check_in else None,
             check_out=(parse_instant(check_out, state.tz, field="check_out") if check_out
                        else None))
@@ -78,27 +77,26 @@ def list_(ctx: typer.Context, session_id: SessionId, json_output: JsonOption = F
          for a in marks)))
 
 
-class Everyone(StrEnum):
-    PRESENT = "present"
-    ABSENT = "absent"
+EVERYONE = (AttendanceStatus.PRESENT, AttendanceStatus.ABSENT)  # what mark-all may give
 
 
 @attendance_app.command("mark-all")
 def mark_all(
     ctx: typer.Context, session_id: SessionId,
-    status: Annotated[Everyone, typer.Argument(help="present or absent.")],
+    status: Annotated[str, typer.Argument(help="present or absent (any case).",
+                                          show_default=False)],
     force: Annotated[bool, typer.Option("--force", help="Mark a session that has not started.")] = False,
     json_output: JsonOption = False,
 ) -> None:
     """Mark every student of a session not marked yet; marks already given are kept."""
     state = cli(ctx, json_output)
+    given = roster.parse_status(status, allowed=EVERYONE)
     with _force_hint():
-        written = roster.mark_rest(state.centre, session_id, AttendanceStatus(status.value),
-                                   force=force)
+        written = roster.mark_rest(state.centre, session_id, given, force=force)
     if state.json:
         render.emit_json([attendance_json(a, state.tz) for a in written])
     elif written:
-        render.out.print(f"Marked {len(written)} student(s) {status.value} in session "
+        render.out.print(f"Marked {len(written)} student(s) {given.value} in session "
                          f"#{session_id}")
     else:
         render.out.print(f"Every student of session #{session_id} is marked already.")
@@ -143,27 +141,16 @@ def import_(
 
 @attendance_app.command("export")
 def export(
-    ctx: typer.Context,
-    start: Annotated[str | None, typer.Option(
-        "--from", help="Sessions starting from this day or time (default: 30 days ago).")] = None,
-    end: Annotated[str | None, typer.Option(
-        "--to", help="...up to this day (inclusive) or time (default: now).")] = None,
-    mentor: Annotated[str | None, typer.Option("--mentor", help="Only this mentor's sessions.")] = None,
-    student: Annotated[str | None, typer.Option("--student", help="Only this student's marks.")] = None,
-    subject: Annotated[str | None, typer.Option("--subject", help="Only this subject.")] = None,
+    ctx: typer.Context, start: From = None, end: To = None, mentor: Mentor = None,
+    student: Student = None, subject: SubjectOpt = None, course: Course = None,
     output: Annotated[str | None, typer.Option(
         "--output", "-o", help="Write to this file ('-' or none: standard output).")] = None,
 ) -> None:
-    """Write the attendance marks of the chosen sessions as CSV (it imports again)."""
+    """Write the attendance marks of the chosen sessions as CSV (it imports again); the
+    same filters as the reports."""
     state = cli(ctx)
-    tz = state.tz
-    now = state.centre.clock()
-    stop = parse_bound(end, tz, field="--to", end=True, now=now) if end else now
-    begin = parse_bound(start, tz, field="--from", now=now) if start else stop - timedelta(days=30)
-    if stop <= begin:
-        raise InvalidInput("must be after --from", field="--to")
-    text = roster.export_marks(state.centre, ReportFilter(begin, stop, mentor=mentor,
-                                                          student=student, subject=subject), tz)
+    f = session_filter(state, start, end, mentor, student, subject, course)
+    text = roster.export_marks(state.centre, f, state.tz)
     if output in (None, "-"):
         sys.stdout.write(text)
         return

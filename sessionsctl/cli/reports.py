@@ -16,7 +16,7 @@ from rich.table import Table
 from rich.text import Text
 
 from ..core.errors import InvalidInput
-from ..core.reportdata import ATTENDANCE_GROUPS, ReportFilter
+from ..core.reportdata import ATTENDANCE_GROUPS
 from ..core.reportout import (
     cell,
     numeric,
@@ -26,13 +26,20 @@ from ..core.reportout import (
     table_rows,
 )
 from ..core.reports import Report
-from ..core.timeutil import parse_bound
 from . import render
 from .context import Cli, cli
+from .filters import (
+    DEFAULT_DAYS,
+    Course,
+    From,
+    Mentor,
+    Student,
+    SubjectOpt,
+    To,
+    session_filter,
+)
 
 report_app = typer.Typer(help="Attendance, completion and mentor reports.", no_args_is_help=True)
-
-DEFAULT_DAYS = 30  # the TUI header's window: a report with no --from shows its figures
 
 
 class Format(StrEnum):
@@ -41,16 +48,6 @@ class Format(StrEnum):
     JSON = "json"
 
 
-From = Annotated[str | None, typer.Option(
-    "--from", help="Count sessions starting from this day or time (default: 30 days before --to).")]
-To = Annotated[str | None, typer.Option(
-    "--to", help="...up to this day (inclusive) or time (default: now).")]
-Mentor = Annotated[str | None, typer.Option("--mentor", help="Only this mentor's sessions (email).")]
-Student = Annotated[str | None, typer.Option("--student",
-                                             help="Only sessions of this student (email).")]
-SubjectOpt = Annotated[str | None, typer.Option("--subject", help="Only sessions of this subject.")]
-Course = Annotated[str | None, typer.Option("--course",
-                                            help="Only sessions of this course's batches.")]
 FormatOpt = Annotated[Format, typer.Option("--format", "-f", help="table, csv or json.")]
 By = Annotated[str | None, typer.Option(
     "--by", help="With --format csv: which table to write (default: the first).")]
@@ -59,17 +56,6 @@ Html = Annotated[Path | None, typer.Option(
     dir_okay=False)]
 Output = Annotated[str | None, typer.Option(
     "--output", "-o", help="Write the csv/json/table output to this file ('-' for stdout).")]
-
-
-def _filter(state: Cli, start: str | None, end: str | None, mentor: str | None,
-            student: str | None, subject: str | None, course: str | None) -> ReportFilter:
-    tz = state.tz
-    now = state.centre.clock()
-    stop = parse_bound(end, tz, field="--to", end=True, now=now) if end else now
-    begin = (parse_bound(start, tz, field="--from", now=now) if start
-             else stop - timedelta(days=DEFAULT_DAYS))
-    return ReportFilter(begin, stop, mentor=mentor, student=student, subject=subject,
-                        course=course)
 
 
 def _emit(state: Cli, report: Report, fmt: Format, by: str | None, html: Path | None,
@@ -162,7 +148,7 @@ def attendance(
     """Per student and per course/batch: sessions, present, late, absent, excused, attendance
     rate (present and late over present, late and absent)."""
     state = cli(ctx, fmt is Format.JSON)
-    f = _filter(state, start, end, mentor, student, subject, course)
+    f = session_filter(state, start, end, mentor, student, subject, course)
     report = state.centre.report_attendance(f, state.tz, _groups(group),
                                            charts=html is not None)
     _emit(state, report, fmt, by, html, output)
@@ -177,7 +163,7 @@ def completion(
     """Sessions by week and by subject: scheduled, completed, cancelled, still open, and the
     completion rate of those due to end by now."""
     state = cli(ctx, fmt is Format.JSON)
-    f = _filter(state, start, end, mentor, student, subject, course)
+    f = session_filter(state, start, end, mentor, student, subject, course)
     _emit(state, state.centre.report_completion(f, state.tz), fmt, by, html, output)
 
 
@@ -190,7 +176,7 @@ def mentors(
     """Per mentor: sessions held, hours, average rating, no-show rate of their students,
     cancellations."""
     state = cli(ctx, fmt is Format.JSON)
-    f = _filter(state, start, end, mentor, student, subject, course)
+    f = session_filter(state, start, end, mentor, student, subject, course)
     _emit(state, state.centre.report_mentors(f, state.tz), fmt, by, html, output)
 
 
@@ -204,7 +190,7 @@ def student_report(
 ) -> None:
     """One student: their sessions, attendance and the ratings they gave, over time."""
     state = cli(ctx, fmt is Format.JSON)
-    f = _filter(state, start, end, mentor, None, subject, course)
+    f = session_filter(state, start, end, mentor, None, subject, course)
     if start is None:  # one student's history reads better over a term than a month
         f = replace(f, start=f.end - timedelta(days=DEFAULT_DAYS * 6))
     _emit(state, state.centre.report_student(email, f, state.tz), fmt, by, html, output)

@@ -195,12 +195,21 @@ class Reporting:
                                   ("subject", f.subject), ("course", f.course)) if v}
 
     @staticmethod
-    def _known(uow: UnitOfWork, f: ReportFilter) -> None:
-        """A filter naming someone or something that does not exist is a mistake, not an
-        empty report."""
-        for role, email in (("mentor", f.mentor), ("student", f.student)):
-            if email is not None and uow.person(email) is None:
-                raise NotFound(role, email)
+    def _known(uow: UnitOfWork, f: ReportFilter, *, student_field: str = "--student") -> None:
+        """A filter naming someone or something that does not exist, or a person in a part
+        they do not play (a student as the mentor, anyone but a student as the student: the
+        parts booking allows), is a mistake, not an empty report. The error names the option
+        (``student_field``: what gave the student, when not ``--student``)."""
+        for part, email, field in (("mentor", f.mentor, "--mentor"),
+                                   ("student", f.student, student_field)):
+            if email is None:
+                continue
+            person = uow.person(email)
+            if person is None:
+                raise NotFound(part, email)
+            if (person.role is Role.STUDENT) != (part == "student"):
+                raise InvalidInput(f"{email} is a {person.role.value}, not a {part}",
+                                   field=field)
         if f.subject is not None and uow.subject(f.subject) is None:
             raise NotFound("subject", f.subject)
         if f.course is not None and all(c.name != f.course for c in uow.courses()):
@@ -371,13 +380,9 @@ class Reporting:
         email = rules.email(email, field="student")
         f = self._checked(replace(f, student=email))
         with self._read() as uow:
+            self._known(uow, f, student_field="student")
             person = uow.person(email)
-            if person is None:
-                raise NotFound("student", email)
-            if person.role is not Role.STUDENT:
-                raise InvalidInput(f"{email} is a {person.role.value}, not a student",
-                                   field="student")
-            self._known(uow, f)
+            assert person is not None
             f = self._scoped(uow, f)
             sessions = uow.student_sessions(f)
         rows = tuple({"id": s.session_id, "start": s.start, "title": s.title,

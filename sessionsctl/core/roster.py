@@ -23,9 +23,23 @@ _CHECKED_IN = (AttendanceStatus.PRESENT, AttendanceStatus.LATE)
 
 
 def check_in_time(session: Session, now: datetime) -> datetime:
-    """When a student marked present or late came in, if nobody says: now, within the session.
-    (Centre.mark_attendance and mark_rest both use it.)"""
-    return min(now, session.end) if now >= session.start else session.start
+    """When a student marked present or late came in, if nobody says: now, while the session
+    runs; otherwise its start (marked after it ended, or forced before it began, nobody saw
+    them arrive, and its end would read as arriving when everyone left). Centre.mark_attendance,
+    mark_rest and the import all use it."""
+    return now if session.start <= now < session.end else session.start
+
+
+def parse_status(text: str, *, field: str = "status",
+                 allowed: Iterable[AttendanceStatus] = tuple(AttendanceStatus)
+                 ) -> AttendanceStatus:
+    """An attendance status as typed on the command line or found in a file, in any case
+    (``late``, ``Late``, ``EXCUSED``); ``allowed`` narrows the choice."""
+    choices = {s.value: s for s in allowed}
+    status = choices.get(text.strip().lower())
+    if status is None:
+        raise InvalidInput(f"{text!r} is not one of {', '.join(choices)}", field=field)
+    return status
 
 
 def check_markable(session: Session, now: datetime, *, force: bool = False) -> None:
@@ -92,7 +106,6 @@ def new_mark(uow: UnitOfWork, session: Session, student: str, status: Attendance
 
 # --------------------------------------------------------------------------- CSV files
 COLUMNS = ("session_id", "uid", "start", "email", "status", "check_in", "check_out", "note")
-STATUSES = ", ".join(s.value for s in AttendanceStatus)
 
 
 @dataclass(frozen=True, slots=True)
@@ -156,11 +169,7 @@ def _mark_row(line: int, v: dict[str, str], tz: ZoneInfo) -> MarkRow:
                                field="session_id") from None
     elif not (v.get("uid") and v.get("start")):
         raise InvalidInput("give session_id, or uid and start", field="session_id")
-    try:
-        status = AttendanceStatus(v.get("status", "").lower())
-    except ValueError:
-        raise InvalidInput(f"{v.get('status')!r} is not one of {STATUSES}",
-                           field="status") from None
+    status = parse_status(v.get("status", ""))
 
     def when(key: str) -> datetime | None:
         return parse_instant(v[key], tz, field=key) if v.get(key) else None
@@ -229,6 +238,7 @@ def import_marks(centre, rows: list[MarkRow], *, force: bool = False,  # centre:
 
 def export_marks(centre, f: ReportFilter, tz: ZoneInfo) -> str:  # centre: usecases.Centre
     """The marks of the sessions ``f`` selects, as CSV that :func:`read_marks` reads back."""
+    f = centre._checked(f)
     with centre.store.unit(centre.actor) as uow:
         centre._known(uow, f)
         f = centre._scoped(uow, f)

@@ -372,10 +372,11 @@ class Scheduling:
                     uow, affected, target, shift if retime else None, duration, fields, tz,
                     force_reason)
             else:
-                # A new rule replaces the occurrences, but one with attendance stays as it is,
-                # and it, like a completed or cancelled one, stands in for any new occurrence
-                # that would overlap it.
-                kept = [m for m in affected if uow.attendance(m.id)]
+                # A new rule replaces the occurrences, but one with attendance stays as it is
+                # (a mark of a student since taken off it too: recorded attendance is never
+                # lost), and it, like a completed or cancelled one, stands in for any new
+                # occurrence that would overlap it.
+                kept = [m for m in affected if uow.has_marks(m.id)]
                 doomed = [m.id for m in affected if m not in kept]
                 uow.delete_sessions(doomed)
                 removed = len(doomed)

@@ -27,6 +27,7 @@ from ..core.model import (
 )
 from ..core.rates import Completion, Tally
 from ..core.reportdata import Group, MentorFigures, ReportFilter, StudentSession
+from .marks import with_marks
 from .schema import (
     AttendanceRow,
     BatchRow,
@@ -86,17 +87,16 @@ class ReportQueries:
     # --------------------------------------------------------------------- attendance
     def _marks_select(self, f: ReportFilter, *keys: Any) -> Select[Any]:
         """Per combination of ``keys``: the student-sessions (not cancelled) starting in the
-        range, and the marks given for them by status (the last five columns). Driven from
+        range, and the marks that count for them by status (the last five columns; see
+        store/marks.py). Driven from
         the sessions' start index, then each session's students and marks by their keys: a
         month reads a month, not the table."""
-        link, mark = SessionStudentRow, AttendanceRow
-        counts = [_count_if(mark.status == s.value) for s in _ATTENDANCE]
-        stmt = (select(*keys, func.count(), *counts)
-                .select_from(SessionRow)
-                .join(link, link.session_id == SessionRow.id)
-                .outerjoin(mark, and_(mark.session_id == link.session_id,
-                                      mark.student_id == link.student_id))
-                .where(*self._session_filter(f), link.cancelled == false()))
+        link = SessionStudentRow
+        counts = [_count_if(AttendanceRow.status == s.value) for s in _ATTENDANCE]
+        stmt = with_marks(select(*keys, func.count(), *counts)
+                          .select_from(SessionRow)
+                          .join(link, link.session_id == SessionRow.id), outer=True)
+        stmt = stmt.where(*self._session_filter(f), link.cancelled == false())
         student = self._student_id(f)
         if student is not None:
             stmt = stmt.where(link.student_id == student)
@@ -193,21 +193,15 @@ class ReportQueries:
         by_mentor = {r.key: (self._completion(r), float(r[6])) for r in self.db.execute(sessions)}
         if not by_mentor:
             return []
+        # Their students' marks are counted as the attendance report counts them, by mentor.
+        marks = {r[0]: self._tally(r) for r in self.db.execute(self._marks_select(f, s.mentor_id))}
         student = self._student_id(f)
-        marks = (select(s.mentor_id, AttendanceRow.status, func.count())
-                 .select_from(AttendanceRow).join(s, s.id == AttendanceRow.session_id)
-                 .where(*self._session_filter(f), s.status != SessionStatus.CANCELLED.value)
-                 .group_by(s.mentor_id, AttendanceRow.status))
         ratings = (select(s.mentor_id, func.count(), func.coalesce(func.sum(FeedbackRow.rating), 0))
                    .select_from(FeedbackRow).join(s, s.id == FeedbackRow.session_id)
                    .where(*self._session_filter(f), FeedbackRow.author_id != s.mentor_id)
                    .group_by(s.mentor_id))
         if student is not None:
-            marks = marks.where(AttendanceRow.student_id == student)
             ratings = ratings.where(FeedbackRow.author_id == student)
-        statuses: dict[int, dict[AttendanceStatus, int]] = {}
-        for mentor, status, count in self.db.execute(marks):
-            statuses.setdefault(mentor, {})[AttendanceStatus(status)] = int(count)
         rated = {m: (int(n), int(total)) for m, n, total in self.db.execute(ratings)}
         names = self._people_names(set(by_mentor))
         figures = []
@@ -215,7 +209,7 @@ class ReportQueries:
             n, total = rated.get(mentor, (0, 0))
             email, name = names[mentor]
             figures.append(MentorFigures(email, name, counts, round(hours, 2),
-                                         Tally.of(statuses.get(mentor, {})), n, total))
+                                         marks.get(mentor, Tally()), n, total))
         return sorted(figures, key=lambda m: (m.name.lower(), m.email))
 
     # ------------------------------------------------------------------------- a student
@@ -224,13 +218,12 @@ class ReportQueries:
         mark they got and the rating they gave."""
         student = self._student_id(f)
         link, s = SessionStudentRow, SessionRow
-        stmt = (select(s.id, s.start_at, s.end_at, s.title, PersonRow.email, SubjectRow.name,
-                       s.status, AttendanceRow.status.label("mark"), FeedbackRow.rating)
-                .select_from(link).join(s, s.id == link.session_id)
+        stmt = (with_marks(select(s.id, s.start_at, s.end_at, s.title, PersonRow.email,
+                                  SubjectRow.name, s.status, AttendanceRow.status.label("mark"),
+                                  FeedbackRow.rating).select_from(link), outer=True)
+                .join(s, s.id == link.session_id)
                 .join(PersonRow, PersonRow.id == s.mentor_id)
                 .outerjoin(SubjectRow, SubjectRow.id == s.subject_id)
-                .outerjoin(AttendanceRow, and_(AttendanceRow.session_id == link.session_id,
-                                               AttendanceRow.student_id == link.student_id))
                 .outerjoin(FeedbackRow, and_(FeedbackRow.session_id == link.session_id,
                                              FeedbackRow.author_id == link.student_id))
                 .where(link.student_id == student, *self._session_filter(f, link.start_at))
@@ -248,17 +241,18 @@ class ReportQueries:
         return None if found is None else self.session(found)  # type: ignore[attr-defined]
 
     def attendance_rows(self, f: ReportFilter) -> list[tuple[int, str, datetime, Attendance]]:
-        """Every mark of the sessions starting in the range, in session then student order."""
-        s, a = SessionRow, AttendanceRow
+        """Every mark that counts of the sessions starting in the range, in session then
+        student order."""
+        s, a, link = SessionRow, AttendanceRow, SessionStudentRow
         student = aliased(PersonRow)
-        stmt = (select(s.id, s.uid, s.start_at, student.email, a.status, a.check_in,
-                       a.check_out, a.note)
-                .select_from(s).join(a, a.session_id == s.id)
-                .join(student, student.id == a.student_id)
+        stmt = (with_marks(select(s.id, s.uid, s.start_at, student.email, a.status, a.check_in,
+                                  a.check_out, a.note)
+                           .select_from(s).join(link, link.session_id == s.id))
+                .join(student, student.id == link.student_id)
                 .where(*self._session_filter(f)).order_by(s.start_at, s.id, student.email))
         student_id = self._student_id(f)
         if student_id is not None:
-            stmt = stmt.where(a.student_id == student_id)
+            stmt = stmt.where(link.student_id == student_id)
         return [(r.id, r.uid, r.start_at,
                  Attendance(r.id, r.email, AttendanceStatus(r.status), r.check_in,
                             r.check_out, r.note))

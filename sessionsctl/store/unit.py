@@ -39,6 +39,7 @@ from ..core.model import (
 from ..core.ports import Row, SessionOrder, SessionQuery
 from ..core.rules import MAX_SESSION_LENGTH
 from .exchange import ExchangeQueries
+from .marks import has_any_mark, with_marks
 from .outbox import OutboxQueries
 from .reports import ReportQueries
 from .schema import (
@@ -625,18 +626,23 @@ class SqlUnit(ExchangeQueries, OutboxQueries, ReportQueries):
 
     # ------------------------------------------------------------ what happens in sessions
     def attendance(self, session_id: int) -> list[Attendance]:
+        """The marks that count (store/marks.py): those of the session's students."""
         Recorder = aliased(PersonRow)
+        link = SessionStudentRow
         rows = self.db.execute(
-            select(AttendanceRow.__table__, PersonRow.email.label("student"),
-                   Recorder.email.label("recorder"))
-            .join(PersonRow, PersonRow.id == AttendanceRow.student_id)
+            with_marks(select(AttendanceRow.__table__, PersonRow.email.label("student"),
+                              Recorder.email.label("recorder")).select_from(link))
+            .join(PersonRow, PersonRow.id == link.student_id)
             .outerjoin(Recorder, Recorder.id == AttendanceRow.recorded_by_id)
-            .where(AttendanceRow.session_id == session_id).order_by(PersonRow.email))
+            .where(link.session_id == session_id).order_by(PersonRow.email))
         return [Attendance(session_id=a.session_id, student=a.student,
                            status=AttendanceStatus(a.status), check_in=a.check_in,
                            check_out=a.check_out, note=a.note, recorded_by=a.recorder,
                            recorded_at=a.recorded_at)
                 for a in rows]
+
+    def has_marks(self, session_id: int) -> bool:
+        return bool(self.db.execute(select(has_any_mark(session_id))).scalar())
 
     def set_attendance(self, record: Attendance) -> None:
         student_id = self._person_id(record.student)

@@ -91,6 +91,69 @@ def test_export_then_import_round_trip(seeded: Seeded, lessons: dict[str, int],
     assert run.json("attendance", "list", str(lessons["two"]))[0]["status"] == "excused"
 
 
+def test_statuses_are_read_in_any_case(seeded: Seeded, lessons: dict[str, int],
+                                       tmp_path: Path) -> None:
+    run = seeded.run
+    one = str(lessons["one"])
+    assert run.json("attendance", "mark", one, seeded.sam, "EXCUSED")["status"] == "excused"
+    assert [m["status"] for m in run.json("attendance", "mark-all", one, "Present")] == [
+        "present"]
+    path = tmp_path / "marks.csv"
+    path.write_text(f"session_id,email,status\n{one},{seeded.kim},Late\n")
+    run.ok("attendance", "import", str(path))
+    assert {m["student"]: m["status"] for m in run.json("attendance", "list", one)} == {
+        seeded.sam: "excused", seeded.kim: "late"}
+
+
+def test_a_student_taken_off_a_session_keeps_a_mark_that_counts_nowhere(
+        seeded: Seeded, lessons: dict[str, int], tmp_path: Path,
+        db_snapshot: Callable[[], dict[str, Any]]) -> None:
+    """Session #1 (Ada): Sam present, Kim absent; Kim is taken off it. Every reader leaves
+    Kim's mark out alike, the export imports again, and with Kim back the mark is back."""
+    run = seeded.run
+    one = str(lessons["one"])
+    run.ok("attendance", "mark", one, seeded.sam, "present")
+    run.ok("attendance", "mark", one, seeded.kim, "absent")
+    run.ok("session", "edit", one, "--student", seeded.sam)
+    assert len(db_snapshot()["attendance"]) == 2  # kept, not deleted
+
+    def figures() -> tuple[Any, ...]:
+        ada = ("--mentor", seeded.ada, *RANGE, "-f", "json")
+        mentors = parse_json(run.ok("report", "mentors", *ada))["totals"]
+        attendance = parse_json(run.ok("report", "attendance", *ada))["totals"]
+        listed = {m["student"]: m["status"] for m in run.json("attendance", "list", one)}
+        return (mentors["no_show_rate"], attendance["absent"], attendance["attendance_rate"],
+                listed)
+
+    assert figures() == (0.0, 0, 1.0, {seeded.sam: "present"})
+    out = tmp_path / "marks.csv"
+    run.ok("attendance", "export", *RANGE, "-o", str(out))
+    assert [r["email"] for r in csv.DictReader(out.open())] == [seeded.sam]
+    assert run.json("attendance", "import", str(out), "--dry-run")["marked"] == 1
+
+    run.ok("session", "edit", one, "--student", seeded.sam, "--student", seeded.kim)
+    assert figures() == (0.5, 1, 0.5, {seeded.sam: "present", seeded.kim: "absent"})
+
+
+def test_attendance_export_takes_the_reports_filters(seeded: Seeded,
+                                                     marked: dict[str, int]) -> None:
+    run = seeded.run
+    run.ok("course", "add", "GCSE Maths", "--subject", "Mathematics")
+    run.ok("course", "batch", "GCSE Maths", "Spring")
+    run.ok("course", "assign", "GCSE Maths", "Spring", str(marked["two"]))
+
+    def exported(*args: str) -> list[tuple[str, str]]:
+        out = run.ok("attendance", "export", *RANGE, *args).stdout
+        return [(r["session_id"], r["email"]) for r in csv.DictReader(io.StringIO(out))]
+
+    two = str(marked["two"])
+    assert exported("--course", "GCSE Maths") == [(two, seeded.kim), (two, seeded.lee)]
+    assert exported("--course", "GCSE Maths", "--student", seeded.lee) == [(two, seeded.lee)]
+    assert exported("--subject", "Mathematics") == [
+        (str(marked["one"]), seeded.kim), (str(marked["one"]), seeded.sam)]
+    assert "Physics" in run.fails(4, "attendance", "export", "--course", "Physics").stderr
+
+
 def test_feedback_replaces_and_keeps_history(seeded: Seeded, lessons: dict[str, int],
                                              db_snapshot: Callable[[], dict[str, Any]]) -> None:
     run = seeded.run
@@ -241,6 +304,15 @@ BAD = [
      ("did not take part",)),
     (["report", "student", "ghost@example.org"], 4, ("ghost@example.org",)),
     (["report", "mentors", "--mentor", "ghost@example.org"], 4, ("ghost@example.org",)),
+    (["report", "mentors", "--mentor", "sam@example.org"], 2,
+     ("--mentor", "sam@example.org is a student, not a mentor")),
+    (["report", "attendance", "--student", "ada@example.org"], 2,
+     ("--student", "ada@example.org is a mentor, not a student")),
+    (["report", "completion", "--mentor", "kim@example.org"], 2, ("--mentor", "a student")),
+    (["report", "student", "desk@example.org"], 2, ("is a staff, not a student",)),
+    (["attendance", "export", "--mentor", "lee@example.org"], 2, ("--mentor", "a student")),
+    (["attendance", "export", "--from", "2025-03-09", "--to", "2025-03-01"], 2, ("--to",)),
+    (["attendance", "mark", "{one}", "sam@example.org", "PRESENTLY"], 2, ("PRESENTLY",)),
     (["report", "completion", "--from", "2025-03-09", "--to", "2025-03-01"], 2, ("--to",)),
     (["report", "attendance", "--from", "someday"], 2, ("someday",)),
     (["report", "attendance", "--group", "planet"], 2, ("planet",)),

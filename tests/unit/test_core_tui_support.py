@@ -61,11 +61,13 @@ def _session(**fields) -> Session:
     return Session(**values)
 
 
-def test_check_in_is_now_within_the_session() -> None:
+def test_check_in_is_now_within_the_session_else_its_start() -> None:
     s = _session()
     assert check_in_time(s, NOW) == NOW
     assert check_in_time(s, T0 - timedelta(minutes=5)) == T0
-    assert check_in_time(s, T0 + timedelta(hours=3)) == s.end
+    # Marked once it is over (its end is already past, half-open): nobody saw them come in.
+    assert check_in_time(s, s.end) == T0
+    assert check_in_time(s, T0 + timedelta(hours=3)) == T0
 
 
 def test_unmarked_keeps_roster_order() -> None:

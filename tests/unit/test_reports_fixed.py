@@ -26,10 +26,11 @@ import pytest
 from sessionsctl.core.errors import InvalidInput, NotFound, NotPermitted
 from sessionsctl.core.model import AttendanceStatus as A
 from sessionsctl.core.model import Role
-from sessionsctl.core.ports import SessionDraft
+from sessionsctl.core.ports import SessionDraft, SessionQuery
 from sessionsctl.core.reportdata import ReportFilter
 from sessionsctl.core.reportout import report_csv, report_html, report_json
 from sessionsctl.core.reports import month_bounds, week_bounds
+from sessionsctl.core.roster import export_marks, import_marks, read_marks
 from sessionsctl.core.stats import WINDOW, dashboard
 from sessionsctl.core.usecases import Centre
 from sessionsctl.store.engine import SqlStore
@@ -214,6 +215,69 @@ def test_a_mentor_sees_their_own_and_a_student_only_themselves(centre: Centre) -
 def test_an_unknown_filter_is_not_found(centre: Centre) -> None:
     with pytest.raises(NotFound, match="Alchemy"):
         centre.report_completion(ReportFilter(RANGE.start, RANGE.end, subject="Alchemy"), LONDON)
+
+
+@pytest.mark.parametrize(("part", "email", "role"), [
+    ("mentor", SAM, "student"), ("student", ADA, "mentor")])
+def test_a_person_filter_in_the_wrong_role_is_refused_by_every_report(
+        centre: Centre, part: str, email: str, role: str) -> None:
+    f = ReportFilter(RANGE.start, RANGE.end, **{part: email})
+    for report in (centre.report_attendance, centre.report_completion, centre.report_mentors):
+        with pytest.raises(InvalidInput, match=f"{email} is a {role}, not a {part}") as caught:
+            report(f, LONDON)
+        assert caught.value.field == f"--{part}"
+    with pytest.raises(InvalidInput, match=f"is a {role}"):
+        export_marks(centre, f, LONDON)
+
+
+# ------------------------------------------------ a mark of a student taken off a session
+def test_a_mark_counts_only_while_its_student_takes_part(centre: Centre) -> None:
+    """S5 (Bob, Tue 8 Dec) had Sam, marked present; Sam is swapped for Kim. Sam's mark is
+    kept (an edit never loses attendance) but no reader counts, lists or exports it until
+    Sam is back in S5; Kim is in S5 unmarked."""
+    [s5] = [s.id for s in centre.list_sessions(SessionQuery(RANGE.start, RANGE.end))
+            if s.title == "S5"]
+    centre.edit(s5, {"students": (KIM,)})
+    with centre.store.unit() as uow:
+        assert uow.counts()["attendance"] == 7  # the row itself stays
+
+    assert centre.attendance(s5) == []
+    assert centre.show(s5).attendance == []
+    # Bob: S4 kim present, lee absent (S5's mark left out): 1 of 2. All: absent S2 sam and
+    # S4 lee over S1 present + late, S2 absent, S4 present + absent: 2 of 5.
+    mentors = centre.report_mentors(RANGE, LONDON)
+    assert rows_by(mentors, "mentor", "mentor")[BOB]["no_show_rate"] == 0.5
+    assert {f.label: f.value for f in mentors.headline}["No-show rate"] == pytest.approx(2 / 5)
+    # The attendance report agrees: sam S1 present, S2 absent; kim S1 late, S4 present, S5
+    # unmarked; lee as before.
+    attendance = centre.report_attendance(RANGE, LONDON, ("student", "mentor"))
+    students = rows_by(attendance, "student", "student")
+    assert (students[SAM]["sessions"], students[SAM]["present"], students[SAM]["absent"],
+            students[SAM]["attendance_rate"]) == (2, 1, 1, 0.5)
+    assert (students[KIM]["sessions"], students[KIM]["unmarked"],
+            students[KIM]["attendance_rate"]) == (3, 1, 1.0)
+    assert rows_by(attendance, "mentor", "mentor")[BOB]["absent"] == 1
+    assert {f.label: f.value for f in attendance.headline} == {
+        "Sessions": 7, "Present": 2, "Late": 1, "Absent": 2, "Excused": 1,
+        "Attendance rate": pytest.approx(3 / 5)}
+    # The TUI header's rates: the same marks (S6, to come, adds an unmarked student-session).
+    _, header = centre.headline_rates(RANGE.start, RANGE.end, NOW)
+    assert (header.present, header.late, header.absent, header.excused,
+            header.sessions) == (2, 1, 2, 1, 8)
+    assert [s["attendance"] for s in rows_by(centre.report_student(KIM, RANGE, LONDON),
+                                             "session", "title").values()] == [
+        "late", None, "present", None]  # S1, S3 (cancelled), S4, S5
+    # The export leaves it out, so it imports again as it stands.
+    exported = export_marks(centre, RANGE, LONDON)
+    assert f"\n{s5}," not in exported and exported.count("\n") == 1 + 6
+    result = import_marks(centre, read_marks(exported, LONDON), dry_run=True)
+    assert (len(result.marks), result.replaced) == (6, 6)
+
+    centre.edit(s5, {"students": (KIM, SAM)})  # Sam is back, and so is the mark
+    assert [(a.student, a.status) for a in centre.attendance(s5)] == [(SAM, A.PRESENT)]
+    mentors = centre.report_mentors(RANGE, LONDON)
+    assert rows_by(mentors, "mentor", "mentor")[BOB]["no_show_rate"] == pytest.approx(1 / 3)
+    assert f"\n{s5}," in export_marks(centre, RANGE, LONDON)
 
 
 # --------------------------------------------------------------- one definition of rates

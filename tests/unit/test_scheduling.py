@@ -955,6 +955,20 @@ def test_edit_all_with_a_new_rule_and_force_keeps_attendance(
     _attendance_intact(seeded, occ)
 
 
+def test_a_new_rule_keeps_an_occurrence_whose_only_mark_no_longer_counts(
+        seeded: SqlStore, with_attendance: tuple[Centre, list[Session]]) -> None:
+    """13 Oct's student is taken off it: the mark is kept but counts nowhere. A new rule for
+    the series must still keep that occurrence, or the mark would go with it."""
+    centre, occ = with_attendance
+    centre.edit_scoped(occ[1].id, {"students": ()}, scope="this")
+    assert attendance(seeded, occ[1].id) == []
+    centre.edit_scoped(occ[3].id, {}, scope="all", repeat=f"{WEEKLY_TU};COUNT=8")
+    assert len(snapshot(seeded)["attendance"]) == 2
+    assert stored(seeded, occ[1].id).sequence == occ[1].sequence + 1  # kept, not rebooked
+    centre.edit_scoped(occ[1].id, {"students": (STUDENT,)}, scope="this")
+    assert attendance(seeded, occ[1].id) == [(STUDENT, AttendanceStatus.LATE)]
+
+
 def test_scoped_edits_and_cancels_need_permission(seeded: SqlStore,
                                                   weekly: list[Session]) -> None:
     other_mentor = at_clock(seeded, actor=MENTOR2)

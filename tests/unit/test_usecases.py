@@ -30,6 +30,7 @@ from sessionsctl.core.model import (
     SessionStatus,
 )
 from sessionsctl.core.ports import Row, SessionDraft, SessionQuery
+from sessionsctl.core.roster import mark_rest, parse_status
 from sessionsctl.core.timeutil import parse_instant
 from sessionsctl.core.usecases import Centre
 from sessionsctl.store.engine import SqlStore
@@ -421,7 +422,7 @@ def test_cancelling_records_the_reason(admin: Centre, lesson: Session) -> None:
 @pytest.mark.parametrize(("status", "now", "check_in"), [
     (AttendanceStatus.PRESENT, NOW, NOW),
     (AttendanceStatus.LATE, NOW, NOW),
-    (AttendanceStatus.PRESENT, at(600), at(60)),  # marked afterwards: at most the end
+    (AttendanceStatus.PRESENT, at(600), T0),  # marked afterwards: the start, not the end
     (AttendanceStatus.ABSENT, NOW, None),
     (AttendanceStatus.EXCUSED, NOW, None),
 ])
@@ -432,6 +433,32 @@ def test_check_in_is_filled_for_present_and_late(seeded: SqlStore, lesson: Sessi
     assert (mark.status, mark.check_in, mark.recorded_by, mark.recorded_at) == \
         (status, check_in, MENTOR, now)
     assert acting(seeded).attendance(lesson.id) == [mark]
+
+
+def test_mark_all_after_the_end_checks_in_at_the_start(seeded: SqlStore,
+                                                       lesson: Session) -> None:
+    """Marking everyone the next morning does not say they all came in as it ended; a
+    check-in given by hand stays as given."""
+    later = acting(seeded, now=at(60 * 18))
+    later.mark_attendance(lesson.id, STUDENT, AttendanceStatus.LATE, check_in=at(12))
+    written = mark_rest(later, lesson.id)
+    assert [(m.student, m.check_in) for m in written] == [(STUDENT2, T0)]
+    assert {m.student: m.check_in for m in later.attendance(lesson.id)} == {
+        STUDENT: at(12), STUDENT2: T0}
+    running = acting(seeded, now=at(30))
+    other = running.book(draft(start=at(-20), mentor=MENTOR2, students=(STUDENT3,))).session
+    assert [m.check_in for m in mark_rest(running, other.id)] == [at(30)]
+
+
+def test_attendance_status_is_read_in_any_case() -> None:
+    assert parse_status("EXCUSED") is AttendanceStatus.EXCUSED
+    assert parse_status(" Late ") is AttendanceStatus.LATE
+    assert parse_status("Absent", allowed=(AttendanceStatus.PRESENT,
+                                           AttendanceStatus.ABSENT)) is AttendanceStatus.ABSENT
+    with pytest.raises(InvalidInput, match="'late' is not one of present, absent"):
+        parse_status("late", allowed=(AttendanceStatus.PRESENT, AttendanceStatus.ABSENT))
+    with pytest.raises(InvalidInput, match="status: 'maybe'"):
+        parse_status("maybe")
 
 
 def test_attendance_waits_for_the_start_unless_forced(seeded: SqlStore,
