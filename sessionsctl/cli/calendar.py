@@ -43,7 +43,7 @@ def term_list(ctx: typer.Context, json_output: JsonOption = False) -> None:
     """List terms."""
     state = cli(ctx, json_output)
     render.listing(state.json, state.centre.list_terms(), record, ("Term", "From", "To"),
-                   lambda t: (t.name, t.starts_on, t.ends_on))
+                   lambda t: (t.name, t.starts_on, t.ends_on), empty="No terms.")
 
 
 @closure_app.command("add")
@@ -76,7 +76,7 @@ def closure_list(ctx: typer.Context, json_output: JsonOption = False) -> None:
     """List closures."""
     state = cli(ctx, json_output)
     render.listing(state.json, state.centre.list_closures(), record, ("From", "To", "Reason"),
-                   lambda c: (c.starts_on, c.ends_on, c.reason))
+                   lambda c: (c.starts_on, c.ends_on, c.reason), empty="No closures.")
 
 
 @availability_app.command("set")

@@ -46,7 +46,7 @@ def list_(ctx: typer.Context, json_output: JsonOption = False) -> None:
         return
     render.out.print(render.table("Courses", ("ID", "Course", "Subject", "Batches"),
                                   ((c.id, c.name, c.subject, ", ".join(b.name for b in batches))
-                                   for c, batches in found)))
+                                   for c, batches in found), empty="No courses."))
 
 
 @course_app.command("batch")

@@ -138,20 +138,14 @@ def outbox(
     if state.json:
         render.emit_json([_message_json(m, state) for m in messages])
         return
-    from rich import box
-    from rich.table import Table
-
-    table = Table(title=f"Outbox{f' ({status.value})' if status else ''}: {len(messages)} "
-                  f"message{'s' if len(messages) != 1 else ''}", box=box.SIMPLE_HEAD,
-                  title_justify="left", title_style="bold", expand=True)
-    for column in ("ID", "Kind", "Recipient", "Session", "Status", "When", "Tries"):
-        table.add_column(column, no_wrap=column != "Recipient", overflow="fold")
-    for m in messages:
-        when = m.sent_at or m.next_attempt_at
-        table.add_row(str(m.id), m.kind.value, m.recipient, str(m.session_id or ""),
-                      m.status.value, when.astimezone(state.tz).strftime("%d %b %H:%M"),
-                      str(m.attempts))
-    render.out.print(table)
+    render.out.print(render.table(
+        f"Outbox{f' ({status.value})' if status else ''}: {len(messages)} "
+        f"message{'s' if len(messages) != 1 else ''}",
+        ("ID", "Kind", "Recipient", "Session", "Status", "When", "Tries"),
+        ((m.id, m.kind.value, m.recipient, m.session_id,
+          m.status.value, (m.sent_at or m.next_attempt_at).astimezone(state.tz)
+          .strftime("%d %b %H:%M"), m.attempts) for m in messages),
+        empty=f"No {status.value} messages in the outbox." if status else "The outbox is empty."))
     # Errors are long: each on its own lines under the table, not squeezed into a column.
     for m in messages:
         if m.last_error and m.status is not OutboxStatus.SENT:

@@ -46,8 +46,9 @@ def person_list(
     state = cli(ctx, json_output)
     people = state.centre.list_people(role)
     render.listing(state.json, people, person_json, ("ID", "Name", "Email", "Role", "Time zone"),
-                   lambda p: (p.id, p.name, p.email, p.role.value, p.tz or ""))
-    if not state.json:
+                   lambda p: (p.id, p.name, p.email, p.role.value, p.tz or ""),
+                   empty=f"No people with role {role.value}." if role else "No people.")
+    if people and not state.json:
         render.out.print(f"{len(people)} people", style="dim")
 
 
@@ -73,7 +74,7 @@ def room_list(ctx: typer.Context, json_output: JsonOption = False) -> None:
     """List rooms."""
     state = cli(ctx, json_output)
     render.listing(state.json, state.centre.list_rooms(), room_json, ("ID", "Room", "Seats"),
-                   lambda r: (r.id, r.name, r.capacity or ""))
+                   lambda r: (r.id, r.name, r.capacity or ""), empty="No rooms.")
 
 
 @subject_app.command("add")
@@ -96,4 +97,4 @@ def subject_list(ctx: typer.Context, json_output: JsonOption = False) -> None:
     """List subjects."""
     state = cli(ctx, json_output)
     render.listing(state.json, state.centre.list_subjects(), subject_json, ("ID", "Subject"),
-                   lambda s: (s.id, s.name))
+                   lambda s: (s.id, s.name), empty="No subjects.")

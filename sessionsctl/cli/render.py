@@ -4,15 +4,19 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import sys
 from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from itertools import groupby
-from typing import Any, TypeVar
+from typing import Any, TextIO, TypeVar
 from zoneinfo import ZoneInfo
 
 from rich import box
-from rich.console import Console
+from rich.cells import cell_len
+from rich.console import Console, ConsoleOptions, RenderResult
+from rich.measure import Measurement
 from rich.table import Table
 from rich.text import Text
 
@@ -25,8 +29,25 @@ from ..core.serialize import conflict_json
 _PLAIN: dict[str, Any] = {"color_system": None} if os.environ.get("NO_COLOR") else {}
 T = TypeVar("T")
 
-out = Console(highlight=False, soft_wrap=False, **_PLAIN)
-err = Console(stderr=True, highlight=False, **_PLAIN)
+
+class _Console(Console):
+    """A console that never wraps or cuts a line when it writes to a pipe or a file: `| less`,
+    `| grep` and `> file` get every row whole, on one line, however wide the table."""
+
+    def print(self, *objects: Any, soft_wrap: bool | None = None, **options: Any) -> None:
+        if soft_wrap is None and not self.is_terminal:
+            soft_wrap = True  # no word wrapping and no cropping at the console's width
+        super().print(*objects, soft_wrap=soft_wrap, **options)
+
+
+out = _Console(highlight=False, soft_wrap=False, **_PLAIN)
+err = _Console(stderr=True, highlight=False, **_PLAIN)
+
+
+def file_console(handle: TextIO) -> Console:
+    """A console writing plain text to an open file (``--output FILE``)."""
+    return _Console(file=handle, highlight=False, color_system=None)
+
 
 STATUS_STYLE = {
     SessionStatus.SCHEDULED: "cyan",
@@ -40,36 +61,178 @@ def emit_json(data: Any) -> None:
     sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
 
 
-# Columns whose cells are short and must stay whole; the others wrap.
-_WHOLE = {"ID", "Time", "Status", "When", "Kind", "Rating", "In", "Out", "Seats", "Role"}
+# How every table gives way on a terminal narrower than it, by column heading; one place for
+# all of them. First, text wraps at spaces and long words (emails) fold down to _FOLD_AT. Then
+# whole columns are hidden, the lowest rank first (rightmost first among equals). A column
+# ranked KEEP says which row it is and is never hidden; nor is the first column of any table.
+# Unlisted headings rank 1 (text) or 2 (numbers). A pipe or a file gets every column, whole.
+KEEP = 9
+_RANK: dict[str, int] = {
+    **dict.fromkeys(("ID", "Row", "Line", "Session", "Name", "Email", "Student", "Mentor",
+                     "Title", "Recipient", "Course", "Term", "Field", "Value", "Problem",
+                     "When", "Time", "Day", "From", "To", "Start", "First", "Week", "Month"),
+                    KEEP),
+    # the figures a report is read for
+    "Attendance": 4, "Held": 4, "Hours": 4, "Avg rating": 4, "Rating": 4,
+    "Sessions": 3, "Present": 3, "Absent": 3, "Completed": 3, "Completion": 3, "No-shows": 3,
+    "Students": 3, "Status": 3, "Kind": 3, "Action": 3, "Role": 3, "Seats": 3,
+    # context
+    "Late": 2, "Cancelled": 2, "Open": 2, "Subject": 2, "Room": 2, "Rule": 2, "Detail": 2,
+    "With": 2, "Text": 2, "Where": 2, "In": 2, "Out": 2,
+    # the least needed
+    "Excused": 1, "Unmarked": 1, "Due": 1, "Ratings": 1, "Tries": 1, "Zone": 1, "Time zone": 1,
+    "Note": 1, "By": 1, "Batches": 1, "Categories": 1, "Type": 1, "Reason": 1,
+}
+# Short values never wrapped or cut (numbers are found from their cells).
+_WHOLE = {"ID", "Row", "Line", "Session", "Time", "When", "Start", "First", "Day", "Week",
+          "Month", "Status", "Kind", "Action", "Rating", "In", "Out", "Seats", "Role", "Tries",
+          "Zone", "Time zone"}
+_FOLD_AT = 12  # the narrowest a long word (an email) folds to before columns are hidden
+_NUMBER = re.compile(r"[-+]?\d[\d,.:]*( ?%| h)?|–")
 
 
-# Columns that share the width left over, by these weights; the others are as wide as
-# their cells need.
-_STRETCH = {"Title": 3, "Detail": 3, "Value": 3, "Note": 2, "Text": 3, "Reason": 2, "Rule": 2,
-            "Mentor": 2, "Students": 2, "Room": 2, "With": 2}
+def _text(value: Any) -> Text:
+    return value if isinstance(value, Text) else Text("" if value is None else str(value))
 
 
-def table(title: str | None, columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> Table:
-    stretch = any(c in _STRETCH for c in columns)
-    t = Table(title=title, box=box.SIMPLE_HEAD, title_justify="left", title_style="bold",
-              expand=stretch)
-    for column in columns:
-        t.add_column(column, no_wrap=column in _WHOLE, min_width=len(column),
-                     ratio=_STRETCH.get(column))
-    for row in rows:
-        t.add_row(*(cell if isinstance(cell, Text) else Text(str(cell if cell is not None else "")) for cell in row))
-    return t
+def _frame(columns: int) -> int:
+    """The width a table of SIMPLE_HEAD box takes besides its cells: padding and edges."""
+    return 3 * columns + 1
+
+
+@dataclass(frozen=True, slots=True)
+class _Column:
+    """One column as measured from its heading and cells."""
+
+    heading: str
+    widest: int  # unwrapped
+    least: int  # the narrowest it wraps or folds to before columns are hidden
+    numbers: bool
+    blank: bool  # no cell has a value
+    rank: int
+
+    @property
+    def hard(self) -> int:
+        """The narrowest it folds to when only columns ranked KEEP are left."""
+        return self.least if self.least == self.widest else min(
+            self.widest, max(6, cell_len(self.heading)))
+
+
+class Listing:
+    """A table that fits where it is printed.
+
+    In a terminal it fits the width: text wraps, long words fold, and only when that is not
+    enough are the less needed columns hidden (see _RANK), with a note saying which. Anywhere
+    else (a pipe, a file) every column is as wide as its widest cell, so each row is one line.
+    With no rows it prints ``empty`` instead.
+    """
+
+    def __init__(self, title: str | None, columns: Sequence[str],
+                 rows: Iterable[Sequence[Any]], empty: str | None = None) -> None:
+        self.title = title
+        self.columns = tuple(columns)
+        self.rows = [tuple(_text(value) for value in row) for row in rows]
+        self.empty = empty or (f"{title}: none." if title else "Nothing to show.")
+        # Tables printed one after another (a day each) share their widths and columns.
+        self.peers: Sequence[Listing] = (self,)
+
+    def _measure(self) -> list[_Column]:
+        measured = []
+        for i, heading in enumerate(self.columns):
+            values = [row[i].plain for listing in self.peers for row in listing.rows]
+            values = [v for v in values if v.strip()]
+            numbers = bool(values) and all(_NUMBER.fullmatch(v) for v in values)
+            widest = max((cell_len(line) for v in values for line in v.splitlines()),
+                         default=0)
+            word = max((min(_FOLD_AT, cell_len(w)) for v in values for w in v.split()),
+                       default=0)
+            widest = max(widest, cell_len(heading))  # a heading stays on one line
+            least = widest if numbers or heading in _WHOLE else max(word, cell_len(heading))
+            rank = KEEP if i == 0 else _RANK.get(heading, 2 if numbers else 1)
+            measured.append(_Column(heading, widest, least, numbers, not values, rank))
+        return measured
+
+    def _fit(self, measured: list[_Column], room: int) -> tuple[list[int], list[int]]:
+        """Which columns to show in ``room`` cells, and how wide."""
+        shown = list(range(len(measured)))
+        if sum(c.widest for c in measured) + _frame(len(shown)) > room:
+            # Empty columns say nothing: they go before anything wraps.
+            shown = [i for i in shown if not measured[i].blank or measured[i].rank == KEEP]
+        while True:
+            widths = _squeeze([measured[i].widest for i in shown],
+                              [measured[i].least for i in shown], room - _frame(len(shown)))
+            if widths is not None:
+                return shown, widths
+            optional = [i for i in shown if measured[i].rank < KEEP]
+            if not optional:
+                break
+            shown.remove(min(optional, key=lambda i: (measured[i].rank, -i)))
+        # Only what says which row it is is left: fold it narrower still, whole values aside.
+        hard = [measured[i].hard for i in shown]
+        return shown, _squeeze([measured[i].widest for i in shown], hard,
+                               room - _frame(len(shown))) or hard
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        if not self.rows:
+            yield Text(self.empty)
+            return
+        measured = self._measure()
+        if console.is_terminal:
+            shown, widths = self._fit(measured, options.max_width)
+        else:  # a pipe or a file: every column whole, however wide
+            shown, widths = list(range(len(measured))), [c.widest for c in measured]
+        hidden = [c.heading for i, c in enumerate(measured) if i not in shown and not c.blank]
+        t = Table(title=self.title, box=box.SIMPLE_HEAD, title_justify="left",
+                  title_style="bold", width=sum(widths) + _frame(len(shown)),
+                  caption=(f"Hidden to fit the terminal: {', '.join(hidden)}."
+                           if hidden and self is self.peers[-1] else None),
+                  caption_justify="left", caption_style="dim")
+        for i, width in zip(shown, widths, strict=True):
+            c = measured[i]
+            t.add_column(c.heading, width=width, overflow="fold",
+                         no_wrap=c.numbers or c.heading in _WHOLE,
+                         justify="right" if c.numbers else "left")
+        for row in self.rows:
+            t.add_row(*(row[i] for i in shown))
+        yield t
+
+    def __rich_measure__(self, console: Console, options: ConsoleOptions) -> Measurement:
+        measured = self._measure()
+        frame = _frame(len(measured))
+        return Measurement(sum(c.least for c in measured) + frame,
+                           sum(c.widest for c in measured) + frame)
+
+
+def _squeeze(widest: list[int], least: list[int], room: int) -> list[int] | None:
+    """Widths between ``least`` and ``widest`` adding up to at most ``room``: the room above
+    the least is shared in proportion to what each column would still take, so long text
+    gives most and short text stays whole. None if even the least do not fit."""
+    if sum(widest) <= room:
+        return widest
+    if sum(least) > room:
+        return None
+    spare = room - sum(least)
+    wants = [w - lo for w, lo in zip(widest, least, strict=True)]
+    widths = [lo + spare * want // sum(wants) for lo, want in zip(least, wants, strict=True)]
+    for i in sorted(range(len(widths)), key=lambda i: widths[i] - widest[i])[:room - sum(widths)]:
+        widths[i] += 1  # what rounding down left, to the columns cut most
+    return widths
+
+
+def table(title: str | None, columns: Sequence[str], rows: Iterable[Sequence[Any]],
+          empty: str | None = None) -> Listing:
+    """Rows as a table that fits where it is printed (see Listing)."""
+    return Listing(title, columns, rows, empty)
 
 
 def listing(as_json: bool, items: Sequence[T], to_json: Callable[[T], Any],
             columns: Sequence[str], row: Callable[[T], Sequence[Any]],
-            title: str | None = None) -> None:
+            title: str | None = None, empty: str | None = None) -> None:
     """A list command's output: JSON for programs, a table for people."""
     if as_json:
         emit_json([to_json(item) for item in items])
     else:
-        out.print(table(title, columns, (row(item) for item in items)))
+        out.print(table(title, columns, (row(item) for item in items), empty))
 
 
 def hhmm(instant: datetime, tz: ZoneInfo) -> str:
@@ -98,12 +261,15 @@ def sessions_by_day(sessions: Sequence[Session], tz: ZoneInfo,
         out.print("No sessions.")
         return
     names = names or {}
-    for day, group in groupby(sessions, key=lambda s: s.start.astimezone(tz).date()):
-        out.print(table(
-            f"{day:%A %d %B %Y}",
-            ("ID", "Time", "Title", "Mentor", "Students", "Room", "Status"),
-            ((s.id, span(s, tz), s.title, names.get(s.mentor, s.mentor),
-              _students(s.students, names), s.room, status_text(s.status)) for s in group)))
+    days = [table(
+        f"{day:%A %d %B %Y}",
+        ("ID", "Time", "Title", "Mentor", "Students", "Room", "Status"),
+        [(s.id, span(s, tz), s.title, names.get(s.mentor, s.mentor),
+          _students(s.students, names), s.room, status_text(s.status)) for s in group])
+        for day, group in groupby(sessions, key=lambda s: s.start.astimezone(tz).date())]
+    for day in days:
+        day.peers = days  # one set of columns down the page
+        out.print(day)
     out.print(f"{len(sessions)} session(s); times in {tz.key}.", style="dim")
 
 

@@ -12,14 +12,12 @@ from typing import Annotated, Any
 
 import typer
 from rich.console import Console
-from rich.table import Table
 from rich.text import Text
 
 from ..core.errors import InvalidInput
 from ..core.reportdata import ATTENDANCE_GROUPS
 from ..core.reportout import (
     cell,
-    numeric,
     report_csv,
     report_html,
     report_json,
@@ -78,7 +76,7 @@ def _emit(state: Cli, report: Report, fmt: Format, by: str | None, html: Path | 
     elif output not in (None, "-"):
         try:
             with open(output, "w", encoding="utf-8") as handle:
-                _table(report, state, Console(file=handle, width=160, color_system=None))
+                _table(report, state, render.file_console(handle))
         except OSError as exc:
             raise InvalidInput(f"cannot write {output}: {exc.strerror}",
                                field="--output") from None
@@ -111,16 +109,8 @@ def _table(report: Report, state: Cli, console: Console) -> None:
         figures += [f"{f.label}: ", (cell(f.value, f.kind, tz), "bold"), "  "]
     console.print(Text.assemble(*figures))
     for section in report.sections:
-        # A terminal is narrow: people are shown by email alone (CSV, JSON and HTML name them).
-        keep = [i for i, c in enumerate(section.columns) if c.key != "name"]
-        columns = [section.columns[i] for i in keep]
-        rows = [[row[i] for i in keep] for row in table_rows(section, tz)]
-        table: Table = render.table(section.title, [c.label for c in columns], rows)
-        for column, source in zip(table.columns, columns, strict=True):
-            if numeric(source):
-                column.justify = "right"
-                column.no_wrap = True
-        console.print(table)
+        console.print(render.table(section.title, [c.label for c in section.columns],
+                                   table_rows(section, tz)))
     for note in report.notes:
         console.print(Text(note, style="dim"))
 

@@ -32,7 +32,7 @@ def list_(ctx: typer.Context, json_output: JsonOption = False) -> None:
     render.out.print(render.table(None, ("ID", "Title", "Mentor", "Rule", "First", "Zone"), (
         (s.id, s.template.get("title"), s.template.get("mentor"),
          describe(parse_recurrence(s.rule, ZoneInfo(s.tz))), f"{s.dtstart:%a %d %b %Y %H:%M}",
-         s.tz) for s in series)))
+         s.tz) for s in series), empty="No series."))
 
 
 @app.command("show")

@@ -23,7 +23,6 @@ from click.testing import Result
 from sqlalchemy import create_engine, select
 from typer.testing import CliRunner
 
-from sessionsctl.cli import render
 from sessionsctl.cli.main import app
 from sessionsctl.store.schema import Base
 
@@ -108,11 +107,9 @@ def config_path(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def run(db_url: str, config_path: Path, monkeypatch: pytest.MonkeyPatch) -> Run:
-    # Rich fixes a console's width from COLUMNS when it is created (80 in a pytest-xdist
-    # worker); widen the app's consoles so tables never fold an email address.
-    for console in (render.out, render.err):
-        monkeypatch.setattr(console, "_width", 200)
+def run(db_url: str, config_path: Path) -> Run:
+    # The runner's stdout is not a terminal, so tables print whole at the width they need,
+    # as they do through a pipe: no width is forced here (tests/cli/test_cli_width.py).
     return Run(db_url, config_path, CliRunner())
 
 
