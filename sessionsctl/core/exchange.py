@@ -520,13 +520,15 @@ class Exchange:
         drafts: dict[tuple[str, datetime | None], tuple[ics.IcsEvent, SessionDraft]] = {}
         planned: dict[str, tuple[Series, list[datetime]]] = {}  # a master's series, starts
         where = ics.PropertyLines(data)  # a problem is shown at its property's line
+        shared: dict[Any, Any] = {}
         # LOCATION names a room when a room of that name exists, or the file names it as one.
         rooms = {r.name for r in self.list_rooms()} | {e.room for e in events if e.room}  # type: ignore[attr-defined]
         for e in events:
             if e.room is None and e.location in rooms:
                 e = replace(e, room=e.location, location=None)  # LOCATION names a room
             try:
-                drafts[e.uid, e.recurrence_id] = (e, draft := self._ics_draft(e, mentor))
+                draft = _shared(self._ics_draft(e, mentor), shared)
+                drafts[e.uid, e.recurrence_id] = (e, draft)
                 if e.rule is not None:
                     parse_recurrence(e.rule, zone(e.tz), field="RRULE")
                     planned[e.uid] = self._occurrences(None, draft, e.rule,  # type: ignore[arg-type]
@@ -694,6 +696,17 @@ def _expected(series: Series) -> list[datetime]:
     if until is None and rec.open_ended:
         return []
     return [o.recurrence_id for o in expand(rec, series.dtstart, tz, until=until)]
+
+
+def _shared(draft: SessionDraft, shared: dict[Any, Any]) -> SessionDraft:
+    """``draft`` with one copy, for a whole import, of each value drafts repeat."""
+    share = shared.setdefault
+    return replace(draft, title=share(draft.title, draft.title),
+                   mentor=share(draft.mentor, draft.mentor), tz=share(draft.tz, draft.tz),
+                   students=share(draft.students, draft.students),
+                   room=share(draft.room, draft.room), subject=share(draft.subject, draft.subject),
+                   location=share(draft.location, draft.location),
+                   link=share(draft.link, draft.link))
 
 
 def _summary(result: ImportResult) -> dict[str, Any]:

@@ -20,6 +20,7 @@ meeting id, capacity, notes), so a file we wrote imports back exactly; other cli
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
@@ -28,6 +29,7 @@ from zoneinfo import ZoneInfo
 
 from icalendar import (
     Calendar,
+    Component,
     Event,
     Timezone,
     vCalAddress,
@@ -552,6 +554,7 @@ class _Zones:
         self._vtimezones = vtimezones
         self._spans = spans
         self._found: dict[str, str | tzinfo] = {}
+        self.shared: dict[Any, Any] = {}  # one copy of each value events repeat
 
     def resolve(self, tzid: str, field: str) -> str | tzinfo:
         key = tzid.strip().strip('"')
@@ -823,10 +826,16 @@ def _event(event: Any, line: int, zones: _Zones,
     sequence = event.get("SEQUENCE")
     link = _text(event, "URL") or _text(event, "X-GOOGLE-CONFERENCE") \
         or _text(event, "X-MICROSOFT-SKYPETEAMSMEETINGURL")
+    # The same people, rooms, zones and titles come back in event after event: one copy each.
+    share = zones.shared.setdefault
     made = IcsEvent(
-        line=line, uid=uid, title=title, start=start, end=end, tz=tz, mentor=mentor,
-        students=tuple(students), names=tuple(names), room=room, location=location,
-        categories=tuple(categories), type=_text(event, X_TYPE), link=link,
+        line=line, uid=uid, title=share(title, title), start=start, end=end,
+        tz=share(tz, tz), mentor=share(mentor, mentor),
+        students=share(tuple(students), tuple(students)),
+        names=share(tuple(names), tuple(names)), room=share(room, room),
+        location=share(location, location),
+        categories=share(tuple(categories), tuple(categories)),
+        type=share(t := _text(event, X_TYPE), t), link=share(link, link),
         description=description, meeting_id=_text(event, X_MEETING_ID) or meeting,
         passcode=_text(event, X_PASSCODE) or passcode,
         max_participants=whole(most, X_MAX, MAX_PARTICIPANTS) if most else None,
@@ -846,10 +855,43 @@ def _event(event: Any, line: int, zones: _Zones,
     return made
 
 
-def _event_lines(text: str) -> list[int]:
-    """The line numbers of the ``BEGIN:VEVENT`` lines, in order."""
-    return [n for n, line in enumerate(text.splitlines(), 1)
-            if line.strip().upper() == "BEGIN:VEVENT"]
+_MARK = re.compile(r"^(BEGIN|END):([A-Za-z0-9-]+)[ \t]*\r?$", re.MULTILINE | re.IGNORECASE)
+
+
+def _marks(text: str) -> Iterator[tuple[str, str, int, int, int]]:
+    """Every BEGIN/END line: (BEGIN or END, component, line number, start, end offset)."""
+    line, pos = 1, 0
+    for mark in _MARK.finditer(text):
+        line += text.count("\n", pos, mark.start())
+        pos = mark.start()
+        yield mark.group(1).upper(), mark.group(2).upper(), line, mark.start(), mark.end()
+
+
+def _blocks(text: str) -> Iterator[tuple[str, int, str]]:
+    """The components of each VCALENDAR (a VEVENT with its VALARMs is one), as (name, line
+    of its BEGIN, its text); the file is known to be balanced."""
+    depth, start, begin, name = 0, 0, 0, ""
+    for kind, comp, line, at, end in _marks(text):
+        if kind == "BEGIN":
+            depth += 1
+            if depth == 2:
+                start, begin, name = at, line, comp
+        else:
+            if depth == 2:
+                yield name, begin, text[start:end]
+            depth -= 1
+
+
+def _parsed(text: str, with_lines: bool = False) -> Iterator[Any]:
+    """Each VEVENT parsed on its own (the exception when icalendar cannot read it)."""
+    for kind, line, block in _blocks(text):
+        if kind != "VEVENT":
+            continue
+        try:
+            event: Any = Component.from_ical(block)
+        except (ValueError, KeyError, IndexError, TypeError) as exc:
+            event = exc
+        yield (line, event) if with_lines else event
 
 
 class PropertyLines:
@@ -893,22 +935,20 @@ class PropertyLines:
 def _unbalanced(text: str) -> Problem | None:
     """A component that a file opens and never closes (BEGIN:VEVENT without END:VEVENT)."""
     stack: list[tuple[str, int]] = []
-    for n, raw in enumerate(text.splitlines(), 1):
-        if raw[:1] in (" ", "\t"):
-            continue
-        name, _, value = raw.strip().partition(":")
-        name, value = name.split(";", 1)[0].upper(), value.strip().upper()
-        if name == "BEGIN":
-            stack.append((value, n))
-        elif name == "END":
-            if stack and stack[-1][0] == value:
-                stack.pop()
-                continue
-            if stack:
-                opened, at = stack[-1]
-                return Problem(at, None, f"BEGIN:{opened} has no END:{opened} "
-                                         f"(END:{value} at line {n} comes first)", unit="line")
-            return Problem(n, None, f"END:{value} without BEGIN:{value}", unit="line")
+    for kind, name, line, _start, _end in _marks(text):
+        if kind == "BEGIN":
+            stack.append((name, line))
+        elif stack and stack[-1][0] == name:
+            stack.pop()
+        elif stack:
+            opened, at = stack[-1]
+            return Problem(at, None, f"BEGIN:{opened} has no END:{opened} "
+                                     f"(END:{name} at line {line} comes first)", unit="line")
+        else:
+            return Problem(line, None, f"END:{name} without BEGIN:{name}", unit="line")
+    if stack:
+        opened, at = stack[-1]
+        return Problem(at, None, f"BEGIN:{opened} has no END:{opened}", unit="line")
     return None
 
 
@@ -945,35 +985,45 @@ def read(data: bytes, default_tz: str, *,
         yield Problem(text[:text.index("\x00")].count("\n") + 1, None,
                       "contains a NUL byte (is this a text file?)", unit="line")
         return
-    stripped = text.rstrip().splitlines()
-    if stripped[0].strip().upper() != "BEGIN:VCALENDAR":
-        yield Problem(1, None, "is not an iCalendar file (it must start with BEGIN:VCALENDAR)", unit="line")
+    body = text.strip()
+    first_line = body.split("\n", 1)[0].strip().upper()
+    if first_line != "BEGIN:VCALENDAR":
+        yield Problem(1, None, "is not an iCalendar file (it must start with BEGIN:VCALENDAR)",
+                      unit="line")
         return
-    if stripped[-1].strip().upper() != "END:VCALENDAR":
-        yield Problem(len(stripped), None, "ends before END:VCALENDAR (a truncated file)", unit="line")
+    if body.rsplit("\n", 1)[-1].strip().upper() != "END:VCALENDAR":
+        yield Problem(text.rstrip().count("\n") + 1, None,
+                      "ends before END:VCALENDAR (a truncated file)", unit="line")
         return
     unbalanced = _unbalanced(text)
     if unbalanced is not None:
         yield unbalanced
         return
-    try:
-        cals = Calendar.from_ical(text, multiple=True)
-    except (ValueError, KeyError, IndexError, TypeError) as exc:
-        yield Problem(None, None, f"cannot be read as iCalendar: {exc}", unit="line")
-        return
-    lines = _event_lines(text)
+    # Each component is parsed on its own, as it comes: a calendar of 100,000 events is never
+    # one object graph in memory (icalendar's objects take some twenty times the text).
     where = PropertyLines(text)
-    events = [e for cal in cals for e in cal.walk("VEVENT")]
     until = horizon or datetime.now(UTC) + timedelta(days=183)
-    vtimezones = {}
-    for cal in cals:
-        for component in cal.walk("VTIMEZONE"):
+    vtimezones: dict[str, Any] = {}
+    for kind, line, block in _blocks(text):
+        if kind == "VTIMEZONE":
+            try:
+                component = Component.from_ical(block)
+            except (ValueError, KeyError, IndexError, TypeError) as exc:
+                yield Problem(line, None, f"cannot be read: {exc}", unit="line")
+                return
             tzid = _text(component, "TZID")
             if tzid:
                 vtimezones.setdefault(tzid.strip('"'), component)
-    zones = _Zones(default_tz, vtimezones, _spans(events, until))
-    for n, event in enumerate(events):
-        line = lines[n] if n < len(lines) else None
+    spans: dict[str, tuple[datetime, datetime]] = {}
+    if any(_zone_name(tzid) is None for tzid in vtimezones):
+        # A zone of the file's own: the span of the events that use it decides which IANA
+        # zone it is (such files are calendars of people, not of a centre: small).
+        spans = _spans([e for e in _parsed(text) if not isinstance(e, Exception)], until)
+    zones = _Zones(default_tz, vtimezones, spans)
+    for line, event in _parsed(text, with_lines=True):
+        if isinstance(event, Exception):
+            yield Problem(line, None, f"cannot be read as iCalendar: {event}", unit="line")
+            continue
         errors = getattr(event, "errors", None)
         if errors:
             prop, message = errors[0]
