@@ -387,7 +387,8 @@ def test_session_queries_filter(calendar: Centre, store: SqlStore, query: Sessio
     ("title", True, ["Wed cancelled", "Tue maths", "Mon maths", "Mon art", "Late night"]),
     # By the mentor's name (Meg before Mo), then by start.
     ("mentor", False, ["Mon art", "Late night", "Mon maths", "Tue maths", "Wed cancelled"]),
-    ("students", False, ["Late night", "Mon maths", "Mon art", "Wed cancelled", "Tue maths"]),
+    # By the first student's name (none first; Stu before Sue), then how many, then start.
+    ("students", False, ["Late night", "Mon maths", "Tue maths", "Mon art", "Wed cancelled"]),
     # No subject or room sorts first, as an empty name.
     ("subject", False, ["Late night", "Wed cancelled", "Mon art", "Mon maths", "Tue maths"]),
     ("room", False, ["Late night", "Wed cancelled", "Mon maths", "Tue maths", "Mon art"]),
