@@ -34,7 +34,7 @@ from .timeutil import zone
 OnConflict = Literal["fail", "skip", "force"]
 ON_CONFLICT: tuple[OnConflict, ...] = ("fail", "skip", "force")
 Progress = Callable[[int], None]  # called with how many more items are done
-_WRITE_CHUNK = 2000
+_WRITE_CHUNK = 500  # rows per INSERT: its parameters are all in memory at once
 
 
 @dataclass(frozen=True, slots=True)
@@ -252,8 +252,8 @@ class Exchange:
 
     def _commit(self, uow: UnitOfWork, source: str, pending: list[_Pending], skip: bool,
                 force_reason: str | None, exclude: Sequence[int],
-                progress: Progress | None, unit: str = "row") -> tuple[list[_Pending], list[RowConflict],
-                                                    list[RowConflict], int]:
+                progress: Progress | None, unit: str = "row"
+                ) -> tuple[list[_Pending], list[RowConflict], list[RowConflict], int]:
         """Check every pending row as :meth:`Centre._book` does, then write them all or none.
 
         Rows are checked against the database (less ``exclude``, the rows this import
@@ -531,8 +531,9 @@ class Exchange:
                 drafts[e.uid, e.recurrence_id] = (e, draft)
                 if e.rule is not None:
                     parse_recurrence(e.rule, zone(e.tz), field="RRULE")
-                    planned[e.uid] = self._occurrences(None, draft, e.rule,  # type: ignore[arg-type]
-                                                       e.uid, e.sequence, closures=False)
+                    planned[e.uid] = self._occurrences(
+                        None, draft, e.rule, e.uid, e.sequence,  # type: ignore[arg-type]
+                        closures=False)
                     if not planned[e.uid][1]:
                         raise InvalidInput("gives no occurrences (is UNTIL before DTSTART, or "
                                            "every one an EXDATE?)", field="RRULE")

@@ -855,19 +855,21 @@ def _event(event: Any, line: int, zones: _Zones,
     return made
 
 
-_MARK = re.compile(r"^(BEGIN|END):([A-Za-z0-9-]+)[ \t]*\r?$", re.MULTILINE | re.IGNORECASE)
+_MARK = re.compile(rb"^(?:\xef\xbb\xbf)?(BEGIN|END):([A-Za-z0-9-]+)[ \t]*\r?$",
+                   re.MULTILINE | re.IGNORECASE)
 
 
-def _marks(text: str) -> Iterator[tuple[str, str, int, int, int]]:
+def _marks(text: bytes) -> Iterator[tuple[str, str, int, int, int]]:
     """Every BEGIN/END line: (BEGIN or END, component, line number, start, end offset)."""
     line, pos = 1, 0
     for mark in _MARK.finditer(text):
-        line += text.count("\n", pos, mark.start())
+        line += text.count(b"\n", pos, mark.start())
         pos = mark.start()
-        yield mark.group(1).upper(), mark.group(2).upper(), line, mark.start(), mark.end()
+        yield (mark.group(1).decode().upper(), mark.group(2).decode().upper(), line,
+               mark.start(), mark.end())
 
 
-def _blocks(text: str) -> Iterator[tuple[str, int, str]]:
+def _blocks(text: bytes) -> Iterator[tuple[str, int, str]]:
     """The components of each VCALENDAR (a VEVENT with its VALARMs is one), as (name, line
     of its BEGIN, its text); the file is known to be balanced."""
     depth, start, begin, name = 0, 0, 0, ""
@@ -878,11 +880,11 @@ def _blocks(text: str) -> Iterator[tuple[str, int, str]]:
                 start, begin, name = at, line, comp
         else:
             if depth == 2:
-                yield name, begin, text[start:end]
+                yield name, begin, text[start:end].decode("utf-8-sig")
             depth -= 1
 
 
-def _parsed(text: str, with_lines: bool = False) -> Iterator[Any]:
+def _parsed(text: bytes, with_lines: bool = False) -> Iterator[Any]:
     """Each VEVENT parsed on its own (the exception when icalendar cannot read it)."""
     for kind, line, block in _blocks(text):
         if kind != "VEVENT":
@@ -932,7 +934,7 @@ class PropertyLines:
         return event_line
 
 
-def _unbalanced(text: str) -> Problem | None:
+def _unbalanced(text: bytes) -> Problem | None:
     """A component that a file opens and never closes (BEGIN:VEVENT without END:VEVENT)."""
     stack: list[tuple[str, int]] = []
     for kind, name, line, _start, _end in _marks(text):
@@ -972,27 +974,29 @@ def read(data: bytes, default_tz: str, *,
 
     A file that cannot be parsed at all is one :class:`Problem`, after which reading stops.
     """
+    # The file is checked as a whole but kept as bytes: each component is decoded on its own.
     try:
-        text = data.decode("utf-8-sig")
+        data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = data[:exc.start].count(b"\n") + 1
         yield Problem(line, None, "is not UTF-8 text", unit="line")
         return
-    if not text.strip():
+    if not data.strip(b" \t\r\n\xef\xbb\xbf"):
         yield Problem(None, None, "is empty", unit="line")
         return
-    if "\x00" in text:  # no database keeps it in text (PostgreSQL refuses it)
-        yield Problem(text[:text.index("\x00")].count("\n") + 1, None,
+    if b"\x00" in data:  # no database keeps it in text (PostgreSQL refuses it)
+        yield Problem(data[:data.index(b"\x00")].count(b"\n") + 1, None,
                       "contains a NUL byte (is this a text file?)", unit="line")
         return
-    body = text.strip()
-    first_line = body.split("\n", 1)[0].strip().upper()
-    if first_line != "BEGIN:VCALENDAR":
+    text = data
+    head = text[:4096].lstrip(b" \t\r\n").removeprefix(b"\xef\xbb\xbf").lstrip()
+    if head.split(b"\n", 1)[0].strip().upper() != b"BEGIN:VCALENDAR":
         yield Problem(1, None, "is not an iCalendar file (it must start with BEGIN:VCALENDAR)",
                       unit="line")
         return
-    if body.rsplit("\n", 1)[-1].strip().upper() != "END:VCALENDAR":
-        yield Problem(text.rstrip().count("\n") + 1, None,
+    tail = text[-4096:].rstrip()
+    if tail.rsplit(b"\n", 1)[-1].strip().upper() != b"END:VCALENDAR":
+        yield Problem(text.count(b"\n", 0, len(text.rstrip())) + 1, None,
                       "ends before END:VCALENDAR (a truncated file)", unit="line")
         return
     unbalanced = _unbalanced(text)
