@@ -38,23 +38,28 @@ class UTCDateTime(TypeDecorator[datetime]):
     def result_processor(self, dialect: Dialect, coltype: object) -> Any:
         if dialect.name != "sqlite":
             return super().result_processor(dialect, coltype)
-        # Listing a month reads thousands of instants: parse the fixed-width text with its
-        # offset appended, which is several times cheaper than parsing and then replacing.
-        parse = datetime.fromisoformat
-        slow = self.process_result_value
-
-        def process(value: Any) -> datetime | None:
-            if value.__class__ is str and len(value) == 26:
-                return parse(value + "+00:00")
-            return slow(value, dialect)
-
-        return process
+        return read_instant
 
     def process_result_value(self, value: Any, dialect: Dialect) -> datetime | None:
-        if value is None:
-            return None
-        if isinstance(value, str):
-            return datetime.fromisoformat(value).replace(tzinfo=UTC)
-        if value.tzinfo is None:
-            return value.replace(tzinfo=UTC)
-        return value.astimezone(UTC)
+        return read_instant(value)
+
+
+_parse = datetime.fromisoformat
+
+
+def read_instant(value: Any) -> datetime | None:
+    """An instant as either backend's driver hands it back, as an aware UTC datetime.
+
+    Also for listings that fetch instants raw and read each distinct value once.
+    """
+    if value.__class__ is str and len(value) == 26:
+        # The fixed-width text with its offset appended: several times cheaper than parsing
+        # and then replacing.
+        return _parse(value + "+00:00")
+    if value is None:
+        return None
+    if isinstance(value, str):
+        return _parse(value).replace(tzinfo=UTC)
+    if value.tzinfo is None:
+        return value.replace(tzinfo=UTC)
+    return value.astimezone(UTC)

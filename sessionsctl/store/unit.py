@@ -7,11 +7,11 @@ import re
 from bisect import bisect_left
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import replace
+from dataclasses import fields, replace
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import Select, and_, case, delete, func, insert, or_, select, update
+from sqlalchemy import Select, String, and_, case, cast, delete, func, insert, or_, select, update
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import aliased
 
@@ -58,27 +58,45 @@ from .schema import (
     TermRow,
     TimeOffRow,
 )
+from .types import read_instant
 
 _CHUNK = 5000
-_FEW = 200  # up to this many sessions, their students are looked up by id
 _STATUSES = {s.value: s for s in SessionStatus}
 _TYPES = {t.value: t for t in SessionType}
 _PAYMENTS = {p.value: p for p in PaymentStatus}
 _MAX_ID = 2**31  # ids are 32-bit integers on PostgreSQL
 # The session row alone, no joins: people, rooms and subjects are named afterwards from their
 # ids in one query each (a month of sessions names a few hundred distinct ones), so the row
-# scan stays a plain range scan of the start index.
+# scan stays a plain range scan of the start index. In the order of Session's fields (the
+# students last), which ``_load`` builds positionally.
 _SESSION_COLUMNS = (
     SessionRow.id, SessionRow.uid, SessionRow.title, SessionRow.mentor_id,
-    SessionRow.start_at, SessionRow.end_at, SessionRow.tz, SessionRow.status, SessionRow.type,
-    SessionRow.room_id, SessionRow.subject_id, SessionRow.description,
+    SessionRow.start_at, SessionRow.end_at, SessionRow.tz, SessionRow.status,
+    SessionRow.type, SessionRow.room_id, SessionRow.subject_id, SessionRow.description,
     SessionRow.location, SessionRow.meeting_link, SessionRow.meeting_id,
     SessionRow.meeting_passcode, SessionRow.max_participants, SessionRow.notes, SessionRow.cost,
     SessionRow.payment_status, SessionRow.series_id, SessionRow.recurrence_id,
     SessionRow.batch_id, SessionRow.cancel_reason, SessionRow.force_reason, SessionRow.sequence,
     SessionRow.created_by_id, SessionRow.created_at, SessionRow.modified_by_id,
     SessionRow.modified_at,
+    # Each session's student ids as one text ("3,17"): a primary-key probe per row, where a
+    # second query would hand back a row object per student.
+    select(func.aggregate_strings(cast(SessionStudentRow.student_id, String), ","))
+    .where(SessionStudentRow.session_id == SessionRow.id).scalar_subquery().label("students"),
 )
+_SESSION_FIELDS = ("id", "uid", "title", "mentor", "start", "end", "tz", "status", "type",
+                   "students", "room", "subject", "description", "location", "link",
+                   "meeting_id", "passcode", "max_participants", "notes", "cost",
+                   "payment_status", "series_id", "recurrence_id", "batch_id", "cancel_reason",
+                   "force_reason", "sequence", "created_by", "created_at", "modified_by",
+                   "modified_at")
+if tuple(f.name for f in fields(Session)) != _SESSION_FIELDS:
+    raise ImportError("Session's fields changed: update _SESSION_COLUMNS and _load to match")
+
+
+def _cost_reader(dialect: Any, coltype: Any) -> Any:
+    """The cost column type's own reading of a raw value (SQLite's float to a Decimal), if any."""
+    return SessionRow.cost.type.dialect_impl(dialect).result_processor(dialect, coltype)
 
 
 def _matching(text: str) -> Any:
@@ -321,53 +339,47 @@ class SqlUnit(ExchangeQueries, OutboxQueries, ReportQueries):
         return sub
 
     def _load(self, stmt: Select[Any]) -> list[Session]:
-        # Rows are unpacked by position and enums and names looked up in dicts: listing a
-        # busy month builds thousands of sessions, and per-row work dominates that.
-        rows = self.db.execute(stmt).all()
+        # Listing a busy month builds thousands of sessions, so no Python runs per row: the
+        # driver's own tuples (a row object each, with the column types' processors run on
+        # every value, cost time and then collector time) are turned into columns, each
+        # column mapped through a dict (names by id, enum members by value, instants and
+        # costs by their raw value, each distinct one read once) and the sessions built by
+        # map() from the columns, positionally.
+        result = self.db.execute(stmt)
+        cursor = result.cursor
+        rows = cursor.fetchall()
+        cost_type = next(d[1] for d in cursor.description if d[0] == "cost")
+        result.close()
         if not rows:
             return []
-        if len(rows) > _FEW:
-            # Many rows: their students by the same filter again, not thousands of bound ids.
-            links = self._links_where(SessionStudentRow.session_id.in_(
-                stmt.with_only_columns(SessionRow.id)))
-        else:
-            links = self._links_where(SessionStudentRow.session_id.in_([r[0] for r in rows]))
-        emails = self._emails_of({*(r[3] for r in rows), *(r[26] for r in rows),
-                                  *(r[28] for r in rows),
-                                  *(i for ids in links.values() for i in ids)})
-        rooms = self._names_of(RoomRow, {r[9] for r in rows})
-        subjects = self._names_of(SubjectRow, {r[10] for r in rows})
-        no_students: tuple[str, ...] = ()
-        students = {k: tuple(sorted(emails[i] for i in v)) for k, v in links.items()}
-        return [
-            Session(
-                id=id_, uid=uid, title=title, mentor=emails[mentor_id], start=start, end=end,
-                tz=tz, status=_STATUSES[status], type=_TYPES[type_],
-                students=students.get(id_, no_students), room=rooms.get(room_id),
-                subject=subjects.get(subject_id), description=description, location=location,
-                link=link, meeting_id=meeting_id, passcode=passcode,
-                max_participants=max_participants, notes=notes, cost=cost,
-                payment_status=_PAYMENTS[payment], series_id=series_id,
-                recurrence_id=recurrence_id, batch_id=batch_id, cancel_reason=cancel_reason,
-                force_reason=force_reason, sequence=sequence, created_by=emails.get(created_by),
-                created_at=created_at, modified_by=emails.get(modified_by),
-                modified_at=modified_at,
-            )
-            for (id_, uid, title, mentor_id, start, end, tz, status, type_, room_id, subject_id,
-                 description, location, link, meeting_id, passcode, max_participants, notes,
-                 cost, payment, series_id, recurrence_id, batch_id, cancel_reason,
-                 force_reason, sequence, created_by, created_at, modified_by,
-                 modified_at) in rows
-        ]
-
-    def _links_where(self, condition: Any) -> dict[int, list[int]]:
-        """The student ids of each session the condition selects."""
-        found: dict[int, list[int]] = defaultdict(list)
-        for session_id, student_id in self.db.execute(
-                select(SessionStudentRow.session_id, SessionStudentRow.student_id)
-                .where(condition)).all():
-            found[session_id].append(student_id)
-        return found
+        (ids, uids, titles, mentors, starts, ends, tzs, statuses, types, room_ids, subject_ids,
+         descriptions, locations, links, meeting_ids, passcodes, max_participants, notes,
+         costs, payments, series_ids, recurrence_ids, batch_ids, cancel_reasons,
+         force_reasons, sequences, created_by, created_at, modified_by, modified_at,
+         student_lists) = zip(*rows)
+        groups = {g: [int(i) for i in g.split(",")] for g in set(student_lists) if g}
+        emails = self._emails_of({*mentors, *created_by, *modified_by,
+                                  *(i for group in groups.values() for i in group)})
+        rooms = self._names_of(RoomRow, set(room_ids))
+        subjects = self._names_of(SubjectRow, set(subject_ids))
+        instants = {*starts, *ends, *recurrence_ids, *created_at, *modified_at}
+        instant = {v: read_instant(v) for v in instants}.__getitem__
+        to_cost = _cost_reader(self.db.dialect, cost_type)
+        read_costs: Iterable[Any] = (
+            costs if to_cost is None
+            else map({v: to_cost(v) for v in set(costs)}.__getitem__, costs))
+        email = emails.__getitem__
+        students = {g: tuple(sorted(map(email, group))) for g, group in groups.items()}
+        students[None] = ()
+        return list(map(
+            Session, ids, uids, titles, map(email, mentors), map(instant, starts),
+            map(instant, ends), tzs, map(_STATUSES.__getitem__, statuses),
+            map(_TYPES.__getitem__, types), map(students.__getitem__, student_lists),
+            map(rooms.get, room_ids), map(subjects.get, subject_ids), descriptions, locations,
+            links, meeting_ids, passcodes, max_participants, notes, read_costs,
+            map(_PAYMENTS.__getitem__, payments), series_ids, map(instant, recurrence_ids),
+            batch_ids, cancel_reasons, force_reasons, sequences, map(emails.get, created_by),
+            map(instant, created_at), map(emails.get, modified_by), map(instant, modified_at)))
 
     def _emails_of(self, person_ids: set[int | None]) -> dict[int, str]:
         """Emails by person id, from this unit's cache or one query for the rest."""
@@ -375,7 +387,7 @@ class SqlUnit(ExchangeQueries, OutboxQueries, ReportQueries):
         for i in range(0, len(wanted), _CHUNK):
             for person_id, email in self.db.execute(
                     select(PersonRow.id, PersonRow.email)
-                    .where(PersonRow.id.in_(wanted[i:i + _CHUNK]))):
+                    .where(PersonRow.id.in_(wanted[i:i + _CHUNK]))).all():
                 self._emails[person_id] = email
                 self._ids[email] = person_id
         return self._emails
