@@ -151,14 +151,9 @@ def export(
     state = cli(ctx)
     f = session_filter(state, start, end, mentor, student, subject, course)
     text = roster.export_marks(state.centre, f, state.tz)
-    if output in (None, "-"):
-        sys.stdout.write(text)
-        return
-    try:
-        Path(output).write_text(text, encoding="utf-8")
-    except OSError as exc:
-        raise InvalidInput(f"cannot write {output}: {exc.strerror}", field="--output") from None
-    render.err.print(f"Wrote {text.count(chr(10)) - 1} mark(s) to {output}", style="dim")
+    render.write_text(text, output)
+    if output not in (None, "-"):
+        render.err.print(f"Wrote {text.count(chr(10)) - 1} mark(s) to {output}", style="dim")
 
 
 def _categories(items: list[str] | None) -> dict[str, int]:

@@ -61,30 +61,6 @@ def _read(path: str) -> tuple[IO[bytes], str]:
         raise InvalidInput(f"cannot read {path}: {exc.strerror or exc}", field="FILE") from None
 
 
-def _terminal(state: Cli) -> bool:
-    return not state.json and render.err.is_terminal
-
-
-@contextmanager
-def _progress(show: bool, label: str, total: int | None) -> Iterator[Callable[[int], None] | None]:
-    """A rich progress bar on standard error, or nothing (not a terminal, or --json)."""
-    if not show:
-        yield None
-        return
-    from rich.progress import (
-        BarColumn,
-        MofNCompleteColumn,
-        Progress,
-        TextColumn,
-        TimeElapsedColumn,
-    )
-
-    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-                  TimeElapsedColumn(), console=render.err, transient=True) as bar:
-        task = bar.add_task(label, total=total)
-        yield lambda n: bar.advance(task, n)
-
-
 def _problems(exc: BadFile) -> None:
     render.err.print(render.table(
         f"Problems in {exc.source}",
@@ -201,7 +177,7 @@ def import_csv(
     state = cli(ctx, json_output)
     stream, source = _read(file)
     with (stream if stream is not sys.stdin.buffer else nullcontext(stream),
-          _progress(_terminal(state), f"importing {source}", None) as progress):
+          render.progress(render.shows_progress(state.json), f"importing {source}", None) as progress):
         _run_import(state, lambda: state.centre.import_csv(
             stream, source, default_tz=state.tz_name, dry_run=dry_run,
             on_conflict=on_conflict, reason=reason,  # type: ignore[arg-type]
@@ -227,7 +203,7 @@ def import_ics(
     stream, source = _read(file)
     with stream if stream is not sys.stdin.buffer else nullcontext(stream):
         data = stream.read()
-    with _progress(_terminal(state), f"importing {source}", None) as progress:
+    with render.progress(render.shows_progress(state.json), f"importing {source}", None) as progress:
         _run_import(state, lambda: state.centre.import_ics(
             data, source, default_tz=state.tz_name, mentor=mentor, dry_run=dry_run,
             on_conflict=on_conflict, reason=reason,  # type: ignore[arg-type]
@@ -281,9 +257,9 @@ def export_csv(
     """
     state = cli(ctx)
     query = _query(state, from_, to, mentor, student, room, subject, status, type_, search)
-    show = output not in (None, "-") and _terminal(state)
+    show = output not in (None, "-") and render.shows_progress(state.json)
     total = state.centre.count_sessions(query) if show else None
-    with _sink(output, False) as sink, _progress(show, "exporting", total) as progress:
+    with _sink(output, False) as sink, render.progress(show, "exporting", total) as progress:
         count = state.centre.export_csv(query, sink, progress=progress)
     if output not in (None, "-"):
         render.err.print(f"{count} session(s) written to {output}.", style="dim")
@@ -307,9 +283,9 @@ def export_ics(
     """
     state = cli(ctx)
     query = _query(state, from_, to, mentor, student, room, subject, status, type_, search)
-    show = output not in (None, "-") and _terminal(state)
+    show = output not in (None, "-") and render.shows_progress(state.json)
     total = state.centre.count_sessions(query) if show else None
-    with _sink(output, True) as sink, _progress(show, "exporting", total) as progress:
+    with _sink(output, True) as sink, render.progress(show, "exporting", total) as progress:
         state.centre.export_ics(query, sink, passcodes=passcodes, progress=progress)
     if output not in (None, "-"):
         render.err.print(f"Calendar written to {output}.", style="dim")

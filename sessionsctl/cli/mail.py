@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from typing import Annotated, Any
 
 import typer
@@ -20,30 +18,6 @@ mail_app = typer.Typer(help="Templated email: the outbox, previews, tests and bu
 reminders_app = typer.Typer(help="Session reminders by email, for cron.", no_args_is_help=True)
 
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON instead of text.")]
-
-
-def _terminal(state: Cli) -> bool:
-    return not state.json and render.err.is_terminal
-
-
-@contextmanager
-def _progress(show: bool, label: str, total: int | None) -> Iterator[Callable[[int], None] | None]:
-    """A rich progress bar on standard error, or nothing (not a terminal, or --json)."""
-    if not show:
-        yield None
-        return
-    from rich.progress import (
-        BarColumn,
-        MofNCompleteColumn,
-        Progress,
-        TextColumn,
-        TimeElapsedColumn,
-    )
-
-    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-                  TimeElapsedColumn(), console=render.err, transient=True) as bar:
-        task = bar.add_task(label, total=total)
-        yield lambda n: bar.advance(task, n)
 
 
 def _message_json(m: OutboxMessage, state: Cli) -> dict[str, Any]:
@@ -119,7 +93,7 @@ def reminders_send(
         render.out.print(f"Queued {report.queued} new reminder"
                          f"{'s' if report.queued != 1 else ''}.")
     pending = state.centre.outbox_counts().get(OutboxStatus.PENDING.value, 0)
-    with _progress(_terminal(state), "Sending", pending) as progress:
+    with render.progress(render.shows_progress(state.json), "Sending", pending) as progress:
         state.centre.send_pending(progress=progress, report=report)
     _show_report(state, report, {"queued": report.queued, "not_queued": report.not_queued})
 
@@ -160,7 +134,7 @@ def retry(ctx: typer.Context, json_output: JsonOpt = False) -> None:
     requeued = state.centre.retry_failed()
     if not state.json:
         render.out.print(f"Queued {requeued} failed message{'s' if requeued != 1 else ''} again.")
-    with _progress(_terminal(state), "Sending", None) as progress:
+    with render.progress(render.shows_progress(state.json), "Sending", None) as progress:
         report = state.centre.send_pending(progress=progress)
     _show_report(state, report, {"requeued": requeued})
 
@@ -231,7 +205,7 @@ def send(
                                         message=message)
     if not state.json:
         render.out.print(f"Queued {queued} message{'s' if queued != 1 else ''}.")
-    with _progress(_terminal(state), "Sending", queued) as progress:
+    with render.progress(render.shows_progress(state.json), "Sending", queued) as progress:
         report = state.centre.send_pending(progress=progress)
     _show_report(state, report, {"queued": queued})
 

@@ -6,8 +6,10 @@ import json
 import os
 import re
 import sys
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
+from pathlib import Path
 from datetime import datetime
 from itertools import groupby
 from typing import Any, TextIO, TypeVar
@@ -21,7 +23,7 @@ from rich.table import Table
 from rich.text import Text
 
 from ..core.conflicts import Conflict
-from ..core.errors import ConflictError, SessionsctlError
+from ..core.errors import ConflictError, InvalidInput, SessionsctlError
 from ..core.model import Session, SessionStatus
 from ..core.serialize import conflict_json
 
@@ -55,6 +57,42 @@ STATUS_STYLE = {
     SessionStatus.COMPLETED: "green",
     SessionStatus.CANCELLED: "dim strike",
 }
+
+
+def write_text(text: str, output: str | None) -> None:
+    """Write a command's file output to ``output``, or to standard output for None or ``-``."""
+    if output in (None, "-"):
+        sys.stdout.write(text)
+        return
+    try:
+        Path(output).write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise InvalidInput(f"cannot write {output}: {exc.strerror}", field="--output") from None
+
+
+def shows_progress(as_json: bool) -> bool:
+    """Progress bars go to a terminal only: never when piped, never with --json."""
+    return not as_json and err.is_terminal
+
+
+@contextmanager
+def progress(show: bool, label: str, total: int | None) -> Iterator[Callable[[int], None] | None]:
+    """A rich progress bar on standard error (its advance function), or None when not shown."""
+    if not show:
+        yield None
+        return
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+    )
+
+    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                  TimeElapsedColumn(), console=err, transient=True) as bar:
+        task = bar.add_task(label, total=total)
+        yield lambda n: bar.advance(task, n)
 
 
 def emit_json(data: Any) -> None:

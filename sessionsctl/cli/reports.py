@@ -3,7 +3,6 @@ self-contained HTML file."""
 
 from __future__ import annotations
 
-import sys
 from dataclasses import replace
 from datetime import timedelta
 from enum import StrEnum
@@ -70,9 +69,9 @@ def _emit(state: Cli, report: Report, fmt: Format, by: str | None, html: Path | 
     if fmt is Format.JSON:
         import json
 
-        _write(json.dumps(report_json(report, tz), indent=2, ensure_ascii=False) + "\n", output)
+        render.write_text(json.dumps(report_json(report, tz), indent=2, ensure_ascii=False) + "\n", output)
     elif fmt is Format.CSV:
-        _write(report_csv(report, tz, by), output)
+        render.write_text(report_csv(report, tz, by), output)
     elif output not in (None, "-"):
         try:
             with open(output, "w", encoding="utf-8") as handle:
@@ -85,15 +84,6 @@ def _emit(state: Cli, report: Report, fmt: Format, by: str | None, html: Path | 
     if html is not None:
         render.err.print(f"Wrote {html}", style="dim")
 
-
-def _write(text: str, output: str | None) -> None:
-    if output in (None, "-"):
-        sys.stdout.write(text)
-        return
-    try:
-        Path(output).write_text(text, encoding="utf-8")
-    except OSError as exc:
-        raise InvalidInput(f"cannot write {output}: {exc.strerror}", field="--output") from None
 
 
 def _table(report: Report, state: Cli, console: Console) -> None:

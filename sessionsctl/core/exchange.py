@@ -125,6 +125,15 @@ class _Held(Batch):
             held.insert(at, last)
 
 
+def _dry_or_done(attempt: Callable[[], ImportResult]) -> ImportResult:
+    """Run an import's transaction (again if it lost a race); a dry run ends by raising
+    :class:`_DryRun` inside it, so everything it wrote is rolled back, and returns its result."""
+    try:
+        return retry_race(attempt)
+    except _DryRun as done:
+        return done.result
+
+
 class _DryRun(Exception):
     def __init__(self, result: ImportResult) -> None:
         self.result = result
@@ -390,10 +399,7 @@ class Exchange:
                     raise _DryRun(result)
                 return result
 
-        try:
-            return retry_race(attempt)
-        except _DryRun as done:
-            return done.result
+        return _dry_or_done(attempt)
 
     # --------------------------------------------------------------------- CSV export
     def _visible(self, uow: UnitOfWork, query: SessionQuery) -> SessionQuery:
@@ -565,10 +571,7 @@ class Exchange:
                     raise _DryRun(result)
                 return result
 
-        try:
-            return retry_race(attempt)
-        except _DryRun as done:
-            return done.result
+        return _dry_or_done(attempt)
 
     def _ics_draft(self, e: ics.IcsEvent, mentor: str | None) -> SessionDraft:
         kind = (e.type or "").lower()
