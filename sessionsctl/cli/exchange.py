@@ -201,11 +201,10 @@ def import_ics(
     """
     state = cli(ctx, json_output)
     stream, source = _read(file)
-    with stream if stream is not sys.stdin.buffer else nullcontext(stream):
-        data = stream.read()
-    with render.progress(render.shows_progress(state.json), f"importing {source}", None) as progress:
+    with (stream if stream is not sys.stdin.buffer else nullcontext(stream),
+          render.progress(render.shows_progress(state.json), f"importing {source}", None) as progress):
         _run_import(state, lambda: state.centre.import_ics(
-            data, source, default_tz=state.tz_name, mentor=mentor, dry_run=dry_run,
+            stream, source, default_tz=state.tz_name, mentor=mentor, dry_run=dry_run,
             on_conflict=on_conflict, reason=reason,  # type: ignore[arg-type]
             create_missing=create_missing, progress=progress))
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from bisect import bisect_left
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, fields
 from datetime import UTC, datetime
 from typing import TypeVar
@@ -99,10 +99,13 @@ class Busy:
 
 
 class Batch:
-    """Rows accepted so far in one request, indexed by the mentor, students and room they hold."""
+    """Rows accepted so far in one request, indexed by the mentor, students and room they hold.
+
+    The rows themselves are held (a request keeps them anyway); one becomes a session, of
+    id 0 (not yet written), only when it overlaps a draft being checked."""
 
     def __init__(self) -> None:
-        self._held: dict[tuple[str, str], list[Session]] = {}
+        self._held: dict[tuple[str, str], list[Row]] = {}
 
     @staticmethod
     def _keys(draft: SessionDraft) -> list[tuple[str, str]]:
@@ -110,21 +113,26 @@ class Batch:
         return keys + ([("room", draft.room)] if draft.room else [])
 
     def clashes(self, draft: SessionDraft) -> list[Conflict]:
+        return self._among(draft, (row for key in self._keys(draft)
+                                   for row in self._held.get(key, ())))
+
+    @staticmethod
+    def _among(draft: SessionDraft, rows: Iterable[Row]) -> list[Conflict]:
+        """The clashes of ``draft`` with these held rows (a row held under several keys
+        counts once)."""
         seen: dict[int, Session] = {}
-        for key in self._keys(draft):
-            for other in self._held.get(key, ()):
-                seen.setdefault(id(other), other)
-        return clashes(draft, seen.values())
+        for row in rows:
+            d = row.draft
+            if id(row) not in seen and d.start < draft.end and draft.start < d.end:
+                seen[id(row)] = Session(
+                    id=0, uid=row.uid, title=d.title, mentor=d.mentor, start=d.start,
+                    end=d.end, tz=d.tz, students=d.students, room=d.room,
+                    recurrence_id=row.recurrence_id)
+        return clashes(draft, seen.values()) if seen else []
 
     def add(self, row: Row) -> None:
-        d = row.draft
-        # id 0: a session of this same request, not yet written.
-        pending = Session(id=0, uid=row.uid, title=d.title, mentor=d.mentor, start=d.start,
-                          end=d.end, tz=d.tz, students=d.students, room=d.room,
-                          recurrence_id=row.recurrence_id)
-        for key in self._keys(d):
-            self._held.setdefault(key, []).append(pending)
-
+        for key in self._keys(row.draft):
+            self._held.setdefault(key, []).append(row)
 
 
 def draft_of(session: Session) -> SessionDraft:

@@ -21,7 +21,7 @@ from zoneinfo import ZoneInfo
 
 from . import csvformat, ics, permissions, rules
 from .booking import Batch, check_options, new_uid, retry_race
-from .conflicts import Conflict, clashes
+from .conflicts import Conflict
 from .csvformat import BadFile, Problem
 from .errors import ConflictError, InvalidInput
 from .model import Closure, Role, Series, Session, SessionStatus, SessionType
@@ -93,6 +93,21 @@ class _Pending:
     series: Series | None = None
 
 
+@dataclass(slots=True)
+class _IcsPlan:
+    """An iCalendar file as read: its events by UID (and RECURRENCE-ID), their drafts, the
+    occurrences of each series, its closures and the names it gives people."""
+
+    closures: list[ics.IcsClosure]
+    masters: dict[str, ics.IcsEvent] = field(default_factory=dict)
+    singles: dict[str, ics.IcsEvent] = field(default_factory=dict)
+    exceptions: dict[str, dict[datetime, ics.IcsEvent]] = field(default_factory=dict)
+    drafts: dict[tuple[str, datetime | None], tuple[ics.IcsEvent, SessionDraft]] = field(
+        default_factory=dict)
+    planned: dict[str, tuple[Series, list[datetime]]] = field(default_factory=dict)
+    names: dict[str, str] = field(default_factory=dict)
+
+
 class _Held(Batch):
     """:class:`~sessionsctl.core.booking.Batch` indexed by start as well: the rows of a
     100k-row file are each checked against the few held around them, not against every row
@@ -103,16 +118,10 @@ class _Held(Batch):
         self._starts: dict[tuple[str, str], list[datetime]] = {}
 
     def clashes(self, draft: SessionDraft) -> list[Conflict]:
-        seen: dict[int, Session] = {}
         low = draft.start - MAX_SESSION_LENGTH
-        for key in self._keys(draft):
-            starts = self._starts.get(key)
-            if not starts:
-                continue
-            held = self._held[key]
-            for other in held[bisect_left(starts, low):bisect_left(starts, draft.end)]:
-                seen.setdefault(id(other), other)
-        return clashes(draft, seen.values()) if seen else []
+        return self._among(draft, (
+            row for key in self._keys(draft) if (starts := self._starts.get(key))
+            for row in self._held[key][bisect_left(starts, low):bisect_left(starts, draft.end)]))
 
     def add(self, row: Row) -> None:
         super().add(row)
@@ -120,8 +129,8 @@ class _Held(Batch):
             held, starts = self._held[key], self._starts.setdefault(key, [])
             # Keep both lists in start order (rows mostly come in order: an append).
             last = held.pop()
-            at = bisect_right(starts, last.start)
-            starts.insert(at, last.start)
+            at = bisect_right(starts, last.draft.start)
+            starts.insert(at, last.draft.start)
             held.insert(at, last)
 
 
@@ -478,7 +487,7 @@ class Exchange:
             return written
 
     # --------------------------------------------------------------------- ICS import
-    def import_ics(self, data: bytes, source: str, *, default_tz: str,
+    def import_ics(self, stream: IO[bytes], source: str, *, default_tz: str,
                    mentor: str | None = None, dry_run: bool = False,
                    on_conflict: OnConflict = "fail", reason: str | None = None,
                    create_missing: bool = False,
@@ -494,6 +503,31 @@ class Exchange:
         zone(default_tz, field="--tz")
         if mentor is not None:
             mentor = rules.email(mentor, field="--mentor")
+        # The file's text is only needed to read it (and to point problems at their lines):
+        # it is let go before anything is written.
+        plan = self._plan_ics(stream.read(), source, default_tz, mentor)
+
+        def attempt() -> ImportResult:
+            with self._write() as uow:  # type: ignore[attr-defined]
+                made = self._references(
+                    uow, source, [(e.line, d) for e, d in plan.drafts.values()],
+                    create_missing, plan.names,
+                    {"mentor": "ORGANIZER", "student": "ATTENDEE", "room": "LOCATION",
+                     "subject": "CATEGORIES"}, "line")
+                result = self._apply_ics(uow, source, plan, skip, force_reason, progress)
+                added = self._closures(uow, plan.closures)
+                result = replace(result, dry_run=dry_run, references=made, closures=added)
+                uow.audit("import", "file", _key(source), None, _summary(result))
+                if dry_run:
+                    raise _DryRun(result)
+                return result
+
+        return _dry_or_done(attempt)
+
+    def _plan_ics(self, data: bytes, source: str, default_tz: str,
+                  mentor: str | None) -> _IcsPlan:
+        """Read the file into drafts, and each series into its occurrences; every problem
+        is raised at once as :class:`BadFile`."""
         problems: list[Problem] = []
         events: list[ics.IcsEvent] = []
         closures: list[ics.IcsClosure] = []
@@ -510,21 +544,17 @@ class Exchange:
                                             "line"))
                     continue
                 events.append(item)
-        masters: dict[str, ics.IcsEvent] = {}
-        singles: dict[str, ics.IcsEvent] = {}
-        exceptions: dict[str, dict[datetime, ics.IcsEvent]] = {}
+        plan = _IcsPlan(closures=closures)
         for e in events:
             if e.recurrence_id is not None:
-                group = exceptions.setdefault(e.uid, {})
+                group = plan.exceptions.setdefault(e.uid, {})
                 # An exception the file gives wins over the occurrence its rule gives.
                 if not (e.expanded and e.recurrence_id in group):
                     group[e.recurrence_id] = e
             elif e.rule is not None:
-                masters[e.uid] = e
+                plan.masters[e.uid] = e
             else:
-                singles[e.uid] = e
-        drafts: dict[tuple[str, datetime | None], tuple[ics.IcsEvent, SessionDraft]] = {}
-        planned: dict[str, tuple[Series, list[datetime]]] = {}  # a master's series, starts
+                plan.singles[e.uid] = e
         where = ics.PropertyLines(data)  # a problem is shown at its property's line
         shared: dict[Any, Any] = {}
         # LOCATION names a room when a room of that name exists, or the file names it as one.
@@ -534,13 +564,13 @@ class Exchange:
                 e = replace(e, room=e.location, location=None)  # LOCATION names a room
             try:
                 draft = _shared(self._ics_draft(e, mentor), shared)
-                drafts[e.uid, e.recurrence_id] = (e, draft)
+                plan.drafts[e.uid, e.recurrence_id] = (e, draft)
                 if e.rule is not None:
                     parse_recurrence(e.rule, zone(e.tz), field="RRULE")
-                    planned[e.uid] = self._occurrences(
+                    plan.planned[e.uid] = self._occurrences(
                         None, draft, e.rule, e.uid, e.sequence,  # type: ignore[arg-type]
                         closures=False)
-                    if not planned[e.uid][1]:
+                    if not plan.planned[e.uid][1]:
                         raise InvalidInput("gives no occurrences (is UNTIL before DTSTART, or "
                                            "every one an EXDATE?)", field="RRULE")
             except InvalidInput as exc:
@@ -554,24 +584,8 @@ class Exchange:
             raise BadFile(source, sorted(problems, key=lambda p: (p.row or 0)))
         if not events and not closures:
             raise BadFile(source, [Problem(None, None, "has no events to import", "line")])
-        names = {email: cn for e in events for email, cn in e.names}
-
-        def attempt() -> ImportResult:
-            with self._write() as uow:  # type: ignore[attr-defined]
-                made = self._references(
-                    uow, source, [(e.line, d) for e, d in drafts.values()], create_missing,
-                    names, {"mentor": "ORGANIZER", "student": "ATTENDEE", "room": "LOCATION",
-                            "subject": "CATEGORIES"}, "line")
-                result = self._apply_ics(uow, source, masters, singles, exceptions, drafts,
-                                         planned, skip, force_reason, progress)
-                added = self._closures(uow, closures)
-                result = replace(result, dry_run=dry_run, references=made, closures=added)
-                uow.audit("import", "file", _key(source), None, _summary(result))
-                if dry_run:
-                    raise _DryRun(result)
-                return result
-
-        return _dry_or_done(attempt)
+        plan.names = {email: cn for e in events for email, cn in e.names}
+        return plan
 
     def _ics_draft(self, e: ics.IcsEvent, mentor: str | None) -> SessionDraft:
         kind = (e.type or "").lower()
@@ -588,13 +602,10 @@ class Exchange:
         csvformat.check_lengths(draft)
         return draft
 
-    def _apply_ics(self, uow: UnitOfWork, source: str, masters: dict[str, ics.IcsEvent],
-                   singles: dict[str, ics.IcsEvent],
-                   exceptions: dict[str, dict[datetime, ics.IcsEvent]],
-                   drafts: dict[tuple[str, datetime | None], tuple[ics.IcsEvent, SessionDraft]],
-                   planned: dict[str, tuple[Series, list[datetime]]],
-                   skip: bool, force_reason: str | None,
-                   progress: Progress | None) -> ImportResult:
+    def _apply_ics(self, uow: UnitOfWork, source: str, plan: _IcsPlan, skip: bool,
+                   force_reason: str | None, progress: Progress | None) -> ImportResult:
+        masters, singles, exceptions = plan.masters, plan.singles, plan.exceptions
+        drafts, planned = plan.drafts, plan.planned
         uids = {*masters, *singles, *exceptions}
         stored: dict[tuple[str, datetime | None], Session] = {}
         for s in uow.sessions_by_uid(uids):

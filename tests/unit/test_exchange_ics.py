@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import io
 import json
+from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
-from collections.abc import Callable
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -195,7 +195,7 @@ def test_our_export_imports_into_an_empty_database_and_exports_the_same(
     _timetable(desk)
     data = export(desk, SessionQuery())
     other = Centre(open_store(fresh_url), clock=lambda: NOW)
-    result = other.import_ics(data, "ours.ics", default_tz="Europe/London",
+    result = other.import_ics(io.BytesIO(data), "ours.ics", default_tz="Europe/London",
                               create_missing=True)
     assert result.series == 3
     assert occurrences(export(other, SessionQuery())) == occurrences(data)
@@ -207,7 +207,7 @@ def test_our_export_imports_into_an_empty_database_and_exports_the_same(
 def test_client_files_import_and_export_the_same_occurrences(desk: Centre, name: str,
                                                              listed: Listed) -> None:
     data = (DATA / f"{name}.ics").read_bytes()
-    result = desk.import_ics(data, f"{name}.ics", default_tz="Europe/London",
+    result = desk.import_ics(io.BytesIO(data), f"{name}.ics", default_tz="Europe/London",
                              mentor="rosa.parra@example.org", create_missing=True)
     assert result.created > 0
     original = occurrences(data)
@@ -220,10 +220,10 @@ def test_importing_twice_updates_never_duplicates(desk: Centre, name: str) -> No
     data = (DATA / f"{name}.ics").read_bytes()
     kw: dict[str, Any] = {"default_tz": "Europe/London", "mentor": "rosa.parra@example.org",
                           "create_missing": True}
-    desk.import_ics(data, "a.ics", **kw)
+    desk.import_ics(io.BytesIO(data), "a.ics", **kw)
     before = {(s.id, s.start, s.status) for s in desk.list_sessions(SessionQuery())}
     closures = desk.list_closures()
-    again = desk.import_ics(data, "a.ics", **kw)
+    again = desk.import_ics(io.BytesIO(data), "a.ics", **kw)
     assert again.created == 0 and again.updated == 0 and again.unchanged == len(before)
     assert {(s.id, s.start, s.status) for s in desk.list_sessions(SessionQuery())} == before
     assert desk.list_closures() == closures
@@ -231,12 +231,12 @@ def test_importing_twice_updates_never_duplicates(desk: Centre, name: str) -> No
 
 def test_a_changed_file_updates_in_place(desk: Centre) -> None:
     data = (DATA / "google.ics").read_bytes()
-    desk.import_ics(data, "g.ics", default_tz="Europe/London", create_missing=True)
+    desk.import_ics(io.BytesIO(data), "g.ics", default_tz="Europe/London", create_missing=True)
     ids = {s.start: s.id for s in desk.list_sessions(SessionQuery())}
     changed = data.replace(b"SUMMARY:Trial: statistics", b"SUMMARY:Trial: probability") \
         .replace(b"EXDATE;TZID=Europe/London:20270216T160000",
                  b"EXDATE;TZID=Europe/London:20270216T160000,20270406T160000")
-    result = desk.import_ics(changed, "g.ics", default_tz="Europe/London")
+    result = desk.import_ics(io.BytesIO(changed), "g.ics", default_tz="Europe/London")
     assert (result.created, result.updated, result.removed) == (0, 1, 1)
     after = {s.start: s for s in desk.list_sessions(SessionQuery())}
     assert {start: s.id for start, s in after.items()} == ids
@@ -249,7 +249,7 @@ def test_what_the_samples_mean(desk: Centre) -> None:
     desk.add_room("Room 1", 6)
     # Google's half-term closure last: sessions of the others fall in it.
     for name in ("outlook", "thunderbird", "khal", "google"):
-        desk.import_ics((DATA / f"{name}.ics").read_bytes(), name, default_tz="Europe/London",
+        desk.import_ics(io.BytesIO((DATA / f"{name}.ics").read_bytes()), name, default_tz="Europe/London",
                         mentor="rosa.parra@example.org", create_missing=True)
     sessions = desk.list_sessions(SessionQuery())
     by_title = {}
@@ -289,7 +289,7 @@ def test_what_the_samples_mean(desk: Centre) -> None:
 def test_events_without_organizer_need_a_mentor(desk: Centre) -> None:
     data = (DATA / "thunderbird.ics").read_bytes()
     with pytest.raises(BadFile) as caught:
-        desk.import_ics(data, "tb.ics", default_tz="Europe/London", create_missing=True)
+        desk.import_ics(io.BytesIO(data), "tb.ics", default_tz="Europe/London", create_missing=True)
     assert {p.column for p in caught.value.problems} == {"ORGANIZER"}
     assert caught.value.problems[0].row == 22  # the line of its BEGIN:VEVENT
     assert desk.list_sessions(SessionQuery()) == []
@@ -304,11 +304,11 @@ def test_conflicts_refuse_the_whole_file(desk: Centre) -> None:
                            end=datetime(2027, 1, 12, 17, 30, tzinfo=UTC), tz="Europe/London"))
     data = (DATA / "google.ics").read_bytes()
     with pytest.raises(ConflictError) as caught:
-        desk.import_ics(data, "g.ics", default_tz="Europe/London", create_missing=True)
+        desk.import_ics(io.BytesIO(data), "g.ics", default_tz="Europe/London", create_missing=True)
     assert caught.value.rows[0].conflict.with_.title == "Busy"
     assert caught.value.rows[0].row is not None
     assert len(desk.list_sessions(SessionQuery())) == 1
-    result = desk.import_ics(data, "g.ics", default_tz="Europe/London", create_missing=True,
+    result = desk.import_ics(io.BytesIO(data), "g.ics", default_tz="Europe/London", create_missing=True,
                              on_conflict="skip")
     assert len(result.skipped) == 1 and result.created == 13
 
@@ -327,7 +327,7 @@ def test_bad_files_are_refused_with_their_line(desk: Centre, case: str) -> None:
     edit = BAD[case]
     data = data[:len(data) * 2 // 3] if edit is None else data.replace(*edit)
     with pytest.raises(BadFile) as caught:
-        desk.import_ics(data, "bad.ics", default_tz="Europe/London", create_missing=True)
+        desk.import_ics(io.BytesIO(data), "bad.ics", default_tz="Europe/London", create_missing=True)
     problem = caught.value.problems[0]
     assert problem.row is not None and problem.unit == "line"
     if case == "bad RRULE":  # the line of the property, not of its BEGIN:VEVENT
@@ -383,7 +383,7 @@ def test_random_and_mutated_calendars_never_crash_nor_write_partly(desk: Centre,
                                                                    data: bytes) -> None:
     before = (desk.list_people(), desk.list_sessions(SessionQuery()), desk.list_closures())
     try:
-        result = desk.import_ics(data, "x.ics", default_tz="Europe/London",
+        result = desk.import_ics(io.BytesIO(data), "x.ics", default_tz="Europe/London",
                                  mentor="ada.byron@example.org", create_missing=True,
                                  dry_run=True)
     except SessionsctlError as exc:
@@ -401,14 +401,14 @@ def test_a_custom_vtimezone_is_the_iana_zone_with_its_rules(desk: Centre,
     offsets and transitions repeats at the same wall time across daylight saving."""
     desk.add_person("Ada", "ada@example.org", Role.MENTOR)
     data = (DATA / "custom_zone.ics").read_bytes()
-    desk.import_ics(data, "custom.ics", default_tz="Europe/London")
+    desk.import_ics(io.BytesIO(data), "custom.ics", default_tz="Europe/London")
     sessions = desk.list_sessions(SessionQuery())
     assert listed() == occurrences(data) and len(sessions) == 4
     # 16:00 wall time before and after the clocks change on 28 March.
     assert [s.start.astimezone(ZoneInfo(s.tz)).hour for s in sessions] == [16] * 4
     assert sessions[-1].start == datetime(2027, 3, 31, 14, tzinfo=UTC)
     # The importing zone is preferred when its rules are the file's.
-    other = desk.import_ics(data.replace(b"custom-1", b"custom-2"), "custom.ics",
+    other = desk.import_ics(io.BytesIO(data.replace(b"custom-1", b"custom-2")), "custom.ics",
                             default_tz="Europe/Paris", on_conflict="force", reason="test")
     assert {p.draft.tz for p in other.planned} == {"Europe/Paris"}
 
@@ -417,9 +417,9 @@ def test_a_vtimezone_no_iana_zone_matches_is_expanded_in_its_own_rules(
         desk: Centre, listed: Listed) -> None:
     desk.add_person("Ada", "ada@example.org", Role.MENTOR)
     data = (DATA / "own_zone.ics").read_bytes()
-    desk.import_ics(data, "own.ics", default_tz="Europe/London")
+    desk.import_ics(io.BytesIO(data), "own.ics", default_tz="Europe/London")
     assert listed() == occurrences(data) and len(listed()) == 8
-    again = desk.import_ics(data, "own.ics", default_tz="Europe/London")
+    again = desk.import_ics(io.BytesIO(data), "own.ics", default_tz="Europe/London")
     assert again.created == 0 and again.unchanged == 8
     assert len(desk.list_sessions(SessionQuery())) == 8
 
@@ -429,7 +429,7 @@ def test_an_unknown_tzid_without_vtimezone_is_refused(desk: Centre) -> None:
     data = (DATA / "custom_zone.ics").read_bytes().replace(
         b"Customized Time Zone", b"Mars/Olympus").replace(b"TZID:Mars/Olympus", b"TZID:Other")
     with pytest.raises(BadFile) as caught:
-        desk.import_ics(data, "mars.ics", default_tz="Europe/London")
+        desk.import_ics(io.BytesIO(data), "mars.ics", default_tz="Europe/London")
     problem = caught.value.problems[0]
     assert problem.row is not None and problem.column == "DTSTART"
     assert "Mars/Olympus" in problem.message
@@ -443,20 +443,20 @@ def test_an_occurrence_without_its_series_is_keyed_by_uid_and_recurrence_id(
     nor making a second one (with --on-conflict force either)."""
     desk.add_person("Ada", "ada@example.org", Role.MENTOR)
     data = (DATA / "orphan.ics").read_bytes()
-    first = desk.import_ics(data, "o.ics", default_tz="Europe/London")
+    first = desk.import_ics(io.BytesIO(data), "o.ics", default_tz="Europe/London")
     assert first.created == 1
     (made,) = desk.list_sessions(SessionQuery())
     assert made.uid == "orphan-uid-1"
     assert made.recurrence_id == datetime(2027, 4, 1, 10, tzinfo=UTC)
-    again = desk.import_ics(data, "o.ics", default_tz="Europe/London")
+    again = desk.import_ics(io.BytesIO(data), "o.ics", default_tz="Europe/London")
     assert (again.created, again.updated, again.unchanged) == (0, 0, 1)
-    forced = desk.import_ics(data.replace(b"SUMMARY:T", b"SUMMARY:Moved"), "o.ics",
+    forced = desk.import_ics(io.BytesIO(data.replace(b"SUMMARY:T", b"SUMMARY:Moved")), "o.ics",
                              default_tz="Europe/London", on_conflict="force", reason="r")
     assert (forced.created, forced.updated) == (0, 1)
     (kept,) = desk.list_sessions(SessionQuery())
     assert kept.id == made.id and kept.title == "Moved"
     # Exported and imported again into the same database: the same one session.
-    assert desk.import_ics(export(desk, SessionQuery()), "x.ics",
+    assert desk.import_ics(io.BytesIO(export(desk, SessionQuery())), "x.ics",
                            default_tz="Europe/London").created == 0
 
 
@@ -471,7 +471,7 @@ def test_integers_out_of_range_are_problems_of_their_property(desk: Centre, prop
             b"ORGANIZER:mailto:ada@example.org\r\nSUMMARY:T\r\nDTSTART:20270901T100000Z\r\n"
             b"DTEND:20270901T110000Z\r\n" + prop.encode() + b"\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n")
     with pytest.raises(BadFile) as caught:
-        desk.import_ics(data, "big.ics", default_tz="Europe/London")
+        desk.import_ics(io.BytesIO(data), "big.ics", default_tz="Europe/London")
     assert [p.column for p in caught.value.problems] == [line]
     assert desk.list_sessions(SessionQuery()) == []
 
@@ -482,7 +482,7 @@ def test_a_time_out_of_range_is_a_problem_of_its_property(desk: Centre) -> None:
             b"ORGANIZER:mailto:ada@example.org\r\nSUMMARY:T\r\nDTSTART:99991231T230000\r\n"
             b"DTEND:99991231T235900\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n")
     with pytest.raises(BadFile) as caught:
-        desk.import_ics(data, "far.ics", default_tz="Asia/Tokyo")
+        desk.import_ics(io.BytesIO(data), "far.ics", default_tz="Asia/Tokyo")
     assert [p.column for p in caught.value.problems] == ["DTSTART"]
 
 
@@ -492,7 +492,7 @@ def test_a_rule_that_gives_no_occurrences_is_a_problem_not_an_empty_series(
     data = (DATA / "custom_zone.ics").read_bytes().replace(
         b"RRULE:FREQ=WEEKLY;COUNT=4", b"RRULE:FREQ=WEEKLY;UNTIL=20270301T000000Z")
     with pytest.raises(BadFile) as caught:
-        desk.import_ics(data, "until.ics", default_tz="Europe/London")
+        desk.import_ics(io.BytesIO(data), "until.ics", default_tz="Europe/London")
     assert [p.column for p in caught.value.problems] == ["RRULE"]
     with desk._read() as uow:
         assert uow.list_series() == []
@@ -505,7 +505,7 @@ def test_skipping_every_occurrence_of_a_series_leaves_no_empty_series(desk: Cent
         start = datetime(2027, 3, day, 15 if day < 31 else 14, tzinfo=UTC)
         desk.book(SessionDraft(title="Busy", mentor="ada@example.org", start=start,
                                end=start + timedelta(hours=1), tz="Europe/London"))
-    result = desk.import_ics(data, "c.ics", default_tz="Europe/London", on_conflict="skip")
+    result = desk.import_ics(io.BytesIO(data), "c.ics", default_tz="Europe/London", on_conflict="skip")
     assert (result.created, result.series, len(result.skipped)) == (0, 0, 4)
     with desk._read() as uow:
         assert uow.list_series() == []
@@ -515,7 +515,7 @@ def test_an_event_without_its_end_is_named_by_its_line(desk: Centre) -> None:
     data = (b"BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nUID:x\r\nDTSTART:20270301T100000Z\r\n"
             b"END:VCALENDAR\r\n")
     with pytest.raises(BadFile) as caught:
-        desk.import_ics(data, "cut.ics", default_tz="Europe/London")
+        desk.import_ics(io.BytesIO(data), "cut.ics", default_tz="Europe/London")
     (problem,) = caught.value.problems
     assert problem.row == 2 and "END:VEVENT" in problem.message
 
@@ -523,7 +523,7 @@ def test_an_event_without_its_end_is_named_by_its_line(desk: Centre) -> None:
 def test_a_nul_byte_is_refused_with_its_line(desk: Centre) -> None:
     data = (DATA / "google.ics").read_bytes().replace(b"SUMMARY:Trial", b"SUMMARY:Tri\x00al")
     with pytest.raises(BadFile) as caught:
-        desk.import_ics(data, "nul.ics", default_tz="Europe/London", create_missing=True)
+        desk.import_ics(io.BytesIO(data), "nul.ics", default_tz="Europe/London", create_missing=True)
     (problem,) = caught.value.problems
     assert data.splitlines()[problem.row - 1].startswith(b"SUMMARY:Tri")
 
