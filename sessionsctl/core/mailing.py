@@ -170,7 +170,8 @@ class Mailing:
 
         Sessions of one series changed together make one notice per person (not one per
         occurrence). On a change, students added get a booking notice and students removed a
-        cancellation; a change nobody sees (notes, cost) queues nothing.
+        cancellation that says they were taken off it (the session itself still goes ahead);
+        a change nobody sees (notes, cost) queues nothing.
         """
         if not sessions or not _NOTIFY.get():
             return
@@ -178,6 +179,7 @@ class Mailing:
         # (uid, kind) -> recipient -> sessions
         groups: dict[tuple[str, NoticeKind], dict[str, list[Session]]] = defaultdict(
             lambda: defaultdict(list))
+        removed: set[tuple[str, str]] = set()  # (uid, person) taken off a session
         for s in sessions:
             people = (s.mentor, *s.students)
             was = old.get(s.id)
@@ -185,19 +187,21 @@ class Mailing:
                 if all(getattr(was, f) == getattr(s, f) for f in _VISIBLE) \
                         and was.students == s.students:
                     continue
-                for student in sorted(set(was.students) - set(s.students)):
-                    groups[s.uid, NoticeKind.CANCELLED][student].append(was)
+                gone = set(was.students) - set(s.students)
                 added = set(s.students) - set(was.students)
                 if was.mentor != s.mentor:  # the old mentor is let go, the new one booked
-                    groups[s.uid, NoticeKind.CANCELLED][was.mentor].append(was)
+                    gone.add(was.mentor)
                     added.add(s.mentor)
+                for person in sorted(gone):
+                    groups[s.uid, NoticeKind.CANCELLED][person].append(was)
+                    removed.add((s.uid, person))
                 for person in sorted(added):
                     groups[s.uid, NoticeKind.BOOKED][person].append(s)
                 people = tuple(p for p in people if p not in added)
             for person in people:
                 groups[s.uid, kind][person].append(s)
         notices = []
-        for (_uid, k), by_person in groups.items():
+        for (uid, k), by_person in groups.items():
             for person, items in by_person.items():
                 items = sorted({s.id: s for s in items}.values(), key=lambda s: s.start)
                 first = items[0]
@@ -207,6 +211,8 @@ class Mailing:
                                            "end": old[first.id].end.isoformat()}
                 if k is NoticeKind.CANCELLED and first.cancel_reason:
                     payload["reason"] = first.cancel_reason
+                if k is NoticeKind.CANCELLED and (uid, person) in removed:
+                    payload["removed"] = True
                 notices.append(Notice(k, k.value, person, first.id, first.start, payload))
         uow.enqueue(notices, now=self.clock())
 
@@ -547,6 +553,7 @@ class Mailing:
             "session": session, "occurrences": len(sessions), "previous": previous,
             "reason": payload.get("reason") or (first.cancel_reason if first else None),
             "message": payload.get("message"), "series_rule": None, "sender": sender,
+            "removed": bool(payload.get("removed")),
         }
 
     # ------------------------------------------------------------- previews and tests

@@ -208,6 +208,31 @@ def test_adding_a_student_books_them_and_removing_one_cancels_theirs(people: Cen
                            (NoticeKind.CHANGED, "ada@example.org")]
 
 
+def test_a_student_taken_off_a_session_is_told_so_not_that_it_was_cancelled(
+        people: Centre, sink: Sink) -> None:
+    centre = wire(people, sink.port)
+    session = centre.book(draft(students=("sam@example.org", "kim@example.org"))).session
+    centre.send_pending()
+    centre.edit(session.id, {"students": ("kim@example.org",)})
+    centre.send_pending()
+    by_rcpt = {rcpts[0]: msg for rcpts, msg in sink.messages[3:]}
+    assert sorted(by_rcpt) == ["ada@example.org", "kim@example.org", "sam@example.org"]
+    sam = by_rcpt["sam@example.org"]
+    assert sam["Subject"].startswith("No longer booked: Algebra")
+    text = sam.get_body(("plain",)).get_content()
+    assert "You are no longer booked in this session" in text and "cancelled" not in text
+    assert "You are no longer booked" in sam.get_body(("html",)).get_content()
+    cal = calendar_of(sam)
+    assert cal["METHOD"] == "CANCEL" and cal.walk("VEVENT")[0]["UID"] == session.uid
+    # The others are told of a change, and a session cancelled for all still says so.
+    assert by_rcpt["kim@example.org"]["Subject"].startswith("Changed: Algebra")
+    centre.cancel(session.id, "mentor ill")
+    centre.send_pending()
+    kim = next(m for rcpts, m in sink.messages[6:] if rcpts == ["kim@example.org"])
+    assert kim["Subject"].startswith("Cancelled: Algebra")
+    assert "This session has been cancelled" in kim.get_body(("plain",)).get_content()
+
+
 def test_a_new_mentor_is_booked_and_the_old_one_let_go(people: Centre) -> None:
     people.add_person("Bob Mentor", "bob@example.org", Role.MENTOR)
     session = people.book(draft()).session
