@@ -20,8 +20,8 @@ A sender (:meth:`Mailing.send_pending`) drains the outbox over a :class:`MailTra
   pending, naming why, before the error goes on up;
 * a reminder is sent only while it is still due (:func:`reminder_obsolete`): one whose
   session was cancelled, has started, has moved since it was queued, or no longer includes
-  the recipient is marked failed with that reason and not sent (``SendReport.skipped``; it is
-  not counted as a failure of the run).
+  the recipient is marked ``skipped`` with that reason and not sent (``SendReport.skipped``;
+  not a failure of the run, and not put back by ``mail retry``).
 
 Templates are rendered when the message is sent, from the session as it is then, so the
 invitation carries the same UID and SEQUENCE as an export made at that moment.
@@ -71,7 +71,6 @@ _VISIBLE = ("title", "start", "end", "tz", "mentor", "room", "location", "link",
 CHUNK = 50  # messages claimed per short write transaction
 BULK_CONFIRM = 10  # `mail send` to more people than this asks first
 MAX_AHEAD = timedelta(days=366)  # the longest reminder window (`reminders send --ahead`)
-SKIPPED = "not sent: "  # how the error of a reminder that was no longer due begins
 
 
 @dataclass
@@ -90,7 +89,7 @@ class SendReport:
     sent: int = 0
     failed: list[tuple[OutboxMessage, str]] = field(default_factory=list)
     retrying: list[tuple[OutboxMessage, str]] = field(default_factory=list)
-    # Reminders no longer due (session cancelled, started, moved...): marked failed with the
+    # Reminders no longer due (session cancelled, started, moved...): marked skipped with the
     # reason, not sent; expected, so not a failure of the run.
     skipped: list[tuple[OutboxMessage, str]] = field(default_factory=list)
     unreachable: str | None = None  # the server could not be reached: the rest wait
@@ -401,8 +400,8 @@ class Mailing:
                                     if msg.session_id is not None else None, now)
             if why is not None:
                 with self._write() as uow:  # type: ignore[attr-defined]
-                    uow.settle_outbox(msg.id, claimer, OutboxStatus.FAILED, now=self.clock(),
-                                      error=SKIPPED + why, attempts=msg.attempts)
+                    uow.settle_outbox(msg.id, claimer, OutboxStatus.SKIPPED, now=self.clock(),
+                                      error=why, attempts=msg.attempts)
                 report.skipped.append((msg, why))
                 return True
         try:

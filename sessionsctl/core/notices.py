@@ -38,6 +38,7 @@ class OutboxStatus(StrEnum):
     SENDING = "sending"  # claimed by a sender, under a lease
     SENT = "sent"
     FAILED = "failed"
+    SKIPPED = "skipped"  # a reminder no longer due when its turn came: not sent, not a failure
 
 
 # The iCalendar METHOD a notice's invitation carries; reminders and custom messages have none.

@@ -49,7 +49,7 @@ ATTENDANCE_STATUSES = ("present", "absent", "late", "excused")
 ENROLLMENT_STATUSES = ("active", "paused", "ended")
 PAYMENT_STATUSES = ("unpaid", "paid", "waived", "refunded")
 OUTBOX_KINDS = ("booked", "changed", "cancelled", "reminder", "custom", "test")
-OUTBOX_STATUSES = ("pending", "sending", "sent", "failed")
+OUTBOX_STATUSES = ("pending", "sending", "sent", "failed", "skipped")
 
 
 class PersonRow(Base):

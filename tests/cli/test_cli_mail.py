@@ -251,9 +251,11 @@ def test_a_reminder_for_a_session_cancelled_since_is_not_sent(seeded: Seeded,
     result = run.ok("reminders", "send", env=sink.env())
     assert "session cancelled" in result.stdout
     assert [m["Subject"].split(":")[0] for _, m in sink.messages] == ["Cancelled"] * 2
-    failed = run.json("mail", "outbox", "--status", "failed")
-    assert [(r["kind"], r["error"]) for r in failed] == [
-        ("reminder", "not sent: session cancelled")] * 2
+    skipped = run.json("mail", "outbox", "--status", "skipped")
+    assert [(r["kind"], r["status"], r["error"]) for r in skipped] == [
+        ("reminder", "skipped", "session cancelled")] * 2
+    assert run.json("mail", "outbox", "--status", "failed") == []
+    assert "session cancelled" in run.ok("mail", "outbox", "--status", "skipped").stdout
 
 
 def test_the_dry_run_lists_only_reminders_not_yet_queued(seeded: Seeded, sink: Sink) -> None:

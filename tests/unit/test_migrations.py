@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
+import pytest
 from alembic import command
 from alembic.script import ScriptDirectory
-from sqlalchemy import create_engine, inspect
+from sqlalchemy import MetaData, Table, create_engine, inspect, select
+from sqlalchemy.exc import IntegrityError
 
 from sessionsctl.store import open_store
 from sessionsctl.store.migrate import HEAD, alembic_config, current_revision, upgrade
@@ -44,4 +48,49 @@ def test_downgrade_to_empty_and_up_again(fresh_url: str) -> None:
     upgrade(store.engine)
     with store.engine.connect() as conn:
         assert current_revision(conn) == HEAD
+    store.close()
+
+
+def _outbox_row(status: str, error: str | None, kind: str = "reminder") -> dict[str, object]:
+    now = datetime(2026, 12, 1, 9, tzinfo=UTC)
+    return {"kind": kind, "template": kind, "recipient": "sam@example.org", "payload": "{}",
+            "status": status, "attempts": 0, "next_attempt_at": now, "last_error": error,
+            "created_at": now}
+
+
+def test_reminders_marked_not_sent_become_skipped_and_back(fresh_url: str) -> None:
+    """0004 gives reminders no longer due their own status; real failures stay failed."""
+    store = open_store(fresh_url)
+    engine = store.engine
+    with engine.begin() as conn:
+        command.downgrade(alembic_config(conn), "20261122_0003")
+    outbox = Table("outbox", MetaData(), autoload_with=engine)
+    rows = [_outbox_row("failed", "not sent: session cancelled"),
+            _outbox_row("failed", "550 no such mailbox"),
+            _outbox_row("failed", "not sent: looks like ours", kind="custom"),
+            _outbox_row("sent", None)]
+    with engine.begin() as conn:
+        conn.execute(outbox.insert(), rows)
+    ordered = select(outbox.c.status, outbox.c.last_error).order_by(outbox.c.id)
+    upgrade(engine)
+    with engine.begin() as conn:
+        assert conn.execute(ordered).all() == [
+            ("skipped", "session cancelled"), ("failed", "550 no such mailbox"),
+            ("failed", "not sent: looks like ours"), ("sent", None)]
+        # The new status is allowed, an unknown one still refused.
+        conn.execute(outbox.insert(), [_outbox_row("skipped", "session already started")])
+    with pytest.raises(IntegrityError), engine.begin() as conn:
+        conn.execute(outbox.insert(), [_outbox_row("lost", None)])
+    with engine.begin() as conn:
+        # Reminders stay unique per session, recipient and start after the table is remade.
+        index = {i["name"]: i for i in inspect(conn).get_indexes("outbox")}["uq_outbox_reminder"]
+        assert index["unique"]
+        assert any("reminder" in str(where) for where in index["dialect_options"].values())
+        command.downgrade(alembic_config(conn), "20261122_0003")
+    with engine.begin() as conn:
+        assert conn.execute(ordered).all() == [
+            ("failed", "not sent: session cancelled"), ("failed", "550 no such mailbox"),
+            ("failed", "not sent: looks like ours"), ("sent", None),
+            ("failed", "not sent: session already started")]
+    upgrade(engine)
     store.close()
