@@ -224,3 +224,16 @@ def with_slot(values: FormValues, start: datetime, end: datetime, tz: ZoneInfo) 
     end_text = (f"{local_end:%H:%M}" if local_end.date() == local_start.date()
                 else f"{local_end:%Y-%m-%d %H:%M}")
     return replace(values, start=f"{local_start:%Y-%m-%d %H:%M}", end=end_text)
+
+
+def keep_length(values: FormValues, length: timedelta, viewer_tz: ZoneInfo,
+                now: datetime) -> FormValues | None:
+    """``values`` with the end ``length`` after the start as typed, so moving a session's
+    start moves its end too (as ``session edit --start`` does); None while the start or the
+    zone cannot be read."""
+    try:
+        tz = zone(values.tz.strip() or viewer_tz.key, field="tz")
+        start = parse_instant(values.start, tz, field="start", now=now)
+    except InvalidInput:
+        return None
+    return with_slot(values, start, start + length, tz)

@@ -414,3 +414,43 @@ async def test_escape_asks_before_throwing_away_what_was_typed(app, tui_centre: 
     [kept] = titled(tui_centre, "Kept lesson")
     assert kept.start == at(19, 9) and kept.mentor == ADA
     assert titled(tui_centre, "Thrown away") == []
+
+
+@scenario
+async def test_moving_the_start_of_a_session_moves_its_end_until_the_end_is_typed(
+        app, tui_centre: Centre) -> None:
+    [second] = [s for s in titled(tui_centre, "Weekly physics")][1:2]
+    length = second.end - second.start
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        app.post_message(OpenSession(second.id))
+        await settle(pilot)
+        await pilot.press("e")
+        await settle(pilot)
+        form = app.screen
+        assert isinstance(form, BookingScreen)
+        start, end = form.query_one("#start", Input), form.query_one("#end", Input)
+
+        def typed(instant):
+            return f"{instant.astimezone(form.ctx.tz):%Y-%m-%d %H:%M}"
+
+        later = second.start + timedelta(hours=2)
+        start.focus()
+        await pilot.press("ctrl+u", *typed(later))
+        await settle_form(pilot)
+        assert end.value == (later + length).astimezone(form.ctx.tz).strftime("%H:%M")
+        assert not error_of(form, "end")
+        end.focus()
+        await pilot.press("ctrl+u", *"+90")  # typed in: the end no longer follows the start
+        await settle_form(pilot)
+        start.focus()
+        await pilot.press("ctrl+u", *typed(second.start + timedelta(hours=3)))
+        await settle_form(pilot)
+        assert end.value == "+90"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        await pilot.press("t")  # this occurrence only
+        await settle(pilot)
+    moved = next(s for s in tui_centre.list_sessions(ALL) if s.id == second.id)
+    assert moved.start == second.start + timedelta(hours=3)
+    assert moved.end == moved.start + timedelta(minutes=90)

@@ -39,6 +39,7 @@ from ..booking import (
     Reading,
     changes_between,
     form_field,
+    keep_length,
     read_form,
     values_of,
     with_slot,
@@ -122,6 +123,9 @@ class BookingScreen(ReportsFailures, Screen[int | None]):
         self._timer: Timer | None = None
         self._token = 0
         self._touched: set[str] = set()
+        # The end follows the start (keeping the session's length) until it is typed in.
+        self._end_typed = False
+        self._end_set: str | None = None  # the end this form last set itself
         self._conflicts: list[Conflict] = []
         self._slots: list[Slot] = []
         self._series = False  # the conflicts shown are of several occurrences
@@ -292,7 +296,21 @@ class BookingScreen(ReportsFailures, Screen[int | None]):
         self._held = None
         if field == "repeat":
             self._sync_repeat()
+        elif field == "end" and event.value != self._end_set:
+            self._end_typed = True
+        elif field == "start":
+            self._keep_length()
         self._schedule()
+
+    def _keep_length(self) -> None:
+        """Moving an existing session's start moves its end with it, until the end is typed
+        in (a new booking's end is a length, +60, already)."""
+        if self.session is None or self._end_typed:
+            return
+        moved = keep_length(self.values(), self.session.duration, self.ctx.tz, self.ctx.now())
+        if moved is not None:
+            self._end_set = moved.end
+            self.query_one("#end", Input).value = moved.end
 
     @on(Picker.Picked)
     def _picked(self, event: Picker.Picked) -> None:
