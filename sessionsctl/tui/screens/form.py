@@ -125,7 +125,6 @@ class BookingScreen(ReportsFailures, Screen[int | None]):
         self._touched: set[str] = set()
         # The end follows the start (keeping the session's length) until it is typed in.
         self._end_typed = False
-        self._end_set: str | None = None  # the end this form last set itself
         self._conflicts: list[Conflict] = []
         self._slots: list[Slot] = []
         self._series = False  # the conflicts shown are of several occurrences
@@ -296,7 +295,7 @@ class BookingScreen(ReportsFailures, Screen[int | None]):
         self._held = None
         if field == "repeat":
             self._sync_repeat()
-        elif field == "end" and event.value != self._end_set:
+        elif field == "end" and event.control.has_focus:  # typed, not set by the form
             self._end_typed = True
         elif field == "start":
             self._keep_length()
@@ -309,7 +308,6 @@ class BookingScreen(ReportsFailures, Screen[int | None]):
             return
         moved = keep_length(self.values(), self.session.duration, self.ctx.tz, self.ctx.now())
         if moved is not None:
-            self._end_set = moved.end
             self.query_one("#end", Input).value = moved.end
 
     @on(Picker.Picked)
