@@ -9,7 +9,7 @@ from dataclasses import dataclass, field, fields
 from datetime import UTC, datetime
 from typing import TypeVar
 
-from .conflicts import Conflict, clashes
+from .conflicts import Conflict, clashes, overlaps
 from .errors import Contended, InvalidInput
 from .model import Availability, Closure, Room, Session, TimeOff
 from .ports import Row, SessionDraft
@@ -123,7 +123,7 @@ class Batch:
         seen: dict[int, Session] = {}
         for row in rows:
             d = row.draft
-            if id(row) not in seen and d.start < draft.end and draft.start < d.end:
+            if id(row) not in seen and overlaps(draft.start, draft.end, d.start, d.end):
                 seen[id(row)] = Session(
                     id=0, uid=row.uid, title=d.title, mentor=d.mentor, start=d.start,
                     end=d.end, tz=d.tz, students=d.students, room=d.room,

@@ -50,6 +50,17 @@ async def open_form(pilot) -> BookingScreen:
     return screen
 
 
+async def edit_form(pilot, session_id: int) -> BookingScreen:
+    """The form of a stored session, opened as staff do: the session, then ``e``."""
+    pilot.app.post_message(OpenSession(session_id))
+    await settle(pilot)
+    await pilot.press("e")
+    await settle(pilot)
+    screen = pilot.app.screen
+    assert isinstance(screen, BookingScreen)
+    return screen
+
+
 @scenario
 async def test_booking_a_session(app, tui_centre: Centre, recorder: Recorder) -> None:
     async with app.run_test(size=SIZE, message_hook=recorder) as pilot:
@@ -135,12 +146,7 @@ async def test_editing_one_occurrence_of_a_series(app, tui_centre: Centre) -> No
     second = series[1]
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        app.post_message(OpenSession(second.id))
-        await settle(pilot)
-        await pilot.press("e")
-        await settle(pilot)
-        form = app.screen
-        assert isinstance(form, BookingScreen)
+        form = await edit_form(pilot, second.id)
         await pilot.press("ctrl+u", *"Weekly physics (lab)")
         end = form.query_one("#end", Input)
         end.value = "18:30"
@@ -244,10 +250,7 @@ async def test_changing_this_and_the_following_occurrences(app, tui_centre: Cent
     third = series[2]
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        app.post_message(OpenSession(third.id))
-        await settle(pilot)
-        await pilot.press("e")
-        await settle(pilot)
+        await edit_form(pilot, third.id)
         app.screen.query_one("#room-input", Input).value = "Hall"
         await settle_form(pilot)
         await pilot.press("ctrl+s")
@@ -350,12 +353,7 @@ async def test_changing_all_occurrences_when_a_later_one_clashes(app, tui_centre
     hall = tui_centre.book(lesson("Hall booked", at(26, 17), room="Hall")).session
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        app.post_message(OpenSession(series[0].id))
-        await settle(pilot)
-        await pilot.press("e")
-        await settle(pilot)
-        form = app.screen
-        assert isinstance(form, BookingScreen)
+        form = await edit_form(pilot, series[0].id)
         form.query_one("#room-input", Input).value = "Hall"
         await settle_form(pilot)
         assert panel(form).strip() == ""  # the first occurrence alone is free
@@ -419,16 +417,11 @@ async def test_escape_asks_before_throwing_away_what_was_typed(app, tui_centre: 
 @scenario
 async def test_moving_the_start_of_a_session_moves_its_end_until_the_end_is_typed(
         app, tui_centre: Centre) -> None:
-    [second] = [s for s in titled(tui_centre, "Weekly physics")][1:2]
+    second = titled(tui_centre, "Weekly physics")[1]
     length = second.end - second.start
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        app.post_message(OpenSession(second.id))
-        await settle(pilot)
-        await pilot.press("e")
-        await settle(pilot)
-        form = app.screen
-        assert isinstance(form, BookingScreen)
+        form = await edit_form(pilot, second.id)
         start, end = form.query_one("#start", Input), form.query_one("#end", Input)
 
         def typed(instant):
