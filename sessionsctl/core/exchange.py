@@ -20,10 +20,10 @@ from typing import IO, Any, Literal
 from zoneinfo import ZoneInfo
 
 from . import csvformat, ics, permissions, rules
-from .booking import Batch, check_options, new_uid, retry_race
+from .booking import EDITABLE, Batch, check_options, draft_of, new_uid, retry_race
 from .conflicts import Conflict
 from .csvformat import BadFile, Problem
-from .errors import ConflictError, InvalidInput
+from .errors import ConflictError, InvalidInput, NotPermitted
 from .model import Closure, Role, Series, Session, SessionStatus, SessionType
 from .ports import Row, SessionDraft, SessionQuery, UnitOfWork
 from .recurrence import expand, parse_recurrence
@@ -620,6 +620,7 @@ class Exchange:
             wanted.add(key)
             before = stored.get(key)
             if before is not None:
+                item = _onto_stored(uow, source, row, before, item)
                 if _same(before, item):
                     return
                 item = replace(item, sequence=max(before.sequence + 1, item.sequence))
@@ -635,6 +636,10 @@ class Exchange:
             series, starts = planned[uid]
             old = known_series.get(uid)
             if old is not None:  # a new one is created with its first occurrence written
+                # Rewriting a series is editing its owner's sessions (the file's ORGANIZER is
+                # who the series would go to: checked with every new row below).
+                _require_line(uow, source, e.line, "session.edit",
+                              mentor=str(old.template.get("mentor", "")))
                 series = replace(series, id=old.id, sequence=max(old.sequence, e.sequence))
                 uow.update_series(series)
                 series_count += 1
@@ -678,6 +683,7 @@ class Exchange:
             uow, source, pending, skip, force_reason, exclude, progress, "line")
         series_count += new_series
         for s in gone:
+            permissions.require(uow.actor, "session.cancel", session=s)
             uow.set_status(s.id, SessionStatus.CANCELLED,
                            cancel_reason=f"no longer in {source}")
         created = sum(1 for p in accepted if p.existing is None)
@@ -701,6 +707,36 @@ class Exchange:
             have.add(key)
             added.append(closure)
         return added
+
+
+def _require_line(uow: UnitOfWork, source: str, line: int | None, action: str,
+                  **context: Any) -> None:
+    """The permission rule of :mod:`permissions`, its refusal naming the file and line."""
+    try:
+        permissions.require(uow.actor, action, **context)
+    except NotPermitted as exc:
+        where = f"{source}, line {line}" if line is not None else source
+        raise NotPermitted(f"{where}: {exc.message}") from None
+
+
+def _onto_stored(uow: UnitOfWork, source: str, line: int | None, before: Session,
+                 item: Row) -> Row:
+    """A file's version of a session we hold, judged as ``session edit`` judges a change:
+    only by someone who may edit that session, and a completed or cancelled one keeps its
+    status and changes only in its annotations (a calendar file cannot reopen it)."""
+    _require_line(uow, source, line, "session.edit", session=before)
+    if before.status in (SessionStatus.COMPLETED, SessionStatus.CANCELLED) \
+            and item.status is not SessionStatus.CANCELLED:
+        old = draft_of(before)
+        changed = {f for f in EDITABLE if getattr(item.draft, f) != getattr(old, f)}
+        try:
+            rules.editable(before.status, changed)
+        except InvalidInput as exc:
+            where = f"{source}, line {line}" if line is not None else source
+            raise InvalidInput(f"{where}: session {before.id}: {exc.message}",
+                               field=None) from None
+        item = replace(item, status=before.status)
+    return item
 
 
 def _expected(series: Series) -> list[datetime]:

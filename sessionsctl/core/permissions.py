@@ -32,7 +32,9 @@ def may(actor: Person | None, action: str, *, session: Session | None = None,
         if action == "session.book":
             return mentor == actor.email
         if action in ("session.edit", "session.cancel", "session.complete", "attendance.mark"):
-            return session is not None and session.mentor == actor.email
+            # A session's own mentor; a series' (no session at hand) its template's mentor.
+            owner = session.mentor if session is not None else mentor
+            return owner == actor.email
     return action in ("person.list", "room.list", "subject.list")
 
 

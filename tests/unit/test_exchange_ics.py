@@ -18,8 +18,8 @@ from hypothesis import strategies as st
 
 from sessionsctl.core import ics
 from sessionsctl.core.csvformat import BadFile
-from sessionsctl.core.errors import ConflictError, SessionsctlError
-from sessionsctl.core.model import Role, SessionStatus
+from sessionsctl.core.errors import ConflictError, InvalidInput, NotPermitted, SessionsctlError
+from sessionsctl.core.model import AttendanceStatus, Role, SessionStatus
 from sessionsctl.core.ports import SessionDraft, SessionQuery
 from sessionsctl.core.usecases import Centre
 from sessionsctl.store import open_store
@@ -540,3 +540,83 @@ def test_the_export_serialises_events_exactly_as_icalendar_does(desk: Centre) ->
     for _ in range(2):  # the second time from the memo
         event = ics.session_event(session, values=values)
         assert values.to_ical(event) == event.to_ical()
+
+
+def _two_mentors(desk: Centre) -> None:
+    desk.add_person("Mia One", "m1@example.org", Role.MENTOR)
+    desk.add_person("Max Two", "m2@example.org", Role.MENTOR)
+    desk.add_person("Sam", "sam@example.org", Role.STUDENT)
+
+
+def test_a_mentor_cannot_take_over_another_mentors_session_by_import(
+        desk: Centre, store: SqlStore) -> None:
+    """A file carrying the UID of m2's session, with m1 as ORGANIZER, imported by m1: refused
+    as ``session edit`` refuses it (exit 5), naming the line; nothing changes."""
+    _two_mentors(desk)
+    start = datetime(2027, 3, 1, 16, tzinfo=UTC)
+    theirs = desk.book(_draft(start, mentor="m2@example.org", title="Chemistry",
+                              students=("sam@example.org",))).session
+    data = export(desk, SessionQuery()).replace(b"m2@example.org", b"m1@example.org") \
+        .replace(b"SUMMARY:Chemistry", b"SUMMARY:Mine now")
+    m1 = Centre(store, actor="m1@example.org", clock=lambda: NOW)
+    with pytest.raises(NotPermitted) as caught:
+        m1.import_ics(io.BytesIO(data), "take.ics", default_tz="UTC")
+    assert caught.value.exit_code == 5
+    assert "take.ics, line" in caught.value.message
+    (after,) = desk.list_sessions(SessionQuery())
+    assert (after.mentor, after.title, after.sequence) == ("m2@example.org", "Chemistry",
+                                                           theirs.sequence)
+    # m2 may rename their own session so, but not hand it to m1 (as with session edit).
+    m2 = Centre(store, actor="m2@example.org", clock=lambda: NOW)
+    with pytest.raises(NotPermitted):
+        m2.import_ics(io.BytesIO(data), "give.ics", default_tz="UTC")
+    renamed = data.replace(b"m1@example.org", b"m2@example.org")
+    assert m2.import_ics(io.BytesIO(renamed), "own.ics", default_tz="UTC").updated == 1
+
+
+def test_a_mentor_cannot_cut_another_mentors_series_by_import(
+        desk: Centre, store: SqlStore) -> None:
+    """m2's weekly series, sent back by m1 with COUNT=1: it would keep one occurrence and
+    cancel the rest. Refused; every occurrence stays scheduled."""
+    _two_mentors(desk)
+    result = desk.create_series(_draft(datetime(2027, 3, 1, 16, tzinfo=UTC),
+                                       mentor="m2@example.org"), "FREQ=WEEKLY;COUNT=6")
+    assert len(result.booked) == 6
+    data = export(desk, SessionQuery())
+    assert b"RRULE:FREQ=WEEKLY;COUNT=6" in data
+    cut = data.replace(b"RRULE:FREQ=WEEKLY;COUNT=6", b"RRULE:FREQ=WEEKLY;COUNT=1") \
+        .replace(b"m2@example.org", b"m1@example.org")
+    m1 = Centre(store, actor="m1@example.org", clock=lambda: NOW)
+    for file in (cut, cut.replace(b"m1@example.org", b"m2@example.org")):
+        with pytest.raises(NotPermitted):
+            m1.import_ics(io.BytesIO(file), "cut.ics", default_tz="UTC")
+    listed = desk.list_sessions(SessionQuery())
+    assert [s.status for s in listed] == [SessionStatus.SCHEDULED] * 6
+    assert {s.mentor for s in listed} == {"m2@example.org"}
+
+
+def test_an_import_does_not_reopen_or_move_a_completed_session(desk: Centre) -> None:
+    """A completed session in a file (exported before it was completed, or changed) keeps its
+    status; moving it is refused as ``session edit`` refuses it, naming the line."""
+    _two_mentors(desk)
+    start = datetime(2026, 11, 20, 16, tzinfo=UTC)  # before NOW
+    booked = desk.book(_draft(start, mentor="m1@example.org", tz="UTC",
+                              students=("sam@example.org",))).session
+    data = export(desk, SessionQuery())
+    desk.complete(booked.id)
+    desk.mark_attendance(booked.id, "sam@example.org", AttendanceStatus.PRESENT)
+    again = desk.import_ics(io.BytesIO(data), "same.ics", default_tz="UTC")
+    assert (again.updated, again.unchanged) == (0, 1)
+    assert desk.show(booked.id).session.status is SessionStatus.COMPLETED
+    renamed = data.replace(b"SUMMARY:Algebra", b"SUMMARY:Algebra II")
+    with pytest.raises(InvalidInput, match="renamed.ics, line .*completed session"):
+        desk.import_ics(io.BytesIO(renamed), "renamed.ics", default_tz="UTC")
+    moved = data.replace(b"DTSTART:20261120T160000Z", b"DTSTART:20261120T170000Z") \
+        .replace(b"DTEND:20261120T170000Z", b"DTEND:20261120T180000Z")
+    assert moved != data
+    with pytest.raises(InvalidInput) as caught:
+        desk.import_ics(io.BytesIO(moved), "moved.ics", default_tz="UTC")
+    assert "moved.ics, line" in caught.value.message and "completed" in caught.value.message
+    kept = desk.show(booked.id)
+    assert kept.session.start == start and kept.session.status is SessionStatus.COMPLETED
+    assert [a.status for a in kept.attendance] == [AttendanceStatus.PRESENT]
