@@ -66,7 +66,7 @@ def _rss_mb() -> float:
 
 
 def _centre(db: str) -> Any:
-    from sessionsctl.core.usecases import Centre
+    from sessionsctl.core.centre import Centre
     from sessionsctl.store import open_store
 
     now = gen.NOW
@@ -75,7 +75,7 @@ def _centre(db: str) -> Any:
 
 # ------------------------------------------------------------------------ child processes
 def child_export_csv(db: str, out: str) -> dict[str, Any]:
-    from sessionsctl.core.ports import SessionQuery
+    from sessionsctl.core.domain.drafts import SessionQuery
 
     centre = _centre(db)
     start = time.perf_counter()
@@ -120,7 +120,7 @@ def child_floor_insert(source_db: str, db: str) -> dict[str, Any]:
 def child_export_ics(db: str, out: str) -> dict[str, Any]:
     import icalendar
 
-    from sessionsctl.core.ports import SessionQuery
+    from sessionsctl.core.domain.drafts import SessionQuery
 
     centre = _centre(db)
     start = time.perf_counter()
@@ -154,8 +154,8 @@ def child_import_ics(db: str, src: str) -> dict[str, Any]:
 
 def child_khal_sample(db: str, out: str, count: str) -> dict[str, Any]:
     """Write ``count`` sessions (0: all) as one-off events (the form khal imports them in)."""
-    from sessionsctl.core import ics
-    from sessionsctl.core.ports import SessionQuery
+    from sessionsctl.core.domain.drafts import SessionQuery
+    from sessionsctl.core.exchange import ics
 
     centre = _centre(db)
     sessions = centre.list_sessions(SessionQuery(limit=int(count) or None))

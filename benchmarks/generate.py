@@ -52,11 +52,11 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import Table, func, insert, select
 
-from sessionsctl.core.model import SessionType
-from sessionsctl.core.ports import SessionDraft
-from sessionsctl.core.recurrence import Recurrence
-from sessionsctl.core.scheduling import template_of
-from sessionsctl.core.timeutil import localize
+from sessionsctl.core.domain.drafts import SessionDraft
+from sessionsctl.core.domain.model import SessionType
+from sessionsctl.core.domain.timeutil import localize
+from sessionsctl.core.schedule.recurrence import Recurrence
+from sessionsctl.core.schedule.service import template_of
 from sessionsctl.store import open_store
 from sessionsctl.store.migrate import HEAD
 from sessionsctl.store.schema import (

@@ -40,11 +40,11 @@ from sqlalchemy import delete, func, insert, literal, select
 
 from benchmarks import generate as gen
 from sessionsctl.config import SmtpSettings
-from sessionsctl.core.mailing import MailSetup
-from sessionsctl.core.model import Role
-from sessionsctl.core.notices import build_message
-from sessionsctl.core.ports import Row, SessionDraft
-from sessionsctl.core.usecases import Centre
+from sessionsctl.core.centre import Centre
+from sessionsctl.core.domain.drafts import Row, SessionDraft
+from sessionsctl.core.domain.model import Role
+from sessionsctl.core.mail.notices import build_message
+from sessionsctl.core.mail.service import MailSetup
 from sessionsctl.smtp import WIRE, SmtpTransport
 from sessionsctl.store import open_store
 from sessionsctl.store.schema import OutboxRow, PersonRow, SessionRow

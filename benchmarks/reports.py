@@ -22,9 +22,9 @@ from sqlalchemy import func, select
 
 from benchmarks import generate as gen
 from benchmarks.run import Timing, measure
-from sessionsctl.core.reportdata import ReportFilter
-from sessionsctl.core.reportout import report_csv, report_html, report_json
-from sessionsctl.core.usecases import Centre
+from sessionsctl.core.centre import Centre
+from sessionsctl.core.reports.data import ReportFilter
+from sessionsctl.core.reports.output import report_csv, report_html, report_json
 from sessionsctl.store import open_store
 from sessionsctl.store.schema import SessionRow
 
@@ -78,7 +78,7 @@ def _run(scale: int, quick: bool, data_dir: Path) -> list[tuple[str, str, Timing
 
 
 def _a_student(store) -> str:  # store: SqlStore
-    from sessionsctl.core.model import Role
+    from sessionsctl.core.domain.model import Role
 
     with store.unit() as uow:
         return uow.list_people(Role.STUDENT)[0].email

@@ -51,20 +51,21 @@ import statistics
 import tempfile
 import time
 import uuid
-from bisect import bisect_left, bisect_right, insort
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
-from datetime import UTC, date, datetime, time as wall_time, timedelta
+from datetime import UTC, date, datetime, timedelta
+from datetime import time as wall_time
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, event, insert, select, union_all
 
-from sessionsctl.core.ports import SessionDraft, SessionQuery
-from sessionsctl.core.rules import MAX_SESSION_LENGTH
-from sessionsctl.core.timeutil import localize
-from sessionsctl.core.usecases import Centre
+from sessionsctl.core.centre import Centre
+from sessionsctl.core.domain.drafts import SessionDraft, SessionQuery
+from sessionsctl.core.domain.rules import MAX_SESSION_LENGTH
+from sessionsctl.core.domain.timeutil import localize
 from sessionsctl.store import open_store
 from sessionsctl.store.engine import SqlStore
 from sessionsctl.store.schema import (

@@ -244,8 +244,8 @@ def _page_floor(centre: Any, query: Any) -> float:
 
 def paging(url: str, reps: int) -> list[Figure]:
     from sessionsctl.config import Settings
-    from sessionsctl.core.ports import SessionQuery
-    from sessionsctl.core.timeutil import day_start
+    from sessionsctl.core.domain.drafts import SessionQuery
+    from sessionsctl.core.domain.timeutil import day_start
     from sessionsctl.tui.app import make_app
     from sessionsctl.tui.widgets.calendar import CalendarView, shift, visible_days
     from sessionsctl.wiring import open_centre

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from .core.errors import InvalidInput
+from .core.domain.errors import InvalidInput
 
 ENV_PREFIX = "SESSIONSCTL_"
 

@@ -19,8 +19,8 @@ from io import BytesIO
 from pathlib import Path
 
 from .config import ENV_PREFIX, SMTP_SECURITY, SmtpSettings
-from .core.errors import InvalidInput
-from .core.notices import DeliveryError, valid_address
+from .core.domain.errors import InvalidInput
+from .core.mail.notices import DeliveryError, valid_address
 
 SECURITY = SMTP_SECURITY
 

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from .config import Settings
-from .core.mailing import MailSetup
-from .core.notices import MailTransport
-from .core.templating import Templates
-from .core.usecases import Centre, Clock, utcnow
+from .core.centre import Centre, Clock, utcnow
+from .core.mail.notices import MailTransport
+from .core.mail.service import MailSetup
+from .core.mail.templating import Templates
 
 
 def open_centre(settings: Settings, clock: Clock = utcnow) -> Centre:

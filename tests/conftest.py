@@ -13,7 +13,7 @@ from urllib.parse import quote
 import pytest
 from sqlalchemy import create_engine, text
 
-from sessionsctl.core.usecases import Centre
+from sessionsctl.core.centre import Centre
 from sessionsctl.store import open_store
 from sessionsctl.store.engine import SqlStore
 from sessionsctl.store.migrate import upgrade

@@ -10,11 +10,11 @@ from typing import Annotated
 
 import typer
 
-from ..core import roster
-from ..core.errors import InvalidInput, NotStarted
-from ..core.model import AttendanceStatus
-from ..core.serialize import attendance_json, feedback_json
-from ..core.timeutil import parse_instant
+from ..core import attendance
+from ..core.domain.errors import InvalidInput, NotStarted
+from ..core.domain.model import AttendanceStatus
+from ..core.domain.serialize import attendance_json, feedback_json
+from ..core.domain.timeutil import parse_instant
 from . import render
 from .context import cli
 from .filters import Course, From, Mentor, Student, SubjectOpt, To, session_filter
@@ -52,7 +52,7 @@ def mark(
     state = cli(ctx, json_output)
     with _force_hint():
         mark_ = state.centre.mark_attendance(
-            session_id, email, roster.parse_status(status), note=note, force=force,
+            session_id, email, attendance.parse_status(status), note=note, force=force,
             check_in=parse_instant(check_in, state.tz, field="check_in") if check_in else None,
             check_out=(parse_instant(check_out, state.tz, field="check_out") if check_out
                        else None))
@@ -90,9 +90,9 @@ def mark_all(
 ) -> None:
     """Mark every student of a session not marked yet; marks already given are kept."""
     state = cli(ctx, json_output)
-    given = roster.parse_status(status, allowed=EVERYONE)
+    given = attendance.parse_status(status, allowed=EVERYONE)
     with _force_hint():
-        written = roster.mark_rest(state.centre, session_id, given, force=force)
+        written = attendance.mark_rest(state.centre, session_id, given, force=force)
     if state.json:
         render.emit_json([attendance_json(a, state.tz) for a in written])
     elif written:
@@ -122,8 +122,8 @@ def import_(
     except (OSError, UnicodeDecodeError) as exc:
         raise InvalidInput(f"cannot read {file}: {exc}", field="file") from None
     try:
-        rows = roster.read_marks(text, state.tz)
-        result = roster.import_marks(state.centre, rows, force=force, dry_run=dry_run)
+        rows = attendance.read_marks(text, state.tz)
+        result = attendance.import_marks(state.centre, rows, force=force, dry_run=dry_run)
     except InvalidInput as exc:
         hint = (" (use --force to also mark sessions that have not started)"
                 if isinstance(exc, NotStarted) else "")
@@ -150,7 +150,7 @@ def export(
     same filters as the reports."""
     state = cli(ctx)
     f = session_filter(state, start, end, mentor, student, subject, course)
-    text = roster.export_marks(state.centre, f, state.tz)
+    text = attendance.export_marks(state.centre, f, state.tz)
     render.write_text(text, output)
     if output not in (None, "-"):
         render.err.print(f"Wrote {text.count(chr(10)) - 1} mark(s) to {output}", style="dim")

@@ -6,10 +6,10 @@ from typing import Annotated
 
 import typer
 
-from ..core.availability import WEEKDAYS, wall_time, weekday
-from ..core.errors import InvalidInput
-from ..core.serialize import record, session_json
-from ..core.timeutil import parse_bound, parse_day
+from ..core.domain.errors import InvalidInput
+from ..core.domain.serialize import record, session_json
+from ..core.domain.timeutil import parse_bound, parse_day
+from ..core.schedule.availability import WEEKDAYS, wall_time, weekday
 from . import render
 from .context import cli
 

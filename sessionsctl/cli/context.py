@@ -9,8 +9,8 @@ from zoneinfo import ZoneInfo
 import typer
 
 from ..config import Settings
-from ..core.timeutil import system_zone_name, zone
-from ..core.usecases import Centre
+from ..core.centre import Centre
+from ..core.domain.timeutil import system_zone_name, zone
 
 
 @dataclass

@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from ..core import courses
-from ..core.timeutil import parse_day
+from ..core.domain.timeutil import parse_day
 from . import render
 from .context import cli
 

@@ -11,12 +11,12 @@ from zoneinfo import ZoneInfo
 
 import typer
 
-from ..core.csvformat import BadFile
-from ..core.errors import InvalidInput
-from ..core.exchange import ImportConflicts, ImportResult
-from ..core.model import SessionStatus, SessionType
-from ..core.ports import SessionQuery
-from ..core.timeutil import parse_bound
+from ..core.domain.drafts import SessionQuery
+from ..core.domain.errors import InvalidInput
+from ..core.domain.model import SessionStatus, SessionType
+from ..core.domain.timeutil import parse_bound
+from ..core.exchange.csvformat import BadFile
+from ..core.exchange.service import ImportConflicts, ImportResult
 from . import render
 from .context import Cli, cli
 
@@ -81,7 +81,7 @@ def _conflicts(state: Cli, exc: ImportConflicts) -> None:
 
 
 def _conflict_json(row: int | None, c: Any, tz: ZoneInfo) -> dict[str, Any]:
-    from ..core.serialize import conflict_json
+    from ..core.domain.serialize import conflict_json
 
     return {"row": row, **conflict_json(c, tz)}
 

@@ -8,8 +8,8 @@ from typing import Annotated
 
 import typer
 
-from ..core.reportdata import ReportFilter
-from ..core.timeutil import parse_bound
+from ..core.domain.timeutil import parse_bound
+from ..core.reports.data import ReportFilter
 from .context import Cli
 
 DEFAULT_DAYS = 30  # the TUI header's window: a report with no --from shows its figures

@@ -7,10 +7,10 @@ from typing import Annotated, Any
 
 import typer
 
-from ..core.errors import InvalidInput
-from ..core.mailing import BULK_CONFIRM, MAX_AHEAD, SendReport
-from ..core.notices import OutboxMessage, OutboxStatus, parse_duration
-from ..core.timeutil import iso
+from ..core.domain.errors import InvalidInput
+from ..core.domain.timeutil import iso
+from ..core.mail.notices import OutboxMessage, OutboxStatus, parse_duration
+from ..core.mail.service import BULK_CONFIRM, MAX_AHEAD, SendReport
 from . import render
 from .context import Cli, cli
 

@@ -10,7 +10,7 @@ import typer
 from typer.core import TyperGroup
 
 from .. import __version__, config
-from ..core.errors import SessionsctlError
+from ..core.domain.errors import SessionsctlError
 from . import render
 from .context import Cli
 
@@ -92,7 +92,17 @@ def root(
 
 
 def _register() -> None:
-    from . import attendance, calendar, exchange, mail, people, reports, series, sessions, setup
+    from . import (
+        attendance,
+        calendar,
+        exchange,
+        mail,
+        people,
+        reports,
+        series,
+        sessions,
+        setup,
+    )
 
     app.command("init", rich_help_panel="Setup")(setup.init)
     app.command("where", rich_help_panel="Setup")(setup.where)

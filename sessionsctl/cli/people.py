@@ -6,8 +6,8 @@ from typing import Annotated
 
 import typer
 
-from ..core.model import Role
-from ..core.serialize import person_json, room_json, subject_json
+from ..core.domain.model import Role
+from ..core.domain.serialize import person_json, room_json, subject_json
 from . import render
 from .context import cli
 

@@ -9,9 +9,9 @@ import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from pathlib import Path
 from datetime import datetime
 from itertools import groupby
+from pathlib import Path
 from typing import Any, TextIO, TypeVar
 from zoneinfo import ZoneInfo
 
@@ -22,10 +22,10 @@ from rich.measure import Measurement
 from rich.table import Table
 from rich.text import Text
 
-from ..core.conflicts import Conflict
-from ..core.errors import ConflictError, InvalidInput, SessionsctlError
-from ..core.model import Session, SessionStatus
-from ..core.serialize import conflict_json
+from ..core.domain.errors import ConflictError, InvalidInput, SessionsctlError
+from ..core.domain.model import Session, SessionStatus
+from ..core.domain.serialize import conflict_json
+from ..core.schedule.conflicts import Conflict
 
 # NO_COLOR (no-color.org) asks for plain text; rich alone would still print bold and dim.
 _PLAIN: dict[str, Any] = {"color_system": None} if os.environ.get("NO_COLOR") else {}

@@ -13,16 +13,10 @@ import typer
 from rich.console import Console
 from rich.text import Text
 
-from ..core.errors import InvalidInput
-from ..core.reportdata import ATTENDANCE_GROUPS
-from ..core.reportout import (
-    cell,
-    report_csv,
-    report_html,
-    report_json,
-    table_rows,
-)
-from ..core.reports import Report
+from ..core.domain.errors import InvalidInput
+from ..core.reports.data import ATTENDANCE_GROUPS
+from ..core.reports.output import cell, report_csv, report_html, report_json, table_rows
+from ..core.reports.service import Report
 from . import render
 from .context import Cli, cli
 from .filters import (

@@ -7,9 +7,9 @@ from zoneinfo import ZoneInfo
 
 import typer
 
-from ..core.recurrence import describe, parse_recurrence
-from ..core.serialize import session_json
-from ..core.timeutil import iso
+from ..core.domain.serialize import session_json
+from ..core.domain.timeutil import iso
+from ..core.schedule.recurrence import describe, parse_recurrence
 from . import render
 from .context import cli
 

@@ -3,18 +3,18 @@
 from __future__ import annotations
 
 import re
-from datetime import timedelta
 from dataclasses import replace
+from datetime import timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Annotated, Any
 
 import typer
 
-from ..core.errors import InvalidInput
-from ..core.model import PaymentStatus, SessionStatus, SessionType
-from ..core.ports import SessionDraft, SessionQuery
-from ..core.scheduling import SeriesResult
-from ..core.serialize import (
+from ..core.centre import Booked
+from ..core.domain.drafts import SessionDraft, SessionQuery
+from ..core.domain.errors import InvalidInput
+from ..core.domain.model import PaymentStatus, SessionStatus, SessionType
+from ..core.domain.serialize import (
     attendance_json,
     conflict_json,
     feedback_json,
@@ -22,8 +22,8 @@ from ..core.serialize import (
     session_detail_json,
     session_json,
 )
-from ..core.timeutil import day_start, iso, parse_bound, parse_instant, zone
-from ..core.usecases import Booked
+from ..core.domain.timeutil import day_start, iso, parse_bound, parse_instant, zone
+from ..core.schedule.service import SeriesResult
 from . import render
 from .context import Cli, cli
 

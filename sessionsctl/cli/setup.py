@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from ..core.errors import InvalidInput
+from ..core.domain.errors import InvalidInput
 from . import render
 from .context import cli
 
@@ -27,7 +27,7 @@ def init(
     url = centre.store.url
     summary = None
     if demo:
-        from ..core.demo import load_demo
+        from ..demo import load_demo
 
         if centre.list_people():
             raise InvalidInput("the database already has people in it; --demo loads into a new "

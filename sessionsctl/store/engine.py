@@ -10,7 +10,7 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, IntegrityError, OperationalError
 
-from ..core.errors import Contended, InvalidInput, StoreUnavailable
+from ..core.domain.errors import Contended, InvalidInput, StoreUnavailable
 from . import migrate
 from .unit import SqlUnit
 

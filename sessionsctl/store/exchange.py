@@ -9,8 +9,8 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import func, select
 
-from ..core.model import Series, Session
-from ..core.ports import SessionQuery
+from ..core.domain.drafts import SessionQuery
+from ..core.domain.model import Series, Session
 from .schema import SeriesRow, SessionRow
 
 if TYPE_CHECKING:

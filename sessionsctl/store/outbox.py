@@ -28,8 +28,8 @@ from sqlalchemy import (
     update,
 )
 
-from ..core.model import Person, Role
-from ..core.notices import Notice, NoticeKind, OutboxMessage, OutboxStatus
+from ..core.domain.model import Person, Role
+from ..core.mail.notices import Notice, NoticeKind, OutboxMessage, OutboxStatus
 from .schema import (
     BatchRow,
     CourseRow,

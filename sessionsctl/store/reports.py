@@ -17,7 +17,7 @@ from sqlalchemy import Select, and_, case, false, func, insert, literal, select,
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import aliased
 
-from ..core.model import (
+from ..core.domain.model import (
     Attendance,
     AttendanceStatus,
     Batch,
@@ -25,8 +25,8 @@ from ..core.model import (
     Session,
     SessionStatus,
 )
-from ..core.rates import Completion, Tally
-from ..core.reportdata import Group, MentorFigures, ReportFilter, StudentSession
+from ..core.reports.data import Group, MentorFigures, ReportFilter, StudentSession
+from ..core.reports.rates import Completion, Tally
 from .marks import with_marks
 from .schema import (
     AttendanceRow,

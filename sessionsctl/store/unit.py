@@ -13,12 +13,25 @@ from dataclasses import fields, replace
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import Select, String, and_, case, cast, delete, func, insert, or_, select, update
+from sqlalchemy import (
+    Select,
+    String,
+    and_,
+    case,
+    cast,
+    delete,
+    func,
+    insert,
+    or_,
+    select,
+    update,
+)
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import aliased
 
-from ..core.errors import NotFound
-from ..core.model import (
+from ..core.domain.drafts import Row, SessionOrder, SessionQuery
+from ..core.domain.errors import NotFound
+from ..core.domain.model import (
     Attendance,
     AttendanceStatus,
     Availability,
@@ -38,8 +51,7 @@ from ..core.model import (
     Term,
     TimeOff,
 )
-from ..core.ports import Row, SessionOrder, SessionQuery
-from ..core.rules import MAX_SESSION_LENGTH
+from ..core.domain.rules import MAX_SESSION_LENGTH
 from .exchange import ExchangeQueries
 from .marks import has_any_mark, with_marks
 from .outbox import OutboxQueries

@@ -16,14 +16,13 @@ from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
 from ..config import Settings
-from ..core.errors import SessionsctlError
-from ..core.model import Person, Room, Subject
-from ..core.stats import Dashboard, dashboard, data_version
-from ..core.timeutil import system_zone_name, zone
-from ..core.usecases import Centre
+from ..core.centre import Centre
+from ..core.domain.errors import SessionsctlError
+from ..core.domain.model import Person, Room, Subject
+from ..core.domain.timeutil import system_zone_name, zone
+from ..core.reports.stats import Dashboard, dashboard, data_version
 from .context import TuiContext
 from .format import shown
-from .theme import settled
 from .messages import (
     DashboardLoaded,
     DataChanged,
@@ -32,6 +31,7 @@ from .messages import (
     ReferenceDataLoaded,
     SessionSaved,
 )
+from .theme import settled
 
 Clock = Callable[[], datetime]
 

@@ -13,12 +13,12 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from ..core.booking import draft_of
-from ..core.drafts import problems
-from ..core.errors import InvalidInput
-from ..core.model import PaymentStatus, Session, SessionType
-from ..core.ports import SessionDraft
-from ..core.timeutil import localize, parse_instant, zone
+from ..core.domain.drafts import SessionDraft
+from ..core.domain.errors import InvalidInput
+from ..core.domain.model import PaymentStatus, Session, SessionType
+from ..core.domain.problems import problems
+from ..core.domain.timeutil import localize, parse_instant, zone
+from ..core.schedule.booking import draft_of
 
 _CLOCK = re.compile(r"^(\d{1,2}):(\d{2})$")
 _MINUTES = re.compile(r"^\+\s*(\d+)\s*(m|min)?$")
@@ -182,7 +182,7 @@ def read_form(values: FormValues, viewer_tz: ZoneInfo, now: datetime) -> Reading
 
 
 def _message(exc: InvalidInput) -> str:
-    from ..core.drafts import message
+    from ..core.domain.problems import message
 
     return message(exc)
 

@@ -7,8 +7,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
-from ..core.model import Person, Role, Room, Subject
-from ..core.usecases import Centre
+from ..core.centre import Centre
+from ..core.domain.model import Person, Role, Room, Subject
 
 
 @dataclass

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 from rich.text import Text
 
-from ..core.model import AttendanceStatus, Session, SessionStatus
+from ..core.domain.model import AttendanceStatus, Session, SessionStatus
 
 # Theme variables, so the light and the dark theme each get readable colours.
 STATUS_STYLE = {
@@ -131,8 +131,8 @@ def cell(value: object, style: str = "", variables: dict[str, str] | None = None
 
 def shown(error: Exception) -> str:
     """A core error as the TUI says it: without the field name a command line would need."""
-    from ..core.drafts import message
-    from ..core.errors import InvalidInput, SessionsctlError
+    from ..core.domain.errors import InvalidInput, SessionsctlError
+    from ..core.domain.problems import message
 
     if isinstance(error, InvalidInput):
         return message(error)

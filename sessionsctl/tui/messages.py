@@ -6,9 +6,9 @@ from dataclasses import dataclass, field
 
 from textual.message import Message
 
-from ..core.conflicts import Conflict
-from ..core.scheduling import Slot
-from ..core.stats import Dashboard
+from ..core.reports.stats import Dashboard
+from ..core.schedule.conflicts import Conflict
+from ..core.schedule.service import Slot
 
 
 @dataclass

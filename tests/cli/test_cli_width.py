@@ -16,7 +16,6 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 import pytest
-from rich.console import Console
 
 from sessionsctl.cli import render
 

@@ -22,9 +22,9 @@ from textual.widgets import Input
 from textual.worker import WorkerCancelled, WorkerFailed
 
 from sessionsctl.config import Settings
-from sessionsctl.core.model import AttendanceStatus, Role, SessionType
-from sessionsctl.core.ports import SessionDraft
-from sessionsctl.core.usecases import Centre
+from sessionsctl.core.centre import Centre
+from sessionsctl.core.domain.drafts import SessionDraft
+from sessionsctl.core.domain.model import AttendanceStatus, Role, SessionType
 from sessionsctl.store.engine import SqlStore
 from sessionsctl.tui.app import SessionsApp, make_app
 

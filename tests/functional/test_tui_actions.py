@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from textual.command import CommandList
 
-from sessionsctl.core.model import SessionStatus
-from sessionsctl.core.usecases import Centre
+from sessionsctl.core.centre import Centre
+from sessionsctl.core.domain.model import SessionStatus
 from sessionsctl.tui.messages import OpenSession
 from sessionsctl.tui.screens.details import SessionScreen
 from sessionsctl.tui.screens.dialogs import ConfirmDialog

@@ -6,9 +6,8 @@ from __future__ import annotations
 from textual.widgets import DataTable, Static
 
 from sessionsctl.config import Settings
-
-from sessionsctl.core.model import AttendanceStatus
-from sessionsctl.core.usecases import Centre
+from sessionsctl.core.centre import Centre
+from sessionsctl.core.domain.model import AttendanceStatus
 from sessionsctl.tui.app import make_app
 from sessionsctl.tui.messages import OpenAttendance
 from sessionsctl.tui.screens.attendance import AttendanceScreen

@@ -7,10 +7,10 @@ from datetime import timedelta
 
 from textual.widgets import Input, OptionList, Select, Static
 
-from sessionsctl.core.errors import StoreUnavailable
-from sessionsctl.core.model import SessionType
-from sessionsctl.core.ports import SessionQuery
-from sessionsctl.core.usecases import Centre
+from sessionsctl.core.centre import Centre
+from sessionsctl.core.domain.drafts import SessionQuery
+from sessionsctl.core.domain.errors import StoreUnavailable
+from sessionsctl.core.domain.model import SessionType
 from sessionsctl.tui.messages import OpenSession, SessionSaved
 from sessionsctl.tui.screens.dialogs import ConfirmDialog
 from sessionsctl.tui.screens.form import BookingScreen

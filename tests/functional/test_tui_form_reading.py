@@ -8,9 +8,15 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from sessionsctl.core.errors import InvalidInput
-from sessionsctl.core.model import Session, SessionType
-from sessionsctl.tui.booking import FormValues, changes_between, read_end, read_form, values_of
+from sessionsctl.core.domain.errors import InvalidInput
+from sessionsctl.core.domain.model import Session, SessionType
+from sessionsctl.tui.booking import (
+    FormValues,
+    changes_between,
+    read_end,
+    read_form,
+    values_of,
+)
 
 LONDON = ZoneInfo("Europe/London")
 SAO_PAULO = ZoneInfo("America/Sao_Paulo")

@@ -11,10 +11,10 @@ from pathlib import Path
 
 from textual.widgets import Input, Select
 
-from sessionsctl.core.model import SessionStatus
-from sessionsctl.core.ports import SessionQuery
-from sessionsctl.core.timeutil import parse_bound, zone
-from sessionsctl.core.usecases import Centre
+from sessionsctl.core.centre import Centre
+from sessionsctl.core.domain.drafts import SessionQuery
+from sessionsctl.core.domain.model import SessionStatus
+from sessionsctl.core.domain.timeutil import parse_bound, zone
 from sessionsctl.tui.messages import OpenSession
 from sessionsctl.tui.screens.details import SessionScreen
 from sessionsctl.tui.screens.help import HelpScreen

@@ -22,10 +22,10 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-import sessionsctl.core.usecases as usecases
-from sessionsctl.core.errors import ConflictError, Contended
-from sessionsctl.core.ports import SessionDraft
-from sessionsctl.core.usecases import Centre
+import sessionsctl.core.centre as usecases
+from sessionsctl.core.centre import Centre
+from sessionsctl.core.domain.drafts import SessionDraft
+from sessionsctl.core.domain.errors import ConflictError, Contended
 from sessionsctl.store import open_store
 
 MAX_ERRORS_REPORTED = 10

@@ -23,7 +23,7 @@ if importlib.util.find_spec("benchmarks") is None:
 
 from benchmarks import generate as gen  # noqa: E402
 from benchmarks import run  # noqa: E402
-from sessionsctl.core.recurrence import expand, parse_recurrence  # noqa: E402
+from sessionsctl.core.schedule.recurrence import expand, parse_recurrence  # noqa: E402
 
 SCALE = 500
 STAMP = re.compile(r"^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}\.\d{6}$")

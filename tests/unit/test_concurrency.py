@@ -31,10 +31,10 @@ import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.exc import IntegrityError
 
-from sessionsctl.core.errors import ConflictError, Contended
-from sessionsctl.core.model import Role
-from sessionsctl.core.ports import SessionDraft, SessionQuery
-from sessionsctl.core.usecases import Centre
+from sessionsctl.core.centre import Centre
+from sessionsctl.core.domain.drafts import SessionDraft, SessionQuery
+from sessionsctl.core.domain.errors import ConflictError, Contended
+from sessionsctl.core.domain.model import Role
 from sessionsctl.store.engine import EXCLUSION_VIOLATION, SqlStore
 from sessionsctl.store.unit import SqlUnit
 

@@ -9,13 +9,24 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from sessionsctl.core.drafts import problems
-from sessionsctl.core.errors import InvalidInput, NotStarted
-from sessionsctl.core.model import Attendance, AttendanceStatus, Role, Session, SessionStatus
-from sessionsctl.core.ports import SessionDraft
-from sessionsctl.core.roster import check_in_time, mark_rest, unmarked
-from sessionsctl.core.stats import attendance_rate, completion_rate, dashboard, data_version
-from sessionsctl.core.usecases import Centre
+from sessionsctl.core.attendance import check_in_time, mark_rest, unmarked
+from sessionsctl.core.centre import Centre
+from sessionsctl.core.domain.drafts import SessionDraft
+from sessionsctl.core.domain.errors import NotStarted
+from sessionsctl.core.domain.model import (
+    Attendance,
+    AttendanceStatus,
+    Role,
+    Session,
+    SessionStatus,
+)
+from sessionsctl.core.domain.problems import problems
+from sessionsctl.core.reports.stats import (
+    attendance_rate,
+    completion_rate,
+    dashboard,
+    data_version,
+)
 from sessionsctl.store.engine import SqlStore
 
 T0 = datetime(2026, 12, 1, 16, 0, tzinfo=UTC)

@@ -9,10 +9,16 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from sessionsctl.core.demo import TERM_WEEKS, DemoSummary, load_demo
-from sessionsctl.core.model import AttendanceStatus, Role, Session, SessionStatus, SessionType
-from sessionsctl.core.ports import SessionQuery
-from sessionsctl.core.usecases import Centre
+from sessionsctl.core.centre import Centre
+from sessionsctl.core.domain.drafts import SessionQuery
+from sessionsctl.core.domain.model import (
+    AttendanceStatus,
+    Role,
+    Session,
+    SessionStatus,
+    SessionType,
+)
+from sessionsctl.demo import TERM_WEEKS, DemoSummary, load_demo
 from sessionsctl.store import open_store
 
 TODAY = date(2026, 11, 10)  # a Tuesday; the term starts on Monday 28 Sep, before BST ends (25 Oct)

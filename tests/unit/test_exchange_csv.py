@@ -9,12 +9,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from sessionsctl.core.csvformat import COLUMNS, BadFile
-from sessionsctl.core.errors import InvalidInput, SessionsctlError
-from sessionsctl.core.exchange import ImportConflicts
-from sessionsctl.core.model import Role, SessionStatus
-from sessionsctl.core.ports import SessionDraft, SessionQuery
-from sessionsctl.core.usecases import Centre
+from sessionsctl.core.centre import Centre
+from sessionsctl.core.domain.drafts import SessionDraft, SessionQuery
+from sessionsctl.core.domain.errors import InvalidInput, SessionsctlError
+from sessionsctl.core.domain.model import Role, SessionStatus
+from sessionsctl.core.exchange.csvformat import COLUMNS, BadFile
+from sessionsctl.core.exchange.service import ImportConflicts
 from sessionsctl.store import open_store
 from sessionsctl.store.engine import SqlStore
 

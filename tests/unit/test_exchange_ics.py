@@ -16,12 +16,17 @@ import recurring_ical_events
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from sessionsctl.core import ics
-from sessionsctl.core.csvformat import BadFile
-from sessionsctl.core.errors import ConflictError, InvalidInput, NotPermitted, SessionsctlError
-from sessionsctl.core.model import AttendanceStatus, Role, SessionStatus
-from sessionsctl.core.ports import SessionDraft, SessionQuery
-from sessionsctl.core.usecases import Centre
+from sessionsctl.core.centre import Centre
+from sessionsctl.core.domain.drafts import SessionDraft, SessionQuery
+from sessionsctl.core.domain.errors import (
+    ConflictError,
+    InvalidInput,
+    NotPermitted,
+    SessionsctlError,
+)
+from sessionsctl.core.domain.model import AttendanceStatus, Role, SessionStatus
+from sessionsctl.core.exchange import ics
+from sessionsctl.core.exchange.csvformat import BadFile
 from sessionsctl.store import open_store
 from sessionsctl.store.engine import SqlStore
 

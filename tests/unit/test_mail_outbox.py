@@ -23,14 +23,14 @@ import pytest
 from aiosmtpd.controller import Controller
 
 from sessionsctl.config import SmtpSettings
-from sessionsctl.core.errors import InvalidInput
-from sessionsctl.core.ics import session_event
-from sessionsctl.core.mailing import MailSetup
-from sessionsctl.core.model import Role
-from sessionsctl.core.notices import NoticeKind, OutboxStatus
-from sessionsctl.core.ports import SessionDraft
-from sessionsctl.core.templating import Templates, builtin_dir
-from sessionsctl.core.usecases import Centre
+from sessionsctl.core.centre import Centre
+from sessionsctl.core.domain.drafts import SessionDraft
+from sessionsctl.core.domain.errors import InvalidInput
+from sessionsctl.core.domain.model import Role
+from sessionsctl.core.exchange.ics import session_event
+from sessionsctl.core.mail.notices import NoticeKind, OutboxStatus
+from sessionsctl.core.mail.service import MailSetup
+from sessionsctl.core.mail.templating import Templates, builtin_dir
 from sessionsctl.smtp import SmtpTransport, smtp_password
 
 SENDER = "centre@example.org"
@@ -318,7 +318,7 @@ def test_bad_messages_fail_naming_why_and_the_rest_of_the_batch_goes(
 
 
 def test_an_invalid_recipient_address_fails_alone(people: Centre, sink: Sink) -> None:
-    from sessionsctl.core.notices import Notice
+    from sessionsctl.core.mail.notices import Notice
 
     centre = wire(people, sink.port)
     with centre.store.unit(write=True) as uow:
@@ -339,7 +339,7 @@ def test_temporary_refusals_back_off_then_fail_and_retry_requeues(people: Centre
         sender = SENDER
 
         def send(self, message: EmailMessage, *, recipient: str) -> None:
-            from sessionsctl.core.notices import DeliveryError
+            from sessionsctl.core.mail.notices import DeliveryError
 
             raise DeliveryError("451 try later")
 
@@ -507,8 +507,8 @@ def test_a_reminder_no_longer_due_is_not_sent(people: Centre, sink: Sink) -> Non
 
 
 def test_reminder_obsolete_is_one_rule_about_reminders_only(people: Centre) -> None:
-    from sessionsctl.core.mailing import reminder_obsolete
-    from sessionsctl.core.notices import OutboxMessage
+    from sessionsctl.core.mail.notices import OutboxMessage
+    from sessionsctl.core.mail.service import reminder_obsolete
 
     session = people.book(draft(5)).session
     cancelled = people.cancel(session.id)
@@ -566,8 +566,8 @@ def test_a_reminder_window_out_of_range_is_refused(people: Centre, ahead: timede
 
 @pytest.mark.parametrize("text", ["99999999999d", "9999999d", "367d", "0h", "soon"])
 def test_parse_duration_refuses_what_cannot_be_a_window(text: str) -> None:
-    from sessionsctl.core.mailing import MAX_AHEAD
-    from sessionsctl.core.notices import parse_duration
+    from sessionsctl.core.mail.notices import parse_duration
+    from sessionsctl.core.mail.service import MAX_AHEAD
 
     with pytest.raises(InvalidInput, match="--ahead"):
         parse_duration(text, field="--ahead", maximum=MAX_AHEAD)

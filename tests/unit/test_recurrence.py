@@ -13,8 +13,9 @@ from dateutil.rrule import rrulestr
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from sessionsctl.core.errors import InvalidInput
-from sessionsctl.core.recurrence import (
+from sessionsctl.core.domain.errors import InvalidInput
+from sessionsctl.core.domain.timeutil import exists, localize
+from sessionsctl.core.schedule.recurrence import (
     Occurrence,
     Recurrence,
     describe,
@@ -22,7 +23,6 @@ from sessionsctl.core.recurrence import (
     parse_recurrence,
     split_before,
 )
-from sessionsctl.core.timeutil import exists, localize
 
 LONDON = ZoneInfo("Europe/London")
 NEW_YORK = ZoneInfo("America/New_York")
@@ -529,7 +529,7 @@ def test_anything_is_read_or_refused_and_what_is_read_expands(text: str) -> None
 
 
 def test_module_imports_no_framework() -> None:
-    code = ("import sys, sessionsctl.core.recurrence; "
+    code = ("import sys, sessionsctl.core.schedule.recurrence; "
             "loaded = {m.split('.')[0] for m in sys.modules}; "
             "bad = {'sqlalchemy', 'typer', 'rich', 'textual'} & loaded; assert not bad, bad")
     subprocess.run([sys.executable, "-c", code], check=True)

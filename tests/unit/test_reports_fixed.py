@@ -23,16 +23,16 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from sessionsctl.core.errors import InvalidInput, NotFound, NotPermitted
-from sessionsctl.core.model import AttendanceStatus as A
-from sessionsctl.core.model import Role
-from sessionsctl.core.ports import SessionDraft, SessionQuery
-from sessionsctl.core.reportdata import ReportFilter
-from sessionsctl.core.reportout import report_csv, report_html, report_json
-from sessionsctl.core.reports import month_bounds, week_bounds
-from sessionsctl.core.roster import export_marks, import_marks, read_marks
-from sessionsctl.core.stats import WINDOW, dashboard
-from sessionsctl.core.usecases import Centre
+from sessionsctl.core.attendance import export_marks, import_marks, read_marks
+from sessionsctl.core.centre import Centre
+from sessionsctl.core.domain.drafts import SessionDraft, SessionQuery
+from sessionsctl.core.domain.errors import InvalidInput, NotFound, NotPermitted
+from sessionsctl.core.domain.model import AttendanceStatus as A
+from sessionsctl.core.domain.model import Role
+from sessionsctl.core.reports.data import ReportFilter
+from sessionsctl.core.reports.output import report_csv, report_html, report_json
+from sessionsctl.core.reports.service import month_bounds, week_bounds
+from sessionsctl.core.reports.stats import WINDOW, dashboard
 from sessionsctl.store.engine import SqlStore
 
 NOW = datetime(2026, 12, 10, 12, 0, tzinfo=UTC)

@@ -11,8 +11,8 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from benchmarks import generate as gen
-from sessionsctl.core.reportdata import ReportFilter
-from sessionsctl.core.usecases import Centre
+from sessionsctl.core.centre import Centre
+from sessionsctl.core.reports.data import ReportFilter
 from sessionsctl.store import open_store
 
 SCALE = 1500

@@ -6,10 +6,10 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from sessionsctl.core.charts import svg, value_text
-from sessionsctl.core.model import AttendanceStatus as A
-from sessionsctl.core.rates import Completion, Tally
-from sessionsctl.core.reports import COUNT, RATE, RATING, Chart, Series
+from sessionsctl.core.domain.model import AttendanceStatus as A
+from sessionsctl.core.reports.charts import svg, value_text
+from sessionsctl.core.reports.rates import Completion, Tally
+from sessionsctl.core.reports.service import COUNT, RATE, RATING, Chart, Series
 
 
 def test_attendance_rate_leaves_excused_and_unmarked_out() -> None:

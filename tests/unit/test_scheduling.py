@@ -19,23 +19,28 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import select
 
-from sessionsctl.core.conflicts import Conflict
-from sessionsctl.core.errors import (
+from sessionsctl.core.centre import Centre
+from sessionsctl.core.domain.drafts import SessionDraft, SessionQuery
+from sessionsctl.core.domain.errors import (
     ConflictError,
     InvalidInput,
     NotFound,
     NotPermitted,
     SessionsctlError,
 )
-from sessionsctl.core.model import AttendanceStatus, Role, Series, Session, SessionStatus
-from sessionsctl.core.ports import SessionDraft, SessionQuery
-from sessionsctl.core.recurrence import expand, parse_recurrence
-from sessionsctl.core.scheduling import HORIZON, Slot
-from sessionsctl.core.timeutil import localize
-from sessionsctl.core.usecases import Centre
+from sessionsctl.core.domain.model import (
+    AttendanceStatus,
+    Role,
+    Series,
+    Session,
+    SessionStatus,
+)
+from sessionsctl.core.domain.timeutil import localize
+from sessionsctl.core.schedule.conflicts import Conflict
+from sessionsctl.core.schedule.recurrence import expand, parse_recurrence
+from sessionsctl.core.schedule.service import HORIZON, Slot
 from sessionsctl.store.engine import SqlStore
 from sessionsctl.store.schema import Base
-
 
 LONDON = "Europe/London"
 NEW_YORK = "America/New_York"

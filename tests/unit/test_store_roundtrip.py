@@ -13,8 +13,10 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import select
 
-from sessionsctl.core.errors import Contended
-from sessionsctl.core.model import (
+from sessionsctl.core.centre import Centre
+from sessionsctl.core.domain.drafts import Row, SessionDraft, SessionQuery
+from sessionsctl.core.domain.errors import Contended
+from sessionsctl.core.domain.model import (
     AttendanceStatus,
     Material,
     MaterialType,
@@ -24,8 +26,6 @@ from sessionsctl.core.model import (
     SessionStatus,
     SessionType,
 )
-from sessionsctl.core.ports import Row, SessionDraft, SessionQuery
-from sessionsctl.core.usecases import Centre
 from sessionsctl.store.engine import SqlStore
 from sessionsctl.store.schema import AuditRow
 

@@ -9,8 +9,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from sessionsctl.core.errors import InvalidInput
-from sessionsctl.core.timeutil import (
+from sessionsctl.core.domain.errors import InvalidInput
+from sessionsctl.core.domain.timeutil import (
     day_start,
     exists,
     is_ambiguous,

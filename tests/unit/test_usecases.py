@@ -14,25 +14,25 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import select, text
 
-from sessionsctl.core.conflicts import Conflict, clashes
-from sessionsctl.core.errors import (
+from sessionsctl.core.attendance import mark_rest, parse_status
+from sessionsctl.core.centre import Centre
+from sessionsctl.core.domain.drafts import Row, SessionDraft, SessionQuery
+from sessionsctl.core.domain.errors import (
     ConflictError,
     InvalidInput,
     NotFound,
     NotPermitted,
     SessionsctlError,
 )
-from sessionsctl.core.model import (
+from sessionsctl.core.domain.model import (
     AttendanceStatus,
     PaymentStatus,
     Role,
     Session,
     SessionStatus,
 )
-from sessionsctl.core.ports import Row, SessionDraft, SessionQuery
-from sessionsctl.core.roster import mark_rest, parse_status
-from sessionsctl.core.timeutil import parse_instant
-from sessionsctl.core.usecases import Centre
+from sessionsctl.core.domain.timeutil import parse_instant
+from sessionsctl.core.schedule.conflicts import Conflict, clashes
 from sessionsctl.store.engine import SqlStore
 from sessionsctl.store.schema import Base
 

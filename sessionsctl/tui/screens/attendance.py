@@ -20,10 +20,10 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
-from ...core.errors import NotStarted, SessionsctlError
-from ...core.model import Attendance, AttendanceStatus
-from ...core.roster import check_markable, mark_rest
-from ...core.usecases import SessionDetails
+from ...core.attendance import check_markable, mark_rest
+from ...core.centre import SessionDetails
+from ...core.domain.errors import NotStarted, SessionsctlError
+from ...core.domain.model import Attendance, AttendanceStatus
 from .. import format as fmt
 from ..format import shown
 from ..messages import DataChanged, SessionSaved

@@ -13,9 +13,9 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
-from ...core.errors import SessionsctlError
-from ...core.model import SessionStatus
-from ...core.usecases import SessionDetails
+from ...core.centre import SessionDetails
+from ...core.domain.errors import SessionsctlError
+from ...core.domain.model import SessionStatus
 from .. import format as fmt
 from ..messages import DataChanged, OpenAttendance
 from ..workers import ReportsFailures

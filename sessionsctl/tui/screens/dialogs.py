@@ -11,7 +11,7 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Static
 
-from ...core.scheduling import Scope
+from ...core.schedule.service import Scope
 
 
 class ScopeDialog(ModalScreen[Scope | None]):

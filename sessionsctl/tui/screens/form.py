@@ -26,12 +26,17 @@ from textual.timer import Timer
 from textual.widgets import Button, Footer, Input, Label, OptionList, Select, Static
 from textual.widgets.option_list import Option
 
-from ...core.conflicts import Conflict
-from ...core.errors import ConflictError, InvalidInput, NotFound, SessionsctlError
-from ...core.model import PaymentStatus, Role, Session, SessionType
-from ...core.ports import SessionDraft
-from ...core.scheduling import Scope, SeriesResult, Slot
-from ...core.timeutil import localize
+from ...core.domain.drafts import SessionDraft
+from ...core.domain.errors import (
+    ConflictError,
+    InvalidInput,
+    NotFound,
+    SessionsctlError,
+)
+from ...core.domain.model import PaymentStatus, Role, Session, SessionType
+from ...core.domain.timeutil import localize
+from ...core.schedule.conflicts import Conflict
+from ...core.schedule.service import Scope, SeriesResult, Slot
 from .. import format as fmt
 from ..booking import (
     REPEATS,
@@ -494,7 +499,7 @@ class BookingScreen(ReportsFailures, Screen[int | None]):
         values = self.values()
         tz = self.ctx.tz
         try:
-            from ...core.timeutil import zone
+            from ...core.domain.timeutil import zone
 
             tz = zone(values.tz or self.ctx.tz_name)
         except InvalidInput:

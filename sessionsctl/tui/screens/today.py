@@ -15,9 +15,9 @@ from textual.screen import ModalScreen
 from textual.widgets import Label, OptionList, Static
 from textual.widgets.option_list import Option
 
-from ...core.model import Session, SessionStatus
-from ...core.ports import SessionQuery
-from ...core.timeutil import day_start
+from ...core.domain.drafts import SessionQuery
+from ...core.domain.model import Session, SessionStatus
+from ...core.domain.timeutil import day_start
 from .. import format as fmt
 from ..messages import OpenAttendance
 from ..workers import ReportsFailures

@@ -31,9 +31,9 @@ from textual.timer import Timer
 from textual.widgets import Static
 from textual.worker import get_current_worker
 
-from ...core.model import Session, SessionStatus
-from ...core.ports import SessionQuery
-from ...core.timeutil import day_start
+from ...core.domain.drafts import SessionQuery
+from ...core.domain.model import Session, SessionStatus
+from ...core.domain.timeutil import day_start
 from .. import format as fmt
 from ..theme import RULE
 from ..workers import ReportsFailures

@@ -7,7 +7,7 @@ from textual.containers import Horizontal
 from textual.content import Content
 from textual.widget import Widget
 
-from ...core.stats import Dashboard
+from ...core.reports.stats import Dashboard
 from .. import format as fmt
 
 CARDS = (("today", "Today"), ("week", "This week"), ("completion", "Completed"),

@@ -19,10 +19,10 @@ from textual.timer import Timer
 from textual.widgets import Input, Label, Select, Static
 from textual.worker import get_current_worker
 
-from ...core.errors import SessionsctlError
-from ...core.model import Role, Session, SessionStatus, SessionType
-from ...core.ports import SessionOrder, SessionQuery
-from ...core.timeutil import parse_bound
+from ...core.domain.drafts import SessionOrder, SessionQuery
+from ...core.domain.errors import SessionsctlError
+from ...core.domain.model import Role, Session, SessionStatus, SessionType
+from ...core.domain.timeutil import parse_bound
 from .. import format as fmt
 from ..workers import ReportsFailures
 from .table import Cell, Column, RowTable

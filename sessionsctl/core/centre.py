@@ -7,9 +7,31 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
 
-from . import permissions, rules
-from .availability import on_closure, outside_availability
-from .booking import (
+from . import access
+from .attendance import new_mark
+from .domain import rules
+from .domain.drafts import Row, SessionDraft, SessionQuery
+from .domain.errors import ConflictError, InvalidInput, NotFound
+from .domain.model import (
+    Attendance,
+    AttendanceStatus,
+    Feedback,
+    Material,
+    Person,
+    Role,
+    Room,
+    Session,
+    SessionStatus,
+    Subject,
+)
+from .domain.serialize import record
+from .domain.timeutil import zone
+from .exchange.service import Exchange
+from .mail.notices import NoticeKind
+from .mail.service import Mailing
+from .reports.service import Reporting
+from .schedule.availability import on_closure, outside_availability
+from .schedule.booking import (
     EDITABLE,
     Batch,
     Booked,
@@ -23,29 +45,9 @@ from .booking import (
     retry_race,
     utcnow,
 )
-from .conflicts import Conflict, capacity, clashes
-from .errors import ConflictError, InvalidInput, NotFound
-from .exchange import Exchange
-from .mailing import Mailing
-from .model import (
-    Attendance,
-    AttendanceStatus,
-    Feedback,
-    Material,
-    Person,
-    Role,
-    Room,
-    Session,
-    SessionStatus,
-    Subject,
-)
-from .notices import NoticeKind
-from .ports import Row, SessionDraft, SessionQuery, Store, UnitOfWork
-from .reports import Reporting
-from .roster import new_mark
-from .scheduling import Scheduling
-from .serialize import record
-from .timeutil import zone
+from .schedule.conflicts import Conflict, capacity, clashes
+from .schedule.service import Scheduling
+from .storage import Store, UnitOfWork
 
 __all__ = ["Booked", "BookingResult", "Centre", "Clock", "SessionDetails", "draft_of", "utcnow"]
 
@@ -83,7 +85,7 @@ class Centre(Scheduling, Exchange, Mailing, Reporting):
         if tz is not None:
             zone(tz, field="tz")
         with self._write() as uow:
-            permissions.require(uow.actor, "person.add", role=role)
+            access.require(uow.actor, "person.add", role=role)
             if uow.person(email) is not None:
                 raise InvalidInput(f"{email} is already registered", field="email")
             person = uow.add_person(name, email, role, tz)
@@ -98,7 +100,7 @@ class Centre(Scheduling, Exchange, Mailing, Reporting):
         name = rules.name(name)
         rules.positive(capacity, "capacity")
         with self._write() as uow:
-            permissions.require(uow.actor, "room.add")
+            access.require(uow.actor, "room.add")
             if uow.room(name) is not None:
                 raise InvalidInput(f"room {name!r} exists already", field="name")
             room = uow.add_room(name, capacity)
@@ -112,7 +114,7 @@ class Centre(Scheduling, Exchange, Mailing, Reporting):
     def add_subject(self, name: str) -> Subject:
         name = rules.name(name)
         with self._write() as uow:
-            permissions.require(uow.actor, "subject.add")
+            access.require(uow.actor, "subject.add")
             if uow.subject(name) is not None:
                 raise InvalidInput(f"subject {name!r} exists already", field="name")
             subject = uow.add_subject(name)
@@ -195,7 +197,7 @@ class Centre(Scheduling, Exchange, Mailing, Reporting):
         """Each row's conflicts, against the database and against the rows before it in the
         same request (with ``skip_conflicts`` a row that clashes is not booked, so it holds
         nothing for the rows after it). What a bulk booking refuses on, and what
-        :meth:`~sessionsctl.core.scheduling.Scheduling.check_series` reports before one."""
+        :meth:`~sessionsctl.core.schedule.service.Scheduling.check_series` reports before one."""
         refs = self._resolve(uow, [r.draft for r in rows])
         judged = self.conflicts(uow, [r.draft for r in rows], refs, exclude)
         batch = Batch()
@@ -234,7 +236,7 @@ class Centre(Scheduling, Exchange, Mailing, Reporting):
         ``force_reason`` books all rows and records the reason on those that clashed.
         """
         for mentor in sorted({r.draft.mentor for r in rows}):
-            permissions.require(uow.actor, "session.book", mentor=mentor)
+            access.require(uow.actor, "session.book", mentor=mentor)
         accepted: list[Row] = []
         skipped: list[Row] = []
         found: list[Conflict] = []
@@ -257,7 +259,7 @@ class Centre(Scheduling, Exchange, Mailing, Reporting):
 
     def list_sessions(self, query: SessionQuery) -> list[Session]:
         with self._read() as uow:
-            if not permissions.sees_everything(uow.actor):
+            if not access.sees_everything(uow.actor):
                 assert uow.actor is not None
                 query = replace(query, visible_to=uow.actor.email)
             return uow.sessions(query)
@@ -266,7 +268,7 @@ class Centre(Scheduling, Exchange, Mailing, Reporting):
         session = uow.session(session_id)
         if session is None:
             raise NotFound("session", session_id)
-        permissions.require(uow.actor, action, session=session)
+        access.require(uow.actor, action, session=session)
         return session
 
     def show(self, session_id: int) -> SessionDetails:
@@ -295,7 +297,7 @@ class Centre(Scheduling, Exchange, Mailing, Reporting):
             changed = {f for f in changes if getattr(draft, f) != getattr(old, f)}
             rules.editable(before.status, changed)
             if draft.mentor != before.mentor:
-                permissions.require(uow.actor, "session.book", mentor=draft.mentor)
+                access.require(uow.actor, "session.book", mentor=draft.mentor)
             if changed <= rules.ANNOTATIONS:
                 # Notes, description, cost or payment move nobody: no clash to look for, and
                 # a session booked over one stays recorded as such.
@@ -383,7 +385,7 @@ class Centre(Scheduling, Exchange, Mailing, Reporting):
             if session.start > self.clock():
                 raise InvalidInput(f"session {session_id} has not started yet", field="session")
             if uow.actor is not None and uow.actor.email != author:
-                permissions.require(uow.actor, "session.edit", session=session)
+                access.require(uow.actor, "session.edit", session=session)
             before = {f.author: f for f in uow.feedback(session_id)}.get(author)
             item = Feedback(session_id, author, rating, dict(categories or {}), text,
                             self.clock())

@@ -9,11 +9,11 @@ A sender (:meth:`Mailing.send_pending`) drains the outbox over a :class:`MailTra
   one, and marks each sent as soon as the server took it, so a sender killed mid-batch leaves
   at most the one in flight to be sent again;
 * a claim whose process has died (same host) is released at once; another host's runs out
-  after :data:`~sessionsctl.core.notices.LEASE`;
+  after :data:`~sessionsctl.core.mail.notices.LEASE`;
 * a server that cannot be reached leaves every message pending with the error, unchanged;
 * a message refused for good (bad address, template error, a 5xx reply) is marked failed,
   naming why, and the batch goes on; a temporary refusal (4xx) is retried with backoff, up to
-  :data:`~sessionsctl.core.notices.MAX_ATTEMPTS`. Whatever goes wrong while one message is
+  :data:`~sessionsctl.core.mail.notices.MAX_ATTEMPTS`. Whatever goes wrong while one message is
   composed (any exception a template raises, say) fails that message alone;
 * a claimed message is never left ``sending`` by an error in the batch loop: if anything
   escapes it (the database gone, an interrupt), the messages not yet settled are put back to
@@ -39,9 +39,11 @@ from email.message import Message
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from . import permissions
-from .errors import InvalidInput, NotFound, SessionsctlError
-from .model import Person, Role, Series, Session, SessionStatus
+from .. import access
+from ..domain.drafts import SessionQuery
+from ..domain.errors import InvalidInput, NotFound, SessionsctlError
+from ..domain.model import Person, Role, Series, Session, SessionStatus
+from ..storage import UnitOfWork
 from .notices import (
     ICS_METHOD,
     LEASE,
@@ -60,7 +62,6 @@ from .notices import (
     format_duration,
     valid_address,
 )
-from .ports import SessionQuery, UnitOfWork
 from .templating import Templates
 
 _NOTIFY: ContextVar[bool] = ContextVar("sessionsctl_notify", default=True)
@@ -139,7 +140,7 @@ def reminder_obsolete(msg: OutboxMessage, session: Session | None,
 
 
 class Mailing:
-    """Mixed into :class:`sessionsctl.core.usecases.Centre` (``self._read()``, ``self._write()``)."""
+    """Mixed into :class:`sessionsctl.core.centre.Centre` (``self._read()``, ``self._write()``)."""
 
     _mail: MailSetup | None = None
     clock: Callable[[], datetime]
@@ -248,7 +249,7 @@ class Mailing:
     def _enqueue_reminders(self, ahead: timedelta, template: str) -> int:
         now = self.clock()
         with self._write() as uow:  # type: ignore[attr-defined]
-            permissions.require(uow.actor, "mail.send")
+            access.require(uow.actor, "mail.send")
             return uow.enqueue_reminders(now, now + ahead, template, now)
 
     def queue_reminders(self, ahead: timedelta, *, template: str = "reminder") -> SendReport:
@@ -274,7 +275,7 @@ class Mailing:
         """Who ``mail send --to`` means: ``mentors``, ``students``, ``course NAME`` (its
         actively enrolled students) or ``session ID`` (its mentor and students)."""
         with self._read() as uow:  # type: ignore[attr-defined]
-            permissions.require(uow.actor, "mail.send")
+            access.require(uow.actor, "mail.send")
             if to == "mentors":
                 return uow.list_people(Role.MENTOR)
             if to == "students":
@@ -314,7 +315,7 @@ class Mailing:
         if message:
             payload["message"] = message
         with self._write() as uow:  # type: ignore[attr-defined]
-            permissions.require(uow.actor, "mail.send")
+            access.require(uow.actor, "mail.send")
             start = None
             if session_id is not None:
                 start = self._session_for_mail(uow, session_id).start
@@ -337,7 +338,7 @@ class Mailing:
         report = report if report is not None else SendReport()
         claimer = claimer_id()
         with self._write() as uow:  # type: ignore[attr-defined]
-            permissions.require(uow.actor, "mail.send")
+            access.require(uow.actor, "mail.send")
             gone = [c for c in uow.outbox_claimers() if claimer_gone(c)]
             report.released = uow.release_outbox(
                 gone, "the sender stopped before it could record this message as sent")
@@ -505,7 +506,7 @@ class Mailing:
     def _invitation(self, kind: NoticeKind, sessions: list[Session], loaded: _Loaded,
                     method: str) -> bytes:
         """The .ics of a notice: the same UID and SEQUENCE as ``export ics`` gives."""
-        from .ics import calendar, series_events, session_event, to_bytes
+        from ..exchange.ics import calendar, series_events, session_event, to_bytes
 
         names = {e: p.name for e, p in loaded.people.items()}
         first = sessions[0]
@@ -566,7 +567,7 @@ class Mailing:
                 session = uow.session(session_id)
                 if session is None:
                     raise NotFound("session", session_id)
-                permissions.require(uow.actor, "session.view", session=session)
+                access.require(uow.actor, "session.view", session=session)
             emails = {session.mentor, *session.students} if session else set()
             if recipient:
                 emails.add(recipient)
@@ -581,7 +582,7 @@ class Mailing:
         context = self._context(None, [session] if session else [], person, people, sender)
         try:
             return self.mail.templates.render(template, context)
-        except InvalidInput as exc:
+        except InvalidInput:
             # Rendered without a session, a template that shows one fails on it: say what to do.
             if session is None and self.mail.templates.uses(template, "session"):
                 raise InvalidInput(f"the {template!r} template shows a session: name one with "
@@ -593,7 +594,7 @@ class Mailing:
         if not valid_address(address):
             raise InvalidInput(f"invalid address {address!r}", field="ADDRESS")
         with self._read() as uow:  # type: ignore[attr-defined]
-            permissions.require(uow.actor, "mail.send")
+            access.require(uow.actor, "mail.send")
             person = uow.person(address)
         own = transport is None
         transport = transport or self._transport()
@@ -619,7 +620,7 @@ class Mailing:
     def outbox(self, status: OutboxStatus | None = None,
                limit: int | None = 200) -> list[OutboxMessage]:
         with self._read() as uow:  # type: ignore[attr-defined]
-            permissions.require(uow.actor, "mail.send")
+            access.require(uow.actor, "mail.send")
             return uow.outbox(status, limit)
 
     def outbox_counts(self) -> dict[str, int]:
@@ -629,7 +630,7 @@ class Mailing:
     def retry_failed(self) -> int:
         """Put failed messages back in the queue, due now, with a fresh count of attempts."""
         with self._write() as uow:  # type: ignore[attr-defined]
-            permissions.require(uow.actor, "mail.send")
+            access.require(uow.actor, "mail.send")
             return uow.retry_outbox(self.clock())
 
 

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager
-from dataclasses import dataclass, field
 from datetime import date, datetime
-from decimal import Decimal
-from typing import Any, Literal, Protocol, get_args
+from typing import Any, Protocol
 
-from .model import (
+from .domain.drafts import Row, SessionQuery
+from .domain.model import (
     Attendance,
     Availability,
     Batch,
@@ -17,20 +16,18 @@ from .model import (
     Course,
     Feedback,
     Material,
-    PaymentStatus,
     Person,
     Role,
     Room,
     Series,
     Session,
     SessionStatus,
-    SessionType,
     Subject,
     Term,
     TimeOff,
 )
-from .notices import Notice, OutboxMessage, OutboxStatus
-from .reportdata import (
+from .mail.notices import Notice, OutboxMessage, OutboxStatus
+from .reports.data import (
     Completion,
     Group,
     MentorFigures,
@@ -38,75 +35,6 @@ from .reportdata import (
     StudentSession,
     Tally,
 )
-
-
-@dataclass(frozen=True, slots=True)
-class SessionDraft:
-    """Every field of a session as a use case will write it (validated by core.rules)."""
-
-    title: str
-    mentor: str
-    start: datetime
-    end: datetime
-    tz: str
-    students: tuple[str, ...] = ()
-    room: str | None = None
-    subject: str | None = None
-    type: SessionType = SessionType.INDIVIDUAL
-    description: str | None = None
-    location: str | None = None
-    link: str | None = None
-    meeting_id: str | None = None
-    passcode: str | None = None
-    max_participants: int | None = None
-    notes: str | None = None
-    cost: Decimal | None = None
-    payment_status: PaymentStatus = PaymentStatus.UNPAID
-    batch_id: int | None = None
-
-
-# What a list of sessions can be ordered by: the start, or a column a person reads (names of
-# the mentor, subject and room; the first student's name, then the number of students;
-# status in lifecycle order).
-SessionOrder = Literal["start", "title", "mentor", "students", "subject", "room", "status"]
-SESSION_ORDERS: tuple[SessionOrder, ...] = get_args(SessionOrder)
-
-
-@dataclass(frozen=True, slots=True)
-class SessionQuery:
-    """A filter over sessions; every part is optional and they combine with AND."""
-
-    start: datetime | None = None  # sessions ending after this instant
-    end: datetime | None = None  # sessions starting before this instant
-    mentor: str | None = None
-    student: str | None = None
-    room: str | None = None
-    subject: str | None = None
-    statuses: tuple[SessionStatus, ...] = ()
-    types: tuple[SessionType, ...] = ()
-    search: str | None = None
-    series_id: int | None = None
-    ids: tuple[int, ...] = ()
-    visible_to: str | None = None  # a mentor or student sees only their own sessions
-    order: SessionOrder = "start"  # then by start and id, so pages never overlap
-    descending: bool = False
-    limit: int | None = None
-    offset: int = 0
-
-
-@dataclass(frozen=True, slots=True)
-class Row:
-    """Write values for a session row, as a use case has resolved them."""
-
-    draft: SessionDraft
-    uid: str
-    status: SessionStatus = SessionStatus.SCHEDULED
-    series_id: int | None = None
-    recurrence_id: datetime | None = None
-    force_reason: str | None = None
-    cancel_reason: str | None = None
-    sequence: int = 0
-    extra: dict[str, Any] = field(default_factory=dict)
 
 
 class ExchangeUnit(Protocol):

@@ -13,13 +13,14 @@ from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from . import permissions, rules
-from .errors import InvalidInput, NotFound, NotPermitted
-from .model import AttendanceStatus, Role, SessionStatus
-from .ports import UnitOfWork
+from .. import access
+from ..domain import rules
+from ..domain.errors import InvalidInput, NotFound, NotPermitted
+from ..domain.model import AttendanceStatus, Role, SessionStatus
+from ..domain.timeutil import day_start
+from ..storage import UnitOfWork
+from .data import ATTENDANCE_GROUPS, ReportFilter
 from .rates import Completion, Tally
-from .reportdata import ATTENDANCE_GROUPS, ReportFilter
-from .timeutil import day_start
 
 # How a column's values are shown: a rate is a fraction (0.75) in JSON/CSV and "75%" for people.
 TEXT, COUNT, RATE, HOURS, RATING = "text", "count", "rate", "hours", "rating"
@@ -163,7 +164,7 @@ def _period_label(bound: datetime, tz: ZoneInfo, monthly: bool = False) -> str:
 
 
 class Reporting:
-    """Mixed into :class:`sessionsctl.core.usecases.Centre` (``self._read()``, ``self._write()``)."""
+    """Mixed into :class:`sessionsctl.core.centre.Centre` (``self._read()``, ``self._write()``)."""
 
     clock: Any
 
@@ -174,7 +175,7 @@ class Reporting:
     def _scoped(uow: UnitOfWork, f: ReportFilter) -> ReportFilter:
         """Staff see the whole centre; a mentor their own sessions; a student their own."""
         actor = uow.actor
-        if permissions.sees_everything(actor):
+        if access.sees_everything(actor):
             return f
         assert actor is not None
         own = "mentor" if actor.role is Role.MENTOR else "student"

@@ -10,7 +10,7 @@ import math
 from collections.abc import Sequence
 from html import escape
 
-from .reports import COUNT, HOURS, RATE, RATING, Chart
+from .service import COUNT, HOURS, RATE, RATING, Chart
 
 WIDTH, HEIGHT = 760, 260
 LEFT, RIGHT, TOP, BOTTOM = 52, 16, 16, 46

@@ -1,6 +1,6 @@
 """The demo centre `sessionsctl init --demo` loads: people, rooms, subjects and a term of lessons.
 
-Everything goes through the public use cases of :class:`~sessionsctl.core.usecases.Centre`, so
+Everything goes through the public use cases of :class:`~sessionsctl.core.centre.Centre`, so
 the demo data is exactly what a user could have typed. The load is deterministic: the same
 ``seed`` and ``today`` give the same people and the same sessions (titles, times, people,
 rooms) in any database; which of them are completed, cancelled or in progress then depends only
@@ -24,12 +24,18 @@ from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from .model import AttendanceStatus, PaymentStatus, Role, Session, SessionType
-from .ports import SessionDraft
-from .timeutil import localize, zone
+from .core.domain.drafts import SessionDraft
+from .core.domain.model import (
+    AttendanceStatus,
+    PaymentStatus,
+    Role,
+    Session,
+    SessionType,
+)
+from .core.domain.timeutil import localize, zone
 
 if TYPE_CHECKING:
-    from .usecases import Centre
+    from .core.centre import Centre
 
 __all__ = ["DOMAIN", "TERM_WEEKS", "DemoSummary", "load_demo"]
 

@@ -9,11 +9,11 @@ from dataclasses import dataclass, field, fields
 from datetime import UTC, datetime
 from typing import TypeVar
 
+from ..domain.drafts import Row, SessionDraft
+from ..domain.errors import Contended, InvalidInput
+from ..domain.model import Availability, Closure, Room, Session, TimeOff
+from ..domain.rules import MAX_SESSION_LENGTH
 from .conflicts import Conflict, clashes, overlaps
-from .errors import Contended, InvalidInput
-from .model import Availability, Closure, Room, Session, TimeOff
-from .ports import Row, SessionDraft
-from .rules import MAX_SESSION_LENGTH
 
 Clock = Callable[[], datetime]
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Generic, TypeVar
 
-from .model import AttendanceStatus, SessionStatus
+from ..domain.model import AttendanceStatus, SessionStatus
 from .rates import Completion, Tally
 
 V = TypeVar("V")

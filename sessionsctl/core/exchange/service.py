@@ -19,17 +19,27 @@ from datetime import UTC, datetime
 from typing import IO, Any, Literal
 from zoneinfo import ZoneInfo
 
-from . import csvformat, ics, permissions, rules
-from .booking import EDITABLE, Batch, check_options, draft_of, new_uid, retry_race
-from .conflicts import Conflict
+from .. import access
+from ..domain import rules
+from ..domain.drafts import Row, SessionDraft, SessionQuery
+from ..domain.errors import ConflictError, InvalidInput, NotPermitted
+from ..domain.model import Closure, Role, Series, Session, SessionStatus, SessionType
+from ..domain.rules import MAX_SESSION_LENGTH
+from ..domain.timeutil import zone
+from ..schedule.booking import (
+    EDITABLE,
+    Batch,
+    check_options,
+    draft_of,
+    new_uid,
+    retry_race,
+)
+from ..schedule.conflicts import Conflict
+from ..schedule.recurrence import expand, parse_recurrence
+from ..schedule.service import HORIZON, draft_from, template_of
+from ..storage import UnitOfWork
+from . import csvformat, ics
 from .csvformat import BadFile, Problem
-from .errors import ConflictError, InvalidInput, NotPermitted
-from .model import Closure, Role, Series, Session, SessionStatus, SessionType
-from .ports import Row, SessionDraft, SessionQuery, UnitOfWork
-from .recurrence import expand, parse_recurrence
-from .rules import MAX_SESSION_LENGTH
-from .scheduling import HORIZON, draft_from, template_of
-from .timeutil import zone
 
 OnConflict = Literal["fail", "skip", "force"]
 ON_CONFLICT: tuple[OnConflict, ...] = ("fail", "skip", "force")
@@ -109,9 +119,9 @@ class _IcsPlan:
 
 
 class _Held(Batch):
-    """:class:`~sessionsctl.core.booking.Batch` indexed by start as well: the rows of a
+    """:class:`~sessionsctl.core.schedule.booking.Batch` indexed by start as well: the rows of a
     100k-row file are each checked against the few held around them, not against every row
-    of the same mentor (the same :func:`~sessionsctl.core.conflicts.clashes` rule decides)."""
+    of the same mentor (the same :func:`~sessionsctl.core.schedule.conflicts.clashes` rule decides)."""
 
     def __init__(self) -> None:
         super().__init__()
@@ -182,7 +192,7 @@ def _same(a: Session, row: Row) -> bool:
 
 
 class Exchange:
-    """Mixed into :class:`sessionsctl.core.usecases.Centre` (``self._read()``, ``self._write()``)."""
+    """Mixed into :class:`sessionsctl.core.centre.Centre` (``self._read()``, ``self._write()``)."""
 
     # ------------------------------------------------------------------------ shared
     def _references(self, uow: UnitOfWork, source: str,
@@ -231,16 +241,16 @@ class Exchange:
         created: list[str] = []
         for (kind, key), _row in sorted(missing.items(), key=lambda kv: kv[0]):
             if kind in ("mentor", "student"):
-                permissions.require(uow.actor, "person.add", role=Role(kind))
+                access.require(uow.actor, "person.add", role=Role(kind))
                 person = uow.add_person(rules.name(names.get(key) or _name_from(key)), key,
                                         Role(kind), None)
                 uow.audit("add", "person", person.id, None, {"email": key, "role": kind,
                                                                "by": source})
             elif kind == "room":
-                permissions.require(uow.actor, "room.add")
+                access.require(uow.actor, "room.add")
                 uow.add_room(key, None)
             else:
-                permissions.require(uow.actor, "subject.add")
+                access.require(uow.actor, "subject.add")
                 uow.add_subject(key)
             created.append(f"{kind} {key}")
         return created
@@ -281,7 +291,7 @@ class Exchange:
         skipped and forced clashes, and how many series were created.
         """
         for mentor in sorted({p.item.draft.mentor for p in pending}):
-            permissions.require(uow.actor, "session.book", mentor=mentor)
+            access.require(uow.actor, "session.book", mentor=mentor)
         live = [p for p in pending if p.item.status is not SessionStatus.CANCELLED]
         drafts = [p.item.draft for p in live]
         refs = self._resolve(uow, drafts)  # type: ignore[attr-defined]
@@ -412,7 +422,7 @@ class Exchange:
 
     # --------------------------------------------------------------------- CSV export
     def _visible(self, uow: UnitOfWork, query: SessionQuery) -> SessionQuery:
-        if not permissions.sees_everything(uow.actor):
+        if not access.sees_everything(uow.actor):
             assert uow.actor is not None
             return replace(query, visible_to=uow.actor.email)
         return query
@@ -683,7 +693,7 @@ class Exchange:
             uow, source, pending, skip, force_reason, exclude, progress, "line")
         series_count += new_series
         for s in gone:
-            permissions.require(uow.actor, "session.cancel", session=s)
+            access.require(uow.actor, "session.cancel", session=s)
             uow.set_status(s.id, SessionStatus.CANCELLED,
                            cancel_reason=f"no longer in {source}")
         created = sum(1 for p in accepted if p.existing is None)
@@ -701,7 +711,7 @@ class Exchange:
             key = (item.starts_on, item.ends_on, item.reason)
             if key in have:
                 continue
-            permissions.require(uow.actor, "room.add")
+            access.require(uow.actor, "room.add")
             closure = uow.add_closure(*key)
             uow.audit("add", "closure", closure.id, None, {"reason": item.reason})
             have.add(key)
@@ -713,7 +723,7 @@ def _require_line(uow: UnitOfWork, source: str, line: int | None, action: str,
                   **context: Any) -> None:
     """The permission rule of :mod:`permissions`, its refusal naming the file and line."""
     try:
-        permissions.require(uow.actor, action, **context)
+        access.require(uow.actor, action, **context)
     except NotPermitted as exc:
         where = f"{source}, line {line}" if line is not None else source
         raise NotPermitted(f"{where}: {exc.message}") from None

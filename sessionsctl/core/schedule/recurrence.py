@@ -4,7 +4,7 @@ A series is booked at a naive local wall time (``dtstart``) in its IANA zone and
 that wall time (ARCHITECTURE.md, decisions 1 and 2): python-dateutil expands the rule on naive
 datetimes, so a Tuesday 16:00 lesson stays at 16:00 local when the clocks change. Each wall
 time then becomes a UTC instant by the project's one daylight-saving rule,
-:func:`~sessionsctl.core.timeutil.localize`: a wall time that does not exist (clocks spring
+:func:`~sessionsctl.core.domain.timeutil.localize`: a wall time that does not exist (clocks spring
 forward over it) is moved forward by the length of the gap, and one that happens twice (clocks
 fall back) is taken at its first, earlier instant.
 
@@ -33,8 +33,8 @@ from zoneinfo import ZoneInfo
 
 from dateutil import rrule as dateutil_rrule
 
-from .errors import InvalidInput
-from .timeutil import localize, zone
+from ..domain.errors import InvalidInput
+from ..domain.timeutil import localize, zone
 
 MAX_COUNT = 1000
 _FREQS = ("DAILY", "WEEKLY", "MONTHLY", "YEARLY")

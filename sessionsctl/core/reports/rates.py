@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .model import AttendanceStatus
+from ..domain.model import AttendanceStatus
 
 
 def share(part: int, whole: int) -> float | None:

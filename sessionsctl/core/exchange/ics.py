@@ -41,11 +41,11 @@ from icalendar import (
     vUri,
 )
 
+from ..domain.errors import InvalidInput
+from ..domain.model import Series, Session, SessionStatus
+from ..domain.timeutil import localize, zone
+from ..schedule.recurrence import parse_recurrence
 from .csvformat import MAX_PARTICIPANTS, MAX_SEQUENCE, Problem, bounded, whole
-from .errors import InvalidInput
-from .model import Series, Session, SessionStatus
-from .recurrence import parse_recurrence
-from .timeutil import localize, zone
 
 PRODID = "-//sessionsctl//sessionsctl 0.1//EN"
 X_ROOM = "X-SESSIONSCTL-ROOM"

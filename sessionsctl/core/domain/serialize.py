@@ -9,7 +9,7 @@ from enum import Enum
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from .conflicts import Conflict
+from ..schedule.conflicts import Conflict
 from .model import Attendance, Feedback, Material, Person, Room, Session, Subject
 from .timeutil import iso
 

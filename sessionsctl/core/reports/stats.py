@@ -13,10 +13,10 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from .model import Attendance, Session, SessionStatus
-from .ports import SessionQuery
+from ..domain.drafts import SessionQuery
+from ..domain.model import Attendance, Session, SessionStatus
+from ..domain.timeutil import day_start
 from .rates import Completion, Tally
-from .timeutil import day_start
 
 WINDOW = timedelta(days=30)
 

@@ -21,7 +21,7 @@ from email.utils import formataddr, formatdate, make_msgid
 from enum import StrEnum
 from typing import Any, Protocol
 
-from .errors import InvalidInput
+from ..domain.errors import InvalidInput
 
 
 class NoticeKind(StrEnum):

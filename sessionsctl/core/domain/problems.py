@@ -12,8 +12,8 @@ from dataclasses import replace
 from datetime import UTC, timedelta
 
 from . import rules
+from .drafts import SessionDraft
 from .errors import InvalidInput
-from .ports import SessionDraft
 
 _GOOD: dict[str, Callable[[SessionDraft], SessionDraft]] = {
     "title": lambda d: replace(d, title="untitled"),

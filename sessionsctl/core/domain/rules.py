@@ -8,9 +8,9 @@ from dataclasses import replace
 from datetime import timedelta
 from decimal import Decimal
 
+from .drafts import SessionDraft
 from .errors import InvalidInput
 from .model import SessionStatus
-from .ports import SessionDraft
 from .timeutil import zone
 
 # The longest a session may last. Overlap queries bound the start from below by it, which

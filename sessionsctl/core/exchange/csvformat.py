@@ -21,12 +21,12 @@ from datetime import UTC, datetime, timedelta
 from typing import IO, Any
 from zoneinfo import ZoneInfo
 
-from . import rules
-from .errors import InvalidInput
-from .model import Session, SessionStatus, SessionType
-from .ports import SessionDraft
-from .recurrence import parse_recurrence
-from .timeutil import localize, zone
+from ..domain import rules
+from ..domain.drafts import SessionDraft
+from ..domain.errors import InvalidInput
+from ..domain.model import Session, SessionStatus, SessionType
+from ..domain.timeutil import localize, zone
+from ..schedule.recurrence import parse_recurrence
 
 COLUMNS = ("title", "start", "end", "tz", "mentor_email", "student_emails", "room", "subject",
            "type", "location", "link", "max_participants", "repeat", "notes", "status")

@@ -11,13 +11,14 @@ from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from . import permissions, rules
-from .errors import InvalidInput, NotFound, NotStarted, SessionsctlError
-from .model import Attendance, AttendanceStatus, Role, Session, SessionStatus
-from .ports import UnitOfWork
-from .reportdata import ReportFilter
-from .serialize import record
-from .timeutil import iso, parse_instant
+from . import access
+from .domain import rules
+from .domain.errors import InvalidInput, NotFound, NotStarted, SessionsctlError
+from .domain.model import Attendance, AttendanceStatus, Role, Session, SessionStatus
+from .domain.serialize import record
+from .domain.timeutil import iso, parse_instant
+from .reports.data import ReportFilter
+from .storage import UnitOfWork
 
 _CHECKED_IN = (AttendanceStatus.PRESENT, AttendanceStatus.LATE)
 
@@ -66,7 +67,7 @@ def mark_rest(centre, session_id: int,  # centre: usecases.Centre
         session = uow.session(session_id)
         if session is None:
             raise NotFound("session", session_id)
-        permissions.require(uow.actor, "attendance.mark", session=session)
+        access.require(uow.actor, "attendance.mark", session=session)
         now = centre.clock()
         check_markable(session, now, force=force)
         written = []
@@ -204,7 +205,7 @@ def import_marks(centre, rows: list[MarkRow], *, force: bool = False,  # centre:
                                  else uow.session_at(row.uid or "", row.start))  # type: ignore[arg-type]
             session = sessions[key]
             if session is not None:  # not permitted is not a row's fault: exit 5 at once
-                permissions.require(uow.actor, "attendance.mark", session=session)
+                access.require(uow.actor, "attendance.mark", session=session)
             try:
                 if session is None:
                     raise NotFound("session", row.session_id if row.session_id is not None

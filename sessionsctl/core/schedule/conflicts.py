@@ -6,8 +6,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
-from .model import Room, Session, SessionStatus
-from .ports import SessionDraft
+from ..domain.drafts import SessionDraft
+from ..domain.model import Room, Session, SessionStatus
 
 
 @dataclass(frozen=True, slots=True)

@@ -6,11 +6,11 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from ..domain.drafts import SessionDraft
+from ..domain.errors import InvalidInput
+from ..domain.model import Availability, Closure, TimeOff
+from ..domain.timeutil import localize
 from .conflicts import Conflict, overlaps
-from .errors import InvalidInput
-from .model import Availability, Closure, TimeOff
-from .ports import SessionDraft
-from .timeutil import localize
 
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 

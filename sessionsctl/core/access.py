@@ -7,8 +7,8 @@ own sessions; students see their own sessions and give feedback on them.
 
 from __future__ import annotations
 
-from .errors import NotPermitted
-from .model import Person, Role, Session
+from .domain.errors import NotPermitted
+from .domain.model import Person, Role, Session
 
 _STAFF = (Role.ADMIN, Role.STAFF)
 

@@ -28,12 +28,11 @@ from decimal import Decimal
 from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
-from . import permissions, rules
-from .availability import on_closure, outside_availability
-from .booking import EDITABLE, Batch, check_options, draft_of, new_uid, retry_race
-from .conflicts import Conflict, clashes
-from .errors import ConflictError, InvalidInput, NotFound
-from .model import (
+from .. import access
+from ..domain import rules
+from ..domain.drafts import Row, SessionDraft, SessionQuery
+from ..domain.errors import ConflictError, InvalidInput, NotFound
+from ..domain.model import (
     Availability,
     Closure,
     PaymentStatus,
@@ -44,11 +43,14 @@ from .model import (
     Term,
     TimeOff,
 )
-from .notices import NoticeKind
-from .ports import Row, SessionDraft, SessionQuery, UnitOfWork
+from ..domain.serialize import record
+from ..domain.timeutil import localize, zone
+from ..mail.notices import NoticeKind
+from ..storage import UnitOfWork
+from .availability import on_closure, outside_availability
+from .booking import EDITABLE, Batch, check_options, draft_of, new_uid, retry_race
+from .conflicts import Conflict, clashes
 from .recurrence import Recurrence, describe, expand, parse_recurrence, split_before
-from .serialize import record
-from .timeutil import localize, zone
 
 Scope = Literal["this", "following", "all"]
 SCOPES: tuple[Scope, ...] = ("this", "following", "all")
@@ -138,7 +140,7 @@ def _rows(series: Series, series_id: int, starts: list[datetime], rec_ids: list[
 
 
 class Scheduling:
-    """Mixed into :class:`~sessionsctl.core.usecases.Centre`: the scheduling engine's use cases."""
+    """Mixed into :class:`~sessionsctl.core.centre.Centre`: the scheduling engine's use cases."""
 
     # ------------------------------------------------------------------------ series
     def _expand(self, uow: UnitOfWork, rec: Recurrence, dtstart: datetime, tz: ZoneInfo, *,
@@ -305,9 +307,9 @@ class Scheduling:
             raise InvalidInput("the zone of a series cannot change; split it with a new booking",
                                field="tz")
         with self._write() as uow:  # type: ignore[attr-defined]
-            permissions.require(uow.actor, "session.edit", session=selected)
+            access.require(uow.actor, "session.edit", session=selected)
             if changes.get("mentor", selected.mentor) != selected.mentor:
-                permissions.require(uow.actor, "session.book", mentor=changes["mentor"])
+                access.require(uow.actor, "session.book", mentor=changes["mentor"])
             assert selected.series_id is not None
             series = uow.series(selected.series_id, lock=True)
             assert series is not None
@@ -446,7 +448,7 @@ class Scheduling:
         if scope == "this" or session.series_id is None:
             return [self.cancel(session_id, reason)]  # type: ignore[attr-defined]
         with self._write() as uow:  # type: ignore[attr-defined]
-            permissions.require(uow.actor, "session.cancel", session=session)
+            access.require(uow.actor, "session.cancel", session=session)
             series = uow.series(session.series_id, lock=True)
             assert series is not None
             members = uow.sessions(SessionQuery(series_id=series.id))
@@ -476,7 +478,7 @@ class Scheduling:
         if ends_on < starts_on:
             raise InvalidInput("must not be before --from", field="to")
         with self._write() as uow:  # type: ignore[attr-defined]
-            permissions.require(uow.actor, "room.add")
+            access.require(uow.actor, "room.add")
             if uow.term(name) is not None:
                 raise InvalidInput(f"term {name!r} exists already", field="name")
             term = uow.add_term(name, starts_on, ends_on)
@@ -503,7 +505,7 @@ class Scheduling:
         if not reason.strip():
             raise InvalidInput("must not be empty", field="reason")
         with self._write() as uow:  # type: ignore[attr-defined]
-            permissions.require(uow.actor, "room.add")
+            access.require(uow.actor, "room.add")
             closure = uow.add_closure(starts_on, ends_on, reason.strip())
             uow.audit("add", "closure", closure.id, None, record(closure))
             start = localize(datetime.combine(starts_on, time()), tz) - timedelta(days=1)
@@ -532,7 +534,7 @@ class Scheduling:
             person = uow.person(mentor)
             if person is None:
                 raise NotFound("person", mentor)
-            permissions.require(uow.actor, "session.book", mentor=mentor)
+            access.require(uow.actor, "session.book", mentor=mentor)
             uow.set_availability(mentor, weekday, items)
             uow.audit("availability", "person", person.id, None, record(items))
             return uow.availability([mentor]).get(mentor, [])
@@ -554,7 +556,7 @@ class Scheduling:
             person = uow.person(mentor)
             if person is None:
                 raise NotFound("person", mentor)
-            permissions.require(uow.actor, "session.book", mentor=mentor)
+            access.require(uow.actor, "session.book", mentor=mentor)
             uow.add_time_off(item)
             uow.audit("time_off", "person", person.id, None, record(item))
             return item

@@ -21,19 +21,16 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from .errors import InvalidInput
+from ..domain.errors import InvalidInput
+from ..resources import templates_dir
 from .notices import Rendered
 
 PARTS = ("subject", "txt", "html")
 
 
 def builtin_dir() -> Path:
-    """Our templates: shipped inside the wheel, or at the top of a source checkout."""
-    here = Path(__file__).resolve()
-    for candidate in (here.parent.parent / "templates", here.parents[2] / "templates"):
-        if (candidate / "reminder.txt").is_file():
-            return candidate
-    raise FileNotFoundError("the mail templates are missing from this installation")
+    """Our mail templates (see :func:`~sessionsctl.core.resources.templates_dir`)."""
+    return templates_dir("reminder.txt")
 
 
 def _when(value: datetime | None, fmt: str = "%a %-d %b %Y, %H:%M %Z") -> str:

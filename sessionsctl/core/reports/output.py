@@ -6,12 +6,13 @@ import csv
 import functools
 import io
 from datetime import UTC, date, datetime
-from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from ..domain.timeutil import iso
+from ..resources import templates_dir
 from .charts import svg, value_text
-from .reports import (
+from .service import (
     COUNT,
     DAY,
     HOURS,
@@ -23,7 +24,6 @@ from .reports import (
     Report,
     Section,
 )
-from .timeutil import iso
 
 TEMPLATE = "report.html.j2"
 
@@ -96,22 +96,13 @@ def numeric(column: Column) -> bool:
     return column.kind in (COUNT, RATE, HOURS, RATING)
 
 
-def templates_dir() -> Path:
-    """Our templates: shipped inside the wheel, or at the top of a source checkout."""
-    here = Path(__file__).resolve()
-    for candidate in (here.parent.parent / "templates", here.parents[2] / "templates"):
-        if (candidate / TEMPLATE).is_file():
-            return candidate
-    raise FileNotFoundError("the templates folder is missing from this installation")
-
-
 @functools.lru_cache(maxsize=4)
 def _environment(override: str | None) -> Any:  # -> jinja2.Environment, compiled templates kept
     import jinja2  # only the HTML output needs it
 
     folders = [override] if override else []
     return jinja2.Environment(
-        loader=jinja2.FileSystemLoader([*folders, str(templates_dir())]),
+        loader=jinja2.FileSystemLoader([*folders, str(templates_dir(TEMPLATE))]),
         autoescape=True, undefined=jinja2.StrictUndefined, trim_blocks=True,
         lstrip_blocks=True)
 
