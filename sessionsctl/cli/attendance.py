@@ -28,7 +28,7 @@ def _force_hint() -> Iterator[None]:
     try:
         yield
     except NotStarted as exc:
-        raise InvalidInput(f"{exc.message.removeprefix(f'{exc.field}: ')} (use --force to "
+        raise InvalidInput(f"{exc.detail} (use --force to "
                            "mark it anyway)", field=exc.field) from None
 
 

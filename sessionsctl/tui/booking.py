@@ -135,7 +135,7 @@ def read_form(values: FormValues, viewer_tz: ZoneInfo, now: datetime) -> Reading
     try:
         tz = zone(tz_name, field="tz")
     except InvalidInput as exc:
-        errors["tz"] = _message(exc)
+        errors["tz"] = exc.detail
     start: datetime | None = None
     if not values.start.strip():
         errors["start"] = "is required (e.g. 2026-12-01 16:00)"
@@ -143,14 +143,14 @@ def read_form(values: FormValues, viewer_tz: ZoneInfo, now: datetime) -> Reading
         try:
             start = parse_instant(values.start, tz, field="start", now=now)
         except InvalidInput as exc:
-            errors["start"] = _message(exc)
+            errors["start"] = exc.detail
     end: datetime | None = None
     try:
         end = read_end(values.end, start, tz)
     except InvalidInput as exc:
         relative = _CLOCK.match(values.end.strip()) or _MINUTES.match(values.end.strip())
         if start is not None or not relative:
-            errors["end"] = _message(exc)
+            errors["end"] = exc.detail
     if not values.mentor.strip():
         errors["mentor"] = "is required"
     max_ = _number(values.max, "max", errors)
@@ -179,12 +179,6 @@ def read_form(values: FormValues, viewer_tz: ZoneInfo, now: datetime) -> Reading
     if errors:
         return Reading(None, errors, rule)
     return Reading(draft, {}, rule)
-
-
-def _message(exc: InvalidInput) -> str:
-    from ..core.domain.problems import message
-
-    return message(exc)
 
 
 def values_of(session: Session) -> FormValues:

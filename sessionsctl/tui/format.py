@@ -132,10 +132,9 @@ def cell(value: object, style: str = "", variables: dict[str, str] | None = None
 def shown(error: Exception) -> str:
     """A core error as the TUI says it: without the field name a command line would need."""
     from ..core.domain.errors import InvalidInput, SessionsctlError
-    from ..core.domain.problems import message
 
     if isinstance(error, InvalidInput):
-        return message(error)
+        return error.detail
     if isinstance(error, SessionsctlError):
         return error.message
     return f"{type(error).__name__}: {error}"

@@ -19,16 +19,20 @@ class SessionsctlError(Exception):
 
 
 class InvalidInput(SessionsctlError):
-    """Bad usage or invalid input; names the field (or file/row) that is wrong."""
+    """Bad usage or invalid input; names the field (or file/row) that is wrong.
+
+    ``field`` and ``detail`` are kept apart, so each face places them as it shows errors (a
+    form beside the field, a command as ``field: detail``); ``message`` is the two joined."""
 
     exit_code = 2
 
-    def __init__(self, message: str, *, field: str | None = None) -> None:
-        super().__init__(f"{field}: {message}" if field else message)
+    def __init__(self, detail: str, *, field: str | None = None) -> None:
+        super().__init__(f"{field}: {detail}" if field else detail)
         self.field = field
+        self.detail = detail
 
     def to_json(self) -> dict[str, Any]:
-        return {**super().to_json(), "field": self.field}
+        return {**super().to_json(), "field": self.field, "detail": self.detail}
 
 
 class NotStarted(InvalidInput):

@@ -28,12 +28,6 @@ _GOOD: dict[str, Callable[[SessionDraft], SessionDraft]] = {
 }
 
 
-def message(exc: InvalidInput) -> str:
-    """The message of ``exc`` without the field name it starts with."""
-    prefix = f"{exc.field}: "
-    return exc.message[len(prefix):] if exc.field and exc.message.startswith(prefix) else exc.message
-
-
 def problems(draft: SessionDraft) -> dict[str, str]:
     """Field name -> what is wrong with it; empty when ``rules.validate_session`` accepts it."""
     found: dict[str, str] = {}
@@ -45,8 +39,8 @@ def problems(draft: SessionDraft) -> dict[str, str]:
             field = exc.field or "draft"
             fix = _GOOD.get(field)
             if field in found or fix is None:
-                found.setdefault(field, message(exc))
+                found.setdefault(field, exc.detail)
                 return found
-            found[field] = message(exc)
+            found[field] = exc.detail
             draft = fix(draft)
     return found

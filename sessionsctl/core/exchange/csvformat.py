@@ -207,7 +207,7 @@ def parse_row(values: dict[str, str], row: int, default_tz: str, *,
             return call(*args, **kwargs)
         except InvalidInput as exc:
             problems.append((_COLUMN_OF.get(exc.field or "", exc.field),
-                             exc.message.partition(": ")[2] or exc.message))
+                             exc.detail))
             return None
 
     def fail(column: str, message: str) -> None:

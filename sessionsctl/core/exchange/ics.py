@@ -1042,6 +1042,6 @@ def read(data: bytes, default_tz: str, *,
                 yield made
         except InvalidInput as exc:
             yield Problem(where.of(line, exc.field), exc.field,
-                          exc.message.partition(": ")[2] or exc.message, unit="line")
+                          exc.detail, unit="line")
         except (ValueError, TypeError, AttributeError, KeyError, OverflowError) as exc:
             yield Problem(line, None, f"cannot be read: {exc}", unit="line")

@@ -589,7 +589,7 @@ class Exchange:
                           "location": "LOCATION", "link": "URL",
                           "subject": "CATEGORIES"}.get(exc.field or "", exc.field)
                 problems.append(Problem(where.of(e.line, column), column,
-                                        exc.message.partition(": ")[2] or exc.message, "line"))
+                                        exc.detail, "line"))
         if problems:
             raise BadFile(source, sorted(problems, key=lambda p: (p.row or 0)))
         if not events and not closures:

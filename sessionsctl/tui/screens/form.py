@@ -399,7 +399,7 @@ class BookingScreen(ReportsFailures, Screen[int | None]):
             field = (_KIND_FIELD.get(exc.kind, "title") if isinstance(exc, NotFound)
                      else form_field(exc.field))
             message = (f"no {exc.kind} {exc.key}" if isinstance(exc, NotFound)
-                       else exc.message.split(": ", 1)[-1])
+                       else exc.detail)
             self.post_message(ConflictsFound(token, [], [], message, field))
             return
         self.post_message(ConflictsFound(token, conflicts, slots))
@@ -680,7 +680,7 @@ class BookingScreen(ReportsFailures, Screen[int | None]):
             field = _KIND_FIELD.get(error.kind)
         elif isinstance(error, InvalidInput):
             field = form_field(error.field)
-        text = error.message.split(": ", 1)[-1] if isinstance(error, InvalidInput) else error.message
+        text = error.detail if isinstance(error, InvalidInput) else error.message
         if field and self.query(f"#err-{field}"):
             error_widget = self.query_one(f"#err-{field}", Static)
             error_widget.update(text)
