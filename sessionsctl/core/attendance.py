@@ -12,6 +12,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from . import access
+from .access import Action
 from .domain import rules
 from .domain.errors import InvalidInput, NotFound, NotStarted, SessionsctlError
 from .domain.model import Attendance, AttendanceStatus, Role, Session, SessionStatus
@@ -67,7 +68,7 @@ def mark_rest(centre, session_id: int,  # centre: usecases.Centre
         session = uow.session(session_id)
         if session is None:
             raise NotFound("session", session_id)
-        access.require(uow.actor, "attendance.mark", session=session)
+        access.require(uow.actor, Action.MARK_ATTENDANCE, session=session)
         now = centre.clock()
         check_markable(session, now, force=force)
         written = []
@@ -205,7 +206,7 @@ def import_marks(centre, rows: list[MarkRow], *, force: bool = False,  # centre:
                                  else uow.session_at(row.uid or "", row.start))  # type: ignore[arg-type]
             session = sessions[key]
             if session is not None:  # not permitted is not a row's fault: exit 5 at once
-                access.require(uow.actor, "attendance.mark", session=session)
+                access.require(uow.actor, Action.MARK_ATTENDANCE, session=session)
             try:
                 if session is None:
                     raise NotFound("session", row.session_id if row.session_id is not None

@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from . import access
+from .access import Action
 from .attendance import new_mark
 from .domain import rules
 from .domain.drafts import Row, SessionDraft, SessionQuery
@@ -85,7 +86,7 @@ class Centre(Scheduling, Exchange, Mailing, Reporting):
         if tz is not None:
             zone(tz, field="tz")
         with self._write() as uow:
-            access.require(uow.actor, "person.add", role=role)
+            access.require(uow.actor, Action.ADD_PERSON, role=role)
             if uow.person(email) is not None:
                 raise InvalidInput(f"{email} is already registered", field="email")
             person = uow.add_person(name, email, role, tz)
@@ -100,7 +101,7 @@ class Centre(Scheduling, Exchange, Mailing, Reporting):
         name = rules.name(name)
         rules.positive(capacity, "capacity")
         with self._write() as uow:
-            access.require(uow.actor, "room.add")
+            access.require(uow.actor, Action.ADD_ROOM)
             if uow.room(name) is not None:
                 raise InvalidInput(f"room {name!r} exists already", field="name")
             room = uow.add_room(name, capacity)
@@ -114,7 +115,7 @@ class Centre(Scheduling, Exchange, Mailing, Reporting):
     def add_subject(self, name: str) -> Subject:
         name = rules.name(name)
         with self._write() as uow:
-            access.require(uow.actor, "subject.add")
+            access.require(uow.actor, Action.ADD_SUBJECT)
             if uow.subject(name) is not None:
                 raise InvalidInput(f"subject {name!r} exists already", field="name")
             subject = uow.add_subject(name)
@@ -236,7 +237,7 @@ class Centre(Scheduling, Exchange, Mailing, Reporting):
         ``force_reason`` books all rows and records the reason on those that clashed.
         """
         for mentor in sorted({r.draft.mentor for r in rows}):
-            access.require(uow.actor, "session.book", mentor=mentor)
+            access.require(uow.actor, Action.BOOK, mentor=mentor)
         accepted: list[Row] = []
         skipped: list[Row] = []
         found: list[Conflict] = []
@@ -264,7 +265,7 @@ class Centre(Scheduling, Exchange, Mailing, Reporting):
                 query = replace(query, visible_to=uow.actor.email)
             return uow.sessions(query)
 
-    def _get(self, uow: UnitOfWork, session_id: int, action: str) -> Session:
+    def _get(self, uow: UnitOfWork, session_id: int, action: Action) -> Session:
         session = uow.session(session_id)
         if session is None:
             raise NotFound("session", session_id)
@@ -273,7 +274,7 @@ class Centre(Scheduling, Exchange, Mailing, Reporting):
 
     def show(self, session_id: int) -> SessionDetails:
         with self._read() as uow:
-            session = self._get(uow, session_id, "session.view")
+            session = self._get(uow, session_id, Action.VIEW_SESSION)
             return SessionDetails(session, uow.attendance(session_id),
                                   uow.feedback(session_id), uow.materials(session_id))
 
@@ -289,7 +290,7 @@ class Centre(Scheduling, Exchange, Mailing, Reporting):
         if unknown:
             raise InvalidInput(f"cannot change {', '.join(sorted(unknown))}", field="edit")
         with self._write() as uow:
-            before = self._get(uow, session_id, "session.edit")
+            before = self._get(uow, session_id, Action.EDIT_SESSION)
             if "start" in changes and "end" not in changes:
                 changes = {**changes, "end": changes["start"] + before.duration}
             old = draft_of(before)
@@ -297,7 +298,7 @@ class Centre(Scheduling, Exchange, Mailing, Reporting):
             changed = {f for f in changes if getattr(draft, f) != getattr(old, f)}
             rules.editable(before.status, changed)
             if draft.mentor != before.mentor:
-                access.require(uow.actor, "session.book", mentor=draft.mentor)
+                access.require(uow.actor, Action.BOOK, mentor=draft.mentor)
             if changed <= rules.ANNOTATIONS:
                 # Notes, description, cost or payment move nobody: no clash to look for, and
                 # a session booked over one stays recorded as such.
@@ -320,7 +321,7 @@ class Centre(Scheduling, Exchange, Mailing, Reporting):
             self._notify(uow, NoticeKind.CHANGED, [after], before=[before])
             return Booked(after, found)
 
-    def _set_status(self, session_id: int, target: SessionStatus, action: str,
+    def _set_status(self, session_id: int, target: SessionStatus, action: Action,
                     reason: str | None = None) -> Session:
         """Walk the session to ``target`` (ARCHITECTURE.md, decision 4), each step audited."""
         with self._write() as uow:
@@ -336,13 +337,13 @@ class Centre(Scheduling, Exchange, Mailing, Reporting):
             return before
 
     def cancel(self, session_id: int, reason: str | None = None) -> Session:
-        return self._set_status(session_id, SessionStatus.CANCELLED, "session.cancel", reason)
+        return self._set_status(session_id, SessionStatus.CANCELLED, Action.CANCEL_SESSION, reason)
 
     def complete(self, session_id: int) -> Session:
-        return self._set_status(session_id, SessionStatus.COMPLETED, "session.complete")
+        return self._set_status(session_id, SessionStatus.COMPLETED, Action.COMPLETE_SESSION)
 
     def begin(self, session_id: int) -> Session:
-        return self._set_status(session_id, SessionStatus.IN_PROGRESS, "session.complete")
+        return self._set_status(session_id, SessionStatus.IN_PROGRESS, Action.BEGIN_SESSION)
 
     # --------------------------------------------------------- attendance and feedback
     def mark_attendance(self, session_id: int, student: str, status: AttendanceStatus, *,
@@ -351,7 +352,7 @@ class Centre(Scheduling, Exchange, Mailing, Reporting):
         """Record one student's attendance; only for a participant of a session that has started."""
         student = rules.email(student, field="student")
         with self._write() as uow:
-            session = self._get(uow, session_id, "attendance.mark")
+            session = self._get(uow, session_id, Action.MARK_ATTENDANCE)
             mark = new_mark(uow, session, student, status, self.clock(), note=note,
                             check_in=check_in, check_out=check_out, force=force)
             before = {a.student: a for a in uow.attendance(session_id)}.get(student)
@@ -362,7 +363,7 @@ class Centre(Scheduling, Exchange, Mailing, Reporting):
 
     def attendance(self, session_id: int) -> list[Attendance]:
         with self._read() as uow:
-            self._get(uow, session_id, "session.view")
+            self._get(uow, session_id, Action.VIEW_SESSION)
             return uow.attendance(session_id)
 
     def add_feedback(self, session_id: int, author: str, rating: int, *,
@@ -374,7 +375,7 @@ class Centre(Scheduling, Exchange, Mailing, Reporting):
             rules.rating(value, field=f"category {category}")
         author = rules.email(author, field="from")
         with self._write() as uow:
-            session = self._get(uow, session_id, "session.view")
+            session = self._get(uow, session_id, Action.VIEW_SESSION)
             if author != session.mentor and author not in session.students:
                 if uow.person(author) is None:
                     raise NotFound("person", author)
@@ -385,7 +386,7 @@ class Centre(Scheduling, Exchange, Mailing, Reporting):
             if session.start > self.clock():
                 raise InvalidInput(f"session {session_id} has not started yet", field="session")
             if uow.actor is not None and uow.actor.email != author:
-                access.require(uow.actor, "session.edit", session=session)
+                access.require(uow.actor, Action.EDIT_SESSION, session=session)
             before = {f.author: f for f in uow.feedback(session_id)}.get(author)
             item = Feedback(session_id, author, rating, dict(categories or {}), text,
                             self.clock())

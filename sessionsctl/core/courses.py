@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from datetime import date
 
 from . import access
+from .access import Action
 from .domain import rules
 from .domain.errors import InvalidInput, NotFound
 from .domain.model import Batch, Course
@@ -16,7 +17,7 @@ from .domain.serialize import record
 def add_course(centre, name: str, subject: str | None = None) -> Course:  # centre: Centre
     name = rules.name(name)
     with centre._write() as uow:
-        access.require(uow.actor, "course.add")
+        access.require(uow.actor, Action.MANAGE_COURSES)
         if any(c.name == name for c in uow.courses()):
             raise InvalidInput(f"course {name!r} exists already", field="name")
         if subject is not None and uow.subject(subject) is None:
@@ -45,7 +46,7 @@ def add_batch(centre, course: str, name: str, starts_on: date | None = None,
     if starts_on and ends_on and ends_on < starts_on:
         raise InvalidInput("must not be before --starts", field="--ends")
     with centre._write() as uow:
-        access.require(uow.actor, "course.add")
+        access.require(uow.actor, Action.MANAGE_COURSES)
         found = _course(uow, course)
         if any(b.name == name for b in uow.batches(found.id)):
             raise InvalidInput(f"course {course!r} has a batch {name!r} already", field="name")
@@ -60,7 +61,7 @@ def assign(centre, course: str, batch: str | None, session_ids: Sequence[int]) -
     if not session_ids:
         raise InvalidInput("name at least one session", field="session")
     with centre._write() as uow:
-        access.require(uow.actor, "course.add")
+        access.require(uow.actor, Action.MANAGE_COURSES)
         target = None
         if batch is not None:
             found = [b for b in uow.batches(_course(uow, course).id) if b.name == batch]

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -686,3 +686,37 @@ def test_the_snapshot_sees_a_change(admin: Centre, seeded: SqlStore) -> None:
     """Guards the guard: a write between two snapshots is noticed."""
     with pytest.raises(AssertionError), unchanged(seeded):
         admin.add_subject("Art")
+
+
+@pytest.mark.parametrize(("actor", "call", "said"), [
+    (MENTOR, lambda c, s: c.add_term("Spring", date(2027, 1, 4), date(2027, 3, 31)),
+     "may not add terms"),
+    (MENTOR, lambda c, s: c.add_closure(date(2027, 2, 15), date(2027, 2, 19), "half-term",
+                                        ZoneInfo("UTC")), "may not close the centre"),
+    (MENTOR, lambda c, s: c.add_room("Lab", 4), "may not add rooms"),
+    (STAFF, lambda c, s: c.add_person("New", "new@centre.test", Role.STAFF),
+     "may not add a staff"),
+    (MENTOR2, lambda c, s: c.begin(s.id), "may not start session"),
+    (MENTOR2, lambda c, s: c.complete(s.id), "may not complete session"),
+    (MENTOR2, lambda c, s: c.set_availability(MENTOR, 0, [], "UTC"),
+     f"may not set the availability of {MENTOR}"),
+    (STUDENT, lambda c, s: c.book(draft("Mine", mentor=MENTOR2)),
+     f"may not book sessions for {MENTOR2}"),
+])
+def test_a_refusal_names_the_action_refused(seeded: SqlStore, lesson: Session, actor: str,
+                                            call: Any, said: str) -> None:
+    with refused(seeded, NotPermitted) as err:
+        call(acting(seeded, actor), lesson)
+    assert said in err.value.message
+    if said.endswith("session"):
+        assert f"session {lesson.id}" in err.value.message
+
+
+def test_every_action_has_a_right_for_admins_and_none_unlisted() -> None:
+    from sessionsctl.core.access import RIGHTS, Action, Reach
+
+    assert set(RIGHTS) == set(Role)
+    assert all(RIGHTS[Role.ADMIN][a] is Reach.ANY for a in Action)
+    # Students reach nothing that changes a session.
+    assert not {Action.BOOK, Action.EDIT_SESSION, Action.CANCEL_SESSION,
+                Action.MARK_ATTENDANCE} & set(RIGHTS[Role.STUDENT])

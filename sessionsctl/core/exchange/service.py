@@ -20,6 +20,7 @@ from typing import IO, Any, Literal
 from zoneinfo import ZoneInfo
 
 from .. import access
+from ..access import Action
 from ..domain import rules
 from ..domain.drafts import Row, SessionDraft, SessionQuery
 from ..domain.errors import ConflictError, InvalidInput, NotPermitted
@@ -241,16 +242,16 @@ class Exchange:
         created: list[str] = []
         for (kind, key), _row in sorted(missing.items(), key=lambda kv: kv[0]):
             if kind in ("mentor", "student"):
-                access.require(uow.actor, "person.add", role=Role(kind))
+                access.require(uow.actor, Action.ADD_PERSON, role=Role(kind))
                 person = uow.add_person(rules.name(names.get(key) or _name_from(key)), key,
                                         Role(kind), None)
                 uow.audit("add", "person", person.id, None, {"email": key, "role": kind,
                                                                "by": source})
             elif kind == "room":
-                access.require(uow.actor, "room.add")
+                access.require(uow.actor, Action.ADD_ROOM)
                 uow.add_room(key, None)
             else:
-                access.require(uow.actor, "subject.add")
+                access.require(uow.actor, Action.ADD_SUBJECT)
                 uow.add_subject(key)
             created.append(f"{kind} {key}")
         return created
@@ -291,7 +292,7 @@ class Exchange:
         skipped and forced clashes, and how many series were created.
         """
         for mentor in sorted({p.item.draft.mentor for p in pending}):
-            access.require(uow.actor, "session.book", mentor=mentor)
+            access.require(uow.actor, Action.BOOK, mentor=mentor)
         live = [p for p in pending if p.item.status is not SessionStatus.CANCELLED]
         drafts = [p.item.draft for p in live]
         refs = self._resolve(uow, drafts)  # type: ignore[attr-defined]
@@ -648,7 +649,7 @@ class Exchange:
             if old is not None:  # a new one is created with its first occurrence written
                 # Rewriting a series is editing its owner's sessions (the file's ORGANIZER is
                 # who the series would go to: checked with every new row below).
-                _require_line(uow, source, e.line, "session.edit",
+                _require_line(uow, source, e.line, Action.EDIT_SESSION,
                               mentor=str(old.template.get("mentor", "")))
                 series = replace(series, id=old.id, sequence=max(old.sequence, e.sequence))
                 uow.update_series(series)
@@ -693,7 +694,7 @@ class Exchange:
             uow, source, pending, skip, force_reason, exclude, progress, "line")
         series_count += new_series
         for s in gone:
-            access.require(uow.actor, "session.cancel", session=s)
+            access.require(uow.actor, Action.CANCEL_SESSION, session=s)
             uow.set_status(s.id, SessionStatus.CANCELLED,
                            cancel_reason=f"no longer in {source}")
         created = sum(1 for p in accepted if p.existing is None)
@@ -711,7 +712,7 @@ class Exchange:
             key = (item.starts_on, item.ends_on, item.reason)
             if key in have:
                 continue
-            access.require(uow.actor, "room.add")
+            access.require(uow.actor, Action.MANAGE_CLOSURES)
             closure = uow.add_closure(*key)
             uow.audit("add", "closure", closure.id, None, {"reason": item.reason})
             have.add(key)
@@ -719,7 +720,7 @@ class Exchange:
         return added
 
 
-def _require_line(uow: UnitOfWork, source: str, line: int | None, action: str,
+def _require_line(uow: UnitOfWork, source: str, line: int | None, action: Action,
                   **context: Any) -> None:
     """The permission rule of :mod:`permissions`, its refusal naming the file and line."""
     try:
@@ -734,7 +735,7 @@ def _onto_stored(uow: UnitOfWork, source: str, line: int | None, before: Session
     """A file's version of a session we hold, judged as ``session edit`` judges a change:
     only by someone who may edit that session, and a completed or cancelled one keeps its
     status and changes only in its annotations (a calendar file cannot reopen it)."""
-    _require_line(uow, source, line, "session.edit", session=before)
+    _require_line(uow, source, line, Action.EDIT_SESSION, session=before)
     if before.status in (SessionStatus.COMPLETED, SessionStatus.CANCELLED) \
             and item.status is not SessionStatus.CANCELLED:
         old = draft_of(before)

@@ -40,6 +40,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from .. import access
+from ..access import Action
 from ..domain.drafts import SessionQuery
 from ..domain.errors import InvalidInput, NotFound, SessionsctlError
 from ..domain.model import Person, Role, Series, Session, SessionStatus
@@ -249,7 +250,7 @@ class Mailing:
     def _enqueue_reminders(self, ahead: timedelta, template: str) -> int:
         now = self.clock()
         with self._write() as uow:  # type: ignore[attr-defined]
-            access.require(uow.actor, "mail.send")
+            access.require(uow.actor, Action.SEND_MAIL)
             return uow.enqueue_reminders(now, now + ahead, template, now)
 
     def queue_reminders(self, ahead: timedelta, *, template: str = "reminder") -> SendReport:
@@ -275,7 +276,7 @@ class Mailing:
         """Who ``mail send --to`` means: ``mentors``, ``students``, ``course NAME`` (its
         actively enrolled students) or ``session ID`` (its mentor and students)."""
         with self._read() as uow:  # type: ignore[attr-defined]
-            access.require(uow.actor, "mail.send")
+            access.require(uow.actor, Action.SEND_MAIL)
             if to == "mentors":
                 return uow.list_people(Role.MENTOR)
             if to == "students":
@@ -315,7 +316,7 @@ class Mailing:
         if message:
             payload["message"] = message
         with self._write() as uow:  # type: ignore[attr-defined]
-            access.require(uow.actor, "mail.send")
+            access.require(uow.actor, Action.SEND_MAIL)
             start = None
             if session_id is not None:
                 start = self._session_for_mail(uow, session_id).start
@@ -338,7 +339,7 @@ class Mailing:
         report = report if report is not None else SendReport()
         claimer = claimer_id()
         with self._write() as uow:  # type: ignore[attr-defined]
-            access.require(uow.actor, "mail.send")
+            access.require(uow.actor, Action.SEND_MAIL)
             gone = [c for c in uow.outbox_claimers() if claimer_gone(c)]
             report.released = uow.release_outbox(
                 gone, "the sender stopped before it could record this message as sent")
@@ -567,7 +568,7 @@ class Mailing:
                 session = uow.session(session_id)
                 if session is None:
                     raise NotFound("session", session_id)
-                access.require(uow.actor, "session.view", session=session)
+                access.require(uow.actor, Action.VIEW_SESSION, session=session)
             emails = {session.mentor, *session.students} if session else set()
             if recipient:
                 emails.add(recipient)
@@ -594,7 +595,7 @@ class Mailing:
         if not valid_address(address):
             raise InvalidInput(f"invalid address {address!r}", field="ADDRESS")
         with self._read() as uow:  # type: ignore[attr-defined]
-            access.require(uow.actor, "mail.send")
+            access.require(uow.actor, Action.SEND_MAIL)
             person = uow.person(address)
         own = transport is None
         transport = transport or self._transport()
@@ -620,7 +621,7 @@ class Mailing:
     def outbox(self, status: OutboxStatus | None = None,
                limit: int | None = 200) -> list[OutboxMessage]:
         with self._read() as uow:  # type: ignore[attr-defined]
-            access.require(uow.actor, "mail.send")
+            access.require(uow.actor, Action.SEND_MAIL)
             return uow.outbox(status, limit)
 
     def outbox_counts(self) -> dict[str, int]:
@@ -630,7 +631,7 @@ class Mailing:
     def retry_failed(self) -> int:
         """Put failed messages back in the queue, due now, with a fresh count of attempts."""
         with self._write() as uow:  # type: ignore[attr-defined]
-            access.require(uow.actor, "mail.send")
+            access.require(uow.actor, Action.SEND_MAIL)
             return uow.retry_outbox(self.clock())
 
 

@@ -29,6 +29,7 @@ from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
 from .. import access
+from ..access import Action
 from ..domain import rules
 from ..domain.drafts import Row, SessionDraft, SessionQuery
 from ..domain.errors import ConflictError, InvalidInput, NotFound
@@ -307,9 +308,9 @@ class Scheduling:
             raise InvalidInput("the zone of a series cannot change; split it with a new booking",
                                field="tz")
         with self._write() as uow:  # type: ignore[attr-defined]
-            access.require(uow.actor, "session.edit", session=selected)
+            access.require(uow.actor, Action.EDIT_SESSION, session=selected)
             if changes.get("mentor", selected.mentor) != selected.mentor:
-                access.require(uow.actor, "session.book", mentor=changes["mentor"])
+                access.require(uow.actor, Action.BOOK, mentor=changes["mentor"])
             assert selected.series_id is not None
             series = uow.series(selected.series_id, lock=True)
             assert series is not None
@@ -448,7 +449,7 @@ class Scheduling:
         if scope == "this" or session.series_id is None:
             return [self.cancel(session_id, reason)]  # type: ignore[attr-defined]
         with self._write() as uow:  # type: ignore[attr-defined]
-            access.require(uow.actor, "session.cancel", session=session)
+            access.require(uow.actor, Action.CANCEL_SESSION, session=session)
             series = uow.series(session.series_id, lock=True)
             assert series is not None
             members = uow.sessions(SessionQuery(series_id=series.id))
@@ -478,7 +479,7 @@ class Scheduling:
         if ends_on < starts_on:
             raise InvalidInput("must not be before --from", field="to")
         with self._write() as uow:  # type: ignore[attr-defined]
-            access.require(uow.actor, "room.add")
+            access.require(uow.actor, Action.MANAGE_TERMS)
             if uow.term(name) is not None:
                 raise InvalidInput(f"term {name!r} exists already", field="name")
             term = uow.add_term(name, starts_on, ends_on)
@@ -505,7 +506,7 @@ class Scheduling:
         if not reason.strip():
             raise InvalidInput("must not be empty", field="reason")
         with self._write() as uow:  # type: ignore[attr-defined]
-            access.require(uow.actor, "room.add")
+            access.require(uow.actor, Action.MANAGE_CLOSURES)
             closure = uow.add_closure(starts_on, ends_on, reason.strip())
             uow.audit("add", "closure", closure.id, None, record(closure))
             start = localize(datetime.combine(starts_on, time()), tz) - timedelta(days=1)
@@ -534,7 +535,7 @@ class Scheduling:
             person = uow.person(mentor)
             if person is None:
                 raise NotFound("person", mentor)
-            access.require(uow.actor, "session.book", mentor=mentor)
+            access.require(uow.actor, Action.SET_AVAILABILITY, mentor=mentor)
             uow.set_availability(mentor, weekday, items)
             uow.audit("availability", "person", person.id, None, record(items))
             return uow.availability([mentor]).get(mentor, [])
@@ -556,7 +557,7 @@ class Scheduling:
             person = uow.person(mentor)
             if person is None:
                 raise NotFound("person", mentor)
-            access.require(uow.actor, "session.book", mentor=mentor)
+            access.require(uow.actor, Action.SET_AVAILABILITY, mentor=mentor)
             uow.add_time_off(item)
             uow.audit("time_off", "person", person.id, None, record(item))
             return item
