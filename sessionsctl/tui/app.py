@@ -10,7 +10,6 @@ from typing import Any
 
 from textual import on, work
 from textual.app import App, SystemCommand
-from textual.binding import Binding
 from textual.message import Message
 from textual.screen import Screen
 from textual.worker import Worker, WorkerState
@@ -21,8 +20,10 @@ from ..core.domain.errors import SessionsctlError
 from ..core.domain.model import Person, Room, Subject
 from ..core.domain.timeutil import system_zone_name, zone
 from ..core.reports.stats import Dashboard, dashboard, data_version
+from . import keys
 from .context import TuiContext
 from .format import shown
+from .keys import bindings
 from .messages import (
     DashboardLoaded,
     DataChanged,
@@ -61,12 +62,7 @@ class SessionsApp(App[None]):
 
     CSS_PATH = "app.tcss"
     TITLE = "sessionsctl"
-    BINDINGS = [
-        Binding("question_mark,f1", "help", "Help"),
-        Binding("ctrl+t", "today_sessions", "Today's attendance", priority=True),
-        Binding("ctrl+n", "new_booking", "New booking", priority=True, show=False),
-        Binding("f2", "toggle_dark", "Light/dark", show=False),
-    ]
+    BINDINGS = bindings(keys.APP)
 
     def __init__(self, ctx: TuiContext, *, refresh_every: float | None = REFRESH_SECONDS) -> None:
         super().__init__()
@@ -225,24 +221,29 @@ class SessionsApp(App[None]):
             main.call_after_refresh(main.session_list.action_clear)
 
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
-        yield SystemCommand("New booking", "Book a session (ctrl+n)", self.action_new_booking)
-        yield SystemCommand("Today's sessions", "Take attendance for a session today (ctrl+t)",
+        k = keys
+        yield SystemCommand("New booking", f"Book a session ({k.NEW_BOOKING.first})",
+                            self.action_new_booking)
+        yield SystemCommand("Today's sessions",
+                            f"Take attendance for a session today ({k.TODAY.first})",
                             self.action_today_sessions)
-        yield SystemCommand("Go to today", "Show today on the calendar (t)",
+        yield SystemCommand("Go to today", f"Show today on the calendar ({k.GO_TODAY.first})",
                             lambda: self.action_go("today"))
-        for mode in ("month", "week", "day"):
-            yield SystemCommand(f"Calendar: {mode} view", f"Show the {mode} ({mode[0]})",
+        for mode, key in (("month", k.MONTH), ("week", k.WEEK), ("day", k.DAY)):
+            yield SystemCommand(f"Calendar: {mode} view", f"Show the {mode} ({key.first})",
                                 lambda mode=mode: self.action_go(mode))
-        yield SystemCommand("Session list", "Search and filter sessions (2)",
+        yield SystemCommand("Session list", f"Search and filter sessions ({k.SHOW_LIST.first})",
                             lambda: self.action_go("list"))
-        yield SystemCommand("Search sessions", "Search the list (/)",
+        yield SystemCommand("Search sessions", f"Search the list ({k.SEARCH.first})",
                             lambda: self.action_go("search"))
-        yield SystemCommand("Clear filters", "Show every session from today on (x in the list)",
+        yield SystemCommand("Clear filters",
+                            f"Show every session from today on ({k.CLEAR.first} in the list)",
                             lambda: self.action_go("clear"))
         yield SystemCommand("Light or dark theme", "Switch between the light and the dark "
-                            "theme (f2)", self.action_toggle_dark)
+                            f"theme ({k.THEME.first})", self.action_toggle_dark)
         yield SystemCommand("Refresh", "Read everything on screen again", self._refresh_all)
-        yield SystemCommand("Keys", "Every key, screen by screen (?)", self.action_help)
+        yield SystemCommand("Keys", f"Every key, screen by screen ({k.HELP.first})",
+                            self.action_help)
         for command in super().get_system_commands(screen):
             # Textual's own "Keys" (its key panel) would be a second entry of that name.
             if command.title != "Keys":
@@ -295,10 +296,10 @@ def make_app(centre: Centre, settings: Settings, now: datetime | Clock | None = 
     ``db_label`` replaces the database shown in the header (snapshots need a fixed one).
     """
     if now is None:
-        clock: Clock = lambda: datetime.now(UTC)  # noqa: E731
+        clock: Clock = lambda: datetime.now(UTC)
     elif isinstance(now, datetime):
         frozen = now.astimezone(UTC)
-        clock = lambda: frozen  # noqa: E731
+        clock = lambda: frozen
     else:
         clock = now
     tz = zone(settings.tz or system_zone_name(), field="tz")

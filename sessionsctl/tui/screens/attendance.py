@@ -14,7 +14,6 @@ from typing import TYPE_CHECKING, Any
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.content import Content
 from textual.message import Message
 from textual.screen import Screen
@@ -25,7 +24,9 @@ from ...core.centre import SessionDetails
 from ...core.domain.errors import NotStarted, SessionsctlError
 from ...core.domain.model import Attendance, AttendanceStatus
 from .. import format as fmt
+from .. import keys
 from ..format import shown
+from ..keys import bindings
 from ..messages import DataChanged, SessionSaved
 from ..workers import ReportsFailures
 
@@ -36,15 +37,7 @@ REST = "rest"  # the queue item that marks every unmarked student present
 
 
 class AttendanceScreen(ReportsFailures, Screen[None]):
-    BINDINGS = [
-        Binding("escape", "app.pop_screen", "Back"),
-        Binding("p", "mark('present')", "Present"),
-        Binding("a", "mark('absent')", "Absent"),
-        Binding("l", "mark('late')", "Late"),
-        Binding("e", "mark('excused')", "Excused"),
-        Binding("r", "rest", "Rest present"),
-        Binding("n", "note", "Note"),
-    ]
+    BINDINGS = bindings(keys.ATTENDANCE_SCREEN)
 
     class Loaded(Message):
         def __init__(self, details: SessionDetails | None, error: str | None = None) -> None:

@@ -6,7 +6,6 @@ from typing import TYPE_CHECKING, Any
 
 from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.message import Message
@@ -17,6 +16,8 @@ from ...core.centre import SessionDetails
 from ...core.domain.errors import SessionsctlError
 from ...core.domain.model import SessionStatus
 from .. import format as fmt
+from .. import keys
+from ..keys import bindings
 from ..messages import DataChanged, OpenAttendance
 from ..workers import ReportsFailures
 
@@ -26,14 +27,7 @@ if TYPE_CHECKING:
 
 
 class SessionScreen(ReportsFailures, Screen[None]):
-    BINDINGS = [
-        Binding("escape", "app.pop_screen", "Back"),
-        Binding("e", "edit", "Edit"),
-        Binding("a", "attendance", "Attendance"),
-        Binding("c", "complete", "Complete"),
-        Binding("x", "cancel_session", "Cancel session"),
-        Binding("n", "note", "Add note"),
-    ]
+    BINDINGS = bindings(keys.SESSION)
 
     class Loaded(Message):
         def __init__(self, details: SessionDetails | None, error: str | None = None) -> None:

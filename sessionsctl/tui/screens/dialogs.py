@@ -5,13 +5,14 @@ from __future__ import annotations
 
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Static
 
 from ...core.schedule.service import Scope
+from .. import keys
+from ..keys import bindings
 
 
 class ScopeDialog(ModalScreen[Scope | None]):
@@ -25,12 +26,7 @@ class ScopeDialog(ModalScreen[Scope | None]):
     ScopeDialog Horizontal { height: auto; margin-top: 1; }
     ScopeDialog Button { margin-right: 1; }
     """
-    BINDINGS = [
-        Binding("escape", "dismiss(None)", "Back"),
-        Binding("t", "pick('this')", "This one", show=False),
-        Binding("f", "pick('following')", "This and following", show=False),
-        Binding("a", "pick('all')", "All", show=False),
-    ]
+    BINDINGS = bindings(keys.SCOPE)
 
     def __init__(self, what: str = "Change") -> None:
         super().__init__()
@@ -64,7 +60,7 @@ class PromptDialog(ModalScreen[str | None]):
     PromptDialog .hint { color: $text-muted; }
     PromptDialog .error { color: $error; }
     """
-    BINDINGS = [Binding("escape", "dismiss(None)", "Back")]
+    BINDINGS = bindings(keys.PROMPT)
 
     def __init__(self, title: str, placeholder: str = "", value: str = "", *,
                  required: bool = False, hint: str = "enter to save · escape to go back") -> None:
@@ -106,10 +102,7 @@ class ConfirmDialog(ModalScreen[bool]):
     ConfirmDialog Horizontal { height: auto; margin-top: 1; }
     ConfirmDialog Button { margin-right: 1; }
     """
-    BINDINGS = [
-        Binding("escape,n", "answer(False)", "No", show=False),
-        Binding("y", "answer(True)", "Yes", show=False),
-    ]
+    BINDINGS = bindings(keys.CONFIRM)
 
     def __init__(self, question: str, detail: str = "", *, yes: str = "Yes", no: str = "No",
                  default: bool = False) -> None:

@@ -16,7 +16,6 @@ from typing import TYPE_CHECKING, Any
 
 from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
 from textual.message import Message
@@ -38,6 +37,7 @@ from ...core.domain.timeutil import localize
 from ...core.schedule.conflicts import Conflict
 from ...core.schedule.service import Scope, SeriesResult, Slot
 from .. import format as fmt
+from .. import keys
 from ..booking import (
     REPEATS,
     FormValues,
@@ -49,6 +49,7 @@ from ..booking import (
     values_of,
     with_slot,
 )
+from ..keys import bindings
 from ..messages import ConflictsFound, DataChanged, ReferenceDataLoaded, SessionSaved
 from ..widgets.picker import Choice, Picker
 from ..workers import ReportsFailures
@@ -96,12 +97,7 @@ def describe(conflict: Conflict, tz: Any, *, dated: bool = False) -> Content:
 
 
 class BookingScreen(ReportsFailures, Screen[int | None]):
-    BINDINGS = [
-        Binding("ctrl+s", "save", "Save", priority=True),
-        Binding("ctrl+o", "slots", "Free slots"),
-        Binding("ctrl+b", "skip_conflicts", "Book the free ones"),
-        Binding("escape", "leave", "Back"),
-    ]
+    BINDINGS = bindings(keys.BOOKING)
 
     class Saved(Message):
         def __init__(self, session_ids: list[int], verb: str) -> None:

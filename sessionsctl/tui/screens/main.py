@@ -6,10 +6,11 @@ from typing import TYPE_CHECKING
 
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import TabbedContent, TabPane
 
+from .. import keys
+from ..keys import bindings
 from ..messages import DashboardLoaded, DataChanged, OpenSession, ReferenceDataLoaded
 from ..widgets.calendar import CalendarView
 from ..widgets.dashboard import DashboardBar
@@ -24,13 +25,7 @@ LIST_BUILD_DELAY = 0.5  # seconds after the calendar is first on screen
 
 
 class MainScreen(Screen[None]):
-    BINDINGS = [
-        Binding("1", "show('calendar')", "Calendar"),
-        Binding("2", "show('list')", "List"),
-        Binding("n", "app.new_booking", "New booking"),
-        Binding("slash", "search", "Search", show=False),
-        Binding("q", "app.quit", "Quit"),
-    ]
+    BINDINGS = bindings(keys.MAIN)
 
     def __init__(self, ctx: TuiContext) -> None:
         super().__init__()

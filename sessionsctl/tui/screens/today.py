@@ -7,7 +7,6 @@ from typing import TYPE_CHECKING
 
 from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Vertical
 from textual.content import Content
 from textual.message import Message
@@ -19,6 +18,8 @@ from ...core.domain.drafts import SessionQuery
 from ...core.domain.model import Session, SessionStatus
 from ...core.domain.timeutil import day_start
 from .. import format as fmt
+from .. import keys
+from ..keys import bindings
 from ..messages import OpenAttendance
 from ..workers import ReportsFailures
 
@@ -27,8 +28,7 @@ if TYPE_CHECKING:
 
 
 class TodayScreen(ReportsFailures, ModalScreen[None]):
-    BINDINGS = [Binding("escape", "dismiss", "Back")] + [
-        Binding(str(n), f"pick({n})", show=False) for n in range(1, 10)]
+    BINDINGS = bindings(keys.TODAY_SCREEN)
 
     class Loaded(Message):
         def __init__(self, sessions: list[Session]) -> None:

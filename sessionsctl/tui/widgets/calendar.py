@@ -19,7 +19,6 @@ from rich.segment import Segment
 from rich.style import Style as RichStyle
 from textual import events, on, work
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Vertical
 from textual.content import Content
 from textual.geometry import Region, Size
@@ -35,6 +34,8 @@ from ...core.domain.drafts import SessionQuery
 from ...core.domain.model import Session, SessionStatus
 from ...core.domain.timeutil import day_start
 from .. import format as fmt
+from .. import keys
+from ..keys import bindings
 from ..theme import RULE
 from ..workers import ReportsFailures
 
@@ -384,19 +385,7 @@ class CalendarBody(ScrollView, can_focus=False):
 class CalendarView(ReportsFailures, Vertical, can_focus=True):
     """Month, week and day views over the sessions of the days on screen."""
 
-    BINDINGS = [
-        Binding("left,h", "move(-1, 0)", "Prev day", show=False),
-        Binding("right,l", "move(1, 0)", "Next day", show=False),
-        Binding("up,k", "move(0, -1)", "Up", show=False),
-        Binding("down,j", "move(0, 1)", "Down", show=False),
-        Binding("left_square_bracket", "period(-1)", "Prev"),
-        Binding("right_square_bracket", "period(1)", "Next"),
-        Binding("t", "today", "Today"),
-        Binding("m", "mode('month')", "Month"),
-        Binding("w", "mode('week')", "Week"),
-        Binding("d", "mode('day')", "Day"),
-        Binding("enter", "open", "Open"),
-    ]
+    BINDINGS = bindings(keys.CALENDAR)
 
     mode: reactive[Mode] = reactive("month", init=False)
     cursor: reactive[date] = reactive(date(2000, 1, 1), init=False, always_update=True)

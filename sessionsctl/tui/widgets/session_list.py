@@ -11,7 +11,6 @@ from typing import TYPE_CHECKING, Any
 
 from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.message import Message
@@ -24,6 +23,8 @@ from ...core.domain.errors import SessionsctlError
 from ...core.domain.model import Role, Session, SessionStatus, SessionType
 from ...core.domain.timeutil import parse_bound
 from .. import format as fmt
+from .. import keys
+from ..keys import bindings
 from ..workers import ReportsFailures
 from .table import Cell, Column, RowTable
 
@@ -61,12 +62,7 @@ class Filters:
 class SessionList(ReportsFailures, Vertical):
     """Filters over a paged table of sessions."""
 
-    BINDINGS = [
-        Binding("slash", "search", "Search"),
-        Binding("x", "clear", "Clear filters"),
-        Binding("s", "sort_next", "Sort"),
-        Binding("S", "sort_reverse", "Reverse", show=False),
-    ]
+    BINDINGS = bindings(keys.SESSION_LIST)
 
     class Page(Message):
         def __init__(self, sessions: list[Session], offset: int, generation: int,

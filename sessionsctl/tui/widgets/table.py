@@ -15,7 +15,7 @@ from typing import ClassVar
 from rich.segment import Segment
 from rich.style import Style as RichStyle
 from textual import events
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.geometry import Region, Size
 from textual.message import Message
 from textual.scroll_view import ScrollView
@@ -23,6 +23,8 @@ from textual.strip import Strip
 from textual.style import Style
 
 from .. import format as fmt
+from .. import keys
+from ..keys import bindings
 
 Cell = tuple[str, str]  # the text, and a Textual style ("" for the row's own)
 GAP = 1  # blank cells before every column
@@ -100,15 +102,7 @@ class RowTable(ScrollView, can_focus=True):
         }
     }
     """
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("enter", "select", "Open", show=False),
-        Binding("up", "move(-1)", "Up", show=False),
-        Binding("down", "move(1)", "Down", show=False),
-        Binding("pageup", "page(-1)", "Page up", show=False),
-        Binding("pagedown", "page(1)", "Page down", show=False),
-        Binding("home,ctrl+home", "move_to(0)", "First", show=False),
-        Binding("end,ctrl+end", "move_to(-1)", "Last", show=False),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = bindings(keys.ROW_TABLE)
 
     class _TableMessage(Message):
         table: RowTable
