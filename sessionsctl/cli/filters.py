@@ -8,11 +8,12 @@ from typing import Annotated
 
 import typer
 
+from ..core.domain import policy
 from ..core.domain.timeutil import parse_bound
 from ..core.reports.data import ReportFilter
 from .context import Cli
 
-DEFAULT_DAYS = 30  # the TUI header's window: a report with no --from shows its figures
+DEFAULT_DAYS = policy.REPORT_WINDOW.days  # the TUI header's window: a report with no --from shows its figures
 
 From = Annotated[str | None, typer.Option(
     "--from", help="Sessions starting from this day or time (default: 30 days before --to).")]

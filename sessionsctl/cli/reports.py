@@ -4,7 +4,6 @@ self-contained HTML file."""
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import timedelta
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
@@ -13,6 +12,7 @@ import typer
 from rich.console import Console
 from rich.text import Text
 
+from ..core.domain import policy
 from ..core.domain.errors import InvalidInput
 from ..core.reports.data import ATTENDANCE_GROUPS
 from ..core.reports.output import cell, report_csv, report_html, report_json, table_rows
@@ -20,7 +20,6 @@ from ..core.reports.service import Report
 from . import render
 from .context import Cli, cli
 from .filters import (
-    DEFAULT_DAYS,
     Course,
     From,
     Mentor,
@@ -166,7 +165,7 @@ def student_report(
     state = cli(ctx, fmt is Format.JSON)
     f = session_filter(state, start, end, mentor, None, subject, course)
     if start is None:  # one student's history reads better over a term than a month
-        f = replace(f, start=f.end - timedelta(days=DEFAULT_DAYS * 6))
+        f = replace(f, start=f.end - policy.STUDENT_REPORT_WINDOW)
     _emit(state, state.centre.report_student(email, f, state.tz), fmt, by, html, output)
 
 

@@ -11,6 +11,7 @@ from typing import Annotated, Any
 import typer
 
 from ..core.centre import Booked
+from ..core.domain import policy
 from ..core.domain.drafts import SessionDraft, SessionQuery
 from ..core.domain.errors import InvalidInput
 from ..core.domain.model import PaymentStatus, SessionStatus, SessionType
@@ -168,8 +169,6 @@ def add(
                       passcode=passcode, max_participants=max_, description=description,
                       notes=notes, cost=cost, payment_status=payment)
     fields.setdefault("tz", state.tz_name)
-    if "type" not in fields and len(fields.get("students", ())) > 1:
-        fields["type"] = SessionType.GROUP
     draft = SessionDraft(**fields)
     if repeat is None:
         with state.centre.notifying(not no_notify):
@@ -408,7 +407,7 @@ def free(
         raise InvalidInput("--step and --count must be positive", field="step")
     draft = _probe(state, mentor, student, room, from_ if from_ != "now" else "now", duration)
     until = (parse_bound(to, state.tz, field="to", end=True) if to
-             else draft.start + timedelta(days=14))
+             else draft.start + policy.SLOT_HORIZON)
     slots = state.centre.free_slots(draft, until=until, count=count,
                                     step=timedelta(minutes=step))
     if state.json:

@@ -220,12 +220,15 @@ class Centre(Scheduling, Exchange, Mailing, Reporting):
         """Book one-off sessions together in one transaction, all or none (see :meth:`_book`)."""
         check_options(force_reason, skip_conflicts)
         rows = [Row(rules.validate_session(d), uid=new_uid()) for d in drafts]
+        given = {id(row): d for row, d in zip(rows, drafts, strict=True)}
 
         def attempt() -> BookingResult:
             with self._write() as uow:
                 return self._book(uow, rows, force_reason, skip_conflicts)
 
-        return retry_race(attempt)
+        result = retry_race(attempt)
+        # The drafts skipped as the caller gave them (validation fills in defaults).
+        return replace(result, skipped=[given[id(r)] for r in result.skipped_rows])
 
     def _book(self, uow: UnitOfWork, rows: Sequence[Row], force_reason: str | None,
               skip_conflicts: bool, exclude: Sequence[int] = ()) -> BookingResult:

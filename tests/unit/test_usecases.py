@@ -720,3 +720,16 @@ def test_every_action_has_a_right_for_admins_and_none_unlisted() -> None:
     # Students reach nothing that changes a session.
     assert not {Action.BOOK, Action.EDIT_SESSION, Action.CANCEL_SESSION,
                 Action.MARK_ATTENDANCE} & set(RIGHTS[Role.STUDENT])
+
+
+def test_a_session_booked_without_a_type_takes_the_policy_default(admin: Centre) -> None:
+    """One rule for every face: several students make a group, one an individual session;
+    a type given is kept."""
+    from sessionsctl.core.domain.model import SessionType
+
+    assert admin.book(draft("Pair", students=(STUDENT, STUDENT2))).session.type \
+        is SessionType.GROUP
+    assert admin.book(draft("One", start=at(120), students=(STUDENT,))).session.type \
+        is SessionType.INDIVIDUAL
+    assert admin.book(draft("Said", start=at(240), students=(STUDENT, STUDENT2),
+                            type=SessionType.WORKSHOP)).session.type is SessionType.WORKSHOP

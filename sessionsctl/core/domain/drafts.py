@@ -22,7 +22,7 @@ class SessionDraft:
     students: tuple[str, ...] = ()
     room: str | None = None
     subject: str | None = None
-    type: SessionType = SessionType.INDIVIDUAL
+    type: SessionType | None = None  # none given: the policy's default (validate_session)
     description: str | None = None
     location: str | None = None
     link: str | None = None

@@ -9,6 +9,7 @@ from datetime import timedelta
 from decimal import Decimal
 
 from .drafts import SessionDraft
+from . import policy
 from .errors import InvalidInput
 from .model import SessionStatus
 from .timeutil import zone
@@ -124,4 +125,5 @@ def validate_session(draft: SessionDraft) -> SessionDraft:
             raise InvalidInput(f"{draft.cost} is not an amount in cents below 100,000,000",
                                field="cost")
     cost = draft.cost.quantize(Decimal("0.01")) if draft.cost is not None else None
-    return replace(draft, title=title, mentor=mentor, students=students, cost=cost)
+    kind = draft.type if draft.type is not None else policy.default_type(len(students))
+    return replace(draft, title=title, mentor=mentor, students=students, cost=cost, type=kind)

@@ -600,14 +600,13 @@ class Exchange:
 
     def _ics_draft(self, e: ics.IcsEvent, mentor: str | None) -> SessionDraft:
         kind = (e.type or "").lower()
-        if kind not in {t.value for t in SessionType}:
-            kind = "individual" if len(e.students) <= 1 else "group"
+        known = kind in {t.value for t in SessionType}
         if len(e.uid) > 255:
             raise InvalidInput("is longer than 255 characters", field="UID")
         draft = rules.validate_session(SessionDraft(
             title=e.title[:300], mentor=e.mentor or mentor or "", start=e.start, end=e.end,
             tz=e.tz, students=e.students, room=e.room, subject=e.categories[0]
-            if e.categories else None, type=SessionType(kind), description=e.description,
+            if e.categories else None, type=SessionType(kind) if known else None, description=e.description,
             location=e.location, link=e.link, meeting_id=e.meeting_id, passcode=e.passcode,
             max_participants=e.max_participants, notes=e.notes))
         csvformat.check_lengths(draft)

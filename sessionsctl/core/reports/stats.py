@@ -13,12 +13,13 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from ..domain import policy
 from ..domain.drafts import SessionQuery
 from ..domain.model import Attendance, Session, SessionStatus
 from ..domain.timeutil import day_start
 from .rates import Completion, Tally
 
-WINDOW = timedelta(days=30)
+WINDOW = policy.REPORT_WINDOW
 
 
 @dataclass(frozen=True, slots=True)

@@ -30,7 +30,7 @@ from zoneinfo import ZoneInfo
 
 from .. import access
 from ..access import Action
-from ..domain import rules
+from ..domain import policy, rules
 from ..domain.drafts import Row, SessionDraft, SessionQuery
 from ..domain.errors import ConflictError, InvalidInput, NotFound
 from ..domain.model import (
@@ -56,8 +56,7 @@ from .recurrence import Recurrence, describe, expand, parse_recurrence, split_be
 Scope = Literal["this", "following", "all"]
 SCOPES: tuple[Scope, ...] = ("this", "following", "all")
 
-# How far ahead open-ended series are materialised; `series extend` keeps it rolling.
-HORIZON = timedelta(days=182)
+HORIZON = policy.SERIES_HORIZON
 
 _TEMPLATE_FIELDS = tuple(f for f in SessionDraft.__slots__ if f not in ("start", "end", "tz"))
 
@@ -565,7 +564,7 @@ class Scheduling:
     # --------------------------------------------------------- free slots, explanations
     def free_slots(self, draft: SessionDraft, *, until: datetime, count: int = 5,
                    step: timedelta = timedelta(minutes=15),
-                   hours: tuple[time, time] = (time(8), time(20))) -> list[Slot]:
+                   hours: tuple[time, time] = policy.OPENING_HOURS) -> list[Slot]:
         """The next ``count`` starts from ``draft.start`` on that fit mentor, students, room,
         availability and closures; ``hours`` bound the day where no availability is set."""
         draft = rules.validate_session(draft)
