@@ -94,7 +94,7 @@ class SessionsApp(App[None]):
     @work(thread=True, group="warm-up", exit_on_error=False)
     def _warm_up(self) -> None:
         """Read the zone names the booking form completes from, so it opens at once."""
-        from .screens.form import zone_names
+        from .screens.booking.reading import zone_names
 
         zone_names()
 
@@ -175,7 +175,7 @@ class SessionsApp(App[None]):
             self.push_screen(TodayScreen(self.ctx))
 
     def action_new_booking(self, start: datetime | None = None) -> None:
-        from .screens.form import BookingScreen
+        from .screens.booking.screen import BookingScreen
 
         if isinstance(self.screen, BookingScreen):
             return
@@ -190,7 +190,7 @@ class SessionsApp(App[None]):
         main = next((s for s in self.screen_stack if isinstance(s, MainScreen)), None)
         if main is None:
             return None
-        from .screens.form import default_start
+        from .screens.booking.reading import default_start
 
         return default_start(self.ctx, main.calendar.cursor)
 

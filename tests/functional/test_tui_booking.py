@@ -13,7 +13,7 @@ from sessionsctl.core.domain.errors import StoreUnavailable
 from sessionsctl.core.domain.model import SessionType
 from sessionsctl.tui.messages import OpenSession, SessionSaved
 from sessionsctl.tui.screens.dialogs import ConfirmDialog
-from sessionsctl.tui.screens.form import BookingScreen
+from sessionsctl.tui.screens.booking.screen import BookingScreen
 from sessionsctl.tui.screens.main import MainScreen
 
 from .conftest import (

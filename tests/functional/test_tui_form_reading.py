@@ -1,4 +1,4 @@
-"""Reading the booking form's text (sessionsctl.tui.booking), without Textual."""
+"""Reading the booking form's text (sessionsctl.tui.screens.booking.reading), without Textual."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import pytest
 
 from sessionsctl.core.domain.errors import InvalidInput
 from sessionsctl.core.domain.model import Session, SessionType
-from sessionsctl.tui.booking import (
+from sessionsctl.tui.screens.booking.reading import (
     FormValues,
     changes_between,
     read_end,

@@ -151,7 +151,7 @@ class SessionScreen(ReportsFailures, Screen[None]):
     def action_edit(self) -> None:
         if self.details is None:
             return
-        from .form import BookingScreen
+        from .booking.screen import BookingScreen
 
         self.app.push_screen(BookingScreen(self.ctx, session=self.details.session))
 

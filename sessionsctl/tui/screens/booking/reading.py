@@ -2,23 +2,29 @@
 
 The face only reads text (times, numbers, the repeat choice); whether the result is a valid
 session is core's to say (`core.drafts.problems`), and whether it clashes, core's `check`.
+Also here: where a new booking starts, the zone names the zone field completes from, and
+which field a refusal from core belongs beside.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, fields, replace
-from datetime import datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from functools import lru_cache
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
-from ..core.domain.drafts import SessionDraft
-from ..core.domain.errors import InvalidInput
-from ..core.domain.model import PaymentStatus, Session, SessionType
-from ..core.domain.problems import problems
-from ..core.domain.timeutil import localize, parse_instant, zone
-from ..core.schedule.booking import draft_of
+from ....core.domain.drafts import SessionDraft
+from ....core.domain.errors import InvalidInput, NotFound, SessionsctlError
+from ....core.domain.model import PaymentStatus, Session, SessionType
+from ....core.domain.problems import problems
+from ....core.domain.timeutil import localize, parse_instant, zone
+from ....core.schedule.booking import draft_of
+
+if TYPE_CHECKING:
+    from ...context import TuiContext
 
 _CLOCK = re.compile(r"^(\d{1,2}):(\d{2})$")
 _MINUTES = re.compile(r"^\+\s*(\d+)\s*(m|min)?$")
@@ -41,8 +47,45 @@ FIELD_OF = {"student": "students", "max_participants": "max", "payment_status": 
             "force": "force"}
 
 
+# The field of the form an unknown reference belongs beside.
+KIND_FIELD = {"mentor": "mentor", "student": "students", "person": "students", "room": "room",
+              "subject": "subject", "term": "repeat"}
+
+OPENING, CLOSING = time(8), time(20)  # where the next full hour is a sensible default start
+
+
 def form_field(core_field: str | None) -> str:
     return FIELD_OF.get(core_field or "draft", core_field or "title")
+
+
+def field_of(error: SessionsctlError, default: str | None = None) -> str | None:
+    """The field a refusal from core is shown beside: an unknown mentor, student, room... or
+    a value core found wrong (``default`` for any other unknown reference)."""
+    if isinstance(error, NotFound):
+        return KIND_FIELD.get(error.kind, default)
+    if isinstance(error, InvalidInput):
+        return form_field(error.field)
+    return None
+
+
+def default_start(ctx: TuiContext, day: date) -> datetime:
+    """The next full hour when ``day`` is today and that is within the working day, else
+    16:00 (after school) on ``day``."""
+    now = ctx.now().astimezone(ctx.tz)
+    wall = datetime.combine(day, time(16))
+    if day == now.date():
+        soon = now.replace(minute=0, second=0, microsecond=0, tzinfo=None) + timedelta(hours=1)
+        if OPENING <= soon.time() <= CLOSING:
+            wall = soon
+    return localize(wall, ctx.tz)
+
+
+@lru_cache(maxsize=1)
+def zone_names() -> list[str]:
+    """Every IANA zone name, for the zone field's completion (read once: it walks tzdata)."""
+    from zoneinfo import available_timezones
+
+    return sorted(available_timezones())
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,44 +172,76 @@ def repeat_rule(values: FormValues, errors: dict[str, str]) -> str | None:
 
 
 def read_form(values: FormValues, viewer_tz: ZoneInfo, now: datetime) -> Reading:
+    """The form as a draft, or its problems by field (in the order of the fields, so the
+    first is the one to go to)."""
     errors: dict[str, str] = {}
-    tz = viewer_tz
     tz_name = values.tz.strip() or viewer_tz.key
-    try:
-        tz = zone(tz_name, field="tz")
-    except InvalidInput as exc:
-        errors["tz"] = exc.detail
-    start: datetime | None = None
-    if not values.start.strip():
-        errors["start"] = "is required (e.g. 2026-12-01 16:00)"
-    else:
-        try:
-            start = parse_instant(values.start, tz, field="start", now=now)
-        except InvalidInput as exc:
-            errors["start"] = exc.detail
-    end: datetime | None = None
-    try:
-        end = read_end(values.end, start, tz)
-    except InvalidInput as exc:
-        relative = _CLOCK.match(values.end.strip()) or _MINUTES.match(values.end.strip())
-        if start is not None or not relative:
-            errors["end"] = exc.detail
+    tz = _zone(tz_name, viewer_tz, errors)
+    start = _start(values.start, tz, now, errors)
+    end = _end(values.end, start, tz, errors)
     if not values.mentor.strip():
         errors["mentor"] = "is required"
     max_ = _number(values.max, "max", errors)
-    cost: Decimal | None = None
-    if values.cost.strip():
-        try:
-            cost = Decimal(values.cost.strip())
-        except InvalidOperation:
-            errors["cost"] = f"{values.cost.strip()!r} is not an amount"
+    cost = _cost(values.cost, errors)
     rule = repeat_rule(values, errors)
+    draft = _draft(values, tz_name, start or now, end, max_, cost)
+    for field, text in problems(draft).items():
+        errors.setdefault(form_field(field), text)
+    if errors:
+        return Reading(None, errors, rule)
+    return Reading(draft, {}, rule)
+
+
+def _zone(name: str, viewer_tz: ZoneInfo, errors: dict[str, str]) -> ZoneInfo:
+    """The booking's zone; the viewer's while the one typed is unknown."""
+    try:
+        return zone(name, field="tz")
+    except InvalidInput as exc:
+        errors["tz"] = exc.detail
+        return viewer_tz
+
+
+def _start(text: str, tz: ZoneInfo, now: datetime, errors: dict[str, str]) -> datetime | None:
+    if not text.strip():
+        errors["start"] = "is required (e.g. 2026-12-01 16:00)"
+        return None
+    try:
+        return parse_instant(text, tz, field="start", now=now)
+    except InvalidInput as exc:
+        errors["start"] = exc.detail
+        return None
+
+
+def _end(text: str, start: datetime | None, tz: ZoneInfo,
+         errors: dict[str, str]) -> datetime | None:
+    """The end; an end relative to a start that does not read is not a problem of its own."""
+    try:
+        return read_end(text, start, tz)
+    except InvalidInput as exc:
+        relative = _CLOCK.match(text.strip()) or _MINUTES.match(text.strip())
+        if start is not None or not relative:
+            errors["end"] = exc.detail
+        return None
+
+
+def _cost(text: str, errors: dict[str, str]) -> Decimal | None:
+    if not text.strip():
+        return None
+    try:
+        return Decimal(text.strip())
+    except InvalidOperation:
+        errors["cost"] = f"{text.strip()!r} is not an amount"
+        return None
+
+
+def _draft(values: FormValues, tz_name: str, start: datetime, end: datetime | None,
+           max_: int | None, cost: Decimal | None) -> SessionDraft:
+    """The draft core judges (``start`` stands in for an end that does not read)."""
     students = tuple(s for s in values.students if s)
     type_ = values.type or (SessionType.GROUP if len(students) > 1 else SessionType.INDIVIDUAL)
-    placeholder = start or now
-    draft = SessionDraft(
+    return SessionDraft(
         title=values.title, mentor=values.mentor.strip() or "mentor@example.org",
-        start=placeholder, end=end or placeholder + timedelta(hours=1), tz=tz_name,
+        start=start, end=end or start + timedelta(hours=1), tz=tz_name,
         students=students, room=values.room.strip() or None,
         subject=values.subject.strip() or None, type=type_,
         description=values.description.strip() or None,
@@ -174,11 +249,6 @@ def read_form(values: FormValues, viewer_tz: ZoneInfo, now: datetime) -> Reading
         meeting_id=values.meeting_id.strip() or None, passcode=values.passcode.strip() or None,
         max_participants=max_, notes=values.notes.strip() or None, cost=cost,
         payment_status=values.payment)
-    for field, text in problems(draft).items():
-        errors.setdefault(form_field(field), text)
-    if errors:
-        return Reading(None, errors, rule)
-    return Reading(draft, {}, rule)
 
 
 def values_of(session: Session) -> FormValues:
