@@ -25,12 +25,15 @@ from .context import TuiContext
 from .format import shown
 from .keys import bindings
 from .messages import (
+    CalendarShown,
     DashboardLoaded,
     DataChanged,
     OpenAttendance,
     OpenSession,
     ReferenceDataLoaded,
     SessionSaved,
+    WorkFailed,
+    WriteRequested,
 )
 from .theme import settled
 
@@ -84,6 +87,7 @@ class SessionsApp(App[None]):
         self._read_references()
         self.poll()
 
+    @on(CalendarShown)
     def calendar_shown(self) -> None:
         """The first days are on screen: now read what can wait (the dashboard's figures)."""
         self.load_dashboard()
@@ -255,6 +259,10 @@ class SessionsApp(App[None]):
         self._read_references()
 
     # ------------------------------------------------------------------ writes and errors
+    @on(WriteRequested)
+    def _write_requested(self, message: WriteRequested) -> None:
+        self.write(message.write, message.done)
+
     @work(thread=True, group="write", exit_on_error=False)
     def write(self, fn: Callable[[], Any], done: str,
               then: Callable[[Any], None] | None = None) -> None:
@@ -277,6 +285,10 @@ class SessionsApp(App[None]):
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         if event.state is WorkerState.ERROR:
             self.report_failure(event.worker.error)
+
+    @on(WorkFailed)
+    def _work_failed(self, message: WorkFailed) -> None:
+        self.report_failure(message.error)
 
     def report_failure(self, error: BaseException | None) -> None:
         """The one place a failed worker is reported (the app carries on)."""

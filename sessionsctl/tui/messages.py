@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 from textual.message import Message
 
@@ -36,6 +38,28 @@ class OpenAttendance(Message):
     """Show a session's roster for marking."""
 
     session_id: int
+
+
+@dataclass
+class WriteRequested(Message):
+    """Run ``write`` (a core use case) off the UI thread; say ``done`` when it is written, why
+    not when core refuses, and tell every view. The app does it, so a screen that asks
+    needs nothing of the app, and the write outlives the screen."""
+
+    write: Callable[[], Any]
+    done: str
+
+
+@dataclass
+class WorkFailed(Message):
+    """A worker of a screen or widget failed: the app reports it and carries on."""
+
+    error: BaseException | None
+
+
+@dataclass
+class CalendarShown(Message):
+    """The calendar's first days are on screen: what can wait (the dashboard) is read now."""
 
 
 @dataclass

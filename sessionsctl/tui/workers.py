@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from textual.worker import Worker, WorkerState
 
+from .messages import WorkFailed
+
 
 class ReportsFailures:
     """Mixed into every screen and widget that runs workers: Worker.StateChanged does not
-    bubble, so each owner hands its failures to the app's one reporter."""
+    bubble, so each owner hands its failures to the app's one reporter (as a message, which
+    reaches the app even when the owner has gone meanwhile)."""
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         if event.state is WorkerState.ERROR:
-            self.app.report_failure(event.worker.error)  # type: ignore[attr-defined]
+            self.app.post_message(WorkFailed(event.worker.error))  # type: ignore[attr-defined]

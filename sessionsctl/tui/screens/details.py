@@ -14,15 +14,15 @@ from textual.widgets import DataTable, Footer, Static
 
 from ...core.centre import SessionDetails
 from ...core.domain.errors import SessionsctlError
-from ...core.domain.model import SessionStatus
+from ...core.domain.model import Session, SessionStatus
+from ...core.schedule.service import Scope
 from .. import format as fmt
 from .. import keys
 from ..keys import bindings
-from ..messages import DataChanged, OpenAttendance
+from ..messages import DataChanged, OpenAttendance, WriteRequested
 from ..workers import ReportsFailures
 
 if TYPE_CHECKING:
-    from ..app import SessionsApp
     from ..context import TuiContext
 
 
@@ -40,10 +40,6 @@ class SessionScreen(ReportsFailures, Screen[None]):
         self.ctx = ctx
         self.session_id = session_id
         self.details: SessionDetails | None = None
-
-    @property
-    def sessions_app(self) -> SessionsApp:
-        return self.app  # type: ignore[return-value]
 
     def compose(self) -> ComposeResult:
         yield Static(id="details-title", classes="screen-title")
@@ -86,11 +82,23 @@ class SessionScreen(ReportsFailures, Screen[None]):
 
     def _show(self, details: SessionDetails) -> None:
         s = details.session
-        ctx = self.ctx
-        tz = ctx.tz
         self.query_one("#details-title", Static).update(Content.assemble(
             (f"#{s.id} ", "$text-muted"), (s.title, "bold"), "  ",
             (fmt.STATUS_LABEL[s.status], fmt.STATUS_STYLE[s.status])))
+        fields = self.query_one("#details-fields", Vertical)
+        with self.app.batch_update():
+            fields.remove_children()
+            fields.mount_all(Horizontal(Static(key, classes="detail-key"),
+                                        Static(value, classes="detail-value"),
+                                        classes="detail-row")
+                             for key, value in self._rows(s))
+        self._attendance(details)
+        self.query_one("#details-extra", Static).update(self._extra(details))
+
+    def _rows(self, s: Session) -> list[tuple[str, str | Content]]:
+        """Every field of the session that has a value, as (label, value)."""
+        ctx = self.ctx
+        tz = ctx.tz
         rows: list[tuple[str, str | Content]] = [
             ("When", f"{fmt.long_day(ctx.local(s.start).date())}, {fmt.span(s, tz)}"
                      + (f"  (booked in {s.tz})" if s.tz != ctx.tz_name else "")),
@@ -114,18 +122,15 @@ class SessionScreen(ReportsFailures, Screen[None]):
              if s.modified_at else None),
         ]
         rows.extend((k, v) for k, v in optional if v)
-        fields = self.query_one("#details-fields", Vertical)
-        with self.app.batch_update():
-            fields.remove_children()
-            fields.mount_all(Horizontal(Static(key, classes="detail-key"),
-                                        Static(value, classes="detail-value"),
-                                        classes="detail-row")
-                             for key, value in rows)
+        return rows
+
+    def _attendance(self, details: SessionDetails) -> None:
+        ctx, tz = self.ctx, self.ctx.tz
         table = self.query_one("#details-attendance", DataTable)
         table.clear()
         marks = {a.student: a for a in details.attendance}
         variables = self.app.get_css_variables()
-        for email in s.students:
+        for email in details.session.students:
             mark = marks.get(email)
             table.add_row(
                 fmt.cell(ctx.name(email)),
@@ -133,16 +138,20 @@ class SessionScreen(ReportsFailures, Screen[None]):
                 if mark else fmt.cell("not marked", "$text-muted"),
                 fmt.cell(fmt.hhmm(mark.check_in, tz) if mark and mark.check_in else ""),
                 fmt.cell((mark.note or "") if mark else ""))
+
+    def _extra(self, details: SessionDetails) -> Content:
+        """Feedback and materials, when there are any."""
+        name = self.ctx.name
         extra: list[Any] = []
         if details.feedback:
             extra.append(("Feedback\n", "bold"))
             for f in details.feedback:
-                extra.append(f"  {ctx.name(f.author)}: {f.rating}/5 {f.text or ''}\n")
+                extra.append(f"  {name(f.author)}: {f.rating}/5 {f.text or ''}\n")
         if details.materials:
             extra.append(("Materials\n", "bold"))
             for m in details.materials:
                 extra.append(f"  {m.name} ({m.type.value}) {m.location}\n")
-        self.query_one("#details-extra", Static).update(Content.assemble(*extra))
+        return Content.assemble(*extra)
 
     # ------------------------------------------------------------------ actions
     def action_attendance(self) -> None:
@@ -178,8 +187,9 @@ class SessionScreen(ReportsFailures, Screen[None]):
 
         def answered(yes: bool | None) -> None:
             if yes:
-                self.sessions_app.write(lambda: self.ctx.centre.complete(self.session_id),
-                                        f"Session #{self.session_id} completed")
+                self.post_message(WriteRequested(
+                    lambda: self.ctx.centre.complete(self.session_id),
+                    f"Session #{self.session_id} completed"))
 
         self.app.push_screen(ConfirmDialog(question, detail, yes="Complete",
                                            no="Back" if started else "Not yet",
@@ -196,15 +206,15 @@ class SessionScreen(ReportsFailures, Screen[None]):
                         severity="warning")
             return
 
-        def cancel(scope: str) -> None:
+        def cancel(scope: Scope) -> None:
             def with_reason(reason: str | None) -> None:
                 if reason is None:
                     return
-                self.sessions_app.write(
-                    lambda: self.ctx.centre.cancel_scoped(self.session_id, scope=scope,  # type: ignore[arg-type]
+                self.post_message(WriteRequested(
+                    lambda: self.ctx.centre.cancel_scoped(self.session_id, scope=scope,
                                                           reason=reason or None),
                     f"Session #{self.session_id} cancelled"
-                    + ("" if scope == "this" else f" ({scope})"))
+                    + ("" if scope == "this" else f" ({scope})")))
 
             self.app.push_screen(PromptDialog("Cancel the session: why?", "reason (optional)"),
                                  with_reason)
@@ -227,9 +237,10 @@ class SessionScreen(ReportsFailures, Screen[None]):
                 return
             stamp = self.ctx.now().astimezone(self.ctx.tz).strftime("%Y-%m-%d %H:%M")
             notes = f"{session.notes}\n" if session.notes else ""
-            self.sessions_app.write(
-                lambda: self.ctx.centre.edit(self.session_id, {"notes": f"{notes}[{stamp}] {text}"}),
-                "Note added")
+            self.post_message(WriteRequested(
+                lambda: self.ctx.centre.edit(self.session_id,
+                                             {"notes": f"{notes}[{stamp}] {text}"}),
+                "Note added"))
 
         self.app.push_screen(PromptDialog("Add a note to this session", "note", required=True),
                              add)

@@ -11,7 +11,13 @@ from textual.widgets import TabbedContent, TabPane
 
 from .. import keys
 from ..keys import bindings
-from ..messages import DashboardLoaded, DataChanged, OpenSession, ReferenceDataLoaded
+from ..messages import (
+    CalendarShown,
+    DashboardLoaded,
+    DataChanged,
+    OpenSession,
+    ReferenceDataLoaded,
+)
 from ..widgets.calendar import CalendarView
 from ..widgets.dashboard import DashboardBar
 from ..widgets.keybar import KeyBar
@@ -96,7 +102,7 @@ class MainScreen(Screen[None]):
     @on(CalendarView.FirstShown)
     def _first_shown(self, message: CalendarView.FirstShown) -> None:
         message.stop()
-        self.app.calendar_shown()  # type: ignore[attr-defined]
+        self.app.post_message(CalendarShown())
         # Build the (hidden) list and read its first page while the user looks at the
         # calendar, so "2" only has to show it.
         self.set_timer(LIST_BUILD_DELAY, lambda: self.session_list.activate())
