@@ -152,14 +152,6 @@ def _not_utf8(exc: UnicodeDecodeError, line: int) -> Problem:
                                "save the file as UTF-8")
 
 
-def _cell(values: dict[str, str], name: str) -> str | None:
-    value = values.get(name)
-    if value is None:
-        return None
-    value = value.strip()
-    return value or None
-
-
 def _instant(text: str, tz: ZoneInfo, column: str) -> datetime:
     try:
         value = datetime.fromisoformat(text)
@@ -196,91 +188,131 @@ class RowProblems(InvalidInput):
         self.references = references
 
 
+class _Cells:
+    """One row being read: its cells by column, and every problem found so far."""
+
+    __slots__ = ("problems", "values")
+
+    def __init__(self, values: dict[str, str]) -> None:
+        self.values = values
+        self.problems: list[tuple[str | None, str]] = []
+
+    def get(self, name: str) -> str | None:
+        """The cell of column ``name`` stripped; None if it is empty or not in the file."""
+        value = self.values.get(name)
+        return None if value is None else value.strip() or None
+
+    def check(self, call: Any, *args: Any, **kwargs: Any) -> Any:
+        """``call(*args, **kwargs)``, or None with its problem noted."""
+        try:
+            return call(*args, **kwargs)
+        except InvalidInput as exc:
+            self.problems.append((_COLUMN_OF.get(exc.field or "", exc.field), exc.detail))
+            return None
+
+    def fail(self, column: str, message: str) -> None:
+        self.problems.append((column, message))
+
+
+def _times(cells: _Cells, tz: ZoneInfo | None) -> tuple[datetime | None, datetime | None]:
+    """(start, end): the end is ``end``, else ``start`` + ``duration`` minutes."""
+    start = end = None
+    start_text = cells.get("start")
+    if start_text is None:
+        cells.fail("start", "is empty")
+    elif tz is not None:
+        start = cells.check(_instant, start_text, tz, "start")
+    end_text, minutes = cells.get("end"), cells.get("duration")
+    if end_text is not None:
+        if tz is not None:
+            end = cells.check(_instant, end_text, tz, "end")
+    elif minutes is not None:
+        if not _WHOLE.fullmatch(minutes) or not 1 <= int(minutes) <= MAX_MINUTES:
+            cells.fail("duration", f"{minutes!r} is not a number of minutes (1 to {MAX_MINUTES})")
+        elif start is not None:
+            end = cells.check(lambda: bounded(start + timedelta(minutes=int(minutes)), "duration"))
+    else:
+        cells.fail("end", "give an end or a duration")
+    return start, end
+
+
+def _people(cells: _Cells) -> tuple[str | None, tuple[str, ...], tuple[str, ...]]:
+    """(mentor, the students as written, those of their addresses that could be read)."""
+    mentor = cells.get("mentor_email")
+    if mentor is None:
+        cells.fail("mentor_email", "is empty")
+    else:
+        mentor = cells.check(rules.email, mentor, field="mentor_email")
+    students = tuple(s.strip() for s in (cells.get("student_emails") or "").split(";")
+                     if s.strip())
+    readable = tuple(e for e in (cells.check(rules.email, s, field="student_emails")
+                                 for s in students) if e)
+    return mentor, students, readable
+
+
+def _choice(cells: _Cells, column: str, default: str, known: dict[str, Any]) -> str:
+    """The cell (``default`` when empty), which must be one of ``known`` in any case."""
+    value = cells.get(column) or default
+    if value.lower() not in known:
+        cells.fail(column, f"{value!r} is not one of {', '.join(known)}")
+    return value
+
+
+def _check_long(cells: _Cells) -> None:
+    for column in ("room", "subject", "location", "link"):
+        value = cells.get(column)
+        if value is not None and len(value) > LIMITS[column]:
+            cells.fail(column, f"is longer than {LIMITS[column]} characters")
+
+
+def _shared(draft: SessionDraft, shared: dict[Any, Any]) -> SessionDraft:
+    """``draft`` with the values rows repeat taken from ``shared``."""
+    share = shared.setdefault
+    return replace(draft, title=share(draft.title, draft.title),
+                   mentor=share(draft.mentor, draft.mentor), tz=share(draft.tz, draft.tz),
+                   students=share(draft.students, draft.students),
+                   room=share(draft.room, draft.room),
+                   subject=share(draft.subject, draft.subject),
+                   location=share(draft.location, draft.location),
+                   link=share(draft.link, draft.link))
+
+
 def parse_row(values: dict[str, str], row: int, default_tz: str, *,
               shared: dict[Any, Any] | None = None) -> CsvRow:
     """One row as a session draft, or a :class:`RowProblems` naming every column that is
     wrong (a check that needs another cell, such as the end after a bad start, is skipped)."""
-    problems: list[tuple[str | None, str]] = []
-
-    def check(call: Any, *args: Any, **kwargs: Any) -> Any:
-        try:
-            return call(*args, **kwargs)
-        except InvalidInput as exc:
-            problems.append((_COLUMN_OF.get(exc.field or "", exc.field),
-                             exc.detail))
-            return None
-
-    def fail(column: str, message: str) -> None:
-        problems.append((column, message))
-
-    title = _cell(values, "title")
+    cells = _Cells(values)
+    title = cells.get("title")
     if title is None:
-        fail("title", "is empty")
-    tz_name = _cell(values, "tz") or default_tz
-    tz = check(zone, tz_name, field="tz")
-    start = end = None
-    start_text = _cell(values, "start")
-    if start_text is None:
-        fail("start", "is empty")
-    elif tz is not None:
-        start = check(_instant, start_text, tz, "start")
-    end_text, minutes = _cell(values, "end"), _cell(values, "duration")
-    if end_text is not None:
-        if tz is not None:
-            end = check(_instant, end_text, tz, "end")
-    elif minutes is not None:
-        if not _WHOLE.fullmatch(minutes) or not 1 <= int(minutes) <= MAX_MINUTES:
-            fail("duration", f"{minutes!r} is not a number of minutes (1 to {MAX_MINUTES})")
-        elif start is not None:
-            end = check(lambda: bounded(start + timedelta(minutes=int(minutes)), "duration"))
-    else:
-        fail("end", "give an end or a duration")
-    mentor = _cell(values, "mentor_email")
-    if mentor is None:
-        fail("mentor_email", "is empty")
-    else:
-        mentor = check(rules.email, mentor, field="mentor_email")
-    students = tuple(s.strip() for s in (_cell(values, "student_emails") or "").split(";")
-                     if s.strip())
-    readable = tuple(e for e in (check(rules.email, s, field="student_emails")
-                                 for s in students) if e)
-    kind = _cell(values, "type") or "individual"
-    if kind.lower() not in _TYPES:
-        fail("type", f"{kind!r} is not one of {', '.join(_TYPES)}")
-    status_text = _cell(values, "status") or "scheduled"
-    if status_text.lower() not in _STATUSES:
-        fail("status", f"{status_text!r} is not one of {', '.join(_STATUSES)}")
-    most_text = _cell(values, "max_participants")
-    most = check(whole, most_text, "max_participants", MAX_PARTICIPANTS) if most_text else None
-    repeat = _cell(values, "repeat")
+        cells.fail("title", "is empty")
+    tz_name = cells.get("tz") or default_tz
+    tz = cells.check(zone, tz_name, field="tz")
+    start, end = _times(cells, tz)
+    mentor, students, readable = _people(cells)
+    kind = _choice(cells, "type", "individual", _TYPES)
+    status = _choice(cells, "status", "scheduled", _STATUSES)
+    most_text = cells.get("max_participants")
+    most = (cells.check(whole, most_text, "max_participants", MAX_PARTICIPANTS) if most_text
+            else None)
+    repeat = cells.get("repeat")
     if repeat is not None and tz is not None:
-        check(parse_recurrence, repeat, tz, field="repeat")
-    room, subject = _cell(values, "room"), _cell(values, "subject")
-    for column in ("room", "subject", "location", "link"):
-        value = _cell(values, column)
-        if value is not None and len(value) > LIMITS[column]:
-            fail(column, f"is longer than {LIMITS[column]} characters")
-    if not problems:
-        draft = check(rules.validate_session, SessionDraft(
+        cells.check(parse_recurrence, repeat, tz, field="repeat")
+    room, subject = cells.get("room"), cells.get("subject")
+    _check_long(cells)
+    if not cells.problems:
+        draft = cells.check(rules.validate_session, SessionDraft(
             title=title or "", mentor=mentor or "", start=start, end=end,  # type: ignore[arg-type]
             tz=tz_name, students=students, room=room, subject=subject,
-            type=_TYPES[kind.lower()], location=_cell(values, "location"),
-            link=_cell(values, "link"), max_participants=most, notes=_cell(values, "notes")))
-    if problems:
-        raise RowProblems(problems, References(mentor, readable, room, subject)
+            type=_TYPES[kind.lower()], location=cells.get("location"),
+            link=cells.get("link"), max_participants=most, notes=cells.get("notes")))
+    if cells.problems:
+        raise RowProblems(cells.problems, References(mentor, readable, room, subject)
                           if mentor else None)
     if shared is not None:
         # A term's rows name the same few people, rooms, zones and titles again and again:
         # one copy of each value is kept for the whole file, not one per row.
-        share = shared.setdefault
-        draft = replace(draft, title=share(draft.title, draft.title),
-                        mentor=share(draft.mentor, draft.mentor), tz=share(draft.tz, draft.tz),
-                        students=share(draft.students, draft.students),
-                        room=share(draft.room, draft.room),
-                        subject=share(draft.subject, draft.subject),
-                        location=share(draft.location, draft.location),
-                        link=share(draft.link, draft.link))
-    return CsvRow(row, draft, repeat, _STATUSES[status_text.lower()])
+        draft = _shared(draft, shared)
+    return CsvRow(row, draft, repeat, _STATUSES[status.lower()])
 
 
 _COLUMN_OF = {"mentor": "mentor_email", "student": "student_emails"}
@@ -297,6 +329,55 @@ def check_lengths(draft: SessionDraft) -> None:
             raise InvalidInput(f"is longer than {most} characters", field=name)
 
 
+def _columns(header: list[str] | None) -> tuple[list[str], list[Problem]]:
+    """The column names of a header row, and what is wrong with it: empty, a required column
+    missing, an unknown one (both reported), else a column given twice."""
+    if not header or not any(h.strip() for h in header):
+        return [], [Problem(None, None, "is empty (expected a header row)")]
+    names = [h.strip().lower() for h in header]
+    missing = [c for c in REQUIRED if c not in names]
+    if "end" not in names and "duration" not in names:
+        missing.append("end or duration")
+    unknown = [h for h in names if h and h not in COLUMNS and h != "duration"]
+    problems = []
+    if missing:
+        problems.append(Problem(1, None, f"missing column(s): {', '.join(missing)}"))
+    if unknown:
+        problems.append(Problem(1, None, f"unknown column(s): {', '.join(unknown)} "
+                                         f"(known: {', '.join((*COLUMNS, 'duration'))})"))
+    dupes = {n for n in names if names.count(n) > 1}
+    if dupes and not problems:
+        problems.append(Problem(1, None, f"column(s) given twice: {', '.join(sorted(dupes))}"))
+    return names, problems
+
+
+def _rows(reader: Any, names: list[str],
+          default_tz: str) -> Iterator[CsvRow | Problem | tuple[int, References]]:
+    """The rows after the header, as :func:`read` gives them."""
+    shared: dict[Any, Any] = {}
+    for cells in reader:
+        row = reader.line_num
+        if not any(c.strip() for c in cells):
+            continue  # a blank line
+        if len(cells) != len(names):
+            yield Problem(row, None, f"has {len(cells)} field(s), the header {len(names)} "
+                                     "(a truncated or misquoted row)")
+            continue
+        nul = [name for name, cell in zip(names, cells, strict=True) if "\x00" in cell]
+        if nul:  # no database keeps it in text (PostgreSQL refuses it)
+            for name in nul:
+                yield Problem(row, name, "contains a NUL byte (is this a text file?)")
+            continue
+        try:
+            yield parse_row(dict(zip(names, cells, strict=True)), row, default_tz,
+                            shared=shared)
+        except RowProblems as exc:
+            for column, message in exc.problems:
+                yield Problem(row, column, message)
+            if exc.references is not None:
+                yield row, exc.references
+
+
 def read(stream: IO[bytes], source: str,
          default_tz: str) -> Iterator[CsvRow | Problem | tuple[int, References]]:
     """Every row of a CSV file, read one at a time: a :class:`CsvRow`, or each
@@ -308,48 +389,11 @@ def read(stream: IO[bytes], source: str,
     text, counted = _text(stream)
     reader = csv.reader(text, strict=True)
     try:
-        header = next(reader, None)
-        if not header or not any(h.strip() for h in header):
-            yield Problem(None, None, "is empty (expected a header row)")
+        names, problems = _columns(next(reader, None))
+        if problems:
+            yield from problems
             return
-        names = [h.strip().lower() for h in header]
-        missing = [c for c in REQUIRED if c not in names]
-        if "end" not in names and "duration" not in names:
-            missing.append("end or duration")
-        unknown = [h for h in names if h and h not in COLUMNS and h != "duration"]
-        if missing:
-            yield Problem(1, None, f"missing column(s): {', '.join(missing)}")
-        if unknown:
-            yield Problem(1, None, f"unknown column(s): {', '.join(unknown)} "
-                                   f"(known: {', '.join((*COLUMNS, 'duration'))})")
-        if missing or unknown:
-            return
-        dupes = {n for n in names if names.count(n) > 1}
-        if dupes:
-            yield Problem(1, None, f"column(s) given twice: {', '.join(sorted(dupes))}")
-            return
-        shared: dict[Any, Any] = {}
-        for cells in reader:
-            row = reader.line_num
-            if not any(c.strip() for c in cells):
-                continue  # a blank line
-            if len(cells) != len(names):
-                yield Problem(row, None, f"has {len(cells)} field(s), the header {len(names)} "
-                                         "(a truncated or misquoted row)")
-                continue
-            nul = [name for name, cell in zip(names, cells, strict=True) if "\x00" in cell]
-            if nul:  # no database keeps it in text (PostgreSQL refuses it)
-                for name in nul:
-                    yield Problem(row, name, "contains a NUL byte (is this a text file?)")
-                continue
-            try:
-                yield parse_row(dict(zip(names, cells, strict=True)), row, default_tz,
-                                shared=shared)
-            except RowProblems as exc:
-                for column, message in exc.problems:
-                    yield Problem(row, column, message)
-                if exc.references is not None:
-                    yield row, exc.references
+        yield from _rows(reader, names, default_tz)
     except UnicodeDecodeError as exc:
         yield _not_utf8(exc, counted.line_of(exc))
     except csv.Error as exc:

@@ -1,0 +1,134 @@
+"""A file as text: whether it is whole, its components one by one, and the line of each."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Any
+
+from icalendar import Component
+
+from ..csvformat import Problem
+
+_MARK = re.compile(rb"^(?:\xef\xbb\xbf)?(BEGIN|END):([A-Za-z0-9-]+)[ \t]*\r?$",
+                   re.MULTILINE | re.IGNORECASE)
+
+
+def _marks(text: bytes) -> Iterator[tuple[str, str, int, int, int]]:
+    """Every BEGIN/END line: (BEGIN or END, component, line number, start, end offset)."""
+    line, pos = 1, 0
+    for mark in _MARK.finditer(text):
+        line += text.count(b"\n", pos, mark.start())
+        pos = mark.start()
+        yield (mark.group(1).decode().upper(), mark.group(2).decode().upper(), line,
+               mark.start(), mark.end())
+
+
+def blocks(text: bytes) -> Iterator[tuple[str, int, str]]:
+    """The components of each VCALENDAR (a VEVENT with its VALARMs is one), as (name, line
+    of its BEGIN, its text); the file is known to be balanced."""
+    depth, start, begin, name = 0, 0, 0, ""
+    for kind, comp, line, at, end in _marks(text):
+        if kind == "BEGIN":
+            depth += 1
+            if depth == 2:
+                start, begin, name = at, line, comp
+        else:
+            if depth == 2:
+                yield name, begin, text[start:end].decode("utf-8-sig")
+            depth -= 1
+
+
+def parsed(text: bytes, with_lines: bool = False) -> Iterator[Any]:
+    """Each VEVENT parsed on its own (the exception when icalendar cannot read it)."""
+    for kind, line, block in blocks(text):
+        if kind != "VEVENT":
+            continue
+        try:
+            event: Any = Component.from_ical(block)
+        except (ValueError, KeyError, IndexError, TypeError) as exc:
+            event = exc
+        yield (line, event) if with_lines else event
+
+
+def _unbalanced(text: bytes) -> Problem | None:
+    """A component that a file opens and never closes (BEGIN:VEVENT without END:VEVENT)."""
+    stack: list[tuple[str, int]] = []
+    for kind, name, line, _start, _end in _marks(text):
+        if kind == "BEGIN":
+            stack.append((name, line))
+        elif stack and stack[-1][0] == name:
+            stack.pop()
+        elif stack:
+            opened, at = stack[-1]
+            return Problem(at, None, f"BEGIN:{opened} has no END:{opened} "
+                                     f"(END:{name} at line {line} comes first)", unit="line")
+        else:
+            return Problem(line, None, f"END:{name} without BEGIN:{name}", unit="line")
+    if stack:
+        opened, at = stack[-1]
+        return Problem(at, None, f"BEGIN:{opened} has no END:{opened}", unit="line")
+    return None
+
+
+def file_problem(data: bytes) -> Problem | None:
+    """Why ``data`` cannot be read as an iCalendar file (not UTF-8, empty, a NUL byte, no
+    BEGIN:VCALENDAR first or END:VCALENDAR last, a component left open); None if it can."""
+    # The file is checked as a whole but kept as bytes: each component is decoded on its own.
+    try:
+        data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[:exc.start].count(b"\n") + 1
+        return Problem(line, None, "is not UTF-8 text", unit="line")
+    if not data.strip(b" \t\r\n\xef\xbb\xbf"):
+        return Problem(None, None, "is empty", unit="line")
+    if b"\x00" in data:  # no database keeps it in text (PostgreSQL refuses it)
+        return Problem(data[:data.index(b"\x00")].count(b"\n") + 1, None,
+                       "contains a NUL byte (is this a text file?)", unit="line")
+    head = data[:4096].lstrip(b" \t\r\n").removeprefix(b"\xef\xbb\xbf").lstrip()
+    if head.split(b"\n", 1)[0].strip().upper() != b"BEGIN:VCALENDAR":
+        return Problem(1, None, "is not an iCalendar file (it must start with BEGIN:VCALENDAR)",
+                       unit="line")
+    tail = data[-4096:].rstrip()
+    if tail.rsplit(b"\n", 1)[-1].strip().upper() != b"END:VCALENDAR":
+        return Problem(data.count(b"\n", 0, len(data.rstrip())) + 1, None,
+                       "ends before END:VCALENDAR (a truncated file)", unit="line")
+    return _unbalanced(data)
+
+
+class PropertyLines:
+    """Where a property of an event is in the file, to point a problem at its own line.
+
+    The file's lines are split on the first question (problems are few; most imports ask
+    none)."""
+
+    def __init__(self, text: str | bytes) -> None:
+        self._text = text
+        self._lines: list[str] | None = None
+
+    def of(self, event_line: int | None, prop: str | None) -> int | None:
+        """The line of ``prop`` in the event whose ``BEGIN:VEVENT`` is at ``event_line``
+        (its first, outside any nested component), else ``event_line``."""
+        if not event_line or not prop:
+            return event_line
+        if self._lines is None:
+            text = self._text
+            if isinstance(text, bytes):
+                text = text.decode("utf-8-sig", errors="replace")
+            self._lines = text.splitlines()
+        wanted = prop.upper()
+        depth = 0
+        for n in range(event_line, len(self._lines)):  # the line after BEGIN:VEVENT on
+            line = self._lines[n]
+            if line[:1] in (" ", "\t"):
+                continue  # a folded continuation
+            name = line.split(":", 1)[0].split(";", 1)[0].strip().upper()
+            if name == "BEGIN":
+                depth += 1
+            elif name == "END":
+                if depth == 0:
+                    break
+                depth -= 1
+            elif depth == 0 and name == wanted:
+                return n + 1
+        return event_line

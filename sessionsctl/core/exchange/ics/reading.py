@@ -1,0 +1,322 @@
+"""Reading an iCalendar file into sessions, series and closures, and every problem in it."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterator
+from dataclasses import dataclass, replace
+from datetime import UTC, date, datetime, timedelta, tzinfo
+from typing import Any
+
+from icalendar import Component
+
+from ...domain.errors import InvalidInput
+from ...domain.timeutil import zone
+from ..csvformat import MAX_PARTICIPANTS, MAX_SEQUENCE, Problem, bounded, whole
+from .fields import (
+    X_LOCATION,
+    X_MAX,
+    X_MEETING_ID,
+    X_NOTES,
+    X_PASSCODE,
+    X_ROOM,
+    X_TYPE,
+    split_description,
+)
+from .layout import PropertyLines, blocks, file_problem, parsed
+from .properties import email, text
+from .recurring import own_occurrences, rule_text
+from .zones import FileZones, spans, zone_name
+
+
+@dataclass(frozen=True, slots=True)
+class IcsEvent:
+    """One timed VEVENT as a session (or a series master, or an exception of one)."""
+
+    line: int
+    uid: str
+    title: str
+    start: datetime  # aware UTC
+    end: datetime
+    tz: str
+    mentor: str | None
+    students: tuple[str, ...] = ()
+    names: tuple[tuple[str, str], ...] = ()  # (email, CN) of everyone named
+    room: str | None = None
+    location: str | None = None
+    categories: tuple[str, ...] = ()
+    type: str | None = None
+    link: str | None = None
+    description: str | None = None
+    meeting_id: str | None = None
+    passcode: str | None = None
+    max_participants: int | None = None
+    notes: str | None = None
+    cancelled: bool = False
+    sequence: int = 0
+    recurrence_id: datetime | None = None  # aware UTC, for an exception
+    rule: str | None = None  # RRULE/EXDATE/RDATE lines in wall times of ``tz``, for a master
+    dtstart: datetime | None = None  # naive wall time in ``tz``, for a master
+    expanded: bool = False  # an occurrence of a rule in a zone no IANA zone matches
+
+
+@dataclass(frozen=True, slots=True)
+class IcsClosure:
+    """An all-day VEVENT: the centre is closed on those days (see :func:`read`)."""
+
+    line: int
+    uid: str
+    starts_on: date
+    ends_on: date  # inclusive
+    reason: str
+
+
+Made = IcsEvent | IcsClosure | list[IcsEvent]
+
+
+# ------------------------------------------------------------------ one event, step by step
+def _made_uid(start: date, title: str) -> str:
+    # Some exporters omit UIDs: one is made from what the event is, so a second import of the
+    # same file finds it again.
+    return hashlib.sha1(f"{start}|{title}".encode()).hexdigest() + "@import"
+
+
+def _closure(event: Any, line: int, uid: str, first: date, reason: str) -> IcsClosure:
+    """An all-day event: the centre is closed from ``first`` to its last day (DTEND is the day
+    after, exclusive)."""
+    end_prop, duration = event.get("DTEND"), event.get("DURATION")
+    last = first
+    if end_prop is not None and isinstance(end_prop.dt, date):
+        last = max(first, end_prop.dt - timedelta(days=1))
+    elif duration is not None:
+        last = first + max(duration.dt - timedelta(days=1), timedelta(0))
+    return IcsClosure(line, uid, first, last, reason)
+
+
+def _end(event: Any, start: datetime, zones: FileZones) -> datetime:
+    """DTEND, else DTSTART + DURATION: a session needs a length."""
+    end_prop = event.get("DTEND")
+    if end_prop is not None:
+        if not isinstance(end_prop.dt, datetime):
+            raise InvalidInput("is a date but DTSTART a date-time", field="DTEND")
+        return zones.instant(end_prop.dt, end_prop.params, "DTEND")[0]
+    duration = event.get("DURATION")
+    if duration is None:
+        raise InvalidInput("has neither DTEND nor DURATION (a session needs a length)",
+                           field="DTEND")
+    try:
+        return bounded(start + duration.dt, "DURATION")
+    except OverflowError:
+        raise InvalidInput("is out of range", field="DURATION") from None
+
+
+def _kept_in(written_in: str | tzinfo | None, recurring: bool, default_tz: str) -> str:
+    """The zone a session is kept in: the IANA zone it was written in. A UTC series repeats
+    in UTC, as RFC 5545 has it; a UTC one-off is shown in ``--tz``, and so are the
+    occurrences of a file's own zone that no IANA zone matches (expanded in its own rules)."""
+    if isinstance(written_in, str):
+        return written_in
+    return "UTC" if recurring and written_in is None else default_tz
+
+
+def _recurrence_id(event: Any, zones: FileZones) -> datetime | None:
+    prop = event.get("RECURRENCE-ID")
+    if prop is None:
+        return None
+    if not isinstance(prop.dt, datetime):
+        raise InvalidInput("must be a date-time", field="RECURRENCE-ID")
+    return zones.instant(prop.dt, prop.params, "RECURRENCE-ID")[0]
+
+
+def _people(event: Any) -> tuple[str | None, tuple[str, ...], tuple[tuple[str, str], ...],
+                                 str | None]:
+    """(mentor, students, (email, CN) of each named, room). The ORGANIZER is the mentor; an
+    ATTENDEE is a student, unless it is the organizer or a non-participant, or a room or
+    resource (which names the room when X-SESSIONSCTL-ROOM does not)."""
+    organizer = event.get("ORGANIZER")
+    mentor = email(organizer) if organizer is not None else None
+    names: list[tuple[str, str]] = []
+    if mentor and organizer.params.get("CN"):
+        names.append((mentor, str(organizer.params["CN"])))
+    students: list[str] = []
+    room = text(event, X_ROOM)
+    attendees = event.get("ATTENDEE") or []
+    for attendee in attendees if isinstance(attendees, list) else [attendees]:
+        kind = str(attendee.params.get("CUTYPE", "INDIVIDUAL")).upper()
+        cn = attendee.params.get("CN")
+        if kind in ("ROOM", "RESOURCE"):
+            room = room or (str(cn) if cn else None)
+            continue
+        address = email(attendee)
+        if address is None or address == mentor \
+                or str(attendee.params.get("ROLE", "")).upper() == "NON-PARTICIPANT":
+            continue
+        students.append(address)
+        if cn:
+            names.append((address, str(cn)))
+    return mentor, tuple(students), tuple(names), room
+
+
+def _categories(event: Any) -> tuple[str, ...]:
+    cats = event.get("CATEGORIES")
+    found: list[str] = []
+    for prop in (cats if isinstance(cats, list) else [cats]) if cats is not None else []:
+        found.extend(str(c).strip() for c in getattr(prop, "cats", [prop]) if str(c).strip())
+    return tuple(found)
+
+
+def _link(event: Any) -> str | None:
+    """URL, else the meeting link Google or Teams keep in a property of their own."""
+    return text(event, "URL") or text(event, "X-GOOGLE-CONFERENCE") \
+        or text(event, "X-MICROSOFT-SKYPETEAMSMEETINGURL")
+
+
+def _most(event: Any) -> int | None:
+    most = text(event, X_MAX)
+    return whole(most, X_MAX, MAX_PARTICIPANTS) if most else None
+
+
+def _sequence(event: Any) -> int:
+    sequence = event.get("SEQUENCE")
+    return whole(str(sequence), "SEQUENCE", MAX_SEQUENCE) if sequence is not None else 0
+
+
+def _session(event: Any, line: int, uid: str, title: str, start: datetime, end: datetime,
+             tz: str, rid: datetime | None, shared: dict[Any, Any]) -> IcsEvent:
+    """The event as a session (no rule yet), its properties read in the order their
+    problems are reported. The same people, rooms, zones and titles come back in event after
+    event: ``shared`` keeps one copy of each."""
+    mentor, students, names, room = _people(event)
+    location = text(event, X_LOCATION)
+    if room is None and location is None:
+        location = text(event, "LOCATION")
+    categories = _categories(event)
+    description, meeting, passcode = split_description(text(event, "DESCRIPTION"))
+    link, kind = _link(event), text(event, X_TYPE)
+    share = shared.setdefault
+    return IcsEvent(
+        line=line, uid=uid, title=share(title, title), start=start, end=end,
+        tz=share(tz, tz), mentor=share(mentor, mentor), students=share(students, students),
+        names=share(names, names), room=share(room, room),
+        location=share(location, location), categories=share(categories, categories),
+        type=share(kind, kind), link=share(link, link), description=description,
+        meeting_id=text(event, X_MEETING_ID) or meeting,
+        passcode=text(event, X_PASSCODE) or passcode, max_participants=_most(event),
+        notes=text(event, X_NOTES),
+        cancelled=(text(event, "STATUS") or "").upper() == "CANCELLED",
+        sequence=_sequence(event), recurrence_id=rid,
+        dtstart=start.astimezone(zone(tz)).replace(tzinfo=None))
+
+
+def _event(event: Any, line: int, zones: FileZones, until: datetime) -> Made:
+    """One parsed VEVENT: a closure (all day), a session, a series master or exception, or
+    the occurrences of a rule in a zone of the file's own."""
+    uid = text(event, "UID")
+    start_prop = event.get("DTSTART")
+    if start_prop is None:
+        raise InvalidInput("has no DTSTART", field="DTSTART")
+    title = text(event, "SUMMARY") or "(no title)"
+    uid = uid or _made_uid(start_prop.dt, title)
+    if not isinstance(start_prop.dt, datetime):
+        return _closure(event, line, uid, start_prop.dt, title)
+    start, written_in = zones.instant(start_prop.dt, start_prop.params, "DTSTART")
+    end = _end(event, start, zones)
+    recurring = event.get("RRULE") is not None
+    tz = _kept_in(written_in, recurring, zones.default_tz)
+    rid = _recurrence_id(event, zones)
+    made = _session(event, line, uid, title, start, end, tz, rid, zones.shared)
+    if not recurring or rid is not None:
+        return made
+    if written_in is None or isinstance(written_in, str):
+        return replace(made, rule=rule_text(event, tz, zones))
+    # No IANA zone has this VTIMEZONE's rules: its occurrences are taken as the calendar
+    # shows them, each kept under the event's UID and its RECURRENCE-ID.
+    length = end - start
+    return [replace(made, start=at, end=at + length, recurrence_id=at, expanded=True)
+            for at in own_occurrences(event, start, written_in, zones, until)]
+
+
+def _one(event: Any, line: int, zones: FileZones, until: datetime,
+         where: PropertyLines) -> Made | Problem:
+    """What one VEVENT gives (``event`` is the exception if icalendar could not parse it),
+    or the problem that keeps it out, at the line of the property it is about."""
+    if isinstance(event, Exception):
+        return Problem(line, None, f"cannot be read as iCalendar: {event}", unit="line")
+    errors = getattr(event, "errors", None)
+    if errors:
+        prop, message = errors[0]
+        return Problem(where.of(line, prop), prop or None, f"cannot be read: {message}",
+                       unit="line")
+    try:
+        return _event(event, line or 0, zones, until)
+    except InvalidInput as exc:
+        return Problem(where.of(line, exc.field), exc.field, exc.detail, unit="line")
+    except (ValueError, TypeError, AttributeError, KeyError, OverflowError) as exc:
+        return Problem(line, None, f"cannot be read: {exc}", unit="line")
+
+
+# ------------------------------------------------------------------------------ the file
+def _vtimezones(data: bytes) -> dict[str, Any] | Problem:
+    """The file's own VTIMEZONEs by TZID (the first of each), or why one cannot be read."""
+    found: dict[str, Any] = {}
+    for kind, line, block in blocks(data):
+        if kind == "VTIMEZONE":
+            try:
+                component = Component.from_ical(block)
+            except (ValueError, KeyError, IndexError, TypeError) as exc:
+                return Problem(line, None, f"cannot be read: {exc}", unit="line")
+            tzid = text(component, "TZID")
+            if tzid:
+                found.setdefault(tzid.strip('"'), component)
+    return found
+
+
+def _zones(data: bytes, default_tz: str, vtimezones: dict[str, Any],
+           until: datetime) -> FileZones:
+    own_spans: dict[str, tuple[datetime, datetime]] = {}
+    if any(zone_name(tzid) is None for tzid in vtimezones):
+        # A zone of the file's own: the span of the events that use it decides which IANA
+        # zone it is (such files are calendars of people, not of a centre: small).
+        own_spans = spans([e for e in parsed(data) if not isinstance(e, Exception)], until)
+    return FileZones(default_tz, vtimezones, own_spans)
+
+
+def read(data: bytes, default_tz: str, *,
+         horizon: datetime | None = None) -> Iterator[IcsEvent | IcsClosure | Problem]:
+    """The events of an iCalendar file as sessions and closures, and every problem found.
+
+    What the events mean here:
+
+    * a timed event is a session; the ORGANIZER is its mentor, the ATTENDEEs its students
+      (a ``CUTYPE=ROOM`` attendee, or our own ``X-SESSIONSCTL-ROOM``, names the room);
+    * an event with an RRULE is a series; one with a RECURRENCE-ID replaces that occurrence
+      (``STATUS:CANCELLED`` cancels it);
+    * an all-day event is a closure of the centre on those days (holidays, half-terms);
+    * times with a TZID keep that zone (Windows names, as Outlook writes them, are mapped to
+      IANA ones; a zone the file describes in its own VTIMEZONE is the IANA zone with the
+      same rules, see :class:`~.zones.FileZones`); floating times are read in
+      ``default_tz``; a TZID that is none of these is a problem of its line;
+    * an open-ended rule in a zone of the file's own that no IANA zone matches is taken up
+      to ``horizon`` (default: half a year from now).
+
+    A file that cannot be parsed at all is one :class:`Problem`, after which reading stops.
+    """
+    problem = file_problem(data)
+    if problem is not None:
+        yield problem
+        return
+    until = horizon or datetime.now(UTC) + timedelta(days=183)
+    vtimezones = _vtimezones(data)
+    if isinstance(vtimezones, Problem):
+        yield vtimezones
+        return
+    zones = _zones(data, default_tz, vtimezones, until)
+    # Each component is parsed on its own, as it comes: a calendar of 100,000 events is never
+    # one object graph in memory (icalendar's objects take some twenty times the text).
+    where = PropertyLines(data)
+    for line, event in parsed(data, with_lines=True):
+        made = _one(event, line, zones, until, where)
+        if isinstance(made, list):
+            yield from made
+        else:
+            yield made
