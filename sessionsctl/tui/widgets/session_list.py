@@ -168,15 +168,15 @@ class SessionList(ReportsFailures, Vertical):
             field = self.query_one(input_id, Input)
             with field.prevent(Input.Changed):
                 field.value = value
-        for select_id, value in (("#f-status", filters.status), ("#f-mentor", filters.mentor),
-                                 ("#f-subject", filters.subject), ("#f-type", filters.type),
-                                 ("#f-room", filters.room)):
+        for select_id, chosen in (("#f-status", filters.status), ("#f-mentor", filters.mentor),
+                                  ("#f-subject", filters.subject), ("#f-type", filters.type),
+                                  ("#f-room", filters.room)):
             select: Select[Any] = self.query_one(select_id, Select)
             with select.prevent(Select.Changed):
-                if value is None:
+                if chosen is None:
                     select.clear()
                 else:
-                    select.value = value
+                    select.value = chosen
         self.reload()
 
     def query_of(self, filters: Filters) -> SessionQuery:
