@@ -72,11 +72,11 @@ class HelpOnly(App[None]):
 
 
 async def help_page_text() -> str:
-    """The help screen's text, as it is drawn."""
+    """The help screen's text, as its widgets draw it (a line per widget)."""
     app = HelpOnly()
     async with app.run_test(size=(120, 80)) as pilot:
         await pilot.pause()
-        return str(app.screen.query_one(Static).render())
+        return "\n".join(str(static.render()) for static in app.screen.query(Static))
 
 
 def test_the_walk_finds_the_classes_with_bindings() -> None:
