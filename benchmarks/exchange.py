@@ -80,7 +80,7 @@ def child_export_csv(db: str, out: str) -> dict[str, Any]:
     centre = _centre(db)
     start = time.perf_counter()
     with open(out, "w", encoding="utf-8", newline="") as sink:
-        count = centre.export_csv(SessionQuery(), sink)
+        count = centre.exchange.export_csv(SessionQuery(), sink)
     return {"seconds": time.perf_counter() - start, "count": count}
 
 
@@ -88,7 +88,7 @@ def child_import_csv(db: str, src: str) -> dict[str, Any]:
     centre = _centre(db)
     start = time.perf_counter()
     with open(src, "rb") as stream:
-        result = centre.import_csv(stream, src, default_tz=gen.TZ_NAME)
+        result = centre.exchange.import_csv(stream, src, default_tz=gen.TZ_NAME)
     return {"seconds": time.perf_counter() - start, "count": result.created}
 
 
@@ -125,7 +125,7 @@ def child_export_ics(db: str, out: str) -> dict[str, Any]:
     centre = _centre(db)
     start = time.perf_counter()
     with open(out, "wb") as sink:
-        centre.export_ics(SessionQuery(), sink)
+        centre.exchange.export_ics(SessionQuery(), sink)
     seconds = time.perf_counter() - start
     rss = _rss_mb()
     cal = icalendar.Calendar.from_ical(Path(out).read_bytes())
@@ -142,7 +142,7 @@ def child_import_ics(db: str, src: str) -> dict[str, Any]:
     centre = _centre(db)
     start = time.perf_counter()
     with open(src, "rb") as stream:
-        result = centre.import_ics(stream, src, default_tz=gen.TZ_NAME)
+        result = centre.exchange.import_ics(stream, src, default_tz=gen.TZ_NAME)
     seconds = time.perf_counter() - start
     rss = _rss_mb()
     data = Path(src).read_bytes()
@@ -158,7 +158,7 @@ def child_khal_sample(db: str, out: str, count: str) -> dict[str, Any]:
     from sessionsctl.core.exchange import ics
 
     centre = _centre(db)
-    sessions = centre.list_sessions(SessionQuery(limit=int(count) or None))
+    sessions = centre.sessions.find(SessionQuery(limit=int(count) or None))
     events = [ics.session_event(s.__class__(**{**{f: getattr(s, f) for f in s.__slots__},
                                              "series_id": None}))
               for s in sessions]

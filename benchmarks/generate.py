@@ -56,7 +56,7 @@ from sessionsctl.core.domain.drafts import SessionDraft
 from sessionsctl.core.domain.model import SessionType
 from sessionsctl.core.domain.timeutil import localize
 from sessionsctl.core.schedule.recurrence import Recurrence
-from sessionsctl.core.schedule.service import template_of
+from sessionsctl.core.schedule.series import template_of
 from sessionsctl.store import open_store
 from sessionsctl.store.migrate import HEAD
 from sessionsctl.store.schema import (

@@ -44,7 +44,7 @@ from sessionsctl.core.centre import Centre
 from sessionsctl.core.domain.drafts import Row, SessionDraft
 from sessionsctl.core.domain.model import Role
 from sessionsctl.core.mail.notices import build_message
-from sessionsctl.core.mail.service import MailSetup
+from sessionsctl.core.mail.setup import MailSetup
 from sessionsctl.smtp import WIRE, SmtpTransport
 from sessionsctl.store import open_store
 from sessionsctl.store.schema import OutboxRow, PersonRow, SessionRow
@@ -140,7 +140,7 @@ def _floor_send(centre: Centre, port: int, count: int) -> float:
     with centre.store.unit() as uow:
         session_id = uow.db.execute(select(func.min(SessionRow.id)).where(
             SessionRow.uid.like("bench-rem-%"))).scalar_one()
-    rendered = centre.preview("reminder", session_id)
+    rendered = centre.mail.preview("reminder", session_id)
     msg = build_message(rendered, sender=SENDER, recipient=f"rs0@{gen.DOMAIN}",
                         recipient_name="Reminder Student 0")
     buffer = BytesIO()
@@ -174,20 +174,20 @@ def main(argv: list[str] | None = None) -> int:
         store = open_store(f"sqlite:///{path}")
         centre = Centre(store)
         settings = SmtpSettings(host="127.0.0.1", port=port, security="none", sender=SENDER)
-        centre.configure_mail(MailSetup(sender=SENDER,
+        centre.mail.configure_mail(MailSetup(sender=SENDER,
                                         transport=lambda: SmtpTransport(settings)))
         _day_of_sessions(centre, sessions)
         floor_enqueue = _floor_enqueue(centre)
 
         started = time.perf_counter()
-        queued = centre.enqueue_reminders(timedelta(hours=24))
+        queued = centre.mail.enqueue_reminders(timedelta(hours=24))
         enqueue_s = time.perf_counter() - started
         # Send one reminder per session (the students'), as many as the goal names.
         with store.unit(write=True) as uow:
             uow.db.execute(delete(OutboxRow).where(OutboxRow.recipient.like("rm%")))
             to_send = uow.db.execute(select(func.count()).select_from(OutboxRow)).scalar_one()
         started, cpu_started = time.perf_counter(), time.process_time()
-        report = centre.send_pending()
+        report = centre.mail.send_pending()
         send_s = time.perf_counter() - started
         send_cpu_s = time.process_time() - cpu_started
         floor_send = _floor_send(centre, port, to_send)

@@ -54,16 +54,16 @@ def _run(scale: int, quick: bool, data_dir: Path) -> list[tuple[str, str, Timing
         floor = measure(count, reps, warmup, budget)
         cases: list[tuple[str, str, Callable[[int], object]]] = [
             ("attendance", "report attendance (by student and batch)",
-             lambda _i: centre.report_attendance(year, tz, charts=False)),
+             lambda _i: centre.reports.report_attendance(year, tz, charts=False)),
             ("attendance --group subject,mentor", "report attendance by subject and mentor",
-             lambda _i: centre.report_attendance(year, tz, ("subject", "mentor"), charts=False)),
+             lambda _i: centre.reports.report_attendance(year, tz, ("subject", "mentor"), charts=False)),
             ("completion", "report completion (by week and subject)",
-             lambda _i: centre.report_completion(year, tz)),
-            ("mentors", "report mentors", lambda _i: centre.report_mentors(year, tz)),
+             lambda _i: centre.reports.report_completion(year, tz)),
+            ("mentors", "report mentors", lambda _i: centre.reports.report_mentors(year, tz)),
             ("student", "report student (their year)",
-             lambda _i: centre.report_student(student_email, year, tz)),
+             lambda _i: centre.reports.report_student(student_email, year, tz)),
             ("attendance --html", "report attendance with its charts, as JSON, CSV and HTML",
-             lambda _i: _all_outputs(centre.report_attendance(year, tz), tz)),
+             lambda _i: _all_outputs(centre.reports.report_attendance(year, tz), tz)),
         ]
         results = [(name, what, measure(call, reps, warmup, budget), floor)
                    for name, what, call in cases]

@@ -445,10 +445,10 @@ class Bench:
         plan, world = self.plan, self.world
         probes = [world.slot(i, neighbour=True, take=False)
                   for i in range(min(64, 4 * len(world.mentors)))]
-        found = self.centre.check(probes[0].draft)
+        found = self.centre.sessions.check(probes[0].draft)
         if found:
             raise RuntimeError(f"benchmark slot is not free: {found}")
-        timing = measure(lambda i: self.centre.check(probes[i % len(probes)].draft),
+        timing = measure(lambda i: self.centre.sessions.check(probes[i % len(probes)].draft),
                          plan.check, plan.warmup, plan.budget_s)
         busy = world.busy
 
@@ -457,7 +457,7 @@ class Bench:
             return busy.free(p.keys, p.start, p.start + LESSON)
 
         floor_timing = measure(floor, plan.floor_check, plan.warmup, plan.budget_s)
-        queries = self.counter.of(lambda: self.centre.check(probes[0].draft))
+        queries = self.counter.of(lambda: self.centre.sessions.check(probes[0].draft))
         return Result(self.scale, "check", "Centre.check of one free slot with busy neighbours",
                       timing, "the same overlap search: bisect over sorted in-memory lists",
                       floor_timing, queries, 0, None)
@@ -468,8 +468,8 @@ class Bench:
         probes = [world.slot(i, neighbour=True, take=True) for i in range(n)]
         floors = [world.slot(i, neighbour=True, take=True, title="Floor lesson")
                   for i in range(n)]
-        queries = self.counter.of(lambda: self.centre.book(probes[-1].draft))
-        timing = measure(lambda i: self.centre.book(probes[i].draft), plan.book, plan.warmup,
+        queries = self.counter.of(lambda: self.centre.sessions.book(probes[-1].draft))
+        timing = measure(lambda i: self.centre.sessions.book(probes[i].draft), plan.book, plan.warmup,
                          plan.budget_s)
         writer = self.engine.execution_options(sqlite_immediate=True)
 
@@ -497,7 +497,7 @@ class Bench:
 
         def run(i: int) -> None:
             probe, starts = picks[i % len(picks)]
-            result = engine_centre.create_series(probe.draft, rule)
+            result = engine_centre.series.create(probe.draft, rule)
             if result.conflicts or len(result.booked) != len(starts):
                 raise RuntimeError(f"series benchmark met {len(result.conflicts)} conflicts, "
                                    f"booked {len(result.booked)} of {len(starts)}")
@@ -525,7 +525,7 @@ class Bench:
         start = localize(datetime.combine(MONTH[0], wall_time()), gen.TZ)
         end = localize(datetime.combine(MONTH[1], wall_time()), gen.TZ)
         query = SessionQuery(start=start, end=end)
-        listed = len(self.centre.list_sessions(query))
+        listed = len(self.centre.sessions.find(query))
         raw = (select(SESSIONS).where(SESSIONS.c.end_at > start,
                                       SESSIONS.c.start_at > start - MAX_SESSION_LENGTH,
                                       SESSIONS.c.start_at < end)
@@ -542,8 +542,8 @@ class Bench:
 
         if floor(0) != listed:
             raise RuntimeError(f"the floor query reads {floor(0)} rows, list_sessions {listed}")
-        queries = self.counter.of(lambda: self.centre.list_sessions(query))
-        timing = measure(lambda _i: self.centre.list_sessions(query), plan.list, plan.warmup,
+        queries = self.counter.of(lambda: self.centre.sessions.find(query))
+        timing = measure(lambda _i: self.centre.sessions.find(query), plan.list, plan.warmup,
                          plan.budget_s)
         floor_queries = self.counter.of(lambda: floor(0))
         floor_timing = measure(floor, plan.list, plan.warmup, plan.budget_s)

@@ -238,7 +238,7 @@ async def _quiet(app: Any, seconds: float = 0.3) -> None:
 
 def _page_floor(centre: Any, query: Any) -> float:
     started = time.perf_counter()
-    centre.list_sessions(replace(query, offset=0, limit=101))
+    centre.sessions.find(replace(query, offset=0, limit=101))
     return (time.perf_counter() - started) * 1000
 
 
@@ -258,7 +258,7 @@ def paging(url: str, reps: int) -> list[Figure]:
     def read_floor(cal: CalendarView) -> float:
         days = visible_days(cal.mode, cal.cursor)
         started = time.perf_counter()
-        centre.list_sessions(SessionQuery(start=day_start(days[0], gen.TZ),
+        centre.sessions.find(SessionQuery(start=day_start(days[0], gen.TZ),
                                           end=day_start(days[-1] + timedelta(days=1), gen.TZ)))
         return (time.perf_counter() - started) * 1000
 

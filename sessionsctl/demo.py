@@ -574,8 +574,7 @@ def load_demo(centre: Centre, *, today: date, tz: str = "Europe/London",
     and those running now are in progress. Later sessions stay scheduled. Expects a centre with
     nobody in it yet, and an acting person (if any) allowed to add admins.
     """
-    with centre.notifying(False):
-        return _load(centre, today=today, tz=tz, seed=seed)
+    return _load(centre, today=today, tz=tz, seed=seed)
 
 
 def _load(centre: Centre, *, today: date, tz: str, seed: int) -> DemoSummary:
@@ -583,26 +582,27 @@ def _load(centre: Centre, *, today: date, tz: str, seed: int) -> DemoSummary:
     rng = random.Random(seed)
     staff, mentors, students = _people(rng, tz)
     for p in staff:
-        centre.add_person(p.name, p.email, p.role, p.tz)
+        centre.people.add_person(p.name, p.email, p.role, p.tz)
     for m in mentors:
-        centre.add_person(m.name, m.email, Role.MENTOR, tz)
+        centre.people.add_person(m.name, m.email, Role.MENTOR, tz)
     for s in students:
-        centre.add_person(s.name, s.email, Role.STUDENT, s.tz)
+        centre.people.add_person(s.name, s.email, Role.STUDENT, s.tz)
     for name, seats in ROOMS:
-        centre.add_room(name, seats)
+        centre.people.add_room(name, seats)
     for subject in SUBJECTS:
-        centre.add_subject(subject)
+        centre.people.add_subject(subject)
 
     grid = _Grid()
     lessons = _timetable(rng, mentors, students, grid, tz)
     first_monday = today - timedelta(days=today.weekday(), weeks=WEEKS_BEFORE_TODAY)
     one_offs = _one_offs(rng, mentors, students, grid, today, tz)
     term = _term_name(first_monday)
-    centre.add_term(term, first_monday, first_monday + timedelta(weeks=TERM_WEEKS, days=-1))
+    centre.calendar.add_term(term, first_monday, first_monday + timedelta(weeks=TERM_WEEKS, days=-1))
     booked: list[Session] = []
     for draft in _first_week_drafts(lessons, first_monday, tz, term):
-        booked += centre.create_series(draft, "FREQ=WEEKLY", term=term).booked
-    booked += centre.book_many(sorted(one_offs, key=lambda d: (d.start, d.mentor))).booked
+        booked += centre.series.create(draft, "FREQ=WEEKLY", term=term, notify=False).booked
+    booked += centre.sessions.book_many(sorted(one_offs, key=lambda d: (d.start, d.mentor)),
+                                        notify=False).booked
 
     # What has happened so far: up to the clock, and never beyond the end of `today`.
     now = min(centre.clock(), localize(datetime.combine(today + timedelta(days=1), time()), z))
@@ -613,20 +613,21 @@ def _load(centre: Centre, *, today: date, tz: str, seed: int) -> DemoSummary:
         # One generator per session, so what happens to it does not depend on the clock.
         fate = random.Random(f"{seed}/{session.mentor}/{session.start.isoformat()}")
         if session.end > now:
-            centre.begin(session.id)
+            centre.sessions.begin(session.id)
             counts["in_progress"] += 1
             counts["marks"] += len(_attend(centre, session, fate, running=now))
             continue
         roll = fate.random()
         if roll < 0.05:
-            centre.cancel(session.id, fate.choice(CANCEL_REASONS[session.type]))
+            centre.sessions.cancel(session.id, fate.choice(CANCEL_REASONS[session.type]),
+                                   notify=False)
             counts["cancelled"] += 1
             continue
         if roll < 0.09 and now - session.end < timedelta(days=14):
             continue  # not yet reconciled by the front desk
         present = _attend(centre, session, fate)
         counts["marks"] += len(session.students)
-        centre.complete(session.id)  # walks scheduled -> in progress -> completed
+        centre.sessions.complete(session.id)  # walks scheduled -> in progress -> completed
         counts["completed"] += 1
         if fate.random() < 0.3:
             _feedback(centre, session, present, fate)
@@ -675,7 +676,7 @@ def _attend(centre: Centre, session: Session, fate: random.Random, *,
                 check_in = min(check_in, running)
             else:
                 check_out = session.end + timedelta(minutes=fate.randint(0, 5))
-        centre.mark_attendance(session.id, student, status, note=note, check_in=check_in,
+        centre.attendance.mark(session.id, student, status, note=note, check_in=check_in,
                                check_out=check_out)
     return came
 
@@ -690,4 +691,4 @@ def _feedback(centre: Centre, session: Session, came: list[str], fate: random.Ra
         rating = fate.choices((5, 4, 3, 2, 1), weights=(45, 33, 15, 5, 2))[0]
         text = fate.choice(FEEDBACK_TEXT[rating])
     categories = {c: max(1, min(5, rating + fate.choice((-1, 0, 0, 1)))) for c in CATEGORIES}
-    centre.add_feedback(session.id, author, rating, categories=categories, text=text)
+    centre.feedback.add(session.id, author, rating, categories=categories, text=text)

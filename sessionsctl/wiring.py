@@ -5,7 +5,7 @@ from __future__ import annotations
 from .config import Settings
 from .core.centre import Centre, Clock, utcnow
 from .core.mail.notices import MailTransport
-from .core.mail.service import MailSetup
+from .core.mail.setup import MailSetup
 from .core.mail.templating import Templates
 
 
@@ -14,7 +14,7 @@ def open_centre(settings: Settings, clock: Clock = utcnow) -> Centre:
     from .store import open_store
 
     centre = Centre(open_store(settings.db), settings.user, clock)
-    centre.configure_mail(mail_setup(settings))
+    centre.mail.configure_mail(mail_setup(settings))
     return centre
 
 

@@ -51,7 +51,7 @@ def mark(
     """Mark one student's attendance of a session."""
     state = cli(ctx, json_output)
     with _force_hint():
-        mark_ = state.centre.mark_attendance(
+        mark_ = state.centre.attendance.mark(
             session_id, email, attendance.parse_status(status), note=note, force=force,
             check_in=parse_instant(check_in, state.tz, field="check_in") if check_in else None,
             check_out=(parse_instant(check_out, state.tz, field="check_out") if check_out
@@ -66,7 +66,7 @@ def mark(
 def list_(ctx: typer.Context, session_id: SessionId, json_output: JsonOption = False) -> None:
     """The attendance recorded for a session."""
     state = cli(ctx, json_output)
-    marks = state.centre.attendance(session_id)
+    marks = state.centre.attendance.marks(session_id)
     if state.json:
         render.emit_json([attendance_json(a, state.tz) for a in marks])
         return
@@ -92,7 +92,7 @@ def mark_all(
     state = cli(ctx, json_output)
     given = attendance.parse_status(status, allowed=EVERYONE)
     with _force_hint():
-        written = attendance.mark_rest(state.centre, session_id, given, force=force)
+        written = state.centre.attendance.mark_rest(session_id, given, force=force)
     if state.json:
         render.emit_json([attendance_json(a, state.tz) for a in written])
     elif written:
@@ -123,7 +123,7 @@ def import_(
         raise InvalidInput(f"cannot read {file}: {exc}", field="file") from None
     try:
         rows = attendance.read_marks(text, state.tz)
-        result = attendance.import_marks(state.centre, rows, force=force, dry_run=dry_run)
+        result = state.centre.attendance.import_marks(rows, force=force, dry_run=dry_run)
     except InvalidInput as exc:
         hint = (" (use --force to also mark sessions that have not started)"
                 if isinstance(exc, NotStarted) else "")
@@ -150,7 +150,7 @@ def export(
     same filters as the reports."""
     state = cli(ctx)
     f = session_filter(state, start, end, mentor, student, subject, course)
-    text = attendance.export_marks(state.centre, f, state.tz)
+    text = state.centre.attendance.export_marks(f, state.tz)
     render.write_text(text, output)
     if output not in (None, "-"):
         render.err.print(f"Wrote {text.count(chr(10)) - 1} mark(s) to {output}", style="dim")
@@ -182,7 +182,7 @@ def feedback_add(
 ) -> None:
     """Give feedback on a session (a second one from the same person replaces the first)."""
     state = cli(ctx, json_output)
-    item = state.centre.add_feedback(session_id, author, rating,
+    item = state.centre.feedback.add(session_id, author, rating,
                                      categories=_categories(category), text=text)
     if state.json:
         render.emit_json(feedback_json(item, state.tz))

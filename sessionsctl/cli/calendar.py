@@ -30,7 +30,7 @@ def term_add(
 ) -> None:
     """Add a term."""
     state = cli(ctx, json_output)
-    term = state.centre.add_term(name, parse_day(from_, state.tz, field="from"),
+    term = state.centre.calendar.add_term(name, parse_day(from_, state.tz, field="from"),
                                  parse_day(to, state.tz, field="to"))
     if state.json:
         render.emit_json(record(term))
@@ -42,7 +42,7 @@ def term_add(
 def term_list(ctx: typer.Context, json_output: JsonOption = False) -> None:
     """List terms."""
     state = cli(ctx, json_output)
-    render.listing(state.json, state.centre.list_terms(), record, ("Term", "From", "To"),
+    render.listing(state.json, state.centre.calendar.list_terms(), record, ("Term", "From", "To"),
                    lambda t: (t.name, t.starts_on, t.ends_on), empty="No terms.")
 
 
@@ -57,7 +57,7 @@ def closure_add(
     state = cli(ctx, json_output)
     first = parse_day(day, state.tz, field="date")
     last = parse_day(to, state.tz, field="to") if to else first
-    closure, hit = state.centre.add_closure(first, last, reason, state.tz)
+    closure, hit = state.centre.calendar.add_closure(first, last, reason, state.tz)
     if state.json:
         render.emit_json({"closure": record(closure),
                           "sessions_to_move": [session_json(s, state.tz) for s in hit]})
@@ -75,7 +75,7 @@ def closure_add(
 def closure_list(ctx: typer.Context, json_output: JsonOption = False) -> None:
     """List closures."""
     state = cli(ctx, json_output)
-    render.listing(state.json, state.centre.list_closures(), record, ("From", "To", "Reason"),
+    render.listing(state.json, state.centre.calendar.list_closures(), record, ("From", "To", "Reason"),
                    lambda c: (c.starts_on, c.ends_on, c.reason), empty="No closures.")
 
 
@@ -96,7 +96,7 @@ def availability_set(
     window = [] if clear else [(wall_time(from_ or "", "from"), wall_time(to or "", "to"))]
     windows = []
     for day in weekdays:
-        windows = state.centre.set_availability(email, weekday(day), window, tz or state.tz_name)
+        windows = state.centre.calendar.set_availability(email, weekday(day), window, tz or state.tz_name)
     if state.json:
         render.emit_json(record(windows))
     else:
@@ -118,7 +118,7 @@ def availability_list(ctx: typer.Context,
                       json_output: JsonOption = False) -> None:
     """Show a mentor's weekly availability."""
     state = cli(ctx, json_output)
-    windows = state.centre.availability_of(email)
+    windows = state.centre.calendar.availability_of(email)
     if state.json:
         render.emit_json(record(windows))
     else:
@@ -135,7 +135,7 @@ def availability_off(
 ) -> None:
     """Record time off: no sessions may be booked for the mentor inside it."""
     state = cli(ctx, json_output)
-    item = state.centre.add_time_off(email, parse_bound(from_, state.tz, field="from"),
+    item = state.centre.calendar.add_time_off(email, parse_bound(from_, state.tz, field="from"),
                                      parse_bound(to, state.tz, field="to", end=True), reason)
     if state.json:
         render.emit_json(record(item))

@@ -37,7 +37,7 @@ class Cli:
 
     def names(self) -> dict[str, str]:
         """People's names by email, to show sessions with."""
-        return {p.email: p.name for p in self.centre.list_people()}
+        return {p.email: p.name for p in self.centre.people.list_people()}
 
     def close(self) -> None:
         if self._centre is not None:

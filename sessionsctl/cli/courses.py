@@ -6,7 +6,6 @@ from typing import Annotated
 
 import typer
 
-from ..core import courses
 from ..core.domain.timeutil import parse_day
 from . import render
 from .context import cli
@@ -24,7 +23,7 @@ def add(
 ) -> None:
     """Add a course."""
     state = cli(ctx, json_output)
-    course = courses.add_course(state.centre, name, subject)
+    course = state.centre.courses.add_course(name, subject)
     if state.json:
         render.emit_json({"id": course.id, "name": course.name, "subject": course.subject})
     else:
@@ -35,7 +34,7 @@ def add(
 def list_(ctx: typer.Context, json_output: JsonOption = False) -> None:
     """Courses with their batches."""
     state = cli(ctx, json_output)
-    found = courses.list_courses(state.centre)
+    found = state.centre.courses.list_courses()
     if state.json:
         render.emit_json([{"id": c.id, "name": c.name, "subject": c.subject,
                            "batches": [{"id": b.id, "name": b.name,
@@ -59,8 +58,8 @@ def batch(
 ) -> None:
     """Add a batch (a cohort) to a course."""
     state = cli(ctx, json_output)
-    made = courses.add_batch(
-        state.centre, course, name,
+    made = state.centre.courses.add_batch(
+        course, name,
         parse_day(starts, state.tz, field="--starts") if starts else None,
         parse_day(ends, state.tz, field="--ends") if ends else None)
     if state.json:
@@ -77,7 +76,7 @@ def assign(
 ) -> None:
     """Put sessions in a batch of a course (completed ones too: reports look back)."""
     state = cli(ctx)
-    changed = courses.assign(state.centre, course, None if batch_name == "-" else batch_name,
+    changed = state.centre.courses.assign(course, None if batch_name == "-" else batch_name,
                              sessions)
     render.out.print(f"{changed} session(s) now in {course} / {batch_name}"
                      if batch_name != "-" else f"{changed} session(s) taken out of their batch")

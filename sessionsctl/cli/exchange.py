@@ -16,7 +16,7 @@ from ..core.domain.errors import InvalidInput
 from ..core.domain.model import SessionStatus, SessionType
 from ..core.domain.timeutil import parse_bound
 from ..core.exchange.csvformat import BadFile
-from ..core.exchange.service import ImportConflicts, ImportResult
+from ..core.exchange.results import ImportConflicts, ImportResult
 from . import render
 from .context import Cli, cli
 
@@ -178,7 +178,7 @@ def import_csv(
     stream, source = _read(file)
     with (stream if stream is not sys.stdin.buffer else nullcontext(stream),
           render.progress(render.shows_progress(state.json), f"importing {source}", None) as progress):
-        _run_import(state, lambda: state.centre.import_csv(
+        _run_import(state, lambda: state.centre.exchange.import_csv(
             stream, source, default_tz=state.tz_name, dry_run=dry_run,
             on_conflict=on_conflict, reason=reason,  # type: ignore[arg-type]
             create_missing=create_missing, progress=progress))
@@ -203,7 +203,7 @@ def import_ics(
     stream, source = _read(file)
     with (stream if stream is not sys.stdin.buffer else nullcontext(stream),
           render.progress(render.shows_progress(state.json), f"importing {source}", None) as progress):
-        _run_import(state, lambda: state.centre.import_ics(
+        _run_import(state, lambda: state.centre.exchange.import_ics(
             stream, source, default_tz=state.tz_name, mentor=mentor, dry_run=dry_run,
             on_conflict=on_conflict, reason=reason,  # type: ignore[arg-type]
             create_missing=create_missing, progress=progress))
@@ -257,9 +257,9 @@ def export_csv(
     state = cli(ctx)
     query = _query(state, from_, to, mentor, student, room, subject, status, type_, search)
     show = output not in (None, "-") and render.shows_progress(state.json)
-    total = state.centre.count_sessions(query) if show else None
+    total = state.centre.exchange.count_sessions(query) if show else None
     with _sink(output, False) as sink, render.progress(show, "exporting", total) as progress:
-        count = state.centre.export_csv(query, sink, progress=progress)
+        count = state.centre.exchange.export_csv(query, sink, progress=progress)
     if output not in (None, "-"):
         render.err.print(f"{count} session(s) written to {output}.", style="dim")
 
@@ -283,8 +283,8 @@ def export_ics(
     state = cli(ctx)
     query = _query(state, from_, to, mentor, student, room, subject, status, type_, search)
     show = output not in (None, "-") and render.shows_progress(state.json)
-    total = state.centre.count_sessions(query) if show else None
+    total = state.centre.exchange.count_sessions(query) if show else None
     with _sink(output, True) as sink, render.progress(show, "exporting", total) as progress:
-        state.centre.export_ics(query, sink, passcodes=passcodes, progress=progress)
+        state.centre.exchange.export_ics(query, sink, passcodes=passcodes, progress=progress)
     if output not in (None, "-"):
         render.err.print(f"Calendar written to {output}.", style="dim")

@@ -10,7 +10,8 @@ import typer
 from ..core.domain.errors import InvalidInput
 from ..core.domain.timeutil import iso
 from ..core.mail.notices import OutboxMessage, OutboxStatus, parse_duration
-from ..core.mail.service import BULK_CONFIRM, MAX_AHEAD, SendReport
+from ..core.mail.sender import SendReport
+from ..core.mail.service import BULK_CONFIRM, MAX_AHEAD
 from . import render
 from .context import Cli, cli
 
@@ -77,7 +78,7 @@ def reminders_send(
     state = cli(ctx, json_output)
     window = parse_duration(ahead, field="--ahead", maximum=MAX_AHEAD)
     if dry_run:
-        due = state.centre.due_reminders(window)
+        due = state.centre.mail.due_reminders(window)
         if state.json:
             render.emit_json([{"session_id": d.session_id, "start": iso(d.start, state.tz),
                                "recipient": d.recipient} for d in due])
@@ -88,13 +89,13 @@ def reminders_send(
             ((d.session_id, render.when(d.start, state.tz), d.recipient) for d in due)))
         return
     # A broken reminder template is reported at the end; the rest of the outbox still goes.
-    report = state.centre.queue_reminders(window)
+    report = state.centre.mail.queue_reminders(window)
     if not state.json and report.not_queued is None:
         render.out.print(f"Queued {report.queued} new reminder"
                          f"{'s' if report.queued != 1 else ''}.")
-    pending = state.centre.outbox_counts().get(OutboxStatus.PENDING.value, 0)
+    pending = state.centre.mail.outbox_counts().get(OutboxStatus.PENDING.value, 0)
     with render.progress(render.shows_progress(state.json), "Sending", pending) as progress:
-        state.centre.send_pending(progress=progress, report=report)
+        state.centre.mail.send_pending(progress=progress, report=report)
     _show_report(state, report, {"queued": report.queued, "not_queued": report.not_queued})
 
 
@@ -108,7 +109,7 @@ def outbox(
 ) -> None:
     """The outbox: what was sent, what is waiting, what failed and why."""
     state = cli(ctx, json_output)
-    messages = state.centre.outbox(status, limit)
+    messages = state.centre.mail.outbox(status, limit)
     if state.json:
         render.emit_json([_message_json(m, state) for m in messages])
         return
@@ -131,11 +132,11 @@ def outbox(
 def retry(ctx: typer.Context, json_output: JsonOpt = False) -> None:
     """Put failed messages back in the queue and send them now."""
     state = cli(ctx, json_output)
-    requeued = state.centre.retry_failed()
+    requeued = state.centre.mail.retry_failed()
     if not state.json:
         render.out.print(f"Queued {requeued} failed message{'s' if requeued != 1 else ''} again.")
     with render.progress(render.shows_progress(state.json), "Sending", None) as progress:
-        report = state.centre.send_pending(progress=progress)
+        report = state.centre.mail.send_pending(progress=progress)
     _show_report(state, report, {"requeued": requeued})
 
 
@@ -145,7 +146,7 @@ def test(ctx: typer.Context,
          json_output: JsonOpt = False) -> None:
     """Send a test message now, to check the SMTP settings."""
     state = cli(ctx, json_output)
-    sender = state.centre.send_test(address)
+    sender = state.centre.mail.send_test(address)
     if state.json:
         render.emit_json({"sent": True, "to": address, "from": sender})
     else:
@@ -166,7 +167,7 @@ def preview(
 ) -> None:
     """Render a template to the terminal; nothing is queued or sent."""
     state = cli(ctx, json_output)
-    rendered = state.centre.preview(template, session_id, to)
+    rendered = state.centre.mail.preview(template, session_id, to)
     if state.json:
         render.emit_json({"template": rendered.template, "subject": rendered.subject,
                           "text": rendered.text, "html": rendered.html})
@@ -191,7 +192,7 @@ def send(
     """Send a message to many people: queued in one go, then sent with a progress bar."""
     state = cli(ctx, json_output)
     target, value = _target(to, ctx.args)
-    people = state.centre.recipients(target, value)
+    people = state.centre.mail.recipients(target, value)
     if not people:
         raise InvalidInput("nobody to send to", field="--to")
     session_id = int(value) if target == "session" and value else None
@@ -201,12 +202,12 @@ def send(
                                field="--yes")
         typer.confirm(f"Send {template!r} to {len(people)} people?", abort=True,
                       err=True)
-    queued = state.centre.queue_message(template, people, session_id=session_id,
+    queued = state.centre.mail.queue_message(template, people, session_id=session_id,
                                         message=message)
     if not state.json:
         render.out.print(f"Queued {queued} message{'s' if queued != 1 else ''}.")
     with render.progress(render.shows_progress(state.json), "Sending", queued) as progress:
-        report = state.centre.send_pending(progress=progress)
+        report = state.centre.mail.send_pending(progress=progress)
     _show_report(state, report, {"queued": queued})
 
 

@@ -29,7 +29,7 @@ def person_add(
 ) -> None:
     """Register a person."""
     state = cli(ctx, json_output)
-    person = state.centre.add_person(name, email, role, tz)
+    person = state.centre.people.add_person(name, email, role, tz)
     if state.json:
         render.emit_json(person_json(person))
     else:
@@ -44,7 +44,7 @@ def person_list(
 ) -> None:
     """List people."""
     state = cli(ctx, json_output)
-    people = state.centre.list_people(role)
+    people = state.centre.people.list_people(role)
     render.listing(state.json, people, person_json, ("ID", "Name", "Email", "Role", "Time zone"),
                    lambda p: (p.id, p.name, p.email, p.role.value, p.tz or ""),
                    empty=f"No people with role {role.value}." if role else "No people.")
@@ -61,7 +61,7 @@ def room_add(
 ) -> None:
     """Add a room."""
     state = cli(ctx, json_output)
-    room = state.centre.add_room(name, capacity)
+    room = state.centre.people.add_room(name, capacity)
     if state.json:
         render.emit_json(room_json(room))
     else:
@@ -73,7 +73,7 @@ def room_add(
 def room_list(ctx: typer.Context, json_output: JsonOption = False) -> None:
     """List rooms."""
     state = cli(ctx, json_output)
-    render.listing(state.json, state.centre.list_rooms(), room_json, ("ID", "Room", "Seats"),
+    render.listing(state.json, state.centre.people.list_rooms(), room_json, ("ID", "Room", "Seats"),
                    lambda r: (r.id, r.name, r.capacity or ""), empty="No rooms.")
 
 
@@ -85,7 +85,7 @@ def subject_add(
 ) -> None:
     """Add a subject."""
     state = cli(ctx, json_output)
-    subject = state.centre.add_subject(name)
+    subject = state.centre.people.add_subject(name)
     if state.json:
         render.emit_json(subject_json(subject))
     else:
@@ -96,5 +96,5 @@ def subject_add(
 def subject_list(ctx: typer.Context, json_output: JsonOption = False) -> None:
     """List subjects."""
     state = cli(ctx, json_output)
-    render.listing(state.json, state.centre.list_subjects(), subject_json, ("ID", "Subject"),
+    render.listing(state.json, state.centre.people.list_subjects(), subject_json, ("ID", "Subject"),
                    lambda s: (s.id, s.name), empty="No subjects.")

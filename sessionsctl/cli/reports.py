@@ -16,7 +16,7 @@ from ..core.domain import policy
 from ..core.domain.errors import InvalidInput
 from ..core.reports.data import ATTENDANCE_GROUPS
 from ..core.reports.output import cell, report_csv, report_html, report_json, table_rows
-from ..core.reports.service import Report
+from ..core.reports.report import Report
 from . import render
 from .context import Cli, cli
 from .filters import (
@@ -122,7 +122,7 @@ def attendance(
     rate (present and late over present, late and absent)."""
     state = cli(ctx, fmt is Format.JSON)
     f = session_filter(state, start, end, mentor, student, subject, course)
-    report = state.centre.report_attendance(f, state.tz, _groups(group),
+    report = state.centre.reports.report_attendance(f, state.tz, _groups(group),
                                            charts=html is not None)
     _emit(state, report, fmt, by, html, output)
 
@@ -137,7 +137,7 @@ def completion(
     completion rate of those due to end by now."""
     state = cli(ctx, fmt is Format.JSON)
     f = session_filter(state, start, end, mentor, student, subject, course)
-    _emit(state, state.centre.report_completion(f, state.tz), fmt, by, html, output)
+    _emit(state, state.centre.reports.report_completion(f, state.tz), fmt, by, html, output)
 
 
 @report_app.command("mentors")
@@ -150,7 +150,7 @@ def mentors(
     cancellations."""
     state = cli(ctx, fmt is Format.JSON)
     f = session_filter(state, start, end, mentor, student, subject, course)
-    _emit(state, state.centre.report_mentors(f, state.tz), fmt, by, html, output)
+    _emit(state, state.centre.reports.report_mentors(f, state.tz), fmt, by, html, output)
 
 
 @report_app.command("student")
@@ -166,7 +166,7 @@ def student_report(
     f = session_filter(state, start, end, mentor, None, subject, course)
     if start is None:  # one student's history reads better over a term than a month
         f = replace(f, start=f.end - policy.STUDENT_REPORT_WINDOW)
-    _emit(state, state.centre.report_student(email, f, state.tz), fmt, by, html, output)
+    _emit(state, state.centre.reports.report_student(email, f, state.tz), fmt, by, html, output)
 
 
 

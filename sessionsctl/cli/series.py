@@ -9,7 +9,8 @@ import typer
 
 from ..core.domain.serialize import session_json
 from ..core.domain.timeutil import iso
-from ..core.schedule.recurrence import describe, parse_recurrence
+from ..core.schedule.recurrence import parse_recurrence
+from ..core.schedule.wording import describe
 from . import render
 from .context import cli
 
@@ -22,7 +23,7 @@ app = typer.Typer(help="Recurring series of sessions.", no_args_is_help=True)
 def list_(ctx: typer.Context, json_output: JsonOption = False) -> None:
     """List series with their rules."""
     state = cli(ctx, json_output)
-    series = state.centre.list_series()
+    series = state.centre.series.all()
     if state.json:
         render.emit_json([{"id": s.id, "uid": s.uid, "rule": s.rule, "tz": s.tz,
                            "dtstart": s.dtstart.isoformat(), "title": s.template.get("title"),
@@ -40,7 +41,7 @@ def show(ctx: typer.Context, series_id: Annotated[int, typer.Argument(help="Seri
          json_output: JsonOption = False) -> None:
     """A series' rule and its occurrences."""
     state = cli(ctx, json_output)
-    series, sessions = state.centre.series_info(series_id)
+    series, sessions = state.centre.series.info(series_id)
     if state.json:
         render.emit_json({"id": series.id, "uid": series.uid, "rule": series.rule,
                           "tz": series.tz, "dtstart": series.dtstart.isoformat(),
@@ -63,7 +64,7 @@ def extend(
     from datetime import timedelta
 
     state = cli(ctx, json_output)
-    results = state.centre.extend_series(horizon=timedelta(days=days))
+    results = state.centre.series.extend(horizon=timedelta(days=days))
     if state.json:
         render.emit_json([{"series": r.series.id, "booked": len(r.booked),
                            "skipped": [iso(s, state.tz) for s in r.skipped],

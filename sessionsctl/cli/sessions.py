@@ -24,7 +24,7 @@ from ..core.domain.serialize import (
     session_json,
 )
 from ..core.domain.timeutil import day_start, iso, parse_bound, parse_instant, zone
-from ..core.schedule.service import SeriesResult
+from ..core.schedule.series import SeriesResult
 from . import render
 from .context import Cli, cli
 
@@ -160,7 +160,7 @@ def add(
     if (term or skip_conflicts) and repeat is None:
         raise InvalidInput("--term and --skip-conflicts go with --repeat", field="repeat")
     if term is not None and start is not None and _TIME_ONLY.match(start):
-        start = f"{state.centre.term_named(term).starts_on} {start}"
+        start = f"{state.centre.calendar.term_named(term).starts_on} {start}"
     if end is None and duration is None:
         raise InvalidInput("give --duration MIN or --end TIME", field="duration")
     fields = _changes(state, title=title, mentor=mentor, students=student, room=room,
@@ -171,14 +171,13 @@ def add(
     fields.setdefault("tz", state.tz_name)
     draft = SessionDraft(**fields)
     if repeat is None:
-        with state.centre.notifying(not no_notify):
-            booked = state.centre.book(draft, force_reason=_force_reason(force, reason))
+        booked = state.centre.sessions.book(draft, force_reason=_force_reason(force, reason),
+                                            notify=not no_notify)
         _report(state, booked, "Booked")
         return
-    with state.centre.notifying(not no_notify):
-        result = state.centre.create_series(draft, repeat, term=term,
-                                            skip_conflicts=skip_conflicts,
-                                            force_reason=_force_reason(force, reason))
+    result = state.centre.series.create(draft, repeat, term=term, skip_conflicts=skip_conflicts,
+                                        force_reason=_force_reason(force, reason),
+                                        notify=not no_notify)
     _report_series(state, result, "Booked")
 
 
@@ -243,7 +242,7 @@ def list_(
         end = start + timedelta(days=7)
     if start and end and end <= start:
         raise InvalidInput("must be after --from", field="to")
-    sessions = state.centre.list_sessions(SessionQuery(
+    sessions = state.centre.sessions.find(SessionQuery(
         start=start, end=end, mentor=mentor, student=student, room=room, subject=subject,
         statuses=tuple(status or ()), types=tuple(type_ or ()), search=search, limit=limit))
     if state.json:
@@ -257,7 +256,7 @@ def show(ctx: typer.Context, session_id: Annotated[int, typer.Argument(help="Ses
          json_output: JsonOption = False) -> None:
     """Everything about one session: details, attendance, feedback, materials."""
     state = cli(ctx, json_output)
-    details = state.centre.show(session_id)
+    details = state.centre.sessions.show(session_id)
     s, tz = details.session, state.tz
     if state.json:
         render.emit_json({
@@ -314,7 +313,7 @@ def edit(
     state = cli(ctx, json_output)
     base_start = None
     if duration is not None and start is None:
-        base_start = state.centre.show(session_id).session.start
+        base_start = state.centre.sessions.show(session_id).session.start
     changes = _changes(state, title=title, mentor=mentor, students=student, room=room,
                        subject=subject, start=start, end=end, duration=duration, tz=tz,
                        type_=type_, base_start=base_start, location=location, link=link,
@@ -322,9 +321,9 @@ def edit(
                        description=description, notes=notes, cost=cost, payment_status=payment)
     if not changes and repeat is None:
         raise InvalidInput("nothing to change: give at least one option", field="edit")
-    with state.centre.notifying(not no_notify):
-        result = state.centre.edit_scoped(session_id, changes, scope=scope, repeat=repeat,
-                                          force_reason=_force_reason(force, reason))
+    result = state.centre.sessions.edit_scoped(session_id, changes, scope=scope, repeat=repeat,
+                                               force_reason=_force_reason(force, reason),
+                                               notify=not no_notify)
     if isinstance(result, Booked):
         _report(state, result, "Changed")
     else:
@@ -336,7 +335,7 @@ def _status_command(verb: str, done: str):
                 session_id: Annotated[int, typer.Argument(help="Session id.")],
                 json_output: JsonOption = False, **kwargs: Any) -> None:
         state = cli(ctx, json_output)
-        session = getattr(state.centre, verb)(session_id, **kwargs)
+        session = getattr(state.centre.sessions, verb)(session_id, **kwargs)
         if state.json:
             render.emit_json(session_detail_json(session, state.tz))
         else:
@@ -352,8 +351,8 @@ def cancel(ctx: typer.Context, session_id: Annotated[int, typer.Argument(help="S
            no_notify: NoNotify = False) -> None:
     """Cancel a session, or part of its series (they stay on record and free their slots)."""
     state = cli(ctx, json_output)
-    with state.centre.notifying(not no_notify):
-        cancelled = state.centre.cancel_scoped(session_id, scope=scope, reason=reason)
+    cancelled = state.centre.sessions.cancel_scoped(session_id, scope=scope, reason=reason,
+                                                    notify=not no_notify)
     if state.json:
         render.emit_json([session_detail_json(s, state.tz) for s in cancelled])
         return
@@ -375,6 +374,19 @@ def complete(ctx: typer.Context, session_id: Annotated[int, typer.Argument(help=
              json_output: JsonOption = False) -> None:
     """Mark a session as completed."""
     _status_command("complete", "Completed")(ctx, session_id, json_output)
+
+
+@app.command("note")
+def note(ctx: typer.Context, session_id: Annotated[int, typer.Argument(help="Session id.")],
+         text: Annotated[str, typer.Argument(help="The note; stamped with when and by whom.")],
+         json_output: JsonOption = False) -> None:
+    """Add a note to a session (after the notes it has, kept with any added meanwhile)."""
+    state = cli(ctx, json_output)
+    session = state.centre.sessions.add_note(session_id, text, tz=state.tz)
+    if state.json:
+        render.emit_json(session_detail_json(session, state.tz))
+    else:
+        render.out.print(f"Noted on #{session.id} {session.title!r}")
 
 
 def _probe(state: Cli, mentor: str, students: list[str] | None, room: str | None,
@@ -408,7 +420,7 @@ def free(
     draft = _probe(state, mentor, student, room, from_ if from_ != "now" else "now", duration)
     until = (parse_bound(to, state.tz, field="to", end=True) if to
              else draft.start + policy.SLOT_HORIZON)
-    slots = state.centre.free_slots(draft, until=until, count=count,
+    slots = state.centre.slots.find(draft, until=until, count=count,
                                     step=timedelta(minutes=step))
     if state.json:
         render.emit_json([{"start": iso(s.start, state.tz), "end": iso(s.end, state.tz)}
@@ -433,7 +445,7 @@ def explain(
     """Say why a slot cannot be booked (clashes, closure, availability, room full)."""
     state = cli(ctx, json_output)
     draft = _probe(state, mentor, student, room, start, duration)
-    found = state.centre.check(replace(draft, max_participants=max_))
+    found = state.centre.sessions.check(replace(draft, max_participants=max_))
     if state.json:
         render.emit_json({"free": not found,
                           "conflicts": [conflict_json(c, state.tz) for c in found]})

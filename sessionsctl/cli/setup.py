@@ -29,7 +29,7 @@ def init(
     if demo:
         from ..demo import load_demo
 
-        if centre.list_people():
+        if centre.people.list_people():
             raise InvalidInput("the database already has people in it; --demo loads into a new "
                                "database (choose another with --db)", field="--demo")
         with render.err.status("Loading the demo centre…"):

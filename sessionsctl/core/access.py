@@ -8,8 +8,10 @@ own sessions; students see their own sessions and give feedback on them.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from enum import Enum, StrEnum
 
+from .domain.drafts import SessionQuery
 from .domain.errors import NotPermitted
 from .domain.model import Person, Role, Session
 
@@ -103,3 +105,12 @@ def require(actor: Person | None, action: Action, *, session: Session | None = N
 def sees_everything(actor: Person | None) -> bool:
     """Whether ``actor`` sees every session (others see the ones they take part in)."""
     return may(actor, Action.SEE_ALL_SESSIONS)
+
+
+def visible(actor: Person | None, query: SessionQuery) -> SessionQuery:
+    """``query`` narrowed to the sessions ``actor`` may see: all of them for staff, the ones
+    they take part in for mentors and students."""
+    if sees_everything(actor):
+        return query
+    assert actor is not None
+    return replace(query, visible_to=actor.email)

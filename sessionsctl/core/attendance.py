@@ -11,14 +11,16 @@ from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from . import access
-from .access import Action
+from .access import Action, require
+from .context import Context
 from .domain import rules
 from .domain.errors import InvalidInput, NotFound, NotStarted, SessionsctlError
 from .domain.model import Attendance, AttendanceStatus, Role, Session, SessionStatus
 from .domain.serialize import record
 from .domain.timeutil import iso, parse_instant
 from .reports.data import ReportFilter
+from .reports.scope import checked, known, scoped
+from .schedule.sessions import get_session
 from .storage import UnitOfWork
 
 _CHECKED_IN = (AttendanceStatus.PRESENT, AttendanceStatus.LATE)
@@ -56,30 +58,6 @@ def unmarked(session: Session, marks: Iterable[Attendance]) -> list[str]:
     """The students of ``session`` with no mark yet, in roster order."""
     marked = {m.student for m in marks}
     return [s for s in session.students if s not in marked]
-
-
-def mark_rest(centre, session_id: int,  # centre: usecases.Centre
-              status: AttendanceStatus = AttendanceStatus.PRESENT, *,
-              force: bool = False) -> list[Attendance]:
-    """Mark every student not marked yet with ``status``, in one transaction; the marks
-    already given (also by another terminal a moment ago) are read inside that transaction
-    and left as they are. Returns the marks written."""
-    with centre.store.unit(centre.actor, write=True) as uow:
-        session = uow.session(session_id)
-        if session is None:
-            raise NotFound("session", session_id)
-        access.require(uow.actor, Action.MARK_ATTENDANCE, session=session)
-        now = centre.clock()
-        check_markable(session, now, force=force)
-        written = []
-        for student in unmarked(session, uow.attendance(session_id)):
-            check_in = check_in_time(session, now) if status in _CHECKED_IN else None
-            mark = Attendance(session_id, student, status, check_in, None, None,
-                              uow.actor.email if uow.actor else None, now)
-            uow.set_attendance(mark)
-            uow.audit("attendance", "session", session_id, None, record(mark))
-            written.append(mark)
-        return written
 
 
 def new_mark(uow: UnitOfWork, session: Session, student: str, status: AttendanceStatus,
@@ -188,68 +166,115 @@ def _summary(problems: list[str], limit: int = 20) -> str:
             + "\n  ".join(problems[:limit]) + more)
 
 
-def import_marks(centre, rows: list[MarkRow], *, force: bool = False,  # centre: usecases.Centre
-                 dry_run: bool = False) -> ImportResult:
-    """Write every mark of ``rows`` in one transaction, or none: each row is checked as
-    ``attendance mark`` checks it, and all the rows' problems are reported together."""
-    with centre.store.unit(centre.actor, write=True) as uow:
-        now = centre.clock()
-        sessions: dict[object, Session | None] = {}
-        marks: list[Attendance] = []
-        problems: list[str] = []
-        early = False  # a row refused only because its session has not started
-        seen: dict[tuple[int, str], int] = {}
-        for row in rows:
-            key: object = row.session_id if row.session_id is not None else (row.uid, row.start)
-            if key not in sessions:
-                sessions[key] = (uow.session(row.session_id) if row.session_id is not None
-                                 else uow.session_at(row.uid or "", row.start))  # type: ignore[arg-type]
-            session = sessions[key]
-            if session is not None:  # not permitted is not a row's fault: exit 5 at once
-                access.require(uow.actor, Action.MARK_ATTENDANCE, session=session)
-            try:
-                if session is None:
-                    raise NotFound("session", row.session_id if row.session_id is not None
-                                   else f"{row.uid} at {iso(row.start)}")
-                mark = new_mark(uow, session, row.email, row.status, now, note=row.note,
-                                check_in=row.check_in, check_out=row.check_out, force=force)
-                if (session.id, row.email) in seen:
-                    raise InvalidInput(f"{row.email} is marked on row "
-                                       f"{seen[session.id, row.email]} already", field="email")
-                seen[session.id, row.email] = row.line
-                marks.append(mark)
-            except SessionsctlError as exc:
-                early = early or isinstance(exc, NotStarted)
-                problems.append(f"row {row.line}: {exc.message}")
-        if problems:
-            raise (NotStarted if early else InvalidInput)(_summary(problems), field="file")
-        replaced = 0
-        before_by_session: dict[int, dict[str, Attendance]] = {}
-        for mark in marks:
-            if mark.session_id not in before_by_session:
-                before_by_session[mark.session_id] = {
-                    a.student: a for a in uow.attendance(mark.session_id)}
-            before = before_by_session[mark.session_id].get(mark.student)
-            replaced += before is not None
-            if not dry_run:
+class Roll:
+    """Attendance marks: one at a time, the rest of a roll at once, or a whole file."""
+
+    def __init__(self, ctx: Context) -> None:
+        self.ctx = ctx
+
+    def mark(self, session_id: int, student: str, status: AttendanceStatus, *,
+             note: str | None = None, check_in: datetime | None = None,
+             check_out: datetime | None = None, force: bool = False) -> Attendance:
+        """Record one student's attendance; only for a participant of a session that has
+        started."""
+        student = rules.email(student, field="student")
+        with self.ctx.write() as uow:
+            session = get_session(uow, session_id, Action.MARK_ATTENDANCE)
+            mark = new_mark(uow, session, student, status, self.ctx.clock(), note=note,
+                            check_in=check_in, check_out=check_out, force=force)
+            before = {a.student: a for a in uow.attendance(session_id)}.get(student)
+            uow.set_attendance(mark)
+            uow.audit("attendance", "session", session_id,
+                      record(before) if before else None, record(mark))
+            return mark
+
+    def marks(self, session_id: int) -> list[Attendance]:
+        """The marks of a session the acting person may see."""
+        with self.ctx.read() as uow:
+            get_session(uow, session_id, Action.VIEW_SESSION)
+            return uow.attendance(session_id)
+
+    def mark_rest(self, session_id: int,
+                  status: AttendanceStatus = AttendanceStatus.PRESENT, *,
+                  force: bool = False) -> list[Attendance]:
+        """Mark every student not marked yet with ``status``, in one transaction; the marks
+        already given (also by another terminal a moment ago) are read inside that transaction
+        and left as they are. Returns the marks written."""
+        with self.ctx.write() as uow:
+            session = get_session(uow, session_id, Action.MARK_ATTENDANCE)
+            now = self.ctx.clock()
+            check_markable(session, now, force=force)
+            written = []
+            for student in unmarked(session, uow.attendance(session_id)):
+                check_in = check_in_time(session, now) if status in _CHECKED_IN else None
+                mark = Attendance(session_id, student, status, check_in, None, None,
+                                  uow.actor.email if uow.actor else None, now)
                 uow.set_attendance(mark)
-                uow.audit("attendance", "session", mark.session_id,
-                          record(before) if before else None, record(mark))
-        return ImportResult(marks, replaced, dry_run)
+                uow.audit("attendance", "session", session_id, None, record(mark))
+                written.append(mark)
+            return written
 
+    def import_marks(self, rows: list[MarkRow], *, force: bool = False,
+                     dry_run: bool = False) -> ImportResult:
+        """Write every mark of ``rows`` in one transaction, or none: each row is checked as
+        ``attendance mark`` checks it, and all the rows' problems are reported together."""
+        with self.ctx.write() as uow:
+            now = self.ctx.clock()
+            sessions: dict[object, Session | None] = {}
+            marks: list[Attendance] = []
+            problems: list[str] = []
+            early = False  # a row refused only because its session has not started
+            seen: dict[tuple[int, str], int] = {}
+            for row in rows:
+                key: object = row.session_id if row.session_id is not None else (row.uid, row.start)
+                if key not in sessions:
+                    sessions[key] = (uow.session(row.session_id) if row.session_id is not None
+                                     else uow.session_at(row.uid or "", row.start))  # type: ignore[arg-type]
+                session = sessions[key]
+                if session is not None:  # not permitted is not a row's fault: exit 5 at once
+                    require(uow.actor, Action.MARK_ATTENDANCE, session=session)
+                try:
+                    if session is None:
+                        raise NotFound("session", row.session_id if row.session_id is not None
+                                       else f"{row.uid} at {iso(row.start)}")
+                    mark = new_mark(uow, session, row.email, row.status, now, note=row.note,
+                                    check_in=row.check_in, check_out=row.check_out, force=force)
+                    if (session.id, row.email) in seen:
+                        raise InvalidInput(f"{row.email} is marked on row "
+                                           f"{seen[session.id, row.email]} already", field="email")
+                    seen[session.id, row.email] = row.line
+                    marks.append(mark)
+                except SessionsctlError as exc:
+                    early = early or isinstance(exc, NotStarted)
+                    problems.append(f"row {row.line}: {exc.message}")
+            if problems:
+                raise (NotStarted if early else InvalidInput)(_summary(problems), field="file")
+            replaced = 0
+            before_by_session: dict[int, dict[str, Attendance]] = {}
+            for mark in marks:
+                if mark.session_id not in before_by_session:
+                    before_by_session[mark.session_id] = {
+                        a.student: a for a in uow.attendance(mark.session_id)}
+                before = before_by_session[mark.session_id].get(mark.student)
+                replaced += before is not None
+                if not dry_run:
+                    uow.set_attendance(mark)
+                    uow.audit("attendance", "session", mark.session_id,
+                              record(before) if before else None, record(mark))
+            return ImportResult(marks, replaced, dry_run)
 
-def export_marks(centre, f: ReportFilter, tz: ZoneInfo) -> str:  # centre: usecases.Centre
-    """The marks of the sessions ``f`` selects, as CSV that :func:`read_marks` reads back."""
-    f = centre._checked(f)
-    with centre.store.unit(centre.actor) as uow:
-        centre._known(uow, f)
-        f = centre._scoped(uow, f)
-        rows = uow.attendance_rows(f)
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(COLUMNS)
-    for session_id, uid, start, mark in rows:
-        writer.writerow([session_id, uid, iso(start, tz), mark.student, mark.status.value,
-                         iso(mark.check_in, tz) or "", iso(mark.check_out, tz) or "",
-                         mark.note or ""])
-    return buffer.getvalue()
+    def export_marks(self, f: ReportFilter, tz: ZoneInfo) -> str:
+        """The marks of the sessions ``f`` selects, as CSV that :func:`read_marks` reads back."""
+        f = checked(f)
+        with self.ctx.read() as uow:
+            known(uow, f)
+            f = scoped(uow, f)
+            rows = uow.attendance_rows(f)
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, lineterminator="\n")
+        writer.writerow(COLUMNS)
+        for session_id, uid, start, mark in rows:
+            writer.writerow([session_id, uid, iso(start, tz), mark.student, mark.status.value,
+                             iso(mark.check_in, tz) or "", iso(mark.check_out, tz) or "",
+                             mark.note or ""])
+        return buffer.getvalue()

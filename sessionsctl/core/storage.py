@@ -139,6 +139,10 @@ class UnitOfWork(ExchangeUnit, OutboxUnit, ReportUnit, Protocol):
     def update_session(self, session_id: int, row: Row) -> None: ...
     def set_status(self, session_id: int, status: SessionStatus, *,
                    cancel_reason: str | None = None) -> None: ...
+    def append_note(self, session_id: int, line: str) -> None:
+        """Add ``line`` to the session's notes in one statement (a note another terminal
+        added meanwhile is kept)."""
+        ...
     def overlapping(self, start: datetime, end: datetime, *, people: Iterable[str],
                     rooms: Iterable[str], exclude: Iterable[int] = (),
                     within: Sequence[tuple[datetime, datetime]] | None = None

@@ -491,6 +491,13 @@ class SqlUnit(ExchangeQueries, OutboxQueries, ReportQueries):
         if links:
             self.db.execute(insert(SessionStudentRow), links)
 
+    def append_note(self, session_id: int, line: str) -> None:
+        notes = SessionRow.notes
+        self.db.execute(update(SessionRow).where(SessionRow.id == session_id).values(
+            notes=case((or_(notes.is_(None), notes == ""), line),
+                       else_=notes + "\n" + line),
+            modified_at=_now(), modified_by_id=self.actor.id if self.actor else None))
+
     def set_status(self, session_id: int, status: SessionStatus, *,
                    cancel_reason: str | None = None) -> None:
         values: dict[str, Any] = {

@@ -19,7 +19,7 @@ from ..core.centre import Centre
 from ..core.domain.errors import SessionsctlError
 from ..core.domain.model import Person, Room, Subject
 from ..core.domain.timeutil import system_zone_name, zone
-from ..core.reports.stats import Dashboard, dashboard, data_version
+from ..core.reports.stats import Dashboard
 from . import keys
 from .context import TuiContext
 from .format import shown
@@ -105,8 +105,8 @@ class SessionsApp(App[None]):
     @work(thread=True, exclusive=True, group="references", exit_on_error=False)
     def _read_references(self) -> None:
         centre = self.ctx.centre
-        self.post_message(_References(centre.whoami(), centre.list_people(),
-                                      centre.list_rooms(), centre.list_subjects()))
+        self.post_message(_References(centre.people.whoami(), centre.people.list_people(),
+                                      centre.people.list_rooms(), centre.people.list_subjects()))
 
     @on(_References)
     def _references_read(self, message: _References) -> None:
@@ -118,7 +118,7 @@ class SessionsApp(App[None]):
 
     @work(thread=True, exclusive=True, group="dashboard", exit_on_error=False)
     def load_dashboard(self) -> None:
-        self.post_message(_Figures(dashboard(self.ctx.centre, self.ctx.now(), self.ctx.tz)))
+        self.post_message(_Figures(self.ctx.centre.reports.dashboard(self.ctx.now(), self.ctx.tz)))
 
     @on(_Figures)
     def _dashboard(self, message: _Figures) -> None:
@@ -132,7 +132,7 @@ class SessionsApp(App[None]):
     @work(thread=True, exclusive=True, group="poll", exit_on_error=False)
     def poll(self) -> None:
         """Ask the database whether anything changed (this terminal or another)."""
-        self.post_message(_Version(data_version(self.ctx.centre)))
+        self.post_message(_Version(self.ctx.centre.reports.data_version()))
 
     @on(_Version)
     def _version_seen(self, message: _Version) -> None:
@@ -327,5 +327,5 @@ def run(centre: Centre, settings: Settings) -> None:
     person or an unreachable database is refused here, before the screen opens, as the
     command's own error."""
     app = make_app(centre, settings)
-    centre.whoami()
+    centre.people.whoami()
     app.run()

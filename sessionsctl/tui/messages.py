@@ -10,7 +10,7 @@ from textual.message import Message
 
 from ..core.reports.stats import Dashboard
 from ..core.schedule.conflicts import Conflict
-from ..core.schedule.service import Slot
+from ..core.schedule.slots import Slot
 
 
 @dataclass

@@ -107,6 +107,17 @@ CASES = [
     pytest.param(add("--max", "0"), 2, ("max_participants", "0"), id="zero-max"),
     pytest.param(add("--type", "lecture"), 2, ("--type", "lecture"), id="unknown-type"),
     pytest.param(["session", "edit", "1"], 2, ("nothing to change",), id="edit-nothing"),
+    # The store's limits hold for every face (was exit 1 "DataError" on PostgreSQL).
+    pytest.param(add("--location", "x" * 600), 2, ("location", "500 characters"),
+                 id="location-too-long"),
+    pytest.param(add("--link", "https://example.org/" + "x" * 2000), 2,
+                 ("link", "2000 characters"), id="link-too-long"),
+    pytest.param(["session", "edit", "1", "--passcode", "9" * 201], 2,
+                 ("passcode", "200 characters"), id="edit-passcode-too-long"),
+    # --- notes (2)
+    pytest.param(["session", "note", "1", "   "], 2, ("note", "empty"), id="blank-note"),
+    pytest.param(["session", "note", "1", "n" * 2001], 2, ("note", "2000 characters"),
+                 id="note-too-long"),
     # --- feedback (2)
     pytest.param(["feedback", "add", "1", "--from", "sam@example.org", "--rating", "0"], 2,
                  ("rating", "0"), id="rating-0"),
@@ -153,6 +164,7 @@ def test_bad_input(booked: Seeded, db_snapshot: Callable[[], Any], args: list[st
     ["session", "cancel", UNKNOWN_SESSION, "--reason", "why"],
     ["session", "start", UNKNOWN_SESSION],
     ["session", "complete", UNKNOWN_SESSION],
+    ["session", "note", UNKNOWN_SESSION, "called the parents"],
     ["attendance", "mark", UNKNOWN_SESSION, "sam@example.org", "present", "--force"],
     ["attendance", "list", UNKNOWN_SESSION],
     ["feedback", "add", UNKNOWN_SESSION, "--from", "sam@example.org", "--rating", "4"],

@@ -692,3 +692,21 @@ def test_staff_may_not_add_staff(seeded: Seeded) -> None:
                      "--role", "staff", as_=seeded.desk)
     seeded.run.ok("person", "add", "--name", "New", "--email", "new@example.org",
                   "--role", "student", as_=seeded.desk)
+
+
+def test_notes_are_added_not_rewritten(seeded: Seeded) -> None:
+    """`session note` appends a stamped line; a note added from another terminal in between is
+    kept (the old way, reading the notes and writing them back, lost it); a student may not."""
+    booked = seeded.book("2030-12-03 16:00", students=[seeded.sam])
+    first = seeded.run.json("session", "note", str(booked["id"]), "Brought the wrong book",
+                            as_=seeded.ada)
+    assert first["notes"].endswith(f"{seeded.ada}] Brought the wrong book")
+    # Another terminal adds its note while this one still shows the first.
+    seeded.run.ok("session", "note", str(booked["id"]), "Mother phoned", as_=seeded.desk)
+    seeded.run.ok("session", "note", str(booked["id"]), "Lend him one", as_=seeded.ada)
+    notes = seeded.run.json("session", "show", str(booked["id"]))["notes"].splitlines()
+    assert [line.split("] ", 1)[1] for line in notes] == [
+        "Brought the wrong book", "Mother phoned", "Lend him one"]
+    assert all(line.startswith("[") for line in notes)
+    refused = seeded.run.fails(5, "session", "note", str(booked["id"]), "hi", as_=seeded.sam)
+    assert "may not add notes" in refused.stderr

@@ -54,38 +54,38 @@ def lesson(title: str, start: datetime, minutes: int = 60, **fields: Any) -> Ses
 
 def build_centre(centre: Centre) -> None:
     """The fixed centre every TUI test starts from (ids in booking order)."""
-    centre.add_person("Ada Lovelace", ADA, Role.MENTOR)
-    centre.add_person("Alan Turing", ALAN, Role.MENTOR)
+    centre.people.add_person("Ada Lovelace", ADA, Role.MENTOR)
+    centre.people.add_person("Alan Turing", ALAN, Role.MENTOR)
     for name, email in zip(STUDENT_NAMES, STUDENTS, strict=True):
-        centre.add_person(name, email, Role.STUDENT)
-    centre.add_room(STUDY, 2)
-    centre.add_room(HALL, 30)
-    centre.add_subject("Mathematics")
-    centre.add_subject("Physics")
+        centre.people.add_person(name, email, Role.STUDENT)
+    centre.people.add_room(STUDY, 2)
+    centre.people.add_room(HALL, 30)
+    centre.people.add_subject("Mathematics")
+    centre.people.add_subject("Physics")
     # 1: today, running now, ten students
-    centre.book(lesson("Group maths", at(10, 16), students=STUDENTS[:10], room=HALL,
+    centre.sessions.book(lesson("Group maths", at(10, 16), students=STUDENTS[:10], room=HALL,
                        subject="Mathematics", type=SessionType.GROUP))
     # 2: later today
-    centre.book(lesson("Physics 1:1", at(10, 17, 30), mentor=ALAN, students=(STUDENTS[10],),
+    centre.sessions.book(lesson("Physics 1:1", at(10, 17, 30), mentor=ALAN, students=(STUDENTS[10],),
                        room=STUDY, subject="Physics"))
     # 3: yesterday, completed, attended
-    done = centre.book(lesson("Maths 1:1", at(9, 16), students=(STUDENTS[10],), room=STUDY,
+    done = centre.sessions.book(lesson("Maths 1:1", at(9, 16), students=(STUDENTS[10],), room=STUDY,
                               subject="Mathematics")).session
-    centre.mark_attendance(done.id, STUDENTS[10], AttendanceStatus.PRESENT)
-    centre.complete(done.id)
+    centre.attendance.mark(done.id, STUDENTS[10], AttendanceStatus.PRESENT)
+    centre.sessions.complete(done.id)
     # 4: tomorrow, cancelled
-    off = centre.book(lesson("Physics revision", at(11, 15), mentor=ALAN,
+    off = centre.sessions.book(lesson("Physics revision", at(11, 15), mentor=ALAN,
                              students=(STUDENTS[11],), subject="Physics")).session
-    centre.cancel(off.id, "mentor ill")
+    centre.sessions.cancel(off.id, "mentor ill")
     # 5: Friday workshop
-    centre.book(lesson("Exam workshop", at(13, 10), 90, students=STUDENTS[:5], room=HALL,
+    centre.sessions.book(lesson("Exam workshop", at(13, 10), 90, students=STUDENTS[:5], room=HALL,
                        subject="Mathematics", type=SessionType.WORKSHOP))
     # 6-9: a weekly series on Thursdays
-    centre.create_series(lesson("Weekly physics", at(12, 17), mentor=ALAN,
+    centre.series.create(lesson("Weekly physics", at(12, 17), mentor=ALAN,
                                 students=(STUDENTS[11],), room=STUDY, subject="Physics"),
                          "FREQ=WEEKLY;COUNT=4")
     # 10: next week
-    centre.book(lesson("Trial lesson", at(17, 11), students=(STUDENTS[9],), room=STUDY,
+    centre.sessions.book(lesson("Trial lesson", at(17, 11), students=(STUDENTS[9],), room=STUDY,
                        subject="Mathematics"))
 
 

@@ -42,10 +42,10 @@ async def test_completing_asks_first_and_says_when_it_has_not_started(
         await pilot.press("enter")  # the answer offered first is "not yet"
         await settle(pilot)
         assert app.screen is details
-        assert tui_centre.show(2).session.status is SessionStatus.SCHEDULED
+        assert tui_centre.sessions.show(2).session.status is SessionStatus.SCHEDULED
         await pilot.press("c", "y")  # explicitly, then
         await settle(pilot)
-        assert tui_centre.show(2).session.status is SessionStatus.COMPLETED
+        assert tui_centre.sessions.show(2).session.status is SessionStatus.COMPLETED
 
         running = await open_details(pilot, 1)  # Group maths, ten minutes in
         await pilot.press("c")
@@ -55,15 +55,15 @@ async def test_completing_asks_first_and_says_when_it_has_not_started(
         await pilot.press("escape")
         await settle(pilot)
         assert app.screen is running
-        assert tui_centre.show(1).session.status is SessionStatus.SCHEDULED
+        assert tui_centre.sessions.show(1).session.status is SessionStatus.SCHEDULED
         await pilot.press("c", "enter")  # a session under way: enter completes
         await settle(pilot)
-    assert tui_centre.show(1).session.status is SessionStatus.COMPLETED
+    assert tui_centre.sessions.show(1).session.status is SessionStatus.COMPLETED
 
 
 @scenario
 async def test_a_note_is_added_to_a_completed_session(app, tui_centre: Centre) -> None:
-    assert tui_centre.show(3).session.status is SessionStatus.COMPLETED  # yesterday's 1:1
+    assert tui_centre.sessions.show(3).session.status is SessionStatus.COMPLETED  # yesterday's 1:1
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         details = await open_details(pilot, 3)
@@ -74,7 +74,7 @@ async def test_a_note_is_added_to_a_completed_session(app, tui_centre: Centre) -
         assert app.screen is details
         assert "fractions next time" in said(details)
         assert not any("cannot be changed" in str(n.message) for n in app._notifications)
-    session = tui_centre.show(3).session
+    session = tui_centre.sessions.show(3).session
     assert session.notes == "[2026-11-10 16:10] fractions next time"
     assert session.status is SessionStatus.COMPLETED
 

@@ -41,7 +41,7 @@ async def test_marking_a_roster_of_ten_from_the_keyboard(app, tui_centre: Centre
         await settle(pilot)
         summary = str(screen.query_one("#roster-summary").render())
         assert "5 present  2 absent  1 late  2 excused" in summary and "0 not marked" in summary
-    marks = {m.student: m for m in tui_centre.attendance(1)}
+    marks = {m.student: m for m in tui_centre.attendance.marks(1)}
     expected = {"p": P, "a": A, "l": L, "e": E}
     assert {s: marks[s].status for s in STUDENTS[:10]} == {
         s: expected[k] for s, k in zip(STUDENTS[:10], keys, strict=True)}
@@ -58,10 +58,10 @@ async def test_mark_the_rest_present_never_overwrites(app, tui_centre: Centre,
         await pilot.press("a", "e")  # the first two: absent, excused
         await settle(pilot)
         # Meanwhile someone at another desk marks the fifth student late.
-        other_terminal.mark_attendance(1, STUDENTS[4], L, note="bus")
+        other_terminal.attendance.mark(1, STUDENTS[4], L, note="bus")
         await pilot.press("r")
         await settle(pilot)
-    marks = {m.student: m for m in tui_centre.attendance(1)}
+    marks = {m.student: m for m in tui_centre.attendance.marks(1)}
     assert marks[STUDENTS[0]].status is A
     assert marks[STUDENTS[1]].status is E
     assert marks[STUDENTS[4]].status is L and marks[STUDENTS[4]].note == "bus"
@@ -79,7 +79,7 @@ async def test_a_note_per_student_and_a_change_of_mind(app, tui_centre: Centre) 
         await pilot.press(*"missed the bus", "enter")
         await settle(pilot)
         assert isinstance(pilot.app.screen, AttendanceScreen) and pilot.app.screen is screen
-    [mark] = tui_centre.attendance(1)
+    [mark] = tui_centre.attendance.marks(1)
     assert (mark.student, mark.status, mark.note) == (STUDENTS[0], L, "missed the bus")
 
 
@@ -90,7 +90,7 @@ def said(screen) -> str:
 @scenario
 async def test_marking_before_the_start_asks_and_stays_on_the_student(
         app, tui_centre: Centre) -> None:
-    workshop = tui_centre.show(5).session  # Friday's workshop, five students
+    workshop = tui_centre.sessions.show(5).session  # Friday's workshop, five students
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         app.post_message(OpenAttendance(5))
@@ -106,7 +106,7 @@ async def test_marking_before_the_start_asks_and_stays_on_the_student(
         await pilot.press("n")  # not yet: nothing marked, still on the first student
         await settle(pilot)
         assert app.screen is screen and roster.cursor_row == 0
-        assert tui_centre.attendance(5) == []
+        assert tui_centre.attendance.marks(5) == []
         await pilot.press("p")
         await settle(pilot)
         await pilot.press("y")  # mark anyway: the same call, forced
@@ -117,7 +117,7 @@ async def test_marking_before_the_start_asks_and_stays_on_the_student(
         assert app.screen is screen
         await pilot.press("r")
         await settle(pilot)
-    marks = {m.student: m for m in tui_centre.attendance(5)}
+    marks = {m.student: m for m in tui_centre.attendance.marks(5)}
     assert {s: marks[s].status for s in STUDENTS[:5]} == {
         STUDENTS[0]: P, STUDENTS[1]: A, STUDENTS[2]: P, STUDENTS[3]: P, STUDENTS[4]: P}
     assert marks[STUDENTS[0]].check_in == workshop.start
@@ -139,10 +139,10 @@ async def test_a_mark_core_refuses_as_too_early_is_asked_again_not_lost(
         await pilot.press("l")
         await settle(pilot)
         assert isinstance(app.screen, ConfirmDialog)
-        assert tui_centre.attendance(2) == []
+        assert tui_centre.attendance.marks(2) == []
         assert not any("not started" in str(n.message) for n in app._notifications)
         await pilot.press("y")
         await settle(pilot)
         assert screen.query_one("#roster", DataTable).cursor_row == 0
-    [mark] = tui_centre.attendance(2)
+    [mark] = tui_centre.attendance.marks(2)
     assert (mark.student, mark.status) == (STUDENTS[10], L)

@@ -12,8 +12,8 @@ from sessionsctl.core.domain.drafts import SessionQuery
 from sessionsctl.core.domain.errors import StoreUnavailable
 from sessionsctl.core.domain.model import SessionType
 from sessionsctl.tui.messages import OpenSession, SessionSaved
-from sessionsctl.tui.screens.dialogs import ConfirmDialog
 from sessionsctl.tui.screens.booking.screen import BookingScreen
+from sessionsctl.tui.screens.dialogs import ConfirmDialog
 from sessionsctl.tui.screens.main import MainScreen
 
 from .conftest import (
@@ -34,7 +34,7 @@ ALL = SessionQuery()
 
 
 def titled(centre: Centre, title: str) -> list:
-    return [s for s in centre.list_sessions(ALL) if s.title == title]
+    return [s for s in centre.sessions.find(ALL) if s.title == title]
 
 
 def error_of(screen, field: str) -> str:
@@ -124,7 +124,7 @@ async def test_a_clash_found_on_save_is_refused_and_shown(app, tui_centre: Centr
         await settle_form(pilot)
         assert str(form.query_one("#conflicts", Static).render()).strip() == ""
         # Another terminal takes the slot between the live check and the save.
-        other_terminal.book(SessionDraftFor("Taken meanwhile", at(18, 9)))
+        other_terminal.sessions.book(SessionDraftFor("Taken meanwhile", at(18, 9)))
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert app.screen is form  # still here, nothing lost
@@ -141,7 +141,7 @@ def SessionDraftFor(title: str, start):  # noqa: N802 - reads as a constructor
 
 @scenario
 async def test_editing_one_occurrence_of_a_series(app, tui_centre: Centre) -> None:
-    series = [s for s in tui_centre.list_sessions(ALL) if s.title == "Weekly physics"]
+    series = [s for s in tui_centre.sessions.find(ALL) if s.title == "Weekly physics"]
     assert len(series) == 4
     second = series[1]
     async with app.run_test(size=SIZE) as pilot:
@@ -155,7 +155,7 @@ async def test_editing_one_occurrence_of_a_series(app, tui_centre: Centre) -> No
         await settle(pilot)
         await pilot.press("t")  # this occurrence only
         await settle(pilot)
-    after = {s.id: s for s in tui_centre.list_sessions(SessionQuery(series_id=second.series_id))}
+    after = {s.id: s for s in tui_centre.sessions.find(SessionQuery(series_id=second.series_id))}
     assert after[second.id].title == "Weekly physics (lab)"
     assert after[second.id].end == second.end + timedelta(minutes=30)
     assert after[second.id].series_id == second.series_id
@@ -168,7 +168,7 @@ async def test_editing_one_occurrence_of_a_series(app, tui_centre: Centre) -> No
 @scenario
 async def test_bad_input_is_shown_beside_each_field_and_nothing_saved(
         app, tui_centre: Centre) -> None:
-    before = len(tui_centre.list_sessions(ALL))
+    before = len(tui_centre.sessions.find(ALL))
     async with app.run_test(size=SIZE) as pilot:
         form = await open_form(pilot)
         await pilot.press("tab", *"ada", "enter")  # no title
@@ -189,7 +189,7 @@ async def test_bad_input_is_shown_beside_each_field_and_nothing_saved(
         form.query_one("#title", Input).value = "Fixed"
         await settle_form(pilot)
         assert error_of(form, "title") == error_of(form, "end") == error_of(form, "tz") == ""
-    assert len(tui_centre.list_sessions(ALL)) == before
+    assert len(tui_centre.sessions.find(ALL)) == before
 
 
 @scenario
@@ -203,14 +203,14 @@ async def test_an_error_from_the_store_is_a_message_not_a_crash(
         await pilot.press(*"Doomed", "tab", *"ada", "enter")
         form.query_one("#start", Input).value = "2026-11-19 09:00"
         await settle_form(pilot)
-        monkeypatch.setattr(tui_centre, "book", down)
+        monkeypatch.setattr(tui_centre.sessions, "book", down)
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert app.screen is form and app.is_running
         assert "disk I/O error" in str(form.query_one("#form-error", Static).render())
         assert any("disk I/O error" in str(n.message) for n in app._notifications)
         # A bug-shaped failure in a background read is reported too, and the app carries on.
-        monkeypatch.setattr(tui_centre, "list_sessions", lambda *_: 1 / 0)
+        monkeypatch.setattr(tui_centre.sessions, "find", lambda *_: 1 / 0)
         await pilot.press("escape", "y")  # what was typed is thrown away on purpose
         await settle(pilot)
         main = app.screen
@@ -246,7 +246,7 @@ async def test_booking_a_weekly_series(app, tui_centre: Centre) -> None:
 
 @scenario
 async def test_changing_this_and_the_following_occurrences(app, tui_centre: Centre) -> None:
-    series = [s for s in tui_centre.list_sessions(ALL) if s.title == "Weekly physics"]
+    series = [s for s in tui_centre.sessions.find(ALL) if s.title == "Weekly physics"]
     third = series[2]
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
@@ -257,7 +257,7 @@ async def test_changing_this_and_the_following_occurrences(app, tui_centre: Cent
         await settle(pilot)
         await pilot.press("f")  # this and the following
         await settle(pilot)
-    rooms = [s.room for s in tui_centre.list_sessions(ALL) if s.title == "Weekly physics"]
+    rooms = [s.room for s in tui_centre.sessions.find(ALL) if s.title == "Weekly physics"]
     assert rooms == [STUDY, STUDY, "Hall", "Hall"]
 
 
@@ -302,7 +302,7 @@ async def weekly_from(pilot, form: BookingScreen, title: str, start: str, count:
 async def test_a_series_whose_third_week_clashes_is_shown_kept_and_booked_over(
         app, tui_centre: Centre) -> None:
     # The room is booked two weeks on (as `session add` from the CLI would have it).
-    taken = tui_centre.book(lesson("Room taken", at(25, 10), mentor=ALAN, room=STUDY)).session
+    taken = tui_centre.sessions.book(lesson("Room taken", at(25, 10), mentor=ALAN, room=STUDY)).session
     async with app.run_test(size=SIZE) as pilot:
         form = await open_form(pilot)
         await weekly_from(pilot, form, "Chess club", "2026-11-11 10:00", "3")
@@ -332,7 +332,7 @@ async def test_a_series_whose_third_week_clashes_is_shown_kept_and_booked_over(
 
 @scenario
 async def test_booking_only_the_free_occurrences_of_a_series(app, tui_centre: Centre) -> None:
-    tui_centre.book(lesson("Room taken", at(25, 10), mentor=ALAN, room=STUDY))
+    tui_centre.sessions.book(lesson("Room taken", at(25, 10), mentor=ALAN, room=STUDY))
     async with app.run_test(size=SIZE) as pilot:
         form = await open_form(pilot)
         await weekly_from(pilot, form, "Chess club", "2026-11-11 10:00", "3")
@@ -343,14 +343,14 @@ async def test_booking_only_the_free_occurrences_of_a_series(app, tui_centre: Ce
     booked = titled(tui_centre, "Chess club")
     assert [s.start for s in booked] == [at(11, 10), at(18, 10)]
     assert all(s.force_reason is None for s in booked)
-    series, _ = tui_centre.series_info(booked[0].series_id)
+    series, _ = tui_centre.series.info(booked[0].series_id)
     assert "EXDATE" in series.rule and "20261125T100000" in series.rule
 
 
 @scenario
 async def test_changing_all_occurrences_when_a_later_one_clashes(app, tui_centre: Centre) -> None:
     series = titled(tui_centre, "Weekly physics")  # Thursdays 12 Nov to 3 Dec, 17:00, Study
-    hall = tui_centre.book(lesson("Hall booked", at(26, 17), room="Hall")).session
+    hall = tui_centre.sessions.book(lesson("Hall booked", at(26, 17), room="Hall")).session
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         form = await edit_form(pilot, series[0].id)
@@ -444,6 +444,6 @@ async def test_moving_the_start_of_a_session_moves_its_end_until_the_end_is_type
         await settle(pilot)
         await pilot.press("t")  # this occurrence only
         await settle(pilot)
-    moved = next(s for s in tui_centre.list_sessions(ALL) if s.id == second.id)
+    moved = next(s for s in tui_centre.sessions.find(ALL) if s.id == second.id)
     assert moved.start == second.start + timedelta(hours=3)
     assert moved.end == moved.start + timedelta(minutes=90)

@@ -35,7 +35,7 @@ def shown_ids(pilot) -> list[int]:
 
 
 def db_ids(centre: Centre, **query) -> list[int]:
-    return [s.id for s in centre.list_sessions(SessionQuery(**query))]
+    return [s.id for s in centre.sessions.find(SessionQuery(**query))]
 
 
 @scenario
@@ -70,13 +70,13 @@ async def test_calendar_keys_move_and_switch_views(app) -> None:
 async def test_calendar_reads_only_the_days_on_screen(app, tui_centre: Centre,
                                                       monkeypatch) -> None:
     asked: list[tuple] = []
-    real = tui_centre.list_sessions
+    real = tui_centre.sessions.find
 
     def spy(query: SessionQuery):
         asked.append((query.start, query.end, query.limit))
         return real(query)
 
-    monkeypatch.setattr(tui_centre, "list_sessions", spy)
+    monkeypatch.setattr(tui_centre.sessions, "find", spy)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         # The calendar reads whole days (from midnight); the dashboard reads from "now".
@@ -226,10 +226,10 @@ async def test_details_complete_cancel_and_note(app, tui_centre: Centre) -> None
         await settle(pilot)
         values = " ".join(str(v.render()) for v in app.screen.query(".detail-value"))
         assert "hall flooded" in values
-    one = tui_centre.show(1).session
+    one = tui_centre.sessions.show(1).session
     assert one.status is SessionStatus.COMPLETED
     assert one.notes == "[2026-11-10 16:10] Bring calculators"
-    five = tui_centre.show(5).session
+    five = tui_centre.sessions.show(5).session
     assert (five.status, five.cancel_reason) == (SessionStatus.CANCELLED, "hall flooded")
 
 
@@ -241,7 +241,7 @@ async def test_a_change_from_another_terminal_appears(tui_centre: Centre,
         await settle(pilot)
         cal = app.screen.query_one(CalendarView)
         assert all(s.title != "Booked elsewhere" for s in cal.sessions_of_cursor)
-        other_terminal.book(lesson("Booked elsewhere", at(10, 19), mentor=ADA))
+        other_terminal.sessions.book(lesson("Booked elsewhere", at(10, 19), mentor=ADA))
         for _ in range(20):
             await pilot.pause(0.2)
             await settle(pilot)

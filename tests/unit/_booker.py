@@ -22,7 +22,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-import sessionsctl.core.centre as usecases
+import sessionsctl.core.schedule.sessions as booking_path
 from sessionsctl.core.centre import Centre
 from sessionsctl.core.domain.drafts import SessionDraft
 from sessionsctl.core.domain.errors import ConflictError, Contended
@@ -61,7 +61,7 @@ def kind_of(exc: BaseException) -> str:
 
 def count_guard_catches(report: dict[str, Any]) -> None:
     """Count the bookings the database's guard caught (PostgreSQL), keeping the retry as is."""
-    real = usecases.retry_race
+    real = booking_path.retry_race
 
     def retry_race(attempt: Any) -> Any:
         def counted() -> Any:
@@ -73,7 +73,7 @@ def count_guard_catches(report: dict[str, Any]) -> None:
 
         return real(counted)
 
-    usecases.retry_race = retry_race
+    booking_path.retry_race = retry_race
 
 
 def main(plan: dict[str, Any]) -> dict[str, Any]:
@@ -85,7 +85,7 @@ def main(plan: dict[str, Any]) -> dict[str, Any]:
         "cancelled": [], "guard_caught": 0, "error_count": 0, "error_kinds": {}, "errors": []}
     count_guard_catches(report)
     # Warm up the pool and the lazy imports, so the race starts with everyone equally ready.
-    centre.list_rooms()
+    centre.people.list_rooms()
     Path(plan["ready"]).touch()
     deadline = time.monotonic() + plan["wait_s"]
     go = Path(plan["go"])
@@ -100,12 +100,12 @@ def main(plan: dict[str, Any]) -> dict[str, Any]:
             try:
                 if plan["mode"] == "random" and mine and rng.random() < plan["cancel_rate"]:
                     victim = rng.choice(mine)
-                    centre.cancel(victim, reason="race test")
+                    centre.sessions.cancel(victim, reason="race test")
                     report["cancelled"].append(victim)
                     continue
                 draft = random_draft(rng, plan, n) if plan["mode"] == "random" \
                     else same_draft(plan, n)
-                report["booked"].append(centre.book(draft).session.id)
+                report["booked"].append(centre.sessions.book(draft).session.id)
             except ConflictError:
                 report["refused"] += 1
             except Exception as exc:  # noqa: BLE001 - every other outcome is what we report

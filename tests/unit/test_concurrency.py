@@ -1,7 +1,7 @@
 """Racing terminals cannot double-book (ARCHITECTURE.md, decision 3).
 
 Several processes book random, heavily overlapping slots at the same moment through
-core.usecases.Centre; afterwards one SQL query proves that no two non-cancelled sessions of
+core.centre.Centre; afterwards one SQL query proves that no two non-cancelled sessions of
 one mentor, student or room overlap. On SQLite writers take the lock up front (BEGIN
 IMMEDIATE); on PostgreSQL the exclusion constraints are the final guard, and a booking that
 loses to them is checked again and refused as an ordinary conflict.
@@ -88,11 +88,11 @@ WHERE ss.start_at <> s.start_at OR ss.end_at <> s.end_at
 @pytest.fixture
 def seeded(centre: Centre) -> Centre:
     for email in MENTORS:
-        centre.add_person(email.split("@")[0].title(), email, Role.MENTOR)
+        centre.people.add_person(email.split("@")[0].title(), email, Role.MENTOR)
     for email in STUDENTS:
-        centre.add_person(email.split("@")[0].title(), email, Role.STUDENT)
+        centre.people.add_person(email.split("@")[0].title(), email, Role.STUDENT)
     for room in ROOMS:
-        centre.add_room(room, 10)
+        centre.people.add_room(room, 10)
     return centre
 
 
@@ -380,7 +380,7 @@ def test_postgres_crossing_bulk_bookings_end_in_a_conflict_not_a_deadlock(
 
     def book(name: str) -> None:
         try:
-            Centre(store).book_many(batches[name])
+            Centre(store).sessions.book_many(batches[name])
             outcome[name] = "booked"
         except ConflictError:
             outcome[name] = "conflict"

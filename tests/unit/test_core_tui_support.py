@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from sessionsctl.core.attendance import check_in_time, mark_rest, unmarked
+from sessionsctl.core.attendance import check_in_time, unmarked
 from sessionsctl.core.centre import Centre
 from sessionsctl.core.domain.drafts import SessionDraft
 from sessionsctl.core.domain.errors import NotStarted
@@ -21,12 +21,7 @@ from sessionsctl.core.domain.model import (
     SessionStatus,
 )
 from sessionsctl.core.domain.problems import problems
-from sessionsctl.core.reports.stats import (
-    attendance_rate,
-    completion_rate,
-    dashboard,
-    data_version,
-)
+from sessionsctl.core.reports.stats import attendance_rate, completion_rate
 from sessionsctl.store.engine import SqlStore
 
 T0 = datetime(2026, 12, 1, 16, 0, tzinfo=UTC)
@@ -89,34 +84,34 @@ def test_unmarked_keeps_roster_order() -> None:
 @pytest.fixture
 def centre_now(store: SqlStore) -> Centre:
     centre = Centre(store, clock=lambda: NOW)
-    centre.add_person("Mo", MENTOR, Role.MENTOR)
+    centre.people.add_person("Mo", MENTOR, Role.MENTOR)
     for email in STUDENTS:
-        centre.add_person(email[0].upper(), email, Role.STUDENT)
+        centre.people.add_person(email[0].upper(), email, Role.STUDENT)
     return centre
 
 
 def test_mark_rest_fills_only_the_unmarked(centre_now: Centre) -> None:
-    session = centre_now.book(draft()).session
-    centre_now.mark_attendance(session.id, STUDENTS[0], AttendanceStatus.ABSENT, note="ill")
-    written = mark_rest(centre_now, session.id)
+    session = centre_now.sessions.book(draft()).session
+    centre_now.attendance.mark(session.id, STUDENTS[0], AttendanceStatus.ABSENT, note="ill")
+    written = centre_now.attendance.mark_rest(session.id)
     assert sorted(m.student for m in written) == list(STUDENTS[1:])
-    marks = {m.student: m for m in centre_now.attendance(session.id)}
+    marks = {m.student: m for m in centre_now.attendance.marks(session.id)}
     assert marks[STUDENTS[0]].status is AttendanceStatus.ABSENT
     assert marks[STUDENTS[0]].note == "ill"
     assert marks[STUDENTS[1]].status is AttendanceStatus.PRESENT
     assert marks[STUDENTS[1]].check_in == NOW
-    assert mark_rest(centre_now, session.id) == []  # nothing left: a no-op, not an overwrite
+    assert centre_now.attendance.mark_rest(session.id) == []  # nothing left: a no-op, not an overwrite
 
 
 def test_mark_rest_refuses_a_session_not_started(centre_now: Centre) -> None:
-    session = centre_now.book(draft(start=T0 + timedelta(days=1),
+    session = centre_now.sessions.book(draft(start=T0 + timedelta(days=1),
                                     end=T0 + timedelta(days=1, hours=1))).session
     with pytest.raises(NotStarted) as refused:
-        mark_rest(centre_now, session.id)
-    assert centre_now.attendance(session.id) == []
+        centre_now.attendance.mark_rest(session.id)
+    assert centre_now.attendance.marks(session.id) == []
     # Core says why, not which flag of which face goes ahead anyway.
     assert refused.value.message == f"session: session {session.id} has not started yet"
-    assert len(mark_rest(centre_now, session.id, force=True)) == len(STUDENTS)
+    assert len(centre_now.attendance.mark_rest(session.id, force=True)) == len(STUDENTS)
 
 
 # ----------------------------------------------------------------------------- stats
@@ -139,21 +134,21 @@ def test_attendance_rate_leaves_excused_out() -> None:
 
 
 def test_dashboard_and_data_version(centre_now: Centre) -> None:
-    version = data_version(centre_now)
-    done = centre_now.book(draft(title="Done", start=T0 - timedelta(days=3),
+    version = centre_now.reports.data_version()
+    done = centre_now.sessions.book(draft(title="Done", start=T0 - timedelta(days=3),
                                  end=T0 - timedelta(days=3) + timedelta(hours=1))).session
-    centre_now.mark_attendance(done.id, STUDENTS[0], AttendanceStatus.PRESENT)
-    centre_now.mark_attendance(done.id, STUDENTS[1], AttendanceStatus.ABSENT)
-    centre_now.complete(done.id)
-    centre_now.book(draft(title="Now"))  # today, running
-    later = centre_now.book(draft(title="Later", start=T0 + timedelta(days=1),
+    centre_now.attendance.mark(done.id, STUDENTS[0], AttendanceStatus.PRESENT)
+    centre_now.attendance.mark(done.id, STUDENTS[1], AttendanceStatus.ABSENT)
+    centre_now.sessions.complete(done.id)
+    centre_now.sessions.book(draft(title="Now"))  # today, running
+    later = centre_now.sessions.book(draft(title="Later", start=T0 + timedelta(days=1),
                                   end=T0 + timedelta(days=1, hours=1))).session
-    centre_now.cancel(later.id, "snow")
-    centre_now.book(draft(title="Thursday", start=T0 + timedelta(days=2),
+    centre_now.sessions.cancel(later.id, "snow")
+    centre_now.sessions.book(draft(title="Thursday", start=T0 + timedelta(days=2),
                           end=T0 + timedelta(days=2, hours=1)))
-    figures = dashboard(centre_now, NOW, LONDON)  # Tuesday 1 December 2026
+    figures = centre_now.reports.dashboard(NOW, LONDON)  # Tuesday 1 December 2026
     assert figures.today == 1
     assert figures.upcoming_week == 1  # Thursday; the running one started before now
     assert figures.completion_rate == 1.0
     assert figures.attendance_rate == 0.5
-    assert data_version(centre_now) != version
+    assert centre_now.reports.data_version() != version

@@ -31,7 +31,7 @@ pytestmark = pytest.mark.slow  # each load books ~900 sessions and plays ~400 of
 def _load(centre: Centre) -> tuple[DemoSummary, list[Session]]:
     centre.clock = lambda: NOW
     summary = load_demo(centre, today=TODAY)
-    return summary, centre.list_sessions(SessionQuery())
+    return summary, centre.sessions.find(SessionQuery())
 
 
 def _weekly(sessions: list[Session]) -> dict[tuple[str, str], list[Session]]:
@@ -43,24 +43,24 @@ def _weekly(sessions: list[Session]) -> dict[tuple[str, str], list[Session]]:
 
 
 def _check_counts(centre: Centre, summary: DemoSummary, sessions: list[Session]) -> None:
-    people = Counter(p.role for p in centre.list_people())
+    people = Counter(p.role for p in centre.people.list_people())
     assert (people[Role.ADMIN], people[Role.STAFF]) == (summary.admins, summary.staff) == (1, 2)
     assert people[Role.MENTOR] == summary.mentors and 8 <= summary.mentors <= 12
     assert people[Role.STUDENT] == summary.students == 100
-    zones = Counter(p.tz for p in centre.list_people(Role.STUDENT))
+    zones = Counter(p.tz for p in centre.people.list_people(Role.STUDENT))
     assert zones["Europe/London"] >= 90 and zones["America/New_York"] >= 1
-    rooms = {r.name: r.capacity for r in centre.list_rooms()}
+    rooms = {r.name: r.capacity for r in centre.people.list_rooms()}
     assert len(rooms) == summary.rooms == 8
     assert sorted(rooms.values())[0] == 2 and max(rooms.values()) == 30
     assert any(6 <= seats <= 12 for seats in rooms.values())
-    assert len(centre.list_subjects()) == summary.subjects == 6
+    assert len(centre.people.list_subjects()) == summary.subjects == 6
 
     weekly = _weekly(sessions)
     assert len(weekly) == summary.weekly_lessons
     # Each weekly lesson is one series of the term, every occurrence one of its sessions.
-    series = centre.list_series()
+    series = centre.series.all()
     assert len(series) == summary.weekly_lessons
-    assert [t.name for t in centre.list_terms()] == ["Autumn term 2026"]
+    assert [t.name for t in centre.calendar.list_terms()] == ["Autumn term 2026"]
     for lessons in weekly.values():
         assert len({s.series_id for s in lessons}) == 1 and lessons[0].series_id is not None
         assert len({s.uid for s in lessons}) == 1
@@ -105,7 +105,7 @@ def _check_no_double_booking(centre: Centre, sessions: list[Session]) -> None:
         booked.sort(key=lambda s: s.start)
         for a, b in zip(booked, booked[1:]):
             assert a.end <= b.start, f"{key}: {a.title!r} overlaps {b.title!r} at {b.start}"
-    seats = {r.name: r.capacity for r in centre.list_rooms()}
+    seats = {r.name: r.capacity for r in centre.people.list_rooms()}
     for s in sessions:
         assert s.room is None or len(s.students) <= seats[s.room], s
         assert s.max_participants is None or len(s.students) <= s.max_participants, s
@@ -132,7 +132,7 @@ def _check_attendance(centre: Centre, summary: DemoSummary, sessions: list[Sessi
     for s in sessions:
         if s.start >= NOW:  # nothing is marked before it starts (the totals below agree)
             continue
-        details = centre.show(s.id)
+        details = centre.sessions.show(s.id)
         feedback += len(details.feedback)
         if s.status in (SessionStatus.COMPLETED, SessionStatus.IN_PROGRESS):
             assert sorted(a.student for a in details.attendance) == list(s.students), s.title
@@ -159,7 +159,7 @@ def test_demo_centre_is_realistic_and_conflict_free(centre: Centre) -> None:
     _check_no_double_booking(centre, sessions)
     _check_wall_times(sessions)
     _check_attendance(centre, summary, sessions)
-    assert centre.outbox(None, 10) == []  # nobody is mailed about sample lessons
+    assert centre.mail.outbox(None, 10) == []  # nobody is mailed about sample lessons
     assert summary.as_dict()["sessions"] == summary.sessions
     assert f"{summary.students} students" in summary.describe()
 

@@ -14,7 +14,7 @@ from sessionsctl.core.domain.drafts import SessionDraft, SessionQuery
 from sessionsctl.core.domain.errors import InvalidInput, SessionsctlError
 from sessionsctl.core.domain.model import Role, SessionStatus
 from sessionsctl.core.exchange.csvformat import COLUMNS, BadFile
-from sessionsctl.core.exchange.service import ImportConflicts
+from sessionsctl.core.exchange.results import ImportConflicts
 from sessionsctl.store import open_store
 from sessionsctl.store.engine import SqlStore
 
@@ -31,35 +31,35 @@ GOOD = HEADER + (
 @pytest.fixture
 def desk(store: SqlStore) -> Centre:
     centre = Centre(store, clock=lambda: NOW)
-    centre.add_person("Ada Byron", "ada@example.org", Role.MENTOR)
-    centre.add_person("Bob Stone", "bob@example.org", Role.MENTOR)
+    centre.people.add_person("Ada Byron", "ada@example.org", Role.MENTOR)
+    centre.people.add_person("Bob Stone", "bob@example.org", Role.MENTOR)
     for name in ("sam", "kim", "lee"):
-        centre.add_person(name.title(), f"{name}@example.org", Role.STUDENT)
-    centre.add_room("Room 2", 4)
-    centre.add_subject("Mathematics")
+        centre.people.add_person(name.title(), f"{name}@example.org", Role.STUDENT)
+    centre.people.add_room("Room 2", 4)
+    centre.people.add_subject("Mathematics")
     return centre
 
 
 def imp(centre: Centre, text: str | bytes, **kw: object):
     data = text.encode() if isinstance(text, str) else text
-    return centre.import_csv(io.BytesIO(data), "term.csv", default_tz="Europe/London", **kw)  # type: ignore[arg-type]
+    return centre.exchange.import_csv(io.BytesIO(data), "term.csv", default_tz="Europe/London", **kw)  # type: ignore[arg-type]
 
 
 def export(centre: Centre) -> str:
     sink = io.StringIO()
-    centre.export_csv(SessionQuery(), sink)
+    centre.exchange.export_csv(SessionQuery(), sink)
     return sink.getvalue()
 
 
 def state(centre: Centre) -> list[tuple]:
     return [(s.id, s.uid, s.start, s.status, s.title) for s in
-            centre.list_sessions(SessionQuery())] + [(p.email,) for p in centre.list_people()]
+            centre.sessions.find(SessionQuery())] + [(p.email,) for p in centre.people.list_people()]
 
 
 def test_import_books_one_offs_and_series(desk: Centre) -> None:
     result = imp(desk, GOOD)
     assert (result.created, result.series) == (6, 1)
-    sessions = desk.list_sessions(SessionQuery())
+    sessions = desk.sessions.find(SessionQuery())
     assert len(sessions) == 6
     trial = next(s for s in sessions if s.title == "Trial")
     assert trial.start == datetime(2027, 1, 7, 14, tzinfo=UTC)  # the offset wins over --tz
@@ -71,7 +71,7 @@ def test_import_books_one_offs_and_series(desk: Centre) -> None:
 
 def test_export_import_export_gives_the_same_file(desk: Centre, fresh_url: str) -> None:
     imp(desk, GOOD)
-    desk.cancel(desk.list_sessions(SessionQuery())[0].id, "ill")
+    desk.sessions.cancel(desk.sessions.find(SessionQuery())[0].id, "ill")
     first = export(desk)
     assert first.splitlines()[0] == ",".join(COLUMNS)
     other = Centre(open_store(fresh_url), clock=lambda: NOW)
@@ -109,12 +109,12 @@ def test_unknown_references_are_named_or_created(desk: Centre) -> None:
     assert result.created == 1
     assert sorted(result.references) == ["mentor zoe@example.org", "room Lab",
                                          "student max@example.org", "subject Chemistry"]
-    roles = {p.email: p.role for p in desk.list_people()}
+    roles = {p.email: p.role for p in desk.people.list_people()}
     assert roles["zoe@example.org"] is Role.MENTOR and roles["max@example.org"] is Role.STUDENT
 
 
 def test_conflicts_name_the_row_and_the_clashing_session(desk: Centre) -> None:
-    busy = desk.book(SessionDraft(title="Busy", mentor="ada@example.org",
+    busy = desk.sessions.book(SessionDraft(title="Busy", mentor="ada@example.org",
                                   start=datetime(2027, 1, 13, 16, tzinfo=UTC),
                                   end=datetime(2027, 1, 13, 17, tzinfo=UTC),
                                   tz="Europe/London")).session
@@ -128,8 +128,8 @@ def test_conflicts_name_the_row_and_the_clashing_session(desk: Centre) -> None:
     assert state(desk) == before
     skipped = imp(desk, text, on_conflict="skip")
     assert skipped.created == 5 and {r.row for r in skipped.skipped} == {3, 5}
-    series_id = next(s.series_id for s in desk.list_sessions(SessionQuery()) if s.title == "Group")
-    rule = desk.series_info(series_id)[0].rule
+    series_id = next(s.series_id for s in desk.sessions.find(SessionQuery()) if s.title == "Group")
+    rule = desk.series.info(series_id)[0].rule
     assert "EXDATE:20270113T160000" in rule  # the skipped occurrence left the rule
 
 
@@ -139,7 +139,7 @@ def test_force_needs_a_reason_and_records_it(desk: Centre) -> None:
         imp(desk, text, on_conflict="force")
     result = imp(desk, text, on_conflict="force", reason="parents asked")
     assert result.created == 7 and result.forced
-    clash = next(s for s in desk.list_sessions(SessionQuery()) if s.title == "Clash")
+    clash = next(s for s in desk.sessions.find(SessionQuery()) if s.title == "Clash")
     assert clash.force_reason == "parents asked"
 
 
@@ -211,12 +211,12 @@ def test_random_and_mutated_files_never_crash_nor_write_partly(desk: Centre,
 
 def test_export_streams_in_start_order(desk: Centre) -> None:
     for week in range(30):
-        desk.book(SessionDraft(title=f"W{week}", mentor="ada@example.org",
+        desk.sessions.book(SessionDraft(title=f"W{week}", mentor="ada@example.org",
                                start=NOW + timedelta(weeks=week),
                                end=NOW + timedelta(weeks=week, hours=1), tz="Europe/London"))
     rows = export(desk).splitlines()[1:]
     assert [r.split(",")[0] for r in rows] == [f"W{w}" for w in range(30)]
-    assert all(s.status is SessionStatus.SCHEDULED for s in desk.list_sessions(SessionQuery()))
+    assert all(s.status is SessionStatus.SCHEDULED for s in desk.sessions.find(SessionQuery()))
 
 
 def test_bad_rows_and_unknown_names_are_reported_together(desk: Centre) -> None:
@@ -258,7 +258,7 @@ def test_lines_longer_than_any_buffer_are_one_record(desk: Centre) -> None:
     assert [(p.row, p.column) for p in caught.value.problems] == [(5, "mentor_email")]
     result = imp(desk, text.rsplit("Algebra,2027-01-07", 1)[0])
     assert result.created == 2
-    notes = sorted(s.notes for s in desk.list_sessions(SessionQuery()))
+    notes = sorted(s.notes for s in desk.sessions.find(SessionQuery()))
     assert notes == sorted([long, f"{long[:60_000]}\n{long[:60_000]}"])
 
 
@@ -291,13 +291,13 @@ def test_every_problem_of_a_row_is_reported_with_its_column(desk: Centre) -> Non
 
 
 def _series_rows(centre: Centre) -> list:
-    with centre._read() as uow:
+    with centre.ctx.read() as uow:
         return uow.list_series()
 
 
 def test_skipping_every_occurrence_leaves_no_empty_series(desk: Centre) -> None:
     for day in (13, 20):
-        desk.book(SessionDraft(title="Busy", mentor="ada@example.org",
+        desk.sessions.book(SessionDraft(title="Busy", mentor="ada@example.org",
                                start=datetime(2027, 1, day, 16, tzinfo=UTC),
                                end=datetime(2027, 1, day, 17, tzinfo=UTC), tz="Europe/London"))
     text = HEADER + ("Weekly,2027-01-13 16:00,60,ada@example.org,,,,,FREQ=WEEKLY;COUNT=2,\n"
@@ -314,3 +314,25 @@ def test_a_nul_byte_is_a_problem_of_its_cell(desk: Centre) -> None:
     with pytest.raises(BadFile) as caught:
         imp(desk, GOOD.replace("Trial", "Tri\x00al"))
     assert [(p.row, p.column) for p in caught.value.problems] == [(4, "title")]
+
+
+def test_a_row_without_a_type_takes_the_same_default_as_every_face(desk: Centre) -> None:
+    """Two students and no type make a group, as `session add` and the iCalendar import
+    make it (it was individual from CSV); one student an individual session; a type given
+    stands."""
+    rows = HEADER + (
+        "Pair,2027-02-01 16:00,60,ada@example.org,sam@example.org;kim@example.org,,,,,\n"
+        "One,2027-02-02 16:00,60,ada@example.org,lee@example.org,,,,,\n"
+        "Said,2027-02-03 16:00,60,bob@example.org,sam@example.org;kim@example.org,,,"
+        "workshop,,\n")
+    imp(desk, rows)
+    kinds = {s.title: s.type.value for s in desk.sessions.find(SessionQuery())}
+    assert kinds == {"Pair": "group", "One": "individual", "Said": "workshop"}
+
+
+def test_a_cell_longer_than_the_store_keeps_is_a_problem_of_its_column(desk: Centre) -> None:
+    with pytest.raises(BadFile) as caught:
+        imp(desk, HEADER.replace(",notes", ",notes,location") + (
+            "Long,2027-02-01 16:00,60,ada@example.org,sam@example.org,,,,,,"
+            + "x" * 501 + "\n"))
+    assert [(p.row, p.column) for p in caught.value.problems] == [(2, "location")]

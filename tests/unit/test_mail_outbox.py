@@ -29,7 +29,7 @@ from sessionsctl.core.domain.errors import InvalidInput
 from sessionsctl.core.domain.model import Role
 from sessionsctl.core.exchange.ics import session_event
 from sessionsctl.core.mail.notices import NoticeKind, OutboxStatus
-from sessionsctl.core.mail.service import MailSetup
+from sessionsctl.core.mail.setup import MailSetup
 from sessionsctl.core.mail.templating import Templates, builtin_dir
 from sessionsctl.smtp import SmtpTransport, smtp_password
 
@@ -87,7 +87,7 @@ class Sink:
 
 def wire(centre: Centre, port: int, templates: Templates | None = None) -> Centre:
     settings = SmtpSettings(host="127.0.0.1", port=port, security="none", sender=SENDER)
-    centre.configure_mail(MailSetup(templates=templates or Templates(), sender=SENDER,
+    centre.mail.configure_mail(MailSetup(templates=templates or Templates(), sender=SENDER,
                                     transport=lambda: SmtpTransport(settings, timeout=5)))
     return centre
 
@@ -100,9 +100,9 @@ def sink() -> Sink:
 
 @pytest.fixture
 def people(centre: Centre) -> Centre:
-    centre.add_person("Ada Mentor", "ada@example.org", Role.MENTOR, "Europe/London")
-    centre.add_person("Sam Student", "sam@example.org", Role.STUDENT)
-    centre.add_person("Kim Student", "kim@example.org", Role.STUDENT, "America/New_York")
+    centre.people.add_person("Ada Mentor", "ada@example.org", Role.MENTOR, "Europe/London")
+    centre.people.add_person("Sam Student", "sam@example.org", Role.STUDENT)
+    centre.people.add_person("Kim Student", "kim@example.org", Role.STUDENT, "America/New_York")
     return centre
 
 
@@ -122,8 +122,8 @@ def calendar_of(msg: EmailMessage) -> icalendar.Calendar:
 def test_booking_notice_arrives_with_both_parts_and_the_invitation(people: Centre,
                                                                    sink: Sink) -> None:
     centre = wire(people, sink.port)
-    session = centre.book(draft(students=("sam@example.org", "kim@example.org"))).session
-    report = centre.send_pending()
+    session = centre.sessions.book(draft(students=("sam@example.org", "kim@example.org"))).session
+    report = centre.mail.send_pending()
     assert report.sent == 3 and report.ok
     assert sorted(sink.recipients) == ["ada@example.org", "kim@example.org", "sam@example.org"]
     by_rcpt = {rcpts[0]: msg for rcpts, msg in sink.messages}
@@ -151,17 +151,17 @@ def test_booking_notice_arrives_with_both_parts_and_the_invitation(people: Centr
 def test_moving_and_cancelling_send_request_then_cancel_with_rising_sequence(
         people: Centre, sink: Sink) -> None:
     centre = wire(people, sink.port)
-    session = centre.book(draft()).session
-    centre.send_pending()
-    moved = centre.edit(session.id, {"start": session.start + timedelta(hours=2)}).session
-    centre.send_pending()
+    session = centre.sessions.book(draft()).session
+    centre.mail.send_pending()
+    moved = centre.sessions.edit(session.id, {"start": session.start + timedelta(hours=2)}).session
+    centre.mail.send_pending()
     changed = [m for _, m in sink.messages[2:]]
     assert {m["Subject"].split(":")[0] for m in changed} == {"Changed"}
     assert "It was at" in changed[0].get_body(("plain",)).get_content()
     [event] = calendar_of(changed[0]).walk("VEVENT")
     assert event["SEQUENCE"] == moved.sequence > session.sequence
-    centre.cancel(session.id, "mentor ill")
-    centre.send_pending()
+    centre.sessions.cancel(session.id, "mentor ill")
+    centre.mail.send_pending()
     cancelled = [m for _, m in sink.messages[4:]]
     assert len(cancelled) == 2
     cal = calendar_of(cancelled[0])
@@ -174,35 +174,34 @@ def test_moving_and_cancelling_send_request_then_cancel_with_rising_sequence(
 def test_a_series_is_one_notice_per_person_and_cancelling_following_one_more(
         people: Centre, sink: Sink) -> None:
     centre = wire(people, sink.port)
-    result = centre.create_series(draft(24), "FREQ=WEEKLY;COUNT=6")
-    centre.send_pending()
+    result = centre.series.create(draft(24), "FREQ=WEEKLY;COUNT=6")
+    centre.mail.send_pending()
     assert sorted(sink.recipients) == ["ada@example.org", "sam@example.org"]
     cal = calendar_of(sink.messages[0][1])
     master = [e for e in cal.walk("VEVENT") if "RRULE" in e]
     assert master and master[0]["UID"] == result.series.uid
-    centre.cancel_scoped(result.booked[3].id, scope="following")
-    centre.send_pending()
+    centre.sessions.cancel_scoped(result.booked[3].id, scope="following")
+    centre.mail.send_pending()
     assert len(sink.messages) == 4
     cal = calendar_of(sink.messages[2][1])
     assert cal["METHOD"] == "CANCEL" and len(cal.walk("VEVENT")) == 3
 
 
 def test_no_notify_and_invisible_changes_queue_nothing(people: Centre) -> None:
-    with people.notifying(False):
-        session = people.book(draft()).session
-        people.cancel(session.id)
-    assert people.outbox() == []
-    other = people.book(draft(6)).session
-    queued = len(people.outbox())
-    people.edit(other.id, {"notes": "bring a calculator"})
-    assert len(people.outbox()) == queued
+    session = people.sessions.book(draft(), notify=False).session
+    people.sessions.cancel(session.id, notify=False)
+    assert people.mail.outbox() == []
+    other = people.sessions.book(draft(6)).session
+    queued = len(people.mail.outbox())
+    people.sessions.edit(other.id, {"notes": "bring a calculator"})
+    assert len(people.mail.outbox()) == queued
 
 
 def test_adding_a_student_books_them_and_removing_one_cancels_theirs(people: Centre) -> None:
-    session = people.book(draft()).session
-    before = len(people.outbox())
-    people.edit(session.id, {"students": ("kim@example.org",)})
-    new = [(m.kind, m.recipient) for m in people.outbox()[before:]]
+    session = people.sessions.book(draft()).session
+    before = len(people.mail.outbox())
+    people.sessions.edit(session.id, {"students": ("kim@example.org",)})
+    new = [(m.kind, m.recipient) for m in people.mail.outbox()[before:]]
     assert sorted(new) == [(NoticeKind.BOOKED, "kim@example.org"),
                            (NoticeKind.CANCELLED, "sam@example.org"),
                            (NoticeKind.CHANGED, "ada@example.org")]
@@ -211,10 +210,10 @@ def test_adding_a_student_books_them_and_removing_one_cancels_theirs(people: Cen
 def test_a_student_taken_off_a_session_is_told_so_not_that_it_was_cancelled(
         people: Centre, sink: Sink) -> None:
     centre = wire(people, sink.port)
-    session = centre.book(draft(students=("sam@example.org", "kim@example.org"))).session
-    centre.send_pending()
-    centre.edit(session.id, {"students": ("kim@example.org",)})
-    centre.send_pending()
+    session = centre.sessions.book(draft(students=("sam@example.org", "kim@example.org"))).session
+    centre.mail.send_pending()
+    centre.sessions.edit(session.id, {"students": ("kim@example.org",)})
+    centre.mail.send_pending()
     by_rcpt = {rcpts[0]: msg for rcpts, msg in sink.messages[3:]}
     assert sorted(by_rcpt) == ["ada@example.org", "kim@example.org", "sam@example.org"]
     sam = by_rcpt["sam@example.org"]
@@ -226,86 +225,84 @@ def test_a_student_taken_off_a_session_is_told_so_not_that_it_was_cancelled(
     assert cal["METHOD"] == "CANCEL" and cal.walk("VEVENT")[0]["UID"] == session.uid
     # The others are told of a change, and a session cancelled for all still says so.
     assert by_rcpt["kim@example.org"]["Subject"].startswith("Changed: Algebra")
-    centre.cancel(session.id, "mentor ill")
-    centre.send_pending()
+    centre.sessions.cancel(session.id, "mentor ill")
+    centre.mail.send_pending()
     kim = next(m for rcpts, m in sink.messages[6:] if rcpts == ["kim@example.org"])
     assert kim["Subject"].startswith("Cancelled: Algebra")
     assert "This session has been cancelled" in kim.get_body(("plain",)).get_content()
 
 
 def test_a_new_mentor_is_booked_and_the_old_one_let_go(people: Centre) -> None:
-    people.add_person("Bob Mentor", "bob@example.org", Role.MENTOR)
-    session = people.book(draft()).session
-    before = len(people.outbox())
-    people.edit(session.id, {"mentor": "bob@example.org"})
-    new = [(m.kind, m.recipient) for m in people.outbox()[before:]]
+    people.people.add_person("Bob Mentor", "bob@example.org", Role.MENTOR)
+    session = people.sessions.book(draft()).session
+    before = len(people.mail.outbox())
+    people.sessions.edit(session.id, {"mentor": "bob@example.org"})
+    new = [(m.kind, m.recipient) for m in people.mail.outbox()[before:]]
     assert sorted(new) == [(NoticeKind.BOOKED, "bob@example.org"),
                            (NoticeKind.CANCELLED, "ada@example.org"),
                            (NoticeKind.CHANGED, "sam@example.org")]
 
 
 def test_a_notice_rolls_back_with_its_change(people: Centre) -> None:
-    people.book(draft())
-    queued = len(people.outbox())
+    people.sessions.book(draft())
+    queued = len(people.mail.outbox())
     with pytest.raises(Exception):  # noqa: B017 - a conflict refuses the booking
-        people.book(draft())
-    assert len(people.outbox()) == queued
+        people.sessions.book(draft())
+    assert len(people.mail.outbox()) == queued
 
 
 # -------------------------------------------------------------------------- reminders
 def test_reminders_are_sent_once_and_again_for_a_moved_session(people: Centre,
                                                                sink: Sink) -> None:
     centre = wire(people, sink.port)
-    with centre.notifying(False):
-        session = centre.book(draft(5)).session
-        centre.book(draft(30, title="Later"))  # outside the window
-    assert centre.enqueue_reminders(timedelta(hours=24)) == 2
-    assert centre.send_pending().sent == 2
-    assert centre.enqueue_reminders(timedelta(hours=24)) == 0
-    assert centre.send_pending().sent == 0
+    session = centre.sessions.book(draft(5), notify=False).session
+    centre.sessions.book(draft(30, title="Later"), notify=False)  # outside the window
+    assert centre.mail.enqueue_reminders(timedelta(hours=24)) == 2
+    assert centre.mail.send_pending().sent == 2
+    assert centre.mail.enqueue_reminders(timedelta(hours=24)) == 0
+    assert centre.mail.send_pending().sent == 0
     assert all(m["Subject"].startswith("Reminder: Algebra") for _, m in sink.messages)
-    with centre.notifying(False):
-        centre.edit(session.id, {"start": session.start + timedelta(hours=1)})
-    assert centre.enqueue_reminders(timedelta(hours=24)) == 2
-    centre.enqueue_reminders(timedelta(hours=24))
-    assert centre.send_pending().sent == 2
+    centre.sessions.edit(session.id, {"start": session.start + timedelta(hours=1)}, notify=False)
+    assert centre.mail.enqueue_reminders(timedelta(hours=24)) == 2
+    centre.mail.enqueue_reminders(timedelta(hours=24))
+    assert centre.mail.send_pending().sent == 2
 
 
 # ------------------------------------------------------------------ failures and retries
 def test_server_down_loses_nothing_and_the_next_run_sends(people: Centre) -> None:
     port = free_port()
     centre = wire(people, port)
-    centre.book(draft())
-    report = centre.send_pending()
+    centre.sessions.book(draft())
+    report = centre.mail.send_pending()
     assert report.sent == 0 and report.unreachable and "cannot reach" in report.unreachable
-    pending = centre.outbox(OutboxStatus.PENDING)
+    pending = centre.mail.outbox(OutboxStatus.PENDING)
     assert len(pending) == 2 and all("cannot reach" in (m.last_error or "") for m in pending)
     assert all(m.attempts == 0 for m in pending)
     with Sink(port) as sink:
-        assert centre.send_pending().sent == 2
+        assert centre.mail.send_pending().sent == 2
         assert sorted(sink.recipients) == ["ada@example.org", "sam@example.org"]
-    assert len(centre.outbox(OutboxStatus.SENT)) == 2
+    assert len(centre.mail.outbox(OutboxStatus.SENT)) == 2
 
 
 def test_bad_messages_fail_naming_why_and_the_rest_of_the_batch_goes(
         people: Centre, tmp_path: Path) -> None:
-    people.add_person("Lee Student", "lee@example.org", Role.STUDENT)
+    people.people.add_person("Lee Student", "lee@example.org", Role.STUDENT)
     (tmp_path / "broken.subject").write_text("Hi {{ recipient.name }}\n")
     (tmp_path / "broken.txt").write_text("Hello\n{{ recipient.name | nosuchfilter }}\n")
     (tmp_path / "broken.html").write_text("<p>Hello</p>\n")
     with Sink(refuse=frozenset({"kim@example.org"})) as sink:
         centre = wire(people, sink.port, Templates(tmp_path))
-        everyone = centre.recipients("students")
+        everyone = centre.mail.recipients("students")
         assert [p.email for p in everyone] == ["kim@example.org", "lee@example.org",
                                                "sam@example.org"]
         with pytest.raises(InvalidInput, match="broken.txt"):
-            centre.queue_message("broken", everyone)  # a syntax error is refused up front
+            centre.mail.queue_message("broken", everyone)  # a syntax error is refused up front
         with pytest.raises(InvalidInput, match="unknown template 'nope'"):
-            centre.queue_message("nope", everyone)
+            centre.mail.queue_message("nope", everyone)
         (tmp_path / "broken.txt").write_text("Hello\n{{ recipient.nosuchfield }}\n")
-        centre.queue_message("broken", [everyone[2]])  # fails when rendered
-        centre.queue_message("custom", everyone, message="Closed on Friday")
-        report = centre.send_pending()
+        centre.mail.queue_message("broken", [everyone[2]])  # fails when rendered
+        centre.mail.queue_message("custom", everyone, message="Closed on Friday")
+        report = centre.mail.send_pending()
     assert report.sent == 2
     errors = {(m.template, m.recipient): e for m, e in report.failed}
     assert "broken.txt, line 2" in errors["broken", "sam@example.org"]
@@ -313,7 +310,7 @@ def test_bad_messages_fail_naming_why_and_the_rest_of_the_batch_goes(
     assert "550" in errors["custom", "kim@example.org"]
     assert sorted(sink.recipients) == ["lee@example.org", "sam@example.org"]
     assert "Closed on Friday" in sink.messages[0][1].get_body(("plain",)).get_content()
-    failed = centre.outbox(OutboxStatus.FAILED)
+    failed = centre.mail.outbox(OutboxStatus.FAILED)
     assert len(failed) == 2 and all(m.last_error for m in failed)
 
 
@@ -324,7 +321,7 @@ def test_an_invalid_recipient_address_fails_alone(people: Centre, sink: Sink) ->
     with centre.store.unit(write=True) as uow:
         uow.enqueue([Notice(NoticeKind.CUSTOM, "custom", "not an address", payload={}),
                      Notice(NoticeKind.CUSTOM, "custom", "sam@example.org", payload={})])
-    report = centre.send_pending()
+    report = centre.mail.send_pending()
     assert report.sent == 1
     [(_msg, error)] = report.failed
     assert "invalid recipient address 'not an address'" in error
@@ -346,21 +343,21 @@ def test_temporary_refusals_back_off_then_fail_and_retry_requeues(people: Centre
         def close(self) -> None:
             pass
 
-    people.book(draft())
+    people.sessions.book(draft())
     for attempt in range(1, 6):
-        report = people.send_pending(Flaky())
+        report = people.mail.send_pending(Flaky())
         if attempt < 5:
             assert len(report.retrying) == 2
-            assert people.send_pending(Flaky()).retrying == []  # not due yet: backing off
+            assert people.mail.send_pending(Flaky()).retrying == []  # not due yet: backing off
         clock[0] += timedelta(hours=7)
-    failed = people.outbox(OutboxStatus.FAILED)
+    failed = people.mail.outbox(OutboxStatus.FAILED)
     assert len(failed) == 2 and all(m.attempts == 5 and "451" in m.last_error for m in failed)
-    assert people.retry_failed() == 2
-    assert len(people.outbox(OutboxStatus.PENDING)) == 2
+    assert people.mail.retry_failed() == 2
+    assert len(people.mail.outbox(OutboxStatus.PENDING)) == 2
 
 
 def _no_row_left_sending(centre: Centre) -> None:
-    assert centre.outbox(OutboxStatus.SENDING) == []
+    assert centre.mail.outbox(OutboxStatus.SENDING) == []
 
 
 def test_any_exception_a_template_raises_fails_that_message_alone(people: Centre,
@@ -368,28 +365,28 @@ def test_any_exception_a_template_raises_fails_that_message_alone(people: Centre
                                                                    tmp_path: Path) -> None:
     """Not only Jinja2's errors: ``{{ 1 / 0 }}`` or a filter given the wrong type used to
     escape the sender, crash every run and leave the batch 'sending'."""
-    people.add_person("Lee Student", "lee@example.org", Role.STUDENT)
+    people.people.add_person("Lee Student", "lee@example.org", Role.STUDENT)
     for name, body in (("divide", "Hello\n{{ 1 / 0 }}\n"),
                        ("wrongtype", "Hello\n\n{{ recipient.name | round }}\n")):
         (tmp_path / f"{name}.subject").write_text("Hi\n")
         (tmp_path / f"{name}.txt").write_text(body)
         (tmp_path / f"{name}.html").write_text("<p>Hi</p>\n")
     centre = wire(people, sink.port, Templates(tmp_path))
-    sam, kim, lee = (centre.recipients("students")[i] for i in (2, 0, 1))
-    centre.queue_message("divide", [sam])  # the syntax is fine: only rendering fails
-    centre.queue_message("wrongtype", [kim])
-    centre.queue_message("custom", [lee], message="Closed on Friday")
-    report = centre.send_pending()
+    sam, kim, lee = (centre.mail.recipients("students")[i] for i in (2, 0, 1))
+    centre.mail.queue_message("divide", [sam])  # the syntax is fine: only rendering fails
+    centre.mail.queue_message("wrongtype", [kim])
+    centre.mail.queue_message("custom", [lee], message="Closed on Friday")
+    report = centre.mail.send_pending()
     assert report.sent == 1 and sink.recipients == ["lee@example.org"]
     errors = {m.template: e for m, e in report.failed}
     assert "divide.txt, line 2" in errors["divide"]
     assert "ZeroDivisionError: division by zero" in errors["divide"]
     assert "template divide" in errors["divide"]
     assert "wrongtype.txt, line 3" in errors["wrongtype"] and "TypeError" in errors["wrongtype"]
-    assert {m.template for m in centre.outbox(OutboxStatus.FAILED)} == {"divide", "wrongtype"}
+    assert {m.template for m in centre.mail.outbox(OutboxStatus.FAILED)} == {"divide", "wrongtype"}
     _no_row_left_sending(centre)
     with pytest.raises(InvalidInput, match="ZeroDivisionError"):
-        centre.preview("divide", recipient="sam@example.org")
+        centre.mail.preview("divide", recipient="sam@example.org")
 
 
 def test_a_template_file_that_is_not_utf8_is_named(people: Centre, tmp_path: Path) -> None:
@@ -414,12 +411,12 @@ def test_an_error_escaping_the_batch_puts_its_claims_back(people: Centre) -> Non
         def close(self) -> None:
             pass
 
-    people.book(draft(students=("sam@example.org", "kim@example.org")))
+    people.sessions.book(draft(students=("sam@example.org", "kim@example.org")))
     with pytest.raises(KeyboardInterrupt):
-        people.send_pending(Interrupted())
+        people.mail.send_pending(Interrupted())
     _no_row_left_sending(people)
-    assert len(people.outbox(OutboxStatus.SENT)) == 1
-    pending = people.outbox(OutboxStatus.PENDING)
+    assert len(people.mail.outbox(OutboxStatus.SENT)) == 1
+    pending = people.mail.outbox(OutboxStatus.PENDING)
     assert len(pending) == 2 and all("interrupted" in (m.last_error or "") for m in pending)
 
     def broken_progress(n: int) -> None:
@@ -430,12 +427,12 @@ def test_an_error_escaping_the_batch_puts_its_claims_back(people: Centre) -> Non
             pass
 
     with pytest.raises(RuntimeError):
-        people.send_pending(Fine(), progress=broken_progress)
+        people.mail.send_pending(Fine(), progress=broken_progress)
     _no_row_left_sending(people)
-    assert len(people.outbox(OutboxStatus.SENT)) == 2
-    [left] = people.outbox(OutboxStatus.PENDING)
+    assert len(people.mail.outbox(OutboxStatus.SENT)) == 2
+    [left] = people.mail.outbox(OutboxStatus.PENDING)
     assert "RuntimeError: the terminal went away" in (left.last_error or "")
-    assert people.send_pending(Fine()).sent == 1
+    assert people.mail.send_pending(Fine()).sent == 1
 
 
 def test_an_unexpected_transport_error_fails_that_message_alone(people: Centre) -> None:
@@ -451,8 +448,8 @@ def test_an_unexpected_transport_error_fails_that_message_alone(people: Centre) 
         def close(self) -> None:
             pass
 
-    people.book(draft(students=("sam@example.org", "kim@example.org")))
-    report = people.send_pending(Picky())
+    people.sessions.book(draft(students=("sam@example.org", "kim@example.org")))
+    report = people.mail.send_pending(Picky())
     assert report.sent == 2 and sorted(Picky.got) == ["ada@example.org", "sam@example.org"]
     [(msg, error)] = report.failed
     assert msg.recipient == "kim@example.org" and "cannot send: UnicodeEncodeError" in error
@@ -465,19 +462,19 @@ def test_a_reminder_no_longer_due_is_not_sent(people: Centre, sink: Sink) -> Non
     clock = [NOW]
     people.clock = lambda: clock[0]
     centre = wire(people, sink.port)
-    with centre.notifying(False):
-        cancelled = centre.book(draft(5, title="Cancelled")).session
-        moved = centre.book(draft(7, title="Moved")).session
-        started = centre.book(draft(1, title="Started", students=("kim@example.org",))).session
-        kept = centre.book(draft(9, title="Kept", students=("sam@example.org",
-                                                               "kim@example.org"))).session
-    assert centre.enqueue_reminders(timedelta(hours=24)) == 9
-    centre.cancel(cancelled.id, "mentor ill")  # queues the cancellation notices
-    with centre.notifying(False):
-        centre.edit(moved.id, {"start": moved.start + timedelta(hours=1)})
-        centre.edit(kept.id, {"students": ("sam@example.org",)})
+    cancelled = centre.sessions.book(draft(5, title="Cancelled"), notify=False).session
+    moved = centre.sessions.book(draft(7, title="Moved"), notify=False).session
+    started = centre.sessions.book(draft(1, title="Started", students=("kim@example.org",)),
+                                   notify=False).session
+    kept = centre.sessions.book(draft(9, title="Kept", students=("sam@example.org",
+                                                                 "kim@example.org")),
+                                notify=False).session
+    assert centre.mail.enqueue_reminders(timedelta(hours=24)) == 9
+    centre.sessions.cancel(cancelled.id, "mentor ill")  # queues the cancellation notices
+    centre.sessions.edit(moved.id, {"start": moved.start + timedelta(hours=1)}, notify=False)
+    centre.sessions.edit(kept.id, {"students": ("sam@example.org",)}, notify=False)
     clock[0] = NOW + timedelta(hours=1, minutes=30)  # 'Started' began half an hour ago
-    report = centre.send_pending()
+    report = centre.mail.send_pending()
     assert report.ok
     reasons = {(m.session_id, m.recipient): why for m, why in report.skipped}
     assert reasons == {
@@ -493,25 +490,25 @@ def test_a_reminder_no_longer_due_is_not_sent(people: Centre, sink: Sink) -> Non
     subjects = sorted(m["Subject"].split(",")[0] for _, m in sink.messages)
     assert subjects == ["Cancelled: Cancelled", "Cancelled: Cancelled",
                         "Reminder: Kept", "Reminder: Kept"]
-    skipped = centre.outbox(OutboxStatus.SKIPPED)
+    skipped = centre.mail.outbox(OutboxStatus.SKIPPED)
     assert sorted(m.last_error for m in skipped) == sorted(reasons.values())
-    assert all(m.attempts == 0 for m in skipped) and not centre.outbox(OutboxStatus.FAILED)
-    assert centre.retry_failed() == 0  # nothing failed: skipped reminders are not retried
+    assert all(m.attempts == 0 for m in skipped) and not centre.mail.outbox(OutboxStatus.FAILED)
+    assert centre.mail.retry_failed() == 0  # nothing failed: skipped reminders are not retried
     # The moved session gets one reminder, for its new start, and only one.
-    assert centre.enqueue_reminders(timedelta(hours=24)) == 2
-    report = centre.send_pending()
+    assert centre.mail.enqueue_reminders(timedelta(hours=24)) == 2
+    report = centre.mail.send_pending()
     assert report.sent == 2 and not report.skipped
     assert [m["Subject"].split(",")[0] for _, m in sink.messages[4:]] == ["Reminder: Moved"] * 2
-    assert centre.enqueue_reminders(timedelta(hours=24)) == 0
+    assert centre.mail.enqueue_reminders(timedelta(hours=24)) == 0
     _no_row_left_sending(centre)
 
 
 def test_reminder_obsolete_is_one_rule_about_reminders_only(people: Centre) -> None:
     from sessionsctl.core.mail.notices import OutboxMessage
-    from sessionsctl.core.mail.service import reminder_obsolete
+    from sessionsctl.core.mail.sender import reminder_obsolete
 
-    session = people.book(draft(5)).session
-    cancelled = people.cancel(session.id)
+    session = people.sessions.book(draft(5)).session
+    cancelled = people.sessions.cancel(session.id)
 
     def message(kind: NoticeKind, start: datetime | None = session.start) -> OutboxMessage:
         return OutboxMessage(1, kind, kind.value, "sam@example.org", session.id, start, {},
@@ -530,30 +527,29 @@ def test_a_broken_reminder_template_does_not_hold_back_the_other_mail(
         people: Centre, sink: Sink, tmp_path: Path) -> None:
     (tmp_path / "reminder.txt").write_text("{% if %}\n")
     centre = wire(people, sink.port, Templates(tmp_path))
-    centre.book(draft(5))  # its booking notices are pending
+    centre.sessions.book(draft(5))  # its booking notices are pending
     with pytest.raises(InvalidInput, match="reminder.txt"):
-        centre.enqueue_reminders(timedelta(hours=24))
-    report = centre.queue_reminders(timedelta(hours=24))
+        centre.mail.enqueue_reminders(timedelta(hours=24))
+    report = centre.mail.queue_reminders(timedelta(hours=24))
     assert report.queued == 0 and "template reminder" in (report.not_queued or "")
     assert "reminder.txt, line 1" in (report.not_queued or "")
-    centre.send_pending(report=report)
+    centre.mail.send_pending(report=report)
     assert report.sent == 2 and not report.ok
     assert sorted(sink.recipients) == ["ada@example.org", "sam@example.org"]
-    assert all(m.kind is NoticeKind.BOOKED for m in centre.outbox())
+    assert all(m.kind is NoticeKind.BOOKED for m in centre.mail.outbox())
 
 
 def test_the_dry_run_lists_only_what_a_run_would_queue(people: Centre) -> None:
-    with people.notifying(False):
-        session = people.book(draft(5)).session
+    session = people.sessions.book(draft(5), notify=False).session
     ahead = timedelta(hours=24)
-    assert len(people.due_reminders(ahead)) == 2
-    assert people.enqueue_reminders(ahead) == 2
-    assert people.due_reminders(ahead) == []
-    with people.notifying(False):
-        people.edit(session.id, {"start": session.start + timedelta(hours=1)})
-    due = people.due_reminders(ahead)
+    assert len(people.mail.due_reminders(ahead)) == 2
+    assert people.mail.enqueue_reminders(ahead) == 2
+    assert people.mail.due_reminders(ahead) == []
+    people.sessions.edit(session.id, {"start": session.start + timedelta(hours=1)},
+                         notify=False)
+    due = people.mail.due_reminders(ahead)
     assert [d.start for d in due] == [session.start + timedelta(hours=1)] * 2
-    assert people.enqueue_reminders(ahead) == len(due)
+    assert people.mail.enqueue_reminders(ahead) == len(due)
 
 
 @pytest.mark.parametrize("ahead", [timedelta(days=9_999_999), timedelta(days=367),
@@ -576,9 +572,9 @@ def test_parse_duration_refuses_what_cannot_be_a_window(text: str) -> None:
 
 def test_preview_of_a_session_template_without_a_session_says_so(people: Centre) -> None:
     with pytest.raises(InvalidInput, match="--session") as caught:
-        people.preview("reminder")
+        people.mail.preview("reminder")
     assert "reminder" in caught.value.message
-    assert people.preview("custom").subject == "A message from your tutoring centre"
+    assert people.mail.preview("custom").subject == "A message from your tutoring centre"
 
 
 # ------------------------------------------------------------------ real processes
@@ -600,9 +596,8 @@ def _mentors_with_sessions(centre: Centre, n: int) -> None:
     with centre.store.unit(write=True) as uow:  # one transaction: this is only setup
         for i in range(n):
             uow.add_person(f"Mentor {i}", f"m{i}@example.org", Role.MENTOR, None)
-    with centre.notifying(False):
-        centre.book_many([draft(2 + i / n, mentor=f"m{i}@example.org", students=())
-                          for i in range(n)])
+    centre.sessions.book_many([draft(2 + i / n, mentor=f"m{i}@example.org", students=())
+                               for i in range(n)], notify=False)
 
 
 @pytest.mark.slow
@@ -642,7 +637,7 @@ def test_killed_mid_batch_the_next_run_sends_the_rest_at_most_one_twice(
     counts = Counter(sink.recipients)
     assert set(counts) == {f"m{i}@example.org" for i in range(200)}
     assert sum(counts.values()) - 200 <= 1, counts.most_common(3)
-    assert centre.outbox_counts()["sent"] == 200
+    assert centre.mail.outbox_counts()["sent"] == 200
 
 
 # ------------------------------------------------------------------ settings and templates
@@ -664,9 +659,9 @@ def test_password_file_must_be_private(tmp_path: Path, monkeypatch: pytest.Monke
 def test_override_folder_replaces_one_file_and_html_is_escaped(people: Centre,
                                                                tmp_path: Path) -> None:
     (tmp_path / "reminder.html").write_text("<b>{{ session.title }}</b>\n")
-    session = people.book(draft(title="<script>x</script> & more")).session
-    people.configure_mail(MailSetup(templates=Templates(tmp_path)))
-    rendered = people.preview("reminder", session.id)
+    session = people.sessions.book(draft(title="<script>x</script> & more")).session
+    people.mail.configure_mail(MailSetup(templates=Templates(tmp_path)))
+    rendered = people.mail.preview("reminder", session.id)
     assert rendered.html == "<b>&lt;script&gt;x&lt;/script&gt; &amp; more</b>\n"
     assert "<script>x</script> & more" in rendered.text  # ours, and plain text is not escaped
     assert "reminder" in Templates(tmp_path).names()
@@ -678,6 +673,6 @@ def test_templates_are_sandboxed(people: Centre, tmp_path: Path) -> None:
     (tmp_path / "evil.subject").write_text("x\n")
     (tmp_path / "evil.txt").write_text("{{ recipient.__class__.__mro__ }}\n")
     (tmp_path / "evil.html").write_text("x\n")
-    people.configure_mail(MailSetup(templates=Templates(tmp_path)))
+    people.mail.configure_mail(MailSetup(templates=Templates(tmp_path)))
     with pytest.raises(InvalidInput, match="evil.txt"):
-        people.preview("evil", recipient="sam@example.org")
+        people.mail.preview("evil", recipient="sam@example.org")

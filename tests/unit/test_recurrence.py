@@ -18,11 +18,11 @@ from sessionsctl.core.domain.timeutil import exists, localize
 from sessionsctl.core.schedule.recurrence import (
     Occurrence,
     Recurrence,
-    describe,
     expand,
     parse_recurrence,
     split_before,
 )
+from sessionsctl.core.schedule.wording import describe
 
 LONDON = ZoneInfo("Europe/London")
 NEW_YORK = ZoneInfo("America/New_York")

@@ -23,7 +23,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from sessionsctl.core.attendance import export_marks, import_marks, read_marks
+from sessionsctl.core.attendance import read_marks
 from sessionsctl.core.centre import Centre
 from sessionsctl.core.domain.drafts import SessionDraft, SessionQuery
 from sessionsctl.core.domain.errors import InvalidInput, NotFound, NotPermitted
@@ -31,8 +31,8 @@ from sessionsctl.core.domain.model import AttendanceStatus as A
 from sessionsctl.core.domain.model import Role
 from sessionsctl.core.reports.data import ReportFilter
 from sessionsctl.core.reports.output import report_csv, report_html, report_json
-from sessionsctl.core.reports.service import month_bounds, week_bounds
-from sessionsctl.core.reports.stats import WINDOW, dashboard
+from sessionsctl.core.reports.report import month_bounds, week_bounds
+from sessionsctl.core.reports.stats import WINDOW
 from sessionsctl.store.engine import SqlStore
 
 NOW = datetime(2026, 12, 10, 12, 0, tzinfo=UTC)
@@ -53,14 +53,14 @@ def centre(store: SqlStore) -> Centre:
     for name, email, role in (("Ada", ADA, Role.MENTOR), ("Bob", BOB, Role.MENTOR),
                               ("Sam", SAM, Role.STUDENT), ("Kim", KIM, Role.STUDENT),
                               ("Lee", LEE, Role.STUDENT)):
-        c.add_person(name, email, role)
-    c.add_subject("Maths")
-    c.add_subject("English")
+        c.people.add_person(name, email, role)
+    c.people.add_subject("Maths")
+    c.people.add_subject("English")
 
     def book(title: str, mentor: str, subject: str | None, day: int, students: tuple[str, ...],
              minutes: int = 60) -> int:
         start, end = at(day, minutes)
-        return c.book(SessionDraft(title=title, mentor=mentor, start=start, end=end,
+        return c.sessions.book(SessionDraft(title=title, mentor=mentor, start=start, end=end,
                                    tz="Europe/London", students=students,
                                    subject=subject)).session.id
 
@@ -74,13 +74,13 @@ def centre(store: SqlStore) -> Centre:
                                      (s2, SAM, A.ABSENT), (s2, LEE, A.EXCUSED),
                                      (s4, KIM, A.PRESENT), (s4, LEE, A.ABSENT),
                                      (s5, SAM, A.PRESENT)):
-        c.mark_attendance(session, student, status)
+        c.attendance.mark(session, student, status)
     for session in (s1, s2, s4):
-        c.complete(session)
-    c.cancel(s3, "snow")
+        c.sessions.complete(session)
+    c.sessions.cancel(s3, "snow")
     for session, author, rating in ((s1, SAM, 5), (s1, KIM, 4), (s2, LEE, 3), (s2, ADA, 2),
                                     (s4, KIM, 4)):
-        c.add_feedback(session, author, rating)
+        c.feedback.add(session, author, rating)
     return c
 
 
@@ -100,7 +100,7 @@ def test_weeks_start_on_monday_in_the_viewers_zone_across_a_clock_change() -> No
 
 # --------------------------------------------------------------------------- attendance
 def test_attendance_per_student(centre: Centre) -> None:
-    report = centre.report_attendance(RANGE, LONDON)
+    report = centre.reports.report_attendance(RANGE, LONDON)
     students = rows_by(report, "student", "student")
     assert set(students) == {SAM, KIM, LEE}
     # sam: S1 present, S2 absent, S5 present (S6 is to come: not counted)
@@ -124,7 +124,7 @@ def test_attendance_per_student(centre: Centre) -> None:
 
 
 def test_attendance_by_subject_and_mentor_and_filters(centre: Centre) -> None:
-    report = centre.report_attendance(RANGE, LONDON, ("subject", "mentor"))
+    report = centre.reports.report_attendance(RANGE, LONDON, ("subject", "mentor"))
     subjects = rows_by(report, "subject", "subject")
     assert {k: (v["sessions"], v["present"], v["late"], v["absent"], v["excused"])
             for k, v in subjects.items()} == {
@@ -132,7 +132,7 @@ def test_attendance_by_subject_and_mentor_and_filters(centre: Centre) -> None:
     mentors = rows_by(report, "mentor", "mentor")
     assert mentors[ADA]["attendance_rate"] == pytest.approx(2 / 3)
     assert mentors[BOB]["attendance_rate"] == pytest.approx(2 / 3)
-    only_bob = centre.report_attendance(ReportFilter(RANGE.start, RANGE.end, mentor=BOB), LONDON)
+    only_bob = centre.reports.report_attendance(ReportFilter(RANGE.start, RANGE.end, mentor=BOB), LONDON)
     assert {r["student"]: r["sessions"] for r in only_bob.section("student").rows} == {
         SAM: 1, KIM: 1, LEE: 1}
     weekly = only_bob.charts[0]
@@ -142,7 +142,7 @@ def test_attendance_by_subject_and_mentor_and_filters(centre: Centre) -> None:
 
 # --------------------------------------------------------------------------- completion
 def test_completion_by_week_and_subject(centre: Centre) -> None:
-    report = centre.report_completion(RANGE, LONDON)
+    report = centre.reports.report_completion(RANGE, LONDON)
     weeks = report.section("week").rows
     assert [(str(w["week"]), w["sessions"], w["completed"], w["cancelled"], w["open"], w["due"])
             for w in weeks] == [("2026-11-30", 3, 2, 1, 0, 3), ("2026-12-07", 3, 1, 0, 2, 2)]
@@ -160,7 +160,7 @@ def test_completion_by_week_and_subject(centre: Centre) -> None:
 
 # ------------------------------------------------------------------------------ mentors
 def test_mentors(centre: Centre) -> None:
-    report = centre.report_mentors(RANGE, LONDON)
+    report = centre.reports.report_mentors(RANGE, LONDON)
     mentors = rows_by(report, "mentor", "mentor")
     ada, bob = mentors[ADA], mentors[BOB]
     assert (ada["sessions"], ada["held"], ada["hours"], ada["cancelled"]) == (3, 2, 2.5, 0)
@@ -179,7 +179,7 @@ def test_mentors(centre: Centre) -> None:
 
 # ------------------------------------------------------------------------------ student
 def test_student(centre: Centre) -> None:
-    report = centre.report_student(SAM, RANGE, LONDON)
+    report = centre.reports.report_student(SAM, RANGE, LONDON)
     sessions = report.section("session").rows
     assert [(s["title"], s["status"], s["attendance"], s["rating"]) for s in sessions] == [
         ("S1", "completed", "present", 5), ("S2", "completed", "absent", None),
@@ -195,26 +195,26 @@ def test_student(centre: Centre) -> None:
 
 def test_student_report_of_someone_unknown_or_not_a_student(centre: Centre) -> None:
     with pytest.raises(NotFound, match="ghost"):
-        centre.report_student("ghost@centre.test", RANGE, LONDON)
+        centre.reports.report_student("ghost@centre.test", RANGE, LONDON)
     with pytest.raises(InvalidInput, match="not a student"):
-        centre.report_student(ADA, RANGE, LONDON)
+        centre.reports.report_student(ADA, RANGE, LONDON)
 
 
 # ------------------------------------------------------------------------ who sees what
 def test_a_mentor_sees_their_own_and_a_student_only_themselves(centre: Centre) -> None:
     as_bob = Centre(centre.store, BOB, clock=lambda: NOW)
-    assert [r["mentor"] for r in as_bob.report_mentors(RANGE, LONDON).section().rows] == [BOB]
+    assert [r["mentor"] for r in as_bob.reports.report_mentors(RANGE, LONDON).section().rows] == [BOB]
     with pytest.raises(NotPermitted):
-        as_bob.report_mentors(ReportFilter(RANGE.start, RANGE.end, mentor=ADA), LONDON)
+        as_bob.reports.report_mentors(ReportFilter(RANGE.start, RANGE.end, mentor=ADA), LONDON)
     as_kim = Centre(centre.store, KIM, clock=lambda: NOW)
-    assert [r["student"] for r in as_kim.report_attendance(RANGE, LONDON).section().rows] == [KIM]
+    assert [r["student"] for r in as_kim.reports.report_attendance(RANGE, LONDON).section().rows] == [KIM]
     with pytest.raises(NotPermitted):
-        as_kim.report_student(SAM, RANGE, LONDON)
+        as_kim.reports.report_student(SAM, RANGE, LONDON)
 
 
 def test_an_unknown_filter_is_not_found(centre: Centre) -> None:
     with pytest.raises(NotFound, match="Alchemy"):
-        centre.report_completion(ReportFilter(RANGE.start, RANGE.end, subject="Alchemy"), LONDON)
+        centre.reports.report_completion(ReportFilter(RANGE.start, RANGE.end, subject="Alchemy"), LONDON)
 
 
 @pytest.mark.parametrize(("part", "email", "role"), [
@@ -227,7 +227,7 @@ def test_a_person_filter_in_the_wrong_role_is_refused_by_every_report(
             report(f, LONDON)
         assert caught.value.field == f"--{part}"
     with pytest.raises(InvalidInput, match=f"is a {role}"):
-        export_marks(centre, f, LONDON)
+        centre.attendance.export_marks(f, LONDON)
 
 
 # ------------------------------------------------ a mark of a student taken off a session
@@ -235,22 +235,22 @@ def test_a_mark_counts_only_while_its_student_takes_part(centre: Centre) -> None
     """S5 (Bob, Tue 8 Dec) had Sam, marked present; Sam is swapped for Kim. Sam's mark is
     kept (an edit never loses attendance) but no reader counts, lists or exports it until
     Sam is back in S5; Kim is in S5 unmarked."""
-    [s5] = [s.id for s in centre.list_sessions(SessionQuery(RANGE.start, RANGE.end))
+    [s5] = [s.id for s in centre.sessions.find(SessionQuery(RANGE.start, RANGE.end))
             if s.title == "S5"]
-    centre.edit(s5, {"students": (KIM,)})
+    centre.sessions.edit(s5, {"students": (KIM,)})
     with centre.store.unit() as uow:
         assert uow.counts()["attendance"] == 7  # the row itself stays
 
-    assert centre.attendance(s5) == []
-    assert centre.show(s5).attendance == []
+    assert centre.attendance.marks(s5) == []
+    assert centre.sessions.show(s5).attendance == []
     # Bob: S4 kim present, lee absent (S5's mark left out): 1 of 2. All: absent S2 sam and
     # S4 lee over S1 present + late, S2 absent, S4 present + absent: 2 of 5.
-    mentors = centre.report_mentors(RANGE, LONDON)
+    mentors = centre.reports.report_mentors(RANGE, LONDON)
     assert rows_by(mentors, "mentor", "mentor")[BOB]["no_show_rate"] == 0.5
     assert {f.label: f.value for f in mentors.headline}["No-show rate"] == pytest.approx(2 / 5)
     # The attendance report agrees: sam S1 present, S2 absent; kim S1 late, S4 present, S5
     # unmarked; lee as before.
-    attendance = centre.report_attendance(RANGE, LONDON, ("student", "mentor"))
+    attendance = centre.reports.report_attendance(RANGE, LONDON, ("student", "mentor"))
     students = rows_by(attendance, "student", "student")
     assert (students[SAM]["sessions"], students[SAM]["present"], students[SAM]["absent"],
             students[SAM]["attendance_rate"]) == (2, 1, 1, 0.5)
@@ -261,31 +261,31 @@ def test_a_mark_counts_only_while_its_student_takes_part(centre: Centre) -> None
         "Sessions": 7, "Present": 2, "Late": 1, "Absent": 2, "Excused": 1,
         "Attendance rate": pytest.approx(3 / 5)}
     # The TUI header's rates: the same marks (S6, to come, adds an unmarked student-session).
-    _, header = centre.headline_rates(RANGE.start, RANGE.end, NOW)
+    _, header = centre.reports.headline_rates(RANGE.start, RANGE.end, NOW)
     assert (header.present, header.late, header.absent, header.excused,
             header.sessions) == (2, 1, 2, 1, 8)
-    assert [s["attendance"] for s in rows_by(centre.report_student(KIM, RANGE, LONDON),
+    assert [s["attendance"] for s in rows_by(centre.reports.report_student(KIM, RANGE, LONDON),
                                              "session", "title").values()] == [
         "late", None, "present", None]  # S1, S3 (cancelled), S4, S5
     # The export leaves it out, so it imports again as it stands.
-    exported = export_marks(centre, RANGE, LONDON)
+    exported = centre.attendance.export_marks(RANGE, LONDON)
     assert f"\n{s5}," not in exported and exported.count("\n") == 1 + 6
-    result = import_marks(centre, read_marks(exported, LONDON), dry_run=True)
+    result = centre.attendance.import_marks(read_marks(exported, LONDON), dry_run=True)
     assert (len(result.marks), result.replaced) == (6, 6)
 
-    centre.edit(s5, {"students": (KIM, SAM)})  # Sam is back, and so is the mark
-    assert [(a.student, a.status) for a in centre.attendance(s5)] == [(SAM, A.PRESENT)]
-    mentors = centre.report_mentors(RANGE, LONDON)
+    centre.sessions.edit(s5, {"students": (KIM, SAM)})  # Sam is back, and so is the mark
+    assert [(a.student, a.status) for a in centre.attendance.marks(s5)] == [(SAM, A.PRESENT)]
+    mentors = centre.reports.report_mentors(RANGE, LONDON)
     assert rows_by(mentors, "mentor", "mentor")[BOB]["no_show_rate"] == pytest.approx(1 / 3)
-    assert f"\n{s5}," in export_marks(centre, RANGE, LONDON)
+    assert f"\n{s5}," in centre.attendance.export_marks(RANGE, LONDON)
 
 
 # --------------------------------------------------------------- one definition of rates
 def test_the_tui_header_and_the_reports_give_the_same_rates(centre: Centre) -> None:
-    figures = dashboard(centre, NOW, LONDON)
+    figures = centre.reports.dashboard(NOW, LONDON)
     window = ReportFilter(NOW - WINDOW, NOW)
-    completion = {f.label: f.value for f in centre.report_completion(window, LONDON).headline}
-    attendance = {f.label: f.value for f in centre.report_attendance(window, LONDON).headline}
+    completion = {f.label: f.value for f in centre.reports.report_completion(window, LONDON).headline}
+    attendance = {f.label: f.value for f in centre.reports.report_attendance(window, LONDON).headline}
     assert figures.completion_rate == completion["Completion rate"] == pytest.approx(3 / 5)
     assert figures.attendance_rate == attendance["Attendance rate"] == pytest.approx(4 / 6)
 
@@ -296,7 +296,7 @@ def test_json_csv_and_html_outputs(centre: Centre) -> None:
     import io
     import json
 
-    report = centre.report_mentors(RANGE, LONDON)
+    report = centre.reports.report_mentors(RANGE, LONDON)
     data = json.loads(json.dumps(report_json(report, LONDON)))
     assert data["totals"]["hours"] == 3.25
     assert {m["mentor"]: m["no_show_rate"] for m in data["mentor"]} == {ADA: 0.3333, BOB: 0.3333}

@@ -72,7 +72,7 @@ def test_reports_read_the_generated_centre(centre_db: tuple[Path, gen.Summary]) 
     try:
         centre = Centre(store, clock=lambda: gen.NOW)
         year = ReportFilter(gen.NOW - timedelta(weeks=52), gen.NOW)
-        report = centre.report_attendance(year, ZoneInfo(gen.TZ_NAME))
+        report = centre.reports.report_attendance(year, ZoneInfo(gen.TZ_NAME))
         totals = {f.label: f.value for f in report.headline}
         assert totals["Present"] + totals["Late"] + totals["Absent"] + totals["Excused"] == (
             summary.attendance)  # every generated mark is in the past year

@@ -9,7 +9,7 @@ import pytest
 from sessionsctl.core.domain.model import AttendanceStatus as A
 from sessionsctl.core.reports.charts import svg, value_text
 from sessionsctl.core.reports.rates import Completion, Tally
-from sessionsctl.core.reports.service import COUNT, RATE, RATING, Chart, Series
+from sessionsctl.core.reports.report import COUNT, RATE, RATING, Chart, Series
 
 
 def test_attendance_rate_leaves_excused_and_unmarked_out() -> None:

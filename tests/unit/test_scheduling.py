@@ -35,10 +35,11 @@ from sessionsctl.core.domain.model import (
     Session,
     SessionStatus,
 )
+from sessionsctl.core.domain.policy import SERIES_HORIZON as HORIZON
 from sessionsctl.core.domain.timeutil import localize
 from sessionsctl.core.schedule.conflicts import Conflict
 from sessionsctl.core.schedule.recurrence import expand, parse_recurrence
-from sessionsctl.core.schedule.service import HORIZON, Slot
+from sessionsctl.core.schedule.slots import Slot
 from sessionsctl.store.engine import SqlStore
 from sessionsctl.store.schema import Base
 
@@ -86,9 +87,9 @@ def draft(title: str = "Maths", *, start: datetime = T0, minutes: int = 60,
 def seeded(store: SqlStore) -> SqlStore:
     local_centre = Centre(store)
     for email, role in PEOPLE.items():
-        local_centre.add_person(email.split("@")[0].title(), email, role)
-    local_centre.add_room(ATTIC, 1)
-    local_centre.add_room(HALL, 30)
+        local_centre.people.add_person(email.split("@")[0].title(), email, role)
+    local_centre.people.add_room(ATTIC, 1)
+    local_centre.people.add_room(HALL, 30)
     return store
 
 
@@ -104,7 +105,7 @@ def centre(seeded: SqlStore) -> Centre:  # overrides tests/conftest.py's: seeded
 @pytest.fixture
 def weekly(centre: Centre) -> list[Session]:
     """Six Tuesdays at 16:00 London from 6 Oct 2026 (BST) to 10 Nov 2026 (GMT), with STUDENT."""
-    return centre.create_series(draft(students=(STUDENT,)), f"{WEEKLY_TU};COUNT=6").booked
+    return centre.series.create(draft(students=(STUDENT,)), f"{WEEKLY_TU};COUNT=6").booked
 
 
 # ------------------------------------------------------------------------- helpers
@@ -195,7 +196,7 @@ def assert_rule_matches(store: SqlStore, series_id: int) -> None:
 
 def test_every_occurrence_is_materialised_with_the_series_identity(
         centre: Centre, seeded: SqlStore) -> None:
-    result = centre.create_series(draft(students=(STUDENT,), room=HALL),
+    result = centre.series.create(draft(students=(STUDENT,), room=HALL),
                                   f"{WEEKLY_TU};COUNT=6")
     series = result.series
     stored_members = members(seeded, series.id)
@@ -222,14 +223,14 @@ def test_every_occurrence_is_materialised_with_the_series_identity(
 def test_dtstart_becomes_the_first_occurrence_when_the_rule_does_not_match_it(
         centre: Centre, seeded: SqlStore) -> None:
     # Booked from Monday 5 October, repeating on Tuesdays: the series starts on the Tuesday.
-    result = centre.create_series(draft(start=wall(2026, 10, 5)), f"{WEEKLY_TU};COUNT=3")
+    result = centre.series.create(draft(start=wall(2026, 10, 5)), f"{WEEKLY_TU};COUNT=3")
     assert walls(members(seeded, result.series.id)) == tuesdays(date(2026, 10, 6), 3)
     assert series_of(seeded, result.series.id).dtstart == datetime(2026, 10, 6, 16)
 
 
 def test_two_series_have_different_uids(centre: Centre, seeded: SqlStore) -> None:
-    a = centre.create_series(draft("A"), f"{WEEKLY_TU};COUNT=2").series
-    b = centre.create_series(draft("B", mentor=MENTOR2), f"{WEEKLY_TU};COUNT=2").series
+    a = centre.series.create(draft("A"), f"{WEEKLY_TU};COUNT=2").series
+    b = centre.series.create(draft("B", mentor=MENTOR2), f"{WEEKLY_TU};COUNT=2").series
     assert a.uid != b.uid
     assert {s.uid for s in members(seeded, a.id)} == {a.uid}
     assert {s.uid for s in members(seeded, b.id)} == {b.uid}
@@ -238,12 +239,12 @@ def test_two_series_have_different_uids(centre: Centre, seeded: SqlStore) -> Non
 def test_a_rule_with_no_occurrence_is_refused_and_writes_nothing(
         centre: Centre, seeded: SqlStore) -> None:
     with refused(seeded, InvalidInput) as err:
-        centre.create_series(draft(), f"{WEEKLY_TU};UNTIL=20261001T000000")
+        centre.series.create(draft(), f"{WEEKLY_TU};UNTIL=20261001T000000")
     assert err.value.field == "repeat"
 
 
 def test_an_open_ended_rule_is_expanded_to_the_horizon(centre: Centre, seeded: SqlStore) -> None:
-    result = centre.create_series(draft(), WEEKLY_TU)
+    result = centre.series.create(draft(), WEEKLY_TU)
     series = series_of(seeded, result.series.id)
     horizon = NOW + HORIZON
     assert series.expanded_until == horizon
@@ -260,17 +261,17 @@ def test_an_open_ended_rule_is_expanded_to_the_horizon(centre: Centre, seeded: S
 
 def test_extend_series_is_idempotent_and_moves_forward_with_the_clock(
         centre: Centre, seeded: SqlStore) -> None:
-    series_id = centre.create_series(draft(students=(STUDENT,)), WEEKLY_TU).series.id
+    series_id = centre.series.create(draft(students=(STUDENT,)), WEEKLY_TU).series.id
     first = members(seeded, series_id)
 
     # Run at once with the same clock: nothing is due, nothing booked, nothing changed.
     before = snapshot(seeded)
-    assert sum(len(r.booked) for r in centre.extend_series()) == 0
+    assert sum(len(r.booked) for r in centre.series.extend()) == 0
     assert snapshot(seeded) == before
 
     # Four weeks later the horizon has moved by four weeks: four more Tuesdays.
     later = at_clock(seeded, NOW + timedelta(weeks=4))
-    [result] = later.extend_series()
+    [result] = later.series.extend()
     assert len(result.booked) == 4
     now_held = members(seeded, series_id)
     assert now_held[:len(first)] == first  # the earlier ones untouched
@@ -280,7 +281,7 @@ def test_extend_series_is_idempotent_and_moves_forward_with_the_clock(
 
     # A second run with that same later clock books nothing and writes nothing.
     before = snapshot(seeded)
-    assert sum(len(r.booked) for r in later.extend_series()) == 0
+    assert sum(len(r.booked) for r in later.series.extend()) == 0
     assert snapshot(seeded) == before
     # (uid, recurrence_id) stays unique
     keys = [(s.uid, s.recurrence_id) for s in members(seeded, series_id)]
@@ -289,7 +290,7 @@ def test_extend_series_is_idempotent_and_moves_forward_with_the_clock(
 
 
 def test_extend_series_leaves_closed_rules_alone(centre: Centre, seeded: SqlStore) -> None:
-    series_id = centre.create_series(draft(), f"{WEEKLY_TU};COUNT=3").series.id
+    series_id = centre.series.create(draft(), f"{WEEKLY_TU};COUNT=3").series.id
     before = snapshot(seeded)
     assert at_clock(seeded, NOW + timedelta(days=400)).extend_series() == []
     assert snapshot(seeded) == before
@@ -297,21 +298,21 @@ def test_extend_series_leaves_closed_rules_alone(centre: Centre, seeded: SqlStor
 
 
 def test_extend_series_with_a_longer_horizon(centre: Centre, seeded: SqlStore) -> None:
-    series_id = centre.create_series(draft(), WEEKLY_TU).series.id
+    series_id = centre.series.create(draft(), WEEKLY_TU).series.id
     count = len(members(seeded, series_id))
-    [result] = centre.extend_series(horizon=HORIZON + timedelta(weeks=2))
+    [result] = centre.series.extend(horizon=HORIZON + timedelta(weeks=2))
     assert len(result.booked) == 2
     assert len(members(seeded, series_id)) == count + 2
 
 
 def test_extend_series_skips_clashes_and_excludes_them(centre: Centre, seeded: SqlStore) -> None:
-    series_id = centre.create_series(draft(), WEEKLY_TU).series.id
+    series_id = centre.series.create(draft(), WEEKLY_TU).series.id
     last = members(seeded, series_id)[-1]
     blocker_start = last.start + timedelta(weeks=1)
-    blocker = centre.book(draft("Blocker", start=blocker_start + timedelta(minutes=30),
+    blocker = centre.sessions.book(draft("Blocker", start=blocker_start + timedelta(minutes=30),
                                 students=(STUDENT,))).session
     later = at_clock(seeded, NOW + timedelta(weeks=2))
-    [result] = later.extend_series()
+    [result] = later.series.extend()
     assert result.skipped == [blocker_start]
     assert [c.with_.id for c in result.conflicts if c.with_] == [blocker.id]
     assert [s.start for s in result.booked] == [blocker_start + timedelta(weeks=1)]
@@ -326,8 +327,8 @@ def test_extend_series_skips_clashes_and_excludes_them(centre: Centre, seeded: S
 
 def test_closures_are_skipped_reported_and_become_exdates(centre: Centre,
                                                           seeded: SqlStore) -> None:
-    centre.add_closure(date(2026, 10, 19), date(2026, 10, 23), "half-term", ZoneInfo(LONDON))
-    result = centre.create_series(draft(), f"{WEEKLY_TU};COUNT=6")
+    centre.calendar.add_closure(date(2026, 10, 19), date(2026, 10, 23), "half-term", ZoneInfo(LONDON))
+    result = centre.series.create(draft(), f"{WEEKLY_TU};COUNT=6")
     assert result.closed == [(wall(2026, 10, 20), "half-term")]
     got = members(seeded, result.series.id)
     # COUNT counts the rule's occurrences, the closed one included
@@ -340,9 +341,9 @@ def test_closures_are_skipped_reported_and_become_exdates(centre: Centre,
 
 
 def test_a_closure_met_by_extend_becomes_an_exdate(centre: Centre, seeded: SqlStore) -> None:
-    series_id = centre.create_series(draft(), WEEKLY_TU).series.id
+    series_id = centre.series.create(draft(), WEEKLY_TU).series.id
     next_tuesday = local(members(seeded, series_id)[-1].start).date() + timedelta(weeks=1)
-    centre.add_closure(next_tuesday, next_tuesday, "inset day", ZoneInfo(LONDON))
+    centre.calendar.add_closure(next_tuesday, next_tuesday, "inset day", ZoneInfo(LONDON))
     [result] = at_clock(seeded, NOW + timedelta(weeks=2)).extend_series()
     assert [(local(s).date(), why) for s, why in result.closed] == [(next_tuesday, "inset day")]
     assert len(result.booked) == 1
@@ -353,11 +354,11 @@ def test_a_closure_met_by_extend_becomes_an_exdate(centre: Centre, seeded: SqlSt
 
 def test_add_closure_returns_the_live_sessions_on_those_days(
         centre: Centre, seeded: SqlStore, weekly: list[Session]) -> None:
-    centre.cancel(weekly[2].id)  # 20 Oct: cancelled, so not listed
-    late = centre.book(draft("Late", start=wall(2026, 10, 22, 23, 30), mentor=MENTOR2)).session
-    after = centre.book(draft("After", start=wall(2026, 10, 24, 0, 0), mentor=MENTOR2)).session
+    centre.sessions.cancel(weekly[2].id)  # 20 Oct: cancelled, so not listed
+    late = centre.sessions.book(draft("Late", start=wall(2026, 10, 22, 23, 30), mentor=MENTOR2)).session
+    after = centre.sessions.book(draft("After", start=wall(2026, 10, 24, 0, 0), mentor=MENTOR2)).session
     before = snapshot(seeded)
-    closure, hit = centre.add_closure(date(2026, 10, 13), date(2026, 10, 23), "half-term",
+    closure, hit = centre.calendar.add_closure(date(2026, 10, 13), date(2026, 10, 23), "half-term",
                                       ZoneInfo(LONDON))
     assert (closure.starts_on, closure.ends_on, closure.reason) == (
         date(2026, 10, 13), date(2026, 10, 23), "half-term")
@@ -367,25 +368,25 @@ def test_add_closure_returns_the_live_sessions_on_those_days(
     now = snapshot(seeded)
     assert now["sessions"] == before["sessions"]
     assert len(now["closures"]) == 1
-    assert centre.list_closures() == [closure]
+    assert centre.calendar.list_closures() == [closure]
 
 
 def test_add_closure_rejects_bad_input(centre: Centre, seeded: SqlStore) -> None:
     with refused(seeded, InvalidInput) as err:
-        centre.add_closure(date(2026, 10, 23), date(2026, 10, 19), "oops", ZoneInfo(LONDON))
+        centre.calendar.add_closure(date(2026, 10, 23), date(2026, 10, 19), "oops", ZoneInfo(LONDON))
     assert err.value.field == "to"
     with refused(seeded, InvalidInput) as err:
-        centre.add_closure(date(2026, 10, 19), date(2026, 10, 19), "  ", ZoneInfo(LONDON))
+        centre.calendar.add_closure(date(2026, 10, 19), date(2026, 10, 19), "  ", ZoneInfo(LONDON))
     assert err.value.field == "reason"
 
 
 # --------------------------------------------------------------------------- terms
 
 def test_a_term_bounds_an_open_ended_rule(centre: Centre, seeded: SqlStore) -> None:
-    term = centre.add_term("Autumn 2026", date(2026, 9, 7), date(2026, 12, 18))
-    assert centre.list_terms() == [term]
+    term = centre.calendar.add_term("Autumn 2026", date(2026, 9, 7), date(2026, 12, 18))
+    assert centre.calendar.list_terms() == [term]
     # booked from a day before the term: the series starts on the term's first Tuesday
-    result = centre.create_series(draft(start=wall(2026, 9, 1)), WEEKLY_TU, term="Autumn 2026")
+    result = centre.series.create(draft(start=wall(2026, 9, 1)), WEEKLY_TU, term="Autumn 2026")
     got = members(seeded, result.series.id)
     assert walls(got) == tuesdays(date(2026, 9, 8), 15)  # 8 Sep ... 15 Dec
     series = series_of(seeded, result.series.id)
@@ -397,45 +398,45 @@ def test_a_term_bounds_an_open_ended_rule(centre: Centre, seeded: SqlStore) -> N
 
 
 def test_a_term_also_bounds_a_rule_that_ends_later(centre: Centre, seeded: SqlStore) -> None:
-    centre.add_term("Short", date(2026, 10, 1), date(2026, 10, 20))
-    result = centre.create_series(draft(), f"{WEEKLY_TU};COUNT=10", term="Short")
+    centre.calendar.add_term("Short", date(2026, 10, 1), date(2026, 10, 20))
+    result = centre.series.create(draft(), f"{WEEKLY_TU};COUNT=10", term="Short")
     assert walls(members(seeded, result.series.id)) == tuesdays(date(2026, 10, 6), 3)
     assert series_of(seeded, result.series.id).expanded_until is None
 
 
 def test_a_term_bounded_rule_is_stored_as_booked(centre: Centre, seeded: SqlStore) -> None:
-    centre.add_term("Short", date(2026, 10, 1), date(2026, 10, 20))
-    result = centre.create_series(draft(), f"{WEEKLY_TU};COUNT=10", term="Short")
+    centre.calendar.add_term("Short", date(2026, 10, 1), date(2026, 10, 20))
+    result = centre.series.create(draft(), f"{WEEKLY_TU};COUNT=10", term="Short")
     assert_rule_matches(seeded, result.series.id)
 
 
 def test_an_unknown_term_is_not_found_and_writes_nothing(centre: Centre,
                                                          seeded: SqlStore) -> None:
     with refused(seeded, NotFound):
-        centre.create_series(draft(), WEEKLY_TU, term="Nope")
+        centre.series.create(draft(), WEEKLY_TU, term="Nope")
 
 
 def test_add_term_rejects_duplicates_and_backwards_ranges(centre: Centre,
                                                           seeded: SqlStore) -> None:
-    centre.add_term("Spring", date(2027, 1, 4), date(2027, 3, 26))
+    centre.calendar.add_term("Spring", date(2027, 1, 4), date(2027, 3, 26))
     with refused(seeded, InvalidInput) as err:
-        centre.add_term("Spring", date(2027, 1, 4), date(2027, 3, 26))
+        centre.calendar.add_term("Spring", date(2027, 1, 4), date(2027, 3, 26))
     assert err.value.field == "name"
     with refused(seeded, InvalidInput) as err:
-        centre.add_term("Summer", date(2027, 7, 1), date(2027, 4, 1))
+        centre.calendar.add_term("Summer", date(2027, 7, 1), date(2027, 4, 1))
     assert err.value.field == "to"
     with pytest.raises(NotFound):
-        centre.term_named("Summer")
-    assert centre.term_named("Spring").starts_on == date(2027, 1, 4)
+        centre.calendar.term_named("Summer")
+    assert centre.calendar.term_named("Spring").starts_on == date(2027, 1, 4)
 
 
 # ----------------------------------------------------------- conflicts in a series
 
 def _blockers(centre: Centre) -> tuple[Session, Session]:
     """A mentor clash on 20 Oct and a room clash on 3 Nov for a 16:00 Tuesday series."""
-    mentor_busy = centre.book(draft("Other lesson", start=wall(2026, 10, 20, 16, 30),
+    mentor_busy = centre.sessions.book(draft("Other lesson", start=wall(2026, 10, 20, 16, 30),
                                     students=(STUDENT2,))).session
-    room_busy = centre.book(draft("Assembly", start=wall(2026, 11, 3, 15, 30), mentor=MENTOR2,
+    room_busy = centre.sessions.book(draft("Assembly", start=wall(2026, 11, 3, 15, 30), mentor=MENTOR2,
                                   room=ATTIC)).session
     return mentor_busy, room_busy
 
@@ -443,7 +444,7 @@ def _blockers(centre: Centre) -> tuple[Session, Session]:
 def test_skip_conflicts_books_the_free_ones_and_excludes_the_rest(
         centre: Centre, seeded: SqlStore) -> None:
     mentor_busy, room_busy = _blockers(centre)
-    result = centre.create_series(draft(room=ATTIC), f"{WEEKLY_TU};COUNT=6",
+    result = centre.series.create(draft(room=ATTIC), f"{WEEKLY_TU};COUNT=6",
                                   skip_conflicts=True)
     assert result.skipped == [wall(2026, 10, 20), wall(2026, 11, 3)]
     assert [(c.kind, c.start, c.with_.id if c.with_ else None) for c in result.conflicts] == [
@@ -460,9 +461,9 @@ def test_skip_conflicts_books_the_free_ones_and_excludes_the_rest(
 
 def test_skip_conflicts_when_everything_clashes_is_refused(centre: Centre,
                                                            seeded: SqlStore) -> None:
-    centre.book(draft("Other", start=T0, mentor=MENTOR))
+    centre.sessions.book(draft("Other", start=T0, mentor=MENTOR))
     with refused(seeded, ConflictError) as err:
-        centre.create_series(draft(), f"{WEEKLY_TU};COUNT=1", skip_conflicts=True)
+        centre.series.create(draft(), f"{WEEKLY_TU};COUNT=1", skip_conflicts=True)
     assert kinds(err.value.conflicts) == ["mentor"]
 
 
@@ -470,7 +471,7 @@ def test_a_clashing_series_is_refused_with_every_clash_and_writes_nothing(
         centre: Centre, seeded: SqlStore) -> None:
     mentor_busy, room_busy = _blockers(centre)
     with refused(seeded, ConflictError) as err:
-        centre.create_series(draft(room=ATTIC), f"{WEEKLY_TU};COUNT=6")
+        centre.series.create(draft(room=ATTIC), f"{WEEKLY_TU};COUNT=6")
     assert err.value.exit_code == 3
     assert [(c.start, c.kind, c.with_.id if c.with_ else None)
             for c in err.value.conflicts] == [
@@ -485,24 +486,24 @@ def test_check_series_reports_what_create_series_refuses_and_writes_nothing(
     """The live check of a new series: every occurrence judged, later ones too, each conflict
     naming its occurrence and the clashing session; closures left out as booking would."""
     mentor_busy, room_busy = _blockers(centre)
-    centre.add_closure(date(2026, 10, 27), date(2026, 10, 27), "inset day", ZoneInfo(LONDON))
+    centre.calendar.add_closure(date(2026, 10, 27), date(2026, 10, 27), "inset day", ZoneInfo(LONDON))
     before = snapshot(seeded)
-    checked = centre.check_series(draft(room=ATTIC), f"{WEEKLY_TU};COUNT=6")
+    checked = centre.series.check(draft(room=ATTIC), f"{WEEKLY_TU};COUNT=6")
     assert snapshot(seeded) == before
     assert checked.closed == [(wall(2026, 10, 27), "inset day")]
     assert checked.starts == [wall(2026, 10, 6), wall(2026, 10, 13), wall(2026, 10, 20),
                               wall(2026, 11, 3), wall(2026, 11, 10)]
     assert checked.clashing == [wall(2026, 10, 20), wall(2026, 11, 3)]
     with pytest.raises(ConflictError) as err:
-        centre.create_series(draft(room=ATTIC), f"{WEEKLY_TU};COUNT=6")
+        centre.series.create(draft(room=ATTIC), f"{WEEKLY_TU};COUNT=6")
     assert [(c.start, c.kind, c.with_.id if c.with_ else None) for c in checked.conflicts] == [
         (c.start, c.kind, c.with_.id if c.with_ else None) for c in err.value.conflicts] == [
         (wall(2026, 10, 20), "mentor", mentor_busy.id), (wall(2026, 11, 3), "room", room_busy.id)]
     # Occurrences of the one series clash with each other too (an extra date an hour on).
-    [own] = centre.check_series(draft(minutes=120),
+    [own] = centre.series.check(draft(minutes=120),
                                 "FREQ=DAILY;COUNT=2\nRDATE:20261006T170000").conflicts
     assert own.kind == "mentor" and own.start == wall(2026, 10, 6, 17)
-    assert centre.check_series(draft(start=wall(2026, 12, 1)), f"{WEEKLY_TU};COUNT=3"
+    assert centre.series.check(draft(start=wall(2026, 12, 1)), f"{WEEKLY_TU};COUNT=3"
                                ).conflicts == []
 
 
@@ -510,7 +511,7 @@ def test_a_series_clashing_with_itself_is_refused(centre: Centre, seeded: SqlSto
     # Two-hour lessons with an extra date (RDATE) an hour after the first occurrence: two
     # rows of the same request overlap.
     with refused(seeded, ConflictError) as err:
-        centre.create_series(draft(minutes=120),
+        centre.series.create(draft(minutes=120),
                              "FREQ=DAILY;COUNT=2\nRDATE:20261006T170000")
     [conflict] = err.value.conflicts
     assert conflict.kind == "mentor" and conflict.with_ is not None
@@ -520,7 +521,7 @@ def test_a_series_clashing_with_itself_is_refused(centre: Centre, seeded: SqlSto
 def test_force_with_a_reason_books_every_occurrence_and_records_it(
         centre: Centre, seeded: SqlStore) -> None:
     _blockers(centre)
-    result = centre.create_series(draft(room=ATTIC), f"{WEEKLY_TU};COUNT=6",
+    result = centre.series.create(draft(room=ATTIC), f"{WEEKLY_TU};COUNT=6",
                                   force_reason="  parents agreed  ")
     got = members(seeded, result.series.id)
     assert len(got) == 6 and result.skipped == []
@@ -537,13 +538,13 @@ def test_force_with_a_reason_books_every_occurrence_and_records_it(
 def test_bad_force_options_are_refused(centre: Centre, seeded: SqlStore,
                                        force_reason: str, skip: bool) -> None:
     with refused(seeded, InvalidInput):
-        centre.create_series(draft(), f"{WEEKLY_TU};COUNT=2", force_reason=force_reason,
+        centre.series.create(draft(), f"{WEEKLY_TU};COUNT=2", force_reason=force_reason,
                              skip_conflicts=skip)
 
 
 def test_a_bad_rule_is_refused(centre: Centre, seeded: SqlStore) -> None:
     with refused(seeded, InvalidInput) as err:
-        centre.create_series(draft(), "FREQ=HOURLY;COUNT=3")
+        centre.series.create(draft(), "FREQ=HOURLY;COUNT=3")
     assert err.value.field == "repeat"
 
 
@@ -560,7 +561,7 @@ DST_CASES = {
 def test_a_weekly_series_keeps_its_local_time_across_the_clock_change(
         centre: Centre, seeded: SqlStore, tz: str) -> None:
     first, utc_hours = DST_CASES[tz]
-    result = centre.create_series(
+    result = centre.series.create(
         draft(start=wall(first.year, first.month, first.day, 16, tz=tz), tz=tz),
         f"{WEEKLY_TU};COUNT=4")
     got = members(seeded, result.series.id)
@@ -575,7 +576,7 @@ def test_a_weekly_series_keeps_its_local_time_across_the_clock_change(
 def test_spring_forward_keeps_local_time_too(centre: Centre, seeded: SqlStore) -> None:
     # London springs forward on Sunday 28 March 2027.
     start = wall(2027, 3, 16, 16)
-    result = centre.create_series(draft(start=start), f"{WEEKLY_TU};COUNT=3")
+    result = centre.series.create(draft(start=start), f"{WEEKLY_TU};COUNT=3")
     got = members(seeded, result.series.id)
     assert walls(got) == tuesdays(date(2027, 3, 16), 3)
     assert [s.start.hour for s in got] == [16, 16, 15]
@@ -586,7 +587,7 @@ def test_spring_forward_keeps_local_time_too(centre: Centre, seeded: SqlStore) -
 def test_edit_this_moves_one_occurrence_as_an_exception(
         centre: Centre, seeded: SqlStore, weekly: list[Session]) -> None:
     target = weekly[2]
-    booked = centre.edit_scoped(target.id, {"start": target.start + timedelta(hours=1),
+    booked = centre.sessions.edit_scoped(target.id, {"start": target.start + timedelta(hours=1),
                                             "title": "Moved"}, scope="this")
     moved = stored(seeded, target.id)
     assert booked.session == moved
@@ -604,7 +605,7 @@ def test_edit_this_moves_one_occurrence_as_an_exception(
 def test_edit_this_may_move_an_occurrence_to_another_day(
         centre: Centre, seeded: SqlStore, weekly: list[Session]) -> None:
     target = weekly[1]
-    centre.edit_scoped(target.id, {"start": target.start + timedelta(days=2)})
+    centre.sessions.edit_scoped(target.id, {"start": target.start + timedelta(days=2)})
     moved = stored(seeded, target.id)
     assert local(moved.start).date() == date(2026, 10, 15)
     assert moved.recurrence_id == target.recurrence_id
@@ -613,17 +614,17 @@ def test_edit_this_may_move_an_occurrence_to_another_day(
 def test_edit_this_refuses_a_new_rule(centre: Centre, seeded: SqlStore,
                                       weekly: list[Session]) -> None:
     with refused(seeded, InvalidInput) as err:
-        centre.edit_scoped(weekly[0].id, {}, scope="this", repeat="FREQ=WEEKLY;COUNT=2")
+        centre.sessions.edit_scoped(weekly[0].id, {}, scope="this", repeat="FREQ=WEEKLY;COUNT=2")
     assert err.value.field == "repeat"
 
 
 def test_edit_rejects_an_unknown_scope(centre: Centre, seeded: SqlStore,
                                        weekly: list[Session]) -> None:
     with refused(seeded, InvalidInput) as err:
-        centre.edit_scoped(weekly[0].id, {"title": "X"}, scope="some")  # type: ignore[arg-type]
+        centre.sessions.edit_scoped(weekly[0].id, {"title": "X"}, scope="some")  # type: ignore[arg-type]
     assert err.value.field == "scope"
     with refused(seeded, NotFound):
-        centre.edit_scoped(9999, {"title": "X"}, scope="all")
+        centre.sessions.edit_scoped(9999, {"title": "X"}, scope="all")
 
 
 def test_edit_following_splits_the_series(centre: Centre, seeded: SqlStore,
@@ -631,7 +632,7 @@ def test_edit_following_splits_the_series(centre: Centre, seeded: SqlStore,
     pivot = weekly[2]  # 20 Oct
     old_id = pivot.series_id
     old = series_of(seeded, old_id)
-    result = centre.edit_scoped(pivot.id, {"start": pivot.start + timedelta(hours=1)},
+    result = centre.sessions.edit_scoped(pivot.id, {"start": pivot.start + timedelta(hours=1)},
                                 scope="following")
     new = series_of(seeded, result.series.id)
     assert new.id != old_id and new.uid != old.uid
@@ -658,9 +659,9 @@ def test_edit_following_splits_the_series(centre: Centre, seeded: SqlStore,
 
 def test_an_open_ended_series_split_keeps_growing_in_its_new_part(
         centre: Centre, seeded: SqlStore) -> None:
-    held = centre.create_series(draft(), WEEKLY_TU).booked
+    held = centre.series.create(draft(), WEEKLY_TU).booked
     old_id = held[0].series_id
-    result = centre.edit_scoped(held[4].id, {"start": held[4].start + timedelta(hours=1)},
+    result = centre.sessions.edit_scoped(held[4].id, {"start": held[4].start + timedelta(hours=1)},
                                 scope="following")
     new = series_of(seeded, result.series.id)
     assert new.expanded_until == NOW + HORIZON and "COUNT" not in new.rule
@@ -677,8 +678,8 @@ def test_an_open_ended_series_split_keeps_growing_in_its_new_part(
 
 def test_an_open_ended_series_edited_all_grows_at_its_new_time(
         centre: Centre, seeded: SqlStore) -> None:
-    held = centre.create_series(draft(), WEEKLY_TU).booked
-    centre.edit_scoped(held[0].id, {"start": held[0].start + timedelta(hours=1)}, scope="all")
+    held = centre.series.create(draft(), WEEKLY_TU).booked
+    centre.sessions.edit_scoped(held[0].id, {"start": held[0].start + timedelta(hours=1)}, scope="all")
     [grown] = at_clock(seeded, NOW + timedelta(weeks=2)).extend_series()
     assert len(grown.booked) == 2
     assert walls(members(seeded, held[0].series_id)) == tuesdays(
@@ -689,7 +690,7 @@ def test_an_open_ended_series_edited_all_grows_at_its_new_time(
 def test_edit_following_changes_duration_and_fields(centre: Centre, seeded: SqlStore,
                                                     weekly: list[Session]) -> None:
     pivot = weekly[3]
-    result = centre.edit_scoped(pivot.id, {"end": pivot.start + timedelta(minutes=90),
+    result = centre.sessions.edit_scoped(pivot.id, {"end": pivot.start + timedelta(minutes=90),
                                            "room": HALL, "title": "Long Maths"},
                                 scope="following")
     new = series_of(seeded, result.series.id)
@@ -704,7 +705,7 @@ def test_edit_following_changes_duration_and_fields(centre: Centre, seeded: SqlS
 def test_edit_following_on_the_first_occurrence_does_not_split(
         centre: Centre, seeded: SqlStore, weekly: list[Session]) -> None:
     series_id = weekly[0].series_id
-    result = centre.edit_scoped(weekly[0].id, {"start": weekly[0].start + timedelta(hours=1)},
+    result = centre.sessions.edit_scoped(weekly[0].id, {"start": weekly[0].start + timedelta(hours=1)},
                                 scope="following")
     assert result.series.id == series_id
     assert len(all_series(seeded)) == 1
@@ -715,7 +716,7 @@ def test_edit_following_with_a_new_rule(centre: Centre, seeded: SqlStore,
                                         weekly: list[Session]) -> None:
     pivot = weekly[2]  # Tue 20 Oct; move to Thursdays from 22 Oct, three times
     old_id = pivot.series_id
-    result = centre.edit_scoped(pivot.id, {"start": pivot.start + timedelta(days=2)},
+    result = centre.sessions.edit_scoped(pivot.id, {"start": pivot.start + timedelta(days=2)},
                                 scope="following", repeat="FREQ=WEEKLY;BYDAY=TH;COUNT=3")
     new = series_of(seeded, result.series.id)
     assert new.id != old_id
@@ -737,7 +738,7 @@ def test_moving_a_series_to_another_weekday_needs_a_new_rule(
         centre: Centre, seeded: SqlStore, weekly: list[Session]) -> None:
     for scope in ("following", "all"):
         with refused(seeded, InvalidInput) as err:
-            centre.edit_scoped(weekly[0].id, {"start": weekly[0].start + timedelta(days=1)},
+            centre.sessions.edit_scoped(weekly[0].id, {"start": weekly[0].start + timedelta(days=1)},
                                scope=scope)
         assert err.value.field == "start"
         assert "--repeat" in err.value.message and "another day" in err.value.message
@@ -745,10 +746,10 @@ def test_moving_a_series_to_another_weekday_needs_a_new_rule(
 
 def test_edit_all_changes_every_scheduled_occurrence(centre: Centre, seeded: SqlStore,
                                                      weekly: list[Session]) -> None:
-    centre.begin(weekly[0].id)
-    done = centre.complete(weekly[0].id)
-    cancelled = centre.cancel(weekly[1].id)
-    result = centre.edit_scoped(weekly[3].id, {"title": "Algebra"}, scope="all")
+    centre.sessions.begin(weekly[0].id)
+    done = centre.sessions.complete(weekly[0].id)
+    cancelled = centre.sessions.cancel(weekly[1].id)
+    result = centre.sessions.edit_scoped(weekly[3].id, {"title": "Algebra"}, scope="all")
     series_id = weekly[0].series_id
     assert result.series.id == series_id and result.series.uid == weekly[0].uid
     got = {s.id: s for s in members(seeded, series_id)}
@@ -764,7 +765,7 @@ def test_edit_all_changes_every_scheduled_occurrence(centre: Centre, seeded: Sql
 
 def test_edit_all_from_the_first_occurrence_changes_the_time(
         centre: Centre, seeded: SqlStore, weekly: list[Session]) -> None:
-    centre.edit_scoped(weekly[0].id, {"start": weekly[0].start + timedelta(minutes=30)},
+    centre.sessions.edit_scoped(weekly[0].id, {"start": weekly[0].start + timedelta(minutes=30)},
                        scope="all")
     got = members(seeded, weekly[0].series_id)
     assert [s.id for s in got] == [s.id for s in weekly]
@@ -779,7 +780,7 @@ def test_edit_all_from_the_first_occurrence_changes_the_time(
 @pytest.mark.parametrize("scope", ["following", "all"])
 def test_a_series_can_be_moved_earlier_the_same_day(
         centre: Centre, seeded: SqlStore, weekly: list[Session], scope: str) -> None:
-    centre.edit_scoped(weekly[0].id, {"start": weekly[0].start - timedelta(minutes=30)},
+    centre.sessions.edit_scoped(weekly[0].id, {"start": weekly[0].start - timedelta(minutes=30)},
                        scope=scope)  # type: ignore[arg-type]
     got = members(seeded, weekly[0].series_id)
     assert walls(got) == tuesdays(date(2026, 10, 6), 6, time(15, 30))
@@ -788,14 +789,14 @@ def test_a_series_can_be_moved_earlier_the_same_day(
 def test_edit_all_from_a_later_occurrence_changes_the_time(
         centre: Centre, seeded: SqlStore, weekly: list[Session]) -> None:
     pivot = weekly[2]
-    centre.edit_scoped(pivot.id, {"start": pivot.start + timedelta(hours=1)}, scope="all")
+    centre.sessions.edit_scoped(pivot.id, {"start": pivot.start + timedelta(hours=1)}, scope="all")
     assert walls(members(seeded, pivot.series_id)) == tuesdays(date(2026, 10, 6), 6, time(17))
 
 
 def test_edit_all_from_a_later_occurrence_changes_the_length(
         centre: Centre, seeded: SqlStore, weekly: list[Session]) -> None:
     pivot = weekly[2]
-    centre.edit_scoped(pivot.id, {"end": pivot.start + timedelta(minutes=90)}, scope="all")
+    centre.sessions.edit_scoped(pivot.id, {"end": pivot.start + timedelta(minutes=90)}, scope="all")
     assert all(s.end - s.start == timedelta(minutes=90)
                for s in members(seeded, pivot.series_id))
 
@@ -803,8 +804,8 @@ def test_edit_all_from_a_later_occurrence_changes_the_length(
 def test_edit_following_title_on_a_moved_occurrence_moves_nothing(
         centre: Centre, seeded: SqlStore, weekly: list[Session]) -> None:
     moved = weekly[1]
-    centre.edit_scoped(moved.id, {"start": moved.start + timedelta(hours=2)})
-    centre.edit_scoped(moved.id, {"title": "Renamed"}, scope="following")
+    centre.sessions.edit_scoped(moved.id, {"start": moved.start + timedelta(hours=2)})
+    centre.sessions.edit_scoped(moved.id, {"title": "Renamed"}, scope="following")
     got = sessions(seeded)
     assert [s.title for s in got] == ["Maths"] + ["Renamed"] * 5
     assert walls(got) == [datetime(2026, 10, 6, 16), datetime(2026, 10, 13, 18),
@@ -814,8 +815,8 @@ def test_edit_following_title_on_a_moved_occurrence_moves_nothing(
 def test_edit_all_title_keeps_a_moved_occurrence_where_it_is(
         centre: Centre, seeded: SqlStore, weekly: list[Session]) -> None:
     moved = weekly[1]
-    centre.edit_scoped(moved.id, {"start": moved.start + timedelta(hours=2)})
-    centre.edit_scoped(weekly[3].id, {"title": "Renamed"}, scope="all")
+    centre.sessions.edit_scoped(moved.id, {"start": moved.start + timedelta(hours=2)})
+    centre.sessions.edit_scoped(weekly[3].id, {"title": "Renamed"}, scope="all")
     assert stored(seeded, moved.id).start == moved.start + timedelta(hours=2)
 
 
@@ -824,8 +825,8 @@ def test_edit_all_time_change_puts_an_exception_back_into_the_pattern(
     # Module doc: a time change moves every changed occurrence by the same wall-clock shift
     # from its original slot, so an occurrence moved before is put back into the pattern.
     moved = weekly[1]
-    centre.edit_scoped(moved.id, {"start": moved.start + timedelta(hours=2)})
-    centre.edit_scoped(weekly[0].id, {"start": weekly[0].start + timedelta(hours=1)},
+    centre.sessions.edit_scoped(moved.id, {"start": moved.start + timedelta(hours=2)})
+    centre.sessions.edit_scoped(weekly[0].id, {"start": weekly[0].start + timedelta(hours=1)},
                        scope="all")
     assert walls(members(seeded, moved.series_id)) == tuesdays(date(2026, 10, 6), 6, time(17))
 
@@ -833,8 +834,8 @@ def test_edit_all_time_change_puts_an_exception_back_into_the_pattern(
 def test_a_rule_without_byday_may_move_to_another_weekday(centre: Centre,
                                                          seeded: SqlStore) -> None:
     # FREQ=WEEKLY alone repeats on the weekday of its start, so the start carries the day.
-    booked = centre.create_series(draft(), "FREQ=WEEKLY;COUNT=3").booked
-    centre.edit_scoped(booked[0].id, {"start": booked[0].start + timedelta(days=2)},
+    booked = centre.series.create(draft(), "FREQ=WEEKLY;COUNT=3").booked
+    centre.sessions.edit_scoped(booked[0].id, {"start": booked[0].start + timedelta(days=2)},
                        scope="all")
     got = members(seeded, booked[0].series_id)
     assert walls(got) == tuesdays(date(2026, 10, 8), 3)  # Thursdays
@@ -842,8 +843,8 @@ def test_a_rule_without_byday_may_move_to_another_weekday(centre: Centre,
 
 
 def test_a_daily_series_can_move_a_day_later(centre: Centre, seeded: SqlStore) -> None:
-    booked = centre.create_series(draft(), "FREQ=DAILY;COUNT=3").booked
-    centre.edit_scoped(booked[0].id, {"start": booked[0].start + timedelta(days=1)},
+    booked = centre.series.create(draft(), "FREQ=DAILY;COUNT=3").booked
+    centre.sessions.edit_scoped(booked[0].id, {"start": booked[0].start + timedelta(days=1)},
                        scope="all")
     got = members(seeded, booked[0].series_id)
     assert [local(s.start).date() for s in got] == [date(2026, 10, 7), date(2026, 10, 8),
@@ -852,8 +853,8 @@ def test_a_daily_series_can_move_a_day_later(centre: Centre, seeded: SqlStore) -
 
 def test_a_daily_series_can_move_to_overlap_the_next_days_old_slot(
         centre: Centre, seeded: SqlStore) -> None:
-    booked = centre.create_series(draft(), "FREQ=DAILY;COUNT=3").booked
-    centre.edit_scoped(booked[0].id, {"start": booked[0].start + timedelta(hours=23, minutes=30)},
+    booked = centre.series.create(draft(), "FREQ=DAILY;COUNT=3").booked
+    centre.sessions.edit_scoped(booked[0].id, {"start": booked[0].start + timedelta(hours=23, minutes=30)},
                        scope="all")
     got = members(seeded, booked[0].series_id)
     assert walls(got) == [datetime(2026, 10, d, 15, 30) for d in (7, 8, 9)]
@@ -862,7 +863,7 @@ def test_a_daily_series_can_move_to_overlap_the_next_days_old_slot(
 def test_edit_all_with_a_new_rule(centre: Centre, seeded: SqlStore,
                                   weekly: list[Session]) -> None:
     series_id = weekly[0].series_id
-    result = centre.edit_scoped(weekly[0].id, {}, scope="all",
+    result = centre.sessions.edit_scoped(weekly[0].id, {}, scope="all",
                                 repeat="FREQ=WEEKLY;INTERVAL=2;BYDAY=TU;COUNT=4")
     assert result.series.id == series_id
     assert result.removed == 6
@@ -875,9 +876,9 @@ def test_edit_all_with_a_new_rule(centre: Centre, seeded: SqlStore,
 
 def test_a_clashing_series_edit_is_refused_and_writes_nothing(
         centre: Centre, seeded: SqlStore, weekly: list[Session]) -> None:
-    blocker = centre.book(draft("Blocker", start=wall(2026, 10, 27, 17), students=(STUDENT2,)))
+    blocker = centre.sessions.book(draft("Blocker", start=wall(2026, 10, 27, 17), students=(STUDENT2,)))
     with refused(seeded, ConflictError) as err:
-        centre.edit_scoped(weekly[2].id, {"start": weekly[2].start + timedelta(hours=1)},
+        centre.sessions.edit_scoped(weekly[2].id, {"start": weekly[2].start + timedelta(hours=1)},
                            scope="following")
     assert [(c.kind, c.with_.id) for c in err.value.conflicts if c.with_] == [
         ("mentor", blocker.session.id)]
@@ -885,8 +886,8 @@ def test_a_clashing_series_edit_is_refused_and_writes_nothing(
 
 def test_a_forced_series_edit_records_the_reason(centre: Centre, seeded: SqlStore,
                                                  weekly: list[Session]) -> None:
-    centre.book(draft("Blocker", start=wall(2026, 10, 27, 17), students=(STUDENT2,)))
-    centre.edit_scoped(weekly[0].id, {"start": weekly[0].start + timedelta(hours=1)},
+    centre.sessions.book(draft("Blocker", start=wall(2026, 10, 27, 17), students=(STUDENT2,)))
+    centre.sessions.edit_scoped(weekly[0].id, {"start": weekly[0].start + timedelta(hours=1)},
                        scope="all", force_reason="swap agreed")
     got = members(seeded, weekly[0].series_id)
     assert walls(got) == tuesdays(date(2026, 10, 6), 6, time(17))
@@ -900,10 +901,10 @@ def with_attendance(seeded: SqlStore, weekly: list[Session]) -> tuple[Centre, li
     """Two weeks in (clock: Wed 14 Oct): 6 Oct completed with attendance, 13 Oct still
     scheduled but with attendance recorded."""
     centre = at_clock(seeded, datetime(2026, 10, 14, 9, tzinfo=UTC))
-    centre.mark_attendance(weekly[0].id, STUDENT, AttendanceStatus.PRESENT)
-    centre.begin(weekly[0].id)
-    centre.complete(weekly[0].id)
-    centre.mark_attendance(weekly[1].id, STUDENT, AttendanceStatus.LATE)
+    centre.attendance.mark(weekly[0].id, STUDENT, AttendanceStatus.PRESENT)
+    centre.sessions.begin(weekly[0].id)
+    centre.sessions.complete(weekly[0].id)
+    centre.attendance.mark(weekly[1].id, STUDENT, AttendanceStatus.LATE)
     return centre, [stored(seeded, s.id) for s in weekly]
 
 
@@ -917,7 +918,7 @@ def _attendance_intact(seeded: SqlStore, occ: list[Session]) -> None:
 def test_edit_all_never_loses_attendance(seeded: SqlStore,
                                          with_attendance: tuple[Centre, list[Session]]) -> None:
     centre, occ = with_attendance
-    centre.edit_scoped(occ[3].id, {"title": "Renamed"}, scope="all")
+    centre.sessions.edit_scoped(occ[3].id, {"title": "Renamed"}, scope="all")
     _attendance_intact(seeded, occ)
     assert stored(seeded, occ[1].id).title == "Renamed"
 
@@ -925,7 +926,7 @@ def test_edit_all_never_loses_attendance(seeded: SqlStore,
 def test_edit_following_time_change_never_loses_attendance(
         seeded: SqlStore, with_attendance: tuple[Centre, list[Session]]) -> None:
     centre, occ = with_attendance
-    centre.edit_scoped(occ[1].id, {"start": occ[1].start + timedelta(hours=1)},
+    centre.sessions.edit_scoped(occ[1].id, {"start": occ[1].start + timedelta(hours=1)},
                        scope="following")
     _attendance_intact(seeded, occ)
 
@@ -933,7 +934,7 @@ def test_edit_following_time_change_never_loses_attendance(
 def test_edit_following_with_a_new_rule_keeps_occurrences_with_attendance(
         seeded: SqlStore, with_attendance: tuple[Centre, list[Session]]) -> None:
     centre, occ = with_attendance
-    result = centre.edit_scoped(occ[1].id, {"start": occ[1].start + timedelta(days=2)},
+    result = centre.sessions.edit_scoped(occ[1].id, {"start": occ[1].start + timedelta(days=2)},
                                 scope="following", repeat="FREQ=WEEKLY;BYDAY=TH;COUNT=3")
     _attendance_intact(seeded, occ)
     assert stored(seeded, occ[1].id) == occ[1]  # kept exactly as it was
@@ -946,7 +947,7 @@ def test_edit_following_with_a_new_rule_keeps_occurrences_with_attendance(
 def test_edit_all_with_a_new_rule_on_the_same_days_keeps_attendance(
         seeded: SqlStore, with_attendance: tuple[Centre, list[Session]]) -> None:
     centre, occ = with_attendance
-    centre.edit_scoped(occ[3].id, {}, scope="all", repeat=f"{WEEKLY_TU};COUNT=8")
+    centre.sessions.edit_scoped(occ[3].id, {}, scope="all", repeat=f"{WEEKLY_TU};COUNT=8")
     _attendance_intact(seeded, occ)
     got = members(seeded, occ[0].series_id)
     assert walls(got) == tuesdays(date(2026, 10, 6), 8)
@@ -955,7 +956,7 @@ def test_edit_all_with_a_new_rule_on_the_same_days_keeps_attendance(
 def test_edit_all_with_a_new_rule_and_force_keeps_attendance(
         seeded: SqlStore, with_attendance: tuple[Centre, list[Session]]) -> None:
     centre, occ = with_attendance
-    centre.edit_scoped(occ[3].id, {}, scope="all", repeat=f"{WEEKLY_TU};COUNT=8",
+    centre.sessions.edit_scoped(occ[3].id, {}, scope="all", repeat=f"{WEEKLY_TU};COUNT=8",
                        force_reason="rebooked")
     _attendance_intact(seeded, occ)
 
@@ -965,12 +966,12 @@ def test_a_new_rule_keeps_an_occurrence_whose_only_mark_no_longer_counts(
     """13 Oct's student is taken off it: the mark is kept but counts nowhere. A new rule for
     the series must still keep that occurrence, or the mark would go with it."""
     centre, occ = with_attendance
-    centre.edit_scoped(occ[1].id, {"students": ()}, scope="this")
+    centre.sessions.edit_scoped(occ[1].id, {"students": ()}, scope="this")
     assert attendance(seeded, occ[1].id) == []
-    centre.edit_scoped(occ[3].id, {}, scope="all", repeat=f"{WEEKLY_TU};COUNT=8")
+    centre.sessions.edit_scoped(occ[3].id, {}, scope="all", repeat=f"{WEEKLY_TU};COUNT=8")
     assert len(snapshot(seeded)["attendance"]) == 2
     assert stored(seeded, occ[1].id).sequence == occ[1].sequence + 1  # kept, not rebooked
-    centre.edit_scoped(occ[1].id, {"students": (STUDENT,)}, scope="this")
+    centre.sessions.edit_scoped(occ[1].id, {"students": (STUDENT,)}, scope="this")
     assert attendance(seeded, occ[1].id) == [(STUDENT, AttendanceStatus.LATE)]
 
 
@@ -980,13 +981,13 @@ def test_scoped_edits_and_cancels_need_permission(seeded: SqlStore,
     student = at_clock(seeded, actor=STUDENT)
     for who in (other_mentor, student):
         with refused(seeded, NotPermitted):
-            who.edit_scoped(weekly[2].id, {"title": "Mine now"}, scope="following")
+            who.sessions.edit_scoped(weekly[2].id, {"title": "Mine now"}, scope="following")
         with refused(seeded, NotPermitted):
-            who.cancel_scoped(weekly[2].id, scope="all")
+            who.sessions.cancel_scoped(weekly[2].id, scope="all")
     # the series' own mentor may
     own = at_clock(seeded, actor=MENTOR)
-    own.edit_scoped(weekly[2].id, {"title": "Renamed"}, scope="all")
-    own.cancel_scoped(weekly[4].id, scope="following")
+    own.sessions.edit_scoped(weekly[2].id, {"title": "Renamed"}, scope="all")
+    own.sessions.cancel_scoped(weekly[4].id, scope="following")
     got = members(seeded, weekly[0].series_id)
     assert {s.title for s in got} == {"Renamed"}
     assert [s.status for s in got][4:] == [SessionStatus.CANCELLED] * 2
@@ -996,7 +997,7 @@ def test_scoped_edits_and_cancels_need_permission(seeded: SqlStore,
 
 def test_cancel_this_cancels_one_occurrence(centre: Centre, seeded: SqlStore,
                                             weekly: list[Session]) -> None:
-    [cancelled] = centre.cancel_scoped(weekly[2].id, scope="this", reason="ill")
+    [cancelled] = centre.sessions.cancel_scoped(weekly[2].id, scope="this", reason="ill")
     got = members(seeded, weekly[0].series_id)
     assert [s.status for s in got] == [SessionStatus.SCHEDULED] * 2 + [
         SessionStatus.CANCELLED] + [SessionStatus.SCHEDULED] * 3
@@ -1007,7 +1008,7 @@ def test_cancel_this_cancels_one_occurrence(centre: Centre, seeded: SqlStore,
 
 def test_cancel_following_ends_the_rule_and_keeps_the_rest_on_record(
         centre: Centre, seeded: SqlStore, weekly: list[Session]) -> None:
-    cancelled = centre.cancel_scoped(weekly[3].id, scope="following", reason="moved away")
+    cancelled = centre.sessions.cancel_scoped(weekly[3].id, scope="following", reason="moved away")
     assert [s.id for s in cancelled] == [s.id for s in weekly[3:]]
     got = members(seeded, weekly[0].series_id)
     assert len(got) == 6  # kept on record
@@ -1022,9 +1023,9 @@ def test_cancel_following_ends_the_rule_and_keeps_the_rest_on_record(
 
 def test_cancel_following_stops_an_open_ended_series_growing(centre: Centre,
                                                              seeded: SqlStore) -> None:
-    series_id = centre.create_series(draft(), WEEKLY_TU).series.id
+    series_id = centre.series.create(draft(), WEEKLY_TU).series.id
     held = members(seeded, series_id)
-    centre.cancel_scoped(held[4].id, scope="following")
+    centre.sessions.cancel_scoped(held[4].id, scope="following")
     assert at_clock(seeded, NOW + timedelta(weeks=8)).extend_series() == []
     got = members(seeded, series_id)
     assert len(got) == len(held)
@@ -1034,43 +1035,43 @@ def test_cancel_following_stops_an_open_ended_series_growing(centre: Centre,
 
 def test_cancel_all_cancels_every_scheduled_occurrence(centre: Centre, seeded: SqlStore,
                                                        weekly: list[Session]) -> None:
-    centre.begin(weekly[0].id)
-    done = centre.complete(weekly[0].id)
-    cancelled = centre.cancel_scoped(weekly[2].id, scope="all", reason="course closed")
+    centre.sessions.begin(weekly[0].id)
+    done = centre.sessions.complete(weekly[0].id)
+    cancelled = centre.sessions.cancel_scoped(weekly[2].id, scope="all", reason="course closed")
     assert [s.id for s in cancelled] == [s.id for s in weekly[1:]]
     got = members(seeded, weekly[0].series_id)
     assert got[0] == done
     assert all((s.status, s.cancel_reason) == (SessionStatus.CANCELLED, "course closed")
                for s in got[1:])
     # nothing left to cancel
-    assert centre.cancel_scoped(weekly[2].id, scope="all") == []
+    assert centre.sessions.cancel_scoped(weekly[2].id, scope="all") == []
 
 
 def test_cancelled_occurrences_free_their_slots(centre: Centre, seeded: SqlStore,
                                                 weekly: list[Session]) -> None:
-    centre.cancel_scoped(weekly[2].id, scope="following")
-    assert centre.check(draft("New", start=weekly[3].start, students=(STUDENT,))) == []
+    centre.sessions.cancel_scoped(weekly[2].id, scope="following")
+    assert centre.sessions.check(draft("New", start=weekly[3].start, students=(STUDENT,))) == []
 
 
 # =================================================================== conflicts
 
 def _set_tuesday_window(centre: Centre, start: time = time(15), end: time = time(18)) -> None:
-    centre.set_availability(MENTOR, 1, [(start, end)], LONDON)
+    centre.calendar.set_availability(MENTOR, 1, [(start, end)], LONDON)
 
 
 # name: (setup on the centre, the draft to check, the kind expected, whether it names a session)
 def _mentor(c: Centre) -> SessionDraft:
-    c.book(draft("First", students=(STUDENT,)))
+    c.sessions.book(draft("First", students=(STUDENT,)))
     return draft("Second", start=T0 + timedelta(minutes=30), students=(STUDENT2,))
 
 
 def _student(c: Centre) -> SessionDraft:
-    c.book(draft("First", students=(STUDENT,)))
+    c.sessions.book(draft("First", students=(STUDENT,)))
     return draft("Second", start=T0 + timedelta(minutes=30), mentor=MENTOR2, students=(STUDENT,))
 
 
 def _room(c: Centre) -> SessionDraft:
-    c.book(draft("First", room=HALL))
+    c.sessions.book(draft("First", room=HALL))
     return draft("Second", start=T0 + timedelta(minutes=59), mentor=MENTOR2, room=HALL)
 
 
@@ -1093,12 +1094,12 @@ def _wrong_day(c: Centre) -> SessionDraft:
 
 
 def _time_off(c: Centre) -> SessionDraft:
-    c.add_time_off(MENTOR, wall(2026, 10, 5, 0), wall(2026, 10, 10, 0), "holiday")
+    c.calendar.add_time_off(MENTOR, wall(2026, 10, 5, 0), wall(2026, 10, 10, 0), "holiday")
     return draft()
 
 
 def _closure(c: Centre) -> SessionDraft:
-    c.add_closure(date(2026, 10, 6), date(2026, 10, 6), "inset day", ZoneInfo(LONDON))
+    c.calendar.add_closure(date(2026, 10, 6), date(2026, 10, 6), "inset day", ZoneInfo(LONDON))
     return draft()
 
 
@@ -1121,7 +1122,7 @@ def test_each_conflict_kind_is_checked_and_refused(centre: Centre, seeded: SqlSt
     setup, kind, names_session = CONFLICT_CASES[case]
     probe = setup(centre)
     before = snapshot(seeded)
-    [found] = centre.check(probe)
+    [found] = centre.sessions.check(probe)
     assert snapshot(seeded) == before  # check writes nothing
     assert found.kind == kind and found.start == probe.start
     assert (found.with_ is not None) == names_session
@@ -1130,17 +1131,17 @@ def test_each_conflict_kind_is_checked_and_refused(centre: Centre, seeded: SqlSt
     if case == "closure":
         assert "inset day" in found.detail
     with refused(seeded, ConflictError) as err:
-        centre.book(probe)
+        centre.sessions.book(probe)
     assert [(c.kind, c.detail) for c in err.value.conflicts] == [(kind, found.detail)]
     # and as an occurrence of a series, among free ones
     if kind == "closure":  # a closed day is left out of a series, not refused (see above)
-        result = centre.create_series(replace_start(probe, probe.start - timedelta(weeks=1)),
+        result = centre.series.create(replace_start(probe, probe.start - timedelta(weeks=1)),
                                       "FREQ=WEEKLY;COUNT=2")
         assert [s for s, _ in result.closed] == [probe.start]
         assert [s.start for s in result.booked] == [probe.start - timedelta(weeks=1)]
         return
     with refused(seeded, ConflictError) as err:
-        centre.create_series(replace_start(probe, probe.start - timedelta(weeks=1)),
+        centre.series.create(replace_start(probe, probe.start - timedelta(weeks=1)),
                              "FREQ=WEEKLY;COUNT=2")
     assert {c.kind for c in err.value.conflicts} == {kind}
     assert probe.start in [c.start for c in err.value.conflicts]
@@ -1153,20 +1154,20 @@ def replace_start(d: SessionDraft, start: datetime) -> SessionDraft:
 def test_a_forced_booking_over_availability_records_the_reason(
         centre: Centre, seeded: SqlStore) -> None:
     probe = _window(centre)
-    booked = centre.book(probe, force_reason="one-off late lesson")
+    booked = centre.sessions.book(probe, force_reason="one-off late lesson")
     assert kinds(booked.forced_over) == ["availability"]
     assert stored(seeded, booked.session.id).force_reason == "one-off late lesson"
 
 
 def test_a_mentor_with_no_availability_is_free_at_any_time(centre: Centre) -> None:
-    assert centre.availability_of(MENTOR) == []
+    assert centre.calendar.availability_of(MENTOR) == []
     for start in (wall(2026, 10, 6, 3), wall(2026, 10, 11, 22, 30), wall(2026, 12, 25, 7)):
-        assert centre.check(draft(start=start)) == []
+        assert centre.sessions.check(draft(start=start)) == []
 
 
 def test_another_mentors_availability_does_not_bind(centre: Centre) -> None:
-    centre.set_availability(MENTOR2, 1, [(time(9), time(10))], LONDON)
-    assert centre.check(draft(start=wall(2026, 10, 6, 20))) == []
+    centre.calendar.set_availability(MENTOR2, 1, [(time(9), time(10))], LONDON)
+    assert centre.sessions.check(draft(start=wall(2026, 10, 6, 20))) == []
 
 
 @pytest.mark.parametrize(("start", "minutes", "free"), [
@@ -1179,64 +1180,64 @@ def test_another_mentors_availability_does_not_bind(centre: Centre) -> None:
 def test_availability_window_boundaries(centre: Centre, start: tuple[int, int], minutes: int,
                                         free: bool) -> None:
     _set_tuesday_window(centre)
-    found = centre.check(draft(start=wall(2026, 10, 6, *start), minutes=minutes))
+    found = centre.sessions.check(draft(start=wall(2026, 10, 6, *start), minutes=minutes))
     assert (found == []) == free, found
 
 
 def test_availability_holds_in_local_time_across_the_clock_change(centre: Centre,
                                                                   seeded: SqlStore) -> None:
     _set_tuesday_window(centre)
-    result = centre.create_series(draft(start=wall(2026, 10, 20, 17)), f"{WEEKLY_TU};COUNT=2")
+    result = centre.series.create(draft(start=wall(2026, 10, 20, 17)), f"{WEEKLY_TU};COUNT=2")
     assert len(members(seeded, result.series.id)) == 2  # 20 Oct BST and 27 Oct GMT
 
 
 def test_several_windows_on_a_day(centre: Centre) -> None:
-    centre.set_availability(MENTOR, 1, [(time(9), time(12)), (time(15), time(18))], LONDON)
-    assert centre.check(draft(start=wall(2026, 10, 6, 10))) == []
-    assert centre.check(draft(start=wall(2026, 10, 6, 16))) == []
-    assert kinds(centre.check(draft(start=wall(2026, 10, 6, 11, 30)))) == ["availability"]
-    assert kinds(centre.check(draft(start=wall(2026, 10, 6, 13)))) == ["availability"]
+    centre.calendar.set_availability(MENTOR, 1, [(time(9), time(12)), (time(15), time(18))], LONDON)
+    assert centre.sessions.check(draft(start=wall(2026, 10, 6, 10))) == []
+    assert centre.sessions.check(draft(start=wall(2026, 10, 6, 16))) == []
+    assert kinds(centre.sessions.check(draft(start=wall(2026, 10, 6, 11, 30)))) == ["availability"]
+    assert kinds(centre.sessions.check(draft(start=wall(2026, 10, 6, 13)))) == ["availability"]
 
 
 def test_time_off_boundaries_are_half_open(centre: Centre) -> None:
-    centre.add_time_off(MENTOR, wall(2026, 10, 6, 12), wall(2026, 10, 6, 16), None)
-    assert centre.check(draft(start=wall(2026, 10, 6, 16))) == []  # starts as it ends
-    assert centre.check(draft(start=wall(2026, 10, 6, 11))) == []  # ends as it starts
-    assert kinds(centre.check(draft(start=wall(2026, 10, 6, 15, 59)))) == ["availability"]
-    assert kinds(centre.check(draft(start=wall(2026, 10, 6, 11, 1)))) == ["availability"]
+    centre.calendar.add_time_off(MENTOR, wall(2026, 10, 6, 12), wall(2026, 10, 6, 16), None)
+    assert centre.sessions.check(draft(start=wall(2026, 10, 6, 16))) == []  # starts as it ends
+    assert centre.sessions.check(draft(start=wall(2026, 10, 6, 11))) == []  # ends as it starts
+    assert kinds(centre.sessions.check(draft(start=wall(2026, 10, 6, 15, 59)))) == ["availability"]
+    assert kinds(centre.sessions.check(draft(start=wall(2026, 10, 6, 11, 1)))) == ["availability"]
 
 
 def test_session_boundaries_are_half_open(centre: Centre, seeded: SqlStore) -> None:
-    centre.book(draft("First", students=(STUDENT,), room=HALL))
+    centre.sessions.book(draft("First", students=(STUDENT,), room=HALL))
     for start in (T0 + timedelta(hours=1), T0 - timedelta(hours=1)):
-        assert centre.check(draft("Next", start=start, students=(STUDENT,), room=HALL)) == []
+        assert centre.sessions.check(draft("Next", start=start, students=(STUDENT,), room=HALL)) == []
     # a series whose occurrences touch a booked session end to start is booked whole
-    result = centre.create_series(draft("Before", start=T0 - timedelta(hours=1),
+    result = centre.series.create(draft("Before", start=T0 - timedelta(hours=1),
                                         students=(STUDENT,), room=HALL),
                                   f"{WEEKLY_TU};COUNT=2")
     assert len(members(seeded, result.series.id)) == 2
 
 
 def test_closure_covers_the_day_in_the_zone_the_session_is_booked_in(centre: Centre) -> None:
-    centre.add_closure(date(2026, 10, 7), date(2026, 10, 7), "strike", ZoneInfo(LONDON))
-    assert centre.check(draft(start=wall(2026, 10, 6, 23))) == []  # the evening before
-    assert kinds(centre.check(draft(start=wall(2026, 10, 7, 0)))) == ["closure"]
-    assert kinds(centre.check(draft(start=wall(2026, 10, 7, 23)))) == ["closure"]
-    assert centre.check(draft(start=wall(2026, 10, 8, 0))) == []
+    centre.calendar.add_closure(date(2026, 10, 7), date(2026, 10, 7), "strike", ZoneInfo(LONDON))
+    assert centre.sessions.check(draft(start=wall(2026, 10, 6, 23))) == []  # the evening before
+    assert kinds(centre.sessions.check(draft(start=wall(2026, 10, 7, 0)))) == ["closure"]
+    assert kinds(centre.sessions.check(draft(start=wall(2026, 10, 7, 23)))) == ["closure"]
+    assert centre.sessions.check(draft(start=wall(2026, 10, 8, 0))) == []
     # 20:00 in New York on the 6th is 01:00 on the 7th in London: still the 6th where booked
-    assert centre.check(draft(start=wall(2026, 10, 6, 20, tz=NEW_YORK), tz=NEW_YORK)) == []
+    assert centre.sessions.check(draft(start=wall(2026, 10, 6, 20, tz=NEW_YORK), tz=NEW_YORK)) == []
 
 
 def test_a_cancelled_session_clashes_with_nothing(centre: Centre) -> None:
-    first = centre.book(draft("First", students=(STUDENT,), room=HALL)).session
-    centre.cancel(first.id)
-    assert centre.check(draft("Again", students=(STUDENT,), room=HALL)) == []
+    first = centre.sessions.book(draft("First", students=(STUDENT,), room=HALL)).session
+    centre.sessions.cancel(first.id)
+    assert centre.sessions.check(draft("Again", students=(STUDENT,), room=HALL)) == []
 
 
 def test_check_excludes_the_given_sessions(centre: Centre) -> None:
-    first = centre.book(draft("First")).session
-    assert kinds(centre.check(draft("Same"))) == ["mentor"]
-    assert centre.check(draft("Same"), exclude=[first.id]) == []
+    first = centre.sessions.book(draft("First")).session
+    assert kinds(centre.sessions.check(draft("Same"))) == ["mentor"]
+    assert centre.sessions.check(draft("Same"), exclude=[first.id]) == []
 
 
 # --------------------------------------------------------------------- availability
@@ -1244,12 +1245,12 @@ def test_check_excludes_the_given_sessions(centre: Centre) -> None:
 def test_set_availability_replaces_a_day_and_clear_empties_it(centre: Centre,
                                                               seeded: SqlStore) -> None:
     _set_tuesday_window(centre)
-    centre.set_availability(MENTOR, 3, [(time(10), time(12))], NEW_YORK)
-    windows = centre.set_availability(MENTOR, 1, [(time(9), time(11))], LONDON)
+    centre.calendar.set_availability(MENTOR, 3, [(time(10), time(12))], NEW_YORK)
+    windows = centre.calendar.set_availability(MENTOR, 1, [(time(9), time(11))], LONDON)
     assert sorted((w.weekday, w.start, w.end, w.tz) for w in windows) == [
         (1, time(9), time(11), LONDON), (3, time(10), time(12), NEW_YORK)]
-    assert centre.availability_of(MENTOR) == windows
-    assert centre.set_availability(MENTOR, 1, [], LONDON) == [
+    assert centre.calendar.availability_of(MENTOR) == windows
+    assert centre.calendar.set_availability(MENTOR, 1, [], LONDON) == [
         w for w in windows if w.weekday == 3]
 
 
@@ -1264,30 +1265,30 @@ def test_set_availability_rejects_bad_input(centre: Centre, seeded: SqlStore, me
                                             windows: list[tuple[time, time]], tz: str,
                                             error: type[SessionsctlError]) -> None:
     with refused(seeded, error):
-        centre.set_availability(mentor, 1, windows, tz)
+        centre.calendar.set_availability(mentor, 1, windows, tz)
 
 
 def test_add_time_off_rejects_bad_input(centre: Centre, seeded: SqlStore) -> None:
     with refused(seeded, InvalidInput):
-        centre.add_time_off(MENTOR, T0, T0, None)
+        centre.calendar.add_time_off(MENTOR, T0, T0, None)
     with refused(seeded, NotFound):
-        centre.add_time_off("nobody@centre.test", T0, T0 + timedelta(hours=1), None)
+        centre.calendar.add_time_off("nobody@centre.test", T0, T0 + timedelta(hours=1), None)
 
 
 def test_a_mentor_may_set_only_their_own_availability(seeded: SqlStore) -> None:
     as_mentor = at_clock(seeded, actor=MENTOR)
-    as_mentor.set_availability(MENTOR, 1, [(time(15), time(18))], LONDON)
+    as_mentor.calendar.set_availability(MENTOR, 1, [(time(15), time(18))], LONDON)
     with refused(seeded, NotPermitted):
-        as_mentor.set_availability(MENTOR2, 1, [(time(15), time(18))], LONDON)
+        as_mentor.calendar.set_availability(MENTOR2, 1, [(time(15), time(18))], LONDON)
     with refused(seeded, NotPermitted):
-        as_mentor.add_time_off(MENTOR2, T0, T0 + timedelta(hours=1), None)
+        as_mentor.calendar.add_time_off(MENTOR2, T0, T0 + timedelta(hours=1), None)
 
 
 # =================================================================== free slots
 
 def free(centre: Centre, start: datetime, until: datetime, *, minutes: int = 60,
          count: int = 5, step: int = 30, **fields: Any) -> list[Slot]:
-    return centre.free_slots(draft("(slot)", start=start, minutes=minutes, **fields),
+    return centre.slots.find(draft("(slot)", start=start, minutes=minutes, **fields),
                              until=until, count=count, step=timedelta(minutes=step))
 
 
@@ -1296,8 +1297,8 @@ def local_starts(slots: list[Slot], tz: str = LONDON) -> list[datetime]:
 
 
 def test_free_slots_avoid_busy_sessions_and_are_in_order(centre: Centre) -> None:
-    centre.book(draft("Busy", start=wall(2026, 10, 6, 16)))
-    centre.book(draft("Student busy", start=wall(2026, 10, 6, 18), mentor=MENTOR2,
+    centre.sessions.book(draft("Busy", start=wall(2026, 10, 6, 16)))
+    centre.sessions.book(draft("Student busy", start=wall(2026, 10, 6, 18), mentor=MENTOR2,
                       students=(STUDENT,)))
     slots = free(centre, wall(2026, 10, 6, 14, 30), wall(2026, 10, 6, 21), count=6,
                  students=(STUDENT,))
@@ -1316,7 +1317,7 @@ def test_free_slots_keep_to_the_day_hours_without_availability(centre: Centre) -
 
 def test_free_slots_respect_availability_windows(centre: Centre) -> None:
     _set_tuesday_window(centre)  # Tuesdays 15:00-18:00 only
-    centre.book(draft("Busy", start=wall(2026, 10, 6, 16)))
+    centre.sessions.book(draft("Busy", start=wall(2026, 10, 6, 16)))
     slots = free(centre, wall(2026, 10, 5, 9), wall(2026, 10, 20), count=5, step=60)
     assert local_starts(slots) == [
         datetime(2026, 10, 6, 15), datetime(2026, 10, 6, 17),
@@ -1325,8 +1326,8 @@ def test_free_slots_respect_availability_windows(centre: Centre) -> None:
 
 def test_free_slots_skip_time_off_and_closures(centre: Centre) -> None:
     _set_tuesday_window(centre)
-    centre.add_closure(date(2026, 10, 6), date(2026, 10, 6), "inset", ZoneInfo(LONDON))
-    centre.add_time_off(MENTOR, wall(2026, 10, 13, 0), wall(2026, 10, 13, 17), "dentist")
+    centre.calendar.add_closure(date(2026, 10, 6), date(2026, 10, 6), "inset", ZoneInfo(LONDON))
+    centre.calendar.add_time_off(MENTOR, wall(2026, 10, 13, 0), wall(2026, 10, 13, 17), "dentist")
     slots = free(centre, wall(2026, 10, 5, 9), wall(2026, 10, 28), count=3, step=60)
     assert local_starts(slots) == [datetime(2026, 10, 13, 17), datetime(2026, 10, 20, 15),
                                    datetime(2026, 10, 20, 16)]
@@ -1350,7 +1351,7 @@ def test_free_slots_stop_at_until_and_count(centre: Centre) -> None:
 
 
 def test_free_slots_avoid_a_busy_room(centre: Centre) -> None:
-    centre.book(draft("Assembly", start=wall(2026, 10, 6, 9), mentor=MENTOR2, room=HALL))
+    centre.sessions.book(draft("Assembly", start=wall(2026, 10, 6, 9), mentor=MENTOR2, room=HALL))
     slots = free(centre, wall(2026, 10, 6, 9), wall(2026, 10, 7), count=1, room=HALL)
     assert local_starts(slots) == [datetime(2026, 10, 6, 10)]
 
@@ -1368,9 +1369,9 @@ def test_free_slots_write_nothing(centre: Centre, seeded: SqlStore) -> None:
 
 def test_every_free_slot_passes_check(centre: Centre) -> None:
     _set_tuesday_window(centre, time(9), time(19))
-    centre.book(draft("Busy", start=wall(2026, 10, 6, 10, 15), minutes=45))
-    centre.add_time_off(MENTOR, wall(2026, 10, 6, 13), wall(2026, 10, 6, 14, 10), None)
+    centre.sessions.book(draft("Busy", start=wall(2026, 10, 6, 10, 15), minutes=45))
+    centre.calendar.add_time_off(MENTOR, wall(2026, 10, 6, 13), wall(2026, 10, 6, 14, 10), None)
     slots = free(centre, wall(2026, 10, 6, 9), wall(2026, 10, 7), count=40, step=15)
     assert slots
     for slot in slots:
-        assert centre.check(draft(start=slot.start)) == [], slot
+        assert centre.sessions.check(draft(start=slot.start)) == [], slot

@@ -58,11 +58,11 @@ def seed(store: SqlStore) -> None:
     """Everyone of PEOPLE, every room and subject, added by the local operator."""
     local = Centre(store)
     for name, email, role, tz in PEOPLE:
-        local.add_person(name, email, role, tz)
+        local.people.add_person(name, email, role, tz)
     for room, capacity in ROOMS:
-        local.add_room(room, capacity)
+        local.people.add_room(room, capacity)
     for subject in SUBJECTS:
-        local.add_subject(subject)
+        local.people.add_subject(subject)
 
 
 @pytest.fixture
@@ -107,11 +107,11 @@ def audit_rows(store: SqlStore) -> list[dict[str, object]]:
 
 def test_people_of_every_role_round_trip(store: SqlStore) -> None:
     local = Centre(store)
-    added = [local.add_person(name, email, role, tz) for name, email, role, tz in PEOPLE]
+    added = [local.people.add_person(name, email, role, tz) for name, email, role, tz in PEOPLE]
     assert [(p.name, p.email, p.role, p.tz) for p in added] == PEOPLE
-    assert local.list_people() == sorted(added, key=lambda p: (p.name, p.email))
+    assert local.people.list_people() == sorted(added, key=lambda p: (p.name, p.email))
     for role in Role:
-        assert local.list_people(role) == sorted((p for p in added if p.role is role),
+        assert local.people.list_people(role) == sorted((p for p in added if p.role is role),
                                                  key=lambda p: p.name)
     with store.unit() as uow:
         assert uow.person(MENTOR) == added[2]
@@ -121,7 +121,7 @@ def test_people_of_every_role_round_trip(store: SqlStore) -> None:
 
 
 def test_emails_are_stored_lower_case(store: SqlStore) -> None:
-    person = Centre(store).add_person("  Kim   Lee ", "Kim.Lee@Centre.TEST", Role.STUDENT)
+    person = Centre(store).people.add_person("  Kim   Lee ", "Kim.Lee@Centre.TEST", Role.STUDENT)
     assert (person.name, person.email) == ("Kim Lee", "kim.lee@centre.test")
     with store.unit() as uow:
         assert uow.person("kim.lee@centre.test") == person
@@ -129,11 +129,11 @@ def test_emails_are_stored_lower_case(store: SqlStore) -> None:
 
 def test_rooms_and_subjects_round_trip(store: SqlStore) -> None:
     local = Centre(store)
-    rooms = [local.add_room(name, capacity) for name, capacity in ROOMS]
-    subjects = [local.add_subject(name) for name in SUBJECTS]
-    assert [(r.name, r.capacity) for r in local.list_rooms()] == ROOMS
-    assert local.list_rooms() == rooms
-    assert local.list_subjects() == subjects
+    rooms = [local.people.add_room(name, capacity) for name, capacity in ROOMS]
+    subjects = [local.people.add_subject(name) for name in SUBJECTS]
+    assert [(r.name, r.capacity) for r in local.people.list_rooms()] == ROOMS
+    assert local.people.list_rooms() == rooms
+    assert local.people.list_subjects() == subjects
     with store.unit() as uow:
         assert uow.room("Studio") == rooms[1]
         assert uow.room("Nowhere") is None
@@ -151,10 +151,10 @@ def test_rooms_and_subjects_round_trip(store: SqlStore) -> None:
 def test_a_session_with_every_field_round_trips(admin: Centre, start: datetime) -> None:
     given = full_draft(start)
     written_from = datetime.now(UTC)
-    booked = admin.book(given).session
+    booked = admin.sessions.book(given).session
     written_until = datetime.now(UTC)
 
-    stored = admin.show(booked.id).session
+    stored = admin.sessions.show(booked.id).session
     assert stored == booked
     assert draft_fields(stored) == {**draft_fields(given), "students": (STUDENT, STUDENT2)}
     for instant in (stored.start, stored.end, stored.created_at, stored.modified_at):
@@ -200,8 +200,8 @@ def test_every_status_round_trips(store: SqlStore, status: SessionStatus) -> Non
 
 
 def test_an_edit_by_someone_else_keeps_the_creator(admin: Centre, store: SqlStore) -> None:
-    booked = admin.book(full_draft()).session
-    edited = Centre(store, actor=STAFF).edit(booked.id, {"title": "Algebra III"}).session
+    booked = admin.sessions.book(full_draft()).session
+    edited = Centre(store, actor=STAFF).sessions.edit(booked.id, {"title": "Algebra III"}).session
     assert edited.title == "Algebra III"
     assert (edited.created_by, edited.created_at) == (ADMIN, booked.created_at)
     assert edited.modified_by == STAFF
@@ -217,23 +217,23 @@ def test_a_missing_session_is_none(admin: Centre, store: SqlStore) -> None:
 # -------------------------------------------------- attendance, feedback, materials
 
 def test_attendance_round_trips(admin: Centre) -> None:
-    session = admin.book(full_draft()).session
+    session = admin.sessions.book(full_draft()).session
     check_in = utc(2026, 12, 7, 16, 4, 30, 250)
-    present = admin.mark_attendance(session.id, STUDENT, AttendanceStatus.PRESENT,
+    present = admin.attendance.mark(session.id, STUDENT, AttendanceStatus.PRESENT,
                                     note="forgot homework", check_in=check_in,
                                     check_out=utc(2026, 12, 7, 17, 30))
-    absent = admin.mark_attendance(session.id, STUDENT2, AttendanceStatus.ABSENT)
-    assert admin.attendance(session.id) == [present, absent]  # ordered by student email
+    absent = admin.attendance.mark(session.id, STUDENT2, AttendanceStatus.ABSENT)
+    assert admin.attendance.marks(session.id) == [present, absent]  # ordered by student email
     assert (present.check_in, present.recorded_by, present.recorded_at) == (check_in, ADMIN, CLOCK)
     assert (absent.check_in, absent.check_out, absent.note) == (None, None, None)
 
 
 def test_feedback_round_trips(admin: Centre, store: SqlStore) -> None:
-    session = admin.book(full_draft()).session
-    given = Centre(store, actor=STUDENT, clock=lambda: CLOCK).add_feedback(
+    session = admin.sessions.book(full_draft()).session
+    given = Centre(store, actor=STUDENT, clock=lambda: CLOCK).feedback.add(
         session.id, STUDENT, 4, categories={"clarity": 5, "pace": 3}, text="Good pace")
-    bare = admin.add_feedback(session.id, MENTOR, 2)
-    details = admin.show(session.id)
+    bare = admin.feedback.add(session.id, MENTOR, 2)
+    details = admin.sessions.show(session.id)
     assert details.feedback == [bare, given]  # ordered by author email
     assert (given.categories, given.text, given.created_at) == (
         {"clarity": 5, "pace": 3}, "Good pace", CLOCK)
@@ -241,8 +241,8 @@ def test_feedback_round_trips(admin: Centre, store: SqlStore) -> None:
 
 
 def test_materials_round_trip(admin: Centre, store: SqlStore) -> None:
-    session = admin.book(full_draft()).session
-    other = admin.book(draft("Other", utc(2026, 12, 9, 9), mentor=MENTOR2)).session
+    session = admin.sessions.book(full_draft()).session
+    other = admin.sessions.book(draft("Other", utc(2026, 12, 9, 9), mentor=MENTOR2)).session
     items = [
         Material(0, "Worksheet", "/srv/files/ws1.pdf", MaterialType.EXERCISE, 20480,
                  session.id, None, MENTOR, "Questions 1-10", utc(2026, 12, 1, 9, 0, 0, 42)),
@@ -258,7 +258,7 @@ def test_materials_round_trip(admin: Centre, store: SqlStore) -> None:
     with store.unit() as uow:
         assert uow.materials(session.id) == added[:2]
         assert uow.materials(other.id) == added[2:]
-    assert admin.show(session.id).materials == added[:2]
+    assert admin.sessions.show(session.id).materials == added[:2]
 
 
 # ---------------------------------------------------------------------- audit log
@@ -266,13 +266,13 @@ def test_materials_round_trip(admin: Centre, store: SqlStore) -> None:
 def test_every_change_is_audited_with_actor_before_and_after(admin: Centre,
                                                               store: SqlStore) -> None:
     seeded = len(audit_rows(store))
-    staff = admin.add_person("Tom Staff", "tom@centre.test", Role.STAFF)
-    booked = admin.book(full_draft()).session
-    admin.edit(booked.id, {"title": "Algebra III"})
-    admin.cancel(booked.id, "snow day")
+    staff = admin.people.add_person("Tom Staff", "tom@centre.test", Role.STAFF)
+    booked = admin.sessions.book(full_draft()).session
+    admin.sessions.edit(booked.id, {"title": "Algebra III"})
+    admin.sessions.cancel(booked.id, "snow day")
     rows = audit_rows(store)[seeded:]
 
-    admin_id = admin.whoami().id  # type: ignore[union-attr]
+    admin_id = admin.people.whoami().id  # type: ignore[union-attr]
     assert [(r["actor"], r["actor_id"], r["action"], r["entity"], r["entity_id"])
             for r in rows] == [
         (ADMIN, admin_id, "add", "person", str(staff.id)),
@@ -297,7 +297,7 @@ def test_every_change_is_audited_with_actor_before_and_after(admin: Centre,
 
 
 def test_changes_by_the_local_operator_are_audited_as_local(store: SqlStore) -> None:
-    Centre(store).add_room("Annex", 3)
+    Centre(store).people.add_room("Annex", 3)
     [row] = audit_rows(store)
     assert (row["actor"], row["actor_id"], row["action"], row["entity"]) == (
         f"local:{getpass.getuser()}", None, "add", "room")
@@ -324,9 +324,9 @@ ALL = [title for title, *_ in CALENDAR]
 
 @pytest.fixture
 def calendar(admin: Centre) -> Centre:
-    booked = [admin.book(draft(title, start, minutes, **extra)).session
+    booked = [admin.sessions.book(draft(title, start, minutes, **extra)).session
               for title, start, minutes, extra in CALENDAR]
-    admin.cancel(booked[-1].id)
+    admin.sessions.cancel(booked[-1].id)
     return admin
 
 

@@ -52,12 +52,12 @@ def at(day: int, hour: int, minute: int = 0) -> datetime:
 def desk(store: SqlStore) -> Centre:
     """The front desk's centre: two mentors, two students, two rooms, a frozen clock."""
     centre = Centre(store, clock=lambda: NOW)
-    centre.add_person("Ada Lovelace", ADA, Role.MENTOR)
-    centre.add_person("Alan Turing", ALAN, Role.MENTOR)
-    centre.add_person("Amy Ahmed", AMY, Role.STUDENT)
-    centre.add_person("Ben Brown", BEN, Role.STUDENT)
-    centre.add_room(STUDY, 2)
-    centre.add_room(HALL, 30)
+    centre.people.add_person("Ada Lovelace", ADA, Role.MENTOR)
+    centre.people.add_person("Alan Turing", ALAN, Role.MENTOR)
+    centre.people.add_person("Amy Ahmed", AMY, Role.STUDENT)
+    centre.people.add_person("Ben Brown", BEN, Role.STUDENT)
+    centre.people.add_room(STUDY, 2)
+    centre.people.add_room(HALL, 30)
     return centre
 
 
@@ -75,7 +75,7 @@ def taken(centre: Centre, start: datetime, **fields: object) -> Session:
     fields.setdefault("mentor", ADA)
     draft = SessionDraft(title="Taken", start=start, end=start + timedelta(hours=1),
                          tz="Europe/London", **fields)  # type: ignore[arg-type]
-    return centre.book(draft).session
+    return centre.sessions.book(draft).session
 
 
 def drafted(reading: Reading) -> SessionDraft:
@@ -91,7 +91,7 @@ def book(centre: Centre, reading: Reading) -> Outcome:
 
 
 def sessions(centre: Centre, title: str) -> list[Session]:
-    return [s for s in centre.list_sessions(SessionQuery()) if s.title == title]
+    return [s for s in centre.sessions.find(SessionQuery()) if s.title == title]
 
 
 def saved(centre: Centre, session: Session | None, request: SaveRequest) -> Outcome:

@@ -1,4 +1,4 @@
-"""The use cases of core.usecases.Centre against a real store: booking and conflicts
+"""The use cases of core.centre.Centre against a real store: booking and conflicts
 (ARCHITECTURE.md, decision 3), editing, status (decision 4), attendance, feedback,
 permissions (decision 6) and bad input. Whatever is refused leaves the database unchanged."""
 
@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import select, text
 
-from sessionsctl.core.attendance import mark_rest, parse_status
+from sessionsctl.core.attendance import parse_status
 from sessionsctl.core.centre import Centre
 from sessionsctl.core.domain.drafts import Row, SessionDraft, SessionQuery
 from sessionsctl.core.domain.errors import (
@@ -70,10 +70,10 @@ def draft(title: str = "Lesson", *, start: datetime = T0, minutes: int = 60,
 def seeded(store: SqlStore) -> SqlStore:
     local = Centre(store)
     for email, role in PEOPLE.items():
-        local.add_person(email.split("@")[0].title(), email, role)
-    local.add_room(ATTIC, 1)
-    local.add_room(HALL, 30)
-    local.add_subject("Maths")
+        local.people.add_person(email.split("@")[0].title(), email, role)
+    local.people.add_room(ATTIC, 1)
+    local.people.add_room(HALL, 30)
+    local.people.add_subject("Maths")
     return store
 
 
@@ -89,7 +89,7 @@ def admin(seeded: SqlStore) -> Centre:
 @pytest.fixture
 def lesson(admin: Centre) -> Session:
     """A booked session at T0: MENTOR teaching STUDENT and STUDENT2."""
-    return admin.book(draft(students=(STUDENT, STUDENT2))).session
+    return admin.sessions.book(draft(students=(STUDENT, STUDENT2))).session
 
 
 def snapshot(store: SqlStore) -> dict[str, list[tuple[Any, ...]]]:
@@ -136,7 +136,7 @@ def titles(store: SqlStore) -> list[str]:
 # ------------------------------------------------------------------------- booking
 
 def test_booking_writes_the_session(admin: Centre, seeded: SqlStore) -> None:
-    booked = admin.book(draft("  Algebra ", students=(STUDENT2.upper(), STUDENT), room=HALL,
+    booked = admin.sessions.book(draft("  Algebra ", students=(STUDENT2.upper(), STUDENT), room=HALL,
                               subject="Maths"))
     assert booked.forced_over == []
     session = booked.session
@@ -158,12 +158,12 @@ CLASHES = {
 def test_a_clash_is_refused_naming_the_session(admin: Centre, seeded: SqlStore,
                                                kind: str) -> None:
     first_fields, second_fields = CLASHES[kind]
-    first = admin.book(draft("First", **first_fields)).session
+    first = admin.sessions.book(draft("First", **first_fields)).session
     second = draft("Second", start=at(30), **second_fields)
 
-    assert kinds(admin.check(second)) == [kind]
+    assert kinds(admin.sessions.check(second)) == [kind]
     with refused(seeded, ConflictError) as err:
-        admin.book(second)
+        admin.sessions.book(second)
     assert err.value.exit_code == 3
     [conflict] = err.value.conflicts
     assert (conflict.kind, conflict.start, conflict.with_) == (kind, second.start, first)
@@ -176,21 +176,21 @@ def test_a_clash_is_refused_naming_the_session(admin: Centre, seeded: SqlStore,
 def test_over_capacity_is_a_conflict(admin: Centre, seeded: SqlStore,
                                      fields: dict[str, Any]) -> None:
     with refused(seeded, ConflictError) as err:
-        admin.book(draft(**fields))
+        admin.sessions.book(draft(**fields))
     [conflict] = err.value.conflicts
     assert (conflict.kind, conflict.with_) == ("capacity", None)
     assert "2 students" in conflict.detail
 
 
 def test_a_full_but_not_overfull_session_is_booked(admin: Centre) -> None:
-    assert admin.check(draft(students=(STUDENT,), room=ATTIC, max_participants=1)) == []
-    admin.book(draft(students=(STUDENT,), room=ATTIC, max_participants=1))
+    assert admin.sessions.check(draft(students=(STUDENT,), room=ATTIC, max_participants=1)) == []
+    admin.sessions.book(draft(students=(STUDENT,), room=ATTIC, max_participants=1))
 
 
 def test_several_conflicts_are_reported_together(admin: Centre, seeded: SqlStore) -> None:
-    first = admin.book(draft(students=(STUDENT,), room=ATTIC)).session
+    first = admin.sessions.book(draft(students=(STUDENT,), room=ATTIC)).session
     with refused(seeded, ConflictError) as err:
-        admin.book(draft(students=(STUDENT, STUDENT2), room=ATTIC, start=at(59)))
+        admin.sessions.book(draft(students=(STUDENT, STUDENT2), room=ATTIC, start=at(59)))
     assert sorted(kinds(err.value.conflicts)) == ["capacity", "mentor", "room", "student"]
     assert all(c.with_ == first for c in err.value.conflicts if c.kind != "capacity")
 
@@ -206,14 +206,14 @@ def test_a_mentor_who_is_a_student_elsewhere_clashes(admin: Centre, seeded: SqlS
     # (conflicts.clashes): MENTOR2 sits in on MENTOR's lesson and cannot teach meanwhile.
     book_behind_the_rules(seeded, draft("Observed", students=(MENTOR2,)))
     mine = draft("Mine", mentor=MENTOR2, start=at(30))
-    assert kinds(admin.check(mine)) == ["mentor"]
+    assert kinds(admin.sessions.check(mine)) == ["mentor"]
     with refused(seeded, ConflictError):
-        admin.book(mine)
+        admin.sessions.book(mine)
 
 
 def test_a_student_who_mentors_elsewhere_clashes(admin: Centre, seeded: SqlStore) -> None:
     book_behind_the_rules(seeded, draft("Peer tutoring", mentor=STUDENT3))
-    assert kinds(admin.check(draft(mentor=MENTOR2, students=(STUDENT3,), start=at(30)))) == \
+    assert kinds(admin.sessions.check(draft(mentor=MENTOR2, students=(STUDENT3,), start=at(30)))) == \
         ["student"]
 
 
@@ -226,17 +226,17 @@ def test_clashes_judges_people_whatever_their_part() -> None:
 
 def test_back_to_back_sessions_do_not_clash(admin: Centre, seeded: SqlStore) -> None:
     shared = dict(students=(STUDENT,), room=HALL)
-    admin.book(draft("Before", **shared))
-    admin.book(draft("After", start=at(60), **shared))
-    admin.book(draft("Earlier", start=at(-60), **shared))
+    admin.sessions.book(draft("Before", **shared))
+    admin.sessions.book(draft("After", start=at(60), **shared))
+    admin.sessions.book(draft("Earlier", start=at(-60), **shared))
     assert titles(seeded) == ["Earlier", "Before", "After"]
 
 
 def test_cancelled_sessions_do_not_clash(admin: Centre, lesson: Session) -> None:
-    admin.cancel(lesson.id, "mentor ill")
+    admin.sessions.cancel(lesson.id, "mentor ill")
     again = draft(students=(STUDENT, STUDENT2))
-    assert admin.check(again) == []
-    assert admin.book(again).forced_over == []
+    assert admin.sessions.check(again) == []
+    assert admin.sessions.book(again).forced_over == []
 
 
 # ----------------------------------------------------------------- book_many batches
@@ -248,7 +248,7 @@ def test_clashes_inside_one_batch_are_refused_whole(admin: Centre, seeded: SqlSt
     # The database is empty, so every clash is with an earlier row of the batch: C with B
     # (mentor), D with A (mentor) and with B (student).
     with refused(seeded, ConflictError) as err:
-        admin.book_many(batch + [draft("D", start=at(15), students=(STUDENT,))])
+        admin.sessions.book_many(batch + [draft("D", start=at(15), students=(STUDENT,))])
     found = [(c.kind, c.with_.title if c.with_ else None) for c in err.value.conflicts]
     assert found == [("mentor", "B"), ("mentor", "A"), ("student", "B")]
     assert titles(seeded) == []
@@ -258,7 +258,7 @@ def test_skip_conflicts_books_the_free_rows(admin: Centre, seeded: SqlStore,
                                             lesson: Session) -> None:
     rows = [draft("Clashes with lesson", start=at(30)), draft("Free", start=at(120)),
             draft("Clashes with free", start=at(150), students=(STUDENT3,))]
-    result = admin.book_many(rows, skip_conflicts=True)
+    result = admin.sessions.book_many(rows, skip_conflicts=True)
     assert [s.title for s in result.booked] == ["Free"]
     assert result.skipped == [rows[0], rows[2]]
     assert [(c.kind, c.with_.title) for c in result.conflicts] == [  # type: ignore[union-attr]
@@ -268,13 +268,13 @@ def test_skip_conflicts_books_the_free_rows(admin: Centre, seeded: SqlStore,
 
 def test_force_books_and_records_the_reason_on_clashing_rows(admin: Centre, seeded: SqlStore,
                                                              lesson: Session) -> None:
-    result = admin.book_many([draft("Double", start=at(30)), draft("Later", start=at(120))],
+    result = admin.sessions.book_many([draft("Double", start=at(30)), draft("Later", start=at(120))],
                              force_reason="  cover while Mo is away  ")
     double, later = result.booked
     assert kinds(result.conflicts) == ["mentor"]
     assert stored(seeded, double.id).force_reason == "cover while Mo is away"
     assert stored(seeded, later.id).force_reason is None
-    single = admin.book(draft("Again", start=at(15)), force_reason="exam week")
+    single = admin.sessions.book(draft("Again", start=at(15)), force_reason="exam week")
     assert kinds(single.forced_over) == ["mentor", "mentor"]
     assert single.session.force_reason == "exam week"
 
@@ -286,34 +286,34 @@ def test_force_books_and_records_the_reason_on_clashing_rows(admin: Centre, seed
 def test_force_needs_a_reason_and_excludes_skip(admin: Centre, seeded: SqlStore,
                                                 options: dict[str, Any], field: str) -> None:
     with refused(seeded, InvalidInput, field=field):
-        admin.book_many([draft()], **options)
+        admin.sessions.book_many([draft()], **options)
 
 
 # --------------------------------------------------------------------------- editing
 
 def test_moving_the_start_keeps_the_length(admin: Centre, seeded: SqlStore) -> None:
-    session = admin.book(draft(minutes=90)).session
-    moved = admin.edit(session.id, {"start": at(120)}).session
+    session = admin.sessions.book(draft(minutes=90)).session
+    moved = admin.sessions.edit(session.id, {"start": at(120)}).session
     assert (moved.start, moved.end, moved.sequence) == (at(120), at(210), 1)
-    stretched = admin.edit(session.id, {"start": at(0), "end": at(30)}).session
+    stretched = admin.sessions.edit(session.id, {"start": at(0), "end": at(30)}).session
     assert (stretched.start, stretched.end, stretched.sequence) == (at(0), at(30), 2)
-    renamed = admin.edit(session.id, {"title": "Geometry", "students": (STUDENT3,)}).session
+    renamed = admin.sessions.edit(session.id, {"title": "Geometry", "students": (STUDENT3,)}).session
     assert (renamed.title, renamed.students, renamed.start, renamed.end, renamed.sequence) == \
         ("Geometry", (STUDENT3,), at(0), at(30), 3)
     assert stored(seeded, session.id) == renamed
 
 
 def test_an_edit_does_not_clash_with_itself(admin: Centre, lesson: Session) -> None:
-    assert admin.edit(lesson.id, {"start": at(30)}).forced_over == []
+    assert admin.sessions.edit(lesson.id, {"start": at(30)}).forced_over == []
 
 
 def test_an_edit_into_a_clash_is_refused_unless_forced(admin: Centre, seeded: SqlStore,
                                                        lesson: Session) -> None:
-    other = admin.book(draft("Other", start=at(120))).session
+    other = admin.sessions.book(draft("Other", start=at(120))).session
     with refused(seeded, ConflictError) as err:
-        admin.edit(other.id, {"start": at(30)})
+        admin.sessions.edit(other.id, {"start": at(30)})
     assert [(c.kind, c.with_) for c in err.value.conflicts] == [("mentor", lesson)]
-    forced = admin.edit(other.id, {"start": at(30)}, force_reason="swap rooms")
+    forced = admin.sessions.edit(other.id, {"start": at(30)}, force_reason="swap rooms")
     assert kinds(forced.forced_over) == ["mentor"]
     assert stored(seeded, other.id).force_reason == "swap rooms"
 
@@ -322,10 +322,10 @@ def test_an_edit_into_a_clash_is_refused_unless_forced(admin: Centre, seeded: Sq
 def test_a_finished_session_cannot_be_edited(admin: Centre, seeded: SqlStore,
                                              lesson: Session, finish: str) -> None:
     if finish == "complete":
-        admin.begin(lesson.id)
+        admin.sessions.begin(lesson.id)
     getattr(admin, finish)(lesson.id)
     with refused(seeded, InvalidInput, field="status"):
-        admin.edit(lesson.id, {"title": "Rescheduled"})
+        admin.sessions.edit(lesson.id, {"title": "Rescheduled"})
 
 
 @pytest.mark.parametrize("finish", ["complete", "cancel"])
@@ -335,7 +335,7 @@ def test_a_finished_session_takes_notes_and_payment_but_keeps_its_slot(
     and with whom do not, not even alongside a note."""
     getattr(admin, finish)(lesson.id)
     finished = stored(seeded, lesson.id)
-    admin.edit(lesson.id, {"notes": "fractions; homework set", "description": "Unit 3",
+    admin.sessions.edit(lesson.id, {"notes": "fractions; homework set", "description": "Unit 3",
                            "cost": Decimal("30"), "payment_status": PaymentStatus.PAID})
     after = stored(seeded, lesson.id)
     assert (after.notes, after.description, after.cost, after.payment_status) == (
@@ -345,14 +345,14 @@ def test_a_finished_session_takes_notes_and_payment_but_keeps_its_slot(
     for changes in ({"start": at(60)}, {"students": (STUDENT,)}, {"room": HALL},
                     {"notes": "moved", "mentor": MENTOR2}):
         with refused(seeded, InvalidInput, field="status") as err:
-            admin.edit(lesson.id, changes)
+            admin.sessions.edit(lesson.id, changes)
         assert "notes" in err.value.message  # says what can still change
 
 
 def test_a_note_on_a_session_booked_over_a_clash_needs_no_override(
         admin: Centre, seeded: SqlStore, lesson: Session) -> None:
-    other = admin.book(draft("Cover", start=at(30)), force_reason="agreed").session
-    admin.edit(other.id, {"notes": "room swapped"})
+    other = admin.sessions.book(draft("Cover", start=at(30)), force_reason="agreed").session
+    admin.sessions.edit(other.id, {"notes": "room swapped"})
     assert (stored(seeded, other.id).notes, stored(seeded, other.id).force_reason) == (
         "room swapped", "agreed")
 
@@ -366,7 +366,7 @@ def test_a_note_on_a_session_booked_over_a_clash_needs_no_override(
 def test_bad_edits_are_refused(admin: Centre, seeded: SqlStore, lesson: Session,
                                changes: dict[str, Any], field: str) -> None:
     with refused(seeded, InvalidInput, field=field):
-        admin.edit(lesson.id, changes)
+        admin.sessions.edit(lesson.id, changes)
 
 
 # ------------------------------------------------------------------- status changes
@@ -387,7 +387,7 @@ def test_allowed_status_changes(admin: Centre, seeded: SqlStore, lesson: Session
 
 def test_completing_a_scheduled_session_passes_through_in_progress(
         admin: Centre, seeded: SqlStore, lesson: Session) -> None:
-    after = admin.complete(lesson.id)
+    after = admin.sessions.complete(lesson.id)
     assert (after.status, after.sequence) == (SessionStatus.COMPLETED, 2)
     with seeded.engine.connect() as conn:
         steps = conn.execute(text(
@@ -414,7 +414,7 @@ def test_refused_status_changes(admin: Centre, seeded: SqlStore, lesson: Session
 
 
 def test_cancelling_records_the_reason(admin: Centre, lesson: Session) -> None:
-    assert admin.cancel(lesson.id, "snow").cancel_reason == "snow"
+    assert admin.sessions.cancel(lesson.id, "snow").cancel_reason == "snow"
 
 
 # ----------------------------------------------------------------------- attendance
@@ -429,10 +429,10 @@ def test_cancelling_records_the_reason(admin: Centre, lesson: Session) -> None:
 def test_check_in_is_filled_for_present_and_late(seeded: SqlStore, lesson: Session,
                                                  status: AttendanceStatus, now: datetime,
                                                  check_in: datetime | None) -> None:
-    mark = acting(seeded, MENTOR, now).mark_attendance(lesson.id, STUDENT, status)
+    mark = acting(seeded, MENTOR, now).attendance.mark(lesson.id, STUDENT, status)
     assert (mark.status, mark.check_in, mark.recorded_by, mark.recorded_at) == \
         (status, check_in, MENTOR, now)
-    assert acting(seeded).attendance(lesson.id) == [mark]
+    assert acting(seeded).attendance.marks(lesson.id) == [mark]
 
 
 def test_mark_all_after_the_end_checks_in_at_the_start(seeded: SqlStore,
@@ -440,14 +440,14 @@ def test_mark_all_after_the_end_checks_in_at_the_start(seeded: SqlStore,
     """Marking everyone the next morning does not say they all came in as it ended; a
     check-in given by hand stays as given."""
     later = acting(seeded, now=at(60 * 18))
-    later.mark_attendance(lesson.id, STUDENT, AttendanceStatus.LATE, check_in=at(12))
-    written = mark_rest(later, lesson.id)
+    later.attendance.mark(lesson.id, STUDENT, AttendanceStatus.LATE, check_in=at(12))
+    written = later.attendance.mark_rest(lesson.id)
     assert [(m.student, m.check_in) for m in written] == [(STUDENT2, T0)]
-    assert {m.student: m.check_in for m in later.attendance(lesson.id)} == {
+    assert {m.student: m.check_in for m in later.attendance.marks(lesson.id)} == {
         STUDENT: at(12), STUDENT2: T0}
     running = acting(seeded, now=at(30))
     other = running.book(draft(start=at(-20), mentor=MENTOR2, students=(STUDENT3,))).session
-    assert [m.check_in for m in mark_rest(running, other.id)] == [at(30)]
+    assert [m.check_in for m in running.attendance.mark_rest(other.id)] == [at(30)]
 
 
 def test_attendance_status_is_read_in_any_case() -> None:
@@ -465,20 +465,20 @@ def test_attendance_waits_for_the_start_unless_forced(seeded: SqlStore,
                                                       lesson: Session) -> None:
     early = acting(seeded, now=at(-5))
     with refused(seeded, InvalidInput, field="session"):
-        early.mark_attendance(lesson.id, STUDENT, AttendanceStatus.PRESENT)
-    forced = early.mark_attendance(lesson.id, STUDENT, AttendanceStatus.PRESENT, force=True)
+        early.attendance.mark(lesson.id, STUDENT, AttendanceStatus.PRESENT)
+    forced = early.attendance.mark(lesson.id, STUDENT, AttendanceStatus.PRESENT, force=True)
     assert forced.check_in == lesson.start
 
 
 def test_attendance_at_the_very_start_is_allowed(seeded: SqlStore, lesson: Session) -> None:
-    mark = acting(seeded, now=T0).mark_attendance(lesson.id, STUDENT, AttendanceStatus.PRESENT)
+    mark = acting(seeded, now=T0).attendance.mark(lesson.id, STUDENT, AttendanceStatus.PRESENT)
     assert mark.check_in == T0
 
 
 def test_a_second_mark_replaces_the_first(admin: Centre, lesson: Session) -> None:
-    admin.mark_attendance(lesson.id, STUDENT, AttendanceStatus.ABSENT)
-    late = admin.mark_attendance(lesson.id, STUDENT, AttendanceStatus.LATE, note="bus")
-    assert admin.attendance(lesson.id) == [late]
+    admin.attendance.mark(lesson.id, STUDENT, AttendanceStatus.ABSENT)
+    late = admin.attendance.mark(lesson.id, STUDENT, AttendanceStatus.LATE, note="bus")
+    assert admin.attendance.marks(lesson.id) == [late]
 
 
 @pytest.mark.parametrize(("student", "error", "field"), [
@@ -491,20 +491,20 @@ def test_attendance_only_for_a_participant(admin: Centre, seeded: SqlStore, less
                                            student: str, error: type[SessionsctlError],
                                            field: str | None) -> None:
     with refused(seeded, error, field=field):
-        admin.mark_attendance(lesson.id, student, AttendanceStatus.PRESENT)
+        admin.attendance.mark(lesson.id, student, AttendanceStatus.PRESENT)
 
 
 def test_no_attendance_for_a_cancelled_session(admin: Centre, seeded: SqlStore,
                                                lesson: Session) -> None:
-    admin.cancel(lesson.id)
+    admin.sessions.cancel(lesson.id)
     with refused(seeded, InvalidInput, field="session"):
-        admin.mark_attendance(lesson.id, STUDENT, AttendanceStatus.PRESENT)
+        admin.attendance.mark(lesson.id, STUDENT, AttendanceStatus.PRESENT)
 
 
 def test_check_out_not_before_check_in(admin: Centre, seeded: SqlStore,
                                        lesson: Session) -> None:
     with refused(seeded, InvalidInput, field="check_out"):
-        admin.mark_attendance(lesson.id, STUDENT, AttendanceStatus.PRESENT,
+        admin.attendance.mark(lesson.id, STUDENT, AttendanceStatus.PRESENT,
                               check_in=at(5), check_out=at(4))
 
 
@@ -513,19 +513,19 @@ def test_check_out_not_before_check_in(admin: Centre, seeded: SqlStore,
 @pytest.mark.parametrize("rating", [1, 5])
 def test_feedback_ratings_from_one_to_five(seeded: SqlStore, lesson: Session,
                                            rating: int) -> None:
-    given = acting(seeded, STUDENT).add_feedback(lesson.id, STUDENT, rating,
+    given = acting(seeded, STUDENT).feedback.add(lesson.id, STUDENT, rating,
                                                  categories={"clarity": 1, "pace": 5},
                                                  text="ok")
     assert (given.rating, given.categories, given.author) == \
         (rating, {"clarity": 1, "pace": 5}, STUDENT)
-    assert acting(seeded).show(lesson.id).feedback == [given]
+    assert acting(seeded).sessions.show(lesson.id).feedback == [given]
 
 
 def test_a_second_feedback_replaces_the_first(seeded: SqlStore, lesson: Session) -> None:
     student = acting(seeded, STUDENT)
-    student.add_feedback(lesson.id, STUDENT, 2, categories={"pace": 1}, text="too fast")
-    second = student.add_feedback(lesson.id, STUDENT, 4)
-    assert student.show(lesson.id).feedback == [second]
+    student.feedback.add(lesson.id, STUDENT, 2, categories={"pace": 1}, text="too fast")
+    second = student.feedback.add(lesson.id, STUDENT, 4)
+    assert student.sessions.show(lesson.id).feedback == [second]
     assert (second.rating, second.categories, second.text) == (4, {}, None)
 
 
@@ -538,39 +538,39 @@ def test_ratings_outside_one_to_five_are_refused(admin: Centre, seeded: SqlStore
                                                  categories: dict[str, int] | None,
                                                  field: str) -> None:
     with refused(seeded, InvalidInput, field=field) as err:
-        admin.add_feedback(lesson.id, STUDENT, rating, categories=categories)
+        admin.feedback.add(lesson.id, STUDENT, rating, categories=categories)
     assert err.value.exit_code == 2
 
 
 def test_feedback_only_from_a_participant(admin: Centre, seeded: SqlStore,
                                           lesson: Session) -> None:
     with refused(seeded, InvalidInput, field="from"):
-        admin.add_feedback(lesson.id, STUDENT3, 3)
+        admin.feedback.add(lesson.id, STUDENT3, 3)
     with refused(seeded, NotFound):
-        admin.add_feedback(lesson.id, UNKNOWN, 3)
+        admin.feedback.add(lesson.id, UNKNOWN, 3)
 
 
 # ---------------------------------------------------------------------- permissions
 
 Action = Callable[[Centre, Session], object]
 ACTIONS: dict[str, Action] = {
-    "add mentor": lambda c, s: c.add_person("New", "new@centre.test", Role.MENTOR),
-    "add student": lambda c, s: c.add_person("New", "new@centre.test", Role.STUDENT),
-    "add staff": lambda c, s: c.add_person("New", "new@centre.test", Role.STAFF),
-    "add admin": lambda c, s: c.add_person("New", "new@centre.test", Role.ADMIN),
-    "add room": lambda c, s: c.add_room("Annex"),
-    "add subject": lambda c, s: c.add_subject("Art"),
-    "list people": lambda c, s: c.list_people(),
-    "book for mentor": lambda c, s: c.book(draft(start=at(180))),
-    "book for mentor2": lambda c, s: c.book(draft(start=at(180), mentor=MENTOR2)),
-    "show": lambda c, s: c.show(s.id),
-    "attendance list": lambda c, s: c.attendance(s.id),
-    "edit": lambda c, s: c.edit(s.id, {"title": "Changed"}),
-    "cancel": lambda c, s: c.cancel(s.id),
-    "begin": lambda c, s: c.begin(s.id),
-    "mark attendance": lambda c, s: c.mark_attendance(s.id, STUDENT, AttendanceStatus.PRESENT),
-    "feedback as student": lambda c, s: c.add_feedback(s.id, STUDENT, 4),
-    "feedback as mentor": lambda c, s: c.add_feedback(s.id, MENTOR, 4),
+    "add mentor": lambda c, s: c.people.add_person("New", "new@centre.test", Role.MENTOR),
+    "add student": lambda c, s: c.people.add_person("New", "new@centre.test", Role.STUDENT),
+    "add staff": lambda c, s: c.people.add_person("New", "new@centre.test", Role.STAFF),
+    "add admin": lambda c, s: c.people.add_person("New", "new@centre.test", Role.ADMIN),
+    "add room": lambda c, s: c.people.add_room("Annex"),
+    "add subject": lambda c, s: c.people.add_subject("Art"),
+    "list people": lambda c, s: c.people.list_people(),
+    "book for mentor": lambda c, s: c.sessions.book(draft(start=at(180))),
+    "book for mentor2": lambda c, s: c.sessions.book(draft(start=at(180), mentor=MENTOR2)),
+    "show": lambda c, s: c.sessions.show(s.id),
+    "attendance list": lambda c, s: c.attendance.marks(s.id),
+    "edit": lambda c, s: c.sessions.edit(s.id, {"title": "Changed"}),
+    "cancel": lambda c, s: c.sessions.cancel(s.id),
+    "begin": lambda c, s: c.sessions.begin(s.id),
+    "mark attendance": lambda c, s: c.attendance.mark(s.id, STUDENT, AttendanceStatus.PRESENT),
+    "feedback as student": lambda c, s: c.feedback.add(s.id, STUDENT, 4),
+    "feedback as mentor": lambda c, s: c.feedback.add(s.id, MENTOR, 4),
 }
 # Who may do what (permissions.py); everything not listed for a role is refused.
 ALLOWED = {
@@ -605,20 +605,20 @@ def test_permissions(seeded: SqlStore, lesson: Session, actor: str, action: str)
 def test_mentors_and_students_list_only_their_own_sessions(
         admin: Centre, seeded: SqlStore, lesson: Session, actor: str,
         visible: list[str]) -> None:
-    admin.book(draft("Other", mentor=MENTOR2))
-    assert [s.title for s in acting(seeded, actor).list_sessions(SessionQuery())] == visible
+    admin.sessions.book(draft("Other", mentor=MENTOR2))
+    assert [s.title for s in acting(seeded, actor).sessions.find(SessionQuery())] == visible
 
 
 def test_an_unknown_actor_is_not_found(seeded: SqlStore) -> None:
     with refused(seeded, NotFound) as err:
-        acting(seeded, UNKNOWN).list_people()
+        acting(seeded, UNKNOWN).people.list_people()
     assert err.value.exit_code == 4
 
 
 def test_a_mentor_cannot_hand_a_session_to_another_mentor(seeded: SqlStore,
                                                           lesson: Session) -> None:
     with refused(seeded, NotPermitted):
-        acting(seeded, MENTOR).edit(lesson.id, {"mentor": MENTOR2})
+        acting(seeded, MENTOR).sessions.edit(lesson.id, {"mentor": MENTOR2})
 
 
 # -------------------------------------------------------------------------- bad input
@@ -632,13 +632,13 @@ def test_a_mentor_cannot_hand_a_session_to_another_mentor(seeded: SqlStore,
 def test_unknown_names_are_not_found(admin: Centre, seeded: SqlStore, fields: dict[str, Any],
                                      kind: str, key: str) -> None:
     with refused(seeded, NotFound) as err:
-        admin.book(draft(**fields))
+        admin.sessions.book(draft(**fields))
     assert (err.value.exit_code, err.value.kind, err.value.key) == (4, kind, key)
     assert key in err.value.message
 
 
 def test_an_unknown_session_is_not_found(admin: Centre, seeded: SqlStore) -> None:
-    for use in (admin.show, admin.cancel, lambda i: admin.edit(i, {"title": "x"})):
+    for use in (admin.show, admin.cancel, lambda i: admin.sessions.edit(i, {"title": "x"})):
         with refused(seeded, NotFound) as err:
             use(404)
         assert "404" in err.value.message
@@ -646,29 +646,29 @@ def test_an_unknown_session_is_not_found(admin: Centre, seeded: SqlStore) -> Non
 
 LONDON = ZoneInfo("Europe/London")
 BAD_INPUT: dict[str, tuple[Callable[[Centre], object], str]] = {
-    "malformed time": (lambda c: c.book(draft(start=parse_instant(
+    "malformed time": (lambda c: c.sessions.book(draft(start=parse_instant(
         "2026-12-01 25:00", LONDON, field="start"))), "start"),
-    "end before start": (lambda c: c.book(draft(minutes=-30)), "end"),
-    "end at start": (lambda c: c.book(draft(minutes=0)), "end"),
-    "too long": (lambda c: c.book(draft(minutes=24 * 60 + 1)), "end"),
-    "naive start": (lambda c: c.book(SessionDraft("L", MENTOR, datetime(2026, 12, 1, 16),
+    "end before start": (lambda c: c.sessions.book(draft(minutes=-30)), "end"),
+    "end at start": (lambda c: c.sessions.book(draft(minutes=0)), "end"),
+    "too long": (lambda c: c.sessions.book(draft(minutes=24 * 60 + 1)), "end"),
+    "naive start": (lambda c: c.sessions.book(SessionDraft("L", MENTOR, datetime(2026, 12, 1, 16),
                                                   datetime(2026, 12, 1, 17), "UTC")), "start"),
-    "unknown session zone": (lambda c: c.book(draft(tz="Mars/Olympus_Mons")), "tz"),
-    "unknown person zone": (lambda c: c.add_person("Zed", "zed@centre.test", Role.STUDENT,
+    "unknown session zone": (lambda c: c.sessions.book(draft(tz="Mars/Olympus_Mons")), "tz"),
+    "unknown person zone": (lambda c: c.people.add_person("Zed", "zed@centre.test", Role.STUDENT,
                                                    "Europe/Atlantis"), "tz"),
-    "duplicate email": (lambda c: c.add_person("Stu Again", STUDENT.upper(), Role.STUDENT),
+    "duplicate email": (lambda c: c.people.add_person("Stu Again", STUDENT.upper(), Role.STUDENT),
                         "email"),
-    "malformed email": (lambda c: c.add_person("Zed", "zed-at-centre", Role.STUDENT), "email"),
-    "empty name": (lambda c: c.add_person("   ", "zed@centre.test", Role.STUDENT), "name"),
-    "duplicate room": (lambda c: c.add_room(HALL, 3), "name"),
-    "room without seats": (lambda c: c.add_room("Cupboard", 0), "capacity"),
-    "empty title": (lambda c: c.book(draft(" ")), "title"),
-    "mentor is a student": (lambda c: c.book(draft(mentor=STUDENT)), "mentor"),
-    "student is a mentor": (lambda c: c.book(draft(students=(MENTOR2,))), "student"),
-    "mentor teaches themself": (lambda c: c.book(draft(students=(MENTOR,))), "student"),
-    "max below one": (lambda c: c.book(draft(max_participants=0)), "max_participants"),
-    "rating 0": (lambda c: c.add_feedback(1, STUDENT, 0), "rating"),
-    "rating 6": (lambda c: c.add_feedback(1, STUDENT, 6), "rating"),
+    "malformed email": (lambda c: c.people.add_person("Zed", "zed-at-centre", Role.STUDENT), "email"),
+    "empty name": (lambda c: c.people.add_person("   ", "zed@centre.test", Role.STUDENT), "name"),
+    "duplicate room": (lambda c: c.people.add_room(HALL, 3), "name"),
+    "room without seats": (lambda c: c.people.add_room("Cupboard", 0), "capacity"),
+    "empty title": (lambda c: c.sessions.book(draft(" ")), "title"),
+    "mentor is a student": (lambda c: c.sessions.book(draft(mentor=STUDENT)), "mentor"),
+    "student is a mentor": (lambda c: c.sessions.book(draft(students=(MENTOR2,))), "student"),
+    "mentor teaches themself": (lambda c: c.sessions.book(draft(students=(MENTOR,))), "student"),
+    "max below one": (lambda c: c.sessions.book(draft(max_participants=0)), "max_participants"),
+    "rating 0": (lambda c: c.feedback.add(1, STUDENT, 0), "rating"),
+    "rating 6": (lambda c: c.feedback.add(1, STUDENT, 6), "rating"),
 }
 
 
@@ -685,22 +685,22 @@ def test_bad_input_is_refused_naming_the_field(admin: Centre, seeded: SqlStore,
 def test_the_snapshot_sees_a_change(admin: Centre, seeded: SqlStore) -> None:
     """Guards the guard: a write between two snapshots is noticed."""
     with pytest.raises(AssertionError), unchanged(seeded):
-        admin.add_subject("Art")
+        admin.people.add_subject("Art")
 
 
 @pytest.mark.parametrize(("actor", "call", "said"), [
-    (MENTOR, lambda c, s: c.add_term("Spring", date(2027, 1, 4), date(2027, 3, 31)),
+    (MENTOR, lambda c, s: c.calendar.add_term("Spring", date(2027, 1, 4), date(2027, 3, 31)),
      "may not add terms"),
-    (MENTOR, lambda c, s: c.add_closure(date(2027, 2, 15), date(2027, 2, 19), "half-term",
+    (MENTOR, lambda c, s: c.calendar.add_closure(date(2027, 2, 15), date(2027, 2, 19), "half-term",
                                         ZoneInfo("UTC")), "may not close the centre"),
-    (MENTOR, lambda c, s: c.add_room("Lab", 4), "may not add rooms"),
-    (STAFF, lambda c, s: c.add_person("New", "new@centre.test", Role.STAFF),
+    (MENTOR, lambda c, s: c.people.add_room("Lab", 4), "may not add rooms"),
+    (STAFF, lambda c, s: c.people.add_person("New", "new@centre.test", Role.STAFF),
      "may not add a staff"),
-    (MENTOR2, lambda c, s: c.begin(s.id), "may not start session"),
-    (MENTOR2, lambda c, s: c.complete(s.id), "may not complete session"),
-    (MENTOR2, lambda c, s: c.set_availability(MENTOR, 0, [], "UTC"),
+    (MENTOR2, lambda c, s: c.sessions.begin(s.id), "may not start session"),
+    (MENTOR2, lambda c, s: c.sessions.complete(s.id), "may not complete session"),
+    (MENTOR2, lambda c, s: c.calendar.set_availability(MENTOR, 0, [], "UTC"),
      f"may not set the availability of {MENTOR}"),
-    (STUDENT, lambda c, s: c.book(draft("Mine", mentor=MENTOR2)),
+    (STUDENT, lambda c, s: c.sessions.book(draft("Mine", mentor=MENTOR2)),
      f"may not book sessions for {MENTOR2}"),
 ])
 def test_a_refusal_names_the_action_refused(seeded: SqlStore, lesson: Session, actor: str,
@@ -727,9 +727,29 @@ def test_a_session_booked_without_a_type_takes_the_policy_default(admin: Centre)
     a type given is kept."""
     from sessionsctl.core.domain.model import SessionType
 
-    assert admin.book(draft("Pair", students=(STUDENT, STUDENT2))).session.type \
+    assert admin.sessions.book(draft("Pair", students=(STUDENT, STUDENT2))).session.type \
         is SessionType.GROUP
-    assert admin.book(draft("One", start=at(120), students=(STUDENT,))).session.type \
+    assert admin.sessions.book(draft("One", start=at(120), students=(STUDENT,))).session.type \
         is SessionType.INDIVIDUAL
-    assert admin.book(draft("Said", start=at(240), students=(STUDENT, STUDENT2),
+    assert admin.sessions.book(draft("Said", start=at(240), students=(STUDENT, STUDENT2),
                             type=SessionType.WORKSHOP)).session.type is SessionType.WORKSHOP
+
+
+def test_a_note_is_appended_in_the_database_not_rewritten(admin: Centre, seeded: SqlStore,
+                                                          lesson: Session) -> None:
+    """Two terminals that both showed the lesson's notes each add one: both are kept, in
+    order, stamped; only someone who runs the session (or staff) may add one."""
+    desk, mentor = acting(seeded, STAFF), acting(seeded, MENTOR)
+    shown = desk.sessions.show(lesson.id).session.notes  # both screens show this
+    mentor.sessions.add_note(lesson.id, "Sue was late again")
+    after = desk.sessions.add_note(lesson.id, "  Called   her parents ")
+    assert shown is None
+    lines = (after.notes or "").splitlines()
+    assert lines == [f"[{NOW:%Y-%m-%d %H:%M} {MENTOR}] Sue was late again",
+                     f"[{NOW:%Y-%m-%d %H:%M} {STAFF}] Called her parents"]
+    with refused(seeded, NotPermitted):
+        acting(seeded, STUDENT).sessions.add_note(lesson.id, "hello")
+    with refused(seeded, NotPermitted):
+        acting(seeded, MENTOR2).sessions.add_note(lesson.id, "not mine")
+    with refused(seeded, InvalidInput, field="note"):
+        desk.sessions.add_note(lesson.id, " \n ")

@@ -8,8 +8,8 @@ from dataclasses import replace
 from datetime import timedelta
 from decimal import Decimal
 
-from .drafts import SessionDraft
 from . import policy
+from .drafts import SessionDraft
 from .errors import InvalidInput
 from .model import SessionStatus
 from .timeutil import zone
@@ -17,6 +17,12 @@ from .timeutil import zone
 # The longest a session may last. Overlap queries bound the start from below by it, which
 # keeps them range scans of the start index (a whole-day workshop still fits).
 MAX_SESSION_LENGTH = timedelta(hours=24)
+
+# The longest values the store keeps, the same on every backend (the title's is checked
+# below with the other title rules). Every face and import is refused past them alike.
+LIMITS = {"room": 200, "subject": 200, "location": 500, "link": 2000, "meeting_id": 200,
+          "passcode": 200}
+MAX_NOTE = 2000  # one note added to a session's notes
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
@@ -117,6 +123,10 @@ def validate_session(draft: SessionDraft) -> SessionDraft:
     if mentor in students:
         raise InvalidInput(f"{mentor} is the mentor and cannot also be a student",
                            field="student")
+    for field_name, most in LIMITS.items():
+        value = getattr(draft, field_name)
+        if value is not None and len(value) > most:
+            raise InvalidInput(f"is longer than {most} characters", field=field_name)
     positive(draft.max_participants, "max_participants")
     if draft.cost is not None:
         if not draft.cost.is_finite() or draft.cost < Decimal(0):

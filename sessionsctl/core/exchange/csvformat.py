@@ -18,7 +18,7 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
-from typing import IO, Any
+from typing import IO, Any, cast
 from zoneinfo import ZoneInfo
 
 from ..domain import rules
@@ -142,7 +142,7 @@ def _text(stream: IO[bytes]) -> tuple[IO[str], _Counted]:
     that keeps line ends as they are (``newline=''``), so a record is split only where the
     file has a line end outside quotes, however long its lines are."""
     counted = _Counted(stream)
-    return io.TextIOWrapper(counted, encoding="utf-8-sig", newline=""), counted
+    return io.TextIOWrapper(cast(Any, counted), encoding="utf-8-sig", newline=""), counted
 
 
 def _not_utf8(exc: UnicodeDecodeError, line: int) -> Problem:
@@ -261,12 +261,13 @@ def _choice(cells: _Cells, column: str, default: str, known: dict[str, Any]) -> 
 def _check_long(cells: _Cells) -> None:
     for column in ("room", "subject", "location", "link"):
         value = cells.get(column)
-        if value is not None and len(value) > LIMITS[column]:
-            cells.fail(column, f"is longer than {LIMITS[column]} characters")
+        if value is not None and len(value) > rules.LIMITS[column]:
+            cells.fail(column, f"is longer than {rules.LIMITS[column]} characters")
 
 
-def _shared(draft: SessionDraft, shared: dict[Any, Any]) -> SessionDraft:
-    """``draft`` with the values rows repeat taken from ``shared``."""
+def shared_values(draft: SessionDraft, shared: dict[Any, Any]) -> SessionDraft:
+    """``draft`` with one copy, for a whole import, of each value drafts repeat (taken from
+    ``shared``)."""
     share = shared.setdefault
     return replace(draft, title=share(draft.title, draft.title),
                    mentor=share(draft.mentor, draft.mentor), tz=share(draft.tz, draft.tz),
@@ -289,7 +290,8 @@ def parse_row(values: dict[str, str], row: int, default_tz: str, *,
     tz = cells.check(zone, tz_name, field="tz")
     start, end = _times(cells, tz)
     mentor, students, readable = _people(cells)
-    kind = _choice(cells, "type", "individual", _TYPES)
+    # No type: the policy's default (validation decides, as for every face).
+    kind = _choice(cells, "type", "", _TYPES) if cells.get("type") else None
     status = _choice(cells, "status", "scheduled", _STATUSES)
     most_text = cells.get("max_participants")
     most = (cells.check(whole, most_text, "max_participants", MAX_PARTICIPANTS) if most_text
@@ -303,7 +305,7 @@ def parse_row(values: dict[str, str], row: int, default_tz: str, *,
         draft = cells.check(rules.validate_session, SessionDraft(
             title=title or "", mentor=mentor or "", start=start, end=end,  # type: ignore[arg-type]
             tz=tz_name, students=students, room=room, subject=subject,
-            type=_TYPES[kind.lower()], location=cells.get("location"),
+            type=_TYPES[kind.lower()] if kind else None, location=cells.get("location"),
             link=cells.get("link"), max_participants=most, notes=cells.get("notes")))
     if cells.problems:
         raise RowProblems(cells.problems, References(mentor, readable, room, subject)
@@ -311,22 +313,11 @@ def parse_row(values: dict[str, str], row: int, default_tz: str, *,
     if shared is not None:
         # A term's rows name the same few people, rooms, zones and titles again and again:
         # one copy of each value is kept for the whole file, not one per row.
-        draft = _shared(draft, shared)
+        draft = shared_values(draft, shared)
     return CsvRow(row, draft, repeat, _STATUSES[status.lower()])
 
 
 _COLUMN_OF = {"mentor": "mentor_email", "student": "student_emails"}
-# The longest values the store keeps (shared by every database backend).
-LIMITS = {"room": 200, "subject": 200, "location": 500, "link": 2000, "meeting_id": 200,
-          "passcode": 200}
-
-
-def check_lengths(draft: SessionDraft) -> None:
-    """Refuse values longer than the store keeps, naming the field."""
-    for name, most in LIMITS.items():
-        value = getattr(draft, name)
-        if value is not None and len(value) > most:
-            raise InvalidInput(f"is longer than {most} characters", field=name)
 
 
 def _columns(header: list[str] | None) -> tuple[list[str], list[Problem]]:

@@ -88,7 +88,7 @@ def format_duration(value: timedelta) -> str:
 
 def backoff(attempts: int) -> timedelta:
     """How long to wait before the next try after ``attempts`` failed ones."""
-    return min(BACKOFF_BASE * 2 ** max(attempts - 1, 0), BACKOFF_MAX)
+    return min(BACKOFF_BASE * (1 << max(attempts - 1, 0)), BACKOFF_MAX)
 
 
 def valid_address(address: str) -> bool:

@@ -10,7 +10,7 @@ import math
 from collections.abc import Sequence
 from html import escape
 
-from .service import COUNT, HOURS, RATE, RATING, Chart
+from .report import COUNT, HOURS, RATE, RATING, Chart
 
 WIDTH, HEIGHT = 760, 260
 LEFT, RIGHT, TOP, BOTTOM = 52, 16, 16, 46
@@ -50,7 +50,7 @@ def _nice(peak: float) -> float:
     if peak <= 0:
         return 1.0
     quarter = peak / 4
-    magnitude = 10 ** math.floor(math.log10(quarter))
+    magnitude = 10.0 ** math.floor(math.log10(quarter))
     for step in (1, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10):
         if step * magnitude >= quarter:
             return 4 * step * magnitude

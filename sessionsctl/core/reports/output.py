@@ -6,13 +6,13 @@ import csv
 import functools
 import io
 from datetime import UTC, date, datetime
-from typing import Any
+from typing import Any, cast
 from zoneinfo import ZoneInfo
 
 from ..domain.timeutil import iso
 from ..resources import templates_dir
 from .charts import svg, value_text
-from .service import (
+from .report import (
     COUNT,
     DAY,
     HOURS,
@@ -115,7 +115,7 @@ def report_html(report: Report, tz: ZoneInfo, *, override: str | None = None) ->
     sections = [{"title": s.title, "columns": s.columns,
                  "numeric": [numeric(c) for c in s.columns], "rows": table_rows(s, tz)}
                 for s in report.sections]
-    return env.get_template(TEMPLATE).render(
+    return cast(str, env.get_template(TEMPLATE).render(
         report=report,
         period=f"{report.start.astimezone(tz):%d %b %Y %H:%M} – "
                f"{report.end.astimezone(tz):%d %b %Y %H:%M} ({tz.key})",
@@ -124,4 +124,4 @@ def report_html(report: Report, tz: ZoneInfo, *, override: str | None = None) ->
         headline=[(f.label, cell(f.value, f.kind, tz)) for f in report.headline],
         charts=[(c.title, markupsafe.Markup(svg(c)), c.note)
                 for c in report.charts],
-        sections=sections)
+        sections=sections))

@@ -24,11 +24,11 @@ Conventions:
 from __future__ import annotations
 
 import re
-from calendar import month_abbr
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from itertools import chain, takewhile
+from typing import cast
 from zoneinfo import ZoneInfo
 
 from dateutil import rrule as dateutil_rrule
@@ -38,9 +38,7 @@ from ..domain.timeutil import localize, zone
 
 MAX_COUNT = 1000
 _FREQS = ("DAILY", "WEEKLY", "MONTHLY", "YEARLY")
-_DAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
-_DAY_NAMES = dict(zip(_DAYS, ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday",
-                              "Saturday", "Sunday"), strict=True))
+DAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
 # Canonical order of the parts of a normalised rule; COUNT/UNTIL last, as people write them.
 _ORDER = ("FREQ", "INTERVAL", "BYMONTH", "BYMONTHDAY", "BYDAY", "BYSETPOS", "WKST", "COUNT",
           "UNTIL")
@@ -52,7 +50,6 @@ _UNSUPPORTED = {
     "BYYEARDAY": "use BYMONTH with BYMONTHDAY",
 }
 _MONTH_DAYS = (31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)  # at most, leap years included
-_WEEKDAYS = {"MO", "TU", "WE", "TH", "FR"}
 
 _BYDAY_ITEM = re.compile(r"^([+-]?\d{1,2})?([A-Z]{2})$")
 _NUMBER = re.compile(r"^[+-]?\d{1,9}$")
@@ -78,7 +75,7 @@ class Recurrence:
     @property
     def open_ended(self) -> bool:
         """Whether the rule has neither COUNT nor UNTIL (it needs a horizon to expand)."""
-        return not {"COUNT", "UNTIL"} & _parts(self.rrule).keys()
+        return not {"COUNT", "UNTIL"} & parts_of(self.rrule).keys()
 
     def to_text(self) -> str:
         """The rule as RFC 5545 lines, read back unchanged by :func:`parse_recurrence`."""
@@ -139,6 +136,17 @@ def parse_recurrence(text: str, tz: ZoneInfo, *, field: str = "repeat") -> Recur
 
 def _parse_rule(value: str, tz: ZoneInfo, field: str) -> str:
     """The normalised RRULE value, every part checked."""
+    parts = _rule_parts(value, field)
+    freq = _frequency(parts, field)
+    out = {"FREQ": freq}
+    _by_parts(parts, freq, out, field)
+    _ending_parts(parts, tz, out, field)
+    return ";".join(f"{k}={out[k]}" for k in _ORDER if k in out)
+
+
+def _rule_parts(value: str, field: str) -> dict[str, str]:
+    """The NAME=VALUE parts of a rule, upper-cased; unknown, unsupported or repeated names
+    refused."""
     parts: dict[str, str] = {}
     for raw in value.split(";"):
         raw = raw.strip()
@@ -157,63 +165,76 @@ def _parse_rule(value: str, tz: ZoneInfo, field: str) -> str:
         if key in parts:
             raise InvalidInput(f"{key} is given twice", field=field)
         parts[key] = val
+    return parts
 
-    def bad(message: str) -> InvalidInput:
-        return InvalidInput(message, field=field)
 
+def _frequency(parts: dict[str, str], field: str) -> str:
     freq = parts.get("FREQ")
     if freq is None:
-        raise bad("FREQ is missing (e.g. FREQ=WEEKLY;BYDAY=TU)")
+        raise InvalidInput("FREQ is missing (e.g. FREQ=WEEKLY;BYDAY=TU)", field=field)
     if freq in ("HOURLY", "MINUTELY", "SECONDLY"):
-        raise bad(f"FREQ={freq} is not supported: sessions repeat at most daily "
-                  "(use DAILY, WEEKLY, MONTHLY or YEARLY)")
+        raise InvalidInput(f"FREQ={freq} is not supported: sessions repeat at most daily "
+                           "(use DAILY, WEEKLY, MONTHLY or YEARLY)", field=field)
     if freq not in _FREQS:
-        raise bad(f"unknown FREQ={freq} (use DAILY, WEEKLY, MONTHLY or YEARLY)")
+        raise InvalidInput(f"unknown FREQ={freq} (use DAILY, WEEKLY, MONTHLY or YEARLY)",
+                           field=field)
     if "COUNT" in parts and "UNTIL" in parts:
-        raise bad("COUNT and UNTIL cannot both be given; use one")
+        raise InvalidInput("COUNT and UNTIL cannot both be given; use one", field=field)
+    return freq
 
-    out = {"FREQ": freq}
+
+def _one_number(parts: dict[str, str], key: str, limit: int | None, field: str) -> int:
+    found = _numbers(key, parts[key], limit, signed=False, field=field)
+    if len(found) != 1:
+        raise InvalidInput(f"{key}={parts[key]} must be one whole number", field=field)
+    return found[0]
+
+
+def _by_parts(parts: dict[str, str], freq: str, out: dict[str, str], field: str) -> None:
+    """INTERVAL, BYMONTH, BYMONTHDAY, BYDAY, BYSETPOS and WKST, checked into ``out``."""
     if "INTERVAL" in parts:
-        interval = _numbers("INTERVAL", parts["INTERVAL"], 10_000, signed=False, field=field)
-        if len(interval) != 1:
-            raise bad(f"INTERVAL={parts['INTERVAL']} must be one whole number")
-        if interval[0] != 1:
-            out["INTERVAL"] = str(interval[0])
+        interval = _one_number(parts, "INTERVAL", 10_000, field)
+        if interval != 1:
+            out["INTERVAL"] = str(interval)
     months = _numbers("BYMONTH", parts["BYMONTH"], 12, signed=False, field=field) \
         if "BYMONTH" in parts else []
     if months:
         out["BYMONTH"] = ",".join(map(str, months))
     if "BYMONTHDAY" in parts:
         if freq == "WEEKLY":
-            raise bad("BYMONTHDAY cannot be used with FREQ=WEEKLY")
+            raise InvalidInput("BYMONTHDAY cannot be used with FREQ=WEEKLY", field=field)
         monthdays = _numbers("BYMONTHDAY", parts["BYMONTHDAY"], 31, signed=True, field=field)
         # dateutil would search to the year 9999 for a day that never comes
         if not any(abs(d) <= _MONTH_DAYS[m - 1] for d in monthdays for m in months or range(1, 13)):
-            raise bad(f"BYMONTHDAY={parts['BYMONTHDAY']} never falls in "
-                      f"BYMONTH={parts['BYMONTH']}")
+            raise InvalidInput(f"BYMONTHDAY={parts['BYMONTHDAY']} never falls in "
+                               f"BYMONTH={parts['BYMONTH']}", field=field)
         out["BYMONTHDAY"] = ",".join(map(str, monthdays))
     if "BYDAY" in parts:
         out["BYDAY"] = _byday(parts["BYDAY"], freq, bool(months), field)
     if "BYSETPOS" in parts:
         if not {"BYDAY", "BYMONTHDAY", "BYMONTH"} & parts.keys():
-            raise bad("BYSETPOS needs BYDAY, BYMONTHDAY or BYMONTH to pick from")
+            raise InvalidInput("BYSETPOS needs BYDAY, BYMONTHDAY or BYMONTH to pick from",
+                               field=field)
         out["BYSETPOS"] = ",".join(map(str, _numbers("BYSETPOS", parts["BYSETPOS"], 366,
                                                      signed=True, field=field)))
     if "WKST" in parts:
-        if parts["WKST"] not in _DAYS:
-            raise bad(f"WKST={parts['WKST']} must be one of {', '.join(_DAYS)}")
+        if parts["WKST"] not in DAYS:
+            raise InvalidInput(f"WKST={parts['WKST']} must be one of {', '.join(DAYS)}",
+                               field=field)
         if parts["WKST"] != "MO":  # Monday is the default
             out["WKST"] = parts["WKST"]
+
+
+def _ending_parts(parts: dict[str, str], tz: ZoneInfo, out: dict[str, str], field: str) -> None:
+    """COUNT (bounded) or UNTIL (a wall time in ``tz``), checked into ``out``."""
     if "COUNT" in parts:
-        count = _numbers("COUNT", parts["COUNT"], None, signed=False, field=field)
-        if len(count) != 1:
-            raise bad(f"COUNT={parts['COUNT']} must be one whole number")
-        if count[0] > MAX_COUNT:
-            raise bad(f"COUNT={count[0]} is too many: at most {MAX_COUNT} occurrences per series")
-        out["COUNT"] = str(count[0])
+        count = _one_number(parts, "COUNT", None, field)
+        if count > MAX_COUNT:
+            raise InvalidInput(f"COUNT={count} is too many: at most {MAX_COUNT} occurrences "
+                               "per series", field=field)
+        out["COUNT"] = str(count)
     if "UNTIL" in parts:
         out["UNTIL"] = f"{_until(parts['UNTIL'], tz, field):%Y%m%dT%H%M%S}"
-    return ";".join(f"{k}={out[k]}" for k in _ORDER if k in out)
 
 
 def _numbers(key: str, value: str, limit: int | None, *, signed: bool, field: str) -> list[int]:
@@ -239,7 +260,7 @@ def _byday(value: str, freq: str, with_month: bool, field: str) -> str:
     items: set[tuple[int, int]] = set()
     for item in value.split(","):
         match = _BYDAY_ITEM.match(item.strip())
-        if not match or match.group(2) not in _DAYS:
+        if not match or match.group(2) not in DAYS:
             raise InvalidInput(f"BYDAY={value}: cannot read {item!r} (expected e.g. TU, 2TU "
                                "or -1FR)", field=field)
         nth = int(match.group(1)) if match.group(1) else 0
@@ -252,13 +273,13 @@ def _byday(value: str, freq: str, with_month: bool, field: str) -> str:
             if not 1 <= abs(nth) <= limit:
                 raise InvalidInput(f"BYDAY={value}: {item} is out of range (1 to {limit}, "
                                    f"or -{limit} to -1 from the end)", field=field)
-        items.add((_DAYS.index(match.group(2)), nth))
+        items.add((DAYS.index(match.group(2)), nth))
     if len({nth == 0 for _, nth in items}) > 1:
         # dateutil would take only the days that are both (none), not either (RFC 5545)
         raise InvalidInput(f"BYDAY={value} mixes numbered and plain weekdays, which cannot be "
                            "expanded; number them all (e.g. 1TH,2TH,3TH,4TH,-1TH) or use two "
                            "series", field=field)
-    return ",".join(f"{nth or ''}{_DAYS[day]}"
+    return ",".join(f"{nth or ''}{DAYS[day]}"
                     for day, nth in sorted(items, key=lambda i: (i[0], i[1] < 0, i[1])))
 
 
@@ -302,7 +323,7 @@ def _parse_dates(name: str, params: str, value: str, tz: ZoneInfo,
             raise InvalidInput(f"{name}: cannot read {item.strip()!r} (expected e.g. {expected})",
                                field=field)
         when, utc = stamp
-        if utc:
+        if utc and isinstance(when, datetime):
             when = _wall(when.replace(tzinfo=UTC), tz)
         elif isinstance(when, datetime) and source is not None and source.key != tz.key:
             when = _wall(localize(when, source), tz)
@@ -317,7 +338,10 @@ def _stamp(text: str) -> tuple[datetime | date, bool] | None:
         return None
     numbers = [int(g) for g in match.groups()[:6] if g is not None]
     try:
-        return (datetime(*numbers) if len(numbers) == 6 else date(*numbers)), bool(match[7])
+        if len(numbers) == 6:
+            year, month, day, hour, minute, second = numbers
+            return datetime(year, month, day, hour, minute, second), bool(match[7])
+        return date(numbers[0], numbers[1], numbers[2]), bool(match[7])
     except ValueError:  # a month 13, a 30 February...
         return None
 
@@ -364,7 +388,7 @@ def split_before(rec: Recurrence, dtstart: datetime,
     the side they fall on. The tail is None when nothing is left from ``cut`` on.
     """
     dtstart, cut = _naive(dtstart, "dtstart"), _naive(cut, "cut")
-    parts = _parts(rec.rrule)
+    parts = parts_of(rec.rrule)
     rule = _rule(rec, dtstart)
     before = list(takewhile(lambda w: w < cut, rule))
     at = dtstart.time()
@@ -391,7 +415,8 @@ def split_before(rec: Recurrence, dtstart: datetime,
 
 def _rule(rec: Recurrence, dtstart: datetime) -> dateutil_rrule.rrule:
     try:
-        return dateutil_rrule.rrulestr(rec.rrule, dtstart=dtstart)
+        # One RRULE (no forceset) reads as an rrule, not a set.
+        return cast(dateutil_rrule.rrule, dateutil_rrule.rrulestr(rec.rrule, dtstart=dtstart))
     except (ValueError, TypeError) as exc:  # a rule built by hand rather than parsed
         raise InvalidInput(f"cannot expand {rec.rrule!r}: {exc}", field="repeat") from None
 
@@ -423,89 +448,10 @@ def _wall(instant: datetime, tz: ZoneInfo) -> datetime:
     return instant.astimezone(tz).replace(tzinfo=None)
 
 
-def _parts(rule: str) -> dict[str, str]:
+def parts_of(rule: str) -> dict[str, str]:
     """The NAME=VALUE parts of an RRULE value, in their order."""
     return {k.strip().upper(): v.strip() for k, _, v in
             (p.partition("=") for p in rule.split(";") if p.strip())}
 
 
 # ---------------------------------------------------------------------------- describing
-_UNITS = {"DAILY": ("daily", "days"), "WEEKLY": ("weekly", "weeks"),
-          "MONTHLY": ("monthly", "months"), "YEARLY": ("yearly", "years")}
-
-
-def describe(rec: Recurrence) -> str:
-    """Short text for tables: ``weekly on Tuesday, 10 times``, ``monthly on the last Friday``.
-
-    A form with no short wording (e.g. Friday the 13th) is shown as the rule itself.
-    """
-    parts = _parts(rec.rrule)
-    unit = _UNITS.get(parts.get("FREQ", ""))
-    on = _on(parts)
-    if unit is None or on is None:
-        return rec.rrule
-    interval = int(parts.get("INTERVAL", "1"))
-    text = unit[0] if interval == 1 else f"every {interval} {unit[1]}"
-    if on:
-        text += f" on {on}"
-    if "BYMONTH" in parts:
-        text += " in " + ", ".join(month_abbr[int(m)] for m in parts["BYMONTH"].split(","))
-    if "COUNT" in parts:
-        text += ", once" if parts["COUNT"] == "1" else f", {parts['COUNT']} times"
-    if "UNTIL" in parts:
-        text += f" until {parts['UNTIL'][:4]}-{parts['UNTIL'][4:6]}-{parts['UNTIL'][6:8]}"
-    if rec.exdates:
-        text += f", {len(rec.exdates)} skipped"
-    if rec.rdates:
-        text += f", {len(rec.rdates)} extra"
-    return text
-
-
-def _on(parts: dict[str, str]) -> str | None:
-    """The "on ..." phrase: "" when the days come from the start, None when it has no wording."""
-    days = parts.get("BYDAY", "").split(",") if "BYDAY" in parts else []
-    monthdays = [int(d) for d in parts["BYMONTHDAY"].split(",")] if "BYMONTHDAY" in parts else []
-    setpos = [int(p) for p in parts["BYSETPOS"].split(",")] if "BYSETPOS" in parts else []
-    if days and monthdays:
-        return None
-    if monthdays:
-        if setpos:
-            return None
-        return "the " + _join([_nth(d) for d in monthdays]) + (
-            " day" if any(d < 0 for d in monthdays) else "")
-    if not days:
-        return None if setpos else ""
-    numbered = [d for d in days if d[:-2]]
-    if numbered:
-        if setpos or len(numbered) != len(days):
-            return None
-        return _join([f"the {_nth(int(d[:-2]))} {_DAY_NAMES[d[-2:]]}" for d in days])
-    if setpos:
-        return f"the {_join([_nth(p) for p in setpos])} {_day_set(days, picked=True)}"
-    # every matching day of the period: for a monthly or yearly rule that needs saying
-    every = "every " if parts.get("FREQ") in ("MONTHLY", "YEARLY") else ""
-    return every + _day_set(days, picked=False)
-
-
-def _day_set(days: list[str], *, picked: bool) -> str:
-    if set(days) == _WEEKDAYS:
-        return "weekday" if picked else "weekdays"
-    if set(days) == {"SA", "SU"}:
-        return "weekend day" if picked else "weekends"
-    if len(days) == 1:
-        return _DAY_NAMES[days[0]]
-    return ("of " if picked else "") + ", ".join(_DAY_NAMES[d][:3] for d in days)
-
-
-def _nth(n: int) -> str:
-    """1 -> 1st, -1 -> last, -2 -> 2nd last."""
-    if n == -1:
-        return "last"
-    if n < 0:
-        return f"{_nth(-n)} last"
-    suffix = "th" if n % 100 in (11, 12, 13) else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
-    return f"{n}{suffix}"
-
-
-def _join(items: list[str]) -> str:
-    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} and {items[-1]}"

@@ -19,7 +19,7 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
-from ...core.attendance import check_markable, mark_rest
+from ...core.attendance import check_markable
 from ...core.centre import SessionDetails
 from ...core.domain.errors import NotStarted, SessionsctlError
 from ...core.domain.model import Attendance, AttendanceStatus
@@ -93,7 +93,7 @@ class AttendanceScreen(ReportsFailures, Screen[None]):
     @work(thread=True, exclusive=True, group="roster", exit_on_error=False)
     def load(self) -> None:
         try:
-            self.post_message(self.Loaded(self.ctx.centre.show(self.session_id)))
+            self.post_message(self.Loaded(self.ctx.centre.sessions.show(self.session_id)))
         except SessionsctlError as exc:
             self.post_message(self.Loaded(None, exc.message))
 
@@ -280,10 +280,10 @@ class AttendanceScreen(ReportsFailures, Screen[None]):
             force = self.force
             try:
                 if email == REST:
-                    marks = mark_rest(centre, self.session_id, force=force)
+                    marks = centre.attendance.mark_rest(self.session_id, force=force)
                 else:
                     assert status is not None
-                    marks = [centre.mark_attendance(self.session_id, email, status, note=note,
+                    marks = [centre.attendance.mark(self.session_id, email, status, note=note,
                                                     force=force)]
             except NotStarted as exc:
                 self.post_message(self.Saved([], shown(exc), email, not_started=status

@@ -15,7 +15,7 @@ from textual.widgets import DataTable, Footer, Static
 from ...core.centre import SessionDetails
 from ...core.domain.errors import SessionsctlError
 from ...core.domain.model import Session, SessionStatus
-from ...core.schedule.service import Scope
+from ...core.schedule.scopes import Scope
 from .. import format as fmt
 from .. import keys
 from ..keys import bindings
@@ -59,7 +59,7 @@ class SessionScreen(ReportsFailures, Screen[None]):
     @work(thread=True, exclusive=True, group="details", exit_on_error=False)
     def load(self) -> None:
         try:
-            details = self.ctx.centre.show(self.session_id)
+            details = self.ctx.centre.sessions.show(self.session_id)
         except SessionsctlError as exc:
             self.post_message(self.Loaded(None, exc.message))
             return
@@ -188,7 +188,7 @@ class SessionScreen(ReportsFailures, Screen[None]):
         def answered(yes: bool | None) -> None:
             if yes:
                 self.post_message(WriteRequested(
-                    lambda: self.ctx.centre.complete(self.session_id),
+                    lambda: self.ctx.centre.sessions.complete(self.session_id),
                     f"Session #{self.session_id} completed"))
 
         self.app.push_screen(ConfirmDialog(question, detail, yes="Complete",
@@ -211,7 +211,7 @@ class SessionScreen(ReportsFailures, Screen[None]):
                 if reason is None:
                     return
                 self.post_message(WriteRequested(
-                    lambda: self.ctx.centre.cancel_scoped(self.session_id, scope=scope,
+                    lambda: self.ctx.centre.sessions.cancel_scoped(self.session_id, scope=scope,
                                                           reason=reason or None),
                     f"Session #{self.session_id} cancelled"
                     + ("" if scope == "this" else f" ({scope})")))
@@ -230,16 +230,11 @@ class SessionScreen(ReportsFailures, Screen[None]):
             return
         from .dialogs import PromptDialog
 
-        session = self.details.session
-
         def add(text: str | None) -> None:
             if not text:
                 return
-            stamp = self.ctx.now().astimezone(self.ctx.tz).strftime("%Y-%m-%d %H:%M")
-            notes = f"{session.notes}\n" if session.notes else ""
             self.post_message(WriteRequested(
-                lambda: self.ctx.centre.edit(self.session_id,
-                                             {"notes": f"{notes}[{stamp}] {text}"}),
+                lambda: self.ctx.centre.sessions.add_note(self.session_id, text, tz=self.ctx.tz),
                 "Note added"))
 
         self.app.push_screen(PromptDialog("Add a note to this session", "note", required=True),

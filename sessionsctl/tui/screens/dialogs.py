@@ -10,7 +10,7 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Static
 
-from ...core.schedule.service import Scope
+from ...core.schedule.scopes import Scope
 from .. import keys
 from ..keys import bindings
 

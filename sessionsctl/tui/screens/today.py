@@ -56,7 +56,7 @@ class TodayScreen(ReportsFailures, ModalScreen[None]):
     def load(self) -> None:
         day = self.ctx.today()
         tz = self.ctx.tz
-        sessions = self.ctx.centre.list_sessions(SessionQuery(
+        sessions = self.ctx.centre.sessions.find(SessionQuery(
             start=day_start(day, tz), end=day_start(day + timedelta(days=1), tz)))
         self.post_message(self.Loaded([s for s in sessions
                                        if s.status is not SessionStatus.CANCELLED]))

@@ -234,7 +234,7 @@ class SessionList(ReportsFailures, Vertical):
     @work(thread=True, exclusive=True, group="list", exit_on_error=False)
     def _read(self, query: SessionQuery, offset: int, limit: int, generation: int) -> None:
         try:
-            sessions = self.ctx.centre.list_sessions(replace(query, offset=offset, limit=limit + 1))
+            sessions = self.ctx.centre.sessions.find(replace(query, offset=offset, limit=limit + 1))
         except SessionsctlError as exc:
             self.post_message(self.Page([], offset, generation, exc.message))
             return

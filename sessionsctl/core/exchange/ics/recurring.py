@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, tzinfo
-from typing import Any
+from typing import Any, cast
 
 from icalendar import vRecur
 
@@ -45,15 +45,15 @@ def rule_text(event: Any, tz: str, zones: FileZones) -> str | None:
 def _own_rule(rule: Any, first: datetime, own: tzinfo) -> vRecur:
     """One RRULE with its UNTILs (wall times, or days at the first start's time) made UTC
     instants of the zone ``own``."""
-    rule = vRecur(rule)
+    made: vRecur = vRecur(rule)
     ends = []
-    for end in rule.get("UNTIL") or []:
+    for end in made.get("UNTIL") or []:
         if not isinstance(end, datetime):
             end = datetime.combine(end, first.time().replace(tzinfo=None))
         ends.append((end.replace(tzinfo=own) if end.tzinfo is None else end).astimezone(UTC))
     if ends:
-        rule["UNTIL"] = ends
-    return rule
+        made["UNTIL"] = ends
+    return made
 
 
 def _own_stamp(value: Any, params: Any, first: datetime, own: tzinfo,
@@ -64,7 +64,8 @@ def _own_stamp(value: Any, params: Any, first: datetime, own: tzinfo,
         instant = value.replace(tzinfo=own).astimezone(UTC)
     else:
         instant, _ = zones.instant(value, params, name)
-    return instant.astimezone(own)
+    found: datetime = instant.astimezone(own)
+    return found
 
 
 def own_occurrences(event: Any, start: datetime, own: tzinfo, zones: FileZones,
@@ -72,14 +73,14 @@ def own_occurrences(event: Any, start: datetime, own: tzinfo, zones: FileZones,
     """The starts (UTC) of a recurring event expanded in a file's own zone (a VTIMEZONE no
     IANA zone matches), wall time by wall time as the calendar that wrote it does; up to
     ``until``, and at most :data:`MAX_OWN` of them."""
-    from dateutil.rrule import rruleset, rrulestr
+    from dateutil.rrule import rrule, rruleset, rrulestr
 
     first = start.astimezone(own)
     found = rruleset()
     for rule in _rules(event):
         rule = _own_rule(rule, first, own)
         try:
-            found.rrule(rrulestr(rule.to_ical().decode(), dtstart=first))
+            found.rrule(cast(rrule, rrulestr(cast(Any, rule).to_ical().decode(), dtstart=first)))
         except (ValueError, TypeError) as exc:
             raise InvalidInput(f"cannot be expanded: {exc}", field="RRULE") from None
     for name, add in (("EXDATE", found.exdate), ("RDATE", found.rdate)):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, cast
 from zoneinfo import ZoneInfo
 
 from icalendar import vCalAddress, vCategory, vDDDTypes, vInt, vText, vUri
@@ -61,13 +61,13 @@ class Values:
         return found
 
     def uri(self, value: str) -> vUri:
-        return self._one(vUri, value)
+        return cast(vUri, self._one(vUri, value))
 
     def integer(self, value: int) -> vInt:
-        return self._one(vInt, value)
+        return cast(vInt, self._one(vInt, value))
 
     def categories(self, value: str) -> vCategory:
-        return self._one(lambda v: vCategory([v]), value, vCategory)
+        return cast(vCategory, self._one(lambda v: vCategory([v]), value, vCategory))
 
     def _one(self, make: Any, value: Any, kind: type | None = None) -> Any:
         key = (kind or make, value)

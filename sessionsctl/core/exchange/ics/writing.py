@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import UTC, date, datetime, time
-from typing import Any
+from typing import Any, cast
 from zoneinfo import ZoneInfo
 
 from icalendar import Calendar, Event, Timezone, vDDDTypes, vRecur, vText
@@ -274,4 +274,4 @@ def stream(events: Iterable[Event], zones: Iterable[str], *, first: date, last: 
 
 def to_bytes(cal: Calendar) -> bytes:
     """The calendar as RFC 5545 text (CRLF line ends, folded lines)."""
-    return cal.to_ical()
+    return cast(bytes, cal.to_ical())

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 from ....core.domain.drafts import SessionDraft
 from ....core.domain.errors import InvalidInput, NotFound
 from ....core.schedule.conflicts import Conflict
-from ....core.schedule.service import Slot
+from ....core.schedule.slots import Slot
 from .reading import field_of
 
 if TYPE_CHECKING:
@@ -42,12 +42,12 @@ def check(centre: Centre, draft: SessionDraft, *, exclude: Sequence[int] = (),
     try:
         if rule is not None:
             # A start free for the first occurrence says nothing of the rest: no slots.
-            planned = centre.check_series(draft, rule)
+            planned = centre.series.check(draft, rule)
             return Check(planned.conflicts, series=True, occurrences=len(planned.starts))
-        conflicts = centre.check(draft, exclude=list(exclude))
+        conflicts = centre.sessions.check(draft, exclude=list(exclude))
         slots: list[Slot] = []
         if conflicts:
-            slots = centre.free_slots(draft, until=draft.start + SLOT_HORIZON, count=SLOTS)
+            slots = centre.slots.find(draft, until=draft.start + SLOT_HORIZON, count=SLOTS)
             if exclude:
                 slots = [s for s in slots if s.start != draft.start]
     except (InvalidInput, NotFound) as exc:

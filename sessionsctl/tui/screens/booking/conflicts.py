@@ -12,7 +12,7 @@ from textual.widgets import Button, OptionList, Static
 from textual.widgets.option_list import Option
 
 from ....core.schedule.conflicts import Conflict
-from ....core.schedule.service import Slot
+from ....core.schedule.slots import Slot
 from ... import format as fmt
 from ...messages import ConflictsFound
 from .save import or_skip, skippable

@@ -16,7 +16,8 @@ from ....core.domain.drafts import SessionDraft
 from ....core.domain.errors import ConflictError, InvalidInput, SessionsctlError
 from ....core.domain.model import Session
 from ....core.schedule.conflicts import Conflict
-from ....core.schedule.service import Scope, SeriesResult
+from ....core.schedule.scopes import Scope
+from ....core.schedule.series import SeriesResult
 from ... import format as fmt
 from ... import keys
 from .reading import Reading, changes_between, field_of
@@ -126,9 +127,9 @@ def save(centre: Centre, session: Session | None, request: SaveRequest,
     if session is None and request.rule:
         return _book_series(centre, request, tz)
     if session is None:
-        booked = centre.book(request.draft, force_reason=request.force).session
+        booked = centre.sessions.book(request.draft, force_reason=request.force).session
         return Outcome([booked.id], f"Booked #{booked.id} {booked.title}")
-    result = centre.edit_scoped(session.id, request.changes, scope=request.scope,
+    result = centre.sessions.edit_scoped(session.id, request.changes, scope=request.scope,
                                 force_reason=request.force)
     if isinstance(result, SeriesResult):
         ids = [s.id for s in result.changed or result.booked]
@@ -138,7 +139,7 @@ def save(centre: Centre, session: Session | None, request: SaveRequest,
 
 def _book_series(centre: Centre, request: SaveRequest, tz: ZoneInfo) -> Outcome:
     assert request.rule is not None
-    series = centre.create_series(request.draft, request.rule, force_reason=request.force,
+    series = centre.series.create(request.draft, request.rule, force_reason=request.force,
                                   skip_conflicts=request.skip)
     ids = [s.id for s in series.booked]
     verb = f"Booked series #{series.series.id}: {len(ids)} sessions"

@@ -27,7 +27,7 @@ from ....core.domain.drafts import SessionDraft
 from ....core.domain.errors import InvalidInput, SessionsctlError
 from ....core.domain.model import Session
 from ....core.domain.timeutil import zone
-from ....core.schedule.service import Scope
+from ....core.schedule.scopes import Scope
 from ... import keys
 from ...keys import bindings
 from ...messages import ConflictsFound, DataChanged, ReferenceDataLoaded, SessionSaved

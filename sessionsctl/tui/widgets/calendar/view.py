@@ -136,7 +136,7 @@ class CalendarView(ReportsFailures, Vertical, can_focus=True):
 
     def _read(self, first: date, last: date) -> dict[date, list[Session]]:
         tz = self.ctx.tz
-        sessions = self.ctx.centre.list_sessions(SessionQuery(
+        sessions = self.ctx.centre.sessions.find(SessionQuery(
             start=day_start(first, tz), end=day_start(last + timedelta(days=1), tz)))
         days: dict[date, list[Session]] = defaultdict(list)
         for s in sessions:

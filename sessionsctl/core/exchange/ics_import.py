@@ -1,0 +1,274 @@
+"""Importing an iCalendar file: reading it into drafts, matching what we hold, writing."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+from typing import IO, Any
+
+from ..access import Action, require
+from ..domain import policy, rules
+from ..domain.drafts import Row, SessionDraft
+from ..domain.errors import InvalidInput
+from ..domain.model import Closure, Series, Session, SessionStatus, SessionType
+from ..domain.timeutil import zone
+from ..schedule.recurrence import parse_recurrence
+from ..schedule.series import draft_from
+from ..storage import UnitOfWork
+from . import ics
+from .csvformat import BadFile, Problem, shared_values
+from .importing import Importer, Pending, onto_stored, require_line, same
+from .results import (
+    DryRun,
+    ImportResult,
+    OnConflict,
+    Planned,
+    Progress,
+    audit_key,
+    conflict_policy,
+    dry_or_done,
+    summary,
+)
+
+
+@dataclass(slots=True)
+class _IcsPlan:
+    """An iCalendar file as read: its events by UID (and RECURRENCE-ID), their drafts, the
+    occurrences of each series, its closures and the names it gives people."""
+
+    closures: list[ics.IcsClosure]
+    masters: dict[str, ics.IcsEvent] = field(default_factory=dict)
+    singles: dict[str, ics.IcsEvent] = field(default_factory=dict)
+    exceptions: dict[str, dict[datetime, ics.IcsEvent]] = field(default_factory=dict)
+    drafts: dict[tuple[str, datetime | None], tuple[ics.IcsEvent, SessionDraft]] = field(
+        default_factory=dict)
+    planned: dict[str, tuple[Series, list[datetime]]] = field(default_factory=dict)
+    names: dict[str, str] = field(default_factory=dict)
+
+
+class IcsImporter(Importer):
+    """iCalendar import: events keyed by UID and RECURRENCE-ID, updated in place when
+    imported again; all-day events are closures."""
+
+    # --------------------------------------------------------------------- ICS import
+    def import_ics(self, stream: IO[bytes], source: str, *, default_tz: str,
+                   mentor: str | None = None, dry_run: bool = False,
+                   on_conflict: OnConflict = "fail", reason: str | None = None,
+                   create_missing: bool = False,
+                   progress: Progress | None = None) -> ImportResult:
+        """Import an iCalendar file, all or nothing; importing it again updates what it made.
+
+        Sessions are keyed by UID and RECURRENCE-ID: an event already imported is updated in
+        place (same session id, SEQUENCE raised), a new one is booked, and an occurrence the
+        file no longer has is cancelled. All-day events are closures of the centre (added
+        once). Events without an ORGANIZER go to ``mentor``.
+        """
+        skip, force_reason = conflict_policy(on_conflict, reason)
+        zone(default_tz, field="--tz")
+        if mentor is not None:
+            mentor = rules.email(mentor, field="--mentor")
+        # The file's text is only needed to read it (and to point problems at their lines):
+        # it is let go before anything is written.
+        plan = self._plan_ics(stream.read(), source, default_tz, mentor)
+
+        def attempt() -> ImportResult:
+            with self.ctx.write() as uow:
+                made = self._references(
+                    uow, source, [(e.line, d) for e, d in plan.drafts.values()],
+                    create_missing, plan.names,
+                    {"mentor": "ORGANIZER", "student": "ATTENDEE", "room": "LOCATION",
+                     "subject": "CATEGORIES"}, "line")
+                result = self._apply_ics(uow, source, plan, skip, force_reason, progress)
+                added = self._closures(uow, plan.closures)
+                result = replace(result, dry_run=dry_run, references=made, closures=added)
+                uow.audit("import", "file", audit_key(source), None, summary(result))
+                if dry_run:
+                    raise DryRun(result)
+                return result
+
+        return dry_or_done(attempt)
+
+    def _plan_ics(self, data: bytes, source: str, default_tz: str,
+                  mentor: str | None) -> _IcsPlan:
+        """Read the file into drafts, and each series into its occurrences; every problem
+        is raised at once as :class:`BadFile`."""
+        problems: list[Problem] = []
+        events: list[ics.IcsEvent] = []
+        closures: list[ics.IcsClosure] = []
+        horizon = self.ctx.clock() + policy.SERIES_HORIZON
+        for item in ics.read(data, default_tz, horizon=horizon):
+            if isinstance(item, Problem):
+                problems.append(item)
+            elif isinstance(item, ics.IcsClosure):
+                closures.append(item)
+            else:
+                if item.mentor is None and mentor is None:
+                    problems.append(Problem(item.line, "ORGANIZER",
+                                            "no organizer: give the mentor with --mentor",
+                                            "line"))
+                    continue
+                events.append(item)
+        plan = _IcsPlan(closures=closures)
+        for e in events:
+            if e.recurrence_id is not None:
+                group = plan.exceptions.setdefault(e.uid, {})
+                # An exception the file gives wins over the occurrence its rule gives.
+                if not (e.expanded and e.recurrence_id in group):
+                    group[e.recurrence_id] = e
+            elif e.rule is not None:
+                plan.masters[e.uid] = e
+            else:
+                plan.singles[e.uid] = e
+        where = ics.PropertyLines(data)  # a problem is shown at its property's line
+        shared: dict[Any, Any] = {}
+        # LOCATION names a room when a room of that name exists, or the file names it as one.
+        with self.ctx.read() as uow:
+            known_rooms = {r.name for r in uow.list_rooms()}
+        rooms = known_rooms | {e.room for e in events if e.room}
+        for e in events:
+            if e.room is None and e.location in rooms:
+                e = replace(e, room=e.location, location=None)  # LOCATION names a room
+            try:
+                draft = shared_values(self._ics_draft(e, mentor), shared)
+                plan.drafts[e.uid, e.recurrence_id] = (e, draft)
+                if e.rule is not None:
+                    parse_recurrence(e.rule, zone(e.tz), field="RRULE")
+                    plan.planned[e.uid] = self._occurrences(
+                        None, draft, e.rule, e.uid, e.sequence,  # type: ignore[arg-type]
+                        closures=False)
+                    if not plan.planned[e.uid][1]:
+                        raise InvalidInput("gives no occurrences (is UNTIL before DTSTART, or "
+                                           "every one an EXDATE?)", field="RRULE")
+            except InvalidInput as exc:
+                column = {"repeat": "RRULE", "mentor": "ORGANIZER", "student": "ATTENDEE",
+                          "end": "DTEND", "start": "DTSTART", "room": "LOCATION",
+                          "location": "LOCATION", "link": "URL",
+                          "subject": "CATEGORIES"}.get(exc.field or "", exc.field)
+                problems.append(Problem(where.of(e.line, column), column,
+                                        exc.detail, "line"))
+        if problems:
+            raise BadFile(source, sorted(problems, key=lambda p: (p.row or 0)))
+        if not events and not closures:
+            raise BadFile(source, [Problem(None, None, "has no events to import", "line")])
+        plan.names = {email: cn for e in events for email, cn in e.names}
+        return plan
+
+    def _ics_draft(self, e: ics.IcsEvent, mentor: str | None) -> SessionDraft:
+        kind = (e.type or "").lower()
+        known = kind in {t.value for t in SessionType}
+        if len(e.uid) > 255:
+            raise InvalidInput("is longer than 255 characters", field="UID")
+        draft = rules.validate_session(SessionDraft(
+            title=e.title[:300], mentor=e.mentor or mentor or "", start=e.start, end=e.end,
+            tz=e.tz, students=e.students, room=e.room, subject=e.categories[0]
+            if e.categories else None, type=SessionType(kind) if known else None, description=e.description,
+            location=e.location, link=e.link, meeting_id=e.meeting_id, passcode=e.passcode,
+            max_participants=e.max_participants, notes=e.notes))
+        return draft
+
+    def _apply_ics(self, uow: UnitOfWork, source: str, plan: _IcsPlan, skip: bool,
+                   force_reason: str | None, progress: Progress | None) -> ImportResult:
+        masters, singles, exceptions = plan.masters, plan.singles, plan.exceptions
+        drafts, planned = plan.drafts, plan.planned
+        uids = {*masters, *singles, *exceptions}
+        stored: dict[tuple[str, datetime | None], Session] = {}
+        for s in uow.sessions_by_uid(uids):
+            stored[s.uid, s.recurrence_id] = s
+        known_series = uow.series_by_uid(masters)
+        pending: list[Pending] = []
+        wanted: set[tuple[str, datetime | None]] = set()
+        series_count = 0
+
+        def add(key: tuple[str, datetime | None], row: int | None, item: Row,
+                series: Series | None = None) -> None:
+            wanted.add(key)
+            before = stored.get(key)
+            if before is not None:
+                item = onto_stored(uow, source, row, before, item)
+                if same(before, item):
+                    return
+                item = replace(item, sequence=max(before.sequence + 1, item.sequence))
+            pending.append(Pending(row, item, before, series))
+
+        for uid, e in singles.items():
+            _, draft = drafts[uid, None]
+            add((uid, None), e.line, Row(draft, uid=uid, sequence=e.sequence, status=(
+                SessionStatus.CANCELLED if e.cancelled else SessionStatus.SCHEDULED)))
+        for uid, e in masters.items():
+            _, draft = drafts[uid, None]
+            assert e.rule is not None
+            series, starts = planned[uid]
+            old = known_series.get(uid)
+            if old is not None:  # a new one is created with its first occurrence written
+                # Rewriting a series is editing its owner's sessions (the file's ORGANIZER is
+                # who the series would go to: checked with every new row below).
+                require_line(uow, source, e.line, Action.EDIT_SESSION,
+                              mentor=str(old.template.get("mentor", "")))
+                series = replace(series, id=old.id, sequence=max(old.sequence, e.sequence))
+                uow.update_series(series)
+                series_count += 1
+            moved = exceptions.get(uid, {})
+            for start in sorted({*starts, *moved}):
+                if start in moved:
+                    x = moved[start]
+                    _, xdraft = drafts[uid, start]
+                    item = Row(xdraft, uid=uid, series_id=series.id, recurrence_id=start,
+                               sequence=x.sequence, status=SessionStatus.CANCELLED
+                               if x.cancelled else SessionStatus.SCHEDULED)
+                    add((uid, start), x.line, item, series)
+                else:
+                    item = Row(draft_from(series.template, start, start + series.duration,
+                                          series.tz),
+                               uid=uid, series_id=series.id, recurrence_id=start,
+                               sequence=e.sequence)
+                    add((uid, start), e.line, item, series)
+        for uid, group in exceptions.items():
+            if uid in masters:
+                continue
+            # Occurrences of a series this file does not carry: each is keyed by its UID and
+            # RECURRENCE-ID like any other. The one we hold (of a series, or a one-off an
+            # earlier import made of it) is updated; one we do not hold becomes a one-off
+            # that keeps both, so importing the file again finds and updates it.
+            for rid, x in group.items():
+                before = stored.get((uid, rid))
+                _, xdraft = drafts[uid, rid]
+                status = SessionStatus.CANCELLED if x.cancelled else SessionStatus.SCHEDULED
+                add((uid, rid), x.line, Row(
+                    xdraft, uid=uid, series_id=before.series_id if before else None,
+                    recurrence_id=rid, status=status, sequence=x.sequence))
+        # A held occurrence the file no longer has (an EXDATE added, a shorter rule) is
+        # cancelled; completed or cancelled ones are history and stay as they are.
+        gone = [s for key, s in stored.items() if key not in wanted
+                and (key[0] in masters or key[0] in singles)
+                and s.status is SessionStatus.SCHEDULED]
+        # Rows this import rewrites or cancels are not obstacles; the ones it leaves are.
+        exclude = [p.existing.id for p in pending if p.existing is not None] + [s.id for s in gone]
+        accepted, skipped, forced, new_series = self._commit(
+            uow, source, pending, skip, force_reason, exclude, progress, "line")
+        series_count += new_series
+        for s in gone:
+            require(uow.actor, Action.CANCEL_SESSION, session=s)
+            uow.set_status(s.id, SessionStatus.CANCELLED,
+                           cancel_reason=f"no longer in {source}")
+        created = sum(1 for p in accepted if p.existing is None)
+        return ImportResult(
+            source, False, [Planned(p.row, p.item.draft, p.item.status,
+                                    "update" if p.existing else "create") for p in accepted],
+            created, len(accepted) - created, len(wanted) - len(pending), len(gone),
+            series_count, skipped, forced, [], unit="line")
+
+    def _closures(self, uow: UnitOfWork, items: Iterable[ics.IcsClosure]) -> list[Closure]:
+        """All-day events become closures; one already there (same days, same reason) is kept."""
+        have = {(c.starts_on, c.ends_on, c.reason) for c in uow.closures()}
+        added = []
+        for item in items:
+            key = (item.starts_on, item.ends_on, item.reason)
+            if key in have:
+                continue
+            require(uow.actor, Action.MANAGE_CLOSURES)
+            closure = uow.add_closure(*key)
+            uow.audit("add", "closure", closure.id, None, {"reason": item.reason})
+            have.add(key)
+            added.append(closure)
+        return added

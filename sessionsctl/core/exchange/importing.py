@@ -1,0 +1,367 @@
+"""Importing sessions, all or nothing: the shared machinery of every import, and CSV import."""
+
+from __future__ import annotations
+
+from bisect import bisect_left, bisect_right
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from datetime import datetime
+from typing import IO, Any
+from zoneinfo import ZoneInfo
+
+from ..access import Action, require
+from ..context import Context
+from ..domain import policy, rules
+from ..domain.drafts import Row, SessionDraft
+from ..domain.errors import InvalidInput, NotPermitted
+from ..domain.model import Role, Series, Session, SessionStatus
+from ..domain.rules import MAX_SESSION_LENGTH
+from ..domain.timeutil import zone
+from ..schedule.booker import Booker
+from ..schedule.booking import (
+    EDITABLE,
+    draft_of,
+    new_uid,
+)
+from ..schedule.conflicts import Conflict
+from ..schedule.judge import Batch
+from ..schedule.recurrence import expand, parse_recurrence
+from ..schedule.series import draft_from, exclude_starts, expand_open, template_of
+from ..storage import UnitOfWork
+from . import csvformat
+from .csvformat import BadFile, Problem
+from .results import (
+    DryRun,
+    ImportConflicts,
+    ImportResult,
+    OnConflict,
+    Planned,
+    Progress,
+    RowConflict,
+    audit_key,
+    conflict_policy,
+    dry_or_done,
+    summary,
+)
+
+WRITE_CHUNK = 500  # rows per INSERT: its parameters are all in memory at once
+
+
+@dataclass(slots=True)
+class Pending:
+    row: int | None
+    item: Row
+    existing: Session | None = None
+    series: Series | None = None
+
+
+class _Held(Batch):
+    """:class:`~sessionsctl.core.schedule.judge.Batch` indexed by start as well: the rows of a
+    100k-row file are each checked against the few held around them, not against every row
+    of the same mentor (the same :func:`~sessionsctl.core.schedule.conflicts.clashes` rule decides)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._starts: dict[tuple[str, str], list[datetime]] = {}
+
+    def clashes(self, draft: SessionDraft) -> list[Conflict]:
+        low = draft.start - MAX_SESSION_LENGTH
+        return self._among(draft, (
+            row for key in self._keys(draft) if (starts := self._starts.get(key))
+            for row in self._held[key][bisect_left(starts, low):bisect_left(starts, draft.end)]))
+
+    def add(self, row: Row) -> None:
+        super().add(row)
+        for key in self._keys(row.draft):
+            held, starts = self._held[key], self._starts.setdefault(key, [])
+            # Keep both lists in start order (rows mostly come in order: an append).
+            last = held.pop()
+            at = bisect_right(starts, last.draft.start)
+            starts.insert(at, last.draft.start)
+            held.insert(at, last)
+
+
+def _wall(instant: datetime, tz: ZoneInfo) -> datetime:
+    return instant.astimezone(tz).replace(tzinfo=None)
+
+
+def _name_from(email: str) -> str:
+    local = email.split("@", 1)[0]
+    return " ".join(part.capitalize() for part in local.replace("_", ".").split(".") if part) \
+        or email
+
+
+def same(a: Session, row: Row) -> bool:
+    d = row.draft
+    return (a.title, a.mentor, a.start, a.end, a.tz, a.students, a.room, a.subject, a.type,
+            a.description, a.location, a.link, a.meeting_id, a.passcode, a.max_participants,
+            a.notes, a.status) == (
+            d.title, d.mentor, d.start, d.end, d.tz, d.students, d.room, d.subject, d.type,
+            d.description, d.location, d.link, d.meeting_id, d.passcode, d.max_participants,
+            d.notes, row.status)
+
+
+class Importer:
+    """What every import shares: the people, rooms and subjects a file names, new series and
+    their occurrences, and judging and writing the rows (through the booker's checks); and
+    CSV import itself. See :mod:`sessionsctl.core.exchange`."""
+
+    def __init__(self, ctx: Context, booker: Booker) -> None:
+        self.ctx = ctx
+        self.booker = booker
+
+    # ------------------------------------------------------------------------ shared
+    def _references(self, uow: UnitOfWork, source: str,
+                    entries: Sequence[tuple[int | None, SessionDraft]], create_missing: bool,
+                    names: dict[str, str], columns: dict[str, str],
+                    unit: str = "row", *, check_only: bool = False) -> list[str]:
+        """Check that every person, room and subject the rows name exists in the right role;
+        create the missing ones with ``create_missing``, else name each with its first row."""
+        people = uow.people_by_email({e for _, d in entries for e in (d.mentor, *d.students)})
+        rooms = {r.name for r in uow.list_rooms()}
+        subjects = {s.name for s in uow.list_subjects()}
+        missing: dict[tuple[str, str], int | None] = {}
+        problems: list[Problem] = []
+        for row, d in entries:
+            person = people.get(d.mentor)
+            if person is None:
+                missing.setdefault(("mentor", d.mentor), row)
+            elif person.role is Role.STUDENT:
+                problems.append(Problem(row, columns["mentor"],
+                                        f"{d.mentor} is a student, not a mentor", unit))
+            for email in d.students:
+                person = people.get(email)
+                if person is None:
+                    if ("mentor", email) not in missing:
+                        missing.setdefault(("student", email), row)
+                elif person.role is not Role.STUDENT:
+                    problems.append(Problem(row, columns["student"],
+                                            f"{email} is a {person.role.value}, not a student", unit))
+            if d.room is not None and d.room not in rooms:
+                missing.setdefault(("room", d.room), row)
+            if d.subject is not None and d.subject not in subjects:
+                missing.setdefault(("subject", d.subject), row)
+        clash = {k for (kind, k) in missing if kind == "mentor"} & \
+            {k for (kind, k) in missing if kind == "student"}
+        for email in sorted(clash):
+            problems.append(Problem(missing[("student", email)], columns["student"],
+                                    f"{email} is named both as a mentor and as a student", unit))
+        if missing and not create_missing:
+            for (kind, key), row in missing.items():
+                problems.append(Problem(row, columns[kind], f"no {kind} {key!r} (add it first, "
+                                        "or import with --create-missing)", unit))
+        if problems:
+            raise BadFile(source, sorted(problems, key=lambda p: (p.row or 0, p.column or "")))
+        if check_only:
+            return []
+        created: list[str] = []
+        for (kind, key), _row in sorted(missing.items(), key=lambda kv: kv[0]):
+            if kind in ("mentor", "student"):
+                require(uow.actor, Action.ADD_PERSON, role=Role(kind))
+                person = uow.add_person(rules.name(names.get(key) or _name_from(key)), key,
+                                        Role(kind), None)
+                uow.audit("add", "person", person.id, None, {"email": key, "role": kind,
+                                                               "by": source})
+            elif kind == "room":
+                require(uow.actor, Action.ADD_ROOM)
+                uow.add_room(key, None)
+            else:
+                require(uow.actor, Action.ADD_SUBJECT)
+                uow.add_subject(key)
+            created.append(f"{kind} {key}")
+        return created
+
+    def _occurrences(self, uow: UnitOfWork, draft: SessionDraft, repeat: str, uid: str,
+                     sequence: int = 0, *, closures: bool = True) -> tuple[Series, list[datetime]]:
+        """A new series for ``draft`` repeating by ``repeat``, as ``create_series`` makes it
+        (DTSTART on the first occurrence, open rules to the horizon, and with ``closures``
+        the days the centre is closed taken out; a calendar file's rule is taken as it is,
+        so importing it again finds the same occurrences)."""
+        tz = zone(draft.tz)
+        rec = parse_recurrence(repeat, tz)
+        dtstart = _wall(draft.start, tz)
+        horizon = self.ctx.clock() + policy.SERIES_HORIZON if rec.open_ended else None
+        first = expand(replace(rec, exdates=(), rdates=()), dtstart, tz, until=horizon)
+        if first:
+            dtstart = _wall(first[0].recurrence_id, tz)
+        if closures:
+            rec, starts, _closed = expand_open(uow, rec, dtstart, tz, after=None,
+                                                until=horizon)
+        else:
+            starts = [o.start for o in expand(rec, dtstart, tz, until=horizon)]
+        series = Series(id=0, uid=uid, rule=rec.to_text(), dtstart=dtstart, tz=draft.tz,
+                        duration=draft.end - draft.start, template=template_of(draft),
+                        expanded_until=horizon, sequence=sequence)
+        return series, starts
+
+    def _commit(self, uow: UnitOfWork, source: str, pending: list[Pending], skip: bool,
+                force_reason: str | None, exclude: Sequence[int],
+                progress: Progress | None, unit: str = "row"
+                ) -> tuple[list[Pending], list[RowConflict], list[RowConflict], int]:
+        """Check every pending row as :meth:`Centre._book` does, then write them all or none.
+
+        Rows are checked against the database (less ``exclude``, the rows this import
+        replaces) and against the rows before them. Cancelled rows hold no slot. A new series
+        (``id`` 0) is created here, and only if one of its occurrences is written: skipping
+        every occurrence leaves no empty series behind. Returns the rows written, the
+        skipped and forced clashes, and how many series were created.
+        """
+        for mentor in sorted({p.item.draft.mentor for p in pending}):
+            require(uow.actor, Action.BOOK, mentor=mentor)
+        live = [p for p in pending if p.item.status is not SessionStatus.CANCELLED]
+        drafts = [p.item.draft for p in live]
+        refs = self.booker.resolve(uow, drafts)
+        judged = self.booker.against_stored(uow, drafts, refs, exclude)
+        batch = _Held()
+        found: list[RowConflict] = []
+        skipped: list[RowConflict] = []
+        dropped: set[int] = set()
+        for p, stored in zip(live, judged, strict=True):
+            clashing = stored + batch.clashes(p.item.draft)
+            if clashing:
+                hits = [RowConflict(p.row, c) for c in clashing]
+                found.extend(hits)
+                if skip:
+                    skipped.extend(hits)
+                    dropped.add(id(p))
+                    continue
+                if force_reason is not None:
+                    p.item = replace(p.item, force_reason=force_reason)
+            batch.add(p.item)
+        if found and not skip and force_reason is None:
+            raise ImportConflicts(source, found, unit)
+        accepted = [p for p in pending if id(p) not in dropped]
+        made: dict[int, Series] = {}  # id() of a new series -> the series as created
+        for p in accepted:
+            if p.series is not None and p.series.id == 0:
+                if id(p.series) not in made:
+                    made[id(p.series)] = replace(p.series, id=uow.insert_series(p.series))
+                p.item = replace(p.item, series_id=made[id(p.series)].id)
+        fresh = [p for p in accepted if p.existing is None]
+        for i in range(0, len(fresh), WRITE_CHUNK):
+            part = fresh[i:i + WRITE_CHUNK]
+            uow.insert_sessions([p.item for p in part])
+            if progress:
+                progress(len(part))
+        for p in accepted:
+            if p.existing is not None:
+                uow.update_session(p.existing.id, p.item)
+                if progress:
+                    progress(1)
+        # Occurrences skipped for a clash leave the rule (as `session add --skip-conflicts`).
+        by_series: dict[int, tuple[Series, list[datetime | None]]] = {}
+        for p in pending:
+            if id(p) in dropped and p.series is not None and p.existing is None:
+                series = made.get(id(p.series), p.series)
+                if series.id:  # a new series none of whose occurrences is written is not made
+                    by_series.setdefault(series.id, (series, []))[1].append(
+                        p.item.recurrence_id)
+        for series, rids in by_series.values():
+            exclude_starts(uow, series, rids)
+        return accepted, skipped, found if force_reason is not None else [], len(made)
+
+    # --------------------------------------------------------------------- CSV import
+    def import_csv(self, stream: IO[bytes], source: str, *, default_tz: str,
+                   dry_run: bool = False, on_conflict: OnConflict = "fail",
+                   reason: str | None = None, create_missing: bool = False,
+                   progress: Progress | None = None) -> ImportResult:
+        """Import sessions from CSV (columns of shared/CLI.md), all or nothing.
+
+        Every row is read and checked before anything is written; every problem is raised
+        at once as :class:`BadFile`, every clash as :class:`ImportConflicts`.
+        """
+        skip, force_reason = conflict_policy(on_conflict, reason)
+        zone(default_tz, field="--tz")
+        parsed: list[csvformat.CsvRow] = []
+        problems: list[Problem] = []
+        named: list[tuple[int, csvformat.References]] = []  # by rows with problems
+        for item in csvformat.read(stream, source, default_tz):
+            if isinstance(item, Problem):
+                problems.append(item)
+                if len(problems) >= csvformat.MAX_PROBLEMS:
+                    break
+            elif isinstance(item, tuple):
+                named.append(item)
+            else:
+                parsed.append(item)
+        columns = {"mentor": "mentor_email", "student": "student_emails", "room": "room",
+                   "subject": "subject"}
+        if problems:
+            # The rows that could be read are checked for unknown people, rooms and subjects
+            # too, so one run names everything there is to fix.
+            if (parsed or named) and len(problems) < csvformat.MAX_PROBLEMS:
+                try:
+                    with self.ctx.read() as uow:
+                        self._references(uow, source, [*((r.row, r.draft) for r in parsed),
+                                                       *named],  # type: ignore[list-item]
+                                         create_missing, {}, columns, check_only=True)
+                except BadFile as more:
+                    problems = sorted(problems + more.problems,
+                                      key=lambda p: (p.row or 0, p.column or ""))
+            raise BadFile(source, problems)
+        if not parsed:
+            raise BadFile(source, [Problem(None, None, "has no rows to import")])
+
+        def attempt() -> ImportResult:
+            with self.ctx.write() as uow:
+                made = self._references(
+                    uow, source, [(r.row, r.draft) for r in parsed], create_missing, {},
+                    columns)
+                pending: list[Pending] = []
+                for r in parsed:
+                    if r.repeat is None:
+                        pending.append(Pending(r.row, Row(r.draft, uid=new_uid(),
+                                                           status=r.status)))
+                        continue
+                    series, starts = self._occurrences(uow, r.draft, r.repeat, new_uid())
+                    if not starts:
+                        raise BadFile(source, [Problem(r.row, "repeat",
+                                                       "the rule gives no occurrences")])
+                    for start in starts:  # the series is created with its first row written
+                        draft = draft_from(series.template, start, start + series.duration,
+                                           series.tz)
+                        pending.append(Pending(r.row, Row(
+                            draft, uid=series.uid, recurrence_id=start,
+                            status=r.status), series=series))
+                accepted, skipped, forced, series_count = self._commit(
+                    uow, source, pending, skip, force_reason, (), progress)
+                result = ImportResult(
+                    source, dry_run, [Planned(p.row, p.item.draft, p.item.status)
+                                      for p in accepted],
+                    len(accepted), 0, 0, 0, series_count, skipped, forced, made)
+                uow.audit("import", "file", audit_key(source), None, summary(result))
+                if dry_run:
+                    raise DryRun(result)
+                return result
+
+        return dry_or_done(attempt)
+
+
+def require_line(uow: UnitOfWork, source: str, line: int | None, action: Action,
+                  **context: Any) -> None:
+    """The permission rule of :mod:`permissions`, its refusal naming the file and line."""
+    try:
+        require(uow.actor, action, **context)
+    except NotPermitted as exc:
+        where = f"{source}, line {line}" if line is not None else source
+        raise NotPermitted(f"{where}: {exc.message}") from None
+
+
+def onto_stored(uow: UnitOfWork, source: str, line: int | None, before: Session,
+                 item: Row) -> Row:
+    """A file's version of a session we hold, judged as ``session edit`` judges a change:
+    only by someone who may edit that session, and a completed or cancelled one keeps its
+    status and changes only in its annotations (a calendar file cannot reopen it)."""
+    require_line(uow, source, line, Action.EDIT_SESSION, session=before)
+    if before.status in (SessionStatus.COMPLETED, SessionStatus.CANCELLED) \
+            and item.status is not SessionStatus.CANCELLED:
+        old = draft_of(before)
+        changed = {f for f in EDITABLE if getattr(item.draft, f) != getattr(old, f)}
+        try:
+            rules.editable(before.status, changed)
+        except InvalidInput as exc:
+            where = f"{source}, line {line}" if line is not None else source
+            raise InvalidInput(f"{where}: session {before.id}: {exc.message}",
+                               field=None) from None
+        item = replace(item, status=before.status)
+    return item

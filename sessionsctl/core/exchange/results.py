@@ -1,0 +1,111 @@
+"""What an import reports (created, updated, skipped, forced, every clash with its row or
+line), how a conflict is handled (``--on-conflict``), and how a dry run rolls back."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from ..domain.drafts import SessionDraft
+from ..domain.errors import ConflictError, InvalidInput
+from ..domain.model import Closure, SessionStatus
+from ..schedule.booking import (
+    check_options,
+    retry_race,
+)
+from ..schedule.conflicts import Conflict
+
+OnConflict = Literal["fail", "skip", "force"]
+ON_CONFLICT: tuple[OnConflict, ...] = ("fail", "skip", "force")
+Progress = Callable[[int], None]  # called with how many more items are done
+
+
+@dataclass(frozen=True, slots=True)
+class RowConflict:
+    """A conflict met by the session of one row (CSV row, or .ics line) of an import."""
+
+    row: int | None
+    conflict: Conflict
+
+
+class ImportConflicts(ConflictError):
+    """An import refused because rows clash; every clash is named with its row."""
+
+    def __init__(self, source: str, found: list[RowConflict], unit: str = "row") -> None:
+        rows = len({f.row for f in found})
+        super().__init__([f.conflict for f in found],
+                         f"{source}: refused: {len(found)} scheduling conflict(s) in {rows} "
+                         f"{unit}(s); nothing was written (--on-conflict skip or force)")
+        self.source = source
+        self.rows = found
+        self.unit = unit  # "row" of a CSV file, "line" of an iCalendar file
+
+
+@dataclass(frozen=True, slots=True)
+class Planned:
+    """A session an import creates or changes (what ``--dry-run`` shows)."""
+
+    row: int | None
+    draft: SessionDraft
+    status: SessionStatus
+    action: Literal["create", "update"] = "create"
+
+
+@dataclass(frozen=True, slots=True)
+class ImportResult:
+    source: str
+    dry_run: bool
+    planned: list[Planned]
+    created: int
+    updated: int
+    unchanged: int
+    removed: int
+    series: int
+    skipped: list[RowConflict]
+    forced: list[RowConflict]
+    references: list[str]  # people, rooms and subjects created by --create-missing
+    closures: list[Closure] = field(default_factory=list)
+    unit: str = "row"  # what ``row`` counts: "row" of a CSV file, "line" of an iCalendar file
+
+
+def dry_or_done(attempt: Callable[[], ImportResult]) -> ImportResult:
+    """Run an import's transaction (again if it lost a race); a dry run ends by raising
+    :class:`DryRun` inside it, so everything it wrote is rolled back, and returns its result."""
+    try:
+        return retry_race(attempt)
+    except DryRun as done:
+        return done.result
+
+
+class DryRun(Exception):
+    def __init__(self, result: ImportResult) -> None:
+        self.result = result
+
+
+def conflict_policy(on_conflict: str, reason: str | None) -> tuple[bool, str | None]:
+    if on_conflict not in ON_CONFLICT:
+        raise InvalidInput(f"must be one of {', '.join(ON_CONFLICT)}", field="--on-conflict")
+    if on_conflict == "force":
+        if reason is None or not reason.strip():
+            raise InvalidInput("--on-conflict force needs --reason", field="--reason")
+        check_options(reason, False)
+        return False, reason.strip()
+    if reason is not None:
+        raise InvalidInput("--reason goes with --on-conflict force", field="--reason")
+    return on_conflict == "skip", None
+
+
+def summary(result: ImportResult) -> dict[str, Any]:
+    return {"file": result.source, "created": result.created, "updated": result.updated,
+            "removed": result.removed, "series": result.series,
+            "skipped": len({s.row for s in result.skipped}),
+            "forced": len({f.row for f in result.forced}), "references": result.references}
+
+
+
+
+
+def audit_key(source: str) -> str:
+    """The audit key of an imported file: its name (the full path is in the record)."""
+    return source.replace("\\", "/").rsplit("/", 1)[-1][:64] or "-"

@@ -1,0 +1,133 @@
+"""The one path every booking takes: resolve who and what a request names, judge each row
+(against the store and the rows before it), write all rows or none, and queue the notices.
+Sessions, series and imports all book through a :class:`Booker`."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import replace
+from datetime import timedelta
+
+from ..access import Action, require
+from ..context import Context
+from ..domain.drafts import Row, SessionDraft
+from ..domain.errors import ConflictError, InvalidInput, NotFound
+from ..domain.model import Role, Room
+from ..domain.serialize import record
+from ..mail.notices import NoticeKind
+from ..mail.notify import Notifier
+from ..storage import UnitOfWork
+from .booking import BookingResult
+from .conflicts import Conflict
+from .judge import Batch, Busy, Refs, judge
+
+
+class Booker:
+    """Judges and writes bookings inside a caller's unit of work."""
+
+    def __init__(self, ctx: Context, notifier: Notifier) -> None:
+        self.ctx = ctx
+        self.notifier = notifier
+
+    def resolve(self, uow: UnitOfWork, drafts: Sequence[SessionDraft]) -> Refs:
+        """Check that everyone and everything the drafts name exists, in the right role,
+        and load what their conflicts are judged against: one look-up per kind per batch."""
+        people = uow.people_by_email({e for d in drafts for e in (d.mentor, *d.students)})
+        rooms: dict[str, Room] = {}
+        subjects: set[str] = set()
+        for draft in drafts:
+            mentor = people.get(draft.mentor)
+            if mentor is None:
+                raise NotFound("mentor", draft.mentor)
+            if mentor.role is Role.STUDENT:
+                raise InvalidInput(f"{draft.mentor} is a student, not a mentor", field="mentor")
+            for email in draft.students:
+                if email not in people:
+                    raise NotFound("student", email)
+                if people[email].role is not Role.STUDENT:
+                    raise InvalidInput(
+                        f"{email} is a {people[email].role.value}, not a student", field="student")
+            if draft.room is not None and draft.room not in rooms:
+                room = uow.room(draft.room)
+                if room is None:
+                    raise NotFound("room", draft.room)
+                rooms[draft.room] = room
+            if draft.subject is not None and draft.subject not in subjects:
+                if uow.subject(draft.subject) is None:
+                    raise NotFound("subject", draft.subject)
+                subjects.add(draft.subject)
+        if not drafts:
+            return Refs(rooms, {}, {}, [])
+        mentors = {d.mentor for d in drafts}
+        first = min(d.start for d in drafts)
+        last = max(d.end for d in drafts)
+        return Refs(
+            rooms, uow.availability(mentors), uow.time_off(mentors, first, last),
+            uow.closures(first.date() - timedelta(days=1), last.date() + timedelta(days=1)))
+
+    def against_stored(self, uow: UnitOfWork, drafts: Sequence[SessionDraft], refs: Refs,
+                       exclude: Sequence[int] = ()) -> list[list[Conflict]]:
+        """Every reason each draft cannot be booked as it stands (against the database only).
+
+        One range query covers the whole batch (its span, its people and rooms); each draft
+        is then judged in memory against the sessions around it.
+        """
+        if not drafts:
+            return []
+        busy = Busy(uow.overlapping(
+            min(d.start for d in drafts), max(d.end for d in drafts),
+            people={p for d in drafts for p in (d.mentor, *d.students)},
+            rooms={d.room for d in drafts if d.room}, exclude=exclude,
+            within=sorted((d.start, d.end) for d in drafts)))
+        return [judge(d, busy.around(d.start, d.end), refs) for d in drafts]
+
+    def judge_together(self, uow: UnitOfWork, rows: Sequence[Row], exclude: Sequence[int] = (),
+                       *, skip_conflicts: bool = False) -> list[list[Conflict]]:
+        """Each row's conflicts, against the database and against the rows before it in the
+        same request (with ``skip_conflicts`` a row that clashes is not booked, so it holds
+        nothing for the rows after it). What a bulk booking refuses on, and what a series
+        check reports before one."""
+        refs = self.resolve(uow, [r.draft for r in rows])
+        judged = self.against_stored(uow, [r.draft for r in rows], refs, exclude)
+        batch = Batch()
+        found: list[list[Conflict]] = []
+        for row, stored in zip(rows, judged, strict=True):
+            clashing = stored + batch.clashes(row.draft)
+            found.append(clashing)
+            if not (clashing and skip_conflicts):
+                batch.add(row)
+        return found
+
+    def book(self, uow: UnitOfWork, rows: Sequence[Row], *, force_reason: str | None = None,
+             skip_conflicts: bool = False, exclude: Sequence[int] = (),
+             notify: bool = True) -> BookingResult:
+        """Check every row, then write all of them or none, inside the caller's transaction.
+
+        Each row is checked against the database and against the rows before it. With no
+        conflicts everything is booked; otherwise, by default, nothing is written and every
+        conflict is raised at once; ``skip_conflicts`` books the rows that are free; a
+        ``force_reason`` books all rows and records the reason on those that clashed.
+        ``notify`` queues the booking notices.
+        """
+        for mentor in sorted({r.draft.mentor for r in rows}):
+            require(uow.actor, Action.BOOK, mentor=mentor)
+        accepted: list[Row] = []
+        skipped: list[Row] = []
+        found: list[Conflict] = []
+        judged = self.judge_together(uow, rows, exclude, skip_conflicts=skip_conflicts)
+        for row, clashing in zip(rows, judged, strict=True):
+            found.extend(clashing)
+            if clashing and skip_conflicts:
+                skipped.append(row)
+                continue
+            if clashing and force_reason is not None:
+                row = replace(row, force_reason=force_reason.strip())
+            accepted.append(row)
+        if found and force_reason is None and not skip_conflicts:
+            raise ConflictError(found)
+        booked = uow.insert_sessions(accepted)
+        for session in booked:
+            uow.audit("book", "session", session.id, None, record(session))
+        if notify:
+            self.notifier.notify(uow, NoticeKind.BOOKED, booked)
+        return BookingResult(booked, found, [r.draft for r in skipped], skipped)

@@ -1,0 +1,111 @@
+"""The centre's calendar: terms, closure days, and each mentor's weekly availability and
+time off: what series are bounded by and bookings are judged against."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from ..access import Action, require
+from ..context import Context
+from ..domain import rules
+from ..domain.drafts import SessionQuery
+from ..domain.errors import InvalidInput, NotFound
+from ..domain.model import Availability, Closure, Session, SessionStatus, Term, TimeOff
+from ..domain.serialize import record
+from ..domain.timeutil import localize, zone
+
+
+class CentreCalendar:
+    """Terms, closures, availability and time off."""
+
+    def __init__(self, ctx: Context) -> None:
+        self.ctx = ctx
+
+    def add_term(self, name: str, starts_on: date, ends_on: date) -> Term:
+        name = rules.name(name)
+        if ends_on < starts_on:
+            raise InvalidInput("must not be before --from", field="to")
+        with self.ctx.write() as uow:
+            require(uow.actor, Action.MANAGE_TERMS)
+            if uow.term(name) is not None:
+                raise InvalidInput(f"term {name!r} exists already", field="name")
+            term = uow.add_term(name, starts_on, ends_on)
+            uow.audit("add", "term", term.id, None, record(term))
+            return term
+
+    def term_named(self, name: str) -> Term:
+        with self.ctx.read() as uow:
+            term = uow.term(name)
+        if term is None:
+            raise NotFound("term", name)
+        return term
+
+    def list_terms(self) -> list[Term]:
+        with self.ctx.read() as uow:
+            return uow.list_terms()
+
+    def add_closure(self, starts_on: date, ends_on: date, reason: str,
+                    tz: ZoneInfo) -> tuple[Closure, list[Session]]:
+        """Close the centre on these days; returns the live sessions that fall on them,
+        for staff to move or cancel (they are not changed here)."""
+        if ends_on < starts_on:
+            raise InvalidInput("must not be before the first day", field="to")
+        if not reason.strip():
+            raise InvalidInput("must not be empty", field="reason")
+        with self.ctx.write() as uow:
+            require(uow.actor, Action.MANAGE_CLOSURES)
+            closure = uow.add_closure(starts_on, ends_on, reason.strip())
+            uow.audit("add", "closure", closure.id, None, record(closure))
+            start = localize(datetime.combine(starts_on, time()), tz) - timedelta(days=1)
+            end = localize(datetime.combine(ends_on + timedelta(days=1), time()), tz) \
+                + timedelta(days=1)
+            live = uow.sessions(SessionQuery(start=start, end=end, statuses=(
+                SessionStatus.SCHEDULED, SessionStatus.IN_PROGRESS)))
+            hit = [s for s in live if closure.covers(s.start.astimezone(ZoneInfo(s.tz)).date())]
+            return closure, hit
+
+    def list_closures(self) -> list[Closure]:
+        with self.ctx.read() as uow:
+            return uow.closures()
+
+    # ---------------------------------------------------------------- availability
+    def set_availability(self, mentor: str, weekday: int,
+                         windows: list[tuple[time, time]], tz: str) -> list[Availability]:
+        """Replace the mentor's windows on one weekday (an empty list clears the day)."""
+        mentor = rules.email(mentor, field="mentor")
+        zone(tz, field="tz")
+        for start, end in windows:
+            if end <= start:
+                raise InvalidInput("must be after --from", field="to")
+        items = [Availability(mentor, weekday, s, e, tz) for s, e in windows]
+        with self.ctx.write() as uow:
+            person = uow.person(mentor)
+            if person is None:
+                raise NotFound("person", mentor)
+            require(uow.actor, Action.SET_AVAILABILITY, mentor=mentor)
+            uow.set_availability(mentor, weekday, items)
+            uow.audit("availability", "person", person.id, None, record(items))
+            return uow.availability([mentor]).get(mentor, [])
+
+    def availability_of(self, mentor: str) -> list[Availability]:
+        mentor = rules.email(mentor, field="mentor")
+        with self.ctx.read() as uow:
+            if uow.person(mentor) is None:
+                raise NotFound("person", mentor)
+            return uow.availability([mentor]).get(mentor, [])
+
+    def add_time_off(self, mentor: str, start: datetime, end: datetime,
+                     reason: str | None) -> TimeOff:
+        mentor = rules.email(mentor, field="mentor")
+        if end <= start:
+            raise InvalidInput("must be after --from", field="to")
+        item = TimeOff(mentor, start, end, reason)
+        with self.ctx.write() as uow:
+            person = uow.person(mentor)
+            if person is None:
+                raise NotFound("person", mentor)
+            require(uow.actor, Action.SET_AVAILABILITY, mentor=mentor)
+            uow.add_time_off(item)
+            uow.audit("time_off", "person", person.id, None, record(item))
+            return item

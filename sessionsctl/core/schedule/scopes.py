@@ -1,0 +1,247 @@
+"""Edit scopes on an occurrence of a series (``this`` is a one-off edit of the occurrence,
+in :class:`~sessionsctl.core.schedule.sessions.Sessions`):
+
+* ``following`` splits the series: the old rule ends before the occurrence, a new series
+  (new UID) carries the change from the occurrence on.
+* ``all`` changes the series itself (same UID) from its first scheduled occurrence on.
+
+Only *scheduled* occurrences are changed; completed, in-progress and cancelled ones are left as
+they were, so attendance is never lost. Field changes apply to every changed occurrence,
+exceptions included. A time change moves every changed occurrence by the same wall-clock shift
+from its original slot, so an occurrence moved before (an exception) is put back into the new
+pattern. A new rule (``repeat``) replaces the occurrences: changed occurrences with attendance
+recorded are kept as they are, the others are removed and the new rule is expanded and booked.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import datetime, timedelta
+from typing import Any, Literal
+from zoneinfo import ZoneInfo
+
+from ..access import Action, require
+from ..context import Context
+from ..domain import policy, rules
+from ..domain.drafts import Row, SessionQuery
+from ..domain.errors import ConflictError, InvalidInput
+from ..domain.model import Series, Session, SessionStatus
+from ..domain.serialize import record
+from ..domain.timeutil import localize
+from ..mail.notices import NoticeKind
+from ..mail.notify import Notifier
+from ..storage import UnitOfWork
+from .booker import Booker
+from .booking import EDITABLE, draft_of, new_uid, retry_race
+from .conflicts import Conflict
+from .judge import among
+from .recurrence import Recurrence, parse_recurrence, split_before
+from .series import (
+    TEMPLATE_FIELDS,
+    SeriesResult,
+    draft_from,
+    expand_open,
+    rows_of,
+    rule_of,
+    template_of,
+    wall,
+)
+
+Scope = Literal["this", "following", "all"]
+SCOPES: tuple[Scope, ...] = ("this", "following", "all")
+
+
+def _rid(session: Session) -> datetime:
+    """The original start of an occurrence (its RECURRENCE-ID), or its start."""
+    return session.recurrence_id or session.start
+
+
+def _by_day(rec: Recurrence) -> bool:
+    upper = rec.rrule.upper()
+    return any(part in upper for part in ("BYDAY", "BYMONTHDAY", "BYYEARDAY", "BYWEEKNO"))
+
+
+class ScopedEdits:
+    """Changing or cancelling several occurrences of a series at once."""
+
+    def __init__(self, ctx: Context, booker: Booker, notifier: Notifier) -> None:
+        self.ctx = ctx
+        self.booker = booker
+        self.notifier = notifier
+
+    def edit(self, selected: Session, changes: dict[str, Any], scope: Scope, *,
+             repeat: str | None = None, force_reason: str | None = None,
+             notify: bool = True) -> SeriesResult:
+        """Change ``selected`` and the following occurrences of its series (splitting it), or
+        the whole series, as the module says; retried if another terminal won a race."""
+        return retry_race(lambda: self._edit(selected, changes, scope, repeat, force_reason,
+                                             notify))
+
+    def _edit(self, selected: Session, changes: dict[str, Any], scope: Scope,
+              repeat: str | None, force_reason: str | None, notify: bool) -> SeriesResult:
+        unknown = set(changes) - EDITABLE
+        if unknown:
+            raise InvalidInput(f"cannot change {', '.join(sorted(unknown))}", field="edit")
+        if "tz" in changes:
+            raise InvalidInput("the zone of a series cannot change; split it with a new booking",
+                               field="tz")
+        with self.ctx.write() as uow:
+            require(uow.actor, Action.EDIT_SESSION, session=selected)
+            if changes.get("mentor", selected.mentor) != selected.mentor:
+                require(uow.actor, Action.BOOK, mentor=changes["mentor"])
+            assert selected.series_id is not None
+            series = uow.series(selected.series_id, lock=True)
+            assert series is not None
+            tz = ZoneInfo(series.tz)
+            members = uow.sessions(SessionQuery(series_id=series.id))
+            picked = _rid(selected)
+            in_range = [m for m in members if scope == "all" or _rid(m) >= picked]
+            affected = [m for m in in_range if m.status is SessionStatus.SCHEDULED]
+            untouched = [m for m in in_range if m.status is not SessionStatus.SCHEDULED]
+            if not affected:
+                raise InvalidInput("no scheduled occurrence is left to change", field="scope")
+
+            # The new times are read on the occurrence the user picked, against its original
+            # slot: the shift and the new length then apply to every changed occurrence.
+            retime = "start" in changes or "end" in changes
+            new_start = changes.get("start", selected.start)
+            duration = changes.get("end", new_start + selected.duration) - new_start
+            shift = wall(new_start, tz) - wall(picked, tz) if "start" in changes \
+                else timedelta(0)
+            fields = {k: v for k, v in changes.items() if k not in ("start", "end")}
+            picked_fields = template_of(replace(draft_of(selected), **fields))
+            template = {k: picked_fields[k] if k in fields else series.template.get(k)
+                        for k in TEMPLATE_FIELDS}
+            rules.validate_session(draft_from(template, new_start, new_start + duration,
+                                              series.tz))
+
+            rec = rule_of(series)
+            anchor = wall(picked if scope == "following" else min(map(_rid, affected)), tz)
+            split = scope == "following" and anchor > series.dtstart
+            head, tail = split_before(rec, series.dtstart, anchor) if split else (rec, rec)
+            if repeat is not None:
+                # A new rule for the whole series starts where the series did.
+                new_rec = parse_recurrence(repeat, tz)
+                new_dtstart = (anchor if scope == "following" else series.dtstart) + shift
+            else:
+                if tail is None:
+                    raise InvalidInput("no occurrence of the series is left to change",
+                                       field="scope")
+                if (anchor + shift).date() != anchor.date() and _by_day(tail):
+                    raise InvalidInput("moving a series to another day needs --repeat with "
+                                       "the new rule", field="start")
+                new_rec = replace(tail, exdates=tuple(e + shift for e in tail.exdates),
+                                  rdates=tuple(r + shift for r in tail.rdates))
+                new_dtstart = (anchor if split else series.dtstart) + shift
+            if split:
+                uow.update_series(replace(series, rule=head.to_text(), expanded_until=None,
+                                          sequence=series.sequence + 1))
+                target = Series(id=0, uid=new_uid(), rule=new_rec.to_text(),
+                                dtstart=new_dtstart, tz=series.tz, duration=duration,
+                                template=template, expanded_until=series.expanded_until)
+                target = replace(target, id=uow.insert_series(target))
+            else:
+                target = replace(series, rule=new_rec.to_text(), dtstart=new_dtstart,
+                                 duration=duration, template=template,
+                                 sequence=series.sequence + 1)
+                uow.update_series(target)
+
+            kept: list[Session] = []
+            removed = 0
+            if repeat is None:
+                changed, found = self._move_members(
+                    uow, affected, target, shift if retime else None, duration, fields, tz,
+                    force_reason)
+            else:
+                # A new rule replaces the occurrences, but one with attendance stays as it is
+                # (a mark of a student since taken off it too: recorded attendance is never
+                # lost), and it, like a completed or cancelled one, stands in for any new
+                # occurrence that would overlap it.
+                kept = [m for m in affected if uow.has_marks(m.id)]
+                doomed = [m.id for m in affected if m not in kept]
+                uow.delete_sessions(doomed)
+                removed = len(doomed)
+                until = self.ctx.clock() + policy.SERIES_HORIZON if new_rec.open_ended else None
+                expanded, starts, _closed = expand_open(uow, new_rec, target.dtstart, tz,
+                                                         after=None, until=until)
+                standing = kept + untouched
+                starts = [t for t in starts
+                          if not any(k.start < t + duration and t < k.end for k in standing)]
+                target = replace(target, rule=expanded.to_text(), expanded_until=until)
+                uow.update_series(target)
+                booked = self.booker.book(uow, rows_of(target, target.id, starts, starts),
+                                          force_reason=force_reason,
+                                          notify=False)  # one notice, below
+                changed, found = booked.booked, booked.conflicts
+            uow.audit(f"edit:{scope}", "series", series.id, record(series), record(target))
+            if notify:
+                self.notifier.notify(uow, NoticeKind.CHANGED, changed, before=affected)
+            return SeriesResult(target, [], found, [], [], changed=changed,
+                                kept=untouched + kept, removed=removed)
+
+    def _move_members(self, uow: UnitOfWork, members: list[Session], target: Series,
+                      shift: timedelta | None, duration: timedelta, fields: dict[str, Any],
+                      tz: ZoneInfo, force_reason: str | None) -> tuple[list[Session], list[Conflict]]:
+        """Update occurrences in place, keeping their ids (so their history stays).
+
+        With a ``shift`` every occurrence moves to its original slot plus the shift and takes
+        the new ``duration``; without one each keeps its own times (an exception stays moved).
+        """
+        rows = []
+        for m in members:
+            slot = localize(wall(_rid(m), tz) + (shift or timedelta(0)), tz)
+            start, end = (slot, slot + duration) if shift is not None else (m.start, m.end)
+            draft = rules.validate_session(replace(draft_of(m), **fields, start=start, end=end))
+            rows.append((m, Row(draft, uid=target.uid, status=m.status, series_id=target.id,
+                                recurrence_id=slot, force_reason=m.force_reason,
+                                sequence=m.sequence + 1)))
+        refs = self.booker.resolve(uow, [r.draft for _, r in rows])
+        ids = [m.id for m in members]
+        judged = self.booker.against_stored(uow, [r.draft for _, r in rows], refs, ids)
+        found = [c for each in judged for c in each] + among([r for _, r in rows])
+        if found and force_reason is None:
+            raise ConflictError(found)
+        # Write in the direction of the move, so no row passes through a slot (or recurrence
+        # id) another row of the series still holds: a shifted series never clashes with
+        # itself on the way, and the database's guards need not be deferred.
+        later = shift is not None and shift > timedelta(0)
+        for m, row in sorted(rows, key=lambda mr: _rid(mr[0]), reverse=later):
+            if found:
+                row = replace(row, force_reason=force_reason)
+            uow.update_session(m.id, row)
+        changed = uow.sessions(SessionQuery(ids=tuple(ids))) if ids else []
+        after = {s.id: s for s in changed}
+        for before in members:
+            uow.audit("edit", "session", before.id, record(before), record(after[before.id]))
+        return changed, found
+
+    def cancel(self, session: Session, scope: Scope, *, reason: str | None = None,
+               notify: bool = True) -> list[Session]:
+        """Cancel ``session`` and the following occurrences (the rule ends before it), or
+        every scheduled occurrence of its series. Cancelled sessions stay on record."""
+        with self.ctx.write() as uow:
+            require(uow.actor, Action.CANCEL_SESSION, session=session)
+            assert session.series_id is not None
+            series = uow.series(session.series_id, lock=True)
+            assert series is not None
+            members = uow.sessions(SessionQuery(series_id=series.id))
+            scheduled = [m for m in members if m.status in (SessionStatus.SCHEDULED,
+                                                            SessionStatus.IN_PROGRESS)]
+            doomed = [m for m in scheduled if scope == "all" or _rid(m) >= _rid(session)]
+            if not doomed:
+                return []
+            # The rule ends before the first cancelled occurrence, so neither `series extend`
+            # nor a calendar reading the exported rule brings the series back.
+            cut = min(map(_rid, doomed))
+            head, _tail = split_before(rule_of(series), series.dtstart,
+                                       wall(cut, ZoneInfo(series.tz)))
+            uow.update_series(replace(series, rule=head.to_text(), expanded_until=None,
+                                      sequence=series.sequence + 1))
+            for m in doomed:
+                uow.set_status(m.id, SessionStatus.CANCELLED, cancel_reason=reason)
+            cancelled = uow.sessions(SessionQuery(ids=tuple(m.id for m in doomed)))
+            for before, after in zip(doomed, cancelled, strict=True):
+                uow.audit("cancelled", "session", before.id, record(before), record(after))
+            if notify:
+                self.notifier.notify(uow, NoticeKind.CANCELLED, cancelled)
+            return cancelled

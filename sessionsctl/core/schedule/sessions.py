@@ -1,0 +1,233 @@
+"""Use cases of one session: check, book, list, show, edit, add a note, and walk its status
+(start, complete, cancel). A change to several occurrences of a series goes to
+:class:`~sessionsctl.core.schedule.scopes.ScopedEdits`."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from ..access import Action, require, visible
+from ..context import Context
+from ..domain import rules
+from ..domain.drafts import Row, SessionDraft, SessionQuery
+from ..domain.errors import ConflictError, InvalidInput, NotFound
+from ..domain.model import Attendance, Feedback, Material, Session, SessionStatus
+from ..domain.serialize import record
+from ..mail.notices import NoticeKind
+from ..mail.notify import Notifier
+from ..storage import UnitOfWork
+from .booker import Booker
+from .booking import (
+    EDITABLE,
+    Booked,
+    BookingResult,
+    check_options,
+    draft_of,
+    new_uid,
+    retry_race,
+)
+from .conflicts import Conflict
+from .scopes import SCOPES, Scope, ScopedEdits
+from .series import SeriesResult
+
+
+@dataclass(frozen=True, slots=True)
+class SessionDetails:
+    session: Session
+    attendance: list[Attendance]
+    feedback: list[Feedback]
+    materials: list[Material]
+
+
+def get_session(uow: UnitOfWork, session_id: int, action: Action) -> Session:
+    """The session, if it exists and the acting person may do ``action`` to it."""
+    session = uow.session(session_id)
+    if session is None:
+        raise NotFound("session", session_id)
+    require(uow.actor, action, session=session)
+    return session
+
+
+class Sessions:
+    """One-off sessions and single occurrences."""
+
+    def __init__(self, ctx: Context, booker: Booker, notifier: Notifier,
+                 scoped: ScopedEdits) -> None:
+        self.ctx = ctx
+        self.booker = booker
+        self.notifier = notifier
+        self.scoped = scoped
+
+    # ------------------------------------------------------------------ book and check
+    def check(self, draft: SessionDraft, exclude: Sequence[int] = ()) -> list[Conflict]:
+        """The conflicts a booking would meet, without writing anything (live warnings)."""
+        draft = rules.validate_session(draft)
+        with self.ctx.read() as uow:
+            refs = self.booker.resolve(uow, [draft])
+            return self.booker.against_stored(uow, [draft], refs, exclude)[0]
+
+    def book(self, draft: SessionDraft, *, force_reason: str | None = None,
+             notify: bool = True) -> Booked:
+        """Book a one-off session: refused with every conflict unless forced with a reason."""
+        result = self.book_many([draft], force_reason=force_reason, notify=notify)
+        return Booked(result.booked[0], result.conflicts)
+
+    def book_many(self, drafts: Sequence[SessionDraft], *, force_reason: str | None = None,
+                  skip_conflicts: bool = False, notify: bool = True) -> BookingResult:
+        """Book one-off sessions together in one transaction, all or none
+        (:meth:`Booker.book`)."""
+        check_options(force_reason, skip_conflicts)
+        rows = [Row(rules.validate_session(d), uid=new_uid()) for d in drafts]
+        given = {id(row): d for row, d in zip(rows, drafts, strict=True)}
+
+        def attempt() -> BookingResult:
+            with self.ctx.write() as uow:
+                return self.booker.book(uow, rows, force_reason=force_reason,
+                                        skip_conflicts=skip_conflicts, notify=notify)
+
+        result = retry_race(attempt)
+        # The drafts skipped as the caller gave them (validation fills in defaults).
+        return replace(result, skipped=[given[id(r)] for r in result.skipped_rows])
+
+    # ------------------------------------------------------------------------- read
+    def find(self, query: SessionQuery) -> list[Session]:
+        """The sessions ``query`` selects that the acting person may see."""
+        with self.ctx.read() as uow:
+            return uow.sessions(visible(uow.actor, query))
+
+    def show(self, session_id: int) -> SessionDetails:
+        with self.ctx.read() as uow:
+            session = get_session(uow, session_id, Action.VIEW_SESSION)
+            return SessionDetails(session, uow.attendance(session_id),
+                                  uow.feedback(session_id), uow.materials(session_id))
+
+    # ------------------------------------------------------------------------- edit
+    def edit(self, session_id: int, changes: dict[str, Any], *,
+             force_reason: str | None = None, notify: bool = True) -> Booked:
+        """Change fields of one session; moving its start keeps its length unless end is given."""
+        check_options(force_reason, False)
+        return retry_race(lambda: self._edit_one(session_id, changes, force_reason, notify))
+
+    def edit_scoped(self, session_id: int, changes: dict[str, Any], *, scope: Scope = "this",
+                    repeat: str | None = None, force_reason: str | None = None,
+                    notify: bool = True) -> SeriesResult | Booked:
+        """Edit one occurrence, or it and the following ones, or the whole series."""
+        if scope not in SCOPES:
+            raise InvalidInput(f"must be one of {', '.join(SCOPES)}", field="scope")
+        check_options(force_reason, False)
+        session = self._peek(session_id)
+        if scope == "this" or session.series_id is None:
+            if repeat is not None:
+                raise InvalidInput("a new rule needs --scope following or all", field="repeat")
+            return self.edit(session_id, changes, force_reason=force_reason, notify=notify)
+        return self.scoped.edit(session, changes, scope, repeat=repeat,
+                                force_reason=force_reason, notify=notify)
+
+    def _peek(self, session_id: int) -> Session:
+        with self.ctx.read() as uow:
+            session = uow.session(session_id)
+        if session is None:
+            raise NotFound("session", session_id)
+        return session
+
+    def _edit_one(self, session_id: int, changes: dict[str, Any], force_reason: str | None,
+                  notify: bool) -> Booked:
+        unknown = set(changes) - EDITABLE
+        if unknown:
+            raise InvalidInput(f"cannot change {', '.join(sorted(unknown))}", field="edit")
+        with self.ctx.write() as uow:
+            before = get_session(uow, session_id, Action.EDIT_SESSION)
+            if "start" in changes and "end" not in changes:
+                changes = {**changes, "end": changes["start"] + before.duration}
+            old = draft_of(before)
+            draft = rules.validate_session(replace(old, **changes))
+            changed = {f for f in changes if getattr(draft, f) != getattr(old, f)}
+            rules.editable(before.status, changed)
+            if draft.mentor != before.mentor:
+                require(uow.actor, Action.BOOK, mentor=draft.mentor)
+            found: list[Conflict] = []
+            if changed <= rules.ANNOTATIONS:
+                # Notes, description, cost or payment move nobody: no clash to look for, and
+                # a session booked over one stays recorded as such.
+                reason = before.force_reason
+            else:
+                refs = self.booker.resolve(uow, [draft])
+                [found] = self.booker.against_stored(uow, [draft], refs, [session_id])
+                if found and force_reason is None:
+                    raise ConflictError(found)
+                # A session moved to a free slot is no longer forced: the database guard
+                # covers it.
+                reason = force_reason.strip() if found and force_reason else None
+            uow.update_session(session_id, Row(
+                draft, uid=before.uid, status=before.status, series_id=before.series_id,
+                recurrence_id=before.recurrence_id, force_reason=reason,
+                sequence=before.sequence + 1))
+            after = uow.session(session_id)
+            assert after is not None
+            uow.audit("edit", "session", session_id, record(before), record(after))
+            if notify:
+                self.notifier.notify(uow, NoticeKind.CHANGED, [after], before=[before])
+            return Booked(after, found)
+
+    def add_note(self, session_id: int, text: str, *, tz: ZoneInfo | None = None) -> Session:
+        """Add a line to the session's notes, stamped with when (in ``tz``, else the
+        session's zone) and by whom; appended in the database itself, so a note added
+        meanwhile from another terminal is kept. Any session's notes may grow, a completed
+        or cancelled one's too."""
+        text = " ".join(text.split())
+        if not text:
+            raise InvalidInput("must not be empty", field="note")
+        if len(text) > rules.MAX_NOTE:
+            raise InvalidInput(f"is longer than {rules.MAX_NOTE} characters", field="note")
+        with self.ctx.write() as uow:
+            before = get_session(uow, session_id, Action.NOTE_SESSION)
+            now = self.ctx.clock().astimezone(tz or ZoneInfo(before.tz))
+            stamp = now.strftime("%Y-%m-%d %H:%M")
+            author = f" {uow.actor.email}" if uow.actor else ""
+            uow.append_note(session_id, f"[{stamp}{author}] {text}")
+            after = uow.session(session_id)
+            assert after is not None
+            uow.audit("note", "session", session_id, {"notes": before.notes},
+                      {"notes": after.notes})
+            return after
+
+    # ----------------------------------------------------------------------- status
+    def _set_status(self, session_id: int, target: SessionStatus, action: Action,
+                    reason: str | None = None, notify: bool = True) -> Session:
+        """Walk the session to ``target`` (ARCHITECTURE.md, decision 4), each step audited."""
+        with self.ctx.write() as uow:
+            before = get_session(uow, session_id, action)
+            for step in rules.lifecycle_path(before.status, target):
+                uow.set_status(session_id, step, cancel_reason=reason)
+                after = uow.session(session_id)
+                assert after is not None
+                uow.audit(step.value, "session", session_id, record(before), record(after))
+                before = after
+            if target is SessionStatus.CANCELLED and notify:
+                self.notifier.notify(uow, NoticeKind.CANCELLED, [before])
+            return before
+
+    def cancel(self, session_id: int, reason: str | None = None, *,
+               notify: bool = True) -> Session:
+        return self._set_status(session_id, SessionStatus.CANCELLED, Action.CANCEL_SESSION,
+                                reason, notify)
+
+    def cancel_scoped(self, session_id: int, *, scope: Scope = "this",
+                      reason: str | None = None, notify: bool = True) -> list[Session]:
+        """Cancel one occurrence, or it and the following ones (the rule ends before it),
+        or every scheduled occurrence of the series. Cancelled sessions stay on record."""
+        if scope not in SCOPES:
+            raise InvalidInput(f"must be one of {', '.join(SCOPES)}", field="scope")
+        session = self._peek(session_id)
+        if scope == "this" or session.series_id is None:
+            return [self.cancel(session_id, reason, notify=notify)]
+        return self.scoped.cancel(session, scope, reason=reason, notify=notify)
+
+    def complete(self, session_id: int) -> Session:
+        return self._set_status(session_id, SessionStatus.COMPLETED, Action.COMPLETE_SESSION)
+
+    def begin(self, session_id: int) -> Session:
+        return self._set_status(session_id, SessionStatus.IN_PROGRESS, Action.BEGIN_SESSION)
