@@ -6,8 +6,8 @@ peak memory is that process's own high-water mark (``VmHWM`` of /proc/self/statu
 new program image starts afresh; ``ru_maxrss`` elsewhere), not the parent's, however much
 the parent used to generate the data:
 
-* **export csv**: ``Centre.export_csv`` of every session to a file (streamed).
-* **import csv**: ``Centre.import_csv`` of that file into a centre with the same people, rooms,
+* **export csv**: ``Exchange.export_csv`` of every session to a file (streamed).
+* **import csv**: ``Exchange.import_csv`` of that file into a centre with the same people, rooms,
   subjects, availability and closures but no sessions: read, validate, resolve, conflict-check
   and write every row in one transaction. Floor: a raw SQLAlchemy Core bulk ``insert()`` of
   the same session rows and their student links (taken from the generated database) into the
@@ -18,10 +18,10 @@ the parent used to generate the data:
   (``--khal-events``, or all of them with ``--khal-events 0``) and scaled linearly to the
   full count, as the table's note says; the goal is that our CSV import is at least 10x
   faster. Without khal the row says SKIPPED.
-* **export ics**: ``Centre.export_ics`` of every session (read, build the calendar, serialise).
+* **export ics**: ``Exchange.export_ics`` of every session (read, build the calendar, serialise).
   Floor: icalendar serialising the same calendar (``Calendar.to_ical`` of our file read
   back). Goal: within 1.5x.
-* **import ics**: ``Centre.import_ics`` of that file into the empty centre (parse, series
+* **import ics**: ``Exchange.import_ics`` of that file into the empty centre (parse, series
   expansion, conflict check, write). Shown beside icalendar parsing the same file
   (``Calendar.from_ical``), for scale; no time goal.
 * **peak memory** of each process, goal under 300 MB.

@@ -8,7 +8,7 @@ The centre, and the ratios it is scaled by (per session over the two years gener
 
 * **Time.** 104 weeks in Europe/London, 52 before and 52 after ``ANCHOR`` (a Monday, the
   centre's "now": earlier sessions are completed, later ones scheduled). The two Christmas
-  weeks are closures; series skip them with EXDATEs, as ``Centre.create_series`` does.
+  weeks are closures; series skip them with EXDATEs, as ``SeriesBook.create`` does.
 * **The weekly grid.** One-hour cells, Monday-Friday 15:00-21:00 and Saturday 09:00-17:00
   (38 cells); every mentor's availability is that grid. Sessions start on a cell and last 30,
   45 or 60 minutes (workshops: two cells, 120 minutes), so neighbours touch but never overlap.

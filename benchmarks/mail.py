@@ -8,10 +8,10 @@ year after its "now", with 10k sessions (2,000 extra mentors teaching five one-h
 each, one student each), written straight through the store (no conflict checks: that is
 setup, not what is measured). The clock is put at the start of that day.
 
-* **enqueue**: ``Centre.enqueue_reminders(24h)`` -- find every participant of every session
+* **enqueue**: ``Mailing.enqueue_reminders(24h)`` -- find every participant of every session
   of the day and insert the reminders (20k rows) with the unique key. Floor: the raw
   ``INSERT ... SELECT`` of the same rows in SQL, no Python objects.
-* **send**: ``Centre.send_pending`` of 10k reminders to an aiosmtpd sink running in its own
+* **send**: ``Mailing.send_pending`` of 10k reminders to an aiosmtpd sink running in its own
   process on 127.0.0.1 (render three templates, build the MIME message, SMTP, mark sent:
   one short write transaction per message, so a crash repeats at most one). Floor: one real
   reminder, rendered and flattened once, pushed as many times through one ``smtplib``

@@ -7,7 +7,7 @@ cache stays pristine and every run sees the same data. The figures, on SQLite, t
 ``time.perf_counter_ns`` per call (median and p95; the CPU median, from
 ``time.process_time_ns``, tells a busy machine from a slow path):
 
-* **book**: ``Centre.book`` of an individual lesson (mentor, one student, a study room) at a
+* **book**: ``Sessions.book`` of an individual lesson (mentor, one student, a study room) at a
   free slot next to the mentor's other lessons: validate, resolve, check, insert, reload,
   audit, commit. Every call books a different free slot. Floor: the same row and its student
   link written with a raw Core ``INSERT ... RETURNING`` in a ``BEGIN IMMEDIATE`` transaction,
@@ -17,14 +17,14 @@ cache stays pristine and every run sees the same data. The figures, on SQLite, t
   over each mentor's, student's and room's intervals). The mentor load is the same at every
   scale, so growth across scales is the cost of n itself: log n for range scans of an index,
   n for anything that scans a table.
-* **series**: ``Centre.create_series`` of a weekly lesson, ``COUNT=52``, in a slot free all
+* **series**: ``SeriesBook.create`` of a weekly lesson, ``COUNT=52``, in a slot free all
   year, run through a store whose units always roll back. That is the engine's real series
   path (expand, closures, resolve, 52 conflict checks, batch clashes, insert, reload, audit)
   without the commit, and it leaves no trace, so every repetition sees the same data.
   (The one or two Christmas weeks fall out as closures, as they would for a user.) Floor: one
   raw indexed query per occurrence, each a ``UNION ALL`` of the mentor, room and student range
   scans the engine needs.
-* **list**: ``Centre.list_sessions`` of one month (October 2026). Floor: the raw Core select of
+* **list**: ``Sessions.find`` of one month (October 2026). Floor: the raw Core select of
   the same session rows through the ``start_at`` index (no joins, no students, no objects),
   read as the driver returns them (no column type's processing of each value).
 
@@ -484,7 +484,7 @@ class Bench:
 
         floor_queries = self.counter.of(lambda: floor(n - 1))
         floor_timing = measure(floor, plan.book, plan.warmup, plan.budget_s)
-        return Result(self.scale, "book", "Centre.book at a free slot (check + write + commit)",
+        return Result(self.scale, "book", "Sessions.book at a free slot (check + write + commit)",
                       timing, "raw Core INSERT .. RETURNING of the row + its student link, commit",
                       floor_timing, queries,
                       floor_queries, GOALS_MS["book"])
@@ -514,7 +514,7 @@ class Bench:
 
         floor_queries = self.counter.of(lambda: floor(0))
         floor_timing = measure(floor, plan.series, plan.warmup, plan.budget_s)
-        return Result(self.scale, "series", "Centre.create_series, COUNT=52, rolled back "
+        return Result(self.scale, "series", "SeriesBook.create, COUNT=52, rolled back "
                       f"({sum(p.room is not None for p, _ in picks)}/{len(picks)} with a room)",
                       timing, f"{len(prepared[0])} raw indexed queries (mentor/student/room "
                       "range scans, UNION ALL), one per occurrence", floor_timing,
@@ -547,7 +547,7 @@ class Bench:
                          plan.budget_s)
         floor_queries = self.counter.of(lambda: floor(0))
         floor_timing = measure(floor, plan.list, plan.warmup, plan.budget_s)
-        return Result(self.scale, "list", "Centre.list_sessions of October 2026", timing,
+        return Result(self.scale, "list", "Sessions.find of October 2026", timing,
                       "raw Core select of the same rows via the start_at index, driver tuples",
                       floor_timing, queries, floor_queries, GOALS_MS["list"],
                       f"{listed:,} rows")

@@ -11,13 +11,13 @@ cached centre, with its clock at the centre's "now" so every view is full of ses
   the same modules, with no database and no screen.
 * **month/week page**: ``]`` until the next period's sessions are on screen, as a user
   does after reading one period (so the read-ahead had its quarter second); and "cold", with
-  no pause, when every period is read on demand. Floor: ``Centre.list_sessions`` of the same
+  no pause, when every period is read on demand. Floor: ``Sessions.find`` of the same
   days alone (the read, without the screen).
 * **list open**: in a new app each time, a second after the calendar is up, ``2`` until the
   list's first page is on screen. **list search**: a search typed into the box, from Enter
   until its first page is on screen. **list filter**: a status or a mentor picked from its
   dropdown, from the Enter that picks it until the first page is on screen. Floor: the same
-  page read with ``Centre.list_sessions`` alone.
+  page read with ``Sessions.find`` alone.
 
 In the app, keys are posted as a terminal sends them and a step ends at the first frame drawn
 after it, with nothing left to draw; that frame is also encoded for the terminal (which the

@@ -31,6 +31,13 @@ def mail_setup(settings: Settings) -> MailSetup:
                      transport=transport if settings.smtp.host else None)
 
 
+def database_in_use(settings: Settings) -> str:
+    """The database ``settings`` name (or the default one), without a password."""
+    from .store import default_url
+
+    return database_label(settings.db or default_url())
+
+
 def database_label(url: str) -> str:
     """The database URL without a password, for showing to people."""
     from sqlalchemy.engine import make_url

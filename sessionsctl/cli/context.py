@@ -50,5 +50,5 @@ def cli(ctx: typer.Context, json_output: bool = False) -> Cli:
     if json_output:
         state.json = True
     if state.settings.tz is not None:
-        state.tz  # an unknown --tz is bad input for every command, not only those showing times
+        _ = state.tz  # an unknown --tz is bad input for every command, not only those showing times
     return state

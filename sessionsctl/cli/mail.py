@@ -15,7 +15,8 @@ from ..core.mail.service import BULK_CONFIRM, MAX_AHEAD
 from . import render
 from .context import Cli, cli
 
-mail_app = typer.Typer(help="Templated email: the outbox, previews, tests and bulk messages.", no_args_is_help=True)
+mail_app = typer.Typer(help="Templated email: the outbox, previews, tests and bulk messages.",
+                       no_args_is_help=True)
 reminders_app = typer.Typer(help="Session reminders by email, for cron.", no_args_is_help=True)
 
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON instead of text.")]

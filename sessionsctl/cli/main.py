@@ -129,7 +129,7 @@ def _register() -> None:
 def _tui(ctx: typer.Context) -> None:
     """Open the front desk: calendar, session list, booking and attendance (full screen)."""
     state: Cli = ctx.obj
-    state.tz  # an unknown --tz is refused before the screen opens
+    _ = state.tz  # an unknown --tz is refused before the screen opens
     # Imported here only, so Textual loads for this command alone. The one import from the
     # command line into the TUI is this launch (pyproject.toml lets it past import-linter).
     from ..tui.app import run

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from dataclasses import replace
 from datetime import timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Annotated, Any
@@ -11,10 +10,9 @@ from typing import Annotated, Any
 import typer
 
 from ..core.centre import Booked
-from ..core.domain import policy
 from ..core.domain.drafts import SessionDraft, SessionQuery
 from ..core.domain.errors import InvalidInput
-from ..core.domain.model import PaymentStatus, SessionStatus, SessionType
+from ..core.domain.model import SessionStatus, SessionType
 from ..core.domain.serialize import (
     attendance_json,
     conflict_json,
@@ -25,46 +23,39 @@ from ..core.domain.serialize import (
 )
 from ..core.domain.timeutil import day_start, iso, parse_bound, parse_instant, zone
 from ..core.schedule.series import SeriesResult
-from . import render
+from . import render, slots
 from .context import Cli, cli
+from .options import (
+    Cost,
+    Description,
+    Duration,
+    End,
+    Force,
+    JsonOption,
+    Link,
+    Location,
+    Max,
+    MeetingId,
+    Mentor,
+    NoNotify,
+    Notes,
+    Passcode,
+    Payment,
+    Reason,
+    Repeat,
+    Room,
+    Scope,
+    Start,
+    Students,
+    Subject,
+    Title,
+    Type,
+    Tz,
+)
 
 app = typer.Typer(help="Book, list, change and close sessions.", no_args_is_help=True)
 
 _TIME_ONLY = re.compile(r"^\d{1,2}:\d{2}$")
-
-JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON.")]
-Title = Annotated[str | None, typer.Option("--title", help="What the session is called.")]
-Mentor = Annotated[str | None, typer.Option("--mentor", help="The mentor's email.")]
-Students = Annotated[list[str] | None, typer.Option(
-    "--student", help="A student's email; repeat for each student.")]
-Room = Annotated[str | None, typer.Option("--room", help="Room name ('' for none).")]
-Subject = Annotated[str | None, typer.Option("--subject", help="Subject name ('' for none).")]
-Start = Annotated[str | None, typer.Option(
-    "--start", help="Start, e.g. '2026-12-01 16:00' (read in --tz unless it has an offset).")]
-End = Annotated[str | None, typer.Option("--end", help="End time (or give --duration).")]
-Duration = Annotated[int | None, typer.Option("--duration", help="Length in minutes.")]
-Tz = Annotated[str | None, typer.Option(
-    "--tz", help="Zone the session is booked in (default: the global --tz).")]
-Type = Annotated[SessionType | None, typer.Option("--type", help="individual, group or workshop.")]
-Location = Annotated[str | None, typer.Option("--location", help="Where, if not a room.")]
-Link = Annotated[str | None, typer.Option("--link", help="Online meeting link.")]
-MeetingId = Annotated[str | None, typer.Option("--meeting-id", help="Online meeting id.")]
-Passcode = Annotated[str | None, typer.Option("--passcode", help="Online meeting passcode.")]
-Max = Annotated[int | None, typer.Option("--max", help="Most students allowed.")]
-Description = Annotated[str | None, typer.Option("--description", help="What it covers.")]
-Notes = Annotated[str | None, typer.Option("--notes", help="Notes for staff.")]
-Cost = Annotated[str | None, typer.Option("--cost", help="Price, e.g. 35.00.")]
-Payment = Annotated[PaymentStatus | None, typer.Option("--payment", help="Payment status.")]
-Force = Annotated[bool, typer.Option("--force", help="Book despite conflicts (needs --reason).")]
-Repeat = Annotated[str | None, typer.Option(
-    "--repeat", help="An RFC 5545 rule, e.g. 'FREQ=WEEKLY;BYDAY=TU;COUNT=12' (EXDATE/RDATE "
-                     "lines may follow); books a series.")]
-Scope = Annotated[str, typer.Option(
-    "--scope", help="For an occurrence of a series: this, following or all.")]
-Reason = Annotated[str | None, typer.Option("--reason", help="Why the conflicts are overridden.")]
-NoNotify = Annotated[bool, typer.Option(
-    "--no-notify", help="Email nobody about this change (no notices are queued).")]
-
 
 def _cost(text: str | None) -> Decimal | None:
     if text is None or text == "":
@@ -226,9 +217,11 @@ def list_(
     mentor: Mentor = None,
     student: Annotated[str | None, typer.Option("--student", help="A student's email.")] = None,
     room: Room = None, subject: Subject = None,
-    status: Annotated[list[SessionStatus] | None, typer.Option("--status", help="Only these statuses.")] = None,
+    status: Annotated[list[SessionStatus] | None,
+                      typer.Option("--status", help="Only these statuses.")] = None,
     type_: Annotated[list[SessionType] | None, typer.Option("--type", help="Only these types.")] = None,
-    search: Annotated[str | None, typer.Option("--search", help="Text in title, notes, people, room.")] = None,
+    search: Annotated[str | None,
+                      typer.Option("--search", help="Text in title, notes, people, room.")] = None,
     limit: Annotated[int | None, typer.Option("--limit", min=0, help="At most this many.")] = None,
     json_output: JsonOption = False,
 ) -> None:
@@ -389,70 +382,6 @@ def note(ctx: typer.Context, session_id: Annotated[int, typer.Argument(help="Ses
         render.out.print(f"Noted on #{session.id} {session.title!r}")
 
 
-def _probe(state: Cli, mentor: str, students: list[str] | None, room: str | None,
-           start: str, duration: int) -> SessionDraft:
-    """A draft standing for "this mentor, these students, this room, then", to check."""
-    if duration <= 0:
-        raise InvalidInput(f"must be a positive number of minutes, not {duration}",
-                           field="duration")
-    begin = parse_instant(start, state.tz, field="start")
-    return SessionDraft(title="(slot)", mentor=mentor, start=begin,
-                        end=begin + timedelta(minutes=duration), tz=state.tz_name,
-                        students=tuple(students or ()), room=room or None)
-
-
-@app.command("free")
-def free(
-    ctx: typer.Context,
-    mentor: Annotated[str, typer.Option("--mentor", help="The mentor's email.")],
-    duration: Annotated[int, typer.Option("--duration", help="Length in minutes.")],
-    student: Students = None, room: Room = None,
-    from_: Annotated[str, typer.Option("--from", help="Search from this day or time.")] = "now",
-    to: Annotated[str | None, typer.Option("--to", help="Search up to this day (default: 14 days on).")] = None,
-    count: Annotated[int, typer.Option("--count", help="How many slots to suggest.")] = 5,
-    step: Annotated[int, typer.Option("--step", help="Minutes between candidate starts.")] = 15,
-    json_output: JsonOption = False,
-) -> None:
-    """Suggest the next free slots that fit the mentor, students, room and availability."""
-    state = cli(ctx, json_output)
-    if step <= 0 or count <= 0:
-        raise InvalidInput("--step and --count must be positive", field="step")
-    draft = _probe(state, mentor, student, room, from_ if from_ != "now" else "now", duration)
-    until = (parse_bound(to, state.tz, field="to", end=True) if to
-             else draft.start + policy.SLOT_HORIZON)
-    slots = state.centre.slots.find(draft, until=until, count=count,
-                                    step=timedelta(minutes=step))
-    if state.json:
-        render.emit_json([{"start": iso(s.start, state.tz), "end": iso(s.end, state.tz)}
-                          for s in slots])
-        return
-    if not slots:
-        render.out.print("No free slot found in that range.")
-        return
-    render.out.print(render.table(f"Free slots for {mentor}", ("When", "To"), (
-        (render.when(s.start, state.tz), render.hhmm(s.end, state.tz)) for s in slots)))
-
-
-@app.command("explain")
-def explain(
-    ctx: typer.Context,
-    mentor: Annotated[str, typer.Option("--mentor", help="The mentor's email.")],
-    start: Annotated[str, typer.Option("--start", help="The slot's start.")],
-    duration: Annotated[int, typer.Option("--duration", help="Length in minutes.")],
-    student: Students = None, room: Room = None,
-    max_: Max = None, json_output: JsonOption = False,
-) -> None:
-    """Say why a slot cannot be booked (clashes, closure, availability, room full)."""
-    state = cli(ctx, json_output)
-    draft = _probe(state, mentor, student, room, start, duration)
-    found = state.centre.sessions.check(replace(draft, max_participants=max_))
-    if state.json:
-        render.emit_json({"free": not found,
-                          "conflicts": [conflict_json(c, state.tz) for c in found]})
-    elif not found:
-        render.out.print(f"Free: {render.when(draft.start, state.tz)}–"
-                         f"{render.hhmm(draft.end, state.tz)} can be booked.")
-    else:
-        render.conflicts(found, state.tz, console=render.out)
-    if found:
-        raise typer.Exit(3)
+# Finding and explaining slots live beside the booking commands, under `session`.
+app.command("free")(slots.free)
+app.command("explain")(slots.explain)

@@ -50,12 +50,11 @@ def where(ctx: typer.Context,
           json_output: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False) -> None:
     """Show the database, acting person, time zone and config file in use."""
     from ..config import config_path
-    from ..store import default_url
-    from ..wiring import database_label
+    from ..wiring import database_in_use
 
     state = cli(ctx, json_output)
     info = {
-        "db": database_label(state.settings.db or default_url()),
+        "db": database_in_use(state.settings),
         "as": state.settings.user, "tz": state.tz_name,
         "config": str(config_path()), "config_read": state.settings.source is not None,
     }

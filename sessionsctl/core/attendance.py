@@ -29,7 +29,7 @@ _CHECKED_IN = (AttendanceStatus.PRESENT, AttendanceStatus.LATE)
 def check_in_time(session: Session, now: datetime) -> datetime:
     """When a student marked present or late came in, if nobody says: now, while the session
     runs; otherwise its start (marked after it ended, or forced before it began, nobody saw
-    them arrive, and its end would read as arriving when everyone left). Centre.mark_attendance,
+    them arrive, and its end would read as arriving when everyone left). Roll.mark,
     mark_rest and the import all use it."""
     return now if session.start <= now < session.end else session.start
 
@@ -65,7 +65,7 @@ def new_mark(uow: UnitOfWork, session: Session, student: str, status: Attendance
              check_out: datetime | None = None, force: bool = False) -> Attendance:
     """The mark to write, once every rule holds: the session is not cancelled and has started
     (or ``force``), the person is a student of it, the times are in order. Shared by
-    ``Centre.mark_attendance`` and the CSV import, so both refuse the same things."""
+    ``Roll.mark`` and the CSV import, so both refuse the same things."""
     if student not in session.students:
         person = uow.person(student)
         if person is None:

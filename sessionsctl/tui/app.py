@@ -16,6 +16,7 @@ from textual.worker import Worker, WorkerState
 
 from ..config import Settings
 from ..core.centre import Centre
+from ..core.context import utcnow
 from ..core.domain.errors import SessionsctlError
 from ..core.domain.model import Person, Room, Subject
 from ..core.domain.timeutil import system_zone_name, zone
@@ -307,11 +308,14 @@ def make_app(centre: Centre, settings: Settings, now: datetime | Clock | None = 
     ``now`` freezes the clock (a datetime) or replaces it (a callable), for tests and demos;
     ``db_label`` replaces the database shown in the header (snapshots need a fixed one).
     """
+    clock: Clock
     if now is None:
-        clock: Clock = lambda: datetime.now(UTC)
+        clock = utcnow
     elif isinstance(now, datetime):
         frozen = now.astimezone(UTC)
-        clock = lambda: frozen
+
+        def clock() -> datetime:
+            return frozen
     else:
         clock = now
     tz = zone(settings.tz or system_zone_name(), field="tz")

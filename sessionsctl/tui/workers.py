@@ -2,9 +2,17 @@
 
 from __future__ import annotations
 
+from typing import Any, Protocol
+
+from textual.app import App
 from textual.worker import Worker, WorkerState
 
 from .messages import WorkFailed
+
+
+class _InApp(Protocol):
+    @property
+    def app(self) -> App[Any]: ...
 
 
 class ReportsFailures:
@@ -12,6 +20,6 @@ class ReportsFailures:
     bubble, so each owner hands its failures to the app's one reporter (as a message, which
     reaches the app even when the owner has gone meanwhile)."""
 
-    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+    def on_worker_state_changed(self: _InApp, event: Worker.StateChanged) -> None:
         if event.state is WorkerState.ERROR:
-            self.app.post_message(WorkFailed(event.worker.error))  # type: ignore[attr-defined]
+            self.app.post_message(WorkFailed(event.worker.error))

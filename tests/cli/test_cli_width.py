@@ -174,7 +174,7 @@ def _column(text: str, heading: str) -> str:
     """Everything printed under ``heading`` down the first table that has it, without spaces:
     text that was folded or wrapped reads whole again."""
     lines = text.splitlines()
-    for top, line in enumerate(lines):
+    for top, line in enumerate(lines):  # noqa: B007 - the heading's row is read after the loop
         headings = [(m.group(), m.start()) for m in re.finditer(r"\S+(?: \S+)*", line)]
         starts = [at for name, at in headings if name == heading]
         if starts:
@@ -208,7 +208,7 @@ def test_narrow_terminal_keeps_identifying_columns(run: Run, centre: dict[str, i
 
     mentors = run.ok("report", "mentors", *WINDOW).stdout
     _assert_fits(mentors)
-    for name, email in MENTORS:
+    for _name, email in MENTORS:
         assert email in _column(mentors, "Mentor")
     assert "1.5 h" in mentors and "Hidden to fit the terminal:" in mentors
 

@@ -254,8 +254,9 @@ def test_what_the_samples_mean(desk: Centre) -> None:
     desk.people.add_room("Room 1", 6)
     # Google's half-term closure last: sessions of the others fall in it.
     for name in ("outlook", "thunderbird", "khal", "google"):
-        desk.exchange.import_ics(io.BytesIO((DATA / f"{name}.ics").read_bytes()), name, default_tz="Europe/London",
-                        mentor="rosa.parra@example.org", create_missing=True)
+        desk.exchange.import_ics(io.BytesIO((DATA / f"{name}.ics").read_bytes()), name,
+                                 default_tz="Europe/London", mentor="rosa.parra@example.org",
+                                 create_missing=True)
     sessions = desk.sessions.find(SessionQuery())
     by_title = {}
     for s in sessions:
@@ -313,8 +314,8 @@ def test_conflicts_refuse_the_whole_file(desk: Centre) -> None:
     assert caught.value.rows[0].conflict.with_.title == "Busy"
     assert caught.value.rows[0].row is not None
     assert len(desk.sessions.find(SessionQuery())) == 1
-    result = desk.exchange.import_ics(io.BytesIO(data), "g.ics", default_tz="Europe/London", create_missing=True,
-                             on_conflict="skip")
+    result = desk.exchange.import_ics(io.BytesIO(data), "g.ics", default_tz="Europe/London",
+                                      create_missing=True, on_conflict="skip")
     assert len(result.skipped) == 1 and result.created == 13
 
 
@@ -510,7 +511,8 @@ def test_skipping_every_occurrence_of_a_series_leaves_no_empty_series(desk: Cent
         start = datetime(2027, 3, day, 15 if day < 31 else 14, tzinfo=UTC)
         desk.sessions.book(SessionDraft(title="Busy", mentor="ada@example.org", start=start,
                                end=start + timedelta(hours=1), tz="Europe/London"))
-    result = desk.exchange.import_ics(io.BytesIO(data), "c.ics", default_tz="Europe/London", on_conflict="skip")
+    result = desk.exchange.import_ics(io.BytesIO(data), "c.ics", default_tz="Europe/London",
+                                      on_conflict="skip")
     assert (result.created, result.series, len(result.skipped)) == (0, 0, 4)
     with desk.ctx.read() as uow:
         assert uow.list_series() == []

@@ -302,8 +302,9 @@ def parse_row(values: dict[str, str], row: int, default_tz: str, *,
     room, subject = cells.get("room"), cells.get("subject")
     _check_long(cells)
     if not cells.problems:
+        assert start is not None and end is not None  # else a problem was noted
         draft = cells.check(rules.validate_session, SessionDraft(
-            title=title or "", mentor=mentor or "", start=start, end=end,  # type: ignore[arg-type]
+            title=title or "", mentor=mentor or "", start=start, end=end,
             tz=tz_name, students=students, room=room, subject=subject,
             type=_TYPES[kind.lower()] if kind else None, location=cells.get("location"),
             link=cells.get("link"), max_participants=most, notes=cells.get("notes")))

@@ -135,7 +135,7 @@ class IcsImporter(Importer):
                 if e.rule is not None:
                     parse_recurrence(e.rule, zone(e.tz), field="RRULE")
                     plan.planned[e.uid] = self._occurrences(
-                        None, draft, e.rule, e.uid, e.sequence,  # type: ignore[arg-type]
+                        None, draft, e.rule, e.uid, e.sequence,
                         closures=False)
                     if not plan.planned[e.uid][1]:
                         raise InvalidInput("gives no occurrences (is UNTIL before DTSTART, or "

@@ -6,7 +6,7 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
-from typing import IO, Any
+from typing import IO, Any, Protocol
 from zoneinfo import ZoneInfo
 
 from ..access import Action, require
@@ -45,6 +45,19 @@ from .results import (
 )
 
 WRITE_CHUNK = 500  # rows per INSERT: its parameters are all in memory at once
+
+
+class Named(Protocol):
+    """What a row names: a session draft, or the readable part of a row with problems."""
+
+    @property
+    def mentor(self) -> str: ...
+    @property
+    def students(self) -> tuple[str, ...]: ...
+    @property
+    def room(self) -> str | None: ...
+    @property
+    def subject(self) -> str | None: ...
 
 
 @dataclass(slots=True)
@@ -112,7 +125,7 @@ class Importer:
 
     # ------------------------------------------------------------------------ shared
     def _references(self, uow: UnitOfWork, source: str,
-                    entries: Sequence[tuple[int | None, SessionDraft]], create_missing: bool,
+                    entries: Sequence[tuple[int | None, Named]], create_missing: bool,
                     names: dict[str, str], columns: dict[str, str],
                     unit: str = "row", *, check_only: bool = False) -> list[str]:
         """Check that every person, room and subject the rows name exists in the right role;
@@ -171,7 +184,7 @@ class Importer:
             created.append(f"{kind} {key}")
         return created
 
-    def _occurrences(self, uow: UnitOfWork, draft: SessionDraft, repeat: str, uid: str,
+    def _occurrences(self, uow: UnitOfWork | None, draft: SessionDraft, repeat: str, uid: str,
                      sequence: int = 0, *, closures: bool = True) -> tuple[Series, list[datetime]]:
         """A new series for ``draft`` repeating by ``repeat``, as ``create_series`` makes it
         (DTSTART on the first occurrence, open rules to the horizon, and with ``closures``
@@ -185,6 +198,7 @@ class Importer:
         if first:
             dtstart = _wall(first[0].recurrence_id, tz)
         if closures:
+            assert uow is not None, "closures are read in a unit of work"
             rec, starts, _closed = expand_open(uow, rec, dtstart, tz, after=None,
                                                 until=horizon)
         else:
@@ -198,7 +212,7 @@ class Importer:
                 force_reason: str | None, exclude: Sequence[int],
                 progress: Progress | None, unit: str = "row"
                 ) -> tuple[list[Pending], list[RowConflict], list[RowConflict], int]:
-        """Check every pending row as :meth:`Centre._book` does, then write them all or none.
+        """Check every pending row as :meth:`Booker.book` does, then write them all or none.
 
         Rows are checked against the database (less ``exclude``, the rows this import
         replaces) and against the rows before them. Cancelled rows hold no slot. A new series
@@ -292,9 +306,11 @@ class Importer:
             if (parsed or named) and len(problems) < csvformat.MAX_PROBLEMS:
                 try:
                     with self.ctx.read() as uow:
-                        self._references(uow, source, [*((r.row, r.draft) for r in parsed),
-                                                       *named],  # type: ignore[list-item]
-                                         create_missing, {}, columns, check_only=True)
+                        read: list[tuple[int | None, Named]] = [
+                            (r.row, r.draft) for r in parsed]
+                        read += named
+                        self._references(uow, source, read, create_missing, {}, columns,
+                                         check_only=True)
                 except BadFile as more:
                     problems = sorted(problems + more.problems,
                                       key=lambda p: (p.row or 0, p.column or ""))

@@ -164,7 +164,7 @@ class Mailing:
     @staticmethod
     def _session_for_mail(uow: UnitOfWork, value: str | int | None) -> Session:
         try:
-            session_id = int(value)  # type: ignore[arg-type]
+            session_id = int(value if value is not None else "")
         except (TypeError, ValueError):
             raise InvalidInput(f"a session id is a number, not {value!r}", field="--to") from None
         session = uow.session(session_id)

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import timedelta
 from typing import TYPE_CHECKING
 
+from ....core.domain import policy
 from ....core.domain.drafts import SessionDraft
 from ....core.domain.errors import InvalidInput, NotFound
 from ....core.schedule.conflicts import Conflict
@@ -18,7 +18,6 @@ if TYPE_CHECKING:
     from ....core.centre import Centre
 
 SLOTS = 5  # free slots offered beside a clash
-SLOT_HORIZON = timedelta(days=14)
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,7 +46,7 @@ def check(centre: Centre, draft: SessionDraft, *, exclude: Sequence[int] = (),
         conflicts = centre.sessions.check(draft, exclude=list(exclude))
         slots: list[Slot] = []
         if conflicts:
-            slots = centre.slots.find(draft, until=draft.start + SLOT_HORIZON, count=SLOTS)
+            slots = centre.slots.find(draft, until=draft.start + policy.SLOT_HORIZON, count=SLOTS)
             if exclude:
                 slots = [s for s in slots if s.start != draft.start]
     except (InvalidInput, NotFound) as exc:

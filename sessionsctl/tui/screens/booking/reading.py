@@ -16,6 +16,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
+from ....core.domain import policy, rules
 from ....core.domain.drafts import SessionDraft
 from ....core.domain.errors import InvalidInput, NotFound, SessionsctlError
 from ....core.domain.model import PaymentStatus, Session, SessionType
@@ -51,7 +52,6 @@ FIELD_OF = {"student": "students", "max_participants": "max", "payment_status": 
 KIND_FIELD = {"mentor": "mentor", "student": "students", "person": "students", "room": "room",
               "subject": "subject", "term": "repeat"}
 
-OPENING, CLOSING = time(8), time(20)  # where the next full hour is a sensible default start
 
 
 def form_field(core_field: str | None) -> str:
@@ -75,7 +75,8 @@ def default_start(ctx: TuiContext, day: date) -> datetime:
     wall = datetime.combine(day, time(16))
     if day == now.date():
         soon = now.replace(minute=0, second=0, microsecond=0, tzinfo=None) + timedelta(hours=1)
-        if OPENING <= soon.time() <= CLOSING:
+        opening, closing = policy.OPENING_HOURS  # a sensible default start lies within
+        if opening <= soon.time() <= closing:
             wall = soon
     return localize(wall, ctx.tz)
 
@@ -189,7 +190,8 @@ def read_form(values: FormValues, viewer_tz: ZoneInfo, now: datetime) -> Reading
         errors.setdefault(form_field(field), text)
     if errors:
         return Reading(None, errors, rule)
-    return Reading(draft, {}, rule)
+    # As core will book it: normalised, and with the policy's defaults (the session type).
+    return Reading(rules.validate_session(draft), {}, rule)
 
 
 def _zone(name: str, viewer_tz: ZoneInfo, errors: dict[str, str]) -> ZoneInfo:
@@ -238,12 +240,12 @@ def _draft(values: FormValues, tz_name: str, start: datetime, end: datetime | No
            max_: int | None, cost: Decimal | None) -> SessionDraft:
     """The draft core judges (``start`` stands in for an end that does not read)."""
     students = tuple(s for s in values.students if s)
-    type_ = values.type or (SessionType.GROUP if len(students) > 1 else SessionType.INDIVIDUAL)
     return SessionDraft(
         title=values.title, mentor=values.mentor.strip() or "mentor@example.org",
         start=start, end=end or start + timedelta(hours=1), tz=tz_name,
         students=students, room=values.room.strip() or None,
-        subject=values.subject.strip() or None, type=type_,
+        # No type chosen: core gives the policy's default (domain/policy.py), as for every face.
+        subject=values.subject.strip() or None, type=values.type,
         description=values.description.strip() or None,
         location=values.location.strip() or None, link=values.link.strip() or None,
         meeting_id=values.meeting_id.strip() or None, passcode=values.passcode.strip() or None,

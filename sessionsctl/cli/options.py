@@ -1,0 +1,42 @@
+"""The options the session commands share, declared once: names, types and help texts."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from ..core.domain.model import PaymentStatus, SessionType
+
+JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON.")]
+Title = Annotated[str | None, typer.Option("--title", help="What the session is called.")]
+Mentor = Annotated[str | None, typer.Option("--mentor", help="The mentor's email.")]
+Students = Annotated[list[str] | None, typer.Option(
+    "--student", help="A student's email; repeat for each student.")]
+Room = Annotated[str | None, typer.Option("--room", help="Room name ('' for none).")]
+Subject = Annotated[str | None, typer.Option("--subject", help="Subject name ('' for none).")]
+Start = Annotated[str | None, typer.Option(
+    "--start", help="Start, e.g. '2026-12-01 16:00' (read in --tz unless it has an offset).")]
+End = Annotated[str | None, typer.Option("--end", help="End time (or give --duration).")]
+Duration = Annotated[int | None, typer.Option("--duration", help="Length in minutes.")]
+Tz = Annotated[str | None, typer.Option(
+    "--tz", help="Zone the session is booked in (default: the global --tz).")]
+Type = Annotated[SessionType | None, typer.Option("--type", help="individual, group or workshop.")]
+Location = Annotated[str | None, typer.Option("--location", help="Where, if not a room.")]
+Link = Annotated[str | None, typer.Option("--link", help="Online meeting link.")]
+MeetingId = Annotated[str | None, typer.Option("--meeting-id", help="Online meeting id.")]
+Passcode = Annotated[str | None, typer.Option("--passcode", help="Online meeting passcode.")]
+Max = Annotated[int | None, typer.Option("--max", help="Most students allowed.")]
+Description = Annotated[str | None, typer.Option("--description", help="What it covers.")]
+Notes = Annotated[str | None, typer.Option("--notes", help="Notes for staff.")]
+Cost = Annotated[str | None, typer.Option("--cost", help="Price, e.g. 35.00.")]
+Payment = Annotated[PaymentStatus | None, typer.Option("--payment", help="Payment status.")]
+Force = Annotated[bool, typer.Option("--force", help="Book despite conflicts (needs --reason).")]
+Repeat = Annotated[str | None, typer.Option(
+    "--repeat", help="An RFC 5545 rule, e.g. 'FREQ=WEEKLY;BYDAY=TU;COUNT=12' (EXDATE/RDATE "
+                     "lines may follow); books a series.")]
+Scope = Annotated[str, typer.Option(
+    "--scope", help="For an occurrence of a series: this, following or all.")]
+Reason = Annotated[str | None, typer.Option("--reason", help="Why the conflicts are overridden.")]
+NoNotify = Annotated[bool, typer.Option(
+    "--no-notify", help="Email nobody about this change (no notices are queued).")]
