@@ -21,7 +21,7 @@ def _framework(exc: Exception) -> bool:
 
 
 class _Root(TyperGroup):
-    """Turns errors into the exit codes of shared/CLI.md, never a traceback for a user mistake."""
+    """Turns errors into the exit codes of docs/CLI.md, never a traceback for a user mistake."""
 
     def invoke(self, ctx: Any) -> Any:
         try:

@@ -1,4 +1,4 @@
-"""Bad input: the exit code of shared/CLI.md, a message naming the field or value, no
+"""Bad input: the exit code of docs/CLI.md, a message naming the field or value, no
 traceback, and not one row of any table changed."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""The commands of shared/CLI.md, in depth, through the in-process runner."""
+"""The commands of docs/CLI.md, in depth, through the in-process runner."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ DAY = "2030-12-03"
 NEXT_DAY = "2030-12-04"
 SUMMER_DAY = "2030-07-02"  # London on BST (UTC+1)
 
-# The element of `session list --json`, exactly as shared/CLI.md gives it.
+# The element of `session list --json`, exactly as docs/CLI.md gives it.
 SESSION_KEYS = {"id", "uid", "series_id", "recurrence_id", "title", "status", "start", "end",
                 "tz", "mentor", "students", "room", "subject", "type", "location", "link"}
 

@@ -1,6 +1,6 @@
 """The scheduling commands through the in-process runner: `session add --repeat`, edit and
 cancel scopes, `session free` and `session explain`, `series`, `term`, `closure` and
-`availability` (shared/CLI.md; ARCHITECTURE.md decisions 1-3).
+`availability` (docs/CLI.md; ARCHITECTURE.md decisions 1-3).
 
 The runner's viewer zone is Europe/London. Dates are in 2030, far enough ahead to stay in the
 future: London falls back on Sunday 27 October 2030, New York on Sunday 3 November 2030.
@@ -18,7 +18,7 @@ import pytest
 
 from .conftest import VIEWER_TZ, Run, Seeded, assert_clean_exit, book_args, parse_json
 
-# The element of `session list --json`, exactly as shared/CLI.md gives it.
+# The element of `session list --json`, exactly as docs/CLI.md gives it.
 SESSION_KEYS = {"id", "uid", "series_id", "recurrence_id", "title", "status", "start", "end",
                 "tz", "mentor", "students", "room", "subject", "type", "location", "link"}
 SERIES_RESULT_KEYS = {"series", "booked", "changed", "kept", "removed", "skipped", "closed",

@@ -1,4 +1,4 @@
-"""Reading times as people type them (shared/CLI.md, "Times") and the daylight-saving rule
+"""Reading times as people type them (docs/CLI.md, "Times") and the daylight-saving rule
 of ``timeutil.localize``: a wall time in a spring-forward gap moves forward by the gap, a wall
 time that happens twice is taken at its first occurrence."""
 

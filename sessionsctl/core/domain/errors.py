@@ -1,4 +1,4 @@
-"""Errors a user can cause, each carrying the exit code of shared/CLI.md."""
+"""Errors a user can cause, each carrying the exit code of docs/CLI.md."""
 
 from __future__ import annotations
 

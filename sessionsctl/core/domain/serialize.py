@@ -1,4 +1,4 @@
-"""Plain-data forms of domain values: the JSON shapes of shared/CLI.md and audit records."""
+"""Plain-data forms of domain values: the JSON shapes of docs/CLI.md and audit records."""
 
 from __future__ import annotations
 
@@ -91,6 +91,6 @@ def material_json(m: Material) -> dict[str, Any]:
 
 
 def conflict_json(c: Conflict, tz: ZoneInfo | None = None) -> dict[str, Any]:
-    """One element of the ``{"conflicts": [...]}`` refusal of shared/CLI.md."""
+    """One element of the ``{"conflicts": [...]}`` refusal of docs/CLI.md."""
     return {"kind": c.kind, "start": iso(c.start, tz), "detail": c.detail,
             "with": session_json(c.with_, tz) if c.with_ is not None else None}

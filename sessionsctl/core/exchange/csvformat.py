@@ -1,4 +1,4 @@
-"""The CSV format of shared/CLI.md: reading rows into session drafts, writing sessions as rows.
+"""The CSV format of docs/CLI.md: reading rows into session drafts, writing sessions as rows.
 
 Reading never stops at the first mistake: every row is read and every problem collected (row
 number as a spreadsheet shows it, the header being row 1; the column; what is wrong), so one

@@ -279,7 +279,7 @@ class Importer:
                    dry_run: bool = False, on_conflict: OnConflict = "fail",
                    reason: str | None = None, create_missing: bool = False,
                    progress: Progress | None = None) -> ImportResult:
-        """Import sessions from CSV (columns of shared/CLI.md), all or nothing.
+        """Import sessions from CSV (columns of docs/CLI.md), all or nothing.
 
         Every row is read and checked before anything is written; every problem is raised
         at once as :class:`BadFile`, every clash as :class:`ImportConflicts`.

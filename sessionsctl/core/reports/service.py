@@ -2,7 +2,7 @@
 
 Each returns a :class:`Report`: headline figures, sections of rows (what a table, a CSV file
 or JSON shows) and charts (what the HTML report draws). The counting is done by the store in
-SQL (``ReportUnit``); the rates come from :mod:`core.rates`, the one place they are defined.
+SQL (``ReportUnit``); the rates come from :mod:`.rates`, the one place they are defined.
 """
 
 from __future__ import annotations

@@ -14,7 +14,7 @@ from ..domain.model import Room, Session, SessionStatus
 class Conflict:
     """One reason a slot cannot be booked.
 
-    ``kind`` is mentor, student, room, capacity or availability (shared/CLI.md);
+    ``kind`` is mentor, student, room, capacity or availability (docs/CLI.md);
     ``with_`` is the clashing session where there is one; ``start`` the occurrence checked.
     """
 
