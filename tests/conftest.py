@@ -50,13 +50,13 @@ def _template(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         return
     schema = f"t_{uuid.uuid4().hex[:12]}"
     admin = create_engine(PG_URL)
-    with admin.sessions.begin() as conn:
+    with admin.begin() as conn:
         conn.execute(text(f'CREATE SCHEMA "{schema}"'))
     engine = create_engine(pg_schema_url(schema))
     upgrade(engine)
     engine.dispose()
     yield schema
-    with admin.sessions.begin() as conn:
+    with admin.begin() as conn:
         conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
     admin.dispose()
 
@@ -85,10 +85,10 @@ def fresh_url(tmp_path: Path) -> Iterator[str]:
         return
     schema = f"t_{uuid.uuid4().hex[:12]}"
     admin = create_engine(PG_URL)
-    with admin.sessions.begin() as conn:
+    with admin.begin() as conn:
         conn.execute(text(f'CREATE SCHEMA "{schema}"'))
     yield pg_schema_url(schema)
-    with admin.sessions.begin() as conn:
+    with admin.begin() as conn:
         conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
     admin.dispose()
 
