@@ -197,7 +197,7 @@ def test_one_slot_one_winner(seeded: Centre, db_url: str, tmp_path: Path,
     no_errors(reports)
     assert len(booked) == SAME_SLOT_ROUNDS
     assert refused == (PROCESSES - 1) * SAME_SLOT_ROUNDS
-    sessions = seeded.list_sessions(SessionQuery())
+    sessions = seeded.sessions.find(SessionQuery())
     assert sorted(s.id for s in sessions) == sorted(booked)
     assert sorted(s.start for s in sessions) == [
         BASE + timedelta(hours=2 * n) for n in range(SAME_SLOT_ROUNDS)]
@@ -238,7 +238,7 @@ def test_postgres_exclusion_constraint_refuses_a_direct_overlap(
     if backend != "postgresql":
         pytest.skip("the exclusion constraints exist on PostgreSQL only; SQLite serialises "
                     "writers with BEGIN IMMEDIATE instead")
-    first = seeded.book(_draft(BASE, students=(STUDENTS[0],), room=ROOMS[0])).session
+    first = seeded.sessions.book(_draft(BASE, students=(STUDENTS[0],), room=ROOMS[0])).session
     engine = create_engine(db_url)
     try:
         with engine.connect() as conn:
@@ -281,7 +281,7 @@ def test_postgres_booking_that_loses_to_the_constraint_is_an_ordinary_conflict(
     if backend != "postgresql":
         pytest.skip("the exclusion constraints exist on PostgreSQL only; on SQLite the check "
                     "and the write cannot be separated by another writer")
-    rival = seeded.book(_draft(BASE, students=(STUDENTS[0],), room=ROOMS[0])).session
+    rival = seeded.sessions.book(_draft(BASE, students=(STUDENTS[0],), room=ROOMS[0])).session
     real = SqlSessions.overlapping
     calls: list[str] = []
 
@@ -291,19 +291,19 @@ def test_postgres_booking_that_loses_to_the_constraint_is_an_ordinary_conflict(
 
     monkeypatch.setattr(SqlSessions, "overlapping", blind_once)
     with pytest.raises(ConflictError) as caught:
-        seeded.book(_draft(BASE + timedelta(minutes=30)))
+        seeded.sessions.book(_draft(BASE + timedelta(minutes=30)))
     assert len(calls) == 2, "the booking was not checked again after the guard caught it"
     assert [(c.kind, c.with_.id) for c in caught.value.conflicts] == [("mentor", rival.id)]
-    assert [s.id for s in seeded.list_sessions(SessionQuery())] == [rival.id]
+    assert [s.id for s in seeded.sessions.find(SessionQuery())] == [rival.id]
     # The same for a student and for a room, the other two guards.
     calls.clear()
     with pytest.raises(ConflictError) as caught:
-        seeded.book(_draft(BASE + timedelta(minutes=30), mentor=MENTORS[1],
+        seeded.sessions.book(_draft(BASE + timedelta(minutes=30), mentor=MENTORS[1],
                            students=(STUDENTS[0],)))
     assert [c.kind for c in caught.value.conflicts] == ["student"]
     calls.clear()
     with pytest.raises(ConflictError) as caught:
-        seeded.book(_draft(BASE + timedelta(minutes=30), mentor=MENTORS[1], room=ROOMS[0]))
+        seeded.sessions.book(_draft(BASE + timedelta(minutes=30), mentor=MENTORS[1], room=ROOMS[0]))
     assert [c.kind for c in caught.value.conflicts] == ["room"]
 
 
@@ -314,7 +314,7 @@ def test_postgres_booking_caught_twice_by_the_guard_is_still_an_ordinary_conflic
     third look sees them; the user must get that conflict, not Contended."""
     if backend != "postgresql":
         pytest.skip("without the PostgreSQL guard a blinded check would simply double-book")
-    rival = seeded.book(_draft(BASE, room=ROOMS[0])).session
+    rival = seeded.sessions.book(_draft(BASE, room=ROOMS[0])).session
     real = SqlSessions.overlapping
     calls: list[str] = []
 
@@ -324,7 +324,7 @@ def test_postgres_booking_caught_twice_by_the_guard_is_still_an_ordinary_conflic
 
     monkeypatch.setattr(SqlSessions, "overlapping", blind_twice)
     try:
-        seeded.book(_draft(BASE + timedelta(minutes=30)))
+        seeded.sessions.book(_draft(BASE + timedelta(minutes=30)))
     except ConflictError as exc:
         assert [(c.kind, c.with_.id) for c in exc.conflicts] == [("mentor", rival.id)]
     except Contended as exc:
@@ -400,5 +400,5 @@ def test_postgres_crossing_bulk_bookings_end_in_a_conflict_not_a_deadlock(
         engine.dispose()
     assert sorted(outcome.values()) == ["booked", "conflict"], outcome
     winner = next(name for name, result in outcome.items() if result == "booked")
-    stored = seeded.list_sessions(SessionQuery())
+    stored = seeded.sessions.find(SessionQuery())
     assert sorted(s.start for s in stored) == sorted(d.start for d in batches[winner])

@@ -555,7 +555,7 @@ def test_the_dry_run_lists_only_what_a_run_would_queue(people: Centre) -> None:
 @pytest.mark.parametrize("ahead", [timedelta(days=9_999_999), timedelta(days=367),
                                    timedelta(0)])
 def test_a_reminder_window_out_of_range_is_refused(people: Centre, ahead: timedelta) -> None:
-    for call in (people.enqueue_reminders, people.due_reminders, people.queue_reminders):
+    for call in (people.mail.enqueue_reminders, people.mail.due_reminders, people.mail.queue_reminders):
         with pytest.raises(InvalidInput, match="--ahead"):
             call(ahead)
 

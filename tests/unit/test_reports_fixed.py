@@ -222,7 +222,8 @@ def test_an_unknown_filter_is_not_found(centre: Centre) -> None:
 def test_a_person_filter_in_the_wrong_role_is_refused_by_every_report(
         centre: Centre, part: str, email: str, role: str) -> None:
     f = ReportFilter(RANGE.start, RANGE.end, **{part: email})
-    for report in (centre.report_attendance, centre.report_completion, centre.report_mentors):
+    reports = centre.reports
+    for report in (reports.report_attendance, reports.report_completion, reports.report_mentors):
         with pytest.raises(InvalidInput, match=f"{email} is a {role}, not a {part}") as caught:
             report(f, LONDON)
         assert caught.value.field == f"--{part}"

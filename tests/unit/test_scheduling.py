@@ -292,7 +292,7 @@ def test_extend_series_is_idempotent_and_moves_forward_with_the_clock(
 def test_extend_series_leaves_closed_rules_alone(centre: Centre, seeded: SqlStore) -> None:
     series_id = centre.series.create(draft(), f"{WEEKLY_TU};COUNT=3").series.id
     before = snapshot(seeded)
-    assert at_clock(seeded, NOW + timedelta(days=400)).extend_series() == []
+    assert at_clock(seeded, NOW + timedelta(days=400)).series.extend() == []
     assert snapshot(seeded) == before
     assert len(members(seeded, series_id)) == 3
 
@@ -319,7 +319,7 @@ def test_extend_series_skips_clashes_and_excludes_them(centre: Centre, seeded: S
     series = series_of(seeded, series_id)
     assert local(blocker_start).replace(tzinfo=None) in rule_of(series).exdates
     # not tried again by a later run
-    at_clock(seeded, NOW + timedelta(weeks=3)).extend_series()
+    at_clock(seeded, NOW + timedelta(weeks=3)).series.extend()
     assert blocker_start not in [s.start for s in members(seeded, series_id)]
 
 
@@ -344,7 +344,7 @@ def test_a_closure_met_by_extend_becomes_an_exdate(centre: Centre, seeded: SqlSt
     series_id = centre.series.create(draft(), WEEKLY_TU).series.id
     next_tuesday = local(members(seeded, series_id)[-1].start).date() + timedelta(weeks=1)
     centre.calendar.add_closure(next_tuesday, next_tuesday, "inset day", ZoneInfo(LONDON))
-    [result] = at_clock(seeded, NOW + timedelta(weeks=2)).extend_series()
+    [result] = at_clock(seeded, NOW + timedelta(weeks=2)).series.extend()
     assert [(local(s).date(), why) for s, why in result.closed] == [(next_tuesday, "inset day")]
     assert len(result.booked) == 1
     assert next_tuesday not in [local(s.start).date() for s in members(seeded, series_id)]
@@ -393,7 +393,7 @@ def test_a_term_bounds_an_open_ended_rule(centre: Centre, seeded: SqlStore) -> N
     assert series.dtstart == datetime(2026, 9, 8, 16)
     assert "UNTIL=20261215T160000" in series.rule  # the rule ends on its last lesson in the term
     assert series.expanded_until is None  # bounded: nothing for `series extend` to do
-    assert at_clock(seeded, NOW + timedelta(days=300)).extend_series() == []
+    assert at_clock(seeded, NOW + timedelta(days=300)).series.extend() == []
     assert_rule_matches(seeded, series.id)
 
 
@@ -669,7 +669,7 @@ def test_an_open_ended_series_split_keeps_growing_in_its_new_part(
     assert_rule_matches(seeded, old_id)
     assert_rule_matches(seeded, new.id)
 
-    [grown] = at_clock(seeded, NOW + timedelta(weeks=4)).extend_series()
+    [grown] = at_clock(seeded, NOW + timedelta(weeks=4)).series.extend()
     assert grown.series.id == new.id and len(grown.booked) == 4
     assert all(local(s.start).time() == time(17) for s in grown.booked)
     assert members(seeded, old_id) == held[:4]
@@ -680,7 +680,7 @@ def test_an_open_ended_series_edited_all_grows_at_its_new_time(
         centre: Centre, seeded: SqlStore) -> None:
     held = centre.series.create(draft(), WEEKLY_TU).booked
     centre.sessions.edit_scoped(held[0].id, {"start": held[0].start + timedelta(hours=1)}, scope="all")
-    [grown] = at_clock(seeded, NOW + timedelta(weeks=2)).extend_series()
+    [grown] = at_clock(seeded, NOW + timedelta(weeks=2)).series.extend()
     assert len(grown.booked) == 2
     assert walls(members(seeded, held[0].series_id)) == tuesdays(
         date(2026, 10, 6), len(held) + 2, time(17))
@@ -1026,7 +1026,7 @@ def test_cancel_following_stops_an_open_ended_series_growing(centre: Centre,
     series_id = centre.series.create(draft(), WEEKLY_TU).series.id
     held = members(seeded, series_id)
     centre.sessions.cancel_scoped(held[4].id, scope="following")
-    assert at_clock(seeded, NOW + timedelta(weeks=8)).extend_series() == []
+    assert at_clock(seeded, NOW + timedelta(weeks=8)).series.extend() == []
     got = members(seeded, series_id)
     assert len(got) == len(held)
     assert [s.status for s in got[:4]] == [SessionStatus.SCHEDULED] * 4

@@ -323,7 +323,7 @@ def test_a_finished_session_cannot_be_edited(admin: Centre, seeded: SqlStore,
                                              lesson: Session, finish: str) -> None:
     if finish == "complete":
         admin.sessions.begin(lesson.id)
-    getattr(admin, finish)(lesson.id)
+    getattr(admin.sessions, finish)(lesson.id)
     with refused(seeded, InvalidInput, field="status"):
         admin.sessions.edit(lesson.id, {"title": "Rescheduled"})
 
@@ -333,7 +333,7 @@ def test_a_finished_session_takes_notes_and_payment_but_keeps_its_slot(
         admin: Centre, seeded: SqlStore, lesson: Session, finish: str) -> None:
     """Notes are written after the lesson and payment comes later: those change; when, where
     and with whom do not, not even alongside a note."""
-    getattr(admin, finish)(lesson.id)
+    getattr(admin.sessions, finish)(lesson.id)
     finished = stored(seeded, lesson.id)
     admin.sessions.edit(lesson.id, {"notes": "fractions; homework set", "description": "Unit 3",
                            "cost": Decimal("30"), "payment_status": PaymentStatus.PAID})
@@ -380,7 +380,7 @@ STEPS = {"begin": SessionStatus.IN_PROGRESS, "complete": SessionStatus.COMPLETED
 def test_allowed_status_changes(admin: Centre, seeded: SqlStore, lesson: Session,
                                 path: tuple[str, ...]) -> None:
     for number, step in enumerate(path, start=1):
-        after = getattr(admin, step)(lesson.id)
+        after = getattr(admin.sessions, step)(lesson.id)
         assert (after.status, after.sequence) == (STEPS[step], number)
         assert stored(seeded, lesson.id) == after
 
@@ -408,9 +408,9 @@ def test_refused_status_changes(admin: Centre, seeded: SqlStore, lesson: Session
                                 path: tuple[str, ...]) -> None:
     *allowed, last = path
     for step in allowed:
-        getattr(admin, step)(lesson.id)
+        getattr(admin.sessions, step)(lesson.id)
     with refused(seeded, InvalidInput, field="status"):
-        getattr(admin, last)(lesson.id)
+        getattr(admin.sessions, last)(lesson.id)
 
 
 def test_cancelling_records_the_reason(admin: Centre, lesson: Session) -> None:
@@ -446,7 +446,7 @@ def test_mark_all_after_the_end_checks_in_at_the_start(seeded: SqlStore,
     assert {m.student: m.check_in for m in later.attendance.marks(lesson.id)} == {
         STUDENT: at(12), STUDENT2: T0}
     running = acting(seeded, now=at(30))
-    other = running.book(draft(start=at(-20), mentor=MENTOR2, students=(STUDENT3,))).session
+    other = running.sessions.book(draft(start=at(-20), mentor=MENTOR2, students=(STUDENT3,))).session
     assert [m.check_in for m in running.attendance.mark_rest(other.id)] == [at(30)]
 
 
@@ -638,7 +638,8 @@ def test_unknown_names_are_not_found(admin: Centre, seeded: SqlStore, fields: di
 
 
 def test_an_unknown_session_is_not_found(admin: Centre, seeded: SqlStore) -> None:
-    for use in (admin.show, admin.cancel, lambda i: admin.sessions.edit(i, {"title": "x"})):
+    sessions = admin.sessions
+    for use in (sessions.show, sessions.cancel, lambda i: sessions.edit(i, {"title": "x"})):
         with refused(seeded, NotFound) as err:
             use(404)
         assert "404" in err.value.message
