@@ -95,7 +95,7 @@ def _day_of_sessions(centre: Centre, sessions: int) -> None:
                 title=f"Lesson {i}", mentor=f"rm{i // 5}@{gen.DOMAIN}",
                 students=(f"rs{i}@{gen.DOMAIN}",), start=start,
                 end=start + timedelta(hours=1), tz=gen.TZ_NAME), uid=f"bench-rem-{i}"))
-        uow.insert_sessions(rows)
+        uow.sessions.insert(rows)
     centre.clock = lambda: day
 
 

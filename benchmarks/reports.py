@@ -81,7 +81,7 @@ def _a_student(store) -> str:  # store: SqlStore
     from sessionsctl.core.domain.model import Role
 
     with store.unit() as uow:
-        return uow.list_people(Role.STUDENT)[0].email
+        return uow.people.all(Role.STUDENT)[0].email
 
 
 def _all_outputs(report, tz: ZoneInfo) -> None:

@@ -195,7 +195,8 @@ class QueryCounter:
 # ----------------------------------------------------------------- the in-memory floor
 class Busy:
     """Every live session's interval, per person (id) and per room (-id), sorted by start:
-    the overlap search of ``SqlUnit.overlapping`` done with bisect over lists."""
+    the overlap search of ``SqlSessions.overlapping`` (``uow.sessions``) done with bisect over
+    lists."""
 
     def __init__(self) -> None:
         self.starts: dict[int, list[datetime]] = {}

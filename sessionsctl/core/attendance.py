@@ -67,7 +67,7 @@ def new_mark(uow: UnitOfWork, session: Session, student: str, status: Attendance
     (or ``force``), the person is a student of it, the times are in order. Shared by
     ``Roll.mark`` and the CSV import, so both refuse the same things."""
     if student not in session.students:
-        person = uow.person(student)
+        person = uow.people.get(student)
         if person is None:
             raise NotFound("person", student)
         if person.role is not Role.STUDENT:
@@ -182,17 +182,17 @@ class Roll:
             session = get_session(uow, session_id, Action.MARK_ATTENDANCE)
             mark = new_mark(uow, session, student, status, self.ctx.clock(), note=note,
                             check_in=check_in, check_out=check_out, force=force)
-            before = {a.student: a for a in uow.attendance(session_id)}.get(student)
-            uow.set_attendance(mark)
-            uow.audit("attendance", "session", session_id,
-                      record(before) if before else None, record(mark))
+            before = {a.student: a for a in uow.attendance.marks(session_id)}.get(student)
+            uow.attendance.set_mark(mark)
+            uow.audit.record("attendance", "session", session_id,
+                             record(before) if before else None, record(mark))
             return mark
 
     def marks(self, session_id: int) -> list[Attendance]:
         """The marks of a session the acting person may see."""
         with self.ctx.read() as uow:
             get_session(uow, session_id, Action.VIEW_SESSION)
-            return uow.attendance(session_id)
+            return uow.attendance.marks(session_id)
 
     def mark_rest(self, session_id: int,
                   status: AttendanceStatus = AttendanceStatus.PRESENT, *,
@@ -205,12 +205,12 @@ class Roll:
             now = self.ctx.clock()
             check_markable(session, now, force=force)
             written = []
-            for student in unmarked(session, uow.attendance(session_id)):
+            for student in unmarked(session, uow.attendance.marks(session_id)):
                 check_in = check_in_time(session, now) if status in _CHECKED_IN else None
                 mark = Attendance(session_id, student, status, check_in, None, None,
                                   uow.actor.email if uow.actor else None, now)
-                uow.set_attendance(mark)
-                uow.audit("attendance", "session", session_id, None, record(mark))
+                uow.attendance.set_mark(mark)
+                uow.audit.record("attendance", "session", session_id, None, record(mark))
                 written.append(mark)
             return written
 
@@ -228,8 +228,8 @@ class Roll:
             for row in rows:
                 key: object = row.session_id if row.session_id is not None else (row.uid, row.start)
                 if key not in sessions:
-                    sessions[key] = (uow.session(row.session_id) if row.session_id is not None
-                                     else uow.session_at(row.uid or "", row.start))  # type: ignore[arg-type]
+                    sessions[key] = (uow.sessions.get(row.session_id) if row.session_id is not None
+                                     else uow.sessions.at(row.uid or "", row.start))  # type: ignore[arg-type]
                 session = sessions[key]
                 if session is not None:  # not permitted is not a row's fault: exit 5 at once
                     require(uow.actor, Action.MARK_ATTENDANCE, session=session)
@@ -254,13 +254,13 @@ class Roll:
             for mark in marks:
                 if mark.session_id not in before_by_session:
                     before_by_session[mark.session_id] = {
-                        a.student: a for a in uow.attendance(mark.session_id)}
+                        a.student: a for a in uow.attendance.marks(mark.session_id)}
                 before = before_by_session[mark.session_id].get(mark.student)
                 replaced += before is not None
                 if not dry_run:
-                    uow.set_attendance(mark)
-                    uow.audit("attendance", "session", mark.session_id,
-                              record(before) if before else None, record(mark))
+                    uow.attendance.set_mark(mark)
+                    uow.audit.record("attendance", "session", mark.session_id,
+                                     record(before) if before else None, record(mark))
             return ImportResult(marks, replaced, dry_run)
 
     def export_marks(self, f: ReportFilter, tz: ZoneInfo) -> str:
@@ -269,7 +269,7 @@ class Roll:
         with self.ctx.read() as uow:
             known(uow, f)
             f = scoped(uow, f)
-            rows = uow.attendance_rows(f)
+            rows = uow.attendance.rows(f)
         buffer = io.StringIO()
         writer = csv.writer(buffer, lineterminator="\n")
         writer.writerow(COLUMNS)

@@ -16,7 +16,7 @@ from .storage import UnitOfWork
 
 
 def _course(uow: UnitOfWork, name: str) -> Course:
-    for course in uow.courses():
+    for course in uow.courses.all():
         if course.name == name:
             return course
     raise NotFound("course", name)
@@ -32,18 +32,18 @@ class Courses:
         name = rules.name(name)
         with self.ctx.write() as uow:
             require(uow.actor, Action.MANAGE_COURSES)
-            if any(c.name == name for c in uow.courses()):
+            if any(c.name == name for c in uow.courses.all()):
                 raise InvalidInput(f"course {name!r} exists already", field="name")
-            if subject is not None and uow.subject(subject) is None:
+            if subject is not None and uow.subjects.get(subject) is None:
                 raise NotFound("subject", subject)
-            course = uow.add_course(name, subject)
-            uow.audit("add", "course", course.id, None, record(course))
+            course = uow.courses.add(name, subject)
+            uow.audit.record("add", "course", course.id, None, record(course))
             return course
 
     def list_courses(self) -> list[tuple[Course, list[Batch]]]:
         with self.ctx.read() as uow:
-            batches = uow.batches()
-            return [(c, [b for b in batches if b.course_id == c.id]) for c in uow.courses()]
+            batches = uow.courses.batches()
+            return [(c, [b for b in batches if b.course_id == c.id]) for c in uow.courses.all()]
 
     def add_batch(self, course: str, name: str, starts_on: date | None = None,
                   ends_on: date | None = None) -> Batch:
@@ -53,10 +53,10 @@ class Courses:
         with self.ctx.write() as uow:
             require(uow.actor, Action.MANAGE_COURSES)
             found = _course(uow, course)
-            if any(b.name == name for b in uow.batches(found.id)):
+            if any(b.name == name for b in uow.courses.batches(found.id)):
                 raise InvalidInput(f"course {course!r} has a batch {name!r} already", field="name")
-            batch = uow.add_batch(found.id, name, starts_on, ends_on)
-            uow.audit("add", "batch", batch.id, None, record(batch))
+            batch = uow.courses.add_batch(found.id, name, starts_on, ends_on)
+            uow.audit.record("add", "batch", batch.id, None, record(batch))
             return batch
 
     def assign(self, course: str, batch: str | None, session_ids: Sequence[int]) -> int:
@@ -68,17 +68,17 @@ class Courses:
             require(uow.actor, Action.MANAGE_COURSES)
             target = None
             if batch is not None:
-                found = [b for b in uow.batches(_course(uow, course).id) if b.name == batch]
+                found = [b for b in uow.courses.batches(_course(uow, course).id) if b.name == batch]
                 if not found:
                     raise NotFound("batch", f"{course} / {batch}")
                 target = found[0].id
             before = {}
             for session_id in dict.fromkeys(session_ids):
-                session = uow.session(session_id)
+                session = uow.sessions.get(session_id)
                 if session is None:
                     raise NotFound("session", session_id)
                 before[session_id] = session.batch_id
-            changed = uow.set_sessions_batch(list(before), target)
+            changed = uow.sessions.set_batch(list(before), target)
             for session_id, old in before.items():
-                uow.audit("batch", "session", session_id, {"batch_id": old}, {"batch_id": target})
+                uow.audit.record("batch", "session", session_id, {"batch_id": old}, {"batch_id": target})
             return changed

@@ -28,41 +28,41 @@ class Directory:
             zone(tz, field="tz")
         with self.ctx.write() as uow:
             require(uow.actor, Action.ADD_PERSON, role=role)
-            if uow.person(email) is not None:
+            if uow.people.get(email) is not None:
                 raise InvalidInput(f"{email} is already registered", field="email")
-            person = uow.add_person(name, email, role, tz)
-            uow.audit("add", "person", person.id, None, record(person))
+            person = uow.people.add(name, email, role, tz)
+            uow.audit.record("add", "person", person.id, None, record(person))
             return person
 
     def list_people(self, role: Role | None = None) -> list[Person]:
         with self.ctx.read() as uow:
-            return uow.list_people(role)
+            return uow.people.all(role)
 
     def add_room(self, name: str, capacity: int | None = None) -> Room:
         name = rules.name(name)
         rules.positive(capacity, "capacity")
         with self.ctx.write() as uow:
             require(uow.actor, Action.ADD_ROOM)
-            if uow.room(name) is not None:
+            if uow.rooms.get(name) is not None:
                 raise InvalidInput(f"room {name!r} exists already", field="name")
-            room = uow.add_room(name, capacity)
-            uow.audit("add", "room", room.id, None, record(room))
+            room = uow.rooms.add(name, capacity)
+            uow.audit.record("add", "room", room.id, None, record(room))
             return room
 
     def list_rooms(self) -> list[Room]:
         with self.ctx.read() as uow:
-            return uow.list_rooms()
+            return uow.rooms.all()
 
     def add_subject(self, name: str) -> Subject:
         name = rules.name(name)
         with self.ctx.write() as uow:
             require(uow.actor, Action.ADD_SUBJECT)
-            if uow.subject(name) is not None:
+            if uow.subjects.get(name) is not None:
                 raise InvalidInput(f"subject {name!r} exists already", field="name")
-            subject = uow.add_subject(name)
-            uow.audit("add", "subject", subject.id, None, record(subject))
+            subject = uow.subjects.add(name)
+            uow.audit.record("add", "subject", subject.id, None, record(subject))
             return subject
 
     def list_subjects(self) -> list[Subject]:
         with self.ctx.read() as uow:
-            return uow.list_subjects()
+            return uow.subjects.all()

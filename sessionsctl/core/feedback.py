@@ -29,7 +29,7 @@ class Feedbacks:
         with self.ctx.write() as uow:
             session = get_session(uow, session_id, Action.VIEW_SESSION)
             if author != session.mentor and author not in session.students:
-                if uow.person(author) is None:
+                if uow.people.get(author) is None:
                     raise NotFound("person", author)
                 raise InvalidInput(f"{author} did not take part in session {session_id}",
                                    field="from")
@@ -40,9 +40,9 @@ class Feedbacks:
                 raise InvalidInput(f"session {session_id} has not started yet", field="session")
             if uow.actor is not None and uow.actor.email != author:
                 require(uow.actor, Action.EDIT_SESSION, session=session)
-            before = {f.author: f for f in uow.feedback(session_id)}.get(author)
+            before = {f.author: f for f in uow.attendance.feedback(session_id)}.get(author)
             item = Feedback(session_id, author, rating, dict(categories or {}), text, now)
-            uow.set_feedback(item)
-            uow.audit("feedback", "session", session_id,
-                      record(before) if before else None, record(item))
+            uow.attendance.set_feedback(item)
+            uow.audit.record("feedback", "session", session_id,
+                             record(before) if before else None, record(item))
             return item

@@ -103,7 +103,7 @@ def scenario(test: Callable[..., Coroutine[Any, Any, None]]) -> Callable[..., No
 def tui_centre(store: SqlStore, monkeypatch: pytest.MonkeyPatch) -> Centre:
     # The store stamps rows (created, changed, audit) with its own clock; freeze it too, so
     # the details screen shows the same times in every run.
-    monkeypatch.setattr("sessionsctl.store.unit._now", lambda: NOW)
+    monkeypatch.setattr("sessionsctl.store.clock.now", lambda: NOW)
     centre = Centre(store, clock=lambda: NOW)
     build_centre(centre)
     return centre

@@ -36,7 +36,7 @@ from sessionsctl.core.domain.drafts import SessionDraft, SessionQuery
 from sessionsctl.core.domain.errors import ConflictError, Contended
 from sessionsctl.core.domain.model import Role
 from sessionsctl.store.engine import EXCLUSION_VIOLATION, SqlStore
-from sessionsctl.store.unit import SqlUnit
+from sessionsctl.store.repos.sessions import SqlSessions
 
 BOOKER = Path(__file__).with_name("_booker.py")
 PROCESSES = int(os.environ.get("SESSIONSCTL_RACE_PROCESSES", "8"))
@@ -282,14 +282,14 @@ def test_postgres_booking_that_loses_to_the_constraint_is_an_ordinary_conflict(
         pytest.skip("the exclusion constraints exist on PostgreSQL only; on SQLite the check "
                     "and the write cannot be separated by another writer")
     rival = seeded.sessions.book(_draft(BASE, students=(STUDENTS[0],), room=ROOMS[0])).session
-    real = SqlUnit.overlapping
+    real = SqlSessions.overlapping
     calls: list[str] = []
 
-    def blind_once(self: SqlUnit, *args: Any, **kwargs: Any) -> Any:
+    def blind_once(self: SqlSessions, *args: Any, **kwargs: Any) -> Any:
         calls.append("check")
         return [] if len(calls) == 1 else real(self, *args, **kwargs)
 
-    monkeypatch.setattr(SqlUnit, "overlapping", blind_once)
+    monkeypatch.setattr(SqlSessions, "overlapping", blind_once)
     with pytest.raises(ConflictError) as caught:
         seeded.sessions.book(_draft(BASE + timedelta(minutes=30)))
     assert len(calls) == 2, "the booking was not checked again after the guard caught it"
@@ -315,14 +315,14 @@ def test_postgres_booking_caught_twice_by_the_guard_is_still_an_ordinary_conflic
     if backend != "postgresql":
         pytest.skip("without the PostgreSQL guard a blinded check would simply double-book")
     rival = seeded.sessions.book(_draft(BASE, room=ROOMS[0])).session
-    real = SqlUnit.overlapping
+    real = SqlSessions.overlapping
     calls: list[str] = []
 
-    def blind_twice(self: SqlUnit, *args: Any, **kwargs: Any) -> Any:
+    def blind_twice(self: SqlSessions, *args: Any, **kwargs: Any) -> Any:
         calls.append("check")
         return [] if len(calls) <= 2 else real(self, *args, **kwargs)
 
-    monkeypatch.setattr(SqlUnit, "overlapping", blind_twice)
+    monkeypatch.setattr(SqlSessions, "overlapping", blind_twice)
     try:
         seeded.sessions.book(_draft(BASE + timedelta(minutes=30)))
     except ConflictError as exc:
@@ -362,15 +362,15 @@ def test_postgres_crossing_bulk_bookings_end_in_a_conflict_not_a_deadlock(
                           "FOR EACH ROW EXECUTE FUNCTION race_pause()"))
     # Both batches are checked before either inserts: the two terminals look at the same time.
     both_checked = threading.Barrier(2)
-    real_insert = SqlUnit.insert_sessions
+    real_insert = SqlSessions.insert
     first_inserts = iter(range(2))
 
-    def insert_together(self: SqlUnit, rows: Any) -> Any:
+    def insert_together(self: SqlSessions, rows: Any) -> Any:
         if next(first_inserts, None) is not None:  # not again on a retry
             both_checked.wait(timeout=10)
         return real_insert(self, rows)
 
-    monkeypatch.setattr(SqlUnit, "insert_sessions", insert_together)
+    monkeypatch.setattr(SqlSessions, "insert", insert_together)
     x, y = BASE, BASE + timedelta(hours=3)
     batches = {
         "a": [_draft(x), _draft(BASE + timedelta(days=1), title=PAUSE_TITLE), _draft(y)],

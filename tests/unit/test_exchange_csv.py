@@ -292,7 +292,7 @@ def test_every_problem_of_a_row_is_reported_with_its_column(desk: Centre) -> Non
 
 def _series_rows(centre: Centre) -> list:
     with centre.ctx.read() as uow:
-        return uow.list_series()
+        return uow.series.all()
 
 
 def test_skipping_every_occurrence_leaves_no_empty_series(desk: Centre) -> None:

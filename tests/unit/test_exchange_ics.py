@@ -501,7 +501,7 @@ def test_a_rule_that_gives_no_occurrences_is_a_problem_not_an_empty_series(
         desk.exchange.import_ics(io.BytesIO(data), "until.ics", default_tz="Europe/London")
     assert [p.column for p in caught.value.problems] == ["RRULE"]
     with desk.ctx.read() as uow:
-        assert uow.list_series() == []
+        assert uow.series.all() == []
 
 
 def test_skipping_every_occurrence_of_a_series_leaves_no_empty_series(desk: Centre) -> None:
@@ -515,7 +515,7 @@ def test_skipping_every_occurrence_of_a_series_leaves_no_empty_series(desk: Cent
                                       on_conflict="skip")
     assert (result.created, result.series, len(result.skipped)) == (0, 0, 4)
     with desk.ctx.read() as uow:
-        assert uow.list_series() == []
+        assert uow.series.all() == []
 
 
 def test_an_event_without_its_end_is_named_by_its_line(desk: Centre) -> None:

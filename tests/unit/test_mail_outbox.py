@@ -319,8 +319,8 @@ def test_an_invalid_recipient_address_fails_alone(people: Centre, sink: Sink) ->
 
     centre = wire(people, sink.port)
     with centre.store.unit(write=True) as uow:
-        uow.enqueue([Notice(NoticeKind.CUSTOM, "custom", "not an address", payload={}),
-                     Notice(NoticeKind.CUSTOM, "custom", "sam@example.org", payload={})])
+        uow.outbox.enqueue([Notice(NoticeKind.CUSTOM, "custom", "not an address", payload={}),
+                            Notice(NoticeKind.CUSTOM, "custom", "sam@example.org", payload={})])
     report = centre.mail.send_pending()
     assert report.sent == 1
     [(_msg, error)] = report.failed
@@ -596,7 +596,7 @@ def _mentors_with_sessions(centre: Centre, n: int) -> None:
     """``n`` mentors, each with one session in the next hours: ``n`` distinct reminders."""
     with centre.store.unit(write=True) as uow:  # one transaction: this is only setup
         for i in range(n):
-            uow.add_person(f"Mentor {i}", f"m{i}@example.org", Role.MENTOR, None)
+            uow.people.add(f"Mentor {i}", f"m{i}@example.org", Role.MENTOR, None)
     centre.sessions.book_many([draft(2 + i / n, mentor=f"m{i}@example.org", students=())
                                for i in range(n)], notify=False)
 

@@ -129,7 +129,7 @@ def refused(store: SqlStore, error: type[SessionsctlError]) -> Iterator[pytest.E
 
 def sessions(store: SqlStore, **query: Any) -> list[Session]:
     with store.unit() as uow:
-        return uow.sessions(SessionQuery(**query))
+        return uow.sessions.find(SessionQuery(**query))
 
 
 def members(store: SqlStore, series_id: int) -> list[Session]:
@@ -138,26 +138,26 @@ def members(store: SqlStore, series_id: int) -> list[Session]:
 
 def stored(store: SqlStore, session_id: int) -> Session:
     with store.unit() as uow:
-        found = uow.session(session_id)
+        found = uow.sessions.get(session_id)
     assert found is not None
     return found
 
 
 def series_of(store: SqlStore, series_id: int) -> Series:
     with store.unit() as uow:
-        found = uow.series(series_id)
+        found = uow.series.get(series_id)
     assert found is not None
     return found
 
 
 def all_series(store: SqlStore) -> list[Series]:
     with store.unit() as uow:
-        return uow.list_series()
+        return uow.series.all()
 
 
 def attendance(store: SqlStore, session_id: int) -> list[tuple[str, AttendanceStatus]]:
     with store.unit() as uow:
-        return [(a.student, a.status) for a in uow.attendance(session_id)]
+        return [(a.student, a.status) for a in uow.attendance.marks(session_id)]
 
 
 def walls(found: list[Session], tz: str = LONDON) -> list[datetime]:

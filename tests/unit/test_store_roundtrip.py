@@ -114,17 +114,17 @@ def test_people_of_every_role_round_trip(store: SqlStore) -> None:
         assert local.people.list_people(role) == sorted((p for p in added if p.role is role),
                                                  key=lambda p: p.name)
     with store.unit() as uow:
-        assert uow.person(MENTOR) == added[2]
-        assert uow.person(MENTOR.upper()) == added[2]
-        assert uow.person(UNKNOWN) is None
-        assert uow.people_by_email([STUDENT, UNKNOWN]) == {STUDENT: added[4]}
+        assert uow.people.get(MENTOR) == added[2]
+        assert uow.people.get(MENTOR.upper()) == added[2]
+        assert uow.people.get(UNKNOWN) is None
+        assert uow.people.by_email([STUDENT, UNKNOWN]) == {STUDENT: added[4]}
 
 
 def test_emails_are_stored_lower_case(store: SqlStore) -> None:
     person = Centre(store).people.add_person("  Kim   Lee ", "Kim.Lee@Centre.TEST", Role.STUDENT)
     assert (person.name, person.email) == ("Kim Lee", "kim.lee@centre.test")
     with store.unit() as uow:
-        assert uow.person("kim.lee@centre.test") == person
+        assert uow.people.get("kim.lee@centre.test") == person
 
 
 def test_rooms_and_subjects_round_trip(store: SqlStore) -> None:
@@ -135,9 +135,9 @@ def test_rooms_and_subjects_round_trip(store: SqlStore) -> None:
     assert local.people.list_rooms() == rooms
     assert local.people.list_subjects() == subjects
     with store.unit() as uow:
-        assert uow.room("Studio") == rooms[1]
-        assert uow.room("Nowhere") is None
-        assert uow.subject("Maths") == subjects[1]
+        assert uow.rooms.get("Studio") == rooms[1]
+        assert uow.rooms.get("Nowhere") is None
+        assert uow.subjects.get("Maths") == subjects[1]
 
 
 # ----------------------------------------------------------------------- sessions
@@ -177,9 +177,9 @@ def test_every_row_field_round_trips_through_the_unit_of_work(store: SqlStore) -
               recurrence_id=recurrence_id, force_reason="cover teacher",
               cancel_reason="(kept)", sequence=3)
     with store.unit(STAFF, write=True) as uow:
-        [written] = uow.insert_sessions([row])
+        [written] = uow.sessions.insert([row])
     with store.unit() as uow:
-        stored = uow.session(written.id)
+        stored = uow.sessions.get(written.id)
     assert stored is not None
     assert written == stored  # what an insert returns is what a read returns
     assert draft_fields(stored) == {**draft_fields(row.draft), "students": (STUDENT, STUDENT2)}
@@ -194,9 +194,9 @@ def test_every_row_field_round_trips_through_the_unit_of_work(store: SqlStore) -
 def test_every_status_round_trips(store: SqlStore, status: SessionStatus) -> None:
     seed(store)
     with store.unit(write=True) as uow:
-        [written] = uow.insert_sessions([Row(full_draft(), uid="u", status=status)])
+        [written] = uow.sessions.insert([Row(full_draft(), uid="u", status=status)])
     with store.unit() as uow:
-        assert uow.session(written.id).status is status  # type: ignore[union-attr]
+        assert uow.sessions.get(written.id).status is status  # type: ignore[union-attr]
 
 
 def test_an_edit_by_someone_else_keeps_the_creator(admin: Centre, store: SqlStore) -> None:
@@ -211,7 +211,7 @@ def test_an_edit_by_someone_else_keeps_the_creator(admin: Centre, store: SqlStor
 
 def test_a_missing_session_is_none(admin: Centre, store: SqlStore) -> None:
     with store.unit() as uow:
-        assert uow.session(999) is None
+        assert uow.sessions.get(999) is None
 
 
 # -------------------------------------------------- attendance, feedback, materials
@@ -251,13 +251,13 @@ def test_materials_round_trip(admin: Centre, store: SqlStore) -> None:
         Material(0, "Elsewhere", "https://example.org", MaterialType.LINK, session_id=other.id),
     ]
     with store.unit(write=True) as uow:
-        added = [uow.add_material(m) for m in items]
+        added = [uow.attendance.add_material(m) for m in items]
     assert [m.id for m in added] == sorted({m.id for m in added})
     assert added[0].uploaded_at == items[0].uploaded_at
     assert_utc(added[1].uploaded_at)
     with store.unit() as uow:
-        assert uow.materials(session.id) == added[:2]
-        assert uow.materials(other.id) == added[2:]
+        assert uow.attendance.materials(session.id) == added[:2]
+        assert uow.attendance.materials(other.id) == added[2:]
     assert admin.sessions.show(session.id).materials == added[:2]
 
 
@@ -376,7 +376,7 @@ def calendar(admin: Centre) -> Centre:
 def test_session_queries_filter(calendar: Centre, store: SqlStore, query: SessionQuery,
                                 expected: list[str]) -> None:
     with store.unit() as uow:
-        assert [s.title for s in uow.sessions(query)] == expected
+        assert [s.title for s in uow.sessions.find(query)] == expected
 
 
 @pytest.mark.parametrize(("order", "descending", "expected"), [
@@ -398,18 +398,18 @@ def test_sessions_come_in_the_order_asked(calendar: Centre, store: SqlStore, ord
                                           descending: bool, expected: list[str]) -> None:
     with store.unit() as uow:
         query = SessionQuery(order=order, descending=descending)  # type: ignore[arg-type]
-        assert [s.title for s in uow.sessions(query)] == expected
+        assert [s.title for s in uow.sessions.find(query)] == expected
         # Pages of that order put together give the whole of it.
-        pages = [uow.sessions(SessionQuery(order=order, descending=descending,  # type: ignore[arg-type]
-                                           limit=2, offset=k)) for k in (0, 2, 4)]
+        pages = [uow.sessions.find(SessionQuery(order=order, descending=descending,  # type: ignore[arg-type]
+                                                limit=2, offset=k)) for k in (0, 2, 4)]
         assert [s.title for page in pages for s in page] == expected
 
 
 def test_ids_filter(calendar: Centre, store: SqlStore) -> None:
     with store.unit() as uow:
-        everything = uow.sessions(SessionQuery())
+        everything = uow.sessions.find(SessionQuery())
         picked = (everything[3].id, everything[0].id)
-        assert [s.title for s in uow.sessions(SessionQuery(ids=picked))] == \
+        assert [s.title for s in uow.sessions.find(SessionQuery(ids=picked))] == \
             [everything[0].title, everything[3].title]
 
 
@@ -417,7 +417,7 @@ def test_ids_filter(calendar: Centre, store: SqlStore) -> None:
 
 def insert(store: SqlStore, *drafts: SessionDraft) -> list[int]:
     with store.unit(write=True) as uow:
-        return [s.id for s in uow.insert_sessions([Row(d, uid=f"{d.title}@test")
+        return [s.id for s in uow.sessions.insert([Row(d, uid=f"{d.title}@test")
                                                    for d in drafts])]
 
 
@@ -430,7 +430,7 @@ def test_students_come_back_sorted(store: SqlStore) -> None:
     seed(store)
     [session_id] = insert(store, draft("pair", utc(2026, 12, 7, 14), students=(STUDENT2, STUDENT)))
     with store.unit() as uow:
-        assert uow.session(session_id).students == (STUDENT, STUDENT2)  # type: ignore[union-attr]
+        assert uow.sessions.get(session_id).students == (STUDENT, STUDENT2)  # type: ignore[union-attr]
 
 
 def test_back_to_back_sessions_do_not_overlap(store: SqlStore) -> None:
@@ -438,28 +438,28 @@ def test_back_to_back_sessions_do_not_overlap(store: SqlStore) -> None:
     first, second = insert(store, shared("two pm", utc(2026, 12, 7, 14)),
                            shared("three pm", utc(2026, 12, 7, 15)))
     with store.unit() as uow:
-        found = uow.overlapping(utc(2026, 12, 7, 15), utc(2026, 12, 7, 16),
-                                people=[MENTOR, STUDENT], rooms=["Lab"])
+        found = uow.sessions.overlapping(utc(2026, 12, 7, 15), utc(2026, 12, 7, 16),
+                                         people=[MENTOR, STUDENT], rooms=["Lab"])
         assert [s.id for s in found] == [second]
-        found = uow.overlapping(utc(2026, 12, 7, 14, 59), utc(2026, 12, 7, 15, 1),
-                                people=[MENTOR], rooms=[])
+        found = uow.sessions.overlapping(utc(2026, 12, 7, 14, 59), utc(2026, 12, 7, 15, 1),
+                                         people=[MENTOR], rooms=[])
         assert [s.id for s in found] == [first, second]
-        assert [s.id for s in uow.sessions(SessionQuery(start=utc(2026, 12, 7, 15)))] == [second]
-        assert [s.id for s in uow.sessions(SessionQuery(end=utc(2026, 12, 7, 15)))] == [first]
+        assert [s.id for s in uow.sessions.find(SessionQuery(start=utc(2026, 12, 7, 15)))] == [second]
+        assert [s.id for s in uow.sessions.find(SessionQuery(end=utc(2026, 12, 7, 15)))] == [first]
 
 
 def test_overlapping_leaves_out_cancelled_and_excluded_sessions(store: SqlStore) -> None:
     seed(store)
     [dropped] = insert(store, shared("dropped", utc(2026, 12, 7, 14, 30)))
     with store.unit(write=True) as uow:
-        uow.set_status(dropped, SessionStatus.CANCELLED, cancel_reason="ill")
+        uow.sessions.set_status(dropped, SessionStatus.CANCELLED, cancel_reason="ill")
     [kept] = insert(store, shared("kept", utc(2026, 12, 7, 14)))  # the slot is free again
     span = (utc(2026, 12, 7, 14), utc(2026, 12, 7, 16))
     with store.unit() as uow:
         for who in (dict(people=[MENTOR], rooms=[]), dict(people=[STUDENT], rooms=[]),
                     dict(people=[], rooms=["Lab"])):
-            assert [s.id for s in uow.overlapping(*span, **who)] == [kept]
-            assert uow.overlapping(*span, **who, exclude=[kept]) == []
+            assert [s.id for s in uow.sessions.overlapping(*span, **who)] == [kept]
+            assert uow.sessions.overlapping(*span, **who, exclude=[kept]) == []
 
 
 def test_the_postgresql_guard_refuses_an_overlap(store: SqlStore, backend: str) -> None:
@@ -470,4 +470,4 @@ def test_the_postgresql_guard_refuses_an_overlap(store: SqlStore, backend: str) 
     with pytest.raises(Contended):
         insert(store, shared("half past two", utc(2026, 12, 7, 14, 30)))
     with store.unit() as uow:
-        assert [s.title for s in uow.sessions(SessionQuery())] == ["two pm"]
+        assert [s.title for s in uow.sessions.find(SessionQuery())] == ["two pm"]

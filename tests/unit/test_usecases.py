@@ -123,14 +123,14 @@ def kinds(conflicts: list[Conflict]) -> list[str]:
 
 def stored(store: SqlStore, session_id: int) -> Session:
     with store.unit() as uow:
-        found = uow.session(session_id)
+        found = uow.sessions.get(session_id)
     assert found is not None
     return found
 
 
 def titles(store: SqlStore) -> list[str]:
     with store.unit() as uow:
-        return [s.title for s in uow.sessions(SessionQuery())]
+        return [s.title for s in uow.sessions.find(SessionQuery())]
 
 
 # ------------------------------------------------------------------------- booking
@@ -198,7 +198,7 @@ def test_several_conflicts_are_reported_together(admin: Centre, seeded: SqlStore
 def book_behind_the_rules(store: SqlStore, *drafts: SessionDraft) -> None:
     """Write sessions straight through the store, as an import or an older version might."""
     with store.unit(write=True) as uow:
-        uow.insert_sessions([Row(d, uid=f"{d.title}@test") for d in drafts])
+        uow.sessions.insert([Row(d, uid=f"{d.title}@test") for d in drafts])
 
 
 def test_a_mentor_who_is_a_student_elsewhere_clashes(admin: Centre, seeded: SqlStore) -> None:

@@ -30,7 +30,7 @@ class Exporter:
         per occurrence; the file imports again as it is). Returns how many were written."""
         count = 0
         with self.ctx.read() as uow:
-            for _ in csvformat.write(uow.stream_sessions(visible(uow.actor, query)), sink):
+            for _ in csvformat.write(uow.sessions.stream(visible(uow.actor, query)), sink):
                 count += 1
                 if progress and count % 500 == 0:
                     progress(500)
@@ -41,7 +41,7 @@ class Exporter:
     def count_sessions(self, query: SessionQuery) -> int | None:
         """A cheap upper bound of what an export will write, for a progress bar's total."""
         with self.ctx.read() as uow:
-            return uow.counts().get("sessions")
+            return uow.audit.table_counts().get("sessions")
 
     # --------------------------------------------------------------------- ICS export
     def export_ics(self, query: SessionQuery, sink: IO[bytes], *, passcodes: bool = False,
@@ -54,8 +54,8 @@ class Exporter:
         stamp = datetime.now(UTC).replace(microsecond=0)
         with self.ctx.read() as uow:
             query = visible(uow.actor, query)
-            names = {p.email: p.name for p in uow.list_people()}
-            zones, span = uow.session_zones(), uow.session_span()
+            names = {p.email: p.name for p in uow.people.all()}
+            zones, span = uow.sessions.zones(), uow.sessions.span()
             first, last = (span[0].date(), span[1].date()) if span else (stamp.date(),) * 2
             values = ics.Values(names, stamp)
             written = 0
@@ -64,7 +64,7 @@ class Exporter:
                 nonlocal written
                 series_ids: list[int] = []
                 seen: set[int] = set()
-                for session in uow.stream_sessions(query):
+                for session in uow.sessions.stream(query):
                     if session.series_id is None:
                         written += 1
                         yield ics.session_event(session, passcodes=passcodes, values=values)
@@ -75,9 +75,9 @@ class Exporter:
                         series_ids.append(session.series_id)
                 for i in range(0, len(series_ids), 200):
                     chunk = series_ids[i:i + 200]
-                    all_series = uow.series_many(chunk)
+                    all_series = uow.series.by_id(chunk)
                     members: dict[int, list[Session]] = {}
-                    for m in uow.series_members(chunk):
+                    for m in uow.sessions.of_series(chunk):
                         members.setdefault(m.series_id or 0, []).append(m)
                     for series_id in chunk:
                         series = all_series[series_id]

@@ -82,7 +82,7 @@ class IcsImporter(Importer):
                 result = self._apply_ics(uow, source, plan, skip, force_reason, progress)
                 added = self._closures(uow, plan.closures)
                 result = replace(result, dry_run=dry_run, references=made, closures=added)
-                uow.audit("import", "file", audit_key(source), None, summary(result))
+                uow.audit.record("import", "file", audit_key(source), None, summary(result))
                 if dry_run:
                     raise DryRun(result)
                 return result
@@ -124,7 +124,7 @@ class IcsImporter(Importer):
         shared: dict[Any, Any] = {}
         # LOCATION names a room when a room of that name exists, or the file names it as one.
         with self.ctx.read() as uow:
-            known_rooms = {r.name for r in uow.list_rooms()}
+            known_rooms = {r.name for r in uow.rooms.all()}
         rooms = known_rooms | {e.room for e in events if e.room}
         for e in events:
             if e.room is None and e.location in rooms:
@@ -173,9 +173,9 @@ class IcsImporter(Importer):
         drafts, planned = plan.drafts, plan.planned
         uids = {*masters, *singles, *exceptions}
         stored: dict[tuple[str, datetime | None], Session] = {}
-        for s in uow.sessions_by_uid(uids):
+        for s in uow.sessions.by_uid(uids):
             stored[s.uid, s.recurrence_id] = s
-        known_series = uow.series_by_uid(masters)
+        known_series = uow.series.by_uid(masters)
         pending: list[Pending] = []
         wanted: set[tuple[str, datetime | None]] = set()
         series_count = 0
@@ -206,7 +206,7 @@ class IcsImporter(Importer):
                 require_line(uow, source, e.line, Action.EDIT_SESSION,
                               mentor=str(old.template.get("mentor", "")))
                 series = replace(series, id=old.id, sequence=max(old.sequence, e.sequence))
-                uow.update_series(series)
+                uow.series.update(series)
                 series_count += 1
             moved = exceptions.get(uid, {})
             for start in sorted({*starts, *moved}):
@@ -249,8 +249,8 @@ class IcsImporter(Importer):
         series_count += new_series
         for s in gone:
             require(uow.actor, Action.CANCEL_SESSION, session=s)
-            uow.set_status(s.id, SessionStatus.CANCELLED,
-                           cancel_reason=f"no longer in {source}")
+            uow.sessions.set_status(s.id, SessionStatus.CANCELLED,
+                                    cancel_reason=f"no longer in {source}")
         created = sum(1 for p in accepted if p.existing is None)
         return ImportResult(
             source, False, [Planned(p.row, p.item.draft, p.item.status,
@@ -260,15 +260,15 @@ class IcsImporter(Importer):
 
     def _closures(self, uow: UnitOfWork, items: Iterable[ics.IcsClosure]) -> list[Closure]:
         """All-day events become closures; one already there (same days, same reason) is kept."""
-        have = {(c.starts_on, c.ends_on, c.reason) for c in uow.closures()}
+        have = {(c.starts_on, c.ends_on, c.reason) for c in uow.calendar.closures()}
         added = []
         for item in items:
             key = (item.starts_on, item.ends_on, item.reason)
             if key in have:
                 continue
             require(uow.actor, Action.MANAGE_CLOSURES)
-            closure = uow.add_closure(*key)
-            uow.audit("add", "closure", closure.id, None, {"reason": item.reason})
+            closure = uow.calendar.add_closure(*key)
+            uow.audit.record("add", "closure", closure.id, None, {"reason": item.reason})
             have.add(key)
             added.append(closure)
         return added

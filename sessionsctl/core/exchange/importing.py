@@ -130,9 +130,9 @@ class Importer:
                     unit: str = "row", *, check_only: bool = False) -> list[str]:
         """Check that every person, room and subject the rows name exists in the right role;
         create the missing ones with ``create_missing``, else name each with its first row."""
-        people = uow.people_by_email({e for _, d in entries for e in (d.mentor, *d.students)})
-        rooms = {r.name for r in uow.list_rooms()}
-        subjects = {s.name for s in uow.list_subjects()}
+        people = uow.people.by_email({e for _, d in entries for e in (d.mentor, *d.students)})
+        rooms = {r.name for r in uow.rooms.all()}
+        subjects = {s.name for s in uow.subjects.all()}
         missing: dict[tuple[str, str], int | None] = {}
         problems: list[Problem] = []
         for row, d in entries:
@@ -171,16 +171,16 @@ class Importer:
         for (kind, key), _row in sorted(missing.items(), key=lambda kv: kv[0]):
             if kind in ("mentor", "student"):
                 require(uow.actor, Action.ADD_PERSON, role=Role(kind))
-                person = uow.add_person(rules.name(names.get(key) or _name_from(key)), key,
+                person = uow.people.add(rules.name(names.get(key) or _name_from(key)), key,
                                         Role(kind), None)
-                uow.audit("add", "person", person.id, None, {"email": key, "role": kind,
+                uow.audit.record("add", "person", person.id, None, {"email": key, "role": kind,
                                                                "by": source})
             elif kind == "room":
                 require(uow.actor, Action.ADD_ROOM)
-                uow.add_room(key, None)
+                uow.rooms.add(key, None)
             else:
                 require(uow.actor, Action.ADD_SUBJECT)
-                uow.add_subject(key)
+                uow.subjects.add(key)
             created.append(f"{kind} {key}")
         return created
 
@@ -249,17 +249,17 @@ class Importer:
         for p in accepted:
             if p.series is not None and p.series.id == 0:
                 if id(p.series) not in made:
-                    made[id(p.series)] = replace(p.series, id=uow.insert_series(p.series))
+                    made[id(p.series)] = replace(p.series, id=uow.series.insert(p.series))
                 p.item = replace(p.item, series_id=made[id(p.series)].id)
         fresh = [p for p in accepted if p.existing is None]
         for i in range(0, len(fresh), WRITE_CHUNK):
             part = fresh[i:i + WRITE_CHUNK]
-            uow.insert_sessions([p.item for p in part])
+            uow.sessions.insert([p.item for p in part])
             if progress:
                 progress(len(part))
         for p in accepted:
             if p.existing is not None:
-                uow.update_session(p.existing.id, p.item)
+                uow.sessions.update(p.existing.id, p.item)
                 if progress:
                     progress(1)
         # Occurrences skipped for a clash leave the rule (as `session add --skip-conflicts`).
@@ -345,7 +345,7 @@ class Importer:
                     source, dry_run, [Planned(p.row, p.item.draft, p.item.status)
                                       for p in accepted],
                     len(accepted), 0, 0, 0, series_count, skipped, forced, made)
-                uow.audit("import", "file", audit_key(source), None, summary(result))
+                uow.audit.record("import", "file", audit_key(source), None, summary(result))
                 if dry_run:
                     raise DryRun(result)
                 return result

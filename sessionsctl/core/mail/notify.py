@@ -51,7 +51,7 @@ class Notifier:
                 if k is NoticeKind.CANCELLED and (uid, person) in removed:
                     payload["removed"] = True
                 notices.append(Notice(k, k.value, person, first.id, first.start, payload))
-        uow.enqueue(notices, now=self.ctx.clock())
+        uow.outbox.enqueue(notices, now=self.ctx.clock())
 
 
 _Groups = dict[tuple[str, NoticeKind], dict[str, list[Session]]]

@@ -97,8 +97,8 @@ class Sender:
         claimer = claimer_id()
         with self.ctx.write() as uow:
             require(uow.actor, Action.SEND_MAIL)
-            gone = [c for c in uow.outbox_claimers() if claimer_gone(c)]
-            report.released = uow.release_outbox(
+            gone = [c for c in uow.outbox.claimers() if claimer_gone(c)]
+            report.released = uow.outbox.release(
                 gone, "the sender stopped before it could record this message as sent")
         own = transport is None
         attempted = 0
@@ -107,7 +107,7 @@ class Sender:
                 now = self.ctx.clock()
                 size = CHUNK if limit is None else min(CHUNK, limit - attempted)
                 with self.ctx.write() as uow:
-                    batch = uow.claim_outbox(claimer, now, now + LEASE, size)
+                    batch = uow.outbox.claim(claimer, now, now + LEASE, size)
                 if not batch:
                     break
                 if transport is None:
@@ -159,7 +159,7 @@ class Sender:
                                     if msg.session_id is not None else None, now)
             if why is not None:
                 with self.ctx.write() as uow:
-                    uow.settle_outbox(msg.id, claimer, OutboxStatus.SKIPPED, now=self.ctx.clock(),
+                    uow.outbox.settle(msg.id, claimer, OutboxStatus.SKIPPED, now=self.ctx.clock(),
                                       error=why, attempts=msg.attempts)
                 report.skipped.append((msg, why))
                 return True
@@ -188,7 +188,7 @@ class Sender:
                                 permanent=True)
             return True
         with self.ctx.write() as uow:
-            uow.settle_outbox(msg.id, claimer, OutboxStatus.SENT, now=self.ctx.clock())
+            uow.outbox.settle(msg.id, claimer, OutboxStatus.SENT, now=self.ctx.clock())
         report.sent += 1
         return True
 
@@ -200,7 +200,7 @@ class Sender:
             return
         try:
             with self.ctx.write() as uow:
-                uow.unclaim_outbox([m.id for m in messages], claimer, error)
+                uow.outbox.unclaim([m.id for m in messages], claimer, error)
         except Exception:  # noqa: BLE001 - the original error is the one to report
             pass
 
@@ -210,11 +210,11 @@ class Sender:
         now = self.ctx.clock()
         with self.ctx.write() as uow:
             if permanent or attempts >= MAX_ATTEMPTS:
-                uow.settle_outbox(msg.id, claimer, OutboxStatus.FAILED, now=now, error=error,
+                uow.outbox.settle(msg.id, claimer, OutboxStatus.FAILED, now=now, error=error,
                                   attempts=attempts)
                 report.failed.append((msg, error))
             else:
-                uow.settle_outbox(msg.id, claimer, OutboxStatus.PENDING, now=now, error=error,
+                uow.outbox.settle(msg.id, claimer, OutboxStatus.PENDING, now=now, error=error,
                                   attempts=attempts, next_attempt_at=now + backoff(attempts))
                 report.retrying.append((msg, error))
 
@@ -223,7 +223,7 @@ class Sender:
         """Everything a batch's messages are rendered from, in one read transaction."""
         ids = {i for m in batch for i in session_ids(m)}
         with self.ctx.read() as uow:
-            sessions = {s.id: s for s in uow.sessions(SessionQuery(ids=tuple(sorted(ids))))} \
+            sessions = {s.id: s for s in uow.sessions.find(SessionQuery(ids=tuple(sorted(ids))))} \
                 if ids else {}
             series_ids = {s.series_id for m in batch if m.kind in (NoticeKind.BOOKED,
                                                                    NoticeKind.CHANGED)
@@ -231,14 +231,14 @@ class Sender:
                           and s.series_id is not None}
             series: dict[int, tuple[Series, list[Session]]] = {}
             for sid in series_ids:
-                found = uow.series(sid)
+                found = uow.series.get(sid)
                 if found is not None:
-                    series[sid] = (found, uow.sessions(SessionQuery(series_id=sid)))
+                    series[sid] = (found, uow.sessions.find(SessionQuery(series_id=sid)))
             emails = {m.recipient for m in batch}
             emails |= {e for s in sessions.values() for e in (s.mentor, *s.students)}
             emails |= {e for _, members in series.values() for s in members
                        for e in (s.mentor, *s.students)}
-            people = uow.people_by_email(emails)
+            people = uow.people.by_email(emails)
         return Loaded(sessions, series, people)
 
 

@@ -100,7 +100,7 @@ class Mailing:
         self.setup.templates.check(template)
         now = self.ctx.clock()
         with self.ctx.read() as uow:
-            return [DueReminder(*t) for t in uow.reminder_targets(now, now + ahead)]
+            return [DueReminder(*t) for t in uow.outbox.reminder_targets(now, now + ahead)]
 
     def enqueue_reminders(self, ahead: timedelta, *, template: str = "reminder") -> int:
         """Queue a reminder for each participant of each session starting within ``ahead``.
@@ -117,7 +117,7 @@ class Mailing:
         now = self.ctx.clock()
         with self.ctx.write() as uow:
             require(uow.actor, Action.SEND_MAIL)
-            return uow.enqueue_reminders(now, now + ahead, template, now)
+            return uow.outbox.enqueue_reminders(now, now + ahead, template, now)
 
     def queue_reminders(self, ahead: timedelta, *, template: str = "reminder") -> SendReport:
         """The first half of a reminder run (``reminders send``), before :meth:`send_pending`.
@@ -144,19 +144,19 @@ class Mailing:
         with self.ctx.read() as uow:
             require(uow.actor, Action.SEND_MAIL)
             if to == "mentors":
-                return uow.list_people(Role.MENTOR)
+                return uow.people.all(Role.MENTOR)
             if to == "students":
-                return uow.list_people(Role.STUDENT)
+                return uow.people.all(Role.STUDENT)
             if to == "course":
                 if not value:
                     raise InvalidInput("name the course: --to course NAME", field="--to")
-                found = uow.course_students(value)
+                found = uow.courses.students(value)
                 if found is None:
                     raise NotFound("course", value)
                 return found
             if to == "session":
                 session = self._session_for_mail(uow, value)
-                people = uow.people_by_email((session.mentor, *session.students))
+                people = uow.people.by_email((session.mentor, *session.students))
                 return [people[e] for e in (session.mentor, *session.students) if e in people]
         raise InvalidInput(f"must be mentors, students, course NAME or session ID, not {to!r}",
                            field="--to")
@@ -167,7 +167,7 @@ class Mailing:
             session_id = int(value if value is not None else "")
         except (TypeError, ValueError):
             raise InvalidInput(f"a session id is a number, not {value!r}", field="--to") from None
-        session = uow.session(session_id)
+        session = uow.sessions.get(session_id)
         if session is None:
             raise NotFound("session", session_id)
         return session
@@ -186,8 +186,8 @@ class Mailing:
             start = None
             if session_id is not None:
                 start = self._session_for_mail(uow, session_id).start
-            return uow.enqueue([Notice(NoticeKind.CUSTOM, template, p.email, session_id, start,
-                                       payload) for p in people], now=self.ctx.clock())
+            return uow.outbox.enqueue([Notice(NoticeKind.CUSTOM, template, p.email, session_id, start,
+                                              payload) for p in people], now=self.ctx.clock())
 
     def send_pending(self, transport: MailTransport | None = None, *,
                      limit: int | None = None,
@@ -206,14 +206,14 @@ class Mailing:
         with self.ctx.read() as uow:
             session = None
             if session_id is not None:
-                session = uow.session(session_id)
+                session = uow.sessions.get(session_id)
                 if session is None:
                     raise NotFound("session", session_id)
                 require(uow.actor, Action.VIEW_SESSION, session=session)
             emails = {session.mentor, *session.students} if session else set()
             if recipient:
                 emails.add(recipient)
-            people = uow.people_by_email(emails) if emails else {}
+            people = uow.people.by_email(emails) if emails else {}
             actor = uow.actor
         who = recipient or (session.students[0] if session and session.students
                             else session.mentor if session else None)
@@ -237,7 +237,7 @@ class Mailing:
             raise InvalidInput(f"invalid address {address!r}", field="ADDRESS")
         with self.ctx.read() as uow:
             require(uow.actor, Action.SEND_MAIL)
-            person = uow.person(address)
+            person = uow.people.get(address)
         own = transport is None
         transport = transport or connect(self.setup)
         try:
@@ -263,14 +263,14 @@ class Mailing:
                limit: int | None = 200) -> list[OutboxMessage]:
         with self.ctx.read() as uow:
             require(uow.actor, Action.SEND_MAIL)
-            return uow.outbox(status, limit)
+            return uow.outbox.messages(status, limit)
 
     def outbox_counts(self) -> dict[str, int]:
         with self.ctx.read() as uow:
-            return uow.outbox_counts()
+            return uow.outbox.counts()
 
     def retry_failed(self) -> int:
         """Put failed messages back in the queue, due now, with a fresh count of attempts."""
         with self.ctx.write() as uow:
             require(uow.actor, Action.SEND_MAIL)
-            return uow.retry_outbox(self.ctx.clock())
+            return uow.outbox.retry(self.ctx.clock())

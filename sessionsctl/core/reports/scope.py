@@ -44,13 +44,13 @@ def known(uow: UnitOfWork, f: ReportFilter, *, student_field: str = "--student")
                                ("student", f.student, student_field)):
         if email is None:
             continue
-        person = uow.person(email)
+        person = uow.people.get(email)
         if person is None:
             raise NotFound(part, email)
         if (person.role is Role.STUDENT) != (part == "student"):
             raise InvalidInput(f"{email} is a {person.role.value}, not a {part}",
                                field=field)
-    if f.subject is not None and uow.subject(f.subject) is None:
+    if f.subject is not None and uow.subjects.get(f.subject) is None:
         raise NotFound("subject", f.subject)
-    if f.course is not None and all(c.name != f.course for c in uow.courses()):
+    if f.course is not None and all(c.name != f.course for c in uow.courses.all()):
         raise NotFound("course", f.course)

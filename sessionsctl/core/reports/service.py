@@ -2,7 +2,8 @@
 
 Each returns a :class:`Report`: headline figures, sections of rows (what a table, a CSV file
 or JSON shows) and charts (what the HTML report draws). The counting is done by the store in
-SQL (``ReportUnit``); the rates come from :mod:`.rates`, the one place they are defined.
+SQL (``uow.reports``, a ``ReportRepo``); the rates come from :mod:`.rates`, the one place
+they are defined.
 """
 
 from __future__ import annotations
@@ -69,7 +70,7 @@ class Reporting:
         tomorrow = day_start(today + timedelta(days=1), tz)
         week_end = day_start(today + timedelta(days=7 - today.weekday()), tz)
         with self.ctx.read() as uow:
-            sessions = uow.sessions(visible(uow.actor, SessionQuery(
+            sessions = uow.sessions.find(visible(uow.actor, SessionQuery(
                 start=today_start, end=max(week_end, tomorrow))))
         live = [s for s in sessions if s.status is not SessionStatus.CANCELLED]
         completion, marks = self.headline_rates(now - WINDOW, now, now)
@@ -85,7 +86,7 @@ class Reporting:
         row, ARCHITECTURE.md decision 6): a few COUNT queries, cheap enough to poll every few
         seconds."""
         with self.ctx.read() as uow:
-            return tuple(sorted(uow.counts().items()))
+            return tuple(sorted(uow.audit.table_counts().items()))
 
     def headline_rates(self, start: datetime, end: datetime,
                        now: datetime | None = None) -> tuple[Completion, Tally]:
@@ -94,8 +95,8 @@ class Reporting:
         now = now or self.ctx.clock()
         with self.ctx.read() as uow:
             f = scoped(uow, ReportFilter(start, end))
-            completion = uow.completion_by_period(f, [start, end], now).get(0, Completion())
-            marks = uow.attendance_by_period(f, [start, end]).get(0, Tally())
+            completion = uow.reports.completion_by_period(f, [start, end], now).get(0, Completion())
+            marks = uow.reports.attendance_by_period(f, [start, end]).get(0, Tally())
         return completion, marks
 
     # ---------------------------------------------------------------------- attendance
@@ -117,9 +118,9 @@ class Reporting:
             mine = scoped(uow, f)
             held = replace(mine, end=min(f.end, now)) if f.start < now else None
             if held is not None:
-                groups = uow.attendance_groups(held, tuple(by))
+                groups = uow.reports.attendance_groups(held, tuple(by))
                 bounds = week_bounds(held.start, held.end, tz) if charts else []
-                weekly = uow.attendance_by_period(held, bounds) if charts else {}
+                weekly = uow.reports.attendance_by_period(held, bounds) if charts else {}
             else:
                 groups, bounds, weekly = {key: [] for key in by}, [], {}
         sections = []
@@ -164,8 +165,8 @@ class Reporting:
         with self.ctx.read() as uow:
             known(uow, f)
             f = scoped(uow, f)
-            weekly = uow.completion_by_period(f, bounds, now)
-            subjects = uow.completion_groups(f, "subject", now)
+            weekly = uow.reports.completion_by_period(f, bounds, now)
+            subjects = uow.reports.completion_groups(f, "subject", now)
         weeks = [weekly.get(i, Completion()) for i in range(len(bounds) - 1)]
         week_rows = tuple({"week": bounds[i].astimezone(tz).date(), **completion_row(c)}
                           for i, c in enumerate(weeks))
@@ -205,7 +206,7 @@ class Reporting:
         with self.ctx.read() as uow:
             known(uow, f)
             f = scoped(uow, f)
-            figures = uow.mentor_figures(f, now)
+            figures = uow.reports.mentor_figures(f, now)
         rows = tuple({
             "mentor": m.email, "name": m.name, "sessions": m.sessions.total,
             "held": m.sessions.completed, "hours": m.hours, "cancelled": m.sessions.cancelled,
@@ -252,10 +253,10 @@ class Reporting:
         f = checked(replace(f, student=email))
         with self.ctx.read() as uow:
             known(uow, f, student_field="student")
-            person = uow.person(email)
+            person = uow.people.get(email)
             assert person is not None
             f = scoped(uow, f)
-            sessions = uow.student_sessions(f)
+            sessions = uow.reports.student_sessions(f)
         rows = tuple({"id": s.session_id, "start": s.start, "title": s.title,
                       "mentor": s.mentor, "subject": s.subject, "status": s.status.value,
                       "attendance": s.attendance.value if s.attendance else None,

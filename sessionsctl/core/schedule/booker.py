@@ -32,7 +32,7 @@ class Booker:
     def resolve(self, uow: UnitOfWork, drafts: Sequence[SessionDraft]) -> Refs:
         """Check that everyone and everything the drafts name exists, in the right role,
         and load what their conflicts are judged against: one look-up per kind per batch."""
-        people = uow.people_by_email({e for d in drafts for e in (d.mentor, *d.students)})
+        people = uow.people.by_email({e for d in drafts for e in (d.mentor, *d.students)})
         rooms: dict[str, Room] = {}
         subjects: set[str] = set()
         for draft in drafts:
@@ -48,12 +48,12 @@ class Booker:
                     raise InvalidInput(
                         f"{email} is a {people[email].role.value}, not a student", field="student")
             if draft.room is not None and draft.room not in rooms:
-                room = uow.room(draft.room)
+                room = uow.rooms.get(draft.room)
                 if room is None:
                     raise NotFound("room", draft.room)
                 rooms[draft.room] = room
             if draft.subject is not None and draft.subject not in subjects:
-                if uow.subject(draft.subject) is None:
+                if uow.subjects.get(draft.subject) is None:
                     raise NotFound("subject", draft.subject)
                 subjects.add(draft.subject)
         if not drafts:
@@ -62,8 +62,8 @@ class Booker:
         first = min(d.start for d in drafts)
         last = max(d.end for d in drafts)
         return Refs(
-            rooms, uow.availability(mentors), uow.time_off(mentors, first, last),
-            uow.closures(first.date() - timedelta(days=1), last.date() + timedelta(days=1)))
+            rooms, uow.calendar.availability(mentors), uow.calendar.time_off(mentors, first, last),
+            uow.calendar.closures(first.date() - timedelta(days=1), last.date() + timedelta(days=1)))
 
     def against_stored(self, uow: UnitOfWork, drafts: Sequence[SessionDraft], refs: Refs,
                        exclude: Sequence[int] = ()) -> list[list[Conflict]]:
@@ -74,7 +74,7 @@ class Booker:
         """
         if not drafts:
             return []
-        busy = Busy(uow.overlapping(
+        busy = Busy(uow.sessions.overlapping(
             min(d.start for d in drafts), max(d.end for d in drafts),
             people={p for d in drafts for p in (d.mentor, *d.students)},
             rooms={d.room for d in drafts if d.room}, exclude=exclude,
@@ -125,9 +125,9 @@ class Booker:
             accepted.append(row)
         if found and force_reason is None and not skip_conflicts:
             raise ConflictError(found)
-        booked = uow.insert_sessions(accepted)
+        booked = uow.sessions.insert(accepted)
         for session in booked:
-            uow.audit("book", "session", session.id, None, record(session))
+            uow.audit.record("book", "session", session.id, None, record(session))
         if notify:
             self.notifier.notify(uow, NoticeKind.BOOKED, booked)
         return BookingResult(booked, found, [r.draft for r in skipped], skipped)

@@ -28,22 +28,22 @@ class CentreCalendar:
             raise InvalidInput("must not be before --from", field="to")
         with self.ctx.write() as uow:
             require(uow.actor, Action.MANAGE_TERMS)
-            if uow.term(name) is not None:
+            if uow.calendar.term(name) is not None:
                 raise InvalidInput(f"term {name!r} exists already", field="name")
-            term = uow.add_term(name, starts_on, ends_on)
-            uow.audit("add", "term", term.id, None, record(term))
+            term = uow.calendar.add_term(name, starts_on, ends_on)
+            uow.audit.record("add", "term", term.id, None, record(term))
             return term
 
     def term_named(self, name: str) -> Term:
         with self.ctx.read() as uow:
-            term = uow.term(name)
+            term = uow.calendar.term(name)
         if term is None:
             raise NotFound("term", name)
         return term
 
     def list_terms(self) -> list[Term]:
         with self.ctx.read() as uow:
-            return uow.list_terms()
+            return uow.calendar.terms()
 
     def add_closure(self, starts_on: date, ends_on: date, reason: str,
                     tz: ZoneInfo) -> tuple[Closure, list[Session]]:
@@ -55,19 +55,19 @@ class CentreCalendar:
             raise InvalidInput("must not be empty", field="reason")
         with self.ctx.write() as uow:
             require(uow.actor, Action.MANAGE_CLOSURES)
-            closure = uow.add_closure(starts_on, ends_on, reason.strip())
-            uow.audit("add", "closure", closure.id, None, record(closure))
+            closure = uow.calendar.add_closure(starts_on, ends_on, reason.strip())
+            uow.audit.record("add", "closure", closure.id, None, record(closure))
             start = localize(datetime.combine(starts_on, time()), tz) - timedelta(days=1)
             end = localize(datetime.combine(ends_on + timedelta(days=1), time()), tz) \
                 + timedelta(days=1)
-            live = uow.sessions(SessionQuery(start=start, end=end, statuses=(
+            live = uow.sessions.find(SessionQuery(start=start, end=end, statuses=(
                 SessionStatus.SCHEDULED, SessionStatus.IN_PROGRESS)))
             hit = [s for s in live if closure.covers(s.start.astimezone(ZoneInfo(s.tz)).date())]
             return closure, hit
 
     def list_closures(self) -> list[Closure]:
         with self.ctx.read() as uow:
-            return uow.closures()
+            return uow.calendar.closures()
 
     # ---------------------------------------------------------------- availability
     def set_availability(self, mentor: str, weekday: int,
@@ -80,20 +80,20 @@ class CentreCalendar:
                 raise InvalidInput("must be after --from", field="to")
         items = [Availability(mentor, weekday, s, e, tz) for s, e in windows]
         with self.ctx.write() as uow:
-            person = uow.person(mentor)
+            person = uow.people.get(mentor)
             if person is None:
                 raise NotFound("person", mentor)
             require(uow.actor, Action.SET_AVAILABILITY, mentor=mentor)
-            uow.set_availability(mentor, weekday, items)
-            uow.audit("availability", "person", person.id, None, record(items))
-            return uow.availability([mentor]).get(mentor, [])
+            uow.calendar.set_availability(mentor, weekday, items)
+            uow.audit.record("availability", "person", person.id, None, record(items))
+            return uow.calendar.availability([mentor]).get(mentor, [])
 
     def availability_of(self, mentor: str) -> list[Availability]:
         mentor = rules.email(mentor, field="mentor")
         with self.ctx.read() as uow:
-            if uow.person(mentor) is None:
+            if uow.people.get(mentor) is None:
                 raise NotFound("person", mentor)
-            return uow.availability([mentor]).get(mentor, [])
+            return uow.calendar.availability([mentor]).get(mentor, [])
 
     def add_time_off(self, mentor: str, start: datetime, end: datetime,
                      reason: str | None) -> TimeOff:
@@ -102,10 +102,10 @@ class CentreCalendar:
             raise InvalidInput("must be after --from", field="to")
         item = TimeOff(mentor, start, end, reason)
         with self.ctx.write() as uow:
-            person = uow.person(mentor)
+            person = uow.people.get(mentor)
             if person is None:
                 raise NotFound("person", mentor)
             require(uow.actor, Action.SET_AVAILABILITY, mentor=mentor)
-            uow.add_time_off(item)
-            uow.audit("time_off", "person", person.id, None, record(item))
+            uow.calendar.add_time_off(item)
+            uow.audit.record("time_off", "person", person.id, None, record(item))
             return item

@@ -90,10 +90,10 @@ class ScopedEdits:
             if changes.get("mentor", selected.mentor) != selected.mentor:
                 require(uow.actor, Action.BOOK, mentor=changes["mentor"])
             assert selected.series_id is not None
-            series = uow.series(selected.series_id, lock=True)
+            series = uow.series.get(selected.series_id, lock=True)
             assert series is not None
             tz = ZoneInfo(series.tz)
-            members = uow.sessions(SessionQuery(series_id=series.id))
+            members = uow.sessions.find(SessionQuery(series_id=series.id))
             picked = _rid(selected)
             in_range = [m for m in members if scope == "all" or _rid(m) >= picked]
             affected = [m for m in in_range if m.status is SessionStatus.SCHEDULED]
@@ -134,17 +134,17 @@ class ScopedEdits:
                                   rdates=tuple(r + shift for r in tail.rdates))
                 new_dtstart = (anchor if split else series.dtstart) + shift
             if split:
-                uow.update_series(replace(series, rule=head.to_text(), expanded_until=None,
+                uow.series.update(replace(series, rule=head.to_text(), expanded_until=None,
                                           sequence=series.sequence + 1))
                 target = Series(id=0, uid=new_uid(), rule=new_rec.to_text(),
                                 dtstart=new_dtstart, tz=series.tz, duration=duration,
                                 template=template, expanded_until=series.expanded_until)
-                target = replace(target, id=uow.insert_series(target))
+                target = replace(target, id=uow.series.insert(target))
             else:
                 target = replace(series, rule=new_rec.to_text(), dtstart=new_dtstart,
                                  duration=duration, template=template,
                                  sequence=series.sequence + 1)
-                uow.update_series(target)
+                uow.series.update(target)
 
             kept: list[Session] = []
             removed = 0
@@ -157,9 +157,9 @@ class ScopedEdits:
                 # (a mark of a student since taken off it too: recorded attendance is never
                 # lost), and it, like a completed or cancelled one, stands in for any new
                 # occurrence that would overlap it.
-                kept = [m for m in affected if uow.has_marks(m.id)]
+                kept = [m for m in affected if uow.attendance.has_marks(m.id)]
                 doomed = [m.id for m in affected if m not in kept]
-                uow.delete_sessions(doomed)
+                uow.sessions.delete(doomed)
                 removed = len(doomed)
                 until = self.ctx.clock() + policy.SERIES_HORIZON if new_rec.open_ended else None
                 expanded, starts, _closed = expand_open(uow, new_rec, target.dtstart, tz,
@@ -168,12 +168,12 @@ class ScopedEdits:
                 starts = [t for t in starts
                           if not any(k.start < t + duration and t < k.end for k in standing)]
                 target = replace(target, rule=expanded.to_text(), expanded_until=until)
-                uow.update_series(target)
+                uow.series.update(target)
                 booked = self.booker.book(uow, rows_of(target, target.id, starts, starts),
                                           force_reason=force_reason,
                                           notify=False)  # one notice, below
                 changed, found = booked.booked, booked.conflicts
-            uow.audit(f"edit:{scope}", "series", series.id, record(series), record(target))
+            uow.audit.record(f"edit:{scope}", "series", series.id, record(series), record(target))
             if notify:
                 self.notifier.notify(uow, NoticeKind.CHANGED, changed, before=affected)
             return SeriesResult(target, [], found, [], [], changed=changed,
@@ -208,11 +208,11 @@ class ScopedEdits:
         for m, row in sorted(rows, key=lambda mr: _rid(mr[0]), reverse=later):
             if found:
                 row = replace(row, force_reason=force_reason)
-            uow.update_session(m.id, row)
-        changed = uow.sessions(SessionQuery(ids=tuple(ids))) if ids else []
+            uow.sessions.update(m.id, row)
+        changed = uow.sessions.find(SessionQuery(ids=tuple(ids))) if ids else []
         after = {s.id: s for s in changed}
         for before in members:
-            uow.audit("edit", "session", before.id, record(before), record(after[before.id]))
+            uow.audit.record("edit", "session", before.id, record(before), record(after[before.id]))
         return changed, found
 
     def cancel(self, session: Session, scope: Scope, *, reason: str | None = None,
@@ -222,9 +222,9 @@ class ScopedEdits:
         with self.ctx.write() as uow:
             require(uow.actor, Action.CANCEL_SESSION, session=session)
             assert session.series_id is not None
-            series = uow.series(session.series_id, lock=True)
+            series = uow.series.get(session.series_id, lock=True)
             assert series is not None
-            members = uow.sessions(SessionQuery(series_id=series.id))
+            members = uow.sessions.find(SessionQuery(series_id=series.id))
             scheduled = [m for m in members if m.status in (SessionStatus.SCHEDULED,
                                                             SessionStatus.IN_PROGRESS)]
             doomed = [m for m in scheduled if scope == "all" or _rid(m) >= _rid(session)]
@@ -235,13 +235,13 @@ class ScopedEdits:
             cut = min(map(_rid, doomed))
             head, _tail = split_before(rule_of(series), series.dtstart,
                                        wall(cut, ZoneInfo(series.tz)))
-            uow.update_series(replace(series, rule=head.to_text(), expanded_until=None,
+            uow.series.update(replace(series, rule=head.to_text(), expanded_until=None,
                                       sequence=series.sequence + 1))
             for m in doomed:
-                uow.set_status(m.id, SessionStatus.CANCELLED, cancel_reason=reason)
-            cancelled = uow.sessions(SessionQuery(ids=tuple(m.id for m in doomed)))
+                uow.sessions.set_status(m.id, SessionStatus.CANCELLED, cancel_reason=reason)
+            cancelled = uow.sessions.find(SessionQuery(ids=tuple(m.id for m in doomed)))
             for before, after in zip(doomed, cancelled, strict=True):
-                uow.audit("cancelled", "session", before.id, record(before), record(after))
+                uow.audit.record("cancelled", "session", before.id, record(before), record(after))
             if notify:
                 self.notifier.notify(uow, NoticeKind.CANCELLED, cancelled)
             return cancelled

@@ -114,7 +114,7 @@ def expand_open(uow: UnitOfWork, rec: Recurrence, dtstart: datetime, tz: ZoneInf
     starts = [o.start for o in expand(rec, dtstart, tz, until=until, after=after)]
     if not starts:
         return rec, [], []
-    closures = uow.closures(wall(starts[0], tz).date(), wall(starts[-1], tz).date())
+    closures = uow.calendar.closures(wall(starts[0], tz).date(), wall(starts[-1], tz).date())
     closed: list[tuple[datetime, str]] = []
     kept: list[datetime] = []
     for start in starts:
@@ -134,7 +134,7 @@ def exclude_starts(uow: UnitOfWork, series: Series, rec_ids: list[datetime | Non
     tz = ZoneInfo(series.tz)
     rec = exdated(rule_of(series), [wall(r, tz) for r in rec_ids if r])
     series = replace(series, rule=rec.to_text())
-    uow.update_series(series)
+    uow.series.update(series)
     return series
 
 
@@ -174,7 +174,7 @@ class SeriesBook:
         dtstart = wall(draft.start, tz)
         bound = None
         if term is not None:
-            found_term = uow.term(term)
+            found_term = uow.calendar.term(term)
             if found_term is None:
                 raise NotFound("term", term)
             dtstart, bound, rec = _within_term(found_term, dtstart, tz, rec)
@@ -204,7 +204,7 @@ class SeriesBook:
                                 dtstart=plan.dtstart, tz=draft.tz,
                                 duration=draft.end - draft.start, template=template_of(draft),
                                 expanded_until=plan.horizon)
-                series_id = uow.insert_series(series)
+                series_id = uow.series.insert(series)
                 series = replace(series, id=series_id)
                 result = self.booker.book(
                     uow, rows_of(series, series_id, plan.starts, plan.starts),
@@ -213,7 +213,7 @@ class SeriesBook:
                     raise ConflictError(result.conflicts, "refused: every occurrence clashes")
                 series = exclude_starts(uow, series,
                                         [r.recurrence_id for r in result.skipped_rows])
-                uow.audit("create", "series", series_id, None, record(series))
+                uow.audit.record("create", "series", series_id, None, record(series))
                 return SeriesResult(series, result.booked, result.conflicts,
                                     [r.draft.start for r in result.skipped_rows], plan.closed)
 
@@ -239,11 +239,11 @@ class SeriesBook:
         """
         target = self.ctx.clock() + horizon
         with self.ctx.read() as uow:
-            due = [s.id for s in uow.list_series(expanded_before=target)]
+            due = [s.id for s in uow.series.all(expanded_before=target)]
         results = []
         for series_id in due:
             with self.ctx.write() as uow:
-                series = uow.series(series_id, lock=True)
+                series = uow.series.get(series_id, lock=True)
                 if series is None or series.expanded_until is None \
                         or series.expanded_until >= target:
                     continue  # another run got here first
@@ -251,7 +251,7 @@ class SeriesBook:
                 rec, starts, closed = expand_open(uow, rule_of(series), series.dtstart, tz,
                                                   after=series.expanded_until, until=target)
                 series = replace(series, rule=rec.to_text(), expanded_until=target)
-                uow.update_series(series)
+                uow.series.update(series)
                 # Rolling the horizon forward books nothing new for anyone: no notices.
                 result = self.booker.book(uow, rows_of(series, series.id, starts, starts),
                                           skip_conflicts=True, notify=False)
@@ -263,11 +263,11 @@ class SeriesBook:
 
     def info(self, series_id: int) -> tuple[Series, list[Session]]:
         with self.ctx.read() as uow:
-            series = uow.series(series_id)
+            series = uow.series.get(series_id)
             if series is None:
                 raise NotFound("series", series_id)
-            return series, uow.sessions(SessionQuery(series_id=series_id))
+            return series, uow.sessions.find(SessionQuery(series_id=series_id))
 
     def all(self) -> list[Series]:
         with self.ctx.read() as uow:
-            return uow.list_series()
+            return uow.series.all()

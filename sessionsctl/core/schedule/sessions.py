@@ -44,7 +44,7 @@ class SessionDetails:
 
 def get_session(uow: UnitOfWork, session_id: int, action: Action) -> Session:
     """The session, if it exists and the acting person may do ``action`` to it."""
-    session = uow.session(session_id)
+    session = uow.sessions.get(session_id)
     if session is None:
         raise NotFound("session", session_id)
     require(uow.actor, action, session=session)
@@ -96,13 +96,13 @@ class Sessions:
     def find(self, query: SessionQuery) -> list[Session]:
         """The sessions ``query`` selects that the acting person may see."""
         with self.ctx.read() as uow:
-            return uow.sessions(visible(uow.actor, query))
+            return uow.sessions.find(visible(uow.actor, query))
 
     def show(self, session_id: int) -> SessionDetails:
         with self.ctx.read() as uow:
             session = get_session(uow, session_id, Action.VIEW_SESSION)
-            return SessionDetails(session, uow.attendance(session_id),
-                                  uow.feedback(session_id), uow.materials(session_id))
+            return SessionDetails(session, uow.attendance.marks(session_id),
+                                  uow.attendance.feedback(session_id), uow.attendance.materials(session_id))
 
     # ------------------------------------------------------------------------- edit
     def edit(self, session_id: int, changes: dict[str, Any], *,
@@ -128,7 +128,7 @@ class Sessions:
 
     def _peek(self, session_id: int) -> Session:
         with self.ctx.read() as uow:
-            session = uow.session(session_id)
+            session = uow.sessions.get(session_id)
         if session is None:
             raise NotFound("session", session_id)
         return session
@@ -161,13 +161,13 @@ class Sessions:
                 # A session moved to a free slot is no longer forced: the database guard
                 # covers it.
                 reason = force_reason.strip() if found and force_reason else None
-            uow.update_session(session_id, Row(
+            uow.sessions.update(session_id, Row(
                 draft, uid=before.uid, status=before.status, series_id=before.series_id,
                 recurrence_id=before.recurrence_id, force_reason=reason,
                 sequence=before.sequence + 1))
-            after = uow.session(session_id)
+            after = uow.sessions.get(session_id)
             assert after is not None
-            uow.audit("edit", "session", session_id, record(before), record(after))
+            uow.audit.record("edit", "session", session_id, record(before), record(after))
             if notify:
                 self.notifier.notify(uow, NoticeKind.CHANGED, [after], before=[before])
             return Booked(after, found)
@@ -187,11 +187,11 @@ class Sessions:
             now = self.ctx.clock().astimezone(tz or ZoneInfo(before.tz))
             stamp = now.strftime("%Y-%m-%d %H:%M")
             author = f" {uow.actor.email}" if uow.actor else ""
-            uow.append_note(session_id, f"[{stamp}{author}] {text}")
-            after = uow.session(session_id)
+            uow.sessions.append_note(session_id, f"[{stamp}{author}] {text}")
+            after = uow.sessions.get(session_id)
             assert after is not None
-            uow.audit("note", "session", session_id, {"notes": before.notes},
-                      {"notes": after.notes})
+            uow.audit.record("note", "session", session_id, {"notes": before.notes},
+                             {"notes": after.notes})
             return after
 
     # ----------------------------------------------------------------------- status
@@ -201,10 +201,10 @@ class Sessions:
         with self.ctx.write() as uow:
             before = get_session(uow, session_id, action)
             for step in rules.lifecycle_path(before.status, target):
-                uow.set_status(session_id, step, cancel_reason=reason)
-                after = uow.session(session_id)
+                uow.sessions.set_status(session_id, step, cancel_reason=reason)
+                after = uow.sessions.get(session_id)
                 assert after is not None
-                uow.audit(step.value, "session", session_id, record(before), record(after))
+                uow.audit.record(step.value, "session", session_id, record(before), record(after))
                 before = after
             if target is SessionStatus.CANCELLED and notify:
                 self.notifier.notify(uow, NoticeKind.CANCELLED, [before])

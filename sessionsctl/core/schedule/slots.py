@@ -47,9 +47,9 @@ class FreeSlots:
         with self.ctx.read() as uow:
             probe = replace(draft, end=until + length)
             refs = self.booker.resolve(uow, [probe])
-            busy = Busy(uow.overlapping(draft.start, until + length,
-                                        people=(draft.mentor, *draft.students),
-                                        rooms=[draft.room] if draft.room else []))
+            busy = Busy(uow.sessions.overlapping(draft.start, until + length,
+                                                 people=(draft.mentor, *draft.students),
+                                                 rooms=[draft.room] if draft.room else []))
         if capacity(draft, refs.rooms.get(draft.room or "")):
             return []  # too many for the room or the session: no time fits
         windows = refs.availability.get(draft.mentor, [])

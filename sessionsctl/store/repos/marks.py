@@ -13,7 +13,7 @@ from typing import Any
 
 from sqlalchemy import Select, and_, exists
 
-from .schema import AttendanceRow, SessionStudentRow
+from ..schema import AttendanceRow, SessionStudentRow
 
 
 def with_marks(stmt: Select[Any], *, outer: bool = False) -> Select[Any]:

@@ -27,19 +27,16 @@ from sqlalchemy import (
     union_all,
     update,
 )
+from sqlalchemy.engine import Connection
 
-from ..core.domain.model import Person, Role
-from ..core.mail.notices import Notice, NoticeKind, OutboxMessage, OutboxStatus
-from .schema import (
-    BatchRow,
-    CourseRow,
-    EnrollmentRow,
+from ...core.mail.notices import Notice, NoticeKind, OutboxMessage, OutboxStatus
+from ..schema import (
     OutboxRow,
     PersonRow,
     SessionRow,
     SessionStudentRow,
 )
-from .types import UTCDateTime
+from ..types import UTCDateTime
 
 _COLUMNS = (OutboxRow.id, OutboxRow.kind, OutboxRow.template, OutboxRow.recipient,
             OutboxRow.session_id, OutboxRow.start_at, OutboxRow.payload, OutboxRow.status,
@@ -93,10 +90,11 @@ def _message(r: Any) -> OutboxMessage:
         last_error=r.last_error, created_at=r.created_at, sent_at=r.sent_at)
 
 
-class OutboxQueries:
-    """Mixed into :class:`sessionsctl.store.unit.SqlUnit`; ``self.db`` is its connection."""
+class SqlOutbox:
+    """Implements core's ``OutboxRepo``."""
 
-    db: Any
+    def __init__(self, db: Connection) -> None:
+        self.db = db
 
     def enqueue(self, notices: Sequence[Notice], *, once: bool = False,
                 now: datetime | None = None) -> int:
@@ -143,7 +141,7 @@ class OutboxQueries:
             ["session_id", "start_at", "recipient", *extra], source)
         return len(self.db.execute(stmt.returning(OutboxRow.id)).all())
 
-    def claim_outbox(self, claimer: str, now: datetime, lease_until: datetime,
+    def claim(self, claimer: str, now: datetime, lease_until: datetime,
                      limit: int) -> list[OutboxMessage]:
         due = or_(and_(OutboxRow.status == OutboxStatus.PENDING.value,
                        OutboxRow.next_attempt_at <= now),
@@ -159,14 +157,14 @@ class OutboxQueries:
             .returning(*_COLUMNS)).all()
         return sorted((_message(r) for r in rows), key=lambda m: m.id)
 
-    def outbox_claimers(self) -> list[str]:
+    def claimers(self) -> list[str]:
         rows = self.db.execute(
             select(OutboxRow.claimed_by).distinct()
             .where(OutboxRow.status == OutboxStatus.SENDING.value,
                    OutboxRow.claimed_by.is_not(None))).scalars()
         return sorted(rows)
 
-    def release_outbox(self, claimers: Sequence[str], error: str) -> int:
+    def release(self, claimers: Sequence[str], error: str) -> int:
         if not claimers:
             return 0
         result = self.db.execute(
@@ -177,7 +175,7 @@ class OutboxQueries:
                     last_error=error))
         return result.rowcount or 0
 
-    def settle_outbox(self, message_id: int, claimer: str, status: OutboxStatus, *,
+    def settle(self, message_id: int, claimer: str, status: OutboxStatus, *,
                       now: datetime, error: str | None = None, attempts: int | None = None,
                       next_attempt_at: datetime | None = None) -> None:
         if status is OutboxStatus.SENT and error is None and attempts is None \
@@ -198,7 +196,7 @@ class OutboxQueries:
         self.db.execute(update(OutboxRow).where(OutboxRow.id == message_id,
                                                 OutboxRow.claimed_by == claimer).values(values))
 
-    def unclaim_outbox(self, message_ids: Sequence[int], claimer: str, error: str) -> None:
+    def unclaim(self, message_ids: Sequence[int], claimer: str, error: str) -> None:
         if not message_ids:
             return
         self.db.execute(
@@ -208,7 +206,7 @@ class OutboxQueries:
             .values(status=OutboxStatus.PENDING.value, claimed_by=None, claimed_until=None,
                     last_error=error))
 
-    def outbox(self, status: OutboxStatus | None = None,
+    def messages(self, status: OutboxStatus | None = None,
                limit: int | None = None) -> list[OutboxMessage]:
         stmt = select(*_COLUMNS).order_by(OutboxRow.id.desc())
         if status is not None:
@@ -217,29 +215,15 @@ class OutboxQueries:
             stmt = stmt.limit(limit)
         return [_message(r) for r in self.db.execute(stmt)][::-1]
 
-    def outbox_counts(self) -> dict[str, int]:
+    def counts(self) -> dict[str, int]:
         rows = self.db.execute(select(OutboxRow.status, func.count()).group_by(OutboxRow.status))
         counts = {s.value: 0 for s in OutboxStatus}
         counts.update({status: n for status, n in rows})
         return counts
 
-    def retry_outbox(self, now: datetime) -> int:
+    def retry(self, now: datetime) -> int:
         result = self.db.execute(
             update(OutboxRow).where(OutboxRow.status == OutboxStatus.FAILED.value)
             .values(status=OutboxStatus.PENDING.value, attempts=0, next_attempt_at=now,
                     claimed_by=None, claimed_until=None))
         return result.rowcount or 0
-
-    def course_students(self, course: str) -> list[Person] | None:
-        found = self.db.execute(select(CourseRow.id).where(CourseRow.name == course)).scalar()
-        if found is None:
-            return None
-        rows = self.db.execute(
-            select(PersonRow.id, PersonRow.name, PersonRow.email, PersonRow.role, PersonRow.tz)
-            .distinct()
-            .join(EnrollmentRow, EnrollmentRow.student_id == PersonRow.id)
-            .join(BatchRow, BatchRow.id == EnrollmentRow.batch_id)
-            .where(BatchRow.course_id == found, EnrollmentRow.status == "active")
-            .order_by(PersonRow.email)).all()
-        return [Person(id=r.id, name=r.name, email=r.email, role=Role(r.role), tz=r.tz)
-                for r in rows]

@@ -10,25 +10,16 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from collections.abc import Sequence
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, and_, case, false, func, insert, literal, select, update
+from sqlalchemy import Select, and_, case, false, func, literal, select
 from sqlalchemy.engine import Connection
-from sqlalchemy.orm import aliased
 
-from ..core.domain.model import (
-    Attendance,
-    AttendanceStatus,
-    Batch,
-    Course,
-    Session,
-    SessionStatus,
-)
-from ..core.reports.data import Group, MentorFigures, ReportFilter, StudentSession
-from ..core.reports.rates import Completion, Tally
-from .marks import with_marks
-from .schema import (
+from ...core.domain.model import AttendanceStatus, SessionStatus
+from ...core.reports.data import Group, MentorFigures, ReportFilter, StudentSession
+from ...core.reports.rates import Completion, Tally
+from ..schema import (
     AttendanceRow,
     BatchRow,
     CourseRow,
@@ -38,8 +29,9 @@ from .schema import (
     SessionStudentRow,
     SubjectRow,
 )
+from . import report_filter
+from .marks import with_marks
 
-_NO_ID = -1  # a person or subject that does not exist matches nothing
 # In the order of Tally's fields.
 _ATTENDANCE = (AttendanceStatus.PRESENT, AttendanceStatus.LATE, AttendanceStatus.ABSENT,
                AttendanceStatus.EXCUSED)
@@ -54,41 +46,24 @@ def _period_of(bounds: Sequence[datetime], instant: datetime) -> int:
     return max(0, bisect_right(bounds, instant) - 1)
 
 
-class ReportQueries:
-    """Mixed into :class:`sessionsctl.store.unit.SqlUnit`; ``self.db`` is its connection."""
+class SqlReports:
+    """Implements core's ``ReportRepo``."""
 
-    db: Connection
+    def __init__(self, db: Connection) -> None:
+        self.db = db
 
     # ------------------------------------------------------------------ the common filter
-    def _id_of(self, table: Any, column: Any, value: str) -> int:
-        found = self.db.execute(select(table.id).where(column == value)).scalar_one_or_none()
-        return _NO_ID if found is None else found
-
     def _session_filter(self, f: ReportFilter, start_col: Any = SessionRow.start_at) -> list[Any]:
-        """Conditions on ``sessions`` (joined or not: ``start_col`` may be the copy in
-        session_students) for everything in ``f`` but the student."""
-        where: list[Any] = [start_col >= f.start, start_col < f.end]
-        if f.mentor is not None:
-            where.append(SessionRow.mentor_id == self._id_of(PersonRow, PersonRow.email, f.mentor))
-        if f.subject is not None:
-            where.append(SessionRow.subject_id == self._id_of(SubjectRow, SubjectRow.name,
-                                                              f.subject))
-        if f.course is not None:
-            course = self._id_of(CourseRow, CourseRow.name, f.course)
-            where.append(SessionRow.batch_id.in_(
-                select(BatchRow.id).where(BatchRow.course_id == course)))
-        return where
+        return report_filter.session_filter(self.db, f, start_col)
 
     def _student_id(self, f: ReportFilter) -> int | None:
-        if f.student is None:
-            return None
-        return self._id_of(PersonRow, PersonRow.email, f.student)
+        return report_filter.student_id(self.db, f)
 
     # --------------------------------------------------------------------- attendance
     def _marks_select(self, f: ReportFilter, *keys: Any) -> Select[Any]:
         """Per combination of ``keys``: the student-sessions (not cancelled) starting in the
         range, and the marks that count for them by status (the last five columns; see
-        store/marks.py). Driven from
+        marks.py). Driven from
         the sessions' start index, then each session's students and marks by their keys: a
         month reads a month, not the table."""
         link = SessionStudentRow
@@ -232,69 +207,6 @@ class ReportQueries:
                                SessionStatus(r.status),
                                AttendanceStatus(r.mark) if r.mark else None, r.rating)
                 for r in self.db.execute(stmt)]
-
-    # --------------------------------------------------------------- attendance files
-    def session_at(self, uid: str, start: datetime) -> Session | None:
-        """The occurrence of the series or one-off ``uid`` that starts at ``start``."""
-        found = self.db.execute(select(SessionRow.id).where(
-            SessionRow.uid == uid, SessionRow.start_at == start)).scalar_one_or_none()
-        return None if found is None else self.session(found)  # type: ignore[attr-defined]
-
-    def attendance_rows(self, f: ReportFilter) -> list[tuple[int, str, datetime, Attendance]]:
-        """Every mark that counts of the sessions starting in the range, in session then
-        student order."""
-        s, a, link = SessionRow, AttendanceRow, SessionStudentRow
-        student = aliased(PersonRow)
-        stmt = (with_marks(select(s.id, s.uid, s.start_at, student.email, a.status, a.check_in,
-                                  a.check_out, a.note)
-                           .select_from(s).join(link, link.session_id == s.id))
-                .join(student, student.id == link.student_id)
-                .where(*self._session_filter(f)).order_by(s.start_at, s.id, student.email))
-        student_id = self._student_id(f)
-        if student_id is not None:
-            stmt = stmt.where(link.student_id == student_id)
-        return [(r.id, r.uid, r.start_at,
-                 Attendance(r.id, r.email, AttendanceStatus(r.status), r.check_in,
-                            r.check_out, r.note))
-                for r in self.db.execute(stmt)]
-
-    # ------------------------------------------------------------- courses and batches
-    def add_course(self, name: str, subject: str | None) -> Course:
-        subject_id = None
-        if subject is not None:
-            subject_id = self._id_of(SubjectRow, SubjectRow.name, subject)
-        new_id = self.db.execute(insert(CourseRow).returning(CourseRow.id),
-                                 {"name": name, "subject_id": subject_id}).scalar_one()
-        return Course(new_id, name, subject)
-
-    def courses(self) -> list[Course]:
-        rows = self.db.execute(
-            select(CourseRow.id, CourseRow.name, SubjectRow.name.label("subject"),
-                   CourseRow.description)
-            .outerjoin(SubjectRow, SubjectRow.id == CourseRow.subject_id).order_by(CourseRow.name))
-        return [Course(r.id, r.name, r.subject, r.description) for r in rows]
-
-    def add_batch(self, course_id: int, name: str, starts_on: date | None,
-                  ends_on: date | None) -> Batch:
-        new_id = self.db.execute(insert(BatchRow).returning(BatchRow.id), {
-            "course_id": course_id, "name": name, "starts_on": starts_on,
-            "ends_on": ends_on}).scalar_one()
-        return Batch(new_id, course_id, name, starts_on, ends_on)
-
-    def batches(self, course_id: int | None = None) -> list[Batch]:
-        stmt = select(BatchRow).order_by(BatchRow.course_id, BatchRow.name)
-        if course_id is not None:
-            stmt = stmt.where(BatchRow.course_id == course_id)
-        return [Batch(r.id, r.course_id, r.name, r.starts_on, r.ends_on)
-                for r in self.db.execute(stmt)]
-
-    def set_sessions_batch(self, session_ids: Sequence[int], batch_id: int | None) -> int:
-        changed = 0
-        for chunk in range(0, len(session_ids), 500):
-            changed += self.db.execute(
-                update(SessionRow).where(SessionRow.id.in_(session_ids[chunk:chunk + 500]))
-                .values(batch_id=batch_id)).rowcount
-        return changed
 
     # ------------------------------------------------------------------------- naming
     def _people_names(self, ids: set[Any]) -> dict[int, tuple[str, str]]:

@@ -1,0 +1,100 @@
+"""The calendar: terms, closures, mentors' availability and time off (implements core's
+``CalendarRepo``)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from datetime import date, datetime, time
+
+from sqlalchemy import delete, insert, select
+from sqlalchemy.engine import Connection
+
+from ...core.domain.model import Availability, Closure, Term, TimeOff
+from .. import clock
+from ..schema import AvailabilityRow, ClosureRow, PersonRow, TermRow, TimeOffRow
+from .lookup import Lookup
+
+
+class SqlCalendar:
+    def __init__(self, db: Connection, lookup: Lookup) -> None:
+        self.db = db
+        self.lookup = lookup
+
+    # -------------------------------------------------------------- terms and closures
+    def add_term(self, name: str, starts_on: date, ends_on: date) -> Term:
+        new_id = self.db.execute(insert(TermRow).returning(TermRow.id), {
+            "name": name, "starts_on": starts_on, "ends_on": ends_on}).scalar_one()
+        return Term(new_id, name, starts_on, ends_on)
+
+    def term(self, name: str) -> Term | None:
+        row = self.db.execute(select(TermRow.__table__).where(TermRow.name == name)).first()
+        return Term(row.id, row.name, row.starts_on, row.ends_on) if row else None
+
+    def terms(self) -> list[Term]:
+        rows = self.db.execute(select(TermRow.__table__).order_by(TermRow.starts_on))
+        return [Term(r.id, r.name, r.starts_on, r.ends_on) for r in rows]
+
+    def add_closure(self, starts_on: date, ends_on: date, reason: str) -> Closure:
+        new_id = self.db.execute(insert(ClosureRow).returning(ClosureRow.id), {
+            "starts_on": starts_on, "ends_on": ends_on, "reason": reason,
+            "created_at": clock.now()}).scalar_one()
+        return Closure(new_id, starts_on, ends_on, reason)
+
+    def closures(self, start: date | None = None, end: date | None = None) -> list[Closure]:
+        query = select(ClosureRow.__table__).order_by(ClosureRow.starts_on)
+        if start is not None:
+            query = query.where(ClosureRow.ends_on >= start)
+        if end is not None:
+            query = query.where(ClosureRow.starts_on <= end)
+        return [Closure(r.id, r.starts_on, r.ends_on, r.reason)
+                for r in self.db.execute(query)]
+
+    # -------------------------------------------------------- availability and time off
+    def set_availability(self, mentor: str, weekday: int,
+                         windows: Sequence[Availability]) -> None:
+        person_id = self.lookup.person_id(mentor)
+        self.db.execute(delete(AvailabilityRow).where(AvailabilityRow.person_id == person_id,
+                                                      AvailabilityRow.weekday == weekday))
+        if windows:
+            self.db.execute(insert(AvailabilityRow), [
+                {"person_id": person_id, "weekday": weekday, "tz": w.tz,
+                 "start_time": w.start.strftime("%H:%M"), "end_time": w.end.strftime("%H:%M")}
+                for w in windows])
+
+    def availability(self, mentors: Iterable[str]) -> dict[str, list[Availability]]:
+        ids = [i for i in (self.lookup.person_id_or_none(m) for m in mentors) if i is not None]
+        found: dict[str, list[Availability]] = defaultdict(list)
+        if not ids:
+            return found
+        rows = self.db.execute(
+            select(AvailabilityRow.__table__, PersonRow.email)
+            .join(PersonRow, PersonRow.id == AvailabilityRow.person_id)
+            .where(AvailabilityRow.person_id.in_(ids))
+            .order_by(AvailabilityRow.weekday, AvailabilityRow.start_time))
+        for a in rows:
+            found[a.email].append(Availability(a.email, a.weekday,
+                                               time.fromisoformat(a.start_time),
+                                               time.fromisoformat(a.end_time), a.tz))
+        return found
+
+    def add_time_off(self, item: TimeOff) -> None:
+        self.db.execute(insert(TimeOffRow), {
+            "person_id": self.lookup.person_id(item.mentor), "start_at": item.start,
+            "end_at": item.end, "reason": item.reason})
+
+    def time_off(self, mentors: Iterable[str], start: datetime,
+                 end: datetime) -> dict[str, list[TimeOff]]:
+        ids = [i for i in (self.lookup.person_id_or_none(m) for m in mentors) if i is not None]
+        found: dict[str, list[TimeOff]] = defaultdict(list)
+        if not ids:
+            return found
+        rows = self.db.execute(
+            select(TimeOffRow.__table__, PersonRow.email)
+            .join(PersonRow, PersonRow.id == TimeOffRow.person_id)
+            .where(TimeOffRow.person_id.in_(ids), TimeOffRow.start_at < end,
+                   TimeOffRow.end_at > start)
+            .order_by(TimeOffRow.start_at))
+        for t in rows:
+            found[t.email].append(TimeOff(t.email, t.start_at, t.end_at, t.reason))
+        return found

@@ -1,0 +1,39 @@
+"""People: look-ups by email, adding and listing (implements core's ``PeopleRepo``)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from sqlalchemy import insert, select
+from sqlalchemy.engine import Connection
+
+from ...core.domain.model import Person, Role
+from .. import clock
+from ..schema import PersonRow
+from .lookup import PERSON_COLUMNS, Lookup, person_of
+
+
+class SqlPeople:
+    def __init__(self, db: Connection, lookup: Lookup) -> None:
+        self.db = db
+        self.lookup = lookup
+
+    def get(self, email: str) -> Person | None:
+        row = self.db.execute(select(*PERSON_COLUMNS)
+                              .where(PersonRow.email == email.lower())).first()
+        return person_of(row) if row else None
+
+    def by_email(self, emails: Iterable[str]) -> dict[str, Person]:
+        return self.lookup.people_by_email(emails)
+
+    def add(self, name: str, email: str, role: Role, tz: str | None) -> Person:
+        new_id = self.db.execute(insert(PersonRow).returning(PersonRow.id), {
+            "name": name, "email": email, "role": role.value, "tz": tz, "created_at": clock.now(),
+        }).scalar_one()
+        return Person(id=new_id, name=name, email=email, role=role, tz=tz)
+
+    def all(self, role: Role | None = None) -> list[Person]:
+        query = select(*PERSON_COLUMNS).order_by(PersonRow.name, PersonRow.email)
+        if role is not None:
+            query = query.where(PersonRow.role == role.value)
+        return [person_of(r) for r in self.db.execute(query)]

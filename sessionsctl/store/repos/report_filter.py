@@ -1,0 +1,44 @@
+"""A ``ReportFilter`` as SQL conditions on ``sessions``: shared by the reports and the
+attendance files, which select sessions the same way."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.engine import Connection
+
+from ...core.reports.data import ReportFilter
+from ..schema import BatchRow, CourseRow, PersonRow, SessionRow, SubjectRow
+
+_NO_ID = -1  # a person or subject that does not exist matches nothing
+
+
+def id_of(db: Connection, table: Any, column: Any, value: str) -> int:
+    """The id of the row of ``table`` whose ``column`` is ``value`` (-1, matching nothing, if
+    there is none)."""
+    found = db.execute(select(table.id).where(column == value)).scalar_one_or_none()
+    return _NO_ID if found is None else found
+
+
+def session_filter(db: Connection, f: ReportFilter,
+                   start_col: Any = SessionRow.start_at) -> list[Any]:
+    """Conditions on ``sessions`` (joined or not: ``start_col`` may be the copy in
+    session_students) for everything in ``f`` but the student."""
+    where: list[Any] = [start_col >= f.start, start_col < f.end]
+    if f.mentor is not None:
+        where.append(SessionRow.mentor_id == id_of(db, PersonRow, PersonRow.email, f.mentor))
+    if f.subject is not None:
+        where.append(SessionRow.subject_id == id_of(db, SubjectRow, SubjectRow.name, f.subject))
+    if f.course is not None:
+        course = id_of(db, CourseRow, CourseRow.name, f.course)
+        where.append(SessionRow.batch_id.in_(
+            select(BatchRow.id).where(BatchRow.course_id == course)))
+    return where
+
+
+def student_id(db: Connection, f: ReportFilter) -> int | None:
+    """The id of ``f.student`` (None for no student in the filter)."""
+    if f.student is None:
+        return None
+    return id_of(db, PersonRow, PersonRow.email, f.student)

@@ -1,0 +1,80 @@
+"""Recurring series: their rules and how far each is expanded (implements core's ``SeriesRepo``)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import insert, select, update
+from sqlalchemy.engine import Connection
+
+from ...core.domain.model import Person, Series
+from .. import clock
+from ..schema import SeriesRow
+
+_CHUNK = 1000
+
+
+def _series(r: Any) -> Series:
+    return Series(id=r.id, uid=r.uid, rule=r.rrule, dtstart=datetime.fromisoformat(r.dtstart),
+                  tz=r.tz, duration=timedelta(minutes=r.duration_minutes),
+                  template=dict(r.template), expanded_until=r.expanded_until,
+                  sequence=r.sequence)
+
+
+def _values(series: Series) -> dict[str, Any]:
+    return {"uid": series.uid, "rrule": series.rule, "dtstart": series.dtstart.isoformat(),
+            "tz": series.tz, "duration_minutes": int(series.duration.total_seconds() // 60),
+            "template": series.template, "expanded_until": series.expanded_until,
+            "sequence": series.sequence, "modified_at": clock.now()}
+
+
+class SqlSeries:
+    def __init__(self, db: Connection, actor: Person | None) -> None:
+        self.db = db
+        self.actor = actor
+
+    def insert(self, series: Series) -> int:
+        return self.db.execute(insert(SeriesRow).returning(SeriesRow.id), {
+            **_values(series), "created_at": clock.now(),
+            "created_by_id": self.actor.id if self.actor else None,
+        }).scalar_one()
+
+    def get(self, series_id: int, *, lock: bool = False) -> Series | None:
+        query = select(SeriesRow.__table__).where(SeriesRow.id == series_id)
+        if lock:
+            query = query.with_for_update()  # serialises `series extend` runs on PostgreSQL
+        row = self.db.execute(query).first()
+        return _series(row) if row else None
+
+    def update(self, series: Series) -> None:
+        self.db.execute(update(SeriesRow).where(SeriesRow.id == series.id)
+                        .values(_values(series)))
+
+    def all(self, *, expanded_before: datetime | None = None) -> list[Series]:
+        query = select(SeriesRow.__table__).order_by(SeriesRow.id)
+        if expanded_before is not None:
+            query = query.where(SeriesRow.expanded_until < expanded_before)
+        return [_series(r) for r in self.db.execute(query)]
+
+    def by_uid(self, uids: Iterable[str]) -> dict[str, Series]:
+        """The stored series with these UIDs, by UID."""
+        wanted = sorted(set(uids))
+        found: dict[str, Series] = {}
+        for i in range(0, len(wanted), _CHUNK):
+            for row in self.db.execute(select(SeriesRow.__table__)
+                                       .where(SeriesRow.uid.in_(wanted[i:i + _CHUNK]))):
+                series = _series(row)
+                found[series.uid] = series
+        return found
+
+    def by_id(self, series_ids: Iterable[int]) -> dict[int, Series]:
+        """The stored series with these ids, by id."""
+        wanted = sorted(set(series_ids))
+        found: dict[int, Series] = {}
+        for i in range(0, len(wanted), _CHUNK):
+            for row in self.db.execute(select(SeriesRow.__table__)
+                                       .where(SeriesRow.id.in_(wanted[i:i + _CHUNK]))):
+                found[row.id] = _series(row)
+        return found

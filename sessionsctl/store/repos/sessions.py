@@ -1,0 +1,287 @@
+"""Sessions: reading (one, a query, a stream, by UID), writing, and the overlap search the
+conflict judge runs inside the writing transaction (implements core's ``SessionRepo``)."""
+
+from __future__ import annotations
+
+from bisect import bisect_left
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import Select, and_, case, delete, func, insert, or_, select, update
+from sqlalchemy.engine import Connection
+
+from ...core.domain.drafts import Row, SessionQuery
+from ...core.domain.errors import NotFound
+from ...core.domain.model import Person, Session, SessionStatus
+from ...core.domain.rules import MAX_SESSION_LENGTH
+from .. import clock
+from ..schema import RoomRow, SessionRow, SessionStudentRow, SubjectRow
+from . import session_writes
+from .lookup import CHUNK, Lookup
+from .session_reads import SESSION_SELECT, SessionReader, matching, ordering
+
+_MAX_ID = 2**31  # ids are 32-bit integers on PostgreSQL
+# Sessions are streamed a fortnight at a time: a few thousand rows at the busiest, whatever
+# the size of the database, so an export's memory does not grow with it.
+_WINDOW = timedelta(days=14)
+_UID_CHUNK = 1000
+_BATCH_CHUNK = 500
+
+
+class SqlSessions:
+    def __init__(self, db: Connection, actor: Person | None, lookup: Lookup) -> None:
+        self.db = db
+        self.actor = actor
+        self.lookup = lookup
+        self.reader = SessionReader(db, lookup)
+
+    # ------------------------------------------------------------------------ reading
+    def get(self, session_id: int) -> Session | None:
+        if not 0 < session_id < _MAX_ID:
+            return None  # no such row; the database would refuse to compare with it
+        found = self.reader.load(SESSION_SELECT.where(SessionRow.id == session_id))
+        return found[0] if found else None
+
+    def find(self, query: SessionQuery) -> list[Session]:
+        stmt = SESSION_SELECT
+        if query.start is not None:
+            # Bounding the start from below keeps this a range scan of the start index.
+            stmt = stmt.where(SessionRow.end_at > query.start,
+                              SessionRow.start_at > query.start - MAX_SESSION_LENGTH)
+        if query.end is not None:
+            stmt = stmt.where(SessionRow.start_at < query.end)
+        # A person, room or subject that does not exist has no sessions.
+        if query.mentor is not None:
+            mentor_id = self.lookup.person_id_or_none(query.mentor)
+            if mentor_id is None:
+                return []
+            stmt = stmt.where(SessionRow.mentor_id == mentor_id)
+        if query.student is not None:
+            if self.lookup.person_id_or_none(query.student) is None:
+                return []
+            stmt = stmt.where(SessionRow.id.in_(self._student_sessions(query.student, query)))
+        for table, column, name in ((RoomRow, SessionRow.room_id, query.room),
+                                    (SubjectRow, SessionRow.subject_id, query.subject)):
+            if name is not None:
+                try:
+                    stmt = stmt.where(column == self.lookup.named_id(table, name))
+                except NotFound:
+                    return []
+        if query.statuses:
+            stmt = stmt.where(SessionRow.status.in_([s.value for s in query.statuses]))
+        if query.types:
+            stmt = stmt.where(SessionRow.type.in_([t.value for t in query.types]))
+        if query.ids:
+            stmt = stmt.where(SessionRow.id.in_(query.ids))
+        if query.series_id is not None:
+            stmt = stmt.where(SessionRow.series_id == query.series_id)
+        if query.search:
+            stmt = stmt.where(matching(query.search))
+        if query.visible_to is not None:
+            viewer = self.lookup.person_id_or_none(query.visible_to)
+            stmt = stmt.where(or_(
+                SessionRow.mentor_id == viewer,
+                SessionRow.id.in_(select(SessionStudentRow.session_id)
+                                  .where(SessionStudentRow.student_id == viewer))))
+        stmt = stmt.order_by(*ordering(query.order, query.descending))
+        if query.limit is not None:
+            stmt = stmt.limit(query.limit)
+        if query.offset:
+            stmt = stmt.offset(query.offset)
+        return self.reader.load(stmt)
+
+    def _student_sessions(self, email: str, query: SessionQuery) -> Select[Any]:
+        sub = select(SessionStudentRow.session_id).where(
+            SessionStudentRow.student_id == self.lookup.person_id_or_none(email))
+        if query.start is not None:
+            sub = sub.where(SessionStudentRow.start_at > query.start - MAX_SESSION_LENGTH,
+                            SessionStudentRow.end_at > query.start)
+        if query.end is not None:
+            sub = sub.where(SessionStudentRow.start_at < query.end)
+        return sub
+
+    def span(self) -> tuple[datetime, datetime] | None:
+        """The first and the last start of any session, or None for an empty database."""
+        first, last = self.db.execute(
+            select(func.min(SessionRow.start_at), func.max(SessionRow.start_at))).one()
+        if first is None:
+            return None
+        return _aware(first), _aware(last)
+
+    def zones(self) -> list[str]:
+        """Every zone any session was booked in."""
+        return sorted(self.db.execute(select(SessionRow.tz).distinct()).scalars())
+
+    def stream(self, query: SessionQuery) -> Iterator[Session]:
+        """The sessions of ``query`` in start order, read window by window (constant memory).
+
+        Each window is an ordinary :meth:`find` query over a fortnight (so every filter
+        means what it means there); a session is given by the window its start falls in.
+        """
+        span = self.span()
+        if span is None:
+            return
+        lo = query.start if query.start is not None else span[0]
+        stop = min(query.end, span[1] + timedelta(seconds=1)) if query.end is not None \
+            else span[1] + timedelta(seconds=1)
+        first = True
+        while lo < stop:
+            hi = min(lo + _WINDOW, stop)
+            for session in self.find(replace(query, start=lo, end=hi)):
+                if first or session.start >= lo:
+                    yield session
+            first = False
+            lo = hi
+
+    def by_uid(self, uids: Iterable[str]) -> list[Session]:
+        """Every stored session with one of these iCalendar UIDs (one-offs and occurrences)."""
+        wanted = sorted(set(uids))
+        found: list[Session] = []
+        for i in range(0, len(wanted), _UID_CHUNK):
+            stmt = SESSION_SELECT.where(SessionRow.uid.in_(wanted[i:i + _UID_CHUNK])) \
+                .order_by(SessionRow.start_at, SessionRow.id)
+            found.extend(self.reader.load(stmt))
+        return found
+
+    def of_series(self, series_ids: Sequence[int]) -> list[Session]:
+        """Every stored occurrence of these series, in start order."""
+        found: list[Session] = []
+        wanted = sorted(set(series_ids))
+        for i in range(0, len(wanted), _UID_CHUNK):
+            stmt = SESSION_SELECT.where(SessionRow.series_id.in_(wanted[i:i + _UID_CHUNK]))
+            found.extend(self.reader.load(stmt.order_by(SessionRow.start_at, SessionRow.id)))
+        return found
+
+    def at(self, uid: str, start: datetime) -> Session | None:
+        """The occurrence of the series or one-off ``uid`` that starts at ``start``."""
+        found = self.db.execute(select(SessionRow.id).where(
+            SessionRow.uid == uid, SessionRow.start_at == start)).scalar_one_or_none()
+        return None if found is None else self.get(found)
+
+    # ------------------------------------------------------------------------ writing
+    def insert(self, rows: Sequence[Row]) -> list[Session]:
+        """Write the rows; the sessions come back built from what was written (no re-read)."""
+        if not rows:
+            return []
+        unknown = self.lookup.unknown(e for r in rows for e in (r.draft.mentor, *r.draft.students))
+        if unknown:
+            self.lookup.people_by_email(unknown)
+        now = clock.now()
+        # One multi-row INSERT … RETURNING; rows are matched back by their unique key.
+        written = self.db.execute(
+            insert(SessionRow).returning(SessionRow.id, SessionRow.uid, SessionRow.recurrence_id),
+            [session_writes.values(self.lookup, self.actor, r, now) for r in rows]).all()
+        ids = {(w.uid, w.recurrence_id): w.id for w in written}
+        links = [s for r in rows
+                 for s in session_writes.student_rows(self.lookup, ids[r.uid, r.recurrence_id], r)]
+        if links:
+            self.db.execute(insert(SessionStudentRow), links)
+        actor = self.actor.email if self.actor else None
+        return [session_writes.written(ids[r.uid, r.recurrence_id], r, actor, now) for r in rows]
+
+    def update(self, session_id: int, row: Row) -> None:
+        values = session_writes.values(self.lookup, self.actor, row, clock.now())
+        for kept in ("created_by_id", "created_at"):
+            del values[kept]
+        self.db.execute(update(SessionRow).where(SessionRow.id == session_id).values(values))
+        self.db.execute(SessionStudentRow.__table__.delete()
+                        .where(SessionStudentRow.session_id == session_id))
+        links = session_writes.student_rows(self.lookup, session_id, row)
+        if links:
+            self.db.execute(insert(SessionStudentRow), links)
+
+    def append_note(self, session_id: int, line: str) -> None:
+        """Add ``line`` to the session's notes in one statement (a note another terminal
+        added meanwhile is kept)."""
+        notes = SessionRow.notes
+        self.db.execute(update(SessionRow).where(SessionRow.id == session_id).values(
+            notes=case((or_(notes.is_(None), notes == ""), line),
+                       else_=notes + "\n" + line),
+            modified_at=clock.now(), modified_by_id=self.actor.id if self.actor else None))
+
+    def set_status(self, session_id: int, status: SessionStatus, *,
+                   cancel_reason: str | None = None) -> None:
+        values: dict[str, Any] = {
+            "status": status.value, "modified_at": clock.now(),
+            "modified_by_id": self.actor.id if self.actor else None,
+            "sequence": SessionRow.sequence + 1,
+        }
+        if status is SessionStatus.CANCELLED:
+            values["cancel_reason"] = cancel_reason
+        self.db.execute(update(SessionRow).where(SessionRow.id == session_id).values(values))
+        self.db.execute(update(SessionStudentRow)
+                        .where(SessionStudentRow.session_id == session_id)
+                        .values(cancelled=status is SessionStatus.CANCELLED))
+
+    def set_batch(self, session_ids: Sequence[int], batch_id: int | None) -> int:
+        """Put these sessions in batch ``batch_id`` (None: in none); how many changed."""
+        changed = 0
+        for chunk in range(0, len(session_ids), _BATCH_CHUNK):
+            changed += self.db.execute(
+                update(SessionRow)
+                .where(SessionRow.id.in_(session_ids[chunk:chunk + _BATCH_CHUNK]))
+                .values(batch_id=batch_id)).rowcount
+        return changed
+
+    def delete(self, session_ids: Sequence[int]) -> None:
+        ids = list(session_ids)
+        for i in range(0, len(ids), CHUNK):
+            self.db.execute(delete(SessionRow).where(SessionRow.id.in_(ids[i:i + CHUNK])))
+
+    # --------------------------------------------------------------------- conflicts
+    def overlapping(self, start: datetime, end: datetime, *, people: Iterable[str],
+                    rooms: Iterable[str], exclude: Iterable[int] = (),
+                    within: Sequence[tuple[datetime, datetime]] | None = None) -> list[Session]:
+        """Live sessions overlapping ``[start, end)`` with any of these people (as mentor or
+        student) or rooms; with ``within``, only those overlapping one of those intervals.
+
+        Each part is one range scan of ids and times: ``(mentor_id, start_at)``,
+        ``(room_id, start_at)``, ``(student_id, start_at)``, bounded below by the longest a
+        session may last. Only the sessions that remain are loaded in full.
+        """
+        low = start - MAX_SESSION_LENGTH
+        live = and_(SessionRow.start_at < end, SessionRow.start_at > low,
+                    SessionRow.end_at > start, SessionRow.status != "cancelled")
+        spans: dict[int, tuple[datetime, datetime]] = {}
+        # A person is booked once at a time whatever their part: each is looked for both as
+        # a mentor and as a student (core.conflicts.clashes).
+        person_ids = [i for i in (self.lookup.person_id_or_none(e) for e in set(people))
+                      if i is not None]
+        room_ids = [i for i in (self.lookup.room_id_or_none(r) for r in set(rooms))
+                    if i is not None]
+        queries = []
+        if person_ids:
+            queries.append(select(SessionRow.id, SessionRow.start_at, SessionRow.end_at)
+                           .where(SessionRow.mentor_id.in_(person_ids), live))
+            queries.append(select(SessionStudentRow.session_id, SessionStudentRow.start_at,
+                                  SessionStudentRow.end_at).where(
+                SessionStudentRow.student_id.in_(person_ids),
+                SessionStudentRow.start_at < end, SessionStudentRow.start_at > low,
+                SessionStudentRow.end_at > start, SessionStudentRow.cancelled.is_(False)))
+        if room_ids:
+            queries.append(select(SessionRow.id, SessionRow.start_at, SessionRow.end_at)
+                           .where(SessionRow.room_id.in_(room_ids), live))
+        for query in queries:
+            spans.update((i, (a, b)) for i, a, b in self.db.execute(query))
+        for session_id in exclude:
+            spans.pop(session_id, None)
+        if within is not None:
+            spans = {i: ab for i, ab in spans.items() if _meets(ab, within)}
+        if not spans:
+            return []
+        return self.reader.load(SESSION_SELECT.where(SessionRow.id.in_(sorted(spans)))
+                                .order_by(SessionRow.start_at, SessionRow.id))
+
+
+def _meets(span: tuple[datetime, datetime], intervals: Sequence[tuple[datetime, datetime]]) -> bool:
+    """Whether ``span`` overlaps one of ``intervals`` (sorted by start, none longer than a
+    session may last)."""
+    start, end = span
+    first = bisect_left(intervals, (start - MAX_SESSION_LENGTH,))
+    return any(a < end and start < b for a, b in intervals[first:bisect_left(intervals, (end,))])
+
+
+def _aware(value: datetime) -> datetime:
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
