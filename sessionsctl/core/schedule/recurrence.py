@@ -26,7 +26,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from itertools import chain, takewhile
 from typing import cast
 from zoneinfo import ZoneInfo
@@ -34,7 +34,8 @@ from zoneinfo import ZoneInfo
 from dateutil import rrule as dateutil_rrule
 
 from ..domain.errors import InvalidInput
-from ..domain.timeutil import localize, zone
+from ..domain.timeutil import localize
+from .rule_dates import ordered, parse_dates, until_wall
 
 MAX_COUNT = 1000
 _FREQS = ("DAILY", "WEEKLY", "MONTHLY", "YEARLY")
@@ -53,7 +54,6 @@ _MONTH_DAYS = (31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)  # at most, leap 
 
 _BYDAY_ITEM = re.compile(r"^([+-]?\d{1,2})?([A-Z]{2})$")
 _NUMBER = re.compile(r"^[+-]?\d{1,9}$")
-_STAMP = re.compile(r"^(\d{4})(\d{2})(\d{2})(?:T(\d{2})(\d{2})(\d{2})(Z)?)?$")
 _PROPERTY = re.compile(r"^([A-Za-z-]+)((?:;[^:;]*)*):(.*)$")
 # Lines are newline-separated (RFC 5545 folding undone first); a property name after a space
 # also starts a line, so a one-line CLI value can carry EXDATE/RDATE too.
@@ -125,13 +125,13 @@ def parse_recurrence(text: str, tz: ZoneInfo, *, field: str = "repeat") -> Recur
         elif name in ("EXDATE", "RDATE"):
             assert prop is not None
             target = exdates if name == "EXDATE" else rdates
-            target.update(_parse_dates(name, prop.group(2), prop.group(3), tz, field))
+            target.update(parse_dates(name, prop.group(2), prop.group(3), tz, field))
         else:
             raise InvalidInput(f"unknown line {line!r} (expected RRULE, EXDATE or RDATE)",
                                field=field)
     if rule is None:
         raise InvalidInput("no rule given (e.g. FREQ=WEEKLY;BYDAY=TU;COUNT=10)", field=field)
-    return Recurrence(rule, _ordered(exdates), _ordered(rdates))
+    return Recurrence(rule, ordered(exdates), ordered(rdates))
 
 
 def _parse_rule(value: str, tz: ZoneInfo, field: str) -> str:
@@ -234,7 +234,7 @@ def _ending_parts(parts: dict[str, str], tz: ZoneInfo, out: dict[str, str], fiel
                                "per series", field=field)
         out["COUNT"] = str(count)
     if "UNTIL" in parts:
-        out["UNTIL"] = f"{_until(parts['UNTIL'], tz, field):%Y%m%dT%H%M%S}"
+        out["UNTIL"] = f"{until_wall(parts['UNTIL'], tz, field):%Y%m%dT%H%M%S}"
 
 
 def _numbers(key: str, value: str, limit: int | None, *, signed: bool, field: str) -> list[int]:
@@ -283,76 +283,6 @@ def _byday(value: str, freq: str, with_month: bool, field: str) -> str:
                     for day, nth in sorted(items, key=lambda i: (i[0], i[1] < 0, i[1])))
 
 
-def _until(value: str, tz: ZoneInfo, field: str) -> datetime:
-    """UNTIL as a naive local wall time: UTC converted, a day taken to its end."""
-    stamp = _stamp(value)
-    if stamp is None:
-        raise InvalidInput(f"UNTIL={value} is not a date or date-time (expected e.g. 20270331 "
-                           "or 20270331T160000Z)", field=field)
-    when, utc = stamp
-    if not isinstance(when, datetime):
-        return datetime.combine(when, time(23, 59, 59))
-    return _wall(when.replace(tzinfo=UTC), tz) if utc else when
-
-
-def _parse_dates(name: str, params: str, value: str, tz: ZoneInfo,
-                 field: str) -> list[datetime | date]:
-    """The values of an EXDATE or RDATE line as wall times in ``tz`` (or days)."""
-    source: ZoneInfo | None = None
-    kind = None
-    for param in filter(None, params.split(";")):
-        key, _, val = param.partition("=")
-        key, val = key.strip().upper(), val.strip().strip('"')
-        if key == "TZID":
-            source = zone(val, field)
-        elif key == "VALUE" and val.upper() in ("DATE", "DATE-TIME"):
-            kind = val.upper()
-        elif key == "VALUE":
-            raise InvalidInput(f"{name} values of type {val} are not supported "
-                               "(use DATE or DATE-TIME)", field=field)
-        else:
-            raise InvalidInput(f"unknown {name} parameter {param!r} (expected TZID or VALUE)",
-                               field=field)
-    found: list[datetime | date] = []
-    for item in value.split(","):
-        stamp = _stamp(item.strip())
-        if stamp is None or (kind is not None
-                             and (kind == "DATE-TIME") != isinstance(stamp[0], datetime)):
-            expected = {"DATE": "20261208", "DATE-TIME": "20261208T160000"}.get(
-                kind or "", "20261208T160000, 20261208T160000Z or 20261208")
-            raise InvalidInput(f"{name}: cannot read {item.strip()!r} (expected e.g. {expected})",
-                               field=field)
-        when, utc = stamp
-        if utc and isinstance(when, datetime):
-            when = _wall(when.replace(tzinfo=UTC), tz)
-        elif isinstance(when, datetime) and source is not None and source.key != tz.key:
-            when = _wall(localize(when, source), tz)
-        found.append(when)
-    return found
-
-
-def _stamp(text: str) -> tuple[datetime | date, bool] | None:
-    """``YYYYMMDD[THHMMSS[Z]]`` as (a date or naive datetime, whether it is UTC), or None."""
-    match = _STAMP.match(text.upper())
-    if not match:
-        return None
-    numbers = [int(g) for g in match.groups()[:6] if g is not None]
-    try:
-        if len(numbers) == 6:
-            year, month, day, hour, minute, second = numbers
-            return datetime(year, month, day, hour, minute, second), bool(match[7])
-        return date(numbers[0], numbers[1], numbers[2]), bool(match[7])
-    except ValueError:  # a month 13, a 30 February...
-        return None
-
-
-def _ordered(values: set[datetime | date]) -> tuple[datetime | date, ...]:
-    """Distinct values in time order, a day before the times on it."""
-    return tuple(sorted(values, key=lambda v: (v.date(), 1, v.time()) if isinstance(v, datetime)
-                        else (v, 0, time.min)))
-
-
-# ----------------------------------------------------------------------------- expanding
 def expand(rec: Recurrence, dtstart: datetime, tz: ZoneInfo, *, until: datetime | None = None,
            after: datetime | None = None) -> list[Occurrence]:
     """The occurrences of ``rec`` for a series first booked at the wall time ``dtstart``.
