@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import random
+import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field, fields
@@ -48,17 +50,20 @@ def check_options(force_reason: str | None, skip_conflicts: bool) -> None:
 T = TypeVar("T")
 
 RACE_ATTEMPTS = 5
+RACE_JITTER = 0.02  # seconds, times the tries so far
 
 
 def retry_race(attempt: Callable[[], T]) -> T:
     """Run a booking again if the database's guard caught a race with another terminal: the
     next check sees the session that won and reports it as an ordinary conflict. A few tries
-    are allowed, as a busy slot can be contested again while we retry."""
-    for _ in range(RACE_ATTEMPTS - 1):
+    are allowed, as a busy slot can be contested again while we retry; before each, a short
+    random wait (growing with the tries) lets the winner commit and keeps racers that lost
+    together from meeting again at the same instant."""
+    for tries in range(1, RACE_ATTEMPTS):
         try:
             return attempt()
         except Contended:
-            continue
+            time.sleep(random.uniform(0, RACE_JITTER * tries))
     return attempt()
 
 
