@@ -15,7 +15,7 @@ from ..core.domain.drafts import SessionQuery
 from ..core.domain.errors import InvalidInput
 from ..core.domain.model import SessionStatus, SessionType
 from ..core.domain.timeutil import parse_bound
-from ..core.exchange.csvformat import BadFile
+from ..core.exchange.problems import BadFile
 from ..core.exchange.results import ImportConflicts, ImportResult
 from . import render
 from .context import Cli, cli

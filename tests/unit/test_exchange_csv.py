@@ -13,7 +13,8 @@ from sessionsctl.core.centre import Centre
 from sessionsctl.core.domain.drafts import SessionDraft, SessionQuery
 from sessionsctl.core.domain.errors import InvalidInput, SessionsctlError
 from sessionsctl.core.domain.model import Role, SessionStatus
-from sessionsctl.core.exchange.csvformat import COLUMNS, BadFile
+from sessionsctl.core.exchange.csvformat import COLUMNS
+from sessionsctl.core.exchange.problems import BadFile
 from sessionsctl.core.exchange.results import ImportConflicts
 from sessionsctl.store import open_store
 from sessionsctl.store.engine import SqlStore

@@ -26,7 +26,7 @@ from sessionsctl.core.domain.errors import (
 )
 from sessionsctl.core.domain.model import AttendanceStatus, Role, SessionStatus
 from sessionsctl.core.exchange import ics
-from sessionsctl.core.exchange.csvformat import BadFile
+from sessionsctl.core.exchange.problems import BadFile
 from sessionsctl.store import open_store
 from sessionsctl.store.engine import SqlStore
 

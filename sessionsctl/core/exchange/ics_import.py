@@ -17,8 +17,9 @@ from ..schedule.recurrence import parse_recurrence
 from ..schedule.series import draft_from
 from ..storage import UnitOfWork
 from . import ics
-from .csvformat import BadFile, Problem, shared_values
+from .csvformat import shared_values
 from .importing import Importer, Pending, onto_stored, require_line, same
+from .problems import BadFile, Problem
 from .results import (
     DryRun,
     ImportResult,

@@ -29,7 +29,7 @@ from ..schedule.recurrence import expand, parse_recurrence
 from ..schedule.series import draft_from, exclude_starts, expand_open, template_of
 from ..storage import UnitOfWork
 from . import csvformat
-from .csvformat import BadFile, Problem
+from .problems import BadFile, Problem
 from .results import (
     DryRun,
     ImportConflicts,

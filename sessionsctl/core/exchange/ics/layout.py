@@ -8,7 +8,7 @@ from typing import Any
 
 from icalendar import Component
 
-from ..csvformat import Problem
+from ..problems import Problem
 
 _MARK = re.compile(rb"^(?:\xef\xbb\xbf)?(BEGIN|END):([A-Za-z0-9-]+)[ \t]*\r?$",
                    re.MULTILINE | re.IGNORECASE)

@@ -12,7 +12,7 @@ from icalendar import Component
 
 from ...domain.errors import InvalidInput
 from ...domain.timeutil import zone
-from ..csvformat import MAX_PARTICIPANTS, MAX_SEQUENCE, Problem, bounded, whole
+from ..problems import MAX_PARTICIPANTS, MAX_SEQUENCE, Problem, bounded, whole
 from .fields import (
     X_LOCATION,
     X_MAX,

@@ -9,7 +9,7 @@ from icalendar import vRecur
 
 from ...domain.errors import InvalidInput
 from ...domain.timeutil import zone
-from ..csvformat import bounded
+from ..problems import bounded
 from .properties import stamps
 from .zones import FileZones
 

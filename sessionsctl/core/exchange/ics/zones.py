@@ -8,7 +8,7 @@ from typing import Any
 
 from ...domain.errors import InvalidInput
 from ...domain.timeutil import localize, zone
-from ..csvformat import bounded
+from ..problems import bounded
 
 
 def zone_name(tzid: str | None) -> str | None:
