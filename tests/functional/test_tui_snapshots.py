@@ -9,6 +9,7 @@ from textual.pilot import Pilot
 from textual.widgets import Input
 
 from sessionsctl.tui.app import SessionsApp
+from sessionsctl.tui.screens.main import LIST_BUILD_DELAY
 
 from .conftest import SIZE, no_blink, settle, settle_form
 
@@ -19,6 +20,10 @@ def before(*keys: str, form: dict[str, str] | None = None, theme: str | None = N
         assert isinstance(app, SessionsApp)
         if theme:
             app.theme = theme
+        await settle(pilot)
+        # Past the moment the main screen builds its hidden list, so that work does not
+        # land in the middle of the keys on a slow machine.
+        await pilot.pause(LIST_BUILD_DELAY)
         await settle(pilot)
         for key in keys:
             await pilot.press(key)

@@ -19,7 +19,7 @@ from ...core.schedule.scopes import Scope
 from .. import format as fmt
 from .. import keys
 from ..keys import bindings
-from ..messages import DataChanged, OpenAttendance, WriteRequested
+from ..messages import DataChanged, OpenAttendance, ReferenceDataLoaded, WriteRequested
 from ..workers import ReportsFailures
 
 if TYPE_CHECKING:
@@ -69,6 +69,13 @@ class SessionScreen(ReportsFailures, Screen[None]):
     def _changed(self, message: DataChanged) -> None:
         message.stop()
         self.load()
+
+    @on(ReferenceDataLoaded)
+    def _names(self, message: ReferenceDataLoaded) -> None:
+        """People's names arrived (or changed) after the details were shown: show them."""
+        message.stop()
+        if self.details is not None:
+            self._show(self.details)
 
     @on(Loaded)
     def _loaded(self, message: Loaded) -> None:
