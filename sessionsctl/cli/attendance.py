@@ -187,4 +187,6 @@ def feedback_add(
     if state.json:
         render.emit_json(feedback_json(item, state.tz))
     else:
-        render.out.print(f"Feedback from {item.author} on session #{session_id}: {item.rating}/5")
+        on_behalf = f", recorded by {item.recorded_by}" if item.recorded_by else ""
+        render.out.print(f"Feedback from {item.author} on session #{session_id}: "
+                         f"{item.rating}/5{on_behalf}")

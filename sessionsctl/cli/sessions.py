@@ -283,7 +283,8 @@ def show(ctx: typer.Context, session_id: Annotated[int, typer.Argument(help="Ses
             for a in details.attendance)))
     if details.feedback:
         render.out.print(render.table("Feedback", ("From", "Rating", "Categories", "Text"), (
-            (f.author, "★" * f.rating, ", ".join(f"{k}={v}" for k, v in f.categories.items()),
+            (f.author + (f" (recorded by {f.recorded_by})" if f.recorded_by else ""),
+             "★" * f.rating, ", ".join(f"{k}={v}" for k, v in f.categories.items()),
              f.text) for f in details.feedback)))
     if details.materials:
         render.out.print(render.table("Materials", ("Name", "Type", "Where"), (

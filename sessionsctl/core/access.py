@@ -10,10 +10,11 @@ from __future__ import annotations
 
 from dataclasses import replace
 from enum import Enum, StrEnum
+from typing import Any
 
 from .domain.drafts import SessionQuery
 from .domain.errors import NotPermitted
-from .domain.model import Person, Role, Session
+from .domain.model import Attendance, Feedback, Person, Role, Series, Session
 
 
 class Action(StrEnum):
@@ -39,6 +40,9 @@ class Action(StrEnum):
     CANCEL_SESSION = "cancel this session"
     MARK_ATTENDANCE = "mark attendance in this session"
     GIVE_FEEDBACK = "give feedback on this session"
+    RECORD_FEEDBACK = "record feedback on behalf of others"
+    READ_STAFF_NOTES = "read the staff notes of this session"
+    SEE_CLASSMATES = "see who else takes part in this session"
     SEND_MAIL = "send mail"
 
 
@@ -56,7 +60,7 @@ _PUBLIC = {Action.LIST_PEOPLE: Reach.ANY, Action.LIST_ROOMS: Reach.ANY,
 _OWN_SESSIONS = {a: Reach.OWN for a in (
     Action.BOOK, Action.SET_AVAILABILITY, Action.EDIT_SESSION, Action.NOTE_SESSION,
     Action.BEGIN_SESSION, Action.COMPLETE_SESSION, Action.CANCEL_SESSION,
-    Action.MARK_ATTENDANCE)}
+    Action.MARK_ATTENDANCE, Action.READ_STAFF_NOTES, Action.SEE_CLASSMATES)}
 _PARTICIPANT = {Action.VIEW_SESSION: Reach.TAKING_PART, Action.GIVE_FEEDBACK: Reach.TAKING_PART}
 
 RIGHTS: dict[Role, dict[Action, Reach]] = {
@@ -114,3 +118,65 @@ def visible(actor: Person | None, query: SessionQuery) -> SessionQuery:
         return query
     assert actor is not None
     return replace(query, visible_to=actor.email)
+
+
+# ------------------------------------------------------------------ what a viewer is shown
+def shown(actor: Person | None, session: Session) -> Session:
+    """``session`` as ``actor`` may see it (one it may view): without the staff notes and the
+    reason it was booked over conflicts unless they may read those, and with only themselves
+    among the students unless they may see who else takes part."""
+    if actor is None:
+        return session
+    changes: dict[str, Any] = {}
+    if session.notes or session.force_reason:
+        if not may(actor, Action.READ_STAFF_NOTES, session=session):
+            changes.update(notes=None, force_reason=None)
+    if session.students and not may(actor, Action.SEE_CLASSMATES, session=session):
+        changes["students"] = tuple(e for e in session.students if e == actor.email)
+    return replace(session, **changes) if changes else session
+
+
+def shown_marks(actor: Person | None, session: Session,
+                marks: list[Attendance]) -> list[Attendance]:
+    """The attendance marks of ``session`` that ``actor`` may see: every mark for those who
+    may see who takes part, their own mark for a student."""
+    if may(actor, Action.SEE_CLASSMATES, session=session):
+        return marks
+    assert actor is not None
+    return [m for m in marks if m.student == actor.email]
+
+
+def shown_feedback(actor: Person | None, session: Session,
+                   feedback: list[Feedback]) -> list[Feedback]:
+    """The feedback on ``session`` that ``actor`` may read: all of it for those who may see who
+    takes part, their own for a student."""
+    if may(actor, Action.SEE_CLASSMATES, session=session):
+        return feedback
+    assert actor is not None
+    return [f for f in feedback if f.author == actor.email]
+
+
+def sees_series(actor: Person | None, series: Series) -> bool:
+    """Whether ``actor`` may see ``series`` as a whole (its rule and every occurrence): staff,
+    and the mentor it is booked for. Others see only the occurrences they take part in."""
+    return sees_everything(actor) or (
+        actor is not None and series.template.get("mentor") == actor.email)
+
+
+def takes_part_in_series(actor: Person | None, series: Series) -> bool:
+    """Whether ``series`` is one ``actor`` sees whole or is booked into (as a student)."""
+    return sees_series(actor, series) or (
+        actor is not None and actor.email in (series.template.get("students") or ()))
+
+
+def shown_series(actor: Person | None, series: Series) -> Series:
+    """``series`` as ``actor`` may see it: its template without what :func:`shown` hides."""
+    if sees_series(actor, series):
+        return series
+    assert actor is not None
+    template = dict(series.template)
+    if "notes" in template:
+        template["notes"] = None
+    template["students"] = tuple(e for e in template.get("students") or ()
+                                 if e == actor.email)
+    return replace(series, template=template)

@@ -38,10 +38,15 @@ class Feedbacks:
             now = self.ctx.clock()
             if session.start > now:
                 raise InvalidInput(f"session {session_id} has not started yet", field="session")
+            # Feedback is its author's: others (staff) only record it on their behalf, and
+            # that is kept with it.
+            recorded_by = None
             if uow.actor is not None and uow.actor.email != author:
-                require(uow.actor, Action.EDIT_SESSION, session=session)
+                require(uow.actor, Action.RECORD_FEEDBACK)
+                recorded_by = uow.actor.email
             before = {f.author: f for f in uow.attendance.feedback(session_id)}.get(author)
-            item = Feedback(session_id, author, rating, dict(categories or {}), text, now)
+            item = Feedback(session_id, author, rating, dict(categories or {}), text, now,
+                            recorded_by)
             uow.attendance.set_feedback(item)
             uow.audit.record("feedback", "session", session_id,
                              record(before) if before else None, record(item))

@@ -287,6 +287,7 @@ class FeedbackRow(Base):
     categories: Mapped[dict[str, Any]]
     text: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime]
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
 
 
 class MaterialRow(Base):

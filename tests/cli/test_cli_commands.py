@@ -672,6 +672,17 @@ def test_a_mentor_sees_only_their_own_sessions(seeded: Seeded) -> None:
     assert show(seeded.run, bob["id"])["status"] == "scheduled"
 
 
+def test_a_mentor_cannot_probe_another_mentors_calendar(seeded: Seeded) -> None:
+    bob = seeded.book(f"{DAY} 12:00", mentor=seeded.bob, students=[seeded.kim])
+    probe = ("--mentor", seeded.bob, "--start", f"{DAY} 12:00", "--duration", "60")
+    refused = seeded.run.fails(5, "session", "explain", *probe, as_=seeded.ada)
+    assert bob["title"] not in refused.output and "may not book sessions" in refused.stderr
+    seeded.run.fails(5, "session", "free", "--mentor", seeded.bob, "--duration", "60",
+                     "--from", DAY, as_=seeded.ada)
+    seeded.run.fails(5, "reminders", "send", "--dry-run", "--ahead", "48h", as_=seeded.ada)
+    seeded.run.fails(3, "session", "explain", *probe, as_=seeded.bob)  # their own: the clash
+
+
 def test_unknown_acting_person_is_not_found(seeded: Seeded) -> None:
     result = seeded.run.fails(4, "session", "list", as_="ghost@example.org")
     assert "ghost@example.org" in result.stderr

@@ -577,8 +577,9 @@ ACTIONS: dict[str, Action] = {
 ALLOWED = {
     ADMIN: set(ACTIONS),
     STAFF: set(ACTIONS) - {"add staff", "add admin"},
+    # A mentor gives their own feedback, not the student's (only staff record on behalf).
     MENTOR: {"list people", "book for mentor", "show", "attendance list", "edit", "cancel",
-             "begin", "mark attendance", "feedback as student", "feedback as mentor"},
+             "begin", "mark attendance", "feedback as mentor"},
     MENTOR2: {"list people", "book for mentor2"},
     STUDENT: {"list people", "show", "attendance list", "feedback as student"},
     STUDENT3: {"list people"},
@@ -755,3 +756,104 @@ def test_a_note_is_appended_in_the_database_not_rewritten(admin: Centre, seeded:
         acting(seeded, MENTOR2).sessions.add_note(lesson.id, "not mine")
     with refused(seeded, InvalidInput, field="note"):
         desk.sessions.add_note(lesson.id, " \n ")
+
+
+# ------------------------------------------------------------ what each viewer is shown
+
+def test_feedback_is_its_authors_and_staff_record_it_on_their_behalf(
+        admin: Centre, seeded: SqlStore, lesson: Session) -> None:
+    given = acting(seeded, STUDENT).feedback.add(lesson.id, STUDENT, 1, text="too fast")
+    with refused(seeded, NotPermitted) as err:  # the mentor may not overwrite it
+        acting(seeded, MENTOR).feedback.add(lesson.id, STUDENT, 5)
+    assert "record feedback on behalf of others" in err.value.message
+    assert admin.sessions.show(lesson.id).feedback == [given]
+    assert given.recorded_by is None
+    recorded = acting(seeded, STAFF).feedback.add(lesson.id, STUDENT2, 4)
+    assert recorded.recorded_by == STAFF
+    assert {(f.author, f.recorded_by) for f in admin.sessions.show(lesson.id).feedback} == \
+        {(STUDENT, None), (STUDENT2, STAFF)}
+
+
+def test_a_student_sees_neither_staff_notes_nor_classmates(admin: Centre, seeded: SqlStore,
+                                                           lesson: Session) -> None:
+    admin.sessions.add_note(lesson.id, "pays late; call the parents")
+    admin.attendance.mark(lesson.id, STUDENT, AttendanceStatus.PRESENT)
+    admin.attendance.mark(lesson.id, STUDENT2, AttendanceStatus.ABSENT)
+    acting(seeded, STAFF).feedback.add(lesson.id, STUDENT2, 2, text="bored")
+    student = acting(seeded, STUDENT)
+    seen = student.sessions.show(lesson.id)
+    assert (seen.session.notes, seen.session.students) == (None, (STUDENT,))
+    assert [m.student for m in seen.attendance] == [STUDENT]
+    assert seen.feedback == []
+    [listed] = student.sessions.find(SessionQuery())
+    assert (listed.notes, listed.students) == (None, (STUDENT,))
+    for viewer in (MENTOR, STAFF):  # the mentor and staff see it all
+        full = acting(seeded, viewer).sessions.show(lesson.id)
+        assert "pays late" in (full.session.notes or "")
+        assert full.session.students == (STUDENT, STUDENT2)
+        assert len(full.attendance) == len(full.feedback) + 1 == 2
+
+
+def _exported(centre: Centre) -> tuple[str, str]:
+    import io
+
+    text_sink, byte_sink = io.StringIO(), io.BytesIO()
+    centre.exchange.export_csv(SessionQuery(), text_sink)
+    centre.exchange.export_ics(SessionQuery(), byte_sink)
+    return text_sink.getvalue(), byte_sink.getvalue().decode()
+
+
+def test_a_students_exports_hold_only_what_they_may_see(admin: Centre, seeded: SqlStore) -> None:
+    weekly = admin.series.create(draft("Weekly", students=(STUDENT2,), notes="staff only"),
+                                 "FREQ=WEEKLY;COUNT=4")
+    first = weekly.booked[0]
+    admin.sessions.edit(first.id, {"students": [STUDENT, STUDENT2]})  # STUDENT joins once
+    csv_text, ics_text = _exported(acting(seeded, STUDENT))
+    for text_ in (csv_text, ics_text):
+        assert STUDENT in text_ and STUDENT2 not in text_ and "staff only" not in text_
+    import icalendar
+    import recurring_ical_events
+
+    calendar = icalendar.Calendar.from_ical(ics_text)
+    events = recurring_ical_events.of(calendar).between(T0 - timedelta(days=1),
+                                                        T0 + timedelta(days=60))
+    assert [e["DTSTART"].dt.astimezone(UTC) for e in events] == [first.start]
+    assert all("RRULE" not in e for e in calendar.walk("VEVENT"))
+    # Its mentor still exports the series whole, with everyone on it.
+    csv_text, ics_text = _exported(acting(seeded, MENTOR))
+    assert "RRULE:FREQ=WEEKLY;COUNT=4" in ics_text and STUDENT2 in csv_text
+
+
+def test_series_are_listed_to_those_in_them_only(admin: Centre, seeded: SqlStore) -> None:
+    mine = admin.series.create(draft("Mine", students=(STUDENT,)), "FREQ=WEEKLY;COUNT=2")
+    other = admin.series.create(draft("Other", mentor=MENTOR2, start=at(120)),
+                                "FREQ=WEEKLY;COUNT=2")
+    assert {s.id for s in acting(seeded, MENTOR).series.all()} == {mine.series.id}
+    assert {s.id for s in acting(seeded, STUDENT).series.all()} == {mine.series.id}
+    assert {s.id for s in acting(seeded, STAFF).series.all()} == {mine.series.id,
+                                                                   other.series.id}
+    with refused(seeded, NotPermitted):
+        acting(seeded, MENTOR).series.info(other.series.id)
+    assert len(acting(seeded, STUDENT).series.info(mine.series.id)[1]) == 2
+
+
+def test_only_a_booking_one_could_make_may_be_checked(admin: Centre, seeded: SqlStore,
+                                                      lesson: Session) -> None:
+    probe = draft("Probe", mentor=MENTOR)
+    with refused(seeded, NotPermitted):  # it would name MENTOR's session to MENTOR2
+        acting(seeded, MENTOR2).sessions.check(probe)
+    with refused(seeded, NotPermitted):
+        acting(seeded, MENTOR2).slots.find(probe, until=at(600))
+    with refused(seeded, NotPermitted):
+        acting(seeded, MENTOR2).series.check(probe, "FREQ=WEEKLY;COUNT=2")
+    assert kinds(acting(seeded, MENTOR).sessions.check(probe)) == ["mentor"]
+
+
+def test_reminders_due_are_listed_to_those_who_send_mail(admin: Centre, seeded: SqlStore,
+                                                         lesson: Session) -> None:
+    with refused(seeded, NotPermitted):
+        acting(seeded, MENTOR, now=T0 - timedelta(hours=2)).mail.due_reminders(
+            timedelta(hours=24))
+    due = acting(seeded, STAFF, now=T0 - timedelta(hours=2)).mail.due_reminders(
+        timedelta(hours=24))
+    assert {d.recipient for d in due} >= {STUDENT, STUDENT2}

@@ -176,6 +176,7 @@ class Feedback:
     categories: dict[str, int] = field(default_factory=dict)
     text: str | None = None
     created_at: datetime | None = None
+    recorded_by: str | None = None  # staff who recorded it on the author's behalf
 
 
 @dataclass(frozen=True, slots=True)

@@ -82,7 +82,7 @@ def attendance_json(a: Attendance, tz: ZoneInfo | None = None) -> dict[str, Any]
 def feedback_json(f: Feedback, tz: ZoneInfo | None = None) -> dict[str, Any]:
     return {"session_id": f.session_id, "author": f.author, "rating": f.rating,
             "categories": dict(f.categories), "text": f.text,
-            "created_at": iso(f.created_at, tz)}
+            "created_at": iso(f.created_at, tz), "recorded_by": f.recorded_by}
 
 
 def material_json(m: Material) -> dict[str, Any]:

@@ -4,11 +4,12 @@ one-off, a master with its rule and exceptions per series), streamed."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import UTC, datetime
 from typing import IO, Any
 from zoneinfo import ZoneInfo
 
-from ..access import visible
+from ..access import sees_series, shown, visible
 from ..context import Context
 from ..domain.drafts import SessionQuery
 from ..domain.model import Series, Session
@@ -30,7 +31,9 @@ class Exporter:
         per occurrence; the file imports again as it is). Returns how many were written."""
         count = 0
         with self.ctx.read() as uow:
-            for _ in csvformat.write(uow.sessions.stream(visible(uow.actor, query)), sink):
+            actor = uow.actor
+            sessions = uow.sessions.stream(visible(actor, query))
+            for _ in csvformat.write((shown(actor, s) for s in sessions), sink):
                 count += 1
                 if progress and count % 500 == 0:
                     progress(500)
@@ -49,11 +52,13 @@ class Exporter:
         """Write one VCALENDAR of the sessions of ``query`` to ``sink``: a VEVENT per one-off
         session, and per series a master with its rule plus its exceptions. A series is
         written whole when any of its occurrences matches the filters (its rule cannot be cut
-        to them). Events are serialised as they are read (constant memory); returns how many
-        VEVENTs were written."""
+        to them), for those who may see it whole (staff, its mentor); others get the occurrences
+        they take part in, each an event of its own. Events are serialised as they are read
+        (constant memory); returns how many VEVENTs were written."""
         stamp = datetime.now(UTC).replace(microsecond=0)
         with self.ctx.read() as uow:
-            query = visible(uow.actor, query)
+            actor = uow.actor
+            query = visible(actor, query)
             names = {p.email: p.name for p in uow.people.all()}
             zones, span = uow.sessions.zones(), uow.sessions.span()
             first, last = (span[0].date(), span[1].date()) if span else (stamp.date(),) * 2
@@ -63,16 +68,20 @@ class Exporter:
             def events() -> Iterator[Any]:
                 nonlocal written
                 series_ids: list[int] = []
-                seen: set[int] = set()
+                seen: dict[int, list[Session]] = {}
                 for session in uow.sessions.stream(query):
                     if session.series_id is None:
                         written += 1
-                        yield ics.session_event(session, passcodes=passcodes, values=values)
+                        yield ics.session_event(shown(actor, session), passcodes=passcodes,
+                                                values=values)
                         if progress:
                             progress(1)
-                    elif session.series_id not in seen:
-                        seen.add(session.series_id)
+                        continue
+                    if session.series_id not in seen:
+                        seen[session.series_id] = []
                         series_ids.append(session.series_id)
+                    if actor is not None:  # kept for a series the actor does not see whole
+                        seen[session.series_id].append(session)
                 for i in range(0, len(series_ids), 200):
                     chunk = series_ids[i:i + 200]
                     all_series = uow.series.by_id(chunk)
@@ -81,6 +90,13 @@ class Exporter:
                         members.setdefault(m.series_id or 0, []).append(m)
                     for series_id in chunk:
                         series = all_series[series_id]
+                        if not sees_series(actor, series):
+                            parts = [ics.session_event(_on_its_own(shown(actor, s)),
+                                                       passcodes=passcodes, values=values)
+                                     for s in seen[series_id]]
+                            written += len(parts)
+                            yield from parts
+                            continue
                         held = members.get(series_id, [])
                         made = ics.series_events(series, held, passcodes=passcodes,
                                                  expanded=_expected(series), values=values)
@@ -92,6 +108,13 @@ class Exporter:
             for chunk in ics.stream(events(), zones, first=first, last=last, values=values):
                 sink.write(chunk)
             return written
+
+
+def _on_its_own(session: Session) -> Session:
+    """An occurrence written without its series (for one who does not see the series whole):
+    an event with a UID of its own, the same in every export."""
+    return replace(session, series_id=None, recurrence_id=None,
+                   uid=f"{session.recurrence_id or session.start:%Y%m%dT%H%M%SZ}-{session.uid}")
 
 
 def _expected(series: Series) -> list[datetime]:

@@ -100,6 +100,7 @@ class Mailing:
         self.setup.templates.check(template)
         now = self.ctx.clock()
         with self.ctx.read() as uow:
+            require(uow.actor, Action.SEND_MAIL)  # it lists everyone's sessions and addresses
             return [DueReminder(*t) for t in uow.outbox.reminder_targets(now, now + ahead)]
 
     def enqueue_reminders(self, ahead: timedelta, *, template: str = "reminder") -> int:
@@ -267,6 +268,7 @@ class Mailing:
 
     def outbox_counts(self) -> dict[str, int]:
         with self.ctx.read() as uow:
+            require(uow.actor, Action.SEND_MAIL)
             return uow.outbox.counts()
 
     def retry_failed(self) -> int:

@@ -17,10 +17,11 @@ from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from ..access import Action, require, shown, shown_series, takes_part_in_series, visible
 from ..context import Context
 from ..domain import policy, rules
 from ..domain.drafts import Row, SessionDraft, SessionQuery
-from ..domain.errors import ConflictError, InvalidInput, NotFound
+from ..domain.errors import ConflictError, InvalidInput, NotFound, NotPermitted
 from ..domain.model import PaymentStatus, Series, Session, SessionType, Term
 from ..domain.serialize import record
 from ..domain.timeutil import localize, zone
@@ -225,6 +226,7 @@ class SeriesBook:
         against the database and the occurrences before it."""
         draft = rules.validate_session(draft)
         with self.ctx.read() as uow:
+            require(uow.actor, Action.BOOK, mentor=draft.mentor)
             plan = self._plan(uow, draft, repeat, term)
             length = draft.end - draft.start
             rows = [Row(replace(draft, start=s, end=s + length), uid="", recurrence_id=s)
@@ -262,12 +264,23 @@ class SeriesBook:
         return results
 
     def info(self, series_id: int) -> tuple[Series, list[Session]]:
+        """A series and the occurrences of it the acting person may see (one they take no
+        part in is refused)."""
         with self.ctx.read() as uow:
             series = uow.series.get(series_id)
             if series is None:
                 raise NotFound("series", series_id)
-            return series, uow.sessions.find(SessionQuery(series_id=series_id))
+            actor = uow.actor
+            sessions = [shown(actor, s) for s in uow.sessions.find(
+                visible(actor, SessionQuery(series_id=series_id)))]
+            if not sessions and not takes_part_in_series(actor, series):
+                raise NotPermitted(f"{actor.email if actor else 'nobody'} may not see "
+                                   f"series {series_id}")
+            return shown_series(actor, series), sessions
 
     def all(self) -> list[Series]:
+        """The series the acting person sees whole or is booked into."""
         with self.ctx.read() as uow:
-            return uow.series.all()
+            actor = uow.actor
+            return [shown_series(actor, s) for s in uow.series.all()
+                    if takes_part_in_series(actor, s)]

@@ -9,7 +9,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from ..access import Action, require, visible
+from ..access import Action, require, shown, shown_feedback, shown_marks, visible
 from ..context import Context
 from ..domain import rules
 from ..domain.drafts import Row, SessionDraft, SessionQuery
@@ -66,6 +66,8 @@ class Sessions:
         """The conflicts a booking would meet, without writing anything (live warnings)."""
         draft = rules.validate_session(draft)
         with self.ctx.read() as uow:
+            # Only a booking one could make may be tried out: a clash names other sessions.
+            require(uow.actor, Action.BOOK, mentor=draft.mentor)
             refs = self.booker.resolve(uow, [draft])
             return self.booker.against_stored(uow, [draft], refs, exclude)[0]
 
@@ -96,13 +98,18 @@ class Sessions:
     def find(self, query: SessionQuery) -> list[Session]:
         """The sessions ``query`` selects that the acting person may see."""
         with self.ctx.read() as uow:
-            return uow.sessions.find(visible(uow.actor, query))
+            actor = uow.actor
+            return [shown(actor, s) for s in uow.sessions.find(visible(actor, query))]
 
     def show(self, session_id: int) -> SessionDetails:
         with self.ctx.read() as uow:
             session = get_session(uow, session_id, Action.VIEW_SESSION)
-            return SessionDetails(session, uow.attendance.marks(session_id),
-                                  uow.attendance.feedback(session_id), uow.attendance.materials(session_id))
+            actor = uow.actor
+            return SessionDetails(
+                shown(actor, session),
+                shown_marks(actor, session, uow.attendance.marks(session_id)),
+                shown_feedback(actor, session, uow.attendance.feedback(session_id)),
+                uow.attendance.materials(session_id))
 
     # ------------------------------------------------------------------------- edit
     def edit(self, session_id: int, changes: dict[str, Any], *,

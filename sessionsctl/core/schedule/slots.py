@@ -7,6 +7,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from ..access import Action, require
 from ..context import Context
 from ..domain import policy, rules
 from ..domain.drafts import SessionDraft
@@ -45,6 +46,7 @@ class FreeSlots:
         length = draft.end - draft.start
         tz = ZoneInfo(draft.tz)
         with self.ctx.read() as uow:
+            require(uow.actor, Action.BOOK, mentor=draft.mentor)
             probe = replace(draft, end=until + length)
             refs = self.booker.resolve(uow, [probe])
             busy = Busy(uow.sessions.overlapping(draft.start, until + length,

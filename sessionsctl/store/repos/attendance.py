@@ -85,19 +85,24 @@ class SqlAttendance:
 
     # --------------------------------------------------------------------- feedback
     def feedback(self, session_id: int) -> list[Feedback]:
+        recorder = aliased(PersonRow)
         rows = self.db.execute(
-            select(FeedbackRow.__table__, PersonRow.email.label("author"))
+            select(FeedbackRow.__table__, PersonRow.email.label("author"),
+                   recorder.email.label("recorded_by"))
             .join(PersonRow, PersonRow.id == FeedbackRow.author_id)
+            .outerjoin(recorder, recorder.id == FeedbackRow.recorded_by_id)
             .where(FeedbackRow.session_id == session_id).order_by(PersonRow.email))
         return [Feedback(session_id=f.session_id, author=f.author, rating=f.rating,
                          categories=dict(f.categories or {}), text=f.text,
-                         created_at=f.created_at)
+                         created_at=f.created_at, recorded_by=f.recorded_by)
                 for f in rows]
 
     def set_feedback(self, record: Feedback) -> None:
         author_id = self.lookup.person_id(record.author)
         values = {"rating": record.rating, "categories": dict(record.categories),
-                  "text": record.text, "created_at": record.created_at or clock.now()}
+                  "text": record.text, "created_at": record.created_at or clock.now(),
+                  "recorded_by_id": self.lookup.person_id(record.recorded_by)
+                  if record.recorded_by else None}
         changed = self.db.execute(
             update(FeedbackRow).where(FeedbackRow.session_id == record.session_id,
                                       FeedbackRow.author_id == author_id)

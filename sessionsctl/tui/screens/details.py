@@ -153,7 +153,8 @@ class SessionScreen(ReportsFailures, Screen[None]):
         if details.feedback:
             extra.append(("Feedback\n", "bold"))
             for f in details.feedback:
-                extra.append(f"  {name(f.author)}: {f.rating}/5 {f.text or ''}\n")
+                by = f" (recorded by {name(f.recorded_by)})" if f.recorded_by else ""
+                extra.append(f"  {name(f.author)}{by}: {f.rating}/5 {f.text or ''}\n")
         if details.materials:
             extra.append(("Materials\n", "bold"))
             for m in details.materials:

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 from ....core.domain import policy
 from ....core.domain.drafts import SessionDraft
-from ....core.domain.errors import InvalidInput, NotFound
+from ....core.domain.errors import InvalidInput, NotFound, NotPermitted
 from ....core.schedule.conflicts import Conflict
 from ....core.schedule.slots import Slot
 from .reading import field_of
@@ -52,4 +52,6 @@ def check(centre: Centre, draft: SessionDraft, *, exclude: Sequence[int] = (),
     except (InvalidInput, NotFound) as exc:
         problem = (f"no {exc.kind} {exc.key}" if isinstance(exc, NotFound) else exc.detail)
         return Check([], problem=problem, problem_field=field_of(exc, default="title"))
+    except NotPermitted as exc:  # e.g. a mentor trying a booking for another mentor
+        return Check([], problem=exc.message, problem_field="mentor")
     return Check(conflicts, slots)
