@@ -16,8 +16,10 @@ Students = Annotated[list[str] | None, typer.Option(
 Room = Annotated[str | None, typer.Option("--room", help="Room name ('' for none).")]
 Subject = Annotated[str | None, typer.Option("--subject", help="Subject name ('' for none).")]
 Start = Annotated[str | None, typer.Option(
-    "--start", help="Start, e.g. '2026-12-01 16:00' (read in --tz unless it has an offset).")]
-End = Annotated[str | None, typer.Option("--end", help="End time (or give --duration).")]
+    "--start", help="Start, e.g. '2026-12-01 16:00' or 'tomorrow 4pm' (read in --tz unless it "
+    "has an offset).")]
+End = Annotated[str | None, typer.Option(
+    "--end", help="End, e.g. 17:30 (on the start's day), or give --duration.")]
 Duration = Annotated[int | None, typer.Option("--duration", help="Length in minutes.")]
 Tz = Annotated[str | None, typer.Option(
     "--tz", help="Zone the session is booked in (default: the global --tz).")]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import timedelta
+from datetime import datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Annotated, Any
 
@@ -100,9 +100,11 @@ def _changes(state: Cli, *, title: str | None, mentor: str | None, students: lis
     if type_ is not None:
         changes["type"] = type_
     if start is not None:
-        changes["start"] = parse_instant(start, booking_zone, field="start")
-    if end is not None:
-        changes["end"] = parse_instant(end, booking_zone, field="end")
+        changes["start"] = parse_instant(start, booking_zone, field="start", need_time=True)
+    if end is not None:  # a time alone ("--end 15:00") is on the session's day
+        begins = changes.get("start", base_start)
+        changes["end"] = parse_instant(end, booking_zone, field="end", day=begins.astimezone(
+            booking_zone).date() if isinstance(begins, datetime) else None)
     if duration is not None:
         if duration <= 0:
             raise InvalidInput(f"must be a positive number of minutes, not {duration}",
@@ -305,8 +307,8 @@ def edit(
 ) -> None:
     """Change a session or part of its series (moving its start keeps its length)."""
     state = cli(ctx, json_output)
-    base_start = None
-    if duration is not None and start is None:
+    base_start = None  # what a length or an end time alone is counted from
+    if (duration is not None or end is not None) and start is None:
         base_start = state.centre.sessions.show(session_id).session.start
     changes = _changes(state, title=title, mentor=mentor, students=student, room=room,
                        subject=subject, start=start, end=end, duration=duration, tz=tz,

@@ -4,7 +4,7 @@ cannot be booked."""
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Annotated
 
 import typer
@@ -20,12 +20,11 @@ from .options import JsonOption, Max, Room, Students
 
 
 def _probe(state: Cli, mentor: str, students: list[str] | None, room: str | None,
-           start: str, duration: int) -> SessionDraft:
+           begin: datetime, duration: int) -> SessionDraft:
     """A draft standing for "this mentor, these students, this room, then", to check."""
     if duration <= 0:
         raise InvalidInput(f"must be a positive number of minutes, not {duration}",
                            field="duration")
-    begin = parse_instant(start, state.tz, field="start")
     return SessionDraft(title="(slot)", mentor=mentor, start=begin,
                         end=begin + timedelta(minutes=duration), tz=state.tz_name,
                         students=tuple(students or ()), room=room or None)
@@ -47,7 +46,8 @@ def free(
     state = cli(ctx, json_output)
     if step <= 0 or count <= 0:
         raise InvalidInput("--step and --count must be positive", field="step")
-    draft = _probe(state, mentor, student, room, from_ if from_ != "now" else "now", duration)
+    draft = _probe(state, mentor, student, room,
+                   parse_bound(from_, state.tz, field="from"), duration)
     until = (parse_bound(to, state.tz, field="to", end=True) if to
              else draft.start + policy.SLOT_HORIZON)
     slots = state.centre.slots.find(draft, until=until, count=count,
@@ -73,7 +73,8 @@ def explain(
 ) -> None:
     """Say why a slot cannot be booked (clashes, closure, availability, room full)."""
     state = cli(ctx, json_output)
-    draft = _probe(state, mentor, student, room, start, duration)
+    draft = _probe(state, mentor, student, room,
+                   parse_instant(start, state.tz, field="start", need_time=True), duration)
     found = state.centre.sessions.check(replace(draft, max_participants=max_))
     if state.json:
         render.emit_json({"free": not found,

@@ -98,10 +98,13 @@ class SessionsApp(App[None]):
 
     @work(thread=True, group="warm-up", exit_on_error=False)
     def _warm_up(self) -> None:
-        """Read the zone names the booking form completes from, so it opens at once."""
+        """Read the zone names the booking form completes from, and load the reader of times
+        as people type them, so the form opens and answers at once."""
+        from ..core.domain.typed import read_typed
         from .screens.booking.reading import zone_names
 
         zone_names()
+        read_typed("tomorrow 16:00", self.ctx.now().replace(tzinfo=None))  # loads dateparser
 
     @work(thread=True, exclusive=True, group="references", exit_on_error=False)
     def _read_references(self) -> None:

@@ -704,3 +704,20 @@ def test_cancel_an_unknown_session_or_scope(seeded: Seeded, weekly: list[dict[st
     result = seeded.run.fails(2, "session", "cancel", str(weekly[0]["id"]), "--scope", "some")
     assert "scope" in result.stderr
     assert db_snapshot() == before
+
+
+def test_times_are_taken_as_people_type_them(seeded: Seeded) -> None:
+    tz = ZoneInfo(VIEWER_TZ)
+    tomorrow = (datetime.now(tz) + timedelta(days=1)).date()
+    booked = seeded.book("tomorrow 16:00", duration=None, extra=("--end", "5:30pm"))
+    start, end = (datetime.fromisoformat(booked[k]).astimezone(tz) for k in ("start", "end"))
+    assert (start.date(), start.hour, start.minute) == (tomorrow, 16, 0)
+    assert (end.date(), end.hour, end.minute) == (tomorrow, 17, 30)
+    # "--end 18:00" on an edit is on the session's day, not today
+    edited = seeded.run.json("session", "edit", str(booked["id"]), "--end", "18:00")
+    assert datetime.fromisoformat(edited["end"]).astimezone(tz).date() == tomorrow
+    for start_text, words in (("tomorrow", "give the time too"),
+                              ("01/12/2030 16:00", "write the date as"),
+                              ("someday", "cannot read")):
+        failed = seeded.run.fails(2, *book_args(start_text, title="Typed"))
+        assert words in failed.stderr and "start:" in failed.stderr

@@ -103,8 +103,8 @@ def test_relative_words_use_now_in_the_zone(word: str, tz: ZoneInfo, expected: d
 
 
 @pytest.mark.parametrize("text", [
-    "", "   ", "16:00", "2026-13-01", "2026-02-30", "2026-12-01 25:00", "01/12/2026 16:00",
-    "next tuesday", "2026-12-01T16:00+25:00",
+    "", "   ", "2026-13-01", "2026-02-30", "2026-12-01 25:00", "01/12/2026 16:00",
+    "12.1.2026", "banana", "someday soon", "2026-12-01T16:00+25:00", "25:00",
 ])
 def test_malformed_times_are_invalid_input_naming_the_field(text: str) -> None:
     with pytest.raises(InvalidInput) as err:
@@ -238,3 +238,50 @@ def test_iso_gives_the_offset_of_the_viewer() -> None:
     assert iso(instant, AUCKLAND) == "2026-12-02T05:00:00+13:00"
     assert iso(instant, LOS_ANGELES) == "2026-12-01T08:00:00-08:00"
     assert iso(None) is None
+
+
+# ------------------------------------------------------------ times as people type them
+# NOW is 00:30 BST on Wednesday 1 July 2026 in London.
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("tomorrow 16:00", utc(2026, 7, 2, 15, 0)),
+    ("today 20:30", utc(2026, 7, 1, 19, 30)),
+    ("next tuesday 4pm", utc(2026, 7, 7, 15, 0)),
+    ("mon 9:30", utc(2026, 7, 6, 8, 30)),
+    ("4pm", utc(2026, 7, 1, 15, 0)),
+    ("16:00", utc(2026, 7, 1, 15, 0)),
+    ("4:30 PM", utc(2026, 7, 1, 15, 30)),
+    ("12 dec 10:30", utc(2026, 12, 12, 10, 30)),  # winter: GMT
+    ("in 3 days at 10am", utc(2026, 7, 4, 9, 0)),
+])
+def test_times_as_people_type_them(text: str, expected: datetime) -> None:
+    got = parse_instant(text, LONDON, now=NOW, need_time=True)
+    assert got == expected
+    assert_utc(got)
+
+
+@pytest.mark.parametrize(("text", "day"), [
+    ("in 2 weeks", date(2026, 7, 15)), ("tomorrow", date(2026, 7, 2)),
+    ("next tuesday", date(2026, 7, 7)), ("fri", date(2026, 7, 3)),
+])
+def test_a_day_alone_is_its_midnight_or_refused_where_a_time_is_needed(text: str,
+                                                                       day: date) -> None:
+    assert parse_instant(text, LONDON, now=NOW).astimezone(LONDON).date() == day
+    assert parse_instant(text, LONDON, now=NOW).astimezone(LONDON).hour == 0
+    with pytest.raises(InvalidInput) as err:
+        parse_instant(text, LONDON, now=NOW, field="start", need_time=True)
+    assert err.value.field == "start" and "give the time too" in err.value.message
+    assert parse_day(text, LONDON, now=NOW) == day
+    assert parse_bound(text, LONDON, field="to", end=True, now=NOW) == \
+        parse_instant(text, LONDON, now=NOW) + timedelta(days=1)
+
+
+def test_a_time_alone_is_on_the_day_given() -> None:
+    on = date(2026, 12, 1)
+    assert parse_instant("15:00", LONDON, now=NOW, day=on) == utc(2026, 12, 1, 15, 0)
+    assert parse_instant("3pm", LONDON, now=NOW, day=on) == utc(2026, 12, 1, 15, 0)
+
+
+def test_an_iso_date_where_a_time_is_needed_is_refused() -> None:
+    with pytest.raises(InvalidInput, match="give the time too"):
+        parse_instant("2026-12-01", LONDON, need_time=True)

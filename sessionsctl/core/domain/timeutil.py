@@ -17,9 +17,12 @@ from functools import lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from .errors import InvalidInput
+from .typed import EXAMPLES, clock_time, read_typed
 
 _RELATIVE_DAYS = {"today": 0, "tomorrow": 1, "yesterday": -1}
 _DATE_ONLY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_ISO_LIKE = re.compile(r"^\d{4}-\d")
+_NUMERIC_DATE = re.compile(r"\b\d{1,4}[/.]\d{1,2}[/.]\d{1,4}\b")
 
 
 @lru_cache(maxsize=256)
@@ -37,10 +40,11 @@ def zone(name: str, field: str = "tz") -> ZoneInfo:
 @lru_cache(maxsize=1)
 def system_zone_name() -> str:
     """The IANA name of this machine's zone, UTC when it cannot be told."""
-    import pendulum  # only needed when no zone was configured
+    # only needed when no zone was configured
+    from pendulum.tz.local_timezone import get_local_timezone
 
     try:
-        name = pendulum.local_timezone().name
+        name = str(get_local_timezone().name)
         ZoneInfo(name)
         return name
     except Exception:  # an odd /etc/localtime must not stop the program
@@ -68,33 +72,67 @@ def is_ambiguous(wall: datetime, tz: ZoneInfo) -> bool:
 
 
 def parse_instant(text: str, tz: ZoneInfo, *, field: str = "time",
-                  now: datetime | None = None) -> datetime:
-    """An instant from ISO 8601 as people type it; without an offset it is read in ``tz``.
+                  now: datetime | None = None, day: date | None = None,
+                  need_time: bool = False) -> datetime:
+    """An instant as people type it; without an offset it is read in ``tz``.
 
-    Accepts ``2026-12-01T16:00``, ``2026-12-01 16:00``, either with an offset or ``Z``,
-    a date alone (midnight), and ``now``, ``today``, ``tomorrow``, ``yesterday``.
+    Exact and fast for ISO 8601 (``2026-12-01T16:00``, ``2026-12-01 16:00``, with an offset or
+    ``Z``) and ``now``; a time of day alone (``16:00``, ``4pm``) is on ``day`` (the session's
+    day, say), else today; anything else as people say it (``tomorrow 16:00``, ``next tuesday
+    4pm``, ``in 2 weeks``: :mod:`.typed`). A day with no time means its midnight, unless
+    ``need_time`` (a session's start), where it is refused rather than silently midnight.
     """
     raw = text.strip()
     lowered = raw.lower()
     if lowered == "now":
         return (now or datetime.now(UTC)).astimezone(UTC)
     if lowered in _RELATIVE_DAYS:
-        day = (now or datetime.now(UTC)).astimezone(tz).date() + timedelta(_RELATIVE_DAYS[lowered])
-        return localize(datetime.combine(day, time()), tz)
+        if need_time:
+            raise _no_time(text, field)
+        return day_start(parse_day(lowered, tz, field=field, now=now), tz)
     try:
         value = datetime.fromisoformat(raw)
     except ValueError:
-        raise InvalidInput(
-            f"cannot read {text!r} as a time (expected e.g. 2026-12-01 16:00 or 2026-12-01T16:00+01:00)",
-            field=field) from None
-    if value.tzinfo is None:
-        return localize(value, tz)
-    return value.astimezone(UTC)
+        value = None
+    if value is not None:
+        if need_time and _DATE_ONLY.match(raw):
+            raise _no_time(text, field)
+        return localize(value, tz) if value.tzinfo is None else value.astimezone(UTC)
+    _not_iso_nor_ambiguous(text, field)
+    base = (now or datetime.now(UTC)).astimezone(tz).replace(tzinfo=None)
+    at = clock_time(raw)
+    if at is not None:
+        return localize(datetime.combine(day or base.date(), at), tz)
+    found = read_typed(raw, base) if raw else None
+    if found is None:
+        raise InvalidInput(f"cannot read {text!r} as a time ({EXAMPLES})", field=field)
+    if found.at is None and need_time:
+        raise _no_time(text, field)
+    return localize(datetime.combine(found.day, found.at or time()), tz)
+
+
+def _not_iso_nor_ambiguous(text: str, field: str) -> None:
+    """Refuse what looks like an ISO date but is not a valid one (``2026-13-01``, never guessed
+    at), and all-number dates with slashes or dots, which read differently from country to
+    country (01/12/2026)."""
+    raw = text.strip()
+    if _ISO_LIKE.match(raw):
+        raise InvalidInput(f"cannot read {text!r} as a time (expected e.g. 2026-12-01 16:00 or "
+                           f"2026-12-01T16:00+01:00)", field=field)
+    if _NUMERIC_DATE.search(raw):
+        raise InvalidInput(f"{text!r}: write the date as 2026-12-01 (day and month order "
+                           f"differs from country to country)", field=field)
+
+
+def _no_time(text: str, field: str) -> InvalidInput:
+    return InvalidInput(f"{text.strip()!r} is a day: give the time too, e.g. "
+                        f"'{text.strip()} 16:00'", field=field)
 
 
 def parse_day(text: str, tz: ZoneInfo, *, field: str = "date",
               now: datetime | None = None) -> date:
-    """A calendar day: ``2026-12-01``, ``today``, ``tomorrow``, ``yesterday``."""
+    """A calendar day: ``2026-12-01``, ``today``, ``tomorrow``, or as people say it
+    (``next tuesday``, ``mon``, ``12 dec``, ``in 2 weeks``)."""
     raw = text.strip().lower()
     if raw in _RELATIVE_DAYS:
         return (now or datetime.now(UTC)).astimezone(tz).date() + timedelta(_RELATIVE_DAYS[raw])
@@ -103,19 +141,39 @@ def parse_day(text: str, tz: ZoneInfo, *, field: str = "date",
             return date.fromisoformat(raw)
         except ValueError:
             pass
-    raise InvalidInput(f"cannot read {text!r} as a date (expected e.g. 2026-12-01)", field=field)
+    elif raw and clock_time(raw) is None and not _ISO_LIKE.match(raw) \
+            and not _NUMERIC_DATE.search(raw):
+        found = read_typed(raw, (now or datetime.now(UTC)).astimezone(tz).replace(tzinfo=None))
+        if found is not None and found.at is None:
+            return found.day
+    raise InvalidInput(f"cannot read {text!r} as a date (e.g. 2026-12-01, tomorrow, "
+                       f"next tuesday)", field=field)
 
 
 def parse_bound(text: str, tz: ZoneInfo, *, field: str, end: bool = False,
                 now: datetime | None = None) -> datetime:
-    """A range bound: a day means its start (or, for an end bound, the start of the next day)."""
+    """A range bound: a day means its start (or, for an end bound, the start of the next day);
+    a day as people say it (``next monday``) is a day too."""
     raw = text.strip().lower()
-    if raw in _RELATIVE_DAYS or _DATE_ONLY.match(raw):
+    if raw in _RELATIVE_DAYS or _DATE_ONLY.match(raw) or _names_a_day(raw, tz, now):
         day = parse_day(raw, tz, field=field, now=now)
         if end:
             day += timedelta(days=1)
         return localize(datetime.combine(day, time()), tz)
     return parse_instant(text, tz, field=field, now=now)
+
+
+def _names_a_day(raw: str, tz: ZoneInfo, now: datetime | None) -> bool:
+    """Whether ``raw``, not an ISO form, names a day and no time (``next monday``)."""
+    if not raw or raw == "now" or clock_time(raw) is not None or _ISO_LIKE.match(raw):
+        return False
+    try:
+        datetime.fromisoformat(raw)
+        return False
+    except ValueError:
+        pass
+    found = read_typed(raw, (now or datetime.now(UTC)).astimezone(tz).replace(tzinfo=None))
+    return found is not None and found.at is None
 
 
 def day_start(day: date, tz: ZoneInfo) -> datetime:

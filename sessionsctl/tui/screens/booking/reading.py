@@ -22,12 +22,12 @@ from ....core.domain.errors import InvalidInput, NotFound, SessionsctlError
 from ....core.domain.model import PaymentStatus, Session, SessionType
 from ....core.domain.problems import problems
 from ....core.domain.timeutil import localize, parse_instant, zone
+from ....core.domain.typed import clock_time
 from ....core.schedule.booking import draft_of
 
 if TYPE_CHECKING:
     from ...context import TuiContext
 
-_CLOCK = re.compile(r"^(\d{1,2}):(\d{2})$")
 _MINUTES = re.compile(r"^\+\s*(\d+)\s*(m|min)?$")
 
 REPEATS = {
@@ -131,19 +131,17 @@ class Reading:
 
 
 def read_end(text: str, start: datetime | None, tz: ZoneInfo) -> datetime:
-    """An end as typed: ``17:00`` (the start's day), ``+45`` (minutes), or a date and time."""
+    """An end as typed: ``17:00`` or ``5pm`` (the start's day), ``+45`` (minutes), or a day
+    and time (as any time is typed)."""
     raw = text.strip()
     if not raw:
         raise InvalidInput("give an end time (17:00) or a length in minutes (+60)", field="end")
-    if (minutes := _MINUTES.match(raw)) and start is not None:
+    if minutes := _MINUTES.match(raw):
+        if start is None:
+            raise InvalidInput("a length needs a start", field="end")
         return start + timedelta(minutes=int(minutes.group(1)))
-    if (clock := _CLOCK.match(raw)) and start is not None:
-        hour, minute = int(clock.group(1)), int(clock.group(2))
-        if hour > 23 or minute > 59:
-            raise InvalidInput(f"{raw} is not a time of day", field="end")
-        wall = start.astimezone(tz).replace(tzinfo=None, hour=hour, minute=minute)
-        return localize(wall, tz)
-    return parse_instant(raw, tz, field="end")
+    day = start.astimezone(tz).date() if start is not None else None
+    return parse_instant(raw, tz, field="end", day=day)
 
 
 def _number(text: str, field: str, errors: dict[str, str]) -> int | None:
@@ -208,7 +206,7 @@ def _start(text: str, tz: ZoneInfo, now: datetime, errors: dict[str, str]) -> da
         errors["start"] = "is required (e.g. 2026-12-01 16:00)"
         return None
     try:
-        return parse_instant(text, tz, field="start", now=now)
+        return parse_instant(text, tz, field="start", now=now, need_time=True)
     except InvalidInput as exc:
         errors["start"] = exc.detail
         return None
@@ -220,7 +218,7 @@ def _end(text: str, start: datetime | None, tz: ZoneInfo,
     try:
         return read_end(text, start, tz)
     except InvalidInput as exc:
-        relative = _CLOCK.match(text.strip()) or _MINUTES.match(text.strip())
+        relative = clock_time(text) is not None or _MINUTES.match(text.strip())
         if start is not None or not relative:
             errors["end"] = exc.detail
         return None
@@ -299,7 +297,7 @@ def keep_length(values: FormValues, length: timedelta, viewer_tz: ZoneInfo,
     zone cannot be read."""
     try:
         tz = zone(values.tz.strip() or viewer_tz.key, field="tz")
-        start = parse_instant(values.start, tz, field="start", now=now)
+        start = parse_instant(values.start, tz, field="start", now=now, need_time=True)
     except InvalidInput:
         return None
     return with_slot(values, start, start + length, tz)
