@@ -20,6 +20,18 @@ def _framework(exc: Exception) -> bool:
     return type(exc).__module__.split(".")[0] in ("typer", "click")
 
 
+PIPE_CLOSED = 141  # what a shell reports for a program stopped by SIGPIPE (128 + 13)
+
+
+def _drop_stdout() -> None:
+    """Point standard output at /dev/null, so the interpreter's last flush cannot fail again."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
+
+
 class _Root(TyperGroup):
     """Turns errors into the exit codes of docs/CLI.md, never a traceback for a user mistake."""
 
@@ -39,6 +51,9 @@ class _Root(TyperGroup):
         except KeyboardInterrupt:
             render.err.print("interrupted; nothing more was written")
             raise typer.Exit(130) from None
+        except BrokenPipeError:  # the reader went away (`| head`): stop quietly, as Unix tools do
+            _drop_stdout()
+            raise typer.Exit(PIPE_CLOSED) from None
         except Exception as exc:  # a bug or an unreachable database: exit 1, say what
             if _framework(exc) or os.environ.get("SESSIONSCTL_DEBUG"):
                 raise
@@ -141,7 +156,11 @@ _register()
 
 
 def main() -> None:
-    app(prog_name="sessionsctl")
+    try:
+        app(prog_name="sessionsctl")
+    except BrokenPipeError:  # on the last flush, after the command had finished
+        _drop_stdout()
+        sys.exit(PIPE_CLOSED)
 
 
 if __name__ == "__main__":

@@ -41,6 +41,12 @@ class _Console(Console):
             soft_wrap = True  # no word wrapping and no cropping at the console's width
         super().print(*objects, soft_wrap=soft_wrap, **options)
 
+    def on_broken_pipe(self) -> None:
+        """The reader went away: raised on, for the command's one handler (main.py), which
+        stops quietly with the exit status of a program stopped by SIGPIPE."""
+        self.quiet = True
+        raise BrokenPipeError
+
 
 out = _Console(highlight=False, soft_wrap=False, **_PLAIN)
 err = _Console(stderr=True, highlight=False, **_PLAIN)

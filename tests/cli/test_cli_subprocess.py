@@ -252,3 +252,20 @@ def test_no_color_when_piped(booked: Sessionsctl) -> None:
     for args in COLOURED_COMMANDS:
         done = booked(*args)
         assert ANSI not in done.stdout + done.stderr
+
+
+def test_a_reader_that_goes_away_stops_it_quietly(booked: Sessionsctl) -> None:
+    """`export csv | head -1`: no "unexpected error", exit 141 as for SIGPIPE."""
+    booked.ok(*_add(f"{DAY} 09:00"), "--repeat", "FREQ=DAILY;COUNT=600")  # more than a pipe holds
+    for args in (["export", "csv"], ["session", "list", "--all"]):
+        head = [booked.script, "--db", booked.db_url, "--tz", "Europe/London", *args]
+        writer = subprocess.Popen(head, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                  env=_env(booked.config_path))
+        assert writer.stdout is not None and writer.stderr is not None
+        first = writer.stdout.readline()
+        writer.stdout.close()  # the reader has what it wanted
+        code = writer.wait(timeout=120)
+        err = writer.stderr.read().decode()
+        assert first, err
+        assert code in (0, 141), (args, code, err)
+        assert "Error" not in err and "Traceback" not in err, err
