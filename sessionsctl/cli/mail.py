@@ -89,6 +89,7 @@ def reminders_send(
             ("Session", "Start", "Recipient"),
             ((d.session_id, render.when(d.start, state.tz), d.recipient) for d in due)))
         return
+    state.centre.mail.check_server()
     # A broken reminder template is reported at the end; the rest of the outbox still goes.
     report = state.centre.mail.queue_reminders(window)
     if not state.json and report.not_queued is None:
@@ -197,6 +198,7 @@ def send(
     if not people:
         raise InvalidInput("nobody to send to", field="--to")
     session_id = int(value) if target == "session" and value else None
+    state.centre.mail.check_server()
     if len(people) > BULK_CONFIRM and not yes:
         if not sys.stdin.isatty():
             raise InvalidInput(f"this sends to {len(people)} people: add --yes to confirm",

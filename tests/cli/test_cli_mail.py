@@ -185,10 +185,12 @@ def test_retry_requeues_failed_messages(seeded: Seeded, sink: Sink, tmp_path: Pa
 
 def test_no_smtp_settings_leaves_the_queue_as_it_was(seeded: Seeded, sink: Sink) -> None:
     seeded.book(soon(30), students=[seeded.sam])
-    result = seeded.run.fails(2, "reminders", "send")
-    assert "smtp.host" in result.stderr
-    pending = seeded.run.json("mail", "outbox", "--status", "pending")
-    assert len(pending) == 2  # released at once, not held under a lease
+    before = seeded.run.json("mail", "outbox")
+    for command in (("reminders", "send"), ("mail", "send", "--to", "students", "--template",
+                                            "custom", "--message", "hello")):
+        result = seeded.run.fails(2, *command)  # exit 2: nothing was written
+        assert "smtp.host" in result.stderr and "nothing was queued" in result.stderr
+        assert seeded.run.json("mail", "outbox") == before
     down = {**sink.env(), "SESSIONSCTL_SMTP_PORT": "1"}
     unreachable = seeded.run.fails(1, "mail", "test", "someone@example.net", env=down)
     assert "cannot reach" in unreachable.stderr

@@ -256,9 +256,12 @@ def _describe(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
 
 
+NO_SERVER = "no SMTP server is configured: set [smtp] host in the config file or " \
+    "SESSIONSCTL_SMTP_HOST"
+
+
 def connect(setup: MailSetup) -> MailTransport:
     """A connection to the configured SMTP server, or an error saying how to configure one."""
     if setup.transport is None:
-        raise InvalidInput("no SMTP server is configured: set [smtp] host in the config "
-                           "file or SESSIONSCTL_SMTP_HOST", field="smtp.host")
+        raise InvalidInput(NO_SERVER, field="smtp.host")
     return setup.transport()

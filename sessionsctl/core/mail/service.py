@@ -53,7 +53,7 @@ from .notices import (
     format_duration,
     valid_address,
 )
-from .sender import Sender, SendReport, connect
+from .sender import NO_SERVER, Sender, SendReport, connect
 from .setup import MailSetup
 
 BULK_CONFIRM = 10  # `mail send` to more people than this asks first
@@ -82,6 +82,13 @@ class Mailing:
         if self._setup is None:
             self._setup = MailSetup()
         return self._setup
+
+    def check_server(self) -> None:
+        """Refuse, before anything is queued, to queue mail meant to go now (``mail send``,
+        ``reminders send``) when no SMTP server is configured: it would wait unsent while the
+        command reported it, and reminders would be stale by the time one is set."""
+        if self.setup.transport is None:
+            raise InvalidInput(f"{NO_SERVER}; nothing was queued", field="smtp.host")
 
     # ------------------------------------------------------------------------ reminders
     @staticmethod
