@@ -18,6 +18,7 @@ from .domain.errors import InvalidInput, NotFound, NotStarted, SessionsctlError
 from .domain.model import Attendance, AttendanceStatus, Role, Session, SessionStatus
 from .domain.serialize import record
 from .domain.timeutil import iso, parse_instant
+from .exchange.cells import Writer, restore
 from .reports.data import ReportFilter
 from .reports.scope import checked, known, scoped
 from .schedule.sessions import get_session
@@ -127,7 +128,7 @@ def read_marks(text: str, tz: ZoneInfo) -> list[MarkRow]:
     rows: list[MarkRow] = []
     problems: list[str] = []
     for line, raw in enumerate(reader, start=2):
-        values = {k: (v or "").strip() for k, v in raw.items() if k is not None}
+        values = {k: restore((v or "").strip()).strip() for k, v in raw.items() if k is not None}
         if not any(values.values()):
             continue
         try:
@@ -271,7 +272,7 @@ class Roll:
             f = scoped(uow, f)
             rows = uow.attendance.rows(f)
         buffer = io.StringIO()
-        writer = csv.writer(buffer, lineterminator="\n")
+        writer = Writer(buffer)  # a note such as "=1+1" is no formula in a spreadsheet
         writer.writerow(COLUMNS)
         for session_id, uid, start, mark in rows:
             writer.writerow([session_id, uid, iso(start, tz), mark.student, mark.status.value,
