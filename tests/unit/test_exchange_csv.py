@@ -372,3 +372,13 @@ def test_a_cell_a_spreadsheet_would_run_is_quoted_and_reads_back_as_it_was(
 def test_defuse_never_leaves_a_trigger_first_and_restore_undoes_it(value: str) -> None:
     cell = defuse(value)
     assert not cell.startswith(TRIGGERS) and restore(cell) == value
+
+
+def test_a_link_that_is_no_web_address_is_a_problem_of_its_column(desk: Centre) -> None:
+    with pytest.raises(BadFile) as caught:
+        imp(desk, HEADER.replace(",notes", ",notes,link") + (
+            "Web,2027-02-01 16:00,60,ada@example.org,sam@example.org,,,,,,https://meet.example/a\n"
+            "Js,2027-02-02 16:00,60,ada@example.org,sam@example.org,,,,,,javascript:alert(3)\n"))
+    assert [(p.row, p.column) for p in caught.value.problems] == [(3, "link")]
+    assert "javascript:alert(3)" in caught.value.problems[0].message
+    assert desk.sessions.find(SessionQuery()) == []
