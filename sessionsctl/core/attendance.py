@@ -183,8 +183,9 @@ class Roll:
             session = get_session(uow, session_id, Action.MARK_ATTENDANCE)
             mark = new_mark(uow, session, student, status, self.ctx.clock(), note=note,
                             check_in=check_in, check_out=check_out, force=force)
-            before = {a.student: a for a in uow.attendance.marks(session_id)}.get(student)
-            uow.attendance.set_mark(mark)
+            # Another terminal may mark the same student at the same moment: the last
+            # writer wins, and the audit says which mark each replaced.
+            before = uow.attendance.set_mark(mark)
             uow.audit.record("attendance", "session", session_id,
                              record(before) if before else None, record(mark))
             return mark
@@ -210,9 +211,9 @@ class Roll:
                 check_in = check_in_time(session, now) if status in _CHECKED_IN else None
                 mark = Attendance(session_id, student, status, check_in, None, None,
                                   uow.actor.email if uow.actor else None, now)
-                uow.attendance.set_mark(mark)
-                uow.audit.record("attendance", "session", session_id, None, record(mark))
-                written.append(mark)
+                if uow.attendance.add_mark(mark):  # else marked meanwhile: left as it is
+                    uow.audit.record("attendance", "session", session_id, None, record(mark))
+                    written.append(mark)
             return written
 
     def import_marks(self, rows: list[MarkRow], *, force: bool = False,
@@ -253,15 +254,16 @@ class Roll:
             replaced = 0
             before_by_session: dict[int, dict[str, Attendance]] = {}
             for mark in marks:
-                if mark.session_id not in before_by_session:
-                    before_by_session[mark.session_id] = {
-                        a.student: a for a in uow.attendance.marks(mark.session_id)}
-                before = before_by_session[mark.session_id].get(mark.student)
-                replaced += before is not None
-                if not dry_run:
-                    uow.attendance.set_mark(mark)
+                if dry_run:
+                    if mark.session_id not in before_by_session:
+                        before_by_session[mark.session_id] = {
+                            a.student: a for a in uow.attendance.marks(mark.session_id)}
+                    before = before_by_session[mark.session_id].get(mark.student)
+                else:
+                    before = uow.attendance.set_mark(mark)
                     uow.audit.record("attendance", "session", mark.session_id,
                                      record(before) if before else None, record(mark))
+                replaced += before is not None
             return ImportResult(marks, replaced, dry_run)
 
     def export_marks(self, f: ReportFilter, tz: ZoneInfo) -> str:

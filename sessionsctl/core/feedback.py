@@ -40,9 +40,8 @@ class Feedbacks:
                 raise InvalidInput(f"session {session_id} has not started yet", field="session")
             if uow.actor is not None and uow.actor.email != author:
                 require(uow.actor, Action.EDIT_SESSION, session=session)
-            before = {f.author: f for f in uow.attendance.feedback(session_id)}.get(author)
             item = Feedback(session_id, author, rating, dict(categories or {}), text, now)
-            uow.attendance.set_feedback(item)
+            before = uow.attendance.set_feedback(item)  # the last writer wins, audited
             uow.audit.record("feedback", "session", session_id,
                              record(before) if before else None, record(item))
             return item
