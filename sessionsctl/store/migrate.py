@@ -21,9 +21,8 @@ from sqlalchemy import Connection, Engine, inspect, text
 # Comparing against it lets a command skip loading Alembic when the schema is current.
 HEAD = "20261204_0004"
 
-# Any fixed number, the same for every sessionsctl: the key of the PostgreSQL advisory lock
-# migrations take ("sessionsctl" in hexspeak, more or less). One database's migrations, in
-# whatever schema, run one at a time.
+# The key of the PostgreSQL advisory lock migrations take: any fixed number, the same for every
+# sessionsctl. One database's migrations, in whatever schema, run one at a time.
 PG_LOCK_KEY = 0x5E5510C7
 
 
