@@ -12,6 +12,7 @@ from urllib.parse import quote
 
 import pytest
 from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
 
 from sessionsctl.core.centre import Centre
 from sessionsctl.store import open_store
@@ -91,6 +92,25 @@ def fresh_url(tmp_path: Path) -> Iterator[str]:
     with admin.begin() as conn:
         conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
     admin.dispose()
+
+
+@pytest.fixture
+def new_database(backend: str, tmp_path: Path) -> Iterator[str]:
+    """A URL to a database that does not exist yet (SQLite), or to a brand-new, empty database
+    of its own (PostgreSQL: ``CREATE DATABASE``, as a centre would set one up)."""
+    if backend == "sqlite":
+        yield f"sqlite:///{tmp_path / 'centre' / 'sessionsctl.db'}"
+        return
+    name = f"t_new_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(PG_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield make_url(PG_URL).set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
 
 
 @pytest.fixture

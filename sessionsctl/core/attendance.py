@@ -18,6 +18,7 @@ from .domain.errors import InvalidInput, NotFound, NotStarted, SessionsctlError
 from .domain.model import Attendance, AttendanceStatus, Role, Session, SessionStatus
 from .domain.serialize import record
 from .domain.timeutil import iso, parse_instant
+from .exchange.cells import Writer, restore
 from .reports.data import ReportFilter
 from .reports.scope import checked, known, scoped
 from .schedule.sessions import get_session
@@ -127,7 +128,7 @@ def read_marks(text: str, tz: ZoneInfo) -> list[MarkRow]:
     rows: list[MarkRow] = []
     problems: list[str] = []
     for line, raw in enumerate(reader, start=2):
-        values = {k: (v or "").strip() for k, v in raw.items() if k is not None}
+        values = {k: restore((v or "").strip()).strip() for k, v in raw.items() if k is not None}
         if not any(values.values()):
             continue
         try:
@@ -182,8 +183,9 @@ class Roll:
             session = get_session(uow, session_id, Action.MARK_ATTENDANCE)
             mark = new_mark(uow, session, student, status, self.ctx.clock(), note=note,
                             check_in=check_in, check_out=check_out, force=force)
-            before = {a.student: a for a in uow.attendance.marks(session_id)}.get(student)
-            uow.attendance.set_mark(mark)
+            # Another terminal may mark the same student at the same moment: the last
+            # writer wins, and the audit says which mark each replaced.
+            before = uow.attendance.set_mark(mark)
             uow.audit.record("attendance", "session", session_id,
                              record(before) if before else None, record(mark))
             return mark
@@ -209,9 +211,9 @@ class Roll:
                 check_in = check_in_time(session, now) if status in _CHECKED_IN else None
                 mark = Attendance(session_id, student, status, check_in, None, None,
                                   uow.actor.email if uow.actor else None, now)
-                uow.attendance.set_mark(mark)
-                uow.audit.record("attendance", "session", session_id, None, record(mark))
-                written.append(mark)
+                if uow.attendance.add_mark(mark):  # else marked meanwhile: left as it is
+                    uow.audit.record("attendance", "session", session_id, None, record(mark))
+                    written.append(mark)
             return written
 
     def import_marks(self, rows: list[MarkRow], *, force: bool = False,
@@ -252,15 +254,16 @@ class Roll:
             replaced = 0
             before_by_session: dict[int, dict[str, Attendance]] = {}
             for mark in marks:
-                if mark.session_id not in before_by_session:
-                    before_by_session[mark.session_id] = {
-                        a.student: a for a in uow.attendance.marks(mark.session_id)}
-                before = before_by_session[mark.session_id].get(mark.student)
-                replaced += before is not None
-                if not dry_run:
-                    uow.attendance.set_mark(mark)
+                if dry_run:
+                    if mark.session_id not in before_by_session:
+                        before_by_session[mark.session_id] = {
+                            a.student: a for a in uow.attendance.marks(mark.session_id)}
+                    before = before_by_session[mark.session_id].get(mark.student)
+                else:
+                    before = uow.attendance.set_mark(mark)
                     uow.audit.record("attendance", "session", mark.session_id,
                                      record(before) if before else None, record(mark))
+                replaced += before is not None
             return ImportResult(marks, replaced, dry_run)
 
     def export_marks(self, f: ReportFilter, tz: ZoneInfo) -> str:
@@ -271,7 +274,7 @@ class Roll:
             f = scoped(uow, f)
             rows = uow.attendance.rows(f)
         buffer = io.StringIO()
-        writer = csv.writer(buffer, lineterminator="\n")
+        writer = Writer(buffer)  # a note such as "=1+1" is no formula in a spreadsheet
         writer.writerow(COLUMNS)
         for session_id, uid, start, mark in rows:
             writer.writerow([session_id, uid, iso(start, tz), mark.student, mark.status.value,

@@ -44,10 +44,9 @@ class Feedbacks:
             if uow.actor is not None and uow.actor.email != author:
                 require(uow.actor, Action.RECORD_FEEDBACK)
                 recorded_by = uow.actor.email
-            before = {f.author: f for f in uow.attendance.feedback(session_id)}.get(author)
             item = Feedback(session_id, author, rating, dict(categories or {}), text, now,
                             recorded_by)
-            uow.attendance.set_feedback(item)
+            before = uow.attendance.set_feedback(item)  # the last writer wins, audited
             uow.audit.record("feedback", "session", session_id,
                              record(before) if before else None, record(item))
             return item

@@ -6,11 +6,17 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError, IntegrityError, OperationalError
+from sqlalchemy.exc import (
+    ArgumentError,
+    DBAPIError,
+    IntegrityError,
+    OperationalError,
+    ProgrammingError,
+)
 
-from ..core.domain.errors import Contended, InvalidInput, StoreUnavailable
+from ..core.domain.errors import Contended, DatabaseDenied, InvalidInput, StoreUnavailable
 from . import migrate
 from .unit import SqlUnit
 
@@ -18,6 +24,8 @@ SQLITE_BUSY_TIMEOUT_S = 30
 EXCLUSION_VIOLATION = "23P01"  # PostgreSQL: a row broke an exclusion constraint
 UNIQUE_VIOLATION = "23505"
 RACE_LOST = {"40P01", "40001"}  # PostgreSQL: deadlock detected, serialization failure
+INSUFFICIENT_PRIVILEGE = "42501"  # PostgreSQL: permission denied (a GRANT is missing)
+_PRIVILEGES = {"SELECT", "INSERT", "UPDATE", "DELETE", "TRUNCATE", "CREATE"}
 
 
 def default_url() -> str:
@@ -67,6 +75,27 @@ def make_engine(url: str) -> Engine:
                        field="db")
 
 
+def _role(engine: Engine) -> str | None:
+    """The database role the engine connects as (``current_user``, which the URL may not
+    say: PGUSER, the operating-system user...)."""
+    try:
+        with engine.connect() as connection:
+            return connection.execute(text("SELECT current_user")).scalar()
+    except DBAPIError:
+        return engine.url.username
+
+
+def denied(engine: Engine, exc: DBAPIError) -> DatabaseDenied | None:
+    """``exc`` as the role's missing privilege, if that is what it is (else None)."""
+    if getattr(exc.orig, "sqlstate", None) != INSUFFICIENT_PRIVILEGE:
+        return None
+    diag = getattr(exc.orig, "diag", None)
+    reason = getattr(diag, "message_primary", None) or str(exc.orig).strip().splitlines()[0]
+    verb = (exc.statement or "").split(None, 1)[:1]
+    privilege = verb[0].upper() if verb and verb[0].upper() in _PRIVILEGES else None
+    return DatabaseDenied(_role(engine), reason, privilege)
+
+
 class SqlStore:
     """The core Store protocol over SQLAlchemy."""
 
@@ -88,6 +117,11 @@ class SqlStore:
                 # Two bookings waited for each other at the guard; PostgreSQL aborted this one.
                 raise Contended("another booking took this slot at the same moment") from None
             raise
+        except ProgrammingError as exc:
+            refused = denied(self.engine, exc)
+            if refused is None:
+                raise
+            raise refused from None
         except IntegrityError as exc:
             state = getattr(exc.orig, "sqlstate", None)
             if state == EXCLUSION_VIOLATION:
@@ -109,6 +143,12 @@ def open_store(url: str | None = None, *, migrate_schema: bool = True) -> SqlSto
     try:
         if migrate_schema:
             migrate.ensure_current(engine)
+    except ProgrammingError as exc:
+        refused = denied(engine, exc)
+        engine.dispose()
+        if refused is None:
+            raise
+        raise refused from None
     except OperationalError as exc:
         engine.dispose()
         raise StoreUnavailable(f"cannot open database {make_url(url).render_as_string()}: "

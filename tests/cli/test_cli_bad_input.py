@@ -112,6 +112,12 @@ CASES = [
                  id="location-too-long"),
     pytest.param(add("--link", "https://example.org/" + "x" * 2000), 2,
                  ("link", "2000 characters"), id="link-too-long"),
+    # Only web addresses are links (javascript: was booked and mailed as <a href>).
+    pytest.param(add("--link", "javascript:alert(3)"), 2, ("link", "javascript:alert(3)",
+                                                           "https://"), id="javascript-link"),
+    pytest.param(["session", "edit", "1", "--link", "data:text/html,<script>x</script>"], 2,
+                 ("link", "data:text/html"), id="edit-data-link"),
+    pytest.param(add("--link", "https://"), 2, ("link",), id="link-without-host"),
     pytest.param(["session", "edit", "1", "--passcode", "9" * 201], 2,
                  ("passcode", "200 characters"), id="edit-passcode-too-long"),
     # --- notes (2)

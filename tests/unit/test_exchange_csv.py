@@ -13,6 +13,7 @@ from sessionsctl.core.centre import Centre
 from sessionsctl.core.domain.drafts import SessionDraft, SessionQuery
 from sessionsctl.core.domain.errors import InvalidInput, SessionsctlError
 from sessionsctl.core.domain.model import Role, SessionStatus
+from sessionsctl.core.exchange.cells import TRIGGERS, defuse, restore
 from sessionsctl.core.exchange.csvformat import COLUMNS
 from sessionsctl.core.exchange.problems import BadFile
 from sessionsctl.core.exchange.results import ImportConflicts
@@ -337,3 +338,47 @@ def test_a_cell_longer_than_the_store_keeps_is_a_problem_of_its_column(desk: Cen
             "Long,2027-02-01 16:00,60,ada@example.org,sam@example.org,,,,,,"
             + "x" * 501 + "\n"))
     assert [(p.row, p.column) for p in caught.value.problems] == [(2, "location")]
+
+
+# ------------------------------------------------------------- cells no spreadsheet runs
+FORMULAS = ("=sum(A1:A3)", "-1 test", "+44 call", "@home", "'=quoted", "'plain", "''-two")
+
+
+def test_a_cell_a_spreadsheet_would_run_is_quoted_and_reads_back_as_it_was(
+        desk: Centre, fresh_url: str) -> None:
+    """A title, location or note beginning with = + - @ is written with a quote before it
+    (OWASP's rule against CSV injection), and import takes exactly that quote away, so the
+    values survive export -> import -> export."""
+    for day, text in enumerate(FORMULAS, start=1):
+        start = datetime(2027, 3, day, 16, tzinfo=UTC)
+        desk.sessions.book(SessionDraft(title=text, mentor="ada@example.org", start=start,
+                                        end=start + timedelta(hours=1), tz="Europe/London",
+                                        location=text, notes=text))
+    first = export(desk)
+    cells = [line.split(",") for line in first.splitlines()[1:]]
+    titles, locations, notes = ([row[COLUMNS.index(c)] for row in cells]
+                                for c in ("title", "location", "notes"))
+    written = ["'=sum(A1:A3)", "'-1 test", "'+44 call", "'@home", "''=quoted", "'plain",
+               "'''-two"]
+    assert titles == locations == notes == written
+    other = Centre(open_store(fresh_url), clock=lambda: NOW)
+    imp(other, first, create_missing=True)
+    assert [(s.title, s.location, s.notes) for s in other.sessions.find(SessionQuery())] == [
+        (t, t, t) for t in FORMULAS]
+    assert export(other) == first
+
+
+@given(st.text(alphabet="'=+-@\t\rab", max_size=8))
+def test_defuse_never_leaves_a_trigger_first_and_restore_undoes_it(value: str) -> None:
+    cell = defuse(value)
+    assert not cell.startswith(TRIGGERS) and restore(cell) == value
+
+
+def test_a_link_that_is_no_web_address_is_a_problem_of_its_column(desk: Centre) -> None:
+    with pytest.raises(BadFile) as caught:
+        imp(desk, HEADER.replace(",notes", ",notes,link") + (
+            "Web,2027-02-01 16:00,60,ada@example.org,sam@example.org,,,,,,https://meet.example/a\n"
+            "Js,2027-02-02 16:00,60,ada@example.org,sam@example.org,,,,,,javascript:alert(3)\n"))
+    assert [(p.row, p.column) for p in caught.value.problems] == [(3, "link")]
+    assert "javascript:alert(3)" in caught.value.problems[0].message
+    assert desk.sessions.find(SessionQuery()) == []

@@ -482,6 +482,21 @@ def test_integers_out_of_range_are_problems_of_their_property(desk: Centre, prop
     assert desk.sessions.find(SessionQuery()) == []
 
 
+@pytest.mark.parametrize("prop", [
+    "URL:javascript:alert(3)", "X-GOOGLE-CONFERENCE:data:text/html,<b>x</b>"])
+def test_a_link_that_is_no_web_address_is_a_problem_of_its_property(desk: Centre,
+                                                                    prop: str) -> None:
+    desk.people.add_person("Ada", "ada@example.org", Role.MENTOR)
+    data = (b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:x\r\nBEGIN:VEVENT\r\nUID:u\r\n"
+            b"ORGANIZER:mailto:ada@example.org\r\nSUMMARY:T\r\nDTSTART:20270901T100000Z\r\n"
+            b"DTEND:20270901T110000Z\r\n" + prop.encode() + b"\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n")
+    with pytest.raises(BadFile) as caught:
+        desk.exchange.import_ics(io.BytesIO(data), "link.ics", default_tz="Europe/London")
+    (problem,) = caught.value.problems
+    assert problem.column == "URL" and "not a web address" in problem.message, problem
+    assert desk.sessions.find(SessionQuery()) == []
+
+
 def test_a_time_out_of_range_is_a_problem_of_its_property(desk: Centre) -> None:
     desk.people.add_person("Ada", "ada@example.org", Role.MENTOR)
     data = (b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:x\r\nBEGIN:VEVENT\r\nUID:u\r\n"

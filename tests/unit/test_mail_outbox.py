@@ -12,6 +12,7 @@ import sys
 import threading
 import time
 from collections import Counter
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from email import message_from_bytes, policy
 from email.message import EmailMessage
@@ -677,3 +678,22 @@ def test_templates_are_sandboxed(people: Centre, tmp_path: Path) -> None:
     people.mail.configure_mail(MailSetup(templates=Templates(tmp_path)))
     with pytest.raises(InvalidInput, match="evil.txt"):
         people.mail.preview("evil", recipient="sam@example.org")
+
+
+def test_only_a_web_address_is_written_as_a_link_in_the_html(people: Centre,
+                                                             db_url: str) -> None:
+    """A link stored before links were checked (javascript:...) is shown as text, never as
+    <a href>; a web address is a link."""
+    from sqlalchemy import create_engine, text
+
+    web = people.sessions.book(replace(draft(), link="https://meet.example.org/a")).session
+    old = people.sessions.book(draft(hours=6)).session
+    engine = create_engine(db_url)
+    with engine.begin() as conn:
+        conn.execute(text("UPDATE sessions SET meeting_link = 'javascript:alert(3)' "
+                          "WHERE id = :id"), {"id": old.id})
+    engine.dispose()
+    shown = people.mail.preview("reminder", web.id).html
+    assert '<a href="https://meet.example.org/a">' in shown
+    html = people.mail.preview("reminder", old.id).html
+    assert "javascript:alert(3)" in html and "<a " not in html

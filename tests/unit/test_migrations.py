@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 from alembic import command
 from alembic.script import ScriptDirectory
-from sqlalchemy import MetaData, Table, create_engine, inspect, select
+from sqlalchemy import MetaData, Table, create_engine, inspect, select, text
 from sqlalchemy.exc import IntegrityError
 
 from sessionsctl.store import open_store
@@ -94,3 +98,31 @@ def test_reminders_marked_not_sent_become_skipped_and_back(fresh_url: str) -> No
             ("failed", "not sent: session already started")]
     upgrade(engine)
     store.close()
+
+
+# --------------------------------------------------------- first use by several at once
+FIRST_USERS = 8
+
+
+def test_first_use_by_several_processes_at_once_creates_and_migrates_once(
+        new_database: str, tmp_path: Path) -> None:
+    """FIRST_USERS terminals run a command on a database nobody has used yet, all at once: one
+    creates and migrates it, the others wait for it and go on; every one exits 0 (SQLite said
+    "database is locked", PostgreSQL raised IntegrityError, for some of them)."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SESSIONSCTL_")}
+    env["SESSIONSCTL_CONFIG"] = str(tmp_path / "none.toml")
+    procs = [subprocess.Popen([sys.executable, "-m", "sessionsctl.cli.main", "--db",
+                               new_database, "person", "list", "--json"], env=env,
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+             for _ in range(FIRST_USERS)]
+    outcomes = [(p.wait(timeout=120), *p.communicate()) for p in procs]
+    failed = [(code, err) for code, _, err in outcomes if code != 0]
+    assert not failed, f"{len(failed)} of {FIRST_USERS} failed: {failed}"
+    assert all(out.strip() == "[]" for _, out, _ in outcomes)
+    engine = create_engine(new_database)
+    try:
+        with engine.connect() as conn:
+            assert current_revision(conn) == HEAD
+            assert conn.execute(text("SELECT count(*) FROM alembic_version")).scalar() == 1
+    finally:
+        engine.dispose()

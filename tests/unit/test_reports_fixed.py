@@ -308,3 +308,23 @@ def test_json_csv_and_html_outputs(centre: Centre) -> None:
     assert html.count("<svg") == 2 and "<script" not in html
     assert "http://" not in html.replace('xmlns="http://www.w3.org/2000/svg"', "")
     assert "https://" not in html
+
+
+# ------------------------------------------------------- CSV a spreadsheet will not run
+def test_attendance_and_report_csv_quote_cells_a_spreadsheet_would_run(centre: Centre) -> None:
+    import csv
+    import io
+
+    s5, s6 = (next(s.id for s in centre.sessions.find(SessionQuery()) if s.title == t)
+              for t in ("S5", "S6"))
+    formula = '=HYPERLINK("http://evil.test","x")'
+    centre.attendance.mark(s5, SAM, A.PRESENT, note=formula)
+    exported = centre.attendance.export_marks(RANGE, LONDON)
+    assert next(r for r in csv.DictReader(io.StringIO(exported)) if r["session_id"] == str(s5))[
+        "note"] == "'" + formula
+    assert [r.note for r in read_marks(exported, LONDON) if r.session_id == s5] == [formula]
+
+    centre.sessions.edit(s6, {"title": "-2+3"})
+    report = centre.reports.report_student(SAM, RANGE, LONDON)
+    titles = [r["title"] for r in csv.DictReader(io.StringIO(report_csv(report, LONDON, "session")))]
+    assert "'-2+3" in titles and "-2+3" not in titles

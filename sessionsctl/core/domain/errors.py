@@ -81,3 +81,32 @@ class Contended(SessionsctlError):
     caught it); checking again names the clash."""
 
     exit_code = 3
+
+
+class DatabaseDenied(NotPermitted):
+    """The database refused the role the program connects as a privilege it needs (the tables
+    belong to another role, and nobody granted this one the rights): who it is, and what it
+    lacks, so whoever owns the database knows what to grant."""
+
+    def __init__(self, role: str | None, reason: str, privilege: str | None = None) -> None:
+        self.role = role
+        self.reason = reason  # the database's own words: "permission denied for table x"
+        self.privilege = privilege  # SELECT, INSERT, CREATE...: what the refused statement needed
+        # "permission denied for table alembic_version": a table (schema, sequence...) and its name
+        words = reason.split()
+        known = reason.startswith("permission denied for ") and len(words) > 4
+        self.kind: str | None = words[3] if known else None
+        self.name: str | None = " ".join(words[4:]) if known else None
+        who = f'database role "{role}"' if role else "the database role connected"
+        if self.kind and privilege:
+            what = f"lacks the {privilege} privilege on {self.kind} {self.name}"
+        elif self.kind:
+            what = f"may not use {self.kind} {self.name}"
+        else:
+            what = "is not allowed to do this"
+        super().__init__(f"{who} {what} (the database said: {reason}); connect as the role "
+                         "that owns the tables, or have it grant this one what it needs")
+
+    def to_json(self) -> dict[str, Any]:
+        return {**super().to_json(), "role": self.role, "kind": self.kind, "name": self.name,
+                "privilege": self.privilege}

@@ -23,6 +23,11 @@ REPORT_WINDOW = timedelta(days=30)
 # A report on one student given no --from looks back a term rather than a month.
 STUDENT_REPORT_WINDOW = REPORT_WINDOW * 6
 
+# The schemes a session's link may use: it is shown as a link in the emails and screens, so
+# nothing a mail reader or browser would run (javascript:, data:) gets there. A centre whose
+# meetings open another way (say, a conferencing app's own scheme) adds it here.
+LINK_SCHEMES = frozenset({"http", "https"})
+
 
 def default_type(students: int) -> SessionType:
     """The type of a session booked without one: a group when several students share it."""

@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from dataclasses import replace
 from datetime import timedelta
 from decimal import Decimal
+from urllib.parse import urlsplit
 
 from . import policy
 from .drafts import SessionDraft
@@ -25,6 +26,7 @@ LIMITS = {"room": 200, "subject": 200, "location": 500, "link": 2000, "meeting_i
 MAX_NOTE = 2000  # one note added to a session's notes
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+_SPACE_OR_CONTROL = re.compile(r"[\x00-\x20\x7f-\x9f]")
 
 # ARCHITECTURE.md, decision 4.
 TRANSITIONS: dict[SessionStatus, frozenset[SessionStatus]] = {
@@ -92,6 +94,31 @@ def name(value: str, field: str = "name") -> str:
     return cleaned
 
 
+def is_web_address(value: str) -> bool:
+    """Whether ``value`` is an absolute address of one of :data:`policy.LINK_SCHEMES` with a
+    host, and no space or control character in it (what mail shows as a link)."""
+    if _SPACE_OR_CONTROL.search(value):
+        return False
+    try:
+        parts = urlsplit(value)
+    except ValueError:  # e.g. an unclosed IPv6 bracket
+        return False
+    return parts.scheme.lower() in policy.LINK_SCHEMES and bool(parts.hostname)
+
+
+def link(value: str | None, field: str = "link") -> str | None:
+    """A session's link without surrounding spaces (None when empty), or an InvalidInput
+    naming ``field`` when it is not a web address."""
+    cleaned = (value or "").strip()
+    if not cleaned:
+        return None
+    if not is_web_address(cleaned):
+        schemes = " or ".join(f"{s}://" for s in sorted(policy.LINK_SCHEMES))
+        raise InvalidInput(f"{value!r} is not a web address (it must begin with {schemes} "
+                           "and name a host)", field=field)
+    return cleaned
+
+
 def rating(value: int, field: str = "rating") -> int:
     if not 1 <= value <= 5:
         raise InvalidInput(f"must be from 1 to 5, not {value}", field=field)
@@ -127,6 +154,7 @@ def validate_session(draft: SessionDraft) -> SessionDraft:
         value = getattr(draft, field_name)
         if value is not None and len(value) > most:
             raise InvalidInput(f"is longer than {most} characters", field=field_name)
+    checked_link = link(draft.link)
     positive(draft.max_participants, "max_participants")
     if draft.cost is not None:
         if not draft.cost.is_finite() or draft.cost < Decimal(0):
@@ -136,4 +164,5 @@ def validate_session(draft: SessionDraft) -> SessionDraft:
                                field="cost")
     cost = draft.cost.quantize(Decimal("0.01")) if draft.cost is not None else None
     kind = draft.type if draft.type is not None else policy.default_type(len(students))
-    return replace(draft, title=title, mentor=mentor, students=students, cost=cost, type=kind)
+    return replace(draft, title=title, mentor=mentor, students=students, link=checked_link,
+                   cost=cost, type=kind)

@@ -7,7 +7,8 @@ column, else in the zone given by the caller (``--tz``).
 
 Written rows carry the start and end as ISO 8601 wall times of the session's zone with their
 offset, so a file read back gives the same instants and zones: export -> import -> export is
-the same file.
+the same file. A text cell that a spreadsheet would run as a formula is written with a quote
+before it, which reading takes away again (:mod:`.cells`).
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from ..domain.errors import InvalidInput
 from ..domain.model import Session, SessionStatus, SessionType
 from ..domain.timeutil import localize, zone
 from ..schedule.recurrence import parse_recurrence
+from .cells import Writer, restore
 from .problems import MAX_PARTICIPANTS, Problem, bounded, whole
 
 COLUMNS = ("title", "start", "end", "tz", "mentor_email", "student_emails", "room", "subject",
@@ -139,9 +141,10 @@ class _Cells:
         self.problems: list[tuple[str | None, str]] = []
 
     def get(self, name: str) -> str | None:
-        """The cell of column ``name`` stripped; None if it is empty or not in the file."""
+        """The cell of column ``name`` stripped (and restored if it was defused on export);
+        None if it is empty or not in the file."""
         value = self.values.get(name)
-        return None if value is None else value.strip() or None
+        return None if value is None else restore(value.strip()).strip() or None
 
     def check(self, call: Any, *args: Any, **kwargs: Any) -> Any:
         """``call(*args, **kwargs)``, or None with its problem noted."""
@@ -351,7 +354,7 @@ def row_of(session: Session) -> list[str]:
 def write(sessions: Iterable[Session], sink: IO[str]) -> Iterator[Session]:
     """Write a header and one row per session to ``sink``; yields each session once written
     (so a caller can show progress while the rows stream)."""
-    out = csv.writer(sink, lineterminator="\n")
+    out = Writer(sink)
     out.writerow(COLUMNS)
     for session in sessions:
         out.writerow(row_of(session))

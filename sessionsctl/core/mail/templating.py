@@ -6,11 +6,14 @@ as ``templates`` in the configuration, then in the templates shipped with sessio
 centre can replace only the HTML of the reminder, say.
 
 Templates run in Jinja2's sandbox: a template file can read the values it is given and
-call the filters below, not reach into Python. A missing variable is an error (it would
-otherwise print as nothing), reported with the template file and line. So is anything else
-that goes wrong in a template (``{{ 1 / 0 }}``, a filter given the wrong type, a file that is
-not UTF-8): every failure of loading or rendering comes out as :class:`InvalidInput` naming
-the template, the file, the line when known, and the reason, never as a bare Python error.
+call the filters below, not reach into Python. The test ``web_address`` says whether a value
+may be written as a link (``<a href>``): only an address of a scheme a session's link may use
+(http, https), never ``javascript:``, even if stored before that rule. A missing variable is
+an error (it would otherwise print as nothing), reported with the template file and line. So
+is anything else that goes wrong in a template (``{{ 1 / 0 }}``, a filter given the wrong
+type, a file that is not UTF-8): every failure of loading or rendering comes out as
+:class:`InvalidInput` naming the template, the file, the line when known, and the reason,
+never as a bare Python error.
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from ..domain.errors import InvalidInput
+from ..domain.rules import is_web_address
 from ..resources import templates_dir
 from .notices import Rendered
 
@@ -68,6 +72,7 @@ class Templates:
             keep_trailing_newline=True, auto_reload=False)
         env.filters["when"] = _when
         env.filters["hours"] = _hours
+        env.tests["web_address"] = lambda value: isinstance(value, str) and is_web_address(value)
         return env
 
     def names(self) -> list[str]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import functools
 import io
 from datetime import UTC, date, datetime
@@ -10,6 +9,7 @@ from typing import Any, cast
 from zoneinfo import ZoneInfo
 
 from ..domain.timeutil import iso
+from ..exchange.cells import Writer
 from ..resources import templates_dir
 from .charts import svg, value_text
 from .report import (
@@ -81,7 +81,7 @@ def report_csv(report: Report, tz: ZoneInfo, by: str | None = None) -> str:
     """One section (``by``, else the first) as CSV with a header row of column keys."""
     section = report.section(by)
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
+    writer = Writer(buffer)
     writer.writerow([c.key for c in section.columns])
     for row in section_json(section, tz):
         writer.writerow(["" if v is None else v for v in row.values()])

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import insert, select
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import aliased
 
@@ -22,6 +23,7 @@ from ..schema import AttendanceRow, FeedbackRow, MaterialRow, PersonRow, Session
 from . import report_filter
 from .lookup import Lookup
 from .marks import has_any_mark, with_marks
+from .upsert import insert_new, put
 
 
 class SqlAttendance:
@@ -50,19 +52,33 @@ class SqlAttendance:
     def has_marks(self, session_id: int) -> bool:
         return bool(self.db.execute(select(has_any_mark(session_id))).scalar())
 
-    def set_mark(self, record: Attendance) -> None:
-        student_id = self.lookup.person_id(record.student)
-        values = {"status": record.status.value, "check_in": record.check_in,
-                  "check_out": record.check_out, "note": record.note,
-                  "recorded_by_id": self.actor.id if self.actor else None,
-                  "recorded_at": record.recorded_at or clock.now()}
-        changed = self.db.execute(
-            update(AttendanceRow).where(AttendanceRow.session_id == record.session_id,
-                                        AttendanceRow.student_id == student_id)
-            .values(values)).rowcount
-        if not changed:
-            self.db.execute(insert(AttendanceRow), {
-                "session_id": record.session_id, "student_id": student_id, **values})
+    def set_mark(self, record: Attendance) -> Attendance | None:
+        """Write the student's mark, the last writer winning (upsert.py); the mark it
+        replaced, or None for the first."""
+        key, values = self._mark_row(record)
+        Recorder = aliased(PersonRow)
+        before = put(self.db, AttendanceRow.__table__, key, values, read=(
+            select(AttendanceRow.__table__, Recorder.email.label("recorder"))
+            .outerjoin(Recorder, Recorder.id == AttendanceRow.recorded_by_id)))
+        if before is None:
+            return None
+        return Attendance(record.session_id, record.student, AttendanceStatus(before.status),
+                          before.check_in, before.check_out, before.note, before.recorder,
+                          before.recorded_at)
+
+    def add_mark(self, record: Attendance) -> bool:
+        """Write the mark unless the student has one (perhaps given by another terminal a
+        moment ago); whether it was written."""
+        key, values = self._mark_row(record)
+        return insert_new(self.db, AttendanceRow.__table__, key, values)
+
+    def _mark_row(self, record: Attendance) -> tuple[dict[str, Any], dict[str, Any]]:
+        key = {"session_id": record.session_id,
+               "student_id": self.lookup.person_id(record.student)}
+        return key, {"status": record.status.value, "check_in": record.check_in,
+                     "check_out": record.check_out, "note": record.note,
+                     "recorded_by_id": self.actor.id if self.actor else None,
+                     "recorded_at": record.recorded_at or clock.now()}
 
     def rows(self, f: ReportFilter) -> list[tuple[int, str, datetime, Attendance]]:
         """Every mark that counts of the sessions starting in the range, in session then
@@ -97,19 +113,22 @@ class SqlAttendance:
                          created_at=f.created_at, recorded_by=f.recorded_by)
                 for f in rows]
 
-    def set_feedback(self, record: Feedback) -> None:
-        author_id = self.lookup.person_id(record.author)
+    def set_feedback(self, record: Feedback) -> Feedback | None:
+        """Write the author's feedback, the last writer winning (upsert.py); the feedback it
+        replaced, or None for the first."""
+        key = {"session_id": record.session_id,
+               "author_id": self.lookup.person_id(record.author)}
         values = {"rating": record.rating, "categories": dict(record.categories),
                   "text": record.text, "created_at": record.created_at or clock.now(),
                   "recorded_by_id": self.lookup.person_id(record.recorded_by)
                   if record.recorded_by else None}
-        changed = self.db.execute(
-            update(FeedbackRow).where(FeedbackRow.session_id == record.session_id,
-                                      FeedbackRow.author_id == author_id)
-            .values(values)).rowcount
-        if not changed:
-            self.db.execute(insert(FeedbackRow), {
-                "session_id": record.session_id, "author_id": author_id, **values})
+        before = put(self.db, FeedbackRow.__table__, key, values)
+        if before is None:
+            return None
+        recorder = self.lookup.emails_of({before.recorded_by_id}).get(before.recorded_by_id) \
+            if before.recorded_by_id else None
+        return Feedback(record.session_id, record.author, before.rating,
+                        dict(before.categories or {}), before.text, before.created_at, recorder)
 
     # -------------------------------------------------------------------- materials
     def add_material(self, material: Material) -> Material:

@@ -37,6 +37,7 @@ from ..schema import (
     SessionStudentRow,
 )
 from ..types import UTCDateTime
+from .upsert import insert_ignoring_duplicates
 
 _COLUMNS = (OutboxRow.id, OutboxRow.kind, OutboxRow.template, OutboxRow.recipient,
             OutboxRow.session_id, OutboxRow.start_at, OutboxRow.payload, OutboxRow.status,
@@ -108,18 +109,11 @@ class SqlOutbox:
             "created_at": stamp,
         } for n in notices]
         if once:
-            stmt = self._insert_ignoring_duplicates()
+            stmt = insert_ignoring_duplicates(self.db, OutboxRow.__table__)
         else:
             stmt = insert(OutboxRow)
         # RETURNING makes SQLAlchemy send one multi-row INSERT (insertmanyvalues), and counts.
         return len(self.db.execute(stmt.returning(OutboxRow.id), values).all())
-
-    def _insert_ignoring_duplicates(self) -> Any:
-        if self.db.dialect.name == "postgresql":
-            from sqlalchemy.dialects.postgresql import insert as dialect_insert
-        else:
-            from sqlalchemy.dialects.sqlite import insert as dialect_insert
-        return dialect_insert(OutboxRow).on_conflict_do_nothing()
 
     def reminder_targets(self, start: datetime, end: datetime
                          ) -> list[tuple[int, datetime, str]]:
@@ -137,7 +131,7 @@ class SqlOutbox:
             "created_at": literal(now, UTCDateTime()),
         }
         source = _participants(start, end, [v.label(k) for k, v in extra.items()])
-        stmt = self._insert_ignoring_duplicates().from_select(
+        stmt = insert_ignoring_duplicates(self.db, OutboxRow.__table__).from_select(
             ["session_id", "start_at", "recipient", *extra], source)
         return len(self.db.execute(stmt.returning(OutboxRow.id)).all())
 
