@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import difflib
 import os
 import tomllib
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -82,8 +84,21 @@ def _check_types(table: dict[str, Any], types: dict[str, tuple[type, ...]], pref
                                field=f"{prefix}{key}")
 
 
+def _check_known(table: dict[str, Any], known: Iterable[str], path: Path, prefix: str) -> None:
+    """Refuse a setting the program does not know (a typo would otherwise be ignored),
+    suggesting the nearest known one."""
+    known = list(known)
+    unknown = sorted(set(table) - set(known))
+    if unknown:
+        near = difflib.get_close_matches(unknown[0], known, n=1)
+        hint = f"did you mean {prefix}{near[0]}? " if near else ""
+        raise InvalidInput(f"unknown setting in {path} ({hint}known: {', '.join(known)})",
+                           field=f"{prefix}{unknown[0]}")
+
+
 def _check_file(data: dict[str, Any], path: Path) -> dict[str, Any]:
     """The file's values checked for type; returns its [smtp] table."""
+    _check_known(data, [*_FILE_TYPES, "smtp"], path, "")
     _check_types(data, _FILE_TYPES, "")
     smtp_data = data.get("smtp", {})
     if not isinstance(smtp_data, dict):
@@ -91,10 +106,7 @@ def _check_file(data: dict[str, Any], path: Path) -> dict[str, Any]:
     for key, why in _SMTP_REFUSED.items():
         if key in smtp_data:
             raise InvalidInput(f"{why} (in {path})", field=f"smtp.{key}")
-    unknown = sorted(set(smtp_data) - set(_SMTP_TYPES))
-    if unknown:
-        raise InvalidInput(f"unknown setting in {path} (known: {', '.join(_SMTP_TYPES)})",
-                           field=f"smtp.{unknown[0]}")
+    _check_known(smtp_data, _SMTP_TYPES, path, "smtp.")
     _check_types(smtp_data, _SMTP_TYPES, "smtp.")
     return smtp_data
 

@@ -8,7 +8,6 @@ from typing import Annotated
 
 import typer
 
-from ..core.domain.errors import InvalidInput
 from . import render
 from .context import cli
 
@@ -26,19 +25,22 @@ def init(
     centre = state.centre
     url = centre.store.url
     summary = None
-    if demo:
+    skipped = None
+    if demo and centre.people.list_people():
+        # Run twice (the README's setup line again): the centre there is kept as it is.
+        skipped = "the database already has people in it: the demo was not loaded again"
+        render.err.print(f"{skipped} (for a fresh demo, choose another database with --db)")
+    elif demo:
         from ..demo import load_demo
 
-        if centre.people.list_people():
-            raise InvalidInput("the database already has people in it; --demo loads into a new "
-                               "database (choose another with --db)", field="--demo")
         with render.err.status("Loading the demo centre…"):
             summary = load_demo(centre, today=datetime.now(state.tz).date(), tz=state.tz_name)
     from ..wiring import database_label
 
     if state.json:
         render.emit_json({"db": database_label(url),
-                          "demo": summary.as_dict() if summary is not None else None})
+                          "demo": summary.as_dict() if summary is not None else None,
+                          "demo_skipped": skipped})
         return
     render.out.print(f"Database ready: {database_label(url)}")
     if summary is not None:

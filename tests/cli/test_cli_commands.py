@@ -63,9 +63,21 @@ def test_init_demo_loads_a_sample_centre_once(run: Run, fresh_url: str) -> None:
     assert run.json("person", "list", db=fresh_url)
     assert run.json("room", "list", db=fresh_url)
     assert run.json("session", "list", "--all", db=fresh_url)
-    # The demo goes into a new database only.
-    again = run.fails(2, "init", "--demo", db=fresh_url)
-    assert "--demo" in again.stderr
+    # The demo goes into a new database only; run again (the README's setup line twice), it
+    # says so, keeps the centre as it is and goes on.
+    sessions = run.json("session", "list", "--all", db=fresh_url)
+    again = run.ok("init", "--demo", db=fresh_url)
+    assert "not loaded again" in again.stderr and "Database ready" in again.stdout
+    assert run.json("init", "--demo", db=fresh_url)["demo_skipped"]
+    assert run.json("session", "list", "--all", db=fresh_url) == sessions
+
+
+def test_an_unknown_config_setting_is_named(run: Run, config_path: Path) -> None:
+    config_path.parent.mkdir(parents=True, exist_ok=True)
+    config_path.write_text('tz = "Europe/London"\ntemplate = "/tmp/mine"\n')
+    failed = run.fails(2, "person", "list")
+    assert "template" in failed.stderr and "did you mean templates" in failed.stderr
+    assert str(config_path) in failed.stderr
 
 
 # =================================================================================== where
