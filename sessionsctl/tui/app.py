@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 from textual import on, work
@@ -201,6 +202,21 @@ class SessionsApp(App[None]):
         from .screens.booking.reading import default_start
 
         return default_start(self.ctx, main.calendar.cursor)
+
+    def action_screenshot(self, filename: str | None = None, path: str | None = None) -> None:
+        """Save an SVG of the screen in the data folder's ``screenshots`` (the Downloads
+        folder Textual would use may not exist), and say where it went."""
+        from platformdirs import user_data_path
+
+        folder = Path(path) if path else user_data_path("sessionsctl") / "screenshots"
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            saved = self.save_screenshot(filename, str(folder))
+        except OSError as exc:
+            self.notify(f"cannot save the screenshot in {folder}: {exc.strerror or exc}",
+                        title="Screenshot", severity="error", timeout=8)
+            return
+        self.notify(f"saved in {saved}", title="Screenshot", timeout=6)
 
     def action_toggle_dark(self) -> None:
         self.theme = "textual-light" if self.theme == "textual-dark" else "textual-dark"

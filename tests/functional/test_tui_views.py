@@ -306,3 +306,27 @@ def test_times_are_shown_in_the_viewers_zone(tui_centre: Centre) -> None:
                    db_label="x")
     assert app.ctx.today() == date(2026, 11, 11)
     assert app.ctx.local(at(10, 16)).strftime("%d %H:%M") == "11 05:00"
+
+
+@scenario
+async def test_the_legends_today_sample_is_todays_day(app) -> None:
+    from textual.widgets import Static
+
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        legend = str(app.screen.query_one("#cal-legend", Static).render())
+        assert f"{NOW.day:2d}  today" in legend  # the 10th, as the day cell of today shows it
+
+
+@scenario
+async def test_a_screenshot_goes_to_the_data_folder_and_says_where(app, tmp_path,
+                                                                   monkeypatch) -> None:
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))  # no Downloads folder there
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        app.action_screenshot()
+        await pilot.pause()
+        [saved] = (tmp_path / "data" / "sessionsctl" / "screenshots").glob("*.svg")
+        assert saved.read_text().startswith("<svg")
+        assert any(str(saved) in str(n.message) for n in app._notifications)

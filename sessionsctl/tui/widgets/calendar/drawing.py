@@ -60,13 +60,14 @@ def fit(text: str, width: int) -> str:
     return fmt.clip(text, width).ljust(width)
 
 
-def legend() -> Content:
+def legend(today: int) -> Content:
+    """What the colours mean; the "today" sample is today's own day number."""
     parts: list[str | tuple[str, str]] = []
     for status in SessionStatus:
         parts.append(("■ ", fmt.STATUS_STYLE[status].replace("strike ", "")))
         parts.append((fmt.STATUS_LABEL[status] + "   ", "$text-muted"))
     parts.append(("▌", "#3b8fd9"))
     parts.append(("subject   ", "$text-muted"))
-    parts.append((" 3 ", TODAY))
+    parts.append((f"{today:2d} ", TODAY))
     parts.append((" today", "$text-muted"))
     return Content.assemble(*parts)

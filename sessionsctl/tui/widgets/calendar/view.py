@@ -90,7 +90,7 @@ class CalendarView(ReportsFailures, Vertical, can_focus=True):
     def compose(self) -> ComposeResult:
         yield Static(id="cal-title")
         yield CalendarBody(id="cal-body")
-        yield Static(legend(), id="cal-legend")
+        yield Static(legend(self.ctx.today().day), id="cal-legend")
 
     def on_mount(self) -> None:
         self.watch(self.app, "theme", self._theme_changed, init=False)
