@@ -4,9 +4,11 @@ self-contained HTML file."""
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import time, timedelta
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
+from zoneinfo import ZoneInfo
 
 import typer
 from rich.console import Console
@@ -28,6 +30,7 @@ from .filters import (
     To,
     session_filter,
 )
+from .options import JsonOption
 
 report_app = typer.Typer(help="Attendance, completion and mentor reports.", no_args_is_help=True)
 
@@ -38,7 +41,8 @@ class Format(StrEnum):
     JSON = "json"
 
 
-FormatOpt = Annotated[Format, typer.Option("--format", "-f", help="table, csv or json.")]
+FormatOpt = Annotated[Format | None, typer.Option(
+    "--format", "-f", help="table (the default), csv or json.")]
 By = Annotated[str | None, typer.Option(
     "--by", help="With --format csv: which table to write (default: the first).")]
 Html = Annotated[Path | None, typer.Option(
@@ -48,7 +52,16 @@ Output = Annotated[str | None, typer.Option(
     "--output", "-o", help="Write the csv/json/table output to this file ('-' for stdout).")]
 
 
-def _emit(state: Cli, report: Report, fmt: Format, by: str | None, html: Path | None,
+def _format(fmt: Format | None, json_output: bool) -> Format | None:
+    """The output asked for: ``--json`` is ``--format json``, as in every command."""
+    if json_output:
+        if fmt not in (None, Format.JSON):
+            raise InvalidInput(f"give --json or --format {fmt.value}, not both", field="--json")
+        return Format.JSON
+    return fmt
+
+
+def _emit(state: Cli, report: Report, fmt: Format | None, by: str | None, html: Path | None,
           output: str | None) -> None:
     tz = state.tz
     if by is not None:
@@ -72,6 +85,8 @@ def _emit(state: Cli, report: Report, fmt: Format, by: str | None, html: Path | 
         except OSError as exc:
             raise InvalidInput(f"cannot write {output}: {exc.strerror}",
                                field="--output") from None
+    elif html is not None and fmt is None:  # the report is in the file: its headline here
+        _table(report, state, render.out, sections=False)
     else:
         _table(report, state, render.out)
     if html is not None:
@@ -79,11 +94,18 @@ def _emit(state: Cli, report: Report, fmt: Format, by: str | None, html: Path | 
 
 
 
-def _table(report: Report, state: Cli, console: Console) -> None:
+def _span(report: Report, tz: ZoneInfo) -> str:
+    """The report's range as people read it: whole days as days, the last one included
+    (``--to 2026-12-18`` is "18 Dec 2026", not "19 Dec 2026 00:00")."""
+    start, end = report.start.astimezone(tz), report.end.astimezone(tz)
+    if start.time() == end.time() == time(0):
+        return f"{start:%d %b %Y} – {(end - timedelta(days=1)):%d %b %Y}"
+    return f"{start:%d %b %Y %H:%M} – {end:%d %b %Y %H:%M}"
+
+
+def _table(report: Report, state: Cli, console: Console, *, sections: bool = True) -> None:
     tz = state.tz
-    console.print(Text.assemble(
-        (report.title, "bold"), f"  {report.start.astimezone(tz):%d %b %Y %H:%M} – "
-        f"{report.end.astimezone(tz):%d %b %Y %H:%M} ({tz.key})"))
+    console.print(Text.assemble((report.title, "bold"), f"  {_span(report, tz)} ({tz.key})"))
     if report.filters:
         console.print(Text("filtered by " + ", ".join(f"{k} {v}" for k, v in
                                                       report.filters.items()), style="dim"))
@@ -91,6 +113,8 @@ def _table(report: Report, state: Cli, console: Console) -> None:
     for f in report.headline:
         figures += [f"{f.label}: ", (cell(f.value, f.kind, tz), "bold"), "  "]
     console.print(Text.assemble(*figures))
+    if not sections:
+        return
     for section in report.sections:
         console.print(render.table(section.title, [c.label for c in section.columns],
                                    table_rows(section, tz)))
@@ -116,10 +140,12 @@ def attendance(
     group: Annotated[str, typer.Option(
         "--group", help="Tables to show, comma-separated: student, batch, subject, mentor.")]
     = "student,batch",
-    fmt: FormatOpt = Format.TABLE, by: By = None, html: Html = None, output: Output = None,
+    fmt: FormatOpt = None, by: By = None, html: Html = None, output: Output = None,
+    json_output: JsonOption = False,
 ) -> None:
     """Per student and per course/batch: sessions, present, late, absent, excused, attendance
     rate (present and late over present, late and absent)."""
+    fmt = _format(fmt, json_output)
     state = cli(ctx, fmt is Format.JSON)
     f = session_filter(state, start, end, mentor, student, subject, course)
     report = state.centre.reports.report_attendance(f, state.tz, _groups(group),
@@ -131,10 +157,12 @@ def attendance(
 def completion(
     ctx: typer.Context, start: From = None, end: To = None, mentor: Mentor = None,
     student: Student = None, subject: SubjectOpt = None, course: Course = None,
-    fmt: FormatOpt = Format.TABLE, by: By = None, html: Html = None, output: Output = None,
+    fmt: FormatOpt = None, by: By = None, html: Html = None, output: Output = None,
+    json_output: JsonOption = False,
 ) -> None:
     """Sessions by week and by subject: scheduled, completed, cancelled, still open, and the
     completion rate of those due to end by now."""
+    fmt = _format(fmt, json_output)
     state = cli(ctx, fmt is Format.JSON)
     f = session_filter(state, start, end, mentor, student, subject, course)
     _emit(state, state.centre.reports.report_completion(f, state.tz), fmt, by, html, output)
@@ -144,10 +172,12 @@ def completion(
 def mentors(
     ctx: typer.Context, start: From = None, end: To = None, mentor: Mentor = None,
     student: Student = None, subject: SubjectOpt = None, course: Course = None,
-    fmt: FormatOpt = Format.TABLE, by: By = None, html: Html = None, output: Output = None,
+    fmt: FormatOpt = None, by: By = None, html: Html = None, output: Output = None,
+    json_output: JsonOption = False,
 ) -> None:
     """Per mentor: sessions held, hours, average rating, no-show rate of their students,
     cancellations."""
+    fmt = _format(fmt, json_output)
     state = cli(ctx, fmt is Format.JSON)
     f = session_filter(state, start, end, mentor, student, subject, course)
     _emit(state, state.centre.reports.report_mentors(f, state.tz), fmt, by, html, output)
@@ -158,10 +188,11 @@ def student_report(
     ctx: typer.Context,
     email: Annotated[str, typer.Argument(help="The student's email.")],
     start: From = None, end: To = None, mentor: Mentor = None, subject: SubjectOpt = None,
-    course: Course = None, fmt: FormatOpt = Format.TABLE, by: By = None, html: Html = None,
-    output: Output = None,
+    course: Course = None, fmt: FormatOpt = None, by: By = None, html: Html = None,
+    output: Output = None, json_output: JsonOption = False,
 ) -> None:
     """One student: their sessions, attendance and the ratings they gave, over time."""
+    fmt = _format(fmt, json_output)
     state = cli(ctx, fmt is Format.JSON)
     f = session_filter(state, start, end, mentor, None, subject, course)
     if start is None:  # one student's history reads better over a term than a month

@@ -244,6 +244,24 @@ def test_report_table_names_the_range_and_the_figures(seeded: Seeded,
     assert "Average rating: 3.0" in out
 
 
+def test_reports_take_json_and_name_their_days(seeded: Seeded, marked: dict[str, int],
+                                                tmp_path: Path) -> None:
+    run = seeded.run
+    as_json = run.json("report", "attendance", *RANGE)  # --json, as every command takes
+    as_format = parse_json(run.ok("report", "attendance", *RANGE, "-f", "json"))
+    assert {**as_json, "now": None} == {**as_format, "now": None}
+    run.fails(2, "report", "attendance", *RANGE, "--json", "-f", "csv")
+    table = run.ok("report", "attendance", "--from", "2025-03-01", "--to", "2025-03-31").stdout
+    assert "01 Mar 2025 – 31 Mar 2025" in table  # the last day given, not "01 Apr 00:00"
+    assert "Student sessions: 4" in table  # each student in each session, not sessions
+    # --html alone: the report is in the file, the headline here (not every table again)
+    page = tmp_path / "a.html"
+    brief = run.ok("report", "attendance", *RANGE, "--html", str(page)).stdout
+    assert page.is_file() and "Attendance rate" in brief and seeded.kim not in brief
+    assert seeded.kim in run.ok("report", "attendance", *RANGE, "--html", str(page),
+                                "-f", "table").stdout
+
+
 def test_html_report_is_self_contained(seeded: Seeded, marked: dict[str, int],
                                        tmp_path: Path) -> None:
     run = seeded.run

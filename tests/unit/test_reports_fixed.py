@@ -116,7 +116,7 @@ def test_attendance_per_student(centre: Centre) -> None:
     assert (students[LEE]["sessions"], students[LEE]["excused"],
             students[LEE]["attendance_rate"]) == (2, 1, 0.0)
     totals = {f.label: f.value for f in report.headline}
-    assert totals == {"Sessions": 7, "Present": 3, "Late": 1, "Absent": 2, "Excused": 1,
+    assert totals == {"Student sessions": 7, "Present": 3, "Late": 1, "Absent": 2, "Excused": 1,
                       "Attendance rate": pytest.approx(4 / 6)}
     [batch] = report.section("batch").rows
     assert (batch["batch"], batch["sessions"], batch["attendance_rate"]) == (
@@ -259,7 +259,7 @@ def test_a_mark_counts_only_while_its_student_takes_part(centre: Centre) -> None
             students[KIM]["attendance_rate"]) == (3, 1, 1.0)
     assert rows_by(attendance, "mentor", "mentor")[BOB]["absent"] == 1
     assert {f.label: f.value for f in attendance.headline} == {
-        "Sessions": 7, "Present": 2, "Late": 1, "Absent": 2, "Excused": 1,
+        "Student sessions": 7, "Present": 2, "Late": 1, "Absent": 2, "Excused": 1,
         "Attendance rate": pytest.approx(3 / 5)}
     # The TUI header's rates: the same marks (S6, to come, adds an unmarked student-session).
     _, header = centre.reports.headline_rates(RANGE.start, RANGE.end, NOW)

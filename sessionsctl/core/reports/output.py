@@ -68,7 +68,8 @@ def report_json(report: Report, tz: ZoneInfo) -> dict[str, Any]:
         "report": report.kind,
         "from": iso(report.start, tz), "to": iso(report.end, tz), "now": iso(report.now, tz),
         "tz": report.tz, "filters": report.filters,
-        "totals": {_key(f.label): _plain(f.value, f.kind, tz) for f in report.headline},
+        "totals": {f.key or _key(f.label): _plain(f.value, f.kind, tz)
+                   for f in report.headline},
         **{s.name: section_json(s, tz) for s in report.sections},
     }
 

@@ -62,6 +62,7 @@ class Figure:
     label: str
     value: Any
     kind: str = COUNT
+    key: str | None = None  # its name in JSON, when not the label's (kept for scripts)
 
 
 @dataclass(frozen=True, slots=True)
@@ -137,8 +138,11 @@ def completion_row(c: Completion) -> dict[str, Any]:
             "open": c.open, "due": c.due, "completion_rate": c.completion_rate}
 
 
-def tally_figures(t: Tally) -> tuple[Figure, ...]:
-    return (Figure("Sessions", t.sessions), Figure("Present", t.present), Figure("Late", t.late),
+def tally_figures(t: Tally, *, one_student: bool = False) -> tuple[Figure, ...]:
+    # Each student in each session counts once: over many students a group of four is four
+    # student sessions, not one session (the completion report counts sessions).
+    return (Figure("Sessions" if one_student else "Student sessions", t.sessions, key="sessions"),
+            Figure("Present", t.present), Figure("Late", t.late),
             Figure("Absent", t.absent), Figure("Excused", t.excused),
             Figure("Attendance rate", t.attendance_rate, RATE))
 

@@ -291,7 +291,8 @@ class Reporting:
         return Report(
             "student", f"Student: {person.name} <{email}>", f.start, f.end, now, tz.key,
             filters(f),
-            (*tally_figures(total), Figure("Average rating given", average, RATING)),
+            (*tally_figures(total, one_student=True),
+             Figure("Average rating given", average, RATING)),
             (Section("session", "Sessions", columns, rows),
              Section("month", "Attendance by month",
                      tally_columns(Column("month", "Month", MONTH)), month_rows)),
