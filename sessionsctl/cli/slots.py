@@ -53,14 +53,17 @@ def free(
     slots = state.centre.slots.find(draft, until=until, count=count,
                                     step=timedelta(minutes=step))
     if state.json:
-        render.emit_json([{"start": iso(s.start, state.tz), "end": iso(s.end, state.tz)}
-                          for s in slots])
+        render.emit_json([{"start": iso(s.start, state.tz), "end": iso(s.end, state.tz),
+                           "room": s.room or room} for s in slots])
         return
     if not slots:
         render.out.print("No free slot found in that range.")
         return
-    render.out.print(render.table(f"Free slots for {mentor}", ("When", "To"), (
-        (render.when(s.start, state.tz), render.hhmm(s.end, state.tz)) for s in slots)))
+    other_rooms = any(s.room for s in slots)  # only the room was taken then: another one
+    render.out.print(render.table(
+        f"Free slots for {mentor}", ("When", "To", "Room") if other_rooms else ("When", "To"),
+        ((render.when(s.start, state.tz), render.hhmm(s.end, state.tz),
+          *((s.room or room or "",) if other_rooms else ())) for s in slots)))
 
 
 def explain(

@@ -358,11 +358,12 @@ def test_session_free_json_avoids_busy_sessions(seeded: Seeded) -> None:
     slots = run.json("session", "free", "--mentor", seeded.ada, "--duration", "60",
                      "--from", "2030-12-03 09:00", "--to", "2030-12-03", "--step", "30",
                      "--count", "4")
+    # each free stretch once: 08:00-09:00 at the time asked for, then from 11:00 on
     assert slots == [
-        {"start": "2030-12-03T09:00:00+00:00", "end": "2030-12-03T10:00:00+00:00"},
-        {"start": "2030-12-03T11:00:00+00:00", "end": "2030-12-03T12:00:00+00:00"},
-        {"start": "2030-12-03T11:30:00+00:00", "end": "2030-12-03T12:30:00+00:00"},
-        {"start": "2030-12-03T12:00:00+00:00", "end": "2030-12-03T13:00:00+00:00"}]
+        {"start": "2030-12-03T09:00:00+00:00", "end": "2030-12-03T10:00:00+00:00",
+         "room": None},
+        {"start": "2030-12-03T11:00:00+00:00", "end": "2030-12-03T12:00:00+00:00",
+         "room": None}]
 
 
 def test_session_free_respects_availability_closures_and_students(seeded: Seeded) -> None:
@@ -375,10 +376,25 @@ def test_session_free_respects_availability_closures_and_students(seeded: Seeded
                      "--duration", "60", "--from", "2030-12-02", "--to", "2030-12-20",
                      "--step", "60")
     assert [s["start"] for s in slots] == [
-        "2030-12-10T16:00:00+00:00", "2030-12-17T15:00:00+00:00", "2030-12-17T16:00:00+00:00"]
+        "2030-12-10T16:00:00+00:00", "2030-12-17T15:00:00+00:00"]  # 15:00-17:00 free: once
     out = run.ok("session", "free", "--mentor", seeded.ada, "--duration", "60", "--from",
                  "2030-12-02", "--to", "2030-12-20", "--step", "60").stdout
     assert "Free slots for ada@example.org" in out and "Tue 10 Dec 2030 15:00 GMT" in out
+
+
+def test_session_free_offers_another_room_when_only_the_room_is_taken(seeded: Seeded) -> None:
+    run = seeded.run
+    rooms = {r["name"]: r for r in run.json("room", "list")}
+    room, other = sorted(rooms)[:2]
+    seeded.book("2030-12-03 10:00", mentor=seeded.bob, extra=("--room", room))
+    slots = run.json("session", "free", "--mentor", seeded.ada, "--duration", "60",
+                     "--room", room, "--from", "2030-12-03 10:00", "--to", "2030-12-03",
+                     "--step", "60")
+    assert {"start": "2030-12-03T10:00:00+00:00", "end": "2030-12-03T11:00:00+00:00",
+            "room": other} in slots
+    table = run.ok("session", "free", "--mentor", seeded.ada, "--duration", "60", "--room",
+                   room, "--from", "2030-12-03 10:00", "--to", "2030-12-03", "--step", "60")
+    assert "Room" in table.stdout and other in table.stdout
 
 
 def test_session_free_finds_nothing(seeded: Seeded) -> None:

@@ -1302,26 +1302,28 @@ def test_free_slots_avoid_busy_sessions_and_are_in_order(centre: Centre) -> None
                       students=(STUDENT,)))
     slots = free(centre, wall(2026, 10, 6, 14, 30), wall(2026, 10, 6, 21), count=6,
                  students=(STUDENT,))
+    # one offer per free stretch: 08:00-15:00 at the time asked for, then 17:00 and 19:00
     assert local_starts(slots) == [datetime(2026, 10, 6, h, m) for h, m in
-                                   ((14, 30), (15, 0), (17, 0), (19, 0))]
+                                   ((14, 30), (17, 0), (19, 0))]
     assert all(s.end - s.start == timedelta(hours=1) for s in slots)
     assert [s.start for s in slots] == sorted(s.start for s in slots)
 
 
 def test_free_slots_keep_to_the_day_hours_without_availability(centre: Centre) -> None:
     slots = free(centre, wall(2026, 10, 6, 18, 30), wall(2026, 10, 8), count=3, step=60)
-    # 18:30 is rounded up to 19:00 (ends at 20:00); then the next morning from 08:00
+    # the day's free stretch 08:00-19:00 offered at the first start after 18:30 (ends at
+    # 20:00); then each next morning's stretch from 08:00
     assert local_starts(slots) == [datetime(2026, 10, 6, 19), datetime(2026, 10, 7, 8),
-                                   datetime(2026, 10, 7, 9)]
+                                   datetime(2026, 10, 8, 8)]
 
 
 def test_free_slots_respect_availability_windows(centre: Centre) -> None:
     _set_tuesday_window(centre)  # Tuesdays 15:00-18:00 only
     centre.sessions.book(draft("Busy", start=wall(2026, 10, 6, 16)))
     slots = free(centre, wall(2026, 10, 5, 9), wall(2026, 10, 20), count=5, step=60)
-    assert local_starts(slots) == [
-        datetime(2026, 10, 6, 15), datetime(2026, 10, 6, 17),
-        datetime(2026, 10, 13, 15), datetime(2026, 10, 13, 16), datetime(2026, 10, 13, 17)]
+    assert local_starts(slots) == [  # the 13th's window is one free stretch: offered once
+        datetime(2026, 10, 6, 15), datetime(2026, 10, 6, 17), datetime(2026, 10, 13, 15),
+        datetime(2026, 10, 20, 15)]
 
 
 def test_free_slots_skip_time_off_and_closures(centre: Centre) -> None:
@@ -1330,30 +1332,41 @@ def test_free_slots_skip_time_off_and_closures(centre: Centre) -> None:
     centre.calendar.add_time_off(MENTOR, wall(2026, 10, 13, 0), wall(2026, 10, 13, 17), "dentist")
     slots = free(centre, wall(2026, 10, 5, 9), wall(2026, 10, 28), count=3, step=60)
     assert local_starts(slots) == [datetime(2026, 10, 13, 17), datetime(2026, 10, 20, 15),
-                                   datetime(2026, 10, 20, 16)]
+                                   datetime(2026, 10, 27, 15)]
 
 
 def test_free_slots_within_the_day_hours(centre: Centre) -> None:
     # 19:00 is the last start that ends by 20:00 (searched up to 23:00, before the midnight
     # wrap of the bug above)
     slots = free(centre, wall(2026, 10, 6, 18, 30), wall(2026, 10, 6, 23), count=5, step=15)
-    assert local_starts(slots) == [datetime(2026, 10, 6, 18, 30), datetime(2026, 10, 6, 18, 45),
-                                   datetime(2026, 10, 6, 19)]
+    assert local_starts(slots) == [datetime(2026, 10, 6, 18, 30)]  # 08:00-19:00 free: once
+    assert local_starts(free(centre, wall(2026, 10, 6, 19, 30), wall(2026, 10, 6, 23),
+                             step=15)) == [datetime(2026, 10, 6, 8)]  # none later: earlier
     morning = free(centre, wall(2026, 10, 6, 6), wall(2026, 10, 6, 9), count=5, step=60)
     assert local_starts(morning) == [datetime(2026, 10, 6, 8)]
 
 
 def test_free_slots_stop_at_until_and_count(centre: Centre) -> None:
+    centre.sessions.book(draft("Busy", start=wall(2026, 10, 6, 9, 30)))
     slots = free(centre, wall(2026, 10, 6, 9), wall(2026, 10, 6, 11), count=10, step=30)
-    assert local_starts(slots) == [datetime(2026, 10, 6, 9), datetime(2026, 10, 6, 9, 30),
-                                   datetime(2026, 10, 6, 10), datetime(2026, 10, 6, 10, 30)]
+    assert local_starts(slots) == [datetime(2026, 10, 6, 8, 0), datetime(2026, 10, 6, 10, 30)]
     assert len(free(centre, wall(2026, 10, 6, 9), wall(2026, 10, 9), count=2)) == 2
 
 
 def test_free_slots_avoid_a_busy_room(centre: Centre) -> None:
     centre.sessions.book(draft("Assembly", start=wall(2026, 10, 6, 9), mentor=MENTOR2, room=HALL))
-    slots = free(centre, wall(2026, 10, 6, 9), wall(2026, 10, 7), count=1, room=HALL)
-    assert local_starts(slots) == [datetime(2026, 10, 6, 10)]
+    slots = free(centre, wall(2026, 10, 6, 9), wall(2026, 10, 7), count=3, room=HALL)
+    # the hall before the assembly; while it is on, the attic (only the room clashed), at the
+    # time asked for; the hall again after it
+    assert [(local(s.start, LONDON).strftime("%H:%M"), s.room) for s in slots] == [
+        ("08:00", None), ("09:00", ATTIC), ("10:00", None)]
+
+
+def test_free_slots_are_never_in_the_past(seeded: SqlStore) -> None:
+    late = at_clock(seeded, wall(2026, 10, 6, 15, 10))
+    slots = late.slots.find(draft("(slot)", start=wall(2026, 10, 6, 9)),
+                            until=wall(2026, 10, 6, 23), step=timedelta(minutes=30))
+    assert local_starts(slots) == [datetime(2026, 10, 6, 15, 30)]
 
 
 def test_free_slots_for_too_many_students_is_empty(centre: Centre) -> None:

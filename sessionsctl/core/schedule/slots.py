@@ -3,6 +3,7 @@ the same rule as a booking (:func:`~sessionsctl.core.schedule.judge.judge`)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -11,6 +12,8 @@ from ..access import Action, require
 from ..context import Context
 from ..domain import policy, rules
 from ..domain.drafts import SessionDraft
+from ..domain.model import Room
+from ..domain.timeutil import localize
 from .booker import Booker
 from .conflicts import capacity
 from .judge import Busy, judge
@@ -19,8 +22,12 @@ from .series import wall
 
 @dataclass(frozen=True, slots=True)
 class Slot:
+    """A time that fits: ``room`` is set when the room asked for is taken then and this
+    other room (big enough, free) is offered with it."""
+
     start: datetime
     end: datetime
+    room: str | None = None
 
 
 def _round_up(instant: datetime, step: timedelta) -> datetime:
@@ -40,30 +47,74 @@ class FreeSlots:
     def find(self, draft: SessionDraft, *, until: datetime, count: int = 5,
              step: timedelta = timedelta(minutes=15),
              hours: tuple[time, time] = policy.OPENING_HOURS) -> list[Slot]:
-        """The next ``count`` starts from ``draft.start`` on that fit mentor, students, room,
-        availability and closures; ``hours`` bound the day where no availability is set."""
+        """Up to ``count`` times that fit mentor, students, room, availability and closures,
+        from the start of ``draft``'s day (earlier that day too, never in the past) to
+        ``until``, in time order. Each stretch of free time is offered once, at the time
+        asked for (or the first start after it) when it falls inside it, else at the
+        stretch's start (not 15:00, 15:15, 15:30...). Where only the room is taken, another
+        free room big enough is offered. ``hours`` bound the day where the mentor has no availability set."""
         draft = rules.validate_session(draft)
         length = draft.end - draft.start
         tz = ZoneInfo(draft.tz)
+        day = datetime.combine(wall(draft.start, tz).date(), time())
+        first = max(localize(day, tz), self.ctx.clock())
         with self.ctx.read() as uow:
             require(uow.actor, Action.BOOK, mentor=draft.mentor)
             probe = replace(draft, end=until + length)
             refs = self.booker.resolve(uow, [probe])
-            busy = Busy(uow.sessions.overlapping(draft.start, until + length,
-                                                 people=(draft.mentor, *draft.students),
-                                                 rooms=[draft.room] if draft.room else []))
+            rooms = _other_rooms(draft, uow.rooms.all()) if draft.room else []
+            busy = Busy(uow.sessions.overlapping(
+                first, until + length, people=(draft.mentor, *draft.students),
+                rooms=[draft.room, *(r.name for r in rooms)] if draft.room else []))
         if capacity(draft, refs.rooms.get(draft.room or "")):
             return []  # too many for the room or the session: no time fits
+        refs = replace(refs, rooms={**refs.rooms, **{r.name: r for r in rooms}})
         windows = refs.availability.get(draft.mentor, [])
-        found: list[Slot] = []
-        start = _round_up(draft.start, step)
-        while start < until and len(found) < count:
+
+        def fits(start: datetime) -> Slot | None:
             end = start + length
             begins, ends = wall(start, tz), wall(end, tz)
-            in_hours = windows or (hours[0] <= begins.time() and ends.date() == begins.date()
-                                   and ends.time() <= hours[1])
-            if in_hours and not judge(replace(draft, start=start, end=end),
-                                      busy.around(start, end), refs):
-                found.append(Slot(start, end))
-            start += step
-        return found
+            if not windows and not (hours[0] <= begins.time() and ends.date() == begins.date()
+                                    and ends.time() <= hours[1]):
+                return None
+            moved = replace(draft, start=start, end=end)
+            around = busy.around(start, end)
+            found = judge(moved, around, refs)
+            if not found:
+                return Slot(start, end)
+            if draft.room and {c.kind for c in found} == {"room"}:
+                for room in rooms:  # only the room is taken: the first other room free then
+                    if not judge(replace(moved, room=room.name), around, refs):
+                        return Slot(start, end, room.name)
+            return None
+
+        return _stretches(fits, _round_up(first, step), until, step, draft.start, count)
+
+
+def _other_rooms(draft: SessionDraft, rooms: list[Room]) -> list[Room]:
+    """The rooms but the one asked for that seat everyone, smallest first (a big hall is
+    kept for when it is needed)."""
+    seats = len(draft.students)  # a room's capacity counts students (conflicts.capacity)
+    return sorted((r for r in rooms if r.name != draft.room
+                   and (r.capacity is None or r.capacity >= seats)),
+                  key=lambda r: (r.capacity is None, r.capacity or 0, r.name))
+
+
+def _stretches(fits: Callable[[datetime], Slot | None], start: datetime, until: datetime,
+               step: timedelta, wanted: datetime, count: int) -> list[Slot]:
+    """One slot per stretch of consecutive fitting starts (in the same room): its first start
+    at or after ``wanted`` when it has one, else its first."""
+    found: list[Slot] = []
+    current: Slot | None = None  # the stretch being walked: its slot offered so far
+    while start < until and len(found) < count:
+        slot = fits(start)
+        if slot is None or current is None or slot.room != current.room:
+            if current is not None:
+                found.append(current)
+            current = slot
+        elif current.start < wanted <= slot.start:
+            current = slot
+        start += step
+    if current is not None and len(found) < count:
+        found.append(current)
+    return found

@@ -78,8 +78,9 @@ class SlotList(OptionList):
         self.clear_options()
         for i, slot in enumerate(slots):
             local = slot.start.astimezone(tz)
+            room = f"  in {slot.room}" if slot.room else ""  # the room asked for is taken
             self.add_option(Option(
-                f"{fmt.day_label(local.date())} {local:%H:%M}–{fmt.hhmm(slot.end, tz)}",
+                f"{fmt.day_label(local.date())} {local:%H:%M}–{fmt.hhmm(slot.end, tz)}{room}",
                 id=str(i)))
         self.display = bool(slots)
         if slots:

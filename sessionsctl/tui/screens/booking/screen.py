@@ -248,7 +248,12 @@ class BookingScreen(ReportsFailures, Screen[int | None]):
         self.query_one("#start", Input).value = moved.start
         self.query_one("#end", Input).value = moved.end
         self._touched.update({"start", "end"})
-        self.notify(f"moved to {moved.start}", timeout=3)
+        where = ""
+        if slot.room:  # only the room was taken then: the slot comes with another room
+            self.query_one("#room", Picker).value = slot.room
+            self._touched.add("room")
+            where = f" in {slot.room}"
+        self.notify(f"moved to {moved.start}{where}", timeout=3)
         self._schedule(0)
         self.query_one("#start", Input).focus()
 
