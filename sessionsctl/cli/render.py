@@ -340,21 +340,27 @@ def _students(emails: Sequence[str], names: dict[str, str]) -> str:
     return f"{len(emails)} students" if emails else ""
 
 
-def conflicts(found: Sequence[Conflict], tz: ZoneInfo, *, console: Console = err) -> None:
+def conflicts(found: Sequence[Conflict], tz: ZoneInfo, *, console: Console = err,
+              more: int = 0) -> None:
+    """The conflicts listed in full, and how many ``more`` were met (the first few of each
+    occurrence of a long series are listed)."""
     console.print(table(
         "Conflicts", ("When", "Kind", "Detail", "With"),
         ((when(c.start, tz), c.kind, c.detail,
           f"#{c.with_.id} {span(c.with_, tz)}" if c.with_ and c.with_.id else
           ("another row of this request" if c.with_ else "")) for c in found)))
+    if more:
+        console.print(f"… and {more:,} more conflict(s) (--json counts them).", style="dim")
 
 
 def error(exc: SessionsctlError, tz: ZoneInfo | None, as_json: bool) -> None:
     """Report a user-facing error: JSON on stdout for --json, text on stderr otherwise."""
     if isinstance(exc, ConflictError):
         if as_json:
-            emit_json({"conflicts": [conflict_json(c, tz) for c in exc.conflicts]})
+            emit_json({"conflicts": [conflict_json(c, tz) for c in exc.conflicts],
+                       "count": exc.count})
         else:
-            conflicts(exc.conflicts, tz or ZoneInfo("UTC"))
+            conflicts(exc.conflicts, tz or ZoneInfo("UTC"), more=exc.more)
             err.print(f"[red]error:[/] {exc.message}; nothing was written "
                       "(--force --reason TEXT books anyway)")
         return
