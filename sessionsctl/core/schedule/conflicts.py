@@ -68,7 +68,7 @@ class Clashes:
 
 def shown(found: Iterable[Clashes]) -> list[Conflict]:
     """The conflicts shown in full, draft after draft."""
-    return [c for clashes in found for c in clashes.shown]
+    return [c for each in found for c in each.shown]
 
 
 def refused(found: Sequence[Clashes], message: str | None = None) -> ConflictError:
