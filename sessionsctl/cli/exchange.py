@@ -16,7 +16,7 @@ from ..core.domain.errors import InvalidInput
 from ..core.domain.model import SessionStatus, SessionType
 from ..core.domain.timeutil import parse_bound
 from ..core.exchange.problems import BadFile
-from ..core.exchange.results import ImportConflicts, ImportResult
+from ..core.exchange.results import ImportConflicts, ImportResult, RowClashes, RowConflict
 from . import render
 from .context import Cli, cli
 
@@ -50,6 +50,8 @@ Search = Annotated[str | None, typer.Option(
     "--search", help="Text in title, notes, people, room.")]
 
 _SHOWN = 50  # a dry run lists this many planned sessions, then counts the rest
+_ROWS_SHOWN = 20  # clashing rows listed on the terminal; --json has every one
+_PER_ROW = 3  # conflicts listed per clashing row on the terminal; the rest are counted
 
 
 def _read(path: str) -> tuple[IO[bytes], str]:
@@ -73,25 +75,57 @@ def _conflicts(state: Cli, exc: ImportConflicts) -> None:
     tz = state.tz
     if state.json:
         render.emit_json({"error": "ImportConflicts", "message": exc.message, "file": exc.source,
-                          "conflicts": [_conflict_json(f.row, f.conflict, tz)
-                                        for f in exc.rows]})
+                          "count": exc.count, "conflicts": _conflicts_json(exc.rows, tz),
+                          "rows": _rows_json(exc.rows, tz)})
         return
     _conflict_table("Conflicts", exc.rows, tz, exc.unit)
     render.err.print(f"[red]error:[/] {exc.message}", markup=True, highlight=False)
 
 
-def _conflict_json(row: int | None, c: Any, tz: ZoneInfo) -> dict[str, Any]:
+def _conflicts_json(found: list[RowClashes], tz: ZoneInfo) -> list[dict[str, Any]]:
+    """The conflicts listed in full: the first few of each row."""
     from ..core.domain.serialize import conflict_json
 
-    return {"row": row, **conflict_json(c, tz)}
+    return [{"row": f.row, **conflict_json(f.conflict, tz), "with_row": f.with_row}
+            for r in found for f in r.shown]
 
 
-def _conflict_table(title: str, rows: list[Any], tz: ZoneInfo, unit: str = "row") -> None:
-    render.err.print(render.table(title, (unit.title(), "When", "Kind", "Detail", "With"), (
-        (f.row or "", render.when(f.conflict.start, tz), f.conflict.kind, f.conflict.detail,
-         f"#{f.conflict.with_.id} {f.conflict.with_.title} {render.span(f.conflict.with_, tz)}"
-         if f.conflict.with_ and f.conflict.with_.id else
-         ("another row of this file" if f.conflict.with_ else "")) for f in rows)))
+def _rows_json(found: list[RowClashes], tz: ZoneInfo) -> list[dict[str, Any]]:
+    """Every clashing row (each occurrence of a row's series) with how many conflicts it
+    meets, of each kind."""
+    return [{"row": r.row, "start": r.start.astimezone(tz).isoformat(), "count": r.total,
+             "kinds": r.kinds} for r in found]
+
+
+def _conflict_table(title: str, found: list[RowClashes], tz: ZoneInfo, unit: str = "row") -> None:
+    """The clashing rows, each named once with its first few conflicts and how many more
+    of each kind it has; the first _ROWS_SHOWN rows, then how many more."""
+    lines: list[tuple[Any, ...]] = []
+    for r in found[:_ROWS_SHOWN]:
+        listed = r.shown[:_PER_ROW]
+        for n, f in enumerate(listed):
+            c = f.conflict
+            lines.append(("" if n else r.row or "", "" if n else render.when(r.start, tz),
+                          c.kind, c.detail, _with(f, tz, unit)))
+        if r.total > len(listed):
+            kinds = ", ".join(f"{kind} {n:,}" for kind, n in r.kinds.items())
+            lines.append(("", "", "", f"… and {r.total - len(listed):,} more "
+                                      f"({r.total:,} in all: {kinds})", ""))
+    render.err.print(render.table(title, (unit.title(), "When", "Kind", "Detail", "With"), lines))
+    if len(found) > _ROWS_SHOWN:
+        rest = found[_ROWS_SHOWN:]
+        render.err.print(f"… and {len(rest):,} more clashing {unit}(s) with "
+                         f"{sum(r.total for r in rest):,} conflict(s) (--json lists each).",
+                         style="dim")
+
+
+def _with(f: RowConflict, tz: ZoneInfo, unit: str) -> str:
+    other = f.conflict.with_
+    if other is None:
+        return ""
+    if other.id:
+        return f"#{other.id} {other.title} {render.span(other, tz)}"
+    return f"{unit} {f.with_row}" if f.with_row is not None else f"another {unit} of this file"
 
 
 def _report(state: Cli, result: ImportResult) -> None:
@@ -101,8 +135,10 @@ def _report(state: Cli, result: ImportResult) -> None:
             "file": result.source, "dry_run": result.dry_run, "created": result.created,
             "updated": result.updated, "unchanged": result.unchanged,
             "cancelled": result.removed, "series": result.series,
-            "skipped": [_conflict_json(f.row, f.conflict, tz) for f in result.skipped],
-            "forced": [_conflict_json(f.row, f.conflict, tz) for f in result.forced],
+            "skipped": _conflicts_json(result.skipped, tz),
+            "skipped_rows": _rows_json(result.skipped, tz),
+            "forced": _conflicts_json(result.forced, tz),
+            "forced_rows": _rows_json(result.forced, tz),
             "created_references": result.references,
             "closures": [{"from": c.starts_on.isoformat(), "to": c.ends_on.isoformat(),
                           "reason": c.reason} for c in result.closures],

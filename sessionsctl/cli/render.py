@@ -15,17 +15,16 @@ from pathlib import Path
 from typing import Any, TextIO, TypeVar
 from zoneinfo import ZoneInfo
 
-from rich import box
 from rich.cells import cell_len
 from rich.console import Console, ConsoleOptions, RenderResult
 from rich.measure import Measurement
-from rich.table import Table
 from rich.text import Text
 
 from ..core.domain.errors import ConflictError, InvalidInput, SessionsctlError
 from ..core.domain.model import Session, SessionStatus
 from ..core.domain.serialize import conflict_json
 from ..core.schedule.conflicts import Conflict
+from . import drawing
 
 # NO_COLOR (no-color.org) asks for plain text; rich alone would still print bold and dim.
 _PLAIN: dict[str, Any] = {"color_system": None} if os.environ.get("NO_COLOR") else {}
@@ -177,10 +176,18 @@ class Listing:
         self.columns = tuple(columns)
         self.rows = [tuple(_text(value) for value in row) for row in rows]
         self.empty = empty or (f"{title}: none." if title else "Nothing to show.")
-        # Tables printed one after another (a day each) share their widths and columns.
-        self.peers: Sequence[Listing] = (self,)
+        self._group = _Group((self,))
+
+    @property
+    def peers(self) -> Sequence[Listing]:
+        """The tables printed one after another with this one (see :func:`together`)."""
+        return self._group.listings
 
     def _measure(self) -> list[_Column]:
+        return self._group.measured()
+
+    def _measure_all(self) -> list[_Column]:
+        """Every column, measured over the rows of this table and its peers."""
         measured = []
         for i, heading in enumerate(self.columns):
             values = [row[i].plain for listing in self.peers for row in listing.rows]
@@ -226,25 +233,41 @@ class Listing:
         else:  # a pipe or a file: every column whole, however wide
             shown, widths = list(range(len(measured))), [c.widest for c in measured]
         hidden = [c.heading for i, c in enumerate(measured) if i not in shown and not c.blank]
-        t = Table(title=self.title, box=box.SIMPLE_HEAD, title_justify="left",
-                  title_style="bold", width=sum(widths) + _frame(len(shown)),
-                  caption=(f"Hidden to fit the terminal: {', '.join(hidden)}."
-                           if hidden and self is self.peers[-1] else None),
-                  caption_justify="left", caption_style="dim")
-        for i, width in zip(shown, widths, strict=True):
-            c = measured[i]
-            t.add_column(c.heading, width=width, overflow="fold",
-                         no_wrap=c.numbers or c.heading in _WHOLE,
-                         justify="right" if c.numbers else "left")
-        for row in self.rows:
-            t.add_row(*(row[i] for i in shown))
-        yield t
+        caption = (f"Hidden to fit the terminal: {', '.join(hidden)}."
+                   if hidden and self is self.peers[-1] else None)
+        columns = [drawing.Column(measured[i].heading, width, measured[i].numbers,
+                                  measured[i].numbers or measured[i].heading in _WHOLE)
+                   for i, width in zip(shown, widths, strict=True)]
+        yield from drawing.draw(console, options, self.title, caption, columns,
+                                ([row[i] for i in shown] for row in self.rows))
 
     def __rich_measure__(self, console: Console, options: ConsoleOptions) -> Measurement:
         measured = self._measure()
         frame = _frame(len(measured))
         return Measurement(sum(c.least for c in measured) + frame,
                            sum(c.widest for c in measured) + frame)
+
+
+class _Group:
+    """Tables printed one after another, a day each: one set of columns down the page,
+    measured once for all of them (measuring every day's table over every row made a long
+    listing quadratic)."""
+
+    def __init__(self, listings: tuple[Listing, ...]) -> None:
+        self.listings = listings
+        self._measured: list[_Column] | None = None
+
+    def measured(self) -> list[_Column]:
+        if self._measured is None:
+            self._measured = self.listings[0]._measure_all()
+        return self._measured
+
+
+def together(listings: Sequence[Listing]) -> None:
+    """Print ``listings`` one after another with the same columns and widths."""
+    group = _Group(tuple(listings))
+    for listing in listings:
+        listing._group = group
 
 
 def _squeeze(widest: list[int], least: list[int], room: int) -> list[int] | None:
@@ -311,8 +334,8 @@ def sessions_by_day(sessions: Sequence[Session], tz: ZoneInfo,
         [(s.id, span(s, tz), s.title, names.get(s.mentor, s.mentor),
           _students(s.students, names), s.room, status_text(s.status)) for s in group])
         for day, group in groupby(sessions, key=lambda s: s.start.astimezone(tz).date())]
+    together(days)  # one set of columns down the page
     for day in days:
-        day.peers = days  # one set of columns down the page
         out.print(day)
     out.print(f"{len(sessions)} session(s); times in {tz.key}.", style="dim")
 
@@ -323,21 +346,27 @@ def _students(emails: Sequence[str], names: dict[str, str]) -> str:
     return f"{len(emails)} students" if emails else ""
 
 
-def conflicts(found: Sequence[Conflict], tz: ZoneInfo, *, console: Console = err) -> None:
+def conflicts(found: Sequence[Conflict], tz: ZoneInfo, *, console: Console = err,
+              more: int = 0) -> None:
+    """The conflicts listed in full, and how many ``more`` were met (the first few of each
+    occurrence of a long series are listed)."""
     console.print(table(
         "Conflicts", ("When", "Kind", "Detail", "With"),
         ((when(c.start, tz), c.kind, c.detail,
           f"#{c.with_.id} {span(c.with_, tz)}" if c.with_ and c.with_.id else
           ("another row of this request" if c.with_ else "")) for c in found)))
+    if more:
+        console.print(f"… and {more:,} more conflict(s) (--json counts them).", style="dim")
 
 
 def error(exc: SessionsctlError, tz: ZoneInfo | None, as_json: bool) -> None:
     """Report a user-facing error: JSON on stdout for --json, text on stderr otherwise."""
     if isinstance(exc, ConflictError):
         if as_json:
-            emit_json({"conflicts": [conflict_json(c, tz) for c in exc.conflicts]})
+            emit_json({"conflicts": [conflict_json(c, tz) for c in exc.conflicts],
+                       "count": exc.count})
         else:
-            conflicts(exc.conflicts, tz or ZoneInfo("UTC"))
+            conflicts(exc.conflicts, tz or ZoneInfo("UTC"), more=exc.more)
             err.print(f"[red]error:[/] {exc.message}; nothing was written "
                       "(--force --reason TEXT books anyway)")
         return

@@ -125,9 +125,9 @@ def _report(state: Cli, booked: Booked, verb: str) -> None:
     render.out.print(f"{verb} #{s.id} {s.title!r}: {render.when(s.start, state.tz)}–"
                      f"{render.hhmm(s.end, state.tz)} with {s.mentor}")
     if booked.forced_over:
-        render.conflicts(booked.forced_over, state.tz)
-        render.err.print(f"[yellow]forced over {len(booked.forced_over)} conflict(s):[/] "
-                         f"{s.force_reason}")
+        render.conflicts(booked.forced_over, state.tz, more=booked.more)
+        render.err.print(f"[yellow]forced over {len(booked.forced_over) + booked.more:,} "
+                         f"conflict(s):[/] {s.force_reason}")
 
 
 @app.command("add")
@@ -187,6 +187,7 @@ def _report_series(state: Cli, result: SeriesResult, verb: str) -> None:
             "skipped": [iso(s, tz) for s in result.skipped],
             "closed": [{"start": iso(s, tz), "reason": r} for s, r in result.closed],
             "conflicts": [conflict_json(c, tz) for c in result.conflicts],
+            "conflict_count": len(result.conflicts) + result.more,
         })
         return
     series = result.series
@@ -201,10 +202,11 @@ def _report_series(state: Cli, result: SeriesResult, verb: str) -> None:
         render.out.print(f"  skipped {render.when(start, tz)}: closed ({why})", style="yellow")
     if result.skipped:
         render.out.print(f"  skipped {len(result.skipped)} clashing occurrence(s):", style="yellow")
-        render.conflicts(result.conflicts, tz, console=render.out)
+        render.conflicts(result.conflicts, tz, console=render.out, more=result.more)
     elif result.conflicts:
-        render.conflicts(result.conflicts, tz)
-        render.err.print(f"[yellow]forced over {len(result.conflicts)} conflict(s)[/]")
+        render.conflicts(result.conflicts, tz, more=result.more)
+        render.err.print(f"[yellow]forced over {len(result.conflicts) + result.more:,} "
+                         "conflict(s)[/]")
     if result.kept:
         render.out.print(f"  left as they were: {len(result.kept)} occurrence(s) already "
                          "completed, cancelled or with attendance", style="dim")

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from pathlib import Path
 
 import icalendar
 import pytest
+
+from sessionsctl.core.schedule.conflicts import KEPT
 
 from .conftest import Seeded, parse_json
 
@@ -67,6 +70,46 @@ def test_conflicts_exit_3_with_rows(seeded: Seeded, tmp_path: Path, db_snapshot)
     seeded.run.fails(2, "import", "csv", str(src), "--on-conflict", "force")
     out = seeded.run.json("import", "csv", str(src), "--on-conflict", "skip")
     assert out["created"] == 3 and out["skipped"][0]["row"] == 2
+
+
+def test_many_clashing_rows_are_reported_once_each_capped_and_counted(
+        seeded: Seeded, tmp_path: Path, db_snapshot) -> None:
+    """300 copies of one row: each clashes with every copy before it (44,850 pairs, three
+    conflicts each). Each row is named once, with its first few conflicts and the count of
+    each kind; the terminal lists the first rows and counts the rest; --json has every
+    row's count and the first conflicts of each."""
+    n = 300
+    src = tmp_path / "copies.csv"
+    src.write_text("title,start,duration,mentor_email,student_emails,room\n"
+                   + "Algebra,2027-01-05 16:00,60,ada@example.org,sam@example.org,Room 2\n" * n)
+    before = db_snapshot()
+    total = 3 * n * (n - 1) // 2
+    payload = parse_json(seeded.run.fails(3, "import", "csv", str(src), "--json"))
+    assert payload["count"] == total == 134_550
+    assert f"{total:,} scheduling conflict(s) in {n - 1} row(s)" in payload["message"]
+    assert [r["row"] for r in payload["rows"]] == list(range(3, n + 2))
+    for k, r in enumerate(payload["rows"], start=1):
+        assert r["count"] == 3 * k
+        assert r["kinds"] == {"mentor": k, "student": k, "room": k}
+    per_row = Counter(c["row"] for c in payload["conflicts"])
+    assert per_row == {k + 2: min(3 * k, KEPT) for k in range(1, n)}
+    assert all(2 <= c["with_row"] < c["row"] and c["with"]["title"] == "Algebra"
+               for c in payload["conflicts"])
+    assert db_snapshot() == before
+
+    text = seeded.run.fails(3, "import", "csv", str(src)).stderr
+    assert len(text) < 20_000
+    assert text.count("Tue 05 Jan 2027 16:00") == 20  # each of the first 20 rows, once
+    assert "… and 57 more (60 in all: mentor 20, student 20, room 20)" in text
+    rest = sum(3 * k for k in range(21, n))
+    assert f"… and {n - 21} more clashing row(s) with {rest:,} conflict(s)" in text
+    assert f"refused: {total:,} scheduling conflict(s)" in text
+
+    # Skipped rows hold no slot: each copy then clashes with the first alone.
+    out = seeded.run.json("import", "csv", str(src), "--on-conflict", "skip")
+    assert out["created"] == 1 and len(out["skipped_rows"]) == n - 1
+    assert {r["count"] for r in out["skipped_rows"]} == {3}
+    assert {c["with_row"] for c in out["skipped"]} == {2}
 
 
 def test_ics_export_and_import(seeded: Seeded, tmp_path: Path) -> None:

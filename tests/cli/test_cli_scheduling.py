@@ -16,13 +16,15 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from sessionsctl.core.schedule.conflicts import KEPT
+
 from .conftest import VIEWER_TZ, Run, Seeded, assert_clean_exit, book_args, parse_json
 
 # The element of `session list --json`, exactly as docs/CLI.md gives it.
 SESSION_KEYS = {"id", "uid", "series_id", "recurrence_id", "title", "status", "start", "end",
                 "tz", "mentor", "students", "room", "subject", "type", "location", "link"}
 SERIES_RESULT_KEYS = {"series", "booked", "changed", "kept", "removed", "skipped", "closed",
-                      "conflicts"}
+                      "conflicts", "conflict_count"}
 CONFLICT_KEYS = {"kind", "start", "detail", "with"}
 
 FIRST = "2030-10-15"  # a Tuesday, BST
@@ -159,6 +161,27 @@ def _block(seeded: Seeded) -> tuple[dict[str, Any], dict[str, Any]]:
     hall_busy = seeded.book("2030-11-05 15:30", title="Assembly", mentor=seeded.bob,
                             extra=["--room", seeded.hall])
     return sam_busy, hall_busy
+
+
+def test_a_booking_with_many_conflicts_lists_the_first_and_counts_every_one(
+        seeded: Seeded, db_snapshot: Callable[[], Any]) -> None:
+    """A group clashing with a group of the same twelve students: fourteen conflicts (the
+    mentor, each student, the hall); the first KEPT are listed, and all are counted."""
+    students = [f"pupil{i}@example.org" for i in range(12)]
+    for email in students:
+        seeded.run.ok("person", "add", "--name", email.split("@")[0].title(), "--email", email,
+                      "--role", "student")
+    group = ["--room", seeded.hall, "--type", "group"]
+    seeded.book(f"{FIRST} 16:00", students=students, extra=group)
+    before = db_snapshot()
+    args = book_args(f"{FIRST} 16:30", students=students, extra=group)
+    payload = parse_json(seeded.run.fails(3, *args, "--json"))
+    assert payload["count"] == 14 and len(payload["conflicts"]) == KEPT
+    assert [c["kind"] for c in payload["conflicts"][:2]] == ["mentor", "student"]
+    text = seeded.run.fails(3, *args).stderr
+    assert f"… and {14 - KEPT} more conflict(s)" in text
+    assert "refused: 14 scheduling conflict(s)" in text
+    assert db_snapshot() == before
 
 
 def test_a_clashing_series_is_refused_with_every_clash(seeded: Seeded,

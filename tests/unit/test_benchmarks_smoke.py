@@ -156,3 +156,26 @@ def test_the_exchange_benchmark_runs_at_a_tiny_scale(tmp_path: Path,
         # Each process's own peak: far below what a parent holding the data would show.
         assert row["rss_mb"] is None or 0 < row["rss_mb"] < 1000
     assert rows["import ics (icalendar from_ical shown)"]["note"].startswith(f"{SCALE} ")
+
+
+def test_the_cli_benchmark_runs_at_a_tiny_scale(tmp_path: Path,
+                                                capsys: pytest.CaptureFixture[str]) -> None:
+    """`python -m benchmarks.cli` at a tiny scale: the listing piped, in a terminal and as
+    JSON, and a clashing file refused (exit 3) beside the same rows booked apart, each in a
+    process of its own with its own time and peak memory."""
+    from benchmarks import cli
+
+    out = tmp_path / "cli.json"
+    assert cli.main(["--scale", str(SCALE), "--rows", "60", "--data-dir", str(tmp_path),
+                     "--json", str(out)]) == 0
+    assert "copies of one row" in capsys.readouterr().out
+    figures = {f["name"]: f for f in json.loads(out.read_text())["figures"]}
+    assert set(figures) == {"list piped", "list terminal", "clash"}
+    for figure in figures.values():
+        for run_ in (figure["ours"], figure["floor"]):
+            assert run_["seconds"] > 0 and 0 < run_["rss_mb"] < 1000
+    assert figures["list piped"]["ours"]["exit"] == 0
+    assert figures["list piped"]["ours"]["out_bytes"] > 0
+    assert figures["list terminal"]["ours"]["out_bytes"] > 0
+    assert (figures["clash"]["ours"]["exit"], figures["clash"]["floor"]["exit"]) == (3, 0)
+    assert 0 < figures["clash"]["ours"]["err_bytes"] < cli.STDERR_GOAL

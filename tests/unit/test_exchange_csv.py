@@ -124,9 +124,12 @@ def test_conflicts_name_the_row_and_the_clashing_session(desk: Centre) -> None:
     before = state(desk)
     with pytest.raises(ImportConflicts) as caught:
         imp(desk, text)
-    rows = {(r.row, r.conflict.kind, r.conflict.with_.title) for r in caught.value.rows}
-    assert rows == {(3, "mentor", "Busy"), (5, "student", "Algebra")}
-    assert caught.value.rows[0].conflict.with_.id in (busy.id, 0)
+    rows = {(f.row, f.conflict.kind, f.conflict.with_.title, f.with_row)
+            for r in caught.value.rows for f in r.shown}
+    assert rows == {(3, "mentor", "Busy", None), (5, "student", "Algebra", 2)}
+    assert caught.value.rows[0].shown[0].conflict.with_.id == busy.id
+    assert [(r.row, r.kinds) for r in caught.value.rows] == [(3, {"mentor": 1}),
+                                                             (5, {"student": 1})]
     assert state(desk) == before
     skipped = imp(desk, text, on_conflict="skip")
     assert skipped.created == 5 and {r.row for r in skipped.skipped} == {3, 5}

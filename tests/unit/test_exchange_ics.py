@@ -311,7 +311,7 @@ def test_conflicts_refuse_the_whole_file(desk: Centre) -> None:
     data = (DATA / "google.ics").read_bytes()
     with pytest.raises(ConflictError) as caught:
         desk.exchange.import_ics(io.BytesIO(data), "g.ics", default_tz="Europe/London", create_missing=True)
-    assert caught.value.rows[0].conflict.with_.title == "Busy"
+    assert caught.value.rows[0].shown[0].conflict.with_.title == "Busy"
     assert caught.value.rows[0].row is not None
     assert len(desk.sessions.find(SessionQuery())) == 1
     result = desk.exchange.import_ics(io.BytesIO(data), "g.ics", default_tz="Europe/London",

@@ -41,13 +41,24 @@ class NotStarted(InvalidInput):
 
 
 class ConflictError(SessionsctlError):
-    """A booking was refused because of scheduling conflicts; nothing was written."""
+    """A booking was refused because of scheduling conflicts; nothing was written.
+
+    ``conflicts`` are those listed in full; ``more`` counts the others met (a request whose
+    rows clash with hundreds of others lists the first few of each row)."""
 
     exit_code = 3
 
-    def __init__(self, conflicts: list[Any], message: str | None = None) -> None:
-        super().__init__(message or f"refused: {len(conflicts)} scheduling conflict(s)")
+    def __init__(self, conflicts: list[Any], message: str | None = None, *,
+                 more: int = 0) -> None:
+        super().__init__(
+            message or f"refused: {len(conflicts) + more:,} scheduling conflict(s)")
         self.conflicts = conflicts
+        self.more = more
+
+    @property
+    def count(self) -> int:
+        """Every conflict met, listed or not."""
+        return len(self.conflicts) + self.more
 
 
 class NotFound(SessionsctlError):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
@@ -15,7 +14,6 @@ from ..domain import policy, rules
 from ..domain.drafts import Row, SessionDraft
 from ..domain.errors import InvalidInput, NotPermitted
 from ..domain.model import Role, Series, Session, SessionStatus
-from ..domain.rules import MAX_SESSION_LENGTH
 from ..domain.timeutil import zone
 from ..schedule.booker import Booker
 from ..schedule.booking import (
@@ -23,8 +21,7 @@ from ..schedule.booking import (
     draft_of,
     new_uid,
 )
-from ..schedule.conflicts import Conflict
-from ..schedule.judge import Batch
+from ..schedule.judge import together
 from ..schedule.recurrence import expand, parse_recurrence
 from ..schedule.series import draft_from, exclude_starts, expand_open, template_of
 from ..storage import UnitOfWork
@@ -37,6 +34,7 @@ from .results import (
     OnConflict,
     Planned,
     Progress,
+    RowClashes,
     RowConflict,
     audit_key,
     conflict_policy,
@@ -66,32 +64,6 @@ class Pending:
     item: Row
     existing: Session | None = None
     series: Series | None = None
-
-
-class _Held(Batch):
-    """:class:`~sessionsctl.core.schedule.judge.Batch` indexed by start as well: the rows of a
-    100k-row file are each checked against the few held around them, not against every row
-    of the same mentor (the same :func:`~sessionsctl.core.schedule.conflicts.clashes` rule decides)."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self._starts: dict[tuple[str, str], list[datetime]] = {}
-
-    def clashes(self, draft: SessionDraft) -> list[Conflict]:
-        low = draft.start - MAX_SESSION_LENGTH
-        return self._among(draft, (
-            row for key in self._keys(draft) if (starts := self._starts.get(key))
-            for row in self._held[key][bisect_left(starts, low):bisect_left(starts, draft.end)]))
-
-    def add(self, row: Row) -> None:
-        super().add(row)
-        for key in self._keys(row.draft):
-            held, starts = self._held[key], self._starts.setdefault(key, [])
-            # Keep both lists in start order (rows mostly come in order: an append).
-            last = held.pop()
-            at = bisect_right(starts, last.draft.start)
-            starts.insert(at, last.draft.start)
-            held.insert(at, last)
 
 
 def _wall(instant: datetime, tz: ZoneInfo) -> datetime:
@@ -211,7 +183,7 @@ class Importer:
     def _commit(self, uow: UnitOfWork, source: str, pending: list[Pending], skip: bool,
                 force_reason: str | None, exclude: Sequence[int],
                 progress: Progress | None, unit: str = "row"
-                ) -> tuple[list[Pending], list[RowConflict], list[RowConflict], int]:
+                ) -> tuple[list[Pending], list[RowClashes], list[RowClashes], int]:
         """Check every pending row as :meth:`Booker.book` does, then write them all or none.
 
         Rows are checked against the database (less ``exclude``, the rows this import
@@ -225,23 +197,24 @@ class Importer:
         live = [p for p in pending if p.item.status is not SessionStatus.CANCELLED]
         drafts = [p.item.draft for p in live]
         refs = self.booker.resolve(uow, drafts)
-        judged = self.booker.against_stored(uow, drafts, refs, exclude)
-        batch = _Held()
-        found: list[RowConflict] = []
-        skipped: list[RowConflict] = []
+        judged = together([p.item for p in live],
+                          self.booker.against_stored(uow, drafts, refs, exclude),
+                          skip_conflicts=skip)
+        lines = {(p.item.uid, p.item.recurrence_id): p.row for p in live}
+        found: list[RowClashes] = []
         dropped: set[int] = set()
-        for p, stored in zip(live, judged, strict=True):
-            clashing = stored + batch.clashes(p.item.draft)
-            if clashing:
-                hits = [RowConflict(p.row, c) for c in clashing]
-                found.extend(hits)
-                if skip:
-                    skipped.extend(hits)
-                    dropped.add(id(p))
-                    continue
-                if force_reason is not None:
-                    p.item = replace(p.item, force_reason=force_reason)
-            batch.add(p.item)
+        for p, clashing in zip(live, judged, strict=True):
+            if not clashing:
+                continue
+            found.append(RowClashes(p.row, p.item.draft.start, [
+                RowConflict(p.row, c, lines.get((c.with_.uid, c.with_.recurrence_id))
+                            if c.with_ is not None and not c.with_.id else None)
+                for c in clashing.shown], clashing.kinds))
+            if skip:
+                dropped.add(id(p))
+            elif force_reason is not None:
+                p.item = replace(p.item, force_reason=force_reason)
+        skipped = found if skip else []
         if found and not skip and force_reason is None:
             raise ImportConflicts(source, found, unit)
         accepted = [p for p in pending if id(p) not in dropped]

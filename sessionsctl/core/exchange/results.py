@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any, Literal
 
 from ..domain.drafts import SessionDraft
@@ -23,20 +24,41 @@ Progress = Callable[[int], None]  # called with how many more items are done
 
 @dataclass(frozen=True, slots=True)
 class RowConflict:
-    """A conflict met by the session of one row (CSV row, or .ics line) of an import."""
+    """A conflict met by the session of one row (CSV row, or .ics line) of an import;
+    ``with_row`` is the row of the same file it clashes with, when it is one."""
 
     row: int | None
     conflict: Conflict
+    with_row: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class RowClashes:
+    """The conflicts of the session one row makes (or of one occurrence of the series it
+    makes): the first few in full, and how many of each kind there are in all."""
+
+    row: int | None
+    start: datetime
+    shown: list[RowConflict]
+    kinds: dict[str, int]
+
+    @property
+    def total(self) -> int:
+        return sum(self.kinds.values())
 
 
 class ImportConflicts(ConflictError):
-    """An import refused because rows clash; every clash is named with its row."""
+    """An import refused because rows clash: each clashing row with its conflicts (the first
+    few of each, and how many there are)."""
 
-    def __init__(self, source: str, found: list[RowConflict], unit: str = "row") -> None:
-        rows = len({f.row for f in found})
-        super().__init__([f.conflict for f in found],
-                         f"{source}: refused: {len(found)} scheduling conflict(s) in {rows} "
-                         f"{unit}(s); nothing was written (--on-conflict skip or force)")
+    def __init__(self, source: str, found: list[RowClashes], unit: str = "row") -> None:
+        listed = [f.conflict for r in found for f in r.shown]
+        total = sum(r.total for r in found)
+        rows = len({r.row for r in found})
+        super().__init__(listed,
+                         f"{source}: refused: {total:,} scheduling conflict(s) in {rows:,} "
+                         f"{unit}(s); nothing was written (--on-conflict skip or force)",
+                         more=total - len(listed))
         self.source = source
         self.rows = found
         self.unit = unit  # "row" of a CSV file, "line" of an iCalendar file
@@ -62,8 +84,8 @@ class ImportResult:
     unchanged: int
     removed: int
     series: int
-    skipped: list[RowConflict]
-    forced: list[RowConflict]
+    skipped: list[RowClashes]
+    forced: list[RowClashes]
     references: list[str]  # people, rooms and subjects created by --create-missing
     closures: list[Closure] = field(default_factory=list)
     unit: str = "row"  # what ``row`` counts: "row" of a CSV file, "line" of an iCalendar file

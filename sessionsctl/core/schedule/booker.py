@@ -11,15 +11,15 @@ from datetime import timedelta
 from ..access import Action, require
 from ..context import Context
 from ..domain.drafts import Row, SessionDraft
-from ..domain.errors import ConflictError, InvalidInput, NotFound
+from ..domain.errors import InvalidInput, NotFound
 from ..domain.model import Role, Room
 from ..domain.serialize import record
 from ..mail.notices import NoticeKind
 from ..mail.notify import Notifier
 from ..storage import UnitOfWork
 from .booking import BookingResult
-from .conflicts import Conflict
-from .judge import Batch, Busy, Refs, judge
+from .conflicts import Clashes, Conflict, refused, shown
+from .judge import Busy, Refs, judge, together
 
 
 class Booker:
@@ -82,21 +82,14 @@ class Booker:
         return [judge(d, busy.around(d.start, d.end), refs) for d in drafts]
 
     def judge_together(self, uow: UnitOfWork, rows: Sequence[Row], exclude: Sequence[int] = (),
-                       *, skip_conflicts: bool = False) -> list[list[Conflict]]:
+                       *, skip_conflicts: bool = False) -> list[Clashes]:
         """Each row's conflicts, against the database and against the rows before it in the
         same request (with ``skip_conflicts`` a row that clashes is not booked, so it holds
         nothing for the rows after it). What a bulk booking refuses on, and what a series
         check reports before one."""
         refs = self.resolve(uow, [r.draft for r in rows])
-        judged = self.against_stored(uow, [r.draft for r in rows], refs, exclude)
-        batch = Batch()
-        found: list[list[Conflict]] = []
-        for row, stored in zip(rows, judged, strict=True):
-            clashing = stored + batch.clashes(row.draft)
-            found.append(clashing)
-            if not (clashing and skip_conflicts):
-                batch.add(row)
-        return found
+        return together(rows, self.against_stored(uow, [r.draft for r in rows], refs, exclude),
+                        skip_conflicts=skip_conflicts)
 
     def book(self, uow: UnitOfWork, rows: Sequence[Row], *, force_reason: str | None = None,
              skip_conflicts: bool = False, exclude: Sequence[int] = (),
@@ -113,21 +106,20 @@ class Booker:
             require(uow.actor, Action.BOOK, mentor=mentor)
         accepted: list[Row] = []
         skipped: list[Row] = []
-        found: list[Conflict] = []
         judged = self.judge_together(uow, rows, exclude, skip_conflicts=skip_conflicts)
         for row, clashing in zip(rows, judged, strict=True):
-            found.extend(clashing)
             if clashing and skip_conflicts:
                 skipped.append(row)
                 continue
             if clashing and force_reason is not None:
                 row = replace(row, force_reason=force_reason.strip())
             accepted.append(row)
-        if found and force_reason is None and not skip_conflicts:
-            raise ConflictError(found)
+        if any(judged) and force_reason is None and not skip_conflicts:
+            raise refused(judged)
         booked = uow.sessions.insert(accepted)
         for session in booked:
             uow.audit.record("book", "session", session.id, None, record(session))
         if notify:
             self.notifier.notify(uow, NoticeKind.BOOKED, booked)
-        return BookingResult(booked, found, [r.draft for r in skipped], skipped)
+        return BookingResult(booked, shown(judged), [r.draft for r in skipped], skipped,
+                             more=sum(c.more for c in judged))

@@ -24,20 +24,24 @@ def new_uid() -> str:
 
 @dataclass(frozen=True, slots=True)
 class BookingResult:
-    """What a bulk booking wrote, every conflict it met, and the drafts it skipped."""
+    """What a bulk booking wrote, the conflicts it met (the first few of each row, and how
+    many ``more``), and the drafts it skipped."""
 
     booked: list[Session]
     conflicts: list[Conflict]
     skipped: list[SessionDraft]
     skipped_rows: list[Row] = field(default_factory=list)
+    more: int = 0
 
 
 @dataclass(frozen=True, slots=True)
 class Booked:
-    """What a booking wrote, and the clashes it was forced over."""
+    """What a booking wrote, and the clashes it was forced over (the first few, and how
+    many ``more``)."""
 
     session: Session
     forced_over: list[Conflict]
+    more: int = 0
 
 
 def check_options(force_reason: str | None, skip_conflicts: bool) -> None:

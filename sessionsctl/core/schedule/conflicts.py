@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from ..domain.drafts import SessionDraft
+from ..domain.errors import ConflictError
 from ..domain.model import Room, Session, SessionStatus
+
+KEPT = 10  # conflicts of one draft kept in full; the others are counted
 
 
 @dataclass(frozen=True, slots=True)
@@ -22,6 +25,55 @@ class Conflict:
     start: datetime
     detail: str
     with_: Session | None = None
+
+
+@dataclass(slots=True)
+class Clashes:
+    """The conflicts of one draft: the first :data:`KEPT` in full, and how many of each kind
+    there are in all. A row of a request that clashes with hundreds of others is reported
+    without holding (or printing) every pair."""
+
+    shown: list[Conflict] = field(default_factory=list)
+    kinds: dict[str, int] = field(default_factory=dict)
+
+    def __bool__(self) -> bool:
+        return bool(self.kinds)
+
+    @property
+    def total(self) -> int:
+        return sum(self.kinds.values())
+
+    @property
+    def more(self) -> int:
+        """The conflicts counted but not shown."""
+        return self.total - len(self.shown)
+
+    def met(self, found: Iterable[Conflict]) -> None:
+        """Conflicts found one by one: each is counted, the first few kept."""
+        for conflict in found:
+            self.kinds[conflict.kind] = self.kinds.get(conflict.kind, 0) + 1
+            if len(self.shown) < KEPT:
+                self.shown.append(conflict)
+
+    def counted(self, kinds: dict[str, int], examples: Iterable[Conflict]) -> None:
+        """Conflicts counted without being built, and some of them (``examples``) in full."""
+        for kind, n in kinds.items():
+            if n:
+                self.kinds[kind] = self.kinds.get(kind, 0) + n
+        for conflict in examples:
+            if len(self.shown) >= KEPT:
+                break
+            self.shown.append(conflict)
+
+
+def shown(found: Iterable[Clashes]) -> list[Conflict]:
+    """The conflicts shown in full, draft after draft."""
+    return [c for each in found for c in each.shown]
+
+
+def refused(found: Sequence[Clashes], message: str | None = None) -> ConflictError:
+    """The refusal of a request whose drafts met these conflicts."""
+    return ConflictError(shown(found), message, more=sum(c.more for c in found))
 
 
 def overlaps(a_start: datetime, a_end: datetime, b_start: datetime, b_end: datetime) -> bool:

@@ -24,7 +24,7 @@ from ..access import Action, require
 from ..context import Context
 from ..domain import policy, rules
 from ..domain.drafts import Row, SessionQuery
-from ..domain.errors import ConflictError, InvalidInput
+from ..domain.errors import InvalidInput
 from ..domain.model import Series, Session, SessionStatus
 from ..domain.serialize import record
 from ..domain.timeutil import localize
@@ -33,8 +33,7 @@ from ..mail.notify import Notifier
 from ..storage import UnitOfWork
 from .booker import Booker
 from .booking import EDITABLE, draft_of, new_uid, retry_race
-from .conflicts import Conflict
-from .judge import among
+from .conflicts import Clashes, refused, shown
 from .recurrence import Recurrence, parse_recurrence, split_before
 from .series import (
     TEMPLATE_FIELDS,
@@ -149,9 +148,10 @@ class ScopedEdits:
             kept: list[Session] = []
             removed = 0
             if repeat is None:
-                changed, found = self._move_members(
+                changed, judged = self._move_members(
                     uow, affected, target, shift if retime else None, duration, fields, tz,
                     force_reason)
+                found, more = shown(judged), sum(c.more for c in judged)
             else:
                 # A new rule replaces the occurrences, but one with attendance stays as it is
                 # (a mark of a student since taken off it too: recorded attendance is never
@@ -172,16 +172,17 @@ class ScopedEdits:
                 booked = self.booker.book(uow, rows_of(target, target.id, starts, starts),
                                           force_reason=force_reason,
                                           notify=False)  # one notice, below
-                changed, found = booked.booked, booked.conflicts
+                changed, found, more = booked.booked, booked.conflicts, booked.more
             uow.audit.record(f"edit:{scope}", "series", series.id, record(series), record(target))
             if notify:
                 self.notifier.notify(uow, NoticeKind.CHANGED, changed, before=affected)
             return SeriesResult(target, [], found, [], [], changed=changed,
-                                kept=untouched + kept, removed=removed)
+                                kept=untouched + kept, removed=removed, more=more)
 
     def _move_members(self, uow: UnitOfWork, members: list[Session], target: Series,
                       shift: timedelta | None, duration: timedelta, fields: dict[str, Any],
-                      tz: ZoneInfo, force_reason: str | None) -> tuple[list[Session], list[Conflict]]:
+                      tz: ZoneInfo, force_reason: str | None
+                      ) -> tuple[list[Session], list[Clashes]]:
         """Update occurrences in place, keeping their ids (so their history stays).
 
         With a ``shift`` every occurrence moves to its original slot plus the shift and takes
@@ -195,25 +196,24 @@ class ScopedEdits:
             rows.append((m, Row(draft, uid=target.uid, status=m.status, series_id=target.id,
                                 recurrence_id=slot, force_reason=m.force_reason,
                                 sequence=m.sequence + 1)))
-        refs = self.booker.resolve(uow, [r.draft for _, r in rows])
         ids = [m.id for m in members]
-        judged = self.booker.against_stored(uow, [r.draft for _, r in rows], refs, ids)
-        found = [c for each in judged for c in each] + among([r for _, r in rows])
-        if found and force_reason is None:
-            raise ConflictError(found)
+        judged = self.booker.judge_together(uow, [r for _, r in rows], ids)
+        clashing = any(judged)
+        if clashing and force_reason is None:
+            raise refused(judged)
         # Write in the direction of the move, so no row passes through a slot (or recurrence
         # id) another row of the series still holds: a shifted series never clashes with
         # itself on the way, and the database's guards need not be deferred.
         later = shift is not None and shift > timedelta(0)
         for m, row in sorted(rows, key=lambda mr: _rid(mr[0]), reverse=later):
-            if found:
+            if clashing:
                 row = replace(row, force_reason=force_reason)
             uow.sessions.update(m.id, row)
         changed = uow.sessions.find(SessionQuery(ids=tuple(ids))) if ids else []
         after = {s.id: s for s in changed}
         for before in members:
             uow.audit.record("edit", "session", before.id, record(before), record(after[before.id]))
-        return changed, found
+        return changed, judged
 
     def cancel(self, session: Session, scope: Scope, *, reason: str | None = None,
                notify: bool = True) -> list[Session]:

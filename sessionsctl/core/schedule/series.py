@@ -28,7 +28,7 @@ from ..domain.timeutil import localize, zone
 from ..storage import UnitOfWork
 from .booker import Booker
 from .booking import check_options, new_uid, retry_race
-from .conflicts import Conflict
+from .conflicts import Conflict, shown
 from .recurrence import Recurrence, expand, parse_recurrence, split_before
 from .wording import describe
 
@@ -47,6 +47,7 @@ class SeriesResult:
     changed: list[Session] = field(default_factory=list)
     kept: list[Session] = field(default_factory=list)  # left as they were (see scopes)
     removed: int = 0
+    more: int = 0  # conflicts met beyond those listed (the first few of each occurrence)
 
     @property
     def description(self) -> str:
@@ -211,12 +212,14 @@ class SeriesBook:
                     uow, rows_of(series, series_id, plan.starts, plan.starts),
                     force_reason=force_reason, skip_conflicts=skip_conflicts, notify=notify)
                 if not result.booked:
-                    raise ConflictError(result.conflicts, "refused: every occurrence clashes")
+                    raise ConflictError(result.conflicts, "refused: every occurrence clashes",
+                                        more=result.more)
                 series = exclude_starts(uow, series,
                                         [r.recurrence_id for r in result.skipped_rows])
                 uow.audit.record("create", "series", series_id, None, record(series))
                 return SeriesResult(series, result.booked, result.conflicts,
-                                    [r.draft.start for r in result.skipped_rows], plan.closed)
+                                    [r.draft.start for r in result.skipped_rows], plan.closed,
+                                    more=result.more)
 
         return retry_race(attempt)
 
@@ -232,7 +235,7 @@ class SeriesBook:
             rows = [Row(replace(draft, start=s, end=s + length), uid="", recurrence_id=s)
                     for s in plan.starts]
             found = self.booker.judge_together(uow, rows)
-        return SeriesCheck(plan.starts, [c for each in found for c in each], plan.closed)
+        return SeriesCheck(plan.starts, shown(found), plan.closed)
 
     def extend(self, *, horizon: timedelta = policy.SERIES_HORIZON) -> list[SeriesResult]:
         """Materialise open-ended series up to now + ``horizon``; idempotent and cron-safe.
@@ -260,7 +263,8 @@ class SeriesBook:
                 series = exclude_starts(uow, series,
                                         [r.recurrence_id for r in result.skipped_rows])
                 results.append(SeriesResult(series, result.booked, result.conflicts,
-                                            [r.draft.start for r in result.skipped_rows], closed))
+                                            [r.draft.start for r in result.skipped_rows], closed,
+                                            more=result.more))
         return results
 
     def info(self, series_id: int) -> tuple[Series, list[Session]]:

@@ -75,7 +75,7 @@ class Sessions:
              notify: bool = True) -> Booked:
         """Book a one-off session: refused with every conflict unless forced with a reason."""
         result = self.book_many([draft], force_reason=force_reason, notify=notify)
-        return Booked(result.booked[0], result.conflicts)
+        return Booked(result.booked[0], result.conflicts, result.more)
 
     def book_many(self, drafts: Sequence[SessionDraft], *, force_reason: str | None = None,
                   skip_conflicts: bool = False, notify: bool = True) -> BookingResult:
