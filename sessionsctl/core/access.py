@@ -121,7 +121,7 @@ def visible(actor: Person | None, query: SessionQuery) -> SessionQuery:
 
 
 # ------------------------------------------------------------------ what a viewer is shown
-def shown(actor: Person | None, session: Session) -> Session:
+def seen(actor: Person | None, session: Session) -> Session:
     """``session`` as ``actor`` may see it (one it may view): without the staff notes and the
     reason it was booked over conflicts unless they may read those, and with only themselves
     among the students unless they may see who else takes part."""
@@ -136,7 +136,7 @@ def shown(actor: Person | None, session: Session) -> Session:
     return replace(session, **changes) if changes else session
 
 
-def shown_marks(actor: Person | None, session: Session,
+def seen_marks(actor: Person | None, session: Session,
                 marks: list[Attendance]) -> list[Attendance]:
     """The attendance marks of ``session`` that ``actor`` may see: every mark for those who
     may see who takes part, their own mark for a student."""
@@ -146,7 +146,7 @@ def shown_marks(actor: Person | None, session: Session,
     return [m for m in marks if m.student == actor.email]
 
 
-def shown_feedback(actor: Person | None, session: Session,
+def seen_feedback(actor: Person | None, session: Session,
                    feedback: list[Feedback]) -> list[Feedback]:
     """The feedback on ``session`` that ``actor`` may read: all of it for those who may see who
     takes part, their own for a student."""
@@ -169,8 +169,8 @@ def takes_part_in_series(actor: Person | None, series: Series) -> bool:
         actor is not None and actor.email in (series.template.get("students") or ()))
 
 
-def shown_series(actor: Person | None, series: Series) -> Series:
-    """``series`` as ``actor`` may see it: its template without what :func:`shown` hides."""
+def seen_series(actor: Person | None, series: Series) -> Series:
+    """``series`` as ``actor`` may see it: its template without what :func:`seen` hides."""
     if sees_series(actor, series):
         return series
     assert actor is not None

@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 from typing import IO, Any
 from zoneinfo import ZoneInfo
 
-from ..access import sees_series, shown, visible
+from ..access import seen, sees_series, visible
 from ..context import Context
 from ..domain.drafts import SessionQuery
 from ..domain.model import Series, Session
@@ -33,7 +33,7 @@ class Exporter:
         with self.ctx.read() as uow:
             actor = uow.actor
             sessions = uow.sessions.stream(visible(actor, query))
-            for _ in csvformat.write((shown(actor, s) for s in sessions), sink):
+            for _ in csvformat.write((seen(actor, s) for s in sessions), sink):
                 count += 1
                 if progress and count % 500 == 0:
                     progress(500)
@@ -68,20 +68,20 @@ class Exporter:
             def events() -> Iterator[Any]:
                 nonlocal written
                 series_ids: list[int] = []
-                seen: dict[int, list[Session]] = {}
+                taking_part: dict[int, list[Session]] = {}
                 for session in uow.sessions.stream(query):
                     if session.series_id is None:
                         written += 1
-                        yield ics.session_event(shown(actor, session), passcodes=passcodes,
+                        yield ics.session_event(seen(actor, session), passcodes=passcodes,
                                                 values=values)
                         if progress:
                             progress(1)
                         continue
-                    if session.series_id not in seen:
-                        seen[session.series_id] = []
+                    if session.series_id not in taking_part:
+                        taking_part[session.series_id] = []
                         series_ids.append(session.series_id)
                     if actor is not None:  # kept for a series the actor does not see whole
-                        seen[session.series_id].append(session)
+                        taking_part[session.series_id].append(session)
                 for i in range(0, len(series_ids), 200):
                     chunk = series_ids[i:i + 200]
                     all_series = uow.series.by_id(chunk)
@@ -91,9 +91,9 @@ class Exporter:
                     for series_id in chunk:
                         series = all_series[series_id]
                         if not sees_series(actor, series):
-                            parts = [ics.session_event(_on_its_own(shown(actor, s)),
+                            parts = [ics.session_event(_on_its_own(seen(actor, s)),
                                                        passcodes=passcodes, values=values)
-                                     for s in seen[series_id]]
+                                     for s in taking_part[series_id]]
                             written += len(parts)
                             yield from parts
                             continue

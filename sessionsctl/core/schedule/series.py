@@ -17,7 +17,7 @@ from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from ..access import Action, require, shown, shown_series, takes_part_in_series, visible
+from ..access import Action, require, seen, seen_series, takes_part_in_series, visible
 from ..context import Context
 from ..domain import policy, rules
 from ..domain.drafts import Row, SessionDraft, SessionQuery
@@ -275,16 +275,16 @@ class SeriesBook:
             if series is None:
                 raise NotFound("series", series_id)
             actor = uow.actor
-            sessions = [shown(actor, s) for s in uow.sessions.find(
+            sessions = [seen(actor, s) for s in uow.sessions.find(
                 visible(actor, SessionQuery(series_id=series_id)))]
             if not sessions and not takes_part_in_series(actor, series):
                 raise NotPermitted(f"{actor.email if actor else 'nobody'} may not see "
                                    f"series {series_id}")
-            return shown_series(actor, series), sessions
+            return seen_series(actor, series), sessions
 
     def all(self) -> list[Series]:
         """The series the acting person sees whole or is booked into."""
         with self.ctx.read() as uow:
             actor = uow.actor
-            return [shown_series(actor, s) for s in uow.series.all()
+            return [seen_series(actor, s) for s in uow.series.all()
                     if takes_part_in_series(actor, s)]

@@ -9,7 +9,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from ..access import Action, require, shown, shown_feedback, shown_marks, visible
+from ..access import Action, require, seen, seen_feedback, seen_marks, visible
 from ..context import Context
 from ..domain import rules
 from ..domain.drafts import Row, SessionDraft, SessionQuery
@@ -99,16 +99,16 @@ class Sessions:
         """The sessions ``query`` selects that the acting person may see."""
         with self.ctx.read() as uow:
             actor = uow.actor
-            return [shown(actor, s) for s in uow.sessions.find(visible(actor, query))]
+            return [seen(actor, s) for s in uow.sessions.find(visible(actor, query))]
 
     def show(self, session_id: int) -> SessionDetails:
         with self.ctx.read() as uow:
             session = get_session(uow, session_id, Action.VIEW_SESSION)
             actor = uow.actor
             return SessionDetails(
-                shown(actor, session),
-                shown_marks(actor, session, uow.attendance.marks(session_id)),
-                shown_feedback(actor, session, uow.attendance.feedback(session_id)),
+                seen(actor, session),
+                seen_marks(actor, session, uow.attendance.marks(session_id)),
+                seen_feedback(actor, session, uow.attendance.feedback(session_id)),
                 uow.attendance.materials(session_id))
 
     # ------------------------------------------------------------------------- edit
