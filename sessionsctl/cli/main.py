@@ -66,6 +66,23 @@ class _Root(TyperGroup):
                 ctx.obj.close()
 
 
+def _flags_show_no_type() -> None:
+    """Help pages list a flag (``--json``, ``--yes``) without a ``<bool>`` type: it takes no
+    value. Typer shows the type of every option; a flag's is left out here, once."""
+    from typer.core import TyperOption
+
+    typed = TyperOption.display_type_rich
+
+    def display_type_rich(self: TyperOption, ctx: Any) -> str | None:
+        if getattr(self, "is_flag", False) and not getattr(self, "count", False):
+            return None
+        return typed(self, ctx)
+
+    TyperOption.display_type_rich = display_type_rich  # type: ignore[method-assign]
+
+
+_flags_show_no_type()
+
 if os.environ.get("NO_COLOR"):
     import typer.rich_utils  # help pages are drawn by Typer's own console
 
@@ -77,6 +94,7 @@ app = typer.Typer(
     help="Run a tutoring centre's sessions: people, rooms, bookings, attendance.",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
+    rich_markup_mode="markdown",  # docstrings are wrapped text: their single line breaks joined
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 

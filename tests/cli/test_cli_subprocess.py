@@ -191,6 +191,14 @@ def test_help_of_every_command_and_group(config_path: Path, path: list[str]) -> 
                           env=_env(config_path), timeout=120)
     assert done.returncode == 0, done.stderr
     assert "Usage:" in done.stdout and " ".join(["sessionsctl", *path]) in done.stdout
+    assert "<bool>" not in done.stdout  # a flag takes no value
+    command = typer.main.get_command(app)
+    for word in path:
+        command = command.commands[word]  # type: ignore[attr-defined]
+    for sub in getattr(command, "commands", {}).values():
+        # a listed command's help reads as a sentence, not broken where the docstring wraps
+        first = " ".join((sub.help or "").split("\n\n")[0].split()).replace("`", "")[:120]
+        assert first in done.stdout, (sub.name, first)
 
 
 def test_version(config_path: Path) -> None:
