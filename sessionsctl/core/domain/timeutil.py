@@ -16,6 +16,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from . import policy
 from .errors import InvalidInput
 
 _RELATIVE_DAYS = {"today": 0, "tomorrow": 1, "yesterday": -1}
@@ -26,12 +27,24 @@ _DATE_ONLY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 def zone(name: str, field: str = "tz") -> ZoneInfo:
     """The IANA zone called ``name``, or an InvalidInput naming ``field``."""
     try:
-        if not name or name != name.strip() or name.startswith(("/", ".")):
+        if not name or name != name.strip() or name.startswith(("/", ".")) or len(name) > 255:
             raise ValueError(name)
         return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError, IsADirectoryError, PermissionError):
-        raise InvalidInput(f"unknown time zone {name!r} (use an IANA name such as Europe/London)",
-                           field=field) from None
+    except (ZoneInfoNotFoundError, ValueError, OSError):  # OSError: a name no file can have
+        shown = name if len(name) <= 60 else name[:60] + "..."
+        raise InvalidInput(f"unknown time zone {shown!r} (use an IANA name such as "
+                           "Europe/London)", field=field) from None
+
+
+def within_years(value: date, field: str, *, shown: str | None = None) -> None:
+    """Refuse a day or time outside the program's years (:data:`policy.YEARS`), an aware
+    time judged in UTC: an InvalidInput naming ``field`` and the value (``shown``, or the day)."""
+    inside = policy.FIRST_YEAR <= value.year <= policy.LAST_YEAR
+    if inside and isinstance(value, datetime) and value.tzinfo is not None:
+        inside = policy.EARLIEST <= value < policy.LATEST
+    if not inside:
+        raise InvalidInput(f"{shown or f'{value.year:04d}-{value:%m-%d}'} is out of range "
+                           f"({policy.YEARS})", field=field)
 
 
 @lru_cache(maxsize=1)
@@ -87,6 +100,7 @@ def parse_instant(text: str, tz: ZoneInfo, *, field: str = "time",
         raise InvalidInput(
             f"cannot read {text!r} as a time (expected e.g. 2026-12-01 16:00 or 2026-12-01T16:00+01:00)",
             field=field) from None
+    within_years(value, field, shown=raw)
     if value.tzinfo is None:
         return localize(value, tz)
     return value.astimezone(UTC)
@@ -100,9 +114,12 @@ def parse_day(text: str, tz: ZoneInfo, *, field: str = "date",
         return (now or datetime.now(UTC)).astimezone(tz).date() + timedelta(_RELATIVE_DAYS[raw])
     if _DATE_ONLY.match(raw):
         try:
-            return date.fromisoformat(raw)
+            day = date.fromisoformat(raw)
         except ValueError:
             pass
+        else:
+            within_years(day, field)
+            return day
     raise InvalidInput(f"cannot read {text!r} as a date (expected e.g. 2026-12-01)", field=field)
 
 
