@@ -89,6 +89,8 @@ CASES = [
     pytest.param(add(start="1899-12-31 10:00"), 2, ("start", "out of range"), id="start-1899"),
     pytest.param(["closure", "add", "9999-12-31"], 2, ("date", "out of range"),
                  id="closure-9999"),
+    pytest.param(["closure", "add", "2027-01-01", "--to", "2099-01-01"], 2,
+                 ("to", "a closure lasts at most 10 years"), id="closure-too-long"),
     # --- the series bound (2)
     pytest.param(add("--repeat", "FREQ=DAILY;UNTIL=29991231"), 2,
                  ("repeat", "UNTIL=29991231 is too far", "by 2040-12-03", "10 years"),

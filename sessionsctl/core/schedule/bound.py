@@ -22,6 +22,7 @@ from dateutil import rrule as dateutil_rrule
 
 from ..domain import policy
 from ..domain.errors import InvalidInput
+from ..domain.timeutil import within_years
 
 LAST_WALL = datetime(policy.LAST_YEAR, 12, 31, 23, 59, 59)
 SPAN_TEXT = (f"a series reaches at most {policy.SERIES_YEARS} years from its start, and holds "
@@ -58,6 +59,17 @@ def at_most(count: int, what: str = "occurrences", field: str = "repeat") -> Non
     if count > policy.MAX_OCCURRENCES:
         raise InvalidInput(f"gives {count} {what}: too many ({SPAN_TEXT}; give a COUNT, an "
                            "earlier UNTIL or fewer dates)", field=field)
+
+
+def closure(first: date, last: date, field: str = "to") -> None:
+    """Refuse a closure (days ``first`` to ``last``) outside the program's years or longer
+    than a series may reach."""
+    within_years(first, "date" if field == "to" else "DTSTART")
+    within_years(last, field)
+    most = _years_after(first, policy.SERIES_YEARS)
+    if last > most:
+        raise InvalidInput(f"{last:%Y-%m-%d} is too far: a closure lasts at most "
+                           f"{policy.SERIES_YEARS} years, to {most:%Y-%m-%d}", field=field)
 
 
 def walls(rule: str, dtstart: datetime, stop: datetime) -> list[datetime]:
