@@ -305,10 +305,8 @@ def expand(rec: Recurrence, dtstart: datetime, tz: ZoneInfo, *, until: datetime 
         raise InvalidInput(f"COUNT={parts['COUNT']} goes on past {last:%Y-%m-%d} "
                            f"({bound.SPAN_TEXT})", field="repeat")
     # EXDATEs match by instant, so one written as the shifted time of a wall time that does
-    # not exist (02:30 for a 01:30 lesson on the spring-forward day) still takes it out. One
-    # far from every occurrence matches none.
-    skip = {localize(w, tz) for w in _resolve(rec.exdates, at)
-            if dtstart - policy.SERIES_SPAN <= w <= last}
+    # not exist (02:30 for a 01:30 lesson on the spring-forward day) still takes it out.
+    skip = {localize(w, tz) for w in _resolve(rec.exdates, at)}
     starts = {localize(w, tz) for w in [*walls, *rdates]} - skip
     return [Occurrence(s, s) for s in sorted(starts)
             if (after is None or s >= after) and (until is None or s < until)]

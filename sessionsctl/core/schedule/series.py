@@ -261,8 +261,12 @@ class SeriesBook:
                         or series.expanded_until >= target:
                     continue  # another run got here first
                 tz = ZoneInfo(series.tz)
-                rec, starts, closed = expand_open(uow, rule_of(series), series.dtstart, tz,
-                                                  after=series.expanded_until, until=target)
+                try:
+                    rec, starts, closed = expand_open(uow, rule_of(series), series.dtstart, tz,
+                                                      after=series.expanded_until, until=target)
+                except InvalidInput as exc:
+                    raise InvalidInput(f"series #{series.id} {exc.detail}: book less at once",
+                                       field="days") from None
                 series = replace(series, rule=rec.to_text(), expanded_until=target)
                 uow.series.update(series)
                 # Rolling the horizon forward books nothing new for anyone: no notices.
