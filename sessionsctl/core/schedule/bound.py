@@ -1,5 +1,5 @@
 """The bound every series is held to (:mod:`~sessionsctl.core.domain.policy`: at most
-``MAX_OCCURRENCES`` in one booking, a COUNT, UNTIL and RDATEs within ``SERIES_SPAN`` of its
+``MAX_OCCURRENCES`` in one booking, a COUNT, UNTIL and RDATEs within ``SERIES_YEARS`` of its
 start, inside the program's years), checked before a rule is expanded; and dateutil's
 expansion kept to that reach, whatever the rule.
 
@@ -61,10 +61,11 @@ def at_most(count: int, what: str = "occurrences", field: str = "repeat") -> Non
                            "earlier UNTIL or fewer dates)", field=field)
 
 
-def closure(first: date, last: date, field: str = "to") -> None:
-    """Refuse a closure (days ``first`` to ``last``) outside the program's years or longer
-    than a series may reach."""
-    within_years(first, "date" if field == "to" else "DTSTART")
+def closure(first: date, last: date, fields: tuple[str, str] = ("date", "to")) -> None:
+    """Refuse a closure (days ``first`` to ``last``, named by ``fields``) outside the
+    program's years or longer than a series may reach."""
+    within_years(first, fields[0])
+    field = fields[1]
     within_years(last, field)
     most = _years_after(first, policy.SERIES_YEARS)
     if last > most:

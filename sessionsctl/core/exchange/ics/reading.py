@@ -97,7 +97,7 @@ def _closure(event: Any, line: int, uid: str, first: date, reason: str, zones: F
         last = max(first, end_prop.dt - timedelta(days=1))
     elif duration is not None:
         last = first + max(duration.dt - timedelta(days=1), timedelta(0))
-    bound.closure(first, last, "DTEND" if end_prop is not None else "DURATION")
+    bound.closure(first, last, ("DTSTART", "DTEND" if end_prop is not None else "DURATION"))
     if event.get("RRULE") is None:
         return IcsClosure(line, uid, first, last, reason)
     rule = rule_text(event, "UTC", zones)
