@@ -265,6 +265,8 @@ def _sink(output: str | None, binary: bool) -> Iterator[IO[Any]]:
         yield sys.stdout.buffer if binary else sys.stdout
         return
     path = Path(output)
+    if path.is_dir():  # checked first: the file is written beside it, then moved onto it
+        raise InvalidInput(f"cannot write {output}: it is a directory", field="-o")
     tmp = path.with_name(path.name + ".part")
     try:
         handle = open(tmp, "wb" if binary else "w", encoding=None if binary else "utf-8",  # noqa: SIM115
@@ -274,7 +276,11 @@ def _sink(output: str | None, binary: bool) -> Iterator[IO[Any]]:
     try:
         with handle:
             yield handle
-        tmp.replace(path)  # a failed export leaves no half-written file behind
+        try:
+            tmp.replace(path)  # a failed export leaves no half-written file behind
+        except OSError as exc:
+            raise InvalidInput(f"cannot write {output}: {exc.strerror or exc}",
+                               field="-o") from None
     finally:
         tmp.unlink(missing_ok=True)
 

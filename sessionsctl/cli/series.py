@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 
 import typer
 
+from ..core.domain import policy
 from ..core.domain.serialize import session_json
 from ..core.domain.timeutil import iso
 from ..core.schedule.recurrence import parse_recurrence
@@ -57,7 +58,9 @@ def show(ctx: typer.Context, series_id: Annotated[int, typer.Argument(help="Seri
 @app.command("extend")
 def extend(
     ctx: typer.Context,
-    days: Annotated[int, typer.Option("--days", help="How far ahead to book open-ended series.")] = 182,
+    days: Annotated[int, typer.Option(
+        "--days", min=1, max=policy.SERIES_SPAN.days,
+        help="How far ahead to book open-ended series.")] = policy.SERIES_HORIZON.days,
     json_output: JsonOption = False,
 ) -> None:
     """Book open-ended series up to the rolling horizon. Safe to run from cron at any rate."""

@@ -3,7 +3,9 @@ traceback, and not one row of any table changed."""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -71,9 +73,51 @@ CASES = [
     # Was: all rows on SQLite, and exit 1 with PostgreSQL's "LIMIT must not be negative".
     pytest.param(["session", "list", "--all", "--limit", "-1"], 2, ("--limit",),
                  id="negative-limit"),
+    # --- the program's years (2); each was exit 1, "OverflowError"
+    pytest.param(["session", "list", "--from", "0001-01-01", "--to", "9999-12-31"], 2,
+                 ("from", "0001-01-01", "out of range (years 1900 to 2999)"), id="list-year-1"),
+    pytest.param(["export", "csv", "--to", "9999-12-31"], 2, ("to", "9999-12-31",
+                                                               "out of range"), id="export-csv-9999"),
+    pytest.param(["export", "ics", "--to", "9999-12-31"], 2, ("to", "9999-12-31",
+                                                               "out of range"), id="export-ics-9999"),
+    pytest.param(["report", "attendance", "--from", "0001-01-01"], 2, ("--from", "0001-01-01"),
+                 id="report-year-1"),
+    pytest.param(["session", "list", "--from", "2999-12-31T23:00-12:00"], 2,
+                 ("from", "out of range"), id="list-past-2999-in-utc"),
+    pytest.param(add(start="9999-12-31 23:00"), 2, ("start", "9999-12-31 23:00", "out of range"),
+                 id="start-9999"),
+    pytest.param(add(start="1899-12-31 10:00"), 2, ("start", "out of range"), id="start-1899"),
+    pytest.param(["closure", "add", "9999-12-31"], 2, ("date", "out of range"),
+                 id="closure-9999"),
+    pytest.param(["closure", "add", "2027-01-01", "--to", "2099-01-01"], 2,
+                 ("to", "a closure lasts at most 10 years"), id="closure-too-long"),
+    # --- the series bound (2)
+    pytest.param(add("--repeat", "FREQ=DAILY;UNTIL=29991231"), 2,
+                 ("repeat", "UNTIL=29991231 is too far", "by 2040-12-03", "10 years"),
+                 id="until-2999"),
+    pytest.param(add("--repeat", "FREQ=DAILY;UNTIL=99991231"), 2,
+                 ("repeat", "UNTIL=99991231 is out of range (years 1900 to 2999)"),
+                 id="until-9999"),
+    pytest.param(add("--repeat", "FREQ=DAILY;UNTIL=20340101"), 2,
+                 ("repeat", "gives 1126 occurrences", "at most 1000"), id="until-too-many"),
+    pytest.param(add("--repeat", "FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=29;COUNT=1000"), 2,
+                 ("repeat", "COUNT=1000 goes on past 2040-12-03", "10 years"), id="count-6148"),
+    pytest.param(add("--repeat", "FREQ=WEEKLY;COUNT=2 RDATE:99991231"), 2,
+                 ("repeat", "RDATE 99991231 is out of range"), id="rdate-9999"),
+    pytest.param(add("--repeat", "FREQ=WEEKLY;COUNT=2 RDATE:20501231"), 2,
+                 ("repeat", "RDATE 2050-12-31 is too far", "10 years"), id="rdate-2050"),
+    pytest.param(add("--repeat", "FREQ=DAILY;BYDAY=MO;BYSETPOS=2"), 2,
+                 ("repeat", "BYSETPOS=2 never matches"), id="bysetpos-never"),
+    pytest.param(add("--repeat", "FREQ=DAILY;INTERVAL=7;BYDAY=WE"), 2,
+                 ("repeat", "no occurrences"), id="every-7th-day-never-a-wednesday"),
+    pytest.param(["series", "extend", "--days", "99999999"], 2, ("--days", "3652"),
+                 id="extend-too-far"),
     # --- zones (2)
     pytest.param(add("--tz", "Mars/Olympus"), 2, ("tz", "Mars/Olympus"),
                  id="unknown-session-tz"),
+    # was exit 1, "OSError: File name too long" with the install path
+    pytest.param(add("--tz", "A" * 300), 2, ("tz", "unknown time zone", "A" * 60 + "..."),
+                 id="zone-name-too-long"),
     pytest.param(["person", "add", "--name", "Z", "--email", "z@example.org", "--role",
                   "student", "--tz", "Europe/Atlantis"], 2, ("tz", "Europe/Atlantis"),
                  id="unknown-person-tz"),
@@ -160,7 +204,27 @@ CASES = [
 @pytest.mark.parametrize("args, code, mentions", CASES)
 def test_bad_input(booked: Seeded, db_snapshot: Callable[[], Any], args: list[str], code: int,
                    mentions: tuple[str, ...]) -> None:
+    began = time.perf_counter()
     refused(booked.run, db_snapshot, code, args, mentions)
+    assert time.perf_counter() - began < 5  # a rule that matches nothing took 12 s
+
+
+def test_a_global_zone_name_too_long_shows_no_path(booked: Seeded,
+                                                   db_snapshot: Callable[[], Any]) -> None:
+    result = refused(booked.run, db_snapshot, 2, ["session", "list"], ("tz", "unknown time zone"),
+                     tz="B" * 300)
+    assert "zoneinfo" not in result.stderr and "B" * 61 not in result.stderr
+
+
+@pytest.mark.parametrize("args", [["export", "csv"], ["export", "ics"],
+                                  ["report", "attendance"], ["attendance", "export"]])
+def test_output_naming_a_directory_is_bad_input(booked: Seeded, db_snapshot: Callable[[], Any],
+                                                tmp_path: Path, args: list[str]) -> None:
+    target = tmp_path / "out"
+    target.mkdir()
+    refused(booked.run, db_snapshot, 2, [*args, "-o", str(target)],
+            ("cannot write", str(target), "directory"))
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name != "sessionsctl.db") == ["out"]
 
 
 @pytest.mark.parametrize("args", [

@@ -173,3 +173,27 @@ def test_ics_dry_run_speaks_of_lines_and_what_it_would_create(seeded: Seeded,
     assert "Line" in result.stdout and "Row" not in result.stdout
     assert "would be added" in result.stdout
     assert db_snapshot() == before
+
+
+def test_import_ics_names_a_duplicate_uid_and_books_each_day_of_a_repeating_closure(
+        seeded: Seeded, tmp_path: Path, db_snapshot) -> None:
+    def event(*lines: str) -> str:
+        return "BEGIN:VEVENT\r\n" + "".join(f"{line}\r\n" for line in lines) + "END:VEVENT\r\n"
+
+    lesson = ("SUMMARY:Algebra", "ORGANIZER:mailto:ada@example.org", "DURATION:PT1H")
+    closed = event("UID:sat", "SUMMARY:Closed", "DTSTART;VALUE=DATE:20270102",
+                   "RRULE:FREQ=WEEKLY;COUNT=3")
+    twice = (event("UID:a", "DTSTART:20270105T160000Z", *lesson)
+             + event("UID:a", "DTSTART:20270106T160000Z", *lesson))
+    src = tmp_path / "cal.ics"
+    src.write_text("BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:x\r\n" + closed + twice
+                   + "END:VCALENDAR\r\n", newline="")
+    before = db_snapshot()
+    result = seeded.run.fails(2, "import", "ics", str(src))
+    assert "line 18, UID: 'a' is also the UID of the event at line 10" in result.stderr
+    assert db_snapshot() == before
+    src.write_bytes(src.read_bytes().replace(b"UID:a\r\nDTSTART:20270106",
+                                             b"UID:b\r\nDTSTART:20270106"))
+    assert seeded.run.json("import", "ics", str(src))["created"] == 2
+    closures = seeded.run.json("closure", "list")
+    assert [c["starts_on"] for c in closures] == ["2027-01-02", "2027-01-09", "2027-01-16"]

@@ -192,7 +192,10 @@ def mutated(draw: st.DrawFn) -> bytes:
             del data[at:]
         elif kind == "insert":
             data[at:at] = draw(st.sampled_from([b",", b'"', b"\n", b";", b"\xff", b"T25:",
-                                                b"2027-13-01", b"FREQ=", b"\r"]))
+                                                b"2027-13-01", b"FREQ=", b"\r",
+                                                b";UNTIL=29991231", b";UNTIL=99991231",
+                                                b";BYSETPOS=2", b" RDATE:99991231,20270105",
+                                                b"9999-12-31"]))
         elif data:
             del data[at:at + draw(st.integers(1, 20))]
     return bytes(data)

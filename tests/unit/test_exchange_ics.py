@@ -372,7 +372,9 @@ def mutated(draw: st.DrawFn) -> bytes:
             line = bytearray(lines[at])
             pos = draw(st.integers(0, max(len(line) - 1, 0)))
             line[pos:pos] = draw(st.sampled_from([b":", b";", b"=", b"\xff", b"X", b"9999",
-                                                  b"T", b"Z", b",", b"\\"]))
+                                                  b"T", b"Z", b",", b"\\", b";UNTIL=29991231",
+                                                  b";COUNT=1000", b",99991231",
+                                                  b"\r\nRDATE:20270105T160000,29991231\r\n"]))
             lines[at] = bytes(line)
         else:
             other = draw(st.integers(0, len(lines) - 1))

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import time
 from datetime import UTC, date, datetime, timedelta
+from itertools import takewhile
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -14,7 +16,9 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from sessionsctl.core.domain.errors import InvalidInput
+from sessionsctl.core.domain.policy import SERIES_SPAN
 from sessionsctl.core.domain.timeutil import exists, localize
+from sessionsctl.core.schedule import bound
 from sessionsctl.core.schedule.recurrence import (
     Occurrence,
     Recurrence,
@@ -306,6 +310,10 @@ def test_expand_gives_count_less_exdates_at_dateutil_wall_times(text: str, dtsta
     excluded = data.draw(st.lists(st.sampled_from(expected), unique=True, max_size=count))
     stray = [w + timedelta(minutes=1) for w in expected[:2]]  # match nothing: ignored
     lines = text + ("\nEXDATE:" + ",".join(f"{w:%Y%m%dT%H%M%S}" for w in excluded + stray))
+    if expected[-1] > bound.reach(dtstart, None, []):  # past the series bound: refused
+        with pytest.raises(InvalidInput, match=f"COUNT={count} goes on past"):
+            expand(parse_recurrence(lines, tz), dtstart, tz)
+        return
     got = expand(parse_recurrence(lines, tz), dtstart, tz)
 
     assert len(got) == count - len(excluded)
@@ -390,6 +398,7 @@ def test_split_keeps_rdates_left_after_the_rule_ends() -> None:
 def test_split_head_and_tail_together_give_the_original(text: str, dtstart: datetime,
                                                        tz: ZoneInfo, data: st.DataObject) -> None:
     rule_walls = list(rrulestr(text, dtstart=dtstart))
+    assume(rule_walls[-1] <= bound.reach(dtstart, None, []))  # none past the bound is stored
     excluded = data.draw(st.lists(st.sampled_from(rule_walls), unique=True, max_size=3))
     extra = data.draw(st.lists(st.sampled_from(rule_walls), max_size=2))
     rdates = [w + timedelta(hours=3) for w in extra]
@@ -478,6 +487,10 @@ def test_describe(text: str, expected: str) -> None:
     ("FREQ=WEEKLY;WKST=XX", "WKST=XX must be one of"),
     ("FREQ=WEEKLY;UNTIL=2027-03-31", "UNTIL=2027-03-31 is not a date or date-time"),
     ("FREQ=WEEKLY;UNTIL=20270231", "UNTIL=20270231 is not a date"),
+    ("FREQ=DAILY;UNTIL=99991231", "UNTIL=99991231 is out of range (years 1900 to 2999)"),
+    ("FREQ=DAILY;UNTIL=18991231T235959Z", "UNTIL=18991231T235959Z is out of range"),
+    ("FREQ=WEEKLY\nRDATE:99991231", "RDATE 99991231 is out of range (years 1900 to 2999)"),
+    ("FREQ=WEEKLY\nEXDATE:00010101T000000", "EXDATE 00010101T000000 is out of range"),
     ("RRULE;X=1:FREQ=WEEKLY", "RRULE takes no parameters"),
     ("FREQ=WEEKLY\nDTSTART:20260901T160000", "unknown line 'DTSTART:20260901T160000'"),
     ("FREQ=WEEKLY\nEXDATE:2026-12-08", "EXDATE: cannot read '2026-12-08'"),
@@ -502,21 +515,29 @@ def test_the_field_named_in_errors_can_be_chosen() -> None:
 
 
 RULE_PIECES = ["FREQ=DAILY", "FREQ=WEEKLY", "FREQ=MONTHLY", "FREQ=YEARLY", "FREQ=HOURLY",
-               "COUNT=3", "COUNT=-1", "UNTIL=20270101", "UNTIL=20270101T000000Z", "UNTIL=x",
-               "INTERVAL=2", "BYDAY=TU", "BYDAY=-1FR", "BYDAY=2TU,TH", "BYDAY=2TU,-1TH",
-               "BYDAY=", "BYMONTHDAY=28", "BYMONTHDAY=-1", "BYMONTH=2", "BYMONTH=3,9",
-               "BYSETPOS=-1", "WKST=SU"]
+               "COUNT=3", "COUNT=-1", "COUNT=1000", "UNTIL=20270101", "UNTIL=20270101T000000Z",
+               "UNTIL=x", "UNTIL=29991231", "UNTIL=99991231", "UNTIL=00010101",
+               "INTERVAL=2", "INTERVAL=7", "BYDAY=TU", "BYDAY=-1FR", "BYDAY=2TU,TH",
+               "BYDAY=2TU,-1TH", "BYDAY=", "BYMONTHDAY=28", "BYMONTHDAY=29", "BYMONTHDAY=-1",
+               "BYMONTH=2", "BYMONTH=3,9", "BYSETPOS=-1", "BYSETPOS=2", "BYSETPOS=60",
+               "WKST=SU"]
 LINES = ["EXDATE:20261208", "EXDATE:20261208T160000Z", "RDATE;TZID=Europe/Paris:20261209T170000",
-         "EXDATE;VALUE=DATE:", "RRULE:FREQ=DAILY"]
+         "EXDATE;VALUE=DATE:", "RRULE:FREQ=DAILY", "RDATE:99991231", "EXDATE:00010101T000000"]
+# RDATE lists anywhere in datetime's years, some far beyond what a series may reach.
+rdate_lines = st.lists(st.datetimes(datetime(1, 1, 1), datetime(9999, 12, 31, 23)), min_size=1,
+                       max_size=30).map(lambda ds: "RDATE:" + ",".join(
+                           f"{d.year:04d}{d:%m%dT%H%M%S}" for d in ds))
 near_valid = st.builds(
     lambda freq, parts, lines: "\n".join([";".join([freq, *parts]), *lines]),
     st.sampled_from(RULE_PIECES[:5]), st.lists(st.sampled_from(RULE_PIECES), max_size=4),
-    st.lists(st.sampled_from(LINES), max_size=2))
+    st.lists(st.one_of(st.sampled_from(LINES), rdate_lines), max_size=2))
 
 
 @settings(deadline=None)
 @given(st.one_of(st.text(max_size=60), near_valid))
 def test_anything_is_read_or_refused_and_what_is_read_expands(text: str) -> None:
+    """Whatever the text, reading and expanding it ends quickly: in occurrences within the
+    series bound, or in an InvalidInput on the rule."""
     try:
         rec = parse_recurrence(text, LONDON)
     except InvalidInput as err:
@@ -524,8 +545,114 @@ def test_anything_is_read_or_refused_and_what_is_read_expands(text: str) -> None
         return
     assert parse_recurrence(rec.to_text(), LONDON) == rec
     assert describe(rec)
-    got = expand(rec, TUESDAY_4PM, LONDON, until=datetime(2028, 1, 1, tzinfo=UTC))
+    began = time.perf_counter()
+    try:
+        got = expand(rec, TUESDAY_4PM, LONDON, until=datetime(2028, 1, 1, tzinfo=UTC))
+    except InvalidInput as err:
+        assert err.field == "repeat" and "at most 10 years" in err.message, err.message
+        return
+    finally:
+        assert time.perf_counter() - began < 2
     assert [o.start for o in got] == sorted({o.start for o in got})
+    assert all(abs(o.start - got[0].start) <= SERIES_SPAN * 2 for o in got)
+
+
+# ------------------------------------------------------------------- the series bound
+@pytest.mark.parametrize(("text", "says"), [
+    ("FREQ=DAILY;UNTIL=29991231", "UNTIL=29991231 is too far: it must be by 2036-09-01"),
+    ("FREQ=WEEKLY;UNTIL=20361231", "UNTIL=20361231 is too far"),
+    ("FREQ=WEEKLY;UNTIL=20370101", "UNTIL=20370101 is too far"),
+    ("FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=29;COUNT=1000", "COUNT=1000 goes on past 2036-09-01"),
+    ("FREQ=YEARLY;COUNT=12", "COUNT=12 goes on past 2036-09-01"),
+    ("FREQ=WEEKLY;COUNT=2\nRDATE:29991231", "RDATE 2999-12-31 is too far"),
+    ("FREQ=WEEKLY;COUNT=2\nRDATE:19000101T100000", "RDATE 1900-01-01 is too far"),
+])
+def test_a_rule_past_the_series_bound_is_refused_before_it_is_expanded(text: str,
+                                                                        says: str) -> None:
+    rec = parse_recurrence(text, LONDON)
+    began = time.perf_counter()
+    with pytest.raises(InvalidInput) as err:
+        expand(rec, TUESDAY_4PM, LONDON)
+    assert time.perf_counter() - began < 1
+    assert says in err.value.message and "10 years" in err.value.message
+    assert err.value.field == "repeat" and err.value.exit_code == 2
+
+
+def test_a_series_may_reach_ten_years_and_no_further() -> None:
+    ten = parse_recurrence("FREQ=YEARLY;COUNT=11", LONDON)  # its start and 10 years on
+    assert walls(expand(ten, TUESDAY_4PM, LONDON), LONDON)[-1] == datetime(2036, 9, 1, 16)
+    until = parse_recurrence("FREQ=MONTHLY;UNTIL=20360901", LONDON)
+    assert walls(expand(until, TUESDAY_4PM, LONDON), LONDON)[-1] == datetime(2036, 9, 1, 16)
+    extra = parse_recurrence("FREQ=MONTHLY;COUNT=2\nRDATE;VALUE=DATE:20360901,20160901", LONDON)
+    assert len(expand(extra, TUESDAY_4PM, LONDON)) == 4
+
+
+def test_more_rdates_than_a_series_holds_are_refused() -> None:
+    days = [date(2026, 9, 2) + timedelta(days=n) for n in range(1001)]
+    rec = parse_recurrence("FREQ=WEEKLY;COUNT=1\nRDATE;VALUE=DATE:"
+                           + ",".join(f"{d:%Y%m%d}" for d in days), LONDON)
+    with pytest.raises(InvalidInput, match="gives 1001 RDATEs: too many"):
+        expand(rec, TUESDAY_4PM, LONDON)
+
+
+@pytest.mark.parametrize(("text", "says"), [
+    ("FREQ=DAILY;BYDAY=MO;BYSETPOS=2", "BYSETPOS=2 never matches: each day of the rule offers "
+                                       "at most 1 day"),
+    ("FREQ=WEEKLY;BYDAY=MO,TU;BYSETPOS=3", "each week of the rule offers at most 2 days"),
+    ("FREQ=WEEKLY;BYSETPOS=-2;BYMONTH=3", "each week of the rule offers at most 1 day"),
+    ("FREQ=MONTHLY;BYDAY=MO,TU;BYSETPOS=11", "each month of the rule offers at most 10 days"),
+    ("FREQ=MONTHLY;BYDAY=1MO,-1MO;BYSETPOS=3", "at most 2 days"),
+    ("FREQ=MONTHLY;BYMONTHDAY=1,15;BYDAY=MO;BYSETPOS=3", "at most 2 days"),
+    ("FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=1;BYSETPOS=2", "each year of the rule offers at most 1 "
+                                                      "day"),
+    ("FREQ=YEARLY;BYMONTHDAY=1;BYSETPOS=13", "at most 12 days"),
+    ("FREQ=YEARLY;BYMONTH=1,7;BYDAY=2MO;BYSETPOS=-3", "at most 2 days"),
+])
+def test_a_bysetpos_no_period_reaches_is_refused_at_once(text: str, says: str) -> None:
+    began = time.perf_counter()
+    with pytest.raises(InvalidInput) as err:
+        parse_recurrence(text, LONDON)
+    assert time.perf_counter() - began < 0.1
+    assert says in err.value.message
+
+
+@pytest.mark.parametrize("text", [
+    "FREQ=DAILY;BYDAY=MO;BYSETPOS=1", "FREQ=WEEKLY;BYDAY=MO,TU;BYSETPOS=1,3",
+    "FREQ=MONTHLY;BYDAY=MO;BYSETPOS=5", "FREQ=YEARLY;BYDAY=MO;BYSETPOS=53",
+    "FREQ=YEARLY;BYMONTHDAY=1;BYSETPOS=12", "FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=29;BYSETPOS=-1",
+])
+def test_a_bysetpos_some_period_reaches_is_kept(text: str) -> None:
+    parse_recurrence(text, LONDON)
+
+
+@pytest.mark.parametrize("text", [
+    "FREQ=DAILY;INTERVAL=7;BYDAY=WE",        # every 7th day is a Tuesday
+    "FREQ=MONTHLY;INTERVAL=12;BYMONTH=3",    # every 12th month is a September
+    "FREQ=YEARLY;INTERVAL=4;BYMONTH=2;BYMONTHDAY=29",  # 2026, 2030...: never a leap year
+])
+def test_a_rule_that_matches_nothing_stops_at_the_horizon(text: str) -> None:
+    rec = parse_recurrence(text, LONDON)
+    began = time.perf_counter()
+    assert expand(rec, TUESDAY_4PM, LONDON, until=datetime(2990, 1, 1, tzinfo=UTC)) == []
+    assert time.perf_counter() - began < 1
+    counted = parse_recurrence(text + ";COUNT=2", LONDON)
+    with pytest.raises(InvalidInput, match="COUNT=2 goes on past 2036-09-01"):
+        expand(counted, TUESDAY_4PM, LONDON)
+    assert time.perf_counter() - began < 1
+
+
+any_start = st.builds(datetime.combine, st.dates(date(1900, 1, 1), date(2989, 12, 31)),
+                      st.sampled_from([datetime.min.time(), datetime(1, 1, 1, 16).time()]))
+
+
+@settings(max_examples=150, deadline=None)
+@given(counted_rules(), any_start)
+def test_rules_expand_as_dateutil_has_them_in_any_century(text: str, dtstart: datetime) -> None:
+    """The bounded expansion (in a calendar moved towards the year 9999) gives dateutil's own
+    wall times, across leap and non-leap centuries."""
+    reach = bound.reach(dtstart, None, [])
+    expected = list(takewhile(lambda w: w <= reach, rrulestr(text, dtstart=dtstart)))
+    assert bound.walls(text, dtstart, reach) == expected
 
 
 def test_module_imports_no_framework() -> None:

@@ -305,6 +305,18 @@ def test_extend_series_with_a_longer_horizon(centre: Centre, seeded: SqlStore) -
     assert len(members(seeded, series_id)) == count + 2
 
 
+def test_extend_series_is_held_to_the_series_bound(centre: Centre, seeded: SqlStore) -> None:
+    series_id = centre.series.create(draft(), "FREQ=DAILY").series.id
+    count = len(members(seeded, series_id))
+    with pytest.raises(InvalidInput, match="must be from 1 to 3652 days"):
+        centre.series.extend(horizon=timedelta(days=99_999_999))  # was an OverflowError
+    with pytest.raises(InvalidInput) as caught:
+        centre.series.extend(horizon=timedelta(days=3000))
+    assert caught.value.field == "days"
+    assert f"series #{series_id} gives" in caught.value.detail and "at most 1000" in caught.value.detail
+    assert len(members(seeded, series_id)) == count
+
+
 def test_extend_series_skips_clashes_and_excludes_them(centre: Centre, seeded: SqlStore) -> None:
     series_id = centre.series.create(draft(), WEEKLY_TU).series.id
     last = members(seeded, series_id)[-1]

@@ -3,7 +3,7 @@ program looks, and the defaults a booking takes when nobody says otherwise."""
 
 from __future__ import annotations
 
-from datetime import time, timedelta
+from datetime import UTC, datetime, time, timedelta
 
 from .model import SessionType
 
@@ -16,6 +16,21 @@ SLOT_HORIZON = timedelta(days=14)
 
 # How far ahead open-ended series are materialised; `series extend` keeps it rolling.
 SERIES_HORIZON = timedelta(days=182)
+
+# The years the program works in: every time typed or imported, every session and every
+# occurrence of a series falls in them (well inside what datetime arithmetic can hold).
+FIRST_YEAR, LAST_YEAR = 1900, 2999
+EARLIEST = datetime(FIRST_YEAR, 1, 1, tzinfo=UTC)
+LATEST = datetime(LAST_YEAR + 1, 1, 1, tzinfo=UTC)  # exclusive
+YEARS = f"years {FIRST_YEAR} to {LAST_YEAR}"
+
+# The bound of every series, however it is made (a typed rule, a CSV row, a calendar file's
+# RRULE and RDATEs, `series extend`), and of a closure; checked before anything is expanded
+# (core/schedule/bound.py): one booking holds at most MAX_OCCURRENCES occurrences, and a
+# series' COUNT, UNTIL and RDATEs reach at most SERIES_YEARS from its start.
+MAX_OCCURRENCES = 1000
+SERIES_YEARS = 10
+SERIES_SPAN = timedelta(days=round(365.25 * SERIES_YEARS))
 
 # The window of the headline rates (TUI header) and of a report given no --from.
 REPORT_WINDOW = timedelta(days=30)

@@ -13,7 +13,7 @@ from . import policy
 from .drafts import SessionDraft
 from .errors import InvalidInput
 from .model import SessionStatus
-from .timeutil import zone
+from .timeutil import within_years, zone
 
 # The longest a session may last. Overlap queries bound the start from below by it, which
 # keeps them range scans of the start index (a whole-day workshop still fits).
@@ -141,6 +141,8 @@ def validate_session(draft: SessionDraft) -> SessionDraft:
     zone(draft.tz, field="tz")
     if draft.start.tzinfo is None or draft.end.tzinfo is None:
         raise InvalidInput("must carry a time zone", field="start")
+    within_years(draft.start, "start")
+    within_years(draft.end, "end")
     if draft.end <= draft.start:
         raise InvalidInput("must be after the start", field="end")
     if draft.end - draft.start > MAX_SESSION_LENGTH:

@@ -16,6 +16,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from . import policy
 from .errors import InvalidInput
 from .typed import EXAMPLES, clock_time, read_typed
 
@@ -29,12 +30,24 @@ _NUMERIC_DATE = re.compile(r"\b\d{1,4}[/.]\d{1,2}[/.]\d{1,4}\b")
 def zone(name: str, field: str = "tz") -> ZoneInfo:
     """The IANA zone called ``name``, or an InvalidInput naming ``field``."""
     try:
-        if not name or name != name.strip() or name.startswith(("/", ".")):
+        if not name or name != name.strip() or name.startswith(("/", ".")) or len(name) > 255:
             raise ValueError(name)
         return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError, IsADirectoryError, PermissionError):
-        raise InvalidInput(f"unknown time zone {name!r} (use an IANA name such as Europe/London)",
-                           field=field) from None
+    except (ZoneInfoNotFoundError, ValueError, OSError):  # OSError: a name no file can have
+        shown = name if len(name) <= 60 else name[:60] + "..."
+        raise InvalidInput(f"unknown time zone {shown!r} (use an IANA name such as "
+                           "Europe/London)", field=field) from None
+
+
+def within_years(value: date, field: str, *, shown: str | None = None) -> None:
+    """Refuse a day or time outside the program's years (:data:`policy.YEARS`), an aware
+    time judged in UTC: an InvalidInput naming ``field`` and the value (``shown``, or the day)."""
+    inside = policy.FIRST_YEAR <= value.year <= policy.LAST_YEAR
+    if inside and isinstance(value, datetime) and value.tzinfo is not None:
+        inside = policy.EARLIEST <= value < policy.LATEST
+    if not inside:
+        raise InvalidInput(f"{shown or f'{value.year:04d}-{value:%m-%d}'} is out of range "
+                           f"({policy.YEARS})", field=field)
 
 
 @lru_cache(maxsize=1)
@@ -97,6 +110,7 @@ def parse_instant(text: str, tz: ZoneInfo, *, field: str = "time",
     if value is not None:
         if need_time and _DATE_ONLY.match(raw):
             raise _no_time(text, field)
+        within_years(value, field, shown=raw)
         return localize(value, tz) if value.tzinfo is None else value.astimezone(UTC)
     _not_iso_nor_ambiguous(text, field)
     base = (now or datetime.now(UTC)).astimezone(tz).replace(tzinfo=None)
@@ -108,6 +122,7 @@ def parse_instant(text: str, tz: ZoneInfo, *, field: str = "time",
         raise InvalidInput(f"cannot read {text!r} as a time ({EXAMPLES})", field=field)
     if found.at is None and need_time:
         raise _no_time(text, field)
+    within_years(found.day, field, shown=raw)
     return localize(datetime.combine(found.day, found.at or time()), tz)
 
 
@@ -138,13 +153,17 @@ def parse_day(text: str, tz: ZoneInfo, *, field: str = "date",
         return (now or datetime.now(UTC)).astimezone(tz).date() + timedelta(_RELATIVE_DAYS[raw])
     if _DATE_ONLY.match(raw):
         try:
-            return date.fromisoformat(raw)
+            day = date.fromisoformat(raw)
         except ValueError:
             pass
+        else:
+            within_years(day, field)
+            return day
     elif raw and clock_time(raw) is None and not _ISO_LIKE.match(raw) \
             and not _NUMERIC_DATE.search(raw):
         found = read_typed(raw, (now or datetime.now(UTC)).astimezone(tz).replace(tzinfo=None))
         if found is not None and found.at is None:
+            within_years(found.day, field, shown=raw)
             return found.day
     raise InvalidInput(f"cannot read {text!r} as a date (e.g. 2026-12-01, tomorrow, "
                        f"next tuesday)", field=field)

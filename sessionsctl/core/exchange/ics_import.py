@@ -60,10 +60,11 @@ class IcsImporter(Importer):
                    progress: Progress | None = None) -> ImportResult:
         """Import an iCalendar file, all or nothing; importing it again updates what it made.
 
-        Sessions are keyed by UID and RECURRENCE-ID: an event already imported is updated in
-        place (same session id, SEQUENCE raised), a new one is booked, and an occurrence the
-        file no longer has is cancelled. All-day events are closures of the centre (added
-        once). Events without an ORGANIZER go to ``mentor``.
+        Sessions are keyed by UID and RECURRENCE-ID (two events with the same are a problem of
+        the file): an event already imported is updated in place (same session id, SEQUENCE
+        raised), a new one is booked, and an occurrence the file no longer has is cancelled.
+        All-day events are closures of the centre (added once; a repeating one on each of its
+        days). Events without an ORGANIZER go to ``mentor``.
         """
         skip, force_reason = conflict_policy(on_conflict, reason)
         zone(default_tz, field="--tz")
@@ -111,7 +112,22 @@ class IcsImporter(Importer):
                     continue
                 events.append(item)
         plan = _IcsPlan(closures=closures)
+        where = ics.PropertyLines(data)  # a problem is shown at its property's line
+        first_line: dict[tuple[str, datetime | None], int] = {}
         for e in events:
+            key = (e.uid, e.recurrence_id)
+            if key in first_line and not e.expanded:
+                # One would silently replace the other: each event needs its own UID (and an
+                # occurrence its own RECURRENCE-ID; those of a rule expanded in a zone of the
+                # file's own give way to the file's).
+                same = " with the same RECURRENCE-ID" if e.recurrence_id else ""
+                problems.append(Problem(
+                    where.of(e.line, "UID"), "UID", f"{e.uid[:80]!r} is also the UID of the event at line "
+                    f"{first_line[key]}{same} (an event without a UID is known by its start "
+                    "and title)", "line"))
+                continue
+            if not e.expanded:
+                first_line[key] = e.line
             if e.recurrence_id is not None:
                 group = plan.exceptions.setdefault(e.uid, {})
                 # An exception the file gives wins over the occurrence its rule gives.
@@ -121,7 +137,6 @@ class IcsImporter(Importer):
                 plan.masters[e.uid] = e
             else:
                 plan.singles[e.uid] = e
-        where = ics.PropertyLines(data)  # a problem is shown at its property's line
         shared: dict[Any, Any] = {}
         # LOCATION names a room when a room of that name exists, or the file names it as one.
         with self.ctx.read() as uow:

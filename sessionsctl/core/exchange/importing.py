@@ -23,7 +23,13 @@ from ..schedule.booking import (
 )
 from ..schedule.judge import together
 from ..schedule.recurrence import expand, parse_recurrence
-from ..schedule.series import draft_from, exclude_starts, expand_open, template_of
+from ..schedule.series import (
+    booked_starts,
+    draft_from,
+    exclude_starts,
+    expand_open,
+    template_of,
+)
 from ..storage import UnitOfWork
 from . import csvformat
 from .problems import BadFile, Problem
@@ -174,7 +180,7 @@ class Importer:
             rec, starts, _closed = expand_open(uow, rec, dtstart, tz, after=None,
                                                 until=horizon)
         else:
-            starts = [o.start for o in expand(rec, dtstart, tz, until=horizon)]
+            starts = booked_starts(rec, dtstart, tz, after=None, until=horizon)
         series = Series(id=0, uid=uid, rule=rec.to_text(), dtstart=dtstart, tz=draft.tz,
                         duration=draft.end - draft.start, template=template_of(draft),
                         expanded_until=horizon, sequence=sequence)
@@ -297,21 +303,27 @@ class Importer:
                     uow, source, [(r.row, r.draft) for r in parsed], create_missing, {},
                     columns)
                 pending: list[Pending] = []
+                problems: list[Problem] = []  # every series' rule checked before any is written
                 for r in parsed:
                     if r.repeat is None:
                         pending.append(Pending(r.row, Row(r.draft, uid=new_uid(),
                                                            status=r.status)))
                         continue
-                    series, starts = self._occurrences(uow, r.draft, r.repeat, new_uid())
+                    try:
+                        series, starts = self._occurrences(uow, r.draft, r.repeat, new_uid())
+                    except InvalidInput as exc:
+                        problems.append(Problem(r.row, exc.field, exc.detail))
+                        continue
                     if not starts:
-                        raise BadFile(source, [Problem(r.row, "repeat",
-                                                       "the rule gives no occurrences")])
+                        problems.append(Problem(r.row, "repeat", "the rule gives no occurrences"))
                     for start in starts:  # the series is created with its first row written
                         draft = draft_from(series.template, start, start + series.duration,
                                            series.tz)
                         pending.append(Pending(r.row, Row(
                             draft, uid=series.uid, recurrence_id=start,
                             status=r.status), series=series))
+                if problems:
+                    raise BadFile(source, problems)
                 accepted, skipped, forced, series_count = self._commit(
                     uow, source, pending, skip, force_reason, (), progress)
                 result = ImportResult(

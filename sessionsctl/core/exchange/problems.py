@@ -5,24 +5,23 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from ..domain.errors import InvalidInput
+from ..domain.policy import EARLIEST, LATEST, YEARS
 
 # What an import accepts, bounded once where files are read, so no value can overflow
-# datetime arithmetic or a database integer further on.
-EARLIEST = datetime(1900, 1, 1, tzinfo=UTC)
-LATEST = datetime(3000, 1, 1, tzinfo=UTC)
+# datetime arithmetic or a database integer further on: times in the program's years.
 MAX_PARTICIPANTS = 10_000
 MAX_SEQUENCE = 2**31 - 1
 _WHOLE = re.compile(r"[0-9]{1,12}")
 
 
 def bounded(instant: datetime, field: str) -> datetime:
-    """``instant`` if it is in the years 1900 to 2999, else an InvalidInput naming ``field``."""
+    """``instant`` if it is in the program's years, else an InvalidInput naming ``field``."""
     if not EARLIEST <= instant < LATEST:
-        raise InvalidInput(f"{instant:%Y-%m-%d %H:%M} UTC is out of range (years 1900 to 2999)",
+        raise InvalidInput(f"{instant:%Y-%m-%d %H:%M} UTC is out of range ({YEARS})",
                            field=field)
     return instant
 

@@ -14,6 +14,7 @@ from ..domain.errors import InvalidInput, NotFound
 from ..domain.model import Availability, Closure, Session, SessionStatus, Term, TimeOff
 from ..domain.serialize import record
 from ..domain.timeutil import localize, zone
+from . import bound
 
 
 class CentreCalendar:
@@ -51,6 +52,7 @@ class CentreCalendar:
         for staff to move or cancel (they are not changed here)."""
         if ends_on < starts_on:
             raise InvalidInput("must not be before the first day", field="to")
+        bound.closure(starts_on, ends_on)
         if not reason.strip():
             raise InvalidInput("must not be empty", field="reason")
         with self.ctx.write() as uow:

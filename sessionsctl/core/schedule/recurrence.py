@@ -24,20 +24,16 @@ Conventions:
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from itertools import chain, takewhile
-from typing import cast
 from zoneinfo import ZoneInfo
 
-from dateutil import rrule as dateutil_rrule
-
+from ..domain import policy
 from ..domain.errors import InvalidInput
 from ..domain.timeutil import localize
+from . import bound
 from .rule_dates import ordered, parse_dates, until_wall
 
-MAX_COUNT = 1000
 _FREQS = ("DAILY", "WEEKLY", "MONTHLY", "YEARLY")
 DAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
 # Canonical order of the parts of a normalised rule; COUNT/UNTIL last, as people write them.
@@ -215,8 +211,9 @@ def _by_parts(parts: dict[str, str], freq: str, out: dict[str, str], field: str)
         if not {"BYDAY", "BYMONTHDAY", "BYMONTH"} & parts.keys():
             raise InvalidInput("BYSETPOS needs BYDAY, BYMONTHDAY or BYMONTH to pick from",
                                field=field)
-        out["BYSETPOS"] = ",".join(map(str, _numbers("BYSETPOS", parts["BYSETPOS"], 366,
-                                                     signed=True, field=field)))
+        positions = _numbers("BYSETPOS", parts["BYSETPOS"], 366, signed=True, field=field)
+        out["BYSETPOS"] = ",".join(map(str, positions))
+        bound.check_setpos(freq, out, positions, field)
     if "WKST" in parts:
         if parts["WKST"] not in DAYS:
             raise InvalidInput(f"WKST={parts['WKST']} must be one of {', '.join(DAYS)}",
@@ -229,9 +226,9 @@ def _ending_parts(parts: dict[str, str], tz: ZoneInfo, out: dict[str, str], fiel
     """COUNT (bounded) or UNTIL (a wall time in ``tz``), checked into ``out``."""
     if "COUNT" in parts:
         count = _one_number(parts, "COUNT", None, field)
-        if count > MAX_COUNT:
-            raise InvalidInput(f"COUNT={count} is too many: at most {MAX_COUNT} occurrences "
-                               "per series", field=field)
+        if count > policy.MAX_OCCURRENCES:
+            raise InvalidInput(f"COUNT={count} is too many: at most {policy.MAX_OCCURRENCES} "
+                               "occurrences per series", field=field)
         out["COUNT"] = str(count)
     if "UNTIL" in parts:
         out["UNTIL"] = f"{until_wall(parts['UNTIL'], tz, field):%Y%m%dT%H%M%S}"
@@ -288,21 +285,29 @@ def expand(rec: Recurrence, dtstart: datetime, tz: ZoneInfo, *, until: datetime 
     """The occurrences of ``rec`` for a series first booked at the wall time ``dtstart``.
 
     Sorted and distinct; only those starting at or after ``after`` and before ``until``
-    (aware instants). An open-ended rule needs ``until``, a horizon.
+    (aware instants). An open-ended rule needs ``until``, a horizon. A rule whose COUNT,
+    UNTIL or RDATEs reach past the series bound (:mod:`.bound`) is refused before it is
+    expanded.
     """
     dtstart = _naive(dtstart, "dtstart")
     if until is None and rec.open_ended:
         raise InvalidInput("the rule has no end (COUNT or UNTIL), so it needs a horizon",
                            field="repeat")
     at = dtstart.time()
-    walls: Iterable[datetime] = _rule(rec, dtstart)
-    if until is not None:
-        stop = _wall(until, tz) + _SLACK
-        walls = takewhile(lambda w: w <= stop, walls)
+    parts = parts_of(rec.rrule)
+    ends = datetime.strptime(parts["UNTIL"], "%Y%m%dT%H%M%S") if "UNTIL" in parts else None
+    rdates = _resolve(rec.rdates, at)
+    last = bound.reach(dtstart, ends, rdates)
+    # An open-ended rule is expanded to its horizon; any other to its end, to check its COUNT.
+    stop = _wall(min(until, policy.LATEST), tz) + _SLACK if until and rec.open_ended else last
+    walls = bound.walls(rec.rrule, dtstart, stop)
+    if "COUNT" in parts and len(walls) < int(parts["COUNT"]):
+        raise InvalidInput(f"COUNT={parts['COUNT']} goes on past {last:%Y-%m-%d} "
+                           f"({bound.SPAN_TEXT})", field="repeat")
     # EXDATEs match by instant, so one written as the shifted time of a wall time that does
     # not exist (02:30 for a 01:30 lesson on the spring-forward day) still takes it out.
     skip = {localize(w, tz) for w in _resolve(rec.exdates, at)}
-    starts = {localize(w, tz) for w in chain(walls, _resolve(rec.rdates, at))} - skip
+    starts = {localize(w, tz) for w in [*walls, *rdates]} - skip
     return [Occurrence(s, s) for s in sorted(starts)
             if (after is None or s >= after) and (until is None or s < until)]
 
@@ -319,8 +324,9 @@ def split_before(rec: Recurrence, dtstart: datetime,
     """
     dtstart, cut = _naive(dtstart, "dtstart"), _naive(cut, "cut")
     parts = parts_of(rec.rrule)
-    rule = _rule(rec, dtstart)
-    before = list(takewhile(lambda w: w < cut, rule))
+    # A rule within the series bound ends by then; an open-ended one is looked at that far.
+    rule = bound.walls(rec.rrule, dtstart, max(dtstart, cut) + policy.SERIES_SPAN)
+    before = [w for w in rule if w < cut]
     at = dtstart.time()
 
     def side(values: tuple[datetime | date, ...], tail: bool) -> tuple[datetime | date, ...]:
@@ -329,7 +335,7 @@ def split_before(rec: Recurrence, dtstart: datetime,
     # A rule with nothing left on one side ends just before the cut, which no start reaches.
     head = Recurrence(_ending(parts, UNTIL=before[-1] if before else cut - _SECOND),
                       side(rec.exdates, False), side(rec.rdates, False))
-    rest = rule.after(cut, inc=True)
+    rest = next((w for w in rule if w >= cut), None)
     if rest is None:
         tail_rule = _ending(parts, UNTIL=cut - _SECOND)
     elif "COUNT" in parts:
@@ -341,14 +347,6 @@ def split_before(rec: Recurrence, dtstart: datetime,
         return head, tail
     left = {w for w in rule if w >= cut} | set(_resolve(tail.rdates, at))
     return head, tail if left - set(_resolve(tail.exdates, at)) else None
-
-
-def _rule(rec: Recurrence, dtstart: datetime) -> dateutil_rrule.rrule:
-    try:
-        # One RRULE (no forceset) reads as an rrule, not a set.
-        return cast(dateutil_rrule.rrule, dateutil_rrule.rrulestr(rec.rrule, dtstart=dtstart))
-    except (ValueError, TypeError) as exc:  # a rule built by hand rather than parsed
-        raise InvalidInput(f"cannot expand {rec.rrule!r}: {exc}", field="repeat") from None
 
 
 def _ending(parts: dict[str, str], **end: datetime | int) -> str:

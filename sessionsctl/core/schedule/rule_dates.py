@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime, time
 from zoneinfo import ZoneInfo
 
 from ..domain.errors import InvalidInput
-from ..domain.timeutil import localize, zone
+from ..domain.timeutil import localize, within_years, zone
 
 STAMP = re.compile(r"^(\d{4})(\d{2})(\d{2})(?:T(\d{2})(\d{2})(\d{2})(Z)?)?$")
 
@@ -24,6 +24,7 @@ def until_wall(value: str, tz: ZoneInfo, field: str) -> datetime:
         raise InvalidInput(f"UNTIL={value} is not a date or date-time (expected e.g. 20270331 "
                            "or 20270331T160000Z)", field=field)
     when, utc = stamp
+    within_years(when, field, shown=f"UNTIL={value}")
     if not isinstance(when, datetime):
         return datetime.combine(when, time(23, 59, 59))
     return _wall(when.replace(tzinfo=UTC), tz) if utc else when
@@ -57,6 +58,7 @@ def parse_dates(name: str, params: str, value: str, tz: ZoneInfo,
             raise InvalidInput(f"{name}: cannot read {item.strip()!r} (expected e.g. {expected})",
                                field=field)
         when, utc = stamp
+        within_years(when, field, shown=f"{name} {item.strip()}")
         if utc and isinstance(when, datetime):
             when = _wall(when.replace(tzinfo=UTC), tz)
         elif isinstance(when, datetime) and source is not None and source.key != tz.key:

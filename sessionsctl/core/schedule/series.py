@@ -26,6 +26,7 @@ from ..domain.model import PaymentStatus, Series, Session, SessionType, Term
 from ..domain.serialize import record
 from ..domain.timeutil import localize, zone
 from ..storage import UnitOfWork
+from . import bound
 from .booker import Booker
 from .booking import check_options, new_uid, retry_race
 from .conflicts import Conflict, shown
@@ -109,11 +110,20 @@ def rows_of(series: Series, series_id: int, starts: list[datetime], rec_ids: lis
 
 
 
+def booked_starts(rec: Recurrence, dtstart: datetime, tz: ZoneInfo, *,
+                  after: datetime | None, until: datetime | None) -> list[datetime]:
+    """The starts one booking of ``rec`` makes (creating, extending, rewriting or importing a
+    series), refused past the series bound (:mod:`.bound`) before any is written."""
+    starts = [o.start for o in expand(rec, dtstart, tz, until=until, after=after)]
+    bound.at_most(len(starts))
+    return starts
+
+
 def expand_open(uow: UnitOfWork, rec: Recurrence, dtstart: datetime, tz: ZoneInfo, *,
                 after: datetime | None, until: datetime | None
                 ) -> tuple[Recurrence, list[datetime], list[tuple[datetime, str]]]:
     """Occurrence starts of ``rec``, less those on closures (added to its EXDATEs)."""
-    starts = [o.start for o in expand(rec, dtstart, tz, until=until, after=after)]
+    starts = booked_starts(rec, dtstart, tz, after=after, until=until)
     if not starts:
         return rec, [], []
     closures = uow.calendar.closures(wall(starts[0], tz).date(), wall(starts[-1], tz).date())
@@ -242,6 +252,9 @@ class SeriesBook:
 
         Occurrences that clash are not booked; they are reported and excluded from the rule.
         """
+        if not timedelta(days=1) <= horizon <= policy.SERIES_SPAN:
+            raise InvalidInput(f"must be from 1 to {policy.SERIES_SPAN.days} days ({bound.SPAN_TEXT})",
+                               field="days")
         target = self.ctx.clock() + horizon
         with self.ctx.read() as uow:
             due = [s.id for s in uow.series.all(expanded_before=target)]
@@ -253,8 +266,12 @@ class SeriesBook:
                         or series.expanded_until >= target:
                     continue  # another run got here first
                 tz = ZoneInfo(series.tz)
-                rec, starts, closed = expand_open(uow, rule_of(series), series.dtstart, tz,
-                                                  after=series.expanded_until, until=target)
+                try:
+                    rec, starts, closed = expand_open(uow, rule_of(series), series.dtstart, tz,
+                                                      after=series.expanded_until, until=target)
+                except InvalidInput as exc:
+                    raise InvalidInput(f"series #{series.id} {exc.detail}: book less at once",
+                                       field="days") from None
                 series = replace(series, rule=rec.to_text(), expanded_until=target)
                 uow.series.update(series)
                 # Rolling the horizon forward books nothing new for anyone: no notices.

@@ -5,13 +5,16 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
-from datetime import UTC, date, datetime, timedelta, tzinfo
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from icalendar import Component
 
 from ...domain.errors import InvalidInput
 from ...domain.timeutil import zone
+from ...schedule import bound
+from ...schedule.recurrence import expand, parse_recurrence
 from ..problems import MAX_PARTICIPANTS, MAX_SEQUENCE, Problem, bounded, whole
 from .fields import (
     X_LOCATION,
@@ -71,7 +74,9 @@ class IcsClosure:
     reason: str
 
 
-Made = IcsEvent | IcsClosure | list[IcsEvent]
+_UTC = ZoneInfo("UTC")  # a closure's days are the same in every zone
+
+Made = IcsEvent | IcsClosure | list[IcsEvent] | list[IcsClosure]
 
 
 # ------------------------------------------------------------------ one event, step by step
@@ -81,16 +86,30 @@ def _made_uid(start: date, title: str) -> str:
     return hashlib.sha1(f"{start}|{title}".encode()).hexdigest() + "@import"
 
 
-def _closure(event: Any, line: int, uid: str, first: date, reason: str) -> IcsClosure:
+def _closure(event: Any, line: int, uid: str, first: date, reason: str, zones: FileZones,
+             until: datetime) -> IcsClosure | list[IcsClosure]:
     """An all-day event: the centre is closed from ``first`` to its last day (DTEND is the day
-    after, exclusive)."""
+    after, exclusive); on each occurrence of its rule if it repeats (an open-ended one up to
+    ``until``). Held to the bound of a series: at most ten years long, its rule as a series'."""
     end_prop, duration = event.get("DTEND"), event.get("DURATION")
     last = first
     if end_prop is not None and isinstance(end_prop.dt, date):
         last = max(first, end_prop.dt - timedelta(days=1))
     elif duration is not None:
         last = first + max(duration.dt - timedelta(days=1), timedelta(0))
-    return IcsClosure(line, uid, first, last, reason)
+    bound.closure(first, last, ("DTSTART", "DTEND" if end_prop is not None else "DURATION"))
+    if event.get("RRULE") is None:
+        return IcsClosure(line, uid, first, last, reason)
+    rule = rule_text(event, "UTC", zones)
+    assert rule is not None
+    rec = parse_recurrence(rule, _UTC, field="RRULE")
+    try:
+        days = [o.start.date() for o in expand(rec, datetime.combine(first, time()), _UTC,
+                                               until=until if rec.open_ended else None)]
+    except InvalidInput as exc:  # named as the series' rule is, "repeat"
+        raise InvalidInput(exc.detail, field="RRULE") from None
+    bound.at_most(len(days), field="RRULE")
+    return [IcsClosure(line, uid, day, day + (last - first), reason) for day in days]
 
 
 def _end(event: Any, start: datetime, zones: FileZones) -> datetime:
@@ -218,7 +237,7 @@ def _event(event: Any, line: int, zones: FileZones, until: datetime) -> Made:
     title = text(event, "SUMMARY") or "(no title)"
     uid = uid or _made_uid(start_prop.dt, title)
     if not isinstance(start_prop.dt, datetime):
-        return _closure(event, line, uid, start_prop.dt, title)
+        return _closure(event, line, uid, start_prop.dt, title, zones, until)
     start, written_in = zones.instant(start_prop.dt, start_prop.params, "DTSTART")
     end = _end(event, start, zones)
     recurring = event.get("RRULE") is not None
@@ -291,7 +310,8 @@ def read(data: bytes, default_tz: str, *,
       (a ``CUTYPE=ROOM`` attendee, or our own ``X-SESSIONSCTL-ROOM``, names the room);
     * an event with an RRULE is a series; one with a RECURRENCE-ID replaces that occurrence
       (``STATUS:CANCELLED`` cancels it);
-    * an all-day event is a closure of the centre on those days (holidays, half-terms);
+    * an all-day event is a closure of the centre on those days (holidays, half-terms), and
+      one with an RRULE a closure on each of its occurrences;
     * times with a TZID keep that zone (Windows names, as Outlook writes them, are mapped to
       IANA ones; a zone the file describes in its own VTIMEZONE is the IANA zone with the
       same rules, see :class:`~.zones.FileZones`); floating times are read in
