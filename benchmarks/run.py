@@ -469,9 +469,9 @@ class Bench:
         probes = [world.slot(i, neighbour=True, take=True) for i in range(n)]
         floors = [world.slot(i, neighbour=True, take=True, title="Floor lesson")
                   for i in range(n)]
-        queries = self.counter.of(lambda: self.centre.sessions.book(probes[-1].draft))
-        timing = measure(lambda i: self.centre.sessions.book(probes[i].draft), plan.book, plan.warmup,
-                         plan.budget_s)
+        queries = self.counter.of(lambda: self.centre.sessions.book(probes[-1].draft, past=True))
+        timing = measure(lambda i: self.centre.sessions.book(probes[i].draft, past=True),
+                         plan.book, plan.warmup, plan.budget_s)
         writer = self.engine.execution_options(sqlite_immediate=True)
 
         def floor(i: int) -> None:
@@ -498,7 +498,7 @@ class Bench:
 
         def run(i: int) -> None:
             probe, starts = picks[i % len(picks)]
-            result = engine_centre.series.create(probe.draft, rule)
+            result = engine_centre.series.create(probe.draft, rule, past=True)
             if result.conflicts or len(result.booked) != len(starts):
                 raise RuntimeError(f"series benchmark met {len(result.conflicts)} conflicts, "
                                    f"booked {len(result.booked)} of {len(starts)}")

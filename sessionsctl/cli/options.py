@@ -42,3 +42,6 @@ Scope = Annotated[str, typer.Option(
 Reason = Annotated[str | None, typer.Option("--reason", help="Why the conflicts are overridden.")]
 NoNotify = Annotated[bool, typer.Option(
     "--no-notify", help="Email nobody about this change (no notices are queued).")]
+Past = Annotated[bool, typer.Option(
+    "--past", help="Book (or move) it on a day before today: recording a session held. "
+    "Nobody is mailed about it.")]

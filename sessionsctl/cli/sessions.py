@@ -40,6 +40,7 @@ from .options import (
     NoNotify,
     Notes,
     Passcode,
+    Past,
     Payment,
     Reason,
     Repeat,
@@ -143,7 +144,7 @@ def add(
     skip_conflicts: Annotated[bool, typer.Option(
         "--skip-conflicts", help="Book the free occurrences of a series; list the rest.")] = False,
     force: Force = False, reason: Reason = None, json_output: JsonOption = False,
-    no_notify: NoNotify = False,
+    no_notify: NoNotify = False, past: Past = False,
 ) -> None:
     """Book a session or a recurring series; refused with exit 3 and every conflict if it clashes."""
     state = cli(ctx, json_output)
@@ -165,12 +166,12 @@ def add(
     draft = SessionDraft(**fields)
     if repeat is None:
         booked = state.centre.sessions.book(draft, force_reason=_force_reason(force, reason),
-                                            notify=not no_notify)
+                                            notify=not no_notify, past=past)
         _report(state, booked, "Booked")
         return
     result = state.centre.series.create(draft, repeat, term=term, skip_conflicts=skip_conflicts,
                                         force_reason=_force_reason(force, reason),
-                                        notify=not no_notify)
+                                        notify=not no_notify, past=past)
     _report_series(state, result, "Booked")
 
 
@@ -305,7 +306,7 @@ def edit(
     description: Description = None, notes: Notes = None, cost: Cost = None,
     payment: Payment = None, scope: Scope = "this", repeat: Repeat = None,
     force: Force = False, reason: Reason = None, json_output: JsonOption = False,
-    no_notify: NoNotify = False,
+    no_notify: NoNotify = False, past: Past = False,
 ) -> None:
     """Change a session or part of its series (moving its start keeps its length)."""
     state = cli(ctx, json_output)
@@ -321,7 +322,7 @@ def edit(
         raise InvalidInput("nothing to change: give at least one option", field="edit")
     result = state.centre.sessions.edit_scoped(session_id, changes, scope=scope, repeat=repeat,
                                                force_reason=_force_reason(force, reason),
-                                               notify=not no_notify)
+                                               notify=not no_notify, past=past)
     if isinstance(result, Booked):
         _report(state, result, "Changed")
     else:

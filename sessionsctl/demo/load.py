@@ -106,9 +106,11 @@ def load(centre: Centre, *, today: date, tz: str, seed: int) -> DemoSummary:
     centre.calendar.add_term(term, first_monday, first_monday + timedelta(weeks=TERM_WEEKS, days=-1))
     booked: list[Session] = []
     for draft in first_week_drafts(lessons, first_monday, tz, term):
-        booked += centre.series.create(draft, "FREQ=WEEKLY", term=term, notify=False).booked
+        # The demo's term began weeks ago: its history is recorded (past=True).
+        booked += centre.series.create(draft, "FREQ=WEEKLY", term=term, notify=False,
+                                       past=True).booked
     booked += centre.sessions.book_many(sorted(one_offs, key=lambda d: (d.start, d.mentor)),
-                                        notify=False).booked
+                                        notify=False, past=True).booked
 
     # What has happened so far: up to the clock, and never beyond the end of `today`.
     now = min(centre.clock(), localize(datetime.combine(today + timedelta(days=1), time()), z))

@@ -141,8 +141,8 @@ class Seeded:
 def book_args(start: str, *, title: str = "Algebra", mentor: str = "ada@example.org",
               students: Sequence[str] = (), duration: int | None = 60,
               extra: Sequence[str] = ()) -> list[str]:
-    """The arguments of a ``session add``."""
-    args = ["session", "add", "--title", title, "--mentor", mentor, "--start", start]
+    """The arguments of a ``session add`` (``--past``: fixtures record history too)."""
+    args = ["session", "add", "--title", title, "--mentor", mentor, "--start", start, "--past"]
     for email in students:
         args += ["--student", email]
     if duration is not None:

@@ -760,3 +760,16 @@ def test_times_are_taken_as_people_type_them(seeded: Seeded) -> None:
                               ("someday", "cannot read")):
         failed = seeded.run.fails(2, *book_args(start_text, title="Typed"))
         assert words in failed.stderr and "start:" in failed.stderr
+
+
+def test_a_booking_before_today_needs_past_and_mails_nobody(seeded: Seeded) -> None:
+    run = seeded.run
+    args = ["session", "add", "--title", "Typo", "--mentor", seeded.ada, "--student",
+            seeded.sam, "--start", "2020-01-13 16:00", "--duration", "60"]
+    refused = run.fails(2, *args)
+    assert "before today" in refused.stderr and "--past" in refused.stderr
+    assert listed(run) == []
+    outbox = run.json("mail", "outbox")
+    booked = run.json(*args, "--past")
+    assert booked["start"].startswith("2020-01-13")
+    assert run.json("mail", "outbox") == outbox  # nobody is told of a session held

@@ -48,10 +48,10 @@ def centre(run: Run) -> dict[str, int]:
     group = run.json("session", "add", "--title", GROUP, "--mentor", MENTORS[0][1],
                      "--student", STUDENTS[0][1], "--student", STUDENTS[1][1],
                      "--room", "Study Room 1 (ground floor)", "--start", f"{PAST} 15:30",
-                     "--duration", "90")["id"]
+                     "--duration", "90", "--past")["id"]
     single = run.json("session", "add", "--title", ONE_TO_ONE, "--mentor", MENTORS[1][1],
                       "--student", STUDENTS[0][1], "--start", f"{PAST} 17:30", "--duration",
-                      "60", "--repeat", "FREQ=WEEKLY;COUNT=2")
+                      "60", "--repeat", "FREQ=WEEKLY;COUNT=2", "--past")
     first = single["booked"][0]["id"]
     run.ok("attendance", "mark", str(group), STUDENTS[0][1], "present", "--note",
            "left early for the dentist", as_=STAFF)

@@ -70,7 +70,7 @@ def build_centre(centre: Centre) -> None:
                        room=STUDY, subject="Physics"))
     # 3: yesterday, completed, attended
     done = centre.sessions.book(lesson("Maths 1:1", at(9, 16), students=(STUDENTS[10],), room=STUDY,
-                              subject="Mathematics")).session
+                              subject="Mathematics"), past=True).session
     centre.attendance.mark(done.id, STUDENTS[10], AttendanceStatus.PRESENT)
     centre.sessions.complete(done.id)
     # 4: tomorrow, cancelled

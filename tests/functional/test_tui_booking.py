@@ -90,6 +90,30 @@ async def test_booking_a_session(app, tui_centre: Centre, recorder: Recorder) ->
 
 
 @scenario
+async def test_a_booking_before_today_is_asked_first(app, tui_centre: Centre) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        form = await open_form(pilot)
+        await pilot.press(*"Catch-up", "tab")
+        await pilot.press(*"ada", "enter", "tab")
+        form.query_one("#start", Input).value = "2026-11-02 10:00"  # last week
+        form.query_one("#end", Input).value = "+60"
+        await settle_form(pilot)
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmDialog)  # asked, nothing saved yet
+        await pilot.press("escape")  # "change the date": back to the form, still unsaved
+        await settle(pilot)
+        assert app.screen is form and titled(tui_centre, "Catch-up") == []
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        await pilot.press("y")
+        await settle(pilot)
+        assert isinstance(app.screen, MainScreen)
+    [booked] = titled(tui_centre, "Catch-up")
+    assert booked.start == at(2, 10)
+
+
+@scenario
 async def test_conflict_warning_and_picking_a_free_slot(app, tui_centre: Centre) -> None:
     async with app.run_test(size=SIZE) as pilot:
         form = await open_form(pilot)

@@ -136,7 +136,8 @@ def test_attendance_rate_leaves_excused_out() -> None:
 def test_dashboard_and_data_version(centre_now: Centre) -> None:
     version = centre_now.reports.data_version()
     done = centre_now.sessions.book(draft(title="Done", start=T0 - timedelta(days=3),
-                                 end=T0 - timedelta(days=3) + timedelta(hours=1))).session
+                                 end=T0 - timedelta(days=3) + timedelta(hours=1)),
+                                    past=True).session
     centre_now.attendance.mark(done.id, STUDENTS[0], AttendanceStatus.PRESENT)
     centre_now.attendance.mark(done.id, STUDENTS[1], AttendanceStatus.ABSENT)
     centre_now.sessions.complete(done.id)

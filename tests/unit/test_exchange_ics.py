@@ -625,7 +625,7 @@ def test_an_import_does_not_reopen_or_move_a_completed_session(desk: Centre) -> 
     _two_mentors(desk)
     start = datetime(2026, 11, 20, 16, tzinfo=UTC)  # before NOW
     booked = desk.sessions.book(_draft(start, mentor="m1@example.org", tz="UTC",
-                              students=("sam@example.org",))).session
+                              students=("sam@example.org",)), past=True).session
     data = export(desk, SessionQuery())
     desk.sessions.complete(booked.id)
     desk.attendance.mark(booked.id, "sam@example.org", AttendanceStatus.PRESENT)

@@ -62,7 +62,7 @@ def centre(store: SqlStore) -> Centre:
         start, end = at(day, minutes)
         return c.sessions.book(SessionDraft(title=title, mentor=mentor, start=start, end=end,
                                    tz="Europe/London", students=students,
-                                   subject=subject)).session.id
+                                   subject=subject), past=True).session.id
 
     s1 = book("S1", ADA, "Maths", 1, (SAM, KIM))
     s2 = book("S2", ADA, "Maths", 2, (SAM, LEE), 90)

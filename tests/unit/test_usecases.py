@@ -857,3 +857,31 @@ def test_reminders_due_are_listed_to_those_who_send_mail(admin: Centre, seeded: 
     due = acting(seeded, STAFF, now=T0 - timedelta(hours=2)).mail.due_reminders(
         timedelta(hours=24))
     assert {d.recipient for d in due} >= {STUDENT, STUDENT2}
+
+
+# ------------------------------------------------------------------- times gone by
+
+def test_a_day_before_today_is_booked_only_when_meant_and_nobody_is_told(
+        admin: Centre, seeded: SqlStore) -> None:
+    last_year = draft("Typo", start=T0 - timedelta(days=365), students=(STUDENT,))
+    with refused(seeded, InvalidInput, field="start") as err:
+        admin.sessions.book(last_year)
+    assert "--past" in err.value.message
+    with refused(seeded, InvalidInput, field="start"):
+        admin.series.create(last_year, "FREQ=WEEKLY;COUNT=3")
+    recorded = admin.sessions.book(last_year, past=True).session
+    assert admin.mail.outbox() == []  # a session held: nobody is mailed about it
+    # Earlier today is fine (written up as it happens), and a future one is announced.
+    admin.sessions.book(draft("Walk-in", start=T0 - timedelta(hours=3), students=(STUDENT2,)))
+    assert admin.mail.outbox() == []
+    admin.sessions.book(draft("Next week", start=T0 + timedelta(days=7), students=(STUDENT,)))
+    assert {m.recipient for m in admin.mail.outbox()} == {MENTOR, STUDENT}
+    # Moving a session to a day before today is asked for the same way.
+    soon = admin.sessions.book(draft("Soon", start=T0 + timedelta(days=2))).session
+    with refused(seeded, InvalidInput, field="start"):
+        admin.sessions.edit(soon.id, {"start": T0 - timedelta(days=2)})
+    with refused(seeded, InvalidInput, field="start"):
+        admin.sessions.edit_scoped(soon.id, {"start": T0 - timedelta(days=2)})
+    moved = admin.sessions.edit_scoped(soon.id, {"start": T0 - timedelta(days=2)}, past=True)
+    assert moved.session.start == T0 - timedelta(days=2)
+    assert stored(seeded, recorded.id).title == "Typo"

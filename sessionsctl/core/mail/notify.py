@@ -26,16 +26,22 @@ class Notifier:
 
     def notify(self, uow: UnitOfWork, kind: NoticeKind, sessions: Sequence[Session], *,
                before: Sequence[Session] = ()) -> None:
-        """Queue the notices of a change, in its transaction, in one insert.
+        """Queue the notices of a change, in its transaction, in one insert; none for
+        sessions that started before now.
 
         Sessions of one series changed together make one notice per person (not one per
         occurrence). On a change, students added get a booking notice and students removed a
         cancellation that says they were taken off it (the session itself still goes ahead);
         a change nobody sees (notes, cost) queues nothing.
         """
+        old = {s.id: s for s in before}
+        # Nobody is told of what is over: a session held before now, booked or changed to
+        # record it (one moved from the future into the past still is).
+        now = self.ctx.clock()
+        sessions = [s for s in sessions if s.start >= now
+                    or (s.id in old and old[s.id].start >= now)]
         if not sessions:
             return
-        old = {s.id: s for s in before}
         groups, removed = _recipients(kind, sessions, old)
         notices = []
         for (uid, k), by_person in groups.items():

@@ -7,7 +7,9 @@ import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field, fields
+from datetime import datetime
 from typing import TypeVar
+from zoneinfo import ZoneInfo
 
 from ..domain.drafts import Row, SessionDraft
 from ..domain.errors import Contended, InvalidInput
@@ -55,6 +57,18 @@ T = TypeVar("T")
 
 RACE_ATTEMPTS = 5
 RACE_JITTER = 0.02  # seconds, times the tries so far
+
+
+def check_not_past(start: datetime, tz: str, now: datetime, past: bool, *,
+                   field: str = "start") -> None:
+    """Refuse a booking (or a move) to a day before today in the booking's zone unless
+    ``past`` says it is meant (recording a session held): a typo'd year would otherwise be
+    booked silently. Earlier today is fine (a walk-in written up as it happens)."""
+    zone = ZoneInfo(tz)
+    if past or start.astimezone(zone).date() >= now.astimezone(zone).date():
+        return
+    raise InvalidInput(f"{start.astimezone(zone):%a %d %b %Y %H:%M} is before today: say it is "
+                       "meant (--past) to record a session held", field=field)
 
 
 def retry_race(attempt: Callable[[], T]) -> T:

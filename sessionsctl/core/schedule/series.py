@@ -28,7 +28,7 @@ from ..domain.timeutil import localize, zone
 from ..storage import UnitOfWork
 from . import bound
 from .booker import Booker
-from .booking import check_options, new_uid, retry_race
+from .booking import check_not_past, check_options, new_uid, retry_race
 from .conflicts import Conflict, shown
 from .recurrence import Recurrence, expand, parse_recurrence, split_before
 from .wording import describe
@@ -203,10 +203,12 @@ class SeriesBook:
 
     def create(self, draft: SessionDraft, repeat: str, *, term: str | None = None,
                force_reason: str | None = None, skip_conflicts: bool = False,
-               notify: bool = True) -> SeriesResult:
-        """Book a recurring series: every occurrence checked, every clash reported at once."""
+               notify: bool = True, past: bool = False) -> SeriesResult:
+        """Book a recurring series: every occurrence checked, every clash reported at once;
+        one starting on a day before today only when ``past``."""
         check_options(force_reason, skip_conflicts)
         draft = rules.validate_session(draft)
+        check_not_past(draft.start, draft.tz, self.ctx.clock(), past)
         parse_recurrence(repeat, zone(draft.tz))  # a bad rule is refused before the database
 
         def attempt() -> SeriesResult:

@@ -24,6 +24,7 @@ from .booking import (
     EDITABLE,
     Booked,
     BookingResult,
+    check_not_past,
     check_options,
     draft_of,
     new_uid,
@@ -72,17 +73,22 @@ class Sessions:
             return self.booker.against_stored(uow, [draft], refs, exclude)[0]
 
     def book(self, draft: SessionDraft, *, force_reason: str | None = None,
-             notify: bool = True) -> Booked:
-        """Book a one-off session: refused with every conflict unless forced with a reason."""
-        result = self.book_many([draft], force_reason=force_reason, notify=notify)
+             notify: bool = True, past: bool = False) -> Booked:
+        """Book a one-off session: refused with every conflict unless forced with a reason,
+        and on a day before today unless ``past``."""
+        result = self.book_many([draft], force_reason=force_reason, notify=notify, past=past)
         return Booked(result.booked[0], result.conflicts, result.more)
 
     def book_many(self, drafts: Sequence[SessionDraft], *, force_reason: str | None = None,
-                  skip_conflicts: bool = False, notify: bool = True) -> BookingResult:
+                  skip_conflicts: bool = False, notify: bool = True,
+                  past: bool = False) -> BookingResult:
         """Book one-off sessions together in one transaction, all or none
-        (:meth:`Booker.book`)."""
+        (:meth:`Booker.book`); a day before today only when ``past``."""
         check_options(force_reason, skip_conflicts)
         rows = [Row(rules.validate_session(d), uid=new_uid()) for d in drafts]
+        now = self.ctx.clock()
+        for row in rows:
+            check_not_past(row.draft.start, row.draft.tz, now, past)
         given = {id(row): d for row, d in zip(rows, drafts, strict=True)}
 
         def attempt() -> BookingResult:
@@ -113,15 +119,19 @@ class Sessions:
 
     # ------------------------------------------------------------------------- edit
     def edit(self, session_id: int, changes: dict[str, Any], *,
-             force_reason: str | None = None, notify: bool = True) -> Booked:
-        """Change fields of one session; moving its start keeps its length unless end is given."""
+             force_reason: str | None = None, notify: bool = True,
+             past: bool = False) -> Booked:
+        """Change fields of one session; moving its start keeps its length unless end is given,
+        and moving it to a day before today needs ``past``."""
         check_options(force_reason, False)
-        return retry_race(lambda: self._edit_one(session_id, changes, force_reason, notify))
+        return retry_race(lambda: self._edit_one(session_id, changes, force_reason, notify,
+                                                 past))
 
     def edit_scoped(self, session_id: int, changes: dict[str, Any], *, scope: Scope = "this",
                     repeat: str | None = None, force_reason: str | None = None,
-                    notify: bool = True) -> SeriesResult | Booked:
-        """Edit one occurrence, or it and the following ones, or the whole series."""
+                    notify: bool = True, past: bool = False) -> SeriesResult | Booked:
+        """Edit one occurrence, or it and the following ones, or the whole series; a move to
+        a day before today only when ``past``."""
         if scope not in SCOPES:
             raise InvalidInput(f"must be one of {', '.join(SCOPES)}", field="scope")
         check_options(force_reason, False)
@@ -129,7 +139,9 @@ class Sessions:
         if scope == "this" or session.series_id is None:
             if repeat is not None:
                 raise InvalidInput("a new rule needs --scope following or all", field="repeat")
-            return self.edit(session_id, changes, force_reason=force_reason, notify=notify)
+            return self.edit(session_id, changes, force_reason=force_reason, notify=notify,
+                             past=past)
+        # A shift of the following occurrences moves only those still to be held: not asked.
         return self.scoped.edit(session, changes, scope, repeat=repeat,
                                 force_reason=force_reason, notify=notify)
 
@@ -141,7 +153,7 @@ class Sessions:
         return session
 
     def _edit_one(self, session_id: int, changes: dict[str, Any], force_reason: str | None,
-                  notify: bool) -> Booked:
+                  notify: bool, past: bool) -> Booked:
         unknown = set(changes) - EDITABLE
         if unknown:
             raise InvalidInput(f"cannot change {', '.join(sorted(unknown))}", field="edit")
@@ -152,6 +164,8 @@ class Sessions:
             old = draft_of(before)
             draft = rules.validate_session(replace(old, **changes))
             changed = {f for f in changes if getattr(draft, f) != getattr(old, f)}
+            if "start" in changed:
+                check_not_past(draft.start, draft.tz, self.ctx.clock(), past)
             rules.editable(before.status, changed)
             if draft.mentor != before.mentor:
                 require(uow.actor, Action.BOOK, mentor=draft.mentor)

@@ -9,6 +9,7 @@ makes of an error.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
@@ -32,7 +33,8 @@ SHOWN_SKIPPED = 3  # occurrences left out that the message names by day
 class SaveRequest:
     """The core call a save makes: a new session (``rule``: a series), or the ``changes`` to
     a stored one over ``scope`` of its series; ``force`` books over conflicts, saying why;
-    ``skip`` books only the occurrences of a new series that do not clash."""
+    ``skip`` books only the occurrences of a new series that do not clash; ``past`` books
+    (or moves) it on a day before today, as the user confirmed."""
 
     draft: SessionDraft
     rule: str | None = None
@@ -40,6 +42,13 @@ class SaveRequest:
     scope: Scope = "this"
     changes: dict[str, Any] = field(default_factory=dict)
     skip: bool = False
+    past: bool = False
+
+    def before(self, today: date, tz: ZoneInfo, new: bool) -> bool:
+        """Whether it books, or moves a session, to a day before ``today`` (asked first)."""
+        if not new and "start" not in self.changes:
+            return False
+        return self.draft.start.astimezone(tz).date() < today
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,10 +136,11 @@ def save(centre: Centre, session: Session | None, request: SaveRequest,
     if session is None and request.rule:
         return _book_series(centre, request, tz)
     if session is None:
-        booked = centre.sessions.book(request.draft, force_reason=request.force).session
+        booked = centre.sessions.book(request.draft, force_reason=request.force,
+                                      past=request.past).session
         return Outcome([booked.id], f"Booked #{booked.id} {booked.title}")
     result = centre.sessions.edit_scoped(session.id, request.changes, scope=request.scope,
-                                force_reason=request.force)
+                                force_reason=request.force, past=request.past)
     if isinstance(result, SeriesResult):
         ids = [s.id for s in result.changed or result.booked]
         return Outcome(ids, f"Changed {len(ids)} occurrence{'s' if len(ids) != 1 else ''}")
@@ -140,7 +150,7 @@ def save(centre: Centre, session: Session | None, request: SaveRequest,
 def _book_series(centre: Centre, request: SaveRequest, tz: ZoneInfo) -> Outcome:
     assert request.rule is not None
     series = centre.series.create(request.draft, request.rule, force_reason=request.force,
-                                  skip_conflicts=request.skip)
+                                  skip_conflicts=request.skip, past=request.past)
     ids = [s.id for s in series.booked]
     verb = f"Booked series #{series.series.id}: {len(ids)} sessions"
     if series.skipped:

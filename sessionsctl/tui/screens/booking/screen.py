@@ -338,6 +338,24 @@ class BookingScreen(ReportsFailures, Screen[int | None]):
         self.app.push_screen(ScopeDialog("Change"), chosen)
 
     def _begin_save(self, request: SaveRequest) -> None:
+        draft_tz = self.ctx.tz
+        try:
+            draft_tz = zone(request.draft.tz)
+        except InvalidInput:
+            pass
+        if not request.past and request.before(self.ctx.today(), draft_tz, self.session is None):
+            from ..dialogs import ConfirmDialog
+
+            def answered(yes: bool | None) -> None:
+                if yes:
+                    self._begin_save(replace(request, past=True))
+
+            self.app.push_screen(ConfirmDialog(
+                "Book it before today?",
+                f"{request.draft.start.astimezone(draft_tz):%a %d %b %Y %H:%M} has passed: "
+                "this records a session held, and nobody is mailed about it.",
+                yes="Record it", no="Change the date"), answered)
+            return
         self._saving = True
         self._saving_series = saving.saves_series(self.session, request)
         self._set_form_error("saving…", error=False)
