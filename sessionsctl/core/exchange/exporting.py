@@ -6,13 +6,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import IO, Any
-from zoneinfo import ZoneInfo
 
 from ..access import visible
 from ..context import Context
 from ..domain.drafts import SessionQuery
-from ..domain.model import Series, Session
-from ..schedule.recurrence import expand, parse_recurrence
+from ..domain.model import Session
 from . import csvformat, ics
 from .results import Progress
 
@@ -83,7 +81,7 @@ class Exporter:
                         series = all_series[series_id]
                         held = members.get(series_id, [])
                         made = ics.series_events(series, held, passcodes=passcodes,
-                                                 expanded=_expected(series), values=values)
+                                                 values=values)
                         written += len(made)
                         yield from made
                         if progress:
@@ -93,12 +91,3 @@ class Exporter:
                 sink.write(chunk)
             return written
 
-
-def _expected(series: Series) -> list[datetime]:
-    """The original starts the series' rule gives up to where it is materialised."""
-    tz = ZoneInfo(series.tz)
-    rec = parse_recurrence(series.rule, tz)
-    until = series.expanded_until
-    if until is None and rec.open_ended:
-        return []
-    return [o.recurrence_id for o in expand(rec, series.dtstart, tz, until=until)]

@@ -313,9 +313,9 @@ def split_before(rec: Recurrence, dtstart: datetime,
 
     The head keeps the occurrences before ``cut``: its rule ends (UNTIL) at the last one. The
     tail has the rest: COUNT less those used, or the same UNTIL; it is expanded from the first
-    occurrence of the rule at or after ``cut`` -- ``cut`` itself when ``cut`` is one, as when
-    it is the original start of the occurrence the edit begins at. EXDATEs and RDATEs go to
-    the side they fall on. The tail is None when nothing is left from ``cut`` on.
+    occurrence of the rule at or after ``cut`` (:func:`resume_at`) -- ``cut`` itself when
+    ``cut`` is one, but not when it is an RDATE. EXDATEs and RDATEs go to the side they fall
+    on. The tail is None when nothing is left from ``cut`` on.
     """
     dtstart, cut = _naive(dtstart, "dtstart"), _naive(cut, "cut")
     parts = parts_of(rec.rrule)
@@ -341,6 +341,15 @@ def split_before(rec: Recurrence, dtstart: datetime,
         return head, tail
     left = {w for w in rule if w >= cut} | set(_resolve(tail.rdates, at))
     return head, tail if left - set(_resolve(tail.exdates, at)) else None
+
+
+def resume_at(rec: Recurrence, dtstart: datetime, cut: datetime) -> datetime | None:
+    """The first start the RRULE itself gives at or after the wall time ``cut`` (an EXDATE
+    does not skip it, an RDATE is not one): where the tail of :func:`split_before` goes on
+    from, so its COUNT and INTERVAL keep their step. None when the rule has none left."""
+    found: datetime | None = _rule(rec, _naive(dtstart, "dtstart")).after(_naive(cut, "cut"),
+                                                                           inc=True)
+    return found
 
 
 def _rule(rec: Recurrence, dtstart: datetime) -> dateutil_rrule.rrule:
@@ -382,6 +391,3 @@ def parts_of(rule: str) -> dict[str, str]:
     """The NAME=VALUE parts of an RRULE value, in their order."""
     return {k.strip().upper(): v.strip() for k, _, v in
             (p.partition("=") for p in rule.split(";") if p.strip())}
-
-
-# ---------------------------------------------------------------------------- describing

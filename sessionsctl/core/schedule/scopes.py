@@ -35,7 +35,7 @@ from .booker import Booker
 from .booking import EDITABLE, draft_of, new_uid, retry_race
 from .conflicts import Conflict
 from .judge import among
-from .recurrence import Recurrence, parse_recurrence, split_before
+from .recurrence import Recurrence, parse_recurrence, resume_at, split_before
 from .series import (
     TEMPLATE_FIELDS,
     SeriesResult,
@@ -119,6 +119,10 @@ class ScopedEdits:
             anchor = wall(picked if scope == "following" else min(map(_rid, affected)), tz)
             split = scope == "following" and anchor > series.dtstart
             head, tail = split_before(rec, series.dtstart, anchor) if split else (rec, rec)
+            # A split-off rule goes on from its own first start at or after the cut, not from
+            # an extra date (RDATE) the edit may begin at; with none left its RDATEs are all.
+            resume = (resume_at(rec, series.dtstart, anchor) or anchor) if split \
+                else series.dtstart
             if repeat is not None:
                 # A new rule for the whole series starts where the series did.
                 new_rec = parse_recurrence(repeat, tz)
@@ -132,7 +136,7 @@ class ScopedEdits:
                                        "the new rule", field="start")
                 new_rec = replace(tail, exdates=tuple(e + shift for e in tail.exdates),
                                   rdates=tuple(r + shift for r in tail.rdates))
-                new_dtstart = (anchor if split else series.dtstart) + shift
+                new_dtstart = resume + shift
             if split:
                 uow.series.update(replace(series, rule=head.to_text(), expanded_until=None,
                                           sequence=series.sequence + 1))
