@@ -152,15 +152,13 @@ def _same_as_rule(member: Session, series: Series) -> bool:
             and member.notes == t.get("notes"))
 
 
-def _derived(series: Series, rec: Recurrence, tz: ZoneInfo) -> set[datetime]:
-    """The starts a calendar derives from a master with the series' rule: the rule's (its
-    RDATEs in, its EXDATEs out) up to where the series is materialised, and DTSTART, which
-    RFC 5545 counts whether the rule gives it or not."""
-    found = {localize(series.dtstart, tz)}
+def _given(series: Series, rec: Recurrence, tz: ZoneInfo) -> set[datetime]:
+    """The starts the series' rule gives (its RDATEs in, its EXDATEs out) up to where the
+    series is materialised."""
     if series.expanded_until is None and rec.open_ended:
-        return found
-    return found | {o.recurrence_id for o in expand(rec, series.dtstart, tz,
-                                                   until=series.expanded_until)}
+        return set()
+    return {o.recurrence_id for o in expand(rec, series.dtstart, tz,
+                                            until=series.expanded_until)}
 
 
 def _add_dates(event: Event, series: Series, rec: Recurrence, tz: ZoneInfo,
@@ -169,12 +167,14 @@ def _add_dates(event: Event, series: Series, rec: Recurrence, tz: ZoneInfo,
     the stored occurrences (``members``): a start the rule gives with no occurrence stored
     (removed when the series changed) is an EXDATE; an occurrence the rule does not give
     (an extra date, or one left as it was when the series moved) is an RDATE, so its
-    RECURRENCE-ID event replaces an instance, as RFC 5545 wants."""
+    RECURRENCE-ID event replaces an instance, as RFC 5545 wants. A DTSTART the rule does not
+    give (calendars differ on whether it is an instance then) is one or the other too."""
     at = series.dtstart.time()
     held = {m.recurrence_id for m in members if m.recurrence_id is not None}
-    derived = _derived(series, rec, tz)
-    exdates = ({localize(_wall(v, at), tz) for v in rec.exdates} | derived) - held
-    rdates = {localize(_wall(v, at), tz) for v in rec.rdates} | (held - derived)
+    given = _given(series, rec, tz)
+    exdates = ({localize(_wall(v, at), tz) for v in rec.exdates} | given
+               | {localize(series.dtstart, tz)}) - held
+    rdates = {localize(_wall(v, at), tz) for v in rec.rdates} | (held - given)
     if exdates:
         event.add("exdate", [e.astimezone(tz) for e in sorted(exdates)])
     if rdates:
