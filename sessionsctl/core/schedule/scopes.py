@@ -2,7 +2,9 @@
 in :class:`~sessionsctl.core.schedule.sessions.Sessions`):
 
 * ``following`` splits the series: the old rule ends before the occurrence, a new series
-  (new UID) carries the change from the occurrence on.
+  (new UID) carries the change from the occurrence on; its rule goes on from the rule's own
+  first start there, with the EXDATEs and RDATEs from the occurrence on (so a split at an
+  RDATE keeps it an RDATE).
 * ``all`` changes the series itself (same UID) from its first scheduled occurrence on.
 
 Only *scheduled* occurrences are changed; completed, in-progress and cancelled ones are left as
