@@ -326,8 +326,9 @@ def split_before(rec: Recurrence, dtstart: datetime,
     def side(values: tuple[datetime | date, ...], tail: bool) -> tuple[datetime | date, ...]:
         return tuple(v for v in values if (_resolve_one(v, at) >= cut) == tail)
 
-    # A rule with nothing left on one side ends just before the cut, which no start reaches.
-    head = Recurrence(_ending(parts, UNTIL=before[-1] if before else cut - _SECOND),
+    # A rule with nothing left on one side ends just before it starts (the head at dtstart,
+    # the tail at the cut): moving UNTIL up to the cut would give what the old end did not.
+    head = Recurrence(_ending(parts, UNTIL=before[-1] if before else dtstart - _SECOND),
                       side(rec.exdates, False), side(rec.rdates, False))
     rest = rule.after(cut, inc=True)
     if rest is None:
