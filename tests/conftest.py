@@ -6,7 +6,7 @@ from __future__ import annotations
 import os
 import shutil
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from urllib.parse import quote
 
@@ -62,20 +62,33 @@ def _template(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     admin.dispose()
 
 
-@pytest.fixture
-def db_url(_template: str, tmp_path: Path) -> str:
-    """A URL to an empty, migrated database of the backend under test."""
+def _emptied(template: str, path: Path) -> str:
+    """A URL to an empty, migrated database: a copy of the template at ``path`` (SQLite), or
+    the template schema with every table emptied (PostgreSQL)."""
     if BACKEND == "sqlite":
-        path = tmp_path / "sessionsctl.db"
-        shutil.copyfile(_template, path)
+        shutil.copyfile(template, path)
         return f"sqlite:///{path}"
-    url = pg_schema_url(_template)
+    url = pg_schema_url(template)
     engine = create_engine(url)
     tables = ", ".join(f'"{t.name}"' for t in Base.metadata.sorted_tables)
     with engine.begin() as conn:
         conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
     engine.dispose()
     return url
+
+
+@pytest.fixture
+def db_url(_template: str, tmp_path: Path) -> str:
+    """A URL to an empty, migrated database of the backend under test."""
+    return _emptied(_template, tmp_path / "sessionsctl.db")
+
+
+@pytest.fixture
+def empty_db(_template: str, tmp_path: Path) -> Callable[[], str]:
+    """Call for a URL to an empty, migrated database, as often as a test needs one (a
+    hypothesis test, one per example); each call empties the one before on PostgreSQL."""
+    made = iter(range(1_000_000))
+    return lambda: _emptied(_template, tmp_path / f"example-{next(made)}.db")
 
 
 @pytest.fixture

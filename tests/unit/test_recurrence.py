@@ -393,6 +393,17 @@ def test_split_keeps_rdates_left_after_the_rule_ends() -> None:
     assert len(expand(head, TUESDAY_4PM, LONDON)) == 2
 
 
+def test_split_with_no_occurrence_of_the_rule_before_the_cut() -> None:
+    """The rule ends (UNTIL) before its first Monday, so only the extra dates are booked. Cut
+    at the second: the head keeps the first alone, not a Monday its UNTIL had left out."""
+    rec = parse_recurrence("FREQ=WEEKLY;BYDAY=MO;UNTIL=20270305T080000\n"
+                           "RDATE:20270302T080000,20270309T080000", LONDON)
+    dtstart = datetime(2027, 3, 2, 8)  # a Tuesday
+    head, tail = split_before(rec, dtstart, datetime(2027, 3, 9, 8))
+    assert walls(expand(head, dtstart, LONDON), LONDON) == [datetime(2027, 3, 2, 8)]
+    assert tail is not None and tail.rdates == (datetime(2027, 3, 9, 8),)
+
+
 @settings(max_examples=150, suppress_health_check=[HealthCheck.too_slow])
 @given(counted_rules(), starts, st.sampled_from(ZONES), st.data())
 def test_split_head_and_tail_together_give_the_original(text: str, dtstart: datetime,

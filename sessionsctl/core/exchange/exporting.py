@@ -7,13 +7,11 @@ from collections.abc import Iterator
 from dataclasses import replace
 from datetime import UTC, datetime
 from typing import IO, Any
-from zoneinfo import ZoneInfo
 
 from ..access import seen, sees_series, visible
 from ..context import Context
 from ..domain.drafts import SessionQuery
-from ..domain.model import Series, Session
-from ..schedule.recurrence import expand, parse_recurrence
+from ..domain.model import Session
 from . import csvformat, ics
 from .results import Progress
 
@@ -99,7 +97,7 @@ class Exporter:
                             continue
                         held = members.get(series_id, [])
                         made = ics.series_events(series, held, passcodes=passcodes,
-                                                 expanded=_expected(series), values=values)
+                                                 values=values)
                         written += len(made)
                         yield from made
                         if progress:
@@ -115,13 +113,3 @@ def _on_its_own(session: Session) -> Session:
     an event with a UID of its own, the same in every export."""
     return replace(session, series_id=None, recurrence_id=None,
                    uid=f"{session.recurrence_id or session.start:%Y%m%dT%H%M%SZ}-{session.uid}")
-
-
-def _expected(series: Series) -> list[datetime]:
-    """The original starts the series' rule gives up to where it is materialised."""
-    tz = ZoneInfo(series.tz)
-    rec = parse_recurrence(series.rule, tz)
-    until = series.expanded_until
-    if until is None and rec.open_ended:
-        return []
-    return [o.recurrence_id for o in expand(rec, series.dtstart, tz, until=until)]

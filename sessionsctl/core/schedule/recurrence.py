@@ -318,9 +318,9 @@ def split_before(rec: Recurrence, dtstart: datetime,
 
     The head keeps the occurrences before ``cut``: its rule ends (UNTIL) at the last one. The
     tail has the rest: COUNT less those used, or the same UNTIL; it is expanded from the first
-    occurrence of the rule at or after ``cut`` -- ``cut`` itself when ``cut`` is one, as when
-    it is the original start of the occurrence the edit begins at. EXDATEs and RDATEs go to
-    the side they fall on. The tail is None when nothing is left from ``cut`` on.
+    occurrence of the rule at or after ``cut`` (:func:`resume_at`) -- ``cut`` itself when
+    ``cut`` is one, but not when it is an RDATE. EXDATEs and RDATEs go to the side they fall
+    on. The tail is None when nothing is left from ``cut`` on.
     """
     dtstart, cut = _naive(dtstart, "dtstart"), _naive(cut, "cut")
     parts = parts_of(rec.rrule)
@@ -332,8 +332,9 @@ def split_before(rec: Recurrence, dtstart: datetime,
     def side(values: tuple[datetime | date, ...], tail: bool) -> tuple[datetime | date, ...]:
         return tuple(v for v in values if (_resolve_one(v, at) >= cut) == tail)
 
-    # A rule with nothing left on one side ends just before the cut, which no start reaches.
-    head = Recurrence(_ending(parts, UNTIL=before[-1] if before else cut - _SECOND),
+    # A rule with nothing left on one side ends just before it starts (the head at dtstart,
+    # the tail at the cut): moving UNTIL up to the cut would give what the old end did not.
+    head = Recurrence(_ending(parts, UNTIL=before[-1] if before else dtstart - _SECOND),
                       side(rec.exdates, False), side(rec.rdates, False))
     rest = next((w for w in rule if w >= cut), None)
     if rest is None:
@@ -347,6 +348,16 @@ def split_before(rec: Recurrence, dtstart: datetime,
         return head, tail
     left = {w for w in rule if w >= cut} | set(_resolve(tail.rdates, at))
     return head, tail if left - set(_resolve(tail.exdates, at)) else None
+
+
+def resume_at(rec: Recurrence, dtstart: datetime, cut: datetime) -> datetime | None:
+    """The first start the RRULE itself gives at or after the wall time ``cut`` (an EXDATE
+    does not skip it, an RDATE is not one): where the tail of :func:`split_before` goes on
+    from, so its COUNT and INTERVAL keep their step. None when the rule has none left (looked
+    for within the series bound, as every expansion is)."""
+    dtstart, cut = _naive(dtstart, "dtstart"), _naive(cut, "cut")
+    walls = bound.walls(rec.rrule, dtstart, max(dtstart, cut) + policy.SERIES_SPAN)
+    return next((w for w in walls if w >= cut), None)
 
 
 def _ending(parts: dict[str, str], **end: datetime | int) -> str:
@@ -380,6 +391,3 @@ def parts_of(rule: str) -> dict[str, str]:
     """The NAME=VALUE parts of an RRULE value, in their order."""
     return {k.strip().upper(): v.strip() for k, _, v in
             (p.partition("=") for p in rule.split(";") if p.strip())}
-
-
-# ---------------------------------------------------------------------------- describing

@@ -2,21 +2,26 @@
 in :class:`~sessionsctl.core.schedule.sessions.Sessions`):
 
 * ``following`` splits the series: the old rule ends before the occurrence, a new series
-  (new UID) carries the change from the occurrence on.
+  (new UID) carries the change from the occurrence on; its rule goes on from the rule's own
+  first start there, with the EXDATEs and RDATEs from the occurrence on (so a split at an
+  RDATE keeps it an RDATE).
 * ``all`` changes the series itself (same UID) from its first scheduled occurrence on.
 
 Only *scheduled* occurrences are changed; completed, in-progress and cancelled ones are left as
 they were, so attendance is never lost. Field changes apply to every changed occurrence,
 exceptions included. A time change moves every changed occurrence by the same wall-clock shift
 from its original slot, so an occurrence moved before (an exception) is put back into the new
-pattern. A new rule (``repeat``) replaces the occurrences: changed occurrences with attendance
-recorded are kept as they are, the others are removed and the new rule is expanded and booked.
+pattern; the rule moves with them (its UNTIL, EXDATEs and RDATEs too). A new rule (``repeat``)
+replaces the occurrences: changed occurrences with attendance recorded are kept as they are,
+the others are removed and the new rule is expanded and booked. Either way the changed rule
+gives exactly the changed occurrences: where one was left as it was, its slot in the new rule
+is an EXDATE.
 """
 
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
@@ -34,11 +39,12 @@ from ..storage import UnitOfWork
 from .booker import Booker
 from .booking import EDITABLE, draft_of, new_uid, retry_race
 from .conflicts import Clashes, refused, shown
-from .recurrence import Recurrence, parse_recurrence, split_before
+from .recurrence import Recurrence, parse_recurrence, parts_of, resume_at, split_before
 from .series import (
     TEMPLATE_FIELDS,
     SeriesResult,
     draft_from,
+    exdated,
     expand_open,
     rows_of,
     rule_of,
@@ -46,6 +52,7 @@ from .series import (
     wall,
 )
 
+_UNTIL = "%Y%m%dT%H%M%S"  # UNTIL in a normalised rule: a wall time
 Scope = Literal["this", "following", "all"]
 SCOPES: tuple[Scope, ...] = ("this", "following", "all")
 
@@ -53,6 +60,24 @@ SCOPES: tuple[Scope, ...] = ("this", "following", "all")
 def _rid(session: Session) -> datetime:
     """The original start of an occurrence (its RECURRENCE-ID), or its start."""
     return session.recurrence_id or session.start
+
+
+def _moved(rec: Recurrence, at: time, by: timedelta) -> Recurrence:
+    """``rec`` moved by the wall-clock shift ``by`` with the occurrences of a series that
+    started at ``at``: its UNTIL, EXDATEs and RDATEs too, so it gives the same ones, moved (a
+    day's EXDATE becomes that day's time, so a shift over midnight takes it along)."""
+    if not by:
+        return rec
+    parts = parts_of(rec.rrule)
+    if "UNTIL" in parts:
+        parts["UNTIL"] = f"{datetime.strptime(parts['UNTIL'], _UNTIL) + by:{_UNTIL}}"
+
+    def move(values: tuple[datetime | date, ...]) -> tuple[datetime | date, ...]:
+        return tuple(sorted((v if isinstance(v, datetime) else datetime.combine(v, at)) + by
+                            for v in values))
+
+    return Recurrence(";".join(f"{k}={v}" for k, v in parts.items()), move(rec.exdates),
+                      move(rec.rdates))
 
 
 def _by_day(rec: Recurrence) -> bool:
@@ -116,8 +141,15 @@ class ScopedEdits:
 
             rec = rule_of(series)
             anchor = wall(picked if scope == "following" else min(map(_rid, affected)), tz)
-            split = scope == "following" and anchor > series.dtstart
+            # "Following" keeps what comes before in the old series: occurrences of the
+            # rule, or extra dates (RDATE) before its first start.
+            split = scope == "following" and (anchor > series.dtstart
+                                              or len(in_range) < len(members))
             head, tail = split_before(rec, series.dtstart, anchor) if split else (rec, rec)
+            # A split-off rule goes on from its own first start at or after the cut, not from
+            # an extra date (RDATE) the edit may begin at; with none left its RDATEs are all.
+            resume = (resume_at(rec, series.dtstart, anchor) or anchor) if split \
+                else series.dtstart
             if repeat is not None:
                 # A new rule for the whole series starts where the series did.
                 new_rec = parse_recurrence(repeat, tz)
@@ -129,9 +161,11 @@ class ScopedEdits:
                 if (anchor + shift).date() != anchor.date() and _by_day(tail):
                     raise InvalidInput("moving a series to another day needs --repeat with "
                                        "the new rule", field="start")
-                new_rec = replace(tail, exdates=tuple(e + shift for e in tail.exdates),
-                                  rdates=tuple(r + shift for r in tail.rdates))
-                new_dtstart = (anchor if split else series.dtstart) + shift
+                new_rec = _moved(tail, series.dtstart.time(), shift)
+                if split or shift:
+                    # The new rule's slots of the occurrences left as they were are not its.
+                    new_rec = exdated(new_rec, [wall(_rid(m), tz) + shift for m in untouched])
+                new_dtstart = resume + shift
             if split:
                 uow.series.update(replace(series, rule=head.to_text(), expanded_until=None,
                                           sequence=series.sequence + 1))
@@ -165,8 +199,10 @@ class ScopedEdits:
                 expanded, starts, _closed = expand_open(uow, new_rec, target.dtstart, tz,
                                                          after=None, until=until)
                 standing = kept + untouched
-                starts = [t for t in starts
-                          if not any(k.start < t + duration and t < k.end for k in standing)]
+                stood = [t for t in starts
+                         if any(k.start < t + duration and t < k.end for k in standing)]
+                starts = [t for t in starts if t not in stood]
+                expanded = exdated(expanded, [wall(t, tz) for t in stood])
                 target = replace(target, rule=expanded.to_text(), expanded_until=until)
                 uow.series.update(target)
                 booked = self.booker.book(uow, rows_of(target, target.id, starts, starts),

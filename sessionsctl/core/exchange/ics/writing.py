@@ -11,7 +11,7 @@ from icalendar import Calendar, Event, Timezone, vDDDTypes, vRecur, vText
 
 from ...domain.model import Series, Session, SessionStatus
 from ...domain.timeutil import localize
-from ...schedule.recurrence import Recurrence, parse_recurrence
+from ...schedule.recurrence import Recurrence, expand, parse_recurrence
 from .fields import (
     X_LOCATION,
     X_MAX,
@@ -152,16 +152,33 @@ def _same_as_rule(member: Session, series: Series) -> bool:
             and member.notes == t.get("notes"))
 
 
-def _add_dates(event: Event, rec: Recurrence, tz: ZoneInfo, at: time,
-               members: Sequence[Session], expanded: Sequence[datetime]) -> None:
-    """EXDATE: the rule's own, and each expanded start with no stored occurrence; RDATE."""
+def _given(series: Series, rec: Recurrence, tz: ZoneInfo) -> set[datetime]:
+    """The starts the series' rule gives (its RDATEs in, its EXDATEs out) up to where the
+    series is materialised."""
+    if series.expanded_until is None and rec.open_ended:
+        return set()
+    return {o.recurrence_id for o in expand(rec, series.dtstart, tz,
+                                            until=series.expanded_until)}
+
+
+def _add_dates(event: Event, series: Series, rec: Recurrence, tz: ZoneInfo,
+               members: Sequence[Session]) -> None:
+    """EXDATE and RDATE such that the master's instances are exactly the original starts of
+    the stored occurrences (``members``): a start the rule gives with no occurrence stored
+    (removed when the series changed) is an EXDATE; an occurrence the rule does not give
+    (an extra date, or one left as it was when the series moved) is an RDATE, so its
+    RECURRENCE-ID event replaces an instance, as RFC 5545 wants. A DTSTART the rule does not
+    give (calendars differ on whether it is an instance then) is one or the other too."""
+    at = series.dtstart.time()
     held = {m.recurrence_id for m in members if m.recurrence_id is not None}
-    exdates = {localize(_wall(v, at), tz) for v in rec.exdates}
-    exdates |= {r for r in expanded if r not in held}
+    given = _given(series, rec, tz)
+    exdates = ({localize(_wall(v, at), tz) for v in rec.exdates} | given
+               | {localize(series.dtstart, tz)}) - held
+    rdates = {localize(_wall(v, at), tz) for v in rec.rdates} | (held - given)
     if exdates:
         event.add("exdate", [e.astimezone(tz) for e in sorted(exdates)])
-    if rec.rdates:
-        event.add("rdate", [localize(_wall(v, at), tz).astimezone(tz) for v in rec.rdates])
+    if rdates:
+        event.add("rdate", [r.astimezone(tz) for r in sorted(rdates)])
 
 
 def _add_history(event: Event, members: Sequence[Session]) -> None:
@@ -174,8 +191,7 @@ def _add_history(event: Event, members: Sequence[Session]) -> None:
         event.add("last-modified", max(modified).astimezone(UTC))
 
 
-def _master(series: Series, members: Sequence[Session], expanded: Sequence[datetime],
-            values: Values) -> Event:
+def _master(series: Series, members: Sequence[Session], values: Values) -> Event:
     """The series' own VEVENT with its times, rule, dates and counters (not yet filled)."""
     tz = ZoneInfo(series.tz)
     rec = parse_recurrence(series.rule, tz)
@@ -186,7 +202,7 @@ def _master(series: Series, members: Sequence[Session], expanded: Sequence[datet
     event.add("dtstart", start)
     event.add("dtend", (start.astimezone(UTC) + series.duration).astimezone(tz))
     event.add("rrule", vRecur.from_ical(_utc_until(rec.rrule, tz)))
-    _add_dates(event, rec, tz, series.dtstart.time(), members, expanded)
+    _add_dates(event, series, rec, tz, members)
     event.add("sequence", series.sequence)
     _add_history(event, members)
     event.add("status", "CONFIRMED")
@@ -195,21 +211,19 @@ def _master(series: Series, members: Sequence[Session], expanded: Sequence[datet
 
 def series_events(series: Series, members: Sequence[Session], *,
                   names: Mapping[str, str] | None = None, stamp: datetime | None = None,
-                  passcodes: bool = False, expanded: Sequence[datetime] = (),
-                  values: Values | None = None) -> list[Event]:
+                  passcodes: bool = False, values: Values | None = None) -> list[Event]:
     """The master VEVENT of a series (RRULE, EXDATE, RDATE) and one event per exception.
 
-    ``members`` are the series' stored occurrences. ``expanded`` are the original starts the
-    rule gives up to where the series is materialised: one of them with no stored occurrence
-    (removed when the series was changed) is written as an EXDATE, so a calendar client shows
-    exactly the sessions we hold. An occurrence that differs from the rule (moved, edited) is a
-    ``RECURRENCE-ID`` event; a cancelled one is a ``RECURRENCE-ID`` event with
-    ``STATUS:CANCELLED`` (clients hide it, and it keeps its record).
+    ``members`` are all the series' stored occurrences, and the file gives exactly them: the
+    master's instances are their original starts (EXDATE and RDATE added where the rule and
+    what is stored part, see :func:`_add_dates`). An occurrence that differs from the rule
+    (moved, edited) is a ``RECURRENCE-ID`` event; a cancelled one is a ``RECURRENCE-ID``
+    event with ``STATUS:CANCELLED`` (clients hide it, and it keeps its record).
     """
     stamp = (stamp or datetime.now(UTC)).astimezone(UTC)
     if values is None:
         values = Fresh(names or {}, stamp)
-    event = _master(series, members, expanded, values)
+    event = _master(series, members, values)
     _fill(event, **_template(series.template), values=values, passcodes=passcodes)
     exceptions = [session_event(m, passcodes=passcodes, values=values)
                   for m in sorted(members, key=lambda m: (m.recurrence_id or m.start, m.id))
