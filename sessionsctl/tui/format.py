@@ -10,12 +10,13 @@ from zoneinfo import ZoneInfo
 from rich.text import Text
 
 from ..core.domain.model import AttendanceStatus, Session, SessionStatus
+from .theme import SUBJECT_COLOURS
 
-# Theme variables, so the light and the dark theme each get readable colours.
+# Theme variables, each settled readable on what it is drawn on in both themes (theme.py).
 STATUS_STYLE = {
-    SessionStatus.SCHEDULED: "$primary",
-    SessionStatus.IN_PROGRESS: "bold $warning",
-    SessionStatus.COMPLETED: "$success",
+    SessionStatus.SCHEDULED: "$text-primary",
+    SessionStatus.IN_PROGRESS: "bold $text-warning",
+    SessionStatus.COMPLETED: "$text-success",
     SessionStatus.CANCELLED: "strike $text-muted",
 }
 STATUS_LABEL = {
@@ -25,21 +26,19 @@ STATUS_LABEL = {
     SessionStatus.CANCELLED: "cancelled",
 }
 ATTENDANCE_STYLE = {
-    AttendanceStatus.PRESENT: "$success",
-    AttendanceStatus.LATE: "$warning",
-    AttendanceStatus.ABSENT: "$error",
+    AttendanceStatus.PRESENT: "$text-success",
+    AttendanceStatus.LATE: "$text-warning",
+    AttendanceStatus.ABSENT: "$text-error",
     AttendanceStatus.EXCUSED: "$text-muted",
 }
-# Distinct hues that read on dark and light backgrounds alike.
-SUBJECT_COLOURS = ("#e0605e", "#4fae5a", "#d6a21e", "#3b8fd9", "#b566d6", "#2aa8a8",
-                   "#d9823b", "#8a8fd9", "#c2577f", "#7f9c2e")
 
 
 def subject_style(subject: str | None) -> str:
-    """A stable colour per subject (crc32, not hash(): the same in every run)."""
+    """A stable colour per subject (crc32, not hash(): the same in every run), one of the
+    theme's ``$subject-N`` (theme.py)."""
     if not subject:
         return "$text-muted"
-    return SUBJECT_COLOURS[zlib.crc32(subject.encode()) % len(SUBJECT_COLOURS)]
+    return f"$subject-{zlib.crc32(subject.encode()) % len(SUBJECT_COLOURS)}"
 
 
 def hhmm(instant: datetime, tz: ZoneInfo) -> str:

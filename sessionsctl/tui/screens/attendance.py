@@ -107,7 +107,7 @@ class AttendanceScreen(ReportsFailures, Screen[None]):
     def _loaded(self, message: Loaded) -> None:
         if message.details is None:
             self.query_one("#roster-title", Static).update(
-                Content.styled(message.error or "not found", "$error"))
+                Content.styled(message.error or "not found", "$text-error"))
             return
         first = self.details is None
         self.details = message.details
@@ -139,7 +139,7 @@ class AttendanceScreen(ReportsFailures, Screen[None]):
             return [fmt.cell(f"{waiting.value}…", fmt.ATTENDANCE_STYLE[waiting], variables),
                     fmt.cell(""), note]
         if mark is None:
-            return [fmt.cell("–", "$text-muted"), fmt.cell(""), note]
+            return [fmt.cell("–", "$text-muted", variables), fmt.cell(""), note]
         return [fmt.cell(mark.status.value, fmt.ATTENDANCE_STYLE[mark.status], variables),
                 fmt.cell(fmt.hhmm(mark.check_in, self.ctx.tz) if mark.check_in else ""), note]
 

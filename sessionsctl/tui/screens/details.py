@@ -82,7 +82,7 @@ class SessionScreen(ReportsFailures, Screen[None]):
         if message.details is None:
             fields = self.query_one("#details-fields", Vertical)
             fields.remove_children()
-            fields.mount(Static(Content.styled(message.error or "not found", "$error")))
+            fields.mount(Static(Content.styled(message.error or "not found", "$text-error")))
             return
         self.details = message.details
         self._show(message.details)
@@ -142,7 +142,7 @@ class SessionScreen(ReportsFailures, Screen[None]):
             table.add_row(
                 fmt.cell(ctx.name(email)),
                 fmt.cell(mark.status.value, fmt.ATTENDANCE_STYLE[mark.status], variables)
-                if mark else fmt.cell("not marked", "$text-muted"),
+                if mark else fmt.cell("not marked", "$text-muted", variables),
                 fmt.cell(fmt.hhmm(mark.check_in, tz) if mark and mark.check_in else ""),
                 fmt.cell((mark.note or "") if mark else ""))
 

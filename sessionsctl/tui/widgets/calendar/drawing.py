@@ -65,7 +65,7 @@ def legend() -> Content:
     for status in SessionStatus:
         parts.append(("■ ", fmt.STATUS_STYLE[status].replace("strike ", "")))
         parts.append((fmt.STATUS_LABEL[status] + "   ", "$text-muted"))
-    parts.append(("▌", "#3b8fd9"))
+    parts.append(("▌", "$subject-3"))
     parts.append(("subject   ", "$text-muted"))
     parts.append((" 3 ", TODAY))
     parts.append((" today", "$text-muted"))
