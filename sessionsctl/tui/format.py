@@ -10,7 +10,6 @@ from zoneinfo import ZoneInfo
 from rich.text import Text
 
 from ..core.domain.model import AttendanceStatus, Session, SessionStatus
-from .theme import SUBJECT_COLOURS
 
 # Theme variables, each settled readable on what it is drawn on in both themes (theme.py).
 STATUS_STYLE = {
@@ -31,6 +30,11 @@ ATTENDANCE_STYLE = {
     AttendanceStatus.ABSENT: "$text-error",
     AttendanceStatus.EXCUSED: "$text-muted",
 }
+
+
+# Distinct hues for subjects, each the theme's ``$subject-N`` once settled readable (theme.py).
+SUBJECT_COLOURS = ("#e0605e", "#4fae5a", "#d6a21e", "#3b8fd9", "#b566d6", "#2aa8a8",
+                   "#d9823b", "#8a8fd9", "#c2577f", "#7f9c2e")
 
 
 def subject_style(subject: str | None) -> str:

@@ -13,6 +13,8 @@ from collections.abc import Iterable, Mapping
 
 from textual.color import Color
 
+from .format import SUBJECT_COLOURS
+
 READABLE = 4.5  # WCAG 2 AA: the least contrast of normal text with its background
 
 # The backgrounds the app draws text on, each a theme variable, or variables laid over it at
@@ -24,11 +26,8 @@ DRAWN_ON = ("background", "surface", "panel",
             "surface, foreground 5%", "surface, surface-darken-1 40%, foreground 5%",
             "background, primary 30%")
 
-# Distinct hues for subjects (``$subject-0`` … in styles), settled like the text colours.
-SUBJECT_COLOURS = ("#e0605e", "#4fae5a", "#d6a21e", "#3b8fd9", "#b566d6", "#2aa8a8",
-                   "#d9823b", "#8a8fd9", "#c2577f", "#7f9c2e")
-
-# The text colours settled, and where each is drawn. The app's status, attendance and
+# The text colours settled, and where each is drawn (the subjects' hues too, as
+# ``$subject-N``). The app's status, attendance and
 # message colours are Textual's text-* variables, which it means for text on a background;
 # a cursor's text and the footer's keys are drawn on their own background.
 SETTLED: dict[str, tuple[str, ...]] = {

@@ -14,7 +14,8 @@ from textual.widgets import Input
 
 from sessionsctl.tui import format as fmt
 from sessionsctl.tui.app import SessionsApp
-from sessionsctl.tui.theme import DRAWN_ON, SUBJECT_COLOURS, backdrop
+from sessionsctl.tui.format import SUBJECT_COLOURS
+from sessionsctl.tui.theme import DRAWN_ON, backdrop
 
 from .conftest import SIZE, scenario, settle, settle_form
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from textual.color import Color
 
-from sessionsctl.tui.format import clip_middle, rich_style, short_database
-from sessionsctl.tui.theme import SUBJECT_COLOURS, settled
+from sessionsctl.tui.format import SUBJECT_COLOURS, clip_middle, rich_style, short_database
+from sessionsctl.tui.theme import settled
 from sessionsctl.tui.widgets.session_list import COLUMNS
 from sessionsctl.tui.widgets.table import fit
 
