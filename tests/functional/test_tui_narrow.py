@@ -47,3 +47,14 @@ async def test_every_header_is_over_its_own_cells(app, size: tuple[int, int],
                 text = cells[keys.index(key)]
                 # The cell under the header, cut to the column as drawn (a gap before the next).
                 assert line[x:end].rstrip() == clip(text, end - x - 1).rstrip(), (key, line)
+
+
+@pytest.mark.parametrize("keys", [("ctrl+t",), ("question_mark",)], ids=["today", "help"])
+@scenario
+async def test_the_today_and_help_boxes_fit_80_columns(app, keys: tuple[str, ...]) -> None:
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press(*keys)
+        await settle(pilot)
+        box = app.screen.query_one("#today-box, VerticalScroll")
+        assert box.region.x >= 0 and box.region.right <= 80

@@ -17,7 +17,8 @@ class HelpScreen(ModalScreen[None]):
     DEFAULT_CSS = """
     HelpScreen { align: center middle; }
     HelpScreen > VerticalScroll {
-        width: 90; height: 90%; border: thick $primary; background: $surface; padding: 1 2;
+        width: 90; max-width: 100%; height: 90%; border: thick $primary; background: $surface;
+        padding: 1 2;
         border-title-color: $text-primary;
     }
     HelpScreen .help-section { color: $text-accent; text-style: bold; }
