@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 from rich.text import Text
 
-from ..core.domain.model import AttendanceStatus, Session, SessionStatus
+from ..core.domain.model import Attendance, AttendanceStatus, Session, SessionStatus
 
 # Theme variables, each settled readable on what it is drawn on in both themes (theme.py).
 STATUS_STYLE = {
@@ -53,6 +53,12 @@ def span(session: Session, tz: ZoneInfo) -> str:
     start, end = session.start.astimezone(tz), session.end.astimezone(tz)
     tail = end.strftime("%H:%M") if end.date() == start.date() else end.strftime("%a %H:%M")
     return f"{start:%H:%M}–{tail}"
+
+
+def in_out(mark: Attendance, tz: ZoneInfo) -> str:
+    """A mark's check-in and check-out: ``16:25–17:32``, ``16:25``, ``–17:32`` or nothing."""
+    times = [hhmm(t, tz) if t else "" for t in (mark.check_in, mark.check_out)]
+    return "–".join(times) if times[1] else times[0]
 
 
 def day_label(day: date) -> str:

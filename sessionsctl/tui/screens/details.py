@@ -52,7 +52,7 @@ class SessionScreen(ReportsFailures, Screen[None]):
 
     def on_mount(self) -> None:
         table = self.query_one("#details-attendance", DataTable)
-        for label in ("Student", "Status", "Check-in", "Note"):
+        for label in ("Student", "Status", "In–out", "Note"):
             table.add_column(label)
         self.load()
 
@@ -143,7 +143,7 @@ class SessionScreen(ReportsFailures, Screen[None]):
                 fmt.cell(ctx.name(email)),
                 fmt.cell(mark.status.value, fmt.ATTENDANCE_STYLE[mark.status], variables)
                 if mark else fmt.cell("not marked", "$text-muted", variables),
-                fmt.cell(fmt.hhmm(mark.check_in, tz) if mark and mark.check_in else ""),
+                fmt.cell(fmt.in_out(mark, tz) if mark else ""),
                 fmt.cell((mark.note or "") if mark else ""))
 
     def _extra(self, details: SessionDetails) -> Content:
