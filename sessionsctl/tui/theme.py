@@ -26,10 +26,10 @@ DRAWN_ON = ("background", "surface", "panel",
             "surface, foreground 5%", "surface, surface-darken-1 40%, foreground 5%",
             "background, primary 30%")
 
-# The text colours settled, and where each is drawn (the subjects' hues too, as
-# ``$subject-N``). The app's status, attendance and
-# message colours are Textual's text-* variables, which it means for text on a background;
-# a cursor's text and the footer's keys are drawn on their own background.
+# The text colours settled, and where each is drawn. The app's status, attendance and message
+# colours are Textual's text-* variables, which it means for text on a background; the
+# subjects' hues are ``$subject-N``; a cursor's text and the footer's keys are drawn on their
+# own background.
 SETTLED: dict[str, tuple[str, ...]] = {
     "text-muted": DRAWN_ON,
     "text-primary": DRAWN_ON, "text-success": DRAWN_ON, "text-warning": DRAWN_ON,

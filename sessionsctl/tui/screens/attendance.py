@@ -35,6 +35,7 @@ from .roll_writes import REST, UNDO, Job, Writes
 if TYPE_CHECKING:
     from ..context import TuiContext
 
+
 class AttendanceScreen(ReportsFailures, Screen[None]):
     BINDINGS = bindings(keys.ATTENDANCE_SCREEN)
 
