@@ -240,10 +240,7 @@ class AttendanceScreen(ReportsFailures, Screen[None]):
         from .dialogs import ConfirmDialog
 
         was = self._status(email)
-        if was is value:
-            self._next_row()
-            return
-        if was is None:
+        if was is None or was is value:  # (the same again: its times are kept)
             self._mark(email, value)
             return
         if self._asking:
@@ -372,11 +369,9 @@ class AttendanceScreen(ReportsFailures, Screen[None]):
         if changes[0].student in students:
             self.query_one("#roster", DataTable).move_cursor(
                 row=students.index(changes[0].student), animate=False)
-        if len(changes) > 1:
-            said = f"{len(changes)} marks taken back"
-        else:
-            mark, name = changes[0].after, self.ctx.name(changes[0].student)
-            said = f"{name}: {mark.status.value} again" if mark else f"{name}: not marked again"
+        mark, name = changes[0].after, self.ctx.name(changes[0].student)
+        said = (f"{len(changes)} marks taken back" if len(changes) > 1
+                else f"{name}: {mark.status.value if mark else 'not marked'} again")
         self.notify(said, title="Undone", timeout=4)
 
     def _refused_early(self, student: str | None, status: AttendanceStatus) -> None:
