@@ -14,7 +14,6 @@ from ..core import attendance
 from ..core.domain.errors import InvalidInput, NotStarted
 from ..core.domain.model import AttendanceStatus
 from ..core.domain.serialize import attendance_json, feedback_json
-from ..core.domain.timeutil import parse_instant
 from . import render
 from .context import cli
 from .filters import Course, From, Mentor, Student, SubjectOpt, To, session_filter
@@ -43,19 +42,21 @@ def mark(
     status: Annotated[str, typer.Argument(
         help="present, absent, late or excused (any case).", show_default=False)],
     note: Annotated[str | None, typer.Option("--note", help="A note on this mark.")] = None,
-    check_in: Annotated[str | None, typer.Option("--check-in", help="Arrival time.")] = None,
-    check_out: Annotated[str | None, typer.Option("--check-out", help="Departure time.")] = None,
+    check_in: Annotated[str | None, typer.Option(
+        "--check-in", help="Arrival time on the session's day (17:12 alone is on that day).")] = None,
+    check_out: Annotated[str | None, typer.Option(
+        "--check-out", help="Departure time on the session's day.")] = None,
     force: Annotated[bool, typer.Option("--force", help="Mark a session that has not started.")] = False,
     json_output: JsonOption = False,
 ) -> None:
     """Mark one student's attendance of a session."""
     state = cli(ctx, json_output)
+    # Core reads the times once it knows the session: a time alone is on its day.
     with _force_hint():
         mark_ = state.centre.attendance.mark(
             session_id, email, attendance.parse_status(status), note=note, force=force,
-            check_in=parse_instant(check_in, state.tz, field="check_in") if check_in else None,
-            check_out=(parse_instant(check_out, state.tz, field="check_out") if check_out
-                       else None))
+            check_in=attendance.Typed(check_in, state.tz) if check_in else None,
+            check_out=attendance.Typed(check_out, state.tz) if check_out else None)
     if state.json:
         render.emit_json(attendance_json(mark_, state.tz))
     else:

@@ -6,9 +6,9 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from .access import Action, require
@@ -17,7 +17,7 @@ from .domain import rules
 from .domain.errors import InvalidInput, NotFound, NotStarted, SessionsctlError
 from .domain.model import Attendance, AttendanceStatus, Role, Session, SessionStatus
 from .domain.serialize import record
-from .domain.timeutil import iso, parse_instant
+from .domain.timeutil import day_start, iso, parse_instant, zone
 from .exchange.cells import Writer, restore
 from .reports.data import ReportFilter
 from .reports.scope import checked, known, scoped
@@ -25,6 +25,46 @@ from .schedule.sessions import get_session
 from .storage import UnitOfWork
 
 _CHECKED_IN = (AttendanceStatus.PRESENT, AttendanceStatus.LATE)
+
+
+@dataclass(frozen=True, slots=True)
+class Typed:
+    """A check-in or check-out as typed, read once its session is known: a time alone
+    (``17:12``) is on the session's day; without an offset it is in ``tz``."""
+
+    text: str
+    tz: ZoneInfo
+
+
+@dataclass(frozen=True, slots=True)
+class MarkChange:
+    """One student's mark before and after a write (None: no mark), so it can be undone."""
+
+    before: Attendance | None
+    after: Attendance | None
+
+    @property
+    def student(self) -> str:
+        mark = self.after or self.before
+        assert mark is not None
+        return mark.student
+
+
+def on_its_day(value: datetime | Typed, session: Session, field: str,
+               now: datetime) -> datetime:
+    """A check-in or check-out of ``session``: a time alone is on the session's day, and any
+    time must be on the day the session runs (from its first midnight to its last, in the
+    session's zone), so a slip of a day or a month is refused, naming ``field``."""
+    if isinstance(value, Typed):
+        day = session.start.astimezone(value.tz).date()
+        value = parse_instant(value.text, value.tz, field=field, now=now, day=day)
+    tz = zone(session.tz)
+    first, last = session.start.astimezone(tz).date(), session.end.astimezone(tz).date()
+    if not day_start(first, tz) <= value <= day_start(last + timedelta(days=1), tz):
+        days = f"{first:%a %d %b %Y}" + (f" to {last:%a %d %b %Y}" if last != first else "")
+        raise InvalidInput(f"{value.astimezone(tz):%Y-%m-%d %H:%M} is not on the day of "
+                           f"session {session.id} ({days})", field=field)
+    return value
 
 
 def check_in_time(session: Session, now: datetime) -> datetime:
@@ -62,11 +102,14 @@ def unmarked(session: Session, marks: Iterable[Attendance]) -> list[str]:
 
 
 def new_mark(uow: UnitOfWork, session: Session, student: str, status: AttendanceStatus,
-             now: datetime, *, note: str | None = None, check_in: datetime | None = None,
-             check_out: datetime | None = None, force: bool = False) -> Attendance:
+             now: datetime, *, note: str | None = None, check_in: datetime | Typed | None = None,
+             check_out: datetime | Typed | None = None, force: bool = False,
+             before: Attendance | None = None) -> Attendance:
     """The mark to write, once every rule holds: the session is not cancelled and has started
-    (or ``force``), the person is a student of it, the times are in order. Shared by
-    ``Roll.mark`` and the CSV import, so both refuse the same things."""
+    (or ``force``), the person is a student of it, the times are on its day and in order.
+    A mark replacing ``before`` keeps its check-in and check-out where none is given, unless
+    the new status has none (absent, excused). Shared by ``Roll.mark`` and the CSV import, so
+    both refuse the same things."""
     if student not in session.students:
         person = uow.people.get(student)
         if person is None:
@@ -77,11 +120,18 @@ def new_mark(uow: UnitOfWork, session: Session, student: str, status: Attendance
         raise InvalidInput(f"{student} is not a student of session {session.id}",
                            field="student")
     check_markable(session, now, force=force)
-    if check_in is None and status in _CHECKED_IN:
-        check_in = check_in_time(session, now)
-    if check_in and check_out and check_out < check_in:
-        raise InvalidInput("must not be before the check-in", field="check_out")
-    return Attendance(session.id, student, status, check_in, check_out, note,
+    arrived = on_its_day(check_in, session, "check_in", now) if check_in is not None else None
+    left = on_its_day(check_out, session, "check_out", now) if check_out is not None else None
+    kept = before if before is not None and status in _CHECKED_IN else None
+    if status in _CHECKED_IN and arrived is None:
+        arrived = kept.check_in if kept and kept.check_in else check_in_time(session, now)
+    if left is None and kept is not None:
+        left = kept.check_out
+    if arrived and left and left < arrived:
+        raise InvalidInput("must not be before the check-in" + (
+            " (the check-out is the earlier mark's: give one too)" if check_out is None else ""),
+            field="check_out")
+    return Attendance(session.id, student, status, arrived, left, note,
                       uow.actor.email if uow.actor else None, now)
 
 
@@ -99,8 +149,8 @@ class MarkRow:
     start: datetime | None
     email: str
     status: AttendanceStatus
-    check_in: datetime | None
-    check_out: datetime | None
+    check_in: Typed | None  # read on the session's day once the session is known
+    check_out: Typed | None
     note: str | None
 
 
@@ -152,19 +202,27 @@ def _mark_row(line: int, v: dict[str, str], tz: ZoneInfo) -> MarkRow:
         raise InvalidInput("give session_id, or uid and start", field="session_id")
     status = parse_status(v.get("status", ""))
 
-    def when(key: str) -> datetime | None:
-        return parse_instant(v[key], tz, field=key) if v.get(key) else None
+    def typed(key: str) -> Typed | None:
+        return Typed(v[key], tz) if v.get(key) else None
 
-    return MarkRow(line, session_id, v.get("uid") or None,
-                   None if session_id is not None else when("start"),
-                   rules.email(v.get("email", ""), field="email"), status, when("check_in"),
-                   when("check_out"), v.get("note") or None)
+    start = None if session_id is not None else parse_instant(v["start"], tz, field="start")
+    return MarkRow(line, session_id, v.get("uid") or None, start,
+                   rules.email(v.get("email", ""), field="email"), status, typed("check_in"),
+                   typed("check_out"), v.get("note") or None)
 
 
 def _summary(problems: list[str], limit: int = 20) -> str:
     more = f"\n... and {len(problems) - limit} more" if len(problems) > limit else ""
     return (f"{len(problems)} bad row(s); nothing was written:\n  "
             + "\n  ".join(problems[:limit]) + more)
+
+
+def _same(a: Attendance | None, b: Attendance | None) -> bool:
+    """Whether two marks say the same (who recorded them, and when, aside)."""
+    if a is None or b is None:
+        return a is b
+    return ((a.status, a.check_in, a.check_out, a.note)
+            == (b.status, b.check_in, b.check_out, b.note))
 
 
 class Roll:
@@ -174,21 +232,55 @@ class Roll:
         self.ctx = ctx
 
     def mark(self, session_id: int, student: str, status: AttendanceStatus, *,
-             note: str | None = None, check_in: datetime | None = None,
-             check_out: datetime | None = None, force: bool = False) -> Attendance:
+             note: str | None = None, check_in: datetime | Typed | None = None,
+             check_out: datetime | Typed | None = None, force: bool = False) -> Attendance:
         """Record one student's attendance; only for a participant of a session that has
-        started."""
+        started. A new status keeps the check-in and check-out the mark had (new_mark)."""
+        mark = self.change(session_id, student, status, note=note, check_in=check_in,
+                           check_out=check_out, force=force).after
+        assert mark is not None
+        return mark
+
+    def change(self, session_id: int, student: str, status: AttendanceStatus, *,
+               note: str | None = None, check_in: datetime | Typed | None = None,
+               check_out: datetime | Typed | None = None, force: bool = False) -> MarkChange:
+        """:meth:`mark`, saying which mark it replaced (for an undo: :meth:`restore`)."""
         student = rules.email(student, field="student")
         with self.ctx.write() as uow:
             session = get_session(uow, session_id, Action.MARK_ATTENDANCE)
+            current = {m.student: m for m in uow.attendance.marks(session_id)}.get(student)
             mark = new_mark(uow, session, student, status, self.ctx.clock(), note=note,
-                            check_in=check_in, check_out=check_out, force=force)
+                            check_in=check_in, check_out=check_out, force=force,
+                            before=current)
             # Another terminal may mark the same student at the same moment: the last
             # writer wins, and the audit says which mark each replaced.
             before = uow.attendance.set_mark(mark)
             uow.audit.record("attendance", "session", session_id,
                              record(before) if before else None, record(mark))
-            return mark
+            return MarkChange(before, mark)
+
+    def restore(self, session_id: int, changes: Sequence[MarkChange]) -> list[MarkChange]:
+        """Undo ``changes`` (latest first) in one transaction: each mark replaced is put back
+        as it was, recorder and time included, and a first mark is taken away. Refused, with
+        nothing written, when a mark is no longer as the change left it (changed since, here
+        or in another terminal). Returns the changes made, which undo the undo."""
+        with self.ctx.write() as uow:
+            session = get_session(uow, session_id, Action.MARK_ATTENDANCE)
+            check_markable(session, self.ctx.clock(), force=True)
+            undone = []
+            for change in reversed(changes):
+                if change.before is None:
+                    replaced = uow.attendance.remove_mark(session_id, change.student)
+                else:
+                    replaced = uow.attendance.set_mark(change.before)
+                if not _same(replaced, change.after):
+                    raise InvalidInput(f"the mark of {change.student} was changed since; "
+                                       "it is left as it is", field="student")
+                uow.audit.record("attendance", "session", session_id,
+                                 record(replaced) if replaced else None,
+                                 record(change.before) if change.before else None)
+                undone.append(MarkChange(replaced, change.before))
+            return undone
 
     def marks(self, session_id: int) -> list[Attendance]:
         """The marks of a session the acting person may see."""
@@ -227,6 +319,7 @@ class Roll:
             problems: list[str] = []
             early = False  # a row refused only because its session has not started
             seen: dict[tuple[int, str], int] = {}
+            earlier: dict[int, dict[str, Attendance]] = {}  # the marks there are, by session
             for row in rows:
                 key: object = row.session_id if row.session_id is not None else (row.uid, row.start)
                 if key not in sessions:
@@ -239,8 +332,12 @@ class Roll:
                     if session is None:
                         raise NotFound("session", row.session_id if row.session_id is not None
                                        else f"{row.uid} at {iso(row.start)}")
+                    if session.id not in earlier:
+                        earlier[session.id] = {a.student: a
+                                               for a in uow.attendance.marks(session.id)}
                     mark = new_mark(uow, session, row.email, row.status, now, note=row.note,
-                                    check_in=row.check_in, check_out=row.check_out, force=force)
+                                    check_in=row.check_in, check_out=row.check_out, force=force,
+                                    before=earlier[session.id].get(row.email))
                     if (session.id, row.email) in seen:
                         raise InvalidInput(f"{row.email} is marked on row "
                                            f"{seen[session.id, row.email]} already", field="email")
@@ -252,13 +349,9 @@ class Roll:
             if problems:
                 raise (NotStarted if early else InvalidInput)(_summary(problems), field="file")
             replaced = 0
-            before_by_session: dict[int, dict[str, Attendance]] = {}
             for mark in marks:
                 if dry_run:
-                    if mark.session_id not in before_by_session:
-                        before_by_session[mark.session_id] = {
-                            a.student: a for a in uow.attendance.marks(mark.session_id)}
-                    before = before_by_session[mark.session_id].get(mark.student)
+                    before = earlier[mark.session_id].get(mark.student)
                 else:
                     before = uow.attendance.set_mark(mark)
                     uow.audit.record("attendance", "session", mark.session_id,

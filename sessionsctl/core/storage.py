@@ -131,11 +131,16 @@ class AttendanceRepo(Protocol):
     def set_mark(self, record: Attendance) -> Attendance | None:
         """Write the student's mark, whether they have one or not, even when another
         terminal writes one at the same moment (the last writer wins); returns the mark it
-        replaced, as it was when replaced (for the audit), or None."""
+        replaced, as it was when replaced (for the audit), or None. It is recorded by the
+        acting person unless ``record.recorded_by`` names another (a mark put back)."""
         ...
     def add_mark(self, record: Attendance) -> bool:
         """Write the mark unless the student has one, perhaps given by another terminal a
         moment ago; whether it was written."""
+        ...
+    def remove_mark(self, session_id: int, student: str) -> Attendance | None:
+        """Take the student's mark away; the mark removed, as it was (for the audit), or
+        None when there was none."""
         ...
     def rows(self, f: ReportFilter) -> list[tuple[int, str, datetime, Attendance]]:
         """(session id, UID, start, mark) of every mark that counts of the sessions ``f``

@@ -9,13 +9,13 @@ from zoneinfo import ZoneInfo
 
 from rich.text import Text
 
-from ..core.domain.model import AttendanceStatus, Session, SessionStatus
+from ..core.domain.model import Attendance, AttendanceStatus, Session, SessionStatus
 
-# Theme variables, so the light and the dark theme each get readable colours.
+# Theme variables, each settled readable on what it is drawn on in both themes (theme.py).
 STATUS_STYLE = {
-    SessionStatus.SCHEDULED: "$primary",
-    SessionStatus.IN_PROGRESS: "bold $warning",
-    SessionStatus.COMPLETED: "$success",
+    SessionStatus.SCHEDULED: "$text-primary",
+    SessionStatus.IN_PROGRESS: "bold $text-warning",
+    SessionStatus.COMPLETED: "$text-success",
     SessionStatus.CANCELLED: "strike $text-muted",
 }
 STATUS_LABEL = {
@@ -25,21 +25,24 @@ STATUS_LABEL = {
     SessionStatus.CANCELLED: "cancelled",
 }
 ATTENDANCE_STYLE = {
-    AttendanceStatus.PRESENT: "$success",
-    AttendanceStatus.LATE: "$warning",
-    AttendanceStatus.ABSENT: "$error",
+    AttendanceStatus.PRESENT: "$text-success",
+    AttendanceStatus.LATE: "$text-warning",
+    AttendanceStatus.ABSENT: "$text-error",
     AttendanceStatus.EXCUSED: "$text-muted",
 }
-# Distinct hues that read on dark and light backgrounds alike.
+
+
+# Distinct hues for subjects, each the theme's ``$subject-N`` once settled readable (theme.py).
 SUBJECT_COLOURS = ("#e0605e", "#4fae5a", "#d6a21e", "#3b8fd9", "#b566d6", "#2aa8a8",
                    "#d9823b", "#8a8fd9", "#c2577f", "#7f9c2e")
 
 
 def subject_style(subject: str | None) -> str:
-    """A stable colour per subject (crc32, not hash(): the same in every run)."""
+    """A stable colour per subject (crc32, not hash(): the same in every run), one of the
+    theme's ``$subject-N`` (theme.py)."""
     if not subject:
         return "$text-muted"
-    return SUBJECT_COLOURS[zlib.crc32(subject.encode()) % len(SUBJECT_COLOURS)]
+    return f"$subject-{zlib.crc32(subject.encode()) % len(SUBJECT_COLOURS)}"
 
 
 def hhmm(instant: datetime, tz: ZoneInfo) -> str:
@@ -50,6 +53,12 @@ def span(session: Session, tz: ZoneInfo) -> str:
     start, end = session.start.astimezone(tz), session.end.astimezone(tz)
     tail = end.strftime("%H:%M") if end.date() == start.date() else end.strftime("%a %H:%M")
     return f"{start:%H:%M}–{tail}"
+
+
+def in_out(mark: Attendance, tz: ZoneInfo) -> str:
+    """A mark's check-in and check-out: ``16:25–17:32``, ``16:25``, ``–17:32`` or nothing."""
+    times = [hhmm(t, tz) if t else "" for t in (mark.check_in, mark.check_out)]
+    return "–".join(times) if times[1] else times[0]
 
 
 def day_label(day: date) -> str:

@@ -125,7 +125,8 @@ LATE = Key("l", "mark('late')", "Late")
 EXCUSED = Key("e", "mark('excused')", "Excused")
 REST = Key("r", "rest", "Rest present")
 STUDENT_NOTE = Key("n", "note", "Note")
-ATTENDANCE_SCREEN = (BACK, PRESENT, ABSENT, LATE, EXCUSED, REST, STUDENT_NOTE)
+UNDO = Key("u", "undo", "Undo")
+ATTENDANCE_SCREEN = (BACK, PRESENT, ABSENT, LATE, EXCUSED, REST, STUDENT_NOTE, UNDO)
 
 # Today's sessions (ctrl+t): a digit opens that session's attendance.
 PICKS = tuple(Key(str(n), f"pick({n})", show=False) for n in range(1, 10))
@@ -218,10 +219,11 @@ HELP_PAGE: tuple[Section, ...] = (
         row("add a note", NOTE),
     )),
     Section("Attendance", (
-        row("present, absent, late, excused — then the next student", PRESENT, ABSENT, LATE,
-            EXCUSED, written="p a l e"),
+        row("present, absent, late, excused — then the next student (a student marked "
+            "otherwise: asks first)", PRESENT, ABSENT, LATE, EXCUSED, written="p a l e"),
         row("mark the rest present (never changes a mark already given)", REST),
         row("a note for this student", STUDENT_NOTE),
+        row("undo the last mark made here (again: the one before)", UNDO),
     )),
     Section("Booking form", (
         row("next / previous field", written="tab and shift+tab"),  # Textual's focus keys

@@ -539,6 +539,27 @@ def test_attendance_check_times_are_read_in_the_viewers_zone(seeded: Seeded,
         f"{day}T10:55").replace(tzinfo=tz)
 
 
+def test_attendance_check_times_alone_are_on_the_sessions_day(seeded: Seeded,
+                                                              started: dict) -> None:
+    """The session was yesterday: `--check-in 10:05` is 10:05 on its day (it was read as
+    today, and refused as after the check-out); marking again keeps the times; a time on
+    another day is refused, naming the option."""
+    run, sid, day = seeded.run, str(started["id"]), local_day(-1)
+    tz = ZoneInfo(VIEWER_TZ)
+    mark = run.json("attendance", "mark", sid, seeded.sam, "present", "--check-in", "10:05",
+                    "--check-out", "10:50")
+    times = {"check_in": f"{day}T10:05", "check_out": f"{day}T10:50"}
+    for key, wall in times.items():
+        assert datetime.fromisoformat(mark[key]) == datetime.fromisoformat(wall).replace(
+            tzinfo=tz)
+    late = run.json("attendance", "mark", sid, seeded.sam, "late")
+    assert (late["check_in"], late["check_out"]) == (mark["check_in"], mark["check_out"])
+    early = run.fails(2, "attendance", "mark", sid, seeded.kim, "present",
+                      "--check-in", f"{local_day(-31)} 10:05")
+    assert "check_in" in early.stderr and "is not on the day of session" in early.stderr
+    assert [m["student"] for m in run.json("attendance", "list", sid)] == [seeded.sam]
+
+
 def test_attendance_of_a_future_session_needs_force(seeded: Seeded) -> None:
     s = seeded.book(f"{DAY} 16:00", students=[seeded.sam])
     refused = seeded.run.fails(2, "attendance", "mark", str(s["id"]), seeded.sam, "present")

@@ -73,7 +73,10 @@ async def test_mark_the_rest_present_never_overwrites(app, tui_centre: Centre,
 async def test_a_note_per_student_and_a_change_of_mind(app, tui_centre: Centre) -> None:
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_roster(pilot)
-        await pilot.press("p", "up", "l")  # present, no: late
+        await pilot.press("p", "up", "l")  # present, no: late (asked, since it changes a mark)
+        await settle(pilot)
+        assert isinstance(pilot.app.screen, ConfirmDialog)
+        await pilot.press("y")
         await pilot.press("up", "n")
         await settle(pilot)
         await pilot.press(*"missed the bus", "enter")
@@ -146,3 +149,86 @@ async def test_a_mark_core_refuses_as_too_early_is_asked_again_not_lost(
         assert screen.query_one("#roster", DataTable).cursor_row == 0
     [mark] = tui_centre.attendance.marks(2)
     assert (mark.student, mark.status) == (STUDENTS[10], L)
+
+
+def roster_said(screen: AttendanceScreen, row: int) -> list[str]:
+    table = screen.query_one("#roster", DataTable)
+    return [str(cell) for cell in table.get_row_at(row)]
+
+
+@scenario
+async def test_a_key_on_a_student_marked_otherwise_asks_and_keeps_the_times(
+        app, tui_centre: Centre) -> None:
+    """`present 16:01–16:55`: p again changes nothing; l asks (no by default) and, once
+    told yes, is late with the same times."""
+    tui_centre.attendance.mark(1, STUDENTS[0], P, check_in=at(10, 16, 1),
+                               check_out=at(10, 16, 55))
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_roster(pilot)
+        roster = screen.query_one("#roster", DataTable)
+        assert roster_said(screen, 0)[2:4] == ["present", "16:01–16:55"]
+        await pilot.press("up", "p")  # marked so already: on to the next student
+        await settle(pilot)
+        assert app.screen is screen and roster.cursor_row == 1
+        await pilot.press("up", "l")
+        await settle(pilot)
+        dialog = app.screen
+        assert isinstance(dialog, ConfirmDialog)
+        assert "from present to late" in said(dialog) and "16:01–16:55" in said(dialog)
+        await pilot.press("enter")  # the focused button is No
+        await settle(pilot)
+        assert app.screen is screen and roster.cursor_row == 0
+        await pilot.press("l", "escape")
+        await settle(pilot)
+        [kept] = tui_centre.attendance.marks(1)
+        assert kept.status is P
+        await pilot.press("l", "y")
+        await settle(pilot)
+        assert roster_said(screen, 0)[2:4] == ["late", "16:01–16:55"]
+    [late] = tui_centre.attendance.marks(1)
+    assert (late.status, late.check_in, late.check_out) == (L, at(10, 16, 1), at(10, 16, 55))
+
+
+@scenario
+async def test_u_undoes_the_last_marks_one_by_one_exactly(app, tui_centre: Centre,
+                                                          other_terminal: Centre) -> None:
+    first = other_terminal.attendance.mark(1, STUDENTS[0], P, check_in=at(10, 16, 2),
+                                           note="early")
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_roster(pilot)
+        await pilot.press("up", "a", "y")  # the first student: absent instead
+        await settle(pilot)
+        await pilot.press("l", "r")  # the second late, the rest present
+        await settle(pilot)
+        assert len(tui_centre.attendance.marks(1)) == 10
+        await pilot.press("u")  # the rest: taken back
+        await settle(pilot)
+        marks = {m.student: m.status for m in tui_centre.attendance.marks(1)}
+        assert marks == {STUDENTS[0]: A, STUDENTS[1]: L}
+        await pilot.press("u")  # the second: not marked again
+        await settle(pilot)
+        assert screen.query_one("#roster", DataTable).cursor_row == 1
+        assert roster_said(screen, 1)[2] == "–"
+        await pilot.press("u")  # the first: as it was, who marked it and when included
+        await settle(pilot)
+        assert tui_centre.attendance.marks(1) == [first]
+        assert roster_said(screen, 0)[2:5] == ["present", "16:02", "early"]
+        await pilot.press("u")
+        await settle(pilot)
+        assert any("nothing to undo" in str(n.message) for n in app._notifications)
+    assert tui_centre.attendance.marks(1) == [first]
+
+
+@scenario
+async def test_an_undo_leaves_a_mark_changed_meanwhile_elsewhere(
+        app, tui_centre: Centre, other_terminal: Centre) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await open_roster(pilot)
+        await pilot.press("p")
+        await settle(pilot)
+        other_terminal.attendance.mark(1, STUDENTS[0], E, note="doctor")
+        await pilot.press("u")
+        await settle(pilot)
+        assert any("changed since" in str(n.message) for n in app._notifications)
+    [mark] = tui_centre.attendance.marks(1)
+    assert (mark.status, mark.note) == (E, "doctor")

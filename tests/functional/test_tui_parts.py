@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from textual.color import Color
 
-from sessionsctl.tui.format import clip_middle, rich_style, short_database
+from sessionsctl.tui.format import SUBJECT_COLOURS, clip_middle, rich_style, short_database
 from sessionsctl.tui.theme import settled
 from sessionsctl.tui.widgets.session_list import COLUMNS
 from sessionsctl.tui.widgets.table import fit
@@ -54,7 +54,9 @@ def test_muted_text_is_settled_between_the_background_and_the_text() -> None:
         text = (Color.parse(background) + Color.parse(background).get_contrast_text(0.87)
                 ).brightness
         assert abs(back - disabled) < abs(back - muted) < abs(back - text)
-    assert settled({"background": "ansi_default", "text-muted": "ansi_default"}) == {}
+    # An ANSI theme's colours are the terminal's: left alone, and the subjects' as they are.
+    ansi = settled({"background": "ansi_default", "text-muted": "ansi_default"})
+    assert ansi == {f"subject-{i}": c for i, c in enumerate(SUBJECT_COLOURS)}
 
 
 def test_rich_cells_take_settled_colours_and_dim_otherwise() -> None:

@@ -4,6 +4,7 @@ permissions (decision 6) and bad input. Whatever is refused leaves the database 
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, date, datetime, timedelta
@@ -14,7 +15,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import select, text
 
-from sessionsctl.core.attendance import parse_status
+from sessionsctl.core.attendance import Typed, parse_status, read_marks
 from sessionsctl.core.centre import Centre
 from sessionsctl.core.domain.drafts import Row, SessionDraft, SessionQuery
 from sessionsctl.core.domain.errors import (
@@ -507,6 +508,112 @@ def test_check_out_not_before_check_in(admin: Centre, seeded: SqlStore,
     with refused(seeded, InvalidInput, field="check_out"):
         admin.attendance.mark(lesson.id, STUDENT, AttendanceStatus.PRESENT,
                               check_in=at(5), check_out=at(4))
+
+
+def test_a_new_status_keeps_the_check_in_and_check_out(admin: Centre, lesson: Session) -> None:
+    """`present 16:25-17:32` marked again (present or late) keeps its times; absent and
+    excused have none; present after absent is checked in afresh."""
+    roll = admin.attendance
+    roll.mark(lesson.id, STUDENT, AttendanceStatus.PRESENT, check_in=at(25), check_out=at(92))
+    for status in (AttendanceStatus.PRESENT, AttendanceStatus.LATE):
+        again = roll.mark(lesson.id, STUDENT, status)
+        assert (again.status, again.check_in, again.check_out) == (status, at(25), at(92))
+    for status in (AttendanceStatus.ABSENT, AttendanceStatus.EXCUSED):
+        gone = roll.mark(lesson.id, STUDENT, status)
+        assert (gone.check_in, gone.check_out) == (None, None)
+    back = roll.mark(lesson.id, STUDENT, AttendanceStatus.PRESENT)
+    assert (back.check_in, back.check_out) == (NOW, None)
+    # A check-in given replaces the kept one; the kept check-out stays if it is not earlier.
+    roll.mark(lesson.id, STUDENT2, AttendanceStatus.PRESENT, check_in=at(5), check_out=at(50))
+    later = roll.mark(lesson.id, STUDENT2, AttendanceStatus.LATE, check_in=at(20))
+    assert (later.check_in, later.check_out) == (at(20), at(50))
+
+
+def test_a_kept_check_out_before_a_new_check_in_is_refused(admin: Centre, seeded: SqlStore,
+                                                           lesson: Session) -> None:
+    admin.attendance.mark(lesson.id, STUDENT, AttendanceStatus.PRESENT, check_in=at(5),
+                          check_out=at(30))
+    with refused(seeded, InvalidInput, field="check_out") as info:
+        admin.attendance.mark(lesson.id, STUDENT, AttendanceStatus.LATE, check_in=at(40))
+    assert "earlier mark" in info.value.detail
+
+
+@pytest.mark.parametrize(("field", "value"), [
+    ("check_in", T0 - timedelta(days=30)),  # a month early
+    ("check_in", T0 - timedelta(hours=17)),  # 23:00 the evening before, in London
+    ("check_out", T0 + timedelta(hours=8, minutes=1)),  # midnight passed
+    ("check_in", Typed("2026-11-01 16:00", ZoneInfo("Europe/London"))),
+])
+def test_check_in_and_out_only_on_the_sessions_day(admin: Centre, seeded: SqlStore,
+                                                   lesson: Session, field: str,
+                                                   value: Any) -> None:
+    with refused(seeded, InvalidInput, field=field) as info:
+        admin.attendance.mark(lesson.id, STUDENT, AttendanceStatus.PRESENT, **{field: value})
+    assert "is not on the day of session" in info.value.detail
+    assert "Tue 01 Dec 2026" in info.value.detail
+
+
+def test_a_time_alone_is_on_the_sessions_day(seeded: SqlStore, lesson: Session) -> None:
+    """Read the next morning, `16:12` is on the session's day, not today; so is the end of a
+    session that runs past midnight."""
+    next_morning = acting(seeded, now=at(60 * 18))
+    london, auckland = ZoneInfo("Europe/London"), ZoneInfo("Pacific/Auckland")
+    mark = next_morning.attendance.mark(lesson.id, STUDENT, AttendanceStatus.LATE,
+                                        check_in=Typed("16:12", london),
+                                        check_out=Typed("5:50", auckland))  # 16:50 in London
+    assert (mark.check_in, mark.check_out) == (at(12), at(50))
+    late = next_morning.sessions.book(draft(start=at(60 * 7 + 30), minutes=90,
+                                            students=(STUDENT3,))).session  # 23:30 to 01:00
+    out = next_morning.attendance.mark(late.id, STUDENT3, AttendanceStatus.PRESENT,
+                                       check_out=T0 + timedelta(hours=8, minutes=50))
+    assert out.check_out == T0 + timedelta(hours=8, minutes=50)
+
+
+def test_an_attendance_file_reads_times_as_a_mark_does(admin: Centre, seeded: SqlStore,
+                                                        lesson: Session) -> None:
+    london = ZoneInfo("Europe/London")
+    header = "session_id,email,status,check_in\n"
+    good = f"{lesson.id},{STUDENT},late,16:12\n"
+    bad = f"{lesson.id},{STUDENT2},present,2026-11-01 16:00\n"
+    with refused(seeded, InvalidInput, field="file") as info:
+        admin.attendance.import_marks(read_marks(header + good + bad, london))
+    assert "row 3: check_in: 2026-11-01 16:00 is not on the day of session" in info.value.detail
+    [mark] = admin.attendance.import_marks(read_marks(header + good, london)).marks
+    assert mark.check_in == at(12)
+
+
+def test_a_change_is_undone_exactly(seeded: SqlStore, lesson: Session) -> None:
+    """Restoring puts the mark back as it was, recorder and time included, or takes a first
+    mark away; a mark changed since is left as it is."""
+    mentor = acting(seeded, MENTOR, now=at(30))
+    first = mentor.attendance.mark(lesson.id, STUDENT, AttendanceStatus.PRESENT,
+                                   check_in=at(25), check_out=at(58), note="on time")
+    admin = acting(seeded, now=at(40))
+    change = admin.attendance.change(lesson.id, STUDENT, AttendanceStatus.ABSENT)
+    assert (change.before, change.after and change.after.status) == (
+        first, AttendanceStatus.ABSENT)
+    new = admin.attendance.change(lesson.id, STUDENT2, AttendanceStatus.LATE)
+    assert new.before is None
+    undone = admin.attendance.restore(lesson.id, [change, new])
+    assert admin.attendance.marks(lesson.id) == [first]
+    assert [(u.before and u.before.status, u.after) for u in undone] == [
+        (AttendanceStatus.LATE, None), (AttendanceStatus.ABSENT, first)]
+    with seeded.engine.connect() as conn:
+        audit = conn.execute(text(
+            "SELECT before, after FROM audit_log WHERE action = 'attendance' "
+            "ORDER BY id DESC LIMIT 2")).all()
+    assert [json_of(after) is None for _, after in audit] == [False, True]
+    # Undone once: the same undo again finds the marks changed, and writes nothing.
+    with refused(seeded, InvalidInput, field="student"):
+        admin.attendance.restore(lesson.id, [change])
+    # The undo of the undo is the change again.
+    admin.attendance.restore(lesson.id, undone)
+    assert {m.student: m.status for m in admin.attendance.marks(lesson.id)} == {
+        STUDENT: AttendanceStatus.ABSENT, STUDENT2: AttendanceStatus.LATE}
+
+
+def json_of(value: Any) -> Any:
+    return json.loads(value) if isinstance(value, str) else value
 
 
 # ------------------------------------------------------------------------- feedback

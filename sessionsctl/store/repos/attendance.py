@@ -12,7 +12,7 @@ from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import insert, select
+from sqlalchemy import delete, insert, select
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import aliased
 
@@ -66,6 +66,23 @@ class SqlAttendance:
                           before.check_in, before.check_out, before.note, before.recorder,
                           before.recorded_at)
 
+    def remove_mark(self, session_id: int, student: str) -> Attendance | None:
+        """Take the student's mark away; the mark removed (read locked, for the audit), or
+        None when there was none."""
+        a = AttendanceRow
+        Recorder = aliased(PersonRow)
+        row = self.db.execute(
+            select(a.__table__, Recorder.email.label("recorder"))
+            .outerjoin(Recorder, Recorder.id == a.recorded_by_id)
+            .where(a.session_id == session_id,
+                   a.student_id == self.lookup.person_id(student))
+            .with_for_update(of=a.__table__)).first()
+        if row is None:
+            return None
+        self.db.execute(delete(a).where(a.id == row.id))
+        return Attendance(session_id, student, AttendanceStatus(row.status), row.check_in,
+                          row.check_out, row.note, row.recorder, row.recorded_at)
+
     def add_mark(self, record: Attendance) -> bool:
         """Write the mark unless the student has one (perhaps given by another terminal a
         moment ago); whether it was written."""
@@ -75,9 +92,15 @@ class SqlAttendance:
     def _mark_row(self, record: Attendance) -> tuple[dict[str, Any], dict[str, Any]]:
         key = {"session_id": record.session_id,
                "student_id": self.lookup.person_id(record.student)}
+        # Who recorded it: the acting person, unless the mark says another (a mark put back
+        # as it was keeps its recorder).
+        if record.recorded_by is None or (self.actor and record.recorded_by == self.actor.email):
+            recorder = self.actor.id if self.actor else None
+        else:
+            recorder = self.lookup.person_id_or_none(record.recorded_by)
         return key, {"status": record.status.value, "check_in": record.check_in,
                      "check_out": record.check_out, "note": record.note,
-                     "recorded_by_id": self.actor.id if self.actor else None,
+                     "recorded_by_id": recorder,
                      "recorded_at": record.recorded_at or clock.now()}
 
     def rows(self, f: ReportFilter) -> list[tuple[int, str, datetime, Attendance]]:

@@ -52,7 +52,7 @@ class SessionScreen(ReportsFailures, Screen[None]):
 
     def on_mount(self) -> None:
         table = self.query_one("#details-attendance", DataTable)
-        for label in ("Student", "Status", "Check-in", "Note"):
+        for label in ("Student", "Status", "In–out", "Note"):
             table.add_column(label)
         self.load()
 
@@ -82,7 +82,7 @@ class SessionScreen(ReportsFailures, Screen[None]):
         if message.details is None:
             fields = self.query_one("#details-fields", Vertical)
             fields.remove_children()
-            fields.mount(Static(Content.styled(message.error or "not found", "$error")))
+            fields.mount(Static(Content.styled(message.error or "not found", "$text-error")))
             return
         self.details = message.details
         self._show(message.details)
@@ -142,8 +142,8 @@ class SessionScreen(ReportsFailures, Screen[None]):
             table.add_row(
                 fmt.cell(ctx.name(email)),
                 fmt.cell(mark.status.value, fmt.ATTENDANCE_STYLE[mark.status], variables)
-                if mark else fmt.cell("not marked", "$text-muted"),
-                fmt.cell(fmt.hhmm(mark.check_in, tz) if mark and mark.check_in else ""),
+                if mark else fmt.cell("not marked", "$text-muted", variables),
+                fmt.cell(fmt.in_out(mark, tz) if mark else ""),
                 fmt.cell((mark.note or "") if mark else ""))
 
     def _extra(self, details: SessionDetails) -> Content:

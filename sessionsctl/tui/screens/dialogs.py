@@ -58,7 +58,7 @@ class PromptDialog(ModalScreen[str | None]):
         width: 70; height: auto; padding: 1 2; border: thick $primary; background: $surface;
     }
     PromptDialog .hint { color: $text-muted; }
-    PromptDialog .error { color: $error; }
+    PromptDialog .error { color: $text-error; }
     """
     BINDINGS = bindings(keys.PROMPT)
 

@@ -17,9 +17,11 @@ class HelpScreen(ModalScreen[None]):
     DEFAULT_CSS = """
     HelpScreen { align: center middle; }
     HelpScreen > VerticalScroll {
-        width: 90; height: 90%; border: thick $primary; background: $surface; padding: 1 2;
+        width: 90; max-width: 100%; height: 90%; border: thick $primary; background: $surface;
+        padding: 1 2;
+        border-title-color: $text-primary;
     }
-    HelpScreen .help-section { color: $accent; text-style: bold; }
+    HelpScreen .help-section { color: $text-accent; text-style: bold; }
     HelpScreen .help-section.-later { margin-top: 1; }
     HelpScreen .help-row { height: auto; }
     HelpScreen .help-key { width: 30; padding-left: 2; text-style: bold; }

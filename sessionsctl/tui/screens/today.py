@@ -41,6 +41,7 @@ class TodayScreen(ReportsFailures, ModalScreen[None]):
         self.sessions: list[Session] = []
         self._loaded = False
         self._wanted: int | None = None  # a digit pressed before the list was read
+        self._cursor: int | None = None  # the option drawn in the cursor's colours
 
     def compose(self) -> ComposeResult:
         with Vertical(id="today-box"):
@@ -70,21 +71,39 @@ class TodayScreen(ReportsFailures, ModalScreen[None]):
             return
         options = self.query_one(OptionList)
         options.clear_options()
+        self._cursor = None
         if not self.sessions:
             options.add_option(Option("no sessions today", disabled=True))
             return
         for n, s in enumerate(self.sessions, 1):
-            key = f"{n}" if n < 10 else " "
-            options.add_option(Option(Content.assemble(
-                (f" {key} ", "bold $accent"), (fmt.span(s, self.ctx.tz), "bold"), "  ",
-                ("▌", fmt.subject_style(s.subject)), (fmt.clip(s.title, 30), fmt.STATUS_STYLE[s.status]),
-                "  ", (fmt.clip(self.ctx.name(s.mentor), 20), "$text-muted"),
-                f"  {len(s.students)} student{'s' if len(s.students) != 1 else ''}"),
-                id=str(s.id)))
+            options.add_option(Option(self._prompt(n, s), id=str(s.id)))
         # Start on the session running now, or the next one.
         now = self.ctx.now()
         current = next((i for i, s in enumerate(self.sessions) if s.end > now), 0)
         options.highlighted = current
+
+    def _prompt(self, n: int, s: Session, *, cursor: bool = False) -> Content:
+        """Session ``n`` as a line of the list; on the cursor in the cursor's own colours (a
+        status colour on the cursor's background could not be read)."""
+        key = f"{n}" if n < 10 else " "
+        parts: list[tuple[str, str] | str] = [
+            (f" {key} ", "bold $text-accent"), (fmt.span(s, self.ctx.tz), "bold"), "  ",
+            ("▌", fmt.subject_style(s.subject)), (fmt.clip(s.title, 30), fmt.STATUS_STYLE[s.status]),
+            "  ", (fmt.clip(self.ctx.name(s.mentor), 20), "$text-muted"),
+            f"  {len(s.students)} student{'s' if len(s.students) != 1 else ''}"]
+        if cursor:
+            parts = [(part[0], "bold" if "bold" in part[1] else "") if isinstance(part, tuple)
+                     else part for part in parts]
+        return Content.assemble(*parts)
+
+    @on(OptionList.OptionHighlighted)
+    def _lit(self, event: OptionList.OptionHighlighted) -> None:
+        options = self.query_one(OptionList)
+        for index in {self._cursor, event.option_index}:
+            if index is not None and index < len(self.sessions):
+                options.replace_option_prompt_at_index(index, self._prompt(
+                    index + 1, self.sessions[index], cursor=index == event.option_index))
+        self._cursor = event.option_index
 
     def action_pick(self, n: int) -> None:
         if not self._loaded:

@@ -218,7 +218,7 @@ class SessionList(ReportsFailures, Vertical):
         try:
             query = self.query_of(self.filters())
         except SessionsctlError as exc:
-            status.update(Content.styled(exc.message, "$error"), layout=False)
+            status.update(Content.styled(exc.message, "$text-error"), layout=False)
             return
         self._query = query = replace(query, order=ORDERS[self._sort], descending=self._reverse)
         self._generation += 1
@@ -248,7 +248,7 @@ class SessionList(ReportsFailures, Vertical):
             return
         self._busy = False
         if message.error:
-            self.query_one("#list-status", Static).update(Content.styled(message.error, "$error"),
+            self.query_one("#list-status", Static).update(Content.styled(message.error, "$text-error"),
                                                           layout=False)
             return
         wanted = max(PAGE, len(self._rows)) if message.offset == 0 else PAGE

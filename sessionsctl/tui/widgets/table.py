@@ -27,6 +27,8 @@ from .. import keys
 from ..keys import bindings
 
 Cell = tuple[str, str]  # the text, and a Textual style ("" for the row's own)
+# A row holds one cell per column of the table, in the table's column order, whichever
+# columns the width shows: a cell is drawn under its own column's header or not at all.
 GAP = 1  # blank cells before every column
 
 
@@ -139,6 +141,7 @@ class RowTable(ScrollView, can_focus=True):
     def __init__(self, columns: Sequence[Column], *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.columns = tuple(columns)
+        self._position = {c.key: i for i, c in enumerate(self.columns)}  # a column's cell
         self.keys: list[str] = []
         self.cells: list[Sequence[Cell]] = []
         self.cursor_row = 0
@@ -155,7 +158,7 @@ class RowTable(ScrollView, can_focus=True):
     def replace(self, keys: Sequence[str], cells: Sequence[Sequence[Cell]]) -> None:
         """Show these rows instead; the cursor stays on its row's key if it is still there."""
         current = self.keys[self.cursor_row] if self.cursor_row < len(self.keys) else None
-        self.keys, self.cells = list(keys), list(cells)
+        self.keys, self.cells = list(keys), self._checked(cells)
         row = self.keys.index(current) if current in self.keys else 0
         self._changed()
         self.move_cursor(row, quiet=True)
@@ -164,8 +167,17 @@ class RowTable(ScrollView, can_focus=True):
 
     def extend(self, keys: Sequence[str], cells: Sequence[Sequence[Cell]]) -> None:
         self.keys.extend(keys)
-        self.cells.extend(cells)
+        self.cells.extend(self._checked(cells))
         self._changed()
+
+    def _checked(self, rows: Sequence[Sequence[Cell]]) -> list[Sequence[Cell]]:
+        """``rows`` as they are, each with one cell per column (a short row is a bug that
+        would put cells under the wrong headers)."""
+        for cells in rows:
+            if len(cells) != len(self.columns):
+                raise ValueError(f"a row of {len(cells)} cells in a table of "
+                                 f"{len(self.columns)} columns")
+        return list(rows)
 
     def sorted_by(self, column: str, reverse: bool) -> None:
         self.sort = (column, reverse)
@@ -253,7 +265,8 @@ class RowTable(ScrollView, can_focus=True):
         segments: list[Segment] = []
         blank = self._style(kind, "")
         used = 0
-        for (column, cells_wide), (text, style) in zip(self._fit(width), cells, strict=False):
+        for column, cells_wide in self._fit(width):
+            text, style = cells[self._position[column.key]]
             text = fmt.clip(text, cells_wide)
             # The padding in the row's own style: a struck-through status strikes its word only.
             pad = " " * (cells_wide - len(text))
@@ -268,7 +281,7 @@ class RowTable(ScrollView, can_focus=True):
 
     def _header(self, width: int) -> Strip:
         cells: list[Cell] = []
-        for column, _ in self._fit(width):
+        for column in self.columns:
             arrow = ""
             if self.sort is not None and self.sort[0] == column.key:
                 arrow = " ▼" if self.sort[1] else " ▲"

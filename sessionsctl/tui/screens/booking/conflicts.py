@@ -22,11 +22,11 @@ SHOWN_CONFLICTS = 8  # lines of conflicts listed; the rest are counted
 
 def describe(conflict: Conflict, tz: Any, *, dated: bool = False) -> Content:
     """One conflict; ``dated`` names the occurrence it is on (a series has many)."""
-    parts: list[Any] = [("⚠ ", "bold $warning")]
+    parts: list[Any] = [("⚠ ", "bold $text-warning")]
     if dated:
         local = conflict.start.astimezone(tz)
         parts.append((f"{fmt.day_label(local.date())} {local:%H:%M}  ", "bold"))
-    parts.append((conflict.detail, "$warning"))
+    parts.append((conflict.detail, "$text-warning"))
     other = conflict.with_
     if other is not None and other.id:
         parts.append((f"  #{other.id} {fmt.when(other, tz)}", "$text-muted"))

@@ -406,4 +406,4 @@ class BookingScreen(ReportsFailures, Screen[int | None]):
 
     def _set_form_error(self, text: str, *, error: bool = True) -> None:
         self.query_one("#form-error", Static).update(
-            Content.styled(text, "bold $error" if error else "$text-muted"))
+            Content.styled(text, "bold $text-error" if error else "$text-muted"))

@@ -66,7 +66,7 @@ def legend(today: int) -> Content:
     for status in SessionStatus:
         parts.append(("■ ", fmt.STATUS_STYLE[status].replace("strike ", "")))
         parts.append((fmt.STATUS_LABEL[status] + "   ", "$text-muted"))
-    parts.append(("▌", "#3b8fd9"))
+    parts.append(("▌", "$subject-3"))
     parts.append(("subject   ", "$text-muted"))
     parts.append((f"{today:2d} ", TODAY))
     parts.append((" today", "$text-muted"))

@@ -67,7 +67,7 @@ def _day_number(day: date, sessions: list[Session], loaded: bool, cursor: date, 
                 cw: int, back: str) -> list[str | tuple[str, str]]:
     """A day's first line: its number, and how many sessions it has (… while not read)."""
     in_month = day.month == cursor.month
-    style = TODAY if day == today else ("bold" if in_month else "$text-disabled")
+    style = TODAY if day == today else ("bold" if in_month else "$text-muted")
     count = f"{len(sessions)}" if sessions else ("…" if not loaded else "")
     return [(" ", back.strip()), (f"{day.day:>2}", style if day == today else style + back),
             (count.rjust(cw - 3), "$text-muted" + back)]

@@ -126,7 +126,7 @@ class Timeline:
             return self.rule, []
         cw = self.cw
         gutter = f"{hour:02d}:00 " if r == 0 else " " * GUTTER
-        gstyle = "bold $accent" if hour == self.current_hour and r == 0 else "$text-muted"
+        gstyle = "bold $text-accent" if hour == self.current_hour and r == 0 else "$text-muted"
         parts: list[str | tuple[str, str]] = [(gutter, gstyle)]
         hits: list[Hit] = []
         x = GUTTER

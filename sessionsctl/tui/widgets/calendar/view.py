@@ -221,7 +221,7 @@ class CalendarView(ReportsFailures, Vertical, can_focus=True):
         parts: list[str | tuple[str, str]] = [("‹ ", "$text-muted"), (title, "bold"),
                                               (" ›", "$text-muted"), "   "]
         for key, mode in (("m", "month"), ("w", "week"), ("d", "day")):
-            style = "bold reverse $primary" if mode == self.mode else "$text-muted"
+            style = "bold reverse $text-primary" if mode == self.mode else "$text-muted"
             parts.append((f" {key} {mode} ", style))
             parts.append(" ")
         if any(d not in self._loaded for d in visible_days(self.mode, c)):
