@@ -107,7 +107,7 @@ def test_every_command_in_a_real_process(sessionsctl: Sessionsctl, fresh_url: st
     booked = cli.ok("session", "add", "--title", "Algebra", "--mentor", "ada@example.org",
                     "--student", "sam@example.org", "--student", "kim@example.org",
                     "--room", "Room 2", "--subject", "Mathematics",
-                    "--start", f"{yesterday} 16:00", "--duration", "60")
+                    "--start", f"{yesterday} 16:00", "--duration", "60", "--past")
     assert f"Booked #1 'Algebra': {yesterday:%a %d %b %Y} 16:00" in booked
     second = cli.json("session", "add", "--title", "Geometry", "--mentor", "ada@example.org",
                       "--start", f"{DAY} 18:00", "--end", f"{DAY} 19:00")
@@ -119,7 +119,7 @@ def test_every_command_in_a_real_process(sessionsctl: Sessionsctl, fresh_url: st
     assert "Session #1" in cli.ok("session", "show", "1")
 
     assert "Changed #1 'Algebra'" in cli.ok("session", "edit", "1", "--start",
-                                            f"{yesterday} 15:00")
+                                            f"{yesterday} 15:00", "--past")
     assert cli.json("session", "show", "1")["end"].startswith(f"{yesterday}T16:00:00")
     assert "Started #1" in cli.ok("session", "start", "1")
     assert "Marked sam@example.org present" in cli.ok(

@@ -1323,9 +1323,9 @@ def test_free_slots_avoid_busy_sessions_and_are_in_order(centre: Centre) -> None
 
 def test_free_slots_keep_to_the_day_hours_without_availability(centre: Centre) -> None:
     slots = free(centre, wall(2026, 10, 6, 18, 30), wall(2026, 10, 8), count=3, step=60)
-    # the day's free stretch 08:00-19:00 offered at the first start after 18:30 (ends at
-    # 20:00); then each next morning's stretch from 08:00
-    assert local_starts(slots) == [datetime(2026, 10, 6, 19), datetime(2026, 10, 7, 8),
+    # each day's free stretch 08:00-19:00 offered at the first start from 18:30 on (ends at
+    # 20:00), the time of day asked for
+    assert local_starts(slots) == [datetime(2026, 10, 6, 19), datetime(2026, 10, 7, 19),
                                    datetime(2026, 10, 8, 8)]
 
 

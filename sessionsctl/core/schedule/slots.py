@@ -49,10 +49,11 @@ class FreeSlots:
              hours: tuple[time, time] = policy.OPENING_HOURS) -> list[Slot]:
         """Up to ``count`` times that fit mentor, students, room, availability and closures,
         from the start of ``draft``'s day (earlier that day too, never in the past) to
-        ``until``, in time order. Each stretch of free time is offered once, at the time
-        asked for (or the first start after it) when it falls inside it, else at the
-        stretch's start (not 15:00, 15:15, 15:30...). Where only the room is taken, another
-        free room big enough is offered. ``hours`` bound the day where the mentor has no availability set."""
+        ``until``, in time order. Each stretch of free time is offered once (not 15:00,
+        15:15, 15:30...): at the time asked for, or the first start after it, on that day or
+        at that time of day on another, when the stretch holds one, else at its start.
+        Where only the room is taken, another free room big enough is offered. ``hours``
+        bound the day where the mentor has no availability set."""
         draft = rules.validate_session(draft)
         length = draft.end - draft.start
         tz = ZoneInfo(draft.tz)
@@ -88,7 +89,13 @@ class FreeSlots:
                         return Slot(start, end, room.name)
             return None
 
-        return _stretches(fits, _round_up(first, step), until, step, draft.start, count)
+        asked = wall(draft.start, tz).time()
+
+        def preferred(slot: Slot) -> bool:
+            """At or after the time asked for, and at that time of day or later."""
+            return slot.start >= draft.start and wall(slot.start, tz).time() >= asked
+
+        return _stretches(fits, _round_up(first, step), until, step, preferred, count)
 
 
 def _other_rooms(draft: SessionDraft, rooms: list[Room]) -> list[Room]:
@@ -101,9 +108,9 @@ def _other_rooms(draft: SessionDraft, rooms: list[Room]) -> list[Room]:
 
 
 def _stretches(fits: Callable[[datetime], Slot | None], start: datetime, until: datetime,
-               step: timedelta, wanted: datetime, count: int) -> list[Slot]:
-    """One slot per stretch of consecutive fitting starts (in the same room): its first start
-    at or after ``wanted`` when it has one, else its first."""
+               step: timedelta, preferred: Callable[[Slot], bool], count: int) -> list[Slot]:
+    """One slot per stretch of consecutive fitting starts (in the same room): its first
+    ``preferred`` one when it has one, else its first."""
     found: list[Slot] = []
     current: Slot | None = None  # the stretch being walked: its slot offered so far
     while start < until and len(found) < count:
@@ -112,7 +119,7 @@ def _stretches(fits: Callable[[datetime], Slot | None], start: datetime, until: 
             if current is not None:
                 found.append(current)
             current = slot
-        elif current.start < wanted <= slot.start:
+        elif not preferred(current) and preferred(slot):
             current = slot
         start += step
     if current is not None and len(found) < count:
