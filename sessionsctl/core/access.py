@@ -137,7 +137,7 @@ def seen(actor: Person | None, session: Session) -> Session:
 
 
 def seen_marks(actor: Person | None, session: Session,
-                marks: list[Attendance]) -> list[Attendance]:
+               marks: list[Attendance]) -> list[Attendance]:
     """The attendance marks of ``session`` that ``actor`` may see: every mark for those who
     may see who takes part, their own mark for a student."""
     if may(actor, Action.SEE_CLASSMATES, session=session):
@@ -147,7 +147,7 @@ def seen_marks(actor: Person | None, session: Session,
 
 
 def seen_feedback(actor: Person | None, session: Session,
-                   feedback: list[Feedback]) -> list[Feedback]:
+                  feedback: list[Feedback]) -> list[Feedback]:
     """The feedback on ``session`` that ``actor`` may read: all of it for those who may see who
     takes part, their own for a student."""
     if may(actor, Action.SEE_CLASSMATES, session=session):
