@@ -563,7 +563,8 @@ def test_a_time_alone_is_on_the_sessions_day(seeded: SqlStore, lesson: Session) 
                                         check_out=Typed("5:50", auckland))  # 16:50 in London
     assert (mark.check_in, mark.check_out) == (at(12), at(50))
     late = next_morning.sessions.book(draft(start=at(60 * 7 + 30), minutes=90,
-                                            students=(STUDENT3,))).session  # 23:30 to 01:00
+                                            students=(STUDENT3,)),
+                                      past=True).session  # 23:30 to 01:00, yesterday
     out = next_morning.attendance.mark(late.id, STUDENT3, AttendanceStatus.PRESENT,
                                        check_out=T0 + timedelta(hours=8, minutes=50))
     assert out.check_out == T0 + timedelta(hours=8, minutes=50)
