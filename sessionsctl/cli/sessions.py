@@ -10,6 +10,7 @@ from typing import Annotated, Any
 import typer
 
 from ..core.centre import Booked
+from ..core.domain import rules
 from ..core.domain.drafts import SessionDraft, SessionQuery
 from ..core.domain.errors import InvalidInput
 from ..core.domain.model import SessionStatus, SessionType
@@ -106,14 +107,13 @@ def _changes(state: Cli, *, title: str | None, mentor: str | None, students: lis
         changes["end"] = parse_instant(end, booking_zone, field="end", day=begins.astimezone(
             booking_zone).date() if isinstance(begins, datetime) else None)
     if duration is not None:
-        if duration <= 0:
-            raise InvalidInput(f"must be a positive number of minutes, not {duration}",
-                               field="duration")
-        changes["end"] = changes.get("start", base_start) + timedelta(minutes=duration)
+        changes["end"] = changes.get("start", base_start) + rules.length(duration)
     for key, value in optional.items():
         if value is not None:
             changes[key] = _cost(value) if key == "cost" else (
                 value if not isinstance(value, str) else _blank_is_none(value))
+    if changes.keys() & {"mentor", "students", "room", "subject"}:
+        changes = state.centre.people.resolve(changes)  # names as typed -> as stored
     return changes
 
 
@@ -122,8 +122,9 @@ def _report(state: Cli, booked: Booked, verb: str) -> None:
     if state.json:
         render.emit_json(session_detail_json(s, state.tz))
         return
+    mentor = state.centre.people.names([s.mentor]).get(s.mentor)
     render.out.print(f"{verb} #{s.id} {s.title!r}: {render.when(s.start, state.tz)}–"
-                     f"{render.hhmm(s.end, state.tz)} with {s.mentor}")
+                     f"{render.hhmm(s.end, state.tz)} with {mentor.label if mentor else s.mentor}")
     if booked.forced_over:
         render.conflicts(booked.forced_over, state.tz, more=booked.more)
         render.err.print(f"[yellow]forced over {len(booked.forced_over) + booked.more:,} "
@@ -219,7 +220,8 @@ def list_(
     to: Annotated[str | None, typer.Option("--to", help="Up to this day (inclusive) or time.")] = None,
     all_: Annotated[bool, typer.Option("--all", help="Every session, whatever its date.")] = False,
     mentor: Mentor = None,
-    student: Annotated[str | None, typer.Option("--student", help="A student's email.")] = None,
+    student: Annotated[str | None, typer.Option(
+        "--student", help="A student's email or name.")] = None,
     room: Room = None, subject: Subject = None,
     status: Annotated[list[SessionStatus] | None,
                       typer.Option("--status", help="Only these statuses.")] = None,
@@ -239,9 +241,12 @@ def list_(
         end = start + timedelta(days=7)
     if start and end and end <= start:
         raise InvalidInput("must be after --from", field="to")
-    sessions = state.centre.sessions.find(SessionQuery(
+    query = SessionQuery(
         start=start, end=end, mentor=mentor, student=student, room=room, subject=subject,
-        statuses=tuple(status or ()), types=tuple(type_ or ()), search=search, limit=limit))
+        statuses=tuple(status or ()), types=tuple(type_ or ()), search=search, limit=limit)
+    if mentor or student or room or subject:
+        query = state.centre.people.resolve_query(query)  # names as typed -> as stored
+    sessions = state.centre.sessions.find(query)
     if state.json:
         render.emit_json([session_json(s, tz) for s in sessions])
     else:
@@ -263,11 +268,18 @@ def show(ctx: typer.Context, session_id: Annotated[int, typer.Argument(help="Ses
             "materials": [material_json(m) for m in details.materials],
         })
         return
+    people = state.centre.people.names({s.mentor, *s.students,
+                                        *(f.author for f in details.feedback)})
+
+    def who(email: str) -> str:
+        return people[email].label if email in people else email
+
     booked_in = f" (booked in {s.tz})" if s.tz != tz.key else ""
     rows = [
         ("Title", s.title), ("Status", render.status_text(s.status)),
         ("When", f"{render.when(s.start, tz)}–{render.hhmm(s.end, tz)}{booked_in}"),
-        ("Mentor", s.mentor), ("Students", "\n".join(s.students)), ("Type", s.type.value),
+        ("Mentor", who(s.mentor)), ("Students", "\n".join(map(who, s.students))),
+        ("Type", s.type.value),
         ("Room", s.room), ("Subject", s.subject), ("Location", s.location), ("Link", s.link),
         ("Meeting id", s.meeting_id), ("Passcode", s.passcode),
         ("Max participants", s.max_participants), ("Description", s.description),
@@ -282,12 +294,13 @@ def show(ctx: typer.Context, session_id: Annotated[int, typer.Argument(help="Ses
                                   ((k, v) for k, v in rows if v not in (None, ""))))
     if details.attendance:
         render.out.print(render.table("Attendance", ("Student", "Status", "In", "Out", "Note"), (
-            (a.student, a.status.value, render.hhmm(a.check_in, tz) if a.check_in else "",
+            (who(a.student), a.status.value,
+             render.hhmm(a.check_in, tz) if a.check_in else "",
              render.hhmm(a.check_out, tz) if a.check_out else "", a.note)
             for a in details.attendance)))
     if details.feedback:
         render.out.print(render.table("Feedback", ("From", "Rating", "Categories", "Text"), (
-            (f.author + (f" (recorded by {f.recorded_by})" if f.recorded_by else ""),
+            (who(f.author) + (f" (recorded by {f.recorded_by})" if f.recorded_by else ""),
              "★" * f.rating, ", ".join(f"{k}={v}" for k, v in f.categories.items()),
              f.text) for f in details.feedback)))
     if details.materials:

@@ -97,7 +97,7 @@ async def test_conflict_warning_and_picking_a_free_slot(app, tui_centre: Centre)
         form.query_one("#start", Input).value = "2026-11-10 16:30"  # Ada teaches 16:00-17:00
         await settle_form(pilot)
         warning = str(form.query_one("#conflicts", Static).render())
-        assert "ada@centre.test is booked in 'Group maths'" in warning
+        assert "Ada Lovelace <ada@centre.test> is teaching 'Group maths' then" in warning
         assert "#1 Tue 10 Nov 16:00–17:00" in warning
         slots = form.query_one("#slots", OptionList)
         assert slots.display and slots.option_count > 0

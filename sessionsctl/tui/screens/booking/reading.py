@@ -23,6 +23,7 @@ from ....core.domain.model import PaymentStatus, Session, SessionType
 from ....core.domain.problems import problems
 from ....core.domain.timeutil import localize, parse_instant, zone
 from ....core.domain.typed import clock_time
+from ....core.names import Resolver
 from ....core.schedule.booking import draft_of
 
 if TYPE_CHECKING:
@@ -170,10 +171,14 @@ def repeat_rule(values: FormValues, errors: dict[str, str]) -> str | None:
     return f"{_RULES[values.repeat]};COUNT={count}"
 
 
-def read_form(values: FormValues, viewer_tz: ZoneInfo, now: datetime) -> Reading:
+def read_form(values: FormValues, viewer_tz: ZoneInfo, now: datetime,
+              known: Resolver | None = None) -> Reading:
     """The form as a draft, or its problems by field (in the order of the fields, so the
-    first is the one to go to)."""
+    first is the one to go to). With ``known`` (the people, rooms and subjects the pickers
+    offer) a person may be typed by name and a room or subject in any case."""
     errors: dict[str, str] = {}
+    if known is not None:
+        values = _named(values, known, errors)
     tz_name = values.tz.strip() or viewer_tz.key
     tz = _zone(tz_name, viewer_tz, errors)
     start = _start(values.start, tz, now, errors)
@@ -190,6 +195,20 @@ def read_form(values: FormValues, viewer_tz: ZoneInfo, now: datetime) -> Reading
         return Reading(None, errors, rule)
     # As core will book it: normalised, and with the policy's defaults (the session type).
     return Reading(rules.validate_session(draft), {}, rule)
+
+
+def _named(values: FormValues, known: Resolver, errors: dict[str, str]) -> FormValues:
+    """The people, room and subject typed, as core's draft holds them (:mod:`core.names`);
+    each that names nobody, or several, is a problem of its field."""
+    typed = {"mentor": values.mentor.strip(), "students": values.students,
+             "room": values.room.strip(), "subject": values.subject.strip()}
+    found: dict[str, Any] = {}
+    for key, value in typed.items():
+        try:
+            found.update(known.fields({key: value}))
+        except (NotFound, InvalidInput) as exc:
+            errors[key] = exc.detail if isinstance(exc, InvalidInput) else exc.message
+    return replace(values, **found)
 
 
 def _zone(name: str, viewer_tz: ZoneInfo, errors: dict[str, str]) -> ZoneInfo:
