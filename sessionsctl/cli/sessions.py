@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import re
-from datetime import datetime, timedelta
-from decimal import Decimal, InvalidOperation
+from datetime import timedelta
 from typing import Annotated, Any
 
 import typer
 
 from ..core.centre import Booked
-from ..core.domain import rules
 from ..core.domain.drafts import SessionDraft, SessionQuery
 from ..core.domain.errors import InvalidInput
 from ..core.domain.model import SessionStatus, SessionType
@@ -22,10 +20,11 @@ from ..core.domain.serialize import (
     session_detail_json,
     session_json,
 )
-from ..core.domain.timeutil import day_start, iso, parse_bound, parse_instant, zone
+from ..core.domain.timeutil import day_start, iso, parse_bound
 from ..core.schedule.series import SeriesResult
 from . import render, slots
 from .context import Cli, cli
+from .fields import changes_of
 from .options import (
     Cost,
     Description,
@@ -58,63 +57,11 @@ app = typer.Typer(help="Book, list, change and close sessions.", no_args_is_help
 
 _TIME_ONLY = re.compile(r"^\d{1,2}:\d{2}$")
 
-def _cost(text: str | None) -> Decimal | None:
-    if text is None or text == "":
-        return None
-    try:
-        return Decimal(text)
-    except InvalidOperation:
-        raise InvalidInput(f"{text!r} is not an amount", field="cost") from None
-
 
 def _force_reason(force: bool, reason: str | None) -> str | None:
     if force and not (reason and reason.strip()):
         raise InvalidInput("--force needs --reason TEXT", field="reason")
     return reason if force else None
-
-
-def _blank_is_none(value: str | None) -> str | None:
-    return value or None
-
-
-def _changes(state: Cli, *, title: str | None, mentor: str | None, students: list[str] | None,
-             room: str | None, subject: str | None, start: str | None, end: str | None,
-             duration: int | None, tz: str | None, type_: SessionType | None,
-             base_start: Any = None, **optional: Any) -> dict[str, Any]:
-    """The draft fields the options give; time options are read in the booking zone."""
-    if end is not None and duration is not None:
-        raise InvalidInput("give --end or --duration, not both", field="duration")
-    zone_name = tz or state.tz_name
-    booking_zone = zone(zone_name, field="tz")
-    changes: dict[str, Any] = {}
-    if tz is not None:
-        changes["tz"] = zone_name
-    if title is not None:
-        changes["title"] = title
-    if mentor is not None:
-        changes["mentor"] = mentor
-    if students is not None:
-        changes["students"] = tuple(s for s in students if s)
-    for key, value in (("room", room), ("subject", subject)):
-        if value is not None:
-            changes[key] = _blank_is_none(value)
-    if type_ is not None:
-        changes["type"] = type_
-    if start is not None:
-        changes["start"] = parse_instant(start, booking_zone, field="start", need_time=True)
-    if end is not None:  # a time alone ("--end 15:00") is on the session's day
-        begins = changes.get("start", base_start)
-        changes["end"] = parse_instant(end, booking_zone, field="end", day=begins.astimezone(
-            booking_zone).date() if isinstance(begins, datetime) else None)
-    if duration is not None:
-        changes["end"] = changes.get("start", base_start) + rules.length(duration)
-    for key, value in optional.items():
-        if value is not None:
-            changes[key] = _cost(value) if key == "cost" else (
-                value if not isinstance(value, str) else _blank_is_none(value))
-    if changes.keys() & {"mentor", "students", "room", "subject"}:
-        changes = state.centre.people.resolve(changes)  # names as typed -> as stored
-    return changes
 
 
 def _report(state: Cli, booked: Booked, verb: str) -> None:
@@ -157,7 +104,7 @@ def add(
         start = f"{state.centre.calendar.term_named(term).starts_on} {start}"
     if end is None and duration is None:
         raise InvalidInput("give --duration MIN or --end TIME", field="duration")
-    fields = _changes(state, title=title, mentor=mentor, students=student, room=room,
+    fields = changes_of(state, title=title, mentor=mentor, students=student, room=room,
                       subject=subject, start=start, end=end, duration=duration, tz=tz,
                       type_=type_, location=location, link=link, meeting_id=meeting_id,
                       passcode=passcode, max_participants=max_, description=description,
@@ -325,7 +272,7 @@ def edit(
     base_start = None  # what a length or an end time alone is counted from
     if (duration is not None or end is not None) and start is None:
         base_start = state.centre.sessions.show(session_id).session.start
-    changes = _changes(state, title=title, mentor=mentor, students=student, room=room,
+    changes = changes_of(state, title=title, mentor=mentor, students=student, room=room,
                        subject=subject, start=start, end=end, duration=duration, tz=tz,
                        type_=type_, base_start=base_start, location=location, link=link,
                        meeting_id=meeting_id, passcode=passcode, max_participants=max_,

@@ -75,9 +75,10 @@ def same(a: Session, row: Row) -> bool:
 
 
 class Importer:
-    """What every import shares: the people, rooms and subjects a file names, new series and
-    their occurrences, and judging and writing the rows (through the booker's checks); and
-    CSV import itself. See :mod:`sessionsctl.core.exchange`."""
+    """What every import shares: the people, rooms and subjects a file names (checked in
+    :mod:`.references`), new series and their occurrences, and judging and writing the rows
+    (through the booker's checks); and CSV import itself. See
+    :mod:`sessionsctl.core.exchange`."""
 
     def __init__(self, ctx: Context, booker: Booker) -> None:
         self.ctx = ctx
