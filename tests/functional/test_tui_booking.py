@@ -90,6 +90,26 @@ async def test_booking_a_session(app, tui_centre: Centre, recorder: Recorder) ->
 
 
 @scenario
+async def test_people_typed_by_name_and_a_room_in_any_case_are_booked(
+        app, tui_centre: Centre) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        form = await open_form(pilot)
+        form.query_one("#title", Input).value = "By name"
+        form.query_one("#mentor-input", Input).value = "alan turing"
+        form.query_one("#students-input", Input).value = "AMELIA AHMED, "
+        form.query_one("#start", Input).value = "2026-11-16 10:00"
+        form.query_one("#end", Input).value = "+60"
+        form.query_one("#room-input", Input).value = "study room"
+        await settle_form(pilot)
+        assert error_of(form, "mentor") == "alan@centre.test"  # the hint: who the name is
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, MainScreen)
+    [booked] = titled(tui_centre, "By name")
+    assert (booked.mentor, booked.students, booked.room) == (ALAN, (STUDENTS[0],), STUDY)
+
+
+@scenario
 async def test_conflict_warning_and_picking_a_free_slot(app, tui_centre: Centre) -> None:
     async with app.run_test(size=SIZE) as pilot:
         form = await open_form(pilot)
