@@ -38,7 +38,7 @@ feedback_app = typer.Typer(help="Ratings and comments on sessions.", no_args_is_
 @attendance_app.command("mark")
 def mark(
     ctx: typer.Context, session_id: SessionId,
-    email: Annotated[str, typer.Argument(help="The student's email.")],
+    email: Annotated[str, typer.Argument(help="The student's email or name.")],
     status: Annotated[str, typer.Argument(
         help="present, absent, late or excused (any case).", show_default=False)],
     note: Annotated[str | None, typer.Option("--note", help="A note on this mark.")] = None,
@@ -174,7 +174,8 @@ def _categories(items: list[str] | None) -> dict[str, int]:
 @feedback_app.command("add")
 def feedback_add(
     ctx: typer.Context, session_id: SessionId,
-    author: Annotated[str, typer.Option("--from", help="Email of who gives the feedback.")],
+    author: Annotated[str, typer.Option(
+        "--from", help="Who gives the feedback: their email or name.")],
     rating: Annotated[int, typer.Option("--rating", help="Overall rating, 1 to 5.")],
     category: Annotated[list[str] | None, typer.Option(
         "--category", help="A rating per category, NAME=1..5; repeat for each.")] = None,

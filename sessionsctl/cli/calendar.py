@@ -81,7 +81,7 @@ def closure_list(ctx: typer.Context, json_output: JsonOption = False) -> None:
 
 @availability_app.command("set")
 def availability_set(
-    ctx: typer.Context, email: Annotated[str, typer.Argument(help="The mentor's email.")],
+    ctx: typer.Context, email: Annotated[str, typer.Argument(help="The mentor's email or name.")],
     weekdays: Annotated[list[str], typer.Option("--weekday", help="mon … sun; repeat for several.")],
     from_: Annotated[str | None, typer.Option("--from", help="Window start, e.g. 15:00.")] = None,
     to: Annotated[str | None, typer.Option("--to", help="Window end, e.g. 19:30.")] = None,
@@ -114,7 +114,7 @@ def _print_windows(email: str, windows) -> None:
 
 @availability_app.command("list")
 def availability_list(ctx: typer.Context,
-                      email: Annotated[str, typer.Argument(help="The mentor's email.")],
+                      email: Annotated[str, typer.Argument(help="The mentor's email or name.")],
                       json_output: JsonOption = False) -> None:
     """Show a mentor's weekly availability."""
     state = cli(ctx, json_output)
@@ -127,7 +127,7 @@ def availability_list(ctx: typer.Context,
 
 @availability_app.command("off")
 def availability_off(
-    ctx: typer.Context, email: Annotated[str, typer.Argument(help="The mentor's email.")],
+    ctx: typer.Context, email: Annotated[str, typer.Argument(help="The mentor's email or name.")],
     from_: Annotated[str, typer.Option("--from", help="Start of the time off.")],
     to: Annotated[str, typer.Option("--to", help="End (a day alone means to its end).")],
     reason: Annotated[str | None, typer.Option("--reason", help="Why.")] = None,

@@ -15,7 +15,6 @@ from ..core.domain.drafts import SessionQuery
 from ..core.domain.errors import InvalidInput
 from ..core.domain.model import SessionStatus, SessionType
 from ..core.domain.timeutil import parse_bound
-from ..core.exchange.problems import BadFile
 from ..core.exchange.results import ImportConflicts, ImportResult, RowClashes, RowConflict
 from . import render
 from .context import Cli, cli
@@ -33,14 +32,21 @@ Reason = Annotated[str | None, typer.Option(
     "--reason", help="Why clashes are forced in (with --on-conflict force); recorded.")]
 CreateMissing = Annotated[bool, typer.Option(
     "--create-missing", help="Create people, rooms and subjects the file names that do not "
-                             "exist yet (otherwise each is reported).")]
+                             "exist yet (otherwise each is reported); not an email so like a "
+                             "registered one that it looks a typo of it (see --allow-similar).")]
+AllowSimilar = Annotated[bool, typer.Option(
+    "--allow-similar", help="With --create-missing: create people even when their email is "
+                            "nearly one already registered (ada@exmaple.org beside "
+                            "ada@example.org), which is otherwise refused as a likely typo.")]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON.")]
 Output = Annotated[str | None, typer.Option(
     "-o", "--output", help="Write to this file ('-' or none: standard output).")]
 From = Annotated[str | None, typer.Option("--from", help="From this day or time.")]
 To = Annotated[str | None, typer.Option("--to", help="Up to this day (inclusive) or time.")]
-Mentor = Annotated[str | None, typer.Option("--mentor", help="Only this mentor's sessions.")]
-Student = Annotated[str | None, typer.Option("--student", help="Only this student's sessions.")]
+Mentor = Annotated[str | None, typer.Option(
+    "--mentor", help="Only this mentor's sessions (email or name).")]
+Student = Annotated[str | None, typer.Option(
+    "--student", help="Only this student's sessions (email or name).")]
 Room = Annotated[str | None, typer.Option("--room", help="Only sessions in this room.")]
 Subject = Annotated[str | None, typer.Option("--subject", help="Only sessions of this subject.")]
 Status = Annotated[list[SessionStatus] | None, typer.Option(
@@ -61,14 +67,6 @@ def _read(path: str) -> tuple[IO[bytes], str]:
         return open(path, "rb"), path
     except OSError as exc:
         raise InvalidInput(f"cannot read {path}: {exc.strerror or exc}", field="FILE") from None
-
-
-def _problems(exc: BadFile) -> None:
-    render.err.print(render.table(
-        f"Problems in {exc.source}",
-        ("Line" if exc.problems and exc.problems[0].unit == "line" else "Row", "Column",
-         "Problem"),
-        ((p.row or "", p.column or "", p.message) for p in exc.problems)))
 
 
 def _conflicts(state: Cli, exc: ImportConflicts) -> None:
@@ -186,10 +184,6 @@ def _report(state: Cli, result: ImportResult) -> None:
 def _run_import(state: Cli, call: Callable[[], ImportResult]) -> None:
     try:
         result = call()
-    except BadFile as exc:
-        if not state.json:
-            _problems(exc)
-        raise
     except ImportConflicts as exc:
         _conflicts(state, exc)
         raise typer.Exit(exc.exit_code) from None
@@ -200,11 +194,12 @@ def _run_import(state: Cli, call: Callable[[], ImportResult]) -> None:
 def import_csv(
     ctx: typer.Context, file: FileArg, dry_run: DryRun = False,
     on_conflict: OnConflict = "fail", reason: Reason = None,
-    create_missing: CreateMissing = False, json_output: JsonOption = False,
+    create_missing: CreateMissing = False, allow_similar: AllowSimilar = False,
+    json_output: JsonOption = False,
 ) -> None:
     """Import sessions from a CSV file with a header row, all or nothing.
 
-    Columns: title, start, end or duration (minutes), mentor_email; optional tz,
+    Columns: title, start, end or duration (minutes, 1 to 1440), mentor_email; optional tz,
     student_emails (separated by ;), room, subject, type, location, link, max_participants,
     repeat (an RRULE: the row becomes a series), notes, status. Times without an offset are
     read in the row's tz, else in --tz. Every row is checked first and every problem
@@ -217,16 +212,18 @@ def import_csv(
         _run_import(state, lambda: state.centre.exchange.import_csv(
             stream, source, default_tz=state.tz_name, dry_run=dry_run,
             on_conflict=on_conflict, reason=reason,  # type: ignore[arg-type]
-            create_missing=create_missing, progress=progress))
+            create_missing=create_missing, allow_similar=allow_similar, progress=progress))
 
 
 @import_app.command("ics")
 def import_ics(
     ctx: typer.Context, file: FileArg, dry_run: DryRun = False,
     mentor: Annotated[str | None, typer.Option(
-        "--mentor", help="The mentor of events that have no ORGANIZER.")] = None,
+        "--mentor", help="The mentor (email or name) of events that have no ORGANIZER.")
+    ] = None,
     on_conflict: OnConflict = "fail", reason: Reason = None,
-    create_missing: CreateMissing = False, json_output: JsonOption = False,
+    create_missing: CreateMissing = False, allow_similar: AllowSimilar = False,
+    json_output: JsonOption = False,
 ) -> None:
     """Import an iCalendar (.ics) file from Google, Outlook, Apple, Thunderbird or khal.
 
@@ -242,7 +239,7 @@ def import_ics(
         _run_import(state, lambda: state.centre.exchange.import_ics(
             stream, source, default_tz=state.tz_name, mentor=mentor, dry_run=dry_run,
             on_conflict=on_conflict, reason=reason,  # type: ignore[arg-type]
-            create_missing=create_missing, progress=progress))
+            create_missing=create_missing, allow_similar=allow_similar, progress=progress))
 
 
 def _query(state: Cli, from_: str | None, to: str | None, mentor: str | None,
@@ -254,9 +251,12 @@ def _query(state: Cli, from_: str | None, to: str | None, mentor: str | None,
     end = parse_bound(to, tz, field="to", end=True) if to else None
     if start and end and end <= start:
         raise InvalidInput("must be after --from", field="to")
-    return SessionQuery(start=start, end=end, mentor=mentor, student=student, room=room,
-                        subject=subject, statuses=tuple(status or ()),
-                        types=tuple(type_ or ()), search=search)
+    query = SessionQuery(start=start, end=end, mentor=mentor, student=student, room=room,
+                         subject=subject, statuses=tuple(status or ()),
+                         types=tuple(type_ or ()), search=search)
+    if mentor or student or room or subject:
+        query = state.centre.people.resolve_query(query)  # names as typed -> as stored
+    return query
 
 
 @contextmanager

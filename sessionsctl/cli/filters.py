@@ -19,9 +19,10 @@ From = Annotated[str | None, typer.Option(
     "--from", help="Sessions starting from this day or time (default: 30 days before --to).")]
 To = Annotated[str | None, typer.Option(
     "--to", help="...up to this day (inclusive) or time (default: now).")]
-Mentor = Annotated[str | None, typer.Option("--mentor", help="Only this mentor's sessions (email).")]
-Student = Annotated[str | None, typer.Option("--student",
-                                             help="Only sessions of this student (email).")]
+Mentor = Annotated[str | None, typer.Option(
+    "--mentor", help="Only this mentor's sessions (email or name).")]
+Student = Annotated[str | None, typer.Option(
+    "--student", help="Only sessions of this student (email or name).")]
 SubjectOpt = Annotated[str | None, typer.Option("--subject", help="Only sessions of this subject.")]
 Course = Annotated[str | None, typer.Option("--course",
                                             help="Only sessions of this course's batches.")]

@@ -162,8 +162,9 @@ def preview(
                                             "reminder, custom, or one of your own.")],
     session_id: Annotated[int | None, typer.Option("--session", help="Render it for this "
                                                    "session.")] = None,
-    to: Annotated[str | None, typer.Option("--to", help="As this person gets it (default: "
-                                           "the session's first student).")] = None,
+    to: Annotated[str | None, typer.Option("--to", help="As this person (email or name) "
+                                           "gets it (default: the session's first student).")
+                                           ] = None,
     html: Annotated[bool, typer.Option("--html", help="Print the HTML part too.")] = False,
     json_output: JsonOpt = False,
 ) -> None:

@@ -6,21 +6,26 @@ from typing import Annotated
 
 import typer
 
+from ..core.domain import rules
 from ..core.domain.model import PaymentStatus, SessionType
 
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON.")]
 Title = Annotated[str | None, typer.Option("--title", help="What the session is called.")]
-Mentor = Annotated[str | None, typer.Option("--mentor", help="The mentor's email.")]
+Mentor = Annotated[str | None, typer.Option(
+    "--mentor", help="The mentor's email or name (e.g. 'Ada Byron').")]
 Students = Annotated[list[str] | None, typer.Option(
-    "--student", help="A student's email; repeat for each student.")]
-Room = Annotated[str | None, typer.Option("--room", help="Room name ('' for none).")]
-Subject = Annotated[str | None, typer.Option("--subject", help="Subject name ('' for none).")]
+    "--student", help="A student's email or name; repeat for each student.")]
+Room = Annotated[str | None, typer.Option(
+    "--room", help="Room name, in any case ('' for none).")]
+Subject = Annotated[str | None, typer.Option(
+    "--subject", help="Subject name, in any case ('' for none).")]
 Start = Annotated[str | None, typer.Option(
     "--start", help="Start, e.g. '2026-12-01 16:00' or 'tomorrow 4pm' (read in --tz unless it "
     "has an offset).")]
 End = Annotated[str | None, typer.Option(
     "--end", help="End, e.g. 17:30 (on the start's day), or give --duration.")]
-Duration = Annotated[int | None, typer.Option("--duration", help="Length in minutes.")]
+DURATION = f"Length: {rules.LENGTHS}."
+Duration = Annotated[int | None, typer.Option("--duration", help=DURATION)]
 Tz = Annotated[str | None, typer.Option(
     "--tz", help="Zone the session is booked in (default: the global --tz).")]
 Type = Annotated[SessionType | None, typer.Option("--type", help="individual, group or workshop.")]

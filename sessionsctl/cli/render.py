@@ -23,6 +23,7 @@ from rich.text import Text
 from ..core.domain.errors import ConflictError, InvalidInput, SessionsctlError
 from ..core.domain.model import Session, SessionStatus
 from ..core.domain.serialize import conflict_json
+from ..core.exchange.problems import BadFile
 from ..core.schedule.conflicts import Conflict
 from . import drawing
 
@@ -359,8 +360,19 @@ def conflicts(found: Sequence[Conflict], tz: ZoneInfo, *, console: Console = err
         console.print(f"… and {more:,} more conflict(s) (--json counts them).", style="dim")
 
 
+def problems(exc: BadFile) -> None:
+    """Every problem of a file, one line each."""
+    err.print(table(
+        f"Problems in {exc.source}",
+        ("Line" if exc.problems and exc.problems[0].unit == "line" else "Row", "Column",
+         "Problem"),
+        ((p.row or "", p.column or "", p.message) for p in exc.problems)))
+
+
 def error(exc: SessionsctlError, tz: ZoneInfo | None, as_json: bool) -> None:
-    """Report a user-facing error: JSON on stdout for --json, text on stderr otherwise."""
+    """Report a user-facing error: JSON on stdout for --json (and the error line on stderr),
+    text on stderr otherwise. A file's problems are listed once, in a table, and the error
+    line then counts them rather than repeating them."""
     if isinstance(exc, ConflictError):
         if as_json:
             emit_json({"conflicts": [conflict_json(c, tz) for c in exc.conflicts],
@@ -372,4 +384,9 @@ def error(exc: SessionsctlError, tz: ZoneInfo | None, as_json: bool) -> None:
         return
     if as_json:
         emit_json(exc.to_json())
+    elif isinstance(exc, BadFile) and len(exc.problems) > 1:
+        problems(exc)
+        err.print(Text.assemble(("error: ", "red"), f"{exc.source}: {len(exc.problems):,} "
+                                "problems (above); nothing was written"))
+        return
     err.print(Text.assemble(("error: ", "red"), exc.message))

@@ -186,7 +186,7 @@ def mentors(
 @report_app.command("student")
 def student_report(
     ctx: typer.Context,
-    email: Annotated[str, typer.Argument(help="The student's email.")],
+    email: Annotated[str, typer.Argument(help="The student's email or name.")],
     start: From = None, end: To = None, mentor: Mentor = None, subject: SubjectOpt = None,
     course: Course = None, fmt: FormatOpt = None, by: By = None, html: Html = None,
     output: Output = None, json_output: JsonOption = False,

@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import datetime, timedelta
-from decimal import Decimal, InvalidOperation
+from datetime import timedelta
 from typing import Annotated, Any
 
 import typer
@@ -21,10 +20,11 @@ from ..core.domain.serialize import (
     session_detail_json,
     session_json,
 )
-from ..core.domain.timeutil import day_start, iso, parse_bound, parse_instant, zone
+from ..core.domain.timeutil import day_start, iso, parse_bound
 from ..core.schedule.series import SeriesResult
 from . import render, slots
 from .context import Cli, cli
+from .fields import changes_of
 from .options import (
     Cost,
     Description,
@@ -58,14 +58,6 @@ app = typer.Typer(help="Book, list, change and close sessions.", no_args_is_help
 
 _TIME_ONLY = re.compile(r"^\d{1,2}:\d{2}$")
 
-def _cost(text: str | None) -> Decimal | None:
-    if text is None or text == "":
-        return None
-    try:
-        return Decimal(text)
-    except InvalidOperation:
-        raise InvalidInput(f"{text!r} is not an amount", field="cost") from None
-
 
 def _force_reason(force: bool, reason: str | None) -> str | None:
     if force and not (reason and reason.strip()):
@@ -73,58 +65,14 @@ def _force_reason(force: bool, reason: str | None) -> str | None:
     return reason if force else None
 
 
-def _blank_is_none(value: str | None) -> str | None:
-    return value or None
-
-
-def _changes(state: Cli, *, title: str | None, mentor: str | None, students: list[str] | None,
-             room: str | None, subject: str | None, start: str | None, end: str | None,
-             duration: int | None, tz: str | None, type_: SessionType | None,
-             base_start: Any = None, **optional: Any) -> dict[str, Any]:
-    """The draft fields the options give; time options are read in the booking zone."""
-    if end is not None and duration is not None:
-        raise InvalidInput("give --end or --duration, not both", field="duration")
-    zone_name = tz or state.tz_name
-    booking_zone = zone(zone_name, field="tz")
-    changes: dict[str, Any] = {}
-    if tz is not None:
-        changes["tz"] = zone_name
-    if title is not None:
-        changes["title"] = title
-    if mentor is not None:
-        changes["mentor"] = mentor
-    if students is not None:
-        changes["students"] = tuple(s for s in students if s)
-    for key, value in (("room", room), ("subject", subject)):
-        if value is not None:
-            changes[key] = _blank_is_none(value)
-    if type_ is not None:
-        changes["type"] = type_
-    if start is not None:
-        changes["start"] = parse_instant(start, booking_zone, field="start", need_time=True)
-    if end is not None:  # a time alone ("--end 15:00") is on the session's day
-        begins = changes.get("start", base_start)
-        changes["end"] = parse_instant(end, booking_zone, field="end", day=begins.astimezone(
-            booking_zone).date() if isinstance(begins, datetime) else None)
-    if duration is not None:
-        if duration <= 0:
-            raise InvalidInput(f"must be a positive number of minutes, not {duration}",
-                               field="duration")
-        changes["end"] = changes.get("start", base_start) + timedelta(minutes=duration)
-    for key, value in optional.items():
-        if value is not None:
-            changes[key] = _cost(value) if key == "cost" else (
-                value if not isinstance(value, str) else _blank_is_none(value))
-    return changes
-
-
 def _report(state: Cli, booked: Booked, verb: str) -> None:
     s = booked.session
     if state.json:
         render.emit_json(session_detail_json(s, state.tz))
         return
+    mentor = state.centre.people.names([s.mentor]).get(s.mentor)
     render.out.print(f"{verb} #{s.id} {s.title!r}: {render.when(s.start, state.tz)}–"
-                     f"{render.hhmm(s.end, state.tz)} with {s.mentor}")
+                     f"{render.hhmm(s.end, state.tz)} with {mentor.label if mentor else s.mentor}")
     if booked.forced_over:
         render.conflicts(booked.forced_over, state.tz, more=booked.more)
         render.err.print(f"[yellow]forced over {len(booked.forced_over) + booked.more:,} "
@@ -157,7 +105,7 @@ def add(
         start = f"{state.centre.calendar.term_named(term).starts_on} {start}"
     if end is None and duration is None:
         raise InvalidInput("give --duration MIN or --end TIME", field="duration")
-    fields = _changes(state, title=title, mentor=mentor, students=student, room=room,
+    fields = changes_of(state, title=title, mentor=mentor, students=student, room=room,
                       subject=subject, start=start, end=end, duration=duration, tz=tz,
                       type_=type_, location=location, link=link, meeting_id=meeting_id,
                       passcode=passcode, max_participants=max_, description=description,
@@ -220,7 +168,8 @@ def list_(
     to: Annotated[str | None, typer.Option("--to", help="Up to this day (inclusive) or time.")] = None,
     all_: Annotated[bool, typer.Option("--all", help="Every session, whatever its date.")] = False,
     mentor: Mentor = None,
-    student: Annotated[str | None, typer.Option("--student", help="A student's email.")] = None,
+    student: Annotated[str | None, typer.Option(
+        "--student", help="A student's email or name.")] = None,
     room: Room = None, subject: Subject = None,
     status: Annotated[list[SessionStatus] | None,
                       typer.Option("--status", help="Only these statuses.")] = None,
@@ -240,9 +189,12 @@ def list_(
         end = start + timedelta(days=7)
     if start and end and end <= start:
         raise InvalidInput("must be after --from", field="to")
-    sessions = state.centre.sessions.find(SessionQuery(
+    query = SessionQuery(
         start=start, end=end, mentor=mentor, student=student, room=room, subject=subject,
-        statuses=tuple(status or ()), types=tuple(type_ or ()), search=search, limit=limit))
+        statuses=tuple(status or ()), types=tuple(type_ or ()), search=search, limit=limit)
+    if mentor or student or room or subject:
+        query = state.centre.people.resolve_query(query)  # names as typed -> as stored
+    sessions = state.centre.sessions.find(query)
     if state.json:
         render.emit_json([session_json(s, tz) for s in sessions])
     else:
@@ -264,11 +216,18 @@ def show(ctx: typer.Context, session_id: Annotated[int, typer.Argument(help="Ses
             "materials": [material_json(m) for m in details.materials],
         })
         return
+    people = state.centre.people.names({s.mentor, *s.students,
+                                        *(f.author for f in details.feedback)})
+
+    def who(email: str) -> str:
+        return people[email].label if email in people else email
+
     booked_in = f" (booked in {s.tz})" if s.tz != tz.key else ""
     rows = [
         ("Title", s.title), ("Status", render.status_text(s.status)),
         ("When", f"{render.when(s.start, tz)}–{render.hhmm(s.end, tz)}{booked_in}"),
-        ("Mentor", s.mentor), ("Students", "\n".join(s.students)), ("Type", s.type.value),
+        ("Mentor", who(s.mentor)), ("Students", "\n".join(map(who, s.students))),
+        ("Type", s.type.value),
         ("Room", s.room), ("Subject", s.subject), ("Location", s.location), ("Link", s.link),
         ("Meeting id", s.meeting_id), ("Passcode", s.passcode),
         ("Max participants", s.max_participants), ("Description", s.description),
@@ -283,12 +242,13 @@ def show(ctx: typer.Context, session_id: Annotated[int, typer.Argument(help="Ses
                                   ((k, v) for k, v in rows if v not in (None, ""))))
     if details.attendance:
         render.out.print(render.table("Attendance", ("Student", "Status", "In", "Out", "Note"), (
-            (a.student, a.status.value, render.hhmm(a.check_in, tz) if a.check_in else "",
+            (who(a.student), a.status.value,
+             render.hhmm(a.check_in, tz) if a.check_in else "",
              render.hhmm(a.check_out, tz) if a.check_out else "", a.note)
             for a in details.attendance)))
     if details.feedback:
         render.out.print(render.table("Feedback", ("From", "Rating", "Categories", "Text"), (
-            (f.author + (f" (recorded by {f.recorded_by})" if f.recorded_by else ""),
+            (who(f.author) + (f" (recorded by {f.recorded_by})" if f.recorded_by else ""),
              "★" * f.rating, ", ".join(f"{k}={v}" for k, v in f.categories.items()),
              f.text) for f in details.feedback)))
     if details.materials:
@@ -313,7 +273,7 @@ def edit(
     base_start = None  # what a length or an end time alone is counted from
     if (duration is not None or end is not None) and start is None:
         base_start = state.centre.sessions.show(session_id).session.start
-    changes = _changes(state, title=title, mentor=mentor, students=student, room=room,
+    changes = changes_of(state, title=title, mentor=mentor, students=student, room=room,
                        subject=subject, start=start, end=end, duration=duration, tz=tz,
                        type_=type_, base_start=base_start, location=location, link=link,
                        meeting_id=meeting_id, passcode=passcode, max_participants=max_,

@@ -9,31 +9,29 @@ from typing import Annotated
 
 import typer
 
-from ..core.domain import policy
+from ..core.domain import policy, rules
 from ..core.domain.drafts import SessionDraft
 from ..core.domain.errors import InvalidInput
 from ..core.domain.serialize import conflict_json
 from ..core.domain.timeutil import iso, parse_bound, parse_instant
 from . import render
 from .context import Cli, cli
-from .options import JsonOption, Max, Room, Students
+from .options import DURATION, JsonOption, Max, Room, Students
 
 
 def _probe(state: Cli, mentor: str, students: list[str] | None, room: str | None,
            begin: datetime, duration: int) -> SessionDraft:
-    """A draft standing for "this mentor, these students, this room, then", to check."""
-    if duration <= 0:
-        raise InvalidInput(f"must be a positive number of minutes, not {duration}",
-                           field="duration")
-    return SessionDraft(title="(slot)", mentor=mentor, start=begin,
-                        end=begin + timedelta(minutes=duration), tz=state.tz_name,
-                        students=tuple(students or ()), room=room or None)
+    """A draft standing for "this mentor, these students, this room, then", to check (the
+    people by email or name, as stored)."""
+    return state.centre.people.resolve_draft(SessionDraft(
+        title="(slot)", mentor=mentor, start=begin, end=begin + rules.length(duration),
+        tz=state.tz_name, students=tuple(students or ()), room=room or None))
 
 
 def free(
     ctx: typer.Context,
-    mentor: Annotated[str, typer.Option("--mentor", help="The mentor's email.")],
-    duration: Annotated[int, typer.Option("--duration", help="Length in minutes.")],
+    mentor: Annotated[str, typer.Option("--mentor", help="The mentor's email or name.")],
+    duration: Annotated[int, typer.Option("--duration", help=DURATION)],
     student: Students = None, room: Room = None,
     from_: Annotated[str, typer.Option("--from", help="Search from this day or time.")] = "now",
     to: Annotated[str | None,
@@ -60,17 +58,19 @@ def free(
         render.out.print("No free slot found in that range.")
         return
     other_rooms = any(s.room for s in slots)  # only the room was taken then: another one
+    who = state.centre.people.names([draft.mentor]).get(draft.mentor)
     render.out.print(render.table(
-        f"Free slots for {mentor}", ("When", "To", "Room") if other_rooms else ("When", "To"),
+        f"Free slots for {who.label if who else draft.mentor}",
+        ("When", "To", "Room") if other_rooms else ("When", "To"),
         ((render.when(s.start, state.tz), render.hhmm(s.end, state.tz),
           *((s.room or room or "",) if other_rooms else ())) for s in slots)))
 
 
 def explain(
     ctx: typer.Context,
-    mentor: Annotated[str, typer.Option("--mentor", help="The mentor's email.")],
+    mentor: Annotated[str, typer.Option("--mentor", help="The mentor's email or name.")],
     start: Annotated[str, typer.Option("--start", help="The slot's start.")],
-    duration: Annotated[int, typer.Option("--duration", help="Length in minutes.")],
+    duration: Annotated[int, typer.Option("--duration", help=DURATION)],
     student: Students = None, room: Room = None,
     max_: Max = None, json_output: JsonOption = False,
 ) -> None:

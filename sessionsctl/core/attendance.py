@@ -19,6 +19,7 @@ from .domain.model import Attendance, AttendanceStatus, Role, Session, SessionSt
 from .domain.serialize import record
 from .domain.timeutil import day_start, iso, parse_instant, zone
 from .exchange.cells import Writer, restore
+from .names import Names
 from .reports.data import ReportFilter
 from .reports.scope import checked, known, scoped
 from .schedule.sessions import get_session
@@ -113,11 +114,11 @@ def new_mark(uow: UnitOfWork, session: Session, student: str, status: Attendance
     if student not in session.students:
         person = uow.people.get(student)
         if person is None:
-            raise NotFound("person", student)
+            raise Names(uow).unknown(student, "student")
         if person.role is not Role.STUDENT:
-            raise InvalidInput(f"{student} is a {person.role.value}, not a student",
+            raise InvalidInput(f"{person.label} is a {person.role.value}, not a student",
                                field="student")
-        raise InvalidInput(f"{student} is not a student of session {session.id}",
+        raise InvalidInput(f"{person.label} is not a student of session {session.id}",
                            field="student")
     check_markable(session, now, force=force)
     arrived = on_its_day(check_in, session, "check_in", now) if check_in is not None else None
@@ -234,8 +235,9 @@ class Roll:
     def mark(self, session_id: int, student: str, status: AttendanceStatus, *,
              note: str | None = None, check_in: datetime | Typed | None = None,
              check_out: datetime | Typed | None = None, force: bool = False) -> Attendance:
-        """Record one student's attendance; only for a participant of a session that has
-        started. A new status keeps the check-in and check-out the mark had (new_mark)."""
+        """Record one student's (by email or name) attendance; only for a participant of a
+        session that has started. A new status keeps the check-in and check-out the mark had
+        (new_mark)."""
         mark = self.change(session_id, student, status, note=note, check_in=check_in,
                            check_out=check_out, force=force).after
         assert mark is not None
@@ -245,9 +247,9 @@ class Roll:
                note: str | None = None, check_in: datetime | Typed | None = None,
                check_out: datetime | Typed | None = None, force: bool = False) -> MarkChange:
         """:meth:`mark`, saying which mark it replaced (for an undo: :meth:`restore`)."""
-        student = rules.email(student, field="student")
         with self.ctx.write() as uow:
             session = get_session(uow, session_id, Action.MARK_ATTENDANCE)
+            student = Names(uow).person(student, "student").email
             current = {m.student: m for m in uow.attendance.marks(session_id)}.get(student)
             mark = new_mark(uow, session, student, status, self.ctx.clock(), note=note,
                             check_in=check_in, check_out=check_out, force=force,
@@ -363,7 +365,7 @@ class Roll:
         """The marks of the sessions ``f`` selects, as CSV that :func:`read_marks` reads back."""
         f = checked(f)
         with self.ctx.read() as uow:
-            known(uow, f)
+            f = known(uow, f)
             f = scoped(uow, f)
             rows = uow.attendance.rows(f)
         buffer = io.StringIO()

@@ -6,9 +6,10 @@ from __future__ import annotations
 from .access import Action, require
 from .context import Context
 from .domain import rules
-from .domain.errors import InvalidInput, NotFound
+from .domain.errors import InvalidInput
 from .domain.model import Feedback, SessionStatus
 from .domain.serialize import record
+from .names import Names
 from .schedule.sessions import get_session
 
 
@@ -25,13 +26,12 @@ class Feedbacks:
         rules.rating(rating)
         for category, value in (categories or {}).items():
             rules.rating(value, field=f"category {category}")
-        author = rules.email(author, field="from")
         with self.ctx.write() as uow:
             session = get_session(uow, session_id, Action.VIEW_SESSION)
+            person = Names(uow).person(author, field="from")
+            author = person.email
             if author != session.mentor and author not in session.students:
-                if uow.people.get(author) is None:
-                    raise NotFound("person", author)
-                raise InvalidInput(f"{author} did not take part in session {session_id}",
+                raise InvalidInput(f"{person.label} did not take part in session {session_id}",
                                    field="from")
             if session.status is SessionStatus.CANCELLED:
                 raise InvalidInput(f"session {session_id} was cancelled", field="session")

@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 
 from ..core.centre import Centre
 from ..core.domain.model import Person, Role, Room, Subject
+from ..core.names import Listed
 
 
 @dataclass
@@ -43,6 +44,13 @@ class TuiContext:
             return ""
         person = self.people.get(email)
         return person.name if person else email
+
+    def known(self) -> Listed | None:
+        """What the booking form resolves names against: the people, rooms and subjects
+        read so far (None until they are)."""
+        if not self.people:
+            return None
+        return Listed(self.people.values(), self.rooms, self.subjects)
 
     def of_role(self, *roles: Role) -> list[Person]:
         return sorted((p for p in self.people.values() if p.role in roles),

@@ -183,7 +183,8 @@ def test_session_add_with_end(seeded: Seeded) -> None:
 
 def test_session_add_text(seeded: Seeded) -> None:
     out = seeded.run.ok(*book_args(f"{DAY} 16:00")).stdout
-    assert "Booked #1 'Algebra': Tue 03 Dec 2030 16:00 GMT–17:00 with ada@example.org" in out
+    assert ("Booked #1 'Algebra': Tue 03 Dec 2030 16:00 GMT–17:00 with Ada Byron "
+            "<ada@example.org>") in out
 
 
 def test_session_add_reads_times_in_the_global_zone(seeded: Seeded) -> None:
@@ -324,11 +325,29 @@ def test_session_list_from_or_to_alone(seeded: Seeded, week: dict[str, dict]) ->
     (["--search", "bob stone"], ["tue_pm", "wed_late"]),  # the mentor's name
     (["--search", "room 2"], ["tue_am"]),  # the room
     (["--limit", "2"], ["late_mon", "tue_am"]),
-    (["--mentor", "nobody@example.org"], []),
+    # People by name, rooms and subjects in any case.
+    (["--mentor", "Bob Stone"], ["tue_pm", "wed_late"]),
+    (["--student", "SAM  lee", "--mentor", "bob stone"], ["tue_pm"]),
+    (["--room", "hall"], ["tue_pm"]),
+    (["--subject", "MATHEMATICS"], ["tue_am"]),
 ])
 def test_session_list_filters(seeded: Seeded, week: dict[str, dict], args: list[str],
                               expected: list[str]) -> None:
     assert ids(listed(seeded.run, "--all", *args)) == [week[k]["id"] for k in expected]
+
+
+@pytest.mark.parametrize("args, named", [
+    (["--mentor", "nobody@example.org"], "no mentor nobody@example.org"),
+    (["--mentor", "Bob Stoned"], "no mentor Bob Stoned (did you mean Bob Stone <bob@example.org>?)"),
+    (["--student", "sam@exmaple.org"],
+     "no student sam@exmaple.org (did you mean Sam Lee <sam@example.org>?)"),
+    (["--room", "Hal"], "no room Hal (did you mean Hall?)"),
+])
+def test_session_list_refuses_a_filter_naming_nobody(seeded: Seeded, args: list[str],
+                                                     named: str) -> None:
+    """A filter naming nobody is a mistake (a typo), not an empty list: exit 4, with the
+    nearest names there are."""
+    assert named in seeded.run.fails(4, "session", "list", "--all", *args).stderr
 
 
 @pytest.mark.parametrize("needle, expected", [

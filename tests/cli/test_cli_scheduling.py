@@ -402,7 +402,7 @@ def test_session_free_respects_availability_closures_and_students(seeded: Seeded
         "2030-12-10T16:00:00+00:00", "2030-12-17T15:00:00+00:00"]  # 15:00-17:00 free: once
     out = run.ok("session", "free", "--mentor", seeded.ada, "--duration", "60", "--from",
                  "2030-12-02", "--to", "2030-12-20", "--step", "60").stdout
-    assert "Free slots for ada@example.org" in out and "Tue 10 Dec 2030 15:00 GMT" in out
+    assert "Free slots for Ada Byron <ada@example.org>" in out and "Tue 10 Dec 2030 15:00 GMT" in out
 
 
 def test_session_free_offers_another_room_when_only_the_room_is_taken(seeded: Seeded) -> None:

@@ -114,6 +114,26 @@ async def test_a_booking_before_today_is_asked_first(app, tui_centre: Centre) ->
 
 
 @scenario
+async def test_people_typed_by_name_and_a_room_in_any_case_are_booked(
+        app, tui_centre: Centre) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        form = await open_form(pilot)
+        form.query_one("#title", Input).value = "By name"
+        form.query_one("#mentor-input", Input).value = "alan turing"
+        form.query_one("#students-input", Input).value = "AMELIA AHMED, "
+        form.query_one("#start", Input).value = "2026-11-16 10:00"
+        form.query_one("#end", Input).value = "+60"
+        form.query_one("#room-input", Input).value = "study room"
+        await settle_form(pilot)
+        assert error_of(form, "mentor") == "alan@centre.test"  # the hint: who the name is
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, MainScreen)
+    [booked] = titled(tui_centre, "By name")
+    assert (booked.mentor, booked.students, booked.room) == (ALAN, (STUDENTS[0],), STUDY)
+
+
+@scenario
 async def test_conflict_warning_and_picking_a_free_slot(app, tui_centre: Centre) -> None:
     async with app.run_test(size=SIZE) as pilot:
         form = await open_form(pilot)
@@ -121,7 +141,7 @@ async def test_conflict_warning_and_picking_a_free_slot(app, tui_centre: Centre)
         form.query_one("#start", Input).value = "2026-11-10 16:30"  # Ada teaches 16:00-17:00
         await settle_form(pilot)
         warning = str(form.query_one("#conflicts", Static).render())
-        assert "ada@centre.test is booked in 'Group maths'" in warning
+        assert "Ada Lovelace <ada@centre.test> is teaching 'Group maths' then" in warning
         assert "#1 Tue 10 Nov 16:00–17:00" in warning
         slots = form.query_one("#slots", OptionList)
         assert slots.display and slots.option_count > 0

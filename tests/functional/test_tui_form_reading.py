@@ -9,7 +9,8 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from sessionsctl.core.domain.errors import InvalidInput
-from sessionsctl.core.domain.model import Session, SessionType
+from sessionsctl.core.domain.model import Person, Role, Room, Session, SessionType, Subject
+from sessionsctl.core.names import Listed
 from sessionsctl.tui.screens.booking.reading import (
     FormValues,
     changes_between,
@@ -59,6 +60,33 @@ def test_every_problem_is_named_by_its_field() -> None:
     assert not reading.ok
     assert set(reading.errors) == {"title", "end", "tz", "max", "cost", "mentor"}
     assert reading.errors["end"] == "must be after the start"
+
+
+KNOWN = Listed([Person(1, "Ada Lovelace", "ada@centre.test", Role.MENTOR),
+                Person(2, "Sam Lee", "sam@centre.test", Role.STUDENT),
+                Person(3, "Sam Lee", "sam.lee@centre.test", Role.STUDENT),
+                Person(4, "Kim Park", "kim@centre.test", Role.STUDENT)],
+               [Room(1, "Study", 4)], [Subject(1, "Physics")])
+
+
+def test_people_typed_by_name_and_rooms_in_any_case_read_as_stored() -> None:
+    reading = read_form(form(mentor="ada lovelace", students=("KIM PARK", "sam@centre.test"),
+                             room="study", subject="PHYSICS"), LONDON, NOW, KNOWN)
+    assert reading.ok and reading.draft is not None, reading.errors
+    d = reading.draft
+    assert (d.mentor, d.students, d.room, d.subject) == (
+        "ada@centre.test", ("kim@centre.test", "sam@centre.test"), "Study", "Physics")
+
+
+def test_a_shared_or_unknown_name_is_a_problem_of_its_field() -> None:
+    reading = read_form(form(mentor="Ada Lovelac", students=("Sam Lee",)), LONDON, NOW, KNOWN)
+    assert reading.errors["mentor"] == ("no mentor Ada Lovelac "
+                                        "(did you mean Ada Lovelace <ada@centre.test>?)")
+    assert reading.errors["students"].startswith("'Sam Lee' could be Sam Lee "
+                                                 "<sam.lee@centre.test> or Sam Lee")
+    # An email or a room the pickers do not know yet is left for core's check.
+    reading = read_form(form(mentor="new@centre.test", room="Lab"), LONDON, NOW, KNOWN)
+    assert reading.ok and reading.draft is not None and reading.draft.room == "Lab"
 
 
 def test_a_missing_start_does_not_blame_the_end() -> None:

@@ -224,7 +224,7 @@ def test_a_person_filter_in_the_wrong_role_is_refused_by_every_report(
     f = ReportFilter(RANGE.start, RANGE.end, **{part: email})
     for report in (centre.reports.report_attendance, centre.reports.report_completion,
                    centre.reports.report_mentors):
-        with pytest.raises(InvalidInput, match=f"{email} is a {role}, not a {part}") as caught:
+        with pytest.raises(InvalidInput, match=f"<{email}> is a {role}, not a {part}") as caught:
             report(f, LONDON)
         assert caught.value.field == f"--{part}"
     with pytest.raises(InvalidInput, match=f"is a {role}"):

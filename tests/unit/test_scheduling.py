@@ -1271,7 +1271,8 @@ def test_set_availability_replaces_a_day_and_clear_empties_it(centre: Centre,
     (MENTOR, [(time(15), time(15))], LONDON, InvalidInput),
     (MENTOR, [(time(15), time(18))], "Mars/Olympus", InvalidInput),
     ("nobody@centre.test", [(time(15), time(18))], LONDON, NotFound),
-    ("not-an-email", [(time(15), time(18))], LONDON, InvalidInput),
+    # Not an email: a name, and nobody is called that.
+    ("not-an-email", [(time(15), time(18))], LONDON, NotFound),
 ])
 def test_set_availability_rejects_bad_input(centre: Centre, seeded: SqlStore, mentor: str,
                                             windows: list[tuple[time, time]], tz: str,

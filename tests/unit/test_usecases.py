@@ -487,7 +487,7 @@ def test_a_second_mark_replaces_the_first(admin: Centre, lesson: Session) -> Non
     (STUDENT3, InvalidInput, "student"),  # a student, but not of this session
     (MENTOR, InvalidInput, "student"),
     (UNKNOWN, NotFound, None),
-    ("not an email", InvalidInput, "student"),
+    ("not an email", NotFound, None),  # a name, and nobody is called that
 ])
 def test_attendance_only_for_a_participant(admin: Centre, seeded: SqlStore, lesson: Session,
                                            student: str, error: type[SessionsctlError],

@@ -35,6 +35,20 @@ class InvalidInput(SessionsctlError):
         return {**super().to_json(), "field": self.field, "detail": self.detail}
 
 
+class Ambiguous(InvalidInput):
+    """A name that fits several people (rooms, subjects): refused rather than guessed, with
+    each candidate (``Name <email>``) so the user can give the one meant."""
+
+    def __init__(self, text: str, candidates: list[str], *, field: str | None = None) -> None:
+        super().__init__(f"{text!r} could be {either(candidates)}: give the one meant"
+                         + (" by email" if any("<" in c for c in candidates) else ""),
+                         field=field)
+        self.candidates = candidates
+
+    def to_json(self) -> dict[str, Any]:
+        return {**super().to_json(), "candidates": self.candidates}
+
+
 class NotStarted(InvalidInput):
     """Refused because the session has not started yet, which the caller may override (each
     face says how: the CLI with --force, the TUI by asking)."""
@@ -62,17 +76,21 @@ class ConflictError(SessionsctlError):
 
 
 class NotFound(SessionsctlError):
-    """No such session, person, room, subject..."""
+    """No such session, person, room, subject...; ``suggestions`` are the nearest that
+    exist, for "did you mean ...?"."""
 
     exit_code = 4
 
-    def __init__(self, kind: str, key: object) -> None:
-        super().__init__(f"no {kind} {key!s}")
+    def __init__(self, kind: str, key: object, suggestions: list[str] | None = None) -> None:
+        guess = f" (did you mean {either(suggestions)}?)" if suggestions else ""
+        super().__init__(f"no {kind} {key!s}{guess}")
         self.kind = kind
         self.key = key
+        self.suggestions = suggestions or []
 
     def to_json(self) -> dict[str, Any]:
-        return {**super().to_json(), "kind": self.kind, "key": str(self.key)}
+        return {**super().to_json(), "kind": self.kind, "key": str(self.key),
+                "suggestions": self.suggestions}
 
 
 class NotPermitted(SessionsctlError):
@@ -121,3 +139,8 @@ class DatabaseDenied(NotPermitted):
     def to_json(self) -> dict[str, Any]:
         return {**super().to_json(), "role": self.role, "kind": self.kind, "name": self.name,
                 "privilege": self.privilege}
+
+
+def either(items: list[str]) -> str:
+    """``a``, ``a or b``, ``a, b or c``: the alternatives an error offers."""
+    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} or {items[-1]}"

@@ -69,6 +69,11 @@ class Person:
     role: Role
     tz: str | None = None
 
+    @property
+    def label(self) -> str:
+        """How a person is named to people: ``Ada Byron <ada@example.org>``."""
+        return f"{self.name} <{self.email}>"
+
 
 @dataclass(frozen=True, slots=True)
 class Room:

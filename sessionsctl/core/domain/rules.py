@@ -18,6 +18,8 @@ from .timeutil import within_years, zone
 # The longest a session may last. Overlap queries bound the start from below by it, which
 # keeps them range scans of the start index (a whole-day workshop still fits).
 MAX_SESSION_LENGTH = timedelta(hours=24)
+MAX_MINUTES = MAX_SESSION_LENGTH // timedelta(minutes=1)
+LENGTHS = f"1 to {MAX_MINUTES} minutes ({MAX_SESSION_LENGTH // timedelta(hours=1)} hours)"
 
 # The longest values the store keeps, the same on every backend (the title's is checked
 # below with the other title rules). Every face and import is refused past them alike.
@@ -85,6 +87,18 @@ def email(value: str, field: str = "email") -> str:
     return cleaned
 
 
+def length(minutes: int, field: str = "duration") -> timedelta:
+    """A session's length given in minutes, if a session may last that long (every face
+    and import says the same range)."""
+    if not 1 <= minutes <= MAX_MINUTES:
+        raise InvalidInput(f"must be {LENGTHS}, not {minutes}", field=field)
+    return timedelta(minutes=minutes)
+
+
+def _minutes(span: timedelta) -> str:
+    return f"{span / timedelta(minutes=1):,g}"
+
+
 def name(value: str, field: str = "name") -> str:
     cleaned = " ".join(value.split())
     if not cleaned:
@@ -146,7 +160,8 @@ def validate_session(draft: SessionDraft) -> SessionDraft:
     if draft.end <= draft.start:
         raise InvalidInput("must be after the start", field="end")
     if draft.end - draft.start > MAX_SESSION_LENGTH:
-        raise InvalidInput(f"a session may last at most {MAX_SESSION_LENGTH}", field="end")
+        raise InvalidInput(f"is {_minutes(draft.end - draft.start)} minutes after the start, "
+                           f"but a session lasts {LENGTHS}", field="end")
     mentor = email(draft.mentor, field="mentor")
     students = tuple(sorted({email(s, field="student") for s in draft.students}))
     if mentor in students:

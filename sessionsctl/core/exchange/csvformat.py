@@ -18,7 +18,7 @@ import io
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import IO, Any, cast
 from zoneinfo import ZoneInfo
 
@@ -37,7 +37,6 @@ REQUIRED = ("title", "start", "mentor_email")
 _STATUSES = {s.value: s for s in SessionStatus}
 _TYPES = {t.value: t for t in SessionType}
 MAX_PROBLEMS = 1000  # a file that is wrong everywhere is reported in part
-MAX_MINUTES = 7 * 24 * 60  # longer than any session may last (rules.MAX_SESSION_LENGTH)
 _WHOLE = re.compile(r"[0-9]{1,12}")
 
 
@@ -171,10 +170,12 @@ def _times(cells: _Cells, tz: ZoneInfo | None) -> tuple[datetime | None, datetim
         if tz is not None:
             end = cells.check(_instant, end_text, tz, "end")
     elif minutes is not None:
-        if not _WHOLE.fullmatch(minutes) or not 1 <= int(minutes) <= MAX_MINUTES:
-            cells.fail("duration", f"{minutes!r} is not a number of minutes (1 to {MAX_MINUTES})")
-        elif start is not None:
-            end = cells.check(lambda: bounded(start + timedelta(minutes=int(minutes)), "duration"))
+        if not _WHOLE.fullmatch(minutes):
+            cells.fail("duration", f"{minutes!r} is not a whole number of minutes "
+                                   f"({rules.LENGTHS})")
+        elif (length := cells.check(rules.length, int(minutes))) is not None \
+                and start is not None:
+            end = cells.check(lambda: bounded(start + length, "duration"))
     else:
         cells.fail("end", "give an end or a duration")
     return start, end

@@ -13,10 +13,11 @@ from ..domain.drafts import Row, SessionDraft
 from ..domain.errors import InvalidInput
 from ..domain.model import Closure, Series, Session, SessionStatus, SessionType
 from ..domain.timeutil import zone
+from ..names import Names, is_email
 from ..schedule.recurrence import parse_recurrence
 from ..schedule.series import draft_from
 from ..storage import UnitOfWork
-from . import ics
+from . import ics, references
 from .csvformat import shared_values
 from .importing import Importer, Pending, onto_stored, require_line, same
 from .problems import BadFile, Problem
@@ -56,7 +57,7 @@ class IcsImporter(Importer):
     def import_ics(self, stream: IO[bytes], source: str, *, default_tz: str,
                    mentor: str | None = None, dry_run: bool = False,
                    on_conflict: OnConflict = "fail", reason: str | None = None,
-                   create_missing: bool = False,
+                   create_missing: bool = False, allow_similar: bool = False,
                    progress: Progress | None = None) -> ImportResult:
         """Import an iCalendar file, all or nothing; importing it again updates what it made.
 
@@ -68,6 +69,9 @@ class IcsImporter(Importer):
         """
         skip, force_reason = conflict_policy(on_conflict, reason)
         zone(default_tz, field="--tz")
+        if mentor is not None and not is_email(mentor):  # a name: of someone registered
+            with self.ctx.read() as uow:
+                mentor = Names(uow).person(mentor, "mentor", field="--mentor").email
         if mentor is not None:
             mentor = rules.email(mentor, field="--mentor")
         # The file's text is only needed to read it (and to point problems at their lines):
@@ -76,14 +80,18 @@ class IcsImporter(Importer):
 
         def attempt() -> ImportResult:
             with self.ctx.write() as uow:
-                made = self._references(
-                    uow, source, [(e.line, d) for e, d in plan.drafts.values()],
-                    create_missing, plan.names,
+                found = references.check(uow, references.Request(
+                    source, [(e.line, d) for e, d in plan.drafts.values()],
                     {"mentor": "ORGANIZER", "student": "ATTENDEE", "room": "LOCATION",
-                     "subject": "CATEGORIES"}, "line")
+                     "subject": "CATEGORIES"}, "line", create_missing=create_missing,
+                    allow_similar=allow_similar, names=plan.names))
+                plan.drafts = {k: (e, found.draft(d)) for k, (e, d) in plan.drafts.items()}
+                plan.planned = {uid: (found.series(series), starts)
+                                for uid, (series, starts) in plan.planned.items()}
                 result = self._apply_ics(uow, source, plan, skip, force_reason, progress)
                 added = self._closures(uow, plan.closures)
-                result = replace(result, dry_run=dry_run, references=made, closures=added)
+                result = replace(result, dry_run=dry_run, references=found.created,
+                                 closures=added)
                 uow.audit.record("import", "file", audit_key(source), None, summary(result))
                 if dry_run:
                     raise DryRun(result)

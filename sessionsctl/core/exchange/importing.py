@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
-from typing import IO, Any, Protocol
+from typing import IO, Any
 from zoneinfo import ZoneInfo
 
 from ..access import Action, require
@@ -13,7 +13,7 @@ from ..context import Context
 from ..domain import policy, rules
 from ..domain.drafts import Row, SessionDraft
 from ..domain.errors import InvalidInput, NotPermitted
-from ..domain.model import Role, Series, Session, SessionStatus
+from ..domain.model import Series, Session, SessionStatus
 from ..domain.timeutil import zone
 from ..schedule.booker import Booker
 from ..schedule.booking import (
@@ -31,8 +31,9 @@ from ..schedule.series import (
     template_of,
 )
 from ..storage import UnitOfWork
-from . import csvformat
+from . import csvformat, references
 from .problems import BadFile, Problem
+from .references import Named
 from .results import (
     DryRun,
     ImportConflicts,
@@ -51,19 +52,6 @@ from .results import (
 WRITE_CHUNK = 500  # rows per INSERT: its parameters are all in memory at once
 
 
-class Named(Protocol):
-    """What a row names: a session draft, or the readable part of a row with problems."""
-
-    @property
-    def mentor(self) -> str: ...
-    @property
-    def students(self) -> tuple[str, ...]: ...
-    @property
-    def room(self) -> str | None: ...
-    @property
-    def subject(self) -> str | None: ...
-
-
 @dataclass(slots=True)
 class Pending:
     row: int | None
@@ -74,12 +62,6 @@ class Pending:
 
 def _wall(instant: datetime, tz: ZoneInfo) -> datetime:
     return instant.astimezone(tz).replace(tzinfo=None)
-
-
-def _name_from(email: str) -> str:
-    local = email.split("@", 1)[0]
-    return " ".join(part.capitalize() for part in local.replace("_", ".").split(".") if part) \
-        or email
 
 
 def same(a: Session, row: Row) -> bool:
@@ -93,75 +75,16 @@ def same(a: Session, row: Row) -> bool:
 
 
 class Importer:
-    """What every import shares: the people, rooms and subjects a file names, new series and
-    their occurrences, and judging and writing the rows (through the booker's checks); and
-    CSV import itself. See :mod:`sessionsctl.core.exchange`."""
+    """What every import shares: the people, rooms and subjects a file names (checked in
+    :mod:`.references`), new series and their occurrences, and judging and writing the rows
+    (through the booker's checks); and CSV import itself. See
+    :mod:`sessionsctl.core.exchange`."""
 
     def __init__(self, ctx: Context, booker: Booker) -> None:
         self.ctx = ctx
         self.booker = booker
 
     # ------------------------------------------------------------------------ shared
-    def _references(self, uow: UnitOfWork, source: str,
-                    entries: Sequence[tuple[int | None, Named]], create_missing: bool,
-                    names: dict[str, str], columns: dict[str, str],
-                    unit: str = "row", *, check_only: bool = False) -> list[str]:
-        """Check that every person, room and subject the rows name exists in the right role;
-        create the missing ones with ``create_missing``, else name each with its first row."""
-        people = uow.people.by_email({e for _, d in entries for e in (d.mentor, *d.students)})
-        rooms = {r.name for r in uow.rooms.all()}
-        subjects = {s.name for s in uow.subjects.all()}
-        missing: dict[tuple[str, str], int | None] = {}
-        problems: list[Problem] = []
-        for row, d in entries:
-            person = people.get(d.mentor)
-            if person is None:
-                missing.setdefault(("mentor", d.mentor), row)
-            elif person.role is Role.STUDENT:
-                problems.append(Problem(row, columns["mentor"],
-                                        f"{d.mentor} is a student, not a mentor", unit))
-            for email in d.students:
-                person = people.get(email)
-                if person is None:
-                    if ("mentor", email) not in missing:
-                        missing.setdefault(("student", email), row)
-                elif person.role is not Role.STUDENT:
-                    problems.append(Problem(row, columns["student"],
-                                            f"{email} is a {person.role.value}, not a student", unit))
-            if d.room is not None and d.room not in rooms:
-                missing.setdefault(("room", d.room), row)
-            if d.subject is not None and d.subject not in subjects:
-                missing.setdefault(("subject", d.subject), row)
-        clash = {k for (kind, k) in missing if kind == "mentor"} & \
-            {k for (kind, k) in missing if kind == "student"}
-        for email in sorted(clash):
-            problems.append(Problem(missing[("student", email)], columns["student"],
-                                    f"{email} is named both as a mentor and as a student", unit))
-        if missing and not create_missing:
-            for (kind, key), row in missing.items():
-                problems.append(Problem(row, columns[kind], f"no {kind} {key!r} (add it first, "
-                                        "or import with --create-missing)", unit))
-        if problems:
-            raise BadFile(source, sorted(problems, key=lambda p: (p.row or 0, p.column or "")))
-        if check_only:
-            return []
-        created: list[str] = []
-        for (kind, key), _row in sorted(missing.items(), key=lambda kv: kv[0]):
-            if kind in ("mentor", "student"):
-                require(uow.actor, Action.ADD_PERSON, role=Role(kind))
-                person = uow.people.add(rules.name(names.get(key) or _name_from(key)), key,
-                                        Role(kind), None)
-                uow.audit.record("add", "person", person.id, None, {"email": key, "role": kind,
-                                                               "by": source})
-            elif kind == "room":
-                require(uow.actor, Action.ADD_ROOM)
-                uow.rooms.add(key, None)
-            else:
-                require(uow.actor, Action.ADD_SUBJECT)
-                uow.subjects.add(key)
-            created.append(f"{kind} {key}")
-        return created
-
     def _occurrences(self, uow: UnitOfWork | None, draft: SessionDraft, repeat: str, uid: str,
                      sequence: int = 0, *, closures: bool = True) -> tuple[Series, list[datetime]]:
         """A new series for ``draft`` repeating by ``repeat``, as ``create_series`` makes it
@@ -205,7 +128,7 @@ class Importer:
         refs = self.booker.resolve(uow, drafts)
         judged = together([p.item for p in live],
                           self.booker.against_stored(uow, drafts, refs, exclude),
-                          skip_conflicts=skip)
+                          skip_conflicts=skip, people=refs.people)
         lines = {(p.item.uid, p.item.recurrence_id): p.row for p in live}
         found: list[RowClashes] = []
         dropped: set[int] = set()
@@ -257,11 +180,15 @@ class Importer:
     def import_csv(self, stream: IO[bytes], source: str, *, default_tz: str,
                    dry_run: bool = False, on_conflict: OnConflict = "fail",
                    reason: str | None = None, create_missing: bool = False,
+                   allow_similar: bool = False,
                    progress: Progress | None = None) -> ImportResult:
         """Import sessions from CSV (columns of docs/CLI.md), all or nothing.
 
         Every row is read and checked before anything is written; every problem is raised
-        at once as :class:`BadFile`, every clash as :class:`ImportConflicts`.
+        at once as :class:`BadFile`, every clash as :class:`ImportConflicts`. With
+        ``create_missing`` the people, rooms and subjects the file names that do not exist
+        are created, but not an address so like a registered one that it looks a typo of it
+        unless ``allow_similar`` (:mod:`.references`).
         """
         skip, force_reason = conflict_policy(on_conflict, reason)
         zone(default_tz, field="--tz")
@@ -279,6 +206,11 @@ class Importer:
                 parsed.append(item)
         columns = {"mentor": "mentor_email", "student": "student_emails", "room": "room",
                    "subject": "subject"}
+
+        def request(entries: Sequence[tuple[int | None, Named]]) -> references.Request:
+            return references.Request(source, entries, columns, create_missing=create_missing,
+                                      allow_similar=allow_similar)
+
         if problems:
             # The rows that could be read are checked for unknown people, rooms and subjects
             # too, so one run names everything there is to fix.
@@ -288,8 +220,7 @@ class Importer:
                         read: list[tuple[int | None, Named]] = [
                             (r.row, r.draft) for r in parsed]
                         read += named
-                        self._references(uow, source, read, create_missing, {}, columns,
-                                         check_only=True)
+                        references.check(uow, request(read), check_only=True)
                 except BadFile as more:
                     problems = sorted(problems + more.problems,
                                       key=lambda p: (p.row or 0, p.column or ""))
@@ -299,12 +230,10 @@ class Importer:
 
         def attempt() -> ImportResult:
             with self.ctx.write() as uow:
-                made = self._references(
-                    uow, source, [(r.row, r.draft) for r in parsed], create_missing, {},
-                    columns)
+                found = references.check(uow, request([(r.row, r.draft) for r in parsed]))
                 pending: list[Pending] = []
                 problems: list[Problem] = []  # every series' rule checked before any is written
-                for r in parsed:
+                for r in (replace(r, draft=found.draft(r.draft)) for r in parsed):
                     if r.repeat is None:
                         pending.append(Pending(r.row, Row(r.draft, uid=new_uid(),
                                                            status=r.status)))
@@ -329,7 +258,7 @@ class Importer:
                 result = ImportResult(
                     source, dry_run, [Planned(p.row, p.item.draft, p.item.status)
                                       for p in accepted],
-                    len(accepted), 0, 0, 0, series_count, skipped, forced, made)
+                    len(accepted), 0, 0, 0, series_count, skipped, forced, found.created)
                 uow.audit.record("import", "file", audit_key(source), None, summary(result))
                 if dry_run:
                     raise DryRun(result)

@@ -34,22 +34,24 @@ class Exchange:
     def import_csv(self, stream: IO[bytes], source: str, *, default_tz: str,
                    dry_run: bool = False, on_conflict: OnConflict = "fail",
                    reason: str | None = None, create_missing: bool = False,
+                   allow_similar: bool = False,
                    progress: Progress | None = None) -> ImportResult:
         """Sessions from a CSV file (docs/CLI.md's columns), all or nothing."""
         return self.importer.import_csv(
             stream, source, default_tz=default_tz, dry_run=dry_run, on_conflict=on_conflict,
-            reason=reason, create_missing=create_missing, progress=progress)
+            reason=reason, create_missing=create_missing, allow_similar=allow_similar,
+            progress=progress)
 
     def import_ics(self, stream: IO[bytes], source: str, *, default_tz: str,
                    mentor: str | None = None, dry_run: bool = False,
                    on_conflict: OnConflict = "fail", reason: str | None = None,
-                   create_missing: bool = False,
+                   create_missing: bool = False, allow_similar: bool = False,
                    progress: Progress | None = None) -> ImportResult:
         """Sessions and closures from an iCalendar file, all or nothing; again, it updates."""
         return self.importer.import_ics(
             stream, source, default_tz=default_tz, mentor=mentor, dry_run=dry_run,
             on_conflict=on_conflict, reason=reason, create_missing=create_missing,
-            progress=progress)
+            allow_similar=allow_similar, progress=progress)
 
     def export_csv(self, query: SessionQuery, sink: IO[str], *,
                    progress: Progress | None = None) -> int:

@@ -39,6 +39,7 @@ from ..access import Action, require
 from ..context import Context
 from ..domain.errors import InvalidInput, NotFound, SessionsctlError
 from ..domain.model import Person, Role, Session
+from ..names import Names, is_email
 from ..storage import UnitOfWork
 from .compose import template_context
 from .notices import (
@@ -209,9 +210,11 @@ class Mailing:
     # ------------------------------------------------------------- previews and tests
     def preview(self, template: str, session_id: int | None = None,
                 recipient: str | None = None) -> Rendered:
-        """Render ``template`` for a session, as its first recipient (or ``recipient``) would
-        get it; nothing is queued or sent."""
+        """Render ``template`` for a session, as its first recipient (or ``recipient``: an
+        email, or the name of someone registered) would get it; nothing is queued or sent."""
         with self.ctx.read() as uow:
+            if recipient and not is_email(recipient):
+                recipient = Names(uow).person(recipient, field="--to").email
             session = None
             if session_id is not None:
                 session = uow.sessions.get(session_id)

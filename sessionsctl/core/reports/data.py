@@ -66,6 +66,7 @@ class StudentSession:
     status: SessionStatus
     attendance: AttendanceStatus | None
     rating: int | None
+    mentor_name: str = ""
 
 
 __all__ = ["ATTENDANCE_GROUPS", "COMPLETION_GROUPS", "Completion", "Group", "MentorFigures",

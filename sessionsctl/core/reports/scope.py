@@ -8,6 +8,7 @@ from dataclasses import replace
 from ..access import sees_everything
 from ..domain.errors import InvalidInput, NotFound, NotPermitted
 from ..domain.model import Role
+from ..names import Names, fits
 from ..storage import UnitOfWork
 from .data import ReportFilter
 
@@ -35,22 +36,25 @@ def filters(f: ReportFilter) -> dict[str, str]:
     return {k: v for k, v in (("mentor", f.mentor), ("student", f.student),
                               ("subject", f.subject), ("course", f.course)) if v}
 
-def known(uow: UnitOfWork, f: ReportFilter, *, student_field: str = "--student") -> None:
-    """A filter naming someone or something that does not exist, or a person in a part
+def known(uow: UnitOfWork, f: ReportFilter, *, student_field: str = "--student") -> ReportFilter:
+    """``f`` with the people (by email or name) and the subject (in any case) it names as
+    stored. A filter naming someone or something that does not exist, or a person in a part
     they do not play (a student as the mentor, anyone but a student as the student: the
     parts booking allows), is a mistake, not an empty report. The error names the option
     (``student_field``: what gave the student, when not ``--student``)."""
-    for part, email, field in (("mentor", f.mentor, "--mentor"),
-                               ("student", f.student, student_field)):
-        if email is None:
+    names = Names(uow)
+    for part, ref, field in (("mentor", f.mentor, "--mentor"),
+                             ("student", f.student, student_field)):
+        if ref is None:
             continue
-        person = uow.people.get(email)
-        if person is None:
-            raise NotFound(part, email)
-        if (person.role is Role.STUDENT) != (part == "student"):
-            raise InvalidInput(f"{email} is a {person.role.value}, not a {part}",
+        person = names.person(ref, part, field=field)
+        if not fits(person, part):
+            raise InvalidInput(f"{person.label} is a {person.role.value}, not a {part}",
                                field=field)
-    if f.subject is not None and uow.subjects.get(f.subject) is None:
-        raise NotFound("subject", f.subject)
+        f = replace(f, mentor=person.email) if part == "mentor" else replace(
+            f, student=person.email)
+    if f.subject is not None:
+        f = replace(f, subject=names.subject(f.subject, field="--subject").name)
     if f.course is not None and all(c.name != f.course for c in uow.courses.all()):
         raise NotFound("course", f.course)
+    return f

@@ -16,7 +16,6 @@ from zoneinfo import ZoneInfo
 
 from ..access import visible
 from ..context import Context
-from ..domain import rules
 from ..domain.drafts import SessionQuery
 from ..domain.errors import InvalidInput
 from ..domain.model import AttendanceStatus, SessionStatus
@@ -114,7 +113,7 @@ class Reporting:
                 raise InvalidInput(f"{key!r} is not one of {', '.join(ATTENDANCE_GROUPS)}",
                                    field="--group")
         with self.ctx.read() as uow:
-            known(uow, f)
+            f = known(uow, f)
             mine = scoped(uow, f)
             held = replace(mine, end=min(f.end, now)) if f.start < now else None
             if held is not None:
@@ -163,7 +162,7 @@ class Reporting:
         f = checked(f)
         bounds = week_bounds(f.start, f.end, tz)
         with self.ctx.read() as uow:
-            known(uow, f)
+            f = known(uow, f)
             f = scoped(uow, f)
             weekly = uow.reports.completion_by_period(f, bounds, now)
             subjects = uow.reports.completion_groups(f, "subject", now)
@@ -204,7 +203,7 @@ class Reporting:
         now = self.ctx.clock()
         f = checked(f)
         with self.ctx.read() as uow:
-            known(uow, f)
+            f = known(uow, f)
             f = scoped(uow, f)
             figures = uow.reports.mentor_figures(f, now)
         rows = tuple({
@@ -245,25 +244,27 @@ class Reporting:
              "others than the mentor. No-show rate: absent over present, late and absent."),))
 
     # ------------------------------------------------------------------------- student
-    def report_student(self, email: str, f: ReportFilter, tz: ZoneInfo) -> Report:
-        """One student's sessions in the range: status, their mark, the rating they gave;
-        their attendance and ratings over time."""
+    def report_student(self, who: str, f: ReportFilter, tz: ZoneInfo) -> Report:
+        """One student's (``who``: an email or a name) sessions in the range: status, their
+        mark, the rating they gave; their attendance and ratings over time."""
         now = self.ctx.clock()
-        email = rules.email(email, field="student")
-        f = checked(replace(f, student=email))
+        f = checked(replace(f, student=who))
         with self.ctx.read() as uow:
-            known(uow, f, student_field="student")
-            person = uow.people.get(email)
+            f = known(uow, f, student_field="student")
+            assert f.student is not None
+            person = uow.people.get(f.student)
             assert person is not None
             f = scoped(uow, f)
             sessions = uow.reports.student_sessions(f)
         rows = tuple({"id": s.session_id, "start": s.start, "title": s.title,
-                      "mentor": s.mentor, "subject": s.subject, "status": s.status.value,
+                      "mentor_name": s.mentor_name, "mentor": s.mentor,
+                      "subject": s.subject, "status": s.status.value,
                       "attendance": s.attendance.value if s.attendance else None,
                       "rating": s.rating} for s in sessions)
         columns = (Column("id", "ID", COUNT), Column("start", "When", WHEN),
-                   Column("title", "Title"), Column("mentor", "Mentor"),
-                   Column("subject", "Subject"), Column("status", "Status"),
+                   Column("title", "Title"), Column("mentor_name", "Mentor"),
+                   Column("mentor", "Mentor's email"), Column("subject", "Subject"),
+                   Column("status", "Status"),
                    Column("attendance", "Attendance"), Column("rating", "Rating", COUNT))
         counted = [s for s in sessions if s.status is not SessionStatus.CANCELLED]
         held = [s for s in counted if s.start < now]
@@ -289,7 +290,7 @@ class Reporting:
         )
         average = sum(s.rating for s in rated if s.rating) / len(rated) if rated else None
         return Report(
-            "student", f"Student: {person.name} <{email}>", f.start, f.end, now, tz.key,
+            "student", f"Student: {person.label}", f.start, f.end, now, tz.key,
             filters(f),
             (*tally_figures(total, one_student=True),
              Figure("Average rating given", average, RATING)),

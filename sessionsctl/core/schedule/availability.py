@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from ..domain.drafts import SessionDraft
 from ..domain.errors import InvalidInput
-from ..domain.model import Availability, Closure, TimeOff
+from ..domain.model import Availability, Closure, Person, TimeOff
 from ..domain.timeutil import localize
-from .conflicts import Conflict, overlaps
+from .conflicts import Conflict, named, overlaps
 
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 
@@ -50,21 +50,23 @@ def _windows_on(windows: Sequence[Availability], start: datetime) -> list[tuple[
 
 
 def outside_availability(draft: SessionDraft, windows: Sequence[Availability],
-                         time_off: Iterable[TimeOff]) -> list[Conflict]:
+                         time_off: Iterable[TimeOff],
+                         people: Mapping[str, Person] | None = None) -> list[Conflict]:
     """Why the mentor cannot teach ``draft``: outside every weekly window, or on time off.
 
     A mentor with no windows set is available at any time (but time off still counts).
     """
     found = []
+    mentor = named(draft.mentor, people)
     if windows and not any(a <= draft.start and draft.end <= b
                            for a, b in _windows_on(windows, draft.start)):
         found.append(Conflict("availability", draft.start,
-                              f"{draft.mentor} is not available then (see availability list)"))
+                              f"{mentor} is not available then (see availability list)"))
     for off in time_off:
         if overlaps(draft.start, draft.end, off.start, off.end):
             reason = f": {off.reason}" if off.reason else ""
             found.append(Conflict("availability", draft.start,
-                                  f"{draft.mentor} is on time off{reason}"))
+                                  f"{mentor} is on time off{reason}"))
     return found
 
 

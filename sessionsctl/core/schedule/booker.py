@@ -11,11 +11,12 @@ from datetime import timedelta
 from ..access import Action, require
 from ..context import Context
 from ..domain.drafts import Row, SessionDraft
-from ..domain.errors import InvalidInput, NotFound
+from ..domain.errors import InvalidInput
 from ..domain.model import Role, Room
 from ..domain.serialize import record
 from ..mail.notices import NoticeKind
 from ..mail.notify import Notifier
+from ..names import Names
 from ..storage import UnitOfWork
 from .booking import BookingResult
 from .conflicts import Clashes, Conflict, refused, shown
@@ -31,39 +32,44 @@ class Booker:
 
     def resolve(self, uow: UnitOfWork, drafts: Sequence[SessionDraft]) -> Refs:
         """Check that everyone and everything the drafts name exists, in the right role,
-        and load what their conflicts are judged against: one look-up per kind per batch."""
+        and load what their conflicts are judged against: one look-up per kind per batch.
+        A draft holds emails and rooms' and subjects' stored names (a face turns what a user
+        typed into them first, :mod:`..names`); anything else is refused as not found, with
+        the nearest there are."""
+        names = Names(uow)
         people = uow.people.by_email({e for d in drafts for e in (d.mentor, *d.students)})
         rooms: dict[str, Room] = {}
         subjects: set[str] = set()
         for draft in drafts:
             mentor = people.get(draft.mentor)
             if mentor is None:
-                raise NotFound("mentor", draft.mentor)
+                raise names.unknown(draft.mentor, "mentor")
             if mentor.role is Role.STUDENT:
-                raise InvalidInput(f"{draft.mentor} is a student, not a mentor", field="mentor")
+                raise InvalidInput(f"{mentor.label} is a student, not a mentor", field="mentor")
             for email in draft.students:
                 if email not in people:
-                    raise NotFound("student", email)
+                    raise names.unknown(email, "student")
                 if people[email].role is not Role.STUDENT:
-                    raise InvalidInput(
-                        f"{email} is a {people[email].role.value}, not a student", field="student")
+                    raise InvalidInput(f"{people[email].label} is a {people[email].role.value}, "
+                                       "not a student", field="student")
             if draft.room is not None and draft.room not in rooms:
                 room = uow.rooms.get(draft.room)
                 if room is None:
-                    raise NotFound("room", draft.room)
+                    raise names.missing("room", draft.room)
                 rooms[draft.room] = room
             if draft.subject is not None and draft.subject not in subjects:
                 if uow.subjects.get(draft.subject) is None:
-                    raise NotFound("subject", draft.subject)
+                    raise names.missing("subject", draft.subject)
                 subjects.add(draft.subject)
         if not drafts:
-            return Refs(rooms, {}, {}, [])
+            return Refs(rooms, {}, {}, [], people)
         mentors = {d.mentor for d in drafts}
         first = min(d.start for d in drafts)
         last = max(d.end for d in drafts)
         return Refs(
             rooms, uow.calendar.availability(mentors), uow.calendar.time_off(mentors, first, last),
-            uow.calendar.closures(first.date() - timedelta(days=1), last.date() + timedelta(days=1)))
+            uow.calendar.closures(first.date() - timedelta(days=1), last.date() + timedelta(days=1)),
+            people)
 
     def against_stored(self, uow: UnitOfWork, drafts: Sequence[SessionDraft], refs: Refs,
                        exclude: Sequence[int] = ()) -> list[list[Conflict]]:
@@ -89,7 +95,7 @@ class Booker:
         check reports before one."""
         refs = self.resolve(uow, [r.draft for r in rows])
         return together(rows, self.against_stored(uow, [r.draft for r in rows], refs, exclude),
-                        skip_conflicts=skip_conflicts)
+                        skip_conflicts=skip_conflicts, people=refs.people)
 
     def book(self, uow: UnitOfWork, rows: Sequence[Row], *, force_reason: str | None = None,
              skip_conflicts: bool = False, exclude: Sequence[int] = (),

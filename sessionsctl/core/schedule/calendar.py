@@ -14,6 +14,7 @@ from ..domain.errors import InvalidInput, NotFound
 from ..domain.model import Availability, Closure, Session, SessionStatus, Term, TimeOff
 from ..domain.serialize import record
 from ..domain.timeutil import localize, zone
+from ..names import Names
 from . import bound
 
 
@@ -74,40 +75,34 @@ class CentreCalendar:
     # ---------------------------------------------------------------- availability
     def set_availability(self, mentor: str, weekday: int,
                          windows: list[tuple[time, time]], tz: str) -> list[Availability]:
-        """Replace the mentor's windows on one weekday (an empty list clears the day)."""
-        mentor = rules.email(mentor, field="mentor")
+        """Replace the mentor's (by email or name) windows on one weekday (an empty list
+        clears the day)."""
         zone(tz, field="tz")
         for start, end in windows:
             if end <= start:
                 raise InvalidInput("must be after --from", field="to")
-        items = [Availability(mentor, weekday, s, e, tz) for s, e in windows]
         with self.ctx.write() as uow:
-            person = uow.people.get(mentor)
-            if person is None:
-                raise NotFound("person", mentor)
+            person = Names(uow).person(mentor, "mentor")
+            mentor = person.email
+            items = [Availability(mentor, weekday, s, e, tz) for s, e in windows]
             require(uow.actor, Action.SET_AVAILABILITY, mentor=mentor)
             uow.calendar.set_availability(mentor, weekday, items)
             uow.audit.record("availability", "person", person.id, None, record(items))
             return uow.calendar.availability([mentor]).get(mentor, [])
 
     def availability_of(self, mentor: str) -> list[Availability]:
-        mentor = rules.email(mentor, field="mentor")
         with self.ctx.read() as uow:
-            if uow.people.get(mentor) is None:
-                raise NotFound("person", mentor)
+            mentor = Names(uow).person(mentor, "mentor").email
             return uow.calendar.availability([mentor]).get(mentor, [])
 
     def add_time_off(self, mentor: str, start: datetime, end: datetime,
                      reason: str | None) -> TimeOff:
-        mentor = rules.email(mentor, field="mentor")
         if end <= start:
             raise InvalidInput("must be after --from", field="to")
-        item = TimeOff(mentor, start, end, reason)
         with self.ctx.write() as uow:
-            person = uow.people.get(mentor)
-            if person is None:
-                raise NotFound("person", mentor)
-            require(uow.actor, Action.SET_AVAILABILITY, mentor=mentor)
+            person = Names(uow).person(mentor, "mentor")
+            item = TimeOff(person.email, start, end, reason)
+            require(uow.actor, Action.SET_AVAILABILITY, mentor=person.email)
             uow.calendar.add_time_off(item)
             uow.audit.record("time_off", "person", person.id, None, record(item))
             return item

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
 from ..domain.drafts import SessionDraft
 from ..domain.errors import ConflictError
-from ..domain.model import Room, Session, SessionStatus
+from ..domain.model import Person, Room, Session, SessionStatus
 
 KEPT = 10  # conflicts of one draft kept in full; the others are counted
 
@@ -81,26 +81,35 @@ def overlaps(a_start: datetime, a_end: datetime, b_start: datetime, b_end: datet
     return a_start < b_end and b_start < a_end
 
 
-def clashes(draft: SessionDraft, others: Iterable[Session]) -> list[Conflict]:
-    """The clashes of ``draft`` with ``others``: one per shared mentor, student or room.
+def named(email: str, people: Mapping[str, Person] | None) -> str:
+    """``Ada Byron <ada@example.org>`` where ``people`` (by email) knows the person."""
+    person = (people or {}).get(email)
+    return person.label if person is not None else email
+
+
+def clashes(draft: SessionDraft, others: Iterable[Session],
+            people: Mapping[str, Person] | None = None) -> list[Conflict]:
+    """The clashes of ``draft`` with ``others``: one per shared mentor, student or room;
+    each person named as ``people`` (by email) knows them, with what they do then.
 
     A person is booked once at a time whatever their part: a mentor who is a student in
     another session at that time clashes too.
     """
     found: list[Conflict] = []
-    people = {draft.mentor, *draft.students}
+    mine = {draft.mentor, *draft.students}
     for other in others:
         if other.status is SessionStatus.CANCELLED:
             continue
         if not overlaps(draft.start, draft.end, other.start, other.end):
             continue
-        shared = people & {other.mentor, *other.students}
-        if draft.mentor in shared:
-            found.append(Conflict("mentor", draft.start,
-                                  f"{draft.mentor} is booked in {other.title!r}", other))
-        for student in sorted(shared - {draft.mentor}):
-            found.append(Conflict("student", draft.start,
-                                  f"{student} is booked in {other.title!r}", other))
+        shared = mine & {other.mentor, *other.students}
+        for email in [draft.mentor, *sorted(shared - {draft.mentor})]:
+            if email not in shared:
+                continue
+            doing = "teaching" if email == other.mentor else "a student in"
+            found.append(Conflict("mentor" if email == draft.mentor else "student", draft.start,
+                                  f"{named(email, people)} is {doing} {other.title!r} then",
+                                  other))
         if draft.room is not None and draft.room == other.room:
             found.append(Conflict("room", draft.start,
                                   f"room {draft.room} is taken by {other.title!r}", other))

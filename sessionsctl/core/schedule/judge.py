@@ -8,12 +8,12 @@ every pair)."""
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right, insort
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from ..domain.drafts import Row, SessionDraft
-from ..domain.model import Availability, Closure, Room, Session, TimeOff
+from ..domain.model import Availability, Closure, Person, Room, Session, TimeOff
 from ..domain.rules import MAX_SESSION_LENGTH
 from .availability import on_closure, outside_availability
 from .conflicts import KEPT, Clashes, Conflict, capacity, clashes
@@ -27,14 +27,15 @@ class Refs:
     availability: dict[str, list[Availability]]
     time_off: dict[str, list[TimeOff]]
     closures: list[Closure]
+    people: Mapping[str, Person] = field(default_factory=dict)  # by email: named in conflicts
 
 
 def judge(draft: SessionDraft, others: Iterable[Session], refs: Refs) -> list[Conflict]:
     """Every conflict of ``draft`` with ``others`` (the sessions around it) and ``refs``."""
     room = refs.rooms.get(draft.room) if draft.room is not None else None
-    return (clashes(draft, others) + capacity(draft, room)
+    return (clashes(draft, others, refs.people) + capacity(draft, room)
             + outside_availability(draft, refs.availability.get(draft.mentor, ()),
-                                   refs.time_off.get(draft.mentor, ()))
+                                   refs.time_off.get(draft.mentor, ()), refs.people)
             + on_closure(draft, refs.closures))
 
 
@@ -98,8 +99,9 @@ class Batch:
     clashing rows become sessions, of id 0 (not yet written), to say how (:func:`clashes`).
     Rows that all clash with each other then cost n log n, not the n² pairs they make."""
 
-    def __init__(self) -> None:
+    def __init__(self, people: Mapping[str, Person] | None = None) -> None:
         self._held: dict[tuple[str, str], _Held] = {}
+        self.people = people or {}  # by email: named in conflicts
 
     @staticmethod
     def _keys(draft: SessionDraft) -> dict[tuple[str, str], str]:
@@ -126,7 +128,8 @@ class Batch:
                 for i in held.first(draft.start, draft.end, min(n, KEPT)):
                     picked.setdefault(id(held.rows[i]), held.rows[i])
         if kinds:
-            found.counted(kinds, clashes(draft, [_session(r) for r in picked.values()]))
+            found.counted(kinds, clashes(draft, [_session(r) for r in picked.values()],
+                                        self.people))
         return found
 
     def add(self, row: Row) -> None:
@@ -142,11 +145,12 @@ def _session(row: Row) -> Session:
 
 
 def together(rows: Sequence[Row], stored: Sequence[list[Conflict]], *,
-             skip_conflicts: bool = False) -> list[Clashes]:
+             skip_conflicts: bool = False,
+             people: Mapping[str, Person] | None = None) -> list[Clashes]:
     """Each row's conflicts: ``stored`` (its conflicts with the database, :func:`judge`) and
     its clashes with the rows before it (with ``skip_conflicts`` a row that clashes holds
-    nothing for the rows after it, as it is not booked)."""
-    batch = Batch()
+    nothing for the rows after it, as it is not booked); ``people`` by email name them."""
+    batch = Batch(people)
     found: list[Clashes] = []
     for row, theirs in zip(rows, stored, strict=True):
         clashing = Clashes()

@@ -1,10 +1,10 @@
-"""People: look-ups by email, adding and listing (implements core's ``PeopleRepo``)."""
+"""People: look-ups by email and by name, adding and listing (implements core's ``PeopleRepo``)."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 
-from sqlalchemy import insert, select
+from sqlalchemy import func, insert, select
 from sqlalchemy.engine import Connection
 
 from ...core.domain.model import Person, Role
@@ -22,6 +22,15 @@ class SqlPeople:
         row = self.db.execute(select(*PERSON_COLUMNS)
                               .where(PersonRow.email == email.lower())).first()
         return person_of(row) if row else None
+
+    def named(self, name: str) -> list[Person]:
+        # SQLite's lower() folds ASCII letters only: there a name differing in the case of
+        # another letter is not found, but suggested (core.names).
+        wanted = " ".join(name.split()).lower()
+        rows = self.db.execute(select(*PERSON_COLUMNS)
+                               .where(func.lower(PersonRow.name) == wanted)
+                               .order_by(PersonRow.email))
+        return [person_of(r) for r in rows]
 
     def by_email(self, emails: Iterable[str]) -> dict[str, Person]:
         return self.lookup.people_by_email(emails)

@@ -195,7 +195,8 @@ class SqlReports:
         link, s = SessionStudentRow, SessionRow
         stmt = (with_marks(select(s.id, s.start_at, s.end_at, s.title, PersonRow.email,
                                   SubjectRow.name, s.status, AttendanceRow.status.label("mark"),
-                                  FeedbackRow.rating).select_from(link), outer=True)
+                                  FeedbackRow.rating, PersonRow.name.label("mentor_name"))
+                           .select_from(link), outer=True)
                 .join(s, s.id == link.session_id)
                 .join(PersonRow, PersonRow.id == s.mentor_id)
                 .outerjoin(SubjectRow, SubjectRow.id == s.subject_id)
@@ -205,7 +206,8 @@ class SqlReports:
                 .order_by(link.start_at, s.id))
         return [StudentSession(r.id, r.start_at, r.end_at, r.title, r.email, r.name,
                                SessionStatus(r.status),
-                               AttendanceStatus(r.mark) if r.mark else None, r.rating)
+                               AttendanceStatus(r.mark) if r.mark else None, r.rating,
+                               r.mentor_name)
                 for r in self.db.execute(stmt)]
 
     # ------------------------------------------------------------------------- naming

@@ -11,6 +11,7 @@ from textual.dom import DOMNode
 from textual.suggester import SuggestFromList
 from textual.widgets import Input, Label, Select, Static
 
+from ....core.domain.errors import SessionsctlError
 from ....core.domain.model import PaymentStatus, Role, SessionType
 from ...widgets.picker import Choice, Picker
 from .reading import REPEATS, FormValues, zone_names
@@ -176,15 +177,25 @@ class Fields:
             row.set_class(show, "-invalid")
 
     def hint(self, field: str) -> str:
-        """Who the emails in the people fields are, once they are right."""
-        form, people_ = self.form, self.ctx.people
+        """Who the people fields name, once they are right: the name of an email typed, the
+        email of a name."""
+        form, known = self.form, self.ctx.known()
+        if known is None:
+            return ""
         if field == "mentor":
-            emails = [form.query_one("#mentor", Picker).value.strip()]
+            typed, part = [form.query_one("#mentor", Picker).value.strip()], "mentor"
         elif field == "students":
-            emails = form.query_one("#students", Picker).values()
+            typed, part = form.query_one("#students", Picker).values(), "student"
         else:
             return ""
-        return ", ".join(people_[e].name for e in emails if e in people_)
+        found = []
+        for text in typed:
+            try:
+                person = known.person(text, part)
+            except SessionsctlError:
+                continue
+            found.append(person.email if person.email != text.lower() else person.name)
+        return ", ".join(found)
 
     def mark(self, field: str, text: str) -> bool:
         """Show ``text`` as the problem of ``field``; False when the form has no such field."""

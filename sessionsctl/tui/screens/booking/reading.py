@@ -9,6 +9,7 @@ which field a refusal from core belongs beside.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, fields, replace
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal, InvalidOperation
@@ -18,11 +19,12 @@ from zoneinfo import ZoneInfo
 
 from ....core.domain import policy, rules
 from ....core.domain.drafts import SessionDraft
-from ....core.domain.errors import InvalidInput, NotFound, SessionsctlError
+from ....core.domain.errors import Ambiguous, InvalidInput, NotFound, SessionsctlError
 from ....core.domain.model import PaymentStatus, Session, SessionType
 from ....core.domain.problems import problems
 from ....core.domain.timeutil import localize, parse_instant, zone
 from ....core.domain.typed import clock_time
+from ....core.names import Resolver, is_email
 from ....core.schedule.booking import draft_of
 
 if TYPE_CHECKING:
@@ -170,10 +172,14 @@ def repeat_rule(values: FormValues, errors: dict[str, str]) -> str | None:
     return f"{_RULES[values.repeat]};COUNT={count}"
 
 
-def read_form(values: FormValues, viewer_tz: ZoneInfo, now: datetime) -> Reading:
+def read_form(values: FormValues, viewer_tz: ZoneInfo, now: datetime,
+              known: Resolver | None = None) -> Reading:
     """The form as a draft, or its problems by field (in the order of the fields, so the
-    first is the one to go to)."""
+    first is the one to go to). With ``known`` (the people, rooms and subjects the pickers
+    offer) a person may be typed by name and a room or subject in any case."""
     errors: dict[str, str] = {}
+    if known is not None:
+        values = _named(values, known, errors)
     tz_name = values.tz.strip() or viewer_tz.key
     tz = _zone(tz_name, viewer_tz, errors)
     start = _start(values.start, tz, now, errors)
@@ -190,6 +196,33 @@ def read_form(values: FormValues, viewer_tz: ZoneInfo, now: datetime) -> Reading
         return Reading(None, errors, rule)
     # As core will book it: normalised, and with the policy's defaults (the session type).
     return Reading(rules.validate_session(draft), {}, rule)
+
+
+def _named(values: FormValues, known: Resolver, errors: dict[str, str]) -> FormValues:
+    """The people, room and subject typed, as core's draft holds them (:mod:`core.names`).
+    A name several share is a problem of its field, and so is a person's name nobody in the
+    pickers has; an email, room or subject they lack is left for core's check, which knows
+    what was added since they were read."""
+
+    def one(field: str, text: str, resolve: Callable[[str], str]) -> str:
+        if not text.strip():
+            return text
+        try:
+            return resolve(text)
+        except Ambiguous as exc:
+            errors.setdefault(field, exc.detail)
+        except NotFound as exc:
+            if field in ("mentor", "students") and not is_email(text):
+                errors.setdefault(field, exc.message)
+        return text
+
+    return replace(
+        values,
+        mentor=one("mentor", values.mentor, lambda t: known.person(t, "mentor").email),
+        students=tuple(one("students", s, lambda t: known.person(t, "student").email)
+                       for s in values.students),
+        room=one("room", values.room, lambda t: known.room(t).name),
+        subject=one("subject", values.subject, lambda t: known.subject(t).name))
 
 
 def _zone(name: str, viewer_tz: ZoneInfo, errors: dict[str, str]) -> ZoneInfo:

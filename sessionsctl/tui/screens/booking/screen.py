@@ -138,7 +138,7 @@ class BookingScreen(ReportsFailures, Screen[int | None]):
         return self.fields.values()
 
     def read(self) -> Reading:
-        return read_form(self.values(), self.ctx.tz, self.ctx.now())
+        return read_form(self.values(), self.ctx.tz, self.ctx.now(), self.ctx.known())
 
     @on(Input.Changed)
     @on(Select.Changed)
