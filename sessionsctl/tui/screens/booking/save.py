@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 from ....core.domain.drafts import SessionDraft
 from ....core.domain.errors import ConflictError, InvalidInput, SessionsctlError
 from ....core.domain.model import Session
+from ....core.domain.timeutil import zone
 from ....core.schedule.conflicts import Conflict
 from ....core.schedule.scopes import Scope
 from ....core.schedule.series import SeriesResult
@@ -107,6 +108,25 @@ def skip_request(reading: Reading) -> SaveRequest | None:
     if reading.rule is None:
         return None
     return SaveRequest(reading.draft, reading.rule, skip=True)
+
+
+def zone_or(name: str, fallback: ZoneInfo) -> ZoneInfo:
+    """The zone ``name`` names, or ``fallback`` while it names none."""
+    try:
+        return zone(name) if name else fallback
+    except InvalidInput:
+        return fallback
+
+
+def past_question(request: SaveRequest, today: date, viewer_tz: ZoneInfo,
+                  new: bool) -> str | None:
+    """What to ask before a save that books or moves a session to a day before today (core
+    refuses it unless told it is meant), or None when there is nothing to ask."""
+    tz = zone_or(request.draft.tz, viewer_tz)
+    if request.past or not request.before(today, tz, new):
+        return None
+    return (f"{request.draft.start.astimezone(tz):%a %d %b %Y %H:%M} has passed: this records "
+            "a session held, and nobody is mailed about it.")
 
 
 def saves_series(session: Session | None, request: SaveRequest) -> bool:

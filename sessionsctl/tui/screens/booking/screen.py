@@ -24,9 +24,8 @@ from textual.timer import Timer
 from textual.widgets import Button, Footer, Input, OptionList, Select, Static
 
 from ....core.domain.drafts import SessionDraft
-from ....core.domain.errors import InvalidInput, SessionsctlError
+from ....core.domain.errors import SessionsctlError
 from ....core.domain.model import Session
-from ....core.domain.timeutil import zone
 from ....core.schedule.scopes import Scope
 from ... import keys
 from ...keys import bindings
@@ -239,12 +238,7 @@ class BookingScreen(ReportsFailures, Screen[int | None]):
         event.stop()
         slot = self.clashes.slots[int(event.option.id or 0)]
         values = self.values()
-        tz = self.ctx.tz
-        try:
-            tz = zone(values.tz or self.ctx.tz_name)
-        except InvalidInput:
-            pass
-        moved = with_slot(values, slot.start, slot.end, tz)
+        moved = with_slot(values, slot.start, slot.end, saving.zone_or(values.tz, self.ctx.tz))
         self.query_one("#start", Input).value = moved.start
         self.query_one("#end", Input).value = moved.end
         self._touched.update({"start", "end"})
@@ -338,23 +332,17 @@ class BookingScreen(ReportsFailures, Screen[int | None]):
         self.app.push_screen(ScopeDialog("Change"), chosen)
 
     def _begin_save(self, request: SaveRequest) -> None:
-        draft_tz = self.ctx.tz
-        try:
-            draft_tz = zone(request.draft.tz)
-        except InvalidInput:
-            pass
-        if not request.past and request.before(self.ctx.today(), draft_tz, self.session is None):
+        question = saving.past_question(request, self.ctx.today(), self.ctx.tz,
+                                        self.session is None)
+        if question is not None:  # core books a day gone by only when told it is meant
             from ..dialogs import ConfirmDialog
 
             def answered(yes: bool | None) -> None:
                 if yes:
                     self._begin_save(replace(request, past=True))
 
-            self.app.push_screen(ConfirmDialog(
-                "Book it before today?",
-                f"{request.draft.start.astimezone(draft_tz):%a %d %b %Y %H:%M} has passed: "
-                "this records a session held, and nobody is mailed about it.",
-                yes="Record it", no="Change the date"), answered)
+            self.app.push_screen(ConfirmDialog("Book it before today?", question,
+                                               yes="Record it", no="Change the date"), answered)
             return
         self._saving = True
         self._saving_series = saving.saves_series(self.session, request)
