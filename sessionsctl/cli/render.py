@@ -318,7 +318,7 @@ def when(instant: datetime | None, tz: ZoneInfo) -> str:
 
 
 def status_text(status: SessionStatus) -> Text:
-    return Text(status.value.replace("_", " "), style=STATUS_STYLE[status])
+    return Text(status.label, style=STATUS_STYLE[status])
 
 
 def sessions_by_day(sessions: Sequence[Session], tz: ZoneInfo,

@@ -18,12 +18,7 @@ STATUS_STYLE = {
     SessionStatus.COMPLETED: "$text-success",
     SessionStatus.CANCELLED: "strike $text-muted",
 }
-STATUS_LABEL = {
-    SessionStatus.SCHEDULED: "scheduled",
-    SessionStatus.IN_PROGRESS: "in progress",
-    SessionStatus.COMPLETED: "completed",
-    SessionStatus.CANCELLED: "cancelled",
-}
+STATUS_LABEL = {status: status.label for status in SessionStatus}
 ATTENDANCE_STYLE = {
     AttendanceStatus.PRESENT: "$text-success",
     AttendanceStatus.LATE: "$text-warning",

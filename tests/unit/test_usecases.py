@@ -414,6 +414,14 @@ def test_refused_status_changes(admin: Centre, seeded: SqlStore, lesson: Session
         getattr(admin.sessions, last)(lesson.id)
 
 
+def test_a_refused_status_change_is_said_in_plain_words(admin: Centre, seeded: SqlStore,
+                                                         lesson: Session) -> None:
+    admin.sessions.begin(lesson.id)
+    with refused(seeded, InvalidInput, field="status") as err:
+        admin.sessions.begin(lesson.id)
+    assert err.value.detail == "the session is in progress and cannot become in progress"
+
+
 def test_cancelling_records_the_reason(admin: Centre, lesson: Session) -> None:
     assert admin.sessions.cancel(lesson.id, "snow").cancel_reason == "snow"
 

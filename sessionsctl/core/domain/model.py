@@ -31,6 +31,11 @@ class SessionStatus(StrEnum):
     COMPLETED = "completed"
     CANCELLED = "cancelled"
 
+    @property
+    def label(self) -> str:
+        """As a sentence says it: "in progress" (the value stays what files and JSON carry)."""
+        return self.value.replace("_", " ")
+
 
 class AttendanceStatus(StrEnum):
     PRESENT = "present"

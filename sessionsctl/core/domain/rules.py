@@ -42,7 +42,7 @@ TRANSITIONS: dict[SessionStatus, frozenset[SessionStatus]] = {
 def check_transition(current: SessionStatus, target: SessionStatus) -> None:
     """Refuse a status change the lifecycle does not allow."""
     if target not in TRANSITIONS[current]:
-        raise InvalidInput(f"a {current.value} session cannot become {target.value}",
+        raise InvalidInput(f"the session is {current.label} and cannot become {target.label}",
                            field="status")
 
 
@@ -75,7 +75,7 @@ def editable(status: SessionStatus, changed: Iterable[str]) -> None:
         return
     fixed = sorted(set(changed) - ANNOTATIONS)
     if fixed:
-        raise InvalidInput(f"a {status.value} session cannot be changed ({', '.join(fixed)}); "
+        raise InvalidInput(f"the session is {status.label}: it cannot be changed ({', '.join(fixed)}); "
                            "its notes, description, cost and payment can", field="status")
 
 

@@ -181,7 +181,8 @@ class SessionScreen(ReportsFailures, Screen[None]):
 
         s = self.details.session
         if s.status in (SessionStatus.CANCELLED, SessionStatus.COMPLETED):
-            self.notify(f"a {s.status.value} session cannot be completed", severity="warning")
+            self.notify(f"the session is {s.status.label}: it cannot be completed",
+                        severity="warning")
             return
         tz = self.ctx.tz
         started = s.start <= self.ctx.now()
@@ -210,7 +211,7 @@ class SessionScreen(ReportsFailures, Screen[None]):
 
         session = self.details.session
         if session.status in (SessionStatus.CANCELLED, SessionStatus.COMPLETED):
-            self.notify(f"a {session.status.value} session cannot be cancelled",
+            self.notify(f"the session is {session.status.label}: it cannot be cancelled",
                         severity="warning")
             return
 
