@@ -633,7 +633,7 @@ def test_an_import_does_not_reopen_or_move_a_completed_session(desk: Centre) -> 
     assert (again.updated, again.unchanged) == (0, 1)
     assert desk.sessions.show(booked.id).session.status is SessionStatus.COMPLETED
     renamed = data.replace(b"SUMMARY:Algebra", b"SUMMARY:Algebra II")
-    with pytest.raises(InvalidInput, match="renamed.ics, line .*completed session"):
+    with pytest.raises(InvalidInput, match="renamed.ics, line .*session is completed"):
         desk.exchange.import_ics(io.BytesIO(renamed), "renamed.ics", default_tz="UTC")
     moved = data.replace(b"DTSTART:20261120T160000Z", b"DTSTART:20261120T170000Z") \
         .replace(b"DTEND:20261120T170000Z", b"DTEND:20261120T180000Z")
