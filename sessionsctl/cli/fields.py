@@ -9,7 +9,7 @@ from typing import Any
 from ..core.domain import rules
 from ..core.domain.errors import InvalidInput
 from ..core.domain.model import SessionType
-from ..core.domain.timeutil import parse_instant, zone
+from ..core.domain.timeutil import parse_end, parse_instant, zone
 from .context import Cli
 
 
@@ -55,8 +55,8 @@ def changes_of(state: Cli, *, title: str | None, mentor: str | None,
         changes["start"] = parse_instant(start, booking_zone, field="start", need_time=True)
     if end is not None:  # a time alone ("--end 15:00") is on the session's day
         begins = changes.get("start", base_start)
-        changes["end"] = parse_instant(end, booking_zone, field="end", day=begins.astimezone(
-            booking_zone).date() if isinstance(begins, datetime) else None)
+        changes["end"] = parse_end(end, booking_zone,
+                                   begins if isinstance(begins, datetime) else None)
     if duration is not None:
         changes["end"] = changes.get("start", base_start) + rules.length(duration)
     for key, value in optional.items():

@@ -126,6 +126,14 @@ def parse_instant(text: str, tz: ZoneInfo, *, field: str = "time",
     return localize(datetime.combine(found.day, found.at or time()), tz)
 
 
+def parse_end(text: str, tz: ZoneInfo, start: datetime | None, *,
+               field: str = "end") -> datetime:
+    """A session's end as typed: a time alone (``17:30``, ``5pm``) is on its start's day in
+    ``tz`` (not today); anything else as :func:`parse_instant` reads it."""
+    day = start.astimezone(tz).date() if start is not None else None
+    return parse_instant(text, tz, field=field, day=day)
+
+
 def _not_iso_nor_ambiguous(text: str, field: str) -> None:
     """Refuse what looks like an ISO date but is not a valid one (``2026-13-01``, never guessed
     at), and all-number dates with slashes or dots, which read differently from country to

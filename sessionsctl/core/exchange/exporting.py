@@ -8,7 +8,7 @@ from dataclasses import replace
 from datetime import UTC, datetime
 from typing import IO, Any
 
-from ..access import seen, sees_series, visible
+from ..access import seen, sees_everything, sees_series, visible
 from ..context import Context
 from ..domain.drafts import SessionQuery
 from ..domain.model import Session
@@ -67,6 +67,9 @@ class Exporter:
                 nonlocal written
                 series_ids: list[int] = []
                 taking_part: dict[int, list[Session]] = {}
+                # Staff see every series whole: nothing is held for them (a mentor's or a
+                # student's own sessions are few), so memory stays flat.
+                partial = not sees_everything(actor)
                 for session in uow.sessions.stream(query):
                     if session.series_id is None:
                         written += 1
@@ -78,7 +81,7 @@ class Exporter:
                     if session.series_id not in taking_part:
                         taking_part[session.series_id] = []
                         series_ids.append(session.series_id)
-                    if actor is not None:  # kept for a series the actor does not see whole
+                    if partial:  # kept for a series the actor may not see whole
                         taking_part[session.series_id].append(session)
                 for i in range(0, len(series_ids), 200):
                     chunk = series_ids[i:i + 200]

@@ -59,14 +59,21 @@ RACE_ATTEMPTS = 5
 RACE_JITTER = 0.02  # seconds, times the tries so far
 
 
+def before_today(start: datetime, tz: str, now: datetime) -> bool:
+    """Whether ``start`` is on a day before today in the booking's zone ``tz`` (earlier
+    today is not: a walk-in written up as it happens)."""
+    zone = ZoneInfo(tz)
+    return start.astimezone(zone).date() < now.astimezone(zone).date()
+
+
 def check_not_past(start: datetime, tz: str, now: datetime, past: bool, *,
                    field: str = "start") -> None:
-    """Refuse a booking (or a move) to a day before today in the booking's zone unless
+    """Refuse a booking (or a move) to a day before today (:func:`before_today`) unless
     ``past`` says it is meant (recording a session held): a typo'd year would otherwise be
-    booked silently. Earlier today is fine (a walk-in written up as it happens)."""
-    zone = ZoneInfo(tz)
-    if past or start.astimezone(zone).date() >= now.astimezone(zone).date():
+    booked silently."""
+    if past or not before_today(start, tz, now):
         return
+    zone = ZoneInfo(tz)
     raise InvalidInput(f"{start.astimezone(zone):%a %d %b %Y %H:%M} is before today: say it is "
                        "meant (--past) to record a session held", field=field)
 

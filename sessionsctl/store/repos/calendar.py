@@ -62,8 +62,12 @@ class SqlCalendar:
                  "start_time": w.start.strftime("%H:%M"), "end_time": w.end.strftime("%H:%M")}
                 for w in windows])
 
+    def _ids(self, mentors: Iterable[str]) -> list[int]:
+        """The ids of the mentors that are registered (an unknown one has nothing stored)."""
+        return [i for i in (self.lookup.person_id_or_none(m) for m in mentors) if i is not None]
+
     def availability(self, mentors: Iterable[str]) -> dict[str, list[Availability]]:
-        ids = [i for i in (self.lookup.person_id_or_none(m) for m in mentors) if i is not None]
+        ids = self._ids(mentors)
         found: dict[str, list[Availability]] = defaultdict(list)
         if not ids:
             return found
@@ -85,7 +89,7 @@ class SqlCalendar:
 
     def time_off(self, mentors: Iterable[str], start: datetime,
                  end: datetime) -> dict[str, list[TimeOff]]:
-        ids = [i for i in (self.lookup.person_id_or_none(m) for m in mentors) if i is not None]
+        ids = self._ids(mentors)
         found: dict[str, list[TimeOff]] = defaultdict(list)
         if not ids:
             return found

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -60,21 +60,16 @@ class SqlSeries:
 
     def by_uid(self, uids: Iterable[str]) -> dict[str, Series]:
         """The stored series with these UIDs, by UID."""
-        wanted = sorted(set(uids))
-        found: dict[str, Series] = {}
-        for i in range(0, len(wanted), _CHUNK):
-            for row in self.db.execute(select(SeriesRow.__table__)
-                                       .where(SeriesRow.uid.in_(wanted[i:i + _CHUNK]))):
-                series = _series(row)
-                found[series.uid] = series
-        return found
+        return {s.uid: s for s in self._where_in(SeriesRow.uid, uids)}
 
     def by_id(self, series_ids: Iterable[int]) -> dict[int, Series]:
         """The stored series with these ids, by id."""
-        wanted = sorted(set(series_ids))
-        found: dict[int, Series] = {}
+        return {s.id: s for s in self._where_in(SeriesRow.id, series_ids)}
+
+    def _where_in(self, column: Any, keys: Iterable[Any]) -> Iterator[Series]:
+        """The series whose ``column`` is one of ``keys``, read a chunk of keys at a time."""
+        wanted = sorted(set(keys))
         for i in range(0, len(wanted), _CHUNK):
             for row in self.db.execute(select(SeriesRow.__table__)
-                                       .where(SeriesRow.id.in_(wanted[i:i + _CHUNK]))):
-                found[row.id] = _series(row)
-        return found
+                                       .where(column.in_(wanted[i:i + _CHUNK]))):
+                yield _series(row)

@@ -22,7 +22,7 @@ from ....core.domain.drafts import SessionDraft
 from ....core.domain.errors import Ambiguous, InvalidInput, NotFound, SessionsctlError
 from ....core.domain.model import PaymentStatus, Session, SessionType
 from ....core.domain.problems import problems
-from ....core.domain.timeutil import localize, parse_instant, zone
+from ....core.domain.timeutil import localize, parse_end, parse_instant, zone
 from ....core.domain.typed import clock_time
 from ....core.names import Resolver, is_email
 from ....core.schedule.booking import draft_of
@@ -142,8 +142,7 @@ def read_end(text: str, start: datetime | None, tz: ZoneInfo) -> datetime:
         if start is None:
             raise InvalidInput("a length needs a start", field="end")
         return start + timedelta(minutes=int(minutes.group(1)))
-    day = start.astimezone(tz).date() if start is not None else None
-    return parse_instant(raw, tz, field="end", day=day)
+    return parse_end(raw, tz, start)
 
 
 def _number(text: str, field: str, errors: dict[str, str]) -> int | None:

@@ -9,7 +9,7 @@ makes of an error.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
@@ -17,6 +17,7 @@ from ....core.domain.drafts import SessionDraft
 from ....core.domain.errors import ConflictError, InvalidInput, SessionsctlError
 from ....core.domain.model import Session
 from ....core.domain.timeutil import zone
+from ....core.schedule.booking import before_today
 from ....core.schedule.conflicts import Conflict
 from ....core.schedule.scopes import Scope
 from ....core.schedule.series import SeriesResult
@@ -45,11 +46,11 @@ class SaveRequest:
     skip: bool = False
     past: bool = False
 
-    def before(self, today: date, tz: ZoneInfo, new: bool) -> bool:
-        """Whether it books, or moves a session, to a day before ``today`` (asked first)."""
-        if not new and "start" not in self.changes:
-            return False
-        return self.draft.start.astimezone(tz).date() < today
+    def before_today(self, now: datetime, new: bool) -> bool:
+        """Whether it books, or moves a session, to a day before today (core's rule, asked
+        about first)."""
+        return (new or "start" in self.changes) and before_today(self.draft.start,
+                                                                 self.draft.tz, now)
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,12 +119,12 @@ def zone_or(name: str, fallback: ZoneInfo) -> ZoneInfo:
         return fallback
 
 
-def past_question(request: SaveRequest, today: date, viewer_tz: ZoneInfo,
+def past_question(request: SaveRequest, now: datetime, viewer_tz: ZoneInfo,
                   new: bool) -> str | None:
     """What to ask before a save that books or moves a session to a day before today (core
     refuses it unless told it is meant), or None when there is nothing to ask."""
     tz = zone_or(request.draft.tz, viewer_tz)
-    if request.past or not request.before(today, tz, new):
+    if request.past or not request.before_today(now, new):
         return None
     return (f"{request.draft.start.astimezone(tz):%a %d %b %Y %H:%M} has passed: this records "
             "a session held, and nobody is mailed about it.")

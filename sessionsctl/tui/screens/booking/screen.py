@@ -332,7 +332,7 @@ class BookingScreen(ReportsFailures, Screen[int | None]):
         self.app.push_screen(ScopeDialog("Change"), chosen)
 
     def _begin_save(self, request: SaveRequest) -> None:
-        question = saving.past_question(request, self.ctx.today(), self.ctx.tz,
+        question = saving.past_question(request, self.ctx.now(), self.ctx.tz,
                                         self.session is None)
         if question is not None:  # core books a day gone by only when told it is meant
             from ..dialogs import ConfirmDialog
