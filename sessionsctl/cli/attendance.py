@@ -14,6 +14,7 @@ from ..core import attendance
 from ..core.domain.errors import InvalidInput, NotStarted
 from ..core.domain.model import AttendanceStatus
 from ..core.domain.serialize import attendance_json, feedback_json
+from ..core.domain.words import counted
 from . import render
 from .context import cli
 from .filters import Course, From, Mentor, Student, SubjectOpt, To, session_filter
@@ -97,7 +98,7 @@ def mark_all(
     if state.json:
         render.emit_json([attendance_json(a, state.tz) for a in written])
     elif written:
-        render.out.print(f"Marked {len(written)} student(s) {given.value} in session "
+        render.out.print(f"Marked {counted(len(written), 'student')} {given.value} in session "
                          f"#{session_id}")
     else:
         render.out.print(f"Every student of session #{session_id} is marked already.")
@@ -135,7 +136,7 @@ def import_(
                           "marks": [attendance_json(a, state.tz) for a in result.marks]})
         return
     verb = "Would mark" if dry_run else "Marked"
-    render.out.print(f"{verb} {len(result.marks)} attendance record(s) from {file}"
+    render.out.print(f"{verb} {counted(len(result.marks), 'attendance record')} from {file}"
                      + (f" ({result.replaced} replacing an earlier mark)" if result.replaced
                         else "") + (" — dry run, nothing written" if dry_run else ""))
 
@@ -154,7 +155,7 @@ def export(
     text = state.centre.attendance.export_marks(f, state.tz)
     render.write_text(text, output)
     if output not in (None, "-"):
-        render.err.print(f"Wrote {text.count(chr(10)) - 1} mark(s) to {output}", style="dim")
+        render.err.print(f"Wrote {counted(text.count(chr(10)) - 1, 'mark')} to {output}", style="dim")
 
 
 def _categories(items: list[str] | None) -> dict[str, int]:

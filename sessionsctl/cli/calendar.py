@@ -9,6 +9,7 @@ import typer
 from ..core.domain.errors import InvalidInput
 from ..core.domain.serialize import record, session_json
 from ..core.domain.timeutil import parse_bound, parse_day
+from ..core.domain.words import counted
 from ..core.schedule.availability import WEEKDAYS, wall_time, weekday
 from . import render
 from .context import cli
@@ -66,7 +67,7 @@ def closure_add(
                      + (f" to {closure.ends_on}" if closure.ends_on != closure.starts_on else "")
                      + f": {closure.reason}")
     if hit:
-        render.out.print(f"[yellow]{len(hit)} session(s) already booked then; move or cancel "
+        render.out.print(f"[yellow]{counted(len(hit), 'session')} already booked then; move or cancel "
                          "them:[/]")
         render.sessions_by_day(hit, state.tz, state.names())
 

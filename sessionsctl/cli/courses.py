@@ -7,6 +7,7 @@ from typing import Annotated
 import typer
 
 from ..core.domain.timeutil import parse_day
+from ..core.domain.words import counted
 from . import render
 from .context import cli
 
@@ -78,5 +79,5 @@ def assign(
     state = cli(ctx)
     changed = state.centre.courses.assign(course, None if batch_name == "-" else batch_name,
                              sessions)
-    render.out.print(f"{changed} session(s) now in {course} / {batch_name}"
-                     if batch_name != "-" else f"{changed} session(s) taken out of their batch")
+    render.out.print(f"{counted(changed, 'session')} now in {course} / {batch_name}"
+                     if batch_name != "-" else f"{counted(changed, 'session')} taken out of their batch")

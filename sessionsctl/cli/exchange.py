@@ -15,6 +15,7 @@ from ..core.domain.drafts import SessionQuery
 from ..core.domain.errors import InvalidInput
 from ..core.domain.model import SessionStatus, SessionType
 from ..core.domain.timeutil import parse_bound
+from ..core.domain.words import counted
 from ..core.exchange.results import ImportConflicts, ImportResult, RowClashes, RowConflict
 from . import render
 from .context import Cli, cli
@@ -112,8 +113,8 @@ def _conflict_table(title: str, found: list[RowClashes], tz: ZoneInfo, unit: str
     render.err.print(render.table(title, (unit.title(), "When", "Kind", "Detail", "With"), lines))
     if len(found) > _ROWS_SHOWN:
         rest = found[_ROWS_SHOWN:]
-        render.err.print(f"… and {len(rest):,} more clashing {unit}(s) with "
-                         f"{sum(r.total for r in rest):,} conflict(s) (--json lists each).",
+        render.err.print(f"… and {counted(len(rest), 'more clashing ' + unit)} with "
+                         f"{counted(sum(r.total for r in rest), 'conflict')} (--json lists each).",
                          style="dim")
 
 
@@ -162,7 +163,7 @@ def _report(state: Cli, result: ImportResult) -> None:
     if result.forced:
         _conflict_table("Forced in despite conflicts", result.forced, tz, result.unit)
     verb = "would be" if result.dry_run else "were"
-    parts = [f"{result.created} session(s) {verb} created"]
+    parts = [f"{counted(result.created, 'session')} {verb} created"]
     if result.updated or result.unchanged:
         parts.append(f"{result.updated} updated, {result.unchanged} unchanged")
     if result.removed:
@@ -170,12 +171,12 @@ def _report(state: Cli, result: ImportResult) -> None:
     if result.series:
         parts.append(f"{result.series} series")
     if result.skipped:
-        parts.append(f"{len({s.row for s in result.skipped})} {result.unit}(s) skipped")
+        parts.append(f"{counted(len({s.row for s in result.skipped}), result.unit)} skipped")
     if result.references:
         parts.append(("would create " if result.dry_run else "created ")
                      + ", ".join(result.references))
     if result.closures:
-        parts.append(f"{len(result.closures)} closure(s) "
+        parts.append(f"{counted(len(result.closures), 'closure')} "
                      + ("would be added" if result.dry_run else "added"))
     render.out.print("; ".join(parts) + ("; nothing was written (dry run)."
                                           if result.dry_run else "."))
@@ -303,7 +304,7 @@ def export_csv(
     with _sink(output, False) as sink, render.progress(show, "exporting", total) as progress:
         count = state.centre.exchange.export_csv(query, sink, progress=progress)
     if output not in (None, "-"):
-        render.err.print(f"{count} session(s) written to {output}.", style="dim")
+        render.err.print(f"{counted(count, 'session')} written to {output}.", style="dim")
 
 
 @export_app.command("ics")

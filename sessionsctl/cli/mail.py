@@ -9,6 +9,7 @@ import typer
 
 from ..core.domain.errors import InvalidInput
 from ..core.domain.timeutil import iso
+from ..core.domain.words import counted
 from ..core.mail.notices import OutboxMessage, OutboxStatus, parse_duration
 from ..core.mail.sender import SendReport
 from ..core.mail.service import BULK_CONFIRM, MAX_AHEAD
@@ -85,7 +86,7 @@ def reminders_send(
                                "recipient": d.recipient} for d in due])
             return
         render.out.print(render.table(
-            f"{len(due)} reminder(s) a run would queue now, for sessions within {ahead}",
+            f"{counted(len(due), 'reminder')} a run would queue now, for sessions within {ahead}",
             ("Session", "Start", "Recipient"),
             ((d.session_id, render.when(d.start, state.tz), d.recipient) for d in due)))
         return
@@ -202,9 +203,9 @@ def send(
     state.centre.mail.check_server()
     if len(people) > BULK_CONFIRM and not yes:
         if not sys.stdin.isatty():
-            raise InvalidInput(f"this sends to {len(people)} people: add --yes to confirm",
+            raise InvalidInput(f"this sends to {counted(len(people), 'person')}: add --yes to confirm",
                                field="--yes")
-        typer.confirm(f"Send {template!r} to {len(people)} people?", abort=True,
+        typer.confirm(f"Send {template!r} to {counted(len(people), 'person')}?", abort=True,
                       err=True)
     queued = state.centre.mail.queue_message(template, people, session_id=session_id,
                                         message=message)

@@ -8,6 +8,7 @@ import typer
 
 from ..core.domain.model import Role
 from ..core.domain.serialize import person_json, room_json, subject_json
+from ..core.domain.words import counted
 from . import render
 from .context import cli
 
@@ -49,7 +50,7 @@ def person_list(
                    lambda p: (p.id, p.name, p.email, p.role.value, p.tz or ""),
                    empty=f"No people with role {role.value}." if role else "No people.")
     if people and not state.json:
-        render.out.print(f"{len(people)} people", style="dim")
+        render.out.print(counted(len(people), "person"), style="dim")
 
 
 @room_app.command("add")

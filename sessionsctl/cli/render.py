@@ -23,6 +23,7 @@ from rich.text import Text
 from ..core.domain.errors import ConflictError, InvalidInput, SessionsctlError
 from ..core.domain.model import Session, SessionStatus
 from ..core.domain.serialize import conflict_json
+from ..core.domain.words import counted
 from ..core.exchange.problems import BadFile
 from ..core.schedule.conflicts import Conflict
 from . import drawing
@@ -338,13 +339,13 @@ def sessions_by_day(sessions: Sequence[Session], tz: ZoneInfo,
     together(days)  # one set of columns down the page
     for day in days:
         out.print(day)
-    out.print(f"{len(sessions)} session(s); times in {tz.key}.", style="dim")
+    out.print(f"{counted(len(sessions), 'session')}; times in {tz.key}.", style="dim")
 
 
 def _students(emails: Sequence[str], names: dict[str, str]) -> str:
     if len(emails) == 1:
         return names.get(emails[0], emails[0])
-    return f"{len(emails)} students" if emails else ""
+    return counted(len(emails), "student") if emails else ""
 
 
 def conflicts(found: Sequence[Conflict], tz: ZoneInfo, *, console: Console = err,
@@ -357,7 +358,7 @@ def conflicts(found: Sequence[Conflict], tz: ZoneInfo, *, console: Console = err
           f"#{c.with_.id} {span(c.with_, tz)}" if c.with_ and c.with_.id else
           ("another row of this request" if c.with_ else "")) for c in found)))
     if more:
-        console.print(f"… and {more:,} more conflict(s) (--json counts them).", style="dim")
+        console.print(f"… and {counted(more, 'more conflict')} (--json counts them).", style="dim")
 
 
 def problems(exc: BadFile) -> None:

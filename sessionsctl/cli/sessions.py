@@ -21,6 +21,7 @@ from ..core.domain.serialize import (
     session_json,
 )
 from ..core.domain.timeutil import day_start, iso, parse_bound
+from ..core.domain.words import counted
 from ..core.schedule.series import SeriesResult
 from . import render, slots
 from .context import Cli, cli
@@ -75,8 +76,9 @@ def _report(state: Cli, booked: Booked, verb: str) -> None:
                      f"{render.hhmm(s.end, state.tz)} with {mentor.label if mentor else s.mentor}")
     if booked.forced_over:
         render.conflicts(booked.forced_over, state.tz, more=booked.more)
-        render.err.print(f"[yellow]forced over {len(booked.forced_over) + booked.more:,} "
-                         f"conflict(s):[/] {s.force_reason}")
+        render.err.print(f"[yellow]forced over "
+                         f"{counted(len(booked.forced_over) + booked.more, 'conflict')}:[/] "
+                         f"{s.force_reason}")
 
 
 @app.command("add")
@@ -150,14 +152,15 @@ def _report_series(state: Cli, result: SeriesResult, verb: str) -> None:
     for start, why in result.closed:
         render.out.print(f"  skipped {render.when(start, tz)}: closed ({why})", style="yellow")
     if result.skipped:
-        render.out.print(f"  skipped {len(result.skipped)} clashing occurrence(s):", style="yellow")
+        render.out.print(f"  skipped {counted(len(result.skipped), 'clashing occurrence')}:",
+                         style="yellow")
         render.conflicts(result.conflicts, tz, console=render.out, more=result.more)
     elif result.conflicts:
         render.conflicts(result.conflicts, tz, more=result.more)
-        render.err.print(f"[yellow]forced over {len(result.conflicts) + result.more:,} "
-                         "conflict(s)[/]")
+        render.err.print("[yellow]forced over "
+                         f"{counted(len(result.conflicts) + result.more, 'conflict')}[/]")
     if result.kept:
-        render.out.print(f"  left as they were: {len(result.kept)} occurrence(s) already "
+        render.out.print(f"  left as they were: {counted(len(result.kept), 'occurrence')} already "
                          "completed, cancelled or with attendance", style="dim")
 
 

@@ -18,6 +18,7 @@ from .domain.errors import InvalidInput, NotFound, NotStarted, SessionsctlError
 from .domain.model import Attendance, AttendanceStatus, Role, Session, SessionStatus
 from .domain.serialize import record
 from .domain.timeutil import day_start, iso, parse_instant, zone
+from .domain.words import counted, noun_for
 from .exchange.cells import Writer, restore
 from .names import Names
 from .reports.data import ReportFilter
@@ -175,7 +176,8 @@ def read_marks(text: str, tz: ZoneInfo) -> list[MarkRow]:
     if "session_id" not in header and not {"uid", "start"} <= set(header):
         missing.append("session_id (or uid and start)")
     if missing:
-        raise InvalidInput(f"missing column(s): {', '.join(missing)}", field="header")
+        raise InvalidInput(f"missing {noun_for(len(missing), 'column')}: {', '.join(missing)}",
+                           field="header")
     rows: list[MarkRow] = []
     problems: list[str] = []
     for line, raw in enumerate(reader, start=2):
@@ -214,7 +216,7 @@ def _mark_row(line: int, v: dict[str, str], tz: ZoneInfo) -> MarkRow:
 
 def _summary(problems: list[str], limit: int = 20) -> str:
     more = f"\n... and {len(problems) - limit} more" if len(problems) > limit else ""
-    return (f"{len(problems)} bad row(s); nothing was written:\n  "
+    return (f"{counted(len(problems), 'bad row')}; nothing was written:\n  "
             + "\n  ".join(problems[:limit]) + more)
 
 

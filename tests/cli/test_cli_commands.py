@@ -282,7 +282,7 @@ def test_session_list_text_groups_by_day(seeded: Seeded, week: dict[str, dict]) 
         "Night owls")
     assert "Monday" not in out and "Thursday" not in out
     assert "cancelled" in out
-    assert "3 session(s); times in Europe/London." in out
+    assert "3 sessions; times in Europe/London." in out
 
 
 def test_session_list_text_when_empty(seeded: Seeded) -> None:
@@ -682,7 +682,7 @@ def test_force_with_reason_books_anyway(seeded: Seeded) -> None:
     result = seeded.run.ok(*book_args(f"{DAY} 16:30", title="Double"), "--force",
                            "--reason", "cover lesson")
     assert "Booked" in result.stdout
-    assert "forced over 1 conflict(s)" in result.stderr and "cover lesson" in result.stderr
+    assert "forced over 1 conflict:" in result.stderr and "cover lesson" in result.stderr
     sessions = listed(seeded.run, "--all")
     assert ids(sessions)[0] == first["id"] and len(sessions) == 2
     assert show(seeded.run, sessions[1]["id"])["force_reason"] == "cover lesson"

@@ -124,4 +124,4 @@ def test_many_days_are_measured_once(monkeypatch: pytest.MonkeyPatch) -> None:
     assert text.count("Lesson ") == len(sessions)
     widths = {len(line) for line in text.splitlines() if "Lesson " in line}
     assert len(widths) == 1  # one set of columns down the page
-    assert text.rstrip().endswith(f"{len(sessions)} session(s); times in Europe/London.")
+    assert text.rstrip().endswith(f"{len(sessions):,} sessions; times in Europe/London.")

@@ -114,7 +114,7 @@ def test_every_command_in_a_real_process(sessionsctl: Sessionsctl, fresh_url: st
     assert second["id"] == 2
 
     listing = cli.ok("session", "list", "--from", DAY, "--to", DAY)
-    assert "Tuesday 03 December 2030" in listing and "1 session(s)" in listing
+    assert "Tuesday 03 December 2030" in listing and "1 session;" in listing
     assert [s["id"] for s in cli.json("session", "list", "--all")] == [1, 2]
     assert "Session #1" in cli.ok("session", "show", "1")
 

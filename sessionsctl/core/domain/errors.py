@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from .words import counted
+
 
 class SessionsctlError(Exception):
     """Base of every error that is reported to the user without a traceback."""
@@ -65,7 +67,7 @@ class ConflictError(SessionsctlError):
     def __init__(self, conflicts: list[Any], message: str | None = None, *,
                  more: int = 0) -> None:
         super().__init__(
-            message or f"refused: {len(conflicts) + more:,} scheduling conflict(s)")
+            message or f"refused: {counted(len(conflicts) + more, 'scheduling conflict')}")
         self.conflicts = conflicts
         self.more = more
 

@@ -27,6 +27,7 @@ from ..domain.drafts import SessionDraft
 from ..domain.errors import InvalidInput
 from ..domain.model import Session, SessionStatus, SessionType
 from ..domain.timeutil import localize, zone
+from ..domain.words import counted, noun_for
 from ..schedule.recurrence import parse_recurrence
 from .cells import Writer, restore
 from .problems import MAX_PARTICIPANTS, Problem, bounded, whole
@@ -278,13 +279,14 @@ def _columns(header: list[str] | None) -> tuple[list[str], list[Problem]]:
     unknown = [h for h in names if h and h not in COLUMNS and h != "duration"]
     problems = []
     if missing:
-        problems.append(Problem(1, None, f"missing column(s): {', '.join(missing)}"))
+        problems.append(Problem(1, None, f"missing {noun_for(len(missing), 'column')}: {', '.join(missing)}"))
     if unknown:
-        problems.append(Problem(1, None, f"unknown column(s): {', '.join(unknown)} "
+        problems.append(Problem(1, None, f"unknown {noun_for(len(unknown), 'column')}: {', '.join(unknown)} "
                                          f"(known: {', '.join((*COLUMNS, 'duration'))})"))
     dupes = {n for n in names if names.count(n) > 1}
     if dupes and not problems:
-        problems.append(Problem(1, None, f"column(s) given twice: {', '.join(sorted(dupes))}"))
+        problems.append(Problem(1, None, f"{noun_for(len(dupes), 'column')} given twice: "
+                                         f"{', '.join(sorted(dupes))}"))
     return names, problems
 
 
@@ -297,7 +299,7 @@ def _rows(reader: Any, names: list[str],
         if not any(c.strip() for c in cells):
             continue  # a blank line
         if len(cells) != len(names):
-            yield Problem(row, None, f"has {len(cells)} field(s), the header {len(names)} "
+            yield Problem(row, None, f"has {counted(len(cells), 'field')}, the header {len(names)} "
                                      "(a truncated or misquoted row)")
             continue
         nul = [name for name, cell in zip(names, cells, strict=True) if "\x00" in cell]

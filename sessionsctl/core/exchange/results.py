@@ -11,6 +11,7 @@ from typing import Any, Literal
 from ..domain.drafts import SessionDraft
 from ..domain.errors import ConflictError, InvalidInput
 from ..domain.model import Closure, SessionStatus
+from ..domain.words import counted
 from ..schedule.booking import (
     check_options,
     retry_race,
@@ -56,8 +57,8 @@ class ImportConflicts(ConflictError):
         total = sum(r.total for r in found)
         rows = len({r.row for r in found})
         super().__init__(listed,
-                         f"{source}: refused: {total:,} scheduling conflict(s) in {rows:,} "
-                         f"{unit}(s); nothing was written (--on-conflict skip or force)",
+                         f"{source}: refused: {counted(total, 'scheduling conflict')} in "
+                         f"{counted(rows, unit)}; nothing was written (--on-conflict skip or force)",
                          more=total - len(listed))
         self.source = source
         self.rows = found

@@ -17,6 +17,7 @@ from ....core.domain.drafts import SessionDraft
 from ....core.domain.errors import ConflictError, InvalidInput, SessionsctlError
 from ....core.domain.model import Session
 from ....core.domain.timeutil import zone
+from ....core.domain.words import counted
 from ....core.schedule.booking import before_today
 from ....core.schedule.conflicts import Conflict
 from ....core.schedule.scopes import Scope
@@ -173,7 +174,7 @@ def _book_series(centre: Centre, request: SaveRequest, tz: ZoneInfo) -> Outcome:
     series = centre.series.create(request.draft, request.rule, force_reason=request.force,
                                   skip_conflicts=request.skip, past=request.past)
     ids = [s.id for s in series.booked]
-    verb = f"Booked series #{series.series.id}: {len(ids)} sessions"
+    verb = f"Booked series #{series.series.id}: {counted(len(ids), 'session')}"
     if series.skipped:
         days = ", ".join(fmt.day_label(s.astimezone(tz).date())
                          for s in series.skipped[:SHOWN_SKIPPED])
