@@ -50,7 +50,12 @@ def mark(
     force: Annotated[bool, typer.Option("--force", help="Mark a session that has not started.")] = False,
     json_output: JsonOption = False,
 ) -> None:
-    """Mark one student's attendance of a session."""
+    """Mark one student's attendance of a session.
+
+    Example:
+
+    - `sessionsctl attendance mark 42 "Sam Lee" late --note bus --check-in 16:12`
+    """
     state = cli(ctx, json_output)
     # Core reads the times once it knows the session: a time alone is on its day.
     with _force_hint():
@@ -66,7 +71,12 @@ def mark(
 
 @attendance_app.command("list")
 def list_(ctx: typer.Context, session_id: SessionId, json_output: JsonOption = False) -> None:
-    """The attendance recorded for a session."""
+    """The attendance recorded for a session.
+
+    Example:
+
+    - `sessionsctl attendance list 42`
+    """
     state = cli(ctx, json_output)
     marks = state.centre.attendance.marks(session_id)
     if state.json:
@@ -90,7 +100,12 @@ def mark_all(
     force: Annotated[bool, typer.Option("--force", help="Mark a session that has not started.")] = False,
     json_output: JsonOption = False,
 ) -> None:
-    """Mark every student of a session not marked yet; marks already given are kept."""
+    """Mark every student of a session not marked yet; marks already given are kept.
+
+    Example:
+
+    - `sessionsctl attendance mark-all 42 present`
+    """
     state = cli(ctx, json_output)
     given = attendance.parse_status(status, allowed=EVERYONE)
     with _force_hint():
@@ -117,7 +132,12 @@ def import_(
         "--dry-run", help="Check every row and report, but write nothing.")] = False,
     json_output: JsonOption = False,
 ) -> None:
-    """Mark attendance from a CSV file: every row or none (each bad row is named)."""
+    """Mark attendance from a CSV file: every row or none (each bad row is named).
+
+    Example:
+
+    - `sessionsctl attendance import marks.csv --dry-run`
+    """
     state = cli(ctx, json_output)
     try:
         text = sys.stdin.read() if str(file) == "-" else file.read_text(encoding="utf-8-sig")
@@ -149,7 +169,12 @@ def export(
         "--output", "-o", help="Write to this file ('-' or none: standard output).")] = None,
 ) -> None:
     """Write the attendance marks of the chosen sessions as CSV (it imports again); the
-    same filters as the reports."""
+    same filters as the reports.
+
+    Example:
+
+    - `sessionsctl attendance export --from 2026-09-01 --course "GCSE Maths" --output marks.csv`
+    """
     state = cli(ctx)
     f = session_filter(state, start, end, mentor, student, subject, course)
     text = state.centre.attendance.export_marks(f, state.tz)
@@ -183,7 +208,12 @@ def feedback_add(
     text: Annotated[str | None, typer.Option("--text", help="Comments.")] = None,
     json_output: JsonOption = False,
 ) -> None:
-    """Give feedback on a session (a second one from the same person replaces the first)."""
+    """Give feedback on a session (a second one from the same person replaces the first).
+
+    Example:
+
+    - `sessionsctl feedback add 42 --from sam@example.org --rating 5 --category clarity=4`
+    """
     state = cli(ctx, json_output)
     item = state.centre.feedback.add(session_id, author, rating,
                                      categories=_categories(category), text=text)

@@ -29,7 +29,12 @@ def term_add(
     to: Annotated[str, typer.Option("--to", help="Last day (inclusive).")],
     json_output: JsonOption = False,
 ) -> None:
-    """Add a term."""
+    """Add a term.
+
+    Example:
+
+    - `sessionsctl term add "Spring 2027" --from 2027-01-04 --to 2027-03-31`
+    """
     state = cli(ctx, json_output)
     term = state.centre.calendar.add_term(name, parse_day(from_, state.tz, field="from"),
                                  parse_day(to, state.tz, field="to"))
@@ -41,7 +46,12 @@ def term_add(
 
 @term_app.command("list")
 def term_list(ctx: typer.Context, json_output: JsonOption = False) -> None:
-    """List terms."""
+    """List terms.
+
+    Example:
+
+    - `sessionsctl term list`
+    """
     state = cli(ctx, json_output)
     render.listing(state.json, state.centre.calendar.list_terms(), record, ("Term", "From", "To"),
                    lambda t: (t.name, t.starts_on, t.ends_on), empty="No terms.")
@@ -54,7 +64,12 @@ def closure_add(
     reason: Annotated[str, typer.Option("--reason", help="e.g. 'half-term'.")] = "",
     json_output: JsonOption = False,
 ) -> None:
-    """Close the centre on a day or days; lists the sessions already booked then."""
+    """Close the centre on a day or days; lists the sessions already booked then.
+
+    Example:
+
+    - `sessionsctl closure add 2027-02-15 --to 2027-02-19 --reason half-term`
+    """
     state = cli(ctx, json_output)
     first = parse_day(day, state.tz, field="date")
     last = parse_day(to, state.tz, field="to") if to else first
@@ -74,7 +89,12 @@ def closure_add(
 
 @closure_app.command("list")
 def closure_list(ctx: typer.Context, json_output: JsonOption = False) -> None:
-    """List closures."""
+    """List closures.
+
+    Example:
+
+    - `sessionsctl closure list --json`
+    """
     state = cli(ctx, json_output)
     render.listing(state.json, state.centre.calendar.list_closures(), record, ("From", "To", "Reason"),
                    lambda c: (c.starts_on, c.ends_on, c.reason), empty="No closures.")
@@ -90,7 +110,12 @@ def availability_set(
     clear: Annotated[bool, typer.Option("--clear", help="No window on these days.")] = False,
     json_output: JsonOption = False,
 ) -> None:
-    """Set the window a mentor can teach in on some weekdays (replacing what was set)."""
+    """Set the window a mentor can teach in on some weekdays (replacing what was set).
+
+    Example:
+
+    - `sessionsctl availability set ada@example.org --weekday mon --weekday wed --from 15:00 --to 19:30`
+    """
     state = cli(ctx, json_output)
     if not clear and (from_ is None or to is None):
         raise InvalidInput("give --from and --to (or --clear)", field="from")
@@ -117,7 +142,12 @@ def _print_windows(email: str, windows) -> None:
 def availability_list(ctx: typer.Context,
                       email: Annotated[str, typer.Argument(help="The mentor's email or name.")],
                       json_output: JsonOption = False) -> None:
-    """Show a mentor's weekly availability."""
+    """Show a mentor's weekly availability.
+
+    Example:
+
+    - `sessionsctl availability list ada@example.org`
+    """
     state = cli(ctx, json_output)
     windows = state.centre.calendar.availability_of(email)
     if state.json:
@@ -134,7 +164,12 @@ def availability_off(
     reason: Annotated[str | None, typer.Option("--reason", help="Why.")] = None,
     json_output: JsonOption = False,
 ) -> None:
-    """Record time off: no sessions may be booked for the mentor inside it."""
+    """Record time off: no sessions may be booked for the mentor inside it.
+
+    Example:
+
+    - `sessionsctl availability off ada@example.org --from 2027-03-01 --to 2027-03-05 --reason leave`
+    """
     state = cli(ctx, json_output)
     item = state.centre.calendar.add_time_off(email, parse_bound(from_, state.tz, field="from"),
                                      parse_bound(to, state.tz, field="to", end=True), reason)

@@ -22,7 +22,12 @@ def add(
     subject: Annotated[str | None, typer.Option("--subject", help="Its subject.")] = None,
     json_output: JsonOption = False,
 ) -> None:
-    """Add a course."""
+    """Add a course.
+
+    Example:
+
+    - `sessionsctl course add "GCSE Maths" --subject Mathematics`
+    """
     state = cli(ctx, json_output)
     course = state.centre.courses.add_course(name, subject)
     if state.json:
@@ -33,7 +38,12 @@ def add(
 
 @course_app.command("list")
 def list_(ctx: typer.Context, json_output: JsonOption = False) -> None:
-    """Courses with their batches."""
+    """Courses with their batches.
+
+    Example:
+
+    - `sessionsctl course list`
+    """
     state = cli(ctx, json_output)
     found = state.centre.courses.list_courses()
     if state.json:
@@ -57,7 +67,12 @@ def batch(
     ends: Annotated[str | None, typer.Option("--ends", help="Last day.")] = None,
     json_output: JsonOption = False,
 ) -> None:
-    """Add a batch (a cohort) to a course."""
+    """Add a batch (a cohort) to a course.
+
+    Example:
+
+    - `sessionsctl course batch "GCSE Maths" "Autumn 2026" --starts 2026-09-01 --ends 2026-12-18`
+    """
     state = cli(ctx, json_output)
     made = state.centre.courses.add_batch(
         course, name,
@@ -75,7 +90,12 @@ def assign(
     batch_name: Annotated[str, typer.Argument(help="The batch's name ('-' for none).")],
     sessions: Annotated[list[int], typer.Argument(help="Session ids.")],
 ) -> None:
-    """Put sessions in a batch of a course (completed ones too: reports look back)."""
+    """Put sessions in a batch of a course (completed ones too: reports look back).
+
+    Example:
+
+    - `sessionsctl course assign "GCSE Maths" "Autumn 2026" 42 43 44`
+    """
     state = cli(ctx)
     changed = state.centre.courses.assign(course, None if batch_name == "-" else batch_name,
                              sessions)

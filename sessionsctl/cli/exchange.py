@@ -205,6 +205,11 @@ def import_csv(
     repeat (an RRULE: the row becomes a series), notes, status. Times without an offset are
     read in the row's tz, else in --tz. Every row is checked first and every problem
     reported with its row and column; nothing is written unless all rows are good.
+
+    Examples:
+
+    - `sessionsctl import csv term.csv --dry-run`
+    - `sessionsctl import csv term.csv --create-missing --on-conflict skip`
     """
     state = cli(ctx, json_output)
     stream, source = _read(file)
@@ -232,6 +237,10 @@ def import_ics(
     events become series with their exceptions, all-day events become closures of the
     centre. Floating times are read in --tz. Importing the same file again updates what it
     created (keyed by UID and RECURRENCE-ID) and never duplicates it.
+
+    Example:
+
+    - `sessionsctl import ics calendar.ics --mentor ada@example.org --dry-run`
     """
     state = cli(ctx, json_output)
     stream, source = _read(file)
@@ -296,6 +305,10 @@ def export_csv(
 
     Without filters every session is written. Rows stream as they are read, so any size
     of database exports in constant memory.
+
+    Example:
+
+    - `sessionsctl export csv --from 2026-09-01 --to 2026-12-31 -o autumn.csv`
     """
     state = cli(ctx)
     query = _query(state, from_, to, mentor, student, room, subject, status, type_, search)
@@ -322,6 +335,10 @@ def export_ics(
     Each series is one event with its rule (RRULE, EXDATE, RDATE) and its moved, edited or
     cancelled occurrences as exceptions (RECURRENCE-ID); each one-off session is one event.
     A series is written whole when any of its occurrences matches the filters.
+
+    Example:
+
+    - `sessionsctl export ics --mentor ada@example.org -o ada.ics`
     """
     state = cli(ctx)
     query = _query(state, from_, to, mentor, student, room, subject, status, type_, search)

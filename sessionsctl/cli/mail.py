@@ -76,7 +76,13 @@ def reminders_send(
     json_output: JsonOpt = False,
 ) -> None:
     """Queue a reminder for each participant of each session starting soon, then send what
-    is pending. Safe to run from cron as often as you like: each reminder is sent once."""
+    is pending. Safe to run from cron as often as you like: each reminder is sent once.
+
+    Examples:
+
+    - `sessionsctl reminders send`
+    - `sessionsctl reminders send --ahead 2h --dry-run`
+    """
     state = cli(ctx, json_output)
     window = parse_duration(ahead, field="--ahead", maximum=MAX_AHEAD)
     if dry_run:
@@ -110,7 +116,12 @@ def outbox(
     limit: Annotated[int, typer.Option("--limit", min=1, help="Show the newest N.")] = 200,
     json_output: JsonOpt = False,
 ) -> None:
-    """The outbox: what was sent, what is waiting, what failed and why."""
+    """The outbox: what was sent, what is waiting, what failed and why.
+
+    Example:
+
+    - `sessionsctl mail outbox --status failed`
+    """
     state = cli(ctx, json_output)
     messages = state.centre.mail.outbox(status, limit)
     if state.json:
@@ -133,7 +144,12 @@ def outbox(
 
 @mail_app.command("retry")
 def retry(ctx: typer.Context, json_output: JsonOpt = False) -> None:
-    """Put failed messages back in the queue and send them now."""
+    """Put failed messages back in the queue and send them now.
+
+    Example:
+
+    - `sessionsctl mail retry`
+    """
     state = cli(ctx, json_output)
     requeued = state.centre.mail.retry_failed()
     if not state.json:
@@ -147,7 +163,12 @@ def retry(ctx: typer.Context, json_output: JsonOpt = False) -> None:
 def test(ctx: typer.Context,
          address: Annotated[str, typer.Argument(help="Where to send the test message.")],
          json_output: JsonOpt = False) -> None:
-    """Send a test message now, to check the SMTP settings."""
+    """Send a test message now, to check the SMTP settings.
+
+    Example:
+
+    - `sessionsctl mail test you@example.org`
+    """
     state = cli(ctx, json_output)
     sender = state.centre.mail.send_test(address)
     if state.json:
@@ -169,7 +190,12 @@ def preview(
     html: Annotated[bool, typer.Option("--html", help="Print the HTML part too.")] = False,
     json_output: JsonOpt = False,
 ) -> None:
-    """Render a template to the terminal; nothing is queued or sent."""
+    """Render a template to the terminal; nothing is queued or sent.
+
+    Example:
+
+    - `sessionsctl mail preview reminder --session 42 --to sam@example.org`
+    """
     state = cli(ctx, json_output)
     rendered = state.centre.mail.preview(template, session_id, to)
     if state.json:
@@ -193,7 +219,13 @@ def send(
                                       "people without asking.")] = False,
     json_output: JsonOpt = False,
 ) -> None:
-    """Send a message to many people: queued in one go, then sent with a progress bar."""
+    """Send a message to many people: queued in one go, then sent with a progress bar.
+
+    Example:
+
+    - `sessionsctl mail send --to students --template custom
+      --message "The centre is closed on Friday." --yes`
+    """
     state = cli(ctx, json_output)
     target, value = _target(to, ctx.args)
     people = state.centre.mail.recipients(target, value)

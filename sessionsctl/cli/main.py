@@ -160,7 +160,13 @@ def _register() -> None:
 
 
 def _tui(ctx: typer.Context) -> None:
-    """Open the front desk: calendar, session list, booking and attendance (full screen)."""
+    """Open the front desk: calendar, session list, booking and attendance (full screen).
+
+    Examples:
+
+    - `sessionsctl tui`
+    - `sessionsctl --db postgresql+psycopg://desk@db.example.org/centre tui`
+    """
     state: Cli = ctx.obj
     _ = state.tz  # an unknown --tz is refused before the screen opens
     # Imported here only, so Textual loads for this command alone. The one import from the

@@ -40,7 +40,7 @@ Cost = Annotated[str | None, typer.Option("--cost", help="Price, e.g. 35.00.")]
 Payment = Annotated[PaymentStatus | None, typer.Option("--payment", help="Payment status.")]
 Force = Annotated[bool, typer.Option("--force", help="Book despite conflicts (needs --reason).")]
 Repeat = Annotated[str | None, typer.Option(
-    "--repeat", help="An RFC 5545 rule, e.g. 'FREQ=WEEKLY;BYDAY=TU;COUNT=12' (EXDATE/RDATE "
+    "--repeat", help="An RFC 5545 rule, e.g. FREQ=WEEKLY;COUNT=12 (EXDATE/RDATE "
                      "lines may follow); books a series.")]
 Scope = Annotated[str, typer.Option(
     "--scope", help="For an occurrence of a series: this, following or all.")]

@@ -28,7 +28,12 @@ def person_add(
     tz: Annotated[str | None, typer.Option("--tz", help="Their time zone (IANA name).")] = None,
     json_output: JsonOption = False,
 ) -> None:
-    """Register a person."""
+    """Register a person.
+
+    Example:
+
+    - `sessionsctl person add --name "Ada Byron" --email ada@example.org --role mentor`
+    """
     state = cli(ctx, json_output)
     person = state.centre.people.add_person(name, email, role, tz)
     if state.json:
@@ -43,7 +48,12 @@ def person_list(
     role: Annotated[Role | None, typer.Option("--role", help="Only this role.")] = None,
     json_output: JsonOption = False,
 ) -> None:
-    """List people."""
+    """List people.
+
+    Example:
+
+    - `sessionsctl person list --role student --json`
+    """
     state = cli(ctx, json_output)
     people = state.centre.people.list_people(role)
     render.listing(state.json, people, person_json, ("ID", "Name", "Email", "Role", "Time zone"),
@@ -60,7 +70,12 @@ def room_add(
     capacity: Annotated[int | None, typer.Option("--capacity", help="Seats for students.")] = None,
     json_output: JsonOption = False,
 ) -> None:
-    """Add a room."""
+    """Add a room.
+
+    Example:
+
+    - `sessionsctl room add "Newton Room" --capacity 6`
+    """
     state = cli(ctx, json_output)
     room = state.centre.people.add_room(name, capacity)
     if state.json:
@@ -72,7 +87,12 @@ def room_add(
 
 @room_app.command("list")
 def room_list(ctx: typer.Context, json_output: JsonOption = False) -> None:
-    """List rooms."""
+    """List rooms.
+
+    Example:
+
+    - `sessionsctl room list`
+    """
     state = cli(ctx, json_output)
     render.listing(state.json, state.centre.people.list_rooms(), room_json, ("ID", "Room", "Seats"),
                    lambda r: (r.id, r.name, r.capacity or ""), empty="No rooms.")
@@ -84,7 +104,12 @@ def subject_add(
     name: Annotated[str, typer.Argument(help="Subject name.")],
     json_output: JsonOption = False,
 ) -> None:
-    """Add a subject."""
+    """Add a subject.
+
+    Example:
+
+    - `sessionsctl subject add Mathematics`
+    """
     state = cli(ctx, json_output)
     subject = state.centre.people.add_subject(name)
     if state.json:
@@ -95,7 +120,12 @@ def subject_add(
 
 @subject_app.command("list")
 def subject_list(ctx: typer.Context, json_output: JsonOption = False) -> None:
-    """List subjects."""
+    """List subjects.
+
+    Example:
+
+    - `sessionsctl subject list --json`
+    """
     state = cli(ctx, json_output)
     render.listing(state.json, state.centre.people.list_subjects(), subject_json, ("ID", "Subject"),
                    lambda s: (s.id, s.name), empty="No subjects.")

@@ -144,7 +144,13 @@ def attendance(
     json_output: JsonOption = False,
 ) -> None:
     """Per student and per course/batch: sessions, present, late, absent, excused, attendance
-    rate (present and late over present, late and absent)."""
+    rate (present and late over present, late and absent).
+
+    Examples:
+
+    - `sessionsctl report attendance --from 2026-09-01 --course "GCSE Maths"`
+    - `sessionsctl report attendance --format csv --output attendance.csv`
+    """
     fmt = _format(fmt, json_output)
     state = cli(ctx, fmt is Format.JSON)
     f = session_filter(state, start, end, mentor, student, subject, course)
@@ -161,7 +167,12 @@ def completion(
     json_output: JsonOption = False,
 ) -> None:
     """Sessions by week and by subject: scheduled, completed, cancelled, still open, and the
-    completion rate of those due to end by now."""
+    completion rate of those due to end by now.
+
+    Example:
+
+    - `sessionsctl report completion --from 2026-09-01 --html completion.html`
+    """
     fmt = _format(fmt, json_output)
     state = cli(ctx, fmt is Format.JSON)
     f = session_filter(state, start, end, mentor, student, subject, course)
@@ -176,7 +187,12 @@ def mentors(
     json_output: JsonOption = False,
 ) -> None:
     """Per mentor: sessions held, hours, average rating, no-show rate of their students,
-    cancellations."""
+    cancellations.
+
+    Example:
+
+    - `sessionsctl report mentors --from 2026-09-01 --json`
+    """
     fmt = _format(fmt, json_output)
     state = cli(ctx, fmt is Format.JSON)
     f = session_filter(state, start, end, mentor, student, subject, course)
@@ -191,7 +207,12 @@ def student_report(
     course: Course = None, fmt: FormatOpt = None, by: By = None, html: Html = None,
     output: Output = None, json_output: JsonOption = False,
 ) -> None:
-    """One student: their sessions, attendance and the ratings they gave, over time."""
+    """One student: their sessions, attendance and the ratings they gave, over time.
+
+    Example:
+
+    - `sessionsctl report student sam@example.org --from 2026-09-01`
+    """
     fmt = _format(fmt, json_output)
     state = cli(ctx, fmt is Format.JSON)
     f = session_filter(state, start, end, mentor, None, subject, course)

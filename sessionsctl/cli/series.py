@@ -22,7 +22,12 @@ app = typer.Typer(help="Recurring series of sessions.", no_args_is_help=True)
 
 @app.command("list")
 def list_(ctx: typer.Context, json_output: JsonOption = False) -> None:
-    """List series with their rules."""
+    """List series with their rules.
+
+    Example:
+
+    - `sessionsctl series list`
+    """
     state = cli(ctx, json_output)
     series = state.centre.series.all()
     if state.json:
@@ -40,7 +45,12 @@ def list_(ctx: typer.Context, json_output: JsonOption = False) -> None:
 @app.command("show")
 def show(ctx: typer.Context, series_id: Annotated[int, typer.Argument(help="Series id.")],
          json_output: JsonOption = False) -> None:
-    """A series' rule and its occurrences."""
+    """A series' rule and its occurrences.
+
+    Example:
+
+    - `sessionsctl series show 7 --json`
+    """
     state = cli(ctx, json_output)
     series, sessions = state.centre.series.info(series_id)
     if state.json:
@@ -63,7 +73,13 @@ def extend(
         help="How far ahead to book open-ended series.")] = policy.SERIES_HORIZON.days,
     json_output: JsonOption = False,
 ) -> None:
-    """Book open-ended series up to the rolling horizon. Safe to run from cron at any rate."""
+    """Book open-ended series up to the rolling horizon. Safe to run from cron at any rate.
+
+    Examples:
+
+    - `sessionsctl series extend`
+    - `sessionsctl series extend --days 120`
+    """
     from datetime import timedelta
 
     state = cli(ctx, json_output)

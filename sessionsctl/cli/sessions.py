@@ -96,7 +96,15 @@ def add(
     force: Force = False, reason: Reason = None, json_output: JsonOption = False,
     no_notify: NoNotify = False, past: Past = False,
 ) -> None:
-    """Book a session or a recurring series; refused with exit 3 and every conflict if it clashes."""
+    """Book a session or a recurring series; refused with exit 3 and every conflict if it clashes.
+
+    Examples:
+
+    - `sessionsctl session add --title Algebra --mentor "Ada Byron" --student sam@example.org
+      --start "tomorrow 16:00" --duration 60`
+    - `sessionsctl session add --title "GCSE Maths" --mentor ada@example.org --start 16:00
+      --duration 60 --repeat "FREQ=WEEKLY;BYDAY=TU" --term "Spring 2027"`
+    """
     state = cli(ctx, json_output)
     for flag, value in (("--title", title), ("--mentor", mentor), ("--start", start)):
         if value is None:
@@ -182,7 +190,13 @@ def list_(
     limit: Annotated[int | None, typer.Option("--limit", min=0, help="At most this many.")] = None,
     json_output: JsonOption = False,
 ) -> None:
-    """List sessions by day; without --from/--to/--all, the coming seven days."""
+    """List sessions by day; without --from/--to/--all, the coming seven days.
+
+    Examples:
+
+    - `sessionsctl session list`
+    - `sessionsctl session list --from 2026-12-01 --to 2026-12-31 --mentor "Ada Byron" --json`
+    """
     state = cli(ctx, json_output)
     tz = state.tz
     start = parse_bound(from_, tz, field="from") if from_ else None
@@ -207,7 +221,12 @@ def list_(
 @app.command("show")
 def show(ctx: typer.Context, session_id: Annotated[int, typer.Argument(help="Session id.")],
          json_output: JsonOption = False) -> None:
-    """Everything about one session: details, attendance, feedback, materials."""
+    """Everything about one session: details, attendance, feedback, materials.
+
+    Example:
+
+    - `sessionsctl session show 42`
+    """
     state = cli(ctx, json_output)
     details = state.centre.sessions.show(session_id)
     s, tz = details.session, state.tz
@@ -271,7 +290,13 @@ def edit(
     force: Force = False, reason: Reason = None, json_output: JsonOption = False,
     no_notify: NoNotify = False, past: Past = False,
 ) -> None:
-    """Change a session or part of its series (moving its start keeps its length)."""
+    """Change a session or part of its series (moving its start keeps its length).
+
+    Examples:
+
+    - `sessionsctl session edit 42 --start "2026-12-01 17:00"`
+    - `sessionsctl session edit 42 --room "Newton Room" --scope all`
+    """
     state = cli(ctx, json_output)
     base_start = None  # what a length or an end time alone is counted from
     if (duration is not None or end is not None) and start is None:
@@ -311,7 +336,13 @@ def cancel(ctx: typer.Context, session_id: Annotated[int, typer.Argument(help="S
            reason: Annotated[str | None, typer.Option("--reason", help="Why it is cancelled.")] = None,
            scope: Scope = "this", json_output: JsonOption = False,
            no_notify: NoNotify = False) -> None:
-    """Cancel a session, or part of its series (they stay on record and free their slots)."""
+    """Cancel a session, or part of its series (they stay on record and free their slots).
+
+    Examples:
+
+    - `sessionsctl session cancel 42 --reason "mentor ill"`
+    - `sessionsctl session cancel 42 --scope following --reason "course ends"`
+    """
     state = cli(ctx, json_output)
     cancelled = state.centre.sessions.cancel_scoped(session_id, scope=scope, reason=reason,
                                                     notify=not no_notify)
@@ -327,14 +358,24 @@ def cancel(ctx: typer.Context, session_id: Annotated[int, typer.Argument(help="S
 @app.command("start")
 def start_(ctx: typer.Context, session_id: Annotated[int, typer.Argument(help="Session id.")],
            json_output: JsonOption = False) -> None:
-    """Mark a session as in progress."""
+    """Mark a session as in progress.
+
+    Example:
+
+    - `sessionsctl session start 42`
+    """
     _status_command("begin", "Started")(ctx, session_id, json_output)
 
 
 @app.command("complete")
 def complete(ctx: typer.Context, session_id: Annotated[int, typer.Argument(help="Session id.")],
              json_output: JsonOption = False) -> None:
-    """Mark a session as completed."""
+    """Mark a session as completed.
+
+    Example:
+
+    - `sessionsctl session complete 42`
+    """
     _status_command("complete", "Completed")(ctx, session_id, json_output)
 
 
@@ -342,7 +383,12 @@ def complete(ctx: typer.Context, session_id: Annotated[int, typer.Argument(help=
 def note(ctx: typer.Context, session_id: Annotated[int, typer.Argument(help="Session id.")],
          text: Annotated[str, typer.Argument(help="The note; stamped with when and by whom.")],
          json_output: JsonOption = False) -> None:
-    """Add a note to a session (after the notes it has, kept with any added meanwhile)."""
+    """Add a note to a session (after the notes it has, kept with any added meanwhile).
+
+    Example:
+
+    - `sessionsctl session note 42 "Bring the workbook next time"`
+    """
     state = cli(ctx, json_output)
     session = state.centre.sessions.add_note(session_id, text, tz=state.tz)
     if state.json:

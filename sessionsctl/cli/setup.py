@@ -18,7 +18,13 @@ def init(
                                        "rooms and a term of lessons around today.")] = False,
     json_output: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
-    """Create the database (or migrate it to the newest schema); --demo loads sample data."""
+    """Create the database (or migrate it to the newest schema); --demo loads sample data.
+
+    Examples:
+
+    - `sessionsctl init`
+    - `sessionsctl init --demo`
+    """
     state = cli(ctx, json_output)
     # Setting up is the local operator's job: a configured acting person may not exist yet.
     state.settings = replace(state.settings, user=None)
@@ -50,7 +56,12 @@ def init(
 
 def where(ctx: typer.Context,
           json_output: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False) -> None:
-    """Show the database, acting person, time zone and config file in use."""
+    """Show the database, acting person, time zone and config file in use.
+
+    Example:
+
+    - `sessionsctl where --json`
+    """
     from ..config import config_path
     from ..wiring import database_in_use
 

@@ -40,7 +40,12 @@ def free(
     step: Annotated[int, typer.Option("--step", help="Minutes between candidate starts.")] = 15,
     json_output: JsonOption = False,
 ) -> None:
-    """Suggest the next free slots that fit the mentor, students, room and availability."""
+    """Suggest the next free slots that fit the mentor, students, room and availability.
+
+    Example:
+
+    - `sessionsctl session free --mentor ada@example.org --student sam@example.org --duration 60`
+    """
     state = cli(ctx, json_output)
     if step <= 0 or count <= 0:
         raise InvalidInput("--step and --count must be positive", field="step")
@@ -74,7 +79,12 @@ def explain(
     student: Students = None, room: Room = None,
     max_: Max = None, json_output: JsonOption = False,
 ) -> None:
-    """Say why a slot cannot be booked (clashes, closure, availability, room full)."""
+    """Say why a slot cannot be booked (clashes, closure, availability, room full).
+
+    Example:
+
+    - `sessionsctl session explain --mentor ada@example.org --start "2027-01-05 16:30" --duration 60`
+    """
     state = cli(ctx, json_output)
     draft = _probe(state, mentor, student, room,
                    parse_instant(start, state.tz, field="start", need_time=True), duration)
