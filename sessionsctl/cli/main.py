@@ -32,6 +32,29 @@ def _drop_stdout() -> None:
         pass
 
 
+_BOUNDS = {"greater_than_equal": ("ge", "at least"), "less_than_equal": ("le", "at most"),
+           "greater_than": ("gt", "more than"), "less_than": ("lt", "less than")}
+
+
+def _in_plain_words(exc: Exception) -> None:
+    """Say a value Typer could not read in plain words ("'sixty' is not a whole number"), not
+    in its validator's ("Input should be a valid integer, unable to parse string as ...")."""
+    errors = getattr(exc.__cause__, "errors", None)
+    if not callable(errors) or not hasattr(exc, "message"):
+        return
+    first = (errors() or [{}])[0]
+    kind, given, msg = first.get("type", ""), first.get("input"), str(first.get("msg", ""))
+    if kind.startswith("int_"):
+        exc.message = f"{given!r} is not a whole number"
+    elif kind.startswith("float_"):
+        exc.message = f"{given!r} is not a number"
+    elif kind in _BOUNDS:
+        key, words = _BOUNDS[kind]
+        exc.message = f"must be {words} {first.get('ctx', {}).get(key)}, not {given}"
+    elif kind == "value_error":
+        exc.message = msg.removeprefix("Value error, ")
+
+
 class _Root(TyperGroup):
     """Turns errors into the exit codes of docs/CLI.md, never a traceback for a user mistake."""
 
@@ -55,7 +78,10 @@ class _Root(TyperGroup):
             _drop_stdout()
             raise typer.Exit(PIPE_CLOSED) from None
         except Exception as exc:  # a bug or an unreachable database: exit 1, say what
-            if _framework(exc) or os.environ.get("SESSIONSCTL_DEBUG"):
+            if _framework(exc):
+                _in_plain_words(exc)
+                raise
+            if os.environ.get("SESSIONSCTL_DEBUG"):
                 raise
             render.err.print(f"[red]unexpected error:[/] {type(exc).__name__}: {exc}",
                              markup=True, highlight=False)

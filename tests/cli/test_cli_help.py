@@ -73,3 +73,19 @@ def test_a_misspelt_option_in_an_example_would_be_caught() -> None:
 def test_help_is_read_the_same_in_a_real_process(run: Any) -> None:
     text = run.ok("session", "list", "--help").stdout
     assert "Examples" in text and "sessionsctl session list --from 2026-12-01" in text
+
+
+@pytest.mark.parametrize(("args", "said"), [
+    (["session", "free", "--mentor", "a@example.org", "--duration", "sixty"],
+     "Invalid value for '--duration': 'sixty' is not a whole number"),
+    (["session", "show", "1.5"], "'1.5' is not a whole number"),
+    (["session", "list", "--limit", "-3"], "'--limit': must be at least 0, not -3"),
+    (["session", "list", "--type", "bogus"],
+     "'bogus' is not one of 'individual', 'group', 'workshop'"),
+])
+def test_a_value_typer_cannot_read_is_said_in_plain_words(run: Any, args: list[str],
+                                                          said: str) -> None:
+    result = run.fails(2, *args)
+    text = " ".join(result.stderr.replace("│", " ").split())
+    assert said in text, text
+    assert "Input should be" not in text and "Value error" not in text
