@@ -161,6 +161,7 @@ def _register() -> None:
         series,
         sessions,
         setup,
+        upkeep,  # noqa: F401  (its commands join the person, room, subject, term, closure groups)
     )
 
     app.command("init", rich_help_panel="Setup")(setup.init)

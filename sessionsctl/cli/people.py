@@ -46,18 +46,20 @@ def person_add(
 def person_list(
     ctx: typer.Context,
     role: Annotated[Role | None, typer.Option("--role", help="Only this role.")] = None,
+    everyone: Annotated[bool, typer.Option("--all", help="Deactivated people too.")] = False,
     json_output: JsonOption = False,
 ) -> None:
-    """List people.
+    """List people (the active ones; --all adds those deactivated).
 
     Example:
 
     - `sessionsctl person list --role student --json`
     """
     state = cli(ctx, json_output)
-    people = state.centre.people.list_people(role)
+    people = state.centre.people.list_people(role, inactive=everyone)
     render.listing(state.json, people, person_json, ("ID", "Name", "Email", "Role", "Time zone"),
-                   lambda p: (p.id, p.name, p.email, p.role.value, p.tz or ""),
+                   lambda p: (p.id, p.name, p.email,
+                              p.role.value + ("" if p.active else " (deactivated)"), p.tz or ""),
                    empty=f"No people with role {role.value}." if role else "No people.")
     if people and not state.json:
         render.out.print(counted(len(people), "person"), style="dim")
@@ -95,7 +97,8 @@ def room_list(ctx: typer.Context, json_output: JsonOption = False) -> None:
     """
     state = cli(ctx, json_output)
     render.listing(state.json, state.centre.people.list_rooms(), room_json, ("ID", "Room", "Seats"),
-                   lambda r: (r.id, r.name, r.capacity or ""), empty="No rooms.")
+                   lambda r: (r.id, r.name + ("" if r.active else " (retired)"), r.capacity or ""),
+                   empty="No rooms.")
 
 
 @subject_app.command("add")
@@ -128,4 +131,5 @@ def subject_list(ctx: typer.Context, json_output: JsonOption = False) -> None:
     """
     state = cli(ctx, json_output)
     render.listing(state.json, state.centre.people.list_subjects(), subject_json, ("ID", "Subject"),
-                   lambda s: (s.id, s.name), empty="No subjects.")
+                   lambda s: (s.id, s.name + ("" if s.active else " (retired)")),
+                   empty="No subjects.")

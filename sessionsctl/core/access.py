@@ -21,13 +21,16 @@ class Action(StrEnum):
     """What a use case asks permission for; the value completes "may not ..."."""
 
     ADD_PERSON = "add people"
+    EDIT_PERSON = "change people"
     LIST_PEOPLE = "list people"
     ADD_ROOM = "add rooms"
+    EDIT_ROOM = "change or retire rooms"
     LIST_ROOMS = "list rooms"
     ADD_SUBJECT = "add subjects"
+    EDIT_SUBJECT = "change or retire subjects"
     LIST_SUBJECTS = "list subjects"
     MANAGE_COURSES = "manage courses and batches"
-    MANAGE_TERMS = "add terms"
+    MANAGE_TERMS = "add or remove terms"
     MANAGE_CLOSURES = "close the centre"
     SET_AVAILABILITY = "set a mentor's availability"
     BOOK = "book sessions"
@@ -65,7 +68,8 @@ _PARTICIPANT = {Action.VIEW_SESSION: Reach.TAKING_PART, Action.GIVE_FEEDBACK: Re
 
 RIGHTS: dict[Role, dict[Action, Reach]] = {
     Role.ADMIN: dict.fromkeys(Action, Reach.ANY),
-    Role.STAFF: {**dict.fromkeys(Action, Reach.ANY), Action.ADD_PERSON: Reach.JUNIOR},
+    Role.STAFF: {**dict.fromkeys(Action, Reach.ANY), Action.ADD_PERSON: Reach.JUNIOR,
+                 Action.EDIT_PERSON: Reach.JUNIOR},
     Role.MENTOR: {**_PUBLIC, **_PARTICIPANT, **_OWN_SESSIONS},
     Role.STUDENT: {**_PUBLIC, **_PARTICIPANT},
 }
@@ -102,7 +106,7 @@ def require(actor: Person | None, action: Action, *, session: Session | None = N
             what = f"{what} for {mentor}" if action is Action.BOOK \
                 else f"set the availability of {mentor}"
         elif role is not None:
-            what = f"add a {role.value}"
+            what = f"{'change' if action is Action.EDIT_PERSON else 'add'} a {role.value}"
         raise NotPermitted(f"{who} may not {what}")
 
 

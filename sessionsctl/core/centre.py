@@ -20,6 +20,7 @@ from .schedule.series import SeriesBook
 from .schedule.sessions import SessionDetails, Sessions
 from .schedule.slots import FreeSlots
 from .storage import Store
+from .upkeep import Upkeep
 
 __all__ = ["Booked", "BookingResult", "Centre", "Clock", "SessionDetails", "draft_of", "utcnow"]
 
@@ -33,6 +34,7 @@ class Centre:
         booker = Booker(ctx, notifier)
         scoped = ScopedEdits(ctx, booker, notifier)
         self.people = Directory(ctx)
+        self.upkeep = Upkeep(ctx)
         self.sessions = Sessions(ctx, booker, notifier, scoped)
         self.series = SeriesBook(ctx, booker)
         self.calendar = CentreCalendar(ctx)

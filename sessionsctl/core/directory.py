@@ -40,9 +40,9 @@ class Directory:
             uow.audit.record("add", "person", person.id, None, record(person))
             return person
 
-    def list_people(self, role: Role | None = None) -> list[Person]:
+    def list_people(self, role: Role | None = None, *, inactive: bool = True) -> list[Person]:
         with self.ctx.read() as uow:
-            return uow.people.all(role)
+            return uow.people.all(role, inactive=inactive)
 
     def add_room(self, name: str, capacity: int | None = None) -> Room:
         name = rules.name(name)

@@ -18,6 +18,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     text,
+    true,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -62,6 +63,7 @@ class PersonRow(Base):
     role: Mapped[str] = mapped_column(String(16))
     tz: Mapped[str | None] = mapped_column(String(64))
     created_at: Mapped[datetime]
+    active: Mapped[bool] = mapped_column(default=True, server_default=true())
 
 
 class RoomRow(Base):
@@ -70,6 +72,7 @@ class RoomRow(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(200), unique=True)
     capacity: Mapped[int | None]
+    active: Mapped[bool] = mapped_column(default=True, server_default=true())
 
 
 class SubjectRow(Base):
@@ -77,6 +80,7 @@ class SubjectRow(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(200), unique=True)
+    active: Mapped[bool] = mapped_column(default=True, server_default=true())
 
 
 class CourseRow(Base):

@@ -73,6 +73,7 @@ class Person:
     email: str
     role: Role
     tz: str | None = None
+    active: bool = True  # a deactivated person is kept for history but cannot be booked
 
     @property
     def label(self) -> str:
@@ -85,12 +86,14 @@ class Room:
     id: int
     name: str
     capacity: int | None = None
+    active: bool = True  # a retired room is kept for history but cannot be booked
 
 
 @dataclass(frozen=True, slots=True)
 class Subject:
     id: int
     name: str
+    active: bool = True  # a retired subject is kept for history but cannot be booked
 
 
 @dataclass(frozen=True, slots=True)

@@ -62,15 +62,16 @@ def record(value: Any) -> Any:
 
 
 def person_json(p: Person) -> dict[str, Any]:
-    return {"id": p.id, "name": p.name, "email": p.email, "role": p.role.value, "tz": p.tz}
+    return {"id": p.id, "name": p.name, "email": p.email, "role": p.role.value, "tz": p.tz,
+            "active": p.active}
 
 
 def room_json(r: Room) -> dict[str, Any]:
-    return {"id": r.id, "name": r.name, "capacity": r.capacity}
+    return {"id": r.id, "name": r.name, "capacity": r.capacity, "active": r.active}
 
 
 def subject_json(s: Subject) -> dict[str, Any]:
-    return {"id": s.id, "name": s.name}
+    return {"id": s.id, "name": s.name, "active": s.active}
 
 
 def attendance_json(a: Attendance, tz: ZoneInfo | None = None) -> dict[str, Any]:

@@ -12,12 +12,13 @@ from ..access import Action, require
 from ..context import Context
 from ..domain.drafts import Row, SessionDraft
 from ..domain.errors import InvalidInput
-from ..domain.model import Role, Room
+from ..domain.model import Role, Room, Subject
 from ..domain.serialize import record
 from ..mail.notices import NoticeKind
 from ..mail.notify import Notifier
 from ..names import Names
 from ..storage import UnitOfWork
+from ..upkeep import check_bookable
 from .booking import BookingResult
 from .conflicts import Clashes, Conflict, refused, shown
 from .judge import Busy, Refs, judge, together
@@ -39,7 +40,8 @@ class Booker:
         names = Names(uow)
         people = uow.people.by_email({e for d in drafts for e in (d.mentor, *d.students)})
         rooms: dict[str, Room] = {}
-        subjects: set[str] = set()
+        subjects: dict[str, Subject] = {}
+        now = self.ctx.clock()
         for draft in drafts:
             mentor = people.get(draft.mentor)
             if mentor is None:
@@ -58,9 +60,12 @@ class Booker:
                     raise names.missing("room", draft.room)
                 rooms[draft.room] = room
             if draft.subject is not None and draft.subject not in subjects:
-                if uow.subjects.get(draft.subject) is None:
+                subject = uow.subjects.get(draft.subject)
+                if subject is None:
                     raise names.missing("subject", draft.subject)
-                subjects.add(draft.subject)
+                subjects[draft.subject] = subject
+            check_bookable(draft, people, rooms.get(draft.room or ""),
+                           subjects.get(draft.subject or ""), now)
         if not drafts:
             return Refs(rooms, {}, {}, [], people)
         mentors = {d.mentor for d in drafts}

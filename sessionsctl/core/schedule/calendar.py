@@ -68,6 +68,29 @@ class CentreCalendar:
             hit = [s for s in live if closure.covers(s.start.astimezone(ZoneInfo(s.tz)).date())]
             return closure, hit
 
+    def remove_term(self, name: str) -> Term:
+        """Remove a term (series booked within it keep their dates)."""
+        with self.ctx.write() as uow:
+            require(uow.actor, Action.MANAGE_TERMS)
+            term = uow.calendar.term(name.strip())
+            if term is None:
+                raise NotFound("term", name, [t.name for t in uow.calendar.terms()])
+            uow.calendar.remove_term(term.id)
+            uow.audit.record("remove", "term", term.id, record(term), None)
+            return term
+
+    def remove_closure(self, day: date) -> list[Closure]:
+        """Open the centre again on ``day``: the closures that cover it are removed (whole)."""
+        with self.ctx.write() as uow:
+            require(uow.actor, Action.MANAGE_CLOSURES)
+            found = [c for c in uow.calendar.closures(day, day) if c.covers(day)]
+            if not found:
+                raise NotFound("closure on", day.isoformat())
+            for closure in found:
+                uow.calendar.remove_closure(closure.id)
+                uow.audit.record("remove", "closure", closure.id, record(closure), None)
+            return found
+
     def list_closures(self) -> list[Closure]:
         with self.ctx.read() as uow:
             return uow.calendar.closures()

@@ -35,6 +35,12 @@ class SqlCalendar:
         rows = self.db.execute(select(TermRow.__table__).order_by(TermRow.starts_on))
         return [Term(r.id, r.name, r.starts_on, r.ends_on) for r in rows]
 
+    def remove_term(self, term_id: int) -> None:
+        self.db.execute(delete(TermRow).where(TermRow.id == term_id))
+
+    def remove_closure(self, closure_id: int) -> None:
+        self.db.execute(delete(ClosureRow).where(ClosureRow.id == closure_id))
+
     def add_closure(self, starts_on: date, ends_on: date, reason: str) -> Closure:
         new_id = self.db.execute(insert(ClosureRow).returning(ClosureRow.id), {
             "starts_on": starts_on, "ends_on": ends_on, "reason": reason,

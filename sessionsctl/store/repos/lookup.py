@@ -13,11 +13,13 @@ from ...core.domain.model import Person, Role
 from ..schema import PersonRow, RoomRow, SubjectRow
 
 CHUNK = 5000  # ids or names per IN (...) list
-PERSON_COLUMNS = (PersonRow.id, PersonRow.name, PersonRow.email, PersonRow.role, PersonRow.tz)
+PERSON_COLUMNS = (PersonRow.id, PersonRow.name, PersonRow.email, PersonRow.role, PersonRow.tz,
+                  PersonRow.active)
 
 
 def person_of(row: Any) -> Person:
-    return Person(id=row.id, name=row.name, email=row.email, role=Role(row.role), tz=row.tz)
+    return Person(id=row.id, name=row.name, email=row.email, role=Role(row.role), tz=row.tz,
+                  active=row.active)
 
 
 class Lookup:
@@ -86,6 +88,14 @@ class Lookup:
                 raise NotFound(table.__tablename__.rstrip("s"), name)
             self._named[key] = found
         return self._named[key]
+
+    def forget(self, table: type[PersonRow] | type[RoomRow] | type[SubjectRow]) -> None:
+        """Drop what this unit has met of ``table``: a name or email changed under it."""
+        if table is PersonRow:
+            self._ids.clear()
+            self._emails.clear()
+        else:
+            self._named = {k: v for k, v in self._named.items() if k[0] != table.__tablename__}
 
     def room_id_or_none(self, name: str) -> int | None:
         try:

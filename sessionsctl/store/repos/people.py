@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import func, insert, select, update
 from sqlalchemy.engine import Connection
 
 from ...core.domain.model import Person, Role
@@ -41,8 +41,16 @@ class SqlPeople:
         }).scalar_one()
         return Person(id=new_id, name=name, email=email, role=role, tz=tz)
 
-    def all(self, role: Role | None = None) -> list[Person]:
+    def all(self, role: Role | None = None, *, inactive: bool = True) -> list[Person]:
         query = select(*PERSON_COLUMNS).order_by(PersonRow.name, PersonRow.email)
         if role is not None:
             query = query.where(PersonRow.role == role.value)
+        if not inactive:
+            query = query.where(PersonRow.active)
         return [person_of(r) for r in self.db.execute(query)]
+
+    def change(self, person: Person) -> None:
+        self.db.execute(update(PersonRow).where(PersonRow.id == person.id).values(
+            name=person.name, email=person.email, role=person.role.value, tz=person.tz,
+            active=person.active))
+        self.lookup.forget(PersonRow)

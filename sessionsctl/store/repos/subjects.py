@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from sqlalchemy import insert, select
+from sqlalchemy import insert, select, update
 from sqlalchemy.engine import Connection
 
 from ...core.domain.model import Subject
 from ..schema import SubjectRow
 from .lookup import Lookup
+
+COLUMNS = (SubjectRow.id, SubjectRow.name, SubjectRow.active)
 
 
 class SqlSubjects:
@@ -16,12 +18,12 @@ class SqlSubjects:
         self.lookup = lookup
 
     def get(self, name: str) -> Subject | None:
-        row = self.db.execute(select(SubjectRow.id, SubjectRow.name)
+        row = self.db.execute(select(*COLUMNS)
                               .where(SubjectRow.name == name)).first()
         if row is None:
             return None
         self.lookup.remember(SubjectRow, name, row.id)
-        return Subject(row.id, row.name)
+        return Subject(row.id, row.name, row.active)
 
     def add(self, name: str) -> Subject:
         new_id = self.db.execute(insert(SubjectRow).returning(SubjectRow.id),
@@ -29,5 +31,10 @@ class SqlSubjects:
         return Subject(new_id, name)
 
     def all(self) -> list[Subject]:
-        rows = self.db.execute(select(SubjectRow.id, SubjectRow.name).order_by(SubjectRow.name))
-        return [Subject(r.id, r.name) for r in rows]
+        rows = self.db.execute(select(*COLUMNS).order_by(SubjectRow.name))
+        return [Subject(r.id, r.name, r.active) for r in rows]
+
+    def change(self, subject: Subject) -> None:
+        self.db.execute(update(SubjectRow).where(SubjectRow.id == subject.id).values(
+            name=subject.name, active=subject.active))
+        self.lookup.forget(SubjectRow)

@@ -1,0 +1,202 @@
+"""Keeping the directory true: a person, room or subject corrected, deactivated or retired.
+
+A deactivated person, a retired room or subject stays on every session that names it (history
+and reports keep their names) but cannot be booked again: :func:`check_bookable` is the rule
+the booker applies. Taking one out of use is refused while sessions to come, or an open-ended
+series, still need it: those are moved or cancelled first, so nothing is left booked with
+someone who is gone.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import datetime
+from typing import Any
+
+from .access import Action, require
+from .context import Context
+from .domain import rules
+from .domain.drafts import SessionDraft, SessionQuery
+from .domain.errors import InvalidInput
+from .domain.model import Person, Role, Room, SessionStatus, Subject
+from .domain.serialize import record
+from .domain.timeutil import zone
+from .domain.words import counted
+from .names import Names, folded
+from .storage import UnitOfWork
+
+_TO_COME = (SessionStatus.SCHEDULED, SessionStatus.IN_PROGRESS)
+
+
+def check_bookable(draft: SessionDraft, people: dict[str, Person], room: Room | None,
+                   subject: Subject | None, now: datetime) -> None:
+    """Refuse a session still to end that names a deactivated person or a retired room or
+    subject (one recorded after the fact, ``--past``, may name them: it is history)."""
+    if draft.end <= now:
+        return
+    for email, part in ((draft.mentor, "mentor"), *((e, "student") for e in draft.students)):
+        person = people.get(email)
+        if person is not None and not person.active:
+            raise InvalidInput(f"{person.label} is deactivated and cannot be booked "
+                               f"(person edit {person.email} --active)", field=part)
+    for kind, thing in (("room", room), ("subject", subject)):
+        if thing is not None and not thing.active:
+            raise InvalidInput(f"{kind} {thing.name!r} is retired and cannot be booked "
+                               f"({kind} edit {thing.name!r} --active)", field=kind)
+
+
+class Upkeep:
+    """Corrections to people, rooms and subjects, and taking them out of use (or back)."""
+
+    def __init__(self, ctx: Context) -> None:
+        self.ctx = ctx
+
+    # ------------------------------------------------------------------------- people
+    def edit_person(self, ref: str, *, name: str | None = None, email: str | None = None,
+                    tz: str | None = None, role: Role | None = None,
+                    active: bool | None = None) -> Person:
+        """Correct a person (a misspelt email too: their sessions and series follow), or
+        deactivate or reactivate them."""
+        changes: dict[str, Any] = {}
+        if name is not None:
+            changes["name"] = rules.name(name)
+        if email is not None:
+            changes["email"] = rules.email(email)
+        if tz is not None:
+            if tz:
+                zone(tz, field="tz")
+            changes["tz"] = tz or None  # "" clears it: the centre's zone is theirs
+        if role is not None:
+            changes["role"] = role
+        if active is not None:
+            changes["active"] = active
+        with self.ctx.write() as uow:
+            before = Names(uow).person(ref)
+            after = replace(before, **changes)
+            for person in {before.role: before, after.role: after}.values():
+                require(uow.actor, Action.EDIT_PERSON, role=person.role)
+            if after.email != before.email and uow.people.get(after.email) is not None:
+                raise InvalidInput(f"{after.email} is already registered", field="email")
+            if after.role is not before.role or not after.active:
+                _free_of_future(uow, before, self.ctx.clock(),
+                                "deactivated" if not after.active else
+                                f"made a {after.role.value}")
+            if after == before:
+                return before
+            uow.people.change(after)
+            if after.email != before.email:
+                _rename_in_series(uow, {"mentor": before.email, "students": before.email},
+                                  after.email)
+            uow.audit.record("edit", "person", before.id, record(before), record(after))
+            return after
+
+    # -------------------------------------------------------------- rooms and subjects
+    def edit_room(self, ref: str, *, name: str | None = None, capacity: int | None = None,
+                  active: bool | None = None) -> Room:
+        """Rename a room, set how many it seats, or retire it (or bring it back)."""
+        rules.positive(capacity, "capacity")
+        with self.ctx.write() as uow:
+            require(uow.actor, Action.EDIT_ROOM)
+            before = Names(uow).room(ref)
+            after = replace(before, **_given(name=name and rules.name(name), capacity=capacity,
+                                             active=active))
+            if after == before:
+                return before
+            if after.name != before.name:
+                _unique("room", after, uow.rooms.all())
+            if not after.active and before.active:
+                _not_needed(uow, "room", before.name, self.ctx.clock())
+            uow.rooms.change(after)
+            if after.name != before.name:
+                _rename_in_series(uow, {"room": before.name}, after.name)
+            uow.audit.record("edit", "room", before.id, record(before), record(after))
+            return after
+
+    def edit_subject(self, ref: str, *, name: str | None = None,
+                     active: bool | None = None) -> Subject:
+        """Rename a subject, or retire it (or bring it back)."""
+        with self.ctx.write() as uow:
+            require(uow.actor, Action.EDIT_SUBJECT)
+            before = Names(uow).subject(ref)
+            after = replace(before, **_given(name=name and rules.name(name), active=active))
+            if after == before:
+                return before
+            if after.name != before.name:
+                _unique("subject", after, uow.subjects.all())
+            if not after.active and before.active:
+                _not_needed(uow, "subject", before.name, self.ctx.clock())
+            uow.subjects.change(after)
+            if after.name != before.name:
+                _rename_in_series(uow, {"subject": before.name}, after.name)
+            uow.audit.record("edit", "subject", before.id, record(before), record(after))
+            return after
+
+
+def _given(**values: Any) -> dict[str, Any]:
+    return {k: v for k, v in values.items() if v is not None}
+
+
+def _unique(kind: str, thing: Room | Subject, existing: list[Room] | list[Subject]) -> None:
+    for other in existing:
+        if other.id != thing.id and folded(other.name) == folded(thing.name):
+            raise InvalidInput(f"{kind} {other.name!r} exists already", field="name")
+
+
+def _free_of_future(uow: UnitOfWork, person: Person, now: datetime, becoming: str) -> None:
+    """Refuse to deactivate, or change the role of, someone sessions to come still need."""
+    parts = []
+    if person.role is not Role.STUDENT:
+        parts.append(("mentor", SessionQuery(start=now, mentor=person.email, statuses=_TO_COME)))
+    parts.append(("student", SessionQuery(start=now, student=person.email, statuses=_TO_COME)))
+    for part, query in parts:
+        _refuse_if_booked(uow, query, f"{person.label} cannot be {becoming}", part,
+                          f"--{part} {person.email}")
+    open_series = [s for s in uow.series.all() if s.expanded_until is not None and (
+        s.template.get("mentor") == person.email
+        or person.email in (s.template.get("students") or ()))]
+    _refuse_open_series(open_series, f"{person.label} cannot be {becoming}")
+
+
+def _not_needed(uow: UnitOfWork, kind: str, name: str, now: datetime) -> None:
+    """Refuse to retire a room or subject sessions to come still use."""
+    query = replace(SessionQuery(start=now, statuses=_TO_COME),
+                    room=name if kind == "room" else None,
+                    subject=name if kind == "subject" else None)
+    _refuse_if_booked(uow, query, f"{kind} {name!r} cannot be retired", kind,
+                      f"--{kind} {name!r}")
+    _refuse_open_series([s for s in uow.series.all() if s.expanded_until is not None
+                         and s.template.get(kind) == name],
+                        f"{kind} {name!r} cannot be retired")
+
+
+def _refuse_if_booked(uow: UnitOfWork, query: SessionQuery, refusal: str, part: str,
+                      flag: str) -> None:
+    booked = uow.sessions.find(replace(query, limit=None))
+    if booked:
+        first = booked[0]
+        raise InvalidInput(
+            f"{refusal}: {counted(len(booked), 'session')} to come still "
+            f"{'name them' if part in ('mentor', 'student') else 'use it'} (the first #{first.id} "
+            f"{first.title!r}); move or cancel them first (session list {flag})", field=part)
+
+
+def _refuse_open_series(series: list[Any], refusal: str) -> None:
+    if series:
+        ids = ", ".join(f"#{s.id}" for s in series[:5])
+        raise InvalidInput(f"{refusal}: open-ended {counted(len(series), 'series', 'series')} "
+                           f"{ids} still book them; end each first (session cancel ID "
+                           "--scope following)", field="series")
+
+
+def _rename_in_series(uow: UnitOfWork, fields: dict[str, str], new: str) -> None:
+    """Series templates name people by email and rooms and subjects by name: follow a change."""
+    for series in uow.series.all():
+        template = dict(series.template)
+        for key, old in fields.items():
+            value = template.get(key)
+            if value == old:
+                template[key] = new
+            elif isinstance(value, (list, tuple)) and old in value:
+                template[key] = type(value)(new if v == old else v for v in value)
+        if template != series.template:
+            uow.series.update(replace(series, template=template))
