@@ -101,7 +101,7 @@ SORT = Key("s", "sort_next", "Sort")
 SORT_REVERSE = Key("S", "sort_reverse", "Reverse", show=False)
 MARK = Key("space", "mark", "Mark")
 MARK_ALL = Key("A", "mark_all", "Mark all", show=False)
-CANCEL_MARKED = Key("delete", "bulk('cancel')", "Cancel marked")
+CANCEL_MARKED = Key("delete", "bulk('cancel')", "Cancel marked", show=False)
 MOVE_MARKED = Key("M", "bulk('move')", "Move marked", show=False)
 REASSIGN_MARKED = Key("R", "bulk('reassign')", "Reassign marked", show=False)
 SESSION_LIST = (LIST_SEARCH, CLEAR, SORT, SORT_REVERSE, MARK, MARK_ALL, CANCEL_MARKED,
