@@ -121,3 +121,23 @@ async def test_moving_marked_sessions_and_a_clash_refused(app, tui_centre: Centr
         assert any("conflict(s); nothing was changed" in m and "✗" in m for m in said)
     assert tui_centre.sessions.show(10).session.start == at(17, 11) + timedelta(days=1)
     assert tui_centre.sessions.show(7).session.start == at(19, 17)
+
+
+@scenario
+async def test_reassigning_marked_sessions_to_another_room(app, tui_centre: Centre) -> None:
+    async with app.run_test(size=SIZES[0]) as pilot:
+        await settle(pilot)
+        await pilot.press("2")
+        await settle(pilot)
+        await to_row(pilot, 5)  # the Friday workshop, in the Hall
+        await pilot.press("space", "R")
+        await settle(pilot)
+        await pilot.press("enter")  # the mentor kept
+        await settle(pilot)
+        await pilot.press("minus", "enter")  # no room
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmDialog)
+        assert "→ no room" in app.screen.detail
+        await pilot.press("y")
+        await settle(pilot)
+    assert tui_centre.sessions.show(5).session.room is None
