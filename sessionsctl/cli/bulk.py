@@ -34,7 +34,8 @@ DryRun = Annotated[bool, typer.Option(
     "--dry-run", help="Show what would change; write nothing.")]
 Yes = Annotated[bool, typer.Option("--yes", "-y", help="Change them without asking.")]
 Ids = Annotated[list[int] | None, typer.Argument(
-    help="Session ids (optional: the filters choose the sessions).", show_default=False)]
+    help="Session ids (optional: the filters choose the sessions).", metavar="ID",
+    show_default=False)]
 BulkPast = Annotated[bool, typer.Option(
     "--past", help="Include sessions held before today (and allow moves to before today).")]
 
