@@ -85,6 +85,10 @@ def closure_add(
         render.out.print(f"[yellow]{counted(len(hit), 'session')} already booked then; move or cancel "
                          "them:[/]")
         render.sessions_by_day(hit, state.tz, state.names())
+        days = f"--from {closure.starts_on} --to {closure.ends_on}"
+        render.out.print(f"All at once: sessionsctl session move --closure {days} --by +1w "
+                         f"(or --on DAY), or session cancel --closure {days}; --dry-run "
+                         "shows the plan first.", style="dim")
 
 
 @closure_app.command("list")

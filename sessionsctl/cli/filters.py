@@ -1,5 +1,6 @@
-"""The options that choose which sessions a report or an attendance export covers, defined
-once so every command offers them alike, and the filter they make."""
+"""The options that choose which sessions a command covers, defined once so every command
+offers them alike, and the filters they make: a report's or an attendance export's
+(:func:`session_filter`), and a list's or a bulk change's (:func:`session_query`)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,9 @@ from typing import Annotated
 import typer
 
 from ..core.domain import policy
+from ..core.domain.drafts import SessionQuery
+from ..core.domain.errors import InvalidInput
+from ..core.domain.model import SessionStatus, SessionType
 from ..core.domain.timeutil import parse_bound
 from ..core.reports.data import ReportFilter
 from .context import Cli
@@ -39,3 +43,35 @@ def session_filter(state: Cli, start: str | None, end: str | None, mentor: str |
              else stop - timedelta(days=DEFAULT_DAYS))
     return ReportFilter(begin, stop, mentor=mentor, student=student, subject=subject,
                         course=course)
+
+
+# ------------------------------------------------------------------ a list's filters
+ListFrom = Annotated[str | None, typer.Option("--from", help="From this day or time.")]
+ListTo = Annotated[str | None, typer.Option(
+    "--to", help="Up to this day (inclusive) or time.")]
+RoomOpt = Annotated[str | None, typer.Option(
+    "--room", help="Only sessions in this room (in any case).")]
+Statuses = Annotated[list[SessionStatus] | None,
+                     typer.Option("--status", help="Only these statuses.")]
+Types = Annotated[list[SessionType] | None, typer.Option("--type", help="Only these types.")]
+Search = Annotated[str | None,
+                   typer.Option("--search", help="Text in title, notes, people, room.")]
+
+
+def session_query(state: Cli, *, start: str | None, end: str | None, mentor: str | None,
+                  student: str | None, room: str | None, subject: str | None,
+                  statuses: list[SessionStatus] | None, types: list[SessionType] | None,
+                  search: str | None) -> SessionQuery:
+    """The query the list filters above make, with people, rooms and subjects as stored (a
+    name nobody has is refused with the nearest there are). No bounds given: none set."""
+    tz = state.tz
+    begin = parse_bound(start, tz, field="from") if start else None
+    stop = parse_bound(end, tz, field="to", end=True) if end else None
+    if begin and stop and stop <= begin:
+        raise InvalidInput("must be after --from", field="to")
+    query = SessionQuery(start=begin, end=stop, mentor=mentor, student=student, room=room,
+                         subject=subject, statuses=tuple(statuses or ()),
+                         types=tuple(types or ()), search=search)
+    if mentor or student or room or subject:
+        query = state.centre.people.resolve_query(query)  # names as typed -> as stored
+    return query

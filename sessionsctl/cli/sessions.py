@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from datetime import timedelta
 from typing import Annotated, Any
 
 import typer
 
 from ..core.centre import Booked
-from ..core.domain.drafts import SessionDraft, SessionQuery
+from ..core.domain.drafts import SessionDraft
 from ..core.domain.errors import InvalidInput
-from ..core.domain.model import SessionStatus, SessionType
 from ..core.domain.serialize import (
     attendance_json,
     conflict_json,
@@ -22,10 +22,12 @@ from ..core.domain.serialize import (
 )
 from ..core.domain.timeutil import day_start, iso, parse_bound
 from ..core.domain.words import counted
+from ..core.schedule.bulk import BulkChange
 from ..core.schedule.series import SeriesResult
-from . import render, slots
+from . import bulk, render, slots
 from .context import Cli, cli
 from .fields import changes_of
+from .filters import ListFrom, ListTo, RoomOpt, Search, Statuses, Types, session_query
 from .options import (
     Cost,
     Description,
@@ -174,19 +176,13 @@ def _report_series(state: Cli, result: SeriesResult, verb: str) -> None:
 
 @app.command("list")
 def list_(
-    ctx: typer.Context,
-    from_: Annotated[str | None, typer.Option("--from", help="From this day or time.")] = None,
-    to: Annotated[str | None, typer.Option("--to", help="Up to this day (inclusive) or time.")] = None,
+    ctx: typer.Context, from_: ListFrom = None, to: ListTo = None,
     all_: Annotated[bool, typer.Option("--all", help="Every session, whatever its date.")] = False,
     mentor: Mentor = None,
     student: Annotated[str | None, typer.Option(
         "--student", help="A student's email or name.")] = None,
-    room: Room = None, subject: Subject = None,
-    status: Annotated[list[SessionStatus] | None,
-                      typer.Option("--status", help="Only these statuses.")] = None,
-    type_: Annotated[list[SessionType] | None, typer.Option("--type", help="Only these types.")] = None,
-    search: Annotated[str | None,
-                      typer.Option("--search", help="Text in title, notes, people, room.")] = None,
+    room: Room = None, subject: Subject = None, status: Statuses = None, type_: Types = None,
+    search: Search = None,
     limit: Annotated[int | None, typer.Option("--limit", min=0, help="At most this many.")] = None,
     json_output: JsonOption = False,
 ) -> None:
@@ -199,19 +195,13 @@ def list_(
     """
     state = cli(ctx, json_output)
     tz = state.tz
-    start = parse_bound(from_, tz, field="from") if from_ else None
-    end = parse_bound(to, tz, field="to", end=True) if to else None
+    query = session_query(state, start=from_, end=to, mentor=mentor, student=student,
+                          room=room, subject=subject, statuses=status, types=type_,
+                          search=search)
     if not (all_ or from_ or to):
         start = day_start(parse_bound("today", tz, field="from").astimezone(tz).date(), tz)
-        end = start + timedelta(days=7)
-    if start and end and end <= start:
-        raise InvalidInput("must be after --from", field="to")
-    query = SessionQuery(
-        start=start, end=end, mentor=mentor, student=student, room=room, subject=subject,
-        statuses=tuple(status or ()), types=tuple(type_ or ()), search=search, limit=limit)
-    if mentor or student or room or subject:
-        query = state.centre.people.resolve_query(query)  # names as typed -> as stored
-    sessions = state.centre.sessions.find(query)
+        query = replace(query, start=start, end=start + timedelta(days=7))
+    sessions = state.centre.sessions.find(replace(query, limit=limit))
     if state.json:
         render.emit_json([session_json(s, tz) for s in sessions])
     else:
@@ -332,18 +322,37 @@ def _status_command(verb: str, done: str):
 
 
 @app.command("cancel")
-def cancel(ctx: typer.Context, session_id: Annotated[int, typer.Argument(help="Session id.")],
-           reason: Annotated[str | None, typer.Option("--reason", help="Why it is cancelled.")] = None,
-           scope: Scope = "this", json_output: JsonOption = False,
-           no_notify: NoNotify = False) -> None:
-    """Cancel a session, or part of its series (they stay on record and free their slots).
+def cancel(
+    ctx: typer.Context,
+    session_id: Annotated[int | None, typer.Argument(
+        help="Session id (or none: the filters choose the sessions).", show_default=False)
+    ] = None,
+    reason: Annotated[str | None, typer.Option("--reason", help="Why it is cancelled.")] = None,
+    scope: Scope = "this", from_: ListFrom = None, to: ListTo = None,
+    mentor: bulk.MentorFilter = None, student: bulk.StudentFilter = None,
+    room: RoomOpt = None, subject: bulk.SubjectFilter = None, status: Statuses = None,
+    type_: Types = None, search: Search = None, closure: bulk.Closure = False,
+    dry_run: bulk.DryRun = False, yes: bulk.Yes = False, past: bulk.BulkPast = False,
+    json_output: JsonOption = False, no_notify: NoNotify = False,
+) -> None:
+    """Cancel a session, or part of its series, or every session the filters choose (shown
+    first and asked about); cancelled sessions stay on record and free their slots.
 
     Examples:
 
     - `sessionsctl session cancel 42 --reason "mentor ill"`
     - `sessionsctl session cancel 42 --scope following --reason "course ends"`
+    - `sessionsctl session cancel --closure --from 2027-02-15 --to 2027-02-19 --dry-run`
     """
     state = cli(ctx, json_output)
+    filters = bulk.filters_of(from_, to, mentor, student, room, subject, status, type_, search)
+    if session_id is None or bulk.any_filter(filters, closure) or dry_run or yes or past:
+        if scope != "this":
+            raise InvalidInput("--scope goes with a session id alone", field="scope")
+        ids = [session_id] if session_id is not None else None
+        bulk.run(state, bulk.selection(state, ids, filters), BulkChange.cancel(reason),
+                 closure=closure, past=past, dry_run=dry_run, yes=yes, notify=not no_notify)
+        return
     cancelled = state.centre.sessions.cancel_scoped(session_id, scope=scope, reason=reason,
                                                     notify=not no_notify)
     if state.json:
@@ -400,3 +409,6 @@ def note(ctx: typer.Context, session_id: Annotated[int, typer.Argument(help="Ses
 # Finding and explaining slots live beside the booking commands, under `session`.
 app.command("free")(slots.free)
 app.command("explain")(slots.explain)
+# Moving and reassigning what a filter chooses: cli/bulk.py (cancel's filtered form too).
+app.command("move")(bulk.move)
+app.command("reassign")(bulk.reassign)

@@ -14,6 +14,7 @@ from .mail.service import Mailing
 from .reports.service import Reporting
 from .schedule.booker import Booker
 from .schedule.booking import Booked, BookingResult, draft_of
+from .schedule.bulk import BulkChanges
 from .schedule.calendar import CentreCalendar
 from .schedule.scopes import ScopedEdits
 from .schedule.series import SeriesBook
@@ -36,6 +37,7 @@ class Centre:
         self.people = Directory(ctx)
         self.upkeep = Upkeep(ctx)
         self.sessions = Sessions(ctx, booker, notifier, scoped)
+        self.bulk = BulkChanges(ctx, booker, notifier)
         self.series = SeriesBook(ctx, booker)
         self.calendar = CentreCalendar(ctx)
         self.slots = FreeSlots(ctx, booker)

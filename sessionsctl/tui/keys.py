@@ -99,7 +99,13 @@ LIST_SEARCH = Key("slash", "search", "Search")
 CLEAR = Key("x", "clear", "Clear filters")
 SORT = Key("s", "sort_next", "Sort")
 SORT_REVERSE = Key("S", "sort_reverse", "Reverse", show=False)
-SESSION_LIST = (LIST_SEARCH, CLEAR, SORT, SORT_REVERSE)
+MARK = Key("space", "mark", "Mark")
+MARK_ALL = Key("A", "mark_all", "Mark all", show=False)
+CANCEL_MARKED = Key("delete", "bulk('cancel')", "Cancel marked", show=False)
+MOVE_MARKED = Key("M", "bulk('move')", "Move marked", show=False)
+REASSIGN_MARKED = Key("R", "bulk('reassign')", "Reassign marked", show=False)
+SESSION_LIST = (LIST_SEARCH, CLEAR, SORT, SORT_REVERSE, MARK, MARK_ALL, CANCEL_MARKED,
+                MOVE_MARKED, REASSIGN_MARKED)
 
 ROW_OPEN = Key("enter", "select", "Open", show=False)
 ROW_UP = Key("up", "move(-1)", "Up", show=False)
@@ -208,6 +214,11 @@ HELP_PAGE: tuple[Section, ...] = (
         row("sort by the next column / reverse (or click a header)", SORT, SORT_REVERSE,
             written="s and S"),
         row("open the session", ROW_OPEN),
+        row("mark the row (or unmark it) and go down / mark every row shown (again: none)",
+            MARK, MARK_ALL, written="space and A"),
+        row("the marked sessions: cancel, move (by +1w, -30m... or to a day), give another "
+            "mentor or room — the plan is shown first", CANCEL_MARKED, MOVE_MARKED,
+            REASSIGN_MARKED, written="del M R"),
         row("move in the list", ROW_UP, ROW_DOWN, PAGE_UP, PAGE_DOWN, FIRST_ROW, LAST_ROW,
             written="↑ ↓ pgup pgdn home end"),
     )),

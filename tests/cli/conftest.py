@@ -71,7 +71,8 @@ class Run:
     runner: CliRunner
 
     def __call__(self, *args: str, as_: str | None = None, tz: str | None = VIEWER_TZ,
-                 db: Any = _DEFAULT, env: dict[str, str | None] | None = None) -> Result:
+                 db: Any = _DEFAULT, env: dict[str, str | None] | None = None,
+                 input: str | None = None) -> Result:
         head: list[str] = []
         url = self.db_url if db is _DEFAULT else db
         if url is not None:
@@ -81,7 +82,8 @@ class Run:
         if as_ is not None:
             head += ["--as", as_]
         full_env = {**CLEAN_ENV, "SESSIONSCTL_CONFIG": str(self.config_path), **(env or {})}
-        return self.runner.invoke(app, [*head, *args], env=full_env, prog_name="sessionsctl")
+        return self.runner.invoke(app, [*head, *args], env=full_env, prog_name="sessionsctl",
+                                  input=input)
 
     def ok(self, *args: str, **kwargs: Any) -> Result:
         """Run and insist on exit 0."""

@@ -268,6 +268,7 @@ def test_closure_add_lists_the_sessions_to_move(seeded: Seeded,
     out = run.ok("closure", "add", "2030-10-29", "--reason", "inset day").stdout
     assert "Closed 2030-10-29: inset day" in out
     assert "1 session already booked then" in out and "Algebra" in out
+    assert "session move --closure --from 2030-10-29 --to 2030-10-29 --by +1w" in out
     assert "half-term" in run.ok("closure", "list").stdout
 
 

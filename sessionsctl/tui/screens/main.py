@@ -99,6 +99,14 @@ class MainScreen(Screen[None]):
         message.stop()
         self.post_message(OpenSession(message.session_id))
 
+    @on(SessionList.BulkRequested)
+    def _bulk(self, message: SessionList.BulkRequested) -> None:
+        message.stop()
+        from .bulk import BulkFlow  # loaded when first asked for
+
+        BulkFlow(self, self.ctx, message.kind, message.session_ids,
+                 done=self.session_list.clear_marks).start()
+
     @on(CalendarView.FirstShown)
     def _first_shown(self, message: CalendarView.FirstShown) -> None:
         message.stop()

@@ -73,6 +73,14 @@ class SessionList(ReportsFailures, Vertical):
             self.generation = generation
             self.error = error
 
+    class BulkRequested(Message):
+        """Cancel, move or reassign the marked sessions (the screen asks how, and first)."""
+
+        def __init__(self, kind: str, session_ids: tuple[int, ...]) -> None:
+            super().__init__()
+            self.kind = kind
+            self.session_ids = session_ids
+
     class SessionChosen(Message):
         def __init__(self, session_id: int) -> None:
             super().__init__()
@@ -292,6 +300,9 @@ class SessionList(ReportsFailures, Vertical):
         text = f"{count} session{'s' if count != 1 else ''}"
         if self._more:
             text += " shown · more are read as you scroll"
+        marked = len(self.query_one(RowTable).marked)
+        if marked:
+            text += f" · {marked} marked"
         if self._sort not in ("date",) or self._reverse:
             label = LABELS[self._sort].lower()
             text += f" · sorted by {label}{' (reversed)' if self._reverse else ''}"
@@ -337,6 +348,25 @@ class SessionList(ReportsFailures, Vertical):
     def action_sort_reverse(self) -> None:
         self._reverse = not self._reverse
         self.reload()
+
+    def action_mark(self) -> None:
+        self.query_one(RowTable).toggle_mark()
+        self._show_status()
+
+    def action_mark_all(self) -> None:
+        self.query_one(RowTable).mark_all()
+        self._show_status()
+
+    def clear_marks(self) -> None:
+        self.query_one(RowTable).clear_marks()
+        self._show_status()
+
+    def action_bulk(self, kind: str) -> None:
+        """The marked sessions, or else the cursor's, to the screen to change together."""
+        table = self.query_one(RowTable)
+        chosen = table.marked_keys or table.keys[table.cursor_row:table.cursor_row + 1]
+        if chosen:
+            self.post_message(self.BulkRequested(kind, tuple(int(k) for k in chosen)))
 
     def focus_table(self) -> None:
         self.query_one(RowTable).focus()

@@ -71,7 +71,8 @@ def fit(columns: Sequence[Column], width: int) -> list[tuple[Column, int]]:
 class RowTable(ScrollView, can_focus=True):
     """Rows under a fixed header, with a row cursor; only the lines on screen are drawn."""
 
-    COMPONENT_CLASSES: ClassVar[set[str]] = {"rows--header", "rows--even", "rows--cursor"}
+    COMPONENT_CLASSES: ClassVar[set[str]] = {"rows--header", "rows--even", "rows--cursor",
+                                             "rows--marked"}
     DEFAULT_CSS = """
     RowTable {
         background: $surface;
@@ -96,6 +97,10 @@ class RowTable(ScrollView, can_focus=True):
         }
         &:dark > .rows--even {
             background: $surface-darken-1 40%;
+        }
+        & > .rows--marked {
+            background: $accent 25%;
+            text-style: bold;
         }
         & > .rows--cursor {
             background: $block-cursor-blurred-background;
@@ -145,6 +150,7 @@ class RowTable(ScrollView, can_focus=True):
         self.keys: list[str] = []
         self.cells: list[Sequence[Cell]] = []
         self.cursor_row = 0
+        self.marked: set[str] = set()  # the keys of the rows marked (for a bulk action)
         self.sort: tuple[str, bool] | None = None  # the column sorted by, and reversed
         self._strips: dict[int, Strip] = {}  # drawn rows by index (-1: the header)
         self._styles: dict[tuple[str, str], RichStyle] = {}
@@ -159,6 +165,7 @@ class RowTable(ScrollView, can_focus=True):
         """Show these rows instead; the cursor stays on its row's key if it is still there."""
         current = self.keys[self.cursor_row] if self.cursor_row < len(self.keys) else None
         self.keys, self.cells = list(keys), self._checked(cells)
+        self.marked &= set(self.keys)  # a mark stays only on a row still shown
         row = self.keys.index(current) if current in self.keys else 0
         self._changed()
         self.move_cursor(row, quiet=True)
@@ -193,6 +200,33 @@ class RowTable(ScrollView, can_focus=True):
         # Only the height is virtual (the columns fit the width), so a resize lays out nothing.
         self.virtual_size = Size(0, len(self.keys) + 1)
         self.refresh()
+
+    # ------------------------------------------------------------------ marks
+    def toggle_mark(self) -> None:
+        """Mark the cursor's row, or unmark it, and step down (so marking runs on)."""
+        if not self.keys:
+            return
+        key = self.keys[self.cursor_row]
+        self.marked ^= {key}
+        self._strips.pop(self.cursor_row, None)
+        self.refresh()
+        self.move_cursor(self.cursor_row + 1)
+
+    def mark_all(self) -> None:
+        """Mark every row shown; when they all are, unmark them."""
+        everything = set(self.keys)
+        self.marked = set() if everything and everything <= self.marked else everything
+        self._changed()
+
+    def clear_marks(self) -> None:
+        if self.marked:
+            self.marked = set()
+            self._changed()
+
+    @property
+    def marked_keys(self) -> list[str]:
+        """The marked rows' keys in the order shown."""
+        return [k for k in self.keys if k in self.marked]
 
     # ------------------------------------------------------------------ cursor
     def move_cursor(self, row: int, *, quiet: bool = False) -> None:
@@ -298,9 +332,13 @@ class RowTable(ScrollView, can_focus=True):
             if index < 0:
                 strip = self._header(width)
             else:
-                kind = ("cursor" if index == self.cursor_row
+                marked = self.keys[index] in self.marked
+                kind = ("cursor" if index == self.cursor_row else "marked" if marked
                         else "even" if index % 2 else "odd")
-                strip = self._draw(kind, self.cells[index], width)
+                cells = self.cells[index]
+                if marked:  # a tick before the first cell: seen without colour too
+                    cells = [(f"✓ {cells[0][0]}", cells[0][1]), *cells[1:]]
+                strip = self._draw(kind, cells, width)
             self._strips[index] = strip
         return strip
 
