@@ -121,11 +121,11 @@ def test_at_a_terminal_it_asks_first(seeded: Seeded, week: dict[str, int],
     before = db_snapshot()
     no = seeded.run("session", "reassign", "--mentor", seeded.bob, "--new-room", "hall",
                     input="n\n")
-    assert no.exit_code == 1 and "Reassign 1 session(s)?" in no.stderr
+    assert no.exit_code == 1 and "Reassign 1 session?" in no.stderr
     assert db_snapshot() == before
     yes = seeded.run.ok("session", "reassign", "--mentor", seeded.bob, "--new-room", "hall",
                         input="y\n")
-    assert "Reassigned 1 session(s)." in yes.stdout
+    assert "Reassigned 1 session." in yes.stdout
     assert show(seeded, week["bob"])["room"] == seeded.hall
 
 
