@@ -66,3 +66,4 @@ def test_every_change_an_import_makes_is_named(seeded: Seeded, tmp_path: Path) -
     made = [s for s in run.json("session", "list", "--all") if s["title"] == "Extra"]
     assert by_action["create"]["id"] == made[0]["id"]
     assert done["series"] == 1  # the series whose rule lost an occurrence
+

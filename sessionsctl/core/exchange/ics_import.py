@@ -293,7 +293,7 @@ class IcsImporter(Importer):
         template = series.template
         if not template.get("passcode") and old.template.get("passcode"):
             template = {**template, "passcode": old.template["passcode"]}
-        series = replace(series, id=old.id, template=template,
+        series = replace(series, id=old.id, origin_id=old.origin_id, template=template,
                          sequence=max(old.sequence, e.sequence))
         same = (series.rule, series.dtstart, series.tz, series.duration, series.template) == (
             old.rule, old.dtstart, old.tz, old.duration, old.template)
