@@ -141,23 +141,15 @@ def _report(state: Cli, result: ImportResult) -> None:
             "created_references": result.references,
             "closures": [{"from": c.starts_on.isoformat(), "to": c.ends_on.isoformat(),
                           "reason": c.reason} for c in result.closures],
-            "sessions": [{"row": p.row, "action": p.action, "status": p.status.value,
+            "sessions": [{"row": p.row, "action": p.action, "id": p.session_id,
+                          "changed": list(p.changed), "status": p.status.value,
                           "title": p.draft.title, "start": p.draft.start.astimezone(tz)
                           .isoformat(), "end": p.draft.end.astimezone(tz).isoformat(),
                           "tz": p.draft.tz, "mentor": p.draft.mentor,
                           "students": list(p.draft.students), "room": p.draft.room,
                           "subject": p.draft.subject} for p in result.planned]})
         return
-    if result.dry_run:
-        shown = result.planned[:_SHOWN]
-        render.out.print(render.table(
-            f"Would import from {result.source}", (result.unit.title(), "Action", "When", "Title", "Mentor",
-                                                  "Students", "Room"),
-            ((p.row or "", p.action, render.when(p.draft.start, tz), p.draft.title,
-              p.draft.mentor, ", ".join(p.draft.students), p.draft.room or "")
-             for p in shown)))
-        if len(result.planned) > _SHOWN:
-            render.out.print(f"... and {len(result.planned) - _SHOWN} more.", style="dim")
+    _planned_table(result, tz)
     if result.skipped:
         _conflict_table("Skipped (clashing)", result.skipped, tz, result.unit)
     if result.forced:
@@ -167,7 +159,7 @@ def _report(state: Cli, result: ImportResult) -> None:
     if result.updated or result.unchanged:
         parts.append(f"{result.updated} updated, {result.unchanged} unchanged")
     if result.removed:
-        parts.append(f"{result.removed} cancelled (no longer in the file)")
+        parts.append(f"{result.removed} cancelled")
     if result.series:
         parts.append(f"{result.series} series")
     if result.skipped:
@@ -180,6 +172,30 @@ def _report(state: Cli, result: ImportResult) -> None:
                      + ("would be added" if result.dry_run else "added"))
     render.out.print("; ".join(parts) + ("; nothing was written (dry run)."
                                           if result.dry_run else "."))
+
+
+def _students(emails: tuple[str, ...]) -> str:
+    return ", ".join(emails) if len(emails) <= 2 else f"{len(emails)} students"
+
+
+def _planned_table(result: ImportResult, tz: ZoneInfo) -> None:
+    """Every session the import creates, changes or cancels, named (the first _SHOWN; --json
+    lists each): its row or line, the session's id, when, title, people and what changes."""
+    if not result.planned:
+        return
+    verb = "Would import" if result.dry_run else "Imported"
+    render.out.print(render.table(
+        f"{verb} from {result.source}",
+        (result.unit.title(), "Action", "Id", "When", "Title", "Mentor", "Students", "Room",
+         "Changes"),
+        ((p.row or "", p.action, f"#{p.session_id}" if p.session_id else "",
+          render.when(p.draft.start, tz), p.draft.title, p.draft.mentor,
+          _students(p.draft.students), p.draft.room or "",
+          ", ".join(p.changed) if p.action == "update" else "")
+         for p in result.planned[:_SHOWN])))
+    if len(result.planned) > _SHOWN:
+        render.out.print(f"... and {len(result.planned) - _SHOWN} more (--json lists each).",
+                         style="dim")
 
 
 def _run_import(state: Cli, call: Callable[[], ImportResult]) -> None:

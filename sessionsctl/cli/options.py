@@ -43,7 +43,9 @@ Repeat = Annotated[str | None, typer.Option(
     "--repeat", help="An RFC 5545 rule, e.g. FREQ=WEEKLY;COUNT=12 (EXDATE/RDATE "
                      "lines may follow); books a series.")]
 Scope = Annotated[str, typer.Option(
-    "--scope", help="For an occurrence of a series: this, following or all.")]
+    "--scope", help="For an occurrence of a series: this one, this and the following ones "
+                    "(the series is split there), or all (the whole series, every part a "
+                    "split made of it included; see series show).")]
 Reason = Annotated[str | None, typer.Option("--reason", help="Why the conflicts are overridden.")]
 NoNotify = Annotated[bool, typer.Option(
     "--no-notify", help="Email nobody about this change (no notices are queued).")]

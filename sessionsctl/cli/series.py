@@ -52,16 +52,22 @@ def show(ctx: typer.Context, series_id: Annotated[int, typer.Argument(help="Seri
     - `sessionsctl series show 7 --json`
     """
     state = cli(ctx, json_output)
-    series, sessions = state.centre.series.info(series_id)
+    series, sessions, parts = state.centre.series.show(series_id)
     if state.json:
         render.emit_json({"id": series.id, "uid": series.uid, "rule": series.rule,
                           "tz": series.tz, "dtstart": series.dtstart.isoformat(),
-                          "template": series.template,
+                          "template": series.template, "origin_id": series.origin_id,
+                          "parts": [p.id for p in parts],
                           "occurrences": [session_json(s, state.tz) for s in sessions]})
         return
     rule = describe(parse_recurrence(series.rule, ZoneInfo(series.tz)))
     render.out.print(f"Series #{series.id}: {series.template.get('title')!r}, {rule}, "
                      f"at {series.dtstart:%H:%M} {series.tz}")
+    if len(parts) > 1:
+        render.out.print(
+            f"Split (--scope following) into series {', '.join(f'#{p.id}' for p in parts)} "
+            f"(from {', '.join(f'{p.dtstart:%d %b %Y}' for p in parts)}): --scope all "
+            "changes or cancels every part.")
     render.sessions_by_day(sessions, state.tz, state.names())
 
 

@@ -133,6 +133,9 @@ class SeriesRow(Base):
     expanded_until: Mapped[datetime | None]
     template: Mapped[dict[str, Any]]  # the fields every occurrence starts from
     sequence: Mapped[int] = mapped_column(default=0)
+    # The original series a part split off by `--scope following` belongs to (its first
+    # part; a split of a split too): what `--scope all` reaches. None for an original.
+    origin_id: Mapped[int | None] = mapped_column(ForeignKey("series.id"), index=True)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
     created_at: Mapped[datetime]
     modified_at: Mapped[datetime]

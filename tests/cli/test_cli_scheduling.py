@@ -502,7 +502,9 @@ def test_series_list_and_show(seeded: Seeded) -> None:
     assert "Phonics" in out and "America/New_York" in out
 
     shown = series_show(run, first["series"]["id"])
-    assert set(shown) == {"id", "uid", "rule", "tz", "dtstart", "template", "occurrences"}
+    assert set(shown) == {"id", "uid", "rule", "tz", "dtstart", "template", "origin_id",
+                          "parts", "occurrences"}
+    assert (shown["origin_id"], shown["parts"]) == (None, [first["series"]["id"]])
     assert shown["occurrences"] == first["booked"]
     assert shown["template"]["title"] == "Algebra"
     assert shown["template"]["students"] == [seeded.sam]

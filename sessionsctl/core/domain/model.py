@@ -261,3 +261,4 @@ class Series:
     template: dict[str, Any]
     expanded_until: datetime | None = None
     sequence: int = 0
+    origin_id: int | None = None  # the original series this part was split off (see scopes)

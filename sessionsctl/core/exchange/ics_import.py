@@ -14,12 +14,13 @@ from ..domain.errors import InvalidInput
 from ..domain.model import Closure, Series, Session, SessionStatus, SessionType
 from ..domain.timeutil import zone
 from ..names import Names, is_email
+from ..schedule.booking import draft_of
 from ..schedule.recurrence import parse_recurrence
 from ..schedule.series import draft_from
 from ..storage import UnitOfWork
 from . import ics, references
 from .csvformat import shared_values
-from .importing import Importer, Pending, onto_stored, require_line, same
+from .importing import Importer, Pending, changes, onto_stored, require_line
 from .problems import BadFile, Problem
 from .results import (
     DryRun,
@@ -88,10 +89,10 @@ class IcsImporter(Importer):
                 plan.drafts = {k: (e, found.draft(d)) for k, (e, d) in plan.drafts.items()}
                 plan.planned = {uid: (found.series(series), starts)
                                 for uid, (series, starts) in plan.planned.items()}
-                result = self._apply_ics(uow, source, plan, skip, force_reason, progress)
+                result = self._apply_ics(uow, source, plan, skip, force_reason, progress,
+                                         dry_run)
                 added = self._closures(uow, plan.closures)
-                result = replace(result, dry_run=dry_run, references=found.created,
-                                 closures=added)
+                result = replace(result, references=found.created, closures=added)
                 uow.audit.record("import", "file", audit_key(source), None, summary(result))
                 if dry_run:
                     raise DryRun(result)
@@ -192,7 +193,8 @@ class IcsImporter(Importer):
         return draft
 
     def _apply_ics(self, uow: UnitOfWork, source: str, plan: _IcsPlan, skip: bool,
-                   force_reason: str | None, progress: Progress | None) -> ImportResult:
+                   force_reason: str | None, progress: Progress | None,
+                   dry_run: bool) -> ImportResult:
         masters, singles, exceptions = plan.masters, plan.singles, plan.exceptions
         drafts, planned = plan.drafts, plan.planned
         uids = {*masters, *singles, *exceptions}
@@ -208,30 +210,25 @@ class IcsImporter(Importer):
                 series: Series | None = None) -> None:
             wanted.add(key)
             before = stored.get(key)
-            if before is not None:
-                item = onto_stored(uow, source, row, before, item)
-                if same(before, item):
-                    return
+            if before is None:
+                pending.append(Pending(row, item, None, series))
+                return
+            item = onto_stored(uow, source, row, before, _keeps_passcode(item, before.passcode))
+            changed = changes(before, item)
+            if changed:  # an unchanged one is neither judged nor written
                 item = replace(item, sequence=max(before.sequence + 1, item.sequence))
-            pending.append(Pending(row, item, before, series))
+                pending.append(Pending(row, item, before, series, changed))
 
         for uid, e in singles.items():
             _, draft = drafts[uid, None]
             add((uid, None), e.line, Row(draft, uid=uid, sequence=e.sequence, status=(
                 SessionStatus.CANCELLED if e.cancelled else SessionStatus.SCHEDULED)))
         for uid, e in masters.items():
-            _, draft = drafts[uid, None]
-            assert e.rule is not None
             series, starts = planned[uid]
             old = known_series.get(uid)
             if old is not None:  # a new one is created with its first occurrence written
-                # Rewriting a series is editing its owner's sessions (the file's ORGANIZER is
-                # who the series would go to: checked with every new row below).
-                require_line(uow, source, e.line, Action.EDIT_SESSION,
-                              mentor=str(old.template.get("mentor", "")))
-                series = replace(series, id=old.id, sequence=max(old.sequence, e.sequence))
-                uow.series.update(series)
-                series_count += 1
+                series, rewritten = self._onto_series(uow, source, e, series, old)
+                series_count += rewritten
             moved = exceptions.get(uid, {})
             for start in sorted({*starts, *moved}):
                 if start in moved:
@@ -266,21 +263,43 @@ class IcsImporter(Importer):
         gone = [s for key, s in stored.items() if key not in wanted
                 and (key[0] in masters or key[0] in singles)
                 and s.status is SessionStatus.SCHEDULED]
-        # Rows this import rewrites or cancels are not obstacles; the ones it leaves are.
-        exclude = [p.existing.id for p in pending if p.existing is not None] + [s.id for s in gone]
+        # Rows this import moves or cancels are not obstacles; the ones it leaves are.
         accepted, skipped, forced, new_series = self._commit(
-            uow, source, pending, skip, force_reason, exclude, progress, "line")
+            uow, source, pending, skip, force_reason, [s.id for s in gone], progress, "line")
         series_count += new_series
         for s in gone:
             require(uow.actor, Action.CANCEL_SESSION, session=s)
             uow.sessions.set_status(s.id, SessionStatus.CANCELLED,
                                     cancel_reason=f"no longer in {source}")
-        created = sum(1 for p in accepted if p.existing is None)
+        listed = [p.planned(dry_run) for p in accepted] + [
+            Planned(None, draft_of(s), SessionStatus.CANCELLED, "cancel", s.id, ("status",))
+            for s in gone]
+        listed.sort(key=lambda p: (p.draft.start, p.session_id or 0))
+        count = {a: sum(1 for p in listed if p.action == a) for a in ("create", "update", "cancel")}
         return ImportResult(
-            source, False, [Planned(p.row, p.item.draft, p.item.status,
-                                    "update" if p.existing else "create") for p in accepted],
-            created, len(accepted) - created, len(wanted) - len(pending), len(gone),
-            series_count, skipped, forced, [], unit="line")
+            source, dry_run, listed, count["create"], count["update"],
+            len(wanted) - len(pending), count["cancel"], series_count, skipped, forced, [],
+            unit="line")
+
+    @staticmethod
+    def _onto_series(uow: UnitOfWork, source: str, e: ics.IcsEvent, series: Series,
+                     old: Series) -> tuple[Series, int]:
+        """The file's version of a series we hold (its id kept), and 1 if it changes it.
+        Rewriting a series is editing its owner's sessions (the file's ORGANIZER is who the
+        series would go to: checked with every new row). A rule, times and template as we hold
+        them are not written again."""
+        require_line(uow, source, e.line, Action.EDIT_SESSION,
+                     mentor=str(old.template.get("mentor", "")))
+        template = series.template
+        if not template.get("passcode") and old.template.get("passcode"):
+            template = {**template, "passcode": old.template["passcode"]}
+        series = replace(series, id=old.id, origin_id=old.origin_id, template=template,
+                         sequence=max(old.sequence, e.sequence))
+        same = (series.rule, series.dtstart, series.tz, series.duration, series.template) == (
+            old.rule, old.dtstart, old.tz, old.duration, old.template)
+        if not same or series.expanded_until != old.expanded_until:
+            uow.series.update(series)
+        return series, 0 if same else 1
 
     def _closures(self, uow: UnitOfWork, items: Iterable[ics.IcsClosure]) -> list[Closure]:
         """All-day events become closures; one already there (same days, same reason) is kept."""
@@ -296,3 +315,11 @@ class IcsImporter(Importer):
             have.add(key)
             added.append(closure)
         return added
+
+
+def _keeps_passcode(item: Row, held: str | None) -> Row:
+    """A file without a session's passcode leaves the one we hold: exports leave passcodes
+    out unless asked (``--passcodes``), and that is no reason to forget them."""
+    if item.draft.passcode is None and held is not None:
+        return replace(item, draft=replace(item.draft, passcode=held))
+    return item

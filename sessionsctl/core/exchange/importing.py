@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
-from typing import IO, Any
+from typing import IO, Any, Literal
 from zoneinfo import ZoneInfo
 
 from ..access import Action, require
@@ -54,24 +54,54 @@ WRITE_CHUNK = 500  # rows per INSERT: its parameters are all in memory at once
 
 @dataclass(slots=True)
 class Pending:
+    """A row an import writes: new (``existing`` None) or a change of ``existing`` (the
+    fields that differ in ``changed``); ``made`` is the id a new one was written under."""
+
     row: int | None
     item: Row
     existing: Session | None = None
     series: Series | None = None
+    changed: tuple[str, ...] = ()
+    made: int | None = None
+
+    @property
+    def holds(self) -> bool:
+        """Whether the row takes a slot that is judged, as ``session edit`` judges a change:
+        a new one, or a change of when, where or with whom; a cancelled row holds none, and
+        a change of annotations alone (notes, description) moves nobody."""
+        if self.item.status is SessionStatus.CANCELLED:
+            return False
+        return self.existing is None or not set(self.changed) <= rules.ANNOTATIONS
+
+    def planned(self, dry_run: bool) -> Planned:
+        """The row as an import lists it (a dry run's new rows have no id: none is kept)."""
+        made = None if dry_run else self.made
+        return Planned(self.row, self.item.draft, self.item.status, self.action,
+                       self.existing.id if self.existing is not None else made, self.changed)
+
+    @property
+    def action(self) -> Literal["create", "update", "cancel"]:
+        if self.existing is None:
+            return "create"
+        if self.item.status is SessionStatus.CANCELLED \
+                and self.existing.status is not SessionStatus.CANCELLED:
+            return "cancel"
+        return "update"
 
 
 def _wall(instant: datetime, tz: ZoneInfo) -> datetime:
     return instant.astimezone(tz).replace(tzinfo=None)
 
 
-def same(a: Session, row: Row) -> bool:
-    d = row.draft
-    return (a.title, a.mentor, a.start, a.end, a.tz, a.students, a.room, a.subject, a.type,
-            a.description, a.location, a.link, a.meeting_id, a.passcode, a.max_participants,
-            a.notes, a.status) == (
-            d.title, d.mentor, d.start, d.end, d.tz, d.students, d.room, d.subject, d.type,
-            d.description, d.location, d.link, d.meeting_id, d.passcode, d.max_participants,
-            d.notes, row.status)
+_COMPARED = ("title", "mentor", "start", "end", "tz", "students", "room", "subject", "type",
+             "description", "location", "link", "meeting_id", "passcode", "max_participants",
+             "notes")
+
+
+def changes(a: Session, row: Row) -> tuple[str, ...]:
+    """The fields in which ``row`` differs from the stored session ``a`` (none: unchanged)."""
+    found = tuple(f for f in _COMPARED if getattr(a, f) != getattr(row.draft, f))
+    return (*found, "status") if a.status is not row.status else found
 
 
 class Importer:
@@ -115,15 +145,22 @@ class Importer:
                 ) -> tuple[list[Pending], list[RowClashes], list[RowClashes], int]:
         """Check every pending row as :meth:`Booker.book` does, then write them all or none.
 
-        Rows are checked against the database (less ``exclude``, the rows this import
-        replaces) and against the rows before them. Cancelled rows hold no slot. A new series
+        Rows are checked as a booking or ``session edit`` is (:attr:`Pending.holds`): against
+        the database, less the rows this import moves or cancels and ``exclude`` (others it
+        cancels), and against the rows before them. Cancelled rows hold no slot; a change of
+        annotations alone is not judged and keeps the reason it was forced with. A new series
         (``id`` 0) is created here, and only if one of its occurrences is written: skipping
         every occurrence leaves no empty series behind. Returns the rows written, the
         skipped and forced clashes, and how many series were created.
         """
         for mentor in sorted({p.item.draft.mentor for p in pending}):
             require(uow.actor, Action.BOOK, mentor=mentor)
-        live = [p for p in pending if p.item.status is not SessionStatus.CANCELLED]
+        live = [p for p in pending if p.holds]
+        exclude = [*exclude, *(p.existing.id for p in pending if p.existing is not None
+                                and (p.holds or p.item.status is SessionStatus.CANCELLED))]
+        for p in pending:
+            if p.existing is not None and not p.holds:
+                p.item = replace(p.item, force_reason=p.existing.force_reason)
         drafts = [p.item.draft for p in live]
         refs = self.booker.resolve(uow, drafts)
         judged = together([p.item for p in live],
@@ -153,17 +190,7 @@ class Importer:
                 if id(p.series) not in made:
                     made[id(p.series)] = replace(p.series, id=uow.series.insert(p.series))
                 p.item = replace(p.item, series_id=made[id(p.series)].id)
-        fresh = [p for p in accepted if p.existing is None]
-        for i in range(0, len(fresh), WRITE_CHUNK):
-            part = fresh[i:i + WRITE_CHUNK]
-            uow.sessions.insert([p.item for p in part])
-            if progress:
-                progress(len(part))
-        for p in accepted:
-            if p.existing is not None:
-                uow.sessions.update(p.existing.id, p.item)
-                if progress:
-                    progress(1)
+        _write(uow, accepted, progress)
         # Occurrences skipped for a clash leave the rule (as `session add --skip-conflicts`).
         by_series: dict[int, tuple[Series, list[datetime | None]]] = {}
         for p in pending:
@@ -256,8 +283,7 @@ class Importer:
                 accepted, skipped, forced, series_count = self._commit(
                     uow, source, pending, skip, force_reason, (), progress)
                 result = ImportResult(
-                    source, dry_run, [Planned(p.row, p.item.draft, p.item.status)
-                                      for p in accepted],
+                    source, dry_run, [p.planned(dry_run) for p in accepted],
                     len(accepted), 0, 0, 0, series_count, skipped, forced, found.created)
                 uow.audit.record("import", "file", audit_key(source), None, summary(result))
                 if dry_run:
@@ -265,6 +291,22 @@ class Importer:
                 return result
 
         return dry_or_done(attempt)
+
+
+def _write(uow: UnitOfWork, accepted: Sequence[Pending], progress: Progress | None) -> None:
+    """Insert the new rows (in chunks; each learns its id) and update the changed ones."""
+    fresh = [p for p in accepted if p.existing is None]
+    for i in range(0, len(fresh), WRITE_CHUNK):
+        part = fresh[i:i + WRITE_CHUNK]
+        for p, written in zip(part, uow.sessions.insert([p.item for p in part]), strict=True):
+            p.made = written.id
+        if progress:
+            progress(len(part))
+    for p in accepted:
+        if p.existing is not None:
+            uow.sessions.update(p.existing.id, p.item)
+            if progress:
+                progress(1)
 
 
 def require_line(uow: UnitOfWork, source: str, line: int | None, action: Action,

@@ -67,12 +67,16 @@ class ImportConflicts(ConflictError):
 
 @dataclass(frozen=True, slots=True)
 class Planned:
-    """A session an import creates or changes (what ``--dry-run`` shows)."""
+    """A session an import creates, changes or cancels (what it lists, dry run or not):
+    ``session_id`` is the session changed or cancelled (or made, once written), ``changed``
+    the fields a change changes."""
 
     row: int | None
     draft: SessionDraft
     status: SessionStatus
-    action: Literal["create", "update"] = "create"
+    action: Literal["create", "update", "cancel"] = "create"
+    session_id: int | None = None
+    changed: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,7 +87,7 @@ class ImportResult:
     created: int
     updated: int
     unchanged: int
-    removed: int
+    removed: int  # held sessions cancelled: the file cancels them or no longer has them
     series: int
     skipped: list[RowClashes]
     forced: list[RowClashes]
@@ -124,8 +128,6 @@ def summary(result: ImportResult) -> dict[str, Any]:
             "removed": result.removed, "series": result.series,
             "skipped": len({s.row for s in result.skipped}),
             "forced": len({f.row for f in result.forced}), "references": result.references}
-
-
 
 
 

@@ -5,7 +5,12 @@ in :class:`~sessionsctl.core.schedule.sessions.Sessions`):
   (new UID) carries the change from the occurrence on; its rule goes on from the rule's own
   first start there, with the EXDATEs and RDATEs from the occurrence on (so a split at an
   RDATE keeps it an RDATE).
-* ``all`` changes the series itself (same UID) from its first scheduled occurrence on.
+* ``all`` changes the whole original series from its first scheduled occurrence on: the
+  series itself (same UID) and every part split off it by ``following`` (a split of a split
+  too: each part keeps the id of the original in ``origin_id``), wherever the occurrence
+  picked is. Field changes and moves apply to each part as to one series, judged together and
+  written all or none; a cancellation cancels every part. A new rule (``repeat``) for a series
+  split in parts is refused: it is given to one part at a time.
 
 Only *scheduled* occurrences are changed; completed, in-progress and cancelled ones are left as
 they were, so attendance is never lost. Field changes apply to every changed occurrence,
@@ -80,6 +85,33 @@ def _moved(rec: Recurrence, at: time, by: timedelta) -> Recurrence:
                       move(rec.rdates))
 
 
+def _locked_parts(uow: UnitOfWork, series: Series) -> list[Series]:
+    """Every part of the original series ``series`` belongs to, each locked as ``series`` is
+    (a split of a split included): what ``all`` changes."""
+    parts = uow.series.parts(series)
+    for part in parts:
+        if part.id != series.id:
+            uow.series.get(part.id, lock=True)
+    return parts
+
+
+def _rows(members: list[Session], target: Series, shift: timedelta | None,
+          duration: timedelta, fields: dict[str, Any], tz: ZoneInfo
+          ) -> list[tuple[Session, Row]]:
+    """Each occurrence as ``target`` has it. With a ``shift`` every occurrence moves to its
+    original slot plus the shift and takes the new ``duration``; without one each keeps its
+    own times (an exception stays moved)."""
+    rows = []
+    for m in members:
+        slot = localize(wall(_rid(m), tz) + (shift or timedelta(0)), tz)
+        start, end = (slot, slot + duration) if shift is not None else (m.start, m.end)
+        draft = rules.validate_session(replace(draft_of(m), **fields, start=start, end=end))
+        rows.append((m, Row(draft, uid=target.uid, status=m.status, series_id=target.id,
+                            recurrence_id=slot, force_reason=m.force_reason,
+                            sequence=m.sequence + 1)))
+    return rows
+
+
 def _by_day(rec: Recurrence) -> bool:
     upper = rec.rrule.upper()
     return any(part in upper for part in ("BYDAY", "BYMONTHDAY", "BYYEARDAY", "BYWEEKNO"))
@@ -116,6 +148,16 @@ class ScopedEdits:
             assert selected.series_id is not None
             series = uow.series.get(selected.series_id, lock=True)
             assert series is not None
+            if scope == "all":
+                parts = _locked_parts(uow, series)
+                if repeat is None:
+                    return self._edit_all(uow, selected, parts, changes, force_reason, notify)
+                if len(parts) > 1:
+                    raise InvalidInput(
+                        f"series {series.id} was split (--scope following) into series "
+                        f"{', '.join(str(p.id) for p in parts)}: a new rule is given to one "
+                        "part at a time, --scope following from its first occurrence",
+                        field="repeat")
             tz = ZoneInfo(series.tz)
             members = uow.sessions.find(SessionQuery(series_id=series.id))
             picked = _rid(selected)
@@ -171,7 +213,8 @@ class ScopedEdits:
                                           sequence=series.sequence + 1))
                 target = Series(id=0, uid=new_uid(), rule=new_rec.to_text(),
                                 dtstart=new_dtstart, tz=series.tz, duration=duration,
-                                template=template, expanded_until=series.expanded_until)
+                                template=template, expanded_until=series.expanded_until,
+                                origin_id=series.origin_id or series.id)
                 target = replace(target, id=uow.series.insert(target))
             else:
                 target = replace(series, rule=new_rec.to_text(), dtstart=new_dtstart,
@@ -215,24 +258,79 @@ class ScopedEdits:
             return SeriesResult(target, [], found, [], [], changed=changed,
                                 kept=untouched + kept, removed=removed, more=more)
 
+    def _edit_all(self, uow: UnitOfWork, selected: Session, parts: list[Series],
+                  changes: dict[str, Any], force_reason: str | None,
+                  notify: bool) -> SeriesResult:
+        """Change every scheduled occurrence of the original series, in each of the parts a
+        split (``following``) made of it: each part's rule and template as ``all`` changes a
+        series, its occurrences moved by the same shift, all judged together and written
+        all or none. Fields not given keep each part's own (a part split off with another
+        room keeps it)."""
+        tz = ZoneInfo(selected.tz)
+        picked = _rid(selected)
+        retime = "start" in changes or "end" in changes
+        new_start = changes.get("start", selected.start)
+        duration = changes.get("end", new_start + selected.duration) - new_start
+        shift = wall(new_start, tz) - wall(picked, tz) if "start" in changes else timedelta(0)
+        fields = {k: v for k, v in changes.items() if k not in ("start", "end")}
+        picked_fields = template_of(replace(draft_of(selected), **fields))
+        rows: list[tuple[Session, Row]] = []
+        affected: list[Session] = []
+        kept: list[Session] = []
+        result = parts[0]
+        for part in parts:
+            members = uow.sessions.find(SessionQuery(series_id=part.id))
+            mine = [m for m in members if m.status is SessionStatus.SCHEDULED]
+            kept += [m for m in members if m.status is not SessionStatus.SCHEDULED]
+            if not mine:
+                continue  # a part that is all history stays as it was
+            for m in mine:
+                require(uow.actor, Action.EDIT_SESSION, session=m)
+            template = {k: picked_fields[k] if k in fields else part.template.get(k)
+                        for k in TEMPLATE_FIELDS}
+            length = duration if retime else part.duration
+            rules.validate_session(draft_from(template, new_start, new_start + length, part.tz))
+            anchor = wall(min(map(_rid, mine)), tz)
+            rec = rule_of(part)
+            if (anchor + shift).date() != anchor.date() and _by_day(rec):
+                raise InvalidInput("moving a series to another day needs --repeat with the "
+                                   "new rule", field="start")
+            new_rec = _moved(rec, part.dtstart.time(), shift)
+            if shift:  # the new rule's slots of the occurrences left as they were are not its
+                new_rec = exdated(new_rec, [wall(_rid(m), tz) + shift for m in members
+                                            if m.status is not SessionStatus.SCHEDULED])
+            target = replace(part, rule=new_rec.to_text(), dtstart=part.dtstart + shift,
+                             duration=length, template=template, sequence=part.sequence + 1)
+            uow.series.update(target)
+            uow.audit.record("edit:all", "series", part.id, record(part), record(target))
+            rows += _rows(mine, target, shift if retime else None, length, fields, tz)
+            affected += mine
+            if part.id == selected.series_id:
+                result = target
+        if not affected:
+            raise InvalidInput("no scheduled occurrence is left to change", field="scope")
+        changed, judged = self._write_moves(uow, rows, force_reason,
+                                            later=retime and shift > timedelta(0))
+        if notify:
+            self.notifier.notify(uow, NoticeKind.CHANGED, changed, before=affected)
+        return SeriesResult(result, [], shown(judged), [], [], changed=changed, kept=kept,
+                            more=sum(c.more for c in judged))
+
     def _move_members(self, uow: UnitOfWork, members: list[Session], target: Series,
                       shift: timedelta | None, duration: timedelta, fields: dict[str, Any],
                       tz: ZoneInfo, force_reason: str | None
                       ) -> tuple[list[Session], list[Clashes]]:
-        """Update occurrences in place, keeping their ids (so their history stays).
+        """Update occurrences in place, keeping their ids (so their history stays): see
+        :func:`_rows`."""
+        return self._write_moves(uow, _rows(members, target, shift, duration, fields, tz),
+                                 force_reason, later=shift is not None and shift > timedelta(0))
 
-        With a ``shift`` every occurrence moves to its original slot plus the shift and takes
-        the new ``duration``; without one each keeps its own times (an exception stays moved).
-        """
-        rows = []
-        for m in members:
-            slot = localize(wall(_rid(m), tz) + (shift or timedelta(0)), tz)
-            start, end = (slot, slot + duration) if shift is not None else (m.start, m.end)
-            draft = rules.validate_session(replace(draft_of(m), **fields, start=start, end=end))
-            rows.append((m, Row(draft, uid=target.uid, status=m.status, series_id=target.id,
-                                recurrence_id=slot, force_reason=m.force_reason,
-                                sequence=m.sequence + 1)))
-        ids = [m.id for m in members]
+    def _write_moves(self, uow: UnitOfWork, rows: list[tuple[Session, Row]],
+                     force_reason: str | None, *, later: bool
+                     ) -> tuple[list[Session], list[Clashes]]:
+        """Judge the changed occurrences together (against everything but themselves), then
+        write them all, or none unless forced."""
+        ids = [m.id for m, _ in rows]
         judged = self.booker.judge_together(uow, [r for _, r in rows], ids)
         clashing = any(judged)
         if clashing and force_reason is None:
@@ -240,14 +338,13 @@ class ScopedEdits:
         # Write in the direction of the move, so no row passes through a slot (or recurrence
         # id) another row of the series still holds: a shifted series never clashes with
         # itself on the way, and the database's guards need not be deferred.
-        later = shift is not None and shift > timedelta(0)
         for m, row in sorted(rows, key=lambda mr: _rid(mr[0]), reverse=later):
             if clashing:
                 row = replace(row, force_reason=force_reason)
             uow.sessions.update(m.id, row)
         changed = uow.sessions.find(SessionQuery(ids=tuple(ids))) if ids else []
         after = {s.id: s for s in changed}
-        for before in members:
+        for before, _ in rows:
             uow.audit.record("edit", "session", before.id, record(before), record(after[before.id]))
         return changed, judged
 
@@ -260,24 +357,33 @@ class ScopedEdits:
             assert session.series_id is not None
             series = uow.series.get(session.series_id, lock=True)
             assert series is not None
-            members = uow.sessions.find(SessionQuery(series_id=series.id))
-            scheduled = [m for m in members if m.status in (SessionStatus.SCHEDULED,
-                                                            SessionStatus.IN_PROGRESS)]
-            doomed = [m for m in scheduled if scope == "all" or _rid(m) >= _rid(session)]
+            doomed: list[Session] = []
+            for part in _locked_parts(uow, series) if scope == "all" else [series]:
+                members = uow.sessions.find(SessionQuery(series_id=part.id))
+                mine = [m for m in members if m.status in (SessionStatus.SCHEDULED,
+                                                           SessionStatus.IN_PROGRESS)
+                        and (scope == "all" or _rid(m) >= _rid(session))]
+                if not mine:
+                    continue
+                for m in mine:
+                    require(uow.actor, Action.CANCEL_SESSION, session=m)
+                # The rule ends before the first cancelled occurrence, so neither `series
+                # extend` nor a calendar reading the exported rule brings the series back.
+                cut = min(map(_rid, mine))
+                head, _tail = split_before(rule_of(part), part.dtstart,
+                                           wall(cut, ZoneInfo(part.tz)))
+                uow.series.update(replace(part, rule=head.to_text(), expanded_until=None,
+                                          sequence=part.sequence + 1))
+                doomed += mine
             if not doomed:
                 return []
-            # The rule ends before the first cancelled occurrence, so neither `series extend`
-            # nor a calendar reading the exported rule brings the series back.
-            cut = min(map(_rid, doomed))
-            head, _tail = split_before(rule_of(series), series.dtstart,
-                                       wall(cut, ZoneInfo(series.tz)))
-            uow.series.update(replace(series, rule=head.to_text(), expanded_until=None,
-                                      sequence=series.sequence + 1))
             for m in doomed:
                 uow.sessions.set_status(m.id, SessionStatus.CANCELLED, cancel_reason=reason)
             cancelled = uow.sessions.find(SessionQuery(ids=tuple(m.id for m in doomed)))
-            for before, after in zip(doomed, cancelled, strict=True):
-                uow.audit.record("cancelled", "session", before.id, record(before), record(after))
+            after = {s.id: s for s in cancelled}
+            for before in doomed:
+                uow.audit.record("cancelled", "session", before.id, record(before),
+                                 record(after[before.id]))
             if notify:
                 self.notifier.notify(uow, NoticeKind.CANCELLED, cancelled)
             return cancelled

@@ -289,6 +289,12 @@ class SeriesBook:
     def info(self, series_id: int) -> tuple[Series, list[Session]]:
         """A series and the occurrences of it the acting person may see (one they take no
         part in is refused)."""
+        series, sessions, _parts = self.show(series_id)
+        return series, sessions
+
+    def show(self, series_id: int) -> tuple[Series, list[Session], list[Series]]:
+        """:meth:`info`, and every part of the original series it belongs to (itself and
+        those ``--scope following`` split off, in order): what ``--scope all`` changes."""
         with self.ctx.read() as uow:
             series = uow.series.get(series_id)
             if series is None:
@@ -299,7 +305,8 @@ class SeriesBook:
             if not sessions and not takes_part_in_series(actor, series):
                 raise NotPermitted(f"{actor.email if actor else 'nobody'} may not see "
                                    f"series {series_id}")
-            return seen_series(actor, series), sessions
+            parts = [seen_series(actor, p) for p in uow.series.parts(series)]
+            return seen_series(actor, series), sessions, parts
 
     def all(self) -> list[Series]:
         """The series the acting person sees whole or is booked into."""

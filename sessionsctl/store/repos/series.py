@@ -20,14 +20,15 @@ def _series(r: Any) -> Series:
     return Series(id=r.id, uid=r.uid, rule=r.rrule, dtstart=datetime.fromisoformat(r.dtstart),
                   tz=r.tz, duration=timedelta(minutes=r.duration_minutes),
                   template=dict(r.template), expanded_until=r.expanded_until,
-                  sequence=r.sequence)
+                  sequence=r.sequence, origin_id=r.origin_id)
 
 
 def _values(series: Series) -> dict[str, Any]:
     return {"uid": series.uid, "rrule": series.rule, "dtstart": series.dtstart.isoformat(),
             "tz": series.tz, "duration_minutes": int(series.duration.total_seconds() // 60),
             "template": series.template, "expanded_until": series.expanded_until,
-            "sequence": series.sequence, "modified_at": clock.now()}
+            "sequence": series.sequence, "origin_id": series.origin_id,
+            "modified_at": clock.now()}
 
 
 class SqlSeries:
@@ -65,6 +66,14 @@ class SqlSeries:
     def by_id(self, series_ids: Iterable[int]) -> dict[int, Series]:
         """The stored series with these ids, by id."""
         return {s.id: s for s in self._where_in(SeriesRow.id, series_ids)}
+
+    def parts(self, series: Series) -> list[Series]:
+        """Every part of the original series ``series`` belongs to (split off by
+        ``--scope following``), the original first, in order of their first start."""
+        root = series.origin_id or series.id
+        rows = self.db.execute(select(SeriesRow.__table__).where(
+            (SeriesRow.id == root) | (SeriesRow.origin_id == root)))
+        return sorted((_series(r) for r in rows), key=lambda s: (s.dtstart, s.id))
 
     def _where_in(self, column: Any, keys: Iterable[Any]) -> Iterator[Series]:
         """The series whose ``column`` is one of ``keys``, read a chunk of keys at a time."""

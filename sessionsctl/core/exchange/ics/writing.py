@@ -199,8 +199,10 @@ def _master(series: Series, members: Sequence[Session], values: Values) -> Event
     event.add("uid", series.uid)
     event["DTSTAMP"] = values.stamp
     start = localize(series.dtstart, tz).astimezone(tz)
-    event.add("dtstart", start)
-    event.add("dtend", (start.astimezone(UTC) + series.duration).astimezone(tz))
+    # With its TZID, as a one-off's times are: a zone that is UTC by another name (Etc/UTC)
+    # would be written as UTC and read back as "UTC", a change of the series' zone.
+    event["DTSTART"] = Values.when(start, series.tz)
+    event["DTEND"] = Values.when(start.astimezone(UTC) + series.duration, series.tz)
     event.add("rrule", vRecur.from_ical(_utc_until(rec.rrule, tz)))
     _add_dates(event, series, rec, tz, members)
     event.add("sequence", series.sequence)
