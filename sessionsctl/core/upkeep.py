@@ -154,7 +154,7 @@ def _free_of_future(uow: UnitOfWork, person: Person, now: datetime, becoming: st
     open_series = [s for s in uow.series.all() if s.expanded_until is not None and (
         s.template.get("mentor") == person.email
         or person.email in (s.template.get("students") or ()))]
-    _refuse_open_series(open_series, f"{person.label} cannot be {becoming}")
+    _refuse_open_series(open_series, f"{person.label} cannot be {becoming}", "them")
 
 
 def _not_needed(uow: UnitOfWork, kind: str, name: str, now: datetime) -> None:
@@ -166,7 +166,7 @@ def _not_needed(uow: UnitOfWork, kind: str, name: str, now: datetime) -> None:
                       f"--{kind} {name!r}")
     _refuse_open_series([s for s in uow.series.all() if s.expanded_until is not None
                          and s.template.get(kind) == name],
-                        f"{kind} {name!r} cannot be retired")
+                        f"{kind} {name!r} cannot be retired", "it")
 
 
 def _refuse_if_booked(uow: UnitOfWork, query: SessionQuery, refusal: str, part: str,
@@ -180,12 +180,15 @@ def _refuse_if_booked(uow: UnitOfWork, query: SessionQuery, refusal: str, part: 
             f"{first.title!r}); move or cancel them first (session list {flag})", field=part)
 
 
-def _refuse_open_series(series: list[Any], refusal: str) -> None:
+def _refuse_open_series(series: list[Any], refusal: str, them: str) -> None:
     if series:
-        ids = ", ".join(f"#{s.id}" for s in series[:5])
-        raise InvalidInput(f"{refusal}: open-ended {counted(len(series), 'series', 'series')} "
-                           f"{ids} still book them; end each first (session cancel ID "
-                           "--scope following)", field="series")
+        ids = ", ".join(f"#{s.id}" for s in series[:5]) + (", …" if len(series) > 5 else "")
+        one = len(series) == 1
+        raise InvalidInput(
+            f"{refusal}: {counted(len(series), 'open-ended series', 'open-ended series')} "
+            f"({ids}) still {'books' if one else 'book'} {them}; end "
+            f"{'it' if one else 'each'} first (session cancel ID --scope following)",
+            field="series")
 
 
 def _rename_in_series(uow: UnitOfWork, fields: dict[str, str], new: str) -> None:
