@@ -26,6 +26,7 @@ from .. import format as fmt
 from .. import keys
 from ..keys import bindings
 from ..workers import ReportsFailures
+from .entry import Entry
 from .table import Cell, Column, RowTable
 
 if TYPE_CHECKING:
@@ -99,11 +100,11 @@ class SessionList(ReportsFailures, Vertical):
         defaults = self.default_filters()
         with Horizontal(classes="filters"):
             yield Label("Search", classes="flabel")
-            yield Input(placeholder="/ title, notes, people, room", id="f-search", compact=True)
+            yield Entry(placeholder="/ title, notes, people, room", id="f-search", compact=True)
             yield Label("From", classes="flabel")
-            yield Input(defaults.start, placeholder="YYYY-MM-DD", id="f-from", compact=True)
+            yield Entry(defaults.start, placeholder="YYYY-MM-DD", id="f-from", compact=True)
             yield Label("To", classes="flabel")
-            yield Input(placeholder="YYYY-MM-DD", id="f-to", compact=True)
+            yield Entry(placeholder="YYYY-MM-DD", id="f-to", compact=True)
             yield Select([(fmt.STATUS_LABEL[s], s) for s in SessionStatus], prompt="any status",
                          id="f-status", compact=True)
         with Horizontal(classes="filters", id="filters-2"):

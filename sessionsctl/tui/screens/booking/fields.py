@@ -13,6 +13,7 @@ from textual.widgets import Input, Label, Select, Static
 
 from ....core.domain.errors import SessionsctlError
 from ....core.domain.model import PaymentStatus, Role, SessionType
+from ...widgets.entry import Entry
 from ...widgets.picker import Choice, Picker
 from .reading import REPEATS, FormValues, zone_names
 
@@ -48,7 +49,7 @@ def row(label: str, field: str, widget: Any, hint: str = "") -> ComposeResult:
 
 
 def _input(field: str, value: str | None = None, placeholder: str = "", **options: Any) -> Input:
-    return Input(value, id=field, compact=True, placeholder=placeholder, **options)
+    return Entry(value, id=field, compact=True, placeholder=placeholder, **options)
 
 
 def booking_rows(ctx: TuiContext, v: FormValues, *, new: bool) -> ComposeResult:
