@@ -14,7 +14,6 @@ from __future__ import annotations
 from textual import events
 from textual.widgets import Input
 
-
 LEAVING = frozenset({"submit"})  # Input's bindings that leave the text as it is
 
 

@@ -33,12 +33,15 @@ if TYPE_CHECKING:
     from ..context import TuiContext
 
 PAGE = 100
-# The title takes the width the others leave; a narrow terminal drops the columns with the
-# highest ``drop`` first (subject, room, students, then mentor).
+# Each column is as wide as its content needs (up to ``most``) while there is room; the title
+# takes the width the others leave; a narrow terminal drops the columns with the highest
+# ``drop`` first (subject, room, students, then mentor).
 COLUMNS = (Column("date", "Date", 11), Column("time", "Time", 11),
-           Column("title", "Title", 16, flex=True), Column("mentor", "Mentor", 15, drop=1),
-           Column("students", "Students", 15, drop=2), Column("subject", "Subject", 11, drop=4),
-           Column("room", "Room", 11, drop=3), Column("status", "Status", 11))
+           Column("title", "Title", 16, flex=True),
+           Column("mentor", "Mentor", 15, drop=1, most=24),
+           Column("students", "Students", 15, drop=2, most=28),
+           Column("subject", "Subject", 11, drop=4, most=20),
+           Column("room", "Room", 11, drop=3, most=24), Column("status", "Status", 11))
 LABELS = {c.key: c.label for c in COLUMNS}
 # The order each column sorts by (the date and time columns both sort by the start).
 ORDERS: dict[str, SessionOrder] = {"date": "start", "time": "start", "title": "title",
