@@ -524,3 +524,34 @@ async def test_a_start_typed_ahead_while_the_app_is_busy_is_kept(
         await settle(pilot)
     moved = next(s for s in tui_centre.sessions.find(ALL) if s.id == second.id)
     assert (moved.title, moved.start, moved.end) == ("Weekly-lab", at(19, 10), at(19, 11))
+
+
+@pytest.mark.parametrize("size", [(80, 24), (160, 48)])
+@scenario
+async def test_a_series_repeats_until_a_day_or_within_a_term(app, tui_centre: Centre,
+                                                             size) -> None:
+    """The repeat's end is a number of times, a last day as people type it, or a term's
+    name, as `session add --repeat ... --term` (before: only a whole number was read)."""
+    from datetime import date
+
+    tui_centre.calendar.add_term("Winter block", date(2026, 11, 16), date(2026, 11, 27))
+    async with app.run_test(size=size) as pilot:
+        for title, until, hour in (("Chess club", "until 30 Nov", 9),
+                                   ("Go club", "winter block", 13)):
+            form = await open_form(pilot)
+            await pilot.press(*title, "tab", *"alan", "enter")
+            form.query_one("#start", Input).value = f"2026-11-16 {hour:02d}:00"
+            form.query_one("#repeat", Select).value = "weekly"
+            await settle(pilot)
+            count = form.query_one("#count", Input)
+            assert form.query_one("#row-count").display
+            count.focus()
+            await pilot.press("ctrl+u", *until)
+            await settle_form(pilot)
+            assert not error_of(form, "count")
+            await pilot.press("ctrl+s")
+            await settle(pilot)
+            assert isinstance(app.screen, MainScreen)
+    assert [s.start for s in titled(tui_centre, "Chess club")] == [at(16, 9), at(23, 9),
+                                                                    at(30, 9)]
+    assert [s.start for s in titled(tui_centre, "Go club")] == [at(16, 13), at(23, 13)]

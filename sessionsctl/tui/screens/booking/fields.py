@@ -77,7 +77,8 @@ def booking_rows(ctx: TuiContext, v: FormValues, *, new: bool) -> ComposeResult:
         yield from row("Repeats", "repeat", Select(
             [(label, key) for key, label in REPEATS.items()], value="none",
             allow_blank=False, id="repeat", compact=True))
-        yield from row("Occurrences", "count", _input("count", v.count, "10"))
+        yield from row("Until", "count", _input("count", v.count,
+                                                "10 (times), until 28 Jan, or a term"))
         yield from row("Rule", "rule", _input("rule", v.rule, "FREQ=WEEKLY;BYDAY=TU;COUNT=12"))
 
 
