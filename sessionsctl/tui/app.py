@@ -19,7 +19,7 @@ from ..config import Settings
 from ..core.centre import Centre
 from ..core.context import utcnow
 from ..core.domain.errors import SessionsctlError
-from ..core.domain.model import Person, Room, Subject
+from ..core.domain.model import Person, Room, Subject, Term
 from ..core.domain.timeutil import system_zone_name, zone
 from ..core.reports.stats import Dashboard
 from . import keys
@@ -60,6 +60,7 @@ class _References(Message):
     people: list[Person]
     rooms: list[Room]
     subjects: list[Subject]
+    terms: list[Term]
 
 
 class SessionsApp(App[None]):
@@ -111,7 +112,8 @@ class SessionsApp(App[None]):
     def _read_references(self) -> None:
         centre = self.ctx.centre
         self.post_message(_References(centre.people.whoami(), centre.people.list_people(),
-                                      centre.people.list_rooms(), centre.people.list_subjects()))
+                                      centre.people.list_rooms(), centre.people.list_subjects(),
+                                      centre.calendar.list_terms()))
 
     @on(_References)
     def _references_read(self, message: _References) -> None:
@@ -119,6 +121,7 @@ class SessionsApp(App[None]):
         self.ctx.people = {p.email: p for p in message.people}
         self.ctx.rooms = message.rooms
         self.ctx.subjects = message.subjects
+        self.ctx.terms = message.terms
         self._broadcast(ReferenceDataLoaded)
 
     @work(thread=True, exclusive=True, group="dashboard", exit_on_error=False)

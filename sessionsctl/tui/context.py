@@ -8,13 +8,13 @@ from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
 from ..core.centre import Centre
-from ..core.domain.model import Person, Role, Room, Subject
+from ..core.domain.model import Person, Role, Room, Subject, Term
 from ..core.names import Listed
 
 
 @dataclass
 class TuiContext:
-    """The app's shared state. ``people``, ``rooms`` and ``subjects`` are filled (and
+    """The app's shared state. ``people``, ``rooms``, ``subjects`` and ``terms`` are filled (and
     refreshed) by a worker; until then names fall back to email addresses."""
 
     centre: Centre
@@ -25,6 +25,7 @@ class TuiContext:
     people: dict[str, Person] = field(default_factory=dict)
     rooms: list[Room] = field(default_factory=list)
     subjects: list[Subject] = field(default_factory=list)
+    terms: list[Term] = field(default_factory=list)  # what a repeating booking may run within
 
     @property
     def tz_name(self) -> str:

@@ -173,6 +173,22 @@ async def settle_form(pilot: Pilot[Any]) -> None:
     await settle(pilot)
 
 
+async def type_ahead(pilot: Pilot[Any], *keys: str) -> None:
+    """Send ``keys`` as a terminal does while the app is busy: all at once, each read only
+    after the ones before (Pilot's ``press`` waits for the app between keys), then settle."""
+    from textual import events
+    from textual.keys import _character_to_key
+
+    app = pilot.app
+    assert app._driver is not None
+    for key in keys:
+        char = key if len(key) == 1 else None
+        event = events.Key(_character_to_key(key) if char and not key.isalnum() else key, char)
+        event.set_sender(app)
+        app._driver.send_message(event)
+    await settle_form(pilot)
+
+
 def no_blink(app: SessionsApp) -> None:
     for widget in app.screen.query(Input):
         widget.cursor_blink = False

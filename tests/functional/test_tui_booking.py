@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
 from textual.widgets import Input, OptionList, Select, Static
 
 from sessionsctl.core.centre import Centre
@@ -28,6 +29,7 @@ from .conftest import (
     scenario,
     settle,
     settle_form,
+    type_ahead,
 )
 
 ALL = SessionQuery()
@@ -491,3 +493,65 @@ async def test_moving_the_start_of_a_session_moves_its_end_until_the_end_is_type
     moved = next(s for s in tui_centre.sessions.find(ALL) if s.id == second.id)
     assert moved.start == second.start + timedelta(hours=3)
     assert moved.end == moved.start + timedelta(minutes=90)
+
+
+@pytest.mark.parametrize("size", [(80, 24), (160, 48)])
+@scenario
+async def test_a_start_typed_ahead_while_the_app_is_busy_is_kept(
+        app, tui_centre: Centre, size) -> None:
+    """Under load the keys arrive faster than the form reads them: ctrl+u (clear the field)
+    and the new start typed straight after must still act in that order, so the start is
+    the one typed and the end keeps the session's length (before: the clearing ran after the
+    new start had arrived, leaving Start blank and End moved)."""
+    second = titled(tui_centre, "Weekly physics")[1]
+    async with app.run_test(size=size) as pilot:
+        await settle(pilot)
+        form = await edit_form(pilot, second.id)
+        start, end = form.query_one("#start", Input), form.query_one("#end", Input)
+        start.focus()
+        await settle(pilot)
+        await type_ahead(pilot, "ctrl+u", *"2026-11-19 10:00")
+        assert (start.value, end.value) == ("2026-11-19 10:00", "11:00")
+        assert not error_of(form, "start")
+        form.query_one("#title", Input).focus()
+        await settle(pilot)
+        await type_ahead(pilot, "end", "ctrl+w", *"lab", "left", "left", "left", "backspace",
+                         "-")
+        assert form.query_one("#title", Input).value == "Weekly-lab"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        await pilot.press("t")  # this occurrence only
+        await settle(pilot)
+    moved = next(s for s in tui_centre.sessions.find(ALL) if s.id == second.id)
+    assert (moved.title, moved.start, moved.end) == ("Weekly-lab", at(19, 10), at(19, 11))
+
+
+@pytest.mark.parametrize("size", [(80, 24), (160, 48)])
+@scenario
+async def test_a_series_repeats_until_a_day_or_within_a_term(app, tui_centre: Centre,
+                                                             size) -> None:
+    """The repeat's end is a number of times, a last day as people type it, or a term's
+    name, as `session add --repeat ... --term` (before: only a whole number was read)."""
+    from datetime import date
+
+    tui_centre.calendar.add_term("Winter block", date(2026, 11, 16), date(2026, 11, 27))
+    async with app.run_test(size=size) as pilot:
+        for title, until, hour in (("Chess club", "until 30 Nov", 9),
+                                   ("Go club", "winter block", 13)):
+            form = await open_form(pilot)
+            await pilot.press(*title, "tab", *"alan", "enter")
+            form.query_one("#start", Input).value = f"2026-11-16 {hour:02d}:00"
+            form.query_one("#repeat", Select).value = "weekly"
+            await settle(pilot)
+            count = form.query_one("#count", Input)
+            assert form.query_one("#row-count").display
+            count.focus()
+            await pilot.press("ctrl+u", *until)
+            await settle_form(pilot)
+            assert not error_of(form, "count")
+            await pilot.press("ctrl+s")
+            await settle(pilot)
+            assert isinstance(app.screen, MainScreen)
+    assert [s.start for s in titled(tui_centre, "Chess club")] == [at(16, 9), at(23, 9),
+                                                                    at(30, 9)]
+    assert [s.start for s in titled(tui_centre, "Go club")] == [at(16, 13), at(23, 13)]

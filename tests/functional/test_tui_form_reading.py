@@ -16,6 +16,7 @@ from sessionsctl.tui.screens.booking.reading import (
     changes_between,
     read_end,
     read_form,
+    repeat_end,
     values_of,
 )
 
@@ -102,6 +103,36 @@ def test_repeat_choices_become_rules() -> None:
         "FREQ=DAILY;COUNT=2"
     assert "count" in read_form(form(repeat="weekly", count="0"), LONDON, NOW).errors
     assert "rule" in read_form(form(repeat="custom"), LONDON, NOW).errors
+
+
+@pytest.mark.parametrize(("typed", "end"), [
+    ("", ("COUNT=10", None)),
+    ("6", ("COUNT=6", None)),
+    ("6 times", ("COUNT=6", None)),
+    ("until 28 Jan", ("UNTIL=20270128", None)),  # the next 28 January, the whole day
+    ("28 jan", ("UNTIL=20270128", None)),
+    ("Until 2026-12-18", ("UNTIL=20261218", None)),
+    ("till next friday", ("UNTIL=20261113", None)),
+    ("spring  term", (None, "Spring term")),
+])
+def test_a_series_ends_after_a_number_of_times_on_a_day_or_with_a_term(typed, end) -> None:
+    assert repeat_end(typed, LONDON, NOW, ["Autumn term", "Spring term"]) == end
+
+
+def test_an_end_that_is_none_of_those_is_a_problem_of_its_field() -> None:
+    for typed, said in (("0", "at least 1"), ("-2", "at least 1"),
+                        ("until someday", "not a number of times, a last day"),
+                        ("summer", "terms: Autumn term")):
+        with pytest.raises(InvalidInput, match=said) as caught:
+            repeat_end(typed, LONDON, NOW, ["Autumn term"])
+        assert caught.value.field == "count"
+    reading = read_form(form(repeat="weekly", count="until 28 Jan"), LONDON, NOW)
+    assert (reading.rule, reading.term, reading.errors) == ("FREQ=WEEKLY;UNTIL=20270128", None, {})
+    reading = read_form(form(repeat="weekdays", count="autumn term"), LONDON, NOW,
+                        terms=["Autumn term"])
+    assert (reading.rule, reading.term) == ("FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR", "Autumn term")
+    assert "whole number" not in read_form(form(repeat="weekly", count="until 28 Jan"),
+                                           LONDON, NOW).errors.get("count", "")
 
 
 def test_a_bad_time_is_bad_input() -> None:

@@ -58,3 +58,33 @@ async def test_the_today_and_help_boxes_fit_80_columns(app, keys: tuple[str, ...
         await settle(pilot)
         box = app.screen.query_one("#today-box, VerticalScroll")
         assert box.region.x >= 0 and box.region.right <= 80
+
+
+@pytest.mark.parametrize("size", [(80, 24), (140, 40), (160, 48)])
+@scenario
+async def test_a_column_is_as_wide_as_its_content_before_the_title_grows(
+        tui_centre, size: tuple[int, int]) -> None:
+    """A long room name is shown whole once there is room for it (before: cut to its least,
+    'Study Room…', while the title took the rest); a narrow screen still drops the column,
+    header and cells together."""
+    from .conftest import ADA, at, lesson, make_test_app
+
+    room = "Study Room B (upstairs)"
+    tui_centre.people.add_room(room, 4)
+    tui_centre.sessions.book(lesson("Chemistry", at(18, 9), room=room, mentor=ADA))
+    app = make_test_app(tui_centre)
+    async with app.run_test(size=size) as pilot:
+        await settle(pilot)
+        await pilot.press("2")
+        await settle(pilot)
+        table = app.screen.query_one("#session-table", RowTable)
+        shown = {key: (x, end) for key, x, end in columns_on_screen(table.render_line(0).text)}
+        row = next(i for i in range(table.row_count) if table.row_text(i)[2] == "Chemistry")
+        line = table.render_line(row + 1).text
+        if size[0] < 100:
+            assert "room" not in shown and "Study Room" not in line
+            return
+        x, end = shown["room"]
+        assert line[x:end].strip() == room
+        title_x, title_end = shown["title"]
+        assert title_end - title_x - 1 >= 16

@@ -44,6 +44,25 @@ def test_the_title_takes_the_spare_width_and_narrow_screens_drop_columns() -> No
     assert narrow == ["date", "time", "title", "mentor", "status"]
 
 
+def test_each_column_gets_what_its_content_needs_before_the_title_takes_the_rest() -> None:
+    needed = {"title": 60, "mentor": 20, "students": 22, "subject": 11, "room": 23,
+              "status": 9}
+    at_140 = dict((c.key, w) for c, w in fit(COLUMNS, 139, needed))
+    assert (at_140["mentor"], at_140["students"], at_140["room"]) == (20, 22, 23)
+    assert sum(w + 1 for w in at_140.values()) + 1 == 139 and at_140["title"] == 21
+    assert at_140["status"] == 11  # never narrower than its least
+    # Capped: a very long room name does not starve the title.
+    wide = dict((c.key, w) for c, w in fit(COLUMNS, 219, {**needed, "room": 90}))
+    assert wide["room"] == 24 and wide["title"] == 100
+    # Too little room for every need: the spare is shared a cell at a time, the title keeps
+    # its least, and the columns a narrow screen drops still go first.
+    tight = dict((c.key, w) for c, w in fit(COLUMNS, 119, needed))
+    assert tight["title"] == 16 and sum(w + 1 for w in tight.values()) + 1 == 119
+    assert tight["mentor"] - 15 in (tight["room"] - 11, tight["room"] - 11 + 1)
+    assert [c.key for c, _ in fit(COLUMNS, 79, needed)] == [
+        "date", "time", "title", "mentor", "status"]
+
+
 def test_muted_text_is_settled_between_the_background_and_the_text() -> None:
     for background in ("#121212", "#E0E0E0"):
         colours = settled({"background": background, "text-muted": "auto 60%",

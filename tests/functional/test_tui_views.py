@@ -21,7 +21,7 @@ from sessionsctl.tui.screens.help import HelpScreen
 from sessionsctl.tui.screens.main import MainScreen
 from sessionsctl.tui.widgets.calendar import CalendarView
 from sessionsctl.tui.widgets.session_list import SessionList
-from sessionsctl.tui.widgets.table import RowTable, fit
+from sessionsctl.tui.widgets.table import RowTable
 
 from .conftest import ADA, NOW, SIZE, TZ, at, lesson, make_test_app, scenario, settle
 
@@ -195,7 +195,7 @@ async def test_students_sort_by_the_first_name_shown_then_how_many(app) -> None:
         await settle(pilot)
         table = app.screen.query_one(RowTable)
         # A click on the Students heading (the header is the table's first line).
-        widths = fit(table.columns, table.scrollable_content_region.width)
+        widths = table.fitted()
         x = sum(width + 1 for _, width in widths[:4]) + 2
         await pilot.click(RowTable, offset=(x, 0))
         await settle(pilot)

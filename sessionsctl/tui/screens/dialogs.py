@@ -13,6 +13,7 @@ from textual.widgets import Button, Input, Label, Static
 from ...core.schedule.scopes import Scope
 from .. import keys
 from ..keys import bindings
+from ..widgets.entry import Entry
 
 
 class ScopeDialog(ModalScreen[Scope | None]):
@@ -74,7 +75,7 @@ class PromptDialog(ModalScreen[str | None]):
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Label(f"[b]{self.title_text}[/b]")
-            yield Input(self.value, placeholder=self.placeholder, id="prompt")
+            yield Entry(self.value, placeholder=self.placeholder, id="prompt")
             yield Static(self.hint, classes="hint", id="prompt-hint")
 
     @on(Input.Submitted, "#prompt")

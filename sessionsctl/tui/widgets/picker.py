@@ -17,6 +17,8 @@ from textual.message import Message
 from textual.widgets import Input, OptionList
 from textual.widgets.option_list import Option
 
+from .entry import Entry
+
 MAX_SHOWN = 6
 
 
@@ -59,7 +61,7 @@ class Picker(Vertical):
         self._matches: list[Choice] = []
 
     def compose(self) -> ComposeResult:
-        yield Input(self._initial, placeholder=self._placeholder, compact=True,
+        yield Entry(self._initial, placeholder=self._placeholder, compact=True,
                     id=f"{self.id}-input" if self.id else None)
         yield OptionList()
 

@@ -26,18 +26,22 @@ from .. import format as fmt
 from .. import keys
 from ..keys import bindings
 from ..workers import ReportsFailures
+from .entry import Entry
 from .table import Cell, Column, RowTable
 
 if TYPE_CHECKING:
     from ..context import TuiContext
 
 PAGE = 100
-# The title takes the width the others leave; a narrow terminal drops the columns with the
-# highest ``drop`` first (subject, room, students, then mentor).
+# Each column is as wide as its content needs (up to ``most``) while there is room; the title
+# takes the width the others leave; a narrow terminal drops the columns with the highest
+# ``drop`` first (subject, room, students, then mentor).
 COLUMNS = (Column("date", "Date", 11), Column("time", "Time", 11),
-           Column("title", "Title", 16, flex=True), Column("mentor", "Mentor", 15, drop=1),
-           Column("students", "Students", 15, drop=2), Column("subject", "Subject", 11, drop=4),
-           Column("room", "Room", 11, drop=3), Column("status", "Status", 11))
+           Column("title", "Title", 16, flex=True),
+           Column("mentor", "Mentor", 15, drop=1, most=24),
+           Column("students", "Students", 15, drop=2, most=28),
+           Column("subject", "Subject", 11, drop=4, most=20),
+           Column("room", "Room", 11, drop=3, most=24), Column("status", "Status", 11))
 LABELS = {c.key: c.label for c in COLUMNS}
 # The order each column sorts by (the date and time columns both sort by the start).
 ORDERS: dict[str, SessionOrder] = {"date": "start", "time": "start", "title": "title",
@@ -107,11 +111,11 @@ class SessionList(ReportsFailures, Vertical):
         defaults = self.default_filters()
         with Horizontal(classes="filters"):
             yield Label("Search", classes="flabel")
-            yield Input(placeholder="/ title, notes, people, room", id="f-search", compact=True)
+            yield Entry(placeholder="/ title, notes, people, room", id="f-search", compact=True)
             yield Label("From", classes="flabel")
-            yield Input(defaults.start, placeholder="YYYY-MM-DD", id="f-from", compact=True)
+            yield Entry(defaults.start, placeholder="YYYY-MM-DD", id="f-from", compact=True)
             yield Label("To", classes="flabel")
-            yield Input(placeholder="YYYY-MM-DD", id="f-to", compact=True)
+            yield Entry(placeholder="YYYY-MM-DD", id="f-to", compact=True)
             yield Select([(fmt.STATUS_LABEL[s], s) for s in SessionStatus], prompt="any status",
                          id="f-status", compact=True)
         with Horizontal(classes="filters", id="filters-2"):

@@ -3,12 +3,13 @@
 Textual's DataTable renders every visible cell through Rich (padding, wrapping, measuring) and
 throws its caches away on ``clear()``, so showing a new page of a hundred sessions cost a
 few hundred milliseconds. Here a row is a list of (text, style) cells cut to fixed column
-widths, one column may take the width that is left, and a line is a handful of segments.
+widths (each as wide as its content needs, up to a bound, while there is room; one column may
+take the width that is left), and a line is a handful of segments.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import ClassVar
 
@@ -36,36 +37,49 @@ GAP = 1  # blank cells before every column
 class Column:
     key: str
     label: str
-    width: int  # cells, without the padding; a flexible column's least
+    width: int  # cells, without the padding: the least it is given
     flex: bool = False  # takes the width the others leave
     drop: int = 0  # too narrow a table drops its columns, highest first (0: never)
     right: bool = False  # right-aligned (figures)
+    most: int = 0  # the widest its content makes it (0: its width, whatever it holds)
+
+    def wants(self, needed: int) -> int:
+        """The width content ``needed`` cells wide asks of this column."""
+        return max(self.width, min(needed, self.most))
 
 
-def fit(columns: Sequence[Column], width: int) -> list[tuple[Column, int]]:
-    """The columns shown at ``width`` and how wide each is: the flexible ones share what the
-    others leave; when even their least does not fit, columns go, highest ``drop`` first.
-    A gap comes before every column and after the last."""
+def fit(columns: Sequence[Column], width: int,
+        needed: Mapping[str, int] | None = None) -> list[tuple[Column, int]]:
+    """The columns shown at ``width`` and how wide each is. Every column gets its least;
+    then each fixed column what its content (``needed``, by key) asks, up to its ``most``,
+    a cell at a time in turn while there is room; the flexible ones share what is left.
+    When even the leasts do not fit, columns go, highest ``drop`` first. A gap comes
+    before every column and after the last."""
     width -= GAP
     shown = list(columns)
-    while True:
-        fixed = sum(c.width + GAP for c in shown if not c.flex)
-        flexible = [c for c in shown if c.flex]
-        least = sum(c.width + GAP for c in flexible)
+    while sum(c.width + GAP for c in shown) > width:
         droppable = [c for c in shown if c.drop]
-        if fixed + least <= width or not droppable:
+        if not droppable:
             break
         shown.remove(max(droppable, key=lambda c: c.drop))
-    spare = max(0, width - fixed - least)
-    widths: list[tuple[Column, int]] = []
-    for column in shown:
-        if column.flex:
-            share, spare = spare // len(flexible), spare - spare // len(flexible)
-            flexible.remove(column)
-            widths.append((column, column.width + share))
-        else:
-            widths.append((column, column.width))
-    return widths
+    given = {c.key: c.width for c in shown}
+    spare = max(0, width - sum(w + GAP for w in given.values()))
+    needed = needed or {}
+    wanting = [c for c in shown if not c.flex and c.wants(needed.get(c.key, 0)) > c.width]
+    while spare and wanting:
+        for column in list(wanting):
+            given[column.key] += 1
+            spare -= 1
+            if given[column.key] >= column.wants(needed.get(column.key, 0)):
+                wanting.remove(column)
+            if not spare:
+                break
+    flexible = [c for c in shown if c.flex]
+    for i, column in enumerate(flexible):
+        share = spare // (len(flexible) - i)
+        given[column.key] += share
+        spare -= share
+    return [(c, given[c.key]) for c in shown]
 
 
 class RowTable(ScrollView, can_focus=True):
@@ -155,6 +169,7 @@ class RowTable(ScrollView, can_focus=True):
         self._strips: dict[int, Strip] = {}  # drawn rows by index (-1: the header)
         self._styles: dict[tuple[str, str], RichStyle] = {}
         self._fitted: tuple[int, list[tuple[Column, int]]] = (-1, [])
+        self._needed: dict[str, int] = {}  # the widest cell of each column (header included)
 
     # ------------------------------------------------------------------ contents
     @property
@@ -166,6 +181,8 @@ class RowTable(ScrollView, can_focus=True):
         current = self.keys[self.cursor_row] if self.cursor_row < len(self.keys) else None
         self.keys, self.cells = list(keys), self._checked(cells)
         self.marked &= set(self.keys)  # a mark stays only on a row still shown
+        self._needed = {}
+        self._measure(self.cells)
         row = self.keys.index(current) if current in self.keys else 0
         self._changed()
         self.move_cursor(row, quiet=True)
@@ -174,7 +191,9 @@ class RowTable(ScrollView, can_focus=True):
 
     def extend(self, keys: Sequence[str], cells: Sequence[Sequence[Cell]]) -> None:
         self.keys.extend(keys)
-        self.cells.extend(self._checked(cells))
+        added = self._checked(cells)
+        self.cells.extend(added)
+        self._measure(added)
         self._changed()
 
     def _checked(self, rows: Sequence[Sequence[Cell]]) -> list[Sequence[Cell]]:
@@ -185,6 +204,18 @@ class RowTable(ScrollView, can_focus=True):
                 raise ValueError(f"a row of {len(cells)} cells in a table of "
                                  f"{len(self.columns)} columns")
         return list(rows)
+
+    def _measure(self, rows: Sequence[Sequence[Cell]]) -> None:
+        """What each column's content needs, the header's label (and its arrow) included;
+        the widths are fitted again when that changes."""
+        needed = dict(self._needed) or {c.key: len(c.label) + 2 for c in self.columns}
+        for cells in rows:
+            for column, (text, _) in zip(self.columns, cells, strict=True):
+                if len(text) > needed[column.key]:
+                    needed[column.key] = len(text)
+        if needed != self._needed:
+            self._needed = needed
+            self._fitted = (-1, [])
 
     def sorted_by(self, column: str, reverse: bool) -> None:
         self.sort = (column, reverse)
@@ -277,9 +308,12 @@ class RowTable(ScrollView, can_focus=True):
     def on_resize(self) -> None:
         self._strips.clear()
 
-    def _fit(self, width: int) -> list[tuple[Column, int]]:
+    def fitted(self, width: int | None = None) -> list[tuple[Column, int]]:
+        """The columns shown and their widths at ``width`` (the table's own by default)."""
+        if width is None:
+            width = self.scrollable_content_region.width
         if self._fitted[0] != width:
-            self._fitted = (width, fit(self.columns, width))
+            self._fitted = (width, fit(self.columns, width, self._needed))
         return self._fitted[1]
 
     def _style(self, kind: str, style: str) -> RichStyle:
@@ -299,7 +333,7 @@ class RowTable(ScrollView, can_focus=True):
         segments: list[Segment] = []
         blank = self._style(kind, "")
         used = 0
-        for column, cells_wide in self._fit(width):
+        for column, cells_wide in self.fitted(width):
             text, style = cells[self._position[column.key]]
             text = fmt.clip(text, cells_wide)
             # The padding in the row's own style: a struck-through status strikes its word only.
@@ -350,7 +384,7 @@ class RowTable(ScrollView, can_focus=True):
         event.stop()
         if offset.y == 0:
             x = 0
-            for column, cells_wide in self._fit(self.scrollable_content_region.width):
+            for column, cells_wide in self.fitted(self.scrollable_content_region.width):
                 x += cells_wide + GAP
                 if offset.x < x:
                     self.post_message(self.HeaderClicked(self, column.key))

@@ -34,14 +34,15 @@ class Check:
 
 
 def check(centre: Centre, draft: SessionDraft, *, exclude: Sequence[int] = (),
-          rule: str | None = None) -> Check:
-    """Check ``draft`` as booking it would (``rule``: a new series, every occurrence);
+          rule: str | None = None, term: str | None = None) -> Check:
+    """Check ``draft`` as booking it would (``rule``: a new series, every occurrence, within
+    ``term`` if one is named);
     ``exclude`` is the session being changed, which neither clashes with itself nor blocks
     its own new slot."""
     try:
         if rule is not None:
             # A start free for the first occurrence says nothing of the rest: no slots.
-            planned = centre.series.check(draft, rule)
+            planned = centre.series.check(draft, rule, term=term)
             return Check(planned.conflicts, series=True, occurrences=len(planned.starts))
         conflicts = centre.sessions.check(draft, exclude=list(exclude))
         slots: list[Slot] = []

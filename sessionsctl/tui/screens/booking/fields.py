@@ -13,6 +13,7 @@ from textual.widgets import Input, Label, Select, Static
 
 from ....core.domain.errors import SessionsctlError
 from ....core.domain.model import PaymentStatus, Role, SessionType
+from ...widgets.entry import Entry
 from ...widgets.picker import Choice, Picker
 from .reading import REPEATS, FormValues, zone_names
 
@@ -48,7 +49,7 @@ def row(label: str, field: str, widget: Any, hint: str = "") -> ComposeResult:
 
 
 def _input(field: str, value: str | None = None, placeholder: str = "", **options: Any) -> Input:
-    return Input(value, id=field, compact=True, placeholder=placeholder, **options)
+    return Entry(value, id=field, compact=True, placeholder=placeholder, **options)
 
 
 def booking_rows(ctx: TuiContext, v: FormValues, *, new: bool) -> ComposeResult:
@@ -76,7 +77,8 @@ def booking_rows(ctx: TuiContext, v: FormValues, *, new: bool) -> ComposeResult:
         yield from row("Repeats", "repeat", Select(
             [(label, key) for key, label in REPEATS.items()], value="none",
             allow_blank=False, id="repeat", compact=True))
-        yield from row("Occurrences", "count", _input("count", v.count, "10"))
+        yield from row("Until", "count", _input("count", v.count,
+                                                "10 (times), until 28 Jan, or a term"))
         yield from row("Rule", "rule", _input("rule", v.rule, "FREQ=WEEKLY;BYDAY=TU;COUNT=12"))
 
 

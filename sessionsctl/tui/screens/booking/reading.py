@@ -9,7 +9,7 @@ which field a refusal from core belongs beside.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, fields, replace
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal, InvalidOperation
@@ -22,7 +22,7 @@ from ....core.domain.drafts import SessionDraft
 from ....core.domain.errors import Ambiguous, InvalidInput, NotFound, SessionsctlError
 from ....core.domain.model import PaymentStatus, Session, SessionType
 from ....core.domain.problems import problems
-from ....core.domain.timeutil import localize, parse_end, parse_instant, zone
+from ....core.domain.timeutil import localize, parse_day, parse_end, parse_instant, zone
 from ....core.domain.typed import clock_time
 from ....core.names import Resolver, is_email
 from ....core.schedule.booking import draft_of
@@ -31,6 +31,9 @@ if TYPE_CHECKING:
     from ...context import TuiContext
 
 _MINUTES = re.compile(r"^\+\s*(\d+)\s*(m|min)?$")
+_TIMES = re.compile(r"^([+-]?\d+)\s*(x|times?)?$")
+_UNTIL = re.compile(r"^(until|till|til|to|up to|through|ending)\s+")
+DEFAULT_TIMES = 10  # a repeating booking left without an end
 
 REPEATS = {
     "none": "Does not repeat",
@@ -52,7 +55,7 @@ FIELD_OF = {"student": "students", "max_participants": "max", "payment_status": 
 
 # The field of the form an unknown reference belongs beside.
 KIND_FIELD = {"mentor": "mentor", "student": "students", "person": "students", "room": "room",
-              "subject": "subject", "term": "repeat"}
+              "subject": "subject", "term": "count"}
 
 
 
@@ -126,6 +129,7 @@ class Reading:
     draft: SessionDraft | None
     errors: dict[str, str]
     rule: str | None = None  # the RRULE a new series is booked with
+    term: str | None = None  # the term it runs within (core bounds the rule by it)
 
     @property
     def ok(self) -> bool:
@@ -155,27 +159,56 @@ def _number(text: str, field: str, errors: dict[str, str]) -> int | None:
         return None
 
 
-def repeat_rule(values: FormValues, errors: dict[str, str]) -> str | None:
+def repeat_end(text: str, tz: ZoneInfo, now: datetime,
+               terms: Sequence[str] = ()) -> tuple[str | None, str | None]:
+    """How a repeating booking ends, as typed (what `session add --repeat` takes with COUNT
+    or UNTIL, or `--term`): a number of times (``10``, ``10 times``), a last day as people
+    type it (``until 28 Jan``, ``2027-01-28``, ``next friday``), or the name of a term.
+    As (the rule's COUNT or UNTIL part, the term); empty: ten times."""
+    raw = " ".join(text.split())
+    if not raw:
+        return f"COUNT={DEFAULT_TIMES}", None
+    if times := _TIMES.match(raw.lower()):
+        count = int(times.group(1))
+        if count < 1:
+            raise InvalidInput("must be at least 1", field="count")
+        return f"COUNT={count}", None
+    term = next((t for t in terms if t.lower() == raw.lower()), None)
+    if term is not None:
+        return None, term
+    try:
+        last = parse_day(_UNTIL.sub("", raw.lower()), tz, field="count", now=now)
+    except InvalidInput:
+        known = f"; terms: {', '.join(terms)}" if terms else ""
+        raise InvalidInput(f"{raw!r} is not a number of times, a last day (until 28 Jan) "
+                           f"or a term{known}", field="count") from None
+    return f"UNTIL={last:%Y%m%d}", None  # a day's UNTIL takes in the whole day
+
+
+def repeat_rule(values: FormValues, errors: dict[str, str], tz: ZoneInfo, now: datetime,
+                terms: Sequence[str] = ()) -> tuple[str | None, str | None]:
+    """The rule a new series is booked with, and the term it runs within."""
     if values.repeat == "none":
-        return None
+        return None, None
     if values.repeat == "custom":
         if not values.rule.strip():
             errors["rule"] = "give a rule, e.g. FREQ=WEEKLY;BYDAY=TU;COUNT=10"
-            return None
-        return values.rule.strip()
-    count = _number(values.count or "10", "count", errors)
-    if count is not None and count < 1:
-        errors["count"] = "must be at least 1"
-    if "count" in errors:
-        return None
-    return f"{_RULES[values.repeat]};COUNT={count}"
+            return None, None
+        return values.rule.strip(), None
+    try:
+        end, term = repeat_end(values.count, tz, now, terms)
+    except InvalidInput as exc:
+        errors["count"] = exc.detail
+        return None, None
+    return ";".join(p for p in (_RULES[values.repeat], end) if p), term
 
 
 def read_form(values: FormValues, viewer_tz: ZoneInfo, now: datetime,
-              known: Resolver | None = None) -> Reading:
+              known: Resolver | None = None, terms: Sequence[str] = ()) -> Reading:
     """The form as a draft, or its problems by field (in the order of the fields, so the
     first is the one to go to). With ``known`` (the people, rooms and subjects the pickers
-    offer) a person may be typed by name and a room or subject in any case."""
+    offer) a person may be typed by name and a room or subject in any case; ``terms`` are
+    the names a repeating booking may run within."""
     errors: dict[str, str] = {}
     if known is not None:
         values = _named(values, known, errors)
@@ -187,14 +220,14 @@ def read_form(values: FormValues, viewer_tz: ZoneInfo, now: datetime,
         errors["mentor"] = "is required"
     max_ = _number(values.max, "max", errors)
     cost = _cost(values.cost, errors)
-    rule = repeat_rule(values, errors)
+    rule, term = repeat_rule(values, errors, tz, now, terms)
     draft = _draft(values, tz_name, start or now, end, max_, cost)
     for field, text in problems(draft).items():
         errors.setdefault(form_field(field), text)
     if errors:
-        return Reading(None, errors, rule)
+        return Reading(None, errors, rule, term)
     # As core will book it: normalised, and with the policy's defaults (the session type).
-    return Reading(rules.validate_session(draft), {}, rule)
+    return Reading(rules.validate_session(draft), {}, rule, term)
 
 
 def _named(values: FormValues, known: Resolver, errors: dict[str, str]) -> FormValues:

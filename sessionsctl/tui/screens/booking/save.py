@@ -36,13 +36,15 @@ SHOWN_SKIPPED = 3  # occurrences left out that the message names by day
 class SaveRequest:
     """The core call a save makes: a new session (``rule``: a series), or the ``changes`` to
     a stored one over ``scope`` of its series; ``force`` books over conflicts, saying why;
-    ``skip`` books only the occurrences of a new series that do not clash; ``past`` books
+    ``skip`` books only the occurrences of a new series that do not clash (``term``: within
+    that term); ``past`` books
     (or moves) it on a day before today, as the user confirmed."""
 
     draft: SessionDraft
     rule: str | None = None
     force: str | None = None
     scope: Scope = "this"
+    term: str | None = None  # the term a new series runs within
     changes: dict[str, Any] = field(default_factory=dict)
     skip: bool = False
     past: bool = False
@@ -95,7 +97,7 @@ def plan(session: Session | None, reading: Reading, force: str | None) -> Plan:
     """What saving a form that reads (``reading.draft``) means for ``session`` (None: new)."""
     assert reading.draft is not None
     if session is None:
-        return Plan(SaveRequest(reading.draft, reading.rule, force))
+        return Plan(SaveRequest(reading.draft, reading.rule, force, term=reading.term))
     changes = changes_between(session, reading.draft)
     if not changes:
         return Plan(None)
@@ -109,7 +111,7 @@ def skip_request(reading: Reading) -> SaveRequest | None:
     assert reading.draft is not None
     if reading.rule is None:
         return None
-    return SaveRequest(reading.draft, reading.rule, skip=True)
+    return SaveRequest(reading.draft, reading.rule, skip=True, term=reading.term)
 
 
 def zone_or(name: str, fallback: ZoneInfo) -> ZoneInfo:
@@ -171,7 +173,8 @@ def save(centre: Centre, session: Session | None, request: SaveRequest,
 
 def _book_series(centre: Centre, request: SaveRequest, tz: ZoneInfo) -> Outcome:
     assert request.rule is not None
-    series = centre.series.create(request.draft, request.rule, force_reason=request.force,
+    series = centre.series.create(request.draft, request.rule, term=request.term,
+                                  force_reason=request.force,
                                   skip_conflicts=request.skip, past=request.past)
     ids = [s.id for s in series.booked]
     verb = f"Booked series #{series.series.id}: {counted(len(ids), 'session')}"

@@ -137,7 +137,8 @@ class BookingScreen(ReportsFailures, Screen[int | None]):
         return self.fields.values()
 
     def read(self) -> Reading:
-        return read_form(self.values(), self.ctx.tz, self.ctx.now(), self.ctx.known())
+        return read_form(self.values(), self.ctx.tz, self.ctx.now(), self.ctx.known(),
+                         [t.name for t in self.ctx.terms])
 
     @on(Input.Changed)
     @on(Select.Changed)
@@ -192,16 +193,17 @@ class BookingScreen(ReportsFailures, Screen[int | None]):
         typing = None if everything else self.fields.field_of(self.focused)
         self.fields.show_problems(reading.errors, shown, typing)
         if reading.ok and reading.draft is not None:
-            self._check(reading.draft, self._token, reading.rule if self.session is None else None)
+            self._check(reading.draft, self._token, reading.rule, reading.term)  # edit: None
         else:
             self.clashes.show([], [])
         return reading
 
     # ------------------------------------------------------------------ live conflicts
     @work(thread=True, exclusive=True, group="form-check", exit_on_error=False)
-    def _check(self, draft: SessionDraft, token: int, rule: str | None = None) -> None:
+    def _check(self, draft: SessionDraft, token: int, rule: str | None = None,
+               term: str | None = None) -> None:
         exclude = [self.session.id] if self.session is not None else []
-        found = check(self.ctx.centre, draft, exclude=exclude, rule=rule)
+        found = check(self.ctx.centre, draft, exclude=exclude, rule=rule, term=term)
         self.post_message(ConflictsFound(token, found.conflicts, found.slots, found.problem,
                                          found.problem_field, found.series, found.occurrences))
 
