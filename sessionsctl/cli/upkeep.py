@@ -31,17 +31,22 @@ def person_edit(
     role: Annotated[Role | None, typer.Option("--role", help="admin, staff, mentor or student.")
                     ] = None,
     active: Active = None,
+    login: Annotated[str | None, typer.Option(
+        "--login", help="The database role (PostgreSQL) or system user (SQLite) they act as "
+                        "('' unbinds); admins only.")] = None,
     json_output: JsonOption = False,
 ) -> None:
-    """Correct a person's name, email, zone or role; `--active` takes a deactivated one back.
+    """Correct a person's name, email, zone or role; `--active` takes a deactivated one back;
+    `--login` binds them to the login they run the program as.
 
-    Example:
+    Examples:
 
     - `sessionsctl person edit ada@exmaple.org --email ada@example.org`
+    - `sessionsctl person edit ada@example.org --login ada`
     """
     state = cli(ctx, json_output)
     changed = state.centre.upkeep.edit_person(person, name=name, email=email, tz=tz, role=role,
-                                              active=active)
+                                              active=active, login=login)
     _said(state.json, person_json(changed), f"{changed.label}: {_person_state(changed)}")
 
 

@@ -15,6 +15,7 @@ from typing import Any
 from .domain.drafts import SessionQuery
 from .domain.errors import NotPermitted
 from .domain.model import Attendance, Feedback, Person, Role, Series, Session
+from .identity import how_to_bind, is_unbound
 
 
 class Action(StrEnum):
@@ -47,6 +48,8 @@ class Action(StrEnum):
     READ_STAFF_NOTES = "read the staff notes of this session"
     SEE_CLASSMATES = "see who else takes part in this session"
     SEND_MAIL = "send mail"
+    BIND_LOGIN = "bind logins to people"
+    SYNC_ACCESS = "set up the database's roles and policies"
 
 
 class Reach(Enum):
@@ -66,10 +69,12 @@ _OWN_SESSIONS = {a: Reach.OWN for a in (
     Action.MARK_ATTENDANCE, Action.READ_STAFF_NOTES, Action.SEE_CLASSMATES)}
 _PARTICIPANT = {Action.VIEW_SESSION: Reach.TAKING_PART, Action.GIVE_FEEDBACK: Reach.TAKING_PART}
 
+_ADMIN_ONLY = {Action.BIND_LOGIN, Action.SYNC_ACCESS}
+
 RIGHTS: dict[Role, dict[Action, Reach]] = {
     Role.ADMIN: dict.fromkeys(Action, Reach.ANY),
-    Role.STAFF: {**dict.fromkeys(Action, Reach.ANY), Action.ADD_PERSON: Reach.JUNIOR,
-                 Action.EDIT_PERSON: Reach.JUNIOR},
+    Role.STAFF: {**{a: Reach.ANY for a in Action if a not in _ADMIN_ONLY},
+                 Action.ADD_PERSON: Reach.JUNIOR, Action.EDIT_PERSON: Reach.JUNIOR},
     Role.MENTOR: {**_PUBLIC, **_PARTICIPANT, **_OWN_SESSIONS},
     Role.STUDENT: {**_PUBLIC, **_PARTICIPANT},
 }
@@ -98,6 +103,9 @@ def require(actor: Person | None, action: Action, *, session: Session | None = N
             role: Role | None = None, mentor: str | None = None) -> None:
     """Raise :class:`NotPermitted`, naming the action, unless :func:`may` allows it."""
     if not may(actor, action, session=session, role=role, mentor=mentor):
+        if is_unbound(actor):
+            assert actor is not None
+            raise NotPermitted(f"may not {action.value}: {how_to_bind(actor.name)}")
         who = f"{actor.email} ({actor.role.value})" if actor else "nobody"
         what = action.value
         if session is not None:

@@ -54,10 +54,12 @@ class Upkeep:
     # ------------------------------------------------------------------------- people
     def edit_person(self, ref: str, *, name: str | None = None, email: str | None = None,
                     tz: str | None = None, role: Role | None = None,
-                    active: bool | None = None) -> Person:
-        """Correct a person (a misspelt email too: their sessions and series follow), or
-        deactivate or reactivate them."""
+                    active: bool | None = None, login: str | None = None) -> Person:
+        """Correct a person (a misspelt email too: their sessions and series follow),
+        deactivate or reactivate them, or bind them to a login ('' unbinds)."""
         changes: dict[str, Any] = {}
+        if login is not None:
+            changes["login"] = rules.login(login) if login else None
         if name is not None:
             changes["name"] = rules.name(name)
         if email is not None:
@@ -77,6 +79,12 @@ class Upkeep:
                 require(uow.actor, Action.EDIT_PERSON, role=person.role)
             if after.email != before.email and uow.people.get(after.email) is not None:
                 raise InvalidInput(f"{after.email} is already registered", field="email")
+            if after.login != before.login:
+                require(uow.actor, Action.BIND_LOGIN)
+                taken, _ = uow.people.by_login(after.login) if after.login else (None, False)
+                if taken is not None:
+                    raise InvalidInput(f"login {after.login!r} is {taken.label}'s already",
+                                       field="login")
             if after.role is not before.role or not after.active:
                 _free_of_future(uow, before, self.ctx.clock(),
                                 "deactivated" if not after.active else

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy import Connection, Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import (
     ArgumentError,
@@ -104,12 +104,13 @@ class SqlStore:
         self.engine = engine
         self.backend = engine.dialect.name
         self._writer = engine.execution_options(sqlite_immediate=True)
+        self._login: str | None = None
 
     @contextmanager
     def unit(self, actor: str | None = None, *, write: bool = False) -> Iterator[SqlUnit]:
         try:
             with (self._writer if write else self.engine).begin() as connection:
-                unit = SqlUnit(connection, actor)
+                unit = SqlUnit(connection, actor, self.login(connection))
                 yield unit
                 unit.flush()
         except OperationalError as exc:
@@ -131,6 +132,18 @@ class SqlStore:
                 raise InvalidInput("the same was just added from another terminal: "
                                    f"{exc.orig}") from None
             raise
+
+    def login(self, connection: Connection) -> str:
+        """Who runs the program, as a person's ``login`` names them: the role the connection
+        authenticated as on PostgreSQL, the operating-system user on SQLite (read once)."""
+        if self._login is None:
+            if self.backend == "postgresql":
+                self._login = str(connection.execute(text("SELECT current_user")).scalar())
+            else:
+                import getpass
+
+                self._login = getpass.getuser()
+        return self._login
 
     def close(self) -> None:
         self.engine.dispose()

@@ -6,6 +6,7 @@ from sqlalchemy.engine import Connection
 
 from ..core.domain.errors import NotFound
 from ..core.domain.model import Person
+from ..core.identity import Acting, acting
 from .repos.attendance import SqlAttendance
 from .repos.audit import SqlAudit
 from .repos.calendar import SqlCalendar
@@ -24,15 +25,12 @@ class SqlUnit:
     """The core UnitOfWork protocol inside one SQLAlchemy transaction: the acting person and
     the repositories, all on one connection and sharing one :class:`Lookup` of ids."""
 
-    def __init__(self, db: Connection, actor: str | None) -> None:
+    def __init__(self, db: Connection, asked: str | None, login: str) -> None:
         self.db = db
         lookup = Lookup(db)
         self.people = SqlPeople(db, lookup)
-        self.actor: Person | None = None
-        if actor:
-            self.actor = self.people.get(actor)
-            if self.actor is None:
-                raise NotFound("person", actor)
+        self.acting = self._acting(asked, login)
+        self.actor: Person | None = self.acting.person
         self.rooms = SqlRooms(db, lookup)
         self.subjects = SqlSubjects(db, lookup)
         self.sessions = SqlSessions(db, self.actor, lookup)
@@ -41,8 +39,18 @@ class SqlUnit:
         self.attendance = SqlAttendance(db, self.actor, lookup)
         self.courses = SqlCourses(db)
         self.outbox = SqlOutbox(db)
-        self.audit = SqlAudit(db, self.actor)
+        self.audit = SqlAudit(db, self.actor, self.acting.audit_name)
         self.reports = SqlReports(db)
+
+    def _acting(self, asked: str | None, login: str) -> Acting:
+        """Who acts (:mod:`...core.identity`): ``login``'s person, or whom ``asked`` names."""
+        person = None
+        if asked:
+            person = self.people.get(asked)
+            if person is None:
+                raise NotFound("person", asked)
+        bound, admin_bound = self.people.by_login(login)
+        return acting(login, bound, person, admin_bound=admin_bound)
 
     def flush(self) -> None:
         """Write what is pending (the audit records) before the transaction commits."""

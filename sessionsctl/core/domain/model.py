@@ -74,6 +74,7 @@ class Person:
     role: Role
     tz: str | None = None
     active: bool = True  # a deactivated person is kept for history but cannot be booked
+    login: str | None = None  # the database role (PostgreSQL) or OS user (SQLite) they act as
 
     @property
     def label(self) -> str:

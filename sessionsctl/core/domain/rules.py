@@ -87,6 +87,19 @@ def email(value: str, field: str = "email") -> str:
     return cleaned
 
 
+_LOGIN = re.compile(r"[A-Za-z_][A-Za-z0-9_.@-]{0,62}")
+
+
+def login(value: str, field: str = "login") -> str:
+    """A login as a database role or an operating-system user names it (as typed: roles
+    are matched in their case)."""
+    cleaned = value.strip()
+    if not _LOGIN.fullmatch(cleaned):
+        raise InvalidInput(f"{value!r} is not a login: letters, digits and _ . @ -, starting "
+                           "with a letter or _, at most 63", field=field)
+    return cleaned
+
+
 def length(minutes: int, field: str = "duration") -> timedelta:
     """A session's length given in minutes, if a session may last that long (every face
     and import says the same range)."""

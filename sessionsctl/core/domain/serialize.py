@@ -63,7 +63,7 @@ def record(value: Any) -> Any:
 
 def person_json(p: Person) -> dict[str, Any]:
     return {"id": p.id, "name": p.name, "email": p.email, "role": p.role.value, "tz": p.tz,
-            "active": p.active}
+            "active": p.active, "login": p.login}
 
 
 def room_json(r: Room) -> dict[str, Any]:

@@ -34,9 +34,10 @@ _COUNTED = (PersonRow, RoomRow, SubjectRow, SeriesRow, SessionRow, SessionStuden
 
 
 class SqlAudit:
-    def __init__(self, db: Connection, actor: Person | None) -> None:
+    def __init__(self, db: Connection, actor: Person | None, name: str | None = None) -> None:
         self.db = db
         self.actor = actor
+        self.name = name  # "admin@x as sam@y" when an admin acts as someone
         self._pending: list[dict[str, Any]] = []
 
     def record(self, action: str, entity: str, key: object,
@@ -44,7 +45,7 @@ class SqlAudit:
         """Record a change; the records are written together when the unit commits."""
         self._pending.append({
             "at": clock.now(), "actor_id": self.actor.id if self.actor else None,
-            "actor": self.actor.email if self.actor else f"local:{getpass.getuser()}",
+            "actor": self.name or f"local:{getpass.getuser()}",
             "action": action, "entity": entity, "entity_id": str(key),
             "before": before, "after": after,
         })

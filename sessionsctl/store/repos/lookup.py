@@ -14,12 +14,12 @@ from ..schema import PersonRow, RoomRow, SubjectRow
 
 CHUNK = 5000  # ids or names per IN (...) list
 PERSON_COLUMNS = (PersonRow.id, PersonRow.name, PersonRow.email, PersonRow.role, PersonRow.tz,
-                  PersonRow.active)
+                  PersonRow.active, PersonRow.login)
 
 
 def person_of(row: Any) -> Person:
     return Person(id=row.id, name=row.name, email=row.email, role=Role(row.role), tz=row.tz,
-                  active=row.active)
+                  active=row.active, login=row.login)
 
 
 class Lookup:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import and_, func, insert, or_, select, update
 from sqlalchemy.engine import Connection
 
 from ...core.domain.model import Person, Role
@@ -32,6 +32,17 @@ class SqlPeople:
                                .order_by(PersonRow.email))
         return [person_of(r) for r in rows]
 
+    def by_login(self, login: str) -> tuple[Person | None, bool]:
+        """The person bound to ``login``, and whether any active admin has a login at all
+        (one query)."""
+        rows = self.db.execute(
+            select(*PERSON_COLUMNS).where(or_(
+                PersonRow.login == login,
+                and_(PersonRow.role == "admin", PersonRow.login.is_not(None), PersonRow.active)))
+            .order_by((PersonRow.login == login).desc()).limit(2)).all()
+        bound = next((person_of(r) for r in rows if r.login == login), None)
+        return bound, any(r.role == "admin" and r.active for r in rows)
+
     def by_email(self, emails: Iterable[str]) -> dict[str, Person]:
         return self.lookup.people_by_email(emails)
 
@@ -52,5 +63,5 @@ class SqlPeople:
     def change(self, person: Person) -> None:
         self.db.execute(update(PersonRow).where(PersonRow.id == person.id).values(
             name=person.name, email=person.email, role=person.role.value, tz=person.tz,
-            active=person.active))
+            active=person.active, login=person.login))
         self.lookup.forget(PersonRow)
