@@ -152,6 +152,7 @@ def root(
 
 def _register() -> None:
     from . import (
+        access,
         attendance,
         calendar,
         exchange,
@@ -183,6 +184,7 @@ def _register() -> None:
     app.add_typer(reports.report_app, name="report", rich_help_panel="Reports")
     from .courses import course_app
     app.add_typer(course_app, name="course", rich_help_panel="Centre")
+    app.add_typer(access.access_app, name="access", rich_help_panel="Setup")
     app.command("tui", rich_help_panel="Sessions")(_tui)
 
 

@@ -9,6 +9,7 @@ from .courses import Courses
 from .directory import Directory
 from .exchange.service import Exchange
 from .feedback import Feedbacks
+from .identity import Bindings
 from .mail.notify import Notifier
 from .mail.service import Mailing
 from .reports.service import Reporting
@@ -36,6 +37,7 @@ class Centre:
         scoped = ScopedEdits(ctx, booker, notifier)
         self.people = Directory(ctx)
         self.upkeep = Upkeep(ctx)
+        self.access = Bindings(ctx)
         self.sessions = Sessions(ctx, booker, notifier, scoped)
         self.bulk = BulkChanges(ctx, booker, notifier)
         self.series = SeriesBook(ctx, booker)

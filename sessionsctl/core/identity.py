@@ -15,9 +15,13 @@ people it names; this module decides who acts:
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from .domain.errors import NotPermitted
 from .domain.model import Person, Role
+
+if TYPE_CHECKING:
+    from .context import Context
 
 UNBOUND_ID = 0  # the id of the stand-in for a login bound to nobody
 
@@ -74,3 +78,40 @@ def acting(login: str, bound: Person | None, asked: Person | None, *,
         raise NotPermitted(f"only an admin may act as another person (--as); "
                            f"{how_to_bind(login)}")
     return Acting(unbound(login))
+
+
+@dataclass(frozen=True, slots=True)
+class Binding:
+    """A person bound to a login, and the database group their role puts the login in (empty
+    where the database has none: SQLite)."""
+
+    person: Person
+    group: str = ""
+    created: bool = False  # the login role was made by this sync
+
+
+class Bindings:
+    """Who is bound to which login, and (PostgreSQL) making the database enforce it."""
+
+    def __init__(self, ctx: Context) -> None:
+        self.ctx = ctx
+
+    def sync(self) -> list[Binding]:
+        """Set up the database's roles and policies for every active person with a login."""
+        from .access import Action, require
+
+        with self.ctx.write() as uow:
+            require(uow.actor, Action.SYNC_ACCESS)
+            people = [p for p in uow.people.all() if p.login and p.active]
+            done = {login: (group, created) for login, group, created
+                    in uow.access.sync([(p.login or "", p.role.value) for p in people])}
+            uow.audit.record("sync", "access", "roles", None,
+                             {p.login or "": done[p.login or ""][0] for p in people})
+            return [Binding(p, *done[p.login or ""]) for p in people]
+
+    def show(self) -> list[Binding]:
+        """Every person with a login, and the group the database has their login in."""
+        with self.ctx.read() as uow:
+            groups = dict(uow.access.members())
+            return [Binding(p, groups.get(p.login or "", "")) for p in uow.people.all()
+                    if p.login]

@@ -73,6 +73,18 @@ class SubjectRepo(Protocol):
     def change(self, subject: Subject) -> None: ...
 
 
+class AccessRepo(Protocol):
+    """The database's own enforcement of who sees what (PostgreSQL's roles and policies)."""
+
+    def sync(self, bindings: Sequence[tuple[str, str]]) -> list[tuple[str, str, bool]]:
+        """Set up the group roles, grants and policies, and make each login (of ``bindings``,
+        login and role value) a member of its role's group: (login, group, role created)."""
+        ...
+    def members(self) -> list[tuple[str, str]]:
+        """The logins in the groups, and which (login, group)."""
+        ...
+
+
 class SessionRepo(Protocol):
     """Sessions: one-offs and the materialised occurrences of series."""
 
@@ -276,6 +288,8 @@ class UnitOfWork(Protocol):
     def audit(self) -> AuditRepo: ...
     @property
     def reports(self) -> ReportRepo: ...
+    @property
+    def access(self) -> AccessRepo: ...
 
 
 class Store(Protocol):

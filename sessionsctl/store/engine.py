@@ -18,6 +18,7 @@ from sqlalchemy.exc import (
 
 from ..core.domain.errors import Contended, DatabaseDenied, InvalidInput, StoreUnavailable
 from . import migrate
+from .repos.access import reads_privately
 from .unit import SqlUnit
 
 SQLITE_BUSY_TIMEOUT_S = 30
@@ -105,12 +106,14 @@ class SqlStore:
         self.backend = engine.dialect.name
         self._writer = engine.execution_options(sqlite_immediate=True)
         self._login: str | None = None
+        self._private = False  # whether the connection may not read sessions' private columns
 
     @contextmanager
     def unit(self, actor: str | None = None, *, write: bool = False) -> Iterator[SqlUnit]:
         try:
             with (self._writer if write else self.engine).begin() as connection:
-                unit = SqlUnit(connection, actor, self.login(connection))
+                login = self.login(connection)
+                unit = SqlUnit(connection, actor, login, private=self._private)
                 yield unit
                 unit.flush()
         except OperationalError as exc:
@@ -139,6 +142,7 @@ class SqlStore:
         if self._login is None:
             if self.backend == "postgresql":
                 self._login = str(connection.execute(text("SELECT current_user")).scalar())
+                self._private = reads_privately(connection)
             else:
                 import getpass
 

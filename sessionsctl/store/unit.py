@@ -7,6 +7,7 @@ from sqlalchemy.engine import Connection
 from ..core.domain.errors import NotFound
 from ..core.domain.model import Person
 from ..core.identity import Acting, acting
+from .repos.access import SqlAccess
 from .repos.attendance import SqlAttendance
 from .repos.audit import SqlAudit
 from .repos.calendar import SqlCalendar
@@ -25,7 +26,8 @@ class SqlUnit:
     """The core UnitOfWork protocol inside one SQLAlchemy transaction: the acting person and
     the repositories, all on one connection and sharing one :class:`Lookup` of ids."""
 
-    def __init__(self, db: Connection, asked: str | None, login: str) -> None:
+    def __init__(self, db: Connection, asked: str | None, login: str, *,
+                 private: bool = False) -> None:
         self.db = db
         lookup = Lookup(db)
         self.people = SqlPeople(db, lookup)
@@ -33,7 +35,7 @@ class SqlUnit:
         self.actor: Person | None = self.acting.person
         self.rooms = SqlRooms(db, lookup)
         self.subjects = SqlSubjects(db, lookup)
-        self.sessions = SqlSessions(db, self.actor, lookup)
+        self.sessions = SqlSessions(db, self.actor, lookup, private=private)
         self.series = SqlSeries(db, self.actor)
         self.calendar = SqlCalendar(db, lookup)
         self.attendance = SqlAttendance(db, self.actor, lookup)
@@ -41,6 +43,7 @@ class SqlUnit:
         self.outbox = SqlOutbox(db)
         self.audit = SqlAudit(db, self.actor, self.acting.audit_name)
         self.reports = SqlReports(db)
+        self.access = SqlAccess(db)
 
     def _acting(self, asked: str | None, login: str) -> Acting:
         """Who acts (:mod:`...core.identity`): ``login``'s person, or whom ``asked`` names."""

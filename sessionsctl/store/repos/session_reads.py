@@ -10,7 +10,7 @@ from contextlib import contextmanager
 from dataclasses import fields
 from typing import Any
 
-from sqlalchemy import Select, String, case, cast, func, or_, select
+from sqlalchemy import Select, String, case, cast, func, null, or_, select
 from sqlalchemy.engine import Connection
 
 from ...core.domain.drafts import SessionOrder
@@ -54,22 +54,41 @@ if tuple(f.name for f in fields(Session)) != _SESSION_FIELDS:
 SESSION_SELECT: Select[Any] = select(*_SESSION_COLUMNS)
 
 
+def private_select() -> Select[Any]:
+    """:data:`SESSION_SELECT` for a PostgreSQL connection in the student group (``access
+    sync``), which may not select a session's private columns: cost, payment and passcode come
+    from ``sessionsctl_private(id)`` (for the sessions it takes part in), staff notes and the
+    reason conflicts were overridden are empty."""
+    private = func.sessionsctl_private(SessionRow.id).table_valued(
+        "cost", "payment_status", "meeting_passcode")
+
+    def one(name: str) -> Any:
+        return select(private.c[name]).scalar_subquery()
+
+    swap = {"meeting_passcode": one("meeting_passcode"), "notes": null(), "cost": one("cost"),
+            "payment_status": func.coalesce(one("payment_status"), "unpaid"),
+            "force_reason": null()}
+    return select(*(swap[c.key].label(c.key) if getattr(c, "key", None) in swap else c
+                    for c in _SESSION_COLUMNS))
+
+
 def _cost_reader(dialect: Any, coltype: Any) -> Any:
     """The cost column type's own reading of a raw value (SQLite's float to a Decimal), if any."""
     return SessionRow.cost.type.dialect_impl(dialect).result_processor(dialect, coltype)
 
 
-def matching(text: str) -> Any:
-    """Sessions whose title, description, notes, location, mentor, room or subject contain
-    ``text``, case-insensitively; the text is taken literally (LIKE's wildcards escaped)."""
+def matching(text: str, *, notes: bool = True) -> Any:
+    """Sessions whose title, description, notes (unless ``notes`` is false: a reader who may
+    not see them), location, mentor, room or subject contain ``text``, case-insensitively;
+    the text is taken literally (LIKE's wildcards escaped)."""
     needle = "%{}%".format(re.sub(r"([\\%_])", r"\\\1", text.lower()))
 
     def like(column: Any) -> Any:
         return func.lower(column).like(needle, escape="\\")
 
     return or_(
-        *(like(c) for c in (SessionRow.title, SessionRow.description, SessionRow.notes,
-                            SessionRow.location)),
+        *(like(c) for c in (SessionRow.title, SessionRow.description, SessionRow.location,
+                            *((SessionRow.notes,) if notes else ()))),
         SessionRow.mentor_id.in_(select(PersonRow.id).where(or_(like(PersonRow.name),
                                                                  like(PersonRow.email)))),
         SessionRow.room_id.in_(select(RoomRow.id).where(like(RoomRow.name))),

@@ -20,7 +20,7 @@ from .. import clock
 from ..schema import RoomRow, SessionRow, SessionStudentRow, SubjectRow
 from . import session_writes
 from .lookup import CHUNK, Lookup
-from .session_reads import SESSION_SELECT, SessionReader, matching, ordering
+from .session_reads import SESSION_SELECT, SessionReader, matching, ordering, private_select
 
 _MAX_ID = 2**31  # ids are 32-bit integers on PostgreSQL
 # Sessions are streamed a fortnight at a time: a few thousand rows at the busiest, whatever
@@ -31,21 +31,26 @@ _BATCH_CHUNK = 500
 
 
 class SqlSessions:
-    def __init__(self, db: Connection, actor: Person | None, lookup: Lookup) -> None:
+    def __init__(self, db: Connection, actor: Person | None, lookup: Lookup, *,
+                 private: bool = False) -> None:
         self.db = db
         self.actor = actor
         self.lookup = lookup
         self.reader = SessionReader(db, lookup)
+        # A connection that may not read sessions' private columns (PostgreSQL's student
+        # group) reads them through the function that hands them to those taking part.
+        self.private = private
+        self.select = private_select() if private else SESSION_SELECT
 
     # ------------------------------------------------------------------------ reading
     def get(self, session_id: int) -> Session | None:
         if not 0 < session_id < _MAX_ID:
             return None  # no such row; the database would refuse to compare with it
-        found = self.reader.load(SESSION_SELECT.where(SessionRow.id == session_id))
+        found = self.reader.load(self.select.where(SessionRow.id == session_id))
         return found[0] if found else None
 
     def find(self, query: SessionQuery) -> list[Session]:
-        stmt = SESSION_SELECT
+        stmt = self.select
         if query.start is not None:
             # Bounding the start from below keeps this a range scan of the start index.
             stmt = stmt.where(SessionRow.end_at > query.start,
@@ -78,7 +83,7 @@ class SqlSessions:
         if query.series_id is not None:
             stmt = stmt.where(SessionRow.series_id == query.series_id)
         if query.search:
-            stmt = stmt.where(matching(query.search))
+            stmt = stmt.where(matching(query.search, notes=not self.private))
         if query.visible_to is not None:
             viewer = self.lookup.person_id_or_none(query.visible_to)
             stmt = stmt.where(or_(
@@ -140,7 +145,7 @@ class SqlSessions:
         wanted = sorted(set(uids))
         found: list[Session] = []
         for i in range(0, len(wanted), _UID_CHUNK):
-            stmt = SESSION_SELECT.where(SessionRow.uid.in_(wanted[i:i + _UID_CHUNK])) \
+            stmt = self.select.where(SessionRow.uid.in_(wanted[i:i + _UID_CHUNK])) \
                 .order_by(SessionRow.start_at, SessionRow.id)
             found.extend(self.reader.load(stmt))
         return found
@@ -150,7 +155,7 @@ class SqlSessions:
         found: list[Session] = []
         wanted = sorted(set(series_ids))
         for i in range(0, len(wanted), _UID_CHUNK):
-            stmt = SESSION_SELECT.where(SessionRow.series_id.in_(wanted[i:i + _UID_CHUNK]))
+            stmt = self.select.where(SessionRow.series_id.in_(wanted[i:i + _UID_CHUNK]))
             found.extend(self.reader.load(stmt.order_by(SessionRow.start_at, SessionRow.id)))
         return found
 
@@ -271,7 +276,7 @@ class SqlSessions:
             spans = {i: ab for i, ab in spans.items() if _meets(ab, within)}
         if not spans:
             return []
-        return self.reader.load(SESSION_SELECT.where(SessionRow.id.in_(sorted(spans)))
+        return self.reader.load(self.select.where(SessionRow.id.in_(sorted(spans)))
                                 .order_by(SessionRow.start_at, SessionRow.id))
 
 
