@@ -383,7 +383,7 @@ class RollbackStore:
         with (self._write if write else self._read).connect() as connection:
             connection.begin()
             try:
-                yield SqlUnit(connection, actor)
+                yield SqlUnit(connection, actor, "bench")
             finally:
                 connection.rollback()
 

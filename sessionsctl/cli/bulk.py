@@ -178,7 +178,14 @@ def move(
     past: BulkPast = False, no_notify: NoNotify = False, json_output: JsonOption = False,
 ) -> None:
     """Move the sessions the ids and filters choose (all of them, or none if any would
-    clash); shows the plan and asks first."""
+    clash); shows the plan and asks first.
+
+    Examples:
+
+    - `sessionsctl session move --closure --from 2027-02-15 --to 2027-02-19 --by +1w`
+    - `sessionsctl session move --mentor "Ada Byron" --from 2026-12-14 --to 2026-12-14
+      --on 2026-12-16 --dry-run`
+    """
     state = cli(ctx, json_output)
     change = BulkChange.move(
         by=parse_shift(by) if by is not None else None,
@@ -202,7 +209,13 @@ def reassign(
     past: BulkPast = False, no_notify: NoNotify = False, json_output: JsonOption = False,
 ) -> None:
     """Give the sessions the ids and filters choose another mentor and/or room (all of them,
-    or none if any would clash); shows the plan and asks first."""
+    or none if any would clash); shows the plan and asks first.
+
+    Example:
+
+    - `sessionsctl session reassign --mentor ada@example.org --from 2027-03-01
+      --to 2027-03-05 --new-mentor bob@example.org --yes`
+    """
     state = cli(ctx, json_output)
     given = {k: v for k, v in (("mentor", new_mentor), ("room", new_room)) if v is not None}
     fields = state.centre.people.resolve(given)
