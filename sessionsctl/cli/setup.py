@@ -8,8 +8,9 @@ from typing import Annotated
 
 import typer
 
+from ..core.domain.errors import SessionsctlError
 from . import render
-from .context import cli
+from .context import Cli, cli
 
 
 def init(
@@ -70,9 +71,24 @@ def where(ctx: typer.Context,
         "db": database_in_use(state.settings),
         "as": state.settings.user, "tz": state.tz_name,
         "config": str(config_path()), "config_read": state.settings.source is not None,
+        "acting": _acting(state),
     }
     if state.json:
         render.emit_json(info)
         return
     for key, value in info.items():
         render.out.print(f"{key:>12}: {value if value is not None else '-'}")
+
+
+def _acting(state: Cli) -> str | None:
+    """Who the program acts as here: the person bound to this login (or whom an admin acts
+    as), "operator" while no admin is bound, or what stops it (an unreachable database)."""
+    try:
+        person = state.centre.people.whoami()
+    except SessionsctlError as exc:
+        return f"unknown ({exc})"
+    if person is None:
+        return "operator (an admin's rights until an admin has a login)"
+    if not person.email:
+        return f"{person.name} (a login bound to nobody: read only)"
+    return f"{person.label}, {person.role.value}"

@@ -90,7 +90,13 @@ def test_where_text(run: Run, config_path: Path) -> None:
 def test_where_json(run: Run, config_path: Path) -> None:
     info = run.json("where", as_="desk@example.org")
     assert info == {"db": info["db"], "as": "desk@example.org", "tz": VIEWER_TZ,
-                    "config": str(config_path), "config_read": False}
+                    "config": str(config_path), "config_read": False,
+                    "acting": "unknown (no person desk@example.org)"}
+    assert run.json("where")["acting"].startswith("operator")
+    run.ok("person", "add", "--name", "Dee Desk", "--email", "desk@example.org", "--role",
+           "staff")
+    assert run.json("where", as_="desk@example.org")["acting"] == \
+        "Dee Desk <desk@example.org>, staff"
 
 
 def test_settings_precedence_file_env_flag(run: Run, tmp_path: Path) -> None:
