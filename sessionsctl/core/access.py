@@ -133,6 +133,15 @@ def visible(actor: Person | None, query: SessionQuery) -> SessionQuery:
 
 
 # ------------------------------------------------------------------ what a viewer is shown
+def seen_people(actor: Person | None, people: list[Person]) -> list[Person]:
+    """The people ``actor`` may list: everyone for those who may see who takes part in
+    sessions (staff; mentors, who book students); for a student, themselves and those who
+    are not students (no other student's name or email)."""
+    if actor is None or actor.role is not Role.STUDENT:
+        return people
+    return [p for p in people if p.role is not Role.STUDENT or p.id == actor.id]
+
+
 def seen(actor: Person | None, session: Session) -> Session:
     """``session`` as ``actor`` may see it (one it may view): without the staff notes and the
     reason it was booked over conflicts unless they may read those, and with only themselves

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from .access import Action, require
+from .access import Action, require, seen_people
 from .context import Context
 from .domain import rules
 from .domain.drafts import SessionDraft, SessionQuery
@@ -42,7 +42,7 @@ class Directory:
 
     def list_people(self, role: Role | None = None, *, inactive: bool = True) -> list[Person]:
         with self.ctx.read() as uow:
-            return uow.people.all(role, inactive=inactive)
+            return seen_people(uow.actor, uow.people.all(role, inactive=inactive))
 
     def add_room(self, name: str, capacity: int | None = None) -> Room:
         name = rules.name(name)

@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
+from .access import seen_people
 from .domain.drafts import SessionDraft, SessionQuery
 from .domain.errors import Ambiguous, NotFound
 from .domain.model import Person, Role, Room, Subject
@@ -215,11 +216,15 @@ class Names(Resolver):
             candidates = [person] if person is not None else []
         else:
             candidates = self.uow.people.named(text)
-        return person_in(text, candidates, part=part, field=field, everyone=self.uow.people.all)
+        return person_in(text, candidates, part=part, field=field, everyone=self._everyone)
+
+    def _everyone(self) -> list[Person]:
+        """Everyone the acting person may list: the pool "did you mean" draws from."""
+        return seen_people(self.uow.actor, self.uow.people.all())
 
     def unknown(self, ref: str, part: str = "person") -> NotFound:
         """The refusal of a person who is not registered, with the nearest who are."""
-        return unknown_person(ref, self.uow.people.all(), part)
+        return unknown_person(ref, self._everyone(), part)
 
     def missing(self, kind: str, name: str) -> NotFound:
         """The refusal of a room or subject (``kind``) there is none of by this exact name,

@@ -111,3 +111,13 @@ def test_a_deactivated_persons_login_acts_as_nobody(seeded: Seeded, admin: str,
     run.ok("person", "edit", seeded.lee, "--login", login.name)
     result = run.fails(5, "session", "list", env=login.env)
     assert "Lee Chen <lee@example.org>" in result.stderr and "is deactivated" in result.stderr
+
+
+def test_a_student_lists_themselves_and_staff_but_no_other_student(seeded: Seeded) -> None:
+    listed = {p["email"] for p in seeded.run.json("person", "list", as_=seeded.sam)}
+    assert seeded.sam in listed and {seeded.ada, seeded.desk} <= listed
+    assert not {seeded.kim, seeded.lee} & listed
+    assert {seeded.kim, seeded.lee} <= {p["email"] for p in seeded.run.json(
+        "person", "list", as_=seeded.ada)}
+    unknown = seeded.run.fails(4, "session", "list", "--student", "Kim Parks", as_=seeded.sam)
+    assert "kim@example.org" not in unknown.stderr
