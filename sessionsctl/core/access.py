@@ -125,10 +125,17 @@ def sees_everything(actor: Person | None) -> bool:
 
 def visible(actor: Person | None, query: SessionQuery) -> SessionQuery:
     """``query`` narrowed to the sessions ``actor`` may see: all of them for staff, the ones
-    they take part in for mentors and students."""
+    they take part in for mentors and students (a mentor naming another mentor, a student
+    another student, is refused: exit 5)."""
     if sees_everything(actor):
         return query
     assert actor is not None
+    other = (query.mentor if actor.role is Role.MENTOR and query.mentor not in (None, actor.email)
+             else query.student if actor.role is Role.STUDENT
+             and query.student not in (None, actor.email) else None)
+    if other is not None:  # asking for someone else's sessions by name: refused, not emptied
+        raise NotPermitted(f"{actor.email} ({actor.role.value}) may not see the sessions of "
+                           f"{other}")
     return replace(query, visible_to=actor.email)
 
 

@@ -121,3 +121,16 @@ def test_a_student_lists_themselves_and_staff_but_no_other_student(seeded: Seede
         "person", "list", as_=seeded.ada)}
     unknown = seeded.run.fails(4, "session", "list", "--student", "Kim Parks", as_=seeded.sam)
     assert "kim@example.org" not in unknown.stderr
+
+
+def test_asking_for_someone_elses_sessions_is_refused_not_emptied(seeded: Seeded) -> None:
+    run = seeded.run
+    seeded.book(FUTURE, mentor=seeded.bob, students=[seeded.kim])
+    for args in (("export", "ics", "--mentor", seeded.bob), ("session", "list", "--all",
+                                                              "--mentor", "Bob Stone")):
+        refused = run.fails(5, *args, as_=seeded.ada)
+        assert "ada@example.org (mentor) may not see the sessions of bob@example.org" \
+            in refused.stderr
+    run.fails(5, "export", "csv", "--student", seeded.kim, as_=seeded.sam)
+    assert run.json("session", "list", "--all", "--mentor", seeded.ada, as_=seeded.ada) == []
+    assert run.json("session", "list", "--all", "--mentor", seeded.bob, as_=seeded.kim)
