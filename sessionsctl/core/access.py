@@ -151,8 +151,9 @@ def seen_people(actor: Person | None, people: list[Person]) -> list[Person]:
 
 def seen(actor: Person | None, session: Session) -> Session:
     """``session`` as ``actor`` may see it (one it may view): without the staff notes and the
-    reason it was booked over conflicts unless they may read those, and with only themselves
-    among the students unless they may see who else takes part."""
+    reason it was booked over conflicts unless they may read those, with only themselves
+    among the students unless they may see who else takes part, and without its passcode and
+    cost unless they take part in it (or see every session)."""
     if actor is None:
         return session
     changes: dict[str, Any] = {}
@@ -161,6 +162,9 @@ def seen(actor: Person | None, session: Session) -> Session:
             changes.update(notes=None, force_reason=None)
     if session.students and not may(actor, Action.SEE_CLASSMATES, session=session):
         changes["students"] = tuple(e for e in session.students if e == actor.email)
+    if (session.passcode or session.cost is not None) and not sees_everything(actor) \
+            and actor.email != session.mentor and actor.email not in session.students:
+        changes.update(passcode=None, cost=None)  # a session seen without taking part in it
     return replace(session, **changes) if changes else session
 
 
