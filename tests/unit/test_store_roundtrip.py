@@ -283,7 +283,8 @@ def test_every_change_is_audited_with_actor_before_and_after(admin: Centre,
     added, book, edit, cancel = rows
     assert added["before"] is None
     assert added["after"] == {"id": staff.id, "name": "Tom Staff", "email": "tom@centre.test",
-                              "role": "staff", "tz": None}
+                              "role": "staff", "tz": None, "active": True,
+                              "login": None}
     assert book["before"] is None
     assert {k: book["after"][k] for k in ("title", "start", "students", "cost", "type")} == {
         "title": "Algebra II", "start": "2026-12-07T16:00:00+00:00",
@@ -301,7 +302,7 @@ def test_changes_by_the_local_operator_are_audited_as_local(store: SqlStore) -> 
     [row] = audit_rows(store)
     assert (row["actor"], row["actor_id"], row["action"], row["entity"]) == (
         f"local:{getpass.getuser()}", None, "add", "room")
-    assert row["after"] == {"id": 1, "name": "Annex", "capacity": 3}
+    assert row["after"] == {"id": 1, "name": "Annex", "capacity": 3, "active": True}
 
 
 # ------------------------------------------------------------------ session queries

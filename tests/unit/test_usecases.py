@@ -809,7 +809,7 @@ def test_the_snapshot_sees_a_change(admin: Centre, seeded: SqlStore) -> None:
 
 @pytest.mark.parametrize(("actor", "call", "said"), [
     (MENTOR, lambda c, s: c.calendar.add_term("Spring", date(2027, 1, 4), date(2027, 3, 31)),
-     "may not add terms"),
+     "may not add or remove terms"),
     (MENTOR, lambda c, s: c.calendar.add_closure(date(2027, 2, 15), date(2027, 2, 19), "half-term",
                                         ZoneInfo("UTC")), "may not close the centre"),
     (MENTOR, lambda c, s: c.people.add_room("Lab", 4), "may not add rooms"),
