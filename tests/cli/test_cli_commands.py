@@ -123,7 +123,7 @@ def test_person_add_json_normalises_name_and_email(run: Run) -> None:
     person = run.json("person", "add", "--name", "  Sam   Lee ", "--email", "Sam@Example.ORG",
                       "--role", "student", "--tz", "Asia/Tokyo")
     assert person == {"id": 1, "name": "Sam Lee", "email": "sam@example.org",
-                      "role": "student", "tz": "Asia/Tokyo"}
+                      "role": "student", "tz": "Asia/Tokyo", "active": True, "login": None}
 
 
 def test_person_list(seeded: Seeded) -> None:
@@ -131,7 +131,7 @@ def test_person_list(seeded: Seeded) -> None:
     people = run.json("person", "list")
     assert {p["email"] for p in people} == {
         seeded.desk, seeded.ada, seeded.bob, seeded.sam, seeded.kim, seeded.lee}
-    assert all(set(p) == {"id", "name", "email", "role", "tz"} for p in people)
+    assert all(set(p) == {"id", "name", "email", "role", "tz", "active", "login"} for p in people)
     assert [p["name"] for p in people] == sorted(p["name"] for p in people)
     out = run.ok("person", "list").stdout
     assert "Ada Byron" in out and "kim@example.org" in out and "6 people" in out

@@ -19,7 +19,7 @@ def test_the_demo_centre_imports_its_own_export_unchanged(run: Run, fresh_url: s
     before = snapshot(fresh_url)
     held = len(before["sessions"])
     dry = run.ok("import", "ics", str(cal), "--dry-run", db=fresh_url, tz=TZ)
-    assert f"0 session(s) would be created; 0 updated, {held} unchanged;" in dry.stdout
+    assert f"0 sessions would be created; 0 updated, {held} unchanged;" in dry.stdout
     assert "cancelled" not in dry.stdout and "series" not in dry.stdout
     done = run.json("import", "ics", str(cal), db=fresh_url, tz=TZ)
     assert (done["created"], done["updated"], done["cancelled"], done["series"],
@@ -57,7 +57,7 @@ def test_every_change_an_import_makes_is_named(seeded: Seeded, tmp_path: Path) -
     assert f"#{trial['id']}" in lines["update"] and "Trial II" in lines["update"]
     assert lines["update"].rstrip().endswith("title")
     assert "Extra" in lines["create"] and "#" not in lines["create"]
-    assert "1 session(s) would be created; 1 updated, 3 unchanged; 1 cancelled" in dry.stdout
+    assert "1 session would be created; 1 updated, 3 unchanged; 1 cancelled" in dry.stdout
     done = run.json("import", "ics", str(src))
     by_action = {s["action"]: s for s in done["sessions"]}
     assert (by_action["cancel"]["id"], by_action["cancel"]["title"]) == (third["id"], "Algebra")
