@@ -2,8 +2,9 @@
 table of how far each role's right to it reaches.
 
 No acting person means the local operator who owns the database, with an admin's rights.
-Admins may do everything; staff everything but create admins and staff; mentors run their
-own sessions; students see their own sessions and give feedback on them.
+Admins may do everything; staff everything but create admins and staff, and lock the
+calendar or change what it froze; mentors run their own sessions (and read their history);
+students see their own sessions and give feedback on them.
 """
 
 from __future__ import annotations
@@ -47,6 +48,9 @@ class Action(StrEnum):
     READ_STAFF_NOTES = "read the staff notes of this session"
     SEE_CLASSMATES = "see who else takes part in this session"
     SEND_MAIL = "send mail"
+    READ_AUDIT = "read the change history of this session"
+    LOCK_CALENDAR = "lock or reopen the calendar"
+    CHANGE_LOCKED = "change sessions or marks before the calendar lock"
 
 
 class Reach(Enum):
@@ -63,13 +67,15 @@ _PUBLIC = {Action.LIST_PEOPLE: Reach.ANY, Action.LIST_ROOMS: Reach.ANY,
 _OWN_SESSIONS = {a: Reach.OWN for a in (
     Action.BOOK, Action.SET_AVAILABILITY, Action.EDIT_SESSION, Action.NOTE_SESSION,
     Action.BEGIN_SESSION, Action.COMPLETE_SESSION, Action.CANCEL_SESSION,
-    Action.MARK_ATTENDANCE, Action.READ_STAFF_NOTES, Action.SEE_CLASSMATES)}
+    Action.MARK_ATTENDANCE, Action.READ_STAFF_NOTES, Action.SEE_CLASSMATES,
+    Action.READ_AUDIT)}
+_ADMIN_ONLY = (Action.LOCK_CALENDAR, Action.CHANGE_LOCKED)
 _PARTICIPANT = {Action.VIEW_SESSION: Reach.TAKING_PART, Action.GIVE_FEEDBACK: Reach.TAKING_PART}
 
 RIGHTS: dict[Role, dict[Action, Reach]] = {
     Role.ADMIN: dict.fromkeys(Action, Reach.ANY),
-    Role.STAFF: {**dict.fromkeys(Action, Reach.ANY), Action.ADD_PERSON: Reach.JUNIOR,
-                 Action.EDIT_PERSON: Reach.JUNIOR},
+    Role.STAFF: {**dict.fromkeys(set(Action) - set(_ADMIN_ONLY), Reach.ANY),
+                 Action.ADD_PERSON: Reach.JUNIOR, Action.EDIT_PERSON: Reach.JUNIOR},
     Role.MENTOR: {**_PUBLIC, **_PARTICIPANT, **_OWN_SESSIONS},
     Role.STUDENT: {**_PUBLIC, **_PARTICIPANT},
 }
