@@ -183,6 +183,9 @@ def _register() -> None:
     app.add_typer(reports.report_app, name="report", rich_help_panel="Reports")
     from .courses import course_app
     app.add_typer(course_app, name="course", rich_help_panel="Centre")
+    from .audit import audit_app, lock_app
+    app.add_typer(audit_app, name="audit", rich_help_panel="Centre")
+    app.add_typer(lock_app, name="lock", rich_help_panel="Calendar")
     app.command("tui", rich_help_panel="Sessions")(_tui)
 
 

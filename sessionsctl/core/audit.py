@@ -32,7 +32,7 @@ from .domain.model import (
     SessionStatus,
     SessionType,
 )
-from .domain.serialize import REDACTED
+from .domain.serialize import REDACTED, SECRET_FIELDS
 from .domain.words import counted
 from .schedule.sessions import Sessions
 from .storage import UnitOfWork
@@ -244,8 +244,9 @@ class AuditTrail:
         assert entry.before is not None and entry.after is not None
         wanted = {k: _READ.get(k, lambda v: v)(entry.before[k]) for k in _DRAFT_FIELDS
                   if k in entry.before and entry.before[k] != entry.after.get(k)}
-        secret = {k for k, v in wanted.items() if v == REDACTED}
-        wanted = {k: v for k, v in wanted.items() if k not in secret}
+        wanted = {k: v for k, v in wanted.items() if v != REDACTED}
+        secret = any(REDACTED in (entry.before.get(k), entry.after.get(k))
+                     for k in SECRET_FIELDS)
         if not wanted:
             kept = " (the passcode is not kept in the audit log: set it with session edit)" \
                 if secret else ""
