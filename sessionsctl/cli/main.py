@@ -185,6 +185,9 @@ def _register() -> None:
     from .courses import course_app
     app.add_typer(course_app, name="course", rich_help_panel="Centre")
     app.add_typer(access.access_app, name="access", rich_help_panel="Setup")
+    from .audit import audit_app, lock_app
+    app.add_typer(audit_app, name="audit", rich_help_panel="Centre")
+    app.add_typer(lock_app, name="lock", rich_help_panel="Calendar")
     app.command("tui", rich_help_panel="Sessions")(_tui)
 
 

@@ -2,8 +2,9 @@
 table of how far each role's right to it reaches.
 
 No acting person means the local operator who owns the database, with an admin's rights.
-Admins may do everything; staff everything but create admins and staff; mentors run their
-own sessions; students see their own sessions and give feedback on them.
+Admins may do everything; staff everything but create admins and staff, and lock the
+calendar or change what it froze; mentors run their own sessions (and read their history);
+students see their own sessions and give feedback on them.
 """
 
 from __future__ import annotations
@@ -50,6 +51,9 @@ class Action(StrEnum):
     SEND_MAIL = "send mail"
     BIND_LOGIN = "bind logins to people"
     SYNC_ACCESS = "set up the database's roles and policies"
+    READ_AUDIT = "read the change history of this session"
+    LOCK_CALENDAR = "lock or reopen the calendar"
+    CHANGE_LOCKED = "change sessions or marks before the calendar lock"
 
 
 class Reach(Enum):
@@ -66,10 +70,12 @@ _PUBLIC = {Action.LIST_PEOPLE: Reach.ANY, Action.LIST_ROOMS: Reach.ANY,
 _OWN_SESSIONS = {a: Reach.OWN for a in (
     Action.BOOK, Action.SET_AVAILABILITY, Action.EDIT_SESSION, Action.NOTE_SESSION,
     Action.BEGIN_SESSION, Action.COMPLETE_SESSION, Action.CANCEL_SESSION,
-    Action.MARK_ATTENDANCE, Action.READ_STAFF_NOTES, Action.SEE_CLASSMATES)}
+    Action.MARK_ATTENDANCE, Action.READ_STAFF_NOTES, Action.SEE_CLASSMATES,
+    Action.READ_AUDIT)}
 _PARTICIPANT = {Action.VIEW_SESSION: Reach.TAKING_PART, Action.GIVE_FEEDBACK: Reach.TAKING_PART}
 
-_ADMIN_ONLY = {Action.BIND_LOGIN, Action.SYNC_ACCESS}
+_ADMIN_ONLY = {Action.BIND_LOGIN, Action.SYNC_ACCESS, Action.LOCK_CALENDAR,
+               Action.CHANGE_LOCKED}
 
 RIGHTS: dict[Role, dict[Action, Reach]] = {
     Role.ADMIN: dict.fromkeys(Action, Reach.ANY),

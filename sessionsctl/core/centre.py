@@ -4,12 +4,14 @@ and hands each its collaborators. Faces call ``centre.<service>.<use case>``."""
 from __future__ import annotations
 
 from .attendance import Roll
+from .audit import AuditTrail
 from .context import Clock, Context, utcnow
 from .courses import Courses
 from .directory import Directory
 from .exchange.service import Exchange
 from .feedback import Feedbacks
 from .identity import Bindings
+from .lock import CalendarLock
 from .mail.notify import Notifier
 from .mail.service import Mailing
 from .reports.service import Reporting
@@ -49,6 +51,8 @@ class Centre:
         self.exchange = Exchange(ctx, booker)
         self.mail = Mailing(ctx)
         self.reports = Reporting(ctx)
+        self.audit = AuditTrail(ctx, self.sessions, self.attendance)
+        self.lock = CalendarLock(ctx)
 
     @property
     def store(self) -> Store:

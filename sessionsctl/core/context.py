@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from contextlib import AbstractContextManager
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
 
+from .lock import guarded
 from .storage import Store, UnitOfWork
 
 Clock = Callable[[], datetime]
@@ -14,6 +17,23 @@ Clock = Callable[[], datetime]
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
+
+
+# What the writes made now are done for (an undo from the audit log): each writing unit opened
+# while it is set records it too, in its own transaction. Per thread and task, as TUI workers are.
+_CAUSE: ContextVar[tuple[str, str, object, dict[str, Any]] | None] = ContextVar(
+    "sessionsctl_cause", default=None)
+
+
+@contextmanager
+def because(action: str, entity: str, key: object, details: dict[str, Any]) -> Iterator[None]:
+    """Every write made inside this block also records ``action`` on ``entity`` ``key`` in
+    the audit log (``details`` as its record after), committed with the write or not at all."""
+    token = _CAUSE.set((action, entity, key, details))
+    try:
+        yield
+    finally:
+        _CAUSE.reset(token)
 
 
 @dataclass(slots=True)
@@ -29,6 +49,14 @@ class Context:
         """A unit of work that reads (one consistent snapshot)."""
         return self.store.unit(self.actor)
 
-    def write(self) -> AbstractContextManager[UnitOfWork]:
-        """A unit of work that writes: committed when the block ends, rolled back on error."""
-        return self.store.unit(self.actor, write=True)
+    @contextmanager
+    def write(self) -> Iterator[UnitOfWork]:
+        """A unit of work that writes: committed when the block ends, rolled back on error;
+        held to the calendar lock (:mod:`.lock`), and recording what it is done for
+        (:func:`because`)."""
+        with self.store.unit(self.actor, write=True) as uow:
+            yield guarded(uow)
+            cause = _CAUSE.get()
+            if cause is not None:
+                action, entity, key, details = cause
+                uow.audit.record(action, entity, key, None, details)

@@ -5,7 +5,7 @@ A person may have a ``login``: on PostgreSQL the database role the connection au
 people it names; this module decides who acts:
 
 - a bound login acts as its person; an admin's may act as anyone else (``--as``), and what
-  they write is recorded as "admin as person";
+  they write is recorded as the person's, with the admin beside it ("admin as person");
 - while no admin has a login (a brand-new database) whoever runs the program is its operator,
   with an admin's rights, and may act as anyone (the first steps need no set-up);
 - once an admin has a login, an unbound login only reads what a student could (nothing of
@@ -32,17 +32,7 @@ class Acting:
     has an admin's rights); ``by`` is the admin acting as them, if one is."""
 
     person: Person | None
-    by: Person | None = None
-
-    @property
-    def audit_name(self) -> str | None:
-        """How the audit trail names who acted: ``admin@x as sam@y`` when an admin acts as
-        someone (None: the operator)."""
-        if self.person is None:
-            return None
-        if self.by is not None:
-            return f"{self.by.email} as {self.person.email}"
-        return self.person.email
+    by: Person | None = None  # recorded with every change they make (the audit's ``login``)
 
 
 def unbound(login: str) -> Person:

@@ -7,9 +7,10 @@ from contextlib import AbstractContextManager
 from datetime import date, datetime
 from typing import Any, Protocol
 
-from .domain.drafts import Row, SessionQuery
+from .domain.drafts import AuditQuery, Row, SessionQuery
 from .domain.model import (
     Attendance,
+    AuditEntry,
     Availability,
     Batch,
     Closure,
@@ -146,6 +147,10 @@ class CalendarRepo(Protocol):
     def add_time_off(self, item: TimeOff) -> None: ...
     def time_off(self, mentors: Iterable[str], start: datetime,
                  end: datetime) -> dict[str, list[TimeOff]]: ...
+    def lock(self) -> date | None:
+        """The calendar lock: sessions before this day are frozen (None: no lock)."""
+        ...
+    def set_lock(self, before: date | None) -> None: ...
 
 
 class AttendanceRepo(Protocol):
@@ -238,7 +243,16 @@ class AuditRepo(Protocol):
     """Bookkeeping: the audit log, and the size of each table."""
 
     def record(self, action: str, entity: str, key: object,
-               before: dict[str, Any] | None, after: dict[str, Any] | None) -> None: ...
+               before: dict[str, Any] | None, after: dict[str, Any] | None) -> None:
+        """Record a change (written at commit); a passcode in it is kept as redacted."""
+        ...
+    def entries(self, query: AuditQuery) -> list[AuditEntry]:
+        """The changes ``query`` selects, newest first."""
+        ...
+    def entry(self, entry_id: int) -> AuditEntry | None: ...
+    def later(self, entry: AuditEntry) -> list[AuditEntry]:
+        """The changes to the same entity recorded after ``entry``, oldest first."""
+        ...
     def table_counts(self) -> dict[str, int]: ...
 
 

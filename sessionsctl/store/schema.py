@@ -315,20 +315,32 @@ class MaterialRow(Base):
 
 
 class AuditRow(Base):
-    """Who changed what and when, with the record before and after."""
+    """Who changed what and when, with the record before and after (never a passcode:
+    core/domain/serialize.py ``redacted``). ``login`` is who acted when that is not
+    ``actor`` (an admin acting as another person); empty otherwise."""
 
     __tablename__ = "audit_log"
-    __table_args__ = (Index(None, "entity", "entity_id"),)
+    __table_args__ = (Index(None, "entity", "entity_id"), Index(None, "at"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     at: Mapped[datetime]
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
     actor: Mapped[str] = mapped_column(String(320))
+    login: Mapped[str | None] = mapped_column(String(320))
     action: Mapped[str] = mapped_column(String(64))
     entity: Mapped[str] = mapped_column(String(64))
     entity_id: Mapped[str] = mapped_column(String(64))
     before: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     after: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+
+
+class SettingRow(Base):
+    """The centre's settings kept with its data, one value by key: the calendar lock."""
+
+    __tablename__ = "settings"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[str] = mapped_column(String(200))
 
 
 _REMINDER = text("kind = 'reminder'")

@@ -41,7 +41,7 @@ class SqlUnit:
         self.attendance = SqlAttendance(db, self.actor, lookup)
         self.courses = SqlCourses(db)
         self.outbox = SqlOutbox(db)
-        self.audit = SqlAudit(db, self.actor, self.acting.audit_name)
+        self.audit = SqlAudit(db, self.actor, self.acting.by.email if self.acting.by else None)
         self.reports = SqlReports(db)
         self.access = SqlAccess(db)
 

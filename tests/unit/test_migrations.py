@@ -126,3 +126,29 @@ def test_first_use_by_several_processes_at_once_creates_and_migrates_once(
             assert conn.execute(text("SELECT count(*) FROM alembic_version")).scalar() == 1
     finally:
         engine.dispose()
+
+
+def test_passcodes_already_in_the_audit_log_are_scrubbed(fresh_url: str) -> None:
+    """0008: a passcode recorded before it is kept as redacted; the rest of the row stays."""
+    store = open_store(fresh_url)
+    engine = store.engine
+    with engine.begin() as conn:
+        command.downgrade(alembic_config(conn), "20261206_0007")
+    audit = Table("audit_log", MetaData(), autoload_with=engine)
+    at = datetime(2026, 12, 1, 9, tzinfo=UTC)
+    with engine.begin() as conn:
+        conn.execute(audit.insert(), [
+            {"at": at, "actor": "desk@example.org", "action": "edit", "entity": "session",
+             "entity_id": "7", "before": {"title": "Algebra", "passcode": "pw-one"},
+             "after": {"title": "Algebra", "passcode": "pw-two"}},
+            {"at": at, "actor": "desk@example.org", "action": "book", "entity": "session",
+             "entity_id": "8", "before": None, "after": {"title": "Geometry", "passcode": None}},
+        ])
+    upgrade(engine)
+    with engine.connect() as conn:
+        rows = {r.entity_id: (r.before, r.after, r.login) for r in conn.execute(
+            select(Table("audit_log", MetaData(), autoload_with=conn)))}
+    assert rows["7"] == ({"title": "Algebra", "passcode": "[redacted]"},
+                         {"title": "Algebra", "passcode": "[redacted]"}, None)
+    assert rows["8"] == (None, {"title": "Geometry", "passcode": None}, None)
+    store.close()

@@ -77,3 +77,15 @@ class Row:
     cancel_reason: str | None = None
     sequence: int = 0
     extra: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class AuditQuery:
+    """A filter over the audit log, newest first; every part optional, combined with AND."""
+
+    session_id: int | None = None  # changes to this session (and its marks)
+    actor: str | None = None  # changes made by this person
+    since: datetime | None = None
+    action: str | None = None
+    mentored_by: str | None = None  # only changes to the sessions this mentor runs
+    limit: int | None = None

@@ -263,3 +263,20 @@ class Series:
     expanded_until: datetime | None = None
     sequence: int = 0
     origin_id: int | None = None  # the original series this part was split off (see scopes)
+
+
+@dataclass(frozen=True, slots=True)
+class AuditEntry:
+    """One change in the audit log: who (``actor``; ``login`` when someone acted as them),
+    when, what (``action`` on ``entity`` ``entity_id``), and the record before and after
+    (plain data, UTC times; never a passcode)."""
+
+    id: int
+    at: datetime
+    actor: str
+    login: str | None
+    action: str
+    entity: str
+    entity_id: str
+    before: dict[str, Any] | None
+    after: dict[str, Any] | None

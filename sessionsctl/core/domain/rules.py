@@ -39,6 +39,23 @@ TRANSITIONS: dict[SessionStatus, frozenset[SessionStatus]] = {
 }
 
 
+# Undoing a status change (a mistake): back along the lifecycle, never on to a new status.
+# A completed session is reopened (in progress or scheduled), a cancelled one reinstated.
+REVERSALS: dict[SessionStatus, frozenset[SessionStatus]] = {
+    SessionStatus.SCHEDULED: frozenset(),
+    SessionStatus.IN_PROGRESS: frozenset({SessionStatus.SCHEDULED}),
+    SessionStatus.COMPLETED: frozenset({SessionStatus.IN_PROGRESS, SessionStatus.SCHEDULED}),
+    SessionStatus.CANCELLED: frozenset({SessionStatus.SCHEDULED, SessionStatus.IN_PROGRESS}),
+}
+
+
+def check_reversal(current: SessionStatus, target: SessionStatus) -> None:
+    """Refuse putting a session back to a status it cannot have had before ``current``."""
+    if target not in REVERSALS[current]:
+        raise InvalidInput(f"the session is {current.label} and cannot be put back to "
+                           f"{target.label}", field="status")
+
+
 def check_transition(current: SessionStatus, target: SessionStatus) -> None:
     """Refuse a status change the lifecycle does not allow."""
     if target not in TRANSITIONS[current]:

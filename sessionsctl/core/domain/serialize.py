@@ -61,6 +61,21 @@ def record(value: Any) -> Any:
     return value
 
 
+REDACTED = "[redacted]"
+SECRET_FIELDS = frozenset({"passcode"})  # never kept in the audit log
+
+
+def redacted(value: Any) -> Any:
+    """``value`` (an audit record) with every secret field that holds something replaced by
+    :data:`REDACTED`, at any depth: what the audit log keeps."""
+    if isinstance(value, dict):
+        return {k: REDACTED if k in SECRET_FIELDS and v else redacted(v)
+                for k, v in value.items()}
+    if isinstance(value, list):
+        return [redacted(v) for v in value]
+    return value
+
+
 def person_json(p: Person) -> dict[str, Any]:
     return {"id": p.id, "name": p.name, "email": p.email, "role": p.role.value, "tz": p.tz,
             "active": p.active, "login": p.login}

@@ -52,6 +52,12 @@ def get_session(uow: UnitOfWork, session_id: int, action: Action) -> Session:
     return session
 
 
+# Who may put a session back from a status: whoever may bring it there.
+_UNDONE_BY = {SessionStatus.IN_PROGRESS: Action.BEGIN_SESSION,
+              SessionStatus.COMPLETED: Action.COMPLETE_SESSION,
+              SessionStatus.CANCELLED: Action.CANCEL_SESSION}
+
+
 class Sessions:
     """One-off sessions and single occurrences."""
 
@@ -246,6 +252,34 @@ class Sessions:
         if scope == "this" or session.series_id is None:
             return [self.cancel(session_id, reason, notify=notify)]
         return self.scoped.cancel(session, scope, reason=reason, notify=notify)
+
+    def put_back(self, session_id: int, target: SessionStatus, *,
+                 notify: bool = True) -> Session:
+        """Undo a status change made by mistake: reopen a completed session (to in progress or
+        scheduled), reinstate a cancelled one. Whoever may make the change may undo it; a
+        session reinstated takes its slot back, so it is judged for conflicts like a booking
+        (refused with every one) and its people are told it is on again."""
+        with self.ctx.write() as uow:
+            before = uow.sessions.get(session_id)
+            if before is None:
+                raise NotFound("session", session_id)
+            rules.check_reversal(before.status, target)
+            get_session(uow, session_id, _UNDONE_BY[before.status])
+            reinstated = before.status is SessionStatus.CANCELLED
+            if reinstated:
+                draft = draft_of(before)
+                refs = self.booker.resolve(uow, [draft])
+                [found] = self.booker.against_stored(uow, [draft], refs, [session_id])
+                if found:
+                    raise ConflictError(found)
+            uow.sessions.set_status(session_id, target)
+            after = uow.sessions.get(session_id)
+            assert after is not None
+            uow.audit.record("reinstate" if reinstated else "reopen", "session", session_id,
+                             record(before), record(after))
+            if reinstated and notify:
+                self.notifier.notify(uow, NoticeKind.BOOKED, [after])
+            return after
 
     def complete(self, session_id: int) -> Session:
         return self._set_status(session_id, SessionStatus.COMPLETED, Action.COMPLETE_SESSION)

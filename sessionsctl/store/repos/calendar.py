@@ -12,8 +12,17 @@ from sqlalchemy.engine import Connection
 
 from ...core.domain.model import Availability, Closure, Term, TimeOff
 from .. import clock
-from ..schema import AvailabilityRow, ClosureRow, PersonRow, TermRow, TimeOffRow
+from ..schema import (
+    AvailabilityRow,
+    ClosureRow,
+    PersonRow,
+    SettingRow,
+    TermRow,
+    TimeOffRow,
+)
 from .lookup import Lookup
+
+_LOCK = "calendar_lock_before"  # the settings key of the calendar lock
 
 
 class SqlCalendar:
@@ -108,3 +117,14 @@ class SqlCalendar:
         for t in rows:
             found[t.email].append(TimeOff(t.email, t.start_at, t.end_at, t.reason))
         return found
+
+    # ------------------------------------------------------------------ the calendar lock
+    def lock(self) -> date | None:
+        value = self.db.execute(select(SettingRow.value)
+                                .where(SettingRow.key == _LOCK)).scalar_one_or_none()
+        return date.fromisoformat(value) if value else None
+
+    def set_lock(self, before: date | None) -> None:
+        self.db.execute(delete(SettingRow).where(SettingRow.key == _LOCK))
+        if before is not None:
+            self.db.execute(insert(SettingRow).values(key=_LOCK, value=before.isoformat()))

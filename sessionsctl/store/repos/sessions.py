@@ -213,8 +213,8 @@ class SqlSessions:
             "modified_by_id": self.actor.id if self.actor else None,
             "sequence": SessionRow.sequence + 1,
         }
-        if status is SessionStatus.CANCELLED:
-            values["cancel_reason"] = cancel_reason
+        # A session reinstated (cancelled -> scheduled) keeps no reason for a cancellation.
+        values["cancel_reason"] = cancel_reason if status is SessionStatus.CANCELLED else None
         self.db.execute(update(SessionRow).where(SessionRow.id == session_id).values(values))
         self.db.execute(update(SessionStudentRow)
                         .where(SessionStudentRow.session_id == session_id)

@@ -1,4 +1,5 @@
-"""A session's details: every field, attendance, feedback, materials; edit, cancel, complete, notes."""
+"""A session's details: every field, attendance, feedback, materials, its history (who changed
+what, for those who may read it); edit, cancel, complete, notes."""
 
 from __future__ import annotations
 
@@ -12,9 +13,11 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
+from ...core.audit import changes, headline
 from ...core.centre import SessionDetails
+from ...core.domain.drafts import AuditQuery
 from ...core.domain.errors import SessionsctlError
-from ...core.domain.model import Session, SessionStatus
+from ...core.domain.model import AuditEntry, Session, SessionStatus
 from ...core.schedule.scopes import Scope
 from .. import format as fmt
 from .. import keys
@@ -29,11 +32,15 @@ if TYPE_CHECKING:
 class SessionScreen(ReportsFailures, Screen[None]):
     BINDINGS = bindings(keys.SESSION)
 
+    HISTORY = 20  # the newest changes shown
+
     class Loaded(Message):
-        def __init__(self, details: SessionDetails | None, error: str | None = None) -> None:
+        def __init__(self, details: SessionDetails | None, error: str | None = None,
+                     history: list[AuditEntry] | None = None) -> None:
             super().__init__()
             self.details = details
             self.error = error
+            self.history = history or []
 
     def __init__(self, ctx: TuiContext, session_id: int) -> None:
         super().__init__()
@@ -48,6 +55,7 @@ class SessionScreen(ReportsFailures, Screen[None]):
             yield Static("Attendance", classes="section")
             yield DataTable(id="details-attendance", cursor_type="row", show_cursor=False)
             yield Static(id="details-extra")
+            yield Static(id="details-history")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -63,7 +71,12 @@ class SessionScreen(ReportsFailures, Screen[None]):
         except SessionsctlError as exc:
             self.post_message(self.Loaded(None, exc.message))
             return
-        self.post_message(self.Loaded(details))
+        try:
+            history = self.ctx.centre.audit.entries(
+                AuditQuery(session_id=self.session_id, limit=self.HISTORY))
+        except SessionsctlError:  # not theirs to read (a student): no history shown
+            history = []
+        self.post_message(self.Loaded(details, history=history))
 
     @on(DataChanged)
     def _changed(self, message: DataChanged) -> None:
@@ -86,6 +99,7 @@ class SessionScreen(ReportsFailures, Screen[None]):
             return
         self.details = message.details
         self._show(message.details)
+        self.query_one("#details-history", Static).update(self._history(message.history))
 
     def _show(self, details: SessionDetails) -> None:
         s = details.session
@@ -160,6 +174,20 @@ class SessionScreen(ReportsFailures, Screen[None]):
             for m in details.materials:
                 extra.append(f"  {m.name} ({m.type.value}) {m.location}\n")
         return Content.assemble(*extra)
+
+    def _history(self, history: list[AuditEntry]) -> Content:
+        """The session's newest changes: when, who, what, and the fields changed."""
+        if not history:
+            return Content("")
+        lines: list[Any] = [("History\n", "bold")]
+        for e in history:
+            # A record added or removed: its every field is no news.
+            fields = "" if e.before is None or e.after is None else \
+                f" ({', '.join(c.field for c in changes(e)) or '-'})"
+            lines.append((f"  #{e.id} {fmt.when_at(e.at, self.ctx.tz)} ", "$text-muted"))
+            what = headline(e).removesuffix(f" session {e.entity_id}").removesuffix(" in")
+            lines.append(f"{e.actor}: {what}{fields}\n")
+        return Content.assemble(*lines)
 
     # ------------------------------------------------------------------ actions
     def action_attendance(self) -> None:
