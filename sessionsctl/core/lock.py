@@ -21,6 +21,7 @@ from .domain.errors import NotPermitted
 from .domain.model import Attendance, Person, Session, SessionStatus
 from .domain.timeutil import zone
 from .storage import (
+    AccessRepo,
     AttendanceRepo,
     AuditRepo,
     CalendarRepo,
@@ -199,6 +200,10 @@ class LockedUnit:
     @property
     def reports(self) -> ReportRepo:
         return self._inner.reports
+
+    @property
+    def access(self) -> AccessRepo:
+        return self._inner.access
 
 
 def guarded(uow: UnitOfWork) -> UnitOfWork:
