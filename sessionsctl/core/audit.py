@@ -173,6 +173,19 @@ class AuditTrail:
         return entry
 
     # ------------------------------------------------------------------------ undo
+    def last_made(self) -> int | None:
+        """The newest change made through this centre (this terminal) not undone yet."""
+        return self.ctx.made[-1] if self.ctx.made else None
+
+    def undo_last(self, entry_id: int, *, notify: bool = True) -> Reverted:
+        """Undo ``entry_id``, the change :meth:`last_made` named (checked again: another undo
+        may have come first); the one before it is next."""
+        if self.last_made() != entry_id:
+            raise InvalidInput("that is no longer the last change made here", field="undo")
+        reverted = self.revert(entry_id, notify=notify)
+        self.ctx.made.pop()
+        return reverted
+
     def blockers(self, entry_id: int) -> list[AuditEntry]:
         """The later changes to the record ``entry_id`` changed (what refuses its undo)."""
         with self.ctx.read() as uow:

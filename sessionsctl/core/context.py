@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
 from contextvars import ContextVar
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
@@ -44,6 +44,9 @@ class Context:
     store: Store
     actor: str | None = None
     clock: Clock = utcnow
+    # The first audit record of each change made through this context (a terminal), newest
+    # last: what "undo the last change made here" takes back. An undo's own are not kept.
+    made: list[int] = field(default_factory=list)
 
     def read(self) -> AbstractContextManager[UnitOfWork]:
         """A unit of work that reads (one consistent snapshot)."""
@@ -60,3 +63,5 @@ class Context:
             if cause is not None:
                 action, entity, key, details = cause
                 uow.audit.record(action, entity, key, None, details)
+        if uow.audit.written and cause is None:
+            self.made.append(uow.audit.written[0])

@@ -240,7 +240,10 @@ class OutboxRepo(Protocol):
 
 
 class AuditRepo(Protocol):
-    """Bookkeeping: the audit log, and the size of each table."""
+    """Bookkeeping: the audit log, and the size of each table. ``written`` holds the ids of
+    the records the unit wrote, once it has committed."""
+
+    written: list[int]
 
     def record(self, action: str, entity: str, key: object,
                before: dict[str, Any] | None, after: dict[str, Any] | None) -> None:

@@ -186,6 +186,11 @@ class SessionsApp(App[None]):
         if not isinstance(self.screen, TodayScreen):
             self.push_screen(TodayScreen(self.ctx))
 
+    def action_undo_last(self) -> None:
+        from .screens.undo import ask_undo
+
+        ask_undo(self, self.ctx)
+
     def action_new_booking(self, start: datetime | None = None) -> None:
         from .screens.booking.screen import BookingScreen
 

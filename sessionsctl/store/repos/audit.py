@@ -48,6 +48,7 @@ class SqlAudit:
         self.actor = actor
         self.login = login
         self._pending: list[dict[str, Any]] = []
+        self.written: list[int] = []  # the ids of the records this unit wrote
 
     def record(self, action: str, entity: str, key: object,
                before: dict[str, Any] | None, after: dict[str, Any] | None) -> None:
@@ -63,7 +64,8 @@ class SqlAudit:
     def flush(self) -> None:
         """Write what is pending (the audit records) before the transaction commits."""
         if self._pending:
-            self.db.execute(insert(AuditRow), self._pending)
+            self.written += self.db.execute(insert(AuditRow).returning(AuditRow.id),
+                                            self._pending).scalars().all()
             self._pending = []
 
     def entries(self, query: AuditQuery) -> list[AuditEntry]:
