@@ -3,10 +3,12 @@
 
 from __future__ import annotations
 
+import sys
 from typing import Annotated
 
 import typer
 
+from ..core.domain.errors import InvalidInput
 from ..core.domain.model import Person, Role
 from ..core.domain.serialize import person_json, record, room_json, subject_json
 from ..core.domain.timeutil import parse_day
@@ -66,6 +68,58 @@ def person_deactivate(
     state = cli(ctx, json_output)
     changed = state.centre.upkeep.edit_person(person, active=False)
     _said(state.json, person_json(changed), f"{changed.label}: {_person_state(changed)}")
+
+
+@person_app.command("export")
+def person_export(
+    ctx: typer.Context,
+    person: Annotated[str, typer.Argument(help="Their email or name.")],
+    json_output: Annotated[bool, typer.Option(
+        "--json", help="Print JSON (what this command always prints).")] = True,
+) -> None:
+    """Everything held about a person, as JSON: their details, sessions (as they would see
+    them), marks, feedback, availability, time off, mail and the changes they made (a
+    data-subject request; staff for mentors and students, admins for anyone, each person for
+    themselves).
+
+    Example:
+
+    - `sessionsctl person export sam@example.org > sam.json`
+    """
+    state = cli(ctx, True)
+    render.emit_json(state.centre.privacy.export(person))
+
+
+@person_app.command("erase")
+def person_erase(
+    ctx: typer.Context,
+    person: Annotated[str, typer.Argument(help="Their email or name.")],
+    cancel_future: Annotated[bool, typer.Option(
+        "--cancel-future", help="Cancel the sessions to come they mentor and take them off "
+                                "those they attend, first.")] = False,
+    yes: Annotated[bool, typer.Option("--yes", "-y", help="Erase without asking.")] = False,
+    json_output: JsonOption = False,
+) -> None:
+    """Erase a person's personal data: name and email replaced by an anonymous stand-in
+    everywhere, notes, comments, availability, time off and mail dropped; their sessions,
+    marks and ratings still count. Cannot be undone.
+
+    Example:
+
+    - `sessionsctl person erase sam@example.org --cancel-future --yes`
+    """
+    state = cli(ctx, json_output)
+    if not yes:
+        if not sys.stdin.isatty():
+            raise InvalidInput("erasing cannot be undone: add --yes to confirm", field="--yes")
+        typer.confirm(f"Erase {person}'s personal data? This cannot be undone.", abort=True,
+                      err=True)
+    erased = state.centre.privacy.erase(person, cancel_future=cancel_future)
+    payload = {**person_json(erased.person), "cancelled": erased.cancelled,
+               "left": erased.left, "audit_rewritten": erased.audit_rewritten}
+    _said(state.json, payload, f"Erased: now {erased.person.name} <{erased.person.email}>; "
+          f"{erased.cancelled} sessions cancelled, taken off {erased.left}, "
+          f"{erased.audit_rewritten} audit records rewritten.")
 
 
 @room_app.command("edit")

@@ -14,6 +14,7 @@ from .identity import Bindings
 from .lock import CalendarLock
 from .mail.notify import Notifier
 from .mail.service import Mailing
+from .privacy import Privacy
 from .reports.service import Reporting
 from .schedule.booker import Booker
 from .schedule.booking import Booked, BookingResult, draft_of
@@ -41,6 +42,7 @@ class Centre:
         self.upkeep = Upkeep(ctx)
         self.access = Bindings(ctx)
         self.sessions = Sessions(ctx, booker, notifier, scoped)
+        self.privacy = Privacy(ctx, self.sessions)
         self.bulk = BulkChanges(ctx, booker, notifier)
         self.series = SeriesBook(ctx, booker)
         self.calendar = CentreCalendar(ctx)

@@ -28,6 +28,7 @@ from .storage import (
     CourseRepo,
     OutboxRepo,
     PeopleRepo,
+    PrivacyRepo,
     ReportRepo,
     RoomRepo,
     SeriesRepo,
@@ -204,6 +205,10 @@ class LockedUnit:
     @property
     def access(self) -> AccessRepo:
         return self._inner.access
+
+    @property
+    def privacy(self) -> PrivacyRepo:
+        return self._inner.privacy
 
 
 def guarded(uow: UnitOfWork) -> UnitOfWork:

@@ -74,6 +74,19 @@ class SubjectRepo(Protocol):
     def change(self, subject: Subject) -> None: ...
 
 
+class PrivacyRepo(Protocol):
+    """What is held about one person beyond their sessions, and erasing it."""
+
+    def held(self, person_id: int, email: str) -> dict[str, list[dict[str, Any]]]:
+        """Their marks, feedback, availability, time off, mail and the changes they made."""
+        ...
+    def erase(self, person_id: int, email: str, name: str, anonymous: tuple[str, str]) -> int:
+        """Their email and name replaced by ``anonymous`` (name, email) in the audit log;
+        their notes, comments, availability, time off and mail gone. Returns the audit
+        records rewritten."""
+        ...
+
+
 class AccessRepo(Protocol):
     """The database's own enforcement of who sees what (PostgreSQL's roles and policies)."""
 
@@ -307,6 +320,8 @@ class UnitOfWork(Protocol):
     def reports(self) -> ReportRepo: ...
     @property
     def access(self) -> AccessRepo: ...
+    @property
+    def privacy(self) -> PrivacyRepo: ...
 
 
 class Store(Protocol):

@@ -86,14 +86,14 @@ class Upkeep:
                     raise InvalidInput(f"login {after.login!r} is {taken.label}'s already",
                                        field="login")
             if after.role is not before.role or not after.active:
-                _free_of_future(uow, before, self.ctx.clock(),
+                free_of_future(uow, before, self.ctx.clock(),
                                 "deactivated" if not after.active else
                                 f"made a {after.role.value}")
             if after == before:
                 return before
             uow.people.change(after)
             if after.email != before.email:
-                _rename_in_series(uow, {"mentor": before.email, "students": before.email},
+                rename_in_series(uow, {"mentor": before.email, "students": before.email},
                                   after.email)
             uow.audit.record("edit", "person", before.id, record(before), record(after))
             return after
@@ -116,7 +116,7 @@ class Upkeep:
                 _not_needed(uow, "room", before.name, self.ctx.clock())
             uow.rooms.change(after)
             if after.name != before.name:
-                _rename_in_series(uow, {"room": before.name}, after.name)
+                rename_in_series(uow, {"room": before.name}, after.name)
             uow.audit.record("edit", "room", before.id, record(before), record(after))
             return after
 
@@ -135,7 +135,7 @@ class Upkeep:
                 _not_needed(uow, "subject", before.name, self.ctx.clock())
             uow.subjects.change(after)
             if after.name != before.name:
-                _rename_in_series(uow, {"subject": before.name}, after.name)
+                rename_in_series(uow, {"subject": before.name}, after.name)
             uow.audit.record("edit", "subject", before.id, record(before), record(after))
             return after
 
@@ -150,7 +150,7 @@ def _unique(kind: str, thing: Room | Subject, existing: list[Room] | list[Subjec
             raise InvalidInput(f"{kind} {other.name!r} exists already", field="name")
 
 
-def _free_of_future(uow: UnitOfWork, person: Person, now: datetime, becoming: str) -> None:
+def free_of_future(uow: UnitOfWork, person: Person, now: datetime, becoming: str) -> None:
     """Refuse to deactivate, or change the role of, someone sessions to come still need."""
     parts = []
     if person.role is not Role.STUDENT:
@@ -199,7 +199,7 @@ def _refuse_open_series(series: list[Any], refusal: str, them: str) -> None:
             field="series")
 
 
-def _rename_in_series(uow: UnitOfWork, fields: dict[str, str], new: str) -> None:
+def rename_in_series(uow: UnitOfWork, fields: dict[str, str], new: str) -> None:
     """Series templates name people by email and rooms and subjects by name: follow a change."""
     for series in uow.series.all():
         template = dict(series.template)

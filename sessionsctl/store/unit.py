@@ -15,6 +15,7 @@ from .repos.courses import SqlCourses
 from .repos.lookup import Lookup
 from .repos.outbox import SqlOutbox
 from .repos.people import SqlPeople
+from .repos.privacy import SqlPrivacy
 from .repos.reports import SqlReports
 from .repos.rooms import SqlRooms
 from .repos.series import SqlSeries
@@ -44,6 +45,7 @@ class SqlUnit:
         self.audit = SqlAudit(db, self.actor, self.acting.by.email if self.acting.by else None)
         self.reports = SqlReports(db)
         self.access = SqlAccess(db)
+        self.privacy = SqlPrivacy(db)
 
     def _acting(self, asked: str | None, login: str) -> Acting:
         """Who acts (:mod:`...core.identity`): ``login``'s person, or whom ``asked`` names."""

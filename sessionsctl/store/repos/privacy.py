@@ -1,0 +1,119 @@
+"""Everything held about one person, and erasing it (implements core's ``PrivacyRepo``).
+
+Sessions are read by core (through the session repository); this module reads and rewrites
+the rest: marks, feedback, availability, time off, mail, and the audit log's records.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from sqlalchemy import String, cast, delete, or_, select, update
+from sqlalchemy.engine import Connection
+
+from ..schema import (
+    AttendanceRow,
+    AuditRow,
+    AvailabilityRow,
+    FeedbackRow,
+    OutboxRow,
+    SessionRow,
+    TimeOffRow,
+)
+
+
+def _plain(value: Any) -> Any:
+    """A value as JSON holds it (instants as ISO 8601 text)."""
+    return value.isoformat() if hasattr(value, "isoformat") else value
+
+
+def _rows(db: Connection, stmt: Any) -> list[dict[str, Any]]:
+    return [{k: _plain(v) for k, v in r._mapping.items()} for r in db.execute(stmt)]
+
+
+class SqlPrivacy:
+    def __init__(self, db: Connection) -> None:
+        self.db = db
+
+    def held(self, person_id: int, email: str) -> dict[str, list[dict[str, Any]]]:
+        db = self.db
+        return {
+            "attendance": _rows(db, select(
+                AttendanceRow.session_id, SessionRow.title, SessionRow.start_at,
+                AttendanceRow.status, AttendanceRow.check_in, AttendanceRow.check_out,
+                AttendanceRow.note).join(SessionRow, SessionRow.id == AttendanceRow.session_id)
+                .where(AttendanceRow.student_id == person_id).order_by(SessionRow.start_at)),
+            "feedback": _rows(db, select(
+                FeedbackRow.session_id, FeedbackRow.rating, FeedbackRow.categories,
+                FeedbackRow.text, FeedbackRow.created_at)
+                .where(FeedbackRow.author_id == person_id).order_by(FeedbackRow.id)),
+            "availability": _rows(db, select(
+                AvailabilityRow.weekday, AvailabilityRow.start_time, AvailabilityRow.end_time,
+                AvailabilityRow.tz).where(AvailabilityRow.person_id == person_id)
+                .order_by(AvailabilityRow.weekday, AvailabilityRow.start_time)),
+            "time_off": _rows(db, select(TimeOffRow.start_at, TimeOffRow.end_at,
+                                         TimeOffRow.reason)
+                              .where(TimeOffRow.person_id == person_id)
+                              .order_by(TimeOffRow.start_at)),
+            "mail": _rows(db, select(OutboxRow.kind, OutboxRow.template, OutboxRow.session_id,
+                                     OutboxRow.status, OutboxRow.created_at, OutboxRow.sent_at)
+                          .where(OutboxRow.recipient == email).order_by(OutboxRow.id)),
+            "changes_made": _rows(db, select(AuditRow.id, AuditRow.at, AuditRow.action,
+                                             AuditRow.entity, AuditRow.entity_id)
+                                  .where(AuditRow.actor_id == person_id)
+                                  .order_by(AuditRow.id)),
+        }
+
+    def erase(self, person_id: int, email: str, name: str, anonymous: tuple[str, str]) -> int:
+        """Replace ``email`` and ``name`` with ``anonymous`` (name, email) wherever free text
+        or the audit log holds them; drop their notes, comments, availability, time off and
+        mail. Returns how many audit records were rewritten."""
+        db = self.db
+        db.execute(update(AttendanceRow).where(AttendanceRow.student_id == person_id)
+                   .values(note=None))
+        db.execute(update(FeedbackRow).where(FeedbackRow.author_id == person_id)
+                   .values(text=None))
+        db.execute(delete(AvailabilityRow).where(AvailabilityRow.person_id == person_id))
+        db.execute(delete(TimeOffRow).where(TimeOffRow.person_id == person_id))
+        db.execute(delete(OutboxRow).where(OutboxRow.recipient == email))
+        rewritten = 0
+        for row in self._audit_naming(person_id, email, name):
+            db.execute(update(AuditRow).where(AuditRow.id == row.id).values(
+                actor=anonymous[1] if row.actor == email else row.actor,
+                login=anonymous[1] if row.login == email else row.login,
+                before=_scrubbed(row.before, email, name, anonymous),
+                after=_scrubbed(row.after, email, name, anonymous)))
+            rewritten += 1
+        return rewritten
+
+    def _audit_naming(self, person_id: int, email: str, name: str) -> Iterator[Any]:
+        """The audit records that may name the person: theirs, about them, or mentioning
+        their email or name in the records kept before and after a change."""
+        texts = [f"%{email}%", f"%{name}%"]
+        mentions = or_(*(cast(c, String).like(t) for c in (AuditRow.before, AuditRow.after)
+                         for t in texts))
+        yield from self.db.execute(select(
+            AuditRow.id, AuditRow.actor, AuditRow.login, AuditRow.before, AuditRow.after)
+            .where(or_(AuditRow.actor_id == person_id, AuditRow.actor == email,
+                       AuditRow.login == email,
+                       (AuditRow.entity == "person") & (AuditRow.entity_id == str(person_id)),
+                       mentions))).all()
+
+
+_THEIR_TEXT = {"student": "note", "author": "text"}  # a mark's note, a feedback's comment
+
+
+def _scrubbed(value: Any, email: str, name: str, anonymous: tuple[str, str]) -> Any:
+    """``value`` (a JSON record) with every string holding the email or name replaced, and
+    the free text of a record of theirs (a mark's note, a feedback's comment) dropped."""
+    if isinstance(value, dict):
+        theirs = {text for key, text in _THEIR_TEXT.items() if value.get(key) == email}
+        return {k: None if k in theirs else _scrubbed(v, email, name, anonymous)
+                for k, v in value.items()}
+    if isinstance(value, list):
+        return [_scrubbed(v, email, name, anonymous) for v in value]
+    if isinstance(value, str):
+        return value.replace(email, anonymous[1]).replace(name, anonymous[0])
+    return value
+
