@@ -20,13 +20,13 @@ TABLES = ('people', 'rooms', 'subjects')
 
 
 def upgrade() -> None:
+    # In place (ALTER TABLE ... ADD COLUMN): on SQLite a rebuild would drop tables others
+    # refer to.
     for table in TABLES:
-        with op.batch_alter_table(table, schema=None) as batch_op:
-            batch_op.add_column(sa.Column('active', sa.Boolean(), nullable=False,
-                                          server_default=sa.true()))
+        op.add_column(table, sa.Column('active', sa.Boolean(), nullable=False,
+                                       server_default=sa.true()))
 
 
 def downgrade() -> None:
     for table in TABLES:
-        with op.batch_alter_table(table, schema=None) as batch_op:
-            batch_op.drop_column('active')
+        op.drop_column(table, 'active')  # SQLite 3.35+ drops a plain column in place

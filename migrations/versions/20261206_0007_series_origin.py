@@ -19,15 +19,22 @@ depends_on = None
 
 
 def upgrade() -> None:
-    with op.batch_alter_table('series', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('origin_id', sa.Integer(), nullable=True))
-        batch_op.create_foreign_key(batch_op.f('fk_series_origin_id_series'), 'series',
-                                    ['origin_id'], ['id'])
-        batch_op.create_index(batch_op.f('ix_series_origin_id'), ['origin_id'], unique=False)
+    # Added in place, its reference inline (ALTER TABLE ... ADD COLUMN ... REFERENCES): on
+    # SQLite, rebuilding `series` would mean dropping a table sessions refer to.
+    if op.get_bind().dialect.name == 'sqlite':
+        op.execute('ALTER TABLE series ADD COLUMN origin_id INTEGER '
+                   'CONSTRAINT fk_series_origin_id_series REFERENCES series (id)')
+    else:
+        op.add_column('series', sa.Column(
+            'origin_id', sa.Integer(),
+            sa.ForeignKey('series.id', name=op.f('fk_series_origin_id_series')), nullable=True))
+    op.create_index(op.f('ix_series_origin_id'), 'series', ['origin_id'], unique=False)
 
 
 def downgrade() -> None:
-    with op.batch_alter_table('series', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_series_origin_id'))
-        batch_op.drop_constraint(batch_op.f('fk_series_origin_id_series'), type_='foreignkey')
-        batch_op.drop_column('origin_id')
+    op.drop_index(op.f('ix_series_origin_id'), table_name='series')
+    if op.get_bind().dialect.name == 'sqlite':
+        op.execute('ALTER TABLE series DROP COLUMN origin_id')  # SQLite 3.35+, no rebuild
+    else:
+        op.drop_constraint(op.f('fk_series_origin_id_series'), 'series', type_='foreignkey')
+        op.drop_column('series', 'origin_id')

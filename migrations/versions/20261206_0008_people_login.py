@@ -18,12 +18,12 @@ depends_on = None
 
 
 def upgrade() -> None:
-    with op.batch_alter_table('people', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('login', sa.String(length=128), nullable=True))
-        batch_op.create_unique_constraint(batch_op.f('uq_people_login'), ['login'])
+    # A unique index, not a unique constraint: SQLite adds it in place, where a constraint
+    # would rebuild `people`, a table every other refers to.
+    op.add_column('people', sa.Column('login', sa.String(length=128), nullable=True))
+    op.create_index(op.f('ix_people_login'), 'people', ['login'], unique=True)
 
 
 def downgrade() -> None:
-    with op.batch_alter_table('people', schema=None) as batch_op:
-        batch_op.drop_constraint(batch_op.f('uq_people_login'), type_='unique')
-        batch_op.drop_column('login')
+    op.drop_index(op.f('ix_people_login'), table_name='people')
+    op.drop_column('people', 'login')

@@ -64,7 +64,7 @@ class PersonRow(Base):
     tz: Mapped[str | None] = mapped_column(String(64))
     created_at: Mapped[datetime]
     active: Mapped[bool] = mapped_column(default=True, server_default=true())
-    login: Mapped[str | None] = mapped_column(String(128), unique=True)
+    login: Mapped[str | None] = mapped_column(String(128), unique=True, index=True)
 
 
 class RoomRow(Base):

@@ -55,6 +55,58 @@ def test_downgrade_to_empty_and_up_again(fresh_url: str) -> None:
     store.close()
 
 
+# The revision before the migrations that add columns to tables others refer to (people,
+# series): upgrading a database in use from it must keep every row of every table.
+IN_USE_SINCE = "20261205_0005"
+
+
+def _counts(engine: object) -> dict[str, int]:
+    with engine.connect() as conn:  # type: ignore[attr-defined]
+        return {t: conn.execute(text(f'SELECT count(*) FROM "{t}"')).scalar_one()
+                for t in inspect(conn).get_table_names() if t in Base.metadata.tables}
+
+
+def test_upgrading_a_database_in_use_keeps_every_row(fresh_url: str) -> None:
+    """On SQLite a migration that rebuilt `people` or `series` would drop a table others
+    refer to: refused with foreign keys on, or their rows deleted with it (availability and
+    time off cascade from people). Each adds its columns in place instead."""
+    from datetime import timedelta
+
+    store = open_store(fresh_url)
+    with store.engine.begin() as conn:
+        command.downgrade(alembic_config(conn), IN_USE_SINCE)
+    engine = store.engine
+    now = datetime(2026, 12, 1, 9, tzinfo=UTC)
+    with engine.begin() as conn:  # rows as that revision holds them
+        people = Table("people", MetaData(), autoload_with=conn)
+        ids = [conn.execute(people.insert().returning(people.c.id), {
+            "name": n, "email": f"{n.lower()}@example.org", "role": r, "tz": None,
+            "created_at": now}).scalar_one() for n, r in (("Ada", "mentor"), ("Sam", "student"))]
+        for name, row in (("availability", {"person_id": ids[0], "weekday": 0,
+                                            "start_time": "09:00", "end_time": "17:00",
+                                            "tz": "UTC"}),
+                          ("time_off", {"person_id": ids[0], "start_at": now,
+                                        "end_at": now + timedelta(days=1), "reason": "x"})):
+            conn.execute(Table(name, MetaData(), autoload_with=conn).insert(), [row])
+        series = Table("series", MetaData(), autoload_with=conn)
+        series_id = conn.execute(series.insert().returning(series.c.id), {
+            "uid": "s@test", "rrule": "FREQ=WEEKLY;COUNT=1", "dtstart": "2026-12-02T09:00:00",
+            "tz": "UTC", "duration_minutes": 60, "template": {}, "sequence": 0,
+            "created_at": now, "modified_at": now}).scalar_one()
+        conn.execute(Table("sessions", MetaData(), autoload_with=conn).insert(), [{
+            "uid": "s@test", "series_id": series_id, "title": "Weekly", "mentor_id": ids[0],
+            "type": "individual", "status": "scheduled", "start_at": now, "tz": "UTC",
+            "end_at": now + timedelta(hours=1), "payment_status": "unpaid", "sequence": 0,
+            "created_at": now, "modified_at": now}])
+    before = _counts(engine)
+    assert before["people"] == 2 and before["availability"] == before["time_off"] == 1
+    assert before["series"] == before["sessions"] == 1
+    upgrade(engine)
+    assert _counts(engine) == {**before, **{t: n for t, n in _counts(engine).items()
+                                            if t not in before}}
+    store.close()
+
+
 def _outbox_row(status: str, error: str | None, kind: str = "reminder") -> dict[str, object]:
     now = datetime(2026, 12, 1, 9, tzinfo=UTC)
     return {"kind": kind, "template": kind, "recipient": "sam@example.org", "payload": "{}",
