@@ -263,7 +263,7 @@ class SessionsApp(App[None]):
             main.action_search()
         elif what == "clear":
             main.action_show("list")
-            main.call_after_refresh(main.session_list.action_clear)
+            main.session_list.when_ready(main.session_list.action_clear)
 
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         k = keys

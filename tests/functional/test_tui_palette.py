@@ -118,3 +118,16 @@ def test_a_number_finds_the_session_of_that_id_and_titles_holding_it(tui_centre)
     assert [s.id for s in find_sessions(ctx, "maths")] == [1, 3]
     # #1, then the titles holding "1": today's "Physics 1:1", yesterday's "Maths 1:1".
     assert [s.id for s in find_sessions(ctx, "1")] == [1, 2, 3]
+
+
+@pytest.mark.parametrize("size", SIZES)
+@scenario
+async def test_a_person_picked_before_the_list_is_built(app, size, monkeypatch) -> None:
+    monkeypatch.setattr("sessionsctl.tui.screens.main.LIST_BUILD_DELAY", 60)
+    async with app.run_test(size=size) as pilot:
+        await settle(pilot)
+        assert not app.screen.query(SessionList)
+        await palette(pilot, "leila")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert shown_ids(app) == [4, 6, 7, 8, 9]

@@ -80,10 +80,8 @@ class MainScreen(Screen[None]):
             session_list.activate()
             session_list.focus_table()
 
-        if session_list.is_mounted and session_list.children:
-            ready()  # in the same frame as the tab: one layout and paint, not two
-        else:
-            self.call_after_refresh(ready)
+        # Built: in the same frame as the tab (one layout and paint, not two); else once it is.
+        session_list.when_ready(ready)
 
     def action_search(self) -> None:
         self.action_show("list")
@@ -117,7 +115,7 @@ class MainScreen(Screen[None]):
         filters = Filters(start=self.ctx.today().isoformat(),
                           mentor=person.email if teaches else None,
                           student=None if teaches else person.email)
-        self.call_after_refresh(session_list.set_filters, filters)
+        session_list.when_ready(lambda: session_list.set_filters(filters))
 
     @on(TabbedContent.TabActivated)
     def _tab(self, event: TabbedContent.TabActivated) -> None:

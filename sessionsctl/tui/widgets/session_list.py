@@ -6,6 +6,7 @@ the sessions that match, however many there are. The table draws only the rows o
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
@@ -104,6 +105,7 @@ class SessionList(ReportsFailures, Vertical):
         self._query = SessionQuery()
         self._student: str | None = None
         self._ready = False
+        self._waiting: list[Callable[[], None]] = []  # what waits for the fields to be built
         self.active = False  # read only once the list is first shown
 
     def default_filters(self) -> Filters:
@@ -136,6 +138,16 @@ class SessionList(ReportsFailures, Vertical):
         self._ready = True
         if self.active:
             self.reload()
+        for then in self._waiting:
+            then()
+        self._waiting.clear()
+
+    def when_ready(self, then: Callable[[], None]) -> None:
+        """Call ``then`` now if the filters and table are built, else once they are."""
+        if self._ready:
+            then()
+        else:
+            self._waiting.append(then)
 
     def activate(self) -> None:
         """Read the list from now on (the first page now): the main screen asks once the
