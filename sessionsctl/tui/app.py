@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from textual import on, work
 from textual.app import App, SystemCommand
@@ -23,6 +23,7 @@ from ..core.domain.model import Person, Room, Subject, Term
 from ..core.domain.timeutil import system_zone_name, zone
 from ..core.reports.stats import Dashboard
 from . import keys
+from .commands import Finds
 from .context import TuiContext
 from .format import shown
 from .keys import bindings
@@ -34,10 +35,14 @@ from .messages import (
     OpenSession,
     ReferenceDataLoaded,
     SessionSaved,
+    ShowPerson,
     WorkFailed,
     WriteRequested,
 )
 from .theme import settled
+
+if TYPE_CHECKING:
+    from .screens.main import MainScreen
 
 Clock = Callable[[], datetime]
 
@@ -69,6 +74,7 @@ class SessionsApp(App[None]):
     CSS_PATH = "app.tcss"
     TITLE = "sessionsctl"
     BINDINGS = bindings(keys.APP)
+    COMMANDS = App.COMMANDS | {Finds}  # people and sessions beside the commands
 
     def __init__(self, ctx: TuiContext, *, refresh_every: float | None = REFRESH_SECONDS) -> None:
         super().__init__()
@@ -229,14 +235,24 @@ class SessionsApp(App[None]):
     def action_toggle_dark(self) -> None:
         self.theme = "textual-light" if self.theme == "textual-dark" else "textual-dark"
 
-    def action_go(self, what: str) -> None:
-        """Palette commands that act on the main screen."""
+    def _back_to_main(self) -> MainScreen | None:
+        """Close the screens over the main one (palette commands act on it)."""
         from .screens.main import MainScreen
 
         while not isinstance(self.screen, MainScreen) and len(self.screen_stack) > 1:
             self.pop_screen()
-        main = self.screen
-        if not isinstance(main, MainScreen):
+        return self.screen if isinstance(self.screen, MainScreen) else None
+
+    @on(ShowPerson)
+    def _show_person(self, message: ShowPerson) -> None:
+        main = self._back_to_main()
+        if main is not None:
+            main.show_person(message.person)
+
+    def action_go(self, what: str) -> None:
+        """Palette commands that act on the main screen."""
+        main = self._back_to_main()
+        if main is None:
             return
         if what in ("month", "week", "day"):
             main.action_show("calendar")
@@ -244,23 +260,27 @@ class SessionsApp(App[None]):
         elif what == "today":
             main.action_show("calendar")
             main.calendar.action_today()
+        elif what == "date":
+            main.action_go_to_date()
         elif what == "list":
             main.action_show("list")
         elif what == "search":
             main.action_search()
         elif what == "clear":
             main.action_show("list")
-            main.call_after_refresh(main.session_list.action_clear)
+            main.session_list.when_ready(main.session_list.action_clear)
 
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         k = keys
         yield SystemCommand("New booking", f"Book a session ({k.NEW_BOOKING.first})",
                             self.action_new_booking)
-        yield SystemCommand("Today's sessions",
+        yield SystemCommand("Attendance",
                             f"Take attendance for a session today ({k.TODAY.first})",
                             self.action_today_sessions)
         yield SystemCommand("Go to today", f"Show today on the calendar ({k.GO_TODAY.first})",
                             lambda: self.action_go("today"))
+        yield SystemCommand("Go to date", "Show a day on the calendar: 2026-12-08, next "
+                            f"tuesday ({k.GO_TO_DATE.first})", lambda: self.action_go("date"))
         for mode, key in (("month", k.MONTH), ("week", k.WEEK), ("day", k.DAY)):
             yield SystemCommand(f"Calendar: {mode} view", f"Show the {mode} ({key.first})",
                                 lambda mode=mode: self.action_go(mode))

@@ -88,12 +88,13 @@ DOWN = Key("down,j", "move(0, 1)", "Down", show=False)
 PREV_PERIOD = Key("left_square_bracket", "period(-1)", "Prev")
 NEXT_PERIOD = Key("right_square_bracket", "period(1)", "Next")
 GO_TODAY = Key("t", "today", "Today")
+GO_TO_DATE = Key("g", "screen.go_to_date", "Go to date", show=False)
 MONTH = Key("m", "mode('month')", "Month")
 WEEK = Key("w", "mode('week')", "Week")
 DAY = Key("d", "mode('day')", "Day")
 OPEN = Key("enter", "open", "Open")
-CALENDAR = (PREV_DAY, NEXT_DAY, UP, DOWN, PREV_PERIOD, NEXT_PERIOD, GO_TODAY, MONTH, WEEK,
-            DAY, OPEN)
+CALENDAR = (PREV_DAY, NEXT_DAY, UP, DOWN, PREV_PERIOD, NEXT_PERIOD, GO_TODAY, GO_TO_DATE,
+            MONTH, WEEK, DAY, OPEN)
 
 # ---------------------------------------------------------------------- the session list
 LIST_SEARCH = Key("slash", "search", "Search")
@@ -191,7 +192,8 @@ HELP_PAGE: tuple[Section, ...] = (
             written="ctrl+t, then 1–9 or enter"),
         row("new booking", NEW_BOOKING),
         row("undo the last change made here (asks first)", UNDO),
-        row("command palette", written="ctrl+p"),  # Textual's own
+        row("command palette: commands, people, sessions by title or #id",
+            written="ctrl+p"),  # Textual's own
         row("this help (the same key, escape or q closes it)", HELP, CLOSE_HELP,
             written=HELP.label),
         row("light or dark theme", THEME),
@@ -204,6 +206,7 @@ HELP_PAGE: tuple[Section, ...] = (
         row("previous / next month, week or day", PREV_PERIOD, NEXT_PERIOD,
             written="[ and ]"),
         row("today", GO_TODAY),
+        row("go to a date (2026-12-08, next tuesday, 12 dec)", GO_TO_DATE),
         row("month, week, day view", MONTH, WEEK, DAY, written="m w d"),
         row("open the day (month) or the session; a click works too", OPEN),
         row("calendar / session list", SHOW_CALENDAR, SHOW_LIST, written="1 and 2"),

@@ -8,6 +8,7 @@ from typing import Any
 
 from textual.message import Message
 
+from ..core.domain.model import Person
 from ..core.reports.stats import Dashboard
 from ..core.schedule.conflicts import Conflict
 from ..core.schedule.slots import Slot
@@ -83,3 +84,10 @@ class DashboardLoaded(Message):
 @dataclass
 class ReferenceDataLoaded(Message):
     """People, rooms and subjects were (re)read into the app context."""
+
+
+@dataclass
+class ShowPerson(Message):
+    """Show a person's sessions (the list, filtered by them)."""
+
+    person: Person

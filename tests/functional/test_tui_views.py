@@ -260,7 +260,7 @@ async def test_help_palette_and_theme(app) -> None:
         await pilot.press("escape")
         assert isinstance(app.screen, MainScreen)
         titles = [c.title for c in app.get_system_commands(app.screen)]
-        for wanted in ("New booking", "Today's sessions", "Calendar: week view",
+        for wanted in ("New booking", "Attendance", "Go to date", "Calendar: week view",
                        "Clear filters", "Light or dark theme"):
             assert wanted in titles
         await pilot.press("f2")

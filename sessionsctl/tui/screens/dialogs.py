@@ -3,6 +3,8 @@ and yes or no."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
@@ -10,8 +12,10 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Static
 
+from ...core.domain.errors import SessionsctlError
 from ...core.schedule.scopes import Scope
 from .. import keys
+from ..format import shown
 from ..keys import bindings
 from ..widgets.entry import Entry
 
@@ -51,7 +55,8 @@ class ScopeDialog(ModalScreen[Scope | None]):
 
 
 class PromptDialog(ModalScreen[str | None]):
-    """One line of text; None when the user backs out."""
+    """One line of text; None when the user backs out. ``check`` reads the text before it
+    is taken: what it refuses (a SessionsctlError) is said beside the field."""
 
     DEFAULT_CSS = """
     PromptDialog { align: center middle; }
@@ -64,8 +69,10 @@ class PromptDialog(ModalScreen[str | None]):
     BINDINGS = bindings(keys.PROMPT)
 
     def __init__(self, title: str, placeholder: str = "", value: str = "", *,
-                 required: bool = False, hint: str = "enter to save · escape to go back") -> None:
+                 required: bool = False, hint: str = "enter to save · escape to go back",
+                 check: Callable[[str], object] | None = None) -> None:
         super().__init__()
+        self.check = check
         self.title_text = title
         self.placeholder = placeholder
         self.value = value
@@ -81,9 +88,15 @@ class PromptDialog(ModalScreen[str | None]):
     @on(Input.Submitted, "#prompt")
     def _submitted(self, event: Input.Submitted) -> None:
         text = event.value.strip()
-        if self.required and not text:
+        problem = "must not be empty" if self.required and not text else None
+        if problem is None and self.check is not None:
+            try:
+                self.check(text)
+            except SessionsctlError as exc:
+                problem = shown(exc)
+        if problem is not None:
             hint = self.query_one("#prompt-hint", Static)
-            hint.update("must not be empty")
+            hint.update(problem)
             hint.add_class("error")
             return
         self.dismiss(text)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import TYPE_CHECKING
 
 from textual import on
@@ -9,6 +10,8 @@ from textual.app import ComposeResult
 from textual.screen import Screen
 from textual.widgets import TabbedContent, TabPane
 
+from ...core.domain.model import Person, Role
+from ...core.domain.timeutil import parse_day
 from .. import keys
 from ..keys import bindings
 from ..messages import (
@@ -21,7 +24,7 @@ from ..messages import (
 from ..widgets.calendar import CalendarView
 from ..widgets.dashboard import DashboardBar
 from ..widgets.keybar import KeyBar
-from ..widgets.session_list import SessionList
+from ..widgets.session_list import Filters, SessionList
 
 if TYPE_CHECKING:
     from ..context import TuiContext
@@ -77,14 +80,42 @@ class MainScreen(Screen[None]):
             session_list.activate()
             session_list.focus_table()
 
-        if session_list.is_mounted and session_list.children:
-            ready()  # in the same frame as the tab: one layout and paint, not two
-        else:
-            self.call_after_refresh(ready)
+        # Built: in the same frame as the tab (one layout and paint, not two); else once it is.
+        session_list.when_ready(ready)
 
     def action_search(self) -> None:
         self.action_show("list")
         self.call_after_refresh(lambda: self.call_after_refresh(self.session_list.action_search))
+
+    def action_go_to_date(self) -> None:
+        """Ask for a day (as people type it) and show it on the calendar; one it cannot read
+        is said beside the field."""
+        from .dialogs import PromptDialog  # loaded when first asked for
+
+        ctx = self.ctx
+
+        def read(text: str) -> date:
+            return parse_day(text, ctx.tz, field="date", now=ctx.now())
+
+        def chosen(text: str | None) -> None:
+            if text:
+                self.action_show("calendar")
+                self.calendar.go_to(read(text))
+
+        self.app.push_screen(PromptDialog(
+            "Go to date", "2026-12-08, tomorrow, next tuesday, 12 dec", required=True,
+            check=read, hint="enter to go · escape to go back"), chosen)
+
+    def show_person(self, person: Person) -> None:
+        """The session list from today on, for ``person``: a mentor's (or staff's) by the
+        mentor filter, a student's by theirs."""
+        session_list = self.session_list
+        self.action_show("list")
+        teaches = person.role in (Role.MENTOR, Role.STAFF, Role.ADMIN)
+        filters = Filters(start=self.ctx.today().isoformat(),
+                          mentor=person.email if teaches else None,
+                          student=None if teaches else person.email)
+        session_list.when_ready(lambda: session_list.set_filters(filters))
 
     @on(TabbedContent.TabActivated)
     def _tab(self, event: TabbedContent.TabActivated) -> None:

@@ -6,6 +6,7 @@ the sessions that match, however many there are. The table draws only the rows o
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
@@ -61,6 +62,7 @@ class Filters:
     subject: str | None = None
     type: SessionType | None = None
     room: str | None = None
+    student: str | None = None  # no field of its own: the status line names them
 
 
 class SessionList(ReportsFailures, Vertical):
@@ -101,7 +103,9 @@ class SessionList(ReportsFailures, Vertical):
         self._reverse = False
         self._debounce: Timer | None = None
         self._query = SessionQuery()
+        self._student: str | None = None
         self._ready = False
+        self._waiting: list[Callable[[], None]] = []  # what waits for the fields to be built
         self.active = False  # read only once the list is first shown
 
     def default_filters(self) -> Filters:
@@ -134,6 +138,16 @@ class SessionList(ReportsFailures, Vertical):
         self._ready = True
         if self.active:
             self.reload()
+        for then in self._waiting:
+            then()
+        self._waiting.clear()
+
+    def when_ready(self, then: Callable[[], None]) -> None:
+        """Call ``then`` now if the filters and table are built, else once they are."""
+        if self._ready:
+            then()
+        else:
+            self._waiting.append(then)
 
     def activate(self) -> None:
         """Read the list from now on (the first page now): the main screen asks once the
@@ -171,10 +185,11 @@ class SessionList(ReportsFailures, Vertical):
             start=self.query_one("#f-from", Input).value.strip(),
             end=self.query_one("#f-to", Input).value.strip(),
             status=picked("#f-status"), mentor=picked("#f-mentor"), subject=picked("#f-subject"),
-            type=picked("#f-type"), room=picked("#f-room"))
+            type=picked("#f-type"), room=picked("#f-room"), student=self._student)
 
     def set_filters(self, filters: Filters) -> None:
         """Put ``filters`` in the bar (without a read per field) and read once."""
+        self._student = filters.student
         for input_id, value in (("#f-search", filters.search), ("#f-from", filters.start),
                                 ("#f-to", filters.end)):
             field = self.query_one(input_id, Input)
@@ -198,7 +213,8 @@ class SessionList(ReportsFailures, Vertical):
         start = parse_bound(filters.start, tz, field="from", now=now) if filters.start else None
         end = parse_bound(filters.end, tz, field="to", end=True, now=now) if filters.end else None
         return SessionQuery(
-            start=start, end=end, mentor=filters.mentor, subject=filters.subject,
+            start=start, end=end, mentor=filters.mentor, student=filters.student,
+            subject=filters.subject,
             room=filters.room, statuses=(filters.status,) if filters.status else (),
             types=(filters.type,) if filters.type else (), search=filters.search or None)
 
@@ -307,6 +323,8 @@ class SessionList(ReportsFailures, Vertical):
         marked = len(self.query_one(RowTable).marked)
         if marked:
             text += f" · {marked} marked"
+        if self._student:
+            text += f" · with {self.ctx.name(self._student)} (x clears)"
         if self._sort not in ("date",) or self._reverse:
             label = LABELS[self._sort].lower()
             text += f" · sorted by {label}{' (reversed)' if self._reverse else ''}"

@@ -1,12 +1,13 @@
-"""The calendar's drawing area: a drawing's lines rendered as they scroll into view, and clicks
-mapped back to the day or session drawn there."""
+"""The calendar's drawing area: a drawing's lines rendered as they scroll into view, its first
+line (the days' names) kept on screen above them, and clicks mapped back to the day or session
+drawn there."""
 
 from __future__ import annotations
 
 from rich.segment import Segment
 from rich.style import Style as RichStyle
 from textual import events
-from textual.geometry import Size
+from textual.geometry import Region, Size, Spacing
 from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
@@ -16,7 +17,11 @@ from .drawing import Drawing, Hit
 
 class CalendarBody(ScrollView, can_focus=False):
     """The drawn calendar, a line at a time (only the lines on screen are rendered, so a
-    week of a busy centre scrolls as fast as a quiet one); clicks map back to what is there."""
+    week of a busy centre scrolls as fast as a quiet one); clicks map back to what is there.
+    The drawing's first ``STICKY`` line (the header) stays on screen as the rest scrolls
+    under it."""
+
+    STICKY = 1
 
     class Clicked(Message):
         def __init__(self, hit: Hit) -> None:
@@ -65,9 +70,23 @@ class CalendarBody(ScrollView, can_focus=False):
                                  for p in self._drawing.line(y)[0])
                          for y in range(self._drawing.count))
 
+    def line_at(self, y: int) -> int:
+        """The drawing's line shown on the body's line ``y``."""
+        return y if y < self.STICKY else y + self.scroll_offset.y
+
+    def keep_in_view(self, y: int, height: int = 1) -> None:
+        """Scroll (if need be) so lines ``y`` to ``y + height - 1`` show below the header."""
+        # forced: the scrollbar a taller drawing needs is not laid out yet
+        self.scroll_to_region(Region(0, y, 1, height), spacing=Spacing(self.STICKY, 0, 0, 0),
+                              animate=False, immediate=True, force=True)
+
+    def put_at_top(self, y: int) -> None:
+        """Scroll so line ``y`` is the first below the header (as far as the drawing goes)."""
+        self.scroll_to(y=max(0, y - self.STICKY), animate=False, immediate=True, force=True)
+
     def render_line(self, y: int) -> Strip:
-        scroll_x, scroll_y = self.scroll_offset
-        index = y + scroll_y
+        scroll_x = self.scroll_offset.x
+        index = self.line_at(y)
         width = self.scrollable_content_region.width
         base = self.visual_style
         if index >= self._drawing.count:
@@ -86,7 +105,7 @@ class CalendarBody(ScrollView, can_focus=False):
         offset = event.get_content_offset(self)
         if offset is None:
             return
-        y = offset.y + self.scroll_offset.y
+        y = self.line_at(offset.y)
         if y >= self._drawing.count:
             return
         for hit in self._drawing.line(y)[1]:

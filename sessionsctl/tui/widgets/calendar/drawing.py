@@ -43,6 +43,7 @@ class Drawing:
     line: Callable[[int], tuple[Line, list[Hit]]]
     cursor_y: int = 0  # the line the cursor is on, to keep it in view
     cursor_height: int = 1
+    opening_y: int = 0  # the line a view opens at (a timeline: the hour now, or the first)
 
     @classmethod
     def of(cls, lines: list[Line], hits: list[Hit], cursor_y: int = 0,

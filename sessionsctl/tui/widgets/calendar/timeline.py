@@ -27,7 +27,8 @@ def draw_timeline(days: dict[date, list[Session]], loaded: set[date], shown: lis
                   cursor: date, selected: int | None, today: date, now: datetime,
                   width: int, ctx: TuiContext) -> Drawing:
     """Week or day. Only the plan (which hour and which row of its band each line is) is
-    made here; a line's text is made when it is shown."""
+    made here; a line's text is made when it is shown. The view opens at the hour now when
+    today is shown, else at the first hour a session starts in."""
     n = len(shown)
     cw = max(8, (width - GUTTER - n) // n)
     columns = [days.get(d, []) for d in shown]
@@ -36,11 +37,15 @@ def draw_timeline(days: dict[date, list[Session]], loaded: set[date], shown: lis
     cursor_sessions = columns[cursor_column] if cursor_column is not None else []
     picked = (cursor_sessions[selected]
               if selected is not None and 0 <= selected < len(cursor_sessions) else None)
+    current_hour = ctx.local(now).hour if today in shown else None
     timeline = Timeline(shown, by_hour, cursor, picked, cw, ctx,
                         _head(shown, columns, loaded, cursor, today, cw),
-                        current_hour=ctx.local(now).hour if today in shown else None)
+                        current_hour=current_hour)
     cursor_y = timeline.plan(first, last, cursor_column)
-    return Drawing(1 + len(timeline.rows), timeline.line, cursor_y)
+    busy = [hour for hours in by_hour for hour in hours]
+    opening = current_hour if current_hour is not None else min(busy, default=FIRST_HOUR)
+    opening_y = 1 + timeline.rows.index((max(first, min(opening, last)), -1))
+    return Drawing(1 + len(timeline.rows), timeline.line, cursor_y, opening_y=opening_y)
 
 
 def _by_hour(columns: list[list[Session]], tz: ZoneInfo) -> tuple[list[Hours], int, int]:

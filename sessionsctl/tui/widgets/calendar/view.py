@@ -17,7 +17,6 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.content import Content
-from textual.geometry import Region
 from textual.message import Message
 from textual.reactive import reactive
 from textual.timer import Timer
@@ -82,7 +81,7 @@ class CalendarView(ReportsFailures, Vertical, can_focus=True):
         self._selected: int | None = None  # index in the cursor day (week and day views)
         self._drawing = Drawing.of([], [])
         self._redraw_pending = False
-        self._scroll_home = False
+        self._opening = False  # the next draw scrolls to where the view opens
         self._shown = False
         self._ahead_timer: Timer | None = None
         self.set_reactive(CalendarView.cursor, ctx.today())
@@ -168,6 +167,8 @@ class CalendarView(ReportsFailures, Vertical, can_focus=True):
             self._loaded.add(day)
             day += timedelta(days=1)
         self._evict()
+        if self._opening:
+            self._select_near(None)
         self.redraw()
         if not self._shown:
             self._shown = True
@@ -199,9 +200,9 @@ class CalendarView(ReportsFailures, Vertical, can_focus=True):
 
     # ------------------------------------------------------------------ drawing
     def watch_mode(self) -> None:
-        self._selected = 0 if self.mode != "month" else None
+        self._select_near(None)
         self.ensure_loaded()
-        self.redraw(scroll_home=True)
+        self.redraw(opening=True)
 
     def watch_cursor(self, old: date, new: date) -> None:
         if visible_days(self.mode, old) != visible_days(self.mode, new):
@@ -228,16 +229,18 @@ class CalendarView(ReportsFailures, Vertical, can_focus=True):
             parts.append(("  loading…", "italic $text-muted"))
         return Content.assemble(*parts)
 
-    def redraw(self, *, scroll_home: bool = False) -> None:
-        """Draw again once the current key or message is handled (many changes, one draw)."""
-        self._scroll_home = self._scroll_home or scroll_home
+    def redraw(self, *, opening: bool = False) -> None:
+        """Draw again once the current key or message is handled (many changes, one draw);
+        ``opening``: and scroll to where the view opens (a timeline: the hour now, or the
+        first session's)."""
+        self._opening = self._opening or opening
         if not self._redraw_pending:
             self._redraw_pending = True
             self.call_later(self._draw)
 
     def _draw(self) -> None:
         self._redraw_pending = False
-        scroll_home, self._scroll_home = self._scroll_home, False
+        opening, self._opening = self._opening, False
         if not self.is_mounted:
             return
         body = self.query_one(CalendarBody)
@@ -260,23 +263,29 @@ class CalendarView(ReportsFailures, Vertical, can_focus=True):
         body.show(drawing, width)
         # One line whatever it says: no layout of the screen for it.
         self.query_one("#cal-title", Static).update(self._title(), layout=False)
-        if scroll_home:
-            body.scroll_to(y=0, animate=False, immediate=True)
+        if opening:
+            body.put_at_top(drawing.opening_y)
+            if any(d not in self._loaded for d in visible_days(self.mode, self.cursor)):
+                self._opening = True  # again, with the session picked, once they are read
         # In the month, keep the cursor's whole week in view (it only scrolls when the
         # terminal is too short for the grid); in a timeline, the cursor's session.
-        height = drawing.cursor_height if self.mode == "month" else 1
-        body.scroll_to_region(Region(0, drawing.cursor_y, 1, height), animate=False,
-                              immediate=True)
+        body.keep_in_view(drawing.cursor_y,
+                          drawing.cursor_height if self.mode == "month" else 1)
 
     # ------------------------------------------------------------------ actions
     def _select_near(self, previous: Session | None) -> None:
-        """After the cursor moved to another day, pick the session nearest in time of day."""
+        """After the cursor moved to another day, pick the session nearest in time of day to
+        ``previous``; with none, today's running or next session (else its last), or another
+        day's first."""
         sessions = self.sessions_of_cursor
         if self.mode == "month":
             self._selected = None
             return
         if previous is None or not sessions:
-            self._selected = 0
+            now = self.ctx.now()
+            ahead = ([i for i, s in enumerate(sessions) if s.end > now]
+                     if self.cursor == self.ctx.today() else [0])
+            self._selected = ahead[0] if ahead else max(0, len(sessions) - 1)
             return
         wall = self.ctx.local(previous.start).time()
         times = [self.ctx.local(s.start).time() for s in sessions]
@@ -320,9 +329,13 @@ class CalendarView(ReportsFailures, Vertical, can_focus=True):
             self.post_message(self.SessionChosen(session.id))
 
     def go_to(self, day: date, mode: Mode | None = None) -> None:
+        """Show ``day`` (in ``mode``), opened as a view is: at the hour now or the first
+        session's."""
         if mode is not None:
             self.mode = mode
         self.cursor = day
+        self._select_near(None)
+        self.redraw(opening=True)
 
     @on(CalendarBody.Clicked)
     def _clicked(self, message: CalendarBody.Clicked) -> None:
