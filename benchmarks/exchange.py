@@ -47,7 +47,7 @@ from . import generate as gen
 
 MB = 1024  # ru_maxrss is in KiB on Linux
 _SESSION_TABLES = ("attendance", "feedback", "materials", "outbox", "session_students",
-                   "sessions", "series", "audit_log", "enrollments")
+                   "sessions", "series", "audit_log", "enrolments")
 
 
 def _rss_mb() -> float:

@@ -17,7 +17,7 @@ from ..core.domain.serialize import attendance_json, feedback_json
 from ..core.domain.words import counted
 from . import render
 from .context import cli
-from .filters import Course, From, Mentor, Student, SubjectOpt, To, session_filter
+from .filters import BatchOpt, Course, From, Mentor, Student, SubjectOpt, To, session_filter
 
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON.")]
 SessionId = Annotated[int, typer.Argument(help="Session id.")]
@@ -164,7 +164,7 @@ def import_(
 @attendance_app.command("export")
 def export(
     ctx: typer.Context, start: From = None, end: To = None, mentor: Mentor = None,
-    student: Student = None, subject: SubjectOpt = None, course: Course = None,
+    student: Student = None, subject: SubjectOpt = None, course: Course = None, batch: BatchOpt = None,
     output: Annotated[str | None, typer.Option(
         "--output", "-o", help="Write to this file ('-' or none: standard output).")] = None,
 ) -> None:
@@ -176,7 +176,7 @@ def export(
     - `sessionsctl attendance export --from 2026-09-01 --course "GCSE Maths" --output marks.csv`
     """
     state = cli(ctx)
-    f = session_filter(state, start, end, mentor, student, subject, course)
+    f = session_filter(state, start, end, mentor, student, subject, course, batch)
     text = state.centre.attendance.export_marks(f, state.tz)
     render.write_text(text, output)
     if output not in (None, "-"):

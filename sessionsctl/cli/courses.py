@@ -1,17 +1,20 @@
-"""`course` and `batch` commands: courses, their batches, and which sessions belong to one."""
+"""`course` commands: courses, their batches, which sessions belong to one, and who is
+enrolled."""
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
+from ..core.domain.model import Enrolment, EnrolmentStatus
+from ..core.domain.serialize import record
 from ..core.domain.timeutil import parse_day
 from ..core.domain.words import counted
 from . import render
 from .context import cli
 
-course_app = typer.Typer(help="Courses and their batches (for per-batch reports).",
+course_app = typer.Typer(help="Courses, their batches and enrolments.",
                          no_args_is_help=True)
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON.")]
 
@@ -86,18 +89,109 @@ def batch(
 
 @course_app.command("assign")
 def assign(
-    ctx: typer.Context, course: Annotated[str, typer.Argument(help="The course's name.")],
-    batch_name: Annotated[str, typer.Argument(help="The batch's name ('-' for none).")],
+    ctx: typer.Context,
+    course: Annotated[str, typer.Argument(help="The course's name ('-': in no course).")],
+    batch_name: Annotated[str, typer.Argument(
+        help="The batch's name ('-': in the course but no batch of it).")],
     sessions: Annotated[list[int], typer.Argument(help="Session ids.")],
 ) -> None:
-    """Put sessions in a batch of a course (completed ones too: reports look back).
+    """Put sessions in a course and one of its batches, or in the course and no batch (a
+    student enrolled with no batch sees those), or (`- -`) in no course; completed ones too:
+    reports look back.
 
     Example:
 
     - `sessionsctl course assign "GCSE Maths" "Autumn 2026" 42 43 44`
+    - `sessionsctl course assign "GCSE Maths" - 45`
     """
     state = cli(ctx)
-    changed = state.centre.courses.assign(course, None if batch_name == "-" else batch_name,
-                             sessions)
-    render.out.print(f"{counted(changed, 'session')} now in {course} / {batch_name}"
-                     if batch_name != "-" else f"{counted(changed, 'session')} taken out of their batch")
+    in_course = None if course == "-" else course
+    batch = None if batch_name == "-" else batch_name
+    changed = state.centre.courses.assign(in_course, batch, sessions)
+    where = (f"in {course} / {batch}" if batch else f"in {course}, in no batch" if in_course
+             else "in no course")
+    render.out.print(f"{counted(changed, 'session')} now {where}")
+
+
+# ------------------------------------------------------------------------- enrolments
+StatusOpt = Annotated[EnrolmentStatus | None, typer.Option(
+    "--status", help="active, paused, completed or dropped.", case_sensitive=False)]
+Students = Annotated[list[str], typer.Argument(help="Students, by email or name.")]
+
+
+def _enrolment_json(e: Enrolment) -> dict[str, Any]:
+    return {"id": e.id, "course": e.course, "student": e.student, "name": e.name,
+            "status": e.status.value, "batch": e.batch,
+            "enrolled_at": record(e.enrolled_at), "changed_at": record(e.changed_at)}
+
+
+def _print_enrolments(state: Any, title: str, found: list[Enrolment], empty: str) -> None:
+    if state.json:
+        render.emit_json([_enrolment_json(e) for e in found])
+        return
+    render.out.print(render.table(title, ("Student", "Email", "Batch", "Status", "Since"),
+                                  ((e.name, e.student, e.batch or "", e.status.value,
+                                    e.changed_at.astimezone(state.tz).date().isoformat()
+                                    if e.changed_at else "")
+                                   for e in found), empty=empty))
+
+
+@course_app.command("enrol")
+def enrol(
+    ctx: typer.Context, course: Annotated[str, typer.Argument(help="The course's name.")],
+    students: Students,
+    batch: Annotated[str | None, typer.Option(
+        "--batch", help="A batch of the course ('-': none). Default: a new enrolment in "
+        "none, one there was keeps its batch.")] = None,
+    status: StatusOpt = None,
+    json_output: JsonOption = False,
+) -> None:
+    """Enrol students in a course: one enrolment each, new (active, unless --status says) or
+    changed (its batch or status). Only an active enrolment shows the student the course's
+    sessions in their batch (or its unbatched ones, with no batch) and reaches them by `mail
+    send --to course`.
+
+    Example:
+
+    - `sessionsctl course enrol "GCSE Maths" ada@example.org "Sam Lee" --batch "Autumn 2026"`
+    - `sessionsctl course enrol "GCSE Maths" ada@example.org --status paused`
+    """
+    state = cli(ctx, json_output)
+    done = state.centre.courses.enrol(course, students, None if batch == "-" else batch,
+                                      unbatched=batch == "-", status=status)
+    _print_enrolments(state, f"Enrolled in {course}", done, "No one enrolled.")
+
+
+@course_app.command("unenrol")
+def unenrol(
+    ctx: typer.Context, course: Annotated[str, typer.Argument(help="The course's name.")],
+    students: Students, json_output: JsonOption = False,
+) -> None:
+    """Drop students from a course: their enrolments become `dropped`, kept (with their
+    batch) as history; `course enrol` makes them active again.
+
+    Example:
+
+    - `sessionsctl course unenrol "GCSE Maths" ada@example.org`
+    """
+    state = cli(ctx, json_output)
+    done = state.centre.courses.unenrol(course, students)
+    _print_enrolments(state, f"Dropped from {course}", done, "No one dropped.")
+
+
+@course_app.command("enrolments")
+def enrolments(
+    ctx: typer.Context, course: Annotated[str, typer.Argument(help="The course's name.")],
+    status: StatusOpt = None, json_output: JsonOption = False,
+) -> None:
+    """The students enrolled in a course, with their batch and status (every status unless
+    --status names one).
+
+    Example:
+
+    - `sessionsctl course enrolments "GCSE Maths" --status active --json`
+    """
+    state = cli(ctx, json_output)
+    found = state.centre.courses.enrolments(course, status)
+    _print_enrolments(state, f"Enrolments in {course}", found,
+                      f"No {status.value} enrolments." if status else "No enrolments.")

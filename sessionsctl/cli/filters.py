@@ -28,13 +28,15 @@ Mentor = Annotated[str | None, typer.Option(
 Student = Annotated[str | None, typer.Option(
     "--student", help="Only sessions of this student (email or name).")]
 SubjectOpt = Annotated[str | None, typer.Option("--subject", help="Only sessions of this subject.")]
-Course = Annotated[str | None, typer.Option("--course",
-                                            help="Only sessions of this course's batches.")]
+Course = Annotated[str | None, typer.Option(
+    "--course", help="Only sessions of this course (in any of its batches or none).")]
+BatchOpt = Annotated[str | None, typer.Option(
+    "--batch", help="Only sessions of this batch of the --course.")]
 
 
 def session_filter(state: Cli, start: str | None, end: str | None, mentor: str | None,
                    student: str | None, subject: str | None,
-                   course: str | None) -> ReportFilter:
+                   course: str | None, batch: str | None = None) -> ReportFilter:
     """The filter the options above make (core refuses an empty range)."""
     tz = state.tz
     now = state.centre.clock()
@@ -42,7 +44,7 @@ def session_filter(state: Cli, start: str | None, end: str | None, mentor: str |
     begin = (parse_bound(start, tz, field="--from", now=now) if start
              else stop - timedelta(days=DEFAULT_DAYS))
     return ReportFilter(begin, stop, mentor=mentor, student=student, subject=subject,
-                        course=course)
+                        course=course, batch=batch)
 
 
 # ------------------------------------------------------------------ a list's filters

@@ -24,7 +24,8 @@ def person_add(
     ctx: typer.Context,
     name: Annotated[str, typer.Option("--name", help="Full name.")],
     email: Annotated[str, typer.Option("--email", help="Email address (unique).")],
-    role: Annotated[Role, typer.Option("--role", help="admin, staff, mentor or student.")],
+    role: Annotated[Role, typer.Option(
+        "--role", help="admin, staff, enrolment (an enrolment manager), mentor or student.")],
     tz: Annotated[str | None, typer.Option("--tz", help="Their time zone (IANA name).")] = None,
     json_output: JsonOption = False,
 ) -> None:

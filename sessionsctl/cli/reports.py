@@ -22,6 +22,7 @@ from ..core.reports.report import Report
 from . import render
 from .context import Cli, cli
 from .filters import (
+    BatchOpt,
     Course,
     From,
     Mentor,
@@ -136,7 +137,7 @@ def _groups(text: str) -> tuple[str, ...]:
 @report_app.command("attendance")
 def attendance(
     ctx: typer.Context, start: From = None, end: To = None, mentor: Mentor = None,
-    student: Student = None, subject: SubjectOpt = None, course: Course = None,
+    student: Student = None, subject: SubjectOpt = None, course: Course = None, batch: BatchOpt = None,
     group: Annotated[str, typer.Option(
         "--group", help="Tables to show, comma-separated: student, batch, subject, mentor.")]
     = "student,batch",
@@ -149,11 +150,12 @@ def attendance(
     Examples:
 
     - `sessionsctl report attendance --from 2026-09-01 --course "GCSE Maths"`
+    - `sessionsctl report attendance --course "GCSE Maths" --batch "Autumn 2026"`
     - `sessionsctl report attendance --format csv --output attendance.csv`
     """
     fmt = _format(fmt, json_output)
     state = cli(ctx, fmt is Format.JSON)
-    f = session_filter(state, start, end, mentor, student, subject, course)
+    f = session_filter(state, start, end, mentor, student, subject, course, batch)
     report = state.centre.reports.report_attendance(f, state.tz, _groups(group),
                                            charts=html is not None)
     _emit(state, report, fmt, by, html, output)
@@ -162,7 +164,7 @@ def attendance(
 @report_app.command("completion")
 def completion(
     ctx: typer.Context, start: From = None, end: To = None, mentor: Mentor = None,
-    student: Student = None, subject: SubjectOpt = None, course: Course = None,
+    student: Student = None, subject: SubjectOpt = None, course: Course = None, batch: BatchOpt = None,
     fmt: FormatOpt = None, by: By = None, html: Html = None, output: Output = None,
     json_output: JsonOption = False,
 ) -> None:
@@ -175,14 +177,14 @@ def completion(
     """
     fmt = _format(fmt, json_output)
     state = cli(ctx, fmt is Format.JSON)
-    f = session_filter(state, start, end, mentor, student, subject, course)
+    f = session_filter(state, start, end, mentor, student, subject, course, batch)
     _emit(state, state.centre.reports.report_completion(f, state.tz), fmt, by, html, output)
 
 
 @report_app.command("mentors")
 def mentors(
     ctx: typer.Context, start: From = None, end: To = None, mentor: Mentor = None,
-    student: Student = None, subject: SubjectOpt = None, course: Course = None,
+    student: Student = None, subject: SubjectOpt = None, course: Course = None, batch: BatchOpt = None,
     fmt: FormatOpt = None, by: By = None, html: Html = None, output: Output = None,
     json_output: JsonOption = False,
 ) -> None:
@@ -195,7 +197,7 @@ def mentors(
     """
     fmt = _format(fmt, json_output)
     state = cli(ctx, fmt is Format.JSON)
-    f = session_filter(state, start, end, mentor, student, subject, course)
+    f = session_filter(state, start, end, mentor, student, subject, course, batch)
     _emit(state, state.centre.reports.report_mentors(f, state.tz), fmt, by, html, output)
 
 
@@ -204,7 +206,7 @@ def student_report(
     ctx: typer.Context,
     email: Annotated[str, typer.Argument(help="The student's email or name.")],
     start: From = None, end: To = None, mentor: Mentor = None, subject: SubjectOpt = None,
-    course: Course = None, fmt: FormatOpt = None, by: By = None, html: Html = None,
+    course: Course = None, batch: BatchOpt = None, fmt: FormatOpt = None, by: By = None, html: Html = None,
     output: Output = None, json_output: JsonOption = False,
 ) -> None:
     """One student: their sessions, attendance and the ratings they gave, over time.
@@ -215,7 +217,7 @@ def student_report(
     """
     fmt = _format(fmt, json_output)
     state = cli(ctx, fmt is Format.JSON)
-    f = session_filter(state, start, end, mentor, None, subject, course)
+    f = session_filter(state, start, end, mentor, None, subject, course, batch)
     if start is None:  # one student's history reads better over a term than a month
         f = replace(f, start=f.end - policy.STUDENT_REPORT_WINDOW)
     _emit(state, state.centre.reports.report_student(email, f, state.tz), fmt, by, html, output)

@@ -30,7 +30,8 @@ def person_edit(
     email: Annotated[str | None, typer.Option(
         "--email", help="A corrected email (their sessions and series follow).")] = None,
     tz: Annotated[str | None, typer.Option("--tz", help="Their time zone ('' for none).")] = None,
-    role: Annotated[Role | None, typer.Option("--role", help="admin, staff, mentor or student.")
+    role: Annotated[Role | None, typer.Option(
+        "--role", help="admin, staff, enrolment (an enrolment manager), mentor or student.")
                     ] = None,
     active: Active = None,
     login: Annotated[str | None, typer.Option(

@@ -2,21 +2,27 @@
 table of how far each role's right to it reaches.
 
 No acting person means the local operator who owns the database, with an admin's rights.
-Admins may do everything; staff everything but create admins and staff, and lock the
-calendar or change what it froze; mentors run their own sessions (and read their history);
-students see their own sessions and give feedback on them.
+Admins may do everything; staff everything but create admins, staff and enrolment managers,
+bind logins, and lock the calendar or change what it froze; enrolment managers manage
+enrolments and people (mentors and students) and see every session, but book and change
+none; mentors run their own sessions (and read their history); students see the sessions
+they take part in and those of the courses they are actively enrolled in, and give feedback
+on the ones they took part in.
 """
 
 from __future__ import annotations
 
 from dataclasses import replace
 from enum import Enum, StrEnum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .domain.drafts import SessionQuery
 from .domain.errors import NotPermitted
 from .domain.model import Attendance, Feedback, Person, Role, Series, Session
 from .identity import how_to_bind, is_unbound
+
+if TYPE_CHECKING:
+    from .storage import UnitOfWork
 
 
 class Action(StrEnum):
@@ -32,6 +38,7 @@ class Action(StrEnum):
     EDIT_SUBJECT = "change or retire subjects"
     LIST_SUBJECTS = "list subjects"
     MANAGE_COURSES = "manage courses and batches"
+    MANAGE_ENROLMENTS = "enrol students or list enrolments"
     MANAGE_TERMS = "add or remove terms"
     MANAGE_CLOSURES = "close the centre"
     SET_AVAILABILITY = "set a mentor's availability"
@@ -63,6 +70,10 @@ class Reach(Enum):
     JUNIOR = "mentors and students"  # people of the roles below staff
     OWN = "own"  # sessions they mentor (with no session at hand: the mentor named is them)
     TAKING_PART = "taking part"  # sessions they mentor or attend
+    # Taking part, or (for a student) of a course they are actively enrolled in: known only
+    # to the store's visibility filter, so :func:`may` answers for taking part and
+    # :func:`require_view` asks the store about the rest.
+    VISIBLE = "visible"
 
 
 _PUBLIC = {Action.LIST_PEOPLE: Reach.ANY, Action.LIST_ROOMS: Reach.ANY,
@@ -72,7 +83,10 @@ _OWN_SESSIONS = {a: Reach.OWN for a in (
     Action.BEGIN_SESSION, Action.COMPLETE_SESSION, Action.CANCEL_SESSION,
     Action.MARK_ATTENDANCE, Action.READ_STAFF_NOTES, Action.SEE_CLASSMATES,
     Action.READ_AUDIT)}
-_PARTICIPANT = {Action.VIEW_SESSION: Reach.TAKING_PART, Action.GIVE_FEEDBACK: Reach.TAKING_PART}
+_PARTICIPANT = {Action.VIEW_SESSION: Reach.VISIBLE, Action.GIVE_FEEDBACK: Reach.TAKING_PART}
+_SEES_ALL = {a: Reach.ANY for a in (
+    Action.SEE_ALL_SESSIONS, Action.VIEW_SESSION, Action.READ_STAFF_NOTES,
+    Action.SEE_CLASSMATES)}
 
 _ADMIN_ONLY = {Action.BIND_LOGIN, Action.SYNC_ACCESS, Action.LOCK_CALENDAR,
                Action.CHANGE_LOCKED}
@@ -81,6 +95,8 @@ RIGHTS: dict[Role, dict[Action, Reach]] = {
     Role.ADMIN: dict.fromkeys(Action, Reach.ANY),
     Role.STAFF: {**{a: Reach.ANY for a in Action if a not in _ADMIN_ONLY},
                  Action.ADD_PERSON: Reach.JUNIOR, Action.EDIT_PERSON: Reach.JUNIOR},
+    Role.ENROLMENT: {**_PUBLIC, **_SEES_ALL, Action.MANAGE_ENROLMENTS: Reach.ANY,
+                     Action.ADD_PERSON: Reach.JUNIOR, Action.EDIT_PERSON: Reach.JUNIOR},
     Role.MENTOR: {**_PUBLIC, **_PARTICIPANT, **_OWN_SESSIONS},
     Role.STUDENT: {**_PUBLIC, **_PARTICIPANT},
 }
@@ -99,7 +115,7 @@ def may(actor: Person | None, action: Action, *, session: Session | None = None,
         return role in (Role.MENTOR, Role.STUDENT)
     if reach is Reach.OWN:
         return (session.mentor if session is not None else mentor) == actor.email
-    if reach is Reach.TAKING_PART:
+    if reach in (Reach.TAKING_PART, Reach.VISIBLE):
         return session is not None and (actor.email == session.mentor
                                         or actor.email in session.students)
     return False
@@ -112,7 +128,7 @@ def require(actor: Person | None, action: Action, *, session: Session | None = N
         if is_unbound(actor):
             assert actor is not None
             raise NotPermitted(f"may not {action.value}: {how_to_bind(actor.name)}")
-        who = f"{actor.email} ({actor.role.value})" if actor else "nobody"
+        who = f"{actor.email} ({actor.role.label})" if actor else "nobody"
         what = action.value
         if session is not None:
             what = what.replace("this session", f"session {session.id}")
@@ -120,7 +136,7 @@ def require(actor: Person | None, action: Action, *, session: Session | None = N
             what = f"{what} for {mentor}" if action is Action.BOOK \
                 else f"set the availability of {mentor}"
         elif role is not None:
-            what = f"{'change' if action is Action.EDIT_PERSON else 'add'} a {role.value}"
+            what = f"{'change' if action is Action.EDIT_PERSON else 'add'} {role.a}"
         raise NotPermitted(f"{who} may not {what}")
 
 
@@ -130,9 +146,11 @@ def sees_everything(actor: Person | None) -> bool:
 
 
 def visible(actor: Person | None, query: SessionQuery) -> SessionQuery:
-    """``query`` narrowed to the sessions ``actor`` may see: all of them for staff, the ones
-    they take part in for mentors and students (a mentor naming another mentor, a student
-    another student, is refused: exit 5)."""
+    """``query`` narrowed to the sessions ``actor`` may see: all of them for staff,
+    enrolment managers and admins; for mentors and students the ones they take part in, and
+    for a student those of the courses their enrolment is active in (in their batch, or the
+    course's unbatched sessions if they have none): the store's ``visible_to`` filter. A
+    mentor naming another mentor, a student another student, is refused (exit 5)."""
     if sees_everything(actor):
         return query
     assert actor is not None
@@ -143,6 +161,19 @@ def visible(actor: Person | None, query: SessionQuery) -> SessionQuery:
         raise NotPermitted(f"{actor.email} ({actor.role.value}) may not see the sessions of "
                            f"{other}")
     return replace(query, visible_to=actor.email)
+
+
+def require_view(uow: UnitOfWork, session: Session) -> None:
+    """Raise :class:`NotPermitted` unless the acting person may see ``session``: by the table,
+    or, where their right reaches only the sessions visible to them, if :func:`visible`
+    finds it (one query, the same filter every listing uses)."""
+    actor = uow.actor
+    if may(actor, Action.VIEW_SESSION, session=session):
+        return
+    if actor is not None and RIGHTS[actor.role].get(Action.VIEW_SESSION) is Reach.VISIBLE \
+            and uow.sessions.find(visible(actor, SessionQuery(ids=(session.id,)))):
+        return
+    require(actor, Action.VIEW_SESSION, session=session)
 
 
 # ------------------------------------------------------------------ what a viewer is shown

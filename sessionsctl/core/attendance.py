@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from .access import Action, require
+from .access import Action, require, seen_marks
 from .context import Context
 from .domain import rules
 from .domain.errors import InvalidInput, NotFound, NotStarted, SessionsctlError
@@ -117,7 +117,7 @@ def new_mark(uow: UnitOfWork, session: Session, student: str, status: Attendance
         if person is None:
             raise Names(uow).unknown(student, "student")
         if person.role is not Role.STUDENT:
-            raise InvalidInput(f"{person.label} is a {person.role.value}, not a student",
+            raise InvalidInput(f"{person.label} is {person.role.a}, not a student",
                                field="student")
         raise InvalidInput(f"{person.label} is not a student of session {session.id}",
                            field="student")
@@ -289,8 +289,8 @@ class Roll:
     def marks(self, session_id: int) -> list[Attendance]:
         """The marks of a session the acting person may see."""
         with self.ctx.read() as uow:
-            get_session(uow, session_id, Action.VIEW_SESSION)
-            return uow.attendance.marks(session_id)
+            session = get_session(uow, session_id, Action.VIEW_SESSION)
+            return seen_marks(uow.actor, session, uow.attendance.marks(session_id))
 
     def mark_rest(self, session_id: int,
                   status: AttendanceStatus = AttendanceStatus.PRESENT, *,

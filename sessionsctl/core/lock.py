@@ -117,9 +117,10 @@ class LockedSessions:
         self.stored([session_id])
         self._inner.append_note(session_id, line)
 
-    def set_batch(self, session_ids: Sequence[int], batch_id: int | None) -> int:
+    def set_course(self, session_ids: Sequence[int], course_id: int | None,
+                   batch_id: int | None) -> int:
         self.stored(session_ids)
-        return self._inner.set_batch(session_ids, batch_id)
+        return self._inner.set_course(session_ids, course_id, batch_id)
 
     def delete(self, session_ids: Sequence[int]) -> None:
         self.stored(session_ids)

@@ -64,7 +64,7 @@ def fits(person: Person, part: str) -> bool:
     if part == "student":
         return person.role is Role.STUDENT
     if part == "mentor":
-        return person.role is not Role.STUDENT
+        return person.role.teaches
     return True
 
 

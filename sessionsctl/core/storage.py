@@ -15,6 +15,8 @@ from .domain.model import (
     Batch,
     Closure,
     Course,
+    Enrolment,
+    EnrolmentStatus,
     Feedback,
     Material,
     Person,
@@ -121,7 +123,10 @@ class SessionRepo(Protocol):
         """Add ``line`` to the session's notes in one statement (a note another terminal
         added meanwhile is kept)."""
         ...
-    def set_batch(self, session_ids: Sequence[int], batch_id: int | None) -> int: ...
+    def set_course(self, session_ids: Sequence[int], course_id: int | None,
+                   batch_id: int | None) -> int:
+        """Put these sessions in a course and one of its batches (or none); how many changed."""
+        ...
     def delete(self, session_ids: Sequence[int]) -> None: ...
     def overlapping(self, start: datetime, end: datetime, *, people: Iterable[str],
                     rooms: Iterable[str], exclude: Iterable[int] = (),
@@ -210,7 +215,18 @@ class CourseRepo(Protocol):
     def add_batch(self, course_id: int, name: str, starts_on: date | None,
                   ends_on: date | None) -> Batch: ...
     def batches(self, course_id: int | None = None) -> list[Batch]: ...
-    def students(self, course: str) -> list[Person] | None: ...
+    def students(self, course: str) -> list[Person] | None:
+        """The students actively enrolled in ``course`` (None: no such course)."""
+        ...
+    def enrolments(self, course_id: int, status: EnrolmentStatus | None = None,
+                   students: Sequence[str] | None = None) -> list[Enrolment]:
+        """The enrolments in ``course_id`` (of ``status``; of these ``students`` only), by
+        the students' names."""
+        ...
+    def enrol(self, course_id: int, student: str, batch_id: int | None,
+              status: EnrolmentStatus) -> None:
+        """Write the student's one enrolment in the course (made, or changed if there is one)."""
+        ...
 
 
 class OutboxRepo(Protocol):

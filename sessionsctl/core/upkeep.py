@@ -88,7 +88,7 @@ class Upkeep:
             if after.role is not before.role or not after.active:
                 free_of_future(uow, before, self.ctx.clock(),
                                 "deactivated" if not after.active else
-                                f"made a {after.role.value}")
+                                f"made {after.role.a}")
             if after == before:
                 return before
             uow.people.change(after)

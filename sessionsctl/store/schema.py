@@ -43,11 +43,11 @@ def _enum_check(column: str, values: tuple[str, ...], name: str) -> CheckConstra
     return CheckConstraint(f"{column} IN ({quoted})", name=name)
 
 
-ROLES = ("admin", "staff", "mentor", "student")
+ROLES = ("admin", "staff", "enrolment", "mentor", "student")
 SESSION_TYPES = ("individual", "group", "workshop")
 SESSION_STATUSES = ("scheduled", "in_progress", "completed", "cancelled")
 ATTENDANCE_STATUSES = ("present", "absent", "late", "excused")
-ENROLLMENT_STATUSES = ("active", "paused", "ended")
+ENROLMENT_STATUSES = ("active", "paused", "completed", "dropped")
 PAYMENT_STATUSES = ("unpaid", "paid", "waived", "refunded")
 OUTBOX_KINDS = ("booked", "changed", "cancelled", "reminder", "custom", "test")
 OUTBOX_STATUSES = ("pending", "sending", "sent", "failed", "skipped")
@@ -104,18 +104,25 @@ class BatchRow(Base):
     ends_on: Mapped[date | None] = mapped_column(Date)
 
 
-class EnrollmentRow(Base):
-    __tablename__ = "enrollments"
+class EnrolmentRow(Base):
+    """A student in a course: one row per course and student, in one of its batches or none.
+    Unenrolling sets the status to ``dropped``; the row stays as history."""
+
+    __tablename__ = "enrolments"
     __table_args__ = (
-        UniqueConstraint("batch_id", "student_id"),
-        _enum_check("status", ENROLLMENT_STATUSES, "status"),
+        UniqueConstraint("course_id", "student_id"),
+        _enum_check("status", ENROLMENT_STATUSES, "status"),
+        # What the visibility filter probes: a student's active enrolments.
+        Index(None, "student_id", "status"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    batch_id: Mapped[int] = mapped_column(ForeignKey("batches.id", ondelete="CASCADE"))
-    student_id: Mapped[int] = mapped_column(ForeignKey("people.id"), index=True)
+    course_id: Mapped[int] = mapped_column(ForeignKey("courses.id", ondelete="CASCADE"))
+    batch_id: Mapped[int | None] = mapped_column(ForeignKey("batches.id"))
+    student_id: Mapped[int] = mapped_column(ForeignKey("people.id"))
     status: Mapped[str] = mapped_column(String(16))
     enrolled_at: Mapped[datetime]
+    changed_at: Mapped[datetime]
 
 
 class SeriesRow(Base):
@@ -154,6 +161,7 @@ class SessionRow(Base):
         Index(None, "mentor_id", "start_at"),
         Index(None, "room_id", "start_at"),
         Index(None, "series_id", "start_at"),
+        Index(None, "course_id", "batch_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -165,6 +173,8 @@ class SessionRow(Base):
     mentor_id: Mapped[int] = mapped_column(ForeignKey("people.id"))
     subject_id: Mapped[int | None] = mapped_column(ForeignKey("subjects.id"))
     room_id: Mapped[int | None] = mapped_column(ForeignKey("rooms.id"))
+    # The course a session belongs to, in one of its batches or (batch_id NULL) in none.
+    course_id: Mapped[int | None] = mapped_column(ForeignKey("courses.id"))
     batch_id: Mapped[int | None] = mapped_column(ForeignKey("batches.id"))
     type: Mapped[str] = mapped_column(String(16))
     status: Mapped[str] = mapped_column(String(16))

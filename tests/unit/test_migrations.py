@@ -152,6 +152,69 @@ def test_reminders_marked_not_sent_become_skipped_and_back(fresh_url: str) -> No
     store.close()
 
 
+def test_enrolments_move_to_courses_and_the_enrolment_role_is_allowed(fresh_url: str) -> None:
+    """0010: enrolments become one per course and student (the active one of several, ended
+    as completed); sessions in a batch get its course; availability and time off survive
+    the change to people's role check (SQLite changes it in place); `enrolment` is a role."""
+    store = open_store(fresh_url)
+    engine = store.engine
+    with engine.begin() as conn:
+        command.downgrade(alembic_config(conn), "20261207_0009")
+    meta = MetaData()
+    tables = {n: Table(n, meta, autoload_with=engine) for n in (
+        "people", "courses", "batches", "enrollments", "sessions", "availability")}
+    at = datetime(2026, 9, 1, 9, tzinfo=UTC)
+    with engine.begin() as conn:
+        conn.execute(tables["people"].insert(), [
+            {"id": 1, "name": "Ada", "email": "ada@example.org", "role": "mentor",
+             "created_at": at},
+            {"id": 2, "name": "Sam", "email": "sam@example.org", "role": "student",
+             "created_at": at},
+            {"id": 3, "name": "Kim", "email": "kim@example.org", "role": "student",
+             "created_at": at}])
+        conn.execute(tables["availability"].insert(), [
+            {"person_id": 1, "weekday": 0, "start_time": "09:00", "end_time": "17:00",
+             "tz": "UTC"}])
+        conn.execute(tables["courses"].insert(), [{"id": 1, "name": "Maths"}])
+        conn.execute(tables["batches"].insert(), [{"id": 1, "course_id": 1, "name": "A"},
+                                                  {"id": 2, "course_id": 1, "name": "B"}])
+        conn.execute(tables["enrollments"].insert(), [
+            {"batch_id": 1, "student_id": 2, "status": "ended", "enrolled_at": at},
+            {"batch_id": 2, "student_id": 2, "status": "active", "enrolled_at": at},
+            {"batch_id": 1, "student_id": 3, "status": "ended", "enrolled_at": at}])
+        conn.execute(tables["sessions"].insert(), [
+            {"id": 1, "uid": "u1", "title": "t", "mentor_id": 1, "batch_id": 2,
+             "type": "group", "status": "scheduled", "start_at": at, "end_at": at.replace(hour=10),
+             "tz": "UTC", "payment_status": "unpaid", "sequence": 0, "created_at": at,
+             "modified_at": at}])
+    upgrade(engine)
+    meta = MetaData()
+    enrolments = Table("enrolments", meta, autoload_with=engine)
+    sessions = Table("sessions", meta, autoload_with=engine)
+    people = Table("people", meta, autoload_with=engine)
+    with engine.begin() as conn:
+        assert conn.execute(select(enrolments.c.course_id, enrolments.c.student_id,
+                                   enrolments.c.batch_id, enrolments.c.status)
+                            .order_by(enrolments.c.student_id)).all() == [
+            (1, 2, 2, "active"), (1, 3, 1, "completed")]
+        assert conn.execute(select(sessions.c.course_id, sessions.c.batch_id)).all() == [(1, 2)]
+        assert conn.execute(text("SELECT count(*) FROM availability")).scalar() == 1
+        conn.execute(people.insert(), [{"id": 4, "name": "Meg", "email": "meg@example.org",
+                                        "role": "enrolment", "created_at": at}])
+    with pytest.raises(IntegrityError), engine.begin() as conn:
+        conn.execute(people.insert(), [{"id": 5, "name": "X", "email": "x@example.org",
+                                        "role": "janitor", "created_at": at}])
+    with engine.begin() as conn:
+        command.downgrade(alembic_config(conn), "20261207_0009")
+    with engine.begin() as conn:
+        assert conn.execute(text("SELECT role FROM people WHERE email = 'meg@example.org'")
+                            ).scalar() == "student"
+        assert conn.execute(text("SELECT batch_id, status FROM enrollments ORDER BY student_id")
+                            ).all() == [(2, "active"), (1, "ended")]
+    upgrade(engine)
+    store.close()
+
+
 # --------------------------------------------------------- first use by several at once
 FIRST_USERS = 8
 

@@ -32,6 +32,7 @@ class SessionDraft:
     notes: str | None = None
     cost: Decimal | None = None
     payment_status: PaymentStatus = PaymentStatus.UNPAID
+    course_id: int | None = None
     batch_id: int | None = None
 
 
@@ -57,7 +58,9 @@ class SessionQuery:
     search: str | None = None
     series_id: int | None = None
     ids: tuple[int, ...] = ()
-    visible_to: str | None = None  # a mentor or student sees only their own sessions
+    # A mentor or student sees only the sessions they take part in, and a student also those
+    # of the courses they are actively enrolled in (their batch, or unbatched if they have none)
+    visible_to: str | None = None
     order: SessionOrder = "start"  # then by start and id, so pages never overlap
     descending: bool = False
     limit: int | None = None

@@ -15,8 +15,24 @@ from typing import Any
 class Role(StrEnum):
     ADMIN = "admin"
     STAFF = "staff"
+    ENROLMENT = "enrolment"  # an enrolment manager: enrolments and people, sees every session
     MENTOR = "mentor"
     STUDENT = "student"
+
+    @property
+    def label(self) -> str:
+        """As a sentence says it: "enrolment manager" (the value stays what files carry)."""
+        return "enrolment manager" if self is Role.ENROLMENT else self.value
+
+    @property
+    def a(self) -> str:
+        """The label with its article: "a mentor", "an enrolment manager", "an admin"."""
+        return ("an " if self.label[0] in "aeiou" else "a ") + self.label
+
+    @property
+    def teaches(self) -> bool:
+        """Whether a person of this role may be booked as a session's mentor."""
+        return self in (Role.ADMIN, Role.STAFF, Role.MENTOR)
 
 
 class SessionType(StrEnum):
@@ -44,10 +60,14 @@ class AttendanceStatus(StrEnum):
     EXCUSED = "excused"
 
 
-class EnrollmentStatus(StrEnum):
+class EnrolmentStatus(StrEnum):
+    """Where a student's enrolment in a course stands; only an active one shows them the
+    course's sessions and reaches them by ``mail send --to course``."""
+
     ACTIVE = "active"
     PAUSED = "paused"
-    ENDED = "ended"
+    COMPLETED = "completed"
+    DROPPED = "dropped"  # what `course unenrol` sets: the row is kept as history
 
 
 class PaymentStatus(StrEnum):
@@ -115,12 +135,17 @@ class Batch:
 
 
 @dataclass(frozen=True, slots=True)
-class Enrollment:
+class Enrolment:
+    """A student in a course (one row per course and student), in one of its batches or none."""
+
     id: int
-    batch_id: int
+    course: str  # the course's name
     student: str  # email
-    status: EnrollmentStatus
-    enrolled_at: datetime
+    name: str  # the student's name
+    status: EnrolmentStatus
+    batch: str | None = None  # the batch's name
+    enrolled_at: datetime | None = None
+    changed_at: datetime | None = None
 
 
 @dataclass(slots=True)
@@ -156,6 +181,7 @@ class Session:
     payment_status: PaymentStatus = PaymentStatus.UNPAID
     series_id: int | None = None
     recurrence_id: datetime | None = None  # original start of a series occurrence, UTC
+    course_id: int | None = None  # the course it belongs to (with a batch of it, or none)
     batch_id: int | None = None
     cancel_reason: str | None = None
     force_reason: str | None = None

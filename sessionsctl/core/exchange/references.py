@@ -81,9 +81,9 @@ def _parts(req: Request, row: int | None, d: Named, people: dict[str, Person],
     person = people.get(d.mentor)
     if person is None:
         missing.setdefault(("mentor", d.mentor), row)
-    elif person.role is Role.STUDENT:
+    elif not person.role.teaches:
         problems.append(Problem(row, req.columns["mentor"],
-                                f"{person.label} is a student, not a mentor", req.unit))
+                                f"{person.label} is {person.role.a}, not a mentor", req.unit))
     for email in d.students:
         person = people.get(email)
         if person is None:
@@ -91,7 +91,7 @@ def _parts(req: Request, row: int | None, d: Named, people: dict[str, Person],
                 missing.setdefault(("student", email), row)
         elif person.role is not Role.STUDENT:
             problems.append(Problem(row, req.columns["student"],
-                                    f"{person.label} is a {person.role.value}, not a student",
+                                    f"{person.label} is {person.role.a}, not a student",
                                     req.unit))
     return problems
 

@@ -35,7 +35,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from ..access import Action, require
+from ..access import Action, require, require_view
 from ..context import Context
 from ..domain.errors import InvalidInput, NotFound, SessionsctlError
 from ..domain.model import Person, Role, Session
@@ -220,7 +220,7 @@ class Mailing:
                 session = uow.sessions.get(session_id)
                 if session is None:
                     raise NotFound("session", session_id)
-                require(uow.actor, Action.VIEW_SESSION, session=session)
+                require_view(uow, session)
             emails = {session.mentor, *session.students} if session else set()
             if recipient:
                 emails.add(recipient)

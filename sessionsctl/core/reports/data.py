@@ -26,7 +26,8 @@ class ReportFilter:
     mentor: str | None = None
     student: str | None = None
     subject: str | None = None
-    course: str | None = None
+    course: str | None = None  # its sessions, in any of its batches or none
+    batch: str | None = None  # a batch of ``course``: its sessions only
 
 
 @dataclass(frozen=True, slots=True)

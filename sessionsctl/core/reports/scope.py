@@ -34,7 +34,8 @@ def checked(f: ReportFilter) -> ReportFilter:
 
 def filters(f: ReportFilter) -> dict[str, str]:
     return {k: v for k, v in (("mentor", f.mentor), ("student", f.student),
-                              ("subject", f.subject), ("course", f.course)) if v}
+                              ("subject", f.subject), ("course", f.course),
+                              ("batch", f.batch)) if v}
 
 def known(uow: UnitOfWork, f: ReportFilter, *, student_field: str = "--student") -> ReportFilter:
     """``f`` with the people (by email or name) and the subject (in any case) it names as
@@ -49,12 +50,18 @@ def known(uow: UnitOfWork, f: ReportFilter, *, student_field: str = "--student")
             continue
         person = names.person(ref, part, field=field)
         if not fits(person, part):
-            raise InvalidInput(f"{person.label} is a {person.role.value}, not a {part}",
+            raise InvalidInput(f"{person.label} is {person.role.a}, not a {part}",
                                field=field)
         f = replace(f, mentor=person.email) if part == "mentor" else replace(
             f, student=person.email)
     if f.subject is not None:
         f = replace(f, subject=names.subject(f.subject, field="--subject").name)
-    if f.course is not None and all(c.name != f.course for c in uow.courses.all()):
-        raise NotFound("course", f.course)
+    if f.batch is not None and f.course is None:
+        raise InvalidInput("name its course too (--course)", field="--batch")
+    if f.course is not None:
+        course = next((c for c in uow.courses.all() if c.name == f.course), None)
+        if course is None:
+            raise NotFound("course", f.course)
+        if f.batch is not None and all(b.name != f.batch for b in uow.courses.batches(course.id)):
+            raise NotFound("batch", f"{f.course} / {f.batch}")
     return f

@@ -46,13 +46,14 @@ class Booker:
             mentor = people.get(draft.mentor)
             if mentor is None:
                 raise names.unknown(draft.mentor, "mentor")
-            if mentor.role is Role.STUDENT:
-                raise InvalidInput(f"{mentor.label} is a student, not a mentor", field="mentor")
+            if not mentor.role.teaches:
+                raise InvalidInput(f"{mentor.label} is {mentor.role.a}, not a mentor",
+                                   field="mentor")
             for email in draft.students:
                 if email not in people:
                     raise names.unknown(email, "student")
                 if people[email].role is not Role.STUDENT:
-                    raise InvalidInput(f"{people[email].label} is a {people[email].role.value}, "
+                    raise InvalidInput(f"{people[email].label} is {people[email].role.a}, "
                                        "not a student", field="student")
             if draft.room is not None and draft.room not in rooms:
                 room = uow.rooms.get(draft.room)

@@ -9,7 +9,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from ..access import Action, require, seen, seen_feedback, seen_marks, visible
+from ..access import Action, require, require_view, seen, seen_feedback, seen_marks, visible
 from ..context import Context
 from ..domain import rules
 from ..domain.drafts import Row, SessionDraft, SessionQuery
@@ -48,7 +48,10 @@ def get_session(uow: UnitOfWork, session_id: int, action: Action) -> Session:
     session = uow.sessions.get(session_id)
     if session is None:
         raise NotFound("session", session_id)
-    require(uow.actor, action, session=session)
+    if action is Action.VIEW_SESSION:
+        require_view(uow, session)
+    else:
+        require(uow.actor, action, session=session)
     return session
 
 

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 
-from sqlalchemy import insert, select
+from sqlalchemy import insert, select, update
 from sqlalchemy.engine import Connection
 
-from ...core.domain.model import Batch, Course, Person
-from ..schema import BatchRow, CourseRow, EnrollmentRow, PersonRow, SubjectRow
-from . import report_filter
-from .lookup import PERSON_COLUMNS, person_of
+from ...core.domain.model import Batch, Course, Enrolment, EnrolmentStatus, Person
+from .. import clock
+from ..schema import BatchRow, CourseRow, EnrolmentRow, PersonRow, SubjectRow
+from . import report_filter, upsert
+from .lookup import CHUNK, PERSON_COLUMNS, person_of
+
+_STATUSES = {s.value: s for s in EnrolmentStatus}
 
 
 class SqlCourses:
@@ -47,15 +51,53 @@ class SqlCourses:
                 for r in self.db.execute(stmt)]
 
     def students(self, course: str) -> list[Person] | None:
-        """The students actively enrolled in any batch of ``course`` (None: no such course)."""
+        """The students actively enrolled in ``course`` (None: no such course)."""
         found = self.db.execute(select(CourseRow.id).where(CourseRow.name == course)).scalar()
         if found is None:
             return None
         rows = self.db.execute(
             select(*PERSON_COLUMNS)
-            .distinct()
-            .join(EnrollmentRow, EnrollmentRow.student_id == PersonRow.id)
-            .join(BatchRow, BatchRow.id == EnrollmentRow.batch_id)
-            .where(BatchRow.course_id == found, EnrollmentRow.status == "active")
+            .join(EnrolmentRow, EnrolmentRow.student_id == PersonRow.id)
+            .where(EnrolmentRow.course_id == found,
+                   EnrolmentRow.status == EnrolmentStatus.ACTIVE.value)
             .order_by(PersonRow.email)).all()
         return [person_of(r) for r in rows]
+
+    def enrolments(self, course_id: int, status: EnrolmentStatus | None = None,
+                   students: Sequence[str] | None = None) -> list[Enrolment]:
+        """The enrolments in ``course_id`` (of ``status``, of these ``students`` only), by
+        the students' names."""
+        stmt = (select(EnrolmentRow.id, CourseRow.name.label("course"), PersonRow.email,
+                       PersonRow.name, EnrolmentRow.status, BatchRow.name.label("batch"),
+                       EnrolmentRow.enrolled_at, EnrolmentRow.changed_at)
+                .join(CourseRow, CourseRow.id == EnrolmentRow.course_id)
+                .join(PersonRow, PersonRow.id == EnrolmentRow.student_id)
+                .outerjoin(BatchRow, BatchRow.id == EnrolmentRow.batch_id)
+                .where(EnrolmentRow.course_id == course_id)
+                .order_by(PersonRow.name, PersonRow.email))
+        if status is not None:
+            stmt = stmt.where(EnrolmentRow.status == status.value)
+        found: list[Enrolment] = []
+        wanted = sorted(set(students)) if students is not None else None
+        parts = [None] if wanted is None else [wanted[i:i + CHUNK]
+                                                for i in range(0, len(wanted), CHUNK)]
+        for part in parts:
+            query = stmt if part is None else stmt.where(PersonRow.email.in_(part))
+            found.extend(Enrolment(r.id, r.course, r.email, r.name, _STATUSES[r.status], r.batch,
+                                   r.enrolled_at, r.changed_at)
+                         for r in self.db.execute(query))
+        return found
+
+    def enrol(self, course_id: int, student: str, batch_id: int | None,
+              status: EnrolmentStatus) -> None:
+        """Put ``student`` in ``course_id`` with this batch and status: their one row in the
+        course, written or (if they were enrolled before) changed, the last writer winning."""
+        student_id = self.db.execute(
+            select(PersonRow.id).where(PersonRow.email == student)).scalar_one()
+        now = clock.now()
+        key = {"course_id": course_id, "student_id": student_id}
+        values = {"batch_id": batch_id, "status": status.value, "changed_at": now}
+        table = EnrolmentRow.__table__
+        if not upsert.insert_new(self.db, table, key, {**values, "enrolled_at": now}):
+            self.db.execute(update(table).where(
+                *(table.c[k] == v for k, v in key.items())).values(values))

@@ -32,8 +32,10 @@ def session_filter(db: Connection, f: ReportFilter,
         where.append(SessionRow.subject_id == id_of(db, SubjectRow, SubjectRow.name, f.subject))
     if f.course is not None:
         course = id_of(db, CourseRow, CourseRow.name, f.course)
-        where.append(SessionRow.batch_id.in_(
-            select(BatchRow.id).where(BatchRow.course_id == course)))
+        where.append(SessionRow.course_id == course)
+        if f.batch is not None:
+            where.append(SessionRow.batch_id == db.execute(select(BatchRow.id).where(
+                BatchRow.course_id == course, BatchRow.name == f.batch)).scalar_one_or_none())
     return where
 
 

@@ -10,12 +10,12 @@ from contextlib import contextmanager
 from dataclasses import fields
 from typing import Any
 
-from sqlalchemy import Select, String, case, cast, func, null, or_, select
+from sqlalchemy import Select, String, and_, case, cast, exists, func, null, or_, select
 from sqlalchemy.engine import Connection
 
 from ...core.domain.drafts import SessionOrder
 from ...core.domain.model import PaymentStatus, Session, SessionStatus, SessionType
-from ..schema import PersonRow, RoomRow, SessionRow, SessionStudentRow, SubjectRow
+from ..schema import EnrolmentRow, PersonRow, RoomRow, SessionRow, SessionStudentRow, SubjectRow
 from ..types import read_instant
 from .lookup import Lookup
 
@@ -33,7 +33,8 @@ _SESSION_COLUMNS = (
     SessionRow.location, SessionRow.meeting_link, SessionRow.meeting_id,
     SessionRow.meeting_passcode, SessionRow.max_participants, SessionRow.notes, SessionRow.cost,
     SessionRow.payment_status, SessionRow.series_id, SessionRow.recurrence_id,
-    SessionRow.batch_id, SessionRow.cancel_reason, SessionRow.force_reason, SessionRow.sequence,
+    SessionRow.course_id, SessionRow.batch_id, SessionRow.cancel_reason, SessionRow.force_reason,
+    SessionRow.sequence,
     SessionRow.created_by_id, SessionRow.created_at, SessionRow.modified_by_id,
     SessionRow.modified_at,
     # Each session's student ids as one text ("3,17"): a primary-key probe per row, where a
@@ -44,7 +45,8 @@ _SESSION_COLUMNS = (
 _SESSION_FIELDS = ("id", "uid", "title", "mentor", "start", "end", "tz", "status", "type",
                    "students", "room", "subject", "description", "location", "link",
                    "meeting_id", "passcode", "max_participants", "notes", "cost",
-                   "payment_status", "series_id", "recurrence_id", "batch_id", "cancel_reason",
+                   "payment_status", "series_id", "recurrence_id", "course_id", "batch_id",
+                   "cancel_reason",
                    "force_reason", "sequence", "created_by", "created_at", "modified_by",
                    "modified_at")
 if tuple(f.name for f in fields(Session)) != _SESSION_FIELDS:
@@ -93,6 +95,23 @@ def matching(text: str, *, notes: bool = True) -> Any:
                                                                  like(PersonRow.email)))),
         SessionRow.room_id.in_(select(RoomRow.id).where(like(RoomRow.name))),
         SessionRow.subject_id.in_(select(SubjectRow.id).where(like(SubjectRow.name))),
+    )
+
+
+def visible_to(viewer: int | None) -> Any:
+    """The sessions person ``viewer`` sees who does not see them all (core's ``visible``), as
+    one condition: those they mentor or take part in, and those of each course they are
+    actively enrolled in: in their batch, or the course's unbatched ones if they have none.
+    A person who does not exist (None) sees none."""
+    enrolled = EnrolmentRow
+    return or_(
+        SessionRow.mentor_id == viewer,
+        SessionRow.id.in_(select(SessionStudentRow.session_id)
+                          .where(SessionStudentRow.student_id == viewer)),
+        exists().where(and_(
+            enrolled.student_id == viewer, enrolled.status == "active",
+            enrolled.course_id == SessionRow.course_id,
+            enrolled.batch_id.is_not_distinct_from(SessionRow.batch_id))),
     )
 
 
@@ -175,7 +194,7 @@ class SessionReader:
             return []
         (ids, uids, titles, mentors, starts, ends, tzs, statuses, types, room_ids, subject_ids,
          descriptions, locations, links, meeting_ids, passcodes, max_participants, notes,
-         costs, payments, series_ids, recurrence_ids, batch_ids, cancel_reasons,
+         costs, payments, series_ids, recurrence_ids, course_ids, batch_ids, cancel_reasons,
          force_reasons, sequences, created_by, created_at, modified_by, modified_at,
          student_lists) = zip(*rows)
         groups = {g: [int(i) for i in g.split(",")] for g in set(student_lists) if g}
@@ -199,5 +218,5 @@ class SessionReader:
             map(rooms.get, room_ids), map(subjects.get, subject_ids), descriptions, locations,
             links, meeting_ids, passcodes, max_participants, notes, read_costs,
             map(_PAYMENTS.__getitem__, payments), series_ids, map(instant, recurrence_ids),
-            batch_ids, cancel_reasons, force_reasons, sequences, map(emails.get, created_by),
+            course_ids, batch_ids, cancel_reasons, force_reasons, sequences, map(emails.get, created_by),
             map(instant, created_at), map(emails.get, modified_by), map(instant, modified_at)))

@@ -27,7 +27,8 @@ def values(lookup: Lookup, actor: Person | None, row: Row, now: datetime) -> dic
         "title": d.title, "description": d.description,
         "mentor_id": lookup.person_id(d.mentor),
         "subject_id": lookup.named_id(SubjectRow, d.subject),
-        "room_id": lookup.named_id(RoomRow, d.room), "batch_id": d.batch_id,
+        "room_id": lookup.named_id(RoomRow, d.room), "course_id": d.course_id,
+        "batch_id": d.batch_id,
         "type": _type(d).value, "status": row.status.value, "start_at": d.start,
         "end_at": d.end, "tz": d.tz, "location": d.location, "meeting_link": d.link,
         "meeting_id": d.meeting_id, "meeting_passcode": d.passcode,
@@ -59,6 +60,7 @@ def written(session_id: int, row: Row, actor: str | None, now: datetime) -> Sess
         link=d.link, meeting_id=d.meeting_id, passcode=d.passcode,
         max_participants=d.max_participants, notes=d.notes, cost=d.cost,
         payment_status=d.payment_status, series_id=row.series_id,
-        recurrence_id=row.recurrence_id, batch_id=d.batch_id, cancel_reason=row.cancel_reason,
+        recurrence_id=row.recurrence_id, course_id=d.course_id, batch_id=d.batch_id,
+        cancel_reason=row.cancel_reason,
         force_reason=row.force_reason, sequence=row.sequence, created_by=actor,
         created_at=now, modified_by=actor, modified_at=now)

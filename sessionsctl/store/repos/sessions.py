@@ -20,7 +20,14 @@ from .. import clock
 from ..schema import RoomRow, SessionRow, SessionStudentRow, SubjectRow
 from . import session_writes
 from .lookup import CHUNK, Lookup
-from .session_reads import SESSION_SELECT, SessionReader, matching, ordering, private_select
+from .session_reads import (
+    SESSION_SELECT,
+    SessionReader,
+    matching,
+    ordering,
+    private_select,
+    visible_to,
+)
 
 _MAX_ID = 2**31  # ids are 32-bit integers on PostgreSQL
 # Sessions are streamed a fortnight at a time: a few thousand rows at the busiest, whatever
@@ -85,11 +92,7 @@ class SqlSessions:
         if query.search:
             stmt = stmt.where(matching(query.search, notes=not self.private))
         if query.visible_to is not None:
-            viewer = self.lookup.person_id_or_none(query.visible_to)
-            stmt = stmt.where(or_(
-                SessionRow.mentor_id == viewer,
-                SessionRow.id.in_(select(SessionStudentRow.session_id)
-                                  .where(SessionStudentRow.student_id == viewer))))
+            stmt = stmt.where(visible_to(self.lookup.person_id_or_none(query.visible_to)))
         stmt = stmt.order_by(*ordering(query.order, query.descending))
         if query.limit is not None:
             stmt = stmt.limit(query.limit)
@@ -220,14 +223,16 @@ class SqlSessions:
                         .where(SessionStudentRow.session_id == session_id)
                         .values(cancelled=status is SessionStatus.CANCELLED))
 
-    def set_batch(self, session_ids: Sequence[int], batch_id: int | None) -> int:
-        """Put these sessions in batch ``batch_id`` (None: in none); how many changed."""
+    def set_course(self, session_ids: Sequence[int], course_id: int | None,
+                   batch_id: int | None) -> int:
+        """Put these sessions in course ``course_id`` and its batch ``batch_id`` (None: in
+        none); how many changed."""
         changed = 0
         for chunk in range(0, len(session_ids), _BATCH_CHUNK):
             changed += self.db.execute(
                 update(SessionRow)
                 .where(SessionRow.id.in_(session_ids[chunk:chunk + _BATCH_CHUNK]))
-                .values(batch_id=batch_id)).rowcount
+                .values(course_id=course_id, batch_id=batch_id)).rowcount
         return changed
 
     def delete(self, session_ids: Sequence[int]) -> None:
