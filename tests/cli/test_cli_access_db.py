@@ -139,6 +139,33 @@ def test_the_program_run_as_each_login_applies_the_same_rule(centre: Centre) -> 
     assert {(s["login"] or "")[:10] for s in shown} >= {"sc_mentor_", "sc_student"}
 
 
+def test_a_student_sees_their_active_enrolments_sessions_without_their_private_parts(
+        centre: Centre) -> None:
+    run, url = centre.run, centre.url
+    centre.person("Ada Byron", "ada@example.org", "mentor")
+    sam = centre.person("Sam Lee", "sam@example.org", "student")
+    run.ok("person", "add", "--name", "Kim Park", "--email", "kim@example.org", "--role",
+           "student", db=url)
+    run.ok("course", "add", "Algebra", db=url)
+    run.ok("course", "batch", "Algebra", "Autumn", db=url)
+    run.ok("course", "batch", "Algebra", "Spring", db=url)
+    autumn = run.json(*book_args(FUTURE, students=["kim@example.org"],
+                                 extra=["--passcode", "s3cret", "--notes", "staff only"]),
+                      db=url)
+    spring = run.json(*book_args("2030-12-04 16:00"), db=url)
+    run.ok("course", "assign", "Algebra", "Autumn", str(autumn["id"]), db=url)
+    run.ok("course", "assign", "Algebra", "Spring", str(spring["id"]), db=url)
+    run.ok("course", "enrol", "Algebra", "sam@example.org", "--batch", "Autumn", db=url)
+    run.ok("access", "sync", db=url)
+    assert rows(sam, "SELECT id FROM sessions") == [(autumn["id"],)]  # not Spring's
+    assert rows(sam, "SELECT count(*) FROM session_students") == [(0,)]  # not Kim
+    assert rows(sam, "SELECT * FROM sessionsctl_private(:i)", i=autumn["id"]) == []
+    shown = run.json("session", "show", str(autumn["id"]), db=sam)
+    assert (shown["students"], shown.get("passcode"), shown.get("notes")) == ([], None, None)
+    run.ok("course", "enrol", "Algebra", "sam@example.org", "--status", "paused", db=url)
+    assert rows(sam, "SELECT id FROM sessions") == []
+
+
 def test_access_sync_is_postgresqls(backend: str, run: Run) -> None:
     if backend == "postgresql":
         pytest.skip("on SQLite only")

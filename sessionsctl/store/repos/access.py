@@ -12,7 +12,8 @@ transaction, idempotently:
 - row-level security on the tables that say who takes part, with one policy per group: staff
   see all; mentors the sessions they host (and what hangs off them: students, marks,
   feedback, series, notices) and the directory of people (to book them); students the
-  sessions they take part in, their own marks and feedback, and no other student;
+  sessions they take part in and those of their active enrolments (same batch, or the
+  course's unbatched ones with no batch), their own marks and feedback, no other student;
 - ``SECURITY DEFINER`` helpers the policies use (who the connection is, whether they host or
   attend a session), and ``sessionsctl_private(id)``: a session's cost, payment and passcode for
   those who take part in it (what a student's connection reads instead of the columns).
@@ -50,6 +51,10 @@ _FUNCTIONS = {
     "sessionsctl_attends(sid integer)": (
         "boolean", "SELECT EXISTS (SELECT 1 FROM session_students WHERE session_id = sid "
                    "AND student_id = sessionsctl_me())"),
+    "sessionsctl_enrolled(c integer, b integer)": (
+        "boolean", "SELECT c IS NOT NULL AND EXISTS (SELECT 1 FROM enrolments e WHERE "
+                   "e.student_id = sessionsctl_me() AND e.course_id = c AND e.status = 'active' "
+                   "AND e.batch_id IS NOT DISTINCT FROM b)"),
     "sessionsctl_in_series(ser integer)": (
         "boolean", "SELECT EXISTS (SELECT 1 FROM sessions s WHERE s.series_id = ser AND "
                    "(s.mentor_id = sessionsctl_me() OR sessionsctl_attends(s.id)))"),
@@ -69,7 +74,7 @@ _POLICIES: tuple[tuple[str, str, str, str, str, str | None], ...] = (
     ("sessions", "mentor_hosts", "ALL", "sessionsctl_mentor", "mentor_id = sessionsctl_me()",
      "mentor_id = sessionsctl_me()"),
     ("sessions", "student_attends", "SELECT", "sessionsctl_student",
-     "sessionsctl_attends(id)", None),
+     "sessionsctl_attends(id) OR sessionsctl_enrolled(course_id, batch_id)", None),
     ("session_students", "mentor_hosts", "ALL", "sessionsctl_mentor",
      "sessionsctl_hosts(session_id)", "sessionsctl_hosts(session_id)"),
     ("session_students", "student_self", "SELECT", "sessionsctl_student",
