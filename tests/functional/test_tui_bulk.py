@@ -118,7 +118,7 @@ async def test_moving_marked_sessions_and_a_clash_refused(app, tui_centre: Centr
         await settle(pilot)
         assert not isinstance(app.screen, ConfirmDialog)
         said = [n.message for n in app._notifications]
-        assert any("conflict; nothing was changed" in m and "✗" in m for m in said)
+        assert any("3 conflicts; nothing was changed" in m and "✗" in m for m in said)
     assert tui_centre.sessions.show(10).session.start == at(17, 11) + timedelta(days=1)
     assert tui_centre.sessions.show(7).session.start == at(19, 17)
 
