@@ -153,18 +153,18 @@ def test_person_list_role(seeded: Seeded, role: str, expected: set[str]) -> None
 def test_room_add_and_list(run: Run) -> None:
     assert "Added room Room 2 (#1, 6 seats)" in run.ok("room", "add", "Room 2", "--capacity",
                                                        "6").stdout
-    assert run.json("room", "add", "Garden") == {"id": 2, "name": "Garden", "capacity": None}
-    assert run.json("room", "list") == [{"id": 2, "name": "Garden", "capacity": None},
-                                        {"id": 1, "name": "Room 2", "capacity": 6}]
+    assert run.json("room", "add", "Garden") == {"id": 2, "name": "Garden", "capacity": None, "active": True}
+    assert run.json("room", "list") == [{"id": 2, "name": "Garden", "capacity": None, "active": True},
+                                        {"id": 1, "name": "Room 2", "capacity": 6, "active": True}]
     out = run.ok("room", "list").stdout
     assert "Room 2" in out and "Garden" in out
 
 
 def test_subject_add_and_list(run: Run) -> None:
     assert "Added subject Physics (#1)" in run.ok("subject", "add", "Physics").stdout
-    assert run.json("subject", "add", "Algebra") == {"id": 2, "name": "Algebra"}
-    assert run.json("subject", "list") == [{"id": 2, "name": "Algebra"},
-                                           {"id": 1, "name": "Physics"}]
+    assert run.json("subject", "add", "Algebra") == {"id": 2, "name": "Algebra", "active": True}
+    assert run.json("subject", "list") == [{"id": 2, "name": "Algebra", "active": True},
+                                           {"id": 1, "name": "Physics", "active": True}]
     assert "Physics" in run.ok("subject", "list").stdout
 
 
