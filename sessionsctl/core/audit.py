@@ -81,10 +81,18 @@ def shown(value: Any, tz: ZoneInfo | None) -> str:
 def changes(entry: AuditEntry, tz: ZoneInfo | None = None) -> list[FieldChange]:
     """The fields ``entry`` changed, before and after, in the viewer's zone ``tz``; a record
     added or removed shows every field it held."""
-    before, after = entry.before or {}, entry.after or {}
+    before, after = _as_fields(entry.before), _as_fields(entry.after)
     keys = [*before, *(k for k in after if k not in before)]
     return [FieldChange(k, shown(before.get(k), tz), shown(after.get(k), tz))
             for k in keys if k not in _BOOKKEEPING and before.get(k) != after.get(k)]
+
+
+def _as_fields(record: Any) -> dict[str, Any]:
+    """A record as fields: most are objects; some are lists (a mentor's availability windows
+    set together), shown as one field."""
+    if record is None:
+        return {}
+    return record if isinstance(record, dict) else {"items": record}
 
 
 def headline(entry: AuditEntry) -> str:
@@ -99,7 +107,7 @@ def headline(entry: AuditEntry) -> str:
 def _record_key(entry: AuditEntry) -> tuple[str, str, str | None]:
     """The record an entry changed: a session, or one student's mark or one author's feedback
     in it, or its notes."""
-    data = entry.after or entry.before or {}
+    data = _as_fields(entry.after) or _as_fields(entry.before)
     part = {"attendance": data.get("student"), "feedback": data.get("author"),
             "note": "notes"}.get(entry.action)
     return entry.entity, entry.entity_id, part

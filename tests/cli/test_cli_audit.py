@@ -191,3 +191,14 @@ def test_a_booking_is_undone_by_cancelling_it_and_others_are_refused(seeded: See
     assert "cannot be undone" in run.fails(2, "audit", "revert", str(note["id"])).stderr
     person = next(e for e in run.json("audit", "list") if e["entity"] == "person")
     assert "cannot be undone" in run.fails(2, "audit", "revert", str(person["id"])).stderr
+
+
+def test_a_change_recorded_as_a_list_is_listed_and_shown(seeded: Seeded) -> None:
+    """A mentor's availability is recorded as the list of its windows, not one object."""
+    run = seeded.run
+    run.ok("availability", "set", seeded.ada, "--weekday", "mon", "--weekday", "wed",
+           "--from", "15:00", "--to", "19:30")
+    [entry, *_] = run.json("audit", "list")
+    assert entry["action"] == "availability"
+    shown = run.ok("audit", "show", str(entry["id"])).stdout
+    assert "items" in shown and "15:00" in shown
