@@ -117,6 +117,10 @@ class LockedSessions:
         self.stored([session_id])
         self._inner.append_note(session_id, line)
 
+    def drop_student(self, session_id: int, student: str) -> None:
+        self.stored([session_id])
+        self._inner.drop_student(session_id, student)
+
     def set_course(self, session_ids: Sequence[int], course_id: int | None,
                    batch_id: int | None) -> int:
         self.stored(session_ids)

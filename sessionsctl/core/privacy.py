@@ -76,21 +76,21 @@ class Privacy:
             to_come = SessionQuery(start=now, statuses=_TO_COME)
             hosted = uow.sessions.find(replace(to_come, mentor=person.email))
             attended = uow.sessions.find(replace(to_come, student=person.email))
-        for s in hosted:
+        for s in hosted:  # each cancelled as `session cancel` does: its students are told
             self.sessions.cancel(s.id, "the mentor is no longer with the centre")
-        left = 0
-        for s in attended:
-            if s.mentor != person.email:
-                self.sessions.edit(s.id, {"students": [e for e in s.students
-                                                       if e != person.email]})
-                left += 1
-        with self.ctx.write() as uow:
+        with self.ctx.write() as uow:  # the rest at once, or nothing
             person = self._person(uow, person.email, own=False)
-            free_of_future(uow, person, now, "erased")
             name, email = anonymous(person.id)
+            left = [s for s in attended if s.mentor != person.email]
+            for s in left:  # taken off: nothing to judge, nobody else to tell
+                uow.sessions.drop_student(s.id, person.email)
+                uow.audit.record("edit", "session", s.id, {"students": [
+                    email if e == person.email else e for e in s.students]}, {"students": [
+                        e for e in s.students if e != person.email]})
+            free_of_future(uow, person, now, "erased")
             rewritten = uow.privacy.erase(person.id, person.email, person.name, (name, email))
             rename_in_series(uow, {"mentor": person.email, "students": person.email}, email)
             gone = replace(person, name=name, email=email, tz=None, login=None, active=False)
             uow.people.change(gone)
             uow.audit.record("erase", "person", person.id, None, {"name": name, "email": email})
-            return Erased(gone, len(hosted), left, rewritten)
+            return Erased(gone, len(hosted), len(left), rewritten)

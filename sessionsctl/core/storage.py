@@ -127,6 +127,9 @@ class SessionRepo(Protocol):
                    batch_id: int | None) -> int:
         """Put these sessions in a course and one of its batches (or none); how many changed."""
         ...
+    def drop_student(self, session_id: int, student: str) -> None:
+        """Take one student off a session (nothing else about it changes)."""
+        ...
     def delete(self, session_ids: Sequence[int]) -> None: ...
     def overlapping(self, start: datetime, end: datetime, *, people: Iterable[str],
                     rooms: Iterable[str], exclude: Iterable[int] = (),

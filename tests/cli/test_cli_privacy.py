@@ -55,12 +55,17 @@ def test_erase_leaves_no_name_or_email_but_keeps_the_history(seeded: Seeded,
                                                              db_url: str) -> None:
     run = seeded.run
     held = history(seeded)
+    # Ada is no longer available then: taking Sam off must not be judged against it
     future = seeded.book(FUTURE, students=[seeded.sam, seeded.kim])
+    run.ok("availability", "set", seeded.ada, "--weekday", "mon", "--from", "08:00",
+           "--to", "09:00")
+    hosted = seeded.book("2030-12-04 16:00", mentor=seeded.bob, students=[seeded.kim])
     refused = run.fails(2, "person", "erase", seeded.sam, "--yes")
     assert "cannot be erased: 1 session to come" in refused.stderr
     assert "erasing cannot be undone: add --yes" in run.fails(
         2, "person", "erase", seeded.sam).stderr
     erased = run.json("person", "erase", seeded.sam, "--cancel-future", "--yes")
+    assert run.json("session", "show", str(hosted["id"]))["status"] == "scheduled"  # not hers
     assert (erased["left"], erased["active"]) == (1, False)
     stand_in = erased["email"]
     dump = everything(db_url)

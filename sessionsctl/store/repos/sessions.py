@@ -200,6 +200,14 @@ class SqlSessions:
         if links:
             self.db.execute(insert(SessionStudentRow), links)
 
+    def drop_student(self, session_id: int, student: str) -> None:
+        self.db.execute(SessionStudentRow.__table__.delete().where(
+            SessionStudentRow.session_id == session_id,
+            SessionStudentRow.student_id == self.lookup.person_id(student)))
+        self.db.execute(update(SessionRow).where(SessionRow.id == session_id).values(
+            sequence=SessionRow.sequence + 1, modified_at=clock.now(),
+            modified_by_id=self.actor.id if self.actor else None))
+
     def append_note(self, session_id: int, line: str) -> None:
         """Add ``line`` to the session's notes in one statement (a note another terminal
         added meanwhile is kept)."""
