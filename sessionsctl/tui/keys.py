@@ -65,8 +65,8 @@ HELP = Key("question_mark,f1", "help", "Help")
 TODAY = Key("ctrl+t", "today_sessions", "Today's attendance", priority=True)
 NEW_BOOKING = Key("ctrl+n", "new_booking", "New booking", priority=True, show=False)
 THEME = Key("f2", "toggle_dark", "Light/dark", show=False)
-UNDO = Key("ctrl+z", "undo_last", "Undo the last change made here", show=False)
-APP = (HELP, TODAY, NEW_BOOKING, THEME, UNDO)
+UNDO_LAST = Key("ctrl+z", "undo_last", "Undo the last change made here", show=False)
+APP = (HELP, TODAY, NEW_BOOKING, THEME, UNDO_LAST)
 
 BACK = Key("escape", "app.pop_screen", "Back")  # a screen pushed over the main one
 CLOSE = Key("escape", "dismiss", "Back")  # a modal that answers nothing
@@ -203,7 +203,7 @@ HELP_PAGE: tuple[Section, ...] = (
         row("today's sessions → attendance", TODAY, *PICKS,
             written="ctrl+t, then 1–9 or enter"),
         row("new booking", NEW_BOOKING),
-        row("undo the last change made here (asks first)", UNDO),
+        row("undo the last change made here (asks first)", UNDO_LAST),
         row("command palette: commands, people, sessions by title or #id",
             written="ctrl+p"),  # Textual's own
         row("this help (the same key, escape or q closes it)", HELP, CLOSE_HELP,

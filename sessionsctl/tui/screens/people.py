@@ -5,7 +5,7 @@ worker, core's refusal said as a notice."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING
 
 from textual import on, work
@@ -29,8 +29,9 @@ from ..workers import ReportsFailures
 if TYPE_CHECKING:
     from ..context import TuiContext
 
-# The name takes the width the others leave; a narrow terminal drops the login, then the zone.
-COLUMNS = (Column("name", "Name", 14, flex=True), Column("email", "Email", 18, most=34),
+# Each column as wide as its content (up to a bound); a narrow terminal drops the login, then
+# the zone.
+COLUMNS = (Column("name", "Name", 14, most=32), Column("email", "Email", 18, most=36),
            Column("role", "Role", 7, most=17), Column("zone", "Zone", 8, drop=2, most=22),
            Column("state", "State", 11), Column("login", "Login", 7, drop=1, most=16))
 DEACTIVATED = "deactivated"
@@ -41,15 +42,16 @@ def state(person: Person) -> str:
 
 
 def matching(people: Iterable[Person], text: str, *, deactivated: bool) -> list[Person]:
-    """The people whose name, email, role, zone, login or state hold every word of ``text``
-    (in any case), the deactivated only when asked for; by name."""
+    """The people whose name, email, role, zone or login (or "deactivated", for those who
+    are) hold every word of ``text`` in any case, the deactivated only when asked for; by
+    name."""
     words = folded(text).split()
     found = []
     for p in people:
         if not (p.active or deactivated):
             continue
         said = folded(" ".join((p.name, p.email, p.role.value, p.role.label, p.tz or "",
-                                p.login or "", state(p))))
+                                p.login or "", "" if p.active else DEACTIVATED)))
         if all(word in said for word in words):
             found.append(p)
     return sorted(found, key=lambda p: (folded(p.name), p.email))
@@ -232,6 +234,6 @@ class PeopleScreen(ReportsFailures, Screen[None]):
         self.post_message(WriteRequested(write, done))
 
 
-def _words(changes: Sequence[str] | dict[str, object]) -> list[str]:
+def _words(changes: Iterable[str]) -> list[str]:
     """The fields changed, as the form names them."""
     return ["zone" if field == "tz" else field for field in changes]

@@ -6,6 +6,7 @@ that sessions to come forbid) is core's to refuse when the change is written."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from textual import on
 from textual.app import ComposeResult
@@ -32,10 +33,10 @@ class PersonFields:
     tz: str
     role: Role
 
-    def changes(self, person: Person) -> dict[str, object]:
+    def changes(self, person: Person) -> dict[str, Any]:
         """The arguments of ``edit_person`` that change ``person`` into these (none: no
         change); a zone emptied is "" (the centre's)."""
-        changed: dict[str, object] = {}
+        changed: dict[str, Any] = {}
         if self.name != person.name:
             changed["name"] = self.name
         if self.email != person.email:
@@ -65,7 +66,7 @@ class PersonForm(ModalScreen[PersonFields | None]):
         width: 72; max-width: 100%; height: auto; padding: 1 2; border: thick $primary;
         background: $surface;
     }
-    PersonForm Horizontal { height: 1; margin-top: 1; }
+    PersonForm .field-row { height: 1; margin-top: 1; }
     PersonForm .flabel { width: 7; color: $text-muted; }
     PersonForm Entry, PersonForm Select { width: 1fr; }
     PersonForm .hint { color: $text-muted; margin-top: 1; }
@@ -83,20 +84,20 @@ class PersonForm(ModalScreen[PersonFields | None]):
         p = self.person
         with Vertical():
             yield Label(Content.styled(self.title_text, "bold"))
-            with Horizontal():
+            with Horizontal(classes="field-row"):
                 yield Label("Name", classes="flabel")
                 yield Entry(p.name if p else "", placeholder="Sam Lee", id="person-name",
                             compact=True)
-            with Horizontal():
+            with Horizontal(classes="field-row"):
                 yield Label("Email", classes="flabel")
                 yield Entry(p.email if p else "", placeholder="sam@example.org",
                             id="person-email", compact=True)
-            with Horizontal():
+            with Horizontal(classes="field-row"):
                 yield Label("Zone", classes="flabel")
                 yield Entry((p.tz or "") if p else "",
                             placeholder=f"empty: the centre's ({self.centre_zone})",
                             id="person-zone", compact=True)
-            with Horizontal():
+            with Horizontal(classes="field-row"):
                 yield Label("Role", classes="flabel")
                 yield Select([(r.label, r) for r in Role], allow_blank=False,
                              value=p.role if p else Role.STUDENT, id="person-role",
