@@ -131,6 +131,8 @@ class PeopleScreen(ReportsFailures, Screen[None]):
         self.query_one("#people-status", Static).update(self._status(text))
 
     def _status(self, text: str) -> Content:
+        if not self._loaded:
+            return Content.styled("reading…", "$text-muted")
         hidden = 0 if self.deactivated else sum(not p.active for p in self.people)
         listed = len(self.people) - hidden
         count = f"{len(self.shown)} of {listed}" if text.strip() else f"{listed}"
