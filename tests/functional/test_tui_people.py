@@ -9,11 +9,12 @@ import pytest
 from textual.command import CommandList
 
 from sessionsctl.core.centre import Centre
-from sessionsctl.core.domain.model import Role
+from sessionsctl.core.domain.errors import SessionsctlError
+from sessionsctl.core.domain.model import Person, Role
 from sessionsctl.store.engine import SqlStore
 from sessionsctl.tui.screens.dialogs import ConfirmDialog
 from sessionsctl.tui.screens.people import PeopleScreen
-from sessionsctl.tui.screens.person_form import PersonForm
+from sessionsctl.tui.screens.person_form import PersonForm, read_fields
 from sessionsctl.tui.widgets.table import RowTable
 
 from .conftest import ADA, NOW, STUDENT_NAMES, STUDENTS, make_test_app, scenario, settle
@@ -198,3 +199,13 @@ async def test_a_student_sees_only_themselves_and_the_staff(
         await settle(pilot)
         assert "amelia@centre.test (student) may not change a mentor" in notices(app)
     assert tui_centre.people.person(ADA).email == ADA
+
+
+def test_the_form_passes_only_what_changed_and_an_emptied_zone_as_the_centres() -> None:
+    sam = Person(1, "Sam Lee", "sam@centre.test", Role.STUDENT, tz="Europe/Paris")
+    assert read_fields(" Sam  Lee ", "SAM@centre.test ", "Europe/Paris",
+                       Role.STUDENT).changes(sam) == {}
+    assert read_fields("Sam Lee", "sam@centre.test", "", Role.MENTOR).changes(sam) == {
+        "tz": "", "role": Role.MENTOR}
+    with pytest.raises(SessionsctlError, match="zone: unknown time zone 'Mars/Base'"):
+        read_fields("Sam Lee", "sam@centre.test", "Mars/Base", Role.STUDENT)
