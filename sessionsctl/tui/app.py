@@ -192,6 +192,12 @@ class SessionsApp(App[None]):
         if not isinstance(self.screen, TodayScreen):
             self.push_screen(TodayScreen(self.ctx))
 
+    def action_people(self) -> None:
+        from .screens.people import PeopleScreen
+
+        if not isinstance(self.screen, PeopleScreen):
+            self.push_screen(PeopleScreen(self.ctx))
+
     def action_undo_last(self) -> None:
         from .screens.undo import ask_undo
 
@@ -277,6 +283,8 @@ class SessionsApp(App[None]):
         yield SystemCommand("Attendance",
                             f"Take attendance for a session today ({k.TODAY.first})",
                             self.action_today_sessions)
+        yield SystemCommand("People", "Search, edit, deactivate or add people "
+                            f"({k.PEOPLE.first} on the main screen)", self.action_people)
         yield SystemCommand("Go to today", f"Show today on the calendar ({k.GO_TODAY.first})",
                             lambda: self.action_go("today"))
         yield SystemCommand("Go to date", "Show a day on the calendar: 2026-12-08, next "

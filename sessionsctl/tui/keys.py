@@ -65,8 +65,8 @@ HELP = Key("question_mark,f1", "help", "Help")
 TODAY = Key("ctrl+t", "today_sessions", "Today's attendance", priority=True)
 NEW_BOOKING = Key("ctrl+n", "new_booking", "New booking", priority=True, show=False)
 THEME = Key("f2", "toggle_dark", "Light/dark", show=False)
-UNDO_CHANGE = Key("ctrl+z", "undo_last", "Undo the last change made here", show=False)
-APP = (HELP, TODAY, NEW_BOOKING, THEME, UNDO_CHANGE)
+UNDO_LAST = Key("ctrl+z", "undo_last", "Undo the last change made here", show=False)
+APP = (HELP, TODAY, NEW_BOOKING, THEME, UNDO_LAST)
 
 BACK = Key("escape", "app.pop_screen", "Back")  # a screen pushed over the main one
 CLOSE = Key("escape", "dismiss", "Back")  # a modal that answers nothing
@@ -78,7 +78,8 @@ SHOW_LIST = Key("2", "show('list')", "List")
 BOOK_HERE = Key("n", "app.new_booking", "New booking")
 SEARCH = Key("slash", "search", "Search", show=False)
 QUIT = Key("q", "app.quit", "Quit")
-MAIN = (SHOW_CALENDAR, SHOW_LIST, BOOK_HERE, SEARCH, QUIT)
+PEOPLE = Key("P", "app.people", "People", show=False)
+MAIN = (SHOW_CALENDAR, SHOW_LIST, BOOK_HERE, SEARCH, QUIT, PEOPLE)
 
 # ---------------------------------------------------------------------- the calendar
 PREV_DAY = Key("left,h", "move(-1, 0)", "Prev day", show=False)
@@ -140,6 +141,16 @@ ATTENDANCE_SCREEN = (BACK, PRESENT, ABSENT, LATE, EXCUSED, REST, STUDENT_NOTE, U
 PICKS = tuple(Key(str(n), f"pick({n})", show=False) for n in range(1, 10))
 TODAY_SCREEN = (CLOSE, *PICKS)
 
+# ---------------------------------------------------------------------- people
+PEOPLE_SEARCH = Key("slash", "search", "Search")
+EDIT_PERSON = Key("e", "edit", "Edit")
+DEACTIVATE = Key("d", "deactivate", "Deactivate")
+REACTIVATE = Key("a", "reactivate", "Reactivate")
+ADD_PERSON = Key("n", "add", "New person")
+SHOW_DEACTIVATED = Key("i", "toggle_deactivated", "Show deactivated", show=False)
+PEOPLE_SCREEN = (BACK, PEOPLE_SEARCH, EDIT_PERSON, DEACTIVATE, REACTIVATE, ADD_PERSON,
+                 SHOW_DEACTIVATED)
+
 # ---------------------------------------------------------------------- the booking form
 SAVE = Key("ctrl+s", "save", "Save", priority=True)
 SLOTS = Key("ctrl+o", "slots", "Free slots")
@@ -153,6 +164,7 @@ FOLLOWING = Key("f", "pick('following')", "This and following", show=False)
 ALL = Key("a", "pick('all')", "All", show=False)
 SCOPE = (CANCEL, THIS, FOLLOWING, ALL)
 PROMPT = (CANCEL,)
+PERSON_FORM = (CANCEL, SAVE)
 NO = Key("escape,n", "answer(False)", "No", show=False)
 YES = Key("y", "answer(True)", "Yes", show=False)
 CONFIRM = (NO, YES)
@@ -191,7 +203,7 @@ HELP_PAGE: tuple[Section, ...] = (
         row("today's sessions → attendance", TODAY, *PICKS,
             written="ctrl+t, then 1–9 or enter"),
         row("new booking", NEW_BOOKING),
-        row("undo the last change made here (asks first)", UNDO_CHANGE),
+        row("undo the last change made here (asks first)", UNDO_LAST),
         row("command palette: commands, people, sessions by title or #id",
             written="ctrl+p"),  # Textual's own
         row("this help (the same key, escape or q closes it)", HELP, CLOSE_HELP,
@@ -212,6 +224,7 @@ HELP_PAGE: tuple[Section, ...] = (
         row("calendar / session list", SHOW_CALENDAR, SHOW_LIST, written="1 and 2"),
         row("new booking on the cursor's day", BOOK_HERE),
         row("quit (from the session list too)", QUIT),
+        row("people: search, edit, deactivate (the palette's \"People\" too)", PEOPLE),
     )),
     Section("Session list", (
         row("search", SEARCH, LIST_SEARCH, written="/"),
@@ -240,6 +253,16 @@ HELP_PAGE: tuple[Section, ...] = (
         row("mark the rest present (never changes a mark already given)", REST),
         row("a note for this student", STUDENT_NOTE),
         row("undo the last mark made here (again: the one before)", UNDO),
+    )),
+    Section("People", (
+        row("search by name, email, role, zone or login: the list narrows as you type "
+            "(enter: to the list)", PEOPLE_SEARCH),
+        row("edit the name, email, zone and role (enter on the row too)", EDIT_PERSON),
+        row("deactivate (asks first; refused while sessions to come name them) / reactivate",
+            DEACTIVATE, REACTIVATE, written="d and a"),
+        row("add a person", ADD_PERSON),
+        row("show or hide the deactivated", SHOW_DEACTIVATED),
+        row("in the form: save (enter in a field too) / leave", SAVE, written="ctrl+s"),
     )),
     Section("Booking form", (
         row("next / previous field", written="tab and shift+tab"),  # Textual's focus keys

@@ -15,6 +15,7 @@ from textual.widgets import Input
 from sessionsctl.tui import format as fmt
 from sessionsctl.tui.app import SessionsApp
 from sessionsctl.tui.format import SUBJECT_COLOURS
+from sessionsctl.tui.screens.people import PeopleScreen
 from sessionsctl.tui.theme import DRAWN_ON, backdrop
 
 from .conftest import SIZE, scenario, settle, settle_form
@@ -120,9 +121,12 @@ async def test_every_text_on_the_main_views_reads(app: SessionsApp, theme: str) 
             ("details", ("1", "w", "enter")), ("confirm", ("c",)),
             ("today", ("n", "escape", "ctrl+t")),
             ("attendance", ("1", "p", "p", "a", "l", "e", "up")),
+            ("people", ("escape", "escape", "P", "i", "slash", "a", "n", "enter")),
             ("help", ("escape", "question_mark")), ("form", ("escape", "n"))]
         for view, keys in walk:
             await press(pilot, *keys)
+            if view == "people":
+                assert isinstance(app.screen, PeopleScreen)
             if view == "form":
                 for field, value in {"title": "Extra maths", "mentor-input": "ada@centre.test",
                                      "start": "2026-11-10 16:30", "end": "17:30"}.items():

@@ -113,5 +113,5 @@ def test_the_help_page_explains_no_key_that_nothing_binds() -> None:
 
 def test_the_help_page_keeps_its_sections() -> None:
     assert [section.title for section in HELP_PAGE] == [
-        "Anywhere", "Calendar", "Session list", "Session", "Attendance", "Booking form",
-        "Questions"]
+        "Anywhere", "Calendar", "Session list", "Session", "Attendance", "People",
+        "Booking form", "Questions"]

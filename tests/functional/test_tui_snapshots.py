@@ -87,3 +87,7 @@ def test_attendance(snap_compare, app) -> None:
 
 def test_details(snap_compare, app) -> None:
     assert snap_compare(app, terminal_size=SIZE, run_before=before("w", "enter"))
+
+
+def test_people(snap_compare, app) -> None:
+    assert snap_compare(app, terminal_size=SIZE, run_before=before("P", "i", "slash", "a", "n", "enter"))
