@@ -181,18 +181,30 @@ class AuditTrail:
         return entry
 
     # ------------------------------------------------------------------------ undo
-    def last_made(self) -> int | None:
-        """The newest change made through this centre (this terminal) not undone yet."""
-        return self.ctx.made[-1] if self.ctx.made else None
+    def last_made(self) -> list[int]:
+        """The audit records of the newest change made through this centre (this terminal)
+        not undone yet (several for a bulk change; none if there is none)."""
+        return list(self.ctx.made[-1]) if self.ctx.made else []
 
-    def undo_last(self, entry_id: int, *, notify: bool = True) -> Reverted:
-        """Undo ``entry_id``, the change :meth:`last_made` named (checked again: another undo
-        may have come first); the one before it is next."""
-        if self.last_made() != entry_id:
+    def preview_last(self, tz: ZoneInfo | None = None) -> str:
+        """What undoing the newest change made here would do, in words."""
+        entries = self.last_made()
+        said = [self.preview(e, tz) for e in reversed(entries[-5:])]
+        more = len(entries) - 5
+        return "\n".join(said) + (f"\n… and {more} more" if more > 0 else "")
+
+    def undo_last(self, entries: list[int], *, notify: bool = True) -> list[Reverted]:
+        """Undo ``entries``, the change :meth:`last_made` named (checked again: another undo
+        may have come first), newest record first; the change before it is next. Each record
+        is undone as ``audit revert`` would; one refused stops there, saying why."""
+        if not entries or self.last_made() != entries:
             raise InvalidInput("that is no longer the last change made here", field="undo")
-        reverted = self.revert(entry_id, notify=notify)
+        done = []
+        for entry in reversed(entries):
+            done.append(self.revert(entry, notify=notify))
+            self.ctx.made[-1].remove(entry)
         self.ctx.made.pop()
-        return reverted
+        return done
 
     def blockers(self, entry_id: int) -> list[AuditEntry]:
         """The later changes to the record ``entry_id`` changed (what refuses its undo)."""

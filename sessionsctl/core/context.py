@@ -44,9 +44,10 @@ class Context:
     store: Store
     actor: str | None = None
     clock: Clock = utcnow
-    # The first audit record of each change made through this context (a terminal), newest
-    # last: what "undo the last change made here" takes back. An undo's own are not kept.
-    made: list[int] = field(default_factory=list)
+    # The audit records of each change made through this context (a terminal), newest last:
+    # what "undo the last change made here" takes back (a bulk change's are undone together).
+    # An undo's own are not kept.
+    made: list[list[int]] = field(default_factory=list)
 
     def read(self) -> AbstractContextManager[UnitOfWork]:
         """A unit of work that reads (one consistent snapshot)."""
@@ -64,4 +65,4 @@ class Context:
                 action, entity, key, details = cause
                 uow.audit.record(action, entity, key, None, details)
         if uow.audit.written and cause is None:
-            self.made.append(uow.audit.written[0])
+            self.made.append(list(uow.audit.written))

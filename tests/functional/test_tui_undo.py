@@ -39,3 +39,24 @@ async def test_ctrl_z_asks_then_puts_back_the_last_change_made_here(
         await settle(pilot, rounds=6)
         assert tui_centre.sessions.show(lesson.id).session.status is SessionStatus.SCHEDULED
         assert tui_centre.ctx.made == []  # the undo is not itself undone by the next ctrl+z
+
+
+@scenario
+async def test_ctrl_z_puts_back_every_session_of_a_bulk_change(tui_centre: Centre) -> None:
+    from sessionsctl.core.schedule.bulk import BulkChange
+
+    tui_centre.ctx.made.clear()
+    two = [s.id for s in tui_centre.sessions.find(SessionQuery(
+        start=NOW, statuses=(SessionStatus.SCHEDULED,)))[:2]]
+    tui_centre.bulk.apply(SessionQuery(ids=tuple(two)), BulkChange.cancel("closed"))
+    app = make_test_app(tui_centre)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+z")
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmDialog)
+        assert app.screen.detail.count("status cancelled -> scheduled") == 2
+        await pilot.press("y")
+        await settle(pilot, rounds=6)
+    assert [tui_centre.sessions.show(i).session.status for i in two] == [
+        SessionStatus.SCHEDULED] * 2
