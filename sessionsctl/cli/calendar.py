@@ -100,8 +100,9 @@ def closure_list(ctx: typer.Context, json_output: JsonOption = False) -> None:
     - `sessionsctl closure list --json`
     """
     state = cli(ctx, json_output)
-    render.listing(state.json, state.centre.calendar.list_closures(), record, ("From", "To", "Reason"),
-                   lambda c: (c.starts_on, c.ends_on, c.reason), empty="No closures.")
+    render.listing(state.json, state.centre.calendar.list_closures(), record,
+                   ("ID", "From", "To", "Reason"),
+                   lambda c: (c.id, c.starts_on, c.ends_on, c.reason), empty="No closures.")
 
 
 @availability_app.command("set")

@@ -222,16 +222,21 @@ def term_remove(
 def closure_remove(
     ctx: typer.Context,
     day: Annotated[str, typer.Argument(help="A day the closure covers.")],
+    closure_id: Annotated[int | None, typer.Option(
+        "--id", help="Which, where several closures cover DAY (closure list shows ids).")
+    ] = None,
     json_output: JsonOption = False,
 ) -> None:
-    """Open the centre again: the closure that covers DAY is removed, all its days.
+    """Open the centre again: the closure that covers DAY is removed, all its days (where
+    several do, --id says which).
 
     Example:
 
     - `sessionsctl closure remove 2027-02-15`
     """
     state = cli(ctx, json_output)
-    removed = state.centre.calendar.remove_closure(parse_day(day, state.tz, field="day"))
+    removed = state.centre.calendar.remove_closure(parse_day(day, state.tz, field="day"),
+                                                   closure_id)
     if state.json:
         render.emit_json([record(c) for c in removed])
         return

@@ -137,6 +137,13 @@ def test_a_term_and_a_closure_are_removed(seeded: Seeded) -> None:
     assert [(c["starts_on"], c["ends_on"]) for c in removed] == [("2031-02-17", "2031-02-21")]
     seeded.book("2031-02-18 16:00")
     run.fails(4, "closure", "remove", "2031-02-19")
+    # two closures on one day: which one is asked, and only that one goes
+    one = run.json("closure", "add", "2031-04-01", "--to", "2031-04-04", "--reason", "Easter")
+    two = run.json("closure", "add", "2031-04-02", "--reason", "boiler")
+    refused = run.fails(2, "closure", "remove", "2031-04-02")
+    assert "2 closures cover 2031-04-02" in refused.stderr and "--id" in refused.stderr
+    run.ok("closure", "remove", "2031-04-02", "--id", str(two["closure"]["id"]))
+    assert [c["id"] for c in run.json("closure", "list")] == [one["closure"]["id"]]
     assert run.json("term", "remove", "Spring 2031")["name"] == "Spring 2031"
     assert run.json("term", "list") == []
     run.fails(4, "term", "remove", "Spring 2031")

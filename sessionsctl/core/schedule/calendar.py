@@ -79,13 +79,21 @@ class CentreCalendar:
             uow.audit.record("remove", "term", term.id, record(term), None)
             return term
 
-    def remove_closure(self, day: date) -> list[Closure]:
-        """Open the centre again on ``day``: the closures that cover it are removed (whole)."""
+    def remove_closure(self, day: date, closure_id: int | None = None) -> list[Closure]:
+        """Open the centre again on ``day``: the closure that covers it is removed (all its
+        days); where several do, the one ``closure_id`` names (refused without it)."""
         with self.ctx.write() as uow:
             require(uow.actor, Action.MANAGE_CLOSURES)
-            found = [c for c in uow.calendar.closures(day, day) if c.covers(day)]
+            found = [c for c in uow.calendar.closures(day, day) if c.covers(day)
+                     and closure_id in (None, c.id)]
             if not found:
-                raise NotFound("closure on", day.isoformat())
+                raise NotFound("closure on", day.isoformat() + (
+                    f" with id {closure_id}" if closure_id is not None else ""))
+            if len(found) > 1:
+                named = "; ".join(f"#{c.id} {c.starts_on} to {c.ends_on} ({c.reason})"
+                                  for c in found)
+                raise InvalidInput(f"{len(found)} closures cover {day}: {named}; say which "
+                                   "with --id", field="id")
             for closure in found:
                 uow.calendar.remove_closure(closure.id)
                 uow.audit.record("remove", "closure", closure.id, record(closure), None)
