@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy.engine import Connection
 
-from ..core.domain.errors import NotFound
+from ..core.domain.errors import Ambiguous, NotFound
 from ..core.domain.model import Person
 from ..core.identity import Acting, acting
 from .repos.access import SqlAccess
@@ -50,10 +50,13 @@ class SqlUnit:
     def _acting(self, asked: str | None, login: str) -> Acting:
         """Who acts (:mod:`...core.identity`): ``login``'s person, or whom ``asked`` names."""
         person = None
-        if asked:
-            person = self.people.get(asked)
-            if person is None:
-                raise NotFound("person", asked)
+        if asked:  # an email, or a name only one person has
+            found = [p for p in [self.people.get(asked)] if p] if "@" in asked \
+                else self.people.named(asked)
+            if len(found) != 1:
+                raise (NotFound("person", asked) if not found else Ambiguous(
+                    asked, [p.label for p in found], field="as"))
+            person = found[0]
         bound, admin_bound = self.people.by_login(login)
         return acting(login, bound, person, admin_bound=admin_bound)
 

@@ -136,3 +136,10 @@ def test_asking_for_someone_elses_sessions_is_refused_not_emptied(seeded: Seeded
     run.fails(5, "export", "csv", "--student", seeded.kim, as_=seeded.sam)
     assert run.json("session", "list", "--all", "--mentor", seeded.ada, as_=seeded.ada) == []
     assert run.json("session", "list", "--all", "--mentor", seeded.bob, as_=seeded.kim)
+
+
+def test_as_takes_a_name_too(seeded: Seeded) -> None:
+    assert seeded.run.json("where", as_="Ada Byron")["acting"] == "Ada Byron <ada@example.org>, mentor"
+    seeded.run.ok("person", "add", "--name", "Ada Byron", "--email", "ada2@example.org",
+                  "--role", "student")
+    assert "could be" in seeded.run.fails(2, "session", "list", as_="Ada Byron").stderr
