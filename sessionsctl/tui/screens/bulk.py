@@ -159,5 +159,6 @@ class BulkFlow:
                 lambda: self.ctx.centre.bulk.apply(SessionQuery(ids=ids), plan.change),
                 f"{n} session{'s' if n != 1 else ''} {done}"))
 
-        app.push_screen(ConfirmDialog(f"{verb} {n} session{'s' if n != 1 else ''}?", detail,
-                                      yes=verb), answered)
+        them = "it" if n == 1 else "them"
+        app.push_screen(ConfirmDialog(f"{verb} {counted(n, 'session')}?", detail,
+                                      yes=f"{verb} {them}", no=f"Keep {them}"), answered)
