@@ -115,10 +115,11 @@ KEEP = 9
 _RANK: dict[str, int] = {
     **dict.fromkeys(("ID", "Row", "Line", "Session", "Name", "Email", "Student", "Mentor",
                      "Title", "Recipient", "Course", "Term", "Field", "Value", "Problem",
-                     "When", "Time", "Day", "From", "To", "Start", "First", "Week", "Month"),
+                     "When", "Time", "Day", "From", "To", "Start", "First", "Week", "Month",
+                     "Change"),
                     KEEP),
     # the figures a report is read for
-    "Attendance": 4, "Held": 4, "Hours": 4, "Avg rating": 4, "Rating": 4,
+    "Attendance": 4, "Held": 4, "Hours": 4, "Avg rating": 4, "Rating": 4, "Conflicts": 4,
     "Sessions": 3, "Present": 3, "Absent": 3, "Completed": 3, "Completion": 3, "No-shows": 3,
     "Students": 3, "Status": 3, "Kind": 3, "Action": 3, "Role": 3, "Seats": 3,
     # context
