@@ -110,7 +110,7 @@ class Bench:
     script: str
     env: dict[str, str]
     calcurse: str | None = field(default_factory=lambda: shutil.which("calcurse"))
-    khal: str | None = field(default_factory=_khal_command)
+    khal: str | None = field(default_factory=lambda: _khal_command())
     pairs: list[Pair] = field(default_factory=list)
 
     def ours(self, db: Path, *args: str) -> list[str]:
