@@ -101,3 +101,25 @@ def test_an_event_icalendar_must_judge_whole_is_its_own(odd: str) -> None:
     assert _as_read(second) == _as_read(theirs)
     assert list(second.errors) == list(theirs.errors)
     assert second.subcomponents == theirs.subcomponents
+
+
+def test_an_events_own_values_are_written_as_icalendar_writes_them() -> None:
+    """An export writes an event's own values (UID, times) after the ``NAME;PARAMS:`` that
+    icalendar wrote for the first of their kind: the bytes are icalendar's, whatever the
+    parameters, and a line long enough to fold is folded as icalendar folds it."""
+    from datetime import UTC, datetime
+
+    from sessionsctl.core.exchange.ics import Values
+
+    values = Values({}, datetime(2026, 1, 1, tzinfo=UTC))
+    uids = ["short@x", "a-much-longer-uid-" + "x" * 60 + "@sessionsctl", "comma\\, semi; colon:"]
+    for n, uid in enumerate(uids * 2):
+        event = icalendar.Event()
+        event["UID"] = icalendar.vText(uid)
+        event["DTSTAMP"] = values.stamp
+        for name, tz in (("DTSTART", "Europe/London"), ("DTEND", "America/New_York"),
+                         ("RECURRENCE-ID", "UTC")):
+            event[name] = values.when(datetime(2026, 3, 1 + n, 16, tzinfo=UTC), tz)
+        event["SEQUENCE"] = icalendar.vInt(n)
+        event["SUMMARY"] = values.text("Maths")
+        assert values.to_ical(event) == event.to_ical()
