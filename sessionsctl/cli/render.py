@@ -110,8 +110,18 @@ def progress(show: bool, label: str, total: int | None) -> Iterator[Callable[[in
         yield lambda n: bar.advance(task, n)
 
 
+# One item of a JSON list on one line: the C encoder (json's Python one, which indentation
+# needs, took a third of a long listing's time).
+_ITEM = json.JSONEncoder(ensure_ascii=False)
+
+
 def emit_json(data: Any) -> None:
-    sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+    """``data`` as JSON on standard output: a list one item a line, anything else indented."""
+    if isinstance(data, list) and data:
+        encode = _ITEM.encode
+        sys.stdout.write("[\n  " + ",\n  ".join(map(encode, data)) + "\n]\n")
+    else:
+        sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
 
 
 # How every table gives way on a terminal narrower than it, by column heading; one place for
