@@ -164,6 +164,18 @@ def _plain(value: str | Text) -> str:
     return value if isinstance(value, str) else value.plain
 
 
+def _cells(text: str) -> int:
+    """How many terminal cells ``text`` takes (a character each, when it is printable
+    ASCII)."""
+    return len(text) if text.isascii() and text.isprintable() else cell_len(text)
+
+
+def _widest_line(text: str) -> int:
+    if text.isprintable():  # no line break of any kind
+        return _cells(text)
+    return max((_cells(line) for line in text.splitlines()), default=0)
+
+
 def _rich(row: Sequence[str | Text]) -> list[Text]:
     return [Text(v) if isinstance(v, str) else v for v in row]
 
@@ -223,9 +235,8 @@ class Listing:
             values = [_plain(row[i]) for listing in self.peers for row in listing.rows]
             values = [v for v in values if v.strip()]
             numbers = bool(values) and all(_NUMBER.fullmatch(v) for v in values)
-            widest = max((cell_len(line) for v in values for line in v.splitlines()),
-                         default=0)
-            word = max((min(_FOLD_AT, cell_len(w)) for v in values for w in v.split()),
+            widest = max(map(_widest_line, values), default=0)
+            word = max((min(_FOLD_AT, _cells(w)) for v in values for w in v.split()),
                        default=0)
             widest = max(widest, cell_len(heading))  # a heading stays on one line
             least = widest if numbers or heading in _WHOLE else max(word, cell_len(heading))
