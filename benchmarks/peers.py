@@ -14,7 +14,8 @@ own (standard output and error to files, as to a pipe), on the shared generated 
   calcurse (``calcurse -Q --from --to``; goal within 2x) and khal (``khal list``, its cache
   warmed first).
 * **json**: the same month with ``--json``, beside calcurse (goal within 2x) and the floor
-  ``sessionsctl --version`` (what starting the command costs).
+  of listing a day with no sessions (what starting the command and opening the centre
+  cost).
 * **import-ics**: ``import ics`` of the whole centre's export into an empty centre (people
   and rooms kept); beside calcurse ``-i`` (goal: faster) and khal ``import --batch`` (goal:
   at least 10x faster), each into a fresh calendar.
@@ -53,6 +54,7 @@ from .exchange import _empty_centre, _khal_command
 
 ROWS = ("startup", "list", "json", "import-ics", "export-ics", "import-csv")
 MONTH = (date(2026, 10, 1), date(2026, 10, 31))  # a month in term, after the centre's "now"
+EMPTY_DAY = date(2026, 10, 4)  # a Sunday: the generated centre teaches Monday to Saturday
 
 
 @dataclass
@@ -112,6 +114,8 @@ class Bench:
     calcurse: str | None = field(default_factory=lambda: shutil.which("calcurse"))
     khal: str | None = field(default_factory=lambda: _khal_command())
     pairs: list[Pair] = field(default_factory=list)
+    peer_runs: int = 0  # runs of a peer's command (0: as many as ours)
+    chosen: frozenset[str] = frozenset(("calcurse", "khal"))  # the peers asked for
 
     def ours(self, db: Path, *args: str) -> list[str]:
         return [self.script, "--db", f"sqlite:///{db}", "--tz", gen.TZ_NAME, *args]
@@ -119,7 +123,8 @@ class Bench:
     def time(self, argv: Callable[[int], list[str]], *, before: Callable[[int], None] | None = None,
              env: dict[str, str] | None = None, exit_: int = 0) -> Timed:
         runs = []
-        for n in range(self.runs):
+        peer = env is not None  # a peer runs in an environment of its own
+        for n in range(self.peer_runs or self.runs if peer else self.runs):
             if before is not None:
                 before(n)  # untimed: a fresh copy or calendar
             done = _run(argv(n), env or self.env, self.work)
@@ -158,9 +163,12 @@ class Bench:
         return config
 
 
-def _skip(bench: Bench, row: str, what: str, ours: Timed, peer: str, goal: float) -> None:
+def _skip(bench: Bench, row: str, what: str, ours: Timed, peer: str,
+          goal: float | None) -> None:
     how = "apt-get install calcurse" if peer == "calcurse" else "pip install -e '.[bench]'"
-    bench.add(row, what, ours, peer, None, goal, skipped=f"{peer} is not installed: {how}")
+    why = (f"{peer} is not installed: {how}" if peer in bench.chosen
+           else f"{peer} was not asked for (--peers)")
+    bench.add(row, what, ours, peer, None, goal, skipped=why)
 
 
 def _startup(bench: Bench) -> None:
@@ -215,12 +223,15 @@ def _listing(bench: Bench, rows: frozenset[str], seeded: dict[str, Path]) -> Non
             bench.add(row, f"{what} ({kind})", ours, "calcurse", calcurse, 2.0)
         if row == "list":
             if khal is None:
-                _skip(bench, row, f"{what} ({kind})", ours, "khal", 1.0)
+                _skip(bench, row, f"{what} ({kind})", ours, "khal", None)
             else:
                 bench.add(row, f"{what} ({kind})", ours, "khal (warm cache)", khal, None)
         else:
-            floor = bench.time(lambda n: [bench.script, "--version"])
-            bench.add(row, f"{what} ({kind})", ours, "floor: sessionsctl --version", floor, None)
+            empty = bench.ours(bench.full, "session", "list", "--from", EMPTY_DAY.isoformat(),
+                               "--to", EMPTY_DAY.isoformat(), "--json")
+            floor = bench.time(lambda n, argv=empty: argv)
+            bench.add(row, f"{what} ({kind})", ours, "floor: a day with no sessions", floor,
+                      None)
 
 
 def _seed_calcurse(bench: Bench) -> Path:
@@ -292,14 +303,20 @@ def _import_csv(bench: Bench) -> None:
 
 
 def run(scale: int, runs: int, rows: frozenset[str], seed: int = 1,
-        data_dir: Path = gen.DATA_DIR) -> list[Pair]:
+        data_dir: Path = gen.DATA_DIR, *, peer_runs: int = 0,
+        peers: frozenset[str] = frozenset(("calcurse", "khal"))) -> list[Pair]:
     source, _summary, _cached = gen.dataset(scale, seed, data_dir)
     with tempfile.TemporaryDirectory(prefix="bench-peers-") as tmp:
         work = Path(tmp)
         full, empty = work / "full.db", work / "empty.db"
         shutil.copyfile(source, full)
         _empty_centre(full, empty)
-        bench = Bench(work, runs, full, empty, _script(), _env(work))
+        bench = Bench(work, runs, full, empty, _script(), _env(work), peer_runs=peer_runs,
+                      chosen=peers)
+        if "calcurse" not in peers:
+            bench.calcurse = None
+        if "khal" not in peers:
+            bench.khal = None
         done = _run(bench.ours(full, "export", "ics", "-o", str(work / "all.ics")), bench.env, work)
         done2 = _run(bench.ours(full, "export", "csv", "-o", str(work / "all.csv")), bench.env, work)
         if (done.exit, done2.exit) != (0, 0):
@@ -348,6 +365,10 @@ def main(argv: list[str] | None = None) -> int:
                         help="sessions in the generated centre (default 100k; 10k with --quick)")
     parser.add_argument("--runs", type=int, default=None,
                         help="runs of each command, the median shown (default 5; 1 with --quick)")
+    parser.add_argument("--peer-runs", type=int, default=0,
+                        help="runs of each peer's command (default: as many as --runs)")
+    parser.add_argument("--peers", default="calcurse,khal",
+                        help="the peers to run beside (others are reported SKIPPED)")
     parser.add_argument("--only", default=",".join(ROWS), help=f"some of {', '.join(ROWS)}")
     parser.add_argument("--quick", action="store_true", help="a smoke run at a small scale")
     parser.add_argument("--seed", type=int, default=1)
@@ -359,7 +380,8 @@ def main(argv: list[str] | None = None) -> int:
         parser.error(f"unknown rows: {', '.join(sorted(rows - set(ROWS)))}")
     scale = gen.parse_scale(args.scale or ("10k" if args.quick else "100k"))
     runs = args.runs or (1 if args.quick else 5)
-    pairs = run(scale, runs, rows, args.seed, args.data_dir)
+    pairs = run(scale, runs, rows, args.seed, args.data_dir, peer_runs=args.peer_runs,
+                peers=frozenset(p.strip() for p in args.peers.split(",")))
     _table(pairs, scale, runs)
     if args.json:
         args.json.write_text(json.dumps({
