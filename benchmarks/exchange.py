@@ -188,13 +188,19 @@ def _child(name: str, *args: str) -> dict[str, Any]:
 def _empty_centre(source: Path, target: Path) -> None:
     """A copy of the generated centre without its sessions (people, rooms, calendar kept)."""
     shutil.copyfile(source, target)
-    with sqlite3.connect(target) as conn:
-        for table in _SESSION_TABLES:
-            try:
-                conn.execute(f"DELETE FROM {table}")
-            except sqlite3.OperationalError:
-                pass  # a table this schema version does not have
-    sqlite3.connect(target).execute("VACUUM").connection.close()
+    conn = sqlite3.connect(target)
+    try:
+        with conn:
+            for table in _SESSION_TABLES:
+                try:
+                    conn.execute(f"DELETE FROM {table}")
+                except sqlite3.OperationalError:
+                    pass  # a table this schema version does not have
+        conn.execute("VACUUM")
+    finally:
+        # Closed here, not when collected: the last connection to close folds the
+        # write-ahead log into the file, so a copy of the file taken next holds the deletes.
+        conn.close()
 
 
 def _khal_command() -> str | None:

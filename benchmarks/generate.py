@@ -73,7 +73,7 @@ from sessionsctl.store.schema import (
 )
 
 # Bump when the generated rows change, so cached files of the old shape are not reused.
-GENERATOR_VERSION = 4
+GENERATOR_VERSION = 5
 DATA_DIR = Path(__file__).resolve().parent / ".data"
 
 TZ_NAME = "Europe/London"
@@ -339,6 +339,7 @@ class _Plan:
             end=_SLOTS[w0][cell] + duration, tz=TZ_NAME,
             students=tuple(self.people[s - 1]["email"] for s in students),
             room=self.rooms[room - 1]["name"] if room else None, subject=SUBJECTS[subject - 1],
+            location="Main building" if room else None,  # as its occurrences' rows say
             type=SessionType.GROUP if group else SessionType.INDIVIDUAL,
             link=f"https://meet.{DOMAIN}/s{series_id}" if online else None,
             max_participants=6 if group else None, cost=COST[kind])

@@ -2,25 +2,30 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from .config import Settings
 from .core.centre import Centre, Clock, utcnow
-from .core.mail.notices import MailTransport
-from .core.mail.setup import MailSetup
-from .core.mail.templating import Templates
+
+if TYPE_CHECKING:
+    from .core.mail.notices import MailTransport
+    from .core.mail.setup import MailSetup
 
 
 def open_centre(settings: Settings, clock: Clock = utcnow) -> Centre:
-    """The centre at ``settings.db`` (created and migrated on first use), as ``settings.user``."""
+    """The centre at ``settings.db`` (created and migrated on first use), as ``settings.user``;
+    its mail set up from ``settings`` when mail is first used."""
     from .store import open_store
 
-    centre = Centre(open_store(settings.db), settings.user, clock)
-    centre.mail.configure_mail(mail_setup(settings))
-    return centre
+    return Centre(open_store(settings.db), settings.user, clock,
+                  mail_setup=lambda: mail_setup(settings))
 
 
 def mail_setup(settings: Settings) -> MailSetup:
     """Templates (ours, overridden by ``settings.templates``) and SMTP from ``settings``; the
     SMTP transport is built (and its password read) only when something is sent."""
+    from .core.mail.setup import MailSetup
+    from .core.mail.templating import Templates
 
     def transport() -> MailTransport:
         from .smtp import SmtpTransport

@@ -2,11 +2,15 @@
 for our listings (the SIMPLE_HEAD box, one space of padding each side of a cell), without its
 cost per cell. A cell that fits its column on one line (every cell of a piped listing, most
 in a terminal) is written straight as segments; one that wraps or folds is laid out by rich
-itself, as its ``Table`` does. A listing of 50,000 sessions prints in linear time."""
+itself, as its ``Table`` does. A listing of 50,000 sessions prints in linear time.
+
+Where no style is shown (a pipe, a file), :func:`plain` spells the same table as lines of
+text, each row joined straight from its cells' text: no segment per cell, and nothing for
+rich to lay out but the titles."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 from rich import box
@@ -69,6 +73,67 @@ def draw(console: Console, options: ConsoleOptions, title: str | None, caption: 
     if caption:
         yield from console.render(console.render_str(caption, style="dim", highlight=False),
                                   outer.update(justify="left"))
+
+
+def plain(console: Console, options: ConsoleOptions, title: str | None, caption: str | None,
+          columns: Sequence[Column], rows: Iterable[Sequence[str]],
+          styled: Callable[[Sequence[str]], Sequence[Text]]) -> Iterator[str]:
+    """The text of :func:`draw`'s table, a line at a time (each ending in a line break), for
+    a console that shows no styles; ``rows`` are the cells' plain text. A row with a cell that
+    wraps or folds, or holds a break, tab or control code, is laid out by :func:`draw`'s own
+    code, from what ``styled`` makes of it."""
+    widths = [c.width + 2 for c in columns]
+    frame = box.SIMPLE_HEAD.substitute(options, safe=console.safe_box)
+    outer = options.update(width=sum(widths) + len(widths) + 1, highlight=False, height=None)
+    if title:
+        yield _words(console, title, "bold", outer)
+    yield frame.get_top(widths) + "\n"
+    yield (frame.head_left
+           + frame.head_vertical.join(_padded(c.heading, c) for c in columns)
+           + frame.head_right + "\n")
+    yield frame.get_row(widths, "head", edge=True) + "\n"
+    cells = [outer.update(width=w, justify="right" if c.right else "left", no_wrap=c.no_wrap,
+                          overflow="fold") for c, w in zip(columns, widths, strict=True)]
+    null = Style.null()
+    body = iter(rows)
+    row = next(body, None)
+    while row is not None:
+        following = next(body, None)
+        left, divider, right = ((frame.foot_left, frame.foot_vertical, frame.foot_right)
+                                if following is None
+                                else (frame.mid_left, frame.mid_vertical, frame.mid_right))
+        if all(map(_fits, row, columns)):
+            yield left + divider.join(map(_padded, row, columns)) + right + "\n"
+        else:
+            laid = [_cell(console, text, column, o, null)
+                    for text, column, o in zip(styled(row), columns, cells, strict=True)]
+            yield _spelt(_lines(laid, widths, (left, divider, right), header=False))
+        row = following
+    yield frame.get_bottom(widths) + "\n"
+    if caption:
+        yield _words(console, caption, "dim", outer)
+
+
+def _words(console: Console, text: str, style: str, options: ConsoleOptions) -> str:
+    """A title or caption as a console with no terminal prints it: its markup read, and not
+    wrapped (as nothing is in a pipe or a file)."""
+    return console.render_str(text, style=style, highlight=False).plain + "\n"
+
+
+def _fits(text: str, column: Column) -> bool:
+    width = len(text) if text.isascii() else cell_len(text)
+    return width <= column.width and text.isprintable()
+
+
+def _padded(text: str, column: Column) -> str:
+    """A cell that fits its column: its text padded to the column's width, and one space
+    each side."""
+    spare = " " * (column.width - (len(text) if text.isascii() else cell_len(text)))
+    return f" {spare}{text} " if column.right else f" {text}{spare} "
+
+
+def _spelt(segments: Iterable[Segment]) -> str:
+    return "".join(s.text for s in segments if not s.control)
 
 
 def _cell(console: Console, text: Text, column: Column, options: ConsoleOptions,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Iterable, Sequence
 from typing import Annotated, Any
 
 import typer
@@ -114,16 +115,6 @@ if os.environ.get("NO_COLOR"):
 
     typer.rich_utils.COLOR_SYSTEM = None
 
-app = typer.Typer(
-    cls=_Root,
-    name="sessionsctl",
-    help="Run a tutoring centre's sessions: people, rooms, bookings, attendance.",
-    no_args_is_help=True,
-    pretty_exceptions_enable=False,
-    rich_markup_mode="markdown",  # docstrings are wrapped text: their single line breaks joined
-    context_settings={"help_option_names": ["-h", "--help"]},
-)
-
 
 def _version(value: bool) -> None:
     if value:
@@ -131,7 +122,6 @@ def _version(value: bool) -> None:
         raise typer.Exit()
 
 
-@app.callback()
 def root(
     ctx: typer.Context,
     db: Annotated[str | None, typer.Option(
@@ -140,7 +130,8 @@ def root(
              "Default: a SQLite file in your data directory.")] = None,
     actor: Annotated[str | None, typer.Option(
         "--as", envvar="SESSIONSCTL_USER", show_envvar=True,
-        help="Email of the acting person; their role decides what they may do.")] = None,
+        help="Act as this person (email or name): anyone while no admin has a login, then "
+             "admins only. Otherwise you act as the person bound to your login.")] = None,
     tz: Annotated[str | None, typer.Option(
         "--tz", envvar="SESSIONSCTL_TZ", show_envvar=True,
         help="Time zone times are read and shown in (default: the system's).")] = None,
@@ -150,45 +141,79 @@ def root(
     ctx.obj = Cli(config.load(db=db, user=actor, tz=tz))
 
 
-def _register() -> None:
-    from . import (
-        access,
-        attendance,
-        calendar,
-        exchange,
-        mail,
-        people,
-        reports,
-        series,
-        sessions,
-        setup,
-        upkeep,  # noqa: F401  (its commands join the person, room, subject, term, closure groups)
-    )
+# Every command and command group, in the order help lists them: (name, modules, attribute,
+# help panel). A command line that names one loads that one's modules alone (and with them
+# what they need of the core); help, and anything else, loads them all. A group's commands may
+# live in several modules (the first holds the group; the others add theirs to it).
+_COMMANDS: tuple[tuple[str, str, str, str], ...] = (
+    ("init", "setup", "init", "Setup"),
+    ("where", "setup", "where", "Setup"),
+    ("access", "access", "access_app", "Setup"),
+    ("person", "people upkeep", "person_app", "Centre"),
+    ("room", "people upkeep", "room_app", "Centre"),
+    ("subject", "people upkeep", "subject_app", "Centre"),
+    ("session", "sessions", "app", "Sessions"),
+    ("series", "series", "app", "Sessions"),
+    ("attendance", "attendance", "attendance_app", "Sessions"),
+    ("feedback", "attendance", "feedback_app", "Sessions"),
+    ("term", "calendar upkeep", "term_app", "Calendar"),
+    ("closure", "calendar upkeep", "closure_app", "Calendar"),
+    ("availability", "calendar", "availability_app", "Calendar"),
+    ("import", "exchange", "import_app", "Exchange"),
+    ("export", "exchange", "export_app", "Exchange"),
+    ("mail", "mail", "mail_app", "Mail"),
+    ("reminders", "mail", "reminders_app", "Mail"),
+    ("report", "reports", "report_app", "Reports"),
+    ("course", "courses", "course_app", "Centre"),
+    ("audit", "audit", "audit_app", "Centre"),
+    ("lock", "audit", "lock_app", "Calendar"),
+    ("tui", "", "", "Sessions"),
+)
+# The global options that take a value: what comes after them is not a command's name.
+_VALUED = frozenset(("--db", "--as", "--tz"))
 
-    app.command("init", rich_help_panel="Setup")(setup.init)
-    app.command("where", rich_help_panel="Setup")(setup.where)
-    app.add_typer(people.person_app, name="person", rich_help_panel="Centre")
-    app.add_typer(people.room_app, name="room", rich_help_panel="Centre")
-    app.add_typer(people.subject_app, name="subject", rich_help_panel="Centre")
-    app.add_typer(sessions.app, name="session", rich_help_panel="Sessions")
-    app.add_typer(series.app, name="series", rich_help_panel="Sessions")
-    app.add_typer(attendance.attendance_app, name="attendance", rich_help_panel="Sessions")
-    app.add_typer(attendance.feedback_app, name="feedback", rich_help_panel="Sessions")
-    app.add_typer(calendar.term_app, name="term", rich_help_panel="Calendar")
-    app.add_typer(calendar.closure_app, name="closure", rich_help_panel="Calendar")
-    app.add_typer(calendar.availability_app, name="availability", rich_help_panel="Calendar")
-    app.add_typer(exchange.import_app, name="import", rich_help_panel="Exchange")
-    app.add_typer(exchange.export_app, name="export", rich_help_panel="Exchange")
-    app.add_typer(mail.mail_app, name="mail", rich_help_panel="Mail")
-    app.add_typer(mail.reminders_app, name="reminders", rich_help_panel="Mail")
-    app.add_typer(reports.report_app, name="report", rich_help_panel="Reports")
-    from .courses import course_app
-    app.add_typer(course_app, name="course", rich_help_panel="Centre")
-    app.add_typer(access.access_app, name="access", rich_help_panel="Setup")
-    from .audit import audit_app, lock_app
-    app.add_typer(audit_app, name="audit", rich_help_panel="Centre")
-    app.add_typer(lock_app, name="lock", rich_help_panel="Calendar")
-    app.command("tui", rich_help_panel="Sessions")(_tui)
+
+def build(names: Iterable[str] | None = None) -> typer.Typer:
+    """The ``sessionsctl`` command with the commands ``names`` (all of them for None)."""
+    import importlib
+
+    wanted = None if names is None else set(names)
+    cli = typer.Typer(
+        cls=_Root,
+        name="sessionsctl",
+        help="Run a tutoring centre's sessions: people, rooms, bookings, attendance.",
+        no_args_is_help=True,
+        pretty_exceptions_enable=False,
+        rich_markup_mode="markdown",  # docstrings are wrapped text: their single line breaks joined
+        context_settings={"help_option_names": ["-h", "--help"]},
+    )
+    cli.callback()(root)
+    for name, module, attribute, panel in _COMMANDS:
+        if wanted is not None and name not in wanted:
+            continue
+        if name == "tui":
+            cli.command("tui", rich_help_panel=panel)(_tui)
+            continue
+        first, *more = (importlib.import_module(f"{__package__}.{m}") for m in module.split())
+        found = getattr(first, attribute)
+        if isinstance(found, typer.Typer):
+            cli.add_typer(found, name=name, rich_help_panel=panel)
+        else:
+            cli.command(name, rich_help_panel=panel)(found)
+    return cli
+
+
+def named(argv: Sequence[str]) -> str | None:
+    """The command ``argv`` names (its first word after the global options), if it is one."""
+    words = iter(argv)
+    for word in words:
+        if word in _VALUED:
+            next(words, None)
+        elif not word.startswith("-"):
+            return word if any(word == c[0] for c in _COMMANDS) else None
+        elif word in ("-h", "--help"):
+            return None
+    return None
 
 
 def _tui(ctx: typer.Context) -> None:
@@ -208,12 +233,18 @@ def _tui(ctx: typer.Context) -> None:
     run(state.centre, state.settings)
 
 
-_register()
+def __getattr__(name: str) -> typer.Typer:
+    if name == "app":  # the whole command, for tests and tools that import it
+        whole = globals()["app"] = build()
+        return whole
+    raise AttributeError(name)
 
 
 def main() -> None:
+    argv = sys.argv[1:]
+    command = named(argv)
     try:
-        app(prog_name="sessionsctl")
+        build(None if command is None else [command])(prog_name="sessionsctl")
     except BrokenPipeError:  # on the last flush, after the command had finished
         _drop_stdout()
         sys.exit(PIPE_CLOSED)

@@ -38,8 +38,17 @@ class _Console(Console):
     `| grep` and `> file` get every row whole, on one line, however wide the table."""
 
     def print(self, *objects: Any, soft_wrap: bool | None = None, **options: Any) -> None:
-        if soft_wrap is None and not self.is_terminal:
-            soft_wrap = True  # no word wrapping and no cropping at the console's width
+        if not self.is_terminal:
+            if (len(objects) == 1 and isinstance(objects[0], Listing) and not options
+                    and self.color_system is None):
+                # No styles shown (a pipe, a file): plain lines, written as they are spelt;
+                # rich lays out nothing per row.
+                write = self.file.write
+                for line in objects[0].plain(self):
+                    write(line)
+                return
+            if soft_wrap is None:
+                soft_wrap = True  # no word wrapping and no cropping at the console's width
         super().print(*objects, soft_wrap=soft_wrap, **options)
 
     def on_broken_pipe(self) -> None:
@@ -102,8 +111,18 @@ def progress(show: bool, label: str, total: int | None) -> Iterator[Callable[[in
         yield lambda n: bar.advance(task, n)
 
 
+# One item of a JSON list on one line: the C encoder (json's Python one, which indentation
+# needs, took a third of a long listing's time).
+_ITEM = json.JSONEncoder(ensure_ascii=False)
+
+
 def emit_json(data: Any) -> None:
-    sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+    """``data`` as JSON on standard output: a list one item a line, anything else indented."""
+    if isinstance(data, list) and data:
+        encode = _ITEM.encode
+        sys.stdout.write("[\n  " + ",\n  ".join(map(encode, data)) + "\n]\n")
+    else:
+        sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
 
 
 # How every table gives way on a terminal narrower than it, by column heading; one place for
@@ -137,8 +156,30 @@ _FOLD_AT = 12  # the narrowest a long word (an email) folds to before columns ar
 _NUMBER = re.compile(r"[-+]?\d[\d,.:]*( ?%| h)?|–")
 
 
-def _text(value: Any) -> Text:
-    return value if isinstance(value, Text) else Text("" if value is None else str(value))
+def _value(value: Any) -> str | Text:
+    """A cell as a table keeps it: styled text as it is, anything else as its plain text
+    (made rich ``Text`` only if it is drawn in a terminal)."""
+    return value if isinstance(value, (str, Text)) else "" if value is None else str(value)
+
+
+def _plain(value: str | Text) -> str:
+    return value if isinstance(value, str) else value.plain
+
+
+def _cells(text: str) -> int:
+    """How many terminal cells ``text`` takes (a character each, when it is printable
+    ASCII)."""
+    return len(text) if text.isascii() and text.isprintable() else cell_len(text)
+
+
+def _widest_line(text: str) -> int:
+    if text.isprintable():  # no line break of any kind
+        return _cells(text)
+    return max((_cells(line) for line in text.splitlines()), default=0)
+
+
+def _rich(row: Sequence[str | Text]) -> list[Text]:
+    return [Text(v) if isinstance(v, str) else v for v in row]
 
 
 def _frame(columns: int) -> int:
@@ -177,7 +218,7 @@ class Listing:
                  rows: Iterable[Sequence[Any]], empty: str | None = None) -> None:
         self.title = title
         self.columns = tuple(columns)
-        self.rows = [tuple(_text(value) for value in row) for row in rows]
+        self.rows = [tuple(map(_value, row)) for row in rows]
         self.empty = empty or (f"{title}: none." if title else "Nothing to show.")
         self._group = _Group((self,))
 
@@ -193,12 +234,11 @@ class Listing:
         """Every column, measured over the rows of this table and its peers."""
         measured = []
         for i, heading in enumerate(self.columns):
-            values = [row[i].plain for listing in self.peers for row in listing.rows]
+            values = [_plain(row[i]) for listing in self.peers for row in listing.rows]
             values = [v for v in values if v.strip()]
             numbers = bool(values) and all(_NUMBER.fullmatch(v) for v in values)
-            widest = max((cell_len(line) for v in values for line in v.splitlines()),
-                         default=0)
-            word = max((min(_FOLD_AT, cell_len(w)) for v in values for w in v.split()),
+            widest = max(map(_widest_line, values), default=0)
+            word = max((min(_FOLD_AT, _cells(w)) for v in values for w in v.split()),
                        default=0)
             widest = max(widest, cell_len(heading))  # a heading stays on one line
             least = widest if numbers or heading in _WHOLE else max(word, cell_len(heading))
@@ -226,10 +266,9 @@ class Listing:
         return shown, _squeeze([measured[i].widest for i in shown], hard,
                                room - _frame(len(shown))) or hard
 
-    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
-        if not self.rows:
-            yield Text(self.empty)
-            return
+    def _layout(self, console: Console,
+                options: ConsoleOptions) -> tuple[list[int], list[drawing.Column], str | None]:
+        """The columns shown (their indexes, and as drawn) and the caption."""
         measured = self._measure()
         if console.is_terminal:
             shown, widths = self._fit(measured, options.max_width)
@@ -241,8 +280,25 @@ class Listing:
         columns = [drawing.Column(measured[i].heading, width, measured[i].numbers,
                                   measured[i].numbers or measured[i].heading in _WHOLE)
                    for i, width in zip(shown, widths, strict=True)]
-        yield from drawing.draw(console, options, self.title, caption, columns,
-                                ([row[i] for i in shown] for row in self.rows))
+        return shown, columns, caption
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        if not self.rows:
+            yield Text(self.empty)
+            return
+        shown, columns, caption = self._layout(console, options)
+        rows = (_rich([row[i] for i in shown]) for row in self.rows)
+        yield from drawing.draw(console, options, self.title, caption, columns, rows)
+
+    def plain(self, console: Console) -> Iterator[str]:
+        """What printing the table to ``console`` (no terminal: no styles) writes, as lines."""
+        if not self.rows:
+            yield self.empty + "\n"
+            return
+        options = console.options
+        _shown, columns, caption = self._layout(console, options)
+        yield from drawing.plain(console, options, self.title, caption, columns,
+                                 ([_plain(v) for v in row] for row in self.rows), _rich)
 
     def __rich_measure__(self, console: Console, options: ConsoleOptions) -> Measurement:
         measured = self._measure()

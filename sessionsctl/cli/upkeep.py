@@ -85,7 +85,7 @@ def person_export(
 
     Example:
 
-    - `sessionsctl person export sam@example.org > sam.json`
+    - `sessionsctl person export sam@example.org`
     """
     state = cli(ctx, True)
     render.emit_json(state.centre.privacy.export(person))

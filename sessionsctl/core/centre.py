@@ -1,60 +1,186 @@
 """The centre as the acting person sees it: one facade that composes the use-case services
-and hands each its collaborators. Faces call ``centre.<service>.<use case>``."""
+and hands each its collaborators. Faces call ``centre.<service>.<use case>``.
+
+Each service is built, and its module imported, when it is first used: a command that lists
+sessions loads neither the iCalendar exchange nor mail templating nor the reports."""
 
 from __future__ import annotations
 
-from .attendance import Roll
-from .audit import AuditTrail
+from collections.abc import Callable
+from functools import cached_property
+from typing import TYPE_CHECKING
+
 from .context import Clock, Context, utcnow
-from .courses import Courses
-from .directory import Directory
-from .exchange.service import Exchange
-from .feedback import Feedbacks
-from .identity import Bindings
-from .lock import CalendarLock
-from .mail.notify import Notifier
-from .mail.service import Mailing
-from .privacy import Privacy
-from .reports.service import Reporting
-from .schedule.booker import Booker
 from .schedule.booking import Booked, BookingResult, draft_of
-from .schedule.bulk import BulkChanges
-from .schedule.calendar import CentreCalendar
-from .schedule.scopes import ScopedEdits
-from .schedule.series import SeriesBook
-from .schedule.sessions import SessionDetails, Sessions
-from .schedule.slots import FreeSlots
 from .storage import Store
-from .upkeep import Upkeep
+
+if TYPE_CHECKING:
+    from .attendance import Roll
+    from .audit import AuditTrail
+    from .courses import Courses
+    from .directory import Directory
+    from .exchange.service import Exchange
+    from .feedback import Feedbacks
+    from .identity import Bindings
+    from .lock import CalendarLock
+    from .mail.notify import Notifier
+    from .mail.service import Mailing
+    from .mail.setup import MailSetup
+    from .privacy import Privacy
+    from .reports.service import Reporting
+    from .schedule.booker import Booker
+    from .schedule.bulk import BulkChanges
+    from .schedule.calendar import CentreCalendar
+    from .schedule.scopes import ScopedEdits
+    from .schedule.series import SeriesBook
+    from .schedule.sessions import SessionDetails, Sessions
+    from .schedule.slots import FreeSlots
+    from .upkeep import Upkeep
 
 __all__ = ["Booked", "BookingResult", "Centre", "Clock", "SessionDetails", "draft_of", "utcnow"]
 
 
-class Centre:
-    """Every use case, grouped by what it is about."""
+def __getattr__(name: str) -> object:
+    if name == "SessionDetails":  # re-exported, from the module it needs anyway
+        from .schedule.sessions import SessionDetails
 
-    def __init__(self, store: Store, actor: str | None = None, clock: Clock = utcnow) -> None:
-        self.ctx = ctx = Context(store, actor, clock)
-        notifier = Notifier(ctx)
-        booker = Booker(ctx, notifier)
-        scoped = ScopedEdits(ctx, booker, notifier)
-        self.people = Directory(ctx)
-        self.upkeep = Upkeep(ctx)
-        self.access = Bindings(ctx)
-        self.sessions = Sessions(ctx, booker, notifier, scoped)
-        self.privacy = Privacy(ctx, self.sessions)
-        self.bulk = BulkChanges(ctx, booker, notifier)
-        self.series = SeriesBook(ctx, booker)
-        self.calendar = CentreCalendar(ctx)
-        self.slots = FreeSlots(ctx, booker)
-        self.attendance = Roll(ctx)
-        self.feedback = Feedbacks(ctx)
-        self.courses = Courses(ctx)
-        self.exchange = Exchange(ctx, booker)
-        self.mail = Mailing(ctx)
-        self.reports = Reporting(ctx)
-        self.audit = AuditTrail(ctx, self.sessions, self.attendance)
-        self.lock = CalendarLock(ctx)
+        return SessionDetails
+    raise AttributeError(name)
+
+
+class Centre:
+    """Every use case, grouped by what it is about. ``mail_setup`` gives the templates and
+    the SMTP transport, asked for when mail is first used."""
+
+    def __init__(self, store: Store, actor: str | None = None, clock: Clock = utcnow, *,
+                 mail_setup: Callable[[], MailSetup] | None = None) -> None:
+        self.ctx = Context(store, actor, clock)
+        self._mail_setup = mail_setup
+
+    # ----------------------------------------------- what the services share, built once
+    @cached_property
+    def _notifier(self) -> Notifier:
+        from .mail.notify import Notifier
+
+        return Notifier(self.ctx)
+
+    @cached_property
+    def _booker(self) -> Booker:
+        from .schedule.booker import Booker
+
+        return Booker(self.ctx, self._notifier)
+
+    @cached_property
+    def _scoped(self) -> ScopedEdits:
+        from .schedule.scopes import ScopedEdits
+
+        return ScopedEdits(self.ctx, self._booker, self._notifier)
+
+    # -------------------------------------------------------------------- the services
+    @cached_property
+    def people(self) -> Directory:
+        from .directory import Directory
+
+        return Directory(self.ctx)
+
+    @cached_property
+    def sessions(self) -> Sessions:
+        from .schedule.sessions import Sessions
+
+        return Sessions(self.ctx, self._booker, self._notifier, self._scoped)
+
+    @cached_property
+    def series(self) -> SeriesBook:
+        from .schedule.series import SeriesBook
+
+        return SeriesBook(self.ctx, self._booker)
+
+    @cached_property
+    def calendar(self) -> CentreCalendar:
+        from .schedule.calendar import CentreCalendar
+
+        return CentreCalendar(self.ctx)
+
+    @cached_property
+    def slots(self) -> FreeSlots:
+        from .schedule.slots import FreeSlots
+
+        return FreeSlots(self.ctx, self._booker)
+
+    @cached_property
+    def attendance(self) -> Roll:
+        from .attendance import Roll
+
+        return Roll(self.ctx)
+
+    @cached_property
+    def feedback(self) -> Feedbacks:
+        from .feedback import Feedbacks
+
+        return Feedbacks(self.ctx)
+
+    @cached_property
+    def courses(self) -> Courses:
+        from .courses import Courses
+
+        return Courses(self.ctx)
+
+    @cached_property
+    def exchange(self) -> Exchange:
+        from .exchange.service import Exchange
+
+        return Exchange(self.ctx, self._booker)
+
+    @cached_property
+    def mail(self) -> Mailing:
+        from .mail.service import Mailing
+
+        mailing = Mailing(self.ctx)
+        if self._mail_setup is not None:
+            mailing.configure_mail(self._mail_setup())
+        return mailing
+
+    @cached_property
+    def reports(self) -> Reporting:
+        from .reports.service import Reporting
+
+        return Reporting(self.ctx)
+
+    @cached_property
+    def upkeep(self) -> Upkeep:
+        from .upkeep import Upkeep
+
+        return Upkeep(self.ctx)
+
+    @cached_property
+    def access(self) -> Bindings:
+        from .identity import Bindings
+
+        return Bindings(self.ctx)
+
+    @cached_property
+    def privacy(self) -> Privacy:
+        from .privacy import Privacy
+
+        return Privacy(self.ctx, self.sessions)
+
+    @cached_property
+    def bulk(self) -> BulkChanges:
+        from .schedule.bulk import BulkChanges
+
+        return BulkChanges(self.ctx, self._booker, self._notifier)
+
+    @cached_property
+    def audit(self) -> AuditTrail:
+        from .audit import AuditTrail
+
+        return AuditTrail(self.ctx, self.sessions, self.attendance)
+
+    @cached_property
+    def lock(self) -> CalendarLock:
+        from .lock import CalendarLock
+
+        return CalendarLock(self.ctx)
 
     @property
     def store(self) -> Store:

@@ -59,8 +59,8 @@ class _Reference:
             t.add_column(c.heading, width=width, overflow="fold",
                          no_wrap=c.numbers or c.heading in render._WHOLE,
                          justify="right" if c.numbers else "left")
-        for row in me.rows:
-            t.add_row(*(row[i] for i in shown))
+        for row in me.rows:  # plain cells as text, never read as markup
+            t.add_row(*(Text(row[i]) if isinstance(row[i], str) else row[i] for i in shown))
         yield t
 
 

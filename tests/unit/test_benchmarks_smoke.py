@@ -179,3 +179,41 @@ def test_the_cli_benchmark_runs_at_a_tiny_scale(tmp_path: Path,
     assert figures["list terminal"]["ours"]["out_bytes"] > 0
     assert (figures["clash"]["ours"]["exit"], figures["clash"]["floor"]["exit"]) == (3, 0)
     assert 0 < figures["clash"]["ours"]["err_bytes"] < cli.STDERR_GOAL
+
+
+@pytest.mark.parametrize("calcurse", [False, True], ids=["no peers", "calcurse"])
+def test_the_peer_benchmark_runs_at_a_tiny_scale(tmp_path: Path, calcurse: bool,
+                                                 capsys: pytest.CaptureFixture[str],
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    """`python -m benchmarks.peers` at a tiny scale, one run of each command: every row is
+    printed beside its peer or floor, and a peer that is not installed says SKIPPED."""
+    import shutil
+
+    from benchmarks import peers
+
+    found = shutil.which("calcurse")
+    if calcurse and found is None:
+        pytest.skip("calcurse is not installed (apt-get install calcurse)")
+    monkeypatch.setattr(peers, "_khal_command", lambda: None)
+    monkeypatch.setattr(peers.shutil, "which", lambda name: found if calcurse else None)
+    out = tmp_path / "peers.json"
+    rows = "list,import-ics" if calcurse else ",".join(peers.ROWS)
+    assert peers.main(["--scale", str(SCALE), "--runs", "1", "--data-dir", str(tmp_path),
+                       "--only", rows, "--json", str(out)]) == 0
+    printed = capsys.readouterr().out
+    assert "SKIPPED" in printed and "khal is not installed" in printed
+    pairs = json.loads(out.read_text())["pairs"]
+    assert {p["row"] for p in pairs} == set(rows.split(","))
+    by = {(p["row"], p["beside"]): p for p in pairs}
+    assert by["import-ics", "khal"]["result"] == "SKIPPED"
+    if calcurse:  # measured beside the peer, on the same events
+        assert by["list", "calcurse"]["other"]["seconds"] > 0
+        assert by["import-ics", "calcurse"]["ratio"] > 0
+    else:
+        assert by["list", "calcurse"]["result"] == "SKIPPED"
+        assert by["import-csv", "floor: csv + sqlite3 executemany"]["other"]["seconds"] > 0
+        assert by["export-ics", "floor: icalendar build + serialise"]["ratio"] > 0
+        assert by["json", "floor: a day with no sessions"]["ratio"] > 0
+    for p in pairs:
+        assert p["ours"]["seconds"] > 0 and 0 < p["ours"]["rss_mb"] < 1000
+        assert p["result"] in ("PASS", "FAIL", "SKIPPED", "-")

@@ -4,6 +4,7 @@ contracts in pyproject.toml hold."""
 from __future__ import annotations
 
 import json
+import os
 import pkgutil
 import subprocess
 import sys
@@ -53,3 +54,48 @@ def test_import_linter_contracts_are_kept() -> None:
                             cwd=ROOT, check=False)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "0 broken" in result.stdout
+
+
+# What a process that lists sessions, or says its version, must not load: the TUI, the
+# iCalendar library, mail templating, pendulum (with --tz given) and help's markdown.
+NOT_FOR_A_LISTING = ("textual", "icalendar", "jinja2", "pendulum", "markdown_it",
+                     "sessionsctl.tui", "sessionsctl.core.exchange.ics",
+                     "sessionsctl.core.mail.templating", "sessionsctl.core.reports.service")
+_LOADED = (
+    "import atexit, json, sys\n"
+    "atexit.register(lambda: sys.stderr.write('\\nLOADED ' + json.dumps(sorted(sys.modules))))\n"
+    "sys.argv = ['sessionsctl', *json.loads(sys.argv[1])]\n"
+    "from sessionsctl.cli.entry import main\n"
+    "main()\n"
+)
+
+
+def _loaded(*argv: str) -> set[str]:
+    """The modules a ``sessionsctl`` process loaded by the time it exited."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SESSIONSCTL_")}
+    result = subprocess.run([sys.executable, "-c", _LOADED, json.dumps(argv)],
+                            capture_output=True, text=True, cwd=ROOT, check=False, env=env)
+    assert result.returncode == 0, result.stderr
+    return set(json.loads(result.stderr.rpartition("\nLOADED ")[2]))
+
+
+def _among(loaded: set[str], names: tuple[str, ...]) -> list[str]:
+    return sorted(m for m in loaded if any(m == n or m.startswith(f"{n}.") for n in names))
+
+
+def test_a_listing_loads_only_what_it_uses(tmp_path: Path) -> None:
+    db = ["--db", f"sqlite:///{tmp_path / 'centre.db'}", "--tz", "Europe/London"]
+    _loaded(*db, "room", "add", "Hall")  # creates the centre (migrations load Alembic)
+    for listing in (["session", "list", "--all"], ["session", "list", "--all", "--json"]):
+        loaded = _loaded(*db, *listing)
+        assert "sessionsctl.cli.sessions" in loaded  # the command really ran
+        assert _among(loaded, NOT_FOR_A_LISTING) == []
+        # Only the command named is loaded, not every command group.
+        assert _among(loaded, ("sessionsctl.cli.exchange", "sessionsctl.cli.mail",
+                               "sessionsctl.cli.reports", "alembic")) == []
+
+
+def test_the_version_loads_no_command_line() -> None:
+    loaded = _loaded("--version")
+    assert _among(loaded, ("typer", "rich", "sqlalchemy", "sessionsctl.core",
+                           "sessionsctl.cli.main")) == []

@@ -131,20 +131,35 @@ class RowProblems(InvalidInput):
         self.references = references
 
 
+# Columns whose cells differ from row to row: read afresh, never remembered for the file.
+_OWN_CELLS = frozenset(("start", "end", "notes"))
+
+
+def _clean(value: str) -> str | None:
+    return restore(value.strip()).strip() or None
+
+
 class _Cells:
-    """One row being read: its cells by column, and every problem found so far."""
+    """One row being read: its cells by column, and every problem found so far.
 
-    __slots__ = ("problems", "values")
+    ``memo`` is the file's: the same cell text (a mentor, a room, a zone), the same students,
+    the same address come back row after row, and each is read once, to one shared value."""
 
-    def __init__(self, values: dict[str, str]) -> None:
-        self.values = values
+    __slots__ = ("memo", "problems", "values")
+
+    def __init__(self, values: dict[str, str], memo: dict[Any, Any] | None = None) -> None:
+        self.memo = {} if memo is None else memo
+        cells = self.memo.setdefault("cells", {})
+        self.values = {
+            name: _clean(raw) if name in _OWN_CELLS
+            else cells[raw] if raw in cells else cells.setdefault(raw, _clean(raw))
+            for name, raw in values.items()}
         self.problems: list[tuple[str | None, str]] = []
 
     def get(self, name: str) -> str | None:
         """The cell of column ``name`` stripped (and restored if it was defused on export);
         None if it is empty or not in the file."""
-        value = self.values.get(name)
-        return None if value is None else restore(value.strip()).strip() or None
+        return self.values.get(name)
 
     def check(self, call: Any, *args: Any, **kwargs: Any) -> Any:
         """``call(*args, **kwargs)``, or None with its problem noted."""
@@ -184,15 +199,26 @@ def _times(cells: _Cells, tz: ZoneInfo | None) -> tuple[datetime | None, datetim
 
 def _people(cells: _Cells) -> tuple[str | None, tuple[str, ...], tuple[str, ...]]:
     """(mentor, the students as written, those of their addresses that could be read)."""
+    addresses = cells.memo.setdefault("emails", {})
     mentor = cells.get("mentor_email")
     if mentor is None:
         cells.fail("mentor_email", "is empty")
+    elif mentor in addresses:
+        mentor = addresses[mentor]
     else:
-        mentor = cells.check(rules.email, mentor, field="mentor_email")
-    students = tuple(s.strip() for s in (cells.get("student_emails") or "").split(";")
-                     if s.strip())
+        read = cells.check(rules.email, mentor, field="mentor_email")
+        if read is not None:
+            addresses[mentor] = read
+        mentor = read
+    listed = cells.get("student_emails") or ""
+    groups = cells.memo.setdefault("students", {})
+    if listed in groups:
+        return mentor, *groups[listed]
+    students = tuple(s.strip() for s in listed.split(";") if s.strip())
     readable = tuple(e for e in (cells.check(rules.email, s, field="student_emails")
                                  for s in students) if e)
+    if len(readable) == len(students):  # every address read: the same again next time
+        groups[listed] = students, readable
     return mentor, students, readable
 
 
@@ -215,6 +241,10 @@ def shared_values(draft: SessionDraft, shared: dict[Any, Any]) -> SessionDraft:
     """``draft`` with one copy, for a whole import, of each value drafts repeat (taken from
     ``shared``)."""
     share = shared.setdefault
+    values = (draft.title, draft.mentor, draft.tz, draft.students, draft.room, draft.subject,
+              draft.location, draft.link)
+    if all(share(v, v) is v for v in values):
+        return draft  # its values are the shared ones already
     return replace(draft, title=share(draft.title, draft.title),
                    mentor=share(draft.mentor, draft.mentor), tz=share(draft.tz, draft.tz),
                    students=share(draft.students, draft.students),
@@ -225,10 +255,12 @@ def shared_values(draft: SessionDraft, shared: dict[Any, Any]) -> SessionDraft:
 
 
 def parse_row(values: dict[str, str], row: int, default_tz: str, *,
-              shared: dict[Any, Any] | None = None) -> CsvRow:
+              shared: dict[Any, Any] | None = None,
+              memo: dict[Any, Any] | None = None) -> CsvRow:
     """One row as a session draft, or a :class:`RowProblems` naming every column that is
-    wrong (a check that needs another cell, such as the end after a bad start, is skipped)."""
-    cells = _Cells(values)
+    wrong (a check that needs another cell, such as the end after a bad start, is skipped).
+    ``memo`` (the file's) remembers how the cells that repeat from row to row read."""
+    cells = _Cells(values, memo)
     title = cells.get("title")
     if title is None:
         cells.fail("title", "is empty")
@@ -294,6 +326,7 @@ def _rows(reader: Any, names: list[str],
           default_tz: str) -> Iterator[CsvRow | Problem | tuple[int, References]]:
     """The rows after the header, as :func:`read` gives them."""
     shared: dict[Any, Any] = {}
+    memo: dict[Any, Any] = {}
     for cells in reader:
         row = reader.line_num
         if not any(c.strip() for c in cells):
@@ -309,7 +342,7 @@ def _rows(reader: Any, names: list[str],
             continue
         try:
             yield parse_row(dict(zip(names, cells, strict=True)), row, default_tz,
-                            shared=shared)
+                            shared=shared, memo=memo)
         except RowProblems as exc:
             for column, message in exc.problems:
                 yield Problem(row, column, message)

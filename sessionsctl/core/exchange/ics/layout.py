@@ -6,9 +6,8 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-from icalendar import Component
-
 from ..problems import Problem
+from .events import Events
 
 _MARK = re.compile(rb"^(?:\xef\xbb\xbf)?(BEGIN|END):([A-Za-z0-9-]+)[ \t]*\r?$",
                    re.MULTILINE | re.IGNORECASE)
@@ -40,12 +39,14 @@ def blocks(text: bytes) -> Iterator[tuple[str, int, str]]:
 
 
 def parsed(text: bytes, with_lines: bool = False) -> Iterator[Any]:
-    """Each VEVENT parsed on its own (the exception when icalendar cannot read it)."""
+    """Each VEVENT parsed on its own (the exception when icalendar cannot read it), each
+    distinct line of the file parsed once (see :mod:`.events`)."""
+    events = Events()
     for kind, line, block in blocks(text):
         if kind != "VEVENT":
             continue
         try:
-            event: Any = Component.from_ical(block)
+            event: Any = events.parse(block)
         except (ValueError, KeyError, IndexError, TypeError) as exc:
             event = exc
         yield (line, event) if with_lines else event

@@ -9,6 +9,8 @@ from zoneinfo import ZoneInfo
 
 from icalendar import vCalAddress, vCategory, vDDDTypes, vInt, vText, vUri
 
+_FOLD_AT = 75  # octets: icalendar folds a content line this long
+
 
 def address(email: str, name: str | None, **params: str) -> vCalAddress:
     """A ``mailto:`` address with its CN and parameters (``cu_type="x"`` is ``CU-TYPE=x``)."""
@@ -44,6 +46,8 @@ class Values:
         # The content line of each (property, shared value), made by icalendar once.
         self._shared: set[int] = {id(self.stamp)}
         self._lines: dict[tuple[str, int], bytes] = {}
+        # ``NAME;PARAMS:`` of a property by (name, value type, parameters).
+        self._heads: dict[tuple[str, type, tuple[Any, ...]], bytes] = {}
 
     def text(self, value: str) -> vText:
         found = self._text.get(value)
@@ -80,7 +84,9 @@ class Values:
     def to_ical(self, component: Any) -> bytes:
         """``component.to_ical()``, the same bytes, faster: the content line of a value
         these :class:`Values` made (a person, a title, a room, DTSTAMP) is made by icalendar
-        the first time and reused for every event that has it."""
+        the first time and reused for every event that has it; a value of an event's own
+        (its UID, its times) is written after the name and parameters icalendar wrote for
+        the first value of its kind with the same parameters (see :meth:`_own_line`)."""
         lines = []
         shared, memo = self._shared, self._lines
         for name, value in component.property_items():
@@ -89,11 +95,33 @@ class Values:
                 if line is None:
                     line = memo[name, id(value)] = component.content_line(name, value).to_ical()
             else:
-                line = component.content_line(name, value).to_ical()
+                line = self._own_line(component, name, value)
             if line:
                 lines.append(line)
         lines.append(b"")
         return b"\r\n".join(lines)
+
+    def _own_line(self, component: Any, name: str, value: Any) -> bytes:
+        """The content line of one value: ``NAME;PARAMS:`` as icalendar wrote it for the
+        first value of this name, type and parameters, then the value's own text; a line as
+        long as icalendar folds (75 octets) is made by icalendar."""
+        as_text = getattr(value, "to_ical", None)
+        params = getattr(value, "params", None)
+        if as_text is None or name in ("BEGIN", "END"):
+            return cast(bytes, component.content_line(name, value).to_ical())
+        try:
+            key = (name, type(value), tuple(params.items()) if params else ())
+            head = self._heads.get(key)
+        except TypeError:  # a parameter holding a list: not a key
+            return cast(bytes, component.content_line(name, value).to_ical())
+        text = as_text()
+        text = text if isinstance(text, bytes) else text.encode()
+        if head is not None and len(head) + len(text) < _FOLD_AT:
+            return head + text
+        line = cast(bytes, component.content_line(name, value).to_ical())
+        if head is None and len(line) < _FOLD_AT and line.endswith(b":" + text):
+            self._heads[key] = line[:len(line) - len(text)]
+        return line
 
     @staticmethod
     def when(instant: datetime, tz: str) -> vDDDTypes:

@@ -1,0 +1,105 @@
+"""VEVENTs parsed one by one, each distinct content line of a file once.
+
+A calendar repeats most of its lines from event to event: DTSTAMP, the ORGANIZER, the same
+students' ATTENDEEs, SUMMARY, LOCATION, STATUS, our ``X-SESSIONSCTL-*`` properties. Of the
+490,000 property lines of a 100,000-session export, 55,000 are distinct. So an event's lines
+are split as icalendar splits them (:class:`~icalendar.parser.Contentlines`: unfolded, one
+per line), and only the lines not seen before are handed to icalendar, together, as one
+small VEVENT. The property icalendar makes of a line is kept by that line's text and shared
+by every event that repeats it (readers read properties, never change them).
+
+An event is parsed whole by icalendar, as a file's components always were, when it holds a
+nested component (a VALARM), when icalendar reports a problem with one of its new lines, or
+when a new line does not give exactly one property under its name: what icalendar makes of
+such an event, and every problem it finds, stay exactly its own.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from typing import Any
+
+from icalendar import Component
+from icalendar.parser import Contentlines
+
+_NESTED = re.compile(r"\s*(?:BEGIN|END)\s*[;:]", re.IGNORECASE)
+_KNOWN_AT_MOST = 500_000  # distinct lines kept: a bound on memory for odd, huge files
+
+
+class Event(dict[str, Any]):
+    """A parsed VEVENT as readers use one: ``get(NAME)`` gives the property, or the list of
+    them when the name is repeated; ``errors`` lists (name, problem) (none here: an event
+    with a problem is icalendar's own :class:`~icalendar.Event`)."""
+
+    errors: tuple[()] = ()
+
+
+def _split(block: str) -> list[str]:
+    split: list[str] = Contentlines.from_ical(block)  # type: ignore[no-untyped-call]
+    return split
+
+
+def _name(line: str) -> str:
+    """A content line's property name, as icalendar reads it (spaces dropped, upper case)."""
+    cut = min((i for i in (line.find(";"), line.find(":")) if i >= 0), default=len(line))
+    return "".join(line[:cut].split()).upper()
+
+
+class Events:
+    """The VEVENT parser of one file: it remembers what each distinct line was parsed into."""
+
+    def __init__(self) -> None:
+        self._known: dict[str, tuple[str, Any]] = {}
+
+    def parse(self, block: str) -> Any:
+        """The VEVENT whose text (``BEGIN:VEVENT`` to ``END:VEVENT``) is ``block``; raises
+        as :meth:`icalendar.Component.from_ical` does for text it cannot read."""
+        if len(self._known) > _KNOWN_AT_MOST:
+            self._known.clear()
+        lines = [line for line in _split(block) if line]
+        body = lines[1:-1]
+        if len(lines) < 2 or any(_NESTED.match(line) for line in body):
+            return Component.from_ical(block)
+        known = self._known
+        new = list(dict.fromkeys(line for line in body if line not in known))
+        if new and not self._learn(new):
+            return Component.from_ical(block)
+        event = Event()
+        for line in body:
+            name, prop = known[line]
+            held = event.get(name)
+            if held is None:
+                event[name] = prop
+            elif isinstance(held, list):
+                held.append(prop)
+            else:
+                event[name] = [held, prop]
+        return event
+
+    def _learn(self, lines: list[str]) -> bool:
+        """Parse ``lines`` (distinct, none seen before) with icalendar and remember each
+        one's property; False (nothing remembered) if icalendar finds a problem in them or
+        does not give one property per line."""
+        try:
+            parsed = Component.from_ical("BEGIN:VEVENT\r\n" + "\r\n".join(lines)
+                                         + "\r\nEND:VEVENT\r\n")
+        except (ValueError, KeyError, IndexError, TypeError):
+            return False
+        if getattr(parsed, "errors", None) or parsed.subcomponents:
+            return False
+        names = [_name(line) for line in lines]
+        made: dict[str, list[Any]] = {}
+        for name, count in Counter(names).items():
+            props = parsed.get(name)
+            props = props if isinstance(props, list) else [] if props is None else [props]
+            if len(props) != count:
+                return False
+            made[name] = props
+        if len(made) != len(parsed):
+            return False
+        taken = Counter[str]()
+        for line, name in zip(lines, names):
+            self._known[line] = (name, made[name][taken[name]])
+            taken[name] += 1
+        return True
