@@ -11,14 +11,13 @@ from zoneinfo import ZoneInfo
 
 import typer
 
-from ..core.domain.drafts import SessionQuery
 from ..core.domain.errors import InvalidInput
 from ..core.domain.model import SessionStatus, SessionType
-from ..core.domain.timeutil import parse_bound
 from ..core.domain.words import counted
 from ..core.exchange.results import ImportConflicts, ImportResult, RowClashes, RowConflict
 from . import render
 from .context import Cli, cli
+from .filters import session_query
 
 import_app = typer.Typer(help="Bring sessions in from CSV or iCalendar files.", no_args_is_help=True)
 export_app = typer.Typer(help="Write sessions out as CSV or iCalendar.", no_args_is_help=True)
@@ -268,23 +267,6 @@ def import_ics(
             create_missing=create_missing, allow_similar=allow_similar, progress=progress))
 
 
-def _query(state: Cli, from_: str | None, to: str | None, mentor: str | None,
-           student: str | None, room: str | None, subject: str | None,
-           status: list[SessionStatus] | None, type_: list[SessionType] | None,
-           search: str | None) -> SessionQuery:
-    tz = state.tz
-    start = parse_bound(from_, tz, field="from") if from_ else None
-    end = parse_bound(to, tz, field="to", end=True) if to else None
-    if start and end and end <= start:
-        raise InvalidInput("must be after --from", field="to")
-    query = SessionQuery(start=start, end=end, mentor=mentor, student=student, room=room,
-                         subject=subject, statuses=tuple(status or ()),
-                         types=tuple(type_ or ()), search=search)
-    if mentor or student or room or subject:
-        query = state.centre.people.resolve_query(query)  # names as typed -> as stored
-    return query
-
-
 @contextmanager
 def _sink(output: str | None, binary: bool) -> Iterator[IO[Any]]:
     if output in (None, "-"):
@@ -327,7 +309,9 @@ def export_csv(
     - `sessionsctl export csv --from 2026-09-01 --to 2026-12-31 -o autumn.csv`
     """
     state = cli(ctx)
-    query = _query(state, from_, to, mentor, student, room, subject, status, type_, search)
+    query = session_query(state, start=from_, end=to, mentor=mentor, student=student,
+                          room=room, subject=subject, statuses=status, types=type_,
+                          search=search)
     show = output not in (None, "-") and render.shows_progress(state.json)
     total = state.centre.exchange.count_sessions(query) if show else None
     with _sink(output, False) as sink, render.progress(show, "exporting", total) as progress:
@@ -357,7 +341,9 @@ def export_ics(
     - `sessionsctl export ics --mentor ada@example.org -o ada.ics`
     """
     state = cli(ctx)
-    query = _query(state, from_, to, mentor, student, room, subject, status, type_, search)
+    query = session_query(state, start=from_, end=to, mentor=mentor, student=student,
+                          room=room, subject=subject, statuses=status, types=type_,
+                          search=search)
     show = output not in (None, "-") and render.shows_progress(state.json)
     total = state.centre.exchange.count_sessions(query) if show else None
     with _sink(output, True) as sink, render.progress(show, "exporting", total) as progress:

@@ -14,18 +14,15 @@ from ..core.domain.drafts import SessionDraft
 from ..core.domain.errors import InvalidInput
 from ..core.domain.serialize import (
     attendance_json,
-    conflict_json,
     feedback_json,
     material_json,
     session_detail_json,
     session_json,
 )
-from ..core.domain.timeutil import day_start, iso, parse_bound
-from ..core.domain.words import counted
+from ..core.domain.timeutil import day_start, parse_bound
 from ..core.schedule.bulk import BulkChange
-from ..core.schedule.series import SeriesResult
-from . import bulk, render, slots
-from .context import Cli, cli
+from . import bulk, outcomes, render, slots
+from .context import cli
 from .fields import changes_of
 from .filters import ListFrom, ListTo, RoomOpt, Search, Statuses, Types, session_query
 from .options import (
@@ -66,21 +63,6 @@ def _force_reason(force: bool, reason: str | None) -> str | None:
     if force and not (reason and reason.strip()):
         raise InvalidInput("--force needs --reason TEXT", field="reason")
     return reason if force else None
-
-
-def _report(state: Cli, booked: Booked, verb: str) -> None:
-    s = booked.session
-    if state.json:
-        render.emit_json(session_detail_json(s, state.tz))
-        return
-    mentor = state.centre.people.names([s.mentor]).get(s.mentor)
-    render.out.print(f"{verb} #{s.id} {s.title!r}: {render.when(s.start, state.tz)}–"
-                     f"{render.hhmm(s.end, state.tz)} with {mentor.label if mentor else s.mentor}")
-    if booked.forced_over:
-        render.conflicts(booked.forced_over, state.tz, more=booked.more)
-        render.err.print(f"[yellow]forced over "
-                         f"{counted(len(booked.forced_over) + booked.more, 'conflict')}:[/] "
-                         f"{s.force_reason}")
 
 
 @app.command("add")
@@ -127,51 +109,12 @@ def add(
     if repeat is None:
         booked = state.centre.sessions.book(draft, force_reason=_force_reason(force, reason),
                                             notify=not no_notify, past=past)
-        _report(state, booked, "Booked")
+        outcomes.session_changed(state, booked, "Booked")
         return
     result = state.centre.series.create(draft, repeat, term=term, skip_conflicts=skip_conflicts,
                                         force_reason=_force_reason(force, reason),
                                         notify=not no_notify, past=past)
-    _report_series(state, result, "Booked")
-
-
-def _report_series(state: Cli, result: SeriesResult, verb: str) -> None:
-    tz = state.tz
-    if state.json:
-        render.emit_json({
-            "series": {"id": result.series.id, "uid": result.series.uid,
-                       "rule": result.series.rule, "tz": result.series.tz},
-            "booked": [session_json(s, tz) for s in result.booked],
-            "changed": [session_json(s, tz) for s in result.changed],
-            "kept": [session_json(s, tz) for s in result.kept],
-            "removed": result.removed,
-            "skipped": [iso(s, tz) for s in result.skipped],
-            "closed": [{"start": iso(s, tz), "reason": r} for s, r in result.closed],
-            "conflicts": [conflict_json(c, tz) for c in result.conflicts],
-            "conflict_count": len(result.conflicts) + result.more,
-        })
-        return
-    series = result.series
-    sessions = result.booked or result.changed
-    render.out.print(f"{verb} series #{series.id} ({result.description}): "
-                     f"{len(result.booked)} booked, {len(result.changed)} changed"
-                     + (f", {result.removed} removed" if result.removed else ""))
-    if sessions:
-        render.out.print(f"  from {render.when(sessions[0].start, tz)} "
-                         f"to {render.when(sessions[-1].start, tz)}")
-    for start, why in result.closed:
-        render.out.print(f"  skipped {render.when(start, tz)}: closed ({why})", style="yellow")
-    if result.skipped:
-        render.out.print(f"  skipped {counted(len(result.skipped), 'clashing occurrence')}:",
-                         style="yellow")
-        render.conflicts(result.conflicts, tz, console=render.out, more=result.more)
-    elif result.conflicts:
-        render.conflicts(result.conflicts, tz, more=result.more)
-        render.err.print("[yellow]forced over "
-                         f"{counted(len(result.conflicts) + result.more, 'conflict')}[/]")
-    if result.kept:
-        render.out.print(f"  left as they were: {counted(len(result.kept), 'occurrence')} already "
-                         "completed, cancelled or with attendance", style="dim")
+    outcomes.series_changed(state, result, "Booked")
 
 
 @app.command("list")
@@ -302,9 +245,9 @@ def edit(
                                                force_reason=_force_reason(force, reason),
                                                notify=not no_notify, past=past)
     if isinstance(result, Booked):
-        _report(state, result, "Changed")
+        outcomes.session_changed(state, result, "Changed")
     else:
-        _report_series(state, result, "Changed")
+        outcomes.series_changed(state, result, "Changed")
 
 
 def _status_command(verb: str, done: str):

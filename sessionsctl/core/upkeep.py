@@ -103,42 +103,41 @@ class Upkeep:
                   active: bool | None = None) -> Room:
         """Rename a room, set how many it seats, or retire it (or bring it back)."""
         rules.positive(capacity, "capacity")
-        with self.ctx.write() as uow:
-            require(uow.actor, Action.EDIT_ROOM)
-            before = Names(uow).room(ref)
-            after = replace(before, **_given(name=name and rules.name(name), capacity=capacity,
-                                             active=active))
-            if after == before:
-                return before
-            if after.name != before.name:
-                _unique("room", after, uow.rooms.all())
-            if not after.active and before.active:
-                _not_needed(uow, "room", before.name, self.ctx.clock())
-            uow.rooms.change(after)
-            if after.name != before.name:
-                rename_in_series(uow, {"room": before.name}, after.name)
-            uow.audit.record("edit", "room", before.id, record(before), record(after))
-            return after
+        room = self._edit_place("room", ref, name, active, capacity=capacity)
+        assert isinstance(room, Room)
+        return room
 
     def edit_subject(self, ref: str, *, name: str | None = None,
                      active: bool | None = None) -> Subject:
         """Rename a subject, or retire it (or bring it back)."""
+        subject = self._edit_place("subject", ref, name, active)
+        assert isinstance(subject, Subject)
+        return subject
+
+    def _edit_place(self, kind: str, ref: str, name: str | None, active: bool | None,
+                    **more: Any) -> Room | Subject:
+        """A room or subject (``kind``) changed: renamed (not onto another's name, in any
+        case; series templates follow), retired (unless still needed) or back in use."""
         with self.ctx.write() as uow:
-            require(uow.actor, Action.EDIT_SUBJECT)
-            before = Names(uow).subject(ref)
-            after = replace(before, **_given(name=name and rules.name(name), active=active))
+            require(uow.actor, Action.EDIT_ROOM if kind == "room" else Action.EDIT_SUBJECT)
+            names = Names(uow)
+            before: Room | Subject = names.room(ref) if kind == "room" else names.subject(ref)
+            after = replace(before, **_given(name=name and rules.name(name), active=active,
+                                             **more))
             if after == before:
                 return before
             if after.name != before.name:
-                _unique("subject", after, uow.subjects.all())
+                _unique(kind, after, uow.rooms.all() if kind == "room" else uow.subjects.all())
             if not after.active and before.active:
-                _not_needed(uow, "subject", before.name, self.ctx.clock())
-            uow.subjects.change(after)
+                _not_needed(uow, kind, before.name, self.ctx.clock())
+            if isinstance(after, Room):
+                uow.rooms.change(after)
+            else:
+                uow.subjects.change(after)
             if after.name != before.name:
-                rename_in_series(uow, {"subject": before.name}, after.name)
-            uow.audit.record("edit", "subject", before.id, record(before), record(after))
+                rename_in_series(uow, {kind: before.name}, after.name)
+            uow.audit.record("edit", kind, before.id, record(before), record(after))
             return after
-
 
 def _given(**values: Any) -> dict[str, Any]:
     return {k: v for k, v in values.items() if v is not None}

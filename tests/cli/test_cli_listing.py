@@ -16,7 +16,7 @@ from rich.console import Console, ConsoleOptions, RenderResult
 from rich.table import Table
 from rich.text import Text
 
-from sessionsctl.cli import render
+from sessionsctl.cli import render, tables
 from sessionsctl.core.domain.model import Session, SessionStatus
 
 DOMAIN = "northfield-tutoring.example"
@@ -57,7 +57,7 @@ class _Reference:
         for i, width in zip(shown, widths, strict=True):
             c = measured[i]
             t.add_column(c.heading, width=width, overflow="fold",
-                         no_wrap=c.numbers or c.heading in render._WHOLE,
+                         no_wrap=c.numbers or c.heading in tables._WHOLE,
                          justify="right" if c.numbers else "left")
         for row in me.rows:  # plain cells as text, never read as markup
             t.add_row(*(Text(row[i]) if isinstance(row[i], str) else row[i] for i in shown))

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from sessionsctl.cli import render
+from sessionsctl.cli import render, tables
 
 from .conftest import Run
 from .test_cli_subprocess import _env, _script
@@ -308,8 +308,8 @@ def _render_empty() -> str:
 
 
 def test_squeeze_shares_the_room_by_what_each_column_wants() -> None:
-    assert render._squeeze([10, 40, 8], [5, 10, 8], 60) == [10, 40, 8]
-    widths = render._squeeze([10, 40, 8], [5, 10, 8], 40)
+    assert tables._squeeze([10, 40, 8], [5, 10, 8], 60) == [10, 40, 8]
+    widths = tables._squeeze([10, 40, 8], [5, 10, 8], 40)
     assert widths is not None and sum(widths) == 40 and widths[2] == 8
     assert widths[1] > widths[0] >= 5
-    assert render._squeeze([10, 40, 8], [5, 30, 8], 40) is None
+    assert tables._squeeze([10, 40, 8], [5, 30, 8], 40) is None
