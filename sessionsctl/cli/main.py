@@ -5,15 +5,16 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Iterable, Sequence
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from typer.core import TyperGroup
 
 from .. import __version__, config
 from ..core.domain.errors import SessionsctlError
-from . import render
-from .context import Cli
+
+if TYPE_CHECKING:
+    from .context import Cli
 
 
 def _framework(exc: Exception) -> bool:
@@ -60,9 +61,12 @@ class _Root(TyperGroup):
     """Turns errors into the exit codes of docs/CLI.md, never a traceback for a user mistake."""
 
     def invoke(self, ctx: Any) -> Any:
+        # The error paths print through rich; a help page or a bad command name never loads it.
         try:
             return super().invoke(ctx)
         except SessionsctlError as exc:
+            from . import render
+
             state: Cli | None = ctx.obj
             tz = None
             if state is not None:
@@ -73,6 +77,8 @@ class _Root(TyperGroup):
             render.error(exc, tz, bool(state and state.json))
             raise typer.Exit(exc.exit_code) from None
         except KeyboardInterrupt:
+            from . import render
+
             render.err.print("interrupted; nothing more was written")
             raise typer.Exit(130) from None
         except BrokenPipeError:  # the reader went away (`| head`): stop quietly, as Unix tools do
@@ -84,13 +90,16 @@ class _Root(TyperGroup):
                 raise
             if os.environ.get("SESSIONSCTL_DEBUG"):
                 raise
+            from . import render
+
             render.err.print(f"[red]unexpected error:[/] {type(exc).__name__}: {exc}",
                              markup=True, highlight=False)
             render.err.print("(set SESSIONSCTL_DEBUG=1 to see the traceback)", style="dim")
             raise typer.Exit(1) from None
         finally:
-            if isinstance(ctx.obj, Cli):
-                ctx.obj.close()
+            close = getattr(ctx.obj, "close", None)  # the command's Cli state, when it ran
+            if close is not None:
+                close()
 
 
 def _flags_show_no_type() -> None:
@@ -138,43 +147,60 @@ def root(
     version: Annotated[bool, typer.Option(
         "--version", callback=_version, is_eager=True, help="Show the version.")] = False,
 ) -> None:
+    from .context import Cli
+
     ctx.obj = Cli(config.load(db=db, user=actor, tz=tz))
 
 
 # Every command and command group, in the order help lists them: (name, modules, attribute,
-# help panel). A command line that names one loads that one's modules alone (and with them
-# what they need of the core); help, and anything else, loads them all. A group's commands may
-# live in several modules (the first holds the group; the others add theirs to it).
-_COMMANDS: tuple[tuple[str, str, str, str], ...] = (
-    ("init", "setup", "init", "Setup"),
-    ("where", "setup", "where", "Setup"),
-    ("access", "access", "access_app", "Setup"),
-    ("person", "people upkeep", "person_app", "Centre"),
-    ("room", "people upkeep", "room_app", "Centre"),
-    ("subject", "people upkeep", "subject_app", "Centre"),
-    ("session", "sessions", "app", "Sessions"),
-    ("series", "series", "app", "Sessions"),
-    ("attendance", "attendance", "attendance_app", "Sessions"),
-    ("feedback", "attendance", "feedback_app", "Sessions"),
-    ("term", "calendar upkeep", "term_app", "Calendar"),
-    ("closure", "calendar upkeep", "closure_app", "Calendar"),
-    ("availability", "calendar", "availability_app", "Calendar"),
-    ("import", "exchange", "import_app", "Exchange"),
-    ("export", "exchange", "export_app", "Exchange"),
-    ("mail", "mail", "mail_app", "Mail"),
-    ("reminders", "mail", "reminders_app", "Mail"),
-    ("report", "reports", "report_app", "Reports"),
-    ("course", "courses", "course_app", "Centre"),
-    ("audit", "audit", "audit_app", "Centre"),
-    ("lock", "audit", "lock_app", "Calendar"),
-    ("tui", "", "", "Sessions"),
+# help panel, the line help gives it). A command line that names one loads that one's modules
+# alone (and with them what they need of the core); the whole command (``app``) loads them all,
+# and a line naming none (help, or a name that is no command) loads none: its page is drawn
+# from the lines here, which a test holds equal to the whole command's page. Help lists the
+# plain commands (init, where, tui) before the groups, so they come first here too. A group's
+# commands may live in several modules (the first holds the group; the others add theirs).
+_COMMANDS: tuple[tuple[str, str, str, str, str], ...] = (
+    ("init", "setup", "init", "Setup",
+     "Create the database (or migrate it to the newest schema); --demo loads sample data."),
+    ("where", "setup", "where", "Setup",
+     "Show the database, acting person, time zone and config file in use."),
+    ("tui", "", "", "Sessions",
+     "Open the front desk: calendar, session list, booking and attendance (full screen)."),
+    ("access", "access", "access_app", "Setup",
+     "Logins, and the database's enforcement of who sees what."),
+    ("person", "people upkeep", "person_app", "Centre",
+     "People: admins, staff, mentors and students."),
+    ("room", "people upkeep", "room_app", "Centre", "Rooms and their capacity."),
+    ("subject", "people upkeep", "subject_app", "Centre", "Subjects taught."),
+    ("session", "sessions", "app", "Sessions", "Book, list, change and close sessions."),
+    ("series", "series", "app", "Sessions", "Recurring series of sessions."),
+    ("attendance", "attendance", "attendance_app", "Sessions", "Who came to a session."),
+    ("feedback", "attendance", "feedback_app", "Sessions", "Ratings and comments on sessions."),
+    ("term", "calendar upkeep", "term_app", "Calendar",
+     "Named terms, so a series can run for a term."),
+    ("closure", "calendar upkeep", "closure_app", "Calendar", "Days the centre is closed."),
+    ("availability", "calendar", "availability_app", "Calendar",
+     "When mentors can teach, and their time off."),
+    ("import", "exchange", "import_app", "Exchange",
+     "Bring sessions in from CSV or iCalendar files."),
+    ("export", "exchange", "export_app", "Exchange", "Write sessions out as CSV or iCalendar."),
+    ("mail", "mail", "mail_app", "Mail",
+     "Templated email: the outbox, previews, tests and bulk messages."),
+    ("reminders", "mail", "reminders_app", "Mail", "Session reminders by email, for cron."),
+    ("report", "reports", "report_app", "Reports", "Attendance, completion and mentor reports."),
+    ("course", "courses", "course_app", "Centre", "Courses, their batches and enrolments."),
+    ("audit", "audit", "audit_app", "Centre",
+     "Who changed what, when and as whom; undo one change."),
+    ("lock", "audit", "lock_app", "Calendar",
+     "The calendar lock: sessions and marks before a day are frozen to everyone but admins."),
 )
 # The global options that take a value: what comes after them is not a command's name.
 _VALUED = frozenset(("--db", "--as", "--tz"))
 
 
-def build(names: Iterable[str] | None = None) -> typer.Typer:
-    """The ``sessionsctl`` command with the commands ``names`` (all of them for None)."""
+def build(names: Iterable[str] | None = None, *, listed: bool = False) -> typer.Typer:
+    """The ``sessionsctl`` command with the commands ``names`` (all of them for None); with
+    ``listed``, each only as its line in the help page, no module loaded."""
     import importlib
 
     wanted = None if names is None else set(names)
@@ -188,8 +214,11 @@ def build(names: Iterable[str] | None = None) -> typer.Typer:
         context_settings={"help_option_names": ["-h", "--help"]},
     )
     cli.callback()(root)
-    for name, module, attribute, panel in _COMMANDS:
+    for name, module, attribute, panel, line in _COMMANDS:
         if wanted is not None and name not in wanted:
+            continue
+        if listed:
+            cli.command(name, help=line, rich_help_panel=panel)(_listed)
             continue
         if name == "tui":
             cli.command("tui", rich_help_panel=panel)(_tui)
@@ -214,6 +243,10 @@ def named(argv: Sequence[str]) -> str | None:
         elif word in ("-h", "--help"):
             return None
     return None
+
+
+def _listed() -> None:
+    """A command named in the help page alone: never run (a line naming it builds it)."""
 
 
 def _tui(ctx: typer.Context) -> None:
@@ -244,7 +277,10 @@ def main() -> None:
     argv = sys.argv[1:]
     command = named(argv)
     try:
-        build(None if command is None else [command])(prog_name="sessionsctl")
+        if command is None:  # a help page, or a word that names no command
+            build(listed=True)(prog_name="sessionsctl")
+        else:
+            build([command])(prog_name="sessionsctl")
     except BrokenPipeError:  # on the last flush, after the command had finished
         _drop_stdout()
         sys.exit(PIPE_CLOSED)

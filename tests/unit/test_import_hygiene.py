@@ -99,3 +99,23 @@ def test_the_version_loads_no_command_line() -> None:
     loaded = _loaded("--version")
     assert _among(loaded, ("typer", "rich", "sqlalchemy", "sessionsctl.core",
                            "sessionsctl.cli.main")) == []
+
+
+
+def test_the_help_page_loads_no_command_and_lists_every_one() -> None:
+    """``sessionsctl --help`` draws its page from the command table alone: no command module,
+    no core service, no database library; and the page is the one the whole command would draw."""
+    loaded = _loaded("--help")
+    assert "typer" in loaded  # the page really was drawn
+    assert _among(loaded, ("sqlalchemy", "sessionsctl.core.centre", "sessionsctl.core.domain.model",
+                           "sessionsctl.cli.sessions", "sessionsctl.cli.context",
+                           "sessionsctl.cli.render")) == []
+    env = {**{k: v for k, v in os.environ.items() if not k.startswith("SESSIONSCTL_")},
+           "COLUMNS": "160", "NO_COLOR": "1"}
+    head = "import sys; sys.argv = ['sessionsctl', '--help']\n"
+    listed, whole = (subprocess.run([sys.executable, "-c", head + script], capture_output=True,
+                                    text=True, cwd=ROOT, check=True, env=env).stdout
+                     for script in ("from sessionsctl.cli.entry import main; main()",
+                                    "from sessionsctl.cli.main import app; app()"))
+    assert "Book, list, change and close sessions." in whole  # the whole command's own line
+    assert listed == whole
