@@ -31,6 +31,8 @@ def everything(db_url: str) -> str:
 
 def history(seeded: Seeded) -> dict[str, Any]:
     run = seeded.run
+    run.ok("course", "add", "GCSE Maths")
+    run.ok("course", "enrol", "GCSE Maths", seeded.sam)
     held = seeded.book(PAST, students=[seeded.sam, seeded.kim])
     run.ok("attendance", "mark", str(held["id"]), seeded.sam, "late", "--note", "Sam's bus")
     run.ok("feedback", "add", str(held["id"]), "--from", seeded.sam, "--rating", "4",
@@ -46,6 +48,7 @@ def test_export_holds_everything_about_them_and_nothing_of_classmates(seeded: Se
     assert data["sessions_attended"][0]["students"] == [seeded.sam]  # not Kim
     assert [(a["status"], a["note"]) for a in data["attendance"]] == [("late", "Sam's bus")]
     assert [f["text"] for f in data["feedback"]] == ["Sam liked the proofs"]
+    assert [(e["course"], e["status"]) for e in data["enrolments"]] == [("GCSE Maths", "active")]
     assert data["changes_made"]  # the feedback they gave
     assert seeded.run.json("person", "export", seeded.sam, as_=seeded.sam)["person"]
     seeded.run.fails(5, "person", "export", seeded.sam, as_=seeded.kim)
@@ -74,5 +77,8 @@ def test_erase_leaves_no_name_or_email_but_keeps_the_history(seeded: Seeded,
     shown = run.json("session", "show", str(held["id"]))
     assert shown["students"] == sorted([stand_in, seeded.kim])
     assert run.json("session", "show", str(future["id"]))["students"] == [seeded.kim]
+    # The enrolment stays as history, naming the stand-in, but lets them see nothing more.
+    enrolled = run.json("course", "enrolments", "GCSE Maths")
+    assert [(e["student"], e["status"]) for e in enrolled] == [(stand_in, "dropped")]
     report = run.json("report", "attendance", "--from", "2024-03-01", "--to", "2024-03-31")
     assert stand_in in json.dumps(report) and "late" in json.dumps(report)

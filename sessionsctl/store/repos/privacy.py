@@ -1,7 +1,8 @@
 """Everything held about one person, and erasing it (implements core's ``PrivacyRepo``).
 
 Sessions are read by core (through the session repository); this module reads and rewrites
-the rest: marks, feedback, availability, time off, mail, and the audit log's records.
+the rest: marks, feedback, enrolments, availability, time off, mail, and the audit log's
+records.
 """
 
 from __future__ import annotations
@@ -12,10 +13,13 @@ from typing import Any
 from sqlalchemy import String, cast, delete, or_, select, update
 from sqlalchemy.engine import Connection
 
+from .. import clock
 from ..schema import (
     AttendanceRow,
     AuditRow,
     AvailabilityRow,
+    CourseRow,
+    EnrolmentRow,
     FeedbackRow,
     OutboxRow,
     SessionRow,
@@ -48,6 +52,10 @@ class SqlPrivacy:
                 FeedbackRow.session_id, FeedbackRow.rating, FeedbackRow.categories,
                 FeedbackRow.text, FeedbackRow.created_at)
                 .where(FeedbackRow.author_id == person_id).order_by(FeedbackRow.id)),
+            "enrolments": _rows(db, select(
+                CourseRow.name.label("course"), EnrolmentRow.status, EnrolmentRow.enrolled_at,
+                EnrolmentRow.changed_at).join(CourseRow, CourseRow.id == EnrolmentRow.course_id)
+                .where(EnrolmentRow.student_id == person_id).order_by(EnrolmentRow.id)),
             "availability": _rows(db, select(
                 AvailabilityRow.weekday, AvailabilityRow.start_time, AvailabilityRow.end_time,
                 AvailabilityRow.tz).where(AvailabilityRow.person_id == person_id)
@@ -68,8 +76,12 @@ class SqlPrivacy:
     def erase(self, person_id: int, email: str, name: str, anonymous: tuple[str, str]) -> int:
         """Replace ``email`` and ``name`` with ``anonymous`` (name, email) wherever free text
         or the audit log holds them; drop their notes, comments, availability, time off and
-        mail. Returns how many audit records were rewritten."""
+        mail; their enrolments still running are dropped (the rows stay, as history, naming
+        the stand-in). Returns how many audit records were rewritten."""
         db = self.db
+        db.execute(update(EnrolmentRow).where(EnrolmentRow.student_id == person_id,
+                                              EnrolmentRow.status.in_(("active", "paused")))
+                   .values(status="dropped", changed_at=clock.now()))
         db.execute(update(AttendanceRow).where(AttendanceRow.student_id == person_id)
                    .values(note=None))
         db.execute(update(FeedbackRow).where(FeedbackRow.author_id == person_id)
