@@ -148,6 +148,8 @@ def lock(
     before: Annotated[str | None, typer.Option(
         "--before", help="Freeze sessions and marks before this day (an earlier day reopens "
                          "those after it).")] = None,
+    future: Annotated[bool, typer.Option(
+        "--future", help="Allow a day after tomorrow (freezing sessions still to come).")] = False,
     json_output: JsonOption = False,
 ) -> None:
     """Lock the calendar before a day (admins); `lock show` says where it stands, `lock clear`
@@ -164,7 +166,7 @@ def lock(
         _show(state.json, state.centre.lock.show())
         return
     day = parse_day(before, state.tz, field="before")
-    state.centre.lock.set(day)
+    state.centre.lock.set(day, future=future)
     _show(state.json, day)
 
 

@@ -12,12 +12,12 @@ wrapped at all.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from .access import Action, may, require
 from .domain.drafts import Row, SessionQuery
-from .domain.errors import NotPermitted
+from .domain.errors import InvalidInput, NotPermitted
 from .domain.model import Attendance, Person, Session, SessionStatus
 from .domain.timeutil import zone
 from .storage import (
@@ -238,11 +238,20 @@ class CalendarLock:
         with self.ctx.read() as uow:
             return uow.calendar.lock()
 
-    def set(self, before: date | None) -> date | None:
+    def set(self, before: date | None, *, future: bool = False) -> date | None:
         """Freeze the sessions (and marks) before ``before`` to everyone but admins; an earlier
-        day reopens those after it, None lifts the lock. Audited; returns the lock it replaced."""
+        day reopens those after it, None lifts the lock. A day after tomorrow would freeze
+        sessions still to come: refused unless ``future`` says it is meant (a lock is for the
+        past). Audited; returns the lock it replaced."""
         with self.ctx.write() as uow:
             require(uow.actor, Action.LOCK_CALENDAR)
+            tz = uow.actor.tz if uow.actor and uow.actor.tz else "UTC"
+            today = self.ctx.clock().astimezone(zone(tz)).date()
+            if before is not None and before > today + timedelta(days=1) and not future:
+                raise InvalidInput(
+                    f"locking before {before:%a %d %b %Y} would freeze sessions still to come "
+                    f"(today is {today:%a %d %b %Y}); add --future if that is meant",
+                    field="before")
             old = uow.calendar.lock()
             uow.calendar.set_lock(before)
             uow.audit.record("lock", "calendar", "lock",

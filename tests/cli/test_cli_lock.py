@@ -41,6 +41,18 @@ def test_only_an_admin_locks_and_anyone_may_see_where_it_stands(seeded: Seeded) 
     run.fails(2, "lock", "--before", "someday")
 
 
+def test_a_lock_on_days_to_come_is_meant_or_refused(seeded: Seeded) -> None:
+    """A lock is for the past: a day after tomorrow would freeze sessions still to come, so it
+    is refused, saying so, unless --future says it is meant."""
+    run = seeded.run
+    refused = run.fails(2, "lock", "--before", "2099-01-05")
+    assert "would freeze sessions still to come" in refused.stderr
+    assert "--future" in refused.stderr
+    assert run.json("lock", "show") == {"locked_before": None}  # nothing was written
+    run.ok("lock", "--before", "2099-01-05", "--future")
+    assert run.json("lock", "show") == {"locked_before": "2099-01-05"}
+
+
 @pytest.mark.parametrize("args", [
     ("session", "edit", "{held}", "--title", "Renamed"),
     ("session", "cancel", "{held}"),
