@@ -375,6 +375,7 @@ class RollbackStore:
 
     def __init__(self, store: SqlStore) -> None:
         self.url = store.url
+        self.unbound: str | None = None
         self._read = store.engine
         self._write = store.engine.execution_options(sqlite_immediate=True)
 

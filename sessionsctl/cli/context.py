@@ -39,6 +39,15 @@ class Cli:
         """People's names by email, to show sessions with."""
         return {p.email: p.name for p in self.centre.people.list_people()}
 
+    def unbound_hint(self) -> str | None:
+        """How to be bound, when this command read as a login bound to no person (and so saw
+        nothing of anyone's): said after its output, which alone would look like an empty centre."""
+        if self._centre is None or self._centre.store.unbound is None:
+            return None
+        from ..core.identity import how_to_bind
+
+        return how_to_bind(self._centre.store.unbound)
+
     def close(self) -> None:
         if self._centre is not None:
             self._centre.store.close()

@@ -63,7 +63,14 @@ class _Root(TyperGroup):
     def invoke(self, ctx: Any) -> Any:
         # The error paths print through rich; a help page or a bad command name never loads it.
         try:
-            return super().invoke(ctx)
+            done = super().invoke(ctx)
+            hint = getattr(ctx.obj, "unbound_hint", None)
+            said = hint() if hint is not None else None
+            if said:
+                from . import render
+
+                render.err.print(f"note: {said}", highlight=False, markup=False)
+            return done
         except SessionsctlError as exc:
             from . import render
 

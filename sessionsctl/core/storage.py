@@ -344,9 +344,11 @@ class UnitOfWork(Protocol):
 
 
 class Store(Protocol):
-    """Where the centre's data lives."""
+    """Where the centre's data lives. ``unbound`` is the login the last unit of work acted for
+    when that login is bound to no person (it read as a stand-in who sees nothing)."""
 
     url: str
+    unbound: str | None
 
     def unit(self, actor: str | None = None, *,
              write: bool = False) -> AbstractContextManager[UnitOfWork]: ...

@@ -17,6 +17,7 @@ from sqlalchemy.exc import (
 )
 
 from ..core.domain.errors import Contended, DatabaseDenied, InvalidInput, StoreUnavailable
+from ..core.identity import is_unbound
 from . import migrate
 from .repos.access import reads_privately
 from .unit import SqlUnit
@@ -107,6 +108,7 @@ class SqlStore:
         self._writer = engine.execution_options(sqlite_immediate=True)
         self._login: str | None = None
         self._private = False  # whether the connection may not read sessions' private columns
+        self.unbound: str | None = None
 
     @contextmanager
     def unit(self, actor: str | None = None, *, write: bool = False) -> Iterator[SqlUnit]:
@@ -114,6 +116,7 @@ class SqlStore:
             with (self._writer if write else self.engine).begin() as connection:
                 login = self.login(connection)
                 unit = SqlUnit(connection, actor, login, private=self._private)
+                self.unbound = login if is_unbound(unit.actor) else None
                 yield unit
                 unit.flush()
         except OperationalError as exc:

@@ -70,6 +70,7 @@ def test_a_bound_mentor_may_not_act_as_another_person(seeded: Seeded, admin: str
     assert "only an admin may act as another person" in result.stderr
     assert "Ada Byron <ada@example.org>, a mentor" in result.stderr
     run.ok(*book_args(FUTURE), env=login.env)  # as Ada herself: her own session
+    assert "not bound" not in run.ok("session", "list", env=login.env).stderr
     refused = run.fails(5, "room", "add", "Lab", env=login.env)
     assert "ada@example.org (mentor) may not add rooms" in refused.stderr
 
@@ -80,6 +81,9 @@ def test_once_an_admin_is_bound_an_unbound_login_only_reads(
     seeded.book(FUTURE, students=[seeded.sam])
     run.ok("person", "edit", admin, "--login", "someone_else")
     assert run.json("session", "list", "--all", env=login.env) == []
+    listed = run.ok("session", "list", "--all", env=login.env)
+    assert listed.stdout.strip() == "No sessions."
+    assert f"note: your login {login.name!r} is not bound to a person" in listed.stderr
     refused = run.fails(5, *book_args(FUTURE), env=login.env)
     assert f"your login {login.name!r} is not bound to a person" in refused.stderr
     assert f"sessionsctl person edit EMAIL --login {login.name}" in refused.stderr
