@@ -86,6 +86,14 @@ class Figure:
 
 
 def _script() -> str:
+    """The console script, with the package's bytecode written first: pip compiles every
+    module of an installed wheel, but an editable install under PYTHONDONTWRITEBYTECODE
+    would compile the package's sources again in every process it times."""
+    import compileall
+
+    import sessionsctl
+
+    compileall.compile_dir(Path(sessionsctl.__file__).parent, quiet=1)
     beside = Path(sys.executable).parent / "sessionsctl"
     found = str(beside) if beside.is_file() else shutil.which("sessionsctl")
     if found is None:
