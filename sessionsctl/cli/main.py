@@ -161,6 +161,7 @@ _COMMANDS: tuple[tuple[str, str, str, str], ...] = (
     ("availability", "calendar", "availability_app", "Calendar"),
     ("import", "exchange", "import_app", "Exchange"),
     ("export", "exchange", "export_app", "Exchange"),
+    ("sync", "sync", "sync_app", "Exchange"),
     ("mail", "mail", "mail_app", "Mail"),
     ("reminders", "mail", "reminders_app", "Mail"),
     ("report", "reports", "report_app", "Reports"),
