@@ -240,3 +240,13 @@ def test_the_import_summary_names_events_given_the_default_length(
     assert "1 event without DTEND or DURATION given 60 minutes (line 4)" in run()
     out = json.loads(run("--json"))
     assert out["endless_lines"] == [4] and out["endless_minutes"] == 60
+
+
+def test_an_rdate_taken_out_cancels_its_occurrence_on_the_next_import(desk: Centre) -> None:
+    data, _ = load(desk, "rdate_only.ics")
+    fewer = data.replace(b"RDATE;TZID=Europe/London:20270412T090000\r\n", b"")
+    result = desk.exchange.import_ics(io.BytesIO(fewer), "fewer.ics",
+                                      default_tz="Europe/London")
+    assert (result.created, result.updated, result.removed) == (0, 0, 1)
+    assert held(desk, cancelled=True) == {("rdates-1", at(12, 8, month=4), at(12, 11, month=4))}
+    assert len(held(desk)) == 3

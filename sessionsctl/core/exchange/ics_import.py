@@ -270,10 +270,12 @@ class IcsImporter(Importer):
                 add((uid, rid), x.line, Row(
                     xdraft, uid=uid, series_id=before.series_id if before else None,
                     recurrence_id=rid, status=status, sequence=x.sequence))
-        # A held occurrence the file no longer has (an EXDATE added, a shorter rule) is
-        # cancelled; completed or cancelled ones are history and stay as they are.
-        gone = [s for key, s in stored.items() if key not in wanted
-                and (key[0] in masters or key[0] in singles)
+        # A held occurrence the file no longer has (an EXDATE added, a shorter rule, an RDATE
+        # taken out of an event expanded here) is cancelled; completed or cancelled ones are
+        # history and stay as they are.
+        whole = {*masters, *singles, *(uid for uid, group in exceptions.items()
+                                       if any(x.expanded for x in group.values()))}
+        gone = [s for key, s in stored.items() if key not in wanted and key[0] in whole
                 and s.status is SessionStatus.SCHEDULED]
         # Rows this import moves or cancels are not obstacles; the ones it leaves are.
         accepted, skipped, forced, new_series = self._commit(
