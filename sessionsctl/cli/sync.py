@@ -72,6 +72,8 @@ def sync_caldav(
     else:
         verb = "would send" if dry_run else "sent"
         for m in report.mentors:
+            if m.error is not None and not m.sent and not m.deleted:
+                continue  # said below
             line = (f"{m.mentor}: {verb} {counted(len(m.sent), 'event')}"
                     + (f", deleted {len(m.deleted)}" if m.deleted else "")
                     + f", {m.unchanged} unchanged")
