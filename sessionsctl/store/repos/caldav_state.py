@@ -9,6 +9,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.engine import Connection
 
 from ..schema_caldav import CalDavSyncRow as Row
+from .upsert import insert_ignoring_duplicates
 
 
 class SqlCalDavState:
@@ -26,7 +27,8 @@ class SqlCalDavState:
         if not sent:
             return
         self.forget(server, calendar, sent)
-        self.db.execute(Row.__table__.insert(), [
+        # A run beside this one (two crons) that sent the same resource wrote the same digest.
+        self.db.execute(insert_ignoring_duplicates(self.db, Row.__table__), [
             {"server": server, "calendar": calendar, "uid": uid, "digest": digest,
              "synced_at": at} for uid, digest in sent.items()])
 
