@@ -260,8 +260,9 @@ def import_ics(
 
     Timed events become sessions (ORGANIZER: the mentor; ATTENDEEs: the students), recurring
     events become series with their exceptions, all-day events become closures of the
-    centre. Floating times are read in --tz. Importing the same file again updates what it
-    created (keyed by UID and RECURRENCE-ID) and never duplicates it.
+    centre. Floating times are read in the calendar's X-WR-TIMEZONE, else in --tz. An event
+    with no end lasts 60 minutes (the summary names it). Importing the same file again
+    updates what it created (keyed by UID and RECURRENCE-ID) and never duplicates it.
 
     Example:
 
