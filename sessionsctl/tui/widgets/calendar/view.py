@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from bisect import bisect_left
 from collections import defaultdict
-from datetime import date, timedelta
+from datetime import date, time, timedelta
 from typing import TYPE_CHECKING
 
 from textual import on, work
@@ -139,7 +139,15 @@ class CalendarView(ReportsFailures, Vertical, can_focus=True):
             start=day_start(first, tz), end=day_start(last + timedelta(days=1), tz)))
         days: dict[date, list[Session]] = defaultdict(list)
         for s in sessions:
-            days[s.start.astimezone(tz).date()].append(s)
+            # A session of several days (a trip) is on each day it lasts into.
+            day, until = s.start.astimezone(tz).date(), s.end.astimezone(tz).date()
+            if s.end.astimezone(tz).time() == time() and until > day:
+                until -= timedelta(days=1)  # it ends at midnight, as that day begins
+            days[day].append(s)
+            day = max(day + timedelta(days=1), first)
+            while day <= min(until, last):
+                days[day].append(s)
+                day += timedelta(days=1)
         for day_sessions in days.values():
             day_sessions.sort(key=lambda s: (s.start, s.id))
         return days
