@@ -12,7 +12,7 @@ from sessionsctl.core.domain.model import Role
 from sessionsctl.tui.widgets.calendar import CalendarView
 from sessionsctl.tui.widgets.calendar.body import CalendarBody
 
-from .conftest import at, lesson, make_test_app, scenario, settle
+from .conftest import ALAN, at, lesson, make_test_app, scenario, settle
 
 
 @pytest.fixture
@@ -21,6 +21,9 @@ def trip(tui_centre: Centre) -> Centre:
     tui_centre.sessions.book(lesson("Field trip", at(11, 9), mentor="tina@centre.test",
                                     minutes=int(timedelta(days=2, hours=8).total_seconds()
                                                 // 60)))
+    # A late lesson ending after midnight stays on its own day.
+    tui_centre.sessions.book(lesson("Night sky", at(11, 23), mentor=ALAN,
+                                    minutes=120))
     return tui_centre
 
 
@@ -42,6 +45,9 @@ async def test_a_trip_of_several_days_is_drawn_in_every_view(trip, size, view) -
         on = {day.day for day, sessions in cal._days.items()
               if [s for s in sessions if s.title == "Field trip"]}
         assert {11, 12, 13} <= on and not on & {10, 14}
+        late = {day.day for day, sessions in cal._days.items()
+                if [s for s in sessions if s.title == "Night sky"]}
+        assert late == {11}
         if view != "d" and size[0] >= 160:  # at 80 columns a week's cells are too narrow
             assert "09:00 Field trip" in text and "→ Field trip" in text
         if view == "d":  # today (Tuesday 10th) has none; the next days show it
