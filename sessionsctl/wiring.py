@@ -8,6 +8,7 @@ from .config import Settings
 from .core.centre import Centre, Clock, utcnow
 
 if TYPE_CHECKING:
+    from .core.exchange.caldav_sync import CalendarServer
     from .core.mail.notices import MailTransport
     from .core.mail.setup import MailSetup
 
@@ -48,3 +49,22 @@ def database_label(url: str) -> str:
     from sqlalchemy.engine import make_url
 
     return make_url(url).render_as_string(hide_password=True)
+
+
+def caldav_server(url: str, user: str | None, password_file: str | None) -> CalendarServer:
+    """The CalDAV account at ``url``: the user from ``user`` or ``SESSIONSCTL_CALDAV_USER``,
+    the password from ``SESSIONSCTL_CALDAV_PASSWORD`` or an owner-only ``password_file``."""
+    import os
+
+    from .caldav_client import CalDavServer, password
+    from .config import ENV_PREFIX
+
+    return CalDavServer(url, user or os.environ.get(f"{ENV_PREFIX}CALDAV_USER") or None,
+                        password(password_file))
+
+
+def caldav_url(url: str) -> str:
+    """``url`` as shown and remembered: without credentials."""
+    from .caldav_client import public_url
+
+    return public_url(url)

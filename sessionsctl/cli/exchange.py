@@ -5,15 +5,17 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, nullcontext
+from datetime import timedelta
 from pathlib import Path
 from typing import IO, Annotated, Any
 from zoneinfo import ZoneInfo
 
 import typer
 
+from ..core.domain import policy
 from ..core.domain.errors import InvalidInput
 from ..core.domain.model import SessionStatus, SessionType
-from ..core.domain.words import counted
+from ..core.domain.words import counted, noun_for
 from ..core.exchange.results import ImportConflicts, ImportResult, RowClashes, RowConflict
 from . import render
 from .context import Cli, cli
@@ -57,6 +59,7 @@ Search = Annotated[str | None, typer.Option(
 
 _SHOWN = 50  # a dry run lists this many planned sessions, then counts the rest
 _ROWS_SHOWN = 20  # clashing rows listed on the terminal; --json has every one
+_ENDLESS_MINUTES = policy.ENDLESS_EVENT_LENGTH // timedelta(minutes=1)
 _PER_ROW = 3  # conflicts listed per clashing row on the terminal; the rest are counted
 
 
@@ -138,6 +141,7 @@ def _report(state: Cli, result: ImportResult) -> None:
             "forced": _conflicts_json(result.forced, tz),
             "forced_rows": _rows_json(result.forced, tz),
             "created_references": result.references,
+            "endless_lines": result.endless, "endless_minutes": _ENDLESS_MINUTES,
             "closures": [{"from": c.starts_on.isoformat(), "to": c.ends_on.isoformat(),
                           "reason": c.reason} for c in result.closures],
             "sessions": [{"row": p.row, "action": p.action, "id": p.session_id,
@@ -169,6 +173,12 @@ def _report(state: Cli, result: ImportResult) -> None:
     if result.closures:
         parts.append(f"{counted(len(result.closures), 'closure')} "
                      + ("would be added" if result.dry_run else "added"))
+    if result.endless:
+        lines = ", ".join(map(str, result.endless[:10])) + (", …" if len(result.endless) > 10
+                                                            else "")
+        parts.append(f"{counted(len(result.endless), 'event')} without DTEND or DURATION "
+                     f"given {_ENDLESS_MINUTES} minutes ({noun_for(len(result.endless), 'line')} "
+                     f"{lines})")
     render.out.print("; ".join(parts) + ("; nothing was written (dry run)."
                                           if result.dry_run else "."))
 
@@ -215,7 +225,7 @@ def import_csv(
 ) -> None:
     """Import sessions from a CSV file with a header row, all or nothing.
 
-    Columns: title, start, end or duration (minutes, 1 to 1440), mentor_email; optional tz,
+    Columns: title, start, end or duration (minutes, 1 to 20160), mentor_email; optional tz,
     student_emails (separated by ;), room, subject, type, location, link, max_participants,
     repeat (an RRULE: the row becomes a series), notes, status. Times without an offset are
     read in the row's tz, else in --tz. Every row is checked first and every problem
@@ -250,8 +260,9 @@ def import_ics(
 
     Timed events become sessions (ORGANIZER: the mentor; ATTENDEEs: the students), recurring
     events become series with their exceptions, all-day events become closures of the
-    centre. Floating times are read in --tz. Importing the same file again updates what it
-    created (keyed by UID and RECURRENCE-ID) and never duplicates it.
+    centre. Floating times are read in the calendar's X-WR-TIMEZONE, else in --tz. An event
+    with no end lasts 60 minutes (the summary names it). Importing the same file again
+    updates what it created (keyed by UID and RECURRENCE-ID) and never duplicates it.
 
     Example:
 

@@ -191,6 +191,7 @@ _COMMANDS: tuple[tuple[str, str, str, str, str], ...] = (
     ("import", "exchange", "import_app", "Exchange",
      "Bring sessions in from CSV or iCalendar files."),
     ("export", "exchange", "export_app", "Exchange", "Write sessions out as CSV or iCalendar."),
+    ("sync", "sync", "sync_app", "Exchange", "Keep calendars elsewhere in step with the sessions."),
     ("mail", "mail", "mail_app", "Mail",
      "Templated email: the outbox, previews, tests and bulk messages."),
     ("reminders", "mail", "reminders_app", "Mail", "Session reminders by email, for cron."),

@@ -137,7 +137,9 @@ def hhmm(instant: datetime, tz: ZoneInfo) -> str:
 
 def span(s: Session, tz: ZoneInfo) -> str:
     start, end = s.start.astimezone(tz), s.end.astimezone(tz)
-    tail = end.strftime("%H:%M") if end.date() == start.date() else end.strftime("%a %H:%M")
+    days = (end.date() - start.date()).days
+    # A session of several days (a trip) ends on a weekday of its week, or on a date.
+    tail = end.strftime("%H:%M" if not days else "%a %H:%M" if days < 7 else "%a %d %b %H:%M")
     return f"{start:%H:%M}–{tail}"
 
 

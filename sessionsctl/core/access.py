@@ -61,6 +61,7 @@ class Action(StrEnum):
     READ_AUDIT = "read the change history of this session"
     LOCK_CALENDAR = "lock or reopen the calendar"
     CHANGE_LOCKED = "change sessions or marks before the calendar lock"
+    SYNC_CALENDAR = "send a mentor's sessions to a CalDAV server"
 
 
 class Reach(Enum):
@@ -82,7 +83,7 @@ _OWN_SESSIONS = {a: Reach.OWN for a in (
     Action.BOOK, Action.SET_AVAILABILITY, Action.EDIT_SESSION, Action.NOTE_SESSION,
     Action.BEGIN_SESSION, Action.COMPLETE_SESSION, Action.CANCEL_SESSION,
     Action.MARK_ATTENDANCE, Action.READ_STAFF_NOTES, Action.SEE_CLASSMATES,
-    Action.READ_AUDIT)}
+    Action.READ_AUDIT, Action.SYNC_CALENDAR)}
 _PARTICIPANT = {Action.VIEW_SESSION: Reach.VISIBLE, Action.GIVE_FEEDBACK: Reach.TAKING_PART}
 _SEES_ALL = {a: Reach.ANY for a in (
     Action.SEE_ALL_SESSIONS, Action.VIEW_SESSION, Action.READ_STAFF_NOTES,

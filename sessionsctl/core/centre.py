@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from .audit import AuditTrail
     from .courses import Courses
     from .directory import Directory
+    from .exchange.caldav_sync import CalDavSync
     from .exchange.service import Exchange
     from .feedback import Feedbacks
     from .identity import Bindings
@@ -130,6 +131,12 @@ class Centre:
         from .exchange.service import Exchange
 
         return Exchange(self.ctx, self._booker)
+
+    @cached_property
+    def caldav(self) -> CalDavSync:
+        from .exchange.caldav_sync import CalDavSync
+
+        return CalDavSync(self.ctx, self.exchange.exporter)
 
     @cached_property
     def mail(self) -> Mailing:

@@ -24,6 +24,7 @@ from .storage import (
     AccessRepo,
     AttendanceRepo,
     AuditRepo,
+    CalDavStateRepo,
     CalendarRepo,
     CourseRepo,
     OutboxRepo,
@@ -214,6 +215,10 @@ class LockedUnit:
     @property
     def privacy(self) -> PrivacyRepo:
         return self._inner.privacy
+
+    @property
+    def caldav(self) -> CalDavStateRepo:
+        return self._inner.caldav
 
 
 def guarded(uow: UnitOfWork) -> UnitOfWork:

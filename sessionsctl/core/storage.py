@@ -89,6 +89,14 @@ class PrivacyRepo(Protocol):
         ...
 
 
+class CalDavStateRepo(Protocol):
+    """What `sync caldav` last sent to each calendar of each server: a digest per UID."""
+
+    def sent(self, server: str, calendar: str) -> dict[str, str]: ...
+    def record(self, server: str, calendar: str, sent: dict[str, str], at: datetime) -> None: ...
+    def forget(self, server: str, calendar: str, uids: Iterable[str]) -> None: ...
+
+
 class AccessRepo(Protocol):
     """The database's own enforcement of who sees what (PostgreSQL's roles and policies)."""
 
@@ -341,6 +349,8 @@ class UnitOfWork(Protocol):
     def access(self) -> AccessRepo: ...
     @property
     def privacy(self) -> PrivacyRepo: ...
+    @property
+    def caldav(self) -> CalDavStateRepo: ...
 
 
 class Store(Protocol):

@@ -110,19 +110,19 @@ def test_a_bad_files_problems_are_printed_once(seeded: Seeded, tmp_path: Path) -
     same problems again in the error line)."""
     src = tmp_path / "bad.csv"
     src.write_text("title,start,duration,mentor_email,room\n"
-                   "A,2030-01-07 10:00,3000,ada@example.org,Room 2\n"
+                   "A,2030-01-07 10:00,30000,ada@example.org,Room 2\n"
                    "B,2030-01-07 12:00,60,ada@exmaple.org,Room 2\n"
                    "C,2030-01-07 14:00,60,ada@example.org,Attic\n")
     result = seeded.run.fails(2, "import", "csv", str(src))
-    for problem in ("must be 1 to 1440 minutes (24 hours), not 3000",
+    for problem in ("must be 1 to 20160 minutes (14 days), not 30000",
                     "no mentor 'ada@exmaple.org' (did you mean ada@example.org?",
                     "no room 'Attic'"):
         assert result.stderr.count(problem) == 1, result.stderr
     assert f"error: {src}: 3 problems (above); nothing was written" in result.stderr
     one = tmp_path / "one.csv"
-    one.write_text("title,start,duration,mentor_email\nA,2030-01-07 10:00,3000,ada@example.org\n")
+    one.write_text("title,start,duration,mentor_email\nA,2030-01-07 10:00,30000,ada@example.org\n")
     result = seeded.run.fails(2, "import", "csv", str(one))
-    assert result.stderr.count("not 3000") == 1 and "row 2, duration" in result.stderr
+    assert result.stderr.count("not 30000") == 1 and "row 2, duration" in result.stderr
     payload = parse_json(seeded.run.fails(2, "import", "csv", str(src), "--json"))
     assert [p["row"] for p in payload["problems"]] == [2, 3, 4]
 
@@ -142,7 +142,7 @@ def test_create_missing_asks_before_creating_a_lookalike_address(
     assert out["created"] == 1 and out["created_references"] == ["mentor ada@exmaple.org"]
 
 
-@pytest.mark.parametrize("minutes, code", [("1440", 0), ("1441", 2), ("3000", 2)])
+@pytest.mark.parametrize("minutes, code", [("20160", 0), ("20161", 2), ("30000", 2)])
 def test_the_length_said_is_the_length_kept(seeded: Seeded, tmp_path: Path, minutes: str,
                                             code: int) -> None:
     src = tmp_path / "long.csv"
@@ -155,6 +155,6 @@ def test_the_length_said_is_the_length_kept(seeded: Seeded, tmp_path: Path, minu
     assert added.exit_code == code, added.stderr
     if code:
         for refused in (result, added):
-            assert f"must be 1 to 1440 minutes (24 hours), not {minutes}" in refused.stderr
+            assert f"must be 1 to 20160 minutes (14 days), not {minutes}" in refused.stderr
     help_text = seeded.run.ok("session", "add", "--help").stdout
-    assert "1440 minutes (24 hours)" in " ".join(help_text.replace("│", "").split())
+    assert "20160 minutes (14 days)" in " ".join(help_text.replace("│", "").split())

@@ -210,24 +210,24 @@ def test_marks_availability_and_reports_take_names(desk: Centre) -> None:
 
 
 # ------------------------------------------------------------------------ lengths
-def test_a_length_is_one_to_1440_minutes_everywhere(desk: Centre) -> None:
-    assert rules.length(1440) == timedelta(hours=24)
-    for minutes in (0, 1441, 3000):
-        with pytest.raises(InvalidInput, match=r"must be 1 to 1440 minutes \(24 hours\)"):
+def test_a_length_is_one_to_20160_minutes_everywhere(desk: Centre) -> None:
+    assert rules.length(20160) == timedelta(days=14)
+    for minutes in (0, 20161, 30000):
+        with pytest.raises(InvalidInput, match=r"must be 1 to 20160 minutes \(14 days\)"):
             rules.length(minutes)
-    with pytest.raises(InvalidInput, match=r"1,500 minutes after the start, but a session "
-                                           r"lasts 1 to 1440 minutes \(24 hours\)"):
-        desk.sessions.book(draft(minutes=1500))
+    with pytest.raises(InvalidInput, match=r"21,600 minutes after the start, but a session "
+                                           r"lasts 1 to 20160 minutes \(14 days\)"):
+        desk.sessions.book(draft(minutes=21600))
 
 
 def test_a_csv_duration_is_held_to_the_range_it_names(desk: Centre) -> None:
     """Was: '(1 to 10080)' said, and 3000 then refused as 'at most 1 day, 0:00:00'."""
     with pytest.raises(BadFile) as caught:
-        imp(desk, HEADER + f"Long,2027-01-05 08:00,3000,{ADA},,,\n")
+        imp(desk, HEADER + f"Long,2027-01-05 08:00,30000,{ADA},,,\n")
     [problem] = caught.value.problems
     assert (problem.row, problem.column) == (2, "duration")
-    assert problem.message == "must be 1 to 1440 minutes (24 hours), not 3000"
-    assert imp(desk, HEADER + f"Day,2027-01-05 08:00,1440,{ADA},,,\n").created == 1
+    assert problem.message == "must be 1 to 20160 minutes (14 days), not 30000"
+    assert imp(desk, HEADER + f"Fortnight,2027-01-05 08:00,20160,{ADA},,,\n").created == 1
 
 
 # ------------------------------------------------------------------------ imports

@@ -769,7 +769,7 @@ BAD_INPUT: dict[str, tuple[Callable[[Centre], object], str]] = {
         "2026-12-01 25:00", LONDON, field="start"))), "start"),
     "end before start": (lambda c: c.sessions.book(draft(minutes=-30)), "end"),
     "end at start": (lambda c: c.sessions.book(draft(minutes=0)), "end"),
-    "too long": (lambda c: c.sessions.book(draft(minutes=24 * 60 + 1)), "end"),
+    "too long": (lambda c: c.sessions.book(draft(minutes=14 * 24 * 60 + 1)), "end"),
     "naive start": (lambda c: c.sessions.book(SessionDraft("L", MENTOR, datetime(2026, 12, 1, 16),
                                                   datetime(2026, 12, 1, 17), "UTC")), "start"),
     "unknown session zone": (lambda c: c.sessions.book(draft(tz="Mars/Olympus_Mons")), "tz"),

@@ -11,6 +11,10 @@ from .model import SessionType
 # booking's default start is the next full hour inside them.
 OPENING_HOURS: tuple[time, time] = (time(8), time(20))
 
+# The length an imported calendar event is given when it has neither DTEND nor DURATION
+# (RFC 5545 makes it end at its start; a session needs some length). The import says so.
+ENDLESS_EVENT_LENGTH = timedelta(minutes=60)
+
 # How far ahead free slots are looked for when no end is given (command and form alike).
 SLOT_HORIZON = timedelta(days=14)
 

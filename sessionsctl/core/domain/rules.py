@@ -15,11 +15,12 @@ from .errors import InvalidInput
 from .model import SessionStatus
 from .timeutil import within_years, zone
 
-# The longest a session may last. Overlap queries bound the start from below by it, which
-# keeps them range scans of the start index (a whole-day workshop still fits).
-MAX_SESSION_LENGTH = timedelta(hours=24)
+# The longest a session may last: a residential trip or a fortnight's summer school fits, a
+# nonsense end (a year on) does not. Overlap queries bound the start from below by it, which
+# keeps them range scans of the start index.
+MAX_SESSION_LENGTH = timedelta(days=14)
 MAX_MINUTES = MAX_SESSION_LENGTH // timedelta(minutes=1)
-LENGTHS = f"1 to {MAX_MINUTES} minutes ({MAX_SESSION_LENGTH // timedelta(hours=1)} hours)"
+LENGTHS = f"1 to {MAX_MINUTES} minutes ({MAX_SESSION_LENGTH.days} days)"
 
 # The longest values the store keeps, the same on every backend (the title's is checked
 # below with the other title rules). Every face and import is refused past them alike.

@@ -20,6 +20,7 @@ from ..schedule.series import draft_from
 from ..storage import UnitOfWork
 from . import ics, references
 from .csvformat import shared_values
+from .ics_following import this_and_future
 from .importing import Importer, Pending, changes, onto_stored, require_line
 from .problems import BadFile, Problem
 from .results import (
@@ -48,6 +49,7 @@ class _IcsPlan:
         default_factory=dict)
     planned: dict[str, tuple[Series, list[datetime]]] = field(default_factory=dict)
     names: dict[str, str] = field(default_factory=dict)
+    endless: list[int] = field(default_factory=list)  # lines of events given a length
 
 
 class IcsImporter(Importer):
@@ -92,7 +94,8 @@ class IcsImporter(Importer):
                 result = self._apply_ics(uow, source, plan, skip, force_reason, progress,
                                          dry_run)
                 added = self._closures(uow, plan.closures)
-                result = replace(result, references=found.created, closures=added)
+                result = replace(result, references=found.created, closures=added,
+                                 endless=plan.endless)
                 uow.audit.record("import", "file", audit_key(source), None, summary(result))
                 if dry_run:
                     raise DryRun(result)
@@ -151,16 +154,17 @@ class IcsImporter(Importer):
         with self.ctx.read() as uow:
             known_rooms = {r.name for r in uow.rooms.all()}
         rooms = known_rooms | {e.room for e in events if e.room}
-        for e in events:
+
+        def draft(e: ics.IcsEvent) -> None:
             if e.room is None and e.location in rooms:
                 e = replace(e, room=e.location, location=None)  # LOCATION names a room
             try:
-                draft = shared_values(self._ics_draft(e, mentor), shared)
-                plan.drafts[e.uid, e.recurrence_id] = (e, draft)
+                made = shared_values(self._ics_draft(e, mentor), shared)
+                plan.drafts[e.uid, e.recurrence_id] = (e, made)
                 if e.rule is not None:
                     parse_recurrence(e.rule, zone(e.tz), field="RRULE")
                     plan.planned[e.uid] = self._occurrences(
-                        None, draft, e.rule, e.uid, e.sequence,
+                        None, made, e.rule, e.uid, e.sequence,
                         closures=False)
                     if not plan.planned[e.uid][1]:
                         raise InvalidInput("gives no occurrences (is UNTIL before DTSTART, or "
@@ -172,11 +176,19 @@ class IcsImporter(Importer):
                           "subject": "CATEGORIES"}.get(exc.field or "", exc.field)
                 problems.append(Problem(where.of(e.line, column), column,
                                         exc.detail, "line"))
+
+        for e in events:
+            draft(e)
+        # An exception for "this and future" occurrences changes the later ones as well.
+        starts = {uid: starts for uid, (_, starts) in plan.planned.items()}
+        for e in this_and_future(plan.exceptions, starts):
+            draft(e)
         if problems:
             raise BadFile(source, sorted(problems, key=lambda p: (p.row or 0)))
         if not events and not closures:
             raise BadFile(source, [Problem(None, None, "has no events to import", "line")])
         plan.names = {email: cn for e in events for email, cn in e.names}
+        plan.endless = sorted({e.line for e in events if e.endless})
         return plan
 
     def _ics_draft(self, e: ics.IcsEvent, mentor: str | None) -> SessionDraft:
@@ -258,10 +270,12 @@ class IcsImporter(Importer):
                 add((uid, rid), x.line, Row(
                     xdraft, uid=uid, series_id=before.series_id if before else None,
                     recurrence_id=rid, status=status, sequence=x.sequence))
-        # A held occurrence the file no longer has (an EXDATE added, a shorter rule) is
-        # cancelled; completed or cancelled ones are history and stay as they are.
-        gone = [s for key, s in stored.items() if key not in wanted
-                and (key[0] in masters or key[0] in singles)
+        # A held occurrence the file no longer has (an EXDATE added, a shorter rule, an RDATE
+        # taken out of an event expanded here) is cancelled; completed or cancelled ones are
+        # history and stay as they are.
+        whole = {*masters, *singles, *(uid for uid, group in exceptions.items()
+                                       if any(x.expanded for x in group.values()))}
+        gone = [s for key, s in stored.items() if key not in wanted and key[0] in whole
                 and s.status is SessionStatus.SCHEDULED]
         # Rows this import moves or cancels are not obstacles; the ones it leaves are.
         accepted, skipped, forced, new_series = self._commit(

@@ -94,6 +94,8 @@ class ImportResult:
     references: list[str]  # people, rooms and subjects created by --create-missing
     closures: list[Closure] = field(default_factory=list)
     unit: str = "row"  # what ``row`` counts: "row" of a CSV file, "line" of an iCalendar file
+    # Lines of calendar events with neither DTEND nor DURATION, given the default length.
+    endless: list[int] = field(default_factory=list)
 
 
 def dry_or_done(attempt: Callable[[], ImportResult]) -> ImportResult:

@@ -38,7 +38,7 @@ GROUPS = {"admin": "sessionsctl_admin", "staff": "sessionsctl_staff",
 STAFF_LIKE = ("sessionsctl_admin", "sessionsctl_staff", "sessionsctl_enrolment")
 PRIVATE = ("cost", "payment_status", "notes", "meeting_passcode", "force_reason")
 MENTOR_WRITES = ("sessions", "session_students", "series", "attendance", "feedback",
-                 "materials", "outbox", "availability", "time_off", "audit_log")
+                 "materials", "outbox", "availability", "time_off", "audit_log", "caldav_sync")
 GUARDED = ("people", "series", "sessions", "session_students", "attendance", "feedback",
            "outbox", "audit_log", "availability", "time_off")
 
@@ -132,7 +132,7 @@ def sync(db: Connection, bindings: Sequence[tuple[str, str]]) -> list[Member]:
     run(f"GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA {schema} TO {_STAFF}")
     run(f"GRANT SELECT ON ALL TABLES IN SCHEMA {schema} TO sessionsctl_mentor")
     run(f"GRANT INSERT, UPDATE, DELETE ON {', '.join(MENTOR_WRITES)} TO sessionsctl_mentor")
-    public = [t for t in tables if t != "sessions"]
+    public = [t for t in tables if t not in ("sessions", "caldav_sync")]
     run(f"GRANT SELECT ON {', '.join(public)} TO sessionsctl_student")
     run("REVOKE ALL ON sessions FROM sessionsctl_student")
     columns = [r[0] for r in db.execute(text(

@@ -38,6 +38,20 @@ def blocks(text: bytes) -> Iterator[tuple[str, int, str]]:
             depth -= 1
 
 
+def calendar_property(text: bytes, name: str) -> str | None:
+    """The value of a property of the VCALENDAR itself (``X-WR-TIMEZONE``), as given before
+    its first component; None if it has none there."""
+    marks = _marks(text)
+    next(marks, None)  # BEGIN:VCALENDAR
+    first = next(marks, None)
+    wanted = name.upper().encode()
+    for raw in text[:first[3] if first else len(text)].splitlines():
+        key, sep, value = raw.partition(b":")
+        if sep and key.split(b";", 1)[0].strip().upper() == wanted:
+            return value.strip().decode("utf-8", errors="replace") or None
+    return None
+
+
 def parsed(text: bytes, with_lines: bool = False) -> Iterator[Any]:
     """Each VEVENT parsed on its own (the exception when icalendar cannot read it), each
     distinct line of the file parsed once (see :mod:`.events`)."""

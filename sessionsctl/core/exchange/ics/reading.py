@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 
 from icalendar import Component
 
+from ...domain import policy
 from ...domain.errors import InvalidInput
 from ...domain.timeutil import zone
 from ...schedule import bound
@@ -26,9 +27,9 @@ from .fields import (
     X_TYPE,
     split_description,
 )
-from .layout import PropertyLines, blocks, file_problem, parsed
+from .layout import PropertyLines, blocks, calendar_property, file_problem, parsed
 from .properties import email, text
-from .recurring import own_occurrences, rule_text
+from .recurring import needs_expanding, own_occurrences, rule_text
 from .zones import FileZones, spans, zone_name
 
 
@@ -60,7 +61,9 @@ class IcsEvent:
     recurrence_id: datetime | None = None  # aware UTC, for an exception
     rule: str | None = None  # RRULE/EXDATE/RDATE lines in wall times of ``tz``, for a master
     dtstart: datetime | None = None  # naive wall time in ``tz``, for a master
-    expanded: bool = False  # an occurrence of a rule in a zone no IANA zone matches
+    expanded: bool = False  # an occurrence taken from the event's own expansion
+    this_and_future: bool = False  # RECURRENCE-ID;RANGE=THISANDFUTURE: later ones change too
+    endless: bool = False  # neither DTEND nor DURATION: given policy.ENDLESS_EVENT_LENGTH
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,19 +115,19 @@ def _closure(event: Any, line: int, uid: str, first: date, reason: str, zones: F
     return [IcsClosure(line, uid, day, day + (last - first), reason) for day in days]
 
 
-def _end(event: Any, start: datetime, zones: FileZones) -> datetime:
-    """DTEND, else DTSTART + DURATION: a session needs a length."""
+def _end(event: Any, start: datetime, zones: FileZones) -> tuple[datetime, bool]:
+    """DTEND, else DTSTART + DURATION; and whether it has neither. RFC 5545 (3.6.1) ends such
+    an event at its start, but a session needs a length: it is given
+    :data:`~sessionsctl.core.domain.policy.ENDLESS_EVENT_LENGTH`, and the import says so."""
     end_prop = event.get("DTEND")
     if end_prop is not None:
         if not isinstance(end_prop.dt, datetime):
             raise InvalidInput("is a date but DTSTART a date-time", field="DTEND")
-        return zones.instant(end_prop.dt, end_prop.params, "DTEND")[0]
+        return zones.instant(end_prop.dt, end_prop.params, "DTEND")[0], False
     duration = event.get("DURATION")
-    if duration is None:
-        raise InvalidInput("has neither DTEND nor DURATION (a session needs a length)",
-                           field="DTEND")
+    length = duration.dt if duration is not None else policy.ENDLESS_EVENT_LENGTH
     try:
-        return bounded(start + duration.dt, "DURATION")
+        return bounded(start + length, "DURATION"), duration is None
     except OverflowError:
         raise InvalidInput("is out of range", field="DURATION") from None
 
@@ -138,13 +141,16 @@ def _kept_in(written_in: str | tzinfo | None, recurring: bool, default_tz: str) 
     return "UTC" if recurring and written_in is None else default_tz
 
 
-def _recurrence_id(event: Any, zones: FileZones) -> datetime | None:
+def _recurrence_id(event: Any, zones: FileZones) -> tuple[datetime | None, bool]:
+    """The RECURRENCE-ID (UTC), and whether it holds for the later occurrences too
+    (``RANGE=THISANDFUTURE``)."""
     prop = event.get("RECURRENCE-ID")
     if prop is None:
-        return None
+        return None, False
     if not isinstance(prop.dt, datetime):
         raise InvalidInput("must be a date-time", field="RECURRENCE-ID")
-    return zones.instant(prop.dt, prop.params, "RECURRENCE-ID")[0]
+    later = str(prop.params.get("RANGE", "")).upper() == "THISANDFUTURE"
+    return zones.instant(prop.dt, prop.params, "RECURRENCE-ID")[0], later
 
 
 def _people(event: Any) -> tuple[str | None, tuple[str, ...], tuple[tuple[str, str], ...],
@@ -239,20 +245,25 @@ def _event(event: Any, line: int, zones: FileZones, until: datetime) -> Made:
     if not isinstance(start_prop.dt, datetime):
         return _closure(event, line, uid, start_prop.dt, title, zones, until)
     start, written_in = zones.instant(start_prop.dt, start_prop.params, "DTSTART")
-    end = _end(event, start, zones)
-    recurring = event.get("RRULE") is not None
+    end, endless = _end(event, start, zones)
+    expanding = needs_expanding(event)
+    recurring = expanding or event.get("RRULE") is not None
     tz = _kept_in(written_in, recurring, zones.default_tz)
-    rid = _recurrence_id(event, zones)
+    rid, later = _recurrence_id(event, zones)
     made = _session(event, line, uid, title, start, end, tz, rid, zones.shared)
+    if endless or later:
+        made = replace(made, endless=endless, this_and_future=later)
     if not recurring or rid is not None:
         return made
-    if written_in is None or isinstance(written_in, str):
+    if not expanding and (written_in is None or isinstance(written_in, str)):
         return replace(made, rule=rule_text(event, tz, zones))
-    # No IANA zone has this VTIMEZONE's rules: its occurrences are taken as the calendar
-    # shows them, each kept under the event's UID and its RECURRENCE-ID.
-    length = end - start
-    return [replace(made, start=at, end=at + length, recurrence_id=at, expanded=True)
-            for at in own_occurrences(event, start, written_in, zones, until)]
+    # What one series of ours cannot hold (several RRULEs, RDATEs alone or with their own
+    # lengths), or a VTIMEZONE no IANA zone has the rules of: the occurrences are taken as
+    # the calendar shows them, each kept under the event's UID and its RECURRENCE-ID.
+    own = written_in if written_in is not None and not isinstance(written_in, str) \
+        else zone(tz)
+    return [replace(made, start=at, end=ends, recurrence_id=at, expanded=True)
+            for at, ends in own_occurrences(event, start, own, zones, until, end - start)]
 
 
 def _one(event: Any, line: int, zones: FileZones, until: datetime,
@@ -314,8 +325,14 @@ def read(data: bytes, default_tz: str, *,
       one with an RRULE a closure on each of its occurrences;
     * times with a TZID keep that zone (Windows names, as Outlook writes them, are mapped to
       IANA ones; a zone the file describes in its own VTIMEZONE is the IANA zone with the
-      same rules, see :class:`~.zones.FileZones`); floating times are read in
-      ``default_tz``; a TZID that is none of these is a problem of its line;
+      same rules, see :class:`~.zones.FileZones`); floating times are read in the
+      calendar's X-WR-TIMEZONE (Google's), else in ``default_tz``; a TZID that is none of
+      these is a problem of its line;
+    * several RRULEs are expanded as their union, RDATEs alone or with periods (each with
+      its own length) as they come: each occurrence is kept under the event's UID and its
+      RECURRENCE-ID, as are the occurrences of a rule in a zone no IANA zone matches;
+    * a timed event with neither DTEND nor DURATION lasts
+      :data:`~sessionsctl.core.domain.policy.ENDLESS_EVENT_LENGTH` (``endless``);
     * an open-ended rule in a zone of the file's own that no IANA zone matches is taken up
       to ``horizon`` (default: half a year from now).
 
@@ -330,6 +347,8 @@ def read(data: bytes, default_tz: str, *,
     if isinstance(vtimezones, Problem):
         yield vtimezones
         return
+    # Google names its calendar's zone (X-WR-TIMEZONE): floating times are in it.
+    default_tz = zone_name(calendar_property(data, "X-WR-TIMEZONE")) or default_tz
     zones = _zones(data, default_tz, vtimezones, until)
     # Each component is parsed on its own, as it comes: a calendar of 100,000 events is never
     # one object graph in memory (icalendar's objects take some twenty times the text).

@@ -1,8 +1,8 @@
-"""A recurring event's RRULE/EXDATE/RDATE: as our rule text, or expanded in a file's own zone."""
+"""A recurring event's RRULE/EXDATE/RDATE: as our rule text, or expanded occurrence by occurrence."""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, tzinfo
+from datetime import UTC, date, datetime, timedelta, tzinfo
 from typing import Any, cast
 
 from icalendar import vRecur
@@ -68,27 +68,67 @@ def _own_stamp(value: Any, params: Any, first: datetime, own: tzinfo,
     return found
 
 
+def _period(value: tuple[Any, Any], params: Any, first: datetime, own: tzinfo,
+            zones: FileZones) -> tuple[datetime, timedelta]:
+    """An RDATE period (``start/end`` or ``start/duration``): its start in ``own``, its length."""
+    begin, finish = value
+    at = _own_stamp(begin, params, first, own, zones, "RDATE")
+    if isinstance(finish, timedelta):
+        length = finish
+    else:
+        length = _own_stamp(finish, params, first, own, zones, "RDATE") - at
+    if length <= timedelta(0):
+        raise InvalidInput(f"the period starting {begin} ends before it starts", field="RDATE")
+    return at, length
+
+
+def needs_expanding(event: Any) -> bool:
+    """Whether the event's occurrences cannot be one series of ours: several RRULEs (their
+    union), RDATEs with no RRULE, or RDATE periods (each an occurrence with its own length)."""
+    rules_ = event.get("RRULE")
+    if isinstance(rules_, list) and len(rules_) > 1:
+        return True
+    dates = stamps(event, "RDATE")
+    return bool(dates) and (rules_ is None or any(isinstance(v, tuple) for v, _ in dates))
+
+
 def own_occurrences(event: Any, start: datetime, own: tzinfo, zones: FileZones,
-                    until: datetime) -> list[datetime]:
-    """The starts (UTC) of a recurring event expanded in a file's own zone (a VTIMEZONE no
-    IANA zone matches), wall time by wall time as the calendar that wrote it does; up to
-    ``until``, and at most :data:`MAX_OWN` of them."""
+                    until: datetime, length: timedelta | None = None,
+                    ) -> list[tuple[datetime, datetime]]:
+    """The (start, end) instants (UTC) of a recurring event expanded wall time by wall time
+    in the zone ``own`` (its IANA zone, or a file's own VTIMEZONE no IANA zone matches), as
+    the calendar that wrote it does: the union of its RRULEs (an occurrence two give once)
+    and its RDATEs (a period with its own length), less its EXDATEs, matched by instant;
+    DTSTART is the first when no RRULE gives one (dateutil's reading of a
+    DTSTART a rule does not match, as in a series). Up to ``until``, and at most :data:`MAX_OWN` of them."""
     from dateutil.rrule import rrule, rruleset, rrulestr
 
     first = start.astimezone(own)
     found = rruleset()
-    for rule in _rules(event):
-        rule = _own_rule(rule, first, own)
-        try:
-            found.rrule(cast(rrule, rrulestr(cast(Any, rule).to_ical().decode(), dtstart=first)))
-        except (ValueError, TypeError) as exc:
-            raise InvalidInput(f"cannot be expanded: {exc}", field="RRULE") from None
-    for name, add in (("EXDATE", found.exdate), ("RDATE", found.rdate)):
-        for value, params in stamps(event, name):
-            add(_own_stamp(value, params, first, own, zones, name))
-    starts: list[datetime] = []
+    if event.get("RRULE") is None:
+        found.rdate(first)  # with RDATEs alone, DTSTART is the first occurrence
+    lengths: dict[datetime, timedelta] = {}
+    if event.get("RRULE") is not None:
+        for rule in _rules(event):
+            rule = _own_rule(rule, first, own)
+            try:
+                found.rrule(cast(rrule, rrulestr(cast(Any, rule).to_ical().decode(),
+                                                 dtstart=first)))
+            except (ValueError, TypeError) as exc:
+                raise InvalidInput(f"cannot be expanded: {exc}", field="RRULE") from None
+    for value, params in stamps(event, "EXDATE"):
+        found.exdate(_own_stamp(value, params, first, own, zones, "EXDATE"))
+    for value, params in stamps(event, "RDATE"):
+        if isinstance(value, tuple):
+            at, lengths[at.astimezone(UTC)] = _period(value, params, first, own, zones)
+        else:
+            at = _own_stamp(value, params, first, own, zones, "RDATE")
+        found.rdate(at)
+    default = length if length is not None else timedelta(0)
+    made: list[tuple[datetime, datetime]] = []
     for occurrence in found:
-        if occurrence.astimezone(UTC) > until or len(starts) >= MAX_OWN:
+        at = bounded(occurrence.astimezone(UTC), "RRULE")
+        if at > until or len(made) >= MAX_OWN:
             break
-        starts.append(bounded(occurrence.astimezone(UTC), "RRULE"))
-    return starts
+        made.append((at, bounded(at + lengths.get(at, default), "RDATE")))
+    return made

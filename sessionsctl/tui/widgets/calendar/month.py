@@ -44,7 +44,7 @@ def draw_month(days: dict[date, list[Session]], loaded: set[date], cursor: date,
                     parts += _day_number(day, sessions, day in loaded, cursor, today, cw, back)
                     hits.append(Hit(top, x, x + cw, day))
                 else:
-                    part, session_id = _entry(sessions, r - 1, rows - 1, cw, back, ctx.tz)
+                    part, session_id = _entry(sessions, r - 1, rows - 1, cw, back, ctx.tz, day)
                     parts.append(part)
                     hits.append(Hit(top + r, x, x + cw, day, session_id))
                 x += cw
@@ -74,7 +74,7 @@ def _day_number(day: date, sessions: list[Session], loaded: bool, cursor: date, 
 
 
 def _entry(sessions: list[Session], index: int, shown: int, cw: int, back: str,
-           tz: ZoneInfo) -> tuple[str | tuple[str, str], int | None]:
+           tz: ZoneInfo, day: date) -> tuple[str | tuple[str, str], int | None]:
     """Line ``index`` under a day's number (of ``shown``): a session, how many more there
     are, or nothing; and the session drawn there."""
     if len(sessions) > shown and index == shown - 1:
@@ -83,6 +83,7 @@ def _entry(sessions: list[Session], index: int, shown: int, cw: int, back: str,
     if index < len(sessions):
         s = sessions[index]
         local = s.start.astimezone(tz)
-        text = fit(f" {local.hour:02d}:{local.minute:02d} {s.title}", cw)
+        when = "→" if local.date() != day else f"{local.hour:02d}:{local.minute:02d}"
+        text = fit(f" {when} {s.title}", cw)  # → a trip begun on an earlier day
         return (text, fmt.STATUS_STYLE[s.status] + back), s.id
     return (" " * cw, back.strip()), None

@@ -32,7 +32,7 @@ def draw_timeline(days: dict[date, list[Session]], loaded: set[date], shown: lis
     n = len(shown)
     cw = max(8, (width - GUTTER - n) // n)
     columns = [days.get(d, []) for d in shown]
-    by_hour, first, last = _by_hour(columns, ctx.tz)
+    by_hour, first, last = _by_hour(shown, columns, ctx.tz)
     cursor_column = shown.index(cursor) if cursor in shown else None
     cursor_sessions = columns[cursor_column] if cursor_column is not None else []
     picked = (cursor_sessions[selected]
@@ -48,14 +48,22 @@ def draw_timeline(days: dict[date, list[Session]], loaded: set[date], shown: lis
     return Drawing(1 + len(timeline.rows), timeline.line, cursor_y, opening_y=opening_y)
 
 
-def _by_hour(columns: list[list[Session]], tz: ZoneInfo) -> tuple[list[Hours], int, int]:
+def hour_on(s: Session, day: date, tz: ZoneInfo) -> int:
+    """The hour ``s`` is drawn in on ``day``: the one it starts in, or the first of the
+    opening hours on a later day it lasts into (a trip of several days)."""
+    local = s.start.astimezone(tz)
+    return local.hour if local.date() == day else FIRST_HOUR
+
+
+def _by_hour(shown: list[date], columns: list[list[Session]],
+             tz: ZoneInfo) -> tuple[list[Hours], int, int]:
     """Each day's sessions by hour, and the first and last hour to show."""
     by_hour: list[Hours] = []
     first, last = FIRST_HOUR, LAST_HOUR
-    for sessions in columns:
+    for day, sessions in zip(shown, columns, strict=True):
         bucket: Hours = defaultdict(list)
         for s in sessions:
-            bucket[s.start.astimezone(tz).hour].append(s)
+            bucket[hour_on(s, day, tz)].append(s)
         if bucket:
             first, last = min(first, *bucket), max(last, *bucket)
         by_hour.append(bucket)
@@ -110,7 +118,7 @@ class Timeline:
         """Lay out the hours ``first`` to ``last``; the line the cursor is on."""
         rows: list[tuple[int, int]] = []
         picked = self.picked
-        picked_hour = picked.start.astimezone(self.ctx.tz).hour if picked is not None else None
+        picked_hour = hour_on(picked, self.cursor, self.ctx.tz) if picked is not None else None
         cursor_y = 0
         for hour in range(first, last + 1):
             rows.append((hour, -1))
@@ -143,7 +151,7 @@ class Timeline:
                 s = items[r]
                 style = fmt.STATUS_STYLE[s.status] + (" reverse" if s is self.picked else "")
                 parts.append(("▌", fmt.subject_style(s.subject)))
-                parts.append((fit(self._text(s), cw - 1), style))
+                parts.append((fit(self._text(s, day), cw - 1), style))
                 hits.append(Hit(y, x, x + cw, day, s.id))
             else:
                 parts.append((" " * cw,
@@ -152,11 +160,13 @@ class Timeline:
             x += cw
         return tuple(parts), hits
 
-    def _text(self, s: Session) -> str:
+    def _text(self, s: Session, day: date) -> str:
         """A session in its cell: its time and title (the day view: what else is known)."""
         ctx = self.ctx
         if not self.detailed:
             local = s.start.astimezone(ctx.tz)
+            if local.date() != day:
+                return f"→ {s.title}"  # a trip begun on an earlier day
             return f"{local.hour:02d}:{local.minute:02d} {s.title}"
         extra = [ctx.name(s.mentor), s.room or s.location or ("online" if s.link else "")]
         if s.students:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from bisect import bisect_left
 from collections import defaultdict
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING
 
 from textual import on, work
@@ -34,7 +34,7 @@ from .body import CalendarBody
 from .days import Mode, monday, shift, visible_days
 from .drawing import Drawing, legend
 from .month import draw_month
-from .timeline import draw_timeline
+from .timeline import FIRST_HOUR, draw_timeline
 
 if TYPE_CHECKING:
     from ...context import TuiContext
@@ -139,7 +139,16 @@ class CalendarView(ReportsFailures, Vertical, can_focus=True):
             start=day_start(first, tz), end=day_start(last + timedelta(days=1), tz)))
         days: dict[date, list[Session]] = defaultdict(list)
         for s in sessions:
-            days[s.start.astimezone(tz).date()].append(s)
+            # A session of several days (a trip) is also on each later day it lasts into
+            # past the first opening hour (not a late lesson that ends after midnight).
+            day, until = s.start.astimezone(tz).date(), s.end.astimezone(tz).date()
+            if s.end <= datetime.combine(until, time(FIRST_HOUR), tzinfo=tz):
+                until -= timedelta(days=1)
+            days[day].append(s)
+            day = max(day + timedelta(days=1), first)
+            while day <= min(until, last):
+                days[day].append(s)
+                day += timedelta(days=1)
         for day_sessions in days.values():
             day_sessions.sort(key=lambda s: (s.start, s.id))
         return days
