@@ -167,6 +167,9 @@ _COMMANDS: tuple[tuple[str, str, str, str], ...] = (
     ("course", "courses", "course_app", "Centre"),
     ("audit", "audit", "audit_app", "Centre"),
     ("lock", "audit", "lock_app", "Calendar"),
+    ("rate", "billing", "rate_app", "Money"),
+    ("billing", "billing", "billing_app", "Money"),
+    ("payment", "billing", "payment_app", "Money"),
     ("tui", "", "", "Sessions"),
 )
 # The global options that take a value: what comes after them is not a command's name.

@@ -61,6 +61,7 @@ class Action(StrEnum):
     READ_AUDIT = "read the change history of this session"
     LOCK_CALENDAR = "lock or reopen the calendar"
     CHANGE_LOCKED = "change sessions or marks before the calendar lock"
+    MANAGE_BILLING = "manage rates, payments and invoices, or read billing and payroll"
 
 
 class Reach(Enum):

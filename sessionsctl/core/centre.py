@@ -17,6 +17,8 @@ from .storage import Store
 if TYPE_CHECKING:
     from .attendance import Roll
     from .audit import AuditTrail
+    from .billing.policy import BillingPolicy
+    from .billing.service import Billing
     from .courses import Courses
     from .directory import Directory
     from .exchange.service import Exchange
@@ -53,9 +55,11 @@ class Centre:
     the SMTP transport, asked for when mail is first used."""
 
     def __init__(self, store: Store, actor: str | None = None, clock: Clock = utcnow, *,
-                 mail_setup: Callable[[], MailSetup] | None = None) -> None:
+                 mail_setup: Callable[[], MailSetup] | None = None,
+                 billing_policy: BillingPolicy | None = None) -> None:
         self.ctx = Context(store, actor, clock)
         self._mail_setup = mail_setup
+        self._billing_policy = billing_policy
 
     # ----------------------------------------------- what the services share, built once
     @cached_property
@@ -181,6 +185,13 @@ class Centre:
         from .lock import CalendarLock
 
         return CalendarLock(self.ctx)
+
+    @cached_property
+    def billing(self) -> Billing:
+        from .billing.policy import BillingPolicy
+        from .billing.service import Billing
+
+        return Billing(self.ctx, self._billing_policy or BillingPolicy())
 
     @property
     def store(self) -> Store:

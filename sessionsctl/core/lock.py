@@ -16,6 +16,7 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
 from .access import Action, may, require
+from .billing.ports import BillingRepo
 from .domain.drafts import Row, SessionQuery
 from .domain.errors import NotPermitted
 from .domain.model import Attendance, Person, Session, SessionStatus
@@ -214,6 +215,10 @@ class LockedUnit:
     @property
     def privacy(self) -> PrivacyRepo:
         return self._inner.privacy
+
+    @property
+    def billing(self) -> BillingRepo:
+        return self._inner.billing  # payments and rates are not the calendar's
 
 
 def guarded(uow: UnitOfWork) -> UnitOfWork:

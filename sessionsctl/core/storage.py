@@ -7,6 +7,7 @@ from contextlib import AbstractContextManager
 from datetime import date, datetime
 from typing import Any, Protocol
 
+from .billing.ports import BillingRepo
 from .domain.drafts import AuditQuery, Row, SessionQuery
 from .domain.model import (
     Attendance,
@@ -341,6 +342,8 @@ class UnitOfWork(Protocol):
     def access(self) -> AccessRepo: ...
     @property
     def privacy(self) -> PrivacyRepo: ...
+    @property
+    def billing(self) -> BillingRepo: ...
 
 
 class Store(Protocol):

@@ -10,6 +10,7 @@ from ..core.identity import Acting, acting
 from .repos.access import SqlAccess
 from .repos.attendance import SqlAttendance
 from .repos.audit import SqlAudit
+from .repos.billing import SqlBilling
 from .repos.calendar import SqlCalendar
 from .repos.courses import SqlCourses
 from .repos.lookup import Lookup
@@ -46,6 +47,7 @@ class SqlUnit:
         self.reports = SqlReports(db)
         self.access = SqlAccess(db)
         self.privacy = SqlPrivacy(db)
+        self.billing = SqlBilling(db)
 
     def _acting(self, asked: str | None, login: str) -> Acting:
         """Who acts (:mod:`...core.identity`): ``login``'s person, or whom ``asked`` names."""

@@ -226,6 +226,10 @@ class SqlSessions:
         }
         # A session reinstated (cancelled -> scheduled) keeps no reason for a cancellation.
         values["cancel_reason"] = cancel_reason if status is SessionStatus.CANCELLED else None
+        # When it was cancelled (a late cancellation is billed); who cancelled is set after.
+        values["cancelled_at"] = values["modified_at"] if status is SessionStatus.CANCELLED \
+            else None
+        values["cancelled_by"] = None
         self.db.execute(update(SessionRow).where(SessionRow.id == session_id).values(values))
         self.db.execute(update(SessionStudentRow)
                         .where(SessionStudentRow.session_id == session_id)
