@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -136,3 +137,35 @@ def test_only_staff_read_billing_or_set_rates(seeded: Seeded, billed: dict[str, 
     run.fails(5, "rate", "list", as_=seeded.sam)
     assert run.json("billing", "report", "--from", "2025-03-01", "--to", "2025-03-31",
                     as_=seeded.desk)["totals"]["total"] == "120.00 GBP"
+
+
+def test_cancellations_by_whom_and_the_notice_window(seeded: Seeded) -> None:
+    """Cancelled by the student 3 hours before: billed; 10 days before: not; by the centre
+    or the mentor: a make-up credit; with no --by: neither (nothing known of who)."""
+    run = seeded.run
+    now = datetime.now(UTC).replace(second=0, microsecond=0)
+
+    def book(hours: int, who: str) -> int:
+        start = (now + timedelta(hours=hours)).strftime("%Y-%m-%dT%H:%M+00:00")
+        return seeded.book(start, students=[who], extra=["--subject", seeded.subject])["id"]
+
+    late, early, centre, mentor, unsaid = (book(3, seeded.sam), book(240, seeded.kim),
+                                           book(5, seeded.lee), book(7, seeded.kim),
+                                           book(9, seeded.lee))
+    run.ok("rate", "set", "30", "--subject", seeded.subject, "--per", "session")
+    for sid, by in ((late, "student"), (early, "student"), (centre, "centre"),
+                    (mentor, "mentor")):
+        run.ok("session", "cancel", str(sid), "--by", by)
+    run.ok("session", "cancel", str(unsaid))
+    data = run.json("billing", "report", "--from", (now - timedelta(days=1)).date().isoformat(),
+                    "--to", (now + timedelta(days=30)).date().isoformat())
+    assert [(ln["session"], ln["why"], ln["amount_minor"]) for ln in data["lines"]] == [
+        (late, "late cancellation", 3000), (centre, "make-up credit", 0),
+        (mentor, "make-up credit", 0)]
+    assert (data["totals"]["total"], data["totals"]["credits"]) == ("30.00 GBP", 2)
+    # who cancelled is in the cancellation's audit record
+    audit = run.json("audit", "list", "--session", str(late))
+    assert any((e.get("after") or {}).get("cancelled_by") == "student" for e in audit)
+    # --by names one session: a filtered cancellation does not take it
+    run.fails(2, "session", "cancel", "--student", seeded.sam, "--by", "student", "--yes")
+    run.fails(2, "session", "cancel", str(late), "--by", "teacher")
