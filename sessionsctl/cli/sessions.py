@@ -13,6 +13,7 @@ from ..core.billing.model import CancelledBy
 from ..core.centre import Booked
 from ..core.domain.drafts import SessionDraft
 from ..core.domain.errors import InvalidInput
+from ..core.domain.model import PaymentStatus
 from ..core.domain.serialize import (
     attendance_json,
     feedback_json,
@@ -127,6 +128,8 @@ def list_(
         "--student", help="A student's email or name.")] = None,
     room: Room = None, subject: Subject = None, status: Statuses = None, type_: Types = None,
     search: Search = None,
+    payment: Annotated[list[PaymentStatus] | None, typer.Option(
+        "--payment", help="Only sessions paid, unpaid or waived (staff).")] = None,
     limit: Annotated[int | None, typer.Option("--limit", min=0, help="At most this many.")] = None,
     json_output: JsonOption = False,
 ) -> None:
@@ -136,6 +139,7 @@ def list_(
 
     - `sessionsctl session list`
     - `sessionsctl session list --from 2026-12-01 --to 2026-12-31 --mentor "Ada Byron" --json`
+    - `sessionsctl session list --all --status completed --payment unpaid`
     """
     state = cli(ctx, json_output)
     tz = state.tz
@@ -145,7 +149,8 @@ def list_(
     if not (all_ or from_ or to):
         start = day_start(parse_bound("today", tz, field="from").astimezone(tz).date(), tz)
         query = replace(query, start=start, end=start + timedelta(days=7))
-    sessions = state.centre.sessions.find(replace(query, limit=limit))
+    sessions = state.centre.sessions.find(replace(query, limit=limit,
+                                                  payments=tuple(payment or ())))
     if state.json:
         render.emit_json([session_json(s, tz) for s in sessions])
     else:

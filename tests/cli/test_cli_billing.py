@@ -169,3 +169,18 @@ def test_cancellations_by_whom_and_the_notice_window(seeded: Seeded) -> None:
     # --by names one session: a filtered cancellation does not take it
     run.fails(2, "session", "cancel", "--student", seeded.sam, "--by", "student", "--yes")
     run.fails(2, "session", "cancel", str(late), "--by", "teacher")
+
+
+def test_session_list_by_payment(seeded: Seeded, billed: dict[str, int]) -> None:
+    run = seeded.run
+    run.ok("payment", "record", str(billed["one"]), "--paid")
+    run.ok("payment", "record", str(billed["two"]), "--waived")
+
+    def listed(*payments: str) -> list[int]:
+        args = [a for p in payments for a in ("--payment", p)]
+        return [s["id"] for s in run.json("session", "list", "--all", *args)]
+
+    assert listed("paid") == [billed["one"]]
+    assert listed("waived", "paid") == [billed["one"], billed["two"]]
+    assert listed("unpaid") == [billed["three"], billed["four"]]
+    run.fails(5, "session", "list", "--all", "--payment", "unpaid", as_=seeded.ada)

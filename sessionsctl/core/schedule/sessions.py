@@ -115,6 +115,8 @@ class Sessions:
         """The sessions ``query`` selects that the acting person may see."""
         with self.ctx.read() as uow:
             actor = uow.actor
+            if query.payments:  # what was paid is the staff's to filter by
+                require(actor, Action.MANAGE_BILLING)
             return [seen(actor, s) for s in uow.sessions.find(visible(actor, query))]
 
     def show(self, session_id: int) -> SessionDetails:

@@ -83,6 +83,8 @@ class SqlSessions:
                     return []
         if query.statuses:
             stmt = stmt.where(SessionRow.status.in_([s.value for s in query.statuses]))
+        if query.payments:
+            stmt = stmt.where(SessionRow.payment_status.in_([p.value for p in query.payments]))
         if query.types:
             stmt = stmt.where(SessionRow.type.in_([t.value for t in query.types]))
         if query.ids:
