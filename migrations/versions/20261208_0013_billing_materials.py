@@ -1,10 +1,12 @@
-"""billing: rates, an exact cost, who cancelled and when
+"""billing: rates, an exact cost, who cancelled and when, invoices
 
 - `rates`: a charge rate per student, course or subject and a pay rate per mentor, per hour
   or per session, in integer minor units of a currency.
 - `sessions.cost_hundredths`: the cost set on a session as an exact integer (the Numeric
   `cost` is stored as a float on SQLite), filled in from `cost`; `cost` stays, written in
   step, for whoever reads it.
+- `invoices` (numbered, never reused; issued or void) and `invoice_lines` (the places each
+  charges, as priced then).
 - `sessions.cancelled_by` (student, centre or mentor) and `sessions.cancelled_at`: whether a
   cancellation is charged (inside the notice window) or owed as a make-up.
 
@@ -54,6 +56,46 @@ def upgrade() -> None:
         sa.UniqueConstraint('kind', 'target', 'target_id',
                             name=op.f('uq_rates_kind_target_target_id')),
     )
+    op.create_table(
+        'invoices',
+        sa.Column('id', sa.Integer(), nullable=False),
+        sa.Column('number', sa.Integer(), nullable=False),
+        sa.Column('student_id', sa.Integer(), nullable=False),
+        sa.Column('period_from', sa.Date(), nullable=False),
+        sa.Column('period_to', sa.Date(), nullable=False),
+        sa.Column('currency', sa.String(length=3), nullable=False),
+        sa.Column('total', sa.BigInteger(), nullable=False),
+        sa.Column('status', sa.String(length=8), nullable=False),
+        sa.Column('issued_at', UTCDateTime(), nullable=False),
+        sa.Column('issued_by_id', sa.Integer(), nullable=True),
+        sa.Column('void_reason', sa.Text(), nullable=True),
+        sa.CheckConstraint("status IN ('issued', 'void')", name=op.f('ck_invoices_status')),
+        sa.ForeignKeyConstraint(['issued_by_id'], ['people.id'],
+                                name=op.f('fk_invoices_issued_by_id_people')),
+        sa.ForeignKeyConstraint(['student_id'], ['people.id'],
+                                name=op.f('fk_invoices_student_id_people')),
+        sa.PrimaryKeyConstraint('id', name=op.f('pk_invoices')),
+        sa.UniqueConstraint('number', name=op.f('uq_invoices_number')),
+    )
+    op.create_index(op.f('ix_invoices_student_id'), 'invoices', ['student_id'], unique=False)
+    op.create_table(
+        'invoice_lines',
+        sa.Column('id', sa.Integer(), nullable=False),
+        sa.Column('invoice_id', sa.Integer(), nullable=False),
+        sa.Column('session_id', sa.Integer(), nullable=False),
+        sa.Column('details', sa.JSON(), nullable=False),
+        sa.Column('amount', sa.BigInteger(), nullable=False),
+        sa.ForeignKeyConstraint(['invoice_id'], ['invoices.id'],
+                                name=op.f('fk_invoice_lines_invoice_id_invoices'),
+                                ondelete='CASCADE'),
+        sa.ForeignKeyConstraint(['session_id'], ['sessions.id'],
+                                name=op.f('fk_invoice_lines_session_id_sessions')),
+        sa.PrimaryKeyConstraint('id', name=op.f('pk_invoice_lines')),
+    )
+    op.create_index(op.f('ix_invoice_lines_invoice_id'), 'invoice_lines', ['invoice_id'],
+                    unique=False)
+    op.create_index(op.f('ix_invoice_lines_session_id'), 'invoice_lines', ['session_id'],
+                    unique=False)
     bind = op.get_bind()
     have = {c['name'] for c in sa.inspect(bind).get_columns('sessions')}
     for name, type_ in _COLUMNS:
@@ -67,6 +109,9 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    op.drop_table('invoice_lines')
+    op.drop_table('invoices')
+    op.execute("DELETE FROM settings WHERE key = 'invoice_number'")
     op.drop_table('rates')
     if op.get_bind().dialect.name != 'sqlite':
         for name, _ in reversed(_COLUMNS):

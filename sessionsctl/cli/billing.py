@@ -91,7 +91,7 @@ def _print(report: Report, state: Cli, console: Console) -> None:
         console.print(Text(note, style="dim"))
 
 
-def _format(fmt: Format | None, json_output: bool) -> Format | None:
+def output_format(fmt: Format | None, json_output: bool) -> Format | None:
     if json_output:
         if fmt not in (None, Format.JSON):
             raise InvalidInput(f"give --json or --format {fmt.value}, not both", field="--json")
@@ -207,7 +207,7 @@ def billing_report(
     """
     from ..core.billing.reporting import billing_report as build
 
-    fmt = _format(fmt, json_output)
+    fmt = output_format(fmt, json_output)
     state = cli(ctx, fmt is Format.JSON)
     f = session_filter(state, start, end, None, student, None, course)
     bill = state.centre.billing.report(f, unpaid=unpaid)

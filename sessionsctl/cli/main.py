@@ -170,6 +170,8 @@ _COMMANDS: tuple[tuple[str, str, str, str], ...] = (
     ("rate", "billing", "rate_app", "Money"),
     ("billing", "billing", "billing_app", "Money"),
     ("payment", "billing", "payment_app", "Money"),
+    ("invoice", "invoices", "invoice_app", "Money"),
+    ("payroll", "invoices", "payroll_app", "Money"),
     ("tui", "", "", "Sessions"),
 )
 # The global options that take a value: what comes after them is not a command's name.

@@ -17,6 +17,8 @@ from .storage import Store
 if TYPE_CHECKING:
     from .attendance import Roll
     from .audit import AuditTrail
+    from .billing.invoicing import Invoicing
+    from .billing.payroll import Payroll
     from .billing.policy import BillingPolicy
     from .billing.service import Billing
     from .courses import Courses
@@ -192,6 +194,20 @@ class Centre:
         from .billing.service import Billing
 
         return Billing(self.ctx, self._billing_policy or BillingPolicy())
+
+    @cached_property
+    def invoices(self) -> Invoicing:
+        from .billing.invoicing import Invoicing
+        from .billing.policy import BillingPolicy
+
+        return Invoicing(self.ctx, self._billing_policy or BillingPolicy())
+
+    @cached_property
+    def payroll(self) -> Payroll:
+        from .billing.payroll import Payroll
+        from .billing.policy import BillingPolicy
+
+        return Payroll(self.ctx, self._billing_policy or BillingPolicy())
 
     @property
     def store(self) -> Store:

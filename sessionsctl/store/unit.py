@@ -47,7 +47,7 @@ class SqlUnit:
         self.reports = SqlReports(db)
         self.access = SqlAccess(db)
         self.privacy = SqlPrivacy(db)
-        self.billing = SqlBilling(db)
+        self.billing = SqlBilling(db, self.actor.id if self.actor else None)
 
     def _acting(self, asked: str | None, login: str) -> Acting:
         """Who acts (:mod:`...core.identity`): ``login``'s person, or whom ``asked`` names."""

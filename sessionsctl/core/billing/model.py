@@ -4,8 +4,9 @@ the lines a bill is made of."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from enum import StrEnum
+from typing import Any
 
 
 class RateKind(StrEnum):
@@ -108,3 +109,25 @@ class BillLine:
     @property
     def priced(self) -> bool:
         return self.source != "no rate"
+
+
+@dataclass(frozen=True, slots=True)
+class InvoiceLine:
+    session_id: int
+    amount: int  # minor units
+    details: dict[str, Any]  # title, start (ISO), minutes, why, priced_by
+
+
+@dataclass(frozen=True, slots=True)
+class Invoice:
+    id: int
+    number: int
+    student: str  # email
+    period_from: date
+    period_to: date  # inclusive
+    currency: str
+    total: int  # minor units
+    status: str  # issued | void
+    issued_at: datetime
+    lines: tuple[InvoiceLine, ...] = ()
+    void_reason: str | None = None

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from typing import Protocol
 
 from ..reports.data import ReportFilter
-from .model import Rate, RateKind, RateTarget, RateUnit, SessionFacts
+from .model import Invoice, Rate, RateKind, RateTarget, RateUnit, SessionFacts
 
 
 class BillingRepo(Protocol):
@@ -35,4 +35,19 @@ class BillingRepo(Protocol):
         ...
     def set_cancelled_by(self, session_id: int, who: str) -> None:
         """Record who cancelled the (just cancelled) session."""
+        ...
+    def next_invoice_number(self) -> int:
+        """The next invoice number, taken in this transaction: two writers never take the
+        same one, and a number taken is never handed out again once committed."""
+        ...
+    def add_invoice(self, invoice: Invoice) -> Invoice:
+        """Write an invoice and its lines (its id is the one given back)."""
+        ...
+    def invoices(self, student: str | None = None) -> list[Invoice]:
+        """Invoices (lines not read), newest number first."""
+        ...
+    def invoice(self, number: int, *, lock: bool = False) -> Invoice | None: ...
+    def void_invoice(self, number: int, reason: str) -> None: ...
+    def invoiced(self, session_ids: Sequence[int]) -> dict[tuple[int, str], int]:
+        """(session id, student email) -> the number of the issued invoice charging it."""
         ...

@@ -90,10 +90,7 @@ class Billing:
         with self.ctx.read() as uow:
             require(uow.actor, Action.MANAGE_BILLING)
             f = known(uow, f)
-            book = rate_book(uow.billing.rates(RateKind.CHARGE))
-            lines = [line for facts in uow.billing.places(f)
-                     if (line := bill_line(facts, book, self.policy.currency,
-                                           self.policy.late_cancel)) is not None]
+            lines = bill_lines(uow, f, self.policy)
         if unpaid:
             lines = [line for line in lines if line.facts.payment == PaymentStatus.UNPAID.value
                      and line.source != "credit"]
@@ -129,3 +126,11 @@ def _target_id(uow: UnitOfWork, target: RateTarget, name: str) -> int:
     if person.role.value != target.value:
         raise InvalidInput(f"{person.label} is not a {target.value}", field=target.value)
     return person.id
+
+
+def bill_lines(uow: UnitOfWork, f: ReportFilter, policy: BillingPolicy) -> list[BillLine]:
+    """Each charged or credited place in the sessions ``f`` (resolved) selects."""
+    book = rate_book(uow.billing.rates(RateKind.CHARGE))
+    return [line for facts in uow.billing.places(f)
+            if (line := bill_line(facts, book, policy.currency, policy.late_cancel))
+            is not None]

@@ -40,7 +40,8 @@ PRIVATE = ("cost", "cost_hundredths", "payment_status", "notes", "meeting_passco
 MENTOR_WRITES = ("sessions", "session_students", "series", "attendance", "feedback",
                  "materials", "outbox", "availability", "time_off", "audit_log")
 GUARDED = ("people", "series", "sessions", "session_students", "attendance", "feedback",
-           "outbox", "audit_log", "availability", "time_off", "rates")
+           "outbox", "audit_log", "availability", "time_off", "rates", "invoices",
+           "invoice_lines")
 
 _FUNCTIONS = {
     "sessionsctl_me()": ("integer", "SELECT id FROM people WHERE login = session_user AND active"),

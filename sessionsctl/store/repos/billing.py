@@ -7,7 +7,6 @@ from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import and_, delete, select, update
-from sqlalchemy.engine import Connection
 from sqlalchemy.orm import aliased
 
 from ...core.billing.model import (
@@ -31,7 +30,7 @@ from ..schema import (
 from ..schema_billing import RateRow
 from ..types import read_instant
 from . import report_filter, upsert
-from .lookup import CHUNK
+from .invoices import SqlInvoices, chunks
 
 _MENTOR = aliased(PersonRow, name="mentor")
 _STUDENT = aliased(PersonRow, name="student")
@@ -70,9 +69,8 @@ def _facts(r: Any, with_student: bool) -> SessionFacts:
         mark=r.mark if with_student else None)
 
 
-class SqlBilling:
-    def __init__(self, db: Connection) -> None:
-        self.db = db
+class SqlBilling(SqlInvoices):
+    """Rates, the facts of bills, payments and who cancelled; invoices (:class:`SqlInvoices`)."""
 
     # ---------------------------------------------------------------------- rates
     def rates(self, kind: RateKind | None = None) -> list[Rate]:
@@ -84,7 +82,7 @@ class SqlBilling:
         for target, table in _TABLES.items():
             ids = {r.target_id for r in rows if r.target == target.value}
             column = table.email if table is PersonRow else table.name
-            for chunk in _chunks(sorted(ids)):
+            for chunk in chunks(sorted(ids)):
                 for row_id, name in self.db.execute(
                         select(table.id, column).where(table.id.in_(chunk))):
                     names[(target.value, row_id)] = name
@@ -136,7 +134,7 @@ class SqlBilling:
     # ------------------------------------------------------------------- payments
     def set_payment(self, session_ids: Sequence[int], status: str) -> dict[int, str]:
         before: dict[int, str] = {}
-        for chunk in _chunks(list(session_ids)):
+        for chunk in chunks(list(session_ids)):
             before.update((r.id, r.payment_status) for r in self.db.execute(
                 select(SessionRow.id, SessionRow.payment_status)
                 .where(SessionRow.id.in_(chunk)).with_for_update()))
@@ -148,6 +146,3 @@ class SqlBilling:
         self.db.execute(update(SessionRow).where(SessionRow.id == session_id)
                         .values(cancelled_by=who))
 
-
-def _chunks(ids: Sequence[int]) -> list[Sequence[int]]:
-    return [ids[i:i + CHUNK] for i in range(0, len(ids), CHUNK)]
