@@ -44,6 +44,7 @@ class Settings:
     smtp: SmtpSettings = field(default_factory=SmtpSettings)
     billing: BillingPolicy = field(default_factory=BillingPolicy)
     centre: dict[str, str] = field(default_factory=dict)  # [centre]: name, address... (invoices)
+    material_limit: int | None = None  # [materials] max_size_mb, in bytes (None: 25 MB)
     source: str | None = None  # the config file read, if any
 
 
@@ -74,6 +75,7 @@ _SMTP_REFUSED = {
 }
 SMTP_SECURITY = ("none", "starttls", "tls")
 _BILLING_TYPES: dict[str, tuple[type, ...]] = {"currency": (str,), "late_cancel": (str,)}
+_MATERIAL_TYPES: dict[str, tuple[type, ...]] = {"max_size_mb": (int,)}
 _CENTRE_TYPES: dict[str, tuple[type, ...]] = dict.fromkeys(
     ("name", "address", "email", "phone", "website", "tax_id", "payment_details"), (str,))
 
@@ -104,9 +106,10 @@ def _check_known(table: dict[str, Any], known: Iterable[str], path: Path, prefix
 
 def _check_file(data: dict[str, Any], path: Path) -> dict[str, Any]:
     """The file's values checked for type; returns its [smtp] table."""
-    _check_known(data, [*_FILE_TYPES, "smtp", "billing", "centre"], path, "")
+    _check_known(data, [*_FILE_TYPES, "smtp", "billing", "centre", "materials"], path, "")
     _check_types(data, _FILE_TYPES, "")
-    for name, types in (("billing", _BILLING_TYPES), ("centre", _CENTRE_TYPES)):
+    for name, types in (("billing", _BILLING_TYPES), ("centre", _CENTRE_TYPES),
+                        ("materials", _MATERIAL_TYPES)):
         table = data.get(name, {})
         if not isinstance(table, dict):
             raise InvalidInput(f"[{name}] must be a table", field=str(path))
@@ -163,6 +166,7 @@ def load(**flags: Any) -> Settings:
         ),
         billing=_billing(data.get("billing", {}), env),
         centre=dict(data.get("centre", {})),
+        material_limit=_material_limit(data.get("materials", {}).get("max_size_mb")),
         source=str(path) if data else None,
     )
     return replace(settings, **{k: v for k, v in flags.items() if v is not None})
@@ -182,3 +186,13 @@ def _billing(table: dict[str, Any], env: Any) -> BillingPolicy:
         else policy.currency,
         late_cancel=parse_duration(late, field="billing.late_cancel") if late
         else policy.late_cancel)
+
+
+def _material_limit(megabytes: int | None) -> int | None:
+    """``[materials] max_size_mb`` as bytes (None: the default)."""
+    if megabytes is None:
+        return None
+    if not 1 <= megabytes <= 1024:
+        raise InvalidInput(f"must be from 1 to 1024 (megabytes), not {megabytes}",
+                           field="materials.max_size_mb")
+    return megabytes * 1024 * 1024

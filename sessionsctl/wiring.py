@@ -18,7 +18,8 @@ def open_centre(settings: Settings, clock: Clock = utcnow) -> Centre:
     from .store import open_store
 
     return Centre(open_store(settings.db), settings.user, clock,
-                  mail_setup=lambda: mail_setup(settings), billing_policy=settings.billing)
+                  mail_setup=lambda: mail_setup(settings), billing_policy=settings.billing,
+                  material_limit=settings.material_limit)
 
 
 def mail_setup(settings: Settings) -> MailSetup:

@@ -7,6 +7,8 @@
   step, for whoever reads it.
 - `invoices` (numbered, never reused; issued or void) and `invoice_lines` (the places each
   charges, as priced then).
+- `materials.media_type` and `materials.content`: a file kept inside the database (so every
+  terminal on a shared PostgreSQL reads it), its type read from its content.
 - `sessions.cancelled_by` (student, centre or mentor) and `sessions.cancelled_at`: whether a
   cancellation is charged (inside the notice window) or owed as a make-up.
 
@@ -101,6 +103,10 @@ def upgrade() -> None:
     for name, type_ in _COLUMNS:
         if name not in have:  # a downgrade on SQLite leaves them (see downgrade())
             op.add_column('sessions', sa.Column(name, type_, nullable=True))
+    have_m = {c['name'] for c in sa.inspect(bind).get_columns('materials')}
+    for name, type_ in (('media_type', sa.String(length=120)), ('content', sa.LargeBinary())):
+        if name not in have_m:
+            op.add_column('materials', sa.Column(name, type_, nullable=True))
     # cost holds whole cents (the rules refuse anything finer): round away SQLite's float.
     op.execute("UPDATE sessions SET cost_hundredths = CAST(ROUND(cost * 100) AS BIGINT) "
                "WHERE cost IS NOT NULL")
@@ -116,5 +122,7 @@ def downgrade() -> None:
     if op.get_bind().dialect.name != 'sqlite':
         for name, _ in reversed(_COLUMNS):
             op.drop_column('sessions', name)
+        op.drop_column('materials', 'content')
+        op.drop_column('materials', 'media_type')
     # On SQLite the columns stay: dropping a column remakes nothing, but sessions' foreign
     # keys make any rebuild of it cascade; they are unused at the older revision.

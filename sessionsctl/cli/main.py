@@ -170,6 +170,7 @@ _COMMANDS: tuple[tuple[str, str, str, str], ...] = (
     ("rate", "billing", "rate_app", "Money"),
     ("billing", "billing", "billing_app", "Money"),
     ("payment", "billing", "payment_app", "Money"),
+    ("material", "materials", "material_app", "Sessions"),
     ("invoice", "invoices", "invoice_app", "Money"),
     ("payroll", "invoices", "payroll_app", "Money"),
     ("tui", "", "", "Sessions"),

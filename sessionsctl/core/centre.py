@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     from .mail.notify import Notifier
     from .mail.service import Mailing
     from .mail.setup import MailSetup
+    from .materials import Materials
     from .privacy import Privacy
     from .reports.service import Reporting
     from .schedule.booker import Booker
@@ -58,10 +59,12 @@ class Centre:
 
     def __init__(self, store: Store, actor: str | None = None, clock: Clock = utcnow, *,
                  mail_setup: Callable[[], MailSetup] | None = None,
-                 billing_policy: BillingPolicy | None = None) -> None:
+                 billing_policy: BillingPolicy | None = None,
+                 material_limit: int | None = None) -> None:
         self.ctx = Context(store, actor, clock)
         self._mail_setup = mail_setup
         self._billing_policy = billing_policy
+        self._material_limit = material_limit
 
     # ----------------------------------------------- what the services share, built once
     @cached_property
@@ -201,6 +204,12 @@ class Centre:
         from .billing.policy import BillingPolicy
 
         return Invoicing(self.ctx, self._billing_policy or BillingPolicy())
+
+    @cached_property
+    def materials(self) -> Materials:
+        from .materials import DEFAULT_LIMIT, Materials
+
+        return Materials(self.ctx, self._material_limit or DEFAULT_LIMIT)
 
     @cached_property
     def payroll(self) -> Payroll:

@@ -27,6 +27,7 @@ from .storage import (
     AuditRepo,
     CalendarRepo,
     CourseRepo,
+    MaterialRepo,
     OutboxRepo,
     PeopleRepo,
     PrivacyRepo,
@@ -219,6 +220,10 @@ class LockedUnit:
     @property
     def billing(self) -> BillingRepo:
         return self._inner.billing  # payments and rates are not the calendar's
+
+    @property
+    def materials(self) -> MaterialRepo:
+        return self._inner.materials
 
 
 def guarded(uow: UnitOfWork) -> UnitOfWork:

@@ -13,6 +13,7 @@ from sqlalchemy import (
     Date,
     ForeignKey,
     Index,
+    LargeBinary,
     MetaData,
     Numeric,
     String,
@@ -328,6 +329,8 @@ class MaterialRow(Base):
     uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
     description: Mapped[str | None] = mapped_column(Text)
     uploaded_at: Mapped[datetime]
+    media_type: Mapped[str | None] = mapped_column(String(120))
+    content: Mapped[bytes | None] = mapped_column(LargeBinary)  # the file itself (not a URL's)
 
 
 class AuditRow(Base):

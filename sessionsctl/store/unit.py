@@ -14,6 +14,7 @@ from .repos.billing import SqlBilling
 from .repos.calendar import SqlCalendar
 from .repos.courses import SqlCourses
 from .repos.lookup import Lookup
+from .repos.materials import SqlMaterials
 from .repos.outbox import SqlOutbox
 from .repos.people import SqlPeople
 from .repos.privacy import SqlPrivacy
@@ -48,6 +49,7 @@ class SqlUnit:
         self.access = SqlAccess(db)
         self.privacy = SqlPrivacy(db)
         self.billing = SqlBilling(db, self.actor.id if self.actor else None)
+        self.materials = SqlMaterials(db, lookup)
 
     def _acting(self, asked: str | None, login: str) -> Acting:
         """Who acts (:mod:`...core.identity`): ``login``'s person, or whom ``asked`` names."""

@@ -41,7 +41,7 @@ MENTOR_WRITES = ("sessions", "session_students", "series", "attendance", "feedba
                  "materials", "outbox", "availability", "time_off", "audit_log")
 GUARDED = ("people", "series", "sessions", "session_students", "attendance", "feedback",
            "outbox", "audit_log", "availability", "time_off", "rates", "invoices",
-           "invoice_lines")
+           "invoice_lines", "materials")
 
 _FUNCTIONS = {
     "sessionsctl_me()": ("integer", "SELECT id FROM people WHERE login = session_user AND active"),
@@ -98,6 +98,11 @@ _POLICIES: tuple[tuple[str, str, str, str, str, str | None], ...] = (
      "session_id IS NOT NULL AND sessionsctl_hosts(session_id)", "true"),
     ("audit_log", "own", "ALL", "sessionsctl_mentor, sessionsctl_student",
      "actor_id = sessionsctl_me()", "actor_id = sessionsctl_me()"),
+    # a session's materials: as its session (the sessions policies decide which a role sees)
+    ("materials", "mentor_hosts", "ALL", "sessionsctl_mentor",
+     "sessionsctl_hosts(session_id)", "sessionsctl_hosts(session_id)"),
+    ("materials", "student_sees", "SELECT", "sessionsctl_student",
+     "EXISTS (SELECT 1 FROM sessions s WHERE s.id = session_id)", None),
     ("availability", "mentor_own", "ALL", "sessionsctl_mentor",
      "person_id = sessionsctl_me()", "person_id = sessionsctl_me()"),
     ("availability", "others_read", "SELECT", "sessionsctl_student", "true", None),

@@ -168,11 +168,12 @@ class SqlAttendance:
 
     def materials(self, session_id: int) -> list[Material]:
         rows = self.db.execute(
-            select(MaterialRow.__table__, PersonRow.email.label("uploader"))
+            select(*(c for c in MaterialRow.__table__.c if c.key != "content"),
+                   PersonRow.email.label("uploader"))
             .outerjoin(PersonRow, PersonRow.id == MaterialRow.uploaded_by_id)
             .where(MaterialRow.session_id == session_id).order_by(MaterialRow.id))
         return [Material(id=m.id, name=m.name, location=m.location, type=MaterialType(m.type),
                          size=m.size, session_id=m.session_id, course_id=m.course_id,
                          uploaded_by=m.uploader, description=m.description,
-                         uploaded_at=m.uploaded_at)
+                         uploaded_at=m.uploaded_at, media_type=m.media_type)
                 for m in rows]
