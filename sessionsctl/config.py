@@ -45,6 +45,7 @@ class Settings:
     billing: BillingPolicy = field(default_factory=BillingPolicy)
     centre: dict[str, str] = field(default_factory=dict)  # [centre]: name, address... (invoices)
     material_limit: int | None = None  # [materials] max_size_mb, in bytes (None: 25 MB)
+    feedback_categories: tuple[str, ...] = ()  # [feedback] categories (none: any is taken)
     source: str | None = None  # the config file read, if any
 
 
@@ -76,6 +77,7 @@ _SMTP_REFUSED = {
 SMTP_SECURITY = ("none", "starttls", "tls")
 _BILLING_TYPES: dict[str, tuple[type, ...]] = {"currency": (str,), "late_cancel": (str,)}
 _MATERIAL_TYPES: dict[str, tuple[type, ...]] = {"max_size_mb": (int,)}
+_FEEDBACK_TYPES: dict[str, tuple[type, ...]] = {"categories": (list,)}
 _CENTRE_TYPES: dict[str, tuple[type, ...]] = dict.fromkeys(
     ("name", "address", "email", "phone", "website", "tax_id", "payment_details"), (str,))
 
@@ -106,10 +108,11 @@ def _check_known(table: dict[str, Any], known: Iterable[str], path: Path, prefix
 
 def _check_file(data: dict[str, Any], path: Path) -> dict[str, Any]:
     """The file's values checked for type; returns its [smtp] table."""
-    _check_known(data, [*_FILE_TYPES, "smtp", "billing", "centre", "materials"], path, "")
+    _check_known(data, [*_FILE_TYPES, "smtp", "billing", "centre", "materials", "feedback"],
+                 path, "")
     _check_types(data, _FILE_TYPES, "")
     for name, types in (("billing", _BILLING_TYPES), ("centre", _CENTRE_TYPES),
-                        ("materials", _MATERIAL_TYPES)):
+                        ("materials", _MATERIAL_TYPES), ("feedback", _FEEDBACK_TYPES)):
         table = data.get(name, {})
         if not isinstance(table, dict):
             raise InvalidInput(f"[{name}] must be a table", field=str(path))
@@ -167,6 +170,7 @@ def load(**flags: Any) -> Settings:
         billing=_billing(data.get("billing", {}), env),
         centre=dict(data.get("centre", {})),
         material_limit=_material_limit(data.get("materials", {}).get("max_size_mb")),
+        feedback_categories=_categories(data.get("feedback", {}).get("categories", [])),
         source=str(path) if data else None,
     )
     return replace(settings, **{k: v for k, v in flags.items() if v is not None})
@@ -196,3 +200,11 @@ def _material_limit(megabytes: int | None) -> int | None:
         raise InvalidInput(f"must be from 1 to 1024 (megabytes), not {megabytes}",
                            field="materials.max_size_mb")
     return megabytes * 1024 * 1024
+
+
+def _categories(values: list[Any]) -> tuple[str, ...]:
+    """``[feedback] categories``: names, each once."""
+    if not all(isinstance(v, str) and v.strip() for v in values):
+        raise InvalidInput("must be a list of names, e.g. [\"clarity\", \"punctuality\"]",
+                           field="feedback.categories")
+    return tuple(dict.fromkeys(v.strip() for v in values))

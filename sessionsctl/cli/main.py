@@ -155,7 +155,7 @@ _COMMANDS: tuple[tuple[str, str, str, str], ...] = (
     ("session", "sessions", "app", "Sessions"),
     ("series", "series", "app", "Sessions"),
     ("attendance", "attendance", "attendance_app", "Sessions"),
-    ("feedback", "attendance", "feedback_app", "Sessions"),
+    ("feedback", "attendance feedback_list", "feedback_app", "Sessions"),
     ("term", "calendar upkeep", "term_app", "Calendar"),
     ("closure", "calendar upkeep", "closure_app", "Calendar"),
     ("availability", "calendar", "availability_app", "Calendar"),

@@ -6,7 +6,7 @@ sessions loads neither the iCalendar exchange nor mail templating nor the report
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from functools import cached_property
 from typing import TYPE_CHECKING
 
@@ -60,11 +60,13 @@ class Centre:
     def __init__(self, store: Store, actor: str | None = None, clock: Clock = utcnow, *,
                  mail_setup: Callable[[], MailSetup] | None = None,
                  billing_policy: BillingPolicy | None = None,
-                 material_limit: int | None = None) -> None:
+                 material_limit: int | None = None,
+                 feedback_categories: Sequence[str] = ()) -> None:
         self.ctx = Context(store, actor, clock)
         self._mail_setup = mail_setup
         self._billing_policy = billing_policy
         self._material_limit = material_limit
+        self._feedback_categories = tuple(feedback_categories)
 
     # ----------------------------------------------- what the services share, built once
     @cached_property
@@ -126,7 +128,7 @@ class Centre:
     def feedback(self) -> Feedbacks:
         from .feedback import Feedbacks
 
-        return Feedbacks(self.ctx)
+        return Feedbacks(self.ctx, self._feedback_categories)
 
     @cached_property
     def courses(self) -> Courses:

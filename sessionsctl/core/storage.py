@@ -203,6 +203,10 @@ class AttendanceRepo(Protocol):
         selects: what an attendance file holds."""
         ...
     def feedback(self, session_id: int) -> list[Feedback]: ...
+    def feedback_in(self, f: ReportFilter, session_id: int | None = None,
+                    author: str | None = None) -> list[tuple[int, datetime, str, Feedback]]:
+        """(session id, start, mentor, feedback) in the sessions ``f`` selects, by start."""
+        ...
     def set_feedback(self, record: Feedback) -> Feedback | None:
         """Write the author's feedback as ``set_mark`` writes a mark; the feedback replaced,
         or None."""

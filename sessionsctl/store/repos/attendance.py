@@ -20,7 +20,7 @@ from ...core.domain.model import Attendance, AttendanceStatus, Feedback, Materia
 from ...core.reports.data import ReportFilter
 from .. import clock
 from ..schema import AttendanceRow, FeedbackRow, MaterialRow, PersonRow, SessionRow, SessionStudentRow
-from . import report_filter
+from . import feedback_rows, report_filter
 from .lookup import Lookup
 from .marks import has_any_mark, with_marks
 from .upsert import insert_new, put
@@ -123,6 +123,10 @@ class SqlAttendance:
                 for r in self.db.execute(stmt)]
 
     # --------------------------------------------------------------------- feedback
+    def feedback_in(self, f: ReportFilter, session_id: int | None = None,
+                    author: str | None = None) -> list[tuple[int, datetime, str, Feedback]]:
+        return feedback_rows.feedback_in(self.db, f, session_id, author)
+
     def feedback(self, session_id: int) -> list[Feedback]:
         recorder = aliased(PersonRow)
         rows = self.db.execute(
