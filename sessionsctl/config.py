@@ -10,6 +10,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from .core.billing.policy import BillingPolicy
 from .core.domain.errors import InvalidInput
 
 ENV_PREFIX = "SESSIONSCTL_"
@@ -41,6 +42,10 @@ class Settings:
     tz: str | None = None  # None: the system's zone
     templates: str | None = None  # a folder whose templates override ours file by file
     smtp: SmtpSettings = field(default_factory=SmtpSettings)
+    billing: BillingPolicy = field(default_factory=BillingPolicy)
+    centre: dict[str, str] = field(default_factory=dict)  # [centre]: name, address... (invoices)
+    material_limit: int | None = None  # [materials] max_size_mb, in bytes (None: 25 MB)
+    feedback_categories: tuple[str, ...] = ()  # [feedback] categories (none: any is taken)
     source: str | None = None  # the config file read, if any
 
 
@@ -70,6 +75,11 @@ _SMTP_REFUSED = {
                 "named by password_file",
 }
 SMTP_SECURITY = ("none", "starttls", "tls")
+_BILLING_TYPES: dict[str, tuple[type, ...]] = {"currency": (str,), "late_cancel": (str,)}
+_MATERIAL_TYPES: dict[str, tuple[type, ...]] = {"max_size_mb": (int,)}
+_FEEDBACK_TYPES: dict[str, tuple[type, ...]] = {"categories": (list,)}
+_CENTRE_TYPES: dict[str, tuple[type, ...]] = dict.fromkeys(
+    ("name", "address", "email", "phone", "website", "tax_id", "payment_details"), (str,))
 
 
 def _check_types(table: dict[str, Any], types: dict[str, tuple[type, ...]], prefix: str) -> None:
@@ -98,8 +108,16 @@ def _check_known(table: dict[str, Any], known: Iterable[str], path: Path, prefix
 
 def _check_file(data: dict[str, Any], path: Path) -> dict[str, Any]:
     """The file's values checked for type; returns its [smtp] table."""
-    _check_known(data, [*_FILE_TYPES, "smtp"], path, "")
+    _check_known(data, [*_FILE_TYPES, "smtp", "billing", "centre", "materials", "feedback"],
+                 path, "")
     _check_types(data, _FILE_TYPES, "")
+    for name, types in (("billing", _BILLING_TYPES), ("centre", _CENTRE_TYPES),
+                        ("materials", _MATERIAL_TYPES), ("feedback", _FEEDBACK_TYPES)):
+        table = data.get(name, {})
+        if not isinstance(table, dict):
+            raise InvalidInput(f"[{name}] must be a table", field=str(path))
+        _check_known(table, types, path, f"{name}.")
+        _check_types(table, types, f"{name}.")
     smtp_data = data.get("smtp", {})
     if not isinstance(smtp_data, dict):
         raise InvalidInput("[smtp] must be a table", field=str(path))
@@ -149,6 +167,44 @@ def load(**flags: Any) -> Settings:
             sender=pick("from", smtp_data, "SMTP_FROM"),
             password_file=pick("password_file", smtp_data, "SMTP_PASSWORD_FILE"),
         ),
+        billing=_billing(data.get("billing", {}), env),
+        centre=dict(data.get("centre", {})),
+        material_limit=_material_limit(data.get("materials", {}).get("max_size_mb")),
+        feedback_categories=_categories(data.get("feedback", {}).get("categories", [])),
         source=str(path) if data else None,
     )
     return replace(settings, **{k: v for k, v in flags.items() if v is not None})
+
+
+def _billing(table: dict[str, Any], env: Any) -> BillingPolicy:
+    """``[billing]``: the currency (or $SESSIONSCTL_CURRENCY) and the notice a student must
+    give to cancel without charge (``late_cancel``, e.g. 24h)."""
+    from .core.billing.money import check_currency
+    from .core.mail.notices import parse_duration
+
+    policy = BillingPolicy()
+    currency = env.get(f"{ENV_PREFIX}CURRENCY") or table.get("currency")
+    late = table.get("late_cancel")
+    return BillingPolicy(
+        currency=check_currency(currency, field="billing.currency") if currency
+        else policy.currency,
+        late_cancel=parse_duration(late, field="billing.late_cancel") if late
+        else policy.late_cancel)
+
+
+def _material_limit(megabytes: int | None) -> int | None:
+    """``[materials] max_size_mb`` as bytes (None: the default)."""
+    if megabytes is None:
+        return None
+    if not 1 <= megabytes <= 1024:
+        raise InvalidInput(f"must be from 1 to 1024 (megabytes), not {megabytes}",
+                           field="materials.max_size_mb")
+    return megabytes * 1024 * 1024
+
+
+def _categories(values: list[Any]) -> tuple[str, ...]:
+    """``[feedback] categories``: names, each once."""
+    if not all(isinstance(v, str) and v.strip() for v in values):
+        raise InvalidInput("must be a list of names, e.g. [\"clarity\", \"punctuality\"]",
+                           field="feedback.categories")
+    return tuple(dict.fromkeys(v.strip() for v in values))

@@ -19,7 +19,9 @@ def open_centre(settings: Settings, clock: Clock = utcnow) -> Centre:
     from .store import open_store
 
     return Centre(open_store(settings.db), settings.user, clock,
-                  mail_setup=lambda: mail_setup(settings))
+                  mail_setup=lambda: mail_setup(settings), billing_policy=settings.billing,
+                  material_limit=settings.material_limit,
+                  feedback_categories=settings.feedback_categories)
 
 
 def mail_setup(settings: Settings) -> MailSetup:

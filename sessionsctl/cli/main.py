@@ -182,7 +182,10 @@ _COMMANDS: tuple[tuple[str, str, str, str, str], ...] = (
     ("session", "sessions", "app", "Sessions", "Book, list, change and close sessions."),
     ("series", "series", "app", "Sessions", "Recurring series of sessions."),
     ("attendance", "attendance", "attendance_app", "Sessions", "Who came to a session."),
-    ("feedback", "attendance", "feedback_app", "Sessions", "Ratings and comments on sessions."),
+    ("feedback", "attendance feedback_list", "feedback_app", "Sessions",
+     "Ratings and comments on sessions."),
+    ("material", "materials", "material_app", "Sessions",
+     "Files and links of a session (kept inside the database)."),
     ("term", "calendar upkeep", "term_app", "Calendar",
      "Named terms, so a series can run for a term."),
     ("closure", "calendar upkeep", "closure_app", "Calendar", "Days the centre is closed."),
@@ -201,6 +204,14 @@ _COMMANDS: tuple[tuple[str, str, str, str, str], ...] = (
      "Who changed what, when and as whom; undo one change."),
     ("lock", "audit", "lock_app", "Calendar",
      "The calendar lock: sessions and marks before a day are frozen to everyone but admins."),
+    ("rate", "billing", "rate_app", "Money",
+     "Charge rates (students, courses, subjects) and mentors' pay rates."),
+    ("billing", "billing", "billing_app", "Money",
+     "What is charged: billable sessions and their amounts."),
+    ("payment", "billing", "payment_app", "Money", "Record sessions as paid or waived."),
+    ("invoice", "invoices", "invoice_app", "Money",
+     "Numbered invoices for students, as HTML and PDF."),
+    ("payroll", "invoices", "payroll_app", "Money", "Mentors' hours and pay."),
 )
 # The global options that take a value: what comes after them is not a command's name.
 _VALUED = frozenset(("--db", "--as", "--tz"))

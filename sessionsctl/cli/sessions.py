@@ -9,9 +9,11 @@ from typing import Annotated, Any
 
 import typer
 
+from ..core.billing.model import CancelledBy
 from ..core.centre import Booked
 from ..core.domain.drafts import SessionDraft
 from ..core.domain.errors import InvalidInput
+from ..core.domain.model import PaymentStatus
 from ..core.domain.serialize import (
     attendance_json,
     feedback_json,
@@ -126,6 +128,8 @@ def list_(
         "--student", help="A student's email or name.")] = None,
     room: Room = None, subject: Subject = None, status: Statuses = None, type_: Types = None,
     search: Search = None,
+    payment: Annotated[list[PaymentStatus] | None, typer.Option(
+        "--payment", help="Only sessions paid, unpaid or waived (staff).")] = None,
     limit: Annotated[int | None, typer.Option("--limit", min=0, help="At most this many.")] = None,
     json_output: JsonOption = False,
 ) -> None:
@@ -135,6 +139,7 @@ def list_(
 
     - `sessionsctl session list`
     - `sessionsctl session list --from 2026-12-01 --to 2026-12-31 --mentor "Ada Byron" --json`
+    - `sessionsctl session list --all --status completed --payment unpaid`
     """
     state = cli(ctx, json_output)
     tz = state.tz
@@ -144,7 +149,8 @@ def list_(
     if not (all_ or from_ or to):
         start = day_start(parse_bound("today", tz, field="from").astimezone(tz).date(), tz)
         query = replace(query, start=start, end=start + timedelta(days=7))
-    sessions = state.centre.sessions.find(replace(query, limit=limit))
+    sessions = state.centre.sessions.find(replace(query, limit=limit,
+                                                  payments=tuple(payment or ())))
     if state.json:
         render.emit_json([session_json(s, tz) for s in sessions])
     else:
@@ -271,6 +277,9 @@ def cancel(
         help="Session id (or none: the filters choose the sessions).", show_default=False)
     ] = None,
     reason: Annotated[str | None, typer.Option("--reason", help="Why it is cancelled.")] = None,
+    by: Annotated[CancelledBy | None, typer.Option(
+        "--by", help="Who cancelled: student (billed inside the notice window), centre or "
+                     "mentor (a make-up is owed).")] = None,
     scope: Scope = "this", from_: ListFrom = None, to: ListTo = None,
     mentor: bulk.MentorFilter = None, student: bulk.StudentFilter = None,
     room: RoomOpt = None, subject: bulk.SubjectFilter = None, status: Statuses = None,
@@ -283,21 +292,22 @@ def cancel(
 
     Examples:
 
-    - `sessionsctl session cancel 42 --reason "mentor ill"`
+    - `sessionsctl session cancel 42 --reason "mentor ill" --by mentor`
     - `sessionsctl session cancel 42 --scope following --reason "course ends"`
     - `sessionsctl session cancel --closure --from 2027-02-15 --to 2027-02-19 --dry-run`
     """
     state = cli(ctx, json_output)
     filters = bulk.filters_of(from_, to, mentor, student, room, subject, status, type_, search)
     if session_id is None or bulk.any_filter(filters, closure) or dry_run or yes or past:
-        if scope != "this":
-            raise InvalidInput("--scope goes with a session id alone", field="scope")
+        if scope != "this" or by is not None:
+            raise InvalidInput(f"--{'scope' if by is None else 'by'} goes with a session id "
+                               "alone", field="scope" if by is None else "by")
         ids = [session_id] if session_id is not None else None
         bulk.run(state, bulk.selection(state, ids, filters), BulkChange.cancel(reason),
                  closure=closure, past=past, dry_run=dry_run, yes=yes, notify=not no_notify)
         return
     cancelled = state.centre.sessions.cancel_scoped(session_id, scope=scope, reason=reason,
-                                                    notify=not no_notify)
+                                                    notify=not no_notify, by=by)
     if state.json:
         render.emit_json([session_detail_json(s, state.tz) for s in cancelled])
         return

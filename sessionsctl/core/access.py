@@ -62,6 +62,7 @@ class Action(StrEnum):
     LOCK_CALENDAR = "lock or reopen the calendar"
     CHANGE_LOCKED = "change sessions or marks before the calendar lock"
     SYNC_CALENDAR = "send a mentor's sessions to a CalDAV server"
+    MANAGE_BILLING = "manage rates, payments and invoices, or read billing and payroll"
 
 
 class Reach(Enum):

@@ -6,7 +6,7 @@ sessions loads neither the iCalendar exchange nor mail templating nor the report
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from functools import cached_property
 from typing import TYPE_CHECKING
 
@@ -17,6 +17,10 @@ from .storage import Store
 if TYPE_CHECKING:
     from .attendance import Roll
     from .audit import AuditTrail
+    from .billing.invoicing import Invoicing
+    from .billing.payroll import Payroll
+    from .billing.policy import BillingPolicy
+    from .billing.service import Billing
     from .courses import Courses
     from .directory import Directory
     from .exchange.caldav_sync import CalDavSync
@@ -27,6 +31,7 @@ if TYPE_CHECKING:
     from .mail.notify import Notifier
     from .mail.service import Mailing
     from .mail.setup import MailSetup
+    from .materials import Materials
     from .privacy import Privacy
     from .reports.service import Reporting
     from .schedule.booker import Booker
@@ -54,9 +59,15 @@ class Centre:
     the SMTP transport, asked for when mail is first used."""
 
     def __init__(self, store: Store, actor: str | None = None, clock: Clock = utcnow, *,
-                 mail_setup: Callable[[], MailSetup] | None = None) -> None:
+                 mail_setup: Callable[[], MailSetup] | None = None,
+                 billing_policy: BillingPolicy | None = None,
+                 material_limit: int | None = None,
+                 feedback_categories: Sequence[str] = ()) -> None:
         self.ctx = Context(store, actor, clock)
         self._mail_setup = mail_setup
+        self._billing_policy = billing_policy
+        self._material_limit = material_limit
+        self._feedback_categories = tuple(feedback_categories)
 
     # ----------------------------------------------- what the services share, built once
     @cached_property
@@ -118,7 +129,7 @@ class Centre:
     def feedback(self) -> Feedbacks:
         from .feedback import Feedbacks
 
-        return Feedbacks(self.ctx)
+        return Feedbacks(self.ctx, self._feedback_categories)
 
     @cached_property
     def courses(self) -> Courses:
@@ -188,6 +199,33 @@ class Centre:
         from .lock import CalendarLock
 
         return CalendarLock(self.ctx)
+
+    @cached_property
+    def billing(self) -> Billing:
+        from .billing.policy import BillingPolicy
+        from .billing.service import Billing
+
+        return Billing(self.ctx, self._billing_policy or BillingPolicy())
+
+    @cached_property
+    def invoices(self) -> Invoicing:
+        from .billing.invoicing import Invoicing
+        from .billing.policy import BillingPolicy
+
+        return Invoicing(self.ctx, self._billing_policy or BillingPolicy())
+
+    @cached_property
+    def materials(self) -> Materials:
+        from .materials import DEFAULT_LIMIT, Materials
+
+        return Materials(self.ctx, self._material_limit or DEFAULT_LIMIT)
+
+    @cached_property
+    def payroll(self) -> Payroll:
+        from .billing.payroll import Payroll
+        from .billing.policy import BillingPolicy
+
+        return Payroll(self.ctx, self._billing_policy or BillingPolicy())
 
     @property
     def store(self) -> Store:

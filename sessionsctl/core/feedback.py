@@ -3,27 +3,39 @@ per session, from someone who took part in it."""
 
 from __future__ import annotations
 
-from .access import Action, require
+from collections.abc import Sequence
+from dataclasses import replace
+from datetime import datetime
+
+from .access import Action, may, require
 from .context import Context
 from .domain import rules
 from .domain.errors import InvalidInput
-from .domain.model import Feedback, SessionStatus
+from .domain.model import Feedback, Role, SessionStatus
 from .domain.serialize import record
 from .names import Names
+from .reports.data import ReportFilter
+from .reports.scope import checked, known
 from .schedule.sessions import get_session
 
 
 class Feedbacks:
-    """Giving feedback."""
+    """Giving feedback, and reading it. ``categories``: the centre's rating categories (the
+    config's ``[feedback] categories``); none set, any is taken."""
 
-    def __init__(self, ctx: Context) -> None:
+    def __init__(self, ctx: Context, categories: Sequence[str] = ()) -> None:
         self.ctx = ctx
+        self.categories = tuple(categories)
 
     def add(self, session_id: int, author: str, rating: int, *,
             categories: dict[str, int] | None = None, text: str | None = None) -> Feedback:
         """One feedback per person per session; a second replaces the first (kept in the
         audit)."""
         rules.rating(rating)
+        unknown = sorted(set(categories or {}) - set(self.categories)) if self.categories else []
+        if unknown:
+            raise InvalidInput(f"{unknown[0]!r} is not one of the centre's categories: "
+                               f"{', '.join(self.categories)}", field="category")
         for category, value in (categories or {}).items():
             rules.rating(value, field=f"category {category}")
         with self.ctx.write() as uow:
@@ -50,3 +62,23 @@ class Feedbacks:
             uow.audit.record("feedback", "session", session_id,
                              record(before) if before else None, record(item))
             return item
+
+    def listed(self, f: ReportFilter, session_id: int | None = None
+               ) -> list[tuple[int, datetime, str, Feedback]]:
+        """(session id, start, mentor, feedback) of the sessions ``f`` selects, by start:
+        staff read all, a mentor what was said of their sessions (and what they said), a
+        student what they said."""
+        f = checked(f)
+        with self.ctx.read() as uow:
+            f = known(uow, f)
+            actor = uow.actor
+            if session_id is not None:
+                get_session(uow, session_id, Action.VIEW_SESSION)
+            if actor is None or may(actor, Action.SEE_ALL_SESSIONS):
+                return uow.attendance.feedback_in(f, session_id)
+            if actor.role is Role.MENTOR:
+                theirs = uow.attendance.feedback_in(replace(f, mentor=actor.email), session_id)
+                said = [row for row in uow.attendance.feedback_in(f, session_id, actor.email)
+                        if row[2] != actor.email]
+                return sorted(theirs + said, key=lambda row: (row[1], row[0], row[3].author))
+            return uow.attendance.feedback_in(f, session_id, actor.email)

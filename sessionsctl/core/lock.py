@@ -16,6 +16,7 @@ from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from .access import Action, may, require
+from .billing.ports import BillingRepo
 from .domain.drafts import Row, SessionQuery
 from .domain.errors import InvalidInput, NotPermitted
 from .domain.model import Attendance, Person, Session, SessionStatus
@@ -27,6 +28,7 @@ from .storage import (
     CalDavStateRepo,
     CalendarRepo,
     CourseRepo,
+    MaterialRepo,
     OutboxRepo,
     PeopleRepo,
     PrivacyRepo,
@@ -219,6 +221,14 @@ class LockedUnit:
     @property
     def caldav(self) -> CalDavStateRepo:
         return self._inner.caldav
+
+    @property
+    def billing(self) -> BillingRepo:
+        return self._inner.billing  # payments and rates are not the calendar's
+
+    @property
+    def materials(self) -> MaterialRepo:
+        return self._inner.materials
 
 
 def guarded(uow: UnitOfWork) -> UnitOfWork:

@@ -8,10 +8,12 @@ from typing import Any
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     CheckConstraint,
     Date,
     ForeignKey,
     Index,
+    LargeBinary,
     MetaData,
     Numeric,
     String,
@@ -187,9 +189,14 @@ class SessionRow(Base):
     meeting_passcode: Mapped[str | None] = mapped_column(String(200))
     max_participants: Mapped[int | None]
     notes: Mapped[str | None] = mapped_column(Text)
+    # The cost set on the session is read from cost_hundredths, an exact integer (a Numeric
+    # is a float on SQLite); cost is written in step with it for readers of the old column.
     cost: Mapped[Decimal | None] = mapped_column(Numeric(10, 2))
+    cost_hundredths: Mapped[int | None] = mapped_column(BigInteger)
     payment_status: Mapped[str] = mapped_column(String(16))
     cancel_reason: Mapped[str | None] = mapped_column(Text)
+    cancelled_by: Mapped[str | None] = mapped_column(String(16))  # student | centre | mentor
+    cancelled_at: Mapped[datetime | None]
     force_reason: Mapped[str | None] = mapped_column(Text)
     sequence: Mapped[int] = mapped_column(default=0)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
@@ -322,6 +329,8 @@ class MaterialRow(Base):
     uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
     description: Mapped[str | None] = mapped_column(Text)
     uploaded_at: Mapped[datetime]
+    media_type: Mapped[str | None] = mapped_column(String(120))
+    content: Mapped[bytes | None] = mapped_column(LargeBinary)  # the file itself (not a URL's)
 
 
 class AuditRow(Base):
@@ -389,4 +398,5 @@ class OutboxRow(Base):
     last_error: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime]
     sent_at: Mapped[datetime | None]
+from . import schema_billing as _billing  # noqa: E402,F401  (its tables join Base.metadata)
 from . import schema_caldav as _caldav  # noqa: E402,F401  (its tables join Base.metadata)

@@ -10,10 +10,12 @@ from ..core.identity import Acting, acting
 from .repos.access import SqlAccess
 from .repos.attendance import SqlAttendance
 from .repos.audit import SqlAudit
+from .repos.billing import SqlBilling
 from .repos.caldav_state import SqlCalDavState
 from .repos.calendar import SqlCalendar
 from .repos.courses import SqlCourses
 from .repos.lookup import Lookup
+from .repos.materials import SqlMaterials
 from .repos.outbox import SqlOutbox
 from .repos.people import SqlPeople
 from .repos.privacy import SqlPrivacy
@@ -48,6 +50,8 @@ class SqlUnit:
         self.access = SqlAccess(db)
         self.privacy = SqlPrivacy(db)
         self.caldav = SqlCalDavState(db)
+        self.billing = SqlBilling(db, self.actor.id if self.actor else None)
+        self.materials = SqlMaterials(db, lookup)
 
     def _acting(self, asked: str | None, login: str) -> Acting:
         """Who acts (:mod:`...core.identity`): ``login``'s person, or whom ``asked`` names."""

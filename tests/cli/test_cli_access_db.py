@@ -99,8 +99,19 @@ def test_each_role_sees_only_its_rows_in_raw_sql(centre: Centre) -> None:
         rows(sam, "SELECT cost FROM sessions")
     with pytest.raises(ProgrammingError, match="permission denied"):
         rows(sam, "SELECT notes FROM sessions")
-    assert rows(sam, "SELECT meeting_passcode, cost FROM sessionsctl_private(:i)",
-                i=mine["id"]) == [("s3cret", 35)]
+    assert rows(sam, "SELECT meeting_passcode, cost_hundredths FROM sessionsctl_private(:i)",
+                i=mine["id"]) == [("s3cret", 3500)]
+    # rates are the staff's: mentors and students read none of them
+    run.ok("rate", "set", "22.50", "--mentor", "ada@example.org", db=url)
+    assert rows(desk, "SELECT amount FROM rates") == [(2250,)]
+    assert rows(ada, "SELECT count(*) FROM rates") == rows(sam, "SELECT count(*) FROM rates") \
+        == [(0,)]
+    # materials follow their session: Bob's is seen by staff alone
+    for sid in (mine["id"], bobs["id"]):
+        run.ok("material", "add", str(sid), f"https://example.org/{sid}", db=url)
+    assert rows(sam, "SELECT session_id FROM materials") == [(mine["id"],)]
+    assert rows(ada, "SELECT session_id FROM materials") == [(mine["id"],)]
+    assert rows(desk, "SELECT count(*) FROM materials") == [(2,)]
     assert rows(sam, "SELECT * FROM sessionsctl_private(:i)", i=bobs["id"]) == []
     # a mentor cannot change another mentor's session, nor hand their own to another
     assert rows(ada, "UPDATE sessions SET title = 'x' WHERE id = :i RETURNING id",

@@ -55,6 +55,7 @@ class SessionQuery:
     subject: str | None = None
     statuses: tuple[SessionStatus, ...] = ()
     types: tuple[SessionType, ...] = ()
+    payments: tuple[PaymentStatus, ...] = ()  # staff's: a filter on what was paid
     search: str | None = None
     series_id: int | None = None
     ids: tuple[int, ...] = ()

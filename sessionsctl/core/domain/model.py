@@ -223,7 +223,7 @@ class Feedback:
 class Material:
     id: int
     name: str
-    location: str  # a path or a URL
+    location: str  # a URL, or the name of a file kept in the database (never a path used)
     type: MaterialType = MaterialType.OTHER
     size: int | None = None
     session_id: int | None = None
@@ -231,6 +231,7 @@ class Material:
     uploaded_by: str | None = None
     description: str | None = None
     uploaded_at: datetime | None = None
+    media_type: str | None = None  # read from the content of a file kept in the database
 
 
 @dataclass(frozen=True, slots=True)

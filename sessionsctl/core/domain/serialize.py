@@ -104,7 +104,8 @@ def feedback_json(f: Feedback, tz: ZoneInfo | None = None) -> dict[str, Any]:
 
 def material_json(m: Material) -> dict[str, Any]:
     return {"id": m.id, "name": m.name, "location": m.location, "type": m.type.value,
-            "size": m.size, "uploaded_by": m.uploaded_by, "description": m.description}
+            "size": m.size, "uploaded_by": m.uploaded_by, "description": m.description,
+            "media_type": m.media_type, "session_id": m.session_id}
 
 
 def conflict_json(c: Conflict, tz: ZoneInfo | None = None) -> dict[str, Any]:

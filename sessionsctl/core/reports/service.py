@@ -18,7 +18,7 @@ from ..access import visible
 from ..context import Context
 from ..domain.drafts import SessionQuery
 from ..domain.errors import InvalidInput
-from ..domain.model import AttendanceStatus, SessionStatus
+from ..domain.model import AttendanceStatus, Feedback, SessionStatus
 from ..domain.timeutil import day_start
 from .data import ATTENDANCE_GROUPS, ReportFilter
 from .rates import Completion, Tally
@@ -206,6 +206,7 @@ class Reporting:
             f = known(uow, f)
             f = scoped(uow, f)
             figures = uow.reports.mentor_figures(f, now)
+            said = uow.attendance.feedback_in(f)
         rows = tuple({
             "mentor": m.email, "name": m.name, "sessions": m.sessions.total,
             "held": m.sessions.completed, "hours": m.hours, "cancelled": m.sessions.cancelled,
@@ -239,7 +240,7 @@ class Reporting:
              Figure("Cancelled", sum(m.sessions.cancelled for m in figures)),
              Figure("Average rating", rating_sum / ratings if ratings else None, RATING),
              Figure("No-show rate", marks.no_show_rate, RATE)),
-            (Section("mentor", "Mentors", columns, rows),), charts,
+            (Section("mentor", "Mentors", columns, rows), category_section(said)), charts,
             (("Held: completed sessions; hours are theirs. Average rating: feedback from "
              "others than the mentor. No-show rate: absent over present, late and absent."),))
 
@@ -315,3 +316,19 @@ def _index(bounds: Sequence[datetime], instant: datetime) -> int:
         if instant < b:
             return i
     return len(bounds) - 2
+
+
+def category_section(said: Sequence[tuple[int, datetime, str, Feedback]]) -> Section:
+    """Each mentor's average rating in each feedback category (from others than them)."""
+    sums: dict[tuple[str, str], list[int]] = {}
+    for _session, _start, mentor, feedback in said:
+        if feedback.author == mentor:
+            continue
+        for category, value in feedback.categories.items():
+            sums.setdefault((mentor, category), []).append(int(value))
+    rows = tuple({"mentor": mentor, "category": category, "ratings": len(values),
+                  "average": sum(values) / len(values)}
+                 for (mentor, category), values in sorted(sums.items()))
+    return Section("categories", "Ratings by category", (
+        Column("mentor", "Mentor"), Column("category", "Category"),
+        Column("ratings", "Ratings", COUNT), Column("average", "Average", RATING)), rows)

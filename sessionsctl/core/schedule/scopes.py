@@ -31,6 +31,7 @@ from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
 from ..access import Action, require
+from ..billing.cancelling import CancelledBy, cancelled_by, noted
 from ..context import Context
 from ..domain import policy, rules
 from ..domain.drafts import Row, SessionQuery
@@ -349,7 +350,7 @@ class ScopedEdits:
         return changed, judged
 
     def cancel(self, session: Session, scope: Scope, *, reason: str | None = None,
-               notify: bool = True) -> list[Session]:
+               notify: bool = True, by: CancelledBy | None = None) -> list[Session]:
         """Cancel ``session`` and the following occurrences (the rule ends before it), or
         every scheduled occurrence of its series. Cancelled sessions stay on record."""
         with self.ctx.write() as uow:
@@ -379,11 +380,12 @@ class ScopedEdits:
                 return []
             for m in doomed:
                 uow.sessions.set_status(m.id, SessionStatus.CANCELLED, cancel_reason=reason)
+            cancelled_by(uow, [m.id for m in doomed], by)
             cancelled = uow.sessions.find(SessionQuery(ids=tuple(m.id for m in doomed)))
             after = {s.id: s for s in cancelled}
             for before in doomed:
                 uow.audit.record("cancelled", "session", before.id, record(before),
-                                 record(after[before.id]))
+                                 noted(record(after[before.id]), by))
             if notify:
                 self.notifier.notify(uow, NoticeKind.CANCELLED, cancelled)
             return cancelled

@@ -10,6 +10,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from ..access import Action, require, require_view, seen, seen_feedback, seen_marks, visible
+from ..billing.cancelling import CancelledBy, cancelled_by, noted
 from ..context import Context
 from ..domain import rules
 from ..domain.drafts import Row, SessionDraft, SessionQuery
@@ -114,6 +115,8 @@ class Sessions:
         """The sessions ``query`` selects that the acting person may see."""
         with self.ctx.read() as uow:
             actor = uow.actor
+            if query.payments:  # what was paid is the staff's to filter by
+                require(actor, Action.MANAGE_BILLING)
             return [seen(actor, s) for s in uow.sessions.find(visible(actor, query))]
 
     def show(self, session_id: int) -> SessionDetails:
@@ -173,6 +176,9 @@ class Sessions:
             old = draft_of(before)
             draft = rules.validate_session(replace(old, **changes))
             changed = {f for f in changes if getattr(draft, f) != getattr(old, f)}
+            from ..billing.invoicing import check_not_invoiced  # its module only now
+
+            check_not_invoiced(uow, session_id, changed)
             if "start" in changed:
                 check_not_past(draft.start, draft.tz, self.ctx.clock(), past)
             rules.editable(before.status, changed)
@@ -226,35 +232,41 @@ class Sessions:
 
     # ----------------------------------------------------------------------- status
     def _set_status(self, session_id: int, target: SessionStatus, action: Action,
-                    reason: str | None = None, notify: bool = True) -> Session:
-        """Walk the session to ``target`` (ARCHITECTURE.md, decision 4), each step audited."""
+                    reason: str | None = None, notify: bool = True,
+                    by: CancelledBy | None = None) -> Session:
+        """Walk the session to ``target`` (ARCHITECTURE.md, decision 4), each step audited;
+        a cancellation records who cancelled (``by``: whether it is billed, or owed)."""
         with self.ctx.write() as uow:
             before = get_session(uow, session_id, action)
             for step in rules.lifecycle_path(before.status, target):
                 uow.sessions.set_status(session_id, step, cancel_reason=reason)
+                cancelling = step is SessionStatus.CANCELLED
+                cancelled_by(uow, [session_id], by if cancelling else None)
                 after = uow.sessions.get(session_id)
                 assert after is not None
-                uow.audit.record(step.value, "session", session_id, record(before), record(after))
+                uow.audit.record(step.value, "session", session_id, record(before),
+                                 noted(record(after), by if cancelling else None))
                 before = after
             if target is SessionStatus.CANCELLED and notify:
                 self.notifier.notify(uow, NoticeKind.CANCELLED, [before])
             return before
 
     def cancel(self, session_id: int, reason: str | None = None, *,
-               notify: bool = True) -> Session:
+               notify: bool = True, by: CancelledBy | None = None) -> Session:
         return self._set_status(session_id, SessionStatus.CANCELLED, Action.CANCEL_SESSION,
-                                reason, notify)
+                                reason, notify, by)
 
     def cancel_scoped(self, session_id: int, *, scope: Scope = "this",
-                      reason: str | None = None, notify: bool = True) -> list[Session]:
+                      reason: str | None = None, notify: bool = True,
+                      by: CancelledBy | None = None) -> list[Session]:
         """Cancel one occurrence, or it and the following ones (the rule ends before it),
         or every scheduled occurrence of the series. Cancelled sessions stay on record."""
         if scope not in SCOPES:
             raise InvalidInput(f"must be one of {', '.join(SCOPES)}", field="scope")
         session = self._peek(session_id)
         if scope == "this" or session.series_id is None:
-            return [self.cancel(session_id, reason, notify=notify)]
-        return self.scoped.cancel(session, scope, reason=reason, notify=notify)
+            return [self.cancel(session_id, reason, notify=notify, by=by)]
+        return self.scoped.cancel(session, scope, reason=reason, notify=notify, by=by)
 
     def put_back(self, session_id: int, target: SessionStatus, *,
                  notify: bool = True) -> Session:

@@ -36,11 +36,12 @@ GROUPS = {"admin": "sessionsctl_admin", "staff": "sessionsctl_staff",
           "enrolment": "sessionsctl_enrolment", "mentor": "sessionsctl_mentor",
           "student": "sessionsctl_student"}
 STAFF_LIKE = ("sessionsctl_admin", "sessionsctl_staff", "sessionsctl_enrolment")
-PRIVATE = ("cost", "payment_status", "notes", "meeting_passcode", "force_reason")
+PRIVATE = ("cost", "cost_hundredths", "payment_status", "notes", "meeting_passcode", "force_reason")
 MENTOR_WRITES = ("sessions", "session_students", "series", "attendance", "feedback",
                  "materials", "outbox", "availability", "time_off", "audit_log", "caldav_sync")
 GUARDED = ("people", "series", "sessions", "session_students", "attendance", "feedback",
-           "outbox", "audit_log", "availability", "time_off")
+           "outbox", "audit_log", "availability", "time_off", "rates", "invoices",
+           "invoice_lines", "materials")
 
 _FUNCTIONS = {
     "sessionsctl_me()": ("integer", "SELECT id FROM people WHERE login = session_user AND active"),
@@ -59,8 +60,8 @@ _FUNCTIONS = {
         "boolean", "SELECT EXISTS (SELECT 1 FROM sessions s WHERE s.series_id = ser AND "
                    "(s.mentor_id = sessionsctl_me() OR sessionsctl_attends(s.id)))"),
     "sessionsctl_private(sid integer)": (
-        "TABLE (cost numeric, payment_status varchar, meeting_passcode varchar)",
-        "SELECT cost, payment_status, meeting_passcode FROM sessions WHERE id = sid "
+        "TABLE (cost_hundredths bigint, payment_status varchar, meeting_passcode varchar)",
+        "SELECT cost_hundredths, payment_status, meeting_passcode FROM sessions WHERE id = sid "
         "AND (mentor_id = sessionsctl_me() OR sessionsctl_attends(sid))"),
 }
 
@@ -97,6 +98,11 @@ _POLICIES: tuple[tuple[str, str, str, str, str, str | None], ...] = (
      "session_id IS NOT NULL AND sessionsctl_hosts(session_id)", "true"),
     ("audit_log", "own", "ALL", "sessionsctl_mentor, sessionsctl_student",
      "actor_id = sessionsctl_me()", "actor_id = sessionsctl_me()"),
+    # a session's materials: as its session (the sessions policies decide which a role sees)
+    ("materials", "mentor_hosts", "ALL", "sessionsctl_mentor",
+     "sessionsctl_hosts(session_id)", "sessionsctl_hosts(session_id)"),
+    ("materials", "student_sees", "SELECT", "sessionsctl_student",
+     "EXISTS (SELECT 1 FROM sessions s WHERE s.id = session_id)", None),
     ("availability", "mentor_own", "ALL", "sessionsctl_mentor",
      "person_id = sessionsctl_me()", "person_id = sessionsctl_me()"),
     ("availability", "others_read", "SELECT", "sessionsctl_student", "true", None),
@@ -141,6 +147,9 @@ def sync(db: Connection, bindings: Sequence[tuple[str, str]]) -> list[Member]:
     run(f"GRANT SELECT ({', '.join(columns)}) ON sessions TO sessionsctl_student")
     run("GRANT INSERT, UPDATE, DELETE ON feedback TO sessionsctl_student")
     run("GRANT INSERT ON audit_log TO sessionsctl_student")
+    # Its cost was numeric before it was read from cost_hundredths: a function's result
+    # type is not changed by CREATE OR REPLACE.
+    run("DROP FUNCTION IF EXISTS sessionsctl_private(integer)")
     for signature, (returns, body) in _FUNCTIONS.items():
         run(f"CREATE OR REPLACE FUNCTION {signature} RETURNS {returns} LANGUAGE sql STABLE "
             f"SECURITY DEFINER SET search_path = {schema} AS $fn$ {body} $fn$")

@@ -20,7 +20,7 @@ from ...core.domain.model import Attendance, AttendanceStatus, Feedback, Materia
 from ...core.reports.data import ReportFilter
 from .. import clock
 from ..schema import AttendanceRow, FeedbackRow, MaterialRow, PersonRow, SessionRow, SessionStudentRow
-from . import report_filter
+from . import feedback_rows, report_filter
 from .lookup import Lookup
 from .marks import has_any_mark, with_marks
 from .upsert import insert_new, put
@@ -123,6 +123,10 @@ class SqlAttendance:
                 for r in self.db.execute(stmt)]
 
     # --------------------------------------------------------------------- feedback
+    def feedback_in(self, f: ReportFilter, session_id: int | None = None,
+                    author: str | None = None) -> list[tuple[int, datetime, str, Feedback]]:
+        return feedback_rows.feedback_in(self.db, f, session_id, author)
+
     def feedback(self, session_id: int) -> list[Feedback]:
         recorder = aliased(PersonRow)
         rows = self.db.execute(
@@ -168,11 +172,12 @@ class SqlAttendance:
 
     def materials(self, session_id: int) -> list[Material]:
         rows = self.db.execute(
-            select(MaterialRow.__table__, PersonRow.email.label("uploader"))
+            select(*(c for c in MaterialRow.__table__.c if c.key != "content"),
+                   PersonRow.email.label("uploader"))
             .outerjoin(PersonRow, PersonRow.id == MaterialRow.uploaded_by_id)
             .where(MaterialRow.session_id == session_id).order_by(MaterialRow.id))
         return [Material(id=m.id, name=m.name, location=m.location, type=MaterialType(m.type),
                          size=m.size, session_id=m.session_id, course_id=m.course_id,
                          uploaded_by=m.uploader, description=m.description,
-                         uploaded_at=m.uploaded_at)
+                         uploaded_at=m.uploaded_at, media_type=m.media_type)
                 for m in rows]

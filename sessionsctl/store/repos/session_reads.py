@@ -8,6 +8,7 @@ import re
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import fields
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import Select, String, and_, case, cast, exists, func, null, or_, select
@@ -31,7 +32,8 @@ _SESSION_COLUMNS = (
     SessionRow.start_at, SessionRow.end_at, SessionRow.tz, SessionRow.status,
     SessionRow.type, SessionRow.room_id, SessionRow.subject_id, SessionRow.description,
     SessionRow.location, SessionRow.meeting_link, SessionRow.meeting_id,
-    SessionRow.meeting_passcode, SessionRow.max_participants, SessionRow.notes, SessionRow.cost,
+    SessionRow.meeting_passcode, SessionRow.max_participants, SessionRow.notes,
+    SessionRow.cost_hundredths.label("cost"),
     SessionRow.payment_status, SessionRow.series_id, SessionRow.recurrence_id,
     SessionRow.course_id, SessionRow.batch_id, SessionRow.cancel_reason, SessionRow.force_reason,
     SessionRow.sequence,
@@ -62,21 +64,21 @@ def private_select() -> Select[Any]:
     from ``sessionsctl_private(id)`` (for the sessions it takes part in), staff notes and the
     reason conflicts were overridden are empty."""
     private = func.sessionsctl_private(SessionRow.id).table_valued(
-        "cost", "payment_status", "meeting_passcode")
+        "cost_hundredths", "payment_status", "meeting_passcode")
 
     def one(name: str) -> Any:
         return select(private.c[name]).scalar_subquery()
 
-    swap = {"meeting_passcode": one("meeting_passcode"), "notes": null(), "cost": one("cost"),
+    swap = {"meeting_passcode": one("meeting_passcode"), "notes": null(), "cost": one("cost_hundredths"),
             "payment_status": func.coalesce(one("payment_status"), "unpaid"),
             "force_reason": null()}
     return select(*(swap[c.key].label(c.key) if getattr(c, "key", None) in swap else c
                     for c in _SESSION_COLUMNS))
 
 
-def _cost_reader(dialect: Any, coltype: Any) -> Any:
-    """The cost column type's own reading of a raw value (SQLite's float to a Decimal), if any."""
-    return SessionRow.cost.type.dialect_impl(dialect).result_processor(dialect, coltype)
+def _cost(hundredths: int | None) -> Decimal | None:
+    """A cost as stored (an exact integer of hundredths) as the session's amount."""
+    return None if hundredths is None else Decimal(hundredths).scaleb(-2)
 
 
 def matching(text: str, *, notes: bool = True) -> Any:
@@ -188,7 +190,6 @@ class SessionReader:
         result = self.db.execute(stmt)
         cursor = result.cursor
         rows = cursor.fetchall()
-        cost_type = next(d[1] for d in cursor.description if d[0] == "cost")
         result.close()
         if not rows:
             return []
@@ -204,10 +205,7 @@ class SessionReader:
         subjects = self.lookup.names_of(SubjectRow, set(subject_ids))
         instants = {*starts, *ends, *recurrence_ids, *created_at, *modified_at}
         instant = {v: read_instant(v) for v in instants}.__getitem__
-        to_cost = _cost_reader(self.db.dialect, cost_type)
-        read_costs: Iterable[Any] = (
-            costs if to_cost is None
-            else map({v: to_cost(v) for v in set(costs)}.__getitem__, costs))
+        read_costs: Iterable[Any] = map({v: _cost(v) for v in set(costs)}.__getitem__, costs)
         email = emails.__getitem__
         students = {g: tuple(sorted(map(email, group))) for g, group in groups.items()}
         students[None] = ()

@@ -4,6 +4,7 @@ a written row became (built from what was written, never read back)."""
 from __future__ import annotations
 
 from datetime import datetime
+from decimal import Decimal
 from typing import Any
 
 from ...core.domain.drafts import Row, SessionDraft
@@ -16,6 +17,11 @@ def _type(draft: SessionDraft) -> SessionType:
     """A validated draft has its type; one written behind the rules (a test's fixture, a
     benchmark's bulk data) without one is stored as the column's default."""
     return draft.type if draft.type is not None else SessionType.INDIVIDUAL
+
+
+def hundredths(cost: Decimal | None) -> int | None:
+    """A cost as the exact integer ``cost_hundredths`` holds (the old column's two decimals)."""
+    return None if cost is None else int(cost.scaleb(2).to_integral_value())
 
 
 def values(lookup: Lookup, actor: Person | None, row: Row, now: datetime) -> dict[str, Any]:
@@ -33,6 +39,7 @@ def values(lookup: Lookup, actor: Person | None, row: Row, now: datetime) -> dic
         "end_at": d.end, "tz": d.tz, "location": d.location, "meeting_link": d.link,
         "meeting_id": d.meeting_id, "meeting_passcode": d.passcode,
         "max_participants": d.max_participants, "notes": d.notes, "cost": d.cost,
+        "cost_hundredths": hundredths(d.cost),
         "payment_status": d.payment_status.value, "cancel_reason": row.cancel_reason,
         "force_reason": row.force_reason, "sequence": row.sequence,
         "created_by_id": actor_id, "created_at": now,

@@ -83,6 +83,8 @@ class SqlSessions:
                     return []
         if query.statuses:
             stmt = stmt.where(SessionRow.status.in_([s.value for s in query.statuses]))
+        if query.payments:
+            stmt = stmt.where(SessionRow.payment_status.in_([p.value for p in query.payments]))
         if query.types:
             stmt = stmt.where(SessionRow.type.in_([t.value for t in query.types]))
         if query.ids:
@@ -226,6 +228,10 @@ class SqlSessions:
         }
         # A session reinstated (cancelled -> scheduled) keeps no reason for a cancellation.
         values["cancel_reason"] = cancel_reason if status is SessionStatus.CANCELLED else None
+        # When it was cancelled (a late cancellation is billed); who cancelled is set after.
+        values["cancelled_at"] = values["modified_at"] if status is SessionStatus.CANCELLED \
+            else None
+        values["cancelled_by"] = None
         self.db.execute(update(SessionRow).where(SessionRow.id == session_id).values(values))
         self.db.execute(update(SessionStudentRow)
                         .where(SessionStudentRow.session_id == session_id)

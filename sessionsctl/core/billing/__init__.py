@@ -1,0 +1,1 @@
+"""Money: charge and pay rates, which sessions are billable and for how much, payments."""

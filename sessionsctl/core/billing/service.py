@@ -1,0 +1,136 @@
+"""The billing use cases: rates, the billing report, recording payments."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from ..access import Action, require
+from ..context import Context
+from ..domain.errors import InvalidInput, NotFound
+from ..domain.model import PaymentStatus
+from ..domain.serialize import record
+from ..names import Names, named_in
+from ..reports.data import ReportFilter
+from ..reports.scope import checked, known
+from ..storage import UnitOfWork
+from . import money
+from .model import BillLine, Rate, RateKind, RateTarget, RateUnit
+from .policy import BillingPolicy
+from .rules import bill_line, rate_book
+
+KIND_OF = {RateTarget.MENTOR: RateKind.PAY}  # every other target is charged
+
+
+@dataclass(frozen=True, slots=True)
+class BillingReport:
+    """Every charged or credited place in the sessions a filter selects."""
+
+    filter: ReportFilter
+    lines: list[BillLine]
+    currency: str
+
+    @property
+    def total(self) -> int:
+        return sum(line.amount for line in self.lines)
+
+    @property
+    def unpriced(self) -> list[BillLine]:
+        """Charged places no rate prices (and no cost set on their session)."""
+        return [line for line in self.lines if not line.priced and line.amount == 0
+                and line.source != "credit"]
+
+
+class Billing:
+    """Rates, the billing report and payments: the centre's staff and admins only."""
+
+    def __init__(self, ctx: Context, policy: BillingPolicy) -> None:
+        self.ctx = ctx
+        self.policy = policy
+
+    # ---------------------------------------------------------------------- rates
+    def set_rate(self, target: RateTarget, name: str, amount: str | int,
+                 unit: RateUnit) -> Rate:
+        """Set the charge rate of a student, course or subject, or a mentor's pay rate,
+        replacing the one it had (audited). ``amount`` as typed (``35.00``) or minor units."""
+        currency = self.policy.currency
+        minor = amount if isinstance(amount, int) else money.parse_amount(
+            amount, currency, field="amount")
+        if minor < 0:
+            raise InvalidInput("must be zero or more", field="amount")
+        with self.ctx.write() as uow:
+            require(uow.actor, Action.MANAGE_BILLING)
+            target_id = _target_id(uow, target, name)
+            before, after = uow.billing.set_rate(KIND_OF.get(target, RateKind.CHARGE), target,
+                                                 target_id, minor, currency, unit)
+            uow.audit.record("rate", "rate", after.id, record(before) if before else None,
+                             record(after))
+            return after
+
+    def rates(self, kind: RateKind | None = None) -> list[Rate]:
+        with self.ctx.read() as uow:
+            require(uow.actor, Action.MANAGE_BILLING)
+            return uow.billing.rates(kind)
+
+    def remove_rate(self, rate_id: int) -> Rate:
+        with self.ctx.write() as uow:
+            require(uow.actor, Action.MANAGE_BILLING)
+            removed = uow.billing.remove_rate(rate_id)
+            if removed is None:
+                raise NotFound("rate", rate_id)
+            uow.audit.record("remove", "rate", rate_id, record(removed), None)
+            return removed
+
+    # ------------------------------------------------------------------- the report
+    def report(self, f: ReportFilter, *, unpaid: bool = False) -> BillingReport:
+        """Each student's charged or credited place in the sessions ``f`` selects (by start),
+        priced by the session's own cost or the rates; ``unpaid``: those not yet paid nor
+        waived."""
+        f = checked(f)
+        with self.ctx.read() as uow:
+            require(uow.actor, Action.MANAGE_BILLING)
+            f = known(uow, f)
+            lines = bill_lines(uow, f, self.policy)
+        if unpaid:
+            lines = [line for line in lines if line.facts.payment == PaymentStatus.UNPAID.value
+                     and line.source != "credit"]
+        return BillingReport(f, lines, self.policy.currency)
+
+    # ------------------------------------------------------------------- payments
+    def record_payment(self, session_ids: Sequence[int], status: PaymentStatus) -> list[int]:
+        """Mark sessions paid, waived (or unpaid again), all or none, each change audited;
+        returns the ids whose status changed."""
+        ids = list(dict.fromkeys(session_ids))
+        if not ids:
+            raise InvalidInput("name at least one session", field="session")
+        with self.ctx.write() as uow:
+            require(uow.actor, Action.MANAGE_BILLING)
+            before = uow.billing.set_payment(ids, status.value)
+            if missing := [i for i in ids if i not in before]:
+                raise NotFound("session", missing[0])
+            changed = [i for i in ids if before[i] != status.value]
+            for i in changed:
+                uow.audit.record("payment", "session", i, {"payment_status": before[i]},
+                                 {"payment_status": status.value})
+            return changed
+
+
+def _target_id(uow: UnitOfWork, target: RateTarget, name: str) -> int:
+    """The id of the student, mentor, course or subject ``name`` names."""
+    names = Names(uow)
+    if target is RateTarget.SUBJECT:
+        return names.subject(name, field="subject").id
+    if target is RateTarget.COURSE:
+        return named_in("course", name, uow.courses.all(), field="course").id
+    person = names.person(name, target.value, field=target.value)
+    if person.role.value != target.value:
+        raise InvalidInput(f"{person.label} is not a {target.value}", field=target.value)
+    return person.id
+
+
+def bill_lines(uow: UnitOfWork, f: ReportFilter, policy: BillingPolicy) -> list[BillLine]:
+    """Each charged or credited place in the sessions ``f`` (resolved) selects."""
+    book = rate_book(uow.billing.rates(RateKind.CHARGE))
+    return [line for facts in uow.billing.places(f)
+            if (line := bill_line(facts, book, policy.currency, policy.late_cancel))
+            is not None]

@@ -1,0 +1,148 @@
+"""Rates, the facts bills are made of, payment status and who cancelled (implements core's
+``BillingRepo``)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import and_, delete, select, update
+from sqlalchemy.orm import aliased
+
+from ...core.billing.model import (
+    CancelledBy,
+    Rate,
+    RateKind,
+    RateTarget,
+    RateUnit,
+    SessionFacts,
+)
+from ...core.reports.data import ReportFilter
+from .. import clock
+from ..schema import (
+    AttendanceRow,
+    CourseRow,
+    PersonRow,
+    SessionRow,
+    SessionStudentRow,
+    SubjectRow,
+)
+from ..schema_billing import RateRow
+from ..types import read_instant
+from . import report_filter, upsert
+from .invoices import SqlInvoices, chunks
+
+_MENTOR = aliased(PersonRow, name="mentor")
+_STUDENT = aliased(PersonRow, name="student")
+_TABLES: dict[RateTarget, Any] = {RateTarget.STUDENT: PersonRow, RateTarget.MENTOR: PersonRow,
+                                  RateTarget.COURSE: CourseRow, RateTarget.SUBJECT: SubjectRow}
+
+
+def _facts_select(with_student: bool) -> Any:
+    columns = [SessionRow.id, SessionRow.title, SessionRow.start_at, SessionRow.end_at,
+               SessionRow.tz, SessionRow.status, _MENTOR.email.label("mentor"),
+               CourseRow.name.label("course"), SubjectRow.name.label("subject"),
+               SessionRow.cost_hundredths, SessionRow.payment_status, SessionRow.cancelled_by,
+               SessionRow.cancelled_at]
+    if with_student:
+        columns += [_STUDENT.email.label("student"), AttendanceRow.status.label("mark")]
+    stmt = (select(*columns).join(_MENTOR, _MENTOR.id == SessionRow.mentor_id)
+            .outerjoin(CourseRow, CourseRow.id == SessionRow.course_id)
+            .outerjoin(SubjectRow, SubjectRow.id == SessionRow.subject_id))
+    if with_student:
+        stmt = (stmt.join(SessionStudentRow, SessionStudentRow.session_id == SessionRow.id)
+                .join(_STUDENT, _STUDENT.id == SessionStudentRow.student_id)
+                .outerjoin(AttendanceRow, and_(
+                    AttendanceRow.session_id == SessionRow.id,
+                    AttendanceRow.student_id == SessionStudentRow.student_id)))
+    return stmt
+
+
+def _facts(r: Any, with_student: bool) -> SessionFacts:
+    return SessionFacts(
+        session_id=r.id, title=r.title, start=read_instant(r.start_at),
+        end=read_instant(r.end_at), tz=r.tz, status=r.status, mentor=r.mentor,
+        student=r.student if with_student else None, course=r.course, subject=r.subject,
+        cost=r.cost_hundredths, payment=r.payment_status,
+        cancelled_by=CancelledBy(r.cancelled_by) if r.cancelled_by else None,
+        cancelled_at=read_instant(r.cancelled_at) if r.cancelled_at is not None else None,
+        mark=r.mark if with_student else None)
+
+
+class SqlBilling(SqlInvoices):
+    """Rates, the facts of bills, payments and who cancelled; invoices (:class:`SqlInvoices`)."""
+
+    # ---------------------------------------------------------------------- rates
+    def rates(self, kind: RateKind | None = None) -> list[Rate]:
+        stmt = select(RateRow).order_by(RateRow.kind, RateRow.target, RateRow.id)
+        if kind is not None:
+            stmt = stmt.where(RateRow.kind == kind.value)
+        rows = self.db.execute(stmt).all()
+        names: dict[tuple[str, int], str] = {}
+        for target, table in _TABLES.items():
+            ids = {r.target_id for r in rows if r.target == target.value}
+            column = table.email if table is PersonRow else table.name
+            for chunk in chunks(sorted(ids)):
+                for row_id, name in self.db.execute(
+                        select(table.id, column).where(table.id.in_(chunk))):
+                    names[(target.value, row_id)] = name
+        return sorted((self._rate(r, names.get((r.target, r.target_id), f"#{r.target_id}"))
+                       for r in rows), key=lambda r: (r.kind, r.target, r.name.lower()))
+
+    @staticmethod
+    def _rate(r: Any, name: str) -> Rate:
+        return Rate(r.id, RateKind(r.kind), RateTarget(r.target), name, r.amount, r.currency,
+                    RateUnit(r.unit))
+
+    def _one(self, rate_id: int) -> Rate | None:
+        return next((r for r in self.rates() if r.id == rate_id), None)
+
+    def set_rate(self, kind: RateKind, target: RateTarget, target_id: int, amount: int,
+                 currency: str, unit: RateUnit) -> tuple[Rate | None, Rate]:
+        table = RateRow.__table__
+        key = {"kind": kind.value, "target": target.value, "target_id": target_id}
+        old = upsert.put(self.db, table, key, {"amount": amount, "currency": currency,
+                                               "unit": unit.value, "changed_at": clock.now()})
+        rate_id = self.db.execute(select(RateRow.id).where(
+            *(RateRow.__table__.c[k] == v for k, v in key.items()))).scalar_one()
+        after = self._one(rate_id)
+        assert after is not None
+        before = None if old is None else self._rate(old, after.name)
+        return before, after
+
+    def remove_rate(self, rate_id: int) -> Rate | None:
+        found = self._one(rate_id)
+        if found is not None:
+            self.db.execute(delete(RateRow).where(RateRow.id == rate_id))
+        return found
+
+    # ---------------------------------------------------------------------- facts
+    def places(self, f: ReportFilter) -> list[SessionFacts]:
+        stmt = _facts_select(True).where(*report_filter.session_filter(self.db, f))
+        student = report_filter.student_id(self.db, f)
+        if student is not None:
+            stmt = stmt.where(SessionStudentRow.student_id == student)
+        stmt = stmt.order_by(SessionRow.start_at, SessionRow.id, _STUDENT.email)
+        return [_facts(r, True) for r in self.db.execute(stmt)]
+
+    def taught(self, f: ReportFilter) -> list[SessionFacts]:
+        stmt = (_facts_select(False).where(*report_filter.session_filter(self.db, f),
+                                           SessionRow.status == "completed")
+                .order_by(SessionRow.start_at, SessionRow.id))
+        return [_facts(r, False) for r in self.db.execute(stmt)]
+
+    # ------------------------------------------------------------------- payments
+    def set_payment(self, session_ids: Sequence[int], status: str) -> dict[int, str]:
+        before: dict[int, str] = {}
+        for chunk in chunks(list(session_ids)):
+            before.update((r.id, r.payment_status) for r in self.db.execute(
+                select(SessionRow.id, SessionRow.payment_status)
+                .where(SessionRow.id.in_(chunk)).with_for_update()))
+            self.db.execute(update(SessionRow).where(SessionRow.id.in_(chunk))
+                            .values(payment_status=status))
+        return before
+
+    def set_cancelled_by(self, session_id: int, who: str) -> None:
+        self.db.execute(update(SessionRow).where(SessionRow.id == session_id)
+                        .values(cancelled_by=who))
+
