@@ -159,6 +159,7 @@ _COMMANDS: tuple[tuple[str, str, str, str], ...] = (
     ("term", "calendar upkeep", "term_app", "Calendar"),
     ("closure", "calendar upkeep", "closure_app", "Calendar"),
     ("availability", "calendar", "availability_app", "Calendar"),
+    ("request", "requests", "request_app", "Sessions"),
     ("import", "exchange", "import_app", "Exchange"),
     ("export", "exchange", "export_app", "Exchange"),
     ("mail", "mail", "mail_app", "Mail"),

@@ -61,6 +61,10 @@ class Action(StrEnum):
     READ_AUDIT = "read the change history of this session"
     LOCK_CALENDAR = "lock or reopen the calendar"
     CHANGE_LOCKED = "change sessions or marks before the calendar lock"
+    ASK_FOR_SESSION = "ask for sessions"
+    SEE_REQUESTS = "see the requests of others"
+    CLAIM_REQUEST = "claim requests"
+    SWEEP_REQUESTS = "expire requests or reopen lapsed claims"
 
 
 class Reach(Enum):
@@ -68,7 +72,9 @@ class Reach(Enum):
 
     ANY = "any"
     JUNIOR = "mentors and students"  # people of the roles below staff
-    OWN = "own"  # sessions they mentor (with no session at hand: the mentor named is them)
+    # Sessions they mentor (with no session at hand: the mentor named is them; for a request,
+    # the student asking or the mentor claiming is them).
+    OWN = "own"
     TAKING_PART = "taking part"  # sessions they mentor or attend
     # Taking part, or (for a student) of a course they are actively enrolled in: known only
     # to the store's visibility filter, so :func:`may` answers for taking part and
@@ -96,9 +102,11 @@ RIGHTS: dict[Role, dict[Action, Reach]] = {
     Role.STAFF: {**{a: Reach.ANY for a in Action if a not in _ADMIN_ONLY},
                  Action.ADD_PERSON: Reach.JUNIOR, Action.EDIT_PERSON: Reach.JUNIOR},
     Role.ENROLMENT: {**_PUBLIC, **_SEES_ALL, Action.MANAGE_ENROLMENTS: Reach.ANY,
+                     Action.SEE_REQUESTS: Reach.ANY,
                      Action.ADD_PERSON: Reach.JUNIOR, Action.EDIT_PERSON: Reach.JUNIOR},
-    Role.MENTOR: {**_PUBLIC, **_PARTICIPANT, **_OWN_SESSIONS},
-    Role.STUDENT: {**_PUBLIC, **_PARTICIPANT},
+    Role.MENTOR: {**_PUBLIC, **_PARTICIPANT, **_OWN_SESSIONS, Action.SEE_REQUESTS: Reach.ANY,
+                  Action.CLAIM_REQUEST: Reach.OWN},
+    Role.STUDENT: {**_PUBLIC, **_PARTICIPANT, Action.ASK_FOR_SESSION: Reach.OWN},
 }
 
 
@@ -135,6 +143,8 @@ def require(actor: Person | None, action: Action, *, session: Session | None = N
         elif mentor is not None and action in (Action.BOOK, Action.SET_AVAILABILITY):
             what = f"{what} for {mentor}" if action is Action.BOOK \
                 else f"set the availability of {mentor}"
+        elif mentor is not None and action in (Action.ASK_FOR_SESSION, Action.CLAIM_REQUEST):
+            what = f"{what} for {mentor}"
         elif role is not None:
             what = f"{'change' if action is Action.EDIT_PERSON else 'add'} {role.a}"
         raise NotPermitted(f"{who} may not {what}")

@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from .mail.setup import MailSetup
     from .privacy import Privacy
     from .reports.service import Reporting
+    from .requests.service import Requests
     from .schedule.booker import Booker
     from .schedule.bulk import BulkChanges
     from .schedule.calendar import CentreCalendar
@@ -145,6 +146,12 @@ class Centre:
         from .reports.service import Reporting
 
         return Reporting(self.ctx)
+
+    @cached_property
+    def requests(self) -> Requests:
+        from .requests.service import Requests
+
+        return Requests(self.ctx, self._booker, self.slots)
 
     @cached_property
     def upkeep(self) -> Upkeep:

@@ -30,6 +30,7 @@ from .storage import (
     PeopleRepo,
     PrivacyRepo,
     ReportRepo,
+    RequestRepo,
     RoomRepo,
     SeriesRepo,
     SessionRepo,
@@ -214,6 +215,10 @@ class LockedUnit:
     @property
     def privacy(self) -> PrivacyRepo:
         return self._inner.privacy
+
+    @property
+    def requests(self) -> RequestRepo:
+        return self._inner.requests
 
 
 def guarded(uow: UnitOfWork) -> UnitOfWork:

@@ -17,6 +17,7 @@ from .repos.outbox import SqlOutbox
 from .repos.people import SqlPeople
 from .repos.privacy import SqlPrivacy
 from .repos.reports import SqlReports
+from .repos.requests import SqlRequests
 from .repos.rooms import SqlRooms
 from .repos.series import SqlSeries
 from .repos.sessions import SqlSessions
@@ -46,6 +47,7 @@ class SqlUnit:
         self.reports = SqlReports(db)
         self.access = SqlAccess(db)
         self.privacy = SqlPrivacy(db)
+        self.requests = SqlRequests(db, self.actor, lookup)
 
     def _acting(self, asked: str | None, login: str) -> Acting:
         """Who acts (:mod:`...core.identity`): ``login``'s person, or whom ``asked`` names."""

@@ -38,9 +38,9 @@ GROUPS = {"admin": "sessionsctl_admin", "staff": "sessionsctl_staff",
 STAFF_LIKE = ("sessionsctl_admin", "sessionsctl_staff", "sessionsctl_enrolment")
 PRIVATE = ("cost", "payment_status", "notes", "meeting_passcode", "force_reason")
 MENTOR_WRITES = ("sessions", "session_students", "series", "attendance", "feedback",
-                 "materials", "outbox", "availability", "time_off", "audit_log")
+                 "materials", "outbox", "availability", "time_off", "audit_log", "requests")
 GUARDED = ("people", "series", "sessions", "session_students", "attendance", "feedback",
-           "outbox", "audit_log", "availability", "time_off")
+           "outbox", "audit_log", "availability", "time_off", "requests")
 
 _FUNCTIONS = {
     "sessionsctl_me()": ("integer", "SELECT id FROM people WHERE login = session_user AND active"),
@@ -102,6 +102,16 @@ _POLICIES: tuple[tuple[str, str, str, str, str, str | None], ...] = (
     ("availability", "others_read", "SELECT", "sessionsctl_student", "true", None),
     ("time_off", "mentor_own", "ALL", "sessionsctl_mentor",
      "person_id = sessionsctl_me()", "person_id = sessionsctl_me()"),
+    # Requests: mentors see the queue (and the claims racing them) and what they claimed,
+    # and may take an open one or give back their own; students their own, which they may
+    # make and withdraw but neither claim nor schedule.
+    ("requests", "mentor_sees", "SELECT", "sessionsctl_mentor",
+     "status IN ('open', 'claimed') OR mentor_id = sessionsctl_me()", None),
+    ("requests", "mentor_claims", "UPDATE", "sessionsctl_mentor",
+     "status = 'open' OR mentor_id = sessionsctl_me()",
+     "mentor_id IS NULL OR mentor_id = sessionsctl_me()"),
+    ("requests", "student_own", "ALL", "sessionsctl_student", "student_id = sessionsctl_me()",
+     "student_id = sessionsctl_me() AND status IN ('open', 'cancelled')"),
 )
 
 
@@ -141,6 +151,7 @@ def sync(db: Connection, bindings: Sequence[tuple[str, str]]) -> list[Member]:
     run(f"GRANT SELECT ({', '.join(columns)}) ON sessions TO sessionsctl_student")
     run("GRANT INSERT, UPDATE, DELETE ON feedback TO sessionsctl_student")
     run("GRANT INSERT ON audit_log TO sessionsctl_student")
+    run("GRANT INSERT, UPDATE ON requests TO sessionsctl_student")
     for signature, (returns, body) in _FUNCTIONS.items():
         run(f"CREATE OR REPLACE FUNCTION {signature} RETURNS {returns} LANGUAGE sql STABLE "
             f"SECURITY DEFINER SET search_path = {schema} AS $fn$ {body} $fn$")

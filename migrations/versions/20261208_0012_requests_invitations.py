@@ -1,0 +1,68 @@
+"""requests: mentorship requests a student makes, a mentor claims and schedules
+
+A new table only (people and sessions are referred to, not changed).
+
+Revision ID: 20261208_0012
+Revises: 20261207_0010
+Create Date: 2026-12-08
+"""
+
+import sqlalchemy as sa
+from alembic import op
+
+from sessionsctl.store.types import UTCDateTime
+
+revision = '20261208_0012'
+down_revision = '20261207_0010'
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    op.create_table(
+        'requests',
+        sa.Column('id', sa.Integer(), nullable=False),
+        sa.Column('title', sa.String(length=200), nullable=False),
+        sa.Column('description', sa.Text(), nullable=True),
+        sa.Column('type', sa.String(length=16), nullable=False),
+        sa.Column('minutes', sa.Integer(), nullable=False),
+        sa.Column('urgency', sa.String(length=8), nullable=False),
+        sa.Column('tz', sa.String(length=64), nullable=False),
+        sa.Column('preferences', sa.JSON(), nullable=False),
+        sa.Column('tags', sa.JSON(), nullable=False),
+        sa.Column('student_id', sa.Integer(), nullable=False),
+        sa.Column('mentor_id', sa.Integer(), nullable=True),
+        sa.Column('session_id', sa.Integer(), nullable=True),
+        sa.Column('status', sa.String(length=16), nullable=False),
+        sa.Column('created_by_id', sa.Integer(), nullable=True),
+        sa.Column('created_at', UTCDateTime(timezone=True), nullable=False),
+        sa.Column('claimed_at', UTCDateTime(timezone=True), nullable=True),
+        sa.Column('changed_at', UTCDateTime(timezone=True), nullable=False),
+        sa.Column('feedback_asked_at', UTCDateTime(timezone=True), nullable=True),
+        sa.CheckConstraint('minutes BETWEEN 30 AND 60', name=op.f('ck_requests_minutes')),
+        sa.CheckConstraint("status IN ('open', 'claimed', 'scheduled', 'completed', 'expired', "
+                           "'cancelled')", name=op.f('ck_requests_status')),
+        sa.CheckConstraint("urgency IN ('low', 'normal', 'high')",
+                           name=op.f('ck_requests_urgency')),
+        sa.ForeignKeyConstraint(['created_by_id'], ['people.id'],
+                                name=op.f('fk_requests_created_by_id_people')),
+        sa.ForeignKeyConstraint(['mentor_id'], ['people.id'],
+                                name=op.f('fk_requests_mentor_id_people')),
+        sa.ForeignKeyConstraint(['session_id'], ['sessions.id'],
+                                name=op.f('fk_requests_session_id_sessions'), ondelete='SET NULL'),
+        sa.ForeignKeyConstraint(['student_id'], ['people.id'],
+                                name=op.f('fk_requests_student_id_people')),
+        sa.PrimaryKeyConstraint('id', name=op.f('pk_requests')),
+    )
+    op.create_index(op.f('ix_requests_status_created_at'), 'requests', ['status', 'created_at'])
+    op.create_index(op.f('ix_requests_student_id'), 'requests', ['student_id'])
+    op.create_index(op.f('ix_requests_mentor_id'), 'requests', ['mentor_id'])
+    op.create_index(op.f('ix_requests_session_id'), 'requests', ['session_id'])
+
+
+def downgrade() -> None:
+    op.drop_index(op.f('ix_requests_session_id'), table_name='requests')
+    op.drop_index(op.f('ix_requests_mentor_id'), table_name='requests')
+    op.drop_index(op.f('ix_requests_student_id'), table_name='requests')
+    op.drop_index(op.f('ix_requests_status_created_at'), table_name='requests')
+    op.drop_table('requests')
