@@ -40,6 +40,7 @@ class Settings:
     user: str | None = None  # the acting person's email
     tz: str | None = None  # None: the system's zone
     templates: str | None = None  # a folder whose templates override ours file by file
+    invite_url: str | None = None  # the page an invitation mail links to, with ?token=...
     smtp: SmtpSettings = field(default_factory=SmtpSettings)
     source: str | None = None  # the config file read, if any
 
@@ -57,7 +58,7 @@ def _read_file(path: Path) -> dict[str, Any]:
 # What each setting of the config file must be (TOML types); a value of another type is
 # refused, naming the setting, rather than failing later as a Python error.
 _FILE_TYPES: dict[str, tuple[type, ...]] = {
-    "db": (str,), "user": (str,), "tz": (str,), "templates": (str,),
+    "db": (str,), "user": (str,), "tz": (str,), "templates": (str,), "invite_url": (str,),
 }
 _SMTP_TYPES: dict[str, tuple[type, ...]] = {
     "host": (str,), "port": (int, str), "security": (str,), "user": (str,), "from": (str,),
@@ -142,6 +143,7 @@ def load(**flags: Any) -> Settings:
                            field="smtp.security")
     settings = Settings(
         db=pick("db"), user=pick("user"), tz=pick("tz"), templates=pick("templates"),
+        invite_url=pick("invite_url"),
         smtp=SmtpSettings(
             host=pick("host", smtp_data, "SMTP_HOST"), port=port,
             security=security,

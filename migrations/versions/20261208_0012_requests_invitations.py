@@ -1,6 +1,7 @@
-"""requests: mentorship requests a student makes, a mentor claims and schedules
+"""requests and invitations: mentorship requests a student makes, a mentor claims and
+schedules; invitations to a session by mail, with the digest of a single-use token
 
-A new table only (people and sessions are referred to, not changed).
+New tables only (people and sessions are referred to, not changed).
 
 Revision ID: 20261208_0012
 Revises: 20261207_0010
@@ -58,9 +59,41 @@ def upgrade() -> None:
     op.create_index(op.f('ix_requests_student_id'), 'requests', ['student_id'])
     op.create_index(op.f('ix_requests_mentor_id'), 'requests', ['mentor_id'])
     op.create_index(op.f('ix_requests_session_id'), 'requests', ['session_id'])
+    op.create_table(
+        'invitations',
+        sa.Column('id', sa.Integer(), nullable=False),
+        sa.Column('session_id', sa.Integer(), nullable=False),
+        sa.Column('email', sa.String(length=320), nullable=False),
+        sa.Column('role', sa.String(length=16), nullable=False),
+        sa.Column('status', sa.String(length=16), nullable=False),
+        sa.Column('token_hash', sa.String(length=64), nullable=False),
+        sa.Column('expires_at', UTCDateTime(timezone=True), nullable=False),
+        sa.Column('created_at', UTCDateTime(timezone=True), nullable=False),
+        sa.Column('sent_at', UTCDateTime(timezone=True), nullable=False),
+        sa.Column('sends', sa.Integer(), nullable=False),
+        sa.Column('created_by_id', sa.Integer(), nullable=True),
+        sa.Column('person_id', sa.Integer(), nullable=True),
+        sa.Column('responded_at', UTCDateTime(timezone=True), nullable=True),
+        sa.CheckConstraint("role IN ('learner', 'instructor', 'observer')",
+                           name=op.f('ck_invitations_role')),
+        sa.CheckConstraint("status IN ('pending', 'accepted', 'declined', 'expired', 'revoked')",
+                           name=op.f('ck_invitations_status')),
+        sa.ForeignKeyConstraint(['created_by_id'], ['people.id'],
+                                name=op.f('fk_invitations_created_by_id_people')),
+        sa.ForeignKeyConstraint(['person_id'], ['people.id'],
+                                name=op.f('fk_invitations_person_id_people')),
+        sa.ForeignKeyConstraint(['session_id'], ['sessions.id'],
+                                name=op.f('fk_invitations_session_id_sessions'),
+                                ondelete='CASCADE'),
+        sa.PrimaryKeyConstraint('id', name=op.f('pk_invitations')),
+    )
+    op.create_index(op.f('ix_invitations_session_id_status'), 'invitations',
+                    ['session_id', 'status'])
 
 
 def downgrade() -> None:
+    op.drop_index(op.f('ix_invitations_session_id_status'), table_name='invitations')
+    op.drop_table('invitations')
     op.drop_index(op.f('ix_requests_session_id'), table_name='requests')
     op.drop_index(op.f('ix_requests_mentor_id'), table_name='requests')
     op.drop_index(op.f('ix_requests_student_id'), table_name='requests')

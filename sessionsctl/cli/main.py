@@ -160,6 +160,7 @@ _COMMANDS: tuple[tuple[str, str, str, str], ...] = (
     ("closure", "calendar upkeep", "closure_app", "Calendar"),
     ("availability", "calendar", "availability_app", "Calendar"),
     ("request", "requests", "request_app", "Sessions"),
+    ("invite", "invitations", "invite_app", "Sessions"),
     ("import", "exchange", "import_app", "Exchange"),
     ("export", "exchange", "export_app", "Exchange"),
     ("mail", "mail", "mail_app", "Mail"),

@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from .exchange.service import Exchange
     from .feedback import Feedbacks
     from .identity import Bindings
+    from .invitations.service import Invitations
     from .lock import CalendarLock
     from .mail.notify import Notifier
     from .mail.service import Mailing
@@ -152,6 +153,12 @@ class Centre:
         from .requests.service import Requests
 
         return Requests(self.ctx, self._booker, self.slots)
+
+    @cached_property
+    def invitations(self) -> Invitations:
+        from .invitations.service import Invitations
+
+        return Invitations(self.ctx, self._booker, self._notifier)
 
     @cached_property
     def upkeep(self) -> Upkeep:

@@ -26,6 +26,7 @@ from .storage import (
     AuditRepo,
     CalendarRepo,
     CourseRepo,
+    InvitationRepo,
     OutboxRepo,
     PeopleRepo,
     PrivacyRepo,
@@ -219,6 +220,10 @@ class LockedUnit:
     @property
     def requests(self) -> RequestRepo:
         return self._inner.requests
+
+    @property
+    def invitations(self) -> InvitationRepo:
+        return self._inner.invitations
 
 
 def guarded(uow: UnitOfWork) -> UnitOfWork:

@@ -29,6 +29,7 @@ from .domain.model import (
     Term,
     TimeOff,
 )
+from .invitations.model import Invitation, InviteRole, InviteStatus
 from .mail.notices import Notice, OutboxMessage, OutboxStatus
 from .reports.data import (
     Completion,
@@ -266,6 +267,9 @@ class OutboxRepo(Protocol):
                now: datetime, error: str | None = None, attempts: int | None = None,
                next_attempt_at: datetime | None = None) -> None: ...
     def unclaim(self, message_ids: Sequence[int], claimer: str, error: str) -> None: ...
+    def scrub(self, message_id: int, payload: dict[str, Any]) -> None:
+        """Replace a message's payload (a secret it carried dropped once it is sent)."""
+        ...
     def messages(self, status: OutboxStatus | None = None,
                  limit: int | None = None) -> list[OutboxMessage]: ...
     def counts(self) -> dict[str, int]: ...
@@ -339,6 +343,26 @@ class RequestRepo(Protocol):
         ...
 
 
+class InvitationRepo(Protocol):
+    """Invitations to sessions. A change of status is conditional on the status stored, so a
+    token used from two terminals at once is used once."""
+
+    def add(self, session_id: int, email: str, role: InviteRole, token_hash: str,
+            expires_at: datetime, now: datetime) -> Invitation: ...
+    def get(self, invitation_id: int) -> Invitation | None: ...
+    def find(self, session_id: int | None = None,
+             status: InviteStatus | None = None) -> list[Invitation]: ...
+    def move(self, invitation_id: int, sources: Sequence[InviteStatus], target: InviteStatus,
+             now: datetime, *, person: str | None = None) -> bool: ...
+    def renew(self, invitation_id: int, token_hash: str, expires_at: datetime,
+              now: datetime) -> bool:
+        """A new token and expiry for a pending or expired invitation (the old token dies)."""
+        ...
+    def sent_since(self, session_id: int, since: datetime) -> int:
+        """How many invitation mails were sent (or resent) for the session since ``since``."""
+        ...
+
+
 class UnitOfWork(Protocol):
     """One transaction. Leaving its context commits; an exception rolls everything back.
 
@@ -375,6 +399,8 @@ class UnitOfWork(Protocol):
     def privacy(self) -> PrivacyRepo: ...
     @property
     def requests(self) -> RequestRepo: ...
+    @property
+    def invitations(self) -> InvitationRepo: ...
 
 
 class Store(Protocol):

@@ -49,3 +49,33 @@ class RequestRow(Base):
     claimed_at: Mapped[datetime | None]
     changed_at: Mapped[datetime]
     feedback_asked_at: Mapped[datetime | None]
+
+
+INVITE_ROLES = ("learner", "instructor", "observer")
+INVITE_STATUSES = ("pending", "accepted", "declined", "expired", "revoked")
+
+
+class InvitationRow(Base):
+    """An invitation to a session: who, in which role, until when; the digest of its token
+    (never the token itself)."""
+
+    __tablename__ = "invitations"
+    __table_args__ = (
+        _one_of("role", INVITE_ROLES),
+        _one_of("status", INVITE_STATUSES),
+        Index(None, "session_id", "status"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    session_id: Mapped[int] = mapped_column(ForeignKey("sessions.id", ondelete="CASCADE"))
+    email: Mapped[str] = mapped_column(String(320))
+    role: Mapped[str] = mapped_column(String(16))
+    status: Mapped[str] = mapped_column(String(16))
+    token_hash: Mapped[str] = mapped_column(String(64))
+    expires_at: Mapped[datetime]
+    created_at: Mapped[datetime]
+    sent_at: Mapped[datetime]
+    sends: Mapped[int] = mapped_column(default=1)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
+    person_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
+    responded_at: Mapped[datetime | None]

@@ -12,6 +12,7 @@ from .repos.attendance import SqlAttendance
 from .repos.audit import SqlAudit
 from .repos.calendar import SqlCalendar
 from .repos.courses import SqlCourses
+from .repos.invitations import SqlInvitations
 from .repos.lookup import Lookup
 from .repos.outbox import SqlOutbox
 from .repos.people import SqlPeople
@@ -48,6 +49,7 @@ class SqlUnit:
         self.access = SqlAccess(db)
         self.privacy = SqlPrivacy(db)
         self.requests = SqlRequests(db, self.actor, lookup)
+        self.invitations = SqlInvitations(db, self.actor, lookup)
 
     def _acting(self, asked: str | None, login: str) -> Acting:
         """Who acts (:mod:`...core.identity`): ``login``'s person, or whom ``asked`` names."""

@@ -38,9 +38,11 @@ GROUPS = {"admin": "sessionsctl_admin", "staff": "sessionsctl_staff",
 STAFF_LIKE = ("sessionsctl_admin", "sessionsctl_staff", "sessionsctl_enrolment")
 PRIVATE = ("cost", "payment_status", "notes", "meeting_passcode", "force_reason")
 MENTOR_WRITES = ("sessions", "session_students", "series", "attendance", "feedback",
-                 "materials", "outbox", "availability", "time_off", "audit_log", "requests")
+                 "materials", "outbox", "availability", "time_off", "audit_log", "requests",
+                 "invitations")
 GUARDED = ("people", "series", "sessions", "session_students", "attendance", "feedback",
-           "outbox", "audit_log", "availability", "time_off", "requests")
+           "outbox", "audit_log", "availability", "time_off", "requests",
+           "invitations")
 
 _FUNCTIONS = {
     "sessionsctl_me()": ("integer", "SELECT id FROM people WHERE login = session_user AND active"),
@@ -110,6 +112,9 @@ _POLICIES: tuple[tuple[str, str, str, str, str, str | None], ...] = (
     ("requests", "mentor_claims", "UPDATE", "sessionsctl_mentor",
      "status = 'open' OR mentor_id = sessionsctl_me()",
      "mentor_id IS NULL OR mentor_id = sessionsctl_me()"),
+    # Invitations (and the digests of their tokens): staff, and the mentor of the session.
+    ("invitations", "mentor_hosts", "ALL", "sessionsctl_mentor", "sessionsctl_hosts(session_id)",
+     "sessionsctl_hosts(session_id)"),
     ("requests", "student_own", "ALL", "sessionsctl_student", "student_id = sessionsctl_me()",
      "student_id = sessionsctl_me() AND status IN ('open', 'cancelled')"),
 )
