@@ -167,20 +167,56 @@ def availability_off(
     from_: Annotated[str, typer.Option("--from", help="Start of the time off.")],
     to: Annotated[str, typer.Option("--to", help="End (a day alone means to its end).")],
     reason: Annotated[str | None, typer.Option("--reason", help="Why.")] = None,
+    reassign_to: Annotated[str | None, typer.Option(
+        "--reassign-to", help="Give the sessions already booked then to this mentor "
+                              "(conflict-checked, all or none).")] = None,
     json_output: JsonOption = False,
 ) -> None:
-    """Record time off: no sessions may be booked for the mentor inside it.
+    """Record time off: no sessions may be booked for the mentor inside it. Sessions already
+    booked then are listed (still theirs), or handed to another mentor with --reassign-to.
 
-    Example:
+    Examples:
 
     - `sessionsctl availability off ada@example.org --from 2027-03-01 --to 2027-03-05 --reason leave`
+    - `sessionsctl availability off ada@example.org --from 2027-03-01 --to 2027-03-05
+      --reassign-to bob@example.org`
     """
     state = cli(ctx, json_output)
-    item = state.centre.calendar.add_time_off(email, parse_bound(from_, state.tz, field="from"),
-                                     parse_bound(to, state.tz, field="to", end=True), reason)
+    calendar = state.centre.calendar
+    start = parse_bound(from_, state.tz, field="from")
+    end = parse_bound(to, state.tz, field="to", end=True)
+    hit = calendar.booked_in(email, start, end) if end > start else []
+    change = query = None
+    if reassign_to is not None and hit:
+        from ..core.domain.drafts import SessionQuery
+        from ..core.schedule.bulk import BulkChange
+
+        mentor = state.centre.people.resolve({"mentor": reassign_to})["mentor"]
+        change = BulkChange.reassign(mentor=mentor)
+        query = SessionQuery(ids=tuple(s.id for s in hit))
+        plan = state.centre.bulk.plan(query, change)
+        if plan.conflict_count:  # refused before anything is written
+            state.centre.bulk.apply(query, change)
+    item = calendar.add_time_off(email, start, end, reason)
+    if change is not None and query is not None:
+        hit = [r.after or r.before for r in state.centre.bulk.apply(query, change).rows]
     if state.json:
-        render.emit_json(record(item))
-    else:
-        render.out.print(f"Time off for {item.mentor}: {render.when(item.start, state.tz)} to "
-                         f"{render.when(item.end, state.tz)}")
+        render.emit_json({**record(item), "sessions": [session_json(s, state.tz) for s in hit],
+                          "reassigned_to": change.fields["mentor"] if change else None})
+        return
+    render.out.print(f"Time off for {item.mentor}: {render.when(item.start, state.tz)} to "
+                     f"{render.when(item.end, state.tz)}")
+    if hit and change is not None:
+        render.out.print(f"{counted(len(hit), 'session')} reassigned to "
+                         f"{change.fields['mentor']}:")
+        render.sessions_by_day(hit, state.tz, state.names())
+    elif hit:
+        render.out.print(f"[yellow]{counted(len(hit), 'session')} already booked then, still "
+                         f"with {item.mentor}: reassign, move or cancel them:[/]")
+        render.sessions_by_day(hit, state.tz, state.names())
+        render.out.print(f"All at once: the same command with --reassign-to MENTOR, or "
+                         f"sessionsctl session reassign --mentor {item.mentor} --from "
+                         f"{item.start.astimezone(state.tz):%Y-%m-%d} --to "
+                         f"{item.end.astimezone(state.tz):%Y-%m-%d} --new-mentor MENTOR",
+                         style="dim")
 

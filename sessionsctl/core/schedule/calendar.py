@@ -126,6 +126,15 @@ class CentreCalendar:
             mentor = Names(uow).person(mentor, "mentor").email
             return uow.calendar.availability([mentor]).get(mentor, [])
 
+    def booked_in(self, mentor: str, start: datetime, end: datetime) -> list[Session]:
+        """The mentor's scheduled sessions overlapping ``[start, end)``: what time off there
+        would leave without its mentor (to move, reassign or cancel)."""
+        with self.ctx.read() as uow:
+            person = Names(uow).person(mentor, "mentor")
+            require(uow.actor, Action.SET_AVAILABILITY, mentor=person.email)
+            return uow.sessions.find(SessionQuery(start=start, end=end, mentor=person.email,
+                                                  statuses=(SessionStatus.SCHEDULED,)))
+
     def add_time_off(self, mentor: str, start: datetime, end: datetime,
                      reason: str | None) -> TimeOff:
         if end <= start:
