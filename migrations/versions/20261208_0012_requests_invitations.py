@@ -1,6 +1,8 @@
 """requests and invitations: mentorship requests a student makes, a mentor claims and
 schedules; invitations to a session by mail, with the digest of a single-use token
 
+and availability_dates: windows on given days that replace a mentor's weekly pattern
+
 New tables only (people and sessions are referred to, not changed).
 
 Revision ID: 20261208_0012
@@ -89,9 +91,27 @@ def upgrade() -> None:
     )
     op.create_index(op.f('ix_invitations_session_id_status'), 'invitations',
                     ['session_id', 'status'])
+    op.create_table(
+        'availability_dates',
+        sa.Column('id', sa.Integer(), nullable=False),
+        sa.Column('person_id', sa.Integer(), nullable=False),
+        sa.Column('day', sa.Date(), nullable=False),
+        sa.Column('start_time', sa.String(length=5), nullable=False),
+        sa.Column('end_time', sa.String(length=5), nullable=False),
+        sa.Column('tz', sa.String(length=64), nullable=False),
+        sa.CheckConstraint('end_time > start_time', name=op.f('ck_availability_dates_range')),
+        sa.ForeignKeyConstraint(['person_id'], ['people.id'],
+                                name=op.f('fk_availability_dates_person_id_people'),
+                                ondelete='CASCADE'),
+        sa.PrimaryKeyConstraint('id', name=op.f('pk_availability_dates')),
+    )
+    op.create_index(op.f('ix_availability_dates_person_id_day'), 'availability_dates',
+                    ['person_id', 'day'])
 
 
 def downgrade() -> None:
+    op.drop_index(op.f('ix_availability_dates_person_id_day'), table_name='availability_dates')
+    op.drop_table('availability_dates')
     op.drop_index(op.f('ix_invitations_session_id_status'), table_name='invitations')
     op.drop_table('invitations')
     op.drop_index(op.f('ix_requests_session_id'), table_name='requests')

@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
+from datetime import date, datetime
 from typing import Annotated
 
 import typer
 
 from ..core.domain.errors import InvalidInput
+from ..core.domain.model import Session
 from ..core.domain.serialize import record, session_json
 from ..core.domain.timeutil import parse_bound, parse_day
 from ..core.domain.words import counted
 from ..core.schedule.availability import WEEKDAYS, wall_time, weekday
 from . import render
-from .context import cli
+from .context import Cli, cli
 
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON.")]
 
@@ -146,14 +148,30 @@ def _print_windows(email: str, windows) -> None:
 @availability_app.command("list")
 def availability_list(ctx: typer.Context,
                       email: Annotated[str, typer.Argument(help="The mentor's email or name.")],
+                      dated: Annotated[bool, typer.Option(
+                          "--dated", help="The dated windows from today on, instead.")]
+                      = False,
                       json_output: JsonOption = False) -> None:
-    """Show a mentor's weekly availability.
+    """Show a mentor's weekly availability (or, with --dated, the days with windows of
+    their own).
 
-    Example:
+    Examples:
 
     - `sessionsctl availability list ada@example.org`
+    - `sessionsctl availability list ada@example.org --dated --json`
     """
     state = cli(ctx, json_output)
+    today = datetime.now(state.tz).date()
+    if dated:
+        found = state.centre.calendar.dated_of(email, today, date.max)
+        if state.json:
+            render.emit_json(record(found))
+            return
+        render.out.print(render.table(
+            f"Dated windows of {email}", ("Day", "From", "To", "Zone"),
+            ((f"{w.day:%a %Y-%m-%d}", f"{w.start:%H:%M}", f"{w.end:%H:%M}", w.tz)
+             for w in found), "No dated windows."))
+        return
     windows = state.centre.calendar.availability_of(email)
     if state.json:
         render.emit_json(record(windows))
@@ -220,3 +238,73 @@ def availability_off(
                          f"{item.end.astimezone(state.tz):%Y-%m-%d} --new-mentor MENTOR",
                          style="dim")
 
+
+
+def _flagged(state: Cli, mentor: str, hit: list[Session], first: date, last: date) -> None:
+    """The sessions a change of availability left outside it (still booked, still theirs)."""
+    if not hit:
+        return
+    render.out.print(f"[yellow]{counted(len(hit), 'session')} of {mentor} now outside their "
+                     "availability (still booked): reassign, move or cancel them:[/]")
+    render.sessions_by_day(hit, state.tz, state.names())
+    render.out.print(f"All at once: sessionsctl session reassign --mentor {mentor} --from "
+                     f"{first} --to {last} --new-mentor MENTOR", style="dim")
+
+
+@availability_app.command("add")
+def availability_add(
+    ctx: typer.Context, email: Annotated[str, typer.Argument(help="The mentor's email or name.")],
+    on: Annotated[str, typer.Option("--on", help="The (first) day.")],
+    from_: Annotated[str, typer.Option("--from", help="Window start, e.g. 10:00.")],
+    to: Annotated[str, typer.Option("--to", help="Window end, e.g. 13:00.")],
+    until: Annotated[str | None, typer.Option(
+        "--until", help="The last day of a run of days with this window.")] = None,
+    tz: Annotated[str | None, typer.Option("--tz", help="Zone of the times (default --tz).")] = None,
+    json_output: JsonOption = False,
+) -> None:
+    """Add a dated window: on those days the mentor teaches in their dated windows instead of
+    the weekly pattern (more hours, or fewer). Sessions those days now outside it are listed.
+
+    Examples:
+
+    - `sessionsctl availability add ada@example.org --on 2027-03-06 --from 10:00 --to 13:00`
+    - `sessionsctl availability add ada@example.org --on 2027-04-05 --until 2027-04-09
+      --from 09:00 --to 12:00`
+    """
+    state = cli(ctx, json_output)
+    first = parse_day(on, state.tz, field="on")
+    last = parse_day(until, state.tz, field="until") if until else first
+    made, hit = state.centre.calendar.add_dated(
+        email, first, last, wall_time(from_, "from"), wall_time(to, "to"), tz or state.tz_name)
+    if state.json:
+        render.emit_json({"windows": record(made),
+                          "outside": [session_json(s, state.tz) for s in hit]})
+        return
+    mentor = made[0].mentor
+    render.out.print(f"{mentor} teaches {made[0].start:%H:%M}-{made[0].end:%H:%M} "
+                     f"({made[0].tz}) on {counted(len(made), 'day')} from {first} to {last}")
+    _flagged(state, mentor, hit, first, last)
+
+
+@availability_app.command("remove")
+def availability_remove(
+    ctx: typer.Context, email: Annotated[str, typer.Argument(help="The mentor's email or name.")],
+    on: Annotated[str, typer.Option("--on", help="The (first) day.")],
+    until: Annotated[str | None, typer.Option("--until", help="The last day.")] = None,
+    json_output: JsonOption = False,
+) -> None:
+    """Remove the dated windows of a day or days (they follow the weekly pattern again).
+
+    Example:
+
+    - `sessionsctl availability remove ada@example.org --on 2027-03-06`
+    """
+    state = cli(ctx, json_output)
+    first = parse_day(on, state.tz, field="on")
+    last = parse_day(until, state.tz, field="until") if until else first
+    gone, hit = state.centre.calendar.remove_dated(email, first, last)
+    if state.json:
+        render.emit_json({"removed": gone, "outside": [session_json(s, state.tz) for s in hit]})
+        return
+    render.out.print(f"Removed {counted(gone, 'dated window')} from {first} to {last}")
+    _flagged(state, email, hit, first, last)
