@@ -39,10 +39,10 @@ STAFF_LIKE = ("sessionsctl_admin", "sessionsctl_staff", "sessionsctl_enrolment")
 PRIVATE = ("cost", "payment_status", "notes", "meeting_passcode", "force_reason")
 MENTOR_WRITES = ("sessions", "session_students", "series", "attendance", "feedback",
                  "materials", "outbox", "availability", "time_off", "audit_log", "requests",
-                 "invitations")
+                 "invitations", "availability_dates")
 GUARDED = ("people", "series", "sessions", "session_students", "attendance", "feedback",
            "outbox", "audit_log", "availability", "time_off", "requests",
-           "invitations")
+           "invitations", "availability_dates")
 
 _FUNCTIONS = {
     "sessionsctl_me()": ("integer", "SELECT id FROM people WHERE login = session_user AND active"),
@@ -102,6 +102,9 @@ _POLICIES: tuple[tuple[str, str, str, str, str, str | None], ...] = (
     ("availability", "mentor_own", "ALL", "sessionsctl_mentor",
      "person_id = sessionsctl_me()", "person_id = sessionsctl_me()"),
     ("availability", "others_read", "SELECT", "sessionsctl_student", "true", None),
+    ("availability_dates", "mentor_own", "ALL", "sessionsctl_mentor",
+     "person_id = sessionsctl_me()", "person_id = sessionsctl_me()"),
+    ("availability_dates", "others_read", "SELECT", "sessionsctl_student", "true", None),
     ("time_off", "mentor_own", "ALL", "sessionsctl_mentor",
      "person_id = sessionsctl_me()", "person_id = sessionsctl_me()"),
     # Requests: mentors see the queue (and the claims racing them) and what they claimed,
