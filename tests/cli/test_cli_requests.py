@@ -80,3 +80,20 @@ def test_expire_is_cron_safe_and_tells_the_student(seeded: Seeded, sink: Sink) -
         ([seeded.sam], "Your request expired: Old")]
     run.fails(2, "request", "expire", "--after", "soon")
     run.fails(4, "request", "show", "99")
+
+
+def test_export_and_erase_cover_requests_and_invitations(seeded: Seeded) -> None:
+    run = seeded.run
+    run.json("request", "add", "--title", "Vectors", "--description", "My private worries",
+             as_=seeded.sam)
+    session = seeded.book("2030-03-05 16:00", extra=["--no-notify"])
+    run.json("invite", "send", str(session["id"]), seeded.sam)
+    held = run.json("person", "export", seeded.sam)
+    assert [r["description"] for r in held["requests"]] == ["My private worries"]
+    assert [i["session_id"] for i in held["invitations"]] == [session["id"]]
+    run.ok("person", "erase", seeded.sam, "--yes")
+    engine = create_engine(run.db_url)
+    with engine.connect() as conn:
+        assert conn.execute(text("SELECT description FROM requests")).all() == [(None,)]
+        assert seeded.sam not in str(conn.execute(text("SELECT email FROM invitations")).all())
+    engine.dispose()
