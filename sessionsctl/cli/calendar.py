@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -15,6 +15,10 @@ from ..core.domain.words import counted
 from ..core.schedule.availability import WEEKDAYS, wall_time, weekday
 from . import render
 from .context import Cli, cli
+
+if TYPE_CHECKING:
+    from ..core.domain.drafts import SessionQuery
+    from ..core.schedule.bulk import BulkChange
 
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON.")]
 
@@ -204,20 +208,10 @@ def availability_off(
     start = parse_bound(from_, state.tz, field="from")
     end = parse_bound(to, state.tz, field="to", end=True)
     hit = calendar.booked_in(email, start, end) if end > start else []
-    change = query = None
-    if reassign_to is not None and hit:
-        from ..core.domain.drafts import SessionQuery
-        from ..core.schedule.bulk import BulkChange
-
-        mentor = state.centre.people.resolve({"mentor": reassign_to})["mentor"]
-        change = BulkChange.reassign(mentor=mentor)
-        query = SessionQuery(ids=tuple(s.id for s in hit))
-        plan = state.centre.bulk.plan(query, change)
-        if plan.conflict_count:  # refused before anything is written
-            state.centre.bulk.apply(query, change)
+    handing = _handing_on(state, hit, reassign_to)
     item = calendar.add_time_off(email, start, end, reason)
-    if change is not None and query is not None:
-        hit = [r.after or r.before for r in state.centre.bulk.apply(query, change).rows]
+    change = handing[0] if handing else None
+    hit = _hand_on(state, handing) if handing else hit
     if state.json:
         render.emit_json({**record(item), "sessions": [session_json(s, state.tz) for s in hit],
                           "reassigned_to": change.fields["mentor"] if change else None})
@@ -240,6 +234,28 @@ def availability_off(
 
 
 
+def _handing_on(state: Cli, hit: list[Session], reassign_to: str | None
+                ) -> tuple[BulkChange, SessionQuery] | None:
+    """The bulk reassignment of ``hit`` to ``reassign_to``, checked before anything is
+    written (refused with every conflict, exit 3); None when there is nothing to hand on."""
+    if reassign_to is None or not hit:
+        return None
+    from ..core.domain.drafts import SessionQuery
+    from ..core.schedule.bulk import BulkChange
+
+    mentor = state.centre.people.resolve({"mentor": reassign_to})["mentor"]
+    change = BulkChange.reassign(mentor=mentor)
+    query = SessionQuery(ids=tuple(s.id for s in hit))
+    if state.centre.bulk.plan(query, change).conflict_count:
+        state.centre.bulk.apply(query, change)  # raises with every conflict listed
+    return change, query
+
+
+def _hand_on(state: Cli, handing: tuple[BulkChange, SessionQuery]) -> list[Session]:
+    change, query = handing
+    return [r.after or r.before for r in state.centre.bulk.apply(query, change).rows]
+
+
 def _flagged(state: Cli, mentor: str, hit: list[Session], first: date, last: date) -> None:
     """The sessions a change of availability left outside it (still booked, still theirs)."""
     if not hit:
@@ -260,6 +276,9 @@ def availability_add(
     until: Annotated[str | None, typer.Option(
         "--until", help="The last day of a run of days with this window.")] = None,
     tz: Annotated[str | None, typer.Option("--tz", help="Zone of the times (default --tz).")] = None,
+    reassign_to: Annotated[str | None, typer.Option(
+        "--reassign-to", help="Give the sessions it leaves outside to this mentor "
+                              "(conflict-checked, all or none).")] = None,
     json_output: JsonOption = False,
 ) -> None:
     """Add a dated window: on those days the mentor teaches in their dated windows instead of
@@ -274,15 +293,23 @@ def availability_add(
     state = cli(ctx, json_output)
     first = parse_day(on, state.tz, field="on")
     last = parse_day(until, state.tz, field="until") if until else first
-    made, hit = state.centre.calendar.add_dated(
-        email, first, last, wall_time(from_, "from"), wall_time(to, "to"), tz or state.tz_name)
+    window = (wall_time(from_, "from"), wall_time(to, "to"), tz or state.tz_name)
+    handing = None
+    if reassign_to is not None and window[1] > window[0]:
+        handing = _handing_on(state, state.centre.calendar.outside_after(
+            email, first, last, window), reassign_to)
+    made, hit = state.centre.calendar.add_dated(email, first, last, *window)
+    moved = _hand_on(state, handing) if handing else []
+    hit = [s for s in hit if s.id not in {m.id for m in moved}]
     if state.json:
         render.emit_json({"windows": record(made),
-                          "outside": [session_json(s, state.tz) for s in hit]})
+                          "outside": [session_json(s, state.tz) for s in hit],
+                          "reassigned": [session_json(s, state.tz) for s in moved]})
         return
     mentor = made[0].mentor
     render.out.print(f"{mentor} teaches {made[0].start:%H:%M}-{made[0].end:%H:%M} "
                      f"({made[0].tz}) on {counted(len(made), 'day')} from {first} to {last}")
+    _reassigned(state, moved, handing)
     _flagged(state, mentor, hit, first, last)
 
 
@@ -291,6 +318,9 @@ def availability_remove(
     ctx: typer.Context, email: Annotated[str, typer.Argument(help="The mentor's email or name.")],
     on: Annotated[str, typer.Option("--on", help="The (first) day.")],
     until: Annotated[str | None, typer.Option("--until", help="The last day.")] = None,
+    reassign_to: Annotated[str | None, typer.Option(
+        "--reassign-to", help="Give the sessions it leaves outside to this mentor "
+                              "(conflict-checked, all or none).")] = None,
     json_output: JsonOption = False,
 ) -> None:
     """Remove the dated windows of a day or days (they follow the weekly pattern again).
@@ -302,9 +332,23 @@ def availability_remove(
     state = cli(ctx, json_output)
     first = parse_day(on, state.tz, field="on")
     last = parse_day(until, state.tz, field="until") if until else first
+    handing = _handing_on(state, state.centre.calendar.outside_after(
+        email, first, last, None), reassign_to) if reassign_to else None
     gone, hit = state.centre.calendar.remove_dated(email, first, last)
+    moved = _hand_on(state, handing) if handing else []
+    hit = [s for s in hit if s.id not in {m.id for m in moved}]
     if state.json:
-        render.emit_json({"removed": gone, "outside": [session_json(s, state.tz) for s in hit]})
+        render.emit_json({"removed": gone, "outside": [session_json(s, state.tz) for s in hit],
+                          "reassigned": [session_json(s, state.tz) for s in moved]})
         return
     render.out.print(f"Removed {counted(gone, 'dated window')} from {first} to {last}")
+    _reassigned(state, moved, handing)
     _flagged(state, email, hit, first, last)
+
+
+def _reassigned(state: Cli, moved: list[Session],
+                handing: tuple[BulkChange, SessionQuery] | None) -> None:
+    if moved and handing is not None:
+        render.out.print(f"{counted(len(moved), 'session')} reassigned to "
+                         f"{handing[0].fields['mentor']}:")
+        render.sessions_by_day(moved, state.tz, state.names())

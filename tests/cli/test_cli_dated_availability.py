@@ -36,3 +36,24 @@ def test_dated_windows_replace_the_weekly_pattern_on_their_days(seeded: Seeded) 
     run.fails(2, "availability", "add", ada, "--on", MONDAY, "--from", "12:00", "--to", "09:00")
     run.fails(5, "availability", "add", ada, "--on", MONDAY, "--from", "09:00", "--to", "12:00",
               as_=seeded.bob)
+
+
+def test_a_window_change_hands_the_sessions_it_leaves_outside_on(seeded: Seeded) -> None:
+    run, ada = seeded.run, seeded.ada
+    run.ok("availability", "set", ada, "--weekday", "mon", "--from", "15:00", "--to", "19:00")
+    monday = seeded.book(f"{MONDAY} 16:00", students=[seeded.sam])
+    busy = seeded.book(f"{MONDAY} 16:30", mentor=seeded.bob)
+    refused = run.fails(3, "availability", "add", ada, "--on", MONDAY, "--from", "09:00",
+                        "--to", "12:00", "--reassign-to", seeded.bob)
+    assert str(busy["id"]) in refused.stderr + refused.stdout
+    assert run.json("availability", "list", ada, "--dated") == []  # nothing written
+    run.ok("session", "cancel", str(busy["id"]))
+    done = run.json("availability", "add", ada, "--on", MONDAY, "--from", "09:00", "--to",
+                    "12:00", "--reassign-to", seeded.bob)
+    assert [s["id"] for s in done["reassigned"]] == [monday["id"]] and done["outside"] == []
+    assert run.json("session", "show", str(monday["id"]))["mentor"] == seeded.bob
+    # the Monday morning booked for Ada, then its dated window removed: handed to Bob too
+    morning = seeded.book(f"{MONDAY} 10:00")
+    gone = run.json("availability", "remove", ada, "--on", MONDAY, "--reassign-to",
+                    seeded.bob)
+    assert gone["removed"] == 1 and [s["id"] for s in gone["reassigned"]] == [morning["id"]]

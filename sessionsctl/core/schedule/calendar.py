@@ -178,15 +178,35 @@ class CentreCalendar:
             person = Names(uow).person(mentor, "mentor")
             return uow.calendar.dated([person.email], first, last).get(person.email, [])
 
+    def outside_after(self, mentor: str, first: date, last: date,
+                      window: tuple[time, time, str] | None) -> list[Session]:
+        """What :meth:`add_dated` (``window``: start, end, zone) or :meth:`remove_dated`
+        (None) would leave outside the mentor's availability, nothing written: so the
+        sessions can be handed on before the change, all or none."""
+        with self.ctx.read() as uow:
+            person = Names(uow).person(mentor, "mentor")
+            require(uow.actor, Action.SET_AVAILABILITY, mentor=person.email)
+            around = uow.calendar.dated([person.email], first - timedelta(days=1),
+                                        last + timedelta(days=1)).get(person.email, [])
+            kept = [w for w in around if not first <= w.day <= last]
+            if window is not None:
+                kept += [w for w in around if first <= w.day <= last]
+                kept += [DatedWindow(person.email, first + timedelta(days=n), *window)
+                         for n in range((last - first).days + 1)]
+            return self._outside(uow, person.email, first, last, kept)
+
     @staticmethod
-    def _outside(uow: UnitOfWork, mentor: str, first: date, last: date) -> list[Session]:
+    def _outside(uow: UnitOfWork, mentor: str, first: date, last: date,
+                 dated: list[DatedWindow] | None = None) -> list[Session]:
         """The mentor's scheduled sessions on the days ``first`` to ``last`` (in their own
-        zone) that their availability no longer covers."""
+        zone) that their availability (with ``dated`` windows, else those stored) does not
+        cover."""
         start = datetime.combine(first - timedelta(days=1), time(), UTC)
         end = datetime.combine(last + timedelta(days=2), time(), UTC)
         weekly = uow.calendar.availability([mentor]).get(mentor, [])
-        dated = uow.calendar.dated([mentor], first - timedelta(days=1),
-                                   last + timedelta(days=1)).get(mentor, [])
+        if dated is None:
+            dated = uow.calendar.dated([mentor], first - timedelta(days=1),
+                                       last + timedelta(days=1)).get(mentor, [])
         return [s for s in uow.sessions.find(SessionQuery(start=start, end=end, mentor=mentor,
                                                           statuses=(SessionStatus.SCHEDULED,)))
                 if first <= s.start.astimezone(ZoneInfo(s.tz)).date() <= last
