@@ -41,6 +41,7 @@ class Settings:
     user: str | None = None  # the acting person's email
     tz: str | None = None  # None: the system's zone
     templates: str | None = None  # a folder whose templates override ours file by file
+    invite_url: str | None = None  # the page an invitation mail links to, with ?token=...
     smtp: SmtpSettings = field(default_factory=SmtpSettings)
     billing: BillingPolicy = field(default_factory=BillingPolicy)
     centre: dict[str, str] = field(default_factory=dict)  # [centre]: name, address... (invoices)
@@ -62,7 +63,7 @@ def _read_file(path: Path) -> dict[str, Any]:
 # What each setting of the config file must be (TOML types); a value of another type is
 # refused, naming the setting, rather than failing later as a Python error.
 _FILE_TYPES: dict[str, tuple[type, ...]] = {
-    "db": (str,), "user": (str,), "tz": (str,), "templates": (str,),
+    "db": (str,), "user": (str,), "tz": (str,), "templates": (str,), "invite_url": (str,),
 }
 _SMTP_TYPES: dict[str, tuple[type, ...]] = {
     "host": (str,), "port": (int, str), "security": (str,), "user": (str,), "from": (str,),
@@ -160,6 +161,7 @@ def load(**flags: Any) -> Settings:
                            field="smtp.security")
     settings = Settings(
         db=pick("db"), user=pick("user"), tz=pick("tz"), templates=pick("templates"),
+        invite_url=pick("invite_url"),
         smtp=SmtpSettings(
             host=pick("host", smtp_data, "SMTP_HOST"), port=port,
             security=security,

@@ -63,6 +63,10 @@ class Action(StrEnum):
     CHANGE_LOCKED = "change sessions or marks before the calendar lock"
     SYNC_CALENDAR = "send a mentor's sessions to a CalDAV server"
     MANAGE_BILLING = "manage rates, payments and invoices, or read billing and payroll"
+    ASK_FOR_SESSION = "ask for sessions"
+    SEE_REQUESTS = "see the requests of others"
+    CLAIM_REQUEST = "claim requests"
+    SWEEP_REQUESTS = "expire requests or reopen lapsed claims"
 
 
 class Reach(Enum):
@@ -70,7 +74,9 @@ class Reach(Enum):
 
     ANY = "any"
     JUNIOR = "mentors and students"  # people of the roles below staff
-    OWN = "own"  # sessions they mentor (with no session at hand: the mentor named is them)
+    # Sessions they mentor (with no session at hand: the mentor named is them; for a request,
+    # the student asking or the mentor claiming is them).
+    OWN = "own"
     TAKING_PART = "taking part"  # sessions they mentor or attend
     # Taking part, or (for a student) of a course they are actively enrolled in: known only
     # to the store's visibility filter, so :func:`may` answers for taking part and
@@ -98,9 +104,11 @@ RIGHTS: dict[Role, dict[Action, Reach]] = {
     Role.STAFF: {**{a: Reach.ANY for a in Action if a not in _ADMIN_ONLY},
                  Action.ADD_PERSON: Reach.JUNIOR, Action.EDIT_PERSON: Reach.JUNIOR},
     Role.ENROLMENT: {**_PUBLIC, **_SEES_ALL, Action.MANAGE_ENROLMENTS: Reach.ANY,
+                     Action.SEE_REQUESTS: Reach.ANY,
                      Action.ADD_PERSON: Reach.JUNIOR, Action.EDIT_PERSON: Reach.JUNIOR},
-    Role.MENTOR: {**_PUBLIC, **_PARTICIPANT, **_OWN_SESSIONS},
-    Role.STUDENT: {**_PUBLIC, **_PARTICIPANT},
+    Role.MENTOR: {**_PUBLIC, **_PARTICIPANT, **_OWN_SESSIONS, Action.SEE_REQUESTS: Reach.ANY,
+                  Action.CLAIM_REQUEST: Reach.OWN},
+    Role.STUDENT: {**_PUBLIC, **_PARTICIPANT, Action.ASK_FOR_SESSION: Reach.OWN},
 }
 
 
@@ -137,6 +145,8 @@ def require(actor: Person | None, action: Action, *, session: Session | None = N
         elif mentor is not None and action in (Action.BOOK, Action.SET_AVAILABILITY):
             what = f"{what} for {mentor}" if action is Action.BOOK \
                 else f"set the availability of {mentor}"
+        elif mentor is not None and action in (Action.ASK_FOR_SESSION, Action.CLAIM_REQUEST):
+            what = f"{what} for {mentor}"
         elif role is not None:
             what = f"{'change' if action is Action.EDIT_PERSON else 'add'} {role.a}"
         raise NotPermitted(f"{who} may not {what}")

@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from .exchange.service import Exchange
     from .feedback import Feedbacks
     from .identity import Bindings
+    from .invitations.service import Invitations
     from .lock import CalendarLock
     from .mail.notify import Notifier
     from .mail.service import Mailing
@@ -34,6 +35,7 @@ if TYPE_CHECKING:
     from .materials import Materials
     from .privacy import Privacy
     from .reports.service import Reporting
+    from .requests.service import Requests
     from .schedule.booker import Booker
     from .schedule.bulk import BulkChanges
     from .schedule.calendar import CentreCalendar
@@ -163,6 +165,18 @@ class Centre:
         from .reports.service import Reporting
 
         return Reporting(self.ctx)
+
+    @cached_property
+    def requests(self) -> Requests:
+        from .requests.service import Requests
+
+        return Requests(self.ctx, self._booker, self.slots)
+
+    @cached_property
+    def invitations(self) -> Invitations:
+        from .invitations.service import Invitations
+
+        return Invitations(self.ctx, self._booker, self._notifier)
 
     @cached_property
     def upkeep(self) -> Upkeep:

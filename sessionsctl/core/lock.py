@@ -28,11 +28,13 @@ from .storage import (
     CalDavStateRepo,
     CalendarRepo,
     CourseRepo,
+    InvitationRepo,
     MaterialRepo,
     OutboxRepo,
     PeopleRepo,
     PrivacyRepo,
     ReportRepo,
+    RequestRepo,
     RoomRepo,
     SeriesRepo,
     SessionRepo,
@@ -229,6 +231,14 @@ class LockedUnit:
     @property
     def materials(self) -> MaterialRepo:
         return self._inner.materials
+
+    @property
+    def requests(self) -> RequestRepo:
+        return self._inner.requests
+
+    @property
+    def invitations(self) -> InvitationRepo:
+        return self._inner.invitations
 
 
 def guarded(uow: UnitOfWork) -> UnitOfWork:

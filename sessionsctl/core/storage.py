@@ -16,6 +16,7 @@ from .domain.model import (
     Batch,
     Closure,
     Course,
+    DatedWindow,
     Enrolment,
     EnrolmentStatus,
     Feedback,
@@ -30,6 +31,7 @@ from .domain.model import (
     Term,
     TimeOff,
 )
+from .invitations.model import Invitation, InviteRole, InviteStatus
 from .mail.notices import Notice, OutboxMessage, OutboxStatus
 from .reports.data import (
     Completion,
@@ -39,6 +41,7 @@ from .reports.data import (
     StudentSession,
     Tally,
 )
+from .requests.model import MentorRequest, RequestDraft, RequestQuery, RequestStatus
 
 
 class PeopleRepo(Protocol):
@@ -174,6 +177,14 @@ class CalendarRepo(Protocol):
     def set_availability(self, mentor: str, weekday: int,
                          windows: Sequence[Availability]) -> None: ...
     def availability(self, mentors: Iterable[str]) -> dict[str, list[Availability]]: ...
+    def add_dated(self, windows: Sequence[DatedWindow]) -> None: ...
+    def dated(self, mentors: Iterable[str], first: date,
+              last: date) -> dict[str, list[DatedWindow]]:
+        """The dated windows of these mentors on the days ``first`` to ``last``."""
+        ...
+    def remove_dated(self, mentor: str, first: date, last: date) -> int:
+        """Drop the mentor's dated windows on the days ``first`` to ``last``; how many."""
+        ...
     def add_time_off(self, item: TimeOff) -> None: ...
     def time_off(self, mentors: Iterable[str], start: datetime,
                  end: datetime) -> dict[str, list[TimeOff]]: ...
@@ -290,6 +301,9 @@ class OutboxRepo(Protocol):
                now: datetime, error: str | None = None, attempts: int | None = None,
                next_attempt_at: datetime | None = None) -> None: ...
     def unclaim(self, message_ids: Sequence[int], claimer: str, error: str) -> None: ...
+    def scrub(self, message_id: int, payload: dict[str, Any]) -> None:
+        """Replace a message's payload (a secret it carried dropped once it is sent)."""
+        ...
     def messages(self, status: OutboxStatus | None = None,
                  limit: int | None = None) -> list[OutboxMessage]: ...
     def counts(self) -> dict[str, int]: ...
@@ -332,6 +346,57 @@ class ReportRepo(Protocol):
     def student_sessions(self, f: ReportFilter) -> list[StudentSession]: ...
 
 
+class RequestRepo(Protocol):
+    """Mentorship requests. Every change of status is conditional on the status the request
+    has in the database (``sources``), so of two terminals moving one request at the same
+    moment exactly one wins: the other's change reports False."""
+
+    def add(self, draft: RequestDraft, now: datetime) -> MentorRequest: ...
+    def get(self, request_id: int) -> MentorRequest | None: ...
+    def find(self, query: RequestQuery) -> list[MentorRequest]: ...
+    def move(self, request_id: int, sources: Sequence[RequestStatus], target: RequestStatus,
+             now: datetime, *, mentor: str | None = None, clear_mentor: bool = False,
+             session_id: int | None = None) -> bool:
+        """Move the request to ``target`` if its status is one of ``sources`` (setting the
+        mentor who claimed it, or clearing it; the session it was scheduled as)."""
+        ...
+    def expire(self, created_before: datetime, now: datetime) -> list[int]:
+        """Expire every open request made before ``created_before``; the ids expired."""
+        ...
+    def lapse(self, claimed_before: datetime, now: datetime) -> list[int]:
+        """Put back in the queue every claim made before ``claimed_before`` and never
+        scheduled; the ids reopened."""
+        ...
+    def of_session(self, session_id: int) -> MentorRequest | None: ...
+    def ended(self) -> list[tuple[MentorRequest, SessionStatus]]:
+        """The scheduled requests whose session is completed or cancelled, with its status."""
+        ...
+    def mark_feedback_asked(self, request_id: int, now: datetime) -> bool:
+        """Note that the student was asked for feedback, unless they were already: whether
+        this call did (the ask is queued once however often this runs)."""
+        ...
+
+
+class InvitationRepo(Protocol):
+    """Invitations to sessions. A change of status is conditional on the status stored, so a
+    token used from two terminals at once is used once."""
+
+    def add(self, session_id: int, email: str, role: InviteRole, token_hash: str,
+            expires_at: datetime, now: datetime) -> Invitation: ...
+    def get(self, invitation_id: int) -> Invitation | None: ...
+    def find(self, session_id: int | None = None,
+             status: InviteStatus | None = None) -> list[Invitation]: ...
+    def move(self, invitation_id: int, sources: Sequence[InviteStatus], target: InviteStatus,
+             now: datetime, *, person: str | None = None) -> bool: ...
+    def renew(self, invitation_id: int, token_hash: str, expires_at: datetime,
+              now: datetime) -> bool:
+        """A new token and expiry for a pending or expired invitation (the old token dies)."""
+        ...
+    def sent_since(self, session_id: int, since: datetime) -> int:
+        """How many invitation mails were sent (or resent) for the session since ``since``."""
+        ...
+
+
 class UnitOfWork(Protocol):
     """One transaction. Leaving its context commits; an exception rolls everything back.
 
@@ -372,6 +437,10 @@ class UnitOfWork(Protocol):
     def billing(self) -> BillingRepo: ...
     @property
     def materials(self) -> MaterialRepo: ...
+    @property
+    def requests(self) -> RequestRepo: ...
+    @property
+    def invitations(self) -> InvitationRepo: ...
 
 
 class Store(Protocol):

@@ -398,5 +398,7 @@ class OutboxRow(Base):
     last_error: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime]
     sent_at: Mapped[datetime | None]
+from . import schema_availability as _availability  # noqa: E402,F401  (its tables join Base.metadata)
 from . import schema_billing as _billing  # noqa: E402,F401  (its tables join Base.metadata)
 from . import schema_caldav as _caldav  # noqa: E402,F401  (its tables join Base.metadata)
+from . import schema_requests as _requests  # noqa: E402,F401  (its tables join Base.metadata)

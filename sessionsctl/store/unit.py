@@ -14,12 +14,14 @@ from .repos.billing import SqlBilling
 from .repos.caldav_state import SqlCalDavState
 from .repos.calendar import SqlCalendar
 from .repos.courses import SqlCourses
+from .repos.invitations import SqlInvitations
 from .repos.lookup import Lookup
 from .repos.materials import SqlMaterials
 from .repos.outbox import SqlOutbox
 from .repos.people import SqlPeople
 from .repos.privacy import SqlPrivacy
 from .repos.reports import SqlReports
+from .repos.requests import SqlRequests
 from .repos.rooms import SqlRooms
 from .repos.series import SqlSeries
 from .repos.sessions import SqlSessions
@@ -52,6 +54,8 @@ class SqlUnit:
         self.caldav = SqlCalDavState(db)
         self.billing = SqlBilling(db, self.actor.id if self.actor else None)
         self.materials = SqlMaterials(db, lookup)
+        self.requests = SqlRequests(db, self.actor, lookup)
+        self.invitations = SqlInvitations(db, self.actor, lookup)
 
     def _acting(self, asked: str | None, login: str) -> Acting:
         """Who acts (:mod:`...core.identity`): ``login``'s person, or whom ``asked`` names."""

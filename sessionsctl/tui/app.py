@@ -192,6 +192,12 @@ class SessionsApp(App[None]):
         if not isinstance(self.screen, TodayScreen):
             self.push_screen(TodayScreen(self.ctx))
 
+    def action_request_queue(self) -> None:
+        from .screens.requests import RequestsScreen
+
+        if not isinstance(self.screen, RequestsScreen):
+            self.push_screen(RequestsScreen(self.ctx))
+
     def action_people(self) -> None:
         from .screens.people import PeopleScreen
 

@@ -66,7 +66,8 @@ TODAY = Key("ctrl+t", "today_sessions", "Today's attendance", priority=True)
 NEW_BOOKING = Key("ctrl+n", "new_booking", "New booking", priority=True, show=False)
 THEME = Key("f2", "toggle_dark", "Light/dark", show=False)
 UNDO_LAST = Key("ctrl+z", "undo_last", "Undo the last change made here", show=False)
-APP = (HELP, TODAY, NEW_BOOKING, THEME, UNDO_LAST)
+REQUESTS = Key("ctrl+r", "request_queue", "Requests", priority=True, show=False)
+APP = (HELP, TODAY, NEW_BOOKING, THEME, UNDO_LAST, REQUESTS)
 
 BACK = Key("escape", "app.pop_screen", "Back")  # a screen pushed over the main one
 CLOSE = Key("escape", "dismiss", "Back")  # a modal that answers nothing
@@ -141,6 +142,11 @@ ATTENDANCE_SCREEN = (BACK, PRESENT, ABSENT, LATE, EXCUSED, REST, STUDENT_NOTE, U
 PICKS = tuple(Key(str(n), f"pick({n})", show=False) for n in range(1, 10))
 TODAY_SCREEN = (CLOSE, *PICKS)
 
+# The request queue (ctrl+r).
+CLAIM = Key("c", "claim", "Claim")
+SCHEDULE_REQUEST = Key("s", "schedule", "Schedule")
+REQUESTS_SCREEN = (CLOSE, CLAIM, SCHEDULE_REQUEST)
+
 # ---------------------------------------------------------------------- people
 PEOPLE_SEARCH = Key("slash", "search", "Search")
 EDIT_PERSON = Key("e", "edit", "Edit")
@@ -203,6 +209,8 @@ HELP_PAGE: tuple[Section, ...] = (
         row("today's sessions → attendance", TODAY, *PICKS,
             written="ctrl+t, then 1–9 or enter"),
         row("new booking", NEW_BOOKING),
+        row("mentorship requests: the open queue (c claims, s books the first free slot)",
+            REQUESTS, CLAIM, SCHEDULE_REQUEST),
         row("undo the last change made here (asks first)", UNDO_LAST),
         row("command palette: commands, people, sessions by title or #id",
             written="ctrl+p"),  # Textual's own

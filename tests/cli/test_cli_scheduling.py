@@ -347,7 +347,8 @@ def test_availability_off_blocks_bookings(seeded: Seeded,
     item = run.json("availability", "off", seeded.ada, "--from", "2030-12-02", "--to",
                     "2030-12-03", "--reason", "conference")
     assert item == {"mentor": seeded.ada, "start": "2030-12-02T00:00:00+00:00",
-                    "end": "2030-12-04T00:00:00+00:00", "reason": "conference"}
+                    "end": "2030-12-04T00:00:00+00:00", "reason": "conference",
+                    "sessions": [], "reassigned_to": None}  # none booked then
     out = run.ok("availability", "off", seeded.bob, "--from", "2030-12-02 09:00", "--to",
                  "2030-12-02 12:00").stdout
     assert "Time off for bob@example.org" in out

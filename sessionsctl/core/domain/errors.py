@@ -114,6 +114,13 @@ class Contended(SessionsctlError):
     exit_code = 3
 
 
+class Taken(SessionsctlError):
+    """Refused because someone else got there first or the thing has moved on (a request
+    another mentor claimed, an invitation already used)."""
+
+    exit_code = 3
+
+
 class DatabaseDenied(NotPermitted):
     """The database refused the role the program connects as a privilege it needs (the tables
     belong to another role, and nobody granted this one the rights): who it is, and what it

@@ -265,6 +265,18 @@ class Availability:
 
 
 @dataclass(frozen=True, slots=True)
+class DatedWindow:
+    """A window a mentor can teach in on one day, in wall time of ``tz``: a day that has any
+    follows them instead of the weekly pattern (more hours that day, or fewer)."""
+
+    mentor: str
+    day: date
+    start: time
+    end: time
+    tz: str
+
+
+@dataclass(frozen=True, slots=True)
 class TimeOff:
     mentor: str
     start: datetime

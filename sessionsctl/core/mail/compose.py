@@ -72,6 +72,8 @@ def template_context(msg: OutboxMessage | None, sessions: Sequence[Session],
         "reason": payload.get("reason") or (first.cancel_reason if first else None),
         "message": payload.get("message"), "series_rule": None, "sender": sender,
         "removed": bool(payload.get("removed")),
+        "request": payload.get("request"), "invitation": payload.get("invitation"),
+        "secret": payload.get("secret"),
     }
 
 

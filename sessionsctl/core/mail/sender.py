@@ -189,6 +189,9 @@ class Sender:
             return True
         with self.ctx.write() as uow:
             uow.outbox.settle(msg.id, claimer, OutboxStatus.SENT, now=self.ctx.clock())
+            if "secret" in msg.payload:  # an invitation's token is kept until it is sent
+                uow.outbox.scrub(msg.id, {k: v for k, v in msg.payload.items()
+                                          if k != "secret"})
         report.sent += 1
         return True
 
@@ -212,6 +215,9 @@ class Sender:
             if permanent or attempts >= MAX_ATTEMPTS:
                 uow.outbox.settle(msg.id, claimer, OutboxStatus.FAILED, now=now, error=error,
                                   attempts=attempts)
+                if "secret" in msg.payload:  # never sent, never to be: resend makes a new one
+                    uow.outbox.scrub(msg.id, {k: v for k, v in msg.payload.items()
+                                              if k != "secret"})
                 report.failed.append((msg, error))
             else:
                 uow.outbox.settle(msg.id, claimer, OutboxStatus.PENDING, now=now, error=error,

@@ -1,4 +1,5 @@
-"""When a mentor can teach and when the centre is open: weekly windows, time off, closures."""
+"""When a mentor can teach and when the centre is open: weekly and dated windows, time off,
+closures."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 from ..domain.drafts import SessionDraft
 from ..domain.errors import InvalidInput
-from ..domain.model import Availability, Closure, Person, TimeOff
+from ..domain.model import Availability, Closure, DatedWindow, Person, TimeOff
 from ..domain.timeutil import localize
 from .conflicts import Conflict, named, overlaps
 
@@ -49,17 +50,31 @@ def _windows_on(windows: Sequence[Availability], start: datetime) -> list[tuple[
     return spans
 
 
+def _dated_on(dated: Sequence[DatedWindow], start: datetime) -> list[tuple[datetime, datetime]]:
+    """The instants of the dated windows on the day ``start`` falls on (in each one's zone)."""
+    spans = []
+    for w in dated:
+        tz = ZoneInfo(w.tz)
+        if start.astimezone(tz).date() == w.day:
+            spans.append((localize(datetime.combine(w.day, w.start), tz),
+                          localize(datetime.combine(w.day, w.end), tz)))
+    return spans
+
+
 def outside_availability(draft: SessionDraft, windows: Sequence[Availability],
                          time_off: Iterable[TimeOff],
-                         people: Mapping[str, Person] | None = None) -> list[Conflict]:
-    """Why the mentor cannot teach ``draft``: outside every weekly window, or on time off.
+                         people: Mapping[str, Person] | None = None, *,
+                         dated: Sequence[DatedWindow] = ()) -> list[Conflict]:
+    """Why the mentor cannot teach ``draft``: outside every window of its day, or on time off.
 
-    A mentor with no windows set is available at any time (but time off still counts).
+    A day with dated windows follows them; any other day the weekly windows. A mentor with
+    neither set is available at any time (but time off still counts).
     """
     found = []
     mentor = named(draft.mentor, people)
-    if windows and not any(a <= draft.start and draft.end <= b
-                           for a, b in _windows_on(windows, draft.start)):
+    on_day = _dated_on(dated, draft.start)
+    spans = on_day if on_day else _windows_on(windows, draft.start) if windows else None
+    if spans is not None and not any(a <= draft.start and draft.end <= b for a, b in spans):
         found.append(Conflict("availability", draft.start,
                               f"{mentor} is not available then (see availability list)"))
     for off in time_off:

@@ -72,10 +72,10 @@ class Booker:
         mentors = {d.mentor for d in drafts}
         first = min(d.start for d in drafts)
         last = max(d.end for d in drafts)
+        days = (first.date() - timedelta(days=1), last.date() + timedelta(days=1))
         return Refs(
             rooms, uow.calendar.availability(mentors), uow.calendar.time_off(mentors, first, last),
-            uow.calendar.closures(first.date() - timedelta(days=1), last.date() + timedelta(days=1)),
-            people)
+            uow.calendar.closures(*days), people, uow.calendar.dated(mentors, *days))
 
     def against_stored(self, uow: UnitOfWork, drafts: Sequence[SessionDraft], refs: Refs,
                        exclude: Sequence[int] = ()) -> list[list[Conflict]]:

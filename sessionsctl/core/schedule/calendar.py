@@ -3,7 +3,7 @@ time off: what series are bounded by and bookings are judged against."""
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from ..access import Action, require
@@ -11,11 +11,22 @@ from ..context import Context
 from ..domain import rules
 from ..domain.drafts import SessionQuery
 from ..domain.errors import InvalidInput, NotFound
-from ..domain.model import Availability, Closure, Session, SessionStatus, Term, TimeOff
+from ..domain.model import (
+    Availability,
+    Closure,
+    DatedWindow,
+    Session,
+    SessionStatus,
+    Term,
+    TimeOff,
+)
 from ..domain.serialize import record
 from ..domain.timeutil import localize, zone
 from ..names import Names
+from ..storage import UnitOfWork
 from . import bound
+from .availability import outside_availability
+from .booking import draft_of
 
 
 class CentreCalendar:
@@ -125,6 +136,91 @@ class CentreCalendar:
         with self.ctx.read() as uow:
             mentor = Names(uow).person(mentor, "mentor").email
             return uow.calendar.availability([mentor]).get(mentor, [])
+
+    # ------------------------------------------------------------- dated availability
+    def add_dated(self, mentor: str, first: date, last: date, start: time, end: time,
+                  tz: str) -> tuple[list[DatedWindow], list[Session]]:
+        """A window on each day ``first`` to ``last`` (those days then follow their dated
+        windows, not the weekly pattern); the mentor's sessions those days now outside
+        them (still booked: to reassign, move or cancel)."""
+        if end <= start:
+            raise InvalidInput("must be after --from", field="to")
+        if last < first:
+            raise InvalidInput("must not be before --on", field="until")
+        if (last - first).days > 366:
+            raise InvalidInput("a run of dated windows spans a year at most", field="until")
+        zone(tz)
+        with self.ctx.write() as uow:
+            person = Names(uow).person(mentor, "mentor")
+            require(uow.actor, Action.SET_AVAILABILITY, mentor=person.email)
+            days = [first + timedelta(days=n) for n in range((last - first).days + 1)]
+            made = [DatedWindow(person.email, d, start, end, tz) for d in days]
+            uow.calendar.add_dated(made)
+            uow.audit.record("availability", "person", person.id, None,
+                             {"dated": record(made)})
+            return made, self._outside(uow, person.email, first, last)
+
+    def remove_dated(self, mentor: str, first: date, last: date) -> tuple[int, list[Session]]:
+        """Drop the dated windows of those days (they follow the weekly pattern again); how
+        many went, and the sessions those days now outside the mentor's availability."""
+        with self.ctx.write() as uow:
+            person = Names(uow).person(mentor, "mentor")
+            require(uow.actor, Action.SET_AVAILABILITY, mentor=person.email)
+            before = uow.calendar.dated([person.email], first, last).get(person.email, [])
+            gone = uow.calendar.remove_dated(person.email, first, last)
+            if gone:
+                uow.audit.record("availability", "person", person.id,
+                                 {"dated": record(before)}, None)
+            return gone, self._outside(uow, person.email, first, last)
+
+    def dated_of(self, mentor: str, first: date, last: date) -> list[DatedWindow]:
+        with self.ctx.read() as uow:
+            person = Names(uow).person(mentor, "mentor")
+            return uow.calendar.dated([person.email], first, last).get(person.email, [])
+
+    def outside_after(self, mentor: str, first: date, last: date,
+                      window: tuple[time, time, str] | None) -> list[Session]:
+        """What :meth:`add_dated` (``window``: start, end, zone) or :meth:`remove_dated`
+        (None) would leave outside the mentor's availability, nothing written: so the
+        sessions can be handed on before the change, all or none."""
+        with self.ctx.read() as uow:
+            person = Names(uow).person(mentor, "mentor")
+            require(uow.actor, Action.SET_AVAILABILITY, mentor=person.email)
+            around = uow.calendar.dated([person.email], first - timedelta(days=1),
+                                        last + timedelta(days=1)).get(person.email, [])
+            kept = [w for w in around if not first <= w.day <= last]
+            if window is not None:
+                kept += [w for w in around if first <= w.day <= last]
+                kept += [DatedWindow(person.email, first + timedelta(days=n), *window)
+                         for n in range((last - first).days + 1)]
+            return self._outside(uow, person.email, first, last, kept)
+
+    @staticmethod
+    def _outside(uow: UnitOfWork, mentor: str, first: date, last: date,
+                 dated: list[DatedWindow] | None = None) -> list[Session]:
+        """The mentor's scheduled sessions on the days ``first`` to ``last`` (in their own
+        zone) that their availability (with ``dated`` windows, else those stored) does not
+        cover."""
+        start = datetime.combine(first - timedelta(days=1), time(), UTC)
+        end = datetime.combine(last + timedelta(days=2), time(), UTC)
+        weekly = uow.calendar.availability([mentor]).get(mentor, [])
+        if dated is None:
+            dated = uow.calendar.dated([mentor], first - timedelta(days=1),
+                                       last + timedelta(days=1)).get(mentor, [])
+        return [s for s in uow.sessions.find(SessionQuery(start=start, end=end, mentor=mentor,
+                                                          statuses=(SessionStatus.SCHEDULED,)))
+                if first <= s.start.astimezone(ZoneInfo(s.tz)).date() <= last
+                and any(c.kind == "availability" for c in outside_availability(
+                    draft_of(s), weekly, (), dated=dated))]
+
+    def booked_in(self, mentor: str, start: datetime, end: datetime) -> list[Session]:
+        """The mentor's scheduled sessions overlapping ``[start, end)``: what time off there
+        would leave without its mentor (to move, reassign or cancel)."""
+        with self.ctx.read() as uow:
+            person = Names(uow).person(mentor, "mentor")
+            require(uow.actor, Action.SET_AVAILABILITY, mentor=person.email)
+            return uow.sessions.find(SessionQuery(start=start, end=end, mentor=person.email,
+                                                  statuses=(SessionStatus.SCHEDULED,)))
 
     def add_time_off(self, mentor: str, start: datetime, end: datetime,
                      reason: str | None) -> TimeOff:

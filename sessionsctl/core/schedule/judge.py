@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from ..domain.drafts import Row, SessionDraft
-from ..domain.model import Availability, Closure, Person, Room, Session, TimeOff
+from ..domain.model import Availability, Closure, DatedWindow, Person, Room, Session, TimeOff
 from ..domain.rules import MAX_SESSION_LENGTH
 from .availability import on_closure, outside_availability
 from .conflicts import KEPT, Clashes, Conflict, capacity, clashes
@@ -28,6 +28,7 @@ class Refs:
     time_off: dict[str, list[TimeOff]]
     closures: list[Closure]
     people: Mapping[str, Person] = field(default_factory=dict)  # by email: named in conflicts
+    dated: dict[str, list[DatedWindow]] = field(default_factory=dict)  # days off the pattern
 
 
 def judge(draft: SessionDraft, others: Iterable[Session], refs: Refs) -> list[Conflict]:
@@ -35,7 +36,8 @@ def judge(draft: SessionDraft, others: Iterable[Session], refs: Refs) -> list[Co
     room = refs.rooms.get(draft.room) if draft.room is not None else None
     return (clashes(draft, others, refs.people) + capacity(draft, room)
             + outside_availability(draft, refs.availability.get(draft.mentor, ()),
-                                   refs.time_off.get(draft.mentor, ()), refs.people)
+                                   refs.time_off.get(draft.mentor, ()), refs.people,
+                                   dated=refs.dated.get(draft.mentor, ()))
             + on_closure(draft, refs.closures))
 
 

@@ -249,6 +249,10 @@ class Sessions:
                 before = after
             if target is SessionStatus.CANCELLED and notify:
                 self.notifier.notify(uow, NoticeKind.CANCELLED, [before])
+            if target is SessionStatus.COMPLETED:
+                from ..requests.service import session_completed  # only when one completes
+
+                session_completed(uow, before, self.ctx.clock())
             return before
 
     def cancel(self, session_id: int, reason: str | None = None, *,

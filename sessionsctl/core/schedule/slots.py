@@ -71,12 +71,14 @@ class FreeSlots:
             return []  # too many for the room or the session: no time fits
         refs = replace(refs, rooms={**refs.rooms, **{r.name: r for r in rooms}})
         windows = refs.availability.get(draft.mentor, [])
+        dated_days = {w.day for w in refs.dated.get(draft.mentor, [])}  # their own hours
 
         def fits(start: datetime) -> Slot | None:
             end = start + length
             begins, ends = wall(start, tz), wall(end, tz)
-            if not windows and not (hours[0] <= begins.time() and ends.date() == begins.date()
-                                    and ends.time() <= hours[1]):
+            if not windows and begins.date() not in dated_days \
+                    and not (hours[0] <= begins.time() and ends.date() == begins.date()
+                             and ends.time() <= hours[1]):
                 return None
             moved = replace(draft, start=start, end=end)
             around = busy.around(start, end)

@@ -38,10 +38,11 @@ GROUPS = {"admin": "sessionsctl_admin", "staff": "sessionsctl_staff",
 STAFF_LIKE = ("sessionsctl_admin", "sessionsctl_staff", "sessionsctl_enrolment")
 PRIVATE = ("cost", "cost_hundredths", "payment_status", "notes", "meeting_passcode", "force_reason")
 MENTOR_WRITES = ("sessions", "session_students", "series", "attendance", "feedback",
-                 "materials", "outbox", "availability", "time_off", "audit_log", "caldav_sync")
+                 "materials", "outbox", "availability", "time_off", "audit_log", "caldav_sync",
+                 "requests", "invitations", "availability_dates")
 GUARDED = ("people", "series", "sessions", "session_students", "attendance", "feedback",
            "outbox", "audit_log", "availability", "time_off", "rates", "invoices",
-           "invoice_lines", "materials")
+           "invoice_lines", "materials", "requests", "invitations", "availability_dates")
 
 _FUNCTIONS = {
     "sessionsctl_me()": ("integer", "SELECT id FROM people WHERE login = session_user AND active"),
@@ -106,8 +107,24 @@ _POLICIES: tuple[tuple[str, str, str, str, str, str | None], ...] = (
     ("availability", "mentor_own", "ALL", "sessionsctl_mentor",
      "person_id = sessionsctl_me()", "person_id = sessionsctl_me()"),
     ("availability", "others_read", "SELECT", "sessionsctl_student", "true", None),
+    ("availability_dates", "mentor_own", "ALL", "sessionsctl_mentor",
+     "person_id = sessionsctl_me()", "person_id = sessionsctl_me()"),
+    ("availability_dates", "others_read", "SELECT", "sessionsctl_student", "true", None),
     ("time_off", "mentor_own", "ALL", "sessionsctl_mentor",
      "person_id = sessionsctl_me()", "person_id = sessionsctl_me()"),
+    # Requests: mentors see the queue (and the claims racing them) and what they claimed,
+    # and may take an open one or give back their own; students their own, which they may
+    # make and withdraw but neither claim nor schedule.
+    ("requests", "mentor_sees", "SELECT", "sessionsctl_mentor",
+     "status IN ('open', 'claimed') OR mentor_id = sessionsctl_me()", None),
+    ("requests", "mentor_claims", "UPDATE", "sessionsctl_mentor",
+     "status = 'open' OR mentor_id = sessionsctl_me()",
+     "mentor_id IS NULL OR mentor_id = sessionsctl_me()"),
+    # Invitations (and the digests of their tokens): staff, and the mentor of the session.
+    ("invitations", "mentor_hosts", "ALL", "sessionsctl_mentor", "sessionsctl_hosts(session_id)",
+     "sessionsctl_hosts(session_id)"),
+    ("requests", "student_own", "ALL", "sessionsctl_student", "student_id = sessionsctl_me()",
+     "student_id = sessionsctl_me() AND status IN ('open', 'cancelled')"),
 )
 
 
@@ -150,6 +167,7 @@ def sync(db: Connection, bindings: Sequence[tuple[str, str]]) -> list[Member]:
     # Its cost was numeric before it was read from cost_hundredths: a function's result
     # type is not changed by CREATE OR REPLACE.
     run("DROP FUNCTION IF EXISTS sessionsctl_private(integer)")
+    run("GRANT INSERT, UPDATE ON requests TO sessionsctl_student")
     for signature, (returns, body) in _FUNCTIONS.items():
         run(f"CREATE OR REPLACE FUNCTION {signature} RETURNS {returns} LANGUAGE sql STABLE "
             f"SECURITY DEFINER SET search_path = {schema} AS $fn$ {body} $fn$")

@@ -10,7 +10,7 @@ from datetime import date, datetime, time
 from sqlalchemy import delete, insert, select
 from sqlalchemy.engine import Connection
 
-from ...core.domain.model import Availability, Closure, Term, TimeOff
+from ...core.domain.model import Availability, Closure, DatedWindow, Term, TimeOff
 from .. import clock
 from ..schema import (
     AvailabilityRow,
@@ -20,6 +20,7 @@ from ..schema import (
     TermRow,
     TimeOffRow,
 )
+from ..schema_availability import DatedWindowRow
 from .lookup import Lookup
 
 _LOCK = "calendar_lock_before"  # the settings key of the calendar lock
@@ -76,6 +77,35 @@ class SqlCalendar:
                 {"person_id": person_id, "weekday": weekday, "tz": w.tz,
                  "start_time": w.start.strftime("%H:%M"), "end_time": w.end.strftime("%H:%M")}
                 for w in windows])
+
+    def add_dated(self, windows: Sequence[DatedWindow]) -> None:
+        if windows:
+            self.db.execute(insert(DatedWindowRow), [
+                {"person_id": self.lookup.person_id(w.mentor), "day": w.day, "tz": w.tz,
+                 "start_time": w.start.strftime("%H:%M"), "end_time": w.end.strftime("%H:%M")}
+                for w in windows])
+
+    def dated(self, mentors: Iterable[str], first: date,
+              last: date) -> dict[str, list[DatedWindow]]:
+        ids = self._ids(mentors)
+        found: dict[str, list[DatedWindow]] = defaultdict(list)
+        if not ids:
+            return found
+        rows = self.db.execute(
+            select(DatedWindowRow.__table__, PersonRow.email)
+            .join(PersonRow, PersonRow.id == DatedWindowRow.person_id)
+            .where(DatedWindowRow.person_id.in_(ids), DatedWindowRow.day >= first,
+                   DatedWindowRow.day <= last)
+            .order_by(DatedWindowRow.day, DatedWindowRow.start_time))
+        for r in rows:
+            found[r.email].append(DatedWindow(r.email, r.day, time.fromisoformat(r.start_time),
+                                              time.fromisoformat(r.end_time), r.tz))
+        return found
+
+    def remove_dated(self, mentor: str, first: date, last: date) -> int:
+        return self.db.execute(delete(DatedWindowRow).where(
+            DatedWindowRow.person_id == self.lookup.person_id(mentor),
+            DatedWindowRow.day >= first, DatedWindowRow.day <= last)).rowcount
 
     def _ids(self, mentors: Iterable[str]) -> list[int]:
         """The ids of the mentors that are registered (an unknown one has nothing stored)."""

@@ -190,6 +190,10 @@ class SqlOutbox:
         self.db.execute(update(OutboxRow).where(OutboxRow.id == message_id,
                                                 OutboxRow.claimed_by == claimer).values(values))
 
+    def scrub(self, message_id: int, payload: dict[str, Any]) -> None:
+        self.db.execute(update(OutboxRow).where(OutboxRow.id == message_id)
+                        .values(payload=payload))
+
     def unclaim(self, message_ids: Sequence[int], claimer: str, error: str) -> None:
         if not message_ids:
             return

@@ -1,8 +1,8 @@
 """Everything held about one person, and erasing it (implements core's ``PrivacyRepo``).
 
 Sessions are read by core (through the session repository); this module reads and rewrites
-the rest: marks, feedback, enrolments, availability, time off, mail, and the audit log's
-records.
+the rest: marks, feedback, enrolments, availability (weekly and dated), time off, requests
+(their details), invitations, mail, and the audit log's records.
 """
 
 from __future__ import annotations
@@ -25,6 +25,8 @@ from ..schema import (
     SessionRow,
     TimeOffRow,
 )
+from ..schema_availability import DatedWindowRow
+from ..schema_requests import InvitationRow, RequestRow
 
 
 def _plain(value: Any) -> Any:
@@ -64,6 +66,18 @@ class SqlPrivacy:
                                          TimeOffRow.reason)
                               .where(TimeOffRow.person_id == person_id)
                               .order_by(TimeOffRow.start_at)),
+            "availability_dates": _rows(db, select(
+                DatedWindowRow.day, DatedWindowRow.start_time, DatedWindowRow.end_time,
+                DatedWindowRow.tz).where(DatedWindowRow.person_id == person_id)
+                .order_by(DatedWindowRow.day, DatedWindowRow.start_time)),
+            "requests": _rows(db, select(
+                RequestRow.id, RequestRow.title, RequestRow.description, RequestRow.status,
+                RequestRow.tags, RequestRow.created_at, RequestRow.session_id)
+                .where(RequestRow.student_id == person_id).order_by(RequestRow.id)),
+            "invitations": _rows(db, select(
+                InvitationRow.id, InvitationRow.session_id, InvitationRow.role,
+                InvitationRow.status, InvitationRow.created_at)
+                .where(InvitationRow.email == email).order_by(InvitationRow.id)),
             "mail": _rows(db, select(OutboxRow.kind, OutboxRow.template, OutboxRow.session_id,
                                      OutboxRow.status, OutboxRow.created_at, OutboxRow.sent_at)
                           .where(OutboxRow.recipient == email).order_by(OutboxRow.id)),
@@ -75,9 +89,10 @@ class SqlPrivacy:
 
     def erase(self, person_id: int, email: str, name: str, anonymous: tuple[str, str]) -> int:
         """Replace ``email`` and ``name`` with ``anonymous`` (name, email) wherever free text
-        or the audit log holds them; drop their notes, comments, availability, time off and
-        mail; their enrolments still running are dropped (the rows stay, as history, naming
-        the stand-in). Returns how many audit records were rewritten."""
+        or the audit log holds them (and invitations); drop their notes, comments, the
+        details of their requests, availability, time off and mail; their enrolments still
+        running are dropped (the rows stay, as history, naming the stand-in). Returns how many
+        audit records were rewritten."""
         db = self.db
         db.execute(update(EnrolmentRow).where(EnrolmentRow.student_id == person_id,
                                               EnrolmentRow.status.in_(("active", "paused")))
@@ -88,6 +103,11 @@ class SqlPrivacy:
                    .values(text=None))
         db.execute(delete(AvailabilityRow).where(AvailabilityRow.person_id == person_id))
         db.execute(delete(TimeOffRow).where(TimeOffRow.person_id == person_id))
+        db.execute(delete(DatedWindowRow).where(DatedWindowRow.person_id == person_id))
+        db.execute(update(RequestRow).where(RequestRow.student_id == person_id)
+                   .values(description=None))
+        db.execute(update(InvitationRow).where(InvitationRow.email == email)
+                   .values(email=anonymous[1]))
         db.execute(delete(OutboxRow).where(OutboxRow.recipient == email))
         rewritten = 0
         for row in self._audit_naming(person_id, email, name):
