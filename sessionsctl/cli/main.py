@@ -167,6 +167,8 @@ _COMMANDS: tuple[tuple[str, str, str, str], ...] = (
     ("course", "courses", "course_app", "Centre"),
     ("audit", "audit", "audit_app", "Centre"),
     ("lock", "audit", "lock_app", "Calendar"),
+    ("backup", "backups", "backup_app", "Setup"),
+    ("restore", "backups", "restore", "Setup"),
     ("tui", "", "", "Sessions"),
 )
 # The global options that take a value: what comes after them is not a command's name.

@@ -61,6 +61,7 @@ class Action(StrEnum):
     READ_AUDIT = "read the change history of this session"
     LOCK_CALENDAR = "lock or reopen the calendar"
     CHANGE_LOCKED = "change sessions or marks before the calendar lock"
+    BACKUP = "back up or replace the whole database"
 
 
 class Reach(Enum):
@@ -89,7 +90,7 @@ _SEES_ALL = {a: Reach.ANY for a in (
     Action.SEE_CLASSMATES)}
 
 _ADMIN_ONLY = {Action.BIND_LOGIN, Action.SYNC_ACCESS, Action.LOCK_CALENDAR,
-               Action.CHANGE_LOCKED}
+               Action.CHANGE_LOCKED, Action.BACKUP}
 
 RIGHTS: dict[Role, dict[Action, Reach]] = {
     Role.ADMIN: dict.fromkeys(Action, Reach.ANY),

@@ -17,6 +17,7 @@ from .storage import Store
 if TYPE_CHECKING:
     from .attendance import Roll
     from .audit import AuditTrail
+    from .backup.service import Backups
     from .courses import Courses
     from .directory import Directory
     from .exchange.service import Exchange
@@ -181,6 +182,12 @@ class Centre:
         from .lock import CalendarLock
 
         return CalendarLock(self.ctx)
+
+    @cached_property
+    def backups(self) -> Backups:
+        from .backup.service import Backups
+
+        return Backups(self.ctx.store.backups(), lambda: self.ctx)
 
     @property
     def store(self) -> Store:
