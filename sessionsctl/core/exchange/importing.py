@@ -207,9 +207,11 @@ class Importer:
     def import_csv(self, stream: IO[bytes], source: str, *, default_tz: str,
                    dry_run: bool = False, on_conflict: OnConflict = "fail",
                    reason: str | None = None, create_missing: bool = False,
-                   allow_similar: bool = False,
+                   allow_similar: bool = False, as_new: bool = False,
                    progress: Progress | None = None) -> ImportResult:
-        """Import sessions from CSV (columns of docs/CLI.md), all or nothing.
+        """Import sessions from CSV (columns of docs/CLI.md), all or nothing. A row with an
+        ``id`` changes that session, judged, audited and notified as ``session edit`` is
+        (:mod:`.by_id`); ``as_new`` books every row as new (another centre's file).
 
         Every row is read and checked before anything is written; every problem is raised
         at once as :class:`BadFile`, every clash as :class:`ImportConflicts`. With
@@ -230,7 +232,7 @@ class Importer:
             elif isinstance(item, tuple):
                 named.append(item)
             else:
-                parsed.append(item)
+                parsed.append(replace(item, session_id=None) if as_new else item)
         columns = {"mentor": "mentor_email", "student": "student_emails", "room": "room",
                    "subject": "subject"}
 
@@ -256,11 +258,17 @@ class Importer:
             raise BadFile(source, [Problem(None, None, "has no rows to import")])
 
         def attempt() -> ImportResult:
+            from .by_id import record_updates, updates
+
             with self.ctx.write() as uow:
                 found = references.check(uow, request([(r.row, r.draft) for r in parsed]))
-                pending: list[Pending] = []
-                problems: list[Problem] = []  # every series' rule checked before any is written
-                for r in (replace(r, draft=found.draft(r.draft)) for r in parsed):
+                resolved = [replace(r, draft=found.draft(r.draft)) for r in parsed]
+                # Rows with an id edit the sessions they were exported from.
+                pending, unchanged, problems = updates(
+                    uow, source, [r for r in resolved if r.session_id is not None])
+                for r in resolved:
+                    if r.session_id is not None:
+                        continue
                     if r.repeat is None:
                         pending.append(Pending(r.row, Row(r.draft, uid=new_uid(),
                                                            status=r.status)))
@@ -282,9 +290,12 @@ class Importer:
                     raise BadFile(source, problems)
                 accepted, skipped, forced, series_count = self._commit(
                     uow, source, pending, skip, force_reason, (), progress)
+                cancelled = record_updates(uow, self.booker.notifier, accepted)
+                edited = sum(1 for p in accepted if p.existing is not None)
                 result = ImportResult(
                     source, dry_run, [p.planned(dry_run) for p in accepted],
-                    len(accepted), 0, 0, 0, series_count, skipped, forced, found.created)
+                    len(accepted) - edited, edited - cancelled, unchanged, cancelled,
+                    series_count, skipped, forced, found.created)
                 uow.audit.record("import", "file", audit_key(source), None, summary(result))
                 if dry_run:
                     raise DryRun(result)
