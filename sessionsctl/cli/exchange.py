@@ -214,6 +214,13 @@ def import_csv(
     as_new: Annotated[bool, typer.Option(
         "--as-new", help="Book every row as a new session, ignoring the id column (a file "
         "exported from another centre).")] = False,
+    delete_missing: Annotated[bool, typer.Option(
+        "--delete-missing", help="Cancel (never delete) the scheduled sessions of the range "
+        "the file was exported from that it no longer has: give the export's --from and --to "
+        "(and its other filters).")] = False,
+    from_: From = None, to: To = None, mentor: Mentor = None, student: Student = None,
+    room: Room = None, subject: Subject = None, status: Status = None, type_: Type = None,
+    search: Search = None,
     json_output: JsonOption = False,
 ) -> None:
     """Import sessions from a CSV file with a header row, all or nothing.
@@ -233,8 +240,20 @@ def import_csv(
     - `sessionsctl import csv term.csv --dry-run`
     - `sessionsctl import csv term.csv --create-missing --on-conflict skip`
     - `sessionsctl import csv other-centre.csv --as-new --create-missing`
+    - `sessionsctl import csv autumn.csv --delete-missing --from 2026-09-01 --to 2026-12-31`
     """
     state = cli(ctx, json_output)
+    missing = None
+    if delete_missing:
+        if not (from_ and to):
+            raise InvalidInput("say which range the file was exported from: --from and --to "
+                               "(and the export's other filters)", field="--delete-missing")
+        missing = session_query(state, start=from_, end=to, mentor=mentor, student=student,
+                                room=room, subject=subject, statuses=status, types=type_,
+                                search=search)
+    elif any((from_, to, mentor, student, room, subject, status, type_, search)):
+        raise InvalidInput("the filters say the range --delete-missing cancels in; without it "
+                           "they mean nothing", field="--from")
     stream, source = _read(file)
     with (stream if stream is not sys.stdin.buffer else nullcontext(stream),
           render.progress(render.shows_progress(state.json), f"importing {source}", None) as progress):
@@ -242,7 +261,7 @@ def import_csv(
             stream, source, default_tz=state.tz_name, dry_run=dry_run,
             on_conflict=on_conflict, reason=reason,  # type: ignore[arg-type]
             create_missing=create_missing, allow_similar=allow_similar, as_new=as_new,
-            progress=progress))
+            delete_missing=missing, progress=progress))
 
 
 @import_app.command("ics")

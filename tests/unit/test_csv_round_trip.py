@@ -131,3 +131,28 @@ def test_an_unknown_id_or_a_clash_writes_nothing(desk: Centre) -> None:
     with pytest.raises(ImportConflicts):
         imp(desk, as_text(rows))
     assert snapshot(desk) == before
+
+
+def test_delete_missing_cancels_what_the_file_no_longer_has_in_its_range(desk: Centre) -> None:
+    january = SessionQuery(start=datetime(2027, 1, 1, tzinfo=UTC),
+                           end=datetime(2027, 1, 8, tzinfo=UTC))
+    sink = io.StringIO()
+    desk.exchange.export_csv(january, sink)
+    rows = list(csv.DictReader(io.StringIO(sink.getvalue())))
+    later = {s.id for s in desk.sessions.find(SessionQuery(start=datetime(2027, 1, 8, tzinfo=UTC)))}
+    assert later, "the series goes on after the exported week"
+    dropped = rows.pop(next(i for i, r in enumerate(rows) if r["title"] == "Trial"))
+    result = imp(desk, as_text(rows), delete_missing=january)
+    assert result.removed == 1
+    assert [(p.action, p.session_id) for p in result.planned] == [("cancel", int(dropped["id"]))]
+    gone = desk.sessions.show(int(dropped["id"])).session
+    assert gone.status is SessionStatus.CANCELLED and gone.cancel_reason == "no longer in term.csv"
+    # Outside the range nothing is touched; within it, the file's rows are as they were.
+    assert all(s.status is SessionStatus.SCHEDULED
+               for s in desk.sessions.find(SessionQuery(ids=tuple(later))))
+    assert desk.audit.entries(AuditQuery(action="cancelled"))[0].entity_id == dropped["id"]
+    # A dry run says the same and writes nothing.
+    rows.pop()
+    before = snapshot(desk)
+    dry = imp(desk, as_text(rows), delete_missing=january, dry_run=True)
+    assert dry.removed == 1 and snapshot(desk) == before

@@ -6,16 +6,19 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import replace
 
+from ..access import Action, require, visible
 from ..domain import rules
 from ..domain.drafts import Row, SessionQuery
-from ..domain.model import SessionStatus
+from ..domain.model import Session, SessionStatus
 from ..domain.serialize import record
 from ..mail.notices import NoticeKind
 from ..mail.notify import Notifier
+from ..schedule.booking import draft_of
 from ..storage import UnitOfWork
 from .csvformat import CsvRow
 from .importing import Pending, changes, onto_stored
 from .problems import Problem
+from .results import Planned
 
 # What a CSV file does not carry: kept as stored, never taken as emptied by the file.
 _KEPT = ("meeting_id", "passcode", "course_id", "batch_id")
@@ -79,3 +82,29 @@ def record_updates(uow: UnitOfWork, notifier: Notifier, written: Sequence[Pendin
     return cancelled
 
 
+
+
+def missing_from(uow: UnitOfWork, exported: SessionQuery, kept: set[int]) -> list[Session]:
+    """The scheduled sessions of the range a file was exported from (``exported``, as the
+    acting person sees it) whose ids the file no longer has."""
+    query = replace(visible(uow.actor, exported), statuses=(SessionStatus.SCHEDULED,)) \
+        if not exported.statuses or SessionStatus.SCHEDULED in exported.statuses else None
+    if query is None:
+        return []
+    return [s for s in uow.sessions.find(query) if s.id not in kept]
+
+
+def cancel_missing(uow: UnitOfWork, notifier: Notifier, source: str,
+                   gone: Sequence[Session]) -> list[Planned]:
+    """Cancel (never delete) each of ``gone``, as ``session cancel`` does: each permitted,
+    audited, its people told; the cancellations as an import lists them."""
+    for s in gone:
+        require(uow.actor, Action.CANCEL_SESSION, session=s)
+        uow.sessions.set_status(s.id, SessionStatus.CANCELLED,
+                                cancel_reason=f"no longer in {source}")
+        after = uow.sessions.get(s.id)
+        assert after is not None
+        uow.audit.record("cancelled", "session", s.id, record(s), record(after))
+        notifier.notify(uow, NoticeKind.CANCELLED, [after])
+    return [Planned(None, draft_of(s), SessionStatus.CANCELLED, "cancel", s.id, ("status",))
+            for s in gone]
