@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from .attendance import Roll
     from .audit import AuditTrail
     from .backup.service import Backups
+    from .closing import Closing
     from .courses import Courses
     from .directory import Directory
     from .exchange.service import Exchange
@@ -182,6 +183,12 @@ class Centre:
         from .lock import CalendarLock
 
         return CalendarLock(self.ctx)
+
+    @cached_property
+    def closing(self) -> Closing:
+        from .closing import Closing
+
+        return Closing(self.ctx)
 
     @cached_property
     def backups(self) -> Backups:
