@@ -154,7 +154,7 @@ _COMMANDS: tuple[tuple[str, str, str, str], ...] = (
     ("subject", "people upkeep", "subject_app", "Centre"),
     ("session", "sessions closing", "app", "Sessions"),
     ("series", "series", "app", "Sessions"),
-    ("attendance", "attendance", "attendance_app", "Sessions"),
+    ("attendance", "attendance absences", "attendance_app", "Sessions"),
     ("feedback", "attendance", "feedback_app", "Sessions"),
     ("term", "calendar upkeep", "term_app", "Calendar"),
     ("closure", "calendar upkeep", "closure_app", "Calendar"),

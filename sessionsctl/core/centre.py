@@ -15,6 +15,7 @@ from .schedule.booking import Booked, BookingResult, draft_of
 from .storage import Store
 
 if TYPE_CHECKING:
+    from .absences import Absences
     from .attendance import Roll
     from .audit import AuditTrail
     from .backup.service import Backups
@@ -183,6 +184,12 @@ class Centre:
         from .lock import CalendarLock
 
         return CalendarLock(self.ctx)
+
+    @cached_property
+    def absences(self) -> Absences:
+        from .absences import Absences
+
+        return Absences(self.ctx)
 
     @cached_property
     def closing(self) -> Closing:

@@ -4,6 +4,7 @@ students nobody marked absent, audited, once."""
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -58,3 +59,21 @@ def test_close_ended_can_leave_them_unmarked(desk: Centre) -> None:
     [closed] = desk.closing.close_ended(timedelta(hours=2), "leave")
     assert closed.absent == () and desk.attendance.marks(old) == []
     assert desk.sessions.show(old).session.status is SessionStatus.COMPLETED
+
+
+def test_attendance_warnings_name_the_students_below_the_threshold(desk: Centre) -> None:
+    ids = [_book(desk, f"Lesson {n}", timedelta(days=n + 1)) for n in range(4)]
+    desk.clock = lambda: NOW
+    for n, session in enumerate(ids):
+        desk.attendance.mark(session, "sam@example.org", AttendanceStatus.PRESENT)
+        # Kim comes once in four, and is excused once (left out of her rate).
+        kim = (AttendanceStatus.PRESENT if n == 0 else AttendanceStatus.EXCUSED if n == 1
+               else AttendanceStatus.ABSENT)
+        desk.attendance.mark(session, "kim@example.org", kim)
+    tz = ZoneInfo("Europe/London")
+    below = desk.absences.below(0.8, timedelta(days=30), tz)
+    assert [(b.student, round(b.rate, 3), b.absent) for b in below] == [
+        ("kim@example.org", 0.333, 2)]
+    assert desk.absences.below(0.3, timedelta(days=30), tz) == []
+    # A window that holds only the one lesson she came to: nobody is below.
+    assert desk.absences.below(0.8, timedelta(hours=30), tz) == []
