@@ -15,13 +15,12 @@ before it, which reading takes away again (:mod:`.cells`).
 from __future__ import annotations
 
 import csv
-import io
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
-from typing import IO, Any, cast
+from typing import IO, Any
 from zoneinfo import ZoneInfo
 
 from ..domain import rules
@@ -32,6 +31,7 @@ from ..domain.timeutil import localize, zone
 from ..domain.words import counted, noun_for
 from ..schedule.recurrence import parse_recurrence
 from .cells import restore
+from .csvtext import not_utf8, text_of
 from .csvwriting import COLUMNS, row_of, write
 from .problems import MAX_PARTICIPANTS, Problem, bounded, whole
 
@@ -53,50 +53,6 @@ class CsvRow:
     repeat: str | None = None
     status: SessionStatus = SessionStatus.SCHEDULED
     session_id: int | None = None  # the ``id`` column: the stored session the row updates
-
-
-class _Counted(io.BufferedIOBase):
-    """A byte stream handed on as it is read, counting the line ends it has handed out, so a
-    byte that is not UTF-8 is reported with its line however long the lines are."""
-
-    def __init__(self, raw: IO[bytes]) -> None:
-        super().__init__()
-        self._raw = raw
-        self.before = 0  # line ends before the last chunk
-        self.last = b""  # the last chunk handed out
-
-    def readable(self) -> bool:
-        return True
-
-    def _take(self, data: bytes) -> bytes:
-        self.before += self.last.count(b"\n")
-        self.last = data
-        return data
-
-    def read(self, size: int | None = -1) -> bytes:
-        return self._take(self._raw.read(-1 if size is None else size))
-
-    def read1(self, size: int = -1) -> bytes:
-        return self._take(self._raw.read(size if size and size > 0 else 1 << 16))
-
-    def line_of(self, exc: UnicodeDecodeError) -> int:
-        """The line of the byte ``exc`` is about (it is in the last chunk, or just after)."""
-        return self.before + bytes(exc.object[:exc.start]).count(b"\n") + 1
-
-
-def _text(stream: IO[bytes]) -> tuple[IO[str], _Counted]:
-    """The stream as UTF-8 text for :mod:`csv` (a byte-order mark is dropped): a text stream
-    that keeps line ends as they are (``newline=''``), so a record is split only where the
-    file has a line end outside quotes, however long its lines are."""
-    counted = _Counted(stream)
-    return io.TextIOWrapper(cast(Any, counted), encoding="utf-8-sig", newline=""), counted
-
-
-def _not_utf8(exc: UnicodeDecodeError, line: int) -> Problem:
-    if exc.reason == "unexpected end of data":
-        return Problem(line, None, "ends inside a character: the file is truncated or not UTF-8")
-    return Problem(line, None, f"is not UTF-8 text (byte {exc.object[exc.start]:#04x}); "
-                               "save the file as UTF-8")
 
 
 def _instant(text: str, tz: ZoneInfo, column: str) -> datetime:
@@ -388,7 +344,7 @@ def read(stream: IO[bytes], source: str,
     A problem with the file as a whole (no header, a required column missing, not UTF-8, a
     quote left open at the end) is a :class:`Problem` too, after which reading stops.
     """
-    text, counted = _text(stream)
+    text, counted = text_of(stream)
     reader = csv.reader(text, strict=True)
     try:
         names, problems = _columns(next(reader, None))
@@ -397,7 +353,7 @@ def read(stream: IO[bytes], source: str,
             return
         yield from _rows(reader, names, default_tz)
     except UnicodeDecodeError as exc:
-        yield _not_utf8(exc, counted.line_of(exc))
+        yield not_utf8(exc, counted.line_of(exc))
     except csv.Error as exc:
         yield Problem(reader.line_num or None, None, f"cannot be read as CSV: {exc} "
                       "(a quote left open, or a truncated file)")
