@@ -88,7 +88,7 @@ def child_import_csv(db: str, src: str) -> dict[str, Any]:
     centre = _centre(db)
     start = time.perf_counter()
     with open(src, "rb") as stream:
-        result = centre.exchange.import_csv(stream, src, default_tz=gen.TZ_NAME)
+        result = centre.exchange.import_csv(stream, src, default_tz=gen.TZ_NAME, as_new=True)
     return {"seconds": time.perf_counter() - start, "count": result.created}
 
 

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .config import Settings
 from .core.centre import Centre, Clock, utcnow
 
 if TYPE_CHECKING:
+    from .core.backup.service import Backups
     from .core.exchange.caldav_sync import CalendarServer
     from .core.mail.notices import MailTransport
     from .core.mail.setup import MailSetup
@@ -37,6 +40,22 @@ def mail_setup(settings: Settings) -> MailSetup:
 
     return MailSetup(templates=Templates(settings.templates), sender=settings.smtp.sender,
                      transport=transport if settings.smtp.host else None)
+
+
+def backups(settings: Settings, centre: Callable[[], Centre]) -> Backups:
+    """Backups of ``settings.db``, which need not exist yet (a restore's target); ``centre``
+    opens it as the acting person only when a permission must be checked."""
+    from .core.backup.service import Backups
+    from .store import backups_of
+
+    return Backups(backups_of(settings.db), lambda: centre().ctx)
+
+
+def backup_folder() -> Path:
+    """Where backups go unless a file is named: ``backups`` in the user's data directory."""
+    from platformdirs import user_data_path
+
+    return user_data_path("sessionsctl") / "backups"
 
 
 def database_in_use(settings: Settings) -> str:

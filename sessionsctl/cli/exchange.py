@@ -221,29 +221,57 @@ def import_csv(
     ctx: typer.Context, file: FileArg, dry_run: DryRun = False,
     on_conflict: OnConflict = "fail", reason: Reason = None,
     create_missing: CreateMissing = False, allow_similar: AllowSimilar = False,
+    as_new: Annotated[bool, typer.Option(
+        "--as-new", help="Book every row as a new session, ignoring the id column (a file "
+        "exported from another centre).")] = False,
+    delete_missing: Annotated[bool, typer.Option(
+        "--delete-missing", help="Cancel (never delete) the scheduled sessions of the range "
+        "the file was exported from that it no longer has: give the export's --from and --to "
+        "(and its other filters).")] = False,
+    from_: From = None, to: To = None, mentor: Mentor = None, student: Student = None,
+    room: Room = None, subject: Subject = None, status: Status = None, type_: Type = None,
+    search: Search = None,
     json_output: JsonOption = False,
 ) -> None:
     """Import sessions from a CSV file with a header row, all or nothing.
 
     Columns: title, start, end or duration (minutes, 1 to 20160), mentor_email; optional tz,
     student_emails (separated by ;), room, subject, type, location, link, max_participants,
-    repeat (an RRULE: the row becomes a series), notes, status. Times without an offset are
-    read in the row's tz, else in --tz. Every row is checked first and every problem
-    reported with its row and column; nothing is written unless all rows are good.
+    repeat (an RRULE: the row becomes a series), notes, status, description, cost,
+    payment_status, and id: a row with the id of a session (as `export csv` writes it)
+    changes that session, checked for conflicts, audited and told to its people as `session
+    edit` is; rows without one are new (series_uid and recurrence_id are not read). Times
+    without an offset are read in the row's tz, else in --tz. Every row is checked first and
+    every problem reported with its row and column; nothing is written unless all rows are
+    good.
 
     Examples:
 
     - `sessionsctl import csv term.csv --dry-run`
     - `sessionsctl import csv term.csv --create-missing --on-conflict skip`
+    - `sessionsctl import csv other-centre.csv --as-new --create-missing`
+    - `sessionsctl import csv autumn.csv --delete-missing --from 2026-09-01 --to 2026-12-31`
     """
     state = cli(ctx, json_output)
+    missing = None
+    if delete_missing:
+        if not (from_ and to):
+            raise InvalidInput("say which range the file was exported from: --from and --to "
+                               "(and the export's other filters)", field="--delete-missing")
+        missing = session_query(state, start=from_, end=to, mentor=mentor, student=student,
+                                room=room, subject=subject, statuses=status, types=type_,
+                                search=search)
+    elif any((from_, to, mentor, student, room, subject, status, type_, search)):
+        raise InvalidInput("the filters say the range --delete-missing cancels in; without it "
+                           "they mean nothing", field="--from")
     stream, source = _read(file)
     with (stream if stream is not sys.stdin.buffer else nullcontext(stream),
           render.progress(render.shows_progress(state.json), f"importing {source}", None) as progress):
         _run_import(state, lambda: state.centre.exchange.import_csv(
             stream, source, default_tz=state.tz_name, dry_run=dry_run,
             on_conflict=on_conflict, reason=reason,  # type: ignore[arg-type]
-            create_missing=create_missing, allow_similar=allow_similar, progress=progress))
+            create_missing=create_missing, allow_similar=allow_similar, as_new=as_new,
+            delete_missing=missing, progress=progress))
 
 
 @import_app.command("ics")

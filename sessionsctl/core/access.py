@@ -67,6 +67,7 @@ class Action(StrEnum):
     SEE_REQUESTS = "see the requests of others"
     CLAIM_REQUEST = "claim requests"
     SWEEP_REQUESTS = "expire requests or reopen lapsed claims"
+    BACKUP = "back up or replace the whole database"
 
 
 class Reach(Enum):
@@ -97,7 +98,7 @@ _SEES_ALL = {a: Reach.ANY for a in (
     Action.SEE_CLASSMATES)}
 
 _ADMIN_ONLY = {Action.BIND_LOGIN, Action.SYNC_ACCESS, Action.LOCK_CALENDAR,
-               Action.CHANGE_LOCKED}
+               Action.CHANGE_LOCKED, Action.BACKUP}
 
 RIGHTS: dict[Role, dict[Action, Reach]] = {
     Role.ADMIN: dict.fromkeys(Action, Reach.ANY),

@@ -15,12 +15,15 @@ from .schedule.booking import Booked, BookingResult, draft_of
 from .storage import Store
 
 if TYPE_CHECKING:
+    from .absences import Absences
     from .attendance import Roll
     from .audit import AuditTrail
+    from .backup.service import Backups
     from .billing.invoicing import Invoicing
     from .billing.payroll import Payroll
     from .billing.policy import BillingPolicy
     from .billing.service import Billing
+    from .closing import Closing
     from .courses import Courses
     from .directory import Directory
     from .exchange.caldav_sync import CalDavSync
@@ -240,6 +243,24 @@ class Centre:
         from .billing.policy import BillingPolicy
 
         return Payroll(self.ctx, self._billing_policy or BillingPolicy())
+
+    @cached_property
+    def absences(self) -> Absences:
+        from .absences import Absences
+
+        return Absences(self.ctx)
+
+    @cached_property
+    def closing(self) -> Closing:
+        from .closing import Closing
+
+        return Closing(self.ctx)
+
+    @cached_property
+    def backups(self) -> Backups:
+        from .backup.service import Backups
+
+        return Backups(self.ctx.store.backups(), lambda: self.ctx)
 
     @property
     def store(self) -> Store:

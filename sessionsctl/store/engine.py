@@ -19,6 +19,7 @@ from sqlalchemy.exc import (
 from ..core.domain.errors import Contended, DatabaseDenied, InvalidInput, StoreUnavailable
 from ..core.identity import is_unbound
 from . import migrate
+from .backup import SqlBackups
 from .repos.access import reads_privately
 from .unit import SqlUnit
 
@@ -154,6 +155,15 @@ class SqlStore:
 
     def close(self) -> None:
         self.engine.dispose()
+
+    def backups(self) -> SqlBackups:
+        return SqlBackups(self.url, make_engine)
+
+
+def backups_of(url: str | None, *, pg_dump: bool = True) -> SqlBackups:
+    """Backups of the database at ``url`` (the default one for None), which need not exist
+    yet (a restore's target): nothing is opened, created or migrated here."""
+    return SqlBackups(url or default_url(), make_engine, pg_dump=pg_dump)
 
 
 def open_store(url: str | None = None, *, migrate_schema: bool = True) -> SqlStore:

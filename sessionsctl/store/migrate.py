@@ -88,3 +88,11 @@ def ensure_current(engine: Engine) -> bool:
             return False
         _upgrade(connection, "head")
     return True
+
+
+def known_revisions() -> set[str]:
+    """Every revision this program's migrations know (an older schema is one of them)."""
+    from alembic.script import ScriptDirectory
+
+    scripts = ScriptDirectory.from_config(alembic_config())
+    return {script.revision for script in scripts.walk_revisions()}

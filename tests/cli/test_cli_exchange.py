@@ -197,3 +197,12 @@ def test_import_ics_names_a_duplicate_uid_and_books_each_day_of_a_repeating_clos
     assert seeded.run.json("import", "ics", str(src))["created"] == 2
     closures = seeded.run.json("closure", "list")
     assert [c["starts_on"] for c in closures] == ["2027-01-02", "2027-01-09", "2027-01-16"]
+
+
+def test_import_csv_delete_missing_needs_the_exported_range(run, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    src = tmp_path / "empty.csv"
+    src.write_text("title,start,duration,mentor_email\n")
+    refused = run.fails(2, "import", "csv", str(src), "--delete-missing")
+    assert "--from and --to" in refused.stderr
+    stray = run.fails(2, "import", "csv", str(src), "--from", "2027-01-01")
+    assert "--delete-missing" in stray.stderr

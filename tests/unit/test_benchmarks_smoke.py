@@ -217,3 +217,13 @@ def test_the_peer_benchmark_runs_at_a_tiny_scale(tmp_path: Path, calcurse: bool,
     for p in pairs:
         assert p["ours"]["seconds"] > 0 and 0 < p["ours"]["rss_mb"] < 1000
         assert p["result"] in ("PASS", "FAIL", "SKIPPED", "-")
+
+
+def test_the_backup_benchmark_runs_at_a_tiny_scale(tmp_path: Path,
+                                                   capsys: pytest.CaptureFixture[str]) -> None:
+    """`python -m benchmarks.backup --quick` at a tiny scale: backup, verify and restore run."""
+    from benchmarks import backup
+
+    assert backup.main(["--quick", "--scale", str(SCALE), "--data-dir", str(tmp_path)]) == 0
+    printed = capsys.readouterr().out
+    assert all(figure in printed for figure in ("backup", "verify", "restore"))

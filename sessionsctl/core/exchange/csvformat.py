@@ -1,4 +1,5 @@
-"""The CSV format of docs/CLI.md: reading rows into session drafts, writing sessions as rows.
+"""The CSV format of docs/CLI.md: reading rows into session drafts (writing them, and the
+columns, are in :mod:`.csvwriting`).
 
 Reading never stops at the first mistake: every row is read and every problem collected (row
 number as a spreadsheet shows it, the header being row 1; the column; what is wrong), so one
@@ -14,31 +15,33 @@ before it, which reading takes away again (:mod:`.cells`).
 from __future__ import annotations
 
 import csv
-import io
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
-from typing import IO, Any, cast
+from decimal import Decimal, InvalidOperation
+from typing import IO, Any
 from zoneinfo import ZoneInfo
 
 from ..domain import rules
 from ..domain.drafts import SessionDraft
 from ..domain.errors import InvalidInput
-from ..domain.model import Session, SessionStatus, SessionType
+from ..domain.model import PaymentStatus, SessionStatus, SessionType
 from ..domain.timeutil import localize, zone
 from ..domain.words import counted, noun_for
 from ..schedule.recurrence import parse_recurrence
-from .cells import Writer, restore
+from .cells import restore
+from .csvtext import not_utf8, text_of
+from .csvwriting import COLUMNS, row_of, write
 from .problems import MAX_PARTICIPANTS, Problem, bounded, whole
 
-COLUMNS = ("title", "start", "end", "tz", "mentor_email", "student_emails", "room", "subject",
-           "type", "location", "link", "max_participants", "repeat", "notes", "status")
 REQUIRED = ("title", "start", "mentor_email")
 _STATUSES = {s.value: s for s in SessionStatus}
+_PAYMENTS = {p.value: p for p in PaymentStatus}
 _TYPES = {t.value: t for t in SessionType}
 MAX_PROBLEMS = 1000  # a file that is wrong everywhere is reported in part
 _WHOLE = re.compile(r"[0-9]{1,12}")
+__all__ = ["COLUMNS", "CsvRow", "parse_row", "read", "row_of", "write"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,50 +52,7 @@ class CsvRow:
     draft: SessionDraft
     repeat: str | None = None
     status: SessionStatus = SessionStatus.SCHEDULED
-
-
-class _Counted(io.BufferedIOBase):
-    """A byte stream handed on as it is read, counting the line ends it has handed out, so a
-    byte that is not UTF-8 is reported with its line however long the lines are."""
-
-    def __init__(self, raw: IO[bytes]) -> None:
-        super().__init__()
-        self._raw = raw
-        self.before = 0  # line ends before the last chunk
-        self.last = b""  # the last chunk handed out
-
-    def readable(self) -> bool:
-        return True
-
-    def _take(self, data: bytes) -> bytes:
-        self.before += self.last.count(b"\n")
-        self.last = data
-        return data
-
-    def read(self, size: int | None = -1) -> bytes:
-        return self._take(self._raw.read(-1 if size is None else size))
-
-    def read1(self, size: int = -1) -> bytes:
-        return self._take(self._raw.read(size if size and size > 0 else 1 << 16))
-
-    def line_of(self, exc: UnicodeDecodeError) -> int:
-        """The line of the byte ``exc`` is about (it is in the last chunk, or just after)."""
-        return self.before + bytes(exc.object[:exc.start]).count(b"\n") + 1
-
-
-def _text(stream: IO[bytes]) -> tuple[IO[str], _Counted]:
-    """The stream as UTF-8 text for :mod:`csv` (a byte-order mark is dropped): a text stream
-    that keeps line ends as they are (``newline=''``), so a record is split only where the
-    file has a line end outside quotes, however long its lines are."""
-    counted = _Counted(stream)
-    return io.TextIOWrapper(cast(Any, counted), encoding="utf-8-sig", newline=""), counted
-
-
-def _not_utf8(exc: UnicodeDecodeError, line: int) -> Problem:
-    if exc.reason == "unexpected end of data":
-        return Problem(line, None, "ends inside a character: the file is truncated or not UTF-8")
-    return Problem(line, None, f"is not UTF-8 text (byte {exc.object[exc.start]:#04x}); "
-                               "save the file as UTF-8")
+    session_id: int | None = None  # the ``id`` column: the stored session the row updates
 
 
 def _instant(text: str, tz: ZoneInfo, column: str) -> datetime:
@@ -132,7 +92,7 @@ class RowProblems(InvalidInput):
 
 
 # Columns whose cells differ from row to row: read afresh, never remembered for the file.
-_OWN_CELLS = frozenset(("start", "end", "notes"))
+_OWN_CELLS = frozenset(("start", "end", "notes", "id", "recurrence_id", "description"))
 
 
 def _clean(value: str) -> str | None:
@@ -237,6 +197,29 @@ def _check_long(cells: _Cells) -> None:
             cells.fail(column, f"is longer than {rules.LIMITS[column]} characters")
 
 
+def _money_and_id(cells: _Cells, repeat: str | None) -> tuple[int | None, Decimal | None, str]:
+    """(the session the row updates, its cost, its payment status as written)."""
+    session_id = None
+    text = cells.get("id")
+    if text is not None:
+        if not _WHOLE.fullmatch(text):
+            cells.fail("id", f"{text!r} is not a session number")
+        else:
+            session_id = int(text)
+            if repeat is not None:
+                cells.fail("repeat", "a row with an id updates that one session: leave repeat "
+                                     "empty (session edit --scope changes a series)")
+    cost = None
+    text = cells.get("cost")
+    if text is not None:
+        try:
+            cost = Decimal(text)
+        except InvalidOperation:
+            cells.fail("cost", f"{text!r} is not an amount (e.g. 25.00)")
+    payment = _choice(cells, "payment_status", "unpaid", _PAYMENTS)
+    return session_id, cost, payment
+
+
 def shared_values(draft: SessionDraft, shared: dict[Any, Any]) -> SessionDraft:
     """``draft`` with one copy, for a whole import, of each value drafts repeat (taken from
     ``shared``)."""
@@ -278,6 +261,7 @@ def parse_row(values: dict[str, str], row: int, default_tz: str, *,
     if repeat is not None and tz is not None:
         cells.check(parse_recurrence, repeat, tz, field="repeat")
     room, subject = cells.get("room"), cells.get("subject")
+    session_id, cost, payment = _money_and_id(cells, repeat)
     _check_long(cells)
     if not cells.problems:
         assert start is not None and end is not None  # else a problem was noted
@@ -285,7 +269,9 @@ def parse_row(values: dict[str, str], row: int, default_tz: str, *,
             title=title or "", mentor=mentor or "", start=start, end=end,
             tz=tz_name, students=students, room=room, subject=subject,
             type=_TYPES[kind.lower()] if kind else None, location=cells.get("location"),
-            link=cells.get("link"), max_participants=most, notes=cells.get("notes")))
+            link=cells.get("link"), max_participants=most, notes=cells.get("notes"),
+            description=cells.get("description"), cost=cost,
+            payment_status=_PAYMENTS[payment.lower()]))
     if cells.problems:
         raise RowProblems(cells.problems, References(mentor, readable, room, subject)
                           if mentor else None)
@@ -293,7 +279,7 @@ def parse_row(values: dict[str, str], row: int, default_tz: str, *,
         # A term's rows name the same few people, rooms, zones and titles again and again:
         # one copy of each value is kept for the whole file, not one per row.
         draft = shared_values(draft, shared)
-    return CsvRow(row, draft, repeat, _STATUSES[status.lower()])
+    return CsvRow(row, draft, repeat, _STATUSES[status.lower()], session_id)
 
 
 _COLUMN_OF = {"mentor": "mentor_email", "student": "student_emails"}
@@ -358,7 +344,7 @@ def read(stream: IO[bytes], source: str,
     A problem with the file as a whole (no header, a required column missing, not UTF-8, a
     quote left open at the end) is a :class:`Problem` too, after which reading stops.
     """
-    text, counted = _text(stream)
+    text, counted = text_of(stream)
     reader = csv.reader(text, strict=True)
     try:
         names, problems = _columns(next(reader, None))
@@ -367,32 +353,7 @@ def read(stream: IO[bytes], source: str,
             return
         yield from _rows(reader, names, default_tz)
     except UnicodeDecodeError as exc:
-        yield _not_utf8(exc, counted.line_of(exc))
+        yield not_utf8(exc, counted.line_of(exc))
     except csv.Error as exc:
         yield Problem(reader.line_num or None, None, f"cannot be read as CSV: {exc} "
                       "(a quote left open, or a truncated file)")
-
-
-def _wall_iso(instant: datetime, tz: str) -> str:
-    return instant.astimezone(ZoneInfo(tz)).isoformat()
-
-
-def row_of(session: Session) -> list[str]:
-    """One session as a CSV row in the order of :data:`COLUMNS`."""
-    return [session.title, _wall_iso(session.start, session.tz), _wall_iso(session.end, session.tz),
-            session.tz, session.mentor, ";".join(session.students), session.room or "",
-            session.subject or "", session.type.value, session.location or "",
-            session.link or "",
-            str(session.max_participants) if session.max_participants is not None else "",
-            "", session.notes or "", session.status.value]
-
-
-def write(sessions: Iterable[Session], sink: IO[str]) -> Iterator[Session]:
-    """Write a header and one row per session to ``sink``; yields each session once written
-    (so a caller can show progress while the rows stream)."""
-    out = Writer(sink)
-    out.writerow(COLUMNS)
-    for session in sessions:
-        out.writerow(row_of(session))
-        yield session
-

@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 from ..access import Action, require
 from ..context import Context
 from ..domain import policy, rules
-from ..domain.drafts import Row, SessionDraft
+from ..domain.drafts import Row, SessionDraft, SessionQuery
 from ..domain.errors import InvalidInput, NotPermitted
 from ..domain.model import Series, Session, SessionStatus
 from ..domain.timeutil import zone
@@ -207,9 +207,14 @@ class Importer:
     def import_csv(self, stream: IO[bytes], source: str, *, default_tz: str,
                    dry_run: bool = False, on_conflict: OnConflict = "fail",
                    reason: str | None = None, create_missing: bool = False,
-                   allow_similar: bool = False,
+                   allow_similar: bool = False, as_new: bool = False,
+                   delete_missing: SessionQuery | None = None,
                    progress: Progress | None = None) -> ImportResult:
-        """Import sessions from CSV (columns of docs/CLI.md), all or nothing.
+        """Import sessions from CSV (columns of docs/CLI.md), all or nothing. A row with an
+        ``id`` changes that session, judged, audited and notified as ``session edit`` is
+        (:mod:`.by_id`); ``as_new`` books every row as new (another centre's file). With
+        ``delete_missing`` (the range the file was exported from), the scheduled sessions of
+        that range whose ids the file no longer has are cancelled, never deleted.
 
         Every row is read and checked before anything is written; every problem is raised
         at once as :class:`BadFile`, every clash as :class:`ImportConflicts`. With
@@ -230,7 +235,7 @@ class Importer:
             elif isinstance(item, tuple):
                 named.append(item)
             else:
-                parsed.append(item)
+                parsed.append(replace(item, session_id=None) if as_new else item)
         columns = {"mentor": "mentor_email", "student": "student_emails", "room": "room",
                    "subject": "subject"}
 
@@ -256,11 +261,17 @@ class Importer:
             raise BadFile(source, [Problem(None, None, "has no rows to import")])
 
         def attempt() -> ImportResult:
+            from .by_id import cancel_missing, missing_from, record_updates, updates
+
             with self.ctx.write() as uow:
                 found = references.check(uow, request([(r.row, r.draft) for r in parsed]))
-                pending: list[Pending] = []
-                problems: list[Problem] = []  # every series' rule checked before any is written
-                for r in (replace(r, draft=found.draft(r.draft)) for r in parsed):
+                resolved = [replace(r, draft=found.draft(r.draft)) for r in parsed]
+                # Rows with an id edit the sessions they were exported from.
+                pending, unchanged, problems = updates(
+                    uow, source, [r for r in resolved if r.session_id is not None])
+                for r in resolved:
+                    if r.session_id is not None:
+                        continue
                     if r.repeat is None:
                         pending.append(Pending(r.row, Row(r.draft, uid=new_uid(),
                                                            status=r.status)))
@@ -280,11 +291,19 @@ class Importer:
                             status=r.status), series=series))
                 if problems:
                     raise BadFile(source, problems)
+                gone = [] if delete_missing is None else missing_from(
+                    uow, delete_missing, {r.session_id for r in resolved if r.session_id})
+                # The sessions this import cancels are no obstacle to its rows.
                 accepted, skipped, forced, series_count = self._commit(
-                    uow, source, pending, skip, force_reason, (), progress)
+                    uow, source, pending, skip, force_reason, [s.id for s in gone], progress)
+                cancelled = record_updates(uow, self.booker.notifier, accepted)
+                edited = sum(1 for p in accepted if p.existing is not None)
+                listed = [p.planned(dry_run) for p in accepted] + cancel_missing(
+                    uow, self.booker.notifier, source, gone)
                 result = ImportResult(
-                    source, dry_run, [p.planned(dry_run) for p in accepted],
-                    len(accepted), 0, 0, 0, series_count, skipped, forced, found.created)
+                    source, dry_run, listed, len(accepted) - edited, edited - cancelled,
+                    unchanged, cancelled + len(gone), series_count, skipped, forced,
+                    found.created)
                 uow.audit.record("import", "file", audit_key(source), None, summary(result))
                 if dry_run:
                     raise DryRun(result)

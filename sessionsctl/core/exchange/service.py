@@ -34,13 +34,15 @@ class Exchange:
     def import_csv(self, stream: IO[bytes], source: str, *, default_tz: str,
                    dry_run: bool = False, on_conflict: OnConflict = "fail",
                    reason: str | None = None, create_missing: bool = False,
-                   allow_similar: bool = False,
+                   allow_similar: bool = False, as_new: bool = False,
+                   delete_missing: SessionQuery | None = None,
                    progress: Progress | None = None) -> ImportResult:
-        """Sessions from a CSV file (docs/CLI.md's columns), all or nothing."""
+        """Sessions from a CSV file (docs/CLI.md's columns), all or nothing: a row with an
+        ``id`` updates that session (unless ``as_new``: every row is booked as new)."""
         return self.importer.import_csv(
             stream, source, default_tz=default_tz, dry_run=dry_run, on_conflict=on_conflict,
             reason=reason, create_missing=create_missing, allow_similar=allow_similar,
-            progress=progress)
+            as_new=as_new, delete_missing=delete_missing, progress=progress)
 
     def import_ics(self, stream: IO[bytes], source: str, *, default_tz: str,
                    mentor: str | None = None, dry_run: bool = False,

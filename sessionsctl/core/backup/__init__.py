@@ -1,0 +1,1 @@
+"""Backups: taking a whole copy of the centre's database, checking one, restoring one."""
