@@ -152,7 +152,7 @@ _COMMANDS: tuple[tuple[str, str, str, str], ...] = (
     ("person", "people upkeep", "person_app", "Centre"),
     ("room", "people upkeep", "room_app", "Centre"),
     ("subject", "people upkeep", "subject_app", "Centre"),
-    ("session", "sessions", "app", "Sessions"),
+    ("session", "sessions roster", "app", "Sessions"),
     ("series", "series", "app", "Sessions"),
     ("attendance", "attendance", "attendance_app", "Sessions"),
     ("feedback", "attendance", "feedback_app", "Sessions"),

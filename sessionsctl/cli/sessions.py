@@ -185,7 +185,7 @@ def show(ctx: typer.Context, session_id: Annotated[int, typer.Argument(help="Ses
         ("Type", s.type.value),
         ("Room", s.room), ("Subject", s.subject), ("Location", s.location), ("Link", s.link),
         ("Meeting id", s.meeting_id), ("Passcode", s.passcode),
-        ("Max participants", s.max_participants), ("Description", s.description),
+        ("Seats", s.seats if s.max_participants is not None else None), ("Description", s.description),
         ("Notes", s.notes), ("Cost", s.cost),
         ("Payment", s.payment_status.value if s.cost is not None else None),
         ("Series", s.series_id), ("Cancelled because", s.cancel_reason),

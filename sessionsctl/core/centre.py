@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     from .schedule.booker import Booker
     from .schedule.bulk import BulkChanges
     from .schedule.calendar import CentreCalendar
+    from .schedule.roster import Roster
     from .schedule.scopes import ScopedEdits
     from .schedule.series import SeriesBook
     from .schedule.sessions import SessionDetails, Sessions
@@ -88,6 +89,12 @@ class Centre:
         from .schedule.sessions import Sessions
 
         return Sessions(self.ctx, self._booker, self._notifier, self._scoped)
+
+    @cached_property
+    def roster(self) -> Roster:
+        from .schedule.roster import Roster
+
+        return Roster(self.ctx, self._booker, self._notifier)
 
     @cached_property
     def series(self) -> SeriesBook:

@@ -121,6 +121,11 @@ class LockedSessions:
         self.stored([session_id])
         self._inner.drop_student(session_id, student)
 
+    def add_students(self, session_id: int, students: Sequence[str], *,
+                     forced: bool = False) -> None:
+        self.stored([session_id])
+        self._inner.add_students(session_id, students, forced=forced)
+
     def set_course(self, session_ids: Sequence[int], course_id: int | None,
                    batch_id: int | None) -> int:
         self.stored(session_ids)

@@ -130,6 +130,13 @@ class SessionRepo(Protocol):
     def drop_student(self, session_id: int, student: str) -> None:
         """Take one student off a session (nothing else about it changes)."""
         ...
+    def add_students(self, session_id: int, students: Sequence[str], *,
+                     forced: bool = False) -> None:
+        """Put students on a session (``forced``: over a clash); nothing else changes."""
+        ...
+    def hold(self, session_id: int) -> None:
+        """Lock the session until the transaction ends: its roster changes one at a time."""
+        ...
     def delete(self, session_ids: Sequence[int]) -> None: ...
     def overlapping(self, start: datetime, end: datetime, *, people: Iterable[str],
                     rooms: Iterable[str], exclude: Iterable[int] = (),

@@ -21,7 +21,7 @@ def session_json(s: Session, tz: ZoneInfo | None = None) -> dict[str, Any]:
         "recurrence_id": iso(s.recurrence_id, tz), "title": s.title, "status": s.status.value,
         "start": iso(s.start, tz), "end": iso(s.end, tz), "tz": s.tz, "mentor": s.mentor,
         "students": list(s.students), "room": s.room, "subject": s.subject,
-        "type": s.type.value, "location": s.location, "link": s.link,
+        "type": s.type.value, "location": s.location, "link": s.link, "seats": s.seats,
     }
 
 
