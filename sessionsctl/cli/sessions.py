@@ -127,6 +127,8 @@ def list_(
     room: Room = None, subject: Subject = None, status: Statuses = None, type_: Types = None,
     search: Search = None,
     limit: Annotated[int | None, typer.Option("--limit", min=0, help="At most this many.")] = None,
+    open_: Annotated[bool, typer.Option(
+        "--open", help="Only those open for registration now (whatever their date).")] = False,
     json_output: JsonOption = False,
 ) -> None:
     """List sessions by day; without --from/--to/--all, the coming seven days.
@@ -135,16 +137,18 @@ def list_(
 
     - `sessionsctl session list`
     - `sessionsctl session list --from 2026-12-01 --to 2026-12-31 --mentor "Ada Byron" --json`
+    - `sessionsctl --as sam@example.org session list --open`
     """
     state = cli(ctx, json_output)
     tz = state.tz
     query = session_query(state, start=from_, end=to, mentor=mentor, student=student,
                           room=room, subject=subject, statuses=status, types=type_,
                           search=search)
-    if not (all_ or from_ or to):
+    if not (all_ or from_ or to or open_):
         start = day_start(parse_bound("today", tz, field="from").astimezone(tz).date(), tz)
         query = replace(query, start=start, end=start + timedelta(days=7))
-    sessions = state.centre.sessions.find(replace(query, limit=limit))
+    sessions = (state.centre.registration.find_open if open_ else state.centre.sessions.find)(
+        replace(query, limit=limit))
     if state.json:
         render.emit_json([session_json(s, tz) for s in sessions])
     else:

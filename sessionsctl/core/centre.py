@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     from .schedule.booker import Booker
     from .schedule.bulk import BulkChanges
     from .schedule.calendar import CentreCalendar
+    from .schedule.registration import Registration
     from .schedule.roster import Roster
     from .schedule.scopes import ScopedEdits
     from .schedule.series import SeriesBook
@@ -95,6 +96,12 @@ class Centre:
         from .schedule.roster import Roster
 
         return Roster(self.ctx, self._booker, self._notifier)
+
+    @cached_property
+    def registration(self) -> Registration:
+        from .schedule.registration import Registration
+
+        return Registration(self.ctx, self.roster, self._notifier)
 
     @cached_property
     def series(self) -> SeriesBook:

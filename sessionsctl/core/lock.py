@@ -29,6 +29,7 @@ from .storage import (
     OutboxRepo,
     PeopleRepo,
     PrivacyRepo,
+    RegistrationRepo,
     ReportRepo,
     RoomRepo,
     SeriesRepo,
@@ -219,6 +220,10 @@ class LockedUnit:
     @property
     def privacy(self) -> PrivacyRepo:
         return self._inner.privacy
+
+    @property
+    def registrations(self) -> RegistrationRepo:
+        return self._inner.registrations
 
 
 def guarded(uow: UnitOfWork) -> UnitOfWork:

@@ -389,3 +389,4 @@ class OutboxRow(Base):
     last_error: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime]
     sent_at: Mapped[datetime | None]
+from . import schema_groups as _groups  # noqa: E402,F401  (its tables join Base.metadata)

@@ -16,6 +16,7 @@ from .repos.lookup import Lookup
 from .repos.outbox import SqlOutbox
 from .repos.people import SqlPeople
 from .repos.privacy import SqlPrivacy
+from .repos.registrations import SqlRegistrations
 from .repos.reports import SqlReports
 from .repos.rooms import SqlRooms
 from .repos.series import SqlSeries
@@ -46,6 +47,7 @@ class SqlUnit:
         self.reports = SqlReports(db)
         self.access = SqlAccess(db)
         self.privacy = SqlPrivacy(db)
+        self.registrations = SqlRegistrations(db, self.actor, lookup)
 
     def _acting(self, asked: str | None, login: str) -> Acting:
         """Who acts (:mod:`...core.identity`): ``login``'s person, or whom ``asked`` names."""

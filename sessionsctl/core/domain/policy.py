@@ -47,3 +47,8 @@ LINK_SCHEMES = frozenset({"http", "https"})
 def default_type(students: int) -> SessionType:
     """The type of a session booked without one: a group when several students share it."""
     return SessionType.GROUP if students > 1 else SessionType.INDIVIDUAL
+
+
+# The seats a session opened for registration has when neither it nor `session open --seats`
+# says: by its type (an individual session is one student's).
+DEFAULT_SEATS = {SessionType.INDIVIDUAL: 1, SessionType.GROUP: 10, SessionType.WORKSHOP: 50}

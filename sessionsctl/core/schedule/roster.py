@@ -120,7 +120,14 @@ class Roster:
                                    field="student")
             for email in removed:
                 uow.sessions.drop_student(session_id, email)
-            return self._done(uow, "unenrol", before, notify, removed=removed)
+            change = self._done(uow, "unenrol", before, notify, removed=removed)
+            from .registration import promote  # the seats freed go to those waiting
+
+            if promote(uow, self, self.notifier, session_id, self.ctx.clock(), notify):
+                after = uow.sessions.get(session_id)
+                assert after is not None
+                change = replace(change, session=after)
+            return change
 
     def _done(self, uow: UnitOfWork, action: str, before: Session, notify: bool, *,
               added: tuple[str, ...] = (), removed: tuple[str, ...] = (),

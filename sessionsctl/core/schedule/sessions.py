@@ -154,6 +154,11 @@ class Sessions:
         return self.scoped.edit(session, changes, scope, repeat=repeat,
                                 force_reason=force_reason, notify=notify)
 
+    def _roster(self) -> Any:
+        from .roster import Roster
+
+        return Roster(self.ctx, self.booker, self.notifier)
+
     def _peek(self, session_id: int) -> Session:
         with self.ctx.read() as uow:
             session = uow.sessions.get(session_id)
@@ -200,6 +205,12 @@ class Sessions:
             uow.audit.record("edit", "session", session_id, record(before), record(after))
             if notify:
                 self.notifier.notify(uow, NoticeKind.CHANGED, [after], before=[before])
+            if "max_participants" in changed:  # seats added go to those waiting
+                from .registration import promote
+
+                if promote(uow, self._roster(), self.notifier, session_id, self.ctx.clock(),
+                           notify):
+                    after = uow.sessions.get(session_id) or after
             return Booked(after, found)
 
     def add_note(self, session_id: int, text: str, *, tz: ZoneInfo | None = None) -> Session:

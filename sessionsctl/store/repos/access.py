@@ -38,9 +38,10 @@ GROUPS = {"admin": "sessionsctl_admin", "staff": "sessionsctl_staff",
 STAFF_LIKE = ("sessionsctl_admin", "sessionsctl_staff", "sessionsctl_enrolment")
 PRIVATE = ("cost", "payment_status", "notes", "meeting_passcode", "force_reason")
 MENTOR_WRITES = ("sessions", "session_students", "series", "attendance", "feedback",
-                 "materials", "outbox", "availability", "time_off", "audit_log")
+                 "materials", "outbox", "availability", "time_off", "audit_log",
+                 "registrations", "waitlist")
 GUARDED = ("people", "series", "sessions", "session_students", "attendance", "feedback",
-           "outbox", "audit_log", "availability", "time_off")
+           "outbox", "audit_log", "availability", "time_off", "waitlist")
 
 _FUNCTIONS = {
     "sessionsctl_me()": ("integer", "SELECT id FROM people WHERE login = session_user AND active"),
@@ -97,6 +98,10 @@ _POLICIES: tuple[tuple[str, str, str, str, str, str | None], ...] = (
      "session_id IS NOT NULL AND sessionsctl_hosts(session_id)", "true"),
     ("audit_log", "own", "ALL", "sessionsctl_mentor, sessionsctl_student",
      "actor_id = sessionsctl_me()", "actor_id = sessionsctl_me()"),
+    ("waitlist", "mentor_hosts", "ALL", "sessionsctl_mentor",
+     "sessionsctl_hosts(session_id)", "sessionsctl_hosts(session_id)"),
+    ("waitlist", "student_self", "SELECT", "sessionsctl_student",
+     "student_id = sessionsctl_me()", None),
     ("availability", "mentor_own", "ALL", "sessionsctl_mentor",
      "person_id = sessionsctl_me()", "person_id = sessionsctl_me()"),
     ("availability", "others_read", "SELECT", "sessionsctl_student", "true", None),
