@@ -183,7 +183,7 @@ def show(ctx: typer.Context, session_id: Annotated[int, typer.Argument(help="Ses
 
     booked_in = f" (booked in {s.tz})" if s.tz != tz.key else ""
     rows = [
-        ("Title", s.title), ("Status", render.status_text(s.status)),
+        ("Title", s.title), ("Status", render.status_text(s.status, s)),
         ("When", f"{render.when(s.start, tz)}–{render.hhmm(s.end, tz)}{booked_in}"),
         ("Mentor", who(s.mentor)), ("Students", "\n".join(map(who, s.students))),
         ("Type", s.type.value),

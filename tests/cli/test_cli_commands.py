@@ -18,7 +18,7 @@ SUMMER_DAY = "2030-07-02"  # London on BST (UTC+1)
 # The element of `session list --json`, exactly as docs/CLI.md gives it.
 SESSION_KEYS = {"id", "uid", "series_id", "recurrence_id", "title", "status", "start", "end",
                 "tz", "mentor", "students", "room", "subject", "type", "location", "link",
-                "seats"}
+                "seats", "live"}
 
 
 def local_day(offset: int, tz: str = VIEWER_TZ) -> date:
@@ -273,7 +273,7 @@ def test_session_list_json_is_the_contract_shape(seeded: Seeded, week: dict[str,
         "start": "2030-12-03T09:00:00+00:00", "end": "2030-12-03T10:00:00+00:00",
         "tz": VIEWER_TZ, "mentor": seeded.ada, "students": [seeded.sam], "room": seeded.room,
         "subject": seeded.subject, "type": "individual", "location": None, "link": None,
-        "seats": "1"}
+        "seats": "1", "live": False}
 
 
 def test_session_list_json_offsets_are_the_viewers(seeded: Seeded, week: dict[str, dict]) -> None:

@@ -23,7 +23,7 @@ from .conftest import VIEWER_TZ, Run, Seeded, assert_clean_exit, book_args, pars
 # The element of `session list --json`, exactly as docs/CLI.md gives it.
 SESSION_KEYS = {"id", "uid", "series_id", "recurrence_id", "title", "status", "start", "end",
                 "tz", "mentor", "students", "room", "subject", "type", "location", "link",
-                "seats"}
+                "seats", "live"}
 SERIES_RESULT_KEYS = {"series", "booked", "changed", "kept", "removed", "skipped", "closed",
                       "conflicts", "conflict_count"}
 CONFLICT_KEYS = {"kind", "start", "detail", "with"}
