@@ -40,6 +40,8 @@ class Settings:
     user: str | None = None  # the acting person's email
     tz: str | None = None  # None: the system's zone
     templates: str | None = None  # a folder whose templates override ours file by file
+    centre: str | None = None  # the centre's name: what generated meeting rooms begin with
+    jitsi_url: str | None = None  # a centre's own Jitsi server (None: the public one)
     smtp: SmtpSettings = field(default_factory=SmtpSettings)
     source: str | None = None  # the config file read, if any
 
@@ -57,7 +59,8 @@ def _read_file(path: Path) -> dict[str, Any]:
 # What each setting of the config file must be (TOML types); a value of another type is
 # refused, naming the setting, rather than failing later as a Python error.
 _FILE_TYPES: dict[str, tuple[type, ...]] = {
-    "db": (str,), "user": (str,), "tz": (str,), "templates": (str,),
+    "db": (str,), "user": (str,), "tz": (str,), "templates": (str,), "centre": (str,),
+    "jitsi_url": (str,),
 }
 _SMTP_TYPES: dict[str, tuple[type, ...]] = {
     "host": (str,), "port": (int, str), "security": (str,), "user": (str,), "from": (str,),
@@ -142,6 +145,7 @@ def load(**flags: Any) -> Settings:
                            field="smtp.security")
     settings = Settings(
         db=pick("db"), user=pick("user"), tz=pick("tz"), templates=pick("templates"),
+        centre=pick("centre"), jitsi_url=pick("jitsi_url"),
         smtp=SmtpSettings(
             host=pick("host", smtp_data, "SMTP_HOST"), port=port,
             security=security,

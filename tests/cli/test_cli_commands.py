@@ -478,24 +478,24 @@ def test_session_cancel_json(seeded: Seeded) -> None:
 
 def test_session_start_then_complete(seeded: Seeded) -> None:
     s = seeded.book(f"{DAY} 16:00")
-    assert f"Started #{s['id']}" in seeded.run.ok("session", "start", str(s["id"])).stdout
+    assert f"Started #{s['id']}" in seeded.run.ok("session", "start", str(s["id"]), "--force").stdout
     assert show(seeded.run, s["id"])["status"] == "in_progress"
-    done = seeded.run.json("session", "complete", str(s["id"]))
+    done = seeded.run.json("session", "complete", str(s["id"]), "--force")
     assert done["status"] == "completed"
     assert show(seeded.run, s["id"])["status"] == "completed"
 
 
 def test_session_complete_text(seeded: Seeded) -> None:
     s = seeded.book(f"{DAY} 16:00")
-    out = seeded.run.ok("session", "complete", str(s["id"])).stdout
+    out = seeded.run.ok("session", "complete", str(s["id"]), "--force").stdout
     assert f"Completed #{s['id']} 'Algebra' (Tue 03 Dec 2030 16:00 GMT)" in out
 
 
 @pytest.mark.parametrize("first, then", [
-    (("complete",), ("start",)),
-    (("complete",), ("complete",)),
-    (("complete",), ("cancel",)),
-    (("complete",), ("edit", "--title", "Late change")),
+    (("complete", "--force"), ("start",)),
+    (("complete", "--force"), ("complete",)),
+    (("complete", "--force"), ("cancel",)),
+    (("complete", "--force"), ("edit", "--title", "Late change")),
     (("cancel",), ("start",)),
     (("cancel",), ("complete",)),
     (("cancel",), ("edit", "--duration", "30")),
@@ -513,7 +513,7 @@ def test_closed_sessions_refuse_changes(seeded: Seeded, first: tuple[str, ...],
 def test_a_completed_session_still_takes_notes(seeded: Seeded) -> None:
     """`session edit --notes` goes through the same core call as the TUI's note."""
     s = seeded.book(f"{DAY} 16:00")
-    seeded.run.ok("session", "complete", str(s["id"]))
+    seeded.run.ok("session", "complete", str(s["id"]), "--force")
     seeded.run.ok("session", "edit", str(s["id"]), "--notes", "covered chapter 4")
     after = show(seeded.run, s["id"])
     assert (after["status"], after["notes"]) == ("completed", "covered chapter 4")

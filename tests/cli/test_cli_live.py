@@ -29,3 +29,17 @@ def test_a_session_under_way_is_live_and_one_to_come_or_over_is_not(seeded: Seed
     run.ok("session", "cancel", str(on["id"]), "--no-notify")
     assert run.json("session", "show", str(on["id"]))["live"] is False
     assert over["id"] != later["id"]
+
+
+def test_completing_or_starting_before_the_start_needs_force(seeded: Seeded) -> None:
+    run = seeded.run
+    ahead = seeded.book(_at(timedelta(days=4)), title="Ahead", extra=["--no-notify"])
+    sid = str(ahead["id"])
+    for verb in ("complete", "start"):
+        said = run.fails(2, "session", verb, sid).stderr
+        assert f"session {sid} starts" in said and "--force" in said
+    assert run.json("session", "show", sid)["status"] == "scheduled"
+    assert run.json("session", "start", sid, "--force")["status"] == "in_progress"
+    assert run.json("session", "complete", sid, "--force")["status"] == "completed"
+    on = seeded.book(_at(-timedelta(minutes=5)), title="On", extra=["--no-notify"])
+    assert run.json("session", "complete", str(on["id"]))["status"] == "completed"

@@ -221,3 +221,16 @@ def is_live(session: Session, now: datetime) -> bool:
     in progress, is live too while its time lasts)."""
     return session.status in (SessionStatus.SCHEDULED, SessionStatus.IN_PROGRESS) \
         and session.start <= now < session.end
+
+
+def check_started(session: Session, target: SessionStatus, now: datetime, force: bool) -> None:
+    """Starting or completing a session before its start is refused unless ``force`` says
+    it is meant (a typo'd id would otherwise close next week's lesson silently)."""
+    if force or now >= session.start or target is SessionStatus.CANCELLED:
+        return
+    from zoneinfo import ZoneInfo
+
+    verb = "completed" if target is SessionStatus.COMPLETED else "started"
+    at = session.start.astimezone(ZoneInfo(session.tz))
+    raise InvalidInput(f"session {session.id} starts {at:%a %d %b %Y %H:%M %Z}: it is not "
+                       f"{verb} before then unless forced (--force)", field="force")

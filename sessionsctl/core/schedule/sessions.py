@@ -237,11 +237,15 @@ class Sessions:
 
     # ----------------------------------------------------------------------- status
     def _set_status(self, session_id: int, target: SessionStatus, action: Action,
-                    reason: str | None = None, notify: bool = True) -> Session:
-        """Walk the session to ``target`` (ARCHITECTURE.md, decision 4), each step audited."""
+                    reason: str | None = None, notify: bool = True,
+                    force: bool = False) -> Session:
+        """Walk the session to ``target`` (ARCHITECTURE.md, decision 4), each step audited;
+        started or completed before its start only when ``force``."""
         with self.ctx.write() as uow:
             before = get_session(uow, session_id, action)
-            for step in rules.lifecycle_path(before.status, target):
+            path = rules.lifecycle_path(before.status, target)
+            rules.check_started(before, target, self.ctx.clock(), force)
+            for step in path:
                 uow.sessions.set_status(session_id, step, cancel_reason=reason)
                 after = uow.sessions.get(session_id)
                 assert after is not None
@@ -295,8 +299,12 @@ class Sessions:
                 self.notifier.notify(uow, NoticeKind.BOOKED, [after])
             return after
 
-    def complete(self, session_id: int) -> Session:
-        return self._set_status(session_id, SessionStatus.COMPLETED, Action.COMPLETE_SESSION)
+    def complete(self, session_id: int, *, force: bool = False) -> Session:
+        """Complete a session; before its start only when ``force`` (the TUI asks first)."""
+        return self._set_status(session_id, SessionStatus.COMPLETED, Action.COMPLETE_SESSION,
+                                force=force)
 
-    def begin(self, session_id: int) -> Session:
-        return self._set_status(session_id, SessionStatus.IN_PROGRESS, Action.BEGIN_SESSION)
+    def begin(self, session_id: int, *, force: bool = False) -> Session:
+        """Start a session; before its start only when ``force``."""
+        return self._set_status(session_id, SessionStatus.IN_PROGRESS, Action.BEGIN_SESSION,
+                                force=force)

@@ -225,7 +225,7 @@ class SessionScreen(ReportsFailures, Screen[None]):
         def answered(yes: bool | None) -> None:
             if yes:
                 self.post_message(WriteRequested(
-                    lambda: self.ctx.centre.sessions.complete(self.session_id),
+                    lambda: self.ctx.centre.sessions.complete(self.session_id, force=True),
                     f"Session #{self.session_id} completed"))
 
         self.app.push_screen(ConfirmDialog(question, detail, yes="Complete",
