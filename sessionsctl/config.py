@@ -42,6 +42,7 @@ class Settings:
     templates: str | None = None  # a folder whose templates override ours file by file
     centre: str | None = None  # the centre's name: what generated meeting rooms begin with
     jitsi_url: str | None = None  # a centre's own Jitsi server (None: the public one)
+    late_grace: int | None = None  # minutes after the start a student joining is late (10)
     smtp: SmtpSettings = field(default_factory=SmtpSettings)
     source: str | None = None  # the config file read, if any
 
@@ -60,7 +61,7 @@ def _read_file(path: Path) -> dict[str, Any]:
 # refused, naming the setting, rather than failing later as a Python error.
 _FILE_TYPES: dict[str, tuple[type, ...]] = {
     "db": (str,), "user": (str,), "tz": (str,), "templates": (str,), "centre": (str,),
-    "jitsi_url": (str,),
+    "jitsi_url": (str,), "late_grace": (int, str),
 }
 _SMTP_TYPES: dict[str, tuple[type, ...]] = {
     "host": (str,), "port": (int, str), "security": (str,), "user": (str,), "from": (str,),
@@ -125,6 +126,17 @@ def _port(value: Any, source: str) -> int | None:
     return int(text)
 
 
+def _minutes(value: Any, key: str) -> int | None:
+    """A whole number of minutes, 0 to 1440 (None: the default)."""
+    if value in (None, ""):
+        return None
+    text = str(value).strip()
+    if not text.isdecimal() or int(text) > 1440:
+        raise InvalidInput(f"must be a whole number of minutes (0 to 1440), not {value!r}",
+                           field=key)
+    return int(text)
+
+
 def load(**flags: Any) -> Settings:
     """The settings in force: file < environment < the flags given (None means not given)."""
     path = config_path()
@@ -146,6 +158,7 @@ def load(**flags: Any) -> Settings:
     settings = Settings(
         db=pick("db"), user=pick("user"), tz=pick("tz"), templates=pick("templates"),
         centre=pick("centre"), jitsi_url=pick("jitsi_url"),
+        late_grace=_minutes(pick("late_grace"), "late_grace"),
         smtp=SmtpSettings(
             host=pick("host", smtp_data, "SMTP_HOST"), port=port,
             security=security,

@@ -176,3 +176,41 @@ def waitlist(ctx: typer.Context, session_id: SessionId, json_output: JsonOption 
     """
     state = cli(ctx, json_output)
     _waitlist(state, state.centre.registration.waitlist(session_id))
+
+
+@app.command("join")
+def join(ctx: typer.Context, session_id: SessionId,
+         print_: Annotated[bool, typer.Option(
+             "--print", help="Print the meeting link instead of opening it.")] = False,
+         json_output: JsonOption = False) -> None:
+    """Join a session you take part in while it runs (from 10 minutes before its start):
+    opens its meeting link in your browser, and checks you in (a student: present, or late
+    after the grace, config late_grace minutes).
+
+    Examples:
+
+    - `sessionsctl --as sam@example.org session join 42`
+    - `sessionsctl session join 42 --print`
+    """
+    state = cli(ctx, json_output)
+    joined = state.centre.joining.join(session_id)
+    mark = joined.mark
+    if state.json:
+        render.emit_json({"session": session_json(joined.session, state.tz),
+                          "link": joined.link, "checked_in": joined.written,
+                          "status": mark.status.value if mark else None,
+                          "check_in": iso(mark.check_in, state.tz) if mark else None})
+        return
+    if mark is not None:
+        said = "checked in" if joined.written else "already marked"
+        at = f" at {render.hhmm(mark.check_in, state.tz)}" if mark.check_in else ""
+        render.out.print(f"{said}: {mark.status.value}{at}")
+    if joined.link is None:
+        render.out.print(f"Session #{joined.session.id} has no meeting link.")
+    elif print_:
+        render.out.print(joined.link, highlight=False, soft_wrap=True)
+    else:
+        import webbrowser
+
+        if not webbrowser.open(joined.link):
+            render.out.print(joined.link, highlight=False, soft_wrap=True)

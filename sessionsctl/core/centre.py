@@ -7,6 +7,7 @@ sessions loads neither the iCalendar exchange nor mail templating nor the report
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import timedelta
 from functools import cached_property
 from typing import TYPE_CHECKING
 
@@ -31,6 +32,7 @@ if TYPE_CHECKING:
     from .schedule.booker import Booker
     from .schedule.bulk import BulkChanges
     from .schedule.calendar import CentreCalendar
+    from .schedule.joining import Joining
     from .schedule.registration import Registration
     from .schedule.roster import Roster
     from .schedule.scopes import ScopedEdits
@@ -55,9 +57,11 @@ class Centre:
     the SMTP transport, asked for when mail is first used."""
 
     def __init__(self, store: Store, actor: str | None = None, clock: Clock = utcnow, *,
-                 mail_setup: Callable[[], MailSetup] | None = None) -> None:
+                 mail_setup: Callable[[], MailSetup] | None = None,
+                 late_grace: timedelta | None = None) -> None:
         self.ctx = Context(store, actor, clock)
         self._mail_setup = mail_setup
+        self._late_grace = late_grace
 
     # ----------------------------------------------- what the services share, built once
     @cached_property
@@ -102,6 +106,13 @@ class Centre:
         from .schedule.registration import Registration
 
         return Registration(self.ctx, self.roster, self._notifier)
+
+    @cached_property
+    def joining(self) -> Joining:
+        from .domain.policy import LATE_GRACE
+        from .schedule.joining import Joining
+
+        return Joining(self.ctx, self._late_grace if self._late_grace is not None else LATE_GRACE)
 
     @cached_property
     def series(self) -> SeriesBook:
