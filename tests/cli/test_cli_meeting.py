@@ -42,6 +42,7 @@ def test_session_add_and_edit_make_rooms(seeded: Seeded) -> None:
     assert zoom["link"] == "https://zoom.us/j/81234567890" and zoom["meeting_id"] == "812 3456 7890"
     ics = run.ok("export", "ics").stdout
     assert "URL:https://zoom.us/j/81234567890" in ics and "s3cret" not in ics
+    assert "LOCATION:https://zoom.us/j/81234567890" in ics  # online: where its link is
     # Taking part, Sam reads the passcode; Kim, who does not, is not shown the session.
     assert run.json("session", "show", str(s["id"]), as_=seeded.sam)["passcode"] == "s3cret"
     run.fails(5, "session", "show", str(s["id"]), as_=seeded.kim)
