@@ -42,9 +42,12 @@ class Settings:
     tz: str | None = None  # None: the system's zone
     templates: str | None = None  # a folder whose templates override ours file by file
     invite_url: str | None = None  # the page an invitation mail links to, with ?token=...
+    jitsi_url: str | None = None  # a centre's own Jitsi server (None: the public one)
+    late_grace: int | None = None  # minutes after the start a student joining is late (10)
     smtp: SmtpSettings = field(default_factory=SmtpSettings)
     billing: BillingPolicy = field(default_factory=BillingPolicy)
-    centre: dict[str, str] = field(default_factory=dict)  # [centre]: name, address... (invoices)
+    # [centre]: name (invoices, and what generated meeting rooms begin with), address... (invoices)
+    centre: dict[str, str] = field(default_factory=dict)
     material_limit: int | None = None  # [materials] max_size_mb, in bytes (None: 25 MB)
     feedback_categories: tuple[str, ...] = ()  # [feedback] categories (none: any is taken)
     source: str | None = None  # the config file read, if any
@@ -64,6 +67,7 @@ def _read_file(path: Path) -> dict[str, Any]:
 # refused, naming the setting, rather than failing later as a Python error.
 _FILE_TYPES: dict[str, tuple[type, ...]] = {
     "db": (str,), "user": (str,), "tz": (str,), "templates": (str,), "invite_url": (str,),
+    "jitsi_url": (str,), "late_grace": (int, str),
 }
 _SMTP_TYPES: dict[str, tuple[type, ...]] = {
     "host": (str,), "port": (int, str), "security": (str,), "user": (str,), "from": (str,),
@@ -141,6 +145,17 @@ def _port(value: Any, source: str) -> int | None:
     return int(text)
 
 
+def _minutes(value: Any, key: str) -> int | None:
+    """A whole number of minutes, 0 to 1440 (None: the default)."""
+    if value in (None, ""):
+        return None
+    text = str(value).strip()
+    if not text.isdecimal() or int(text) > 1440:
+        raise InvalidInput(f"must be a whole number of minutes (0 to 1440), not {value!r}",
+                           field=key)
+    return int(text)
+
+
 def load(**flags: Any) -> Settings:
     """The settings in force: file < environment < the flags given (None means not given)."""
     path = config_path()
@@ -161,7 +176,8 @@ def load(**flags: Any) -> Settings:
                            field="smtp.security")
     settings = Settings(
         db=pick("db"), user=pick("user"), tz=pick("tz"), templates=pick("templates"),
-        invite_url=pick("invite_url"),
+        invite_url=pick("invite_url"), jitsi_url=pick("jitsi_url"),
+        late_grace=_minutes(pick("late_grace"), "late_grace"),
         smtp=SmtpSettings(
             host=pick("host", smtp_data, "SMTP_HOST"), port=port,
             security=security,
@@ -170,7 +186,9 @@ def load(**flags: Any) -> Settings:
             password_file=pick("password_file", smtp_data, "SMTP_PASSWORD_FILE"),
         ),
         billing=_billing(data.get("billing", {}), env),
-        centre=dict(data.get("centre", {})),
+        # [centre] name is also what generated meeting rooms begin with (env SESSIONSCTL_CENTRE)
+        centre={**data.get("centre", {}), **({"name": env[f"{ENV_PREFIX}CENTRE"]}
+                                              if env.get(f"{ENV_PREFIX}CENTRE") else {})},
         material_limit=_material_limit(data.get("materials", {}).get("max_size_mb")),
         feedback_categories=_categories(data.get("feedback", {}).get("categories", [])),
         source=str(path) if data else None,

@@ -19,12 +19,15 @@ if TYPE_CHECKING:
 def open_centre(settings: Settings, clock: Clock = utcnow) -> Centre:
     """The centre at ``settings.db`` (created and migrated on first use), as ``settings.user``;
     its mail set up from ``settings`` when mail is first used."""
+    from datetime import timedelta
+
     from .store import open_store
 
+    grace = timedelta(minutes=settings.late_grace) if settings.late_grace is not None else None
     return Centre(open_store(settings.db), settings.user, clock,
                   mail_setup=lambda: mail_setup(settings), billing_policy=settings.billing,
                   material_limit=settings.material_limit,
-                  feedback_categories=settings.feedback_categories)
+                  feedback_categories=settings.feedback_categories, late_grace=grace)
 
 
 def mail_setup(settings: Settings) -> MailSetup:

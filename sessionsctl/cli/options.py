@@ -31,6 +31,9 @@ Tz = Annotated[str | None, typer.Option(
 Type = Annotated[SessionType | None, typer.Option("--type", help="individual, group or workshop.")]
 Location = Annotated[str | None, typer.Option("--location", help="Where, if not a room.")]
 Link = Annotated[str | None, typer.Option("--link", help="Online meeting link.")]
+Meeting = Annotated[str | None, typer.Option(
+    "--meeting", help="jitsi: a new room on Jitsi (readable, unguessable; config jitsi_url for "
+                      "your own server); zoom: with --meeting-id (and --passcode).")]
 MeetingId = Annotated[str | None, typer.Option("--meeting-id", help="Online meeting id.")]
 Passcode = Annotated[str | None, typer.Option("--passcode", help="Online meeting passcode.")]
 Max = Annotated[int | None, typer.Option("--max", help="Most students allowed.")]

@@ -7,7 +7,7 @@ import os
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from datetime import datetime
+from datetime import UTC, datetime
 from itertools import groupby
 from pathlib import Path
 from typing import Any, TextIO, TypeVar
@@ -18,6 +18,7 @@ from rich.text import Text
 
 from ..core.domain.errors import ConflictError, InvalidInput, SessionsctlError
 from ..core.domain.model import Session, SessionStatus
+from ..core.domain.rules import is_live
 from ..core.domain.serialize import conflict_json
 from ..core.domain.words import counted
 from ..core.exchange.problems import BadFile
@@ -147,7 +148,10 @@ def when(instant: datetime | None, tz: ZoneInfo) -> str:
     return instant.astimezone(tz).strftime("%a %d %b %Y %H:%M %Z") if instant else ""
 
 
-def status_text(status: SessionStatus) -> Text:
+def status_text(status: SessionStatus, session: Session | None = None) -> Text:
+    """The status in words; a session on now (core's ``is_live``) says "live"."""
+    if session is not None and is_live(session, datetime.now(UTC)):
+        return Text("live", style="bold green")
     return Text(status.label, style=STATUS_STYLE[status])
 
 
@@ -163,7 +167,7 @@ def sessions_by_day(sessions: Sequence[Session], tz: ZoneInfo,
         f"{day:%A %d %B %Y}",
         ("ID", "Time", "Title", "Mentor", "Students", "Room", "Status"),
         [(s.id, span(s, tz), s.title, names.get(s.mentor, s.mentor),
-          _students(s.students, names), s.room, status_text(s.status)) for s in group])
+          _students(s, names), s.room, status_text(s.status, s)) for s in group])
         for day, group in groupby(sessions, key=lambda s: s.start.astimezone(tz).date())]
     together(days)  # one set of columns down the page
     for day in days:
@@ -171,10 +175,15 @@ def sessions_by_day(sessions: Sequence[Session], tz: ZoneInfo,
     out.print(f"{counted(len(sessions), 'session')}; times in {tz.key}.", style="dim")
 
 
-def _students(emails: Sequence[str], names: dict[str, str]) -> str:
-    if len(emails) == 1:
-        return names.get(emails[0], emails[0])
-    return counted(len(emails), "student") if emails else ""
+def _students(s: Session, names: dict[str, str]) -> str:
+    """Who attends: the one student by name, or how many; a session with a limit says its
+    seats taken of total too ("3 students, 3/8")."""
+    emails = s.students
+    who = names.get(emails[0], emails[0]) if len(emails) == 1 and s.taken is None \
+        else counted(s.seats_taken, "student") if s.seats_taken else ""
+    if s.max_participants is None:
+        return who
+    return f"{who}, {s.seats}" if who else s.seats
 
 
 def conflicts(found: Sequence[Conflict], tz: ZoneInfo, *, console: Console = err,

@@ -23,8 +23,9 @@ from ..core.domain.serialize import (
 )
 from ..core.domain.timeutil import day_start, parse_bound
 from ..core.schedule.bulk import BulkChange
+from ..core.schedule.meeting import meeting_fields
 from . import bulk, outcomes, render, slots
-from .context import cli
+from .context import Cli, cli
 from .fields import changes_of
 from .filters import ListFrom, ListTo, RoomOpt, Search, Statuses, Types, session_query
 from .options import (
@@ -37,6 +38,7 @@ from .options import (
     Link,
     Location,
     Max,
+    Meeting,
     MeetingId,
     Mentor,
     NoNotify,
@@ -67,14 +69,21 @@ def _force_reason(force: bool, reason: str | None) -> str | None:
     return reason if force else None
 
 
+def _meeting(state: Cli, kind: str | None, meeting_id: str | None,
+             link: str | None) -> dict[str, Any]:
+    return meeting_fields(kind, meeting_id=meeting_id, link=link,
+                          centre=state.settings.centre.get("name"),
+                          jitsi_url=state.settings.jitsi_url)
+
+
 @app.command("add")
 def add(
     ctx: typer.Context, title: Title = None, mentor: Mentor = None, student: Students = None,
     room: Room = None, subject: Subject = None, start: Start = None, end: End = None,
     duration: Duration = None, tz: Tz = None, type_: Type = None, location: Location = None,
-    link: Link = None, meeting_id: MeetingId = None, passcode: Passcode = None,
-    max_: Max = None, description: Description = None, notes: Notes = None, cost: Cost = None,
-    payment: Payment = None, repeat: Repeat = None,
+    link: Link = None, meeting: Meeting = None, meeting_id: MeetingId = None,
+    passcode: Passcode = None, max_: Max = None, description: Description = None,
+    notes: Notes = None, cost: Cost = None, payment: Payment = None, repeat: Repeat = None,
     term: Annotated[str | None, typer.Option(
         "--term", help="Run the series within this term (--start may then be a time, 16:00).")] = None,
     skip_conflicts: Annotated[bool, typer.Option(
@@ -90,6 +99,8 @@ def add(
       --start "tomorrow 16:00" --duration 60`
     - `sessionsctl session add --title "GCSE Maths" --mentor ada@example.org --start 16:00
       --duration 60 --repeat "FREQ=WEEKLY;BYDAY=TU" --term "Spring 2027"`
+    - `sessionsctl session add --title "Revision" --mentor ada@example.org --type workshop
+      --start "fri 17:00" --duration 60 --max 50 --meeting jitsi`
     """
     state = cli(ctx, json_output)
     for flag, value in (("--title", title), ("--mentor", mentor), ("--start", start)):
@@ -106,6 +117,7 @@ def add(
                       type_=type_, location=location, link=link, meeting_id=meeting_id,
                       passcode=passcode, max_participants=max_, description=description,
                       notes=notes, cost=cost, payment_status=payment)
+    fields.update(_meeting(state, meeting, meeting_id, link))
     fields.setdefault("tz", state.tz_name)
     draft = SessionDraft(**fields)
     if repeat is None:
@@ -131,6 +143,8 @@ def list_(
     payment: Annotated[list[PaymentStatus] | None, typer.Option(
         "--payment", help="Only sessions paid, unpaid or waived (staff).")] = None,
     limit: Annotated[int | None, typer.Option("--limit", min=0, help="At most this many.")] = None,
+    open_: Annotated[bool, typer.Option(
+        "--open", help="Only those open for registration now (whatever their date).")] = False,
     json_output: JsonOption = False,
 ) -> None:
     """List sessions by day; without --from/--to/--all, the coming seven days.
@@ -140,17 +154,18 @@ def list_(
     - `sessionsctl session list`
     - `sessionsctl session list --from 2026-12-01 --to 2026-12-31 --mentor "Ada Byron" --json`
     - `sessionsctl session list --all --status completed --payment unpaid`
+    - `sessionsctl --as sam@example.org session list --open`
     """
     state = cli(ctx, json_output)
     tz = state.tz
     query = session_query(state, start=from_, end=to, mentor=mentor, student=student,
                           room=room, subject=subject, statuses=status, types=type_,
                           search=search)
-    if not (all_ or from_ or to):
+    if not (all_ or from_ or to or open_):
         start = day_start(parse_bound("today", tz, field="from").astimezone(tz).date(), tz)
         query = replace(query, start=start, end=start + timedelta(days=7))
-    sessions = state.centre.sessions.find(replace(query, limit=limit,
-                                                  payments=tuple(payment or ())))
+    sessions = (state.centre.registration.find_open if open_ else state.centre.sessions.find)(
+        replace(query, limit=limit, payments=tuple(payment or ())))
     if state.json:
         render.emit_json([session_json(s, tz) for s in sessions])
     else:
@@ -185,13 +200,13 @@ def show(ctx: typer.Context, session_id: Annotated[int, typer.Argument(help="Ses
 
     booked_in = f" (booked in {s.tz})" if s.tz != tz.key else ""
     rows = [
-        ("Title", s.title), ("Status", render.status_text(s.status)),
+        ("Title", s.title), ("Status", render.status_text(s.status, s)),
         ("When", f"{render.when(s.start, tz)}–{render.hhmm(s.end, tz)}{booked_in}"),
         ("Mentor", who(s.mentor)), ("Students", "\n".join(map(who, s.students))),
         ("Type", s.type.value),
         ("Room", s.room), ("Subject", s.subject), ("Location", s.location), ("Link", s.link),
         ("Meeting id", s.meeting_id), ("Passcode", s.passcode),
-        ("Max participants", s.max_participants), ("Description", s.description),
+        ("Seats", s.seats if s.max_participants is not None else None), ("Description", s.description),
         ("Notes", s.notes), ("Cost", s.cost),
         ("Payment", s.payment_status.value if s.cost is not None else None),
         ("Series", s.series_id), ("Cancelled because", s.cancel_reason),
@@ -223,7 +238,8 @@ def edit(
     title: Title = None, mentor: Mentor = None, student: Students = None, room: Room = None,
     subject: Subject = None, start: Start = None, end: End = None, duration: Duration = None,
     tz: Tz = None, type_: Type = None, location: Location = None, link: Link = None,
-    meeting_id: MeetingId = None, passcode: Passcode = None, max_: Max = None,
+    meeting: Meeting = None, meeting_id: MeetingId = None, passcode: Passcode = None,
+    max_: Max = None,
     description: Description = None, notes: Notes = None, cost: Cost = None,
     payment: Payment = None, scope: Scope = "this", repeat: Repeat = None,
     force: Force = False, reason: Reason = None, json_output: JsonOption = False,
@@ -245,6 +261,7 @@ def edit(
                        type_=type_, base_start=base_start, location=location, link=link,
                        meeting_id=meeting_id, passcode=passcode, max_participants=max_,
                        description=description, notes=notes, cost=cost, payment_status=payment)
+    changes.update(_meeting(state, meeting, meeting_id, link))
     if not changes and repeat is None:
         raise InvalidInput("nothing to change: give at least one option", field="edit")
     result = state.centre.sessions.edit_scoped(session_id, changes, scope=scope, repeat=repeat,
@@ -317,28 +334,31 @@ def cancel(
         render.out.print("Nothing left to cancel.")
 
 
+Early = Annotated[bool, typer.Option("--force", help="Even before the session's start.")]
+
+
 @app.command("start")
 def start_(ctx: typer.Context, session_id: Annotated[int, typer.Argument(help="Session id.")],
-           json_output: JsonOption = False) -> None:
-    """Mark a session as in progress.
+           force: Early = False, json_output: JsonOption = False) -> None:
+    """Mark a session as in progress (before its start only with --force).
 
     Example:
 
     - `sessionsctl session start 42`
     """
-    _status_command("begin", "Started")(ctx, session_id, json_output)
+    _status_command("begin", "Started")(ctx, session_id, json_output, force=force)
 
 
 @app.command("complete")
 def complete(ctx: typer.Context, session_id: Annotated[int, typer.Argument(help="Session id.")],
-             json_output: JsonOption = False) -> None:
-    """Mark a session as completed.
+             force: Early = False, json_output: JsonOption = False) -> None:
+    """Mark a session as completed (before its start only with --force).
 
     Example:
 
     - `sessionsctl session complete 42`
     """
-    _status_command("complete", "Completed")(ctx, session_id, json_output)
+    _status_command("complete", "Completed")(ctx, session_id, json_output, force=force)
 
 
 @app.command("note")

@@ -212,6 +212,7 @@ def seen(actor: Person | None, session: Session) -> Session:
             changes.update(notes=None, force_reason=None)
     if session.students and not may(actor, Action.SEE_CLASSMATES, session=session):
         changes["students"] = tuple(e for e in session.students if e == actor.email)
+        changes["taken"] = session.seats_taken  # the seats taken are no one's secret
     if (session.passcode or session.cost is not None) and not sees_everything(actor) \
             and actor.email != session.mentor and actor.email not in session.students:
         changes.update(passcode=None, cost=None)  # a session seen without taking part in it

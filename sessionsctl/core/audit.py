@@ -263,9 +263,9 @@ class AuditTrail:
             after = self.sessions.cancel(session_id, entry.before.get("cancel_reason"),
                                          notify=notify)
         elif target is SessionStatus.COMPLETED:
-            after = self.sessions.complete(session_id)
+            after = self.sessions.complete(session_id, force=True)
         elif target is SessionStatus.IN_PROGRESS and now.status is SessionStatus.SCHEDULED:
-            after = self.sessions.begin(session_id)
+            after = self.sessions.begin(session_id, force=True)
         else:
             after = self.sessions.put_back(session_id, target, notify=notify)
         verb = {SessionStatus.CANCELLED: "reinstated",

@@ -7,6 +7,7 @@ sessions loads neither the iCalendar exchange nor mail templating nor the report
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from datetime import timedelta
 from functools import cached_property
 from typing import TYPE_CHECKING
 
@@ -42,6 +43,9 @@ if TYPE_CHECKING:
     from .schedule.booker import Booker
     from .schedule.bulk import BulkChanges
     from .schedule.calendar import CentreCalendar
+    from .schedule.joining import Joining
+    from .schedule.registration import Registration
+    from .schedule.roster import Roster
     from .schedule.scopes import ScopedEdits
     from .schedule.series import SeriesBook
     from .schedule.sessions import SessionDetails, Sessions
@@ -67,12 +71,14 @@ class Centre:
                  mail_setup: Callable[[], MailSetup] | None = None,
                  billing_policy: BillingPolicy | None = None,
                  material_limit: int | None = None,
-                 feedback_categories: Sequence[str] = ()) -> None:
+                 feedback_categories: Sequence[str] = (),
+                 late_grace: timedelta | None = None) -> None:
         self.ctx = Context(store, actor, clock)
         self._mail_setup = mail_setup
         self._billing_policy = billing_policy
         self._material_limit = material_limit
         self._feedback_categories = tuple(feedback_categories)
+        self._late_grace = late_grace
 
     # ----------------------------------------------- what the services share, built once
     @cached_property
@@ -105,6 +111,25 @@ class Centre:
         from .schedule.sessions import Sessions
 
         return Sessions(self.ctx, self._booker, self._notifier, self._scoped)
+
+    @cached_property
+    def roster(self) -> Roster:
+        from .schedule.roster import Roster
+
+        return Roster(self.ctx, self._booker, self._notifier)
+
+    @cached_property
+    def registration(self) -> Registration:
+        from .schedule.registration import Registration
+
+        return Registration(self.ctx, self.roster, self._notifier)
+
+    @cached_property
+    def joining(self) -> Joining:
+        from .domain.policy import LATE_GRACE
+        from .schedule.joining import Joining
+
+        return Joining(self.ctx, self._late_grace if self._late_grace is not None else LATE_GRACE)
 
     @cached_property
     def series(self) -> SeriesBook:

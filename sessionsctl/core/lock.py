@@ -33,6 +33,7 @@ from .storage import (
     OutboxRepo,
     PeopleRepo,
     PrivacyRepo,
+    RegistrationRepo,
     ReportRepo,
     RequestRepo,
     RoomRepo,
@@ -125,6 +126,11 @@ class LockedSessions:
     def drop_student(self, session_id: int, student: str) -> None:
         self.stored([session_id])
         self._inner.drop_student(session_id, student)
+
+    def add_students(self, session_id: int, students: Sequence[str], *,
+                     forced: bool = False) -> None:
+        self.stored([session_id])
+        self._inner.add_students(session_id, students, forced=forced)
 
     def set_course(self, session_ids: Sequence[int], course_id: int | None,
                    batch_id: int | None) -> int:
@@ -239,6 +245,10 @@ class LockedUnit:
     @property
     def invitations(self) -> InvitationRepo:
         return self._inner.invitations
+
+    @property
+    def registrations(self) -> RegistrationRepo:
+        return self._inner.registrations
 
 
 def guarded(uow: UnitOfWork) -> UnitOfWork:

@@ -401,4 +401,5 @@ class OutboxRow(Base):
 from . import schema_availability as _availability  # noqa: E402,F401  (its tables join Base.metadata)
 from . import schema_billing as _billing  # noqa: E402,F401  (its tables join Base.metadata)
 from . import schema_caldav as _caldav  # noqa: E402,F401  (its tables join Base.metadata)
+from . import schema_groups as _groups  # noqa: E402,F401  (its tables join Base.metadata)
 from . import schema_requests as _requests  # noqa: E402,F401  (its tables join Base.metadata)

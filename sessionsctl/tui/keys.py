@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 # How the help page and hints write Textual's key names.
 _SHOWN = {"question_mark": "?", "slash": "/", "left_square_bracket": "[",
           "right_square_bracket": "]", "left": "←", "right": "→", "up": "↑", "down": "↓",
-          "pageup": "pgup", "pagedown": "pgdn"}
+          "pageup": "pgup", "pagedown": "pgdn", "minus": "-"}
 
 
 def shown(key: str) -> str:
@@ -126,7 +126,9 @@ ATTENDANCE = Key("a", "attendance", "Attendance")
 COMPLETE = Key("c", "complete", "Complete")
 CANCEL_SESSION = Key("x", "cancel_session", "Cancel session")
 NOTE = Key("n", "note", "Add note")
-SESSION = (BACK, EDIT, ATTENDANCE, COMPLETE, CANCEL_SESSION, NOTE)
+REGISTER = Key("r", "register", "Register")
+REMOVE_STUDENT = Key("minus", "remove_student", "Remove student")
+SESSION = (BACK, EDIT, ATTENDANCE, COMPLETE, CANCEL_SESSION, NOTE, REGISTER, REMOVE_STUDENT)
 
 # ---------------------------------------------------------------------- attendance
 PRESENT = Key("p", "mark('present')", "Present")
@@ -254,6 +256,9 @@ HELP_PAGE: tuple[Section, ...] = (
         row("complete (asks first; says so if it has not started)", COMPLETE),
         row("cancel, with a reason", CANCEL_SESSION),
         row("add a note", NOTE),
+        row("register a student: a seat, or the waitlist when full", REGISTER),
+        row("take a student off (the first one waiting who is free gets the seat)",
+            REMOVE_STUDENT),
     )),
     Section("Attendance", (
         row("present, absent, late, excused — then the next student (a student marked "

@@ -38,7 +38,7 @@ def week(seeded: Seeded) -> dict[str, int]:
         "bob": seeded.book("2030-10-15 16:00", title="Bob's", mentor=seeded.bob)["id"],
         "done": seeded.book("2030-10-14 09:00", title="Done")["id"],
     }
-    seeded.run.ok("session", "complete", str(made["done"]))
+    seeded.run.ok("session", "complete", str(made["done"]), "--force")
     return made
 
 

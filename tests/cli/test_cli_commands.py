@@ -17,7 +17,8 @@ SUMMER_DAY = "2030-07-02"  # London on BST (UTC+1)
 
 # The element of `session list --json`, exactly as docs/CLI.md gives it.
 SESSION_KEYS = {"id", "uid", "series_id", "recurrence_id", "title", "status", "start", "end",
-                "tz", "mentor", "students", "room", "subject", "type", "location", "link"}
+                "tz", "mentor", "students", "room", "subject", "type", "location", "link",
+                "seats", "live"}
 
 
 def local_day(offset: int, tz: str = VIEWER_TZ) -> date:
@@ -271,7 +272,8 @@ def test_session_list_json_is_the_contract_shape(seeded: Seeded, week: dict[str,
         "recurrence_id": None, "title": "Algebra", "status": "scheduled",
         "start": "2030-12-03T09:00:00+00:00", "end": "2030-12-03T10:00:00+00:00",
         "tz": VIEWER_TZ, "mentor": seeded.ada, "students": [seeded.sam], "room": seeded.room,
-        "subject": seeded.subject, "type": "individual", "location": None, "link": None}
+        "subject": seeded.subject, "type": "individual", "location": None, "link": None,
+        "seats": "1", "live": False}
 
 
 def test_session_list_json_offsets_are_the_viewers(seeded: Seeded, week: dict[str, dict]) -> None:
@@ -476,24 +478,24 @@ def test_session_cancel_json(seeded: Seeded) -> None:
 
 def test_session_start_then_complete(seeded: Seeded) -> None:
     s = seeded.book(f"{DAY} 16:00")
-    assert f"Started #{s['id']}" in seeded.run.ok("session", "start", str(s["id"])).stdout
+    assert f"Started #{s['id']}" in seeded.run.ok("session", "start", str(s["id"]), "--force").stdout
     assert show(seeded.run, s["id"])["status"] == "in_progress"
-    done = seeded.run.json("session", "complete", str(s["id"]))
+    done = seeded.run.json("session", "complete", str(s["id"]), "--force")
     assert done["status"] == "completed"
     assert show(seeded.run, s["id"])["status"] == "completed"
 
 
 def test_session_complete_text(seeded: Seeded) -> None:
     s = seeded.book(f"{DAY} 16:00")
-    out = seeded.run.ok("session", "complete", str(s["id"])).stdout
+    out = seeded.run.ok("session", "complete", str(s["id"]), "--force").stdout
     assert f"Completed #{s['id']} 'Algebra' (Tue 03 Dec 2030 16:00 GMT)" in out
 
 
 @pytest.mark.parametrize("first, then", [
-    (("complete",), ("start",)),
-    (("complete",), ("complete",)),
-    (("complete",), ("cancel",)),
-    (("complete",), ("edit", "--title", "Late change")),
+    (("complete", "--force"), ("start",)),
+    (("complete", "--force"), ("complete",)),
+    (("complete", "--force"), ("cancel",)),
+    (("complete", "--force"), ("edit", "--title", "Late change")),
     (("cancel",), ("start",)),
     (("cancel",), ("complete",)),
     (("cancel",), ("edit", "--duration", "30")),
@@ -511,7 +513,7 @@ def test_closed_sessions_refuse_changes(seeded: Seeded, first: tuple[str, ...],
 def test_a_completed_session_still_takes_notes(seeded: Seeded) -> None:
     """`session edit --notes` goes through the same core call as the TUI's note."""
     s = seeded.book(f"{DAY} 16:00")
-    seeded.run.ok("session", "complete", str(s["id"]))
+    seeded.run.ok("session", "complete", str(s["id"]), "--force")
     seeded.run.ok("session", "edit", str(s["id"]), "--notes", "covered chapter 4")
     after = show(seeded.run, s["id"])
     assert (after["status"], after["notes"]) == ("completed", "covered chapter 4")

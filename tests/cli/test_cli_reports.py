@@ -175,7 +175,7 @@ def marked(seeded: Seeded, lessons: dict[str, int]) -> dict[str, int]:
     for session, student, status in (("one", seeded.sam, "present"), ("one", seeded.kim, "absent"),
                                      ("two", seeded.kim, "late"), ("two", seeded.lee, "excused")):
         run.ok("attendance", "mark", str(lessons[session]), student, status)
-    run.ok("session", "complete", str(lessons["one"]))
+    run.ok("session", "complete", str(lessons["one"]), "--force")
     run.ok("feedback", "add", str(lessons["one"]), "--from", seeded.sam, "--rating", "4")
     run.ok("feedback", "add", str(lessons["two"]), "--from", seeded.lee, "--rating", "2")
     return lessons

@@ -48,7 +48,7 @@ def test_a_request_from_asking_to_feedback_by_mail(seeded: Seeded, sink: Sink) -
                               "16:00 GMT"),
                         (sam, "Your request is scheduled: Quadratics, Tue 5 Mar 2030, "
                               "16:00 GMT")}
-    run.ok("session", "complete", str(session["id"]), as_=ada)
+    run.ok("session", "complete", str(session["id"]), "--force", as_=ada)
     assert run.json("request", "show", rid)["status"] == "completed"
     assert run.json("request", "expire")["completed"] == []  # asked once, already
     sink.messages.clear()

@@ -22,7 +22,8 @@ from .conftest import VIEWER_TZ, Run, Seeded, assert_clean_exit, book_args, pars
 
 # The element of `session list --json`, exactly as docs/CLI.md gives it.
 SESSION_KEYS = {"id", "uid", "series_id", "recurrence_id", "title", "status", "start", "end",
-                "tz", "mentor", "students", "room", "subject", "type", "location", "link"}
+                "tz", "mentor", "students", "room", "subject", "type", "location", "link",
+                "seats", "live"}
 SERIES_RESULT_KEYS = {"series", "booked", "changed", "kept", "removed", "skipped", "closed",
                       "conflicts", "conflict_count"}
 CONFLICT_KEYS = {"kind", "start", "detail", "with"}
@@ -607,8 +608,8 @@ def test_edit_scope_following_splits_the_series(seeded: Seeded,
 def test_edit_scope_all_changes_every_scheduled_occurrence(
         seeded: Seeded, weekly: list[dict[str, Any]]) -> None:
     run = seeded.run
-    run.ok("session", "start", str(weekly[0]["id"]))
-    done = run.json("session", "complete", str(weekly[0]["id"]))
+    run.ok("session", "start", str(weekly[0]["id"]), "--force")
+    done = run.json("session", "complete", str(weekly[0]["id"]), "--force")
     result = run.json("session", "edit", str(weekly[2]["id"]), "--title", "Geometry",
                       "--room", seeded.hall, "--scope", "all")
     assert result["series"]["id"] == weekly[0]["series_id"]
@@ -687,8 +688,8 @@ def test_attendance_survives_an_edit_of_all(seeded: Seeded) -> None:
                         repeat=f"FREQ=WEEKLY;BYDAY={weekday};COUNT=4",
                         students=(seeded.sam,))["booked"]
     run.ok("attendance", "mark", str(booked[0]["id"]), seeded.sam, "present")
-    run.ok("session", "start", str(booked[1]["id"]))
-    run.ok("session", "complete", str(booked[1]["id"]))
+    run.ok("session", "start", str(booked[1]["id"]), "--force")
+    run.ok("session", "complete", str(booked[1]["id"]), "--force")
     run.ok("attendance", "mark", str(booked[1]["id"]), seeded.sam, "late")
     run.json("session", "edit", str(booked[3]["id"]), "--title", "Renamed", "--scope", "all")
     run.json("session", "edit", str(booked[0]["id"]), "--start",

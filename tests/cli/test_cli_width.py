@@ -59,7 +59,7 @@ def centre(run: Run) -> dict[str, int]:
     run.ok("attendance", "mark", str(first), STUDENTS[0][1], "late", as_=STAFF)
     run.ok("feedback", "add", str(group), "--from", STUDENTS[0][1], "--rating", "4")
     for held in (group, first):
-        run.ok("session", "complete", str(held))
+        run.ok("session", "complete", str(held), "--force")
     return {"group": group, "single": first}
 
 

@@ -72,7 +72,7 @@ def build_centre(centre: Centre) -> None:
     done = centre.sessions.book(lesson("Maths 1:1", at(9, 16), students=(STUDENTS[10],), room=STUDY,
                               subject="Mathematics"), past=True).session
     centre.attendance.mark(done.id, STUDENTS[10], AttendanceStatus.PRESENT)
-    centre.sessions.complete(done.id)
+    centre.sessions.complete(done.id, force=True)
     # 4: tomorrow, cancelled
     off = centre.sessions.book(lesson("Physics revision", at(11, 15), mentor=ALAN,
                              students=(STUDENTS[11],), subject="Physics")).session

@@ -140,7 +140,7 @@ def test_dashboard_and_data_version(centre_now: Centre) -> None:
                                     past=True).session
     centre_now.attendance.mark(done.id, STUDENTS[0], AttendanceStatus.PRESENT)
     centre_now.attendance.mark(done.id, STUDENTS[1], AttendanceStatus.ABSENT)
-    centre_now.sessions.complete(done.id)
+    centre_now.sessions.complete(done.id, force=True)
     centre_now.sessions.book(draft(title="Now"))  # today, running
     later = centre_now.sessions.book(draft(title="Later", start=T0 + timedelta(days=1),
                                   end=T0 + timedelta(days=1, hours=1))).session

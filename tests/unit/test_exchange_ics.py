@@ -627,7 +627,7 @@ def test_an_import_does_not_reopen_or_move_a_completed_session(desk: Centre) -> 
     booked = desk.sessions.book(_draft(start, mentor="m1@example.org", tz="UTC",
                               students=("sam@example.org",)), past=True).session
     data = export(desk, SessionQuery())
-    desk.sessions.complete(booked.id)
+    desk.sessions.complete(booked.id, force=True)
     desk.attendance.mark(booked.id, "sam@example.org", AttendanceStatus.PRESENT)
     again = desk.exchange.import_ics(io.BytesIO(data), "same.ics", default_tz="UTC")
     assert (again.updated, again.unchanged) == (0, 1)

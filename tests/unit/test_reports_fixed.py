@@ -76,7 +76,7 @@ def centre(store: SqlStore) -> Centre:
                                      (s5, SAM, A.PRESENT)):
         c.attendance.mark(session, student, status)
     for session in (s1, s2, s4):
-        c.sessions.complete(session)
+        c.sessions.complete(session, force=True)
     c.sessions.cancel(s3, "snow")
     for session, author, rating in ((s1, SAM, 5), (s1, KIM, 4), (s2, LEE, 3), (s2, ADA, 2),
                                     (s4, KIM, 4)):

@@ -758,8 +758,8 @@ def test_moving_a_series_to_another_weekday_needs_a_new_rule(
 
 def test_edit_all_changes_every_scheduled_occurrence(centre: Centre, seeded: SqlStore,
                                                      weekly: list[Session]) -> None:
-    centre.sessions.begin(weekly[0].id)
-    done = centre.sessions.complete(weekly[0].id)
+    centre.sessions.begin(weekly[0].id, force=True)
+    done = centre.sessions.complete(weekly[0].id, force=True)
     cancelled = centre.sessions.cancel(weekly[1].id)
     result = centre.sessions.edit_scoped(weekly[3].id, {"title": "Algebra"}, scope="all")
     series_id = weekly[0].series_id
@@ -914,8 +914,8 @@ def with_attendance(seeded: SqlStore, weekly: list[Session]) -> tuple[Centre, li
     scheduled but with attendance recorded."""
     centre = at_clock(seeded, datetime(2026, 10, 14, 9, tzinfo=UTC))
     centre.attendance.mark(weekly[0].id, STUDENT, AttendanceStatus.PRESENT)
-    centre.sessions.begin(weekly[0].id)
-    centre.sessions.complete(weekly[0].id)
+    centre.sessions.begin(weekly[0].id, force=True)
+    centre.sessions.complete(weekly[0].id, force=True)
     centre.attendance.mark(weekly[1].id, STUDENT, AttendanceStatus.LATE)
     return centre, [stored(seeded, s.id) for s in weekly]
 
@@ -1047,8 +1047,8 @@ def test_cancel_following_stops_an_open_ended_series_growing(centre: Centre,
 
 def test_cancel_all_cancels_every_scheduled_occurrence(centre: Centre, seeded: SqlStore,
                                                        weekly: list[Session]) -> None:
-    centre.sessions.begin(weekly[0].id)
-    done = centre.sessions.complete(weekly[0].id)
+    centre.sessions.begin(weekly[0].id, force=True)
+    done = centre.sessions.complete(weekly[0].id, force=True)
     cancelled = centre.sessions.cancel_scoped(weekly[2].id, scope="all", reason="course closed")
     assert [s.id for s in cancelled] == [s.id for s in weekly[1:]]
     got = members(seeded, weekly[0].series_id)

@@ -323,7 +323,7 @@ def test_an_edit_into_a_clash_is_refused_unless_forced(admin: Centre, seeded: Sq
 def test_a_finished_session_cannot_be_edited(admin: Centre, seeded: SqlStore,
                                              lesson: Session, finish: str) -> None:
     if finish == "complete":
-        admin.sessions.begin(lesson.id)
+        admin.sessions.begin(lesson.id, force=True)
     getattr(admin.sessions, finish)(lesson.id)
     with refused(seeded, InvalidInput, field="status"):
         admin.sessions.edit(lesson.id, {"title": "Rescheduled"})
@@ -388,7 +388,7 @@ def test_allowed_status_changes(admin: Centre, seeded: SqlStore, lesson: Session
 
 def test_completing_a_scheduled_session_passes_through_in_progress(
         admin: Centre, seeded: SqlStore, lesson: Session) -> None:
-    after = admin.sessions.complete(lesson.id)
+    after = admin.sessions.complete(lesson.id, force=True)
     assert (after.status, after.sequence) == (SessionStatus.COMPLETED, 2)
     with seeded.engine.connect() as conn:
         steps = conn.execute(text(
@@ -416,9 +416,9 @@ def test_refused_status_changes(admin: Centre, seeded: SqlStore, lesson: Session
 
 def test_a_refused_status_change_is_said_in_plain_words(admin: Centre, seeded: SqlStore,
                                                          lesson: Session) -> None:
-    admin.sessions.begin(lesson.id)
+    admin.sessions.begin(lesson.id, force=True)
     with refused(seeded, InvalidInput, field="status") as err:
-        admin.sessions.begin(lesson.id)
+        admin.sessions.begin(lesson.id, force=True)
     assert err.value.detail == "the session is in progress and cannot become in progress"
 
 
@@ -684,7 +684,7 @@ ACTIONS: dict[str, Action] = {
     "attendance list": lambda c, s: c.attendance.marks(s.id),
     "edit": lambda c, s: c.sessions.edit(s.id, {"title": "Changed"}),
     "cancel": lambda c, s: c.sessions.cancel(s.id),
-    "begin": lambda c, s: c.sessions.begin(s.id),
+    "begin": lambda c, s: c.sessions.begin(s.id, force=True),
     "mark attendance": lambda c, s: c.attendance.mark(s.id, STUDENT, AttendanceStatus.PRESENT),
     "feedback as student": lambda c, s: c.feedback.add(s.id, STUDENT, 4),
     "feedback as mentor": lambda c, s: c.feedback.add(s.id, MENTOR, 4),
@@ -815,8 +815,8 @@ def test_the_snapshot_sees_a_change(admin: Centre, seeded: SqlStore) -> None:
     (MENTOR, lambda c, s: c.people.add_room("Lab", 4), "may not add rooms"),
     (STAFF, lambda c, s: c.people.add_person("New", "new@centre.test", Role.STAFF),
      "may not add a staff"),
-    (MENTOR2, lambda c, s: c.sessions.begin(s.id), "may not start session"),
-    (MENTOR2, lambda c, s: c.sessions.complete(s.id), "may not complete session"),
+    (MENTOR2, lambda c, s: c.sessions.begin(s.id, force=True), "may not start session"),
+    (MENTOR2, lambda c, s: c.sessions.complete(s.id, force=True), "may not complete session"),
     (MENTOR2, lambda c, s: c.calendar.set_availability(MENTOR, 0, [], "UTC"),
      f"may not set the availability of {MENTOR}"),
     (STUDENT, lambda c, s: c.sessions.book(draft("Mine", mentor=MENTOR2)),

@@ -154,7 +154,7 @@ class Session:
 
     A value like the others here, changed only through ``dataclasses.replace``, but not
     declared frozen: a listing builds thousands at once, and a frozen dataclass sets each of
-    its 31 fields through ``object.__setattr__``, six times the cost of a plain one (a fifth
+    its 32 fields through ``object.__setattr__``, six times the cost of a plain one (a fifth
     of listing a busy month). Sessions are therefore not hashable; key them by ``id``.
     """
 
@@ -190,10 +190,25 @@ class Session:
     created_at: datetime | None = None
     modified_by: str | None = None
     modified_at: datetime | None = None
+    # How many students it has, where ``students`` shows a viewer only some of them (None:
+    # ``students`` are all of them).
+    taken: int | None = None
 
     @property
     def duration(self) -> timedelta:
         return self.end - self.start
+
+    @property
+    def seats_taken(self) -> int:
+        return self.taken if self.taken is not None else len(self.students)
+
+    @property
+    def seats(self) -> str:
+        """Its seats as people read them: taken of total ("5/8"), or those taken alone
+        ("5") where it has no limit."""
+        if self.max_participants is None:
+            return str(self.seats_taken)
+        return f"{self.seats_taken}/{self.max_participants}"
 
 
 @dataclass(frozen=True, slots=True)

@@ -51,3 +51,13 @@ LINK_SCHEMES = frozenset({"http", "https"})
 def default_type(students: int) -> SessionType:
     """The type of a session booked without one: a group when several students share it."""
     return SessionType.GROUP if students > 1 else SessionType.INDIVIDUAL
+
+
+# The seats a session opened for registration has when neither it nor `session open --seats`
+# says: by its type (an individual session is one student's).
+DEFAULT_SEATS = {SessionType.INDIVIDUAL: 1, SessionType.GROUP: 10, SessionType.WORKSHOP: 50}
+
+# Joining a session (`session join`): open from this long before its start to its end; a
+# student checking in more than the grace after the start is marked late (config late_grace).
+JOIN_EARLY = timedelta(minutes=10)
+LATE_GRACE = timedelta(minutes=10)

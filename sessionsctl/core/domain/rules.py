@@ -5,14 +5,14 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import replace
-from datetime import timedelta
+from datetime import datetime, timedelta
 from decimal import Decimal
 from urllib.parse import urlsplit
 
 from . import policy
 from .drafts import SessionDraft
 from .errors import InvalidInput
-from .model import SessionStatus
+from .model import Session, SessionStatus
 from .timeutil import within_years, zone
 
 # The longest a session may last: a residential trip or a fortnight's summer school fits, a
@@ -214,3 +214,24 @@ def validate_session(draft: SessionDraft) -> SessionDraft:
     kind = draft.type if draft.type is not None else policy.default_type(len(students))
     return replace(draft, title=title, mentor=mentor, students=students, link=checked_link,
                    cost=cost, type=kind)
+
+
+def is_live(session: Session, now: datetime) -> bool:
+    """Whether the session is on now: not completed or cancelled, its start passed and its
+    end not (status follows the clock with no job to move it; a start marked by hand,
+    in progress, is live too while its time lasts)."""
+    return session.status in (SessionStatus.SCHEDULED, SessionStatus.IN_PROGRESS) \
+        and session.start <= now < session.end
+
+
+def check_started(session: Session, target: SessionStatus, now: datetime, force: bool) -> None:
+    """Starting or completing a session before its start is refused unless ``force`` says
+    it is meant (a typo'd id would otherwise close next week's lesson silently)."""
+    if force or now >= session.start or target is SessionStatus.CANCELLED:
+        return
+    from zoneinfo import ZoneInfo
+
+    verb = "completed" if target is SessionStatus.COMPLETED else "started"
+    at = session.start.astimezone(ZoneInfo(session.tz))
+    raise InvalidInput(f"session {session.id} starts {at:%a %d %b %Y %H:%M %Z}: it is not "
+                       f"{verb} before then unless forced (--force)", field="force")

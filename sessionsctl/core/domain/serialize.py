@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import fields
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from enum import Enum
 from typing import Any
@@ -11,17 +11,21 @@ from zoneinfo import ZoneInfo
 
 from ..schedule.conflicts import Conflict
 from .model import Attendance, Feedback, Material, Person, Room, Session, Subject
+from .rules import is_live
 from .timeutil import iso
 
 
-def session_json(s: Session, tz: ZoneInfo | None = None) -> dict[str, Any]:
-    """One occurrence as ``session list --json`` prints it; times in ``tz`` with their offset."""
+def session_json(s: Session, tz: ZoneInfo | None = None,
+                 now: datetime | None = None) -> dict[str, Any]:
+    """One occurrence as ``session list --json`` prints it; times in ``tz`` with their offset;
+    ``live`` whether it is on at ``now`` (default: this instant)."""
     return {
         "id": s.id, "uid": s.uid, "series_id": s.series_id,
         "recurrence_id": iso(s.recurrence_id, tz), "title": s.title, "status": s.status.value,
         "start": iso(s.start, tz), "end": iso(s.end, tz), "tz": s.tz, "mentor": s.mentor,
         "students": list(s.students), "room": s.room, "subject": s.subject,
-        "type": s.type.value, "location": s.location, "link": s.link,
+        "type": s.type.value, "location": s.location, "link": s.link, "seats": s.seats,
+        "live": is_live(s, now or datetime.now(UTC)),
     }
 
 

@@ -59,6 +59,21 @@ class Notifier:
                 notices.append(Notice(k, k.value, person, first.id, first.start, payload))
         uow.outbox.enqueue(notices, now=self.ctx.clock())
 
+    def roster(self, uow: UnitOfWork, session: Session, *, added: Sequence[str] = (),
+               removed: Sequence[str] = ()) -> None:
+        """Tell the students put on a session (a booking notice) and those taken off it (a
+        cancellation saying they were taken off; the session goes ahead), no one else: the
+        session itself did not change for them. None for a session that has started."""
+        if session.start < self.ctx.clock():
+            return
+        payload: dict[str, Any] = {"sessions": [session.id]}
+        notices = [Notice(NoticeKind.BOOKED, NoticeKind.BOOKED.value, p, session.id,
+                          session.start, payload) for p in added]
+        notices += [Notice(NoticeKind.CANCELLED, NoticeKind.CANCELLED.value, p, session.id,
+                           session.start, {**payload, "removed": True}) for p in removed]
+        if notices:
+            uow.outbox.enqueue(notices, now=self.ctx.clock())
+
 
 _Groups = dict[tuple[str, NoticeKind], dict[str, list[Session]]]
 

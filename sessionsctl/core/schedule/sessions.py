@@ -157,6 +157,11 @@ class Sessions:
         return self.scoped.edit(session, changes, scope, repeat=repeat,
                                 force_reason=force_reason, notify=notify)
 
+    def _roster(self) -> Any:
+        from .roster import Roster
+
+        return Roster(self.ctx, self.booker, self.notifier)
+
     def _peek(self, session_id: int) -> Session:
         with self.ctx.read() as uow:
             session = uow.sessions.get(session_id)
@@ -206,6 +211,12 @@ class Sessions:
             uow.audit.record("edit", "session", session_id, record(before), record(after))
             if notify:
                 self.notifier.notify(uow, NoticeKind.CHANGED, [after], before=[before])
+            if "max_participants" in changed:  # seats added go to those waiting
+                from .registration import promote
+
+                if promote(uow, self._roster(), self.notifier, session_id, self.ctx.clock(),
+                           notify):
+                    after = uow.sessions.get(session_id) or after
             return Booked(after, found)
 
     def add_note(self, session_id: int, text: str, *, tz: ZoneInfo | None = None) -> Session:
@@ -233,12 +244,15 @@ class Sessions:
     # ----------------------------------------------------------------------- status
     def _set_status(self, session_id: int, target: SessionStatus, action: Action,
                     reason: str | None = None, notify: bool = True,
-                    by: CancelledBy | None = None) -> Session:
+                    by: CancelledBy | None = None, force: bool = False) -> Session:
         """Walk the session to ``target`` (ARCHITECTURE.md, decision 4), each step audited;
-        a cancellation records who cancelled (``by``: whether it is billed, or owed)."""
+        a cancellation records who cancelled (``by``: whether it is billed, or owed); started
+        or completed before its start only when ``force``."""
         with self.ctx.write() as uow:
             before = get_session(uow, session_id, action)
-            for step in rules.lifecycle_path(before.status, target):
+            path = rules.lifecycle_path(before.status, target)
+            rules.check_started(before, target, self.ctx.clock(), force)
+            for step in path:
                 uow.sessions.set_status(session_id, step, cancel_reason=reason)
                 cancelling = step is SessionStatus.CANCELLED
                 cancelled_by(uow, [session_id], by if cancelling else None)
@@ -300,8 +314,12 @@ class Sessions:
                 self.notifier.notify(uow, NoticeKind.BOOKED, [after])
             return after
 
-    def complete(self, session_id: int) -> Session:
-        return self._set_status(session_id, SessionStatus.COMPLETED, Action.COMPLETE_SESSION)
+    def complete(self, session_id: int, *, force: bool = False) -> Session:
+        """Complete a session; before its start only when ``force`` (the TUI asks first)."""
+        return self._set_status(session_id, SessionStatus.COMPLETED, Action.COMPLETE_SESSION,
+                                force=force)
 
-    def begin(self, session_id: int) -> Session:
-        return self._set_status(session_id, SessionStatus.IN_PROGRESS, Action.BEGIN_SESSION)
+    def begin(self, session_id: int, *, force: bool = False) -> Session:
+        """Start a session; before its start only when ``force``."""
+        return self._set_status(session_id, SessionStatus.IN_PROGRESS, Action.BEGIN_SESSION,
+                                force=force)

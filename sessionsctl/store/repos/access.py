@@ -39,10 +39,11 @@ STAFF_LIKE = ("sessionsctl_admin", "sessionsctl_staff", "sessionsctl_enrolment")
 PRIVATE = ("cost", "cost_hundredths", "payment_status", "notes", "meeting_passcode", "force_reason")
 MENTOR_WRITES = ("sessions", "session_students", "series", "attendance", "feedback",
                  "materials", "outbox", "availability", "time_off", "audit_log", "caldav_sync",
-                 "requests", "invitations", "availability_dates")
+                 "requests", "invitations", "availability_dates", "registrations", "waitlist")
 GUARDED = ("people", "series", "sessions", "session_students", "attendance", "feedback",
            "outbox", "audit_log", "availability", "time_off", "rates", "invoices",
-           "invoice_lines", "materials", "requests", "invitations", "availability_dates")
+           "invoice_lines", "materials", "requests", "invitations", "availability_dates",
+           "waitlist")
 
 _FUNCTIONS = {
     "sessionsctl_me()": ("integer", "SELECT id FROM people WHERE login = session_user AND active"),
@@ -104,6 +105,10 @@ _POLICIES: tuple[tuple[str, str, str, str, str, str | None], ...] = (
      "sessionsctl_hosts(session_id)", "sessionsctl_hosts(session_id)"),
     ("materials", "student_sees", "SELECT", "sessionsctl_student",
      "EXISTS (SELECT 1 FROM sessions s WHERE s.id = session_id)", None),
+    ("waitlist", "mentor_hosts", "ALL", "sessionsctl_mentor",
+     "sessionsctl_hosts(session_id)", "sessionsctl_hosts(session_id)"),
+    ("waitlist", "student_self", "SELECT", "sessionsctl_student",
+     "student_id = sessionsctl_me()", None),
     ("availability", "mentor_own", "ALL", "sessionsctl_mentor",
      "person_id = sessionsctl_me()", "person_id = sessionsctl_me()"),
     ("availability", "others_read", "SELECT", "sessionsctl_student", "true", None),

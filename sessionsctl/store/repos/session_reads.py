@@ -50,7 +50,7 @@ _SESSION_FIELDS = ("id", "uid", "title", "mentor", "start", "end", "tz", "status
                    "payment_status", "series_id", "recurrence_id", "course_id", "batch_id",
                    "cancel_reason",
                    "force_reason", "sequence", "created_by", "created_at", "modified_by",
-                   "modified_at")
+                   "modified_at", "taken")  # taken: only a viewer's narrowed copy sets it
 if tuple(f.name for f in fields(Session)) != _SESSION_FIELDS:
     raise ImportError("Session's fields changed: update _SESSION_COLUMNS and SessionReader to match")
 

@@ -202,13 +202,39 @@ class SqlSessions:
         if links:
             self.db.execute(insert(SessionStudentRow), links)
 
+    def hold(self, session_id: int) -> None:
+        """Lock the session's row until the transaction ends, so changes to its roster are
+        made one after another (PostgreSQL; a SQLite writer holds the whole database)."""
+        if self.db.dialect.name == "postgresql" and 0 < session_id < _MAX_ID:
+            self.db.execute(select(SessionRow.id).where(SessionRow.id == session_id)
+                            .with_for_update())
+
+    def add_students(self, session_id: int, students: Sequence[str], *,
+                     forced: bool = False) -> None:
+        """Put students on a session (its interval and whether cancelled copied to each
+        link; ``forced``: booked over a clash); nothing else about it changes."""
+        start, end, status = self.db.execute(
+            select(SessionRow.start_at, SessionRow.end_at, SessionRow.status)
+            .where(SessionRow.id == session_id)).one()
+        unknown = self.lookup.unknown(students)
+        if unknown:
+            self.lookup.people_by_email(unknown)
+        self.db.execute(insert(SessionStudentRow), [
+            {"session_id": session_id, "student_id": self.lookup.person_id(e),
+             "start_at": start, "end_at": end, "cancelled": status == "cancelled",
+             "forced": forced} for e in students])
+        self._touched(session_id)
+
+    def _touched(self, session_id: int) -> None:
+        self.db.execute(update(SessionRow).where(SessionRow.id == session_id).values(
+            sequence=SessionRow.sequence + 1, modified_at=clock.now(),
+            modified_by_id=self.actor.id if self.actor else None))
+
     def drop_student(self, session_id: int, student: str) -> None:
         self.db.execute(SessionStudentRow.__table__.delete().where(
             SessionStudentRow.session_id == session_id,
             SessionStudentRow.student_id == self.lookup.person_id(student)))
-        self.db.execute(update(SessionRow).where(SessionRow.id == session_id).values(
-            sequence=SessionRow.sequence + 1, modified_at=clock.now(),
-            modified_by_id=self.actor.id if self.actor else None))
+        self._touched(session_id)
 
     def append_note(self, session_id: int, line: str) -> None:
         """Add ``line`` to the session's notes in one statement (a note another terminal

@@ -1,5 +1,6 @@
 """A session's details: every field, attendance, feedback, materials, its history (who changed
-what, for those who may read it); edit, cancel, complete, notes."""
+what, for those who may read it), its seats and waitlist; edit, cancel, complete, notes,
+register a student or take one off."""
 
 from __future__ import annotations
 
@@ -18,6 +19,8 @@ from ...core.centre import SessionDetails
 from ...core.domain.drafts import AuditQuery
 from ...core.domain.errors import SessionsctlError
 from ...core.domain.model import AuditEntry, Session, SessionStatus
+from ...core.domain.rules import is_live
+from ...core.schedule.registration import Waitlist
 from ...core.schedule.scopes import Scope
 from .. import format as fmt
 from .. import keys
@@ -36,11 +39,13 @@ class SessionScreen(ReportsFailures, Screen[None]):
 
     class Loaded(Message):
         def __init__(self, details: SessionDetails | None, error: str | None = None,
-                     history: list[AuditEntry] | None = None) -> None:
+                     history: list[AuditEntry] | None = None,
+                     waitlist: Waitlist | None = None) -> None:
             super().__init__()
             self.details = details
             self.error = error
             self.history = history or []
+            self.waitlist = waitlist
 
     def __init__(self, ctx: TuiContext, session_id: int) -> None:
         super().__init__()
@@ -54,6 +59,7 @@ class SessionScreen(ReportsFailures, Screen[None]):
             yield Vertical(Static("loading…"), id="details-fields")
             yield Static("Attendance", classes="section")
             yield DataTable(id="details-attendance", cursor_type="row", show_cursor=False)
+            yield Static(id="details-waitlist")
             yield Static(id="details-extra")
             yield Static(id="details-history")
         yield Footer()
@@ -76,7 +82,11 @@ class SessionScreen(ReportsFailures, Screen[None]):
                 AuditQuery(session_id=self.session_id, limit=self.HISTORY))
         except SessionsctlError:  # not theirs to read (a student): no history shown
             history = []
-        self.post_message(self.Loaded(details, history=history))
+        try:
+            waitlist: Waitlist | None = self.ctx.centre.registration.waitlist(self.session_id)
+        except SessionsctlError:  # who waits is for staff and the mentor
+            waitlist = None
+        self.post_message(self.Loaded(details, history=history, waitlist=waitlist))
 
     @on(DataChanged)
     def _changed(self, message: DataChanged) -> None:
@@ -99,13 +109,18 @@ class SessionScreen(ReportsFailures, Screen[None]):
             return
         self.details = message.details
         self._show(message.details)
+        shown = self._waitlist(message.waitlist)
+        waitlist = self.query_one("#details-waitlist", Static)
+        waitlist.update(shown)
+        waitlist.display = bool(shown.plain)  # no empty line where nothing is open
         self.query_one("#details-history", Static).update(self._history(message.history))
 
     def _show(self, details: SessionDetails) -> None:
         s = details.session
         self.query_one("#details-title", Static).update(Content.assemble(
             (f"#{s.id} ", "$text-muted"), (s.title, "bold"), "  ",
-            (fmt.STATUS_LABEL[s.status], fmt.STATUS_STYLE[s.status])))
+            ("live", fmt.STATUS_STYLE[SessionStatus.IN_PROGRESS]) if is_live(s, self.ctx.now())
+            else (fmt.STATUS_LABEL[s.status], fmt.STATUS_STYLE[s.status])))
         fields = self.query_one("#details-fields", Vertical)
         with self.app.batch_update():
             fields.remove_children()
@@ -132,7 +147,7 @@ class SessionScreen(ReportsFailures, Screen[None]):
         optional = [
             ("Location", s.location), ("Link", s.link), ("Meeting id", s.meeting_id),
             ("Passcode", s.passcode),
-            ("Max students", str(s.max_participants) if s.max_participants else None),
+            ("Seats", s.seats if s.max_participants else None),
             ("Cost", f"{s.cost} ({s.payment_status.value})" if s.cost is not None else None),
             ("Description", s.description), ("Notes", s.notes),
             ("Series", f"#{s.series_id} (an occurrence)" if s.series_id else None),
@@ -174,6 +189,20 @@ class SessionScreen(ReportsFailures, Screen[None]):
             for m in details.materials:
                 extra.append(f"  {m.name} ({m.type.value}) {m.location}\n")
         return Content.assemble(*extra)
+
+    def _waitlist(self, waitlist: Waitlist | None) -> Content:
+        """Registration, if the session is open for it, and who waits for a seat, in order."""
+        if waitlist is None or (waitlist.until is None and not waitlist.waiting):
+            return Content("")
+        lines: list[Any] = [("Registration", "bold")]
+        if waitlist.until is not None:
+            lines.append(f" open until {fmt.when_at(waitlist.until, self.ctx.tz)}")
+        lines.append(f"; seats {waitlist.session.seats}\n")
+        if not waitlist.waiting:
+            lines.append(("  nobody waiting\n", "$text-muted"))
+        for place, (email, _) in enumerate(waitlist.waiting, 1):
+            lines.append(f"  waiting {place}. {self.ctx.name(email)} <{email}>\n")
+        return Content.assemble(*lines)
 
     def _history(self, history: list[AuditEntry]) -> Content:
         """The session's newest changes: when, who, what, and the fields changed."""
@@ -225,7 +254,7 @@ class SessionScreen(ReportsFailures, Screen[None]):
         def answered(yes: bool | None) -> None:
             if yes:
                 self.post_message(WriteRequested(
-                    lambda: self.ctx.centre.sessions.complete(self.session_id),
+                    lambda: self.ctx.centre.sessions.complete(self.session_id, force=True),
                     f"Session #{self.session_id} completed"))
 
         self.app.push_screen(ConfirmDialog(question, detail, yes="Complete",
@@ -261,6 +290,39 @@ class SessionScreen(ReportsFailures, Screen[None]):
         else:
             self.app.push_screen(ScopeDialog("Cancel"),
                                  lambda scope: cancel(scope) if scope else None)
+
+    def action_register(self) -> None:
+        """Register a student (a seat, or the waitlist when full); core refuses, with the
+        reason, what may not be done."""
+        if self.details is None:
+            return
+        from .dialogs import PromptDialog
+
+        def register(who: str | None) -> None:
+            if not who:
+                return
+            self.post_message(WriteRequested(
+                lambda: self.ctx.centre.registration.register(self.session_id, who),
+                f"{who} registered for #{self.session_id}"))
+
+        self.app.push_screen(PromptDialog("Register a student", "name or email",
+                                          required=True), register)
+
+    def action_remove_student(self) -> None:
+        """Take a student off the session; a seat freed goes to the first one waiting."""
+        if self.details is None:
+            return
+        from .dialogs import PromptDialog
+
+        def remove(who: str | None) -> None:
+            if not who:
+                return
+            self.post_message(WriteRequested(
+                lambda: self.ctx.centre.roster.unenrol(self.session_id, [who]),
+                f"{who} taken off #{self.session_id}"))
+
+        self.app.push_screen(PromptDialog("Take a student off", "name or email",
+                                          required=True), remove)
 
     def action_note(self) -> None:
         if self.details is None:

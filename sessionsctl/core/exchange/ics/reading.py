@@ -212,12 +212,14 @@ def _session(event: Any, line: int, uid: str, title: str, start: datetime, end: 
     problems are reported. The same people, rooms, zones and titles come back in event after
     event: ``shared`` keeps one copy of each."""
     mentor, students, names, room = _people(event)
+    link, kind = _link(event), text(event, X_TYPE)
     location = text(event, X_LOCATION)
     if room is None and location is None:
         location = text(event, "LOCATION")
+        if location is not None and location == link:  # an online session's, written so
+            location = None
     categories = _categories(event)
     description, meeting, passcode = split_description(text(event, "DESCRIPTION"))
-    link, kind = _link(event), text(event, X_TYPE)
     share = shared.setdefault
     return IcsEvent(
         line=line, uid=uid, title=share(title, title), start=start, end=end,

@@ -42,7 +42,8 @@ def _fill(event: Event, *, title: str, mentor: str, students: Iterable[str],
     if attendees:
         event["ATTENDEE"] = attendees if len(attendees) > 1 else attendees[0]
     # LOCATION is what people read: the room, and the place text if there is one.
-    shown = ", ".join(p for p in (room, location) if p)
+    # An online session (no room, no place) is where its link is: calendars show that.
+    shown = ", ".join(p for p in (room, location) if p) or link
     if shown:
         event["LOCATION"] = text_(shown)
     if room:

@@ -1,0 +1,62 @@
+"""Registration for group sessions: which sessions are open, until when, and their waitlists
+(implements core's ``RegistrationRepo``)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import delete, insert, select, update
+from sqlalchemy.engine import Connection
+
+from ...core.domain.model import Person
+from .. import clock
+from ..schema import PersonRow, SessionRow
+from ..schema_groups import RegistrationRow, WaitlistRow
+from .lookup import Lookup
+
+
+class SqlRegistrations:
+    def __init__(self, db: Connection, actor: Person | None, lookup: Lookup) -> None:
+        self.db = db
+        self.actor = actor
+        self.lookup = lookup
+
+    def until(self, session_id: int) -> datetime | None:
+        found: datetime | None = self.db.execute(select(RegistrationRow.until_at).where(
+            RegistrationRow.session_id == session_id)).scalar_one_or_none()
+        return found
+
+    def open(self, session_id: int, until: datetime) -> None:
+        values = {"until_at": until, "opened_at": clock.now(),
+                  "opened_by_id": self.actor.id if self.actor else None}
+        changed = self.db.execute(update(RegistrationRow).where(
+            RegistrationRow.session_id == session_id).values(values)).rowcount
+        if not changed:
+            self.db.execute(insert(RegistrationRow).values(session_id=session_id, **values))
+
+    def close(self, session_id: int) -> None:
+        self.db.execute(delete(RegistrationRow).where(RegistrationRow.session_id == session_id))
+
+    def open_ids(self, now: datetime) -> list[int]:
+        return list(self.db.execute(
+            select(RegistrationRow.session_id)
+            .join(SessionRow, SessionRow.id == RegistrationRow.session_id)
+            .where(RegistrationRow.until_at > now, SessionRow.status == "scheduled")
+            .order_by(RegistrationRow.session_id)).scalars())
+
+    def waiting(self, session_id: int) -> list[tuple[str, datetime]]:
+        rows = self.db.execute(
+            select(PersonRow.email, WaitlistRow.joined_at)
+            .join(PersonRow, PersonRow.id == WaitlistRow.student_id)
+            .where(WaitlistRow.session_id == session_id).order_by(WaitlistRow.id))
+        return [(email, at) for email, at in rows]
+
+    def wait(self, session_id: int, student: str) -> None:
+        self.db.execute(insert(WaitlistRow).values(
+            session_id=session_id, student_id=self.lookup.person_id(student),
+            joined_at=clock.now()))
+
+    def unwait(self, session_id: int, student: str) -> None:
+        self.db.execute(delete(WaitlistRow).where(
+            WaitlistRow.session_id == session_id,
+            WaitlistRow.student_id == self.lookup.person_id(student)))
