@@ -21,21 +21,20 @@ from .domain.drafts import Row, SessionQuery
 from .domain.errors import InvalidInput, NotPermitted
 from .domain.model import Attendance, Person, Session, SessionStatus
 from .domain.timeutil import zone
+from .exchange.ports import CalDavStateRepo
+from .invitations.ports import InvitationRepo
+from .requests.ports import RequestRepo
+from .schedule.ports import MaterialRepo, RegistrationRepo
 from .storage import (
     AccessRepo,
     AttendanceRepo,
     AuditRepo,
-    CalDavStateRepo,
     CalendarRepo,
     CourseRepo,
-    InvitationRepo,
-    MaterialRepo,
     OutboxRepo,
     PeopleRepo,
     PrivacyRepo,
-    RegistrationRepo,
     ReportRepo,
-    RequestRepo,
     RoomRepo,
     SeriesRepo,
     SessionRepo,

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager
 from datetime import date, datetime
-from pathlib import Path
 from typing import Any, Protocol
 
-from .backup.values import BackupContents
+from .backup.ports import BackupStore
 from .billing.ports import BillingRepo
 from .domain.drafts import AuditQuery, Row, SessionQuery
 from .domain.model import (
@@ -33,7 +32,8 @@ from .domain.model import (
     Term,
     TimeOff,
 )
-from .invitations.model import Invitation, InviteRole, InviteStatus
+from .exchange.ports import CalDavStateRepo
+from .invitations.ports import InvitationRepo
 from .mail.notices import Notice, OutboxMessage, OutboxStatus
 from .reports.data import (
     Completion,
@@ -43,7 +43,8 @@ from .reports.data import (
     StudentSession,
     Tally,
 )
-from .requests.model import MentorRequest, RequestDraft, RequestQuery, RequestStatus
+from .requests.ports import RequestRepo
+from .schedule.ports import MaterialRepo, RegistrationRepo
 
 
 class PeopleRepo(Protocol):
@@ -93,14 +94,6 @@ class PrivacyRepo(Protocol):
         their notes, comments, availability, time off and mail gone. Returns the audit
         records rewritten."""
         ...
-
-
-class CalDavStateRepo(Protocol):
-    """What `sync caldav` last sent to each calendar of each server: a digest per UID."""
-
-    def sent(self, server: str, calendar: str) -> dict[str, str]: ...
-    def record(self, server: str, calendar: str, sent: dict[str, str], at: datetime) -> None: ...
-    def forget(self, server: str, calendar: str, uids: Iterable[str]) -> None: ...
 
 
 class AccessRepo(Protocol):
@@ -156,24 +149,6 @@ class SessionRepo(Protocol):
                     rooms: Iterable[str], exclude: Iterable[int] = (),
                     within: Sequence[tuple[datetime, datetime]] | None = None
                     ) -> list[Session]: ...
-
-
-class RegistrationRepo(Protocol):
-    """Group sessions students register for: which are open, until when, their waitlists."""
-
-    def until(self, session_id: int) -> datetime | None:
-        """When registration for the session closes (None: it is not open)."""
-        ...
-    def open(self, session_id: int, until: datetime) -> None: ...
-    def close(self, session_id: int) -> None: ...
-    def open_ids(self, now: datetime) -> list[int]:
-        """The scheduled sessions whose registration is still open at ``now``."""
-        ...
-    def waiting(self, session_id: int) -> list[tuple[str, datetime]]:
-        """(student email, when they joined) of the session's waitlist, first come first."""
-        ...
-    def wait(self, session_id: int, student: str) -> None: ...
-    def unwait(self, session_id: int, student: str) -> None: ...
 
 
 class SeriesRepo(Protocol):
@@ -259,18 +234,6 @@ class AttendanceRepo(Protocol):
         ...
     def add_material(self, material: Material) -> Material: ...
     def materials(self, session_id: int) -> list[Material]: ...
-
-
-class MaterialRepo(Protocol):
-    """Materials of sessions: a URL, or a file kept in the database."""
-
-    def add(self, material: Material, content: bytes | None) -> Material: ...
-    def get(self, material_id: int) -> Material | None: ...
-    def content(self, material_id: int) -> bytes | None: ...
-    def replace(self, material: Material, content: bytes) -> None:
-        """Write a new file (name, type, size, uploader) in place of material ``id``'s."""
-        ...
-    def remove(self, material_id: int) -> None: ...
 
 
 class CourseRepo(Protocol):
@@ -373,57 +336,6 @@ class ReportRepo(Protocol):
     def student_sessions(self, f: ReportFilter) -> list[StudentSession]: ...
 
 
-class RequestRepo(Protocol):
-    """Mentorship requests. Every change of status is conditional on the status the request
-    has in the database (``sources``), so of two terminals moving one request at the same
-    moment exactly one wins: the other's change reports False."""
-
-    def add(self, draft: RequestDraft, now: datetime) -> MentorRequest: ...
-    def get(self, request_id: int) -> MentorRequest | None: ...
-    def find(self, query: RequestQuery) -> list[MentorRequest]: ...
-    def move(self, request_id: int, sources: Sequence[RequestStatus], target: RequestStatus,
-             now: datetime, *, mentor: str | None = None, clear_mentor: bool = False,
-             session_id: int | None = None) -> bool:
-        """Move the request to ``target`` if its status is one of ``sources`` (setting the
-        mentor who claimed it, or clearing it; the session it was scheduled as)."""
-        ...
-    def expire(self, created_before: datetime, now: datetime) -> list[int]:
-        """Expire every open request made before ``created_before``; the ids expired."""
-        ...
-    def lapse(self, claimed_before: datetime, now: datetime) -> list[int]:
-        """Put back in the queue every claim made before ``claimed_before`` and never
-        scheduled; the ids reopened."""
-        ...
-    def of_session(self, session_id: int) -> MentorRequest | None: ...
-    def ended(self) -> list[tuple[MentorRequest, SessionStatus]]:
-        """The scheduled requests whose session is completed or cancelled, with its status."""
-        ...
-    def mark_feedback_asked(self, request_id: int, now: datetime) -> bool:
-        """Note that the student was asked for feedback, unless they were already: whether
-        this call did (the ask is queued once however often this runs)."""
-        ...
-
-
-class InvitationRepo(Protocol):
-    """Invitations to sessions. A change of status is conditional on the status stored, so a
-    token used from two terminals at once is used once."""
-
-    def add(self, session_id: int, email: str, role: InviteRole, token_hash: str,
-            expires_at: datetime, now: datetime) -> Invitation: ...
-    def get(self, invitation_id: int) -> Invitation | None: ...
-    def find(self, session_id: int | None = None,
-             status: InviteStatus | None = None) -> list[Invitation]: ...
-    def move(self, invitation_id: int, sources: Sequence[InviteStatus], target: InviteStatus,
-             now: datetime, *, person: str | None = None) -> bool: ...
-    def renew(self, invitation_id: int, token_hash: str, expires_at: datetime,
-              now: datetime) -> bool:
-        """A new token and expiry for a pending or expired invitation (the old token dies)."""
-        ...
-    def sent_since(self, session_id: int, since: datetime) -> int:
-        """How many invitation mails were sent (or resent) for the session since ``since``."""
-        ...
-
-
 class UnitOfWork(Protocol):
     """One transaction. Leaving its context commits; an exception rolls everything back.
 
@@ -470,35 +382,6 @@ class UnitOfWork(Protocol):
     def invitations(self) -> InvitationRepo: ...
     @property
     def registrations(self) -> RegistrationRepo: ...
-
-
-class BackupStore(Protocol):
-    """Whole-database copies, taken, read and restored by the store (store/backup.py): the
-    backend's own means (SQLite's online backup API, ``pg_dump``), or a logical dump."""
-
-    url: str
-
-    def method(self) -> str:
-        """How :meth:`take` copies this database: ``sqlite``, ``pg_dump`` or ``logical``."""
-        ...
-    def take(self, into: Path, progress: Callable[[str], None] | None = None) -> None:
-        """Write a complete, self-checking copy of the database, as it stood at one instant,
-        to ``into`` (a new file); ``progress`` is told each stage's name as it begins."""
-        ...
-    def read(self, file: Path) -> BackupContents:
-        """What ``file`` holds, every row read and checked; raise ``InvalidInput`` naming
-        what is wrong if it is not a whole backup."""
-        ...
-    def schema_age(self, revision: str | None) -> str:
-        """``current``, ``older`` (this program migrates it) or ``newer`` (unknown here)."""
-        ...
-    def holds_data(self) -> bool:
-        """Whether the database at ``url`` has any table of ours in it (False if absent)."""
-        ...
-    def restore(self, file: Path, contents: BackupContents) -> None:
-        """Replace what the database at ``url`` holds with ``file``'s rows, in one transaction
-        where the backend allows, then migrate it to this program's schema."""
-        ...
 
 
 class Store(Protocol):

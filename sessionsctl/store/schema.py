@@ -398,8 +398,8 @@ class OutboxRow(Base):
     last_error: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime]
     sent_at: Mapped[datetime | None]
-from . import schema_availability as _availability  # noqa: E402,F401  (its tables join Base.metadata)
-from . import schema_billing as _billing  # noqa: E402,F401  (its tables join Base.metadata)
-from . import schema_caldav as _caldav  # noqa: E402,F401  (its tables join Base.metadata)
-from . import schema_groups as _groups  # noqa: E402,F401  (its tables join Base.metadata)
-from . import schema_requests as _requests  # noqa: E402,F401  (its tables join Base.metadata)
+
+
+# The tables kept in schema_<topic> modules (built on Base) join its metadata here.
+from . import schema_availability, schema_billing, schema_caldav  # noqa: E402,F401,I001
+from . import schema_groups, schema_requests  # noqa: E402,F401,I001

@@ -12,7 +12,7 @@ from pathlib import Path
 from ..access import Action, require
 from ..context import Context
 from ..domain.errors import InvalidInput, NotFound
-from ..storage import BackupStore
+from .ports import BackupStore
 from .values import BackupContents, Restored, Taken, Verdict
 
 SUFFIX = {"sqlite": ".db", "pg_dump": ".dump", "logical": ".jsonl.gz"}
