@@ -186,3 +186,31 @@ def test_exactly_one_of_racing_mentors_claims_each_request(as_, db_url: str,
         assert len(winners) == 1, (request_id, results)
         assert sum(request_id in r["lost"] for r in results) == len(mentors) - 1
         assert staff.requests.show(request_id).mentor == winners[0]
+
+
+def test_scheduling_as_a_changed_draft_keeps_the_request_s_mentor_and_student(as_) -> None:  # type: ignore[no-untyped-def]
+    from dataclasses import replace
+
+    made = ask(as_(SAM))
+    as_(ADA).requests.claim(made.id)
+    start = datetime(2027, 3, 3, 14, 0, tzinfo=UTC)
+    draft = replace(_draft(ADA, start), title="Quadratics, with past papers",
+                    students=(SAM,), room=None)
+    with pytest.raises(InvalidInput, match="claimed by ada@centre.test") as wrong:
+        as_(STAFF).requests.schedule_as(made.id, replace(draft, mentor=BOB))
+    assert wrong.value.field == "mentor"
+    with pytest.raises(InvalidInput, match="keep them among the students"):
+        as_(ADA).requests.schedule_as(made.id, replace(draft, students=(KIM,)))
+    as_(STAFF).sessions.book(_draft(ADA, start))  # Ada is busy then: refused, or said why
+    with pytest.raises(ConflictError):
+        as_(ADA).requests.schedule_as(made.id, draft)
+    assert as_(ADA).requests.show(made.id).status is RequestStatus.CLAIMED
+    session = as_(ADA).requests.schedule_as(made.id, draft, force_reason="exam next week")
+    assert session.title == "Quadratics, with past papers" and session.end - start == \
+        timedelta(hours=1)
+    shown = as_(SAM).requests.show(made.id)
+    assert shown.status is RequestStatus.SCHEDULED and shown.session_id == session.id
+    with as_(STAFF).ctx.read() as uow:
+        queued = sorted(m.recipient for m in uow.outbox.messages()
+                        if m.template == "request_scheduled")
+    assert queued == [ADA, SAM]

@@ -231,14 +231,35 @@ class Requests:
         with every conflict), link it to the request and tell mentor and student, all in
         one transaction."""
         request = self._claimed(request_id)
-        draft = rules.validate_session(replace(self._draft(request, start), room=room))
+        return self._book(request, replace(self._draft(request, start), room=room), past=past)
+
+    def schedule_as(self, request_id: int, draft: SessionDraft, *,
+                    force_reason: str | None = None, past: bool = False) -> Session:
+        """Book the claimed request as ``draft`` (the session as the booking form left it:
+        its title, times, room... changed there), which stays the request's: its mentor
+        the one who claimed it, its student among the students. ``force_reason`` books over
+        conflicts, saying why. Linked, told and moved as :meth:`schedule` does."""
+        request = self._claimed(request_id)
+        if draft.mentor != request.mentor:
+            raise InvalidInput(f"request {request_id} is claimed by {request.mentor}: "
+                               "the session is theirs", field="mentor")
+        if request.student not in draft.students:
+            raise InvalidInput(f"request {request_id} is {request.student}'s: keep them "
+                               "among the students", field="student")
+        return self._book(request, draft, past=past, force_reason=force_reason)
+
+    def _book(self, request: MentorRequest, draft: SessionDraft, *, past: bool,
+              force_reason: str | None = None) -> Session:
+        draft = rules.validate_session(draft)
         check_not_past(draft.start, draft.tz, self.ctx.clock(), past)
+        request_id = request.id
 
         def attempt() -> Session:
             with self.ctx.write() as uow:
                 current = self._get(uow, request_id)
                 require(uow.actor, Action.CLAIM_REQUEST, mentor=current.mentor or "")
-                result = self.booker.book(uow, [Row(draft, uid=new_uid())], notify=False)
+                result = self.booker.book(uow, [Row(draft, uid=new_uid())],
+                                          force_reason=force_reason, notify=False)
                 session = result.booked[0]
                 after = self._move(uow, current, RequestStatus.SCHEDULED, "scheduled",
                                    session_id=session.id)

@@ -1,9 +1,11 @@
 """The request queue (`ctrl+r`): open mentorship requests, the most urgent and oldest first,
-and those the acting mentor claimed; `c` claims the one under the cursor, `s` schedules a
-claimed one at its first free slot (the same finder and booker as `request schedule`)."""
+and those the acting mentor claimed; `c` claims the one under the cursor, `s` (or enter)
+opens the booking form for a claimed one, filled in at its first free slot (the same finder
+as `request schedule`), whose save books it as `request schedule` does."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 from textual import on, work
@@ -14,6 +16,7 @@ from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widgets import Label, OptionList, Static
 from textual.widgets.option_list import Option
+from textual.worker import get_current_worker
 
 from ...core.domain.errors import SessionsctlError
 from ...core.requests.model import MentorRequest, RequestStatus
@@ -21,6 +24,7 @@ from .. import format as fmt
 from .. import keys
 from ..keys import bindings
 from ..workers import ReportsFailures
+from .request_booking import scheduling_saver, scheduling_values
 
 if TYPE_CHECKING:
     from ..context import TuiContext
@@ -45,6 +49,15 @@ class RequestsScreen(ReportsFailures, ModalScreen[None]):
             self.said = said
             self.error = error
 
+    class Drafted(Message):
+        """The booking form for a claimed request, filled in (``start``: its first free
+        slot, None when none fits)."""
+
+        def __init__(self, request: MentorRequest, start: datetime | None) -> None:
+            super().__init__()
+            self.request = request
+            self.start = start
+
     def __init__(self, ctx: TuiContext) -> None:
         super().__init__()
         self.ctx = ctx
@@ -55,7 +68,8 @@ class RequestsScreen(ReportsFailures, ModalScreen[None]):
         with Vertical(id="requests-box"):
             yield Label("[b]Requests[/b] · the open queue, and those you claimed")
             yield OptionList(id="requests-list")
-            yield Static("c: claim · s: schedule at the first free slot · escape: back",
+            yield Static("c: claim · s or enter: schedule it in the booking form · "
+                         "escape: back",
                          classes="hint")
 
     def on_mount(self) -> None:
@@ -103,8 +117,17 @@ class RequestsScreen(ReportsFailures, ModalScreen[None]):
 
     def action_schedule(self) -> None:
         current = self._current()
-        if current is not None:
-            self._act(current.id, "schedule")
+        if current is None:
+            return
+        if current.status is RequestStatus.OPEN:
+            self.notify(f"Claim request {current.id} first (c)", timeout=4)
+            return
+        self._act(current.id, "schedule")
+
+    @on(OptionList.OptionSelected, "#requests-list")
+    def _chosen(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        self.action_schedule()
 
     @work(thread=True, exclusive=True, group="request-act", exit_on_error=False)
     def _act(self, request_id: int, what: str) -> None:
@@ -116,18 +139,28 @@ class RequestsScreen(ReportsFailures, ModalScreen[None]):
                 self.post_message(self.Done(f"Request {request_id} is yours, "
                                             f"{claimed.mentor}: s schedules it"))
                 return
+            request = requests.show(request_id)
             slots = requests.suggest(request_id, 1)
-            if not slots:
-                self.post_message(self.Done(f"No free slot fits request {request_id}: "
-                                            "book it from the form"))
-                return
-            session = requests.schedule(request_id, slots[0].start)
-            self.post_message(self.Done(
-                f"Request {request_id} booked as session {session.id}, "
-                f"{fmt.long_day(self.ctx.local(session.start).date())} "
-                f"{self.ctx.local(session.start):%H:%M}"))
+            if not get_current_worker().is_cancelled:
+                self.post_message(self.Drafted(request, slots[0].start if slots else None))
         except SessionsctlError as exc:
             self.post_message(self.Done(error=exc))
+
+    @on(Drafted)
+    def _open_form(self, message: Drafted) -> None:
+        """The booking form, filled in; saving it schedules the request, leaving it (or
+        escape) keeps it claimed. The queue is read again after."""
+        from .booking.screen import BookingScreen
+
+        request = message.request
+        if message.start is None:
+            self.notify(f"No free slot fits request {request.id}'s preferences: "
+                        "choose a time in the form", timeout=6)
+        self.app.push_screen(BookingScreen(
+            self.ctx, values=scheduling_values(self.ctx, request, message.start),
+            saver=scheduling_saver(self.ctx, request.id),
+            heading=f"Schedule request #{request.id} {request.title}"),
+            lambda _booked: self.load())
 
     @on(Done)
     def _done(self, message: Done) -> None:

@@ -316,6 +316,17 @@ def _draft(values: FormValues, tz_name: str, start: datetime, end: datetime | No
         payment_status=values.payment)
 
 
+def opening_values(ctx: TuiContext, session: Session | None,
+                   start: datetime | None) -> FormValues:
+    """The form as it opens: filled in from ``session``, or a new hour-long booking from
+    ``start`` (else the next sensible start today)."""
+    if session is not None:
+        return values_of(session)
+    begin = start or default_start(ctx, ctx.today())
+    return FormValues(start=f"{begin.astimezone(ctx.tz):%Y-%m-%d %H:%M}", end="+60",
+                      tz=ctx.tz_name)
+
+
 def values_of(session: Session) -> FormValues:
     """The form filled in from a stored session (times in the zone it was booked in)."""
     tz = zone(session.tz)

@@ -8,6 +8,7 @@ makes of an error.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
@@ -91,6 +92,11 @@ class Refusal:
     detail: str = ""
     focus: str | None = None
     notify: str | None = None
+
+
+# What saving a new booking does when its caller says (the booking form's ``saver``): a
+# core call other than the plain booking, made in a worker; a refusal raises, as `save`.
+Saver = Callable[[SaveRequest], Outcome]
 
 
 def plan(session: Session | None, reading: Reading, force: str | None) -> Plan:

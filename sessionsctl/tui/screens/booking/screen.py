@@ -36,16 +36,8 @@ from . import save as saving
 from .check import check
 from .conflicts import Clashes, ConflictsPanel, SlotList
 from .fields import Fields, booking_rows, more_rows, override_row
-from .reading import (
-    FormValues,
-    Reading,
-    default_start,
-    keep_length,
-    read_form,
-    values_of,
-    with_slot,
-)
-from .save import Outcome, Refusal, SaveRequest
+from .reading import FormValues, Reading, keep_length, opening_values, read_form, with_slot
+from .save import Outcome, Refusal, Saver, SaveRequest
 
 if TYPE_CHECKING:
     from ...context import TuiContext
@@ -67,16 +59,14 @@ class BookingScreen(ReportsFailures, Screen[int | None]):
             self.error = error
 
     def __init__(self, ctx: TuiContext, *, session: Session | None = None,
-                 start: datetime | None = None) -> None:
+                 start: datetime | None = None, values: FormValues | None = None,
+                 saver: Saver | None = None, heading: str | None = None) -> None:
+        """A new booking (from ``start``), or a change to ``session``. A caller may open a
+        new booking filled in (``values``), say what saving it does (``saver``, run in a
+        worker instead of booking it plainly) and what the form is called (``heading``)."""
         super().__init__()
-        self.ctx = ctx
-        self.session = session
-        if session is not None:
-            self.initial = values_of(session)
-        else:
-            begin = start or default_start(ctx, ctx.today())
-            self.initial = FormValues(start=f"{begin.astimezone(ctx.tz):%Y-%m-%d %H:%M}",
-                                      end="+60", tz=ctx.tz_name)
+        self.ctx, self.session, self.saver, self.heading = ctx, session, saver, heading
+        self.initial = values or opening_values(ctx, session, start)
         self.fields = Fields(self, ctx)
         self._timer: Timer | None = None
         self._token = 0
@@ -93,7 +83,7 @@ class BookingScreen(ReportsFailures, Screen[int | None]):
     # ------------------------------------------------------------------ layout
     def compose(self) -> ComposeResult:
         title = (f"Change #{self.session.id} {self.session.title}" if self.session
-                 else "New booking")
+                 else self.heading or "New booking")
         if self.session and self.session.series_id:
             title += "  (an occurrence of a series: you will be asked which occurrences)"
         yield Static(Content.styled(title, "bold"), classes="screen-title", id="form-title")
@@ -354,7 +344,8 @@ class BookingScreen(ReportsFailures, Screen[int | None]):
     @work(thread=True, exclusive=True, group="form-save", exit_on_error=False)
     def _save(self, request: SaveRequest) -> None:
         try:
-            outcome = saving.save(self.ctx.centre, self.session, request, self.ctx.tz)
+            outcome = self.saver(request) if self.saver is not None else saving.save(
+                self.ctx.centre, self.session, request, self.ctx.tz)
         except SessionsctlError as exc:
             self.post_message(self.SaveFailed(exc))
             return
