@@ -211,7 +211,7 @@ HELP_PAGE: tuple[Section, ...] = (
         row("today's sessions → attendance", TODAY, *PICKS,
             written="ctrl+t, then 1–9 or enter"),
         row("new booking", NEW_BOOKING),
-        row("mentorship requests: the open queue (c claims, s books the first free slot)",
+        row("mentorship requests: the open queue (c claims, s opens the booking form)",
             REQUESTS, CLAIM, SCHEDULE_REQUEST),
         row("undo the last change made here (asks first)", UNDO_LAST),
         row("command palette: commands, people, sessions by title or #id",
