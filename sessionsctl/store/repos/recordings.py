@@ -30,11 +30,12 @@ class SqlRecordings:
 
     def of(self, session_id: int) -> list[Recording]:
         rows = self.db.execute(
-            select(RecordingRow, PersonRow.email)
+            select(RecordingRow.id, RecordingRow.url, RecordingRow.title, RecordingRow.public,
+                   PersonRow.email, RecordingRow.added_at)
             .outerjoin(PersonRow, PersonRow.id == RecordingRow.added_by_id)
             .where(RecordingRow.session_id == session_id).order_by(RecordingRow.id))
-        return [Recording(r.id, r.session_id, r.url, r.title, r.public, email, r.added_at)
-                for r, email in rows]
+        return [Recording(i, session_id, url, title, public, email, at)
+                for i, url, title, public, email, at in rows]
 
 
 class SqlCheckins:
