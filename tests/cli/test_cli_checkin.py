@@ -50,6 +50,12 @@ def test_refused_before_and_after_the_session(seeded: Seeded, db_url: str) -> No
     over = seeded.book(_at(-timedelta(hours=3)), title="Over", students=[seeded.sam],
                        duration=30, extra=["--no-notify"])
     assert "has ended" in run.fails(2, "session", "code", str(over["id"])).stderr
+    online = seeded.book(_at(-timedelta(minutes=5)), title="Online", mentor=seeded.bob,
+                         students=[seeded.kim], extra=["--meeting", "jitsi", "--no-notify"])
+    assert "session join" in run.fails(2, "session", "code", str(online["id"])).stderr
+    in_room = seeded.book(_at(-timedelta(minutes=5)), title="Room", students=[seeded.lee],
+                          extra=["--room", seeded.room, "--no-notify"])
+    assert run.json("session", "code", str(in_room["id"]))["code"]
     engine = create_engine(db_url)
     with engine.begin() as db:  # codes they had while they ran (or before a move)
         db.execute(insert(CheckinCodeRow), [

@@ -60,10 +60,14 @@ class Checkins:
 
     def code(self, session_id: int) -> Code:
         """Session ``session_id``'s check-in code (made on first asking), for its mentor or
-        staff, while it runs."""
+        staff, while it runs; none for a session that meets only online (a link, no room or
+        place)."""
         with self.ctx.write() as uow:
             session = get_session(uow, session_id, Action.VIEW_SESSION)
             require(uow.actor, Action.MARK_ATTENDANCE, session=session)
+            if session.link and not session.room and not session.location:
+                raise InvalidInput(f"session {session_id} meets online: its students check in "
+                                   "with session join", field="session")
             _running(session, self.ctx.clock(), "its code is shown")
             code = uow.checkins.code(session_id)
             if code is None:
