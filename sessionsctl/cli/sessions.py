@@ -182,6 +182,8 @@ def show(ctx: typer.Context, session_id: Annotated[int, typer.Argument(help="Ses
     - `sessionsctl session show 42`
     """
     state = cli(ctx, json_output)
+    from .recordings import recording_json, recordings_table
+
     details = state.centre.sessions.show(session_id)
     s, tz = details.session, state.tz
     if state.json:
@@ -190,7 +192,7 @@ def show(ctx: typer.Context, session_id: Annotated[int, typer.Argument(help="Ses
             "attendance": [attendance_json(a, tz) for a in details.attendance],
             "feedback": [feedback_json(f, tz) for f in details.feedback],
             "materials": [material_json(m) for m in details.materials],
-        })
+            "recordings": [recording_json(r, state) for r in details.recordings]})
         return
     people = state.centre.people.names({s.mentor, *s.students,
                                         *(f.author for f in details.feedback)})
@@ -230,6 +232,8 @@ def show(ctx: typer.Context, session_id: Annotated[int, typer.Argument(help="Ses
     if details.materials:
         render.out.print(render.table("Materials", ("Name", "Type", "Where"), (
             (m.name, m.type.value, m.location) for m in details.materials)))
+    if details.recordings:
+        render.out.print(recordings_table(details.recordings, state))
 
 
 @app.command("edit")

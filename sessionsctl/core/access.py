@@ -22,6 +22,7 @@ from .domain.model import Attendance, Feedback, Person, Role, Series, Session
 from .identity import how_to_bind, is_unbound
 
 if TYPE_CHECKING:
+    from .schedule.ports import Recording
     from .storage import UnitOfWork
 
 
@@ -217,6 +218,17 @@ def seen(actor: Person | None, session: Session) -> Session:
             and actor.email != session.mentor and actor.email not in session.students:
         changes.update(passcode=None, cost=None)  # a session seen without taking part in it
     return replace(session, **changes) if changes else session
+
+
+def seen_recordings(actor: Person | None, session: Session,
+                    recordings: list[Recording]) -> list[Recording]:
+    """The recordings of ``session`` (one ``actor`` may see) that ``actor`` may see: all of
+    them for those who see every session and its participants, the ``public`` ones for
+    others (as :func:`seen` hides the passcode)."""
+    if actor is None or sees_everything(actor) or actor.email == session.mentor \
+            or actor.email in session.students:
+        return recordings
+    return [r for r in recordings if r.public]
 
 
 def seen_marks(actor: Person | None, session: Session,

@@ -43,7 +43,9 @@ if TYPE_CHECKING:
     from .schedule.booker import Booker
     from .schedule.bulk import BulkChanges
     from .schedule.calendar import CentreCalendar
+    from .schedule.checkin import Checkins
     from .schedule.joining import Joining
+    from .schedule.recordings import Recordings
     from .schedule.registration import Registration
     from .schedule.roster import Roster
     from .schedule.scopes import ScopedEdits
@@ -123,6 +125,19 @@ class Centre:
         from .schedule.registration import Registration
 
         return Registration(self.ctx, self.roster, self._notifier)
+
+    @cached_property
+    def recordings(self) -> Recordings:
+        from .schedule.recordings import Recordings
+
+        return Recordings(self.ctx)
+
+    @cached_property
+    def checkins(self) -> Checkins:
+        from .domain.policy import LATE_GRACE
+        from .schedule.checkin import Checkins
+
+        return Checkins(self.ctx, self._late_grace if self._late_grace is not None else LATE_GRACE)
 
     @cached_property
     def joining(self) -> Joining:

@@ -24,7 +24,7 @@ from .domain.timeutil import zone
 from .exchange.ports import CalDavStateRepo
 from .invitations.ports import InvitationRepo
 from .requests.ports import RequestRepo
-from .schedule.ports import MaterialRepo, RegistrationRepo
+from .schedule.ports import CheckinRepo, MaterialRepo, RecordingRepo, RegistrationRepo
 from .storage import (
     AccessRepo,
     AttendanceRepo,
@@ -248,6 +248,14 @@ class LockedUnit:
     @property
     def registrations(self) -> RegistrationRepo:
         return self._inner.registrations
+
+    @property
+    def recordings(self) -> RecordingRepo:
+        return self._inner.recordings
+
+    @property
+    def checkins(self) -> CheckinRepo:
+        return self._inner.checkins
 
 
 def guarded(uow: UnitOfWork) -> UnitOfWork:

@@ -44,7 +44,7 @@ from .reports.data import (
     Tally,
 )
 from .requests.ports import RequestRepo
-from .schedule.ports import MaterialRepo, RegistrationRepo
+from .schedule.ports import CheckinRepo, MaterialRepo, RecordingRepo, RegistrationRepo
 
 
 class PeopleRepo(Protocol):
@@ -324,10 +324,8 @@ class ReportRepo(Protocol):
     """Aggregates for attendance, completion and mentor reports, computed in the database
     (store/repos/reports.py; ``bounds`` are the UTC boundaries of consecutive periods)."""
 
-    def attendance_groups(self, f: ReportFilter,
-                          by: Sequence[str]) -> dict[str, list[Group[Tally]]]: ...
-    def attendance_by_period(self, f: ReportFilter,
-                             bounds: Sequence[datetime]) -> dict[int, Tally]: ...
+    def attendance_groups(self, f: ReportFilter, by: Sequence[str]) -> dict[str, list[Group[Tally]]]: ...
+    def attendance_by_period(self, f: ReportFilter, bounds: Sequence[datetime]) -> dict[int, Tally]: ...
     def completion_groups(self, f: ReportFilter, by: str,
                           now: datetime) -> list[Group[Completion]]: ...
     def completion_by_period(self, f: ReportFilter, bounds: Sequence[datetime],
@@ -337,10 +335,8 @@ class ReportRepo(Protocol):
 
 
 class UnitOfWork(Protocol):
-    """One transaction. Leaving its context commits; an exception rolls everything back.
-
-    ``actor`` is the person acting (None when the unit was opened without one; the audit log
-    then names the local login). Every repository reads and writes in this one transaction."""
+    """One transaction: leaving its context commits, an exception rolls it all back. ``actor`` is
+    the person acting (None: the audit log names the local login); every repository shares it."""
 
     actor: Person | None
 
@@ -382,6 +378,10 @@ class UnitOfWork(Protocol):
     def invitations(self) -> InvitationRepo: ...
     @property
     def registrations(self) -> RegistrationRepo: ...
+    @property
+    def recordings(self) -> RecordingRepo: ...
+    @property
+    def checkins(self) -> CheckinRepo: ...
 
 
 class Store(Protocol):

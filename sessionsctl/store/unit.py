@@ -20,6 +20,7 @@ from .repos.materials import SqlMaterials
 from .repos.outbox import SqlOutbox
 from .repos.people import SqlPeople
 from .repos.privacy import SqlPrivacy
+from .repos.recordings import SqlCheckins, SqlRecordings
 from .repos.registrations import SqlRegistrations
 from .repos.reports import SqlReports
 from .repos.requests import SqlRequests
@@ -58,6 +59,8 @@ class SqlUnit:
         self.requests = SqlRequests(db, self.actor, lookup)
         self.invitations = SqlInvitations(db, self.actor, lookup)
         self.registrations = SqlRegistrations(db, self.actor, lookup)
+        self.recordings = SqlRecordings(db, lookup)
+        self.checkins = SqlCheckins(db, lookup)
 
     def _acting(self, asked: str | None, login: str) -> Acting:
         """Who acts (:mod:`...core.identity`): ``login``'s person, or whom ``asked`` names."""

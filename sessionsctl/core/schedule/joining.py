@@ -5,7 +5,8 @@ outside the session's window."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 from ..access import Action
 from ..context import Context
@@ -14,6 +15,9 @@ from ..domain.model import Attendance, AttendanceStatus, Session, SessionStatus
 from ..domain.policy import JOIN_EARLY, LATE_GRACE
 from ..domain.serialize import record
 from .sessions import get_session
+
+if TYPE_CHECKING:
+    from ..storage import UnitOfWork
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,12 +61,21 @@ class Joining:
                         if m.student == actor.email), None)
             if had is not None:
                 return Joined(session, session.link, had)
-            late = now > session.start + self.grace
-            mark = Attendance(session_id, actor.email,
-                              AttendanceStatus.LATE if late else AttendanceStatus.PRESENT,
-                              max(now, session.start), None, "checked in on joining",
-                              actor.email, now)
-            written = uow.attendance.add_mark(mark)
-            if written:
-                uow.audit.record("attendance", "session", session_id, None, record(mark))
+            mark, written = check_in(uow, session, actor.email, now, self.grace,
+                                     "checked in on joining")
             return Joined(session, session.link, mark, written)
+
+
+def check_in(uow: UnitOfWork, session: Session, student: str, now: datetime,
+             grace: timedelta, note: str) -> tuple[Attendance, bool]:
+    """Mark ``student`` present in ``session`` at ``now`` (late after ``grace`` from its
+    start), audited: the rule `session join` and `attendance checkin` share. Whether it was
+    written (not if another terminal marked them a moment ago)."""
+    late = now > session.start + grace
+    mark = Attendance(session.id, student,
+                      AttendanceStatus.LATE if late else AttendanceStatus.PRESENT,
+                      max(now, session.start), None, note, student, now)
+    written = uow.attendance.add_mark(mark)
+    if written:
+        uow.audit.record("attendance", "session", session.id, None, record(mark))
+    return mark, written

@@ -1,13 +1,29 @@
 """What a session's extras need from storage: registration for group sessions and the
-session's materials (protocols the store implements, held by the unit of work as
-``uow.registrations`` and ``uow.materials``)."""
+session's materials, its recordings and check-in codes (protocols the store implements, held by
+the unit of work as ``uow.registrations``, ``uow.materials``, ``uow.recordings`` and
+``uow.checkins``)."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
 from ..domain.model import Material
+
+
+@dataclass(frozen=True, slots=True)
+class Recording:
+    """A link to a recording of a session; ``public`` ones are for anyone who may see the
+    session, the others for its participants."""
+
+    id: int
+    session_id: int
+    url: str
+    title: str | None = None
+    public: bool = False
+    added_by: str | None = None
+    added_at: datetime | None = None
 
 
 class RegistrationRepo(Protocol):
@@ -38,3 +54,26 @@ class MaterialRepo(Protocol):
         """Write a new file (name, type, size, uploader) in place of material ``id``'s."""
         ...
     def remove(self, material_id: int) -> None: ...
+
+
+class RecordingRepo(Protocol):
+    """The recordings of sessions, in the order they were added."""
+
+    def add(self, recording: Recording) -> Recording: ...
+    def of(self, session_id: int) -> list[Recording]: ...
+
+
+class CheckinRepo(Protocol):
+    """The check-in codes of sessions (stored as given) and the wrong codes students gave."""
+
+    def code(self, session_id: int) -> str | None: ...
+    def set_code(self, session_id: int, code: str, at: datetime) -> None: ...
+    def sessions_with(self, code: str) -> list[int]:
+        """The sessions whose code is ``code``."""
+        ...
+    def failures(self, student: str, since: datetime) -> int:
+        """How many wrong codes ``student`` gave from ``since`` on."""
+        ...
+    def fail(self, student: str, at: datetime) -> None:
+        """Count a wrong code of ``student``'s (and forget those older than a day)."""
+        ...

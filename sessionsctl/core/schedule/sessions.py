@@ -5,11 +5,20 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from ..access import Action, require, require_view, seen, seen_feedback, seen_marks, visible
+from ..access import (
+    Action,
+    require,
+    require_view,
+    seen,
+    seen_feedback,
+    seen_marks,
+    seen_recordings,
+    visible,
+)
 from ..billing.cancelling import CancelledBy, cancelled_by, noted
 from ..context import Context
 from ..domain import rules
@@ -32,6 +41,7 @@ from .booking import (
     retry_race,
 )
 from .conflicts import Conflict
+from .ports import Recording
 from .scopes import SCOPES, Scope, ScopedEdits
 from .series import SeriesResult
 
@@ -42,6 +52,7 @@ class SessionDetails:
     attendance: list[Attendance]
     feedback: list[Feedback]
     materials: list[Material]
+    recordings: list[Recording] = field(default_factory=list)
 
 
 def get_session(uow: UnitOfWork, session_id: int, action: Action) -> Session:
@@ -127,7 +138,8 @@ class Sessions:
                 seen(actor, session),
                 seen_marks(actor, session, uow.attendance.marks(session_id)),
                 seen_feedback(actor, session, uow.attendance.feedback(session_id)),
-                uow.attendance.materials(session_id))
+                uow.attendance.materials(session_id),
+                seen_recordings(actor, session, uow.recordings.of(session_id)))
 
     # ------------------------------------------------------------------------- edit
     def edit(self, session_id: int, changes: dict[str, Any], *,

@@ -39,11 +39,12 @@ STAFF_LIKE = ("sessionsctl_admin", "sessionsctl_staff", "sessionsctl_enrolment")
 PRIVATE = ("cost", "cost_hundredths", "payment_status", "notes", "meeting_passcode", "force_reason")
 MENTOR_WRITES = ("sessions", "session_students", "series", "attendance", "feedback",
                  "materials", "outbox", "availability", "time_off", "audit_log", "caldav_sync",
-                 "requests", "invitations", "availability_dates", "registrations", "waitlist")
+                 "requests", "invitations", "availability_dates", "registrations", "waitlist",
+                 "recordings", "checkin_codes")
 GUARDED = ("people", "series", "sessions", "session_students", "attendance", "feedback",
            "outbox", "audit_log", "availability", "time_off", "rates", "invoices",
            "invoice_lines", "materials", "requests", "invitations", "availability_dates",
-           "waitlist")
+           "waitlist", "recordings", "checkin_codes", "checkin_attempts")
 
 _FUNCTIONS = {
     "sessionsctl_me()": ("integer", "SELECT id FROM people WHERE login = session_user AND active"),
@@ -105,6 +106,17 @@ _POLICIES: tuple[tuple[str, str, str, str, str, str | None], ...] = (
      "sessionsctl_hosts(session_id)", "sessionsctl_hosts(session_id)"),
     ("materials", "student_sees", "SELECT", "sessionsctl_student",
      "EXISTS (SELECT 1 FROM sessions s WHERE s.id = session_id)", None),
+    # recordings: a session's participants see them all, others who see it the public ones;
+    # check-in codes only their sessions' mentors (a student gives one, never reads it)
+    ("recordings", "mentor_hosts", "ALL", "sessionsctl_mentor",
+     "sessionsctl_hosts(session_id)", "sessionsctl_hosts(session_id)"),
+    ("recordings", "student_sees", "SELECT", "sessionsctl_student",
+     "sessionsctl_attends(session_id) OR (public AND EXISTS "
+     "(SELECT 1 FROM sessions s WHERE s.id = session_id))", None),
+    ("checkin_codes", "mentor_hosts", "ALL", "sessionsctl_mentor",
+     "sessionsctl_hosts(session_id)", "sessionsctl_hosts(session_id)"),
+    ("checkin_attempts", "student_own", "ALL", "sessionsctl_student",
+     "student_id = sessionsctl_me()", "student_id = sessionsctl_me()"),
     ("waitlist", "mentor_hosts", "ALL", "sessionsctl_mentor",
      "sessionsctl_hosts(session_id)", "sessionsctl_hosts(session_id)"),
     ("waitlist", "student_self", "SELECT", "sessionsctl_student",
@@ -169,6 +181,7 @@ def sync(db: Connection, bindings: Sequence[tuple[str, str]]) -> list[Member]:
     run(f"GRANT SELECT ({', '.join(columns)}) ON sessions TO sessionsctl_student")
     run("GRANT INSERT, UPDATE, DELETE ON feedback TO sessionsctl_student")
     run("GRANT INSERT ON audit_log TO sessionsctl_student")
+    run("GRANT INSERT, DELETE ON checkin_attempts TO sessionsctl_student")
     # Its cost was numeric before it was read from cost_hundredths: a function's result
     # type is not changed by CREATE OR REPLACE.
     run("DROP FUNCTION IF EXISTS sessionsctl_private(integer)")

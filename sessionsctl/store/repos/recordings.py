@@ -1,0 +1,73 @@
+"""A session's recordings, and the check-in codes of in-person sessions with the wrong codes
+students gave (implements core's ``RecordingRepo`` and ``CheckinRepo``)."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import datetime, timedelta
+
+from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy.engine import Connection
+
+from ...core.schedule.ports import Recording
+from ..schema import PersonRow
+from ..schema_groups import CheckinAttemptRow, CheckinCodeRow, RecordingRow
+from .lookup import Lookup
+
+
+class SqlRecordings:
+    def __init__(self, db: Connection, lookup: Lookup) -> None:
+        self.db = db
+        self.lookup = lookup
+
+    def add(self, recording: Recording) -> Recording:
+        by = self.lookup.person_id_or_none(recording.added_by) if recording.added_by else None
+        new_id = self.db.execute(insert(RecordingRow).values(
+            session_id=recording.session_id, url=recording.url, title=recording.title,
+            public=recording.public, added_by_id=by, added_at=recording.added_at,
+        ).returning(RecordingRow.id)).scalar_one()
+        return replace(recording, id=new_id)
+
+    def of(self, session_id: int) -> list[Recording]:
+        rows = self.db.execute(
+            select(RecordingRow.id, RecordingRow.url, RecordingRow.title, RecordingRow.public,
+                   PersonRow.email, RecordingRow.added_at)
+            .outerjoin(PersonRow, PersonRow.id == RecordingRow.added_by_id)
+            .where(RecordingRow.session_id == session_id).order_by(RecordingRow.id))
+        return [Recording(i, session_id, url, title, public, email, at)
+                for i, url, title, public, email, at in rows]
+
+
+class SqlCheckins:
+    def __init__(self, db: Connection, lookup: Lookup) -> None:
+        self.db = db
+        self.lookup = lookup
+
+    def code(self, session_id: int) -> str | None:
+        found: str | None = self.db.execute(select(CheckinCodeRow.code).where(
+            CheckinCodeRow.session_id == session_id)).scalar_one_or_none()
+        return found
+
+    def set_code(self, session_id: int, code: str, at: datetime) -> None:
+        changed = self.db.execute(update(CheckinCodeRow).where(
+            CheckinCodeRow.session_id == session_id).values(code=code, made_at=at)).rowcount
+        if not changed:
+            self.db.execute(insert(CheckinCodeRow).values(session_id=session_id, code=code,
+                                                          made_at=at))
+
+    def sessions_with(self, code: str) -> list[int]:
+        return list(self.db.execute(select(CheckinCodeRow.session_id).where(
+            CheckinCodeRow.code == code).order_by(CheckinCodeRow.session_id)).scalars())
+
+    def failures(self, student: str, since: datetime) -> int:
+        count: int = self.db.execute(
+            select(func.count()).select_from(CheckinAttemptRow).where(
+                CheckinAttemptRow.student_id == self.lookup.person_id(student),
+                CheckinAttemptRow.at >= since)).scalar_one()
+        return count
+
+    def fail(self, student: str, at: datetime) -> None:
+        person = self.lookup.person_id(student)
+        self.db.execute(delete(CheckinAttemptRow).where(
+            CheckinAttemptRow.student_id == person, CheckinAttemptRow.at < at - timedelta(days=1)))
+        self.db.execute(insert(CheckinAttemptRow).values(student_id=person, at=at))
