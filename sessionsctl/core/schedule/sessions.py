@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from ..access import Action, require, require_view, seen, seen_feedback, seen_marks, visible
@@ -34,6 +34,9 @@ from .booking import (
 from .conflicts import Conflict
 from .scopes import SCOPES, Scope, ScopedEdits
 from .series import SeriesResult
+
+if TYPE_CHECKING:
+    from ..completion import Unmarked
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,11 +69,12 @@ class Sessions:
     """One-off sessions and single occurrences."""
 
     def __init__(self, ctx: Context, booker: Booker, notifier: Notifier,
-                 scoped: ScopedEdits) -> None:
+                 scoped: ScopedEdits, unmarked_as: Unmarked = "absent") -> None:
         self.ctx = ctx
         self.booker = booker
         self.notifier = notifier
         self.scoped = scoped
+        self.unmarked_as = unmarked_as  # what completing does to unmarked students
 
     # ------------------------------------------------------------------ book and check
     def check(self, draft: SessionDraft, exclude: Sequence[int] = ()) -> list[Conflict]:
@@ -263,10 +267,10 @@ class Sessions:
                 before = after
             if target is SessionStatus.CANCELLED and notify:
                 self.notifier.notify(uow, NoticeKind.CANCELLED, [before])
-            if target is SessionStatus.COMPLETED:
-                from ..requests.service import session_completed  # only when one completes
+            if target is SessionStatus.COMPLETED:  # by either path: core/completion.py
+                from ..completion import completed  # only when one completes
 
-                session_completed(uow, before, self.ctx.clock())
+                completed(uow, before, self.ctx.clock(), self.unmarked_as)
             return before
 
     def cancel(self, session_id: int, reason: str | None = None, *,
