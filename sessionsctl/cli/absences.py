@@ -42,7 +42,7 @@ def warnings(
     those of their own sessions.
 
     With --mail (staff, for cron) each student who fell below is mailed once, queued in the
-    outbox (`mail send` sends it): not again while they stay below, again if they recover and
+    outbox (`reminders send` sends it): not again while they stay below, again if they recover and
     fall below once more.
 
     Examples:

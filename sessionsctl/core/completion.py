@@ -27,11 +27,11 @@ def check_unmarked(value: str, field: str = "unmarked") -> Unmarked:
     return value
 
 
-def completed(uow: UnitOfWork, session: Session, now: datetime,
-              unmarked_as: Unmarked) -> list[str]:
+def completed(uow: UnitOfWork, session: Session, now: datetime, unmarked_as: Unmarked, *,
+              notify: bool = True) -> list[str]:
     """Run in the transaction that just completed ``session``; returns the students it marked
     absent. A second completion (reopened, then completed again) marks only those still
-    unmarked and queues no second summary."""
+    unmarked and queues no second summary; none at all unless ``notify``."""
     absent: list[str] = []
     if unmarked_as == "absent":
         for student in unmarked(session, uow.attendance.marks(session.id)):
@@ -45,7 +45,7 @@ def completed(uow: UnitOfWork, session: Session, now: datetime,
     session_completed(uow, session, now)
     # The session's row was just written: a second completion racing this one waits for
     # this commit, then finds the summary queued.
-    if not uow.outbox.queued(SUMMARY, session.id):
+    if notify and not uow.outbox.queued(SUMMARY, session.id):
         status = {m.student: m.status.value for m in uow.attendance.marks(session.id)}
         marks: dict[str, list[str]] = {s.value: [] for s in AttendanceStatus}
         marks["unmarked"] = []

@@ -270,7 +270,7 @@ class Sessions:
             if target is SessionStatus.COMPLETED:  # by either path: core/completion.py
                 from ..completion import completed  # only when one completes
 
-                completed(uow, before, self.ctx.clock(), self.unmarked_as)
+                completed(uow, before, self.ctx.clock(), self.unmarked_as, notify=notify)
             return before
 
     def cancel(self, session_id: int, reason: str | None = None, *,
@@ -318,10 +318,12 @@ class Sessions:
                 self.notifier.notify(uow, NoticeKind.BOOKED, [after])
             return after
 
-    def complete(self, session_id: int, *, force: bool = False) -> Session:
-        """Complete a session; before its start only when ``force`` (the TUI asks first)."""
+    def complete(self, session_id: int, *, force: bool = False,
+                 notify: bool = True) -> Session:
+        """Complete a session; before its start only when ``force`` (the TUI asks first);
+        its mentor is sent the attendance summary unless not ``notify``."""
         return self._set_status(session_id, SessionStatus.COMPLETED, Action.COMPLETE_SESSION,
-                                force=force)
+                                notify=notify, force=force)
 
     def begin(self, session_id: int, *, force: bool = False) -> Session:
         """Start a session; before its start only when ``force``."""
