@@ -7,7 +7,8 @@ from collections.abc import Iterator
 
 import pytest
 
-from .conftest import Run, Seeded
+from .conftest import Run, Seeded, book_args
+from .test_cli_access_db import Centre
 from .test_cli_mail import Sink
 
 
@@ -17,6 +18,18 @@ def sink() -> Iterator[Sink]:
     s.controller.start()
     yield s
     s.controller.stop()
+
+
+@pytest.fixture
+def logins(backend: str, run: Run, fresh_url: str) -> Iterator[Centre]:
+    """A centre whose people log in as their own PostgreSQL roles."""
+    if backend != "postgresql":
+        pytest.skip("roles and row-level security are PostgreSQL's")
+    made = Centre(run, fresh_url)
+    try:
+        yield made
+    finally:
+        made.drop()
 
 
 def _send(run: Run, sink: Sink) -> None:
@@ -106,3 +119,24 @@ def test_warnings_mail_each_student_once_per_crossing(seeded: Seeded, sink: Sink
     _send(run, sink)
     assert len(_bodies(sink, seeded.sam)) == 2 and sink.recipients == [seeded.sam] * 2
     run.fails(5, *args, as_=seeded.ada)  # a mentor lists, but does not mail
+
+
+def test_a_mentor_completing_as_their_own_login_queues_the_summary_once(
+        logins: Centre) -> None:
+    """PostgreSQL's row-level security lets a mentor (their own login) queue their summary
+    and see it queued, so a second completion queues none."""
+    run, url = logins.run, logins.url
+    ada = logins.person("Ada Byron", "ada@example.org", "mentor")
+    logins.person("Sam Lee", "sam@example.org", "student")
+    held = run.json(*book_args("2026-01-05 16:00", students=["sam@example.org"]), db=url)
+    run.ok("access", "sync", db=url)
+    run.ok("session", "complete", str(held["id"]), db=ada)
+    [done] = [e for e in run.json("audit", "list", db=url) if e["action"] == "completed"]
+    run.ok("audit", "revert", str(done["id"]), "--force", "--reason", "again", db=url)
+    run.ok("session", "complete", str(held["id"]), db=ada)
+    queued = [r for r in run.json("mail", "outbox", db=url)
+              if r["template"] == "attendance_summary"]
+    assert [(r["recipient"], r["session_id"]) for r in queued] == [
+        ("ada@example.org", held["id"])]
+    marks = run.json("attendance", "list", str(held["id"]), db=url)
+    assert [(m["student"], m["status"]) for m in marks] == [("sam@example.org", "absent")]
