@@ -44,6 +44,7 @@ class Settings:
     invite_url: str | None = None  # the page an invitation mail links to, with ?token=...
     jitsi_url: str | None = None  # a centre's own Jitsi server (None: the public one)
     late_grace: int | None = None  # minutes after the start a student joining is late (10)
+    unmarked: str | None = None  # absent | leave: students unmarked when a session completes
     smtp: SmtpSettings = field(default_factory=SmtpSettings)
     billing: BillingPolicy = field(default_factory=BillingPolicy)
     # [centre]: name (invoices, and what generated meeting rooms begin with), address... (invoices)
@@ -67,7 +68,7 @@ def _read_file(path: Path) -> dict[str, Any]:
 # refused, naming the setting, rather than failing later as a Python error.
 _FILE_TYPES: dict[str, tuple[type, ...]] = {
     "db": (str,), "user": (str,), "tz": (str,), "templates": (str,), "invite_url": (str,),
-    "jitsi_url": (str,), "late_grace": (int, str),
+    "jitsi_url": (str,), "late_grace": (int, str), "unmarked": (str,),
 }
 _SMTP_TYPES: dict[str, tuple[type, ...]] = {
     "host": (str,), "port": (int, str), "security": (str,), "user": (str,), "from": (str,),
@@ -156,6 +157,15 @@ def _minutes(value: Any, key: str) -> int | None:
     return int(text)
 
 
+def _unmarked(value: Any) -> str | None:
+    """What completing a session does to its unmarked students: absent or leave."""
+    if value in (None, ""):
+        return None
+    from .core.completion import check_unmarked
+
+    return check_unmarked(str(value).strip())
+
+
 def load(**flags: Any) -> Settings:
     """The settings in force: file < environment < the flags given (None means not given)."""
     path = config_path()
@@ -178,6 +188,7 @@ def load(**flags: Any) -> Settings:
         db=pick("db"), user=pick("user"), tz=pick("tz"), templates=pick("templates"),
         invite_url=pick("invite_url"), jitsi_url=pick("jitsi_url"),
         late_grace=_minutes(pick("late_grace"), "late_grace"),
+        unmarked=_unmarked(pick("unmarked")),
         smtp=SmtpSettings(
             host=pick("host", smtp_data, "SMTP_HOST"), port=port,
             security=security,

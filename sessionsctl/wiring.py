@@ -27,7 +27,8 @@ def open_centre(settings: Settings, clock: Clock = utcnow) -> Centre:
     return Centre(open_store(settings.db), settings.user, clock,
                   mail_setup=lambda: mail_setup(settings), billing_policy=settings.billing,
                   material_limit=settings.material_limit,
-                  feedback_categories=settings.feedback_categories, late_grace=grace)
+                  feedback_categories=settings.feedback_categories, late_grace=grace,
+                  unmarked=settings.unmarked or "absent")
 
 
 def mail_setup(settings: Settings) -> MailSetup:

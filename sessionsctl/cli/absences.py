@@ -31,6 +31,9 @@ def warnings(
         "--threshold", help="Students attending less than this share: 80%.")] = "80%",
     window: Annotated[str, typer.Option(
         "--window", help="Over the sessions of this long up to now: 30d, 8w.")] = "30d",
+    mail: Annotated[bool, typer.Option(
+        "--mail", help="Queue a mail to each student who fell below since the last run "
+        "(once per crossing; staff).")] = False,
     json_output: JsonOption = False,
 ) -> None:
     """List the students whose attendance rate over the last --window falls below --threshold
@@ -38,22 +41,32 @@ def warnings(
     absent; excused and unmarked left out), lowest first. Staff see every student, a mentor
     those of their own sessions.
 
+    With --mail (staff, for cron) each student who fell below is mailed once, queued in the
+    outbox (`reminders send` sends it): not again while they stay below, again if they recover and
+    fall below once more.
+
     Examples:
 
     - `sessionsctl attendance warnings`
     - `sessionsctl attendance warnings --threshold 75% --window 8w --json`
+    - `sessionsctl attendance warnings --threshold 80% --window 30d --mail`
     """
     state = cli(ctx, json_output)
     share = _share(threshold)
     span = parse_duration(window, field="--window")
     found = state.centre.absences.below(share, span, state.tz)
+    told = {b.student for b in state.centre.absences.warn(share, span, state.tz)} if mail \
+        else set()
     render.listing(state.json, found,
                    lambda b: {"student": b.student, "name": b.name, "rate": b.rate,
                               "sessions": b.sessions, "present": b.present, "late": b.late,
-                              "absent": b.absent},
+                              "absent": b.absent, **({"mailed": b.student in told}
+                                                     if mail else {})},
                    ("Student", "Name", "Rate", "Present", "Late", "Absent"),
                    lambda b: (b.student, b.name, f"{b.rate:.0%}", b.present, b.late, b.absent),
                    empty=f"No student below {share:.0%} over the last {window}.")
     if found and not state.json:
         render.err.print(f"{counted(len(found), 'student')} below {share:.0%} over the last "
-                         f"{window}.", style="dim")
+                         f"{window}."
+                         + (f" {counted(len(told), 'mail')} queued." if mail else ""),
+                         style="dim")

@@ -20,16 +20,17 @@ def close_ended(
     ctx: typer.Context,
     after: Annotated[str, typer.Option(
         "--after", help="Sessions that ended more than this long ago: 90m, 2h, 1d.")] = "2h",
-    unmarked: Annotated[str, typer.Option(
+    unmarked: Annotated[str | None, typer.Option(
         "--unmarked", help="What becomes of students nobody marked: absent, or leave them "
-        "unmarked.")] = "absent",
+        "unmarked (default: the config's unmarked, else absent).")] = None,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Say what would be closed; "
                                           "write nothing.")] = False,
     json_output: JsonOption = False,
 ) -> None:
     """Complete the sessions still scheduled or in progress that ended more than --after ago
     (each step audited, as `session complete`), marking their unmarked students absent unless
-    --unmarked leave. Nothing runs it unless you do: put it in cron; a second run finds nothing
+    --unmarked leave (or config `unmarked = "leave"`), and queueing each mentor one attendance
+    summary. Nothing runs it unless you do: put it in cron; a second run finds nothing
     to do.
 
     Examples:
@@ -39,7 +40,7 @@ def close_ended(
     """
     state = cli(ctx, json_output)
     window = parse_duration(after, field="--after")
-    closed = state.centre.closing.close_ended(window, unmarked, dry_run=dry_run)  # type: ignore[arg-type]
+    closed = state.centre.closing.close_ended(window, unmarked, dry_run=dry_run)
     if state.json:
         render.emit_json([{"session": session_json(c.session, state.tz), "absent": list(c.absent)}
                           for c in closed])

@@ -356,7 +356,9 @@ def start_(ctx: typer.Context, session_id: Annotated[int, typer.Argument(help="S
 @app.command("complete")
 def complete(ctx: typer.Context, session_id: Annotated[int, typer.Argument(help="Session id.")],
              force: Early = False, json_output: JsonOption = False) -> None:
-    """Mark a session as completed (before its start only with --force).
+    """Mark a session as completed (before its start only with --force). Its unmarked
+    students are marked absent (config `unmarked = "leave"` leaves them) and its mentor is
+    mailed an attendance summary, once per session (queued; `reminders send` sends it).
 
     Example:
 

@@ -263,7 +263,7 @@ class AuditTrail:
             after = self.sessions.cancel(session_id, entry.before.get("cancel_reason"),
                                          notify=notify)
         elif target is SessionStatus.COMPLETED:
-            after = self.sessions.complete(session_id, force=True)
+            after = self.sessions.complete(session_id, force=True, notify=notify)
         elif target is SessionStatus.IN_PROGRESS and now.status is SessionStatus.SCHEDULED:
             after = self.sessions.begin(session_id, force=True)
         else:

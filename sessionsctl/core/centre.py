@@ -74,13 +74,14 @@ class Centre:
                  billing_policy: BillingPolicy | None = None,
                  material_limit: int | None = None,
                  feedback_categories: Sequence[str] = (),
-                 late_grace: timedelta | None = None) -> None:
+                 late_grace: timedelta | None = None, unmarked: str = "absent") -> None:
         self.ctx = Context(store, actor, clock)
         self._mail_setup = mail_setup
         self._billing_policy = billing_policy
         self._material_limit = material_limit
         self._feedback_categories = tuple(feedback_categories)
         self._late_grace = late_grace
+        self._unmarked = unmarked  # config unmarked: absent | leave, when a session completes
 
     # ----------------------------------------------- what the services share, built once
     @cached_property
@@ -110,9 +111,11 @@ class Centre:
 
     @cached_property
     def sessions(self) -> Sessions:
+        from .completion import check_unmarked
         from .schedule.sessions import Sessions
 
-        return Sessions(self.ctx, self._booker, self._notifier, self._scoped)
+        return Sessions(self.ctx, self._booker, self._notifier, self._scoped,
+                        check_unmarked(self._unmarked))
 
     @cached_property
     def roster(self) -> Roster:
@@ -293,8 +296,9 @@ class Centre:
     @cached_property
     def closing(self) -> Closing:
         from .closing import Closing
+        from .completion import check_unmarked
 
-        return Closing(self.ctx)
+        return Closing(self.ctx, check_unmarked(self._unmarked))
 
     @cached_property
     def backups(self) -> Backups:

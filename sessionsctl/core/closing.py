@@ -5,20 +5,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Literal
 
 from .access import Action
 from .attendance import unmarked
+from .completion import UNMARKED, Unmarked, check_unmarked, completed
 from .context import Context
 from .domain import rules
 from .domain.drafts import SessionQuery
-from .domain.errors import InvalidInput
-from .domain.model import Attendance, AttendanceStatus, Session, SessionStatus
+from .domain.model import Session, SessionStatus
 from .domain.serialize import record
 from .schedule.sessions import get_session
 
-Unmarked = Literal["absent", "leave"]
-UNMARKED: tuple[Unmarked, ...] = ("absent", "leave")
+__all__ = ["UNMARKED", "Closed", "Closing", "Unmarked"]
 
 
 @dataclass(frozen=True)
@@ -32,8 +30,9 @@ class Closed:
 class Closing:
     """Completing sessions that have ended, and what happens to their unmarked students."""
 
-    def __init__(self, ctx: Context) -> None:
+    def __init__(self, ctx: Context, unmarked_as: Unmarked = "absent") -> None:
         self.ctx = ctx
+        self.unmarked_as = unmarked_as  # the config's, unless a run says otherwise
 
     def ended(self, after: timedelta) -> list[Session]:
         """The sessions still scheduled or in progress that ended more than ``after`` ago."""
@@ -43,13 +42,13 @@ class Closing:
                 end=cutoff, statuses=(SessionStatus.SCHEDULED, SessionStatus.IN_PROGRESS)))
         return [s for s in found if s.end <= cutoff]
 
-    def close_ended(self, after: timedelta, unmarked_as: Unmarked = "absent", *,
+    def close_ended(self, after: timedelta, unmarked_as: str | None = None, *,
                     dry_run: bool = False) -> list[Closed]:
         """Complete every session :meth:`ended` finds, each in its own transaction (a run cut
         short leaves the rest for the next; a second run finds none), marking its unmarked
-        students absent unless ``unmarked_as`` is ``leave``."""
-        if unmarked_as not in UNMARKED:
-            raise InvalidInput(f"must be one of {', '.join(UNMARKED)}", field="--unmarked")
+        students absent unless ``unmarked_as`` (else the config's) is ``leave``."""
+        unmarked_as = check_unmarked(unmarked_as, "--unmarked") if unmarked_as is not None \
+            else self.unmarked_as
         done = []
         for session in self.ended(after):
             if dry_run:
@@ -76,14 +75,5 @@ class Closing:
                 uow.audit.record(step.value, "session", session_id, record(before),
                                  record(after))
                 before = after
-            absent: list[str] = []
-            if unmarked_as == "absent":
-                now = self.ctx.clock()
-                for student in unmarked(before, uow.attendance.marks(session_id)):
-                    mark = Attendance(session_id, student, AttendanceStatus.ABSENT, None, None,
-                                      None, uow.actor.email if uow.actor else None, now)
-                    if uow.attendance.add_mark(mark):  # else marked meanwhile: kept
-                        uow.audit.record("attendance", "session", session_id, None,
-                                         record(mark))
-                        absent.append(student)
+            absent = completed(uow, before, self.ctx.clock(), unmarked_as)
             return Closed(before, tuple(absent))

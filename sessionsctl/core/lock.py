@@ -23,6 +23,7 @@ from .domain.model import Attendance, Person, Session, SessionStatus
 from .domain.timeutil import zone
 from .exchange.ports import CalDavStateRepo
 from .invitations.ports import InvitationRepo
+from .mail.ports import OutboxRepo
 from .requests.ports import RequestRepo
 from .schedule.ports import CheckinRepo, MaterialRepo, RecordingRepo, RegistrationRepo
 from .storage import (
@@ -31,7 +32,6 @@ from .storage import (
     AuditRepo,
     CalendarRepo,
     CourseRepo,
-    OutboxRepo,
     PeopleRepo,
     PrivacyRepo,
     ReportRepo,

@@ -135,7 +135,8 @@ def load(centre: Centre, *, today: date, tz: str, seed: int) -> DemoSummary:
             continue  # not yet reconciled by the front desk
         present = attend(centre, session, fate)
         counts["marks"] += len(session.students)
-        centre.sessions.complete(session.id)  # walks scheduled -> in progress -> completed
+        # walks scheduled -> in progress -> completed; nobody is mailed about sample lessons
+        centre.sessions.complete(session.id, notify=False)
         counts["completed"] += 1
         if fate.random() < 0.3:
             feedback(centre, session, present, fate)

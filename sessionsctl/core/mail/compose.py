@@ -74,6 +74,10 @@ def template_context(msg: OutboxMessage | None, sessions: Sequence[Session],
         "removed": bool(payload.get("removed")),
         "request": payload.get("request"), "invitation": payload.get("invitation"),
         "secret": payload.get("secret"),
+        # an attendance summary: the students of each mark, by name
+        "marks": {k: [name(e) for e in v] for k, v in payload["marks"].items()}
+        if "marks" in payload else None,
+        "absence": payload.get("absence"),  # an absence warning: rate, threshold, window
     }
 
 

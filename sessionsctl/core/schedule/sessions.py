@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from ..access import (
@@ -45,6 +45,9 @@ from .ports import Recording
 from .scopes import SCOPES, Scope, ScopedEdits
 from .series import SeriesResult
 
+if TYPE_CHECKING:
+    from ..completion import Unmarked
+
 
 @dataclass(frozen=True, slots=True)
 class SessionDetails:
@@ -77,11 +80,12 @@ class Sessions:
     """One-off sessions and single occurrences."""
 
     def __init__(self, ctx: Context, booker: Booker, notifier: Notifier,
-                 scoped: ScopedEdits) -> None:
+                 scoped: ScopedEdits, unmarked_as: Unmarked = "absent") -> None:
         self.ctx = ctx
         self.booker = booker
         self.notifier = notifier
         self.scoped = scoped
+        self.unmarked_as = unmarked_as  # what completing does to unmarked students
 
     # ------------------------------------------------------------------ book and check
     def check(self, draft: SessionDraft, exclude: Sequence[int] = ()) -> list[Conflict]:
@@ -275,10 +279,10 @@ class Sessions:
                 before = after
             if target is SessionStatus.CANCELLED and notify:
                 self.notifier.notify(uow, NoticeKind.CANCELLED, [before])
-            if target is SessionStatus.COMPLETED:
-                from ..requests.service import session_completed  # only when one completes
+            if target is SessionStatus.COMPLETED:  # by either path: core/completion.py
+                from ..completion import completed  # only when one completes
 
-                session_completed(uow, before, self.ctx.clock())
+                completed(uow, before, self.ctx.clock(), self.unmarked_as, notify=notify)
             return before
 
     def cancel(self, session_id: int, reason: str | None = None, *,
@@ -326,10 +330,12 @@ class Sessions:
                 self.notifier.notify(uow, NoticeKind.BOOKED, [after])
             return after
 
-    def complete(self, session_id: int, *, force: bool = False) -> Session:
-        """Complete a session; before its start only when ``force`` (the TUI asks first)."""
+    def complete(self, session_id: int, *, force: bool = False,
+                 notify: bool = True) -> Session:
+        """Complete a session; before its start only when ``force`` (the TUI asks first);
+        its mentor is sent the attendance summary unless not ``notify``."""
         return self._set_status(session_id, SessionStatus.COMPLETED, Action.COMPLETE_SESSION,
-                                force=force)
+                                notify=notify, force=force)
 
     def begin(self, session_id: int, *, force: bool = False) -> Session:
         """Start a session; before its start only when ``force``."""

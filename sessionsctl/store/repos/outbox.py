@@ -17,6 +17,7 @@ from sqlalchemy import (
     JSON,
     and_,
     bindparam,
+    delete,
     exists,
     func,
     insert,
@@ -35,6 +36,7 @@ from ..schema import (
     PersonRow,
     SessionRow,
     SessionStudentRow,
+    SettingRow,
 )
 from ..types import UTCDateTime
 from .upsert import insert_ignoring_duplicates
@@ -212,6 +214,18 @@ class SqlOutbox:
         if limit is not None:
             stmt = stmt.limit(limit)
         return [_message(r) for r in self.db.execute(stmt)][::-1]
+
+    def queued(self, template: str, session_id: int) -> bool:
+        return bool(self.db.execute(select(exists().where(
+            OutboxRow.template == template, OutboxRow.session_id == session_id))).scalar())
+
+    def flag(self, key: str, value: str | None) -> bool:
+        if value is None:
+            result = self.db.execute(delete(SettingRow).where(SettingRow.key == key))
+            return bool(result.rowcount)
+        stmt = insert_ignoring_duplicates(self.db, SettingRow.__table__).values(
+            key=key, value=value).returning(SettingRow.key)
+        return self.db.execute(stmt).first() is not None
 
     def counts(self) -> dict[str, int]:
         rows = self.db.execute(select(OutboxRow.status, func.count()).group_by(OutboxRow.status))
