@@ -10,6 +10,11 @@ import io
 from pathlib import Path
 from typing import Any
 
+import pytest
+
+from sessionsctl.core.centre import Centre
+from sessionsctl.core.domain.errors import InvalidInput
+
 from .conftest import Seeded
 from .test_cli_billing import billed  # noqa: F401  (the fixture)
 
@@ -85,3 +90,25 @@ def test_a_scoped_edit_leaves_an_invoiced_occurrence_as_invoiced(
     run.ok("session", "edit", second, "--cost", "5.00", "--scope", "all")
     assert [run.json("session", "show", i)["cost"] for i in ids] == [None, "5.00", "5.00"]
     assert [i["total"] for i in run.json("invoice", "list")] == ["30.00"]
+
+
+def test_the_repository_refuses_every_write_to_an_invoiced_place(
+        seeded: Seeded, billed: dict[str, int], centre: Centre,  # noqa: F811
+        tmp_path: Path) -> None:
+    """The roster, course and deletion writes (which the status rules already keep off a
+    completed session in the commands) are held by the unit of work itself."""
+    seeded.run.ok("invoice", "make", "--student", seeded.sam, *PERIOD, "--dir", str(tmp_path))
+    one = billed["one"]
+    for write, what in (
+            (lambda uow: uow.sessions.drop_student(one, seeded.sam), "students"),
+            (lambda uow: uow.sessions.delete([one]), "be deleted"),
+            (lambda uow: uow.sessions.set_course([one], 99, None), "course_id")):
+        with pytest.raises(InvalidInput, match=f"session {one} is on invoice 1.*{what}"), \
+                centre.ctx.write() as uow:
+            write(uow)
+    with centre.ctx.write() as uow:  # Kim's place is not invoiced; an unchanged course
+        uow.sessions.set_course([one], None, None)
+        uow.sessions.drop_student(one, seeded.kim)
+    with centre.ctx.read() as uow:
+        after = uow.sessions.get(one)
+    assert after is not None and after.students == (seeded.sam,)
