@@ -10,6 +10,7 @@ import typer
 
 from ..core.domain.errors import InvalidInput
 from ..core.domain.serialize import material_json
+from ..core.domain.words import counted
 from . import render
 from .context import cli
 from .options import JsonOption
@@ -32,28 +33,38 @@ def add(
     source: Annotated[str, typer.Argument(help="A file to keep, or an http(s) URL.")],
     description: Annotated[str | None, typer.Option("--description", help="What it is.")]
     = None,
+    scope: Annotated[str, typer.Option(
+        "--scope", help="For an occurrence of a series: this one, it and the following "
+                        "scheduled ones, or all the scheduled ones (each once).")] = "this",
     json_output: JsonOption = False,
 ) -> None:
     """Attach a file (kept inside the database, so every terminal sees it; its type read
     from its content; at most the config's `[materials] max_size_mb`, 25 MB by default) or
-    a link to a session.
+    a link to a session, or with `--scope` to the scheduled occurrences of its series (one
+    copy each; those that have it already are skipped, so adding again adds nothing).
 
     Examples:
 
     - `sessionsctl material add 42 worksheet.pdf --description "Quadratics, sheet 3"`
     - `sessionsctl material add 42 https://example.org/video`
+    - `sessionsctl material add 42 syllabus.pdf --scope all`
     """
     state = cli(ctx, json_output)
     materials = state.centre.materials
     if source.startswith(("http://", "https://")):
-        made = materials.add_link(session_id, source, description)
+        made = materials.add_link_to(session_id, source, description, scope)
     else:
         path = Path(source)
-        made = materials.add_file(session_id, path.name, _read(path), description)
+        made = materials.add_file_to(session_id, path.name, _read(path), description, scope)
     if state.json:
-        render.emit_json(material_json(made))
+        render.emit_json(material_json(made[0]) if scope == "this"
+                         else [material_json(m) for m in made])
+    elif scope == "this":
+        render.out.print(f"Added material #{made[0].id} {made[0].name} to session {session_id}")
     else:
-        render.out.print(f"Added material #{made.id} {made.name} to session {session_id}")
+        render.out.print(f"Added {Path(source).name or source} to "
+                         f"{counted(len(made), 'session')}"
+                         + ("" if made else " (every one has it already)"))
 
 
 @material_app.command("list")

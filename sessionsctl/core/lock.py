@@ -7,6 +7,9 @@ session that starts, or would start, before the lock's day (in the session's own
 use case (booking, edits, status changes, scopes, bulk changes, courses, imports, attendance)
 is held to it without saying so; an admin's unit, or one opened while no lock is set, is not
 wrapped at all.
+
+The same wrapper holds every writing unit, an admin's too, to the invoice lock
+(:mod:`.billing.guard`): a session on an issued invoice keeps what made its amount.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from .access import Action, may, require
+from .billing.guard import InvoiceLock
 from .billing.ports import BillingRepo
 from .domain.drafts import Row, SessionQuery
 from .domain.errors import InvalidInput, NotPermitted
@@ -68,12 +72,15 @@ class Frozen:
 
 
 class LockedSessions:
-    """A :class:`SessionRepo` whose writes are held to the lock; reads pass through, and the
-    position of every session read is kept so a write rarely needs to read it again."""
+    """A :class:`SessionRepo` whose writes are held to the calendar lock (when one applies,
+    ``frozen``) and the invoice lock; reads pass through, and the position of every session
+    read is kept so a write rarely needs to read it again."""
 
-    def __init__(self, inner: SessionRepo, frozen: Frozen) -> None:
+    def __init__(self, inner: SessionRepo, frozen: Frozen | None,
+                 invoices: InvoiceLock) -> None:
         self._inner = inner
         self._frozen = frozen
+        self._invoices = invoices
         self._at: dict[int, tuple[datetime, str]] = {}
 
     def __getattr__(self, name: str) -> Any:  # every read not listed below
@@ -87,6 +94,8 @@ class LockedSessions:
 
     def stored(self, session_ids: Sequence[int]) -> None:
         """Refuse if any of these stored sessions is frozen."""
+        if self._frozen is None:
+            return
         unknown = tuple(i for i in session_ids if i not in self._at)
         if unknown:
             self._seen(self._inner.find(SessionQuery(ids=unknown)))
@@ -103,19 +112,24 @@ class LockedSessions:
         return self._seen(self._inner.find(query))
 
     def insert(self, rows: Sequence[Row]) -> list[Session]:
-        for row in rows:
-            self._frozen.check(row.draft.start, row.draft.tz, f"a session ({row.draft.title})")
+        if self._frozen is not None:
+            for row in rows:
+                self._frozen.check(row.draft.start, row.draft.tz,
+                                   f"a session ({row.draft.title})")
         return self._seen(self._inner.insert(rows))
 
     def update(self, session_id: int, row: Row) -> None:
         self.stored([session_id])
-        self._frozen.check(row.draft.start, row.draft.tz, f"session {session_id}")
+        if self._frozen is not None:
+            self._frozen.check(row.draft.start, row.draft.tz, f"session {session_id}")
+        self._invoices.update(self._inner, session_id, row)
         self._inner.update(session_id, row)
         self._at[session_id] = (row.draft.start, row.draft.tz)
 
     def set_status(self, session_id: int, status: SessionStatus, *,
                    cancel_reason: str | None = None) -> None:
         self.stored([session_id])
+        self._invoices.set_status(self._inner, session_id, status)
         self._inner.set_status(session_id, status, cancel_reason=cancel_reason)
 
     def append_note(self, session_id: int, line: str) -> None:
@@ -124,6 +138,7 @@ class LockedSessions:
 
     def drop_student(self, session_id: int, student: str) -> None:
         self.stored([session_id])
+        self._invoices.drop_student(session_id, student)
         self._inner.drop_student(session_id, student)
 
     def add_students(self, session_id: int, students: Sequence[str], *,
@@ -134,10 +149,12 @@ class LockedSessions:
     def set_course(self, session_ids: Sequence[int], course_id: int | None,
                    batch_id: int | None) -> int:
         self.stored(session_ids)
+        self._invoices.set_course(self._inner, session_ids, course_id, batch_id)
         return self._inner.set_course(session_ids, course_id, batch_id)
 
     def delete(self, session_ids: Sequence[int]) -> None:
         self.stored(session_ids)
+        self._invoices.delete(session_ids)
         self._inner.delete(session_ids)
 
 
@@ -165,12 +182,12 @@ class LockedMarks:
 
 
 class LockedUnit:
-    """A unit of work whose sessions and marks are held to the lock; the rest is the unit's."""
+    """A unit of work whose sessions and marks are held to the locks; the rest is the unit's."""
 
-    def __init__(self, inner: UnitOfWork, frozen: Frozen) -> None:
+    def __init__(self, inner: UnitOfWork, frozen: Frozen | None) -> None:
         self._inner = inner
         self.actor = inner.actor
-        self._sessions = LockedSessions(inner.sessions, frozen)
+        self._sessions = LockedSessions(inner.sessions, frozen, InvoiceLock(inner.billing))
         self._marks = LockedMarks(inner.attendance, self._sessions)
 
     @property
@@ -259,14 +276,10 @@ class LockedUnit:
 
 
 def guarded(uow: UnitOfWork) -> UnitOfWork:
-    """``uow`` held to the calendar lock, unless none is set or its actor may change what the
-    lock froze (an admin)."""
-    if may(uow.actor, Action.CHANGE_LOCKED):
-        return uow
-    before = uow.calendar.lock()
-    if before is None:
-        return uow
-    return LockedUnit(uow, Frozen(before, uow.actor))
+    """``uow`` held to the invoice lock, and to the calendar lock unless none is set or its
+    actor may change what the lock froze (an admin)."""
+    before = None if may(uow.actor, Action.CHANGE_LOCKED) else uow.calendar.lock()
+    return LockedUnit(uow, Frozen(before, uow.actor) if before is not None else None)
 
 
 class CalendarLock:

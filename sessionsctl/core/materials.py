@@ -1,6 +1,10 @@
 """Materials of a session: a file kept inside the database (its type read from its content,
 its size held to the centre's limit, its name never used as a path) or a URL. Who may add,
-replace or remove one is who may add notes to the session; who may read one, who sees it."""
+replace or remove one is who may add notes to the session; who may read one, who sees it.
+
+Added with the scope ``all`` (or ``following``) to an occurrence of a series, a material goes
+on every scheduled occurrence of it once: one row each (the table keeps a file's content with
+its session), none where the same material is already attached, so adding again adds nothing."""
 
 from __future__ import annotations
 
@@ -10,7 +14,7 @@ from dataclasses import replace
 from .access import Action, require
 from .context import Context
 from .domain.errors import InvalidInput, NotFound
-from .domain.model import Material, MaterialType
+from .domain.model import Material, MaterialType, Session, SessionStatus
 from .domain.serialize import record
 from .schedule.sessions import get_session
 from .storage import UnitOfWork
@@ -84,28 +88,48 @@ class Materials:
 
     def add_file(self, session_id: int, name: str, content: bytes,
                  description: str | None = None) -> Material:
+        return self.add_file_to(session_id, name, content, description)[0]
+
+    def add_file_to(self, session_id: int, name: str, content: bytes,
+                    description: str | None = None, scope: str = "this") -> list[Material]:
+        """Attach a file to the session (or, by ``scope``, to its series' scheduled
+        occurrences): the materials added, none for a session that has it already."""
         name = _file_name(name)
         self._check_size(content, name)
         found = media_type(content, name)
         return self._add(session_id, Material(
             0, name, name, kind_of(found), len(content), session_id, media_type=found,
-            description=description), content)
+            description=description), content, scope)
 
     def add_link(self, session_id: int, url: str, description: str | None = None) -> Material:
+        return self.add_link_to(session_id, url, description)[0]
+
+    def add_link_to(self, session_id: int, url: str, description: str | None = None,
+                    scope: str = "this") -> list[Material]:
         if not url.startswith(("http://", "https://")) or len(url) > 2000:
             raise InvalidInput(f"{url!r} is not an http(s) URL", field="url")
         return self._add(session_id, Material(0, url.rsplit("/", 1)[-1] or url, url,
                                               MaterialType.LINK, None, session_id,
-                                              description=description), None)
+                                              description=description), None, scope)
 
-    def _add(self, session_id: int, material: Material, content: bytes | None) -> Material:
+    def _add(self, session_id: int, material: Material, content: bytes | None,
+             scope: str = "this") -> list[Material]:
+        if scope not in ("this", "following", "all"):
+            raise InvalidInput(f"{scope!r} is not this, following or all", field="scope")
         with self.ctx.write() as uow:
             session = get_session(uow, session_id, Action.VIEW_SESSION)
-            require(uow.actor, Action.NOTE_SESSION, session=session)
+            targets = [session] if scope == "this" else _occurrences(uow, session, scope)
             actor = uow.actor.email if uow.actor else None
-            made = uow.materials.add(_uploaded(material, actor), content)
-            uow.audit.record("material", "session", session_id, None, record(made))
-            return made
+            added: list[Material] = []
+            for target in targets:
+                require(uow.actor, Action.NOTE_SESSION, session=target)
+                if scope != "this" and _attached(uow, target.id, material, content):
+                    continue
+                made = uow.materials.add(
+                    _uploaded(replace(material, session_id=target.id), actor), content)
+                uow.audit.record("material", "session", target.id, None, record(made))
+                added.append(made)
+            return added
 
     def listed(self, session_id: int) -> list[Material]:
         with self.ctx.read() as uow:
@@ -147,6 +171,29 @@ class Materials:
             uow.materials.remove(material_id)
             uow.audit.record("material", "session", before.session_id, record(before), None)
             return before
+
+
+def _occurrences(uow: UnitOfWork, session: Session, scope: str) -> list[Session]:
+    """The session and the scheduled occurrences of its series ``scope`` reaches (``all``:
+    every part a split made of it), in start order."""
+    if session.series_id is None:
+        return [session]
+    series = uow.series.get(session.series_id)
+    parts = uow.series.parts(series) if series is not None and scope == "all" else []
+    found = uow.sessions.of_series([p.id for p in parts] or [session.series_id])
+    return sorted([s for s in found if s.id == session.id or (
+        s.status is SessionStatus.SCHEDULED
+        and (scope == "all" or s.start >= session.start))], key=lambda s: (s.start, s.id))
+
+
+def _attached(uow: UnitOfWork, session_id: int, material: Material,
+              content: bytes | None) -> bool:
+    """Whether the session has this material already (the same URL, or a file of the same
+    name and content)."""
+    return any(m.type is material.type and m.location == material.location
+               and m.size == material.size
+               and (content is None or uow.materials.content(m.id) == content)
+               for m in uow.attendance.materials(session_id))
 
 
 def _uploaded(material: Material, actor: str | None) -> Material:

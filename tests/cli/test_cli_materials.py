@@ -82,3 +82,35 @@ def test_who_may_add_and_read_follows_the_session(seeded: Seeded, lesson: int,
     assert run.ok("material", "get", str(made["id"]), as_=seeded.sam).stdout == "x^2 = 4\n"
     run.fails(5, "material", "get", str(made["id"]), as_=seeded.kim)  # not on it
     run.fails(5, "material", "rm", str(made["id"]), as_=seeded.sam)
+
+
+def test_a_material_for_the_whole_series_goes_on_each_scheduled_occurrence_once(
+        seeded: Seeded, tmp_path: Path) -> None:
+    run = seeded.run
+    seeded.book("2027-01-05 16:00", students=[seeded.sam],
+                extra=["--repeat", "FREQ=WEEKLY;COUNT=3"])
+    ids = [str(s["id"]) for s in run.json("session", "list", "--from", "2027-01-01",
+                                          "--to", "2027-01-31")]
+    assert len(ids) == 3
+    first, second, third = ids
+    run.ok("session", "cancel", third, "--reason", "closed")
+    sheet = tmp_path / "syllabus.pdf"
+    sheet.write_bytes(PDF)
+    added = run.json("material", "add", second, str(sheet), "--scope", "all")
+    assert sorted(m["session_id"] for m in added) == sorted([int(first), int(second)])
+
+    def names(session_id: str) -> list[str]:
+        return [m["name"] for m in run.json("material", "list", session_id)]
+
+    assert [names(i) for i in ids] == [["syllabus.pdf"], ["syllabus.pdf"], []]
+    assert run.json("material", "add", first, str(sheet), "--scope", "all") == []
+    assert "every one has it already" in run.ok(
+        "material", "add", first, str(sheet), "--scope", "all").stdout
+    # the same name with other content is another material
+    sheet.write_bytes(PDF + b"\n% revised\n")
+    assert len(run.json("material", "add", first, str(sheet), "--scope", "all")) == 2
+    link = "https://example.org/course"
+    assert len(run.json("material", "add", second, link, "--scope", "following")) == 1
+    assert [names(i) for i in ids] == [["syllabus.pdf", "syllabus.pdf"],
+                                       ["syllabus.pdf", "syllabus.pdf", "course"], []]
+    run.fails(2, "material", "add", first, link, "--scope", "some")

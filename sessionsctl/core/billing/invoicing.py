@@ -1,9 +1,9 @@
 """Invoices: a numbered invoice of a student's charged places in a period; listing, voiding
-(audited), and the rule that an invoiced session keeps what made its amount."""
+(audited). The rule that an invoiced session keeps what made its amount is
+:mod:`.guard`'s."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from datetime import date, timedelta
 from zoneinfo import ZoneInfo
 
@@ -14,27 +14,9 @@ from ..domain.serialize import record
 from ..domain.timeutil import day_start, iso
 from ..names import Names
 from ..reports.data import ReportFilter
-from ..storage import UnitOfWork
 from .model import Billable, Invoice, InvoiceLine
 from .policy import BillingPolicy
 from .service import bill_lines
-
-# What a session's charge is made of: changing one of these on an invoiced session would
-# make the invoice wrong.
-PRICED = frozenset({"cost", "start", "end", "students", "subject", "course_id", "batch_id"})
-
-
-def check_not_invoiced(uow: UnitOfWork, session_id: int, changed: Iterable[str]) -> None:
-    """Refuse a change to what priced a session on an issued invoice (void it first)."""
-    touched = sorted(PRICED.intersection(changed))
-    if not touched:
-        return
-    found = uow.billing.invoiced([session_id])
-    if found:
-        numbers = ", ".join(str(n) for n in sorted(set(found.values())))
-        raise InvalidInput(f"session {session_id} is on invoice {numbers}: its "
-                           f"{', '.join(touched)} cannot change unless the invoice is void "
-                           "(invoice void)", field=touched[0])
 
 
 class Invoicing:

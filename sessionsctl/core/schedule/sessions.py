@@ -197,9 +197,6 @@ class Sessions:
             old = draft_of(before)
             draft = rules.validate_session(replace(old, **changes))
             changed = {f for f in changes if getattr(draft, f) != getattr(old, f)}
-            from ..billing.invoicing import check_not_invoiced  # its module only now
-
-            check_not_invoiced(uow, session_id, changed)
             if "start" in changed:
                 check_not_past(draft.start, draft.tz, self.ctx.clock(), past)
             rules.editable(before.status, changed)
