@@ -60,7 +60,7 @@ class CalDavServer:
                  timeout: float = TIMEOUT_S) -> None:
         parts = urlsplit(url)
         if parts.scheme not in ("http", "https") or not parts.hostname:
-            raise InvalidInput(f"{public_url(url)!r} is not an http(s) address", field="--url")
+            raise InvalidInput(f"{public_url(url)!r} is not an http or https address", field="--url")
         from caldav import DAVClient
 
         self.url = public_url(url)

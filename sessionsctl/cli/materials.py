@@ -30,7 +30,7 @@ def _read(path: Path) -> bytes:
 def add(
     ctx: typer.Context,
     session_id: Annotated[int, typer.Argument(help="The session's id.")],
-    source: Annotated[str, typer.Argument(help="A file to keep, or an http(s) URL.")],
+    source: Annotated[str, typer.Argument(help="A file to keep, or an http or https URL.")],
     description: Annotated[str | None, typer.Option("--description", help="What it is.")]
     = None,
     scope: Annotated[str, typer.Option(

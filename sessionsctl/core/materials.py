@@ -107,7 +107,7 @@ class Materials:
     def add_link_to(self, session_id: int, url: str, description: str | None = None,
                     scope: str = "this") -> list[Material]:
         if not url.startswith(("http://", "https://")) or len(url) > 2000:
-            raise InvalidInput(f"{url!r} is not an http(s) URL", field="url")
+            raise InvalidInput(f"{url!r} is not an http or https URL", field="url")
         return self._add(session_id, Material(0, url.rsplit("/", 1)[-1] or url, url,
                                               MaterialType.LINK, None, session_id,
                                               description=description), None, scope)

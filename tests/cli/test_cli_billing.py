@@ -30,8 +30,10 @@ def billed(seeded: Seeded) -> dict[str, int]:
                         extra=["--subject", seeded.subject])["id"]
     four = seeded.book("2025-03-07 16:00", students=[seeded.sam],
                        extra=["--subject", seeded.subject])["id"]
-    for sid in (one, two, three):
+    for sid in (one, two):
         run.ok("session", "complete", str(sid))
+    # completed with its student left unmarked (the config's `unmarked = "leave"`)
+    run.ok("session", "complete", str(three), env={"SESSIONSCTL_UNMARKED": "leave"})
     run.ok("attendance", "mark", str(one), seeded.sam, "present")
     run.ok("attendance", "mark", str(one), seeded.kim, "absent")
     run.ok("attendance", "mark", str(two), seeded.lee, "excused")

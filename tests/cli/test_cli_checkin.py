@@ -10,8 +10,9 @@ from sqlalchemy import create_engine, func, insert, select
 
 from sessionsctl.core.schedule.checkin import ALPHABET
 from sessionsctl.store.schema_groups import CheckinAttemptRow, CheckinCodeRow
-from tests.cli.conftest import Seeded
-from tests.cli.test_cli_live import _at
+
+from .conftest import Seeded
+from .test_cli_live import _at
 
 
 def test_a_student_on_the_roster_checks_in_with_the_code(seeded: Seeded) -> None:

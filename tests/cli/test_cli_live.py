@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from tests.cli.conftest import VIEWER_TZ, Seeded
+from .conftest import VIEWER_TZ, Seeded
 
 
 def _at(delta: timedelta) -> str:

@@ -7,7 +7,8 @@ from __future__ import annotations
 import re
 
 from sessionsctl.core.schedule.meeting import jitsi_room
-from tests.cli.conftest import Seeded
+
+from .conftest import Seeded
 
 FUTURE = "2030-10-15 16:00"
 ROOM = re.compile(r"^https://meet\.jit\.si/HarbourTutoring(-[a-z2-7]{5}){5}-[a-z2-7]$")

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from tests.cli.conftest import Seeded
-from tests.cli.test_cli_live import _at
+from .conftest import Seeded
+from .test_cli_live import _at
 
 VIDEO = "https://video.example.org/v/8812"
 OPEN = "https://video.example.org/v/8813"

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from tests.cli.conftest import Seeded
-from tests.cli.test_cli_mail import Sink, sink  # noqa: F401  (the SMTP server fixture)
+from .conftest import Seeded
+from .test_cli_mail import Sink, sink  # noqa: F401  (the SMTP server fixture)
 
 FUTURE = "2030-10-15 16:00"
 

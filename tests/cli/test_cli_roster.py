@@ -7,7 +7,7 @@ import json
 from collections.abc import Callable
 from typing import Any
 
-from tests.cli.conftest import Seeded
+from .conftest import Seeded
 
 FUTURE = "2030-10-15 16:00"
 SNAPSHOT = Callable[[], dict[str, list[tuple[Any, ...]]]]
