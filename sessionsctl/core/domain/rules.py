@@ -212,6 +212,9 @@ def validate_session(draft: SessionDraft) -> SessionDraft:
                                field="cost")
     cost = draft.cost.quantize(Decimal("0.01")) if draft.cost is not None else None
     kind = draft.type if draft.type is not None else policy.default_type(len(students))
+    if (title, mentor, students, checked_link, cost, kind) == (
+            draft.title, draft.mentor, draft.students, draft.link, draft.cost, draft.type):
+        return draft  # already normal: the draft keeps its own (perhaps shared) values
     return replace(draft, title=title, mentor=mentor, students=students, link=checked_link,
                    cost=cost, type=kind)
 

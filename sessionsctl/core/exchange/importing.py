@@ -235,7 +235,8 @@ class Importer:
             elif isinstance(item, tuple):
                 named.append(item)
             else:
-                parsed.append(replace(item, session_id=None) if as_new else item)
+                parsed.append(replace(item, session_id=None)
+                              if as_new and item.session_id is not None else item)
         columns = {"mentor": "mentor_email", "student": "student_emails", "room": "room",
                    "subject": "subject"}
 
@@ -265,7 +266,8 @@ class Importer:
 
             with self.ctx.write() as uow:
                 found = references.check(uow, request([(r.row, r.draft) for r in parsed]))
-                resolved = [replace(r, draft=found.draft(r.draft)) for r in parsed]
+                resolved = [r if (d := found.draft(r.draft)) is r.draft else replace(r, draft=d)
+                            for r in parsed]
                 # Rows with an id edit the sessions they were exported from.
                 pending, unchanged, problems = updates(
                     uow, source, [r for r in resolved if r.session_id is not None])

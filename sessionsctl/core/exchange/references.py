@@ -56,8 +56,11 @@ class Resolved:
 
     def draft(self, d: SessionDraft) -> SessionDraft:
         """``d`` with its room and subject as stored."""
-        return replace(d, room=self.spelled.get(("room", d.room or ""), d.room),
-                       subject=self.spelled.get(("subject", d.subject or ""), d.subject))
+        room = self.spelled.get(("room", d.room or ""), d.room)
+        subject = self.spelled.get(("subject", d.subject or ""), d.subject)
+        if room == d.room and subject == d.subject:
+            return d
+        return replace(d, room=room, subject=subject)
 
     def series(self, s: Series) -> Series:
         """``s`` with the room and subject of its template as stored."""

@@ -4,7 +4,7 @@ closures."""
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from ..domain.drafts import SessionDraft
@@ -40,10 +40,14 @@ def wall_time(text: str, field: str) -> time:
 def _windows_on(windows: Sequence[Availability], start: datetime) -> list[tuple[datetime, datetime]]:
     """The instants the weekly windows cover on the days around ``start``."""
     spans = []
+    days: dict[str, tuple[ZoneInfo, tuple[date, date]]] = {}  # a mentor's windows share a zone
     for w in windows:
-        tz = ZoneInfo(w.tz)
-        local_day = start.astimezone(tz).date()
-        for day in (local_day - timedelta(days=1), local_day):
+        if w.tz not in days:
+            zone = ZoneInfo(w.tz)
+            local_day = start.astimezone(zone).date()
+            days[w.tz] = zone, (local_day - timedelta(days=1), local_day)
+        tz, around = days[w.tz]
+        for day in around:
             if day.weekday() == w.weekday:
                 spans.append((localize(datetime.combine(day, w.start), tz),
                               localize(datetime.combine(day, w.end), tz)))
