@@ -4,9 +4,15 @@ from alembic import context
 from sqlalchemy import create_engine
 
 from sessionsctl.store.schema import Base
+from sessionsctl.store.schema_mail import MIGRATION_ONLY_INDEXES
 
 config = context.config
 target_metadata = Base.metadata
+
+
+def include_object(obj, name, type_, reflected, compare_to) -> bool:
+    """Every object but the indexes the models leave to the migrations (schema_mail)."""
+    return not (type_ == "index" and name in MIGRATION_ONLY_INDEXES)
 
 
 def run(connection) -> None:
@@ -15,6 +21,7 @@ def run(connection) -> None:
         target_metadata=target_metadata,
         render_as_batch=connection.dialect.name == "sqlite",
         compare_type=True,
+        include_object=include_object,
     )
     with context.begin_transaction():
         context.run_migrations()

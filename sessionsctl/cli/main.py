@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import sys
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Annotated, Any
@@ -34,27 +35,33 @@ def _drop_stdout() -> None:
         pass
 
 
-_BOUNDS = {"greater_than_equal": ("ge", "at least"), "less_than_equal": ("le", "at most"),
-           "greater_than": ("gt", "more than"), "less_than": ("lt", "less than")}
+_NOT_READ = re.compile(r"(?P<given>.*) is not a valid (?P<kind>int|integer|float)\.?", re.S)
+_OUT_OF_RANGE = re.compile(r"(?P<given>.*) is not in the range (?P<range>.*?)\.?", re.S)
+_BOUND = re.compile(r"(?:(?P<low>[-\d.]+)(?P<lop><=?))?x(?:(?P<op>[<>]=?)(?P<n>[-\d.]+))?")
+_BOUND_WORDS = {">=": "at least", ">": "more than", "<=": "at most", "<": "less than"}
 
 
 def _in_plain_words(exc: Exception) -> None:
-    """Say a value Typer could not read in plain words ("'sixty' is not a whole number"), not
-    in its validator's ("Input should be a valid integer, unable to parse string as ...")."""
-    errors = getattr(exc.__cause__, "errors", None)
-    if not callable(errors) or not hasattr(exc, "message"):
+    """Say a value Typer could not read in plain words ("'sixty' is not a whole number",
+    "must be at least 0, not -3"), not in its parser's ("is not a valid int", "is not in the
+    range x>=0")."""
+    message = getattr(exc, "message", None)
+    if not isinstance(message, str):
         return
-    first = (errors() or [{}])[0]
-    kind, given, msg = first.get("type", ""), first.get("input"), str(first.get("msg", ""))
-    if kind.startswith("int_"):
-        exc.message = f"{given!r} is not a whole number"
-    elif kind.startswith("float_"):
-        exc.message = f"{given!r} is not a number"
-    elif kind in _BOUNDS:
-        key, words = _BOUNDS[kind]
-        exc.message = f"must be {words} {first.get('ctx', {}).get(key)}, not {given}"
-    elif kind == "value_error":
-        exc.message = msg.removeprefix("Value error, ")
+    if (found := _NOT_READ.fullmatch(message)) is not None:
+        what = "a number" if found["kind"] == "float" else "a whole number"
+        exc.message = f"{found['given']} is not {what}"  # type: ignore[attr-defined]
+    elif (found := _OUT_OF_RANGE.fullmatch(message)) is not None:
+        bound = _BOUND.fullmatch(found["range"].strip())
+        if bound is None:
+            return
+        if bound["low"] is not None and bound["n"] is not None:
+            words = f"from {bound['low']} to {bound['n']}"
+        elif bound["n"] is not None:
+            words = f"{_BOUND_WORDS[bound['op']]} {bound['n']}"
+        else:
+            return
+        exc.message = f"must be {words}, not {found['given']}"  # type: ignore[attr-defined]
 
 
 class _Root(TyperGroup):
@@ -108,23 +115,6 @@ class _Root(TyperGroup):
             if close is not None:
                 close()
 
-
-def _flags_show_no_type() -> None:
-    """Help pages list a flag (``--json``, ``--yes``) without a ``<bool>`` type: it takes no
-    value. Typer shows the type of every option; a flag's is left out here, once."""
-    from typer.core import TyperOption
-
-    typed = TyperOption.display_type_rich
-
-    def display_type_rich(self: TyperOption, ctx: Any) -> str | None:
-        if getattr(self, "is_flag", False) and not getattr(self, "count", False):
-            return None
-        return typed(self, ctx)
-
-    TyperOption.display_type_rich = display_type_rich  # type: ignore[method-assign]
-
-
-_flags_show_no_type()
 
 if os.environ.get("NO_COLOR"):
     import typer.rich_utils  # help pages are drawn by Typer's own console
