@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 
 from ..access import Action, require, sees_everything
 from ..context import Context
-from ..domain.drafts import Row, SessionQuery
+from ..domain.drafts import SessionQuery
 from ..domain.errors import ConflictError, InvalidInput, NotFound, Taken
 from ..domain.model import Role, Session, SessionStatus
 from ..mail.notices import Notice, NoticeKind, format_duration, valid_address
@@ -190,13 +190,12 @@ class Invitations:
         [found] = self.booker.against_stored(uow, [draft], refs, [session.id])
         if found:
             raise ConflictError(found)
-        uow.sessions.update(session.id, Row(
-            draft, uid=session.uid, status=session.status, series_id=session.series_id,
-            recurrence_id=session.recurrence_id, force_reason=session.force_reason,
-            sequence=session.sequence + 1))
+        # One seat added, as `session enrol` adds it (a student's own login may write no
+        # more: the store takes it through the database's function), and only they told.
+        uow.sessions.add_students(session.id, [email])
         after = uow.sessions.get(session.id)
         assert after is not None
-        self.notifier.notify(uow, NoticeKind.CHANGED, [after], before=[session])
+        self.notifier.roster(uow, after, added=[email])
         return after
 
     # ---------------------------------------------------------------- the inviter

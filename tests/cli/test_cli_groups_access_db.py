@@ -1,0 +1,158 @@
+"""Group sessions and invitations under row-level security (after `access sync`): students
+register, wait, withdraw, join, check in and answer invitations as their own database login;
+raw SQL as them reads no other student's rows, registers no one else, and checks in only
+while the session runs; the seats taken count every registration."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+from sqlalchemy.exc import DBAPIError, ProgrammingError
+
+from .conftest import VIEWER_TZ, book_args
+from .test_cli_access_db import Centre, centre, rows  # noqa: F401  (the fixture)
+
+FUTURE = "2030-12-03 16:00"
+
+
+def _now_plus(minutes: int) -> str:
+    at = datetime.now(UTC) + timedelta(minutes=minutes)
+    return at.astimezone(ZoneInfo(VIEWER_TZ)).strftime("%Y-%m-%d %H:%M")
+
+
+def _id(url: str, email: str) -> int:
+    return int(rows(url, "SELECT id FROM people WHERE email = :e", e=email)[0][0])
+
+
+def test_students_register_wait_and_withdraw_as_their_own_logins(
+        centre: Centre) -> None:  # noqa: F811
+    run, url = centre.run, centre.url
+    centre.person("Ada Byron", "ada@example.org", "mentor")
+    sam = centre.person("Sam Lee", "sam@example.org", "student")
+    kim = centre.person("Kim Park", "kim@example.org", "student")
+    lee = centre.person("Lee Chen", "lee@example.org", "student")
+    s = run.json(*book_args(FUTURE, students=["kim@example.org"],
+                            extra=["--type", "workshop", "--no-notify"]), db=url)
+    sid = s["id"]
+    run.ok("course", "add", "Workshops", db=url)
+    run.ok("course", "assign", "Workshops", "-", str(sid), db=url)
+    run.ok("course", "enrol", "Workshops", "sam@example.org", "kim@example.org",
+           "lee@example.org", db=url)
+    run.ok("session", "open", str(sid), "--seats", "2", db=url)
+    run.ok("access", "sync", db=url)
+
+    [listed] = run.json("session", "list", "--open", "--all", db=sam)
+    assert (listed["id"], listed["seats"], listed["students"]) == (sid, "1/2", [])
+    seated = run.json("session", "register", str(sid), db=sam)
+    assert (seated["waitlist_place"], seated["seats"]) == (None, "2/2")
+    assert seated["students"] == ["sam@example.org"]  # Kim's seat counted, not named
+    assert run.json("session", "register", str(sid), db=lee)["waitlist_place"] == 1
+    assert "already" in run.fails(2, "session", "register", str(sid), db=lee).stderr
+    run.ok("session", "withdraw", str(sid), db=lee)  # off the waitlist, by themselves
+    assert rows(url, "SELECT count(*) FROM waitlist") == [(0,)]
+    assert run.json("session", "register", str(sid), db=lee)["waitlist_place"] == 1
+
+    # raw SQL as Sam: only their own rows, the waitlist's order without names
+    assert rows(sam, "SELECT count(*) FROM session_students") == [(1,)]
+    assert rows(sam, "SELECT count(*) FROM waitlist") == [(0,)]
+    assert rows(sam, "SELECT email FROM sessionsctl_waitlist(:s)", s=sid) == [(None,)]
+    assert rows(lee, "SELECT email FROM sessionsctl_waitlist(:s)", s=sid) == [
+        ("lee@example.org",)]
+    assert rows(sam, "SELECT sessionsctl_taken(:s)", s=sid) == [(2,)]
+    # nor may Sam register, or queue, anyone else, or take a seat past those waiting
+    lee_id = _id(url, "lee@example.org")
+    with pytest.raises(ProgrammingError, match="permission denied"):
+        rows(sam, "INSERT INTO session_students (session_id, student_id, start_at, end_at) "
+                  "SELECT id, :p, start_at, end_at FROM sessions WHERE id = :s", s=sid, p=lee_id)
+    with pytest.raises(ProgrammingError, match="row-level security"):
+        rows(sam, "INSERT INTO waitlist (session_id, student_id, joined_at) "
+                  "VALUES (:s, :p, now())", s=sid, p=lee_id)
+    assert rows(sam, "DELETE FROM waitlist RETURNING id") == []
+    with pytest.raises(DBAPIError, match="no seat"):
+        rows(lee, "SELECT sessionsctl_take_seat(:s)", s=sid)
+
+    # Kim withdraws as herself: Lee, waiting, is seated in the same transaction (not named
+    # to Kim) and mailed
+    done = run.json("session", "withdraw", str(sid), db=kim)
+    assert (done["promoted"], done["students"], done["seats"]) == ([], [], "2/2")
+    shown = run.json("session", "show", str(sid), db=url)
+    assert shown["students"] == ["lee@example.org", "sam@example.org"]
+    assert rows(url, "SELECT count(*) FROM waitlist") == [(0,)]
+    assert ("promoted", "lee@example.org") in rows(
+        url, "SELECT template, recipient FROM outbox")
+    assert rows(lee, "SELECT count(*) FROM session_students") == [(1,)]
+    assert run.json("session", "list", "--open", "--all", db=kim)[0]["seats"] == "2/2"
+
+
+def test_students_join_and_check_in_only_while_it_runs(centre: Centre) -> None:  # noqa: F811
+    run, url = centre.run, centre.url
+    centre.person("Ada Byron", "ada@example.org", "mentor")
+    sam = centre.person("Sam Lee", "sam@example.org", "student")
+    kim = centre.person("Kim Park", "kim@example.org", "student")
+    now = run.json(*book_args(_now_plus(-5), students=["sam@example.org", "kim@example.org"],
+                              extra=["--meeting", "jitsi", "--location", "Hall",
+                                     "--no-notify"]), db=url)
+    ahead = run.json(*book_args(_now_plus(180), students=["sam@example.org"],
+                                extra=["--no-notify"]), db=url)
+    code = run.json("session", "code", str(now["id"]), db=url)["code"]
+    run.ok("access", "sync", db=url)
+
+    joined = run.json("session", "join", str(now["id"]), "--print", db=sam)
+    assert (joined["checked_in"], joined["status"]) == (True, "present")
+    assert joined["link"].startswith("https://meet.jit.si/")
+    assert "not now" in run.fails(2, "session", "join", str(ahead["id"]), db=sam).stderr
+
+    # raw SQL as Sam: no mark for Kim, none outside the window, no code read
+    kim_id, sam_id = _id(url, "kim@example.org"), _id(url, "sam@example.org")
+    insert = ("INSERT INTO attendance (session_id, student_id, status, recorded_by_id, "
+              "recorded_at) VALUES (:s, :p, :st, :p, now()) RETURNING id")
+    with pytest.raises(ProgrammingError, match="row-level security"):
+        rows(sam, insert, s=now["id"], p=kim_id, st="present")
+    with pytest.raises(ProgrammingError, match="row-level security"):
+        rows(sam, insert, s=ahead["id"], p=sam_id, st="present")  # three hours ahead
+    assert rows(sam, "SELECT count(*) FROM checkin_codes") == [(0,)]
+    assert rows(sam, "SELECT * FROM sessionsctl_code_sessions(:c)", c=code) == [(now["id"],)]
+
+    assert run.fails(4, "attendance", "checkin", "WRONG2", db=kim).stderr
+    done = run.json("attendance", "checkin", code, db=kim)
+    assert (done["session_id"], done["status"], done["checked_in"]) == (
+        now["id"], "present", True)
+    marks = {m["student"]: m["status"] for m in run.json("attendance", "list", str(now["id"]),
+                                                         db=url)}
+    assert marks == {"sam@example.org": "present", "kim@example.org": "present"}
+    assert rows(sam, "SELECT count(*) FROM attendance") == [(1,)]  # their own
+
+
+def test_invitees_accept_and_decline_as_their_own_logins(centre: Centre) -> None:  # noqa: F811
+    run, url = centre.run, centre.url
+    centre.person("Ada Byron", "ada@example.org", "mentor")
+    sam = centre.person("Sam Lee", "sam@example.org", "student")
+    kim = centre.person("Kim Park", "kim@example.org", "student")
+    s = run.json(*book_args(FUTURE, extra=["--max", "4", "--no-notify"]), db=url)
+    sid = str(s["id"])
+    run.json("invite", "send", sid, "sam@example.org", "kim@example.org", db=url)
+    tokens = {r: p["secret"]["token"] for r, p in rows(
+        url, "SELECT recipient, payload FROM outbox WHERE template = 'invitation'")}
+    run.ok("access", "sync", db=url)
+
+    assert rows(sam, "SELECT email FROM invitations") == [("sam@example.org",)]
+    assert rows(sam, "SELECT id FROM sessions") == [(s["id"],)]  # the session invited to
+    number, secret = tokens["sam@example.org"].split(".", 1)
+    run.fails(2, "invite", "accept", f"{number}.{secret[::-1]}", db=sam)  # tampered
+    accepted = run.json("invite", "accept", tokens["sam@example.org"], db=sam)
+    assert accepted["status"] == "accepted"
+    assert run.json("session", "show", sid, db=url)["students"] == ["sam@example.org"]
+    assert run.json("session", "show", sid, db=sam)["seats"] == "1/4"
+    assert "was accepted" in run.fails(3, "invite", "accept", tokens["sam@example.org"],
+                                       db=sam).stderr
+    # Sam cannot answer Kim's invitation, by token or by hand
+    assert "not a valid" in run.fails(2, "invite", "decline", tokens["kim@example.org"],
+                                      db=sam).stderr
+    assert rows(sam, "UPDATE invitations SET status = 'declined' WHERE email = "
+                     "'kim@example.org' RETURNING id") == []
+    assert run.json("invite", "decline", tokens["kim@example.org"], db=kim)["status"] == \
+        "declined"
+    assert run.json("session", "show", sid, db=url)["students"] == ["sam@example.org"]
+    assert rows(kim, "SELECT count(*) FROM sessions") == [(0,)]
