@@ -72,6 +72,8 @@ def test_students_register_wait_and_withdraw_as_their_own_logins(
     assert rows(sam, "DELETE FROM waitlist RETURNING id") == []
     with pytest.raises(DBAPIError, match="no seat"):
         rows(lee, "SELECT sessionsctl_take_seat(:s)", s=sid)
+    with pytest.raises(ProgrammingError, match="permission denied"):
+        rows(sam, "SELECT sessionsctl_seat_free(:s)", s=sid)  # inside the functions alone
 
     # Kim withdraws as herself: Lee, waiting, is seated in the same transaction (not named
     # to Kim) and mailed
@@ -128,11 +130,15 @@ def test_students_join_and_check_in_only_while_it_runs(centre: Centre) -> None: 
 def test_invitees_accept_and_decline_as_their_own_logins(centre: Centre) -> None:  # noqa: F811
     run, url = centre.run, centre.url
     centre.person("Ada Byron", "ada@example.org", "mentor")
+    bob = centre.person("Bob Stone", "bob@example.org", "mentor")
     sam = centre.person("Sam Lee", "sam@example.org", "student")
     kim = centre.person("Kim Park", "kim@example.org", "student")
-    s = run.json(*book_args(FUTURE, extra=["--max", "4", "--no-notify"]), db=url)
+    lee = centre.person("Lee Chen", "lee@example.org", "student")
+    s = run.json(*book_args(FUTURE, extra=["--max", "1", "--no-notify"]), db=url)
     sid = str(s["id"])
-    run.json("invite", "send", sid, "sam@example.org", "kim@example.org", db=url)
+    run.json("invite", "send", sid, "sam@example.org", "kim@example.org", "lee@example.org",
+             db=url)
+    run.json("invite", "send", sid, "bob@example.org", "--role", "instructor", db=url)
     tokens = {r: p["secret"]["token"] for r, p in rows(
         url, "SELECT recipient, payload FROM outbox WHERE template = 'invitation'")}
     run.ok("access", "sync", db=url)
@@ -144,7 +150,11 @@ def test_invitees_accept_and_decline_as_their_own_logins(centre: Centre) -> None
     accepted = run.json("invite", "accept", tokens["sam@example.org"], db=sam)
     assert accepted["status"] == "accepted"
     assert run.json("session", "show", sid, db=url)["students"] == ["sam@example.org"]
-    assert run.json("session", "show", sid, db=sam)["seats"] == "1/4"
+    assert run.json("session", "show", sid, db=sam)["seats"] == "1/1"
+    assert "full" in run.fails(3, "invite", "accept", tokens["lee@example.org"],
+                               db=lee).stderr  # the seat Sam took counted, unseen
+    assert run.json("invite", "accept", tokens["bob@example.org"], db=bob)["status"] == \
+        "accepted"  # a mentor, as an instructor: the session's guest
     assert "was accepted" in run.fails(3, "invite", "accept", tokens["sam@example.org"],
                                        db=sam).stderr
     # Sam cannot answer Kim's invitation, by token or by hand

@@ -21,6 +21,8 @@ from ..mail.notices import Notice, NoticeKind, format_duration, valid_address
 from ..mail.notify import Notifier
 from ..schedule.booker import Booker
 from ..schedule.booking import draft_of
+from ..schedule.conflicts import Conflict
+from ..schedule.registration import free_seats
 from ..schedule.sessions import get_session
 from ..storage import UnitOfWork
 from .model import (
@@ -188,6 +190,12 @@ class Invitations:
         draft = replace(draft_of(session), students=tuple(sorted((*session.students, email))))
         refs = self.booker.resolve(uow, [draft])
         [found] = self.booker.against_stored(uow, [draft], refs, [session.id])
+        # The seats as registration counts them: every student, where the draft holds only
+        # those the connection sees (a student's own login sees none but itself).
+        found = [c for c in found if c.kind != "capacity"]
+        if free_seats(uow, session) == 0:
+            found.append(Conflict("capacity", session.start,
+                                  f"session {session.id} is full ({session.seats} seats taken)"))
         if found:
             raise ConflictError(found)
         # One seat added, as `session enrol` adds it (a student's own login may write no

@@ -197,8 +197,9 @@ def sync(db: Connection, bindings: Sequence[tuple[str, str]]) -> list[Member]:
             run(f"DROP FUNCTION IF EXISTS {named}")
         run(f"CREATE OR REPLACE FUNCTION {signature} RETURNS {returns} LANGUAGE {language} "
             f"{volatility} SECURITY DEFINER SET search_path = {schema} AS $fn$ {body} $fn$")
-        run(f"REVOKE ALL ON FUNCTION {named} FROM PUBLIC")
-        run(f"GRANT EXECUTE ON FUNCTION {named} TO {everyone}")
+        run(f"REVOKE ALL ON FUNCTION {named} FROM PUBLIC, {everyone}")
+        if named not in access_self.INTERNAL:
+            run(f"GRANT EXECUTE ON FUNCTION {named} TO {everyone}")
     for table in GUARDED:
         run(f"ALTER TABLE {table} ENABLE ROW LEVEL SECURITY")
     for table, name, command, to, using, check in (*_POLICIES, *access_self.POLICIES):

@@ -26,7 +26,8 @@ _MINE = "lower(email) = lower(sessionsctl_my_email())"
 
 # name(args): (returns, language, volatility, body). Read by the policies and the store.
 FUNCTIONS: dict[str, tuple[str, str, str, str]] = {
-    # The sessions a student's connection sees (the sessions policy's own condition).
+    # The sessions a login of ours may see that does not see them all: those it hosts, takes
+    # part in, or sees through an active enrolment (as the sessions policies say).
     "sessionsctl_sees(sid integer)": ("boolean", "sql", "STABLE", (
         "SELECT EXISTS (SELECT 1 FROM sessions s WHERE s.id = sid AND (s.mentor_id = "
         "sessionsctl_me() OR sessionsctl_attends(s.id) OR sessionsctl_enrolled(s.course_id, "
@@ -121,6 +122,9 @@ FUNCTIONS: dict[str, tuple[str, str, str, str]] = {
         "json_build_array(sid)), 'pending', 0, now(), now()); END IF; "
         "n := n + 1; END LOOP; RETURN n; END")),
 }
+
+# Called only inside the functions above (as their owner): no login may run them itself.
+INTERNAL = ("sessionsctl_seat_free(integer)",)
 
 STUDENT = "sessionsctl_student"
 INVITEES = "sessionsctl_mentor, sessionsctl_student"
