@@ -86,6 +86,17 @@ def test_students_register_wait_and_withdraw_as_their_own_logins(
         url, "SELECT template, recipient FROM outbox")
     assert rows(lee, "SELECT count(*) FROM session_students") == [(1,)]
     assert run.json("session", "list", "--open", "--all", db=kim)[0]["seats"] == "2/2"
+    # audited as core audits it; Kim's own record of her withdrawal names no one else, so
+    # it is not put back as the roster (which would drop Sam and Lee)
+    changes: dict[str, int] = {}
+    for c in run.json("audit", "list", "--session", str(sid), db=url):  # the newest first
+        changes.setdefault(c["action"], c["id"])
+    promoted = run.json("audit", "show", str(changes["promote"]), db=url)
+    assert (promoted["before"], promoted["after"]) == (
+        {"students": ["sam@example.org"]}, {"students": ["lee@example.org", "sam@example.org"]})
+    refused = run.fails(2, "audit", "revert", str(changes["withdraw"]), "--force", "--reason",
+                        "test", db=url)
+    assert "sees no other student" in refused.stderr
 
 
 def test_students_join_and_check_in_only_while_it_runs(centre: Centre) -> None:  # noqa: F811

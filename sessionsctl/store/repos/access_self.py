@@ -23,6 +23,9 @@ from ...core.domain.policy import JOIN_EARLY
 
 _EARLY = f"interval '{int(JOIN_EARLY.total_seconds())} seconds'"
 _MINE = "lower(email) = lower(sessionsctl_my_email())"
+# A session's students as core's audit records them (``Session.students``: emails, sorted).
+_ROSTER = ("(SELECT coalesce(json_agg(p.email ORDER BY p.email COLLATE \"C\"), '[]') FROM "
+           "session_students ss JOIN people p ON p.id = ss.student_id WHERE ss.session_id = sid)")
 
 # name(args): (returns, language, volatility, body). Read by the policies and the store.
 FUNCTIONS: dict[str, tuple[str, str, str, str]] = {
@@ -98,24 +101,27 @@ FUNCTIONS: dict[str, tuple[str, str, str, str]] = {
     # Core's ``registration.promote`` for a connection that may not see who waits: the free
     # seats to those waiting, first come first; one busy then (the overlap guard PostgreSQL
     # keeps on session_students refuses their seat) is passed over and keeps their place.
-    # Audited and mailed ("promoted") as core does; gives seats only as the rule gives them,
-    # so any login of ours may run it. Returns how many were seated, never who.
+    # Audited (the roster before and after) and mailed ("promoted") as core does; gives
+    # seats only as the rule gives them, so any login of ours may run it. Returns how many
+    # were seated, never who.
     "sessionsctl_promote(sid integer, notify boolean)": ("integer", "plpgsql", "VOLATILE", (
-        "DECLARE s record; w record; n integer := 0; BEGIN "
+        "DECLARE s record; w record; n integer := 0; was json; BEGIN "
         "SELECT * INTO s FROM sessions WHERE id = sid FOR UPDATE; "
         "IF NOT FOUND OR s.status <> 'scheduled' OR s.end_at <= now() THEN RETURN 0; END IF; "
         "FOR w IN SELECT wl.id, wl.student_id, p.email FROM waitlist wl JOIN people p ON "
         "p.id = wl.student_id WHERE wl.session_id = sid ORDER BY wl.id LOOP "
         "EXIT WHEN NOT sessionsctl_seat_free(sid); "
+        f"was := {_ROSTER}; "
         "BEGIN INSERT INTO session_students (session_id, student_id, start_at, end_at, "
         "cancelled, forced) VALUES (sid, w.student_id, s.start_at, s.end_at, false, false); "
         "EXCEPTION WHEN exclusion_violation THEN CONTINUE; END; "
         "DELETE FROM waitlist WHERE id = w.id; "
         "UPDATE sessions SET sequence = sequence + 1, modified_at = now(), modified_by_id = "
         "sessionsctl_me() WHERE id = sid; "
-        "INSERT INTO audit_log (at, actor_id, actor, action, entity, entity_id, after) VALUES "
-        "(now(), sessionsctl_me(), coalesce(sessionsctl_my_email(), session_user), 'promote', "
-        "'session', sid::text, json_build_object('promoted', w.email)); "
+        "INSERT INTO audit_log (at, actor_id, actor, action, entity, entity_id, before, after) "
+        "VALUES (now(), sessionsctl_me(), coalesce(sessionsctl_my_email(), session_user), "
+        "'promote', 'session', sid::text, json_build_object('students', was), "
+        f"json_build_object('students', {_ROSTER})); "
         "IF notify AND s.start_at >= now() THEN INSERT INTO outbox (kind, template, recipient, "
         "session_id, start_at, payload, status, attempts, next_attempt_at, created_at) VALUES "
         "('booked', 'promoted', w.email, sid, s.start_at, json_build_object('sessions', "
