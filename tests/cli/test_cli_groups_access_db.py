@@ -5,7 +5,12 @@ while the session runs; the seats taken count every registration."""
 
 from __future__ import annotations
 
+import json
+import subprocess
+import sys
+import time
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -15,6 +20,22 @@ from .conftest import VIEWER_TZ, book_args
 from .test_cli_access_db import Centre, centre, rows  # noqa: F401  (the fixture)
 
 FUTURE = "2030-12-03 16:00"
+RACER = """
+import json, sys, time
+from pathlib import Path
+from sessionsctl.core.centre import Centre
+from sessionsctl.store import open_store
+
+url, session_id, go = sys.argv[1], int(sys.argv[2]), Path(sys.argv[3])
+store = open_store(url)
+centre = Centre(store)
+centre.sessions.show(session_id)  # connected, and its login read, before the word
+while not go.exists():
+    time.sleep(0.001)
+done = centre.registration.register(session_id, notify=False)  # as the login's own person
+print(json.dumps({"student": done.student, "place": done.place}))
+store.close()
+"""
 
 
 def _now_plus(minutes: int) -> str:
@@ -34,7 +55,8 @@ def test_students_register_wait_and_withdraw_as_their_own_logins(
     kim = centre.person("Kim Park", "kim@example.org", "student")
     lee = centre.person("Lee Chen", "lee@example.org", "student")
     s = run.json(*book_args(FUTURE, students=["kim@example.org"],
-                            extra=["--type", "workshop", "--no-notify"]), db=url)
+                            extra=["--type", "workshop", "--notes", "staff only",
+                                   "--no-notify"]), db=url)
     sid = s["id"]
     run.ok("course", "add", "Workshops", db=url)
     run.ok("course", "assign", "Workshops", "-", str(sid), db=url)
@@ -79,8 +101,9 @@ def test_students_register_wait_and_withdraw_as_their_own_logins(
     # to Kim) and mailed
     done = run.json("session", "withdraw", str(sid), db=kim)
     assert (done["promoted"], done["students"], done["seats"]) == ([], [], "2/2")
-    shown = run.json("session", "show", str(sid), db=url)
-    assert shown["students"] == ["lee@example.org", "sam@example.org"]
+    shown = run.json("session", "show", str(sid), db=url)  # the owner (a superuser here)
+    assert (shown["students"], shown["notes"]) == (
+        ["lee@example.org", "sam@example.org"], "staff only")
     assert rows(url, "SELECT count(*) FROM waitlist") == [(0,)]
     assert ("promoted", "lee@example.org") in rows(
         url, "SELECT template, recipient FROM outbox")
@@ -177,3 +200,39 @@ def test_invitees_accept_and_decline_as_their_own_logins(centre: Centre) -> None
         "declined"
     assert run.json("session", "show", sid, db=url)["students"] == ["sam@example.org"]
     assert rows(kim, "SELECT count(*) FROM sessions") == [(0,)]
+
+
+def test_two_students_own_logins_racing_for_the_last_seat(centre: Centre,  # noqa: F811
+                                                          tmp_path: Path) -> None:
+    run, url = centre.run, centre.url
+    centre.person("Ada Byron", "ada@example.org", "mentor")
+    logins = {"sam@example.org": centre.person("Sam Lee", "sam@example.org", "student"),
+              "kim@example.org": centre.person("Kim Park", "kim@example.org", "student")}
+    run.ok("course", "add", "Workshops", db=url)
+    run.ok("course", "enrol", "Workshops", *logins, db=url)
+    ids = []
+    for day in (3, 4):
+        s = run.json(*book_args(f"2030-12-0{day} 16:00", extra=["--max", "1", "--no-notify"]),
+                     db=url)
+        run.ok("course", "assign", "Workshops", "-", str(s["id"]), db=url)
+        run.ok("session", "open", str(s["id"]), db=url)
+        ids.append(s["id"])
+    run.ok("access", "sync", db=url)
+    for n, sid in enumerate(ids):
+        go = tmp_path / f"go-{n}"
+        racers = [subprocess.Popen([sys.executable, "-c", RACER, login, str(sid), str(go)],
+                                   stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                  for login in logins.values()]
+        time.sleep(2)  # both have connected and wait for the word
+        go.touch()
+        results = []
+        for racer in racers:
+            out, err = racer.communicate(timeout=60)
+            assert racer.returncode == 0, err
+            results.append(json.loads(out))
+        assert sorted(str(r["place"]) for r in results) == ["1", "None"], results
+        winner = next(r["student"] for r in results if r["place"] is None)
+        shown = run.json("session", "waitlist", str(sid), db=url)
+        assert shown["session"]["students"] == [winner]
+        assert [w["student"] for w in shown["waiting"]] == [
+            r["student"] for r in results if r["place"] == 1]

@@ -235,11 +235,13 @@ def members(db: Connection) -> list[Member]:
 
 def reads_privately(db: Connection) -> bool:
     """Whether this connection's role is in the student group of a synced schema: it may not
-    select sessions' private columns (:func:`..session_reads.private_select`)."""
+    select sessions' private columns (:func:`..session_reads.private_select`). Not a
+    superuser's, which ``pg_has_role`` counts a member of every role while no policy holds it."""
     return bool(db.execute(text(
         "SELECT to_regproc('sessionsctl_private') IS NOT NULL AND EXISTS (SELECT 1 FROM "
         "pg_roles WHERE rolname = 'sessionsctl_student') AND pg_has_role(current_user, "
-        "'sessionsctl_student', 'MEMBER')")).scalar())
+        "'sessionsctl_student', 'MEMBER') AND NOT (SELECT rolsuper OR rolbypassrls FROM "
+        "pg_roles WHERE rolname = current_user)")).scalar())
 
 
 class SqlAccess:
