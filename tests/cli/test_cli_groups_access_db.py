@@ -14,6 +14,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
+from sqlalchemy import create_engine, text
 from sqlalchemy.exc import DBAPIError, ProgrammingError
 
 from .conftest import VIEWER_TZ, book_args
@@ -41,6 +42,16 @@ store.close()
 def _now_plus(minutes: int) -> str:
     at = datetime.now(UTC) + timedelta(minutes=minutes)
     return at.astimezone(ZoneInfo(VIEWER_TZ)).strftime("%Y-%m-%d %H:%M")
+
+
+def _owner(url: str, sql: str) -> None:
+    """Run ``sql`` as the tables' owner, committed."""
+    engine = create_engine(url)
+    try:
+        with engine.begin() as conn:
+            conn.execute(text(sql))
+    finally:
+        engine.dispose()
 
 
 def _id(url: str, email: str) -> int:
@@ -120,6 +131,15 @@ def test_students_register_wait_and_withdraw_as_their_own_logins(
     refused = run.fails(2, "audit", "revert", str(changes["withdraw"]), "--force", "--reason",
                         "test", db=url)
     assert "sees no other student" in refused.stderr
+    # once registration has closed, neither the program nor raw SQL lets a student in
+    _owner(url, "UPDATE registrations SET until_at = now() - interval '1 minute'")
+    run.ok("session", "withdraw", str(sid), db=lee)
+    assert "has closed" in run.fails(2, "session", "register", str(sid), db=kim).stderr
+    with pytest.raises(DBAPIError, match="no seat"):
+        rows(kim, "SELECT sessionsctl_take_seat(:s)", s=sid)
+    with pytest.raises(ProgrammingError, match="row-level security"):
+        rows(kim, "INSERT INTO waitlist (session_id, student_id, joined_at) "
+                  "VALUES (:s, :p, now())", s=sid, p=_id(url, "kim@example.org"))
 
 
 def test_students_join_and_check_in_only_while_it_runs(centre: Centre) -> None:  # noqa: F811
