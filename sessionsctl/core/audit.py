@@ -278,6 +278,13 @@ class AuditTrail:
         wanted = {k: _READ.get(k, lambda v: v)(entry.before[k]) for k in _DRAFT_FIELDS
                   if k in entry.before and entry.before[k] != entry.after.get(k)}
         wanted = {k: v for k, v in wanted.items() if v != REDACTED}
+        if "students" in wanted and any(r.get("taken") is not None
+                                        for r in (entry.before, entry.after)):
+            # Recorded from a view that hides the other students (a student's own database
+            # login): its list is not the roster, and putting it back would drop them.
+            raise InvalidInput(f"change {entry.id} was made by a student who sees no other "
+                               "student: put the roster right with session enrol or unenrol",
+                               field="change")
         secret = any(REDACTED in (entry.before.get(k), entry.after.get(k))
                      for k in SECRET_FIELDS)
         if not wanted:

@@ -58,9 +58,9 @@ class SqlUnit:
         self.materials = SqlMaterials(db, lookup)
         self.requests = SqlRequests(db, self.actor, lookup)
         self.invitations = SqlInvitations(db, self.actor, lookup)
-        self.registrations = SqlRegistrations(db, self.actor, lookup)
+        self.registrations = SqlRegistrations(db, self.actor, lookup, private=private)
         self.recordings = SqlRecordings(db, lookup)
-        self.checkins = SqlCheckins(db, lookup)
+        self.checkins = SqlCheckins(db, lookup, private=private)
 
     def _acting(self, asked: str | None, login: str) -> Acting:
         """Who acts (:mod:`...core.identity`): ``login``'s person, or whom ``asked`` names."""

@@ -14,13 +14,15 @@ from datetime import datetime, timedelta
 
 from ..access import Action, require, sees_everything
 from ..context import Context
-from ..domain.drafts import Row, SessionQuery
+from ..domain.drafts import SessionQuery
 from ..domain.errors import ConflictError, InvalidInput, NotFound, Taken
 from ..domain.model import Role, Session, SessionStatus
 from ..mail.notices import Notice, NoticeKind, format_duration, valid_address
 from ..mail.notify import Notifier
 from ..schedule.booker import Booker
 from ..schedule.booking import draft_of
+from ..schedule.conflicts import Conflict
+from ..schedule.registration import free_seats
 from ..schedule.sessions import get_session
 from ..storage import UnitOfWork
 from .model import (
@@ -188,15 +190,20 @@ class Invitations:
         draft = replace(draft_of(session), students=tuple(sorted((*session.students, email))))
         refs = self.booker.resolve(uow, [draft])
         [found] = self.booker.against_stored(uow, [draft], refs, [session.id])
+        # The seats as registration counts them: every student, where the draft holds only
+        # those the connection sees (a student's own login sees none but itself).
+        found = [c for c in found if c.kind != "capacity"]
+        if free_seats(uow, session) == 0:
+            found.append(Conflict("capacity", session.start,
+                                  f"session {session.id} is full ({session.seats} seats taken)"))
         if found:
             raise ConflictError(found)
-        uow.sessions.update(session.id, Row(
-            draft, uid=session.uid, status=session.status, series_id=session.series_id,
-            recurrence_id=session.recurrence_id, force_reason=session.force_reason,
-            sequence=session.sequence + 1))
+        # One seat added, as `session enrol` adds it (a student's own login may write no
+        # more: the store takes it through the database's function), and only they told.
+        uow.sessions.add_students(session.id, [email])
         after = uow.sessions.get(session.id)
         assert after is not None
-        self.notifier.notify(uow, NoticeKind.CHANGED, [after], before=[session])
+        self.notifier.roster(uow, after, added=[email])
         return after
 
     # ---------------------------------------------------------------- the inviter

@@ -38,10 +38,17 @@ class RegistrationRepo(Protocol):
         """The scheduled sessions whose registration is still open at ``now``."""
         ...
     def waiting(self, session_id: int) -> list[tuple[str, datetime]]:
-        """(student email, when they joined) of the session's waitlist, first come first."""
+        """(student email, when they joined) of the session's waitlist, first come first;
+        an email is empty where the connection may not know who waits (a student's own
+        database login: only its own place is named)."""
         ...
     def wait(self, session_id: int, student: str) -> None: ...
     def unwait(self, session_id: int, student: str) -> None: ...
+    def promote_unseen(self, session_id: int, notify: bool) -> int | None:
+        """Where the connection may not see who waits (a student's own login): promote on
+        the database's side, as :func:`..registration.promote` would, and say how many
+        were seated; None where the program sees them and promotes itself."""
+        ...
 
 
 class MaterialRepo(Protocol):

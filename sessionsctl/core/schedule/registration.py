@@ -47,7 +47,7 @@ def free_seats(uow: UnitOfWork, session: Session) -> int | None:
     """How many more students the session may take (None: no limit)."""
     room = uow.rooms.get(session.room) if session.room else None
     limit = seats(session, room)
-    return None if limit is None else max(limit - len(session.students), 0)
+    return None if limit is None else max(limit - session.seats_taken, 0)
 
 
 def promote(uow: UnitOfWork, roster: Roster, notifier: Notifier, session_id: int,
@@ -58,6 +58,8 @@ def promote(uow: UnitOfWork, roster: Roster, notifier: Notifier, session_id: int
     session = uow.sessions.get(session_id)
     if session is None or session.status is not SessionStatus.SCHEDULED or session.end <= now:
         return ()
+    if uow.registrations.promote_unseen(session_id, notify) is not None:
+        return ()  # a student's login, told nothing of who was seated
     promoted: list[str] = []
     for student, _ in uow.registrations.waiting(session_id):
         free = free_seats(uow, session)

@@ -16,7 +16,9 @@ transaction, idempotently:
   course's unbatched ones with no batch), their own marks and feedback, no other student;
 - ``SECURITY DEFINER`` helpers the policies use (who the connection is, whether they host or
   attend a session), and ``sessionsctl_private(id)``: a session's cost, payment and passcode for
-  those who take part in it (what a student's connection reads instead of the columns).
+  those who take part in it (what a student's connection reads instead of the columns);
+- what a student's or invitee's own login does for itself (registering, waiting, checking
+  in, answering an invitation, the seats taken): :mod:`.access_self`.
 
 The table owner (who migrates the schema) is not subject to the policies; run ``access sync``
 as it, and again after an upgrade adds tables.
@@ -31,6 +33,7 @@ from sqlalchemy import text
 from sqlalchemy.engine import Connection
 
 from ...core.domain.errors import InvalidInput
+from . import access_self
 
 GROUPS = {"admin": "sessionsctl_admin", "staff": "sessionsctl_staff",
           "enrolment": "sessionsctl_enrolment", "mentor": "sessionsctl_mentor",
@@ -182,30 +185,31 @@ def sync(db: Connection, bindings: Sequence[tuple[str, str]]) -> list[Member]:
     run("GRANT INSERT, UPDATE, DELETE ON feedback TO sessionsctl_student")
     run("GRANT INSERT ON audit_log TO sessionsctl_student")
     run("GRANT INSERT, DELETE ON checkin_attempts TO sessionsctl_student")
-    # Its cost was numeric before it was read from cost_hundredths: a function's result
-    # type is not changed by CREATE OR REPLACE.
-    run("DROP FUNCTION IF EXISTS sessionsctl_private(integer)")
     run("GRANT INSERT, UPDATE ON requests TO sessionsctl_student")
-    for signature, (returns, body) in _FUNCTIONS.items():
-        run(f"CREATE OR REPLACE FUNCTION {signature} RETURNS {returns} LANGUAGE sql STABLE "
-            f"SECURITY DEFINER SET search_path = {schema} AS $fn$ {body} $fn$")
-        run(f"REVOKE ALL ON FUNCTION {signature.split('(')[0]}"
-            f"({_argtypes(signature)}) FROM PUBLIC")
-        run(f"GRANT EXECUTE ON FUNCTION {signature.split('(')[0]}({_argtypes(signature)}) "
-            f"TO {everyone}")
+    for grant in access_self.GRANTS:
+        run(grant)
+    functions = {**{sig: (returns, "sql", "STABLE", body)
+                    for sig, (returns, body) in _FUNCTIONS.items()}, **access_self.FUNCTIONS}
+    for signature, (returns, language, volatility, body) in functions.items():
+        named = access_self.signature_types(signature)
+        # CREATE OR REPLACE changes no result type (sessionsctl_private's cost was numeric)
+        if returns.startswith(("TABLE", "SETOF")):
+            run(f"DROP FUNCTION IF EXISTS {named}")
+        run(f"CREATE OR REPLACE FUNCTION {signature} RETURNS {returns} LANGUAGE {language} "
+            f"{volatility} SECURITY DEFINER SET search_path = {schema} AS $fn$ {body} $fn$")
+        run(f"REVOKE ALL ON FUNCTION {named} FROM PUBLIC, {everyone}")
+        if named not in access_self.INTERNAL:
+            run(f"GRANT EXECUTE ON FUNCTION {named} TO {everyone}")
     for table in GUARDED:
         run(f"ALTER TABLE {table} ENABLE ROW LEVEL SECURITY")
-    for table, name, command, to, using, check in _POLICIES:
+    for table, name, command, to, using, check in (*_POLICIES, *access_self.POLICIES):
         run(f"DROP POLICY IF EXISTS {name} ON {table}")
-        with_check = f" WITH CHECK ({check})" if check and command != "SELECT" else ""
-        run(f"CREATE POLICY {name} ON {table} FOR {command} TO {to} USING ({using})"
-            f"{with_check}")
+        # INSERT has only a check; SELECT and DELETE only a using
+        rows = f" USING ({using})" if command != "INSERT" else ""
+        with_check = f" WITH CHECK ({check})" if check and command not in ("SELECT",
+                                                                          "DELETE") else ""
+        run(f"CREATE POLICY {name} ON {table} FOR {command} TO {to}{rows}{with_check}")
     return [_member(db, login, GROUPS[role]) for login, role in bindings]
-
-
-def _argtypes(signature: str) -> str:
-    inner = signature.split("(", 1)[1].rstrip(")")
-    return ", ".join(part.split()[-1] for part in inner.split(",") if part.strip())
 
 
 def _member(db: Connection, login: str, group: str) -> Member:
@@ -231,11 +235,13 @@ def members(db: Connection) -> list[Member]:
 
 def reads_privately(db: Connection) -> bool:
     """Whether this connection's role is in the student group of a synced schema: it may not
-    select sessions' private columns (:func:`..session_reads.private_select`)."""
+    select sessions' private columns (:func:`..session_reads.private_select`). Not a
+    superuser's, which ``pg_has_role`` counts a member of every role while no policy holds it."""
     return bool(db.execute(text(
         "SELECT to_regproc('sessionsctl_private') IS NOT NULL AND EXISTS (SELECT 1 FROM "
         "pg_roles WHERE rolname = 'sessionsctl_student') AND pg_has_role(current_user, "
-        "'sessionsctl_student', 'MEMBER')")).scalar())
+        "'sessionsctl_student', 'MEMBER') AND NOT (SELECT rolsuper OR rolbypassrls FROM "
+        "pg_roles WHERE rolname = current_user)")).scalar())
 
 
 class SqlAccess:

@@ -39,9 +39,10 @@ class SqlRecordings:
 
 
 class SqlCheckins:
-    def __init__(self, db: Connection, lookup: Lookup) -> None:
+    def __init__(self, db: Connection, lookup: Lookup, *, private: bool = False) -> None:
         self.db = db
         self.lookup = lookup
+        self.private = private  # a student's login, which may not read the codes
 
     def code(self, session_id: int) -> str | None:
         found: str | None = self.db.execute(select(CheckinCodeRow.code).where(
@@ -56,6 +57,8 @@ class SqlCheckins:
                                                           made_at=at))
 
     def sessions_with(self, code: str) -> list[int]:
+        if self.private:  # those of its own sessions (:mod:`.access_self`)
+            return list(self.db.execute(select(func.sessionsctl_code_sessions(code))).scalars())
         return list(self.db.execute(select(CheckinCodeRow.session_id).where(
             CheckinCodeRow.code == code).order_by(CheckinCodeRow.session_id)).scalars())
 

@@ -5,21 +5,26 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.engine import Connection
 
 from ...core.domain.model import Person
 from .. import clock
 from ..schema import PersonRow, SessionRow
 from ..schema_groups import RegistrationRow, WaitlistRow
+from ..types import read_instant
 from .lookup import Lookup
 
 
 class SqlRegistrations:
-    def __init__(self, db: Connection, actor: Person | None, lookup: Lookup) -> None:
+    def __init__(self, db: Connection, actor: Person | None, lookup: Lookup, *,
+                 private: bool = False) -> None:
         self.db = db
         self.actor = actor
         self.lookup = lookup
+        # A student's login under row-level security sees its own place on a waitlist only:
+        # the order and the promotions go through :mod:`.access_self`'s functions.
+        self.private = private
 
     def until(self, session_id: int) -> datetime | None:
         found: datetime | None = self.db.execute(select(RegistrationRow.until_at).where(
@@ -45,6 +50,10 @@ class SqlRegistrations:
             .order_by(RegistrationRow.session_id)).scalars())
 
     def waiting(self, session_id: int) -> list[tuple[str, datetime]]:
+        if self.private:
+            listed = func.sessionsctl_waitlist(session_id).table_valued("email", "joined_at")
+            return [(email or "", read_instant(at)) for email, at in
+                    self.db.execute(select(listed.c.email, listed.c.joined_at))]
         rows = self.db.execute(
             select(PersonRow.email, WaitlistRow.joined_at)
             .join(PersonRow, PersonRow.id == WaitlistRow.student_id)
@@ -60,3 +69,9 @@ class SqlRegistrations:
         self.db.execute(delete(WaitlistRow).where(
             WaitlistRow.session_id == session_id,
             WaitlistRow.student_id == self.lookup.person_id(student)))
+
+    def promote_unseen(self, session_id: int, notify: bool) -> int | None:
+        if not self.private:
+            return None
+        return int(self.db.execute(select(func.sessionsctl_promote(session_id, notify)))
+                   .scalar_one())

@@ -62,7 +62,8 @@ def private_select() -> Select[Any]:
     """:data:`SESSION_SELECT` for a PostgreSQL connection in the student group (``access
     sync``), which may not select a session's private columns: cost, payment and passcode come
     from ``sessionsctl_private(id)`` (for the sessions it takes part in), staff notes and the
-    reason conflicts were overridden are empty."""
+    reason conflicts were overridden are empty; and the seats taken (``Session.taken``) from
+    ``sessionsctl_taken(id)``."""
     private = func.sessionsctl_private(SessionRow.id).table_valued(
         "cost_hundredths", "payment_status", "meeting_passcode")
 
@@ -72,8 +73,10 @@ def private_select() -> Select[Any]:
     swap = {"meeting_passcode": one("meeting_passcode"), "notes": null(), "cost": one("cost_hundredths"),
             "payment_status": func.coalesce(one("payment_status"), "unpaid"),
             "force_reason": null()}
+    # The students it may see are itself at most; the seats taken count every one of them.
     return select(*(swap[c.key].label(c.key) if getattr(c, "key", None) in swap else c
-                    for c in _SESSION_COLUMNS))
+                    for c in _SESSION_COLUMNS),
+                  func.sessionsctl_taken(SessionRow.id).label("taken"))
 
 
 def _cost(hundredths: int | None) -> Decimal | None:
@@ -197,7 +200,7 @@ class SessionReader:
          descriptions, locations, links, meeting_ids, passcodes, max_participants, notes,
          costs, payments, series_ids, recurrence_ids, course_ids, batch_ids, cancel_reasons,
          force_reasons, sequences, created_by, created_at, modified_by, modified_at,
-         student_lists) = zip(*rows)
+         student_lists, *taken) = zip(*rows)
         groups = {g: [int(i) for i in g.split(",")] for g in set(student_lists) if g}
         emails = self.lookup.emails_of({*mentors, *created_by, *modified_by,
                                         *(i for group in groups.values() for i in group)})
@@ -217,4 +220,5 @@ class SessionReader:
             links, meeting_ids, passcodes, max_participants, notes, read_costs,
             map(_PAYMENTS.__getitem__, payments), series_ids, map(instant, recurrence_ids),
             course_ids, batch_ids, cancel_reasons, force_reasons, sequences, map(emails.get, created_by),
-            map(instant, created_at), map(emails.get, modified_by), map(instant, modified_at)))
+            map(instant, created_at), map(emails.get, modified_by), map(instant, modified_at),
+            *taken))

@@ -13,7 +13,7 @@ from sqlalchemy import Select, and_, case, delete, func, insert, or_, select, up
 from sqlalchemy.engine import Connection
 
 from ...core.domain.drafts import Row, SessionQuery
-from ...core.domain.errors import NotFound
+from ...core.domain.errors import NotFound, NotPermitted
 from ...core.domain.model import Person, Session, SessionStatus
 from ...core.domain.rules import MAX_SESSION_LENGTH
 from .. import clock
@@ -206,13 +206,20 @@ class SqlSessions:
         """Lock the session's row until the transaction ends, so changes to its roster are
         made one after another (PostgreSQL; a SQLite writer holds the whole database)."""
         if self.db.dialect.name == "postgresql" and 0 < session_id < _MAX_ID:
+            if self.private:  # a student's login may not lock rows: the function does
+                self.db.execute(select(func.sessionsctl_hold(session_id)))
+                return
             self.db.execute(select(SessionRow.id).where(SessionRow.id == session_id)
                             .with_for_update())
 
     def add_students(self, session_id: int, students: Sequence[str], *,
                      forced: bool = False) -> None:
         """Put students on a session (its interval and whether cancelled copied to each
-        link; ``forced``: booked over a clash); nothing else about it changes."""
+        link; ``forced``: booked over a clash); nothing else about it changes. A student's
+        login takes its own seat through ``sessionsctl_take_seat`` (:mod:`.access_self`)."""
+        if self.private:
+            self._own_seat(session_id, students, "sessionsctl_take_seat")
+            return
         start, end, status = self.db.execute(
             select(SessionRow.start_at, SessionRow.end_at, SessionRow.status)
             .where(SessionRow.id == session_id)).one()
@@ -230,7 +237,15 @@ class SqlSessions:
             sequence=SessionRow.sequence + 1, modified_at=clock.now(),
             modified_by_id=self.actor.id if self.actor else None))
 
+    def _own_seat(self, session_id: int, students: Sequence[str], function: str) -> None:
+        if self.actor is None or list(students) != [self.actor.email]:
+            raise NotPermitted("a student's login changes its own seat alone")
+        self.db.execute(select(getattr(func, function)(session_id)))
+
     def drop_student(self, session_id: int, student: str) -> None:
+        if self.private:
+            self._own_seat(session_id, [student], "sessionsctl_leave")
+            return
         self.db.execute(SessionStudentRow.__table__.delete().where(
             SessionStudentRow.session_id == session_id,
             SessionStudentRow.student_id == self.lookup.person_id(student)))
