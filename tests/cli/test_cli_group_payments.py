@@ -77,6 +77,16 @@ def test_a_whole_session_recorded_replaces_its_students_own(
     assert whole["before"] == {"payment_status": "unpaid", "payments": {seeded.sam: "paid"}}
     assert place["before"] == {"student": seeded.sam, "payment_status": "unpaid"}
     assert "cannot be undone" in run.fails(2, "audit", "revert", str(place["id"])).stderr
+    # Kim alone in #three: her place is the session's, recorded (and undone) as the session's
+    three = str(billed["three"])
+    run.ok("payment", "record", three, "--paid", "--student", "Kim Park")
+    assert run.json("session", "show", three)["payment_status"] == "paid"
+    alone = [e for e in run.json("audit", "list", "--session", three)
+             if e["action"] == "payment"]
+    assert [(e["before"], e["after"]) for e in alone] == [
+        ({"payment_status": "unpaid"}, {"payment_status": "paid"})]
+    run.ok("audit", "revert", str(alone[0]["id"]))
+    assert run.json("session", "show", three)["payment_status"] == "unpaid"
 
 
 def test_a_students_payment_refused_where_they_take_no_part(
