@@ -222,23 +222,32 @@ def payment_record(
     paid: Annotated[bool, typer.Option("--paid", help="They are paid.")] = False,
     waived: Annotated[bool, typer.Option("--waived", help="Their charge is waived.")] = False,
     unpaid: Annotated[bool, typer.Option("--unpaid", help="Not paid after all.")] = False,
+    student: Annotated[str | None, typer.Option(
+        "--student", help="One student's place alone (email or name): in a group session "
+        "each student pays.")] = None,
     json_output: JsonOption = False,
 ) -> None:
     """Record sessions as paid or waived (or unpaid again): all of them or none.
+
+    Without --student every place in the sessions is recorded (a student's own record
+    replaced); with it, that student's place alone, in each session named.
 
     Examples:
 
     - `sessionsctl payment record 41 42 43 --paid`
     - `sessionsctl payment record 44 --waived`
+    - `sessionsctl payment record 45 --paid --student kim@example.org`
     """
     state = cli(ctx, json_output)
     chosen = [s for s, on in ((PaymentStatus.PAID, paid), (PaymentStatus.WAIVED, waived),
                               (PaymentStatus.UNPAID, unpaid)) if on]
     if len(chosen) != 1:
         raise InvalidInput("give one of --paid, --waived or --unpaid", field="--paid")
-    changed = state.centre.billing.record_payment(sessions, chosen[0])
+    changed = state.centre.billing.record_payment(sessions, chosen[0], student)
     if state.json:
-        render.emit_json({"status": chosen[0].value, "sessions": sessions, "changed": changed})
+        render.emit_json({"status": chosen[0].value, "sessions": sessions, "changed": changed,
+                          "student": student})
     else:
-        render.out.print(f"Recorded {counted(len(sessions), 'session')} as {chosen[0].value} "
-                         f"({len(changed)} changed)")
+        whose = f" for {student}" if student else ""
+        render.out.print(f"Recorded {counted(len(sessions), 'session')}{whose} as "
+                         f"{chosen[0].value} ({len(changed)} changed)")

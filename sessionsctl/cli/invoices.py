@@ -34,7 +34,11 @@ def invoice_json(invoice: Invoice, files: list[str] | None = None) -> dict[str, 
         "total": str(money.from_minor(invoice.total, invoice.currency)),
         "total_minor": invoice.total, "currency": invoice.currency, "status": invoice.status,
         "issued_at": invoice.issued_at.isoformat(), "void_reason": invoice.void_reason,
-        "sessions": [ln.session_id for ln in invoice.lines]}
+        "sessions": [ln.session_id for ln in invoice.lines],
+        "lines": [{"session": ln.session_id, "amount_minor": ln.amount,
+                   "amount": str(money.from_minor(ln.amount, invoice.currency)),
+                   "why": ln.details.get("why"), "payment": ln.details.get("payment")}
+                  for ln in invoice.lines]}
     if files is not None:
         data["files"] = files
     return data

@@ -109,7 +109,7 @@ def _record_key(entry: AuditEntry) -> tuple[str, str, str | None]:
     in it, or its notes."""
     data = _as_fields(entry.after) or _as_fields(entry.before)
     part = {"attendance": data.get("student"), "feedback": data.get("author"),
-            "note": "notes"}.get(entry.action)
+            "note": "notes", "payment": data.get("student")}.get(entry.action)
     return entry.entity, entry.entity_id, part
 
 
@@ -249,7 +249,8 @@ class AuditTrail:
             return Reverted(entry, f"cancelled session {session_id}, booked by change "
                                    f"{entry.id}", after)
         if entry.before is None or entry.after is None or entry.action in ("note", "feedback",
-                                                                            "batch"):
+                                                                            "batch") \
+                or "student" in entry.before:  # one student's payment: payment record
             raise _cannot(entry)
         if entry.before.get("status") != entry.after.get("status"):
             return self._status(entry, session_id, notify)

@@ -159,25 +159,33 @@ class LockedSessions:
 
 
 class LockedMarks:
-    """An :class:`AttendanceRepo` whose marks are held to the lock (by their session)."""
+    """An :class:`AttendanceRepo` whose marks are held to the calendar lock (by their
+    session) and the invoice lock (an invoiced place's mark keeps whether it is charged)."""
 
-    def __init__(self, inner: AttendanceRepo, sessions: LockedSessions) -> None:
+    def __init__(self, inner: AttendanceRepo, sessions: LockedSessions,
+                 invoices: InvoiceLock) -> None:
         self._inner = inner
         self._sessions = sessions
+        self._invoices = invoices
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._inner, name)
 
     def set_mark(self, record: Attendance) -> Attendance | None:
         self._sessions.stored([record.session_id])
+        self._invoices.mark(self._inner, record.session_id, record.student,
+                            record.status.value)
         return self._inner.set_mark(record)
 
     def add_mark(self, record: Attendance) -> bool:
         self._sessions.stored([record.session_id])
+        self._invoices.mark(self._inner, record.session_id, record.student,
+                            record.status.value, adding=True)
         return self._inner.add_mark(record)
 
     def remove_mark(self, session_id: int, student: str) -> Attendance | None:
         self._sessions.stored([session_id])
+        self._invoices.mark(self._inner, session_id, student, None)
         return self._inner.remove_mark(session_id, student)
 
 
@@ -187,8 +195,9 @@ class LockedUnit:
     def __init__(self, inner: UnitOfWork, frozen: Frozen | None) -> None:
         self._inner = inner
         self.actor = inner.actor
-        self._sessions = LockedSessions(inner.sessions, frozen, InvoiceLock(inner.billing))
-        self._marks = LockedMarks(inner.attendance, self._sessions)
+        invoices = InvoiceLock(inner.billing)
+        self._sessions = LockedSessions(inner.sessions, frozen, invoices)
+        self._marks = LockedMarks(inner.attendance, self._sessions, invoices)
 
     @property
     def sessions(self) -> SessionRepo:

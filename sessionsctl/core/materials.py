@@ -68,7 +68,7 @@ def kind_of(found: str) -> MaterialType:
     return next((k for prefix, k in _KIND if found.startswith(prefix)), MaterialType.OTHER)
 
 
-def _file_name(name: str) -> str:
+def file_name(name: str) -> str:
     """The last part of ``name``, with no path: how the file is known, never where it goes."""
     base = name.replace("\\", "/").rsplit("/", 1)[-1].strip()
     if not base or base in (".", ".."):
@@ -94,7 +94,7 @@ class Materials:
                     description: str | None = None, scope: str = "this") -> list[Material]:
         """Attach a file to the session (or, by ``scope``, to its series' scheduled
         occurrences): the materials added, none for a session that has it already."""
-        name = _file_name(name)
+        name = file_name(name)
         self._check_size(content, name)
         found = media_type(content, name)
         return self._add(session_id, Material(
@@ -151,7 +151,7 @@ class Materials:
             return found, uow.materials.content(material_id)
 
     def replace(self, material_id: int, name: str, content: bytes) -> Material:
-        name = _file_name(name)
+        name = file_name(name)
         self._check_size(content, name)
         found_type = media_type(content, name)
         with self.ctx.write() as uow:

@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import BigInteger, CheckConstraint, Date, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from .schema import Base, _enum_check
+from .schema import PAYMENT_STATUSES, Base, _enum_check
 
 RATE_KINDS = ("charge", "pay")
 RATE_TARGETS = ("student", "course", "subject", "mentor")
@@ -39,6 +39,20 @@ class RateRow(Base):
     amount: Mapped[int] = mapped_column(BigInteger)
     currency: Mapped[str] = mapped_column(String(3))
     unit: Mapped[str] = mapped_column(String(8))
+    changed_at: Mapped[datetime]
+
+
+class SessionPaymentRow(Base):
+    """One student's own payment status for their place in a session (a group session's
+    students each pay); a place without one has its session's ``payment_status``."""
+
+    __tablename__ = "session_payments"
+    __table_args__ = (_enum_check("status", PAYMENT_STATUSES, "status"),)
+
+    session_id: Mapped[int] = mapped_column(
+        ForeignKey("sessions.id", ondelete="CASCADE"), primary_key=True)
+    student_id: Mapped[int] = mapped_column(ForeignKey("people.id"), primary_key=True)
+    status: Mapped[str] = mapped_column(String(16))
     changed_at: Mapped[datetime]
 
 

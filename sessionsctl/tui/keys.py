@@ -128,7 +128,9 @@ CANCEL_SESSION = Key("x", "cancel_session", "Cancel session")
 NOTE = Key("n", "note", "Add note")
 REGISTER = Key("r", "register", "Register")
 REMOVE_STUDENT = Key("minus", "remove_student", "Remove student")
-SESSION = (BACK, EDIT, ATTENDANCE, COMPLETE, CANCEL_SESSION, NOTE, REGISTER, REMOVE_STUDENT)
+SAVE_MATERIAL = Key("s", "save_material", "Save material")
+SESSION = (BACK, EDIT, ATTENDANCE, COMPLETE, CANCEL_SESSION, NOTE, REGISTER, REMOVE_STUDENT,
+           SAVE_MATERIAL)
 
 # ---------------------------------------------------------------------- attendance
 PRESENT = Key("p", "mark('present')", "Present")
@@ -156,8 +158,10 @@ DEACTIVATE = Key("d", "deactivate", "Deactivate")
 REACTIVATE = Key("a", "reactivate", "Reactivate")
 ADD_PERSON = Key("n", "add", "New person")
 SHOW_DEACTIVATED = Key("i", "toggle_deactivated", "Show deactivated", show=False)
+MENTOR_VIEW = Key("v", "mentor_view", "Mentor view")
 PEOPLE_SCREEN = (BACK, PEOPLE_SEARCH, EDIT_PERSON, DEACTIVATE, REACTIVATE, ADD_PERSON,
-                 SHOW_DEACTIVATED)
+                 SHOW_DEACTIVATED, MENTOR_VIEW)
+MENTOR_SCREEN = (BACK,)
 
 # ---------------------------------------------------------------------- the booking form
 SAVE = Key("ctrl+s", "save", "Save", priority=True)
@@ -259,6 +263,8 @@ HELP_PAGE: tuple[Section, ...] = (
         row("register a student: a seat, or the waitlist when full", REGISTER),
         row("take a student off (the first one waiting who is free gets the seat)",
             REMOVE_STUDENT),
+        row("save the material under the cursor to a folder you type (asks before replacing "
+            "a file)", SAVE_MATERIAL),
     )),
     Section("Attendance", (
         row("present, absent, late, excused — then the next student (a student marked "
@@ -275,6 +281,8 @@ HELP_PAGE: tuple[Section, ...] = (
             DEACTIVATE, REACTIVATE, written="d and a"),
         row("add a person", ADD_PERSON),
         row("show or hide the deactivated", SHOW_DEACTIVATED),
+        row("a mentor's view: the last 30 days as report mentors counts them, and their "
+            "average rating in each feedback category", MENTOR_VIEW),
         row("in the form: save (enter in a field too) / leave", SAVE, written="ctrl+s"),
     )),
     Section("Booking form", (

@@ -14,6 +14,7 @@ import pytest
 
 from sessionsctl.core.centre import Centre
 from sessionsctl.core.domain.errors import InvalidInput
+from sessionsctl.core.domain.model import Attendance, AttendanceStatus
 
 from .conftest import Seeded
 from .test_cli_billing import billed  # noqa: F401  (the fixture)
@@ -112,3 +113,39 @@ def test_the_repository_refuses_every_write_to_an_invoiced_place(
     with centre.ctx.read() as uow:
         after = uow.sessions.get(one)
     assert after is not None and after.students == (seeded.sam,)
+
+
+def test_an_invoiced_places_mark_keeps_whether_it_is_charged(
+        seeded: Seeded, billed: dict[str, int], centre: Centre,  # noqa: F811
+        tmp_path: Path) -> None:
+    """Kim was absent from #one (charged 30.00) and is invoiced for it: excusing the absence
+    would take 30.00 off invoice 1, so it is refused (by the command, and at the unit of work
+    for every other mark write) until the invoice is void; a mark that keeps the place
+    charged (absent -> late) is free, and so is Sam's, who is not on an invoice."""
+    run = seeded.run
+    run.ok("invoice", "make", "--student", seeded.kim, *PERIOD, "--dir", str(tmp_path))
+    one = billed["one"]
+    result = run.fails(2, "attendance", "mark", str(one), seeded.kim, "excused")
+    assert (f"session {one} is on invoice 1: {seeded.kim}'s mark cannot change from absent "
+            "to excused") in result.stderr, result.stderr
+    assert "Traceback" not in result.stderr
+    excused = Attendance(one, seeded.kim, AttendanceStatus.EXCUSED)
+    with pytest.raises(InvalidInput, match=f"session {one} is on invoice 1.*to excused"), \
+            centre.ctx.write() as uow:
+        uow.attendance.set_mark(excused)
+    with centre.ctx.write() as uow:  # a mark there already: add_mark keeps it, unrefused
+        assert not uow.attendance.add_mark(excused)
+        uow.attendance.remove_mark(one, seeded.kim)  # unmarked is charged too
+        with pytest.raises(InvalidInput, match="from unmarked to excused"):
+            uow.attendance.add_mark(excused)
+        uow.attendance.set_mark(Attendance(one, seeded.kim, AttendanceStatus.ABSENT))
+    run.ok("attendance", "mark", str(one), seeded.kim, "late")  # still charged
+    run.ok("attendance", "mark", str(one), seeded.sam, "excused")  # not invoiced
+    marks = {m["student"]: m["status"] for m in run.json("attendance", "list", str(one))}
+    assert marks == {seeded.kim: "late", seeded.sam: "excused"}
+    assert run.json("invoice", "list")[0]["total"] == "60.00"
+    run.ok("invoice", "void", "1", "--reason", "Kim was excused")
+    run.ok("attendance", "mark", str(one), seeded.kim, "excused")
+    again = run.json("invoice", "make", "--student", seeded.kim, *PERIOD,
+                     "--dir", str(tmp_path))
+    assert (again["number"], again["total"]) == (2, "30.00")  # #three alone

@@ -5,7 +5,9 @@ Applied where every session write passes: the sessions repository of a writing u
 (:func:`..lock.guarded` holds every unit to it, whoever its actor), so a plain edit, scoped and
 bulk changes, status changes (cancel, complete, reinstate), the roster (enrol, unenrol) and an
 import by id are refused alike. What has no bearing on the amount (title, notes, description,
-room, link, a student added beside those invoiced) stays free to change.
+room, link, a student added beside those invoiced) stays free to change. The attendance
+marks repository of the same unit asks it too (:meth:`InvoiceLock.mark`): an invoiced place's
+mark may not change whether it is charged (an absence excused, or an excused one not).
 """
 
 from __future__ import annotations
@@ -15,8 +17,9 @@ from collections.abc import Iterable, Sequence
 from ..domain.drafts import Row, SessionQuery
 from ..domain.errors import InvalidInput
 from ..domain.model import Session, SessionStatus
-from ..storage import SessionRepo
+from ..storage import AttendanceRepo, SessionRepo
 from .ports import BillingRepo
+from .rules import mark_charged
 
 # What a session's charge is made of (the students: those invoiced staying on it).
 PRICED = ("cost", "start", "end", "subject", "course_id", "batch_id")
@@ -88,3 +91,21 @@ class InvoiceLock:
     def delete(self, session_ids: Sequence[int]) -> None:
         for session_id, places in sorted(self.places(session_ids).items()):
             self.refuse(session_id, places, ["session"])
+
+    def mark(self, marks: AttendanceRepo, session_id: int, student: str,
+             status: str | None, *, adding: bool = False) -> None:
+        """Refuse giving an invoiced place the mark ``status`` (None: taking its mark away)
+        when that changes whether the place is charged; ``adding``: only if it has none (a
+        mark there already is kept)."""
+        places = self.places([session_id]).get(session_id, {})
+        number = next((n for s, n in places.items() if s.lower() == student.lower()), None)
+        if number is None:
+            return
+        before = next((m.status.value for m in marks.marks(session_id)
+                       if m.student.lower() == student.lower()), None)
+        if (adding and before is not None) or mark_charged(before) == mark_charged(status):
+            return
+        raise InvalidInput(
+            f"session {session_id} is on invoice {number}: {student}'s mark cannot change "
+            f"from {before or 'unmarked'} to {status or 'unmarked'}, which changes what the "
+            "invoice charges, unless the invoice is void (invoice void)", field="status")

@@ -33,6 +33,7 @@ def invoice_html(invoice: Invoice, centre: Mapping[str, str], student_name: str,
     lines = [{"session": ln.session_id, "title": ln.details.get("title", ""),
               "when": f"{datetime.fromisoformat(ln.details['start']).astimezone(tz):%d %b %Y %H:%M}",
               "minutes": ln.details.get("minutes", ""), "why": ln.details.get("why", ""),
+              "payment": ln.details.get("payment", ""),
               "amount": str(money.from_minor(ln.amount, cur))} for ln in invoice.lines]
     return cast(str, _environment(override).get_template(TEMPLATE).render(
         invoice=invoice, centre=dict(centre), student_name=student_name, lines=lines,

@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 from ..access import Action, require
 from ..context import Context
 from ..domain.errors import InvalidInput, NotFound
+from ..domain.model import PaymentStatus
 from ..domain.serialize import record
 from ..domain.timeutil import day_start, iso
 from ..names import Names
@@ -28,7 +29,8 @@ class Invoicing:
 
     def make(self, student: str, first: date, last: date, tz: ZoneInfo) -> Invoice:
         """A numbered invoice of ``student``'s charged places in sessions starting from day
-        ``first`` to day ``last`` (inclusive, in ``tz``) not on an issued invoice already."""
+        ``first`` to day ``last`` (inclusive, in ``tz``) not on an issued invoice already
+        (nor waived for them), each line with its payment status as recorded for them."""
         if last < first:
             raise InvalidInput("must not be before --from", field="to")
         with self.ctx.write() as uow:
@@ -36,7 +38,11 @@ class Invoicing:
             person = Names(uow).person(student, "student", field="student")
             f = ReportFilter(day_start(first, tz), day_start(last + timedelta(days=1), tz),
                              student=person.email)
-            lines = [ln for ln in bill_lines(uow, f, self.policy) if ln.why is not Billable.MAKE_UP]
+            # Each place is the student's own: its amount, and its payment (a waived one is
+            # not owed, so not invoiced).
+            lines = [ln for ln in bill_lines(uow, f, self.policy)
+                     if ln.why is not Billable.MAKE_UP
+                     and ln.facts.payment != PaymentStatus.WAIVED.value]
             taken = uow.billing.invoiced([ln.facts.session_id for ln in lines])
             lines = [ln for ln in lines if (ln.facts.session_id, person.email) not in taken]
             if not lines:
@@ -49,7 +55,7 @@ class Invoicing:
                 tuple(InvoiceLine(ln.facts.session_id, ln.amount, {
                     "title": ln.facts.title, "start": iso(ln.facts.start), "tz": ln.facts.tz,
                     "minutes": ln.facts.minutes, "why": ln.why.value,
-                    "priced_by": ln.source}) for ln in lines)))
+                    "priced_by": ln.source, "payment": ln.facts.payment}) for ln in lines)))
             uow.audit.record("invoice", "invoice", invoice.number, None, _summary(invoice))
             return invoice
 

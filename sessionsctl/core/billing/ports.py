@@ -30,8 +30,15 @@ class BillingRepo(Protocol):
         """The completed sessions ``f`` selects, one each (no student), in start order."""
         ...
     def set_payment(self, session_ids: Sequence[int], status: str) -> dict[int, str]:
-        """Set the payment status of these sessions; their status before, by id (ids not
-        found are absent)."""
+        """Set the payment status of these sessions, for every place in them (a student's
+        own status taken away); their status before, by id (ids not found are absent)."""
+        ...
+    def own_payments(self, session_ids: Sequence[int]) -> dict[tuple[int, str], str]:
+        """(session id, student email) -> the payment status of that student's place, for
+        the places that have their own (the others have their session's)."""
+        ...
+    def set_place_payment(self, session_id: int, student: str, status: str) -> None:
+        """Set one student's own payment status for their place in the session."""
         ...
     def set_cancelled_by(self, session_id: int, who: str) -> None:
         """Record who cancelled the (just cancelled) session."""

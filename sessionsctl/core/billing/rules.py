@@ -24,6 +24,12 @@ def rate_book(rates: Iterable[Rate]) -> dict[tuple[RateKind, RateTarget, str], R
     return {(r.kind, r.target, r.name.lower()): r for r in rates}
 
 
+def mark_charged(mark: str | None) -> bool:
+    """Whether a completed session's place with this attendance mark (None: unmarked) is
+    charged: every mark but an excused absence."""
+    return mark != "excused"
+
+
 def why_billable(f: SessionFacts, late_cancel: timedelta) -> Billable | None:
     """Why the student's place in the session is billed, or credited (None: neither).
 
@@ -33,8 +39,10 @@ def why_billable(f: SessionFacts, late_cancel: timedelta) -> Billable | None:
     under way, cancelled in good time, cancelled before who cancelled was recorded): neither.
     """
     if f.status == "completed":
-        return {None: Billable.COMPLETED, "absent": Billable.ABSENT,
-                "excused": None}.get(f.mark, Billable.ATTENDED)
+        if not mark_charged(f.mark):
+            return None
+        return {None: Billable.COMPLETED, "absent": Billable.ABSENT}.get(
+            f.mark, Billable.ATTENDED)
     if f.status != "cancelled" or f.cancelled_by is None:
         return None
     if f.cancelled_by is not CancelledBy.STUDENT:

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from ..access import Action, require
 from ..context import Context
+from ..domain.drafts import SessionQuery
 from ..domain.errors import InvalidInput, NotFound
 from ..domain.model import PaymentStatus
 from ..domain.serialize import record
@@ -97,22 +98,63 @@ class Billing:
         return BillingReport(f, lines, self.policy.currency)
 
     # ------------------------------------------------------------------- payments
-    def record_payment(self, session_ids: Sequence[int], status: PaymentStatus) -> list[int]:
+    def record_payment(self, session_ids: Sequence[int], status: PaymentStatus,
+                       student: str | None = None) -> list[int]:
         """Mark sessions paid, waived (or unpaid again), all or none, each change audited;
-        returns the ids whose status changed."""
+        returns the ids whose status changed. Without ``student``: every place in them (a
+        student's own status given before is replaced); with one (by email or name): that
+        student's place alone, in each session (a group session's students each pay)."""
         ids = list(dict.fromkeys(session_ids))
         if not ids:
             raise InvalidInput("name at least one session", field="session")
         with self.ctx.write() as uow:
             require(uow.actor, Action.MANAGE_BILLING)
-            before = uow.billing.set_payment(ids, status.value)
-            if missing := [i for i in ids if i not in before]:
-                raise NotFound("session", missing[0])
-            changed = [i for i in ids if before[i] != status.value]
-            for i in changed:
-                uow.audit.record("payment", "session", i, {"payment_status": before[i]},
-                                 {"payment_status": status.value})
-            return changed
+            if student is not None:
+                return _record_place(uow, ids, student, status)
+            return _record_whole(uow, ids, status)
+
+
+def _record_whole(uow: UnitOfWork, ids: list[int], status: PaymentStatus) -> list[int]:
+    """Every place in these sessions (their students' own status replaced)."""
+    own = uow.billing.own_payments(ids)
+    before = uow.billing.set_payment(ids, status.value)
+    if missing := [i for i in ids if i not in before]:
+        raise NotFound("session", missing[0])
+    changed = []
+    for i in ids:
+        theirs = {e: p for (sid, e), p in sorted(own.items()) if sid == i}
+        if before[i] == status.value and not theirs:
+            continue
+        changed.append(i)
+        was: dict[str, object] = {"payment_status": before[i]}
+        if theirs:
+            was["payments"] = theirs
+        uow.audit.record("payment", "session", i, was, {"payment_status": status.value})
+    return changed
+
+
+def _record_place(uow: UnitOfWork, ids: list[int], student: str,
+                  status: PaymentStatus) -> list[int]:
+    """One student's own payment status in each of these sessions (each must have them); in
+    a session they alone take part in, their place is the session's."""
+    email = Names(uow).person(student, "student", field="student").email
+    sessions = {s.id: s for s in uow.sessions.find(SessionQuery(ids=tuple(ids)))}
+    if missing := [i for i in ids if i not in sessions]:
+        raise NotFound("session", missing[0])
+    if absent := [i for i in ids if email not in sessions[i].students]:
+        raise InvalidInput(f"{email} is not a student of session {absent[0]}", field="student")
+    alone = [i for i in ids if len(sessions[i].students) == 1]
+    changed = set(_record_whole(uow, alone, status)) if alone else set()
+    own = uow.billing.own_payments(ids)
+    for i in ids:
+        before = own.get((i, email), sessions[i].payment_status.value)
+        if i in alone or before == status.value:
+            continue
+        uow.billing.set_place_payment(i, email, status.value)
+        changed.add(i)
+        uow.audit.record("payment", "session", i, {"student": email, "payment_status": before},
+                         {"student": email, "payment_status": status.value})
+    return [i for i in ids if i in changed]
 
 
 def _target_id(uow: UnitOfWork, target: RateTarget, name: str) -> int:

@@ -47,7 +47,7 @@ MENTOR_WRITES = ("sessions", "session_students", "series", "attendance", "feedba
 GUARDED = ("people", "series", "sessions", "session_students", "attendance", "feedback",
            "outbox", "audit_log", "availability", "time_off", "rates", "invoices",
            "invoice_lines", "materials", "requests", "invitations", "availability_dates",
-           "waitlist", "recordings", "checkin_codes", "checkin_attempts")
+           "waitlist", "recordings", "checkin_codes", "checkin_attempts", "session_payments")
 
 _FUNCTIONS = {
     "sessionsctl_me()": ("integer", "SELECT id FROM people WHERE login = session_user AND active"),

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import and_, delete, select, update
+from sqlalchemy import and_, delete, func, select, update
 from sqlalchemy.orm import aliased
 
 from ...core.billing.model import (
@@ -27,7 +27,7 @@ from ..schema import (
     SessionStudentRow,
     SubjectRow,
 )
-from ..schema_billing import RateRow
+from ..schema_billing import RateRow, SessionPaymentRow
 from ..types import read_instant
 from . import report_filter, upsert
 from .invoices import SqlInvoices, chunks
@@ -39,11 +39,14 @@ _TABLES: dict[RateTarget, Any] = {RateTarget.STUDENT: PersonRow, RateTarget.MENT
 
 
 def _facts_select(with_student: bool) -> Any:
+    # A student's place is paid as their own payment row says, else as their session is.
+    payment = func.coalesce(SessionPaymentRow.status, SessionRow.payment_status) \
+        if with_student else SessionRow.payment_status
     columns = [SessionRow.id, SessionRow.title, SessionRow.start_at, SessionRow.end_at,
                SessionRow.tz, SessionRow.status, _MENTOR.email.label("mentor"),
                CourseRow.name.label("course"), SubjectRow.name.label("subject"),
-               SessionRow.cost_hundredths, SessionRow.payment_status, SessionRow.cancelled_by,
-               SessionRow.cancelled_at]
+               SessionRow.cost_hundredths, payment.label("payment_status"),
+               SessionRow.cancelled_by, SessionRow.cancelled_at]
     if with_student:
         columns += [_STUDENT.email.label("student"), AttendanceRow.status.label("mark")]
     stmt = (select(*columns).join(_MENTOR, _MENTOR.id == SessionRow.mentor_id)
@@ -54,7 +57,10 @@ def _facts_select(with_student: bool) -> Any:
                 .join(_STUDENT, _STUDENT.id == SessionStudentRow.student_id)
                 .outerjoin(AttendanceRow, and_(
                     AttendanceRow.session_id == SessionRow.id,
-                    AttendanceRow.student_id == SessionStudentRow.student_id)))
+                    AttendanceRow.student_id == SessionStudentRow.student_id))
+                .outerjoin(SessionPaymentRow, and_(
+                    SessionPaymentRow.session_id == SessionRow.id,
+                    SessionPaymentRow.student_id == SessionStudentRow.student_id)))
     return stmt
 
 
@@ -140,7 +146,36 @@ class SqlBilling(SqlInvoices):
                 .where(SessionRow.id.in_(chunk)).with_for_update()))
             self.db.execute(update(SessionRow).where(SessionRow.id.in_(chunk))
                             .values(payment_status=status))
+            self.db.execute(delete(SessionPaymentRow)
+                            .where(SessionPaymentRow.session_id.in_(chunk)))
         return before
+
+    def own_payments(self, session_ids: Sequence[int]) -> dict[tuple[int, str], str]:
+        found: dict[tuple[int, str], str] = {}
+        for chunk in chunks(list(session_ids)):
+            for session_id, email, status in self.db.execute(
+                    select(SessionPaymentRow.session_id, PersonRow.email,
+                           SessionPaymentRow.status)
+                    .join(PersonRow, PersonRow.id == SessionPaymentRow.student_id)
+                    .where(SessionPaymentRow.session_id.in_(chunk))):
+                found[(session_id, email)] = status
+        return found
+
+    def set_place_payment(self, session_id: int, student: str, status: str) -> None:
+        # The session's row is locked first, as set_payment locks it: writers of one
+        # session's payments wait for each other.
+        self.db.execute(select(SessionRow.id).where(SessionRow.id == session_id)
+                        .with_for_update()).first()
+        student_id = self.db.execute(select(PersonRow.id).where(
+            PersonRow.email == student)).scalar_one()
+        key = {"session_id": session_id, "student_id": student_id}
+        values = {"status": status, "changed_at": clock.now()}
+        table = SessionPaymentRow.__table__
+        self.db.execute(upsert.insert_ignoring_duplicates(self.db, table)
+                        .values(**key, **values))
+        self.db.execute(update(SessionPaymentRow).where(
+            SessionPaymentRow.session_id == session_id,
+            SessionPaymentRow.student_id == student_id).values(**values))
 
     def set_cancelled_by(self, session_id: int, who: str) -> None:
         self.db.execute(update(SessionRow).where(SessionRow.id == session_id)

@@ -17,6 +17,7 @@ from sqlalchemy.engine import Connection
 from ...core.domain.drafts import SessionOrder
 from ...core.domain.model import PaymentStatus, Session, SessionStatus, SessionType
 from ..schema import EnrolmentRow, PersonRow, RoomRow, SessionRow, SessionStudentRow, SubjectRow
+from ..schema_billing import SessionPaymentRow
 from ..types import read_instant
 from .lookup import Lookup
 
@@ -82,6 +83,20 @@ def private_select() -> Select[Any]:
 def _cost(hundredths: int | None) -> Decimal | None:
     """A cost as stored (an exact integer of hundredths) as the session's amount."""
     return None if hundredths is None else Decimal(hundredths).scaleb(-2)
+
+
+def paid_as(statuses: list[str]) -> Any:
+    """Sessions with a place paid as one of ``statuses``: a student's own payment status,
+    else the session's (a session without students: its own)."""
+    place = (select(SessionStudentRow.session_id)
+             .outerjoin(SessionPaymentRow, and_(
+                 SessionPaymentRow.session_id == SessionStudentRow.session_id,
+                 SessionPaymentRow.student_id == SessionStudentRow.student_id))
+             .where(SessionStudentRow.session_id == SessionRow.id,
+                    func.coalesce(SessionPaymentRow.status,
+                                  SessionRow.payment_status).in_(statuses)))
+    alone = ~exists().where(SessionStudentRow.session_id == SessionRow.id)
+    return or_(exists(place), and_(alone, SessionRow.payment_status.in_(statuses)))
 
 
 def matching(text: str, *, notes: bool = True) -> Any:

@@ -25,6 +25,7 @@ from .session_reads import (
     SessionReader,
     matching,
     ordering,
+    paid_as,
     private_select,
     visible_to,
 )
@@ -84,7 +85,7 @@ class SqlSessions:
         if query.statuses:
             stmt = stmt.where(SessionRow.status.in_([s.value for s in query.statuses]))
         if query.payments:
-            stmt = stmt.where(SessionRow.payment_status.in_([p.value for p in query.payments]))
+            stmt = stmt.where(paid_as([p.value for p in query.payments]))
         if query.types:
             stmt = stmt.where(SessionRow.type.in_([t.value for t in query.types]))
         if query.ids:

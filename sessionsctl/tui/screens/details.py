@@ -27,12 +27,13 @@ from .. import keys
 from ..keys import bindings
 from ..messages import DataChanged, OpenAttendance, ReferenceDataLoaded, WriteRequested
 from ..workers import ReportsFailures
+from .materials import MaterialTable, SavesMaterials
 
 if TYPE_CHECKING:
     from ..context import TuiContext
 
 
-class SessionScreen(ReportsFailures, Screen[None]):
+class SessionScreen(SavesMaterials, ReportsFailures, Screen[None]):
     BINDINGS = bindings(keys.SESSION)
 
     HISTORY = 20  # the newest changes shown
@@ -59,6 +60,8 @@ class SessionScreen(ReportsFailures, Screen[None]):
             yield Vertical(Static("loading…"), id="details-fields")
             yield Static("Attendance", classes="section")
             yield DataTable(id="details-attendance", cursor_type="row", show_cursor=False)
+            yield Static("Materials", classes="section", id="details-materials-title")
+            yield MaterialTable(id="details-materials")
             yield Static(id="details-waitlist")
             yield Static(id="details-extra")
             yield Static(id="details-history")
@@ -68,6 +71,8 @@ class SessionScreen(ReportsFailures, Screen[None]):
         table = self.query_one("#details-attendance", DataTable)
         for label in ("Student", "Status", "In–out", "Note"):
             table.add_column(label)
+        for hidden in self.query("#details-materials-title, #details-materials"):
+            hidden.display = False  # until there are materials to show
         self.load()
 
     @work(thread=True, exclusive=True, group="details", exit_on_error=False)
@@ -129,6 +134,10 @@ class SessionScreen(ReportsFailures, Screen[None]):
                                         classes="detail-row")
                              for key, value in self._rows(s))
         self._attendance(details)
+        materials = self.query_one(MaterialTable)
+        materials.show(details.materials, self.ctx, self.ctx.tz)
+        materials.display = bool(details.materials)
+        self.query_one("#details-materials-title").display = bool(details.materials)
         self.query_one("#details-extra", Static).update(self._extra(details))
 
     def _rows(self, s: Session) -> list[tuple[str, str | Content]]:
@@ -176,7 +185,7 @@ class SessionScreen(ReportsFailures, Screen[None]):
                 fmt.cell((mark.note or "") if mark else ""))
 
     def _extra(self, details: SessionDetails) -> Content:
-        """Feedback and materials, when there are any."""
+        """Feedback, when there is any."""
         name = self.ctx.name
         extra: list[Any] = []
         if details.feedback:
@@ -184,10 +193,6 @@ class SessionScreen(ReportsFailures, Screen[None]):
             for f in details.feedback:
                 by = f" (recorded by {name(f.recorded_by)})" if f.recorded_by else ""
                 extra.append(f"  {name(f.author)}{by}: {f.rating}/5 {f.text or ''}\n")
-        if details.materials:
-            extra.append(("Materials\n", "bold"))
-            for m in details.materials:
-                extra.append(f"  {m.name} ({m.type.value}) {m.location}\n")
         return Content.assemble(*extra)
 
     def _waitlist(self, waitlist: Waitlist | None) -> Content:

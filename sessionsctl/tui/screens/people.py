@@ -155,6 +155,18 @@ class PeopleScreen(ReportsFailures, Screen[None]):
         return self.shown[row]
 
     # ------------------------------------------------------------------ actions
+    def action_mentor_view(self) -> None:
+        person = self._current()
+        if person is None:
+            return
+        if not person.role.teaches:
+            self.notify(f"{person.name} is {person.role.a}: nobody they mentor",
+                        severity="warning")
+            return
+        from .mentor import MentorScreen
+
+        self.app.push_screen(MentorScreen(self.ctx, person))
+
     def action_search(self) -> None:
         self.query_one("#people-search", Entry).focus()
 
