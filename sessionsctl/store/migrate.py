@@ -19,7 +19,7 @@ from sqlalchemy import Connection, Engine, inspect, text
 
 # The newest revision in migrations/versions; tests/unit/test_migrations.py keeps it true.
 # Comparing against it lets a command skip loading Alembic when the schema is current.
-HEAD = "20261208_0015"
+HEAD = "20261209_0016"
 
 # The key of the PostgreSQL advisory lock migrations take: any fixed number, the same for every
 # sessionsctl. One database's migrations, in whatever schema, run one at a time.
