@@ -1,0 +1,35 @@
+"""Reading the archive with the working tables: a statement over sessions and the rows of
+them reports read, rewritten so each such table reads as itself UNION ALL its archive table
+(`report ... --with-archive`). Nothing else reads the archive tables."""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import Any, TypeVar
+
+from sqlalchemy import select, union_all
+from sqlalchemy.sql.util import ClauseAdapter
+
+from ..schema_archive import ARCHIVE
+
+E = TypeVar("E")
+
+# What reports read of a session (sessions, roster, marks, feedback).
+_READ = ("sessions", "session_students", "attendance", "feedback")
+
+
+@cache
+def _adapter() -> ClauseAdapter:
+    adapter: Any = None
+    for name in _READ:
+        archived = ARCHIVE[name]
+        working = archived.metadata.tables[name]
+        both = union_all(select(working), select(archived)).subquery(f"{name}_all")
+        one = ClauseAdapter(both)
+        adapter = one if adapter is None else adapter.chain(one)
+    return adapter  # type: ignore[no-any-return]
+
+
+def including_archive(statement: E, archive: bool) -> E:
+    """``statement`` reading the archive too when ``archive``; as it is otherwise."""
+    return _adapter().traverse(statement) if archive else statement  # type: ignore[arg-type]
