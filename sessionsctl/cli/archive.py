@@ -75,11 +75,10 @@ def move(
 ) -> None:
     """Move completed and cancelled sessions that ended before a day, with everything that
     belongs to them (roster, marks, feedback, materials, registrations, recordings,
-    invitations, requests, sent mail, audit entries), out of the working tables into the
-    archive tables, in one transaction. Listings and the TUI no longer show them; reports
-    include them with --with-archive; `archive restore` brings them back. A session on an
-    invoice, or with mail about it not yet sent, stays, and is named. Asks first unless --yes.
-    Admins only.
+    invitations, requests, mail, audit entries), out of the working tables into the archive
+    tables, in one transaction. Listings and the TUI no longer show them; reports include them
+    with --with-archive; `archive restore` brings them back. A session on an invoice stays,
+    and is named. Asks first unless --yes. Admins only.
 
     Examples:
 

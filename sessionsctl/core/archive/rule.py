@@ -14,13 +14,14 @@ from ..domain.model import SessionStatus
 ARCHIVABLE = (SessionStatus.COMPLETED, SessionStatus.CANCELLED)
 
 # What keeps an otherwise archivable session in the working tables, and why, in words that
-# complete "kept: ...". An invoice's lines name their session by a foreign key (the database
-# itself holds every invoiced place to a session it has): an invoiced session stays with its
-# invoice, void or not, and is named. Mail about it not yet sent stays where the sender finds
-# it, and its session with it until it is sent.
+# follow "Kept N sessions". An invoice's lines name their session by a foreign key (the
+# database itself holds every invoiced place to a session it has, and the invoice lock reads
+# the session): an invoiced session stays with its invoice, void or not, and is named.
+# Mail about a session moves with it whatever its state: mail still unsent about a session
+# that ended before the cutoff is stuck (no SMTP, or refused), and holding its session back
+# would keep every session of a centre without mail from ever being archived.
 HELD_BY = {
     "invoice": "on an invoice",
-    "unsent_mail": "mail about it is not yet sent",
 }
 
 # The kinds of row that move, by the table they are kept in, as a report names them.

@@ -18,11 +18,8 @@ from sqlalchemy.engine import Connection
 from ...core.archive.rule import Moved, Selection
 from ..schema_archive import ARCHIVE, AUDIT, MOVED, SESSIONS
 from ..schema_billing import InvoiceLineRow
-from ..schema_mail import OutboxRow
 
 _LINES: Table = InvoiceLineRow.__table__  # type: ignore[assignment]
-_OUTBOX: Table = OutboxRow.__table__  # type: ignore[assignment]
-_UNSENT = ("pending", "sending")
 
 
 def _held(reason: str, sessions: Table) -> Any:
@@ -30,9 +27,6 @@ def _held(reason: str, sessions: Table) -> Any:
     (core/archive/rule.py ``HELD_BY``)."""
     if reason == "invoice":
         return exists().where(_LINES.c.session_id == sessions.c.id)
-    if reason == "unsent_mail":
-        return exists().where(_OUTBOX.c.session_id == sessions.c.id,
-                              _OUTBOX.c.status.in_(_UNSENT))
     raise ValueError(f"no such hold: {reason}")
 
 
