@@ -88,12 +88,15 @@ class SqlArchive:
         (sessions last, as the rows naming them go first), each copy checked against its
         delete: a difference rolls it all back."""
         pairs = self._pairs(restoring)
-        copied: dict[str, int] = {}
+        # Counted apart: a driver may not say how many rows an INSERT ... SELECT wrote.
+        copied = self._counts(restoring, ids)
         for kind, source, target in pairs:
             names = [c.name for c in source.columns]
-            copied[kind] = self.db.execute(insert(target).from_select(
+            wrote = self.db.execute(insert(target).from_select(
                 names, select(*(source.c[n] for n in names))
                 .where(self._belongs(source, ids)))).rowcount
+            if wrote not in (-1, copied[kind]):
+                raise RuntimeError(f"{kind}: {copied[kind]} rows to copy, {wrote} copied")
         for kind, source, _ in reversed(pairs):
             deleted = self.db.execute(delete(source).where(self._belongs(source, ids))).rowcount
             if deleted != copied[kind]:
