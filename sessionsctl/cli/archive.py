@@ -73,12 +73,13 @@ def move(
         show_default=False)],
     dry_run: DryRun = False, yes: Yes = False, json_output: JsonOption = False,
 ) -> None:
-    """Move completed and cancelled sessions that ended before a day, with everything that
-    belongs to them (roster, marks, feedback, materials, registrations, recordings,
-    invitations, requests, mail, audit entries), out of the working tables into the archive
-    tables, in one transaction. Listings and the TUI no longer show them; reports include them
-    with --with-archive; `archive restore` brings them back. A session on an invoice stays,
-    and is named. Asks first unless --yes. Admins only.
+    """Move completed and cancelled sessions that ended before a day into the archive.
+
+    With everything that belongs to them (roster, marks, feedback, materials, registrations,
+    recordings, invitations, requests, mail, audit entries), in one transaction. Listings and
+    the TUI no longer show them; reports include them with --with-archive; `archive restore`
+    brings them back. A session on an invoice stays, and is named. Asks first unless --yes.
+    Admins only. `move` may be left out: `archive --before DAY` is the same.
 
     Examples:
 
@@ -122,10 +123,11 @@ def restore(
     everything: Annotated[bool, typer.Option("--all", help="Every archived session.")] = False,
     dry_run: DryRun = False, yes: Yes = False, json_output: JsonOption = False,
 ) -> None:
-    """Move archived sessions back into the working tables, with everything archived with
-    them, exactly as they were (the same ids), in one transaction. Refused, with nothing
-    moved, when a row added since holds the id of one of theirs. Asks first unless --yes.
-    Admins only.
+    """Move archived sessions back into the working tables, as they were.
+
+    With everything archived with them, the same ids, in one transaction. Refused, with
+    nothing moved, when a row added since holds the id of one of theirs. Asks first unless
+    --yes. Admins only.
 
     Examples:
 
