@@ -6,6 +6,7 @@ leaves everything where it was; exit codes and messages."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -16,6 +17,7 @@ import sessionsctl.store.repos.archive as archive_repo
 from sessionsctl.store.schema_archive import ARCHIVE, AUDIT, MOVED, SESSIONS
 
 from .conftest import Run, Seeded
+from .test_cli_privacy import everything
 
 CUTOFF = ("--before", "2025-04-01")
 SPAN = ("--from", "2025-03-01", "--to", "2025-06-30")
@@ -36,11 +38,12 @@ def history(seeded: Seeded, tmp_path: Path) -> dict[str, int]:
                ("four", "2025-03-07 16:00", [seeded.sam]),
                ("five", "2025-05-10 16:00", [seeded.sam]),
                ("six", "2027-05-10 16:00", [seeded.sam]))}
-    run.ok("attendance", "mark", str(ids["one"]), seeded.sam, "present")
+    run.ok("attendance", "mark", str(ids["one"]), seeded.sam, "present", "--note", "Sam's bus")
     run.ok("session", "note", str(ids["one"]), "Chapter 3 done")
     for name in ("one", "four", "five"):
         run.ok("session", "complete", str(ids[name]))
-    run.ok("feedback", "add", str(ids["one"]), "--from", seeded.sam, "--rating", "4")
+    run.ok("feedback", "add", str(ids["one"]), "--from", seeded.sam, "--rating", "4",
+           "--text", "Sam liked the proofs")
     run.ok("session", "cancel", str(ids["two"]), "--reason", "ill")
     run.ok("rate", "set", "40.00", "--student", seeded.sam, "--per", "hour")
     run.ok("invoice", "make", "--student", seeded.sam, "--from", "2025-03-07", "--to",
@@ -166,3 +169,19 @@ def test_archive_refusals_and_exit_codes(history: dict[str, int], run: Run,
     assert db_snapshot() == before
     nothing = run.ok("archive", "restore", "--all", "--yes").stdout
     assert "No archived session to restore." in nothing
+
+
+def test_erasing_a_person_reaches_the_archive(history: dict[str, int], run: Run,
+                                              db_url: str) -> None:
+    def archived() -> str:
+        # Not the mail: erasing leaves the mentor's attendance summaries (mail to another
+        # person) naming the student, in the outbox as in its archive.
+        return json.dumps({t: rows for t, rows in json.loads(everything(db_url)).items()
+                           if t.startswith("archive_") and t != "archive_outbox"})
+
+    run.ok("archive", *CUTOFF, "--yes")
+    assert "Sam liked the proofs" in archived() and "Sam's bus" in archived()
+    run.ok("person", "erase", "sam@example.org", "--cancel-future", "--yes")
+    for trace in ("sam@example.org", "Sam Lee", "Sam's bus", "Sam liked the proofs"):
+        assert trace not in archived(), trace
+    run.ok("archive", "restore", "--all", "--yes")
