@@ -83,8 +83,8 @@ def move(
 
     Examples:
 
-    - `sessionsctl archive --before 2025-09-01 --dry-run`
-    - `sessionsctl archive --before 2025-09-01 --yes`
+    - `sessionsctl archive move --before 2025-09-01 --dry-run`
+    - `sessionsctl archive move --before 2025-09-01 --yes`
     """
     state = cli(ctx, json_output)
     cutoff = _bound(state, before)
