@@ -185,3 +185,18 @@ def test_erasing_a_person_reaches_the_archive(history: dict[str, int], run: Run,
     for trace in ("sam@example.org", "Sam Lee", "Sam's bus", "Sam liked the proofs"):
         assert trace not in archived(), trace
     run.ok("archive", "restore", "--all", "--yes")
+
+
+def test_restore_refuses_ids_taken_since(history: dict[str, int], seeded: Seeded, run: Run,
+                                         backend: str, db_snapshot: Snapshot) -> None:
+    if backend != "sqlite":
+        pytest.skip("PostgreSQL's sequences never give an id again")
+    last = seeded.book("2025-03-10 16:00", students=[seeded.kim])["id"]
+    run.ok("session", "complete", str(last))
+    run.ok("archive", *CUTOFF, "--yes")
+    assert seeded.book("2027-06-01 16:00", students=[seeded.kim])["id"] == last  # SQLite
+    before = db_snapshot()
+    refused = run.fails(2, "archive", "restore", "--all", "--yes").stderr
+    assert f"took the ids of archived ones (session {last}; " in refused
+    assert "nothing was restored" in refused
+    assert db_snapshot() == before

@@ -68,8 +68,10 @@ class Archive:
             require(uow.actor, Action.ARCHIVE)
             clashes = uow.archive.planned_restore(selection).kept
             if clashes:
-                where = "; ".join(f"{KINDS[table][1]} of session {named(ids)}"
-                                  for table, ids in clashes.items())
+                where = "; ".join(
+                    f"session {named(ids)}" if table == "sessions"
+                    else f"{KINDS[table][1]} of session {named(ids)}"
+                    for table, ids in clashes.items())
                 raise InvalidInput("rows added since the archive took the ids of archived "
                                    f"ones ({where}): nothing was restored", field="--before")
             moved = uow.archive.restore(selection)
