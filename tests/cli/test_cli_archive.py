@@ -181,6 +181,9 @@ def test_erasing_a_person_reaches_the_archive(history: dict[str, int], run: Run,
 
     run.ok("archive", *CUTOFF, "--yes")
     assert "Sam liked the proofs" in archived() and "Sam's bus" in archived()
+    held = run.json("person", "export", "sam@example.org")  # the archive is theirs too
+    assert ("present", "Sam's bus") in [(a["status"], a["note"]) for a in held["attendance"]]
+    assert [f["text"] for f in held["feedback"]] == ["Sam liked the proofs"]
     run.ok("person", "erase", "sam@example.org", "--cancel-future", "--yes")
     for trace in ("sam@example.org", "Sam Lee", "Sam's bus", "Sam liked the proofs"):
         assert trace not in archived(), trace

@@ -1,6 +1,7 @@
 """Reading the archive with the working tables: a statement over sessions and the rows of
 them reports read, rewritten so each such table reads as itself UNION ALL its archive table
-(`report ... --with-archive`). Nothing else reads the archive tables."""
+(`report ... --with-archive`, and a person's data export). Nothing else reads the archive
+tables."""
 
 from __future__ import annotations
 
@@ -15,13 +16,14 @@ from ..schema_archive import ARCHIVE
 E = TypeVar("E")
 
 # What reports read of a session (sessions, roster, marks, feedback).
-_READ = ("sessions", "session_students", "attendance", "feedback")
+REPORTED = ("sessions", "session_students", "attendance", "feedback")
+EVERY = tuple(ARCHIVE)  # what a person's data export reads: all of it
 
 
 @cache
-def _adapter() -> ClauseAdapter:
+def _adapter(names: tuple[str, ...]) -> ClauseAdapter:
     adapter: Any = None
-    for name in _READ:
+    for name in names:
         archived = ARCHIVE[name]
         working = archived.metadata.tables[name]
         both = union_all(select(working), select(archived)).subquery(f"{name}_all")
@@ -30,6 +32,7 @@ def _adapter() -> ClauseAdapter:
     return adapter  # type: ignore[no-any-return]
 
 
-def including_archive(statement: E, archive: bool) -> E:
-    """``statement`` reading the archive too when ``archive``; as it is otherwise."""
-    return _adapter().traverse(statement) if archive else statement  # type: ignore[arg-type]
+def including_archive(statement: E, archive: bool, tables: tuple[str, ...] = REPORTED) -> E:
+    """``statement`` reading the archive of ``tables`` too when ``archive``; as it is
+    otherwise."""
+    return _adapter(tables).traverse(statement) if archive else statement  # type: ignore[arg-type]

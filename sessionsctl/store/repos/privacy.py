@@ -29,6 +29,7 @@ from ..schema import (
 from ..schema_archive import ARCHIVE
 from ..schema_availability import DatedWindowRow
 from ..schema_requests import InvitationRow, RequestRow
+from .archived import EVERY, including_archive
 
 
 def _plain(value: Any) -> Any:
@@ -37,7 +38,9 @@ def _plain(value: Any) -> Any:
 
 
 def _rows(db: Connection, stmt: Any) -> list[dict[str, Any]]:
-    return [{k: _plain(v) for k, v in r._mapping.items()} for r in db.execute(stmt)]
+    """The rows of ``stmt``, archived ones too: everything held about a person."""
+    return [{k: _plain(v) for k, v in r._mapping.items()}
+            for r in db.execute(including_archive(stmt, True, EVERY))]
 
 
 class SqlPrivacy:
