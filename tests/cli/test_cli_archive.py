@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
+from sqlalchemy import create_engine, select, update
 
 import sessionsctl.store.repos.archive as archive_repo
 from sessionsctl.store.schema_archive import ARCHIVE, AUDIT, MOVED, SESSIONS
@@ -202,4 +204,25 @@ def test_restore_refuses_ids_taken_since(history: dict[str, int], seeded: Seeded
     refused = run.fails(2, "archive", "restore", "--all", "--yes").stderr
     assert f"took the ids of archived ones (session {last}; " in refused
     assert "nothing was restored" in refused
+    assert db_snapshot() == before
+
+
+def test_restore_refuses_a_uid_taken_since(history: dict[str, int], run: Run, db_url: str,
+                                           db_snapshot: Snapshot) -> None:
+    """An occurrence (UID and RECURRENCE-ID) booked again since it was archived, as an
+    import of the same calendar would: the restore names it and moves nothing."""
+    run.ok("archive", *CUTOFF, "--yes")
+    archived, one, six = ARCHIVE[SESSIONS.name], history["one"], history["six"]
+    occurrence = datetime(2025, 3, 3, 16, tzinfo=UTC)
+    engine = create_engine(db_url)
+    with engine.begin() as conn:
+        uid = conn.execute(select(archived.c.uid).where(archived.c.id == one)).scalar_one()
+        conn.execute(update(archived).where(archived.c.id == one)
+                     .values(recurrence_id=occurrence))
+        conn.execute(update(SESSIONS).where(SESSIONS.c.id == six)
+                     .values(uid=uid, recurrence_id=occurrence))
+    engine.dispose()
+    before = db_snapshot()
+    refused = run.fails(2, "archive", "restore", "--all", "--yes").stderr
+    assert f"(session {one})" in refused and "nothing was restored" in refused
     assert db_snapshot() == before

@@ -12,7 +12,21 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Select, String, Table, and_, cast, delete, exists, func, insert, not_, select
+from sqlalchemy import (
+    Select,
+    String,
+    Table,
+    UniqueConstraint,
+    and_,
+    cast,
+    delete,
+    exists,
+    func,
+    insert,
+    not_,
+    or_,
+    select,
+)
 from sqlalchemy.engine import Connection
 
 from ...core.archive.rule import Moved, Selection
@@ -120,12 +134,15 @@ class SqlArchive:
         return Moved(self._move(True, self._ids(ARCHIVE[SESSIONS.name], selection)))
 
     def _clashes(self, ids: Select[Any]) -> dict[str, list[int]]:
-        """By table: the sessions among ``ids`` with an archived row whose primary key a
-        working row holds now (SQLite may give a new row the id of a row moved away)."""
+        """By table: the sessions among ``ids`` with an archived row whose primary key, or
+        other unique key, a working row holds now (SQLite may give a new row the id of a row
+        moved away; a session imported again may have an archived one's UID)."""
         found: dict[str, list[int]] = {}
         for kind, archived, working in self._pairs(True):
-            same = exists().where(*(working.c[k.name] == archived.c[k.name]
-                                    for k in working.primary_key.columns))
+            keys = [working.primary_key.columns, *(
+                c.columns for c in working.constraints if isinstance(c, UniqueConstraint))]
+            same = or_(*(exists().where(*(working.c[k.name] == archived.c[k.name]
+                                          for k in columns)) for columns in keys))
             key = archived.c.id if kind == SESSIONS.name else archived.c.entity_id \
                 if working is AUDIT else archived.c.session_id
             rows = self.db.execute(select(key).where(self._belongs(archived, ids), same)
