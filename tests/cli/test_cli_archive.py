@@ -7,15 +7,19 @@ leaves everything where it was; exit codes and messages."""
 from __future__ import annotations
 
 import json
+import threading
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import create_engine, select, update
+from sqlalchemy import create_engine, insert, select, update
 
 import sessionsctl.store.repos.archive as archive_repo
+from sessionsctl.core.centre import Centre
+from sessionsctl.store import open_store
+from sessionsctl.store.schema import FeedbackRow, PersonRow
 from sessionsctl.store.schema_archive import ARCHIVE, AUDIT, MOVED, SESSIONS
 
 from .conftest import Run, Seeded
@@ -226,3 +230,36 @@ def test_restore_refuses_a_uid_taken_since(history: dict[str, int], run: Run, db
     refused = run.fails(2, "archive", "restore", "--all", "--yes").stderr
     assert f"(session {one})" in refused and "nothing was restored" in refused
     assert db_snapshot() == before
+
+
+def test_archive_waits_for_a_writer_and_moves_what_it_wrote(history: dict[str, int],
+                                                            db_url: str) -> None:
+    """Feedback written on an archivable session by a transaction still open when the archive
+    begins is not lost: the archive waits for it (PostgreSQL: its lock on sessions; SQLite:
+    the write lock), then moves it with its session."""
+    engine = create_engine(db_url)
+    feedback, people = FeedbackRow.__table__, PersonRow.__table__
+    writer = engine.connect()
+    writer.begin()
+    kim = writer.execute(select(people.c.id).where(people.c.email == "kim@example.org"))
+    writer.execute(insert(feedback).values(
+        session_id=history["one"], author_id=kim.scalar_one(), rating=5, categories={},
+        text="late but kind", created_at=datetime(2025, 3, 4, tzinfo=UTC)))
+    store = open_store(db_url)
+    done: list[Any] = []
+    archiving = threading.Thread(target=lambda: done.append(
+        Centre(store).archive.archive(datetime(2025, 4, 1, tzinfo=UTC))))
+    archiving.start()
+    archiving.join(1.5)
+    assert archiving.is_alive() and not done  # waiting for the writer
+    writer.commit()
+    writer.close()
+    archiving.join(30)
+    assert done and done[0].counts["feedback"] == 2
+    with engine.connect() as conn:
+        texts = conn.execute(select(ARCHIVE["feedback"].c.text)).scalars().all()
+        assert "late but kind" in texts
+        assert not conn.execute(select(feedback).where(
+            feedback.c.session_id == history["one"])).all()
+    store.close()
+    engine.dispose()
