@@ -1,6 +1,6 @@
 """Every benchmark suite, one after the other: ``python -m benchmarks``.
 
-``python -m benchmarks [--quick] [--only engine,tui,exchange,mail,reports,cli,backup] [--scale 100k]``
+``python -m benchmarks [--quick] [--only engine,tui,exchange,mail,reports,cli,backup,archive] [--scale 100k]``
 
 Each suite prints its own table (figure, floor, ratio, goal, PASS/FAIL) and can be run alone
 as ``python -m benchmarks.<suite>``; ``engine`` is ``benchmarks.run`` (booking, checking,
@@ -17,7 +17,7 @@ import time
 from rich.console import Console
 
 SUITES = {"engine": "run", "tui": "tui", "exchange": "exchange", "mail": "mail",
-          "reports": "reports", "cli": "cli", "backup": "backup"}
+          "reports": "reports", "cli": "cli", "backup": "backup", "archive": "archive"}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -6,7 +6,6 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from typer.core import TyperGroup
 
 from ..core.backup.values import BackupContents, Verdict
 from ..core.domain.errors import InvalidInput
@@ -14,17 +13,15 @@ from ..core.domain.words import counted
 from . import render
 from .bulk import can_ask
 from .context import cli
+from .grouping import DefaultCommand
 from .options import JsonOption
 
 
-class _TakeByDefault(TyperGroup):
+class _TakeByDefault(DefaultCommand):
     """`backup` and `backup FILE` take a backup (the `take` command); `backup verify FILE`
     checks one."""
 
-    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
-        if not args or (args[0] not in self.commands and args[0] not in ("-h", "--help")):
-            args = ["take", *args]
-        return super().parse_args(ctx, args)
+    default = "take"
 
 
 backup_app = typer.Typer(cls=_TakeByDefault, help="Back up the whole database; check a backup.")

@@ -32,11 +32,14 @@ Course = Annotated[str | None, typer.Option(
     "--course", help="Only sessions of this course (in any of its batches or none).")]
 BatchOpt = Annotated[str | None, typer.Option(
     "--batch", help="Only sessions of this batch of the --course.")]
+WithArchive = Annotated[bool, typer.Option(
+    "--with-archive", help="Count archived sessions too (sessionsctl archive).")]
 
 
 def session_filter(state: Cli, start: str | None, end: str | None, mentor: str | None,
                    student: str | None, subject: str | None,
-                   course: str | None, batch: str | None = None) -> ReportFilter:
+                   course: str | None, batch: str | None = None, *,
+                   with_archive: bool = False) -> ReportFilter:
     """The filter the options above make (core refuses an empty range)."""
     tz = state.tz
     now = state.centre.clock()
@@ -44,7 +47,7 @@ def session_filter(state: Cli, start: str | None, end: str | None, mentor: str |
     begin = (parse_bound(start, tz, field="--from", now=now) if start
              else stop - timedelta(days=DEFAULT_DAYS))
     return ReportFilter(begin, stop, mentor=mentor, student=student, subject=subject,
-                        course=course, batch=batch)
+                        course=course, batch=batch, with_archive=with_archive)
 
 
 # ------------------------------------------------------------------ a list's filters

@@ -168,6 +168,8 @@ _COMMANDS: tuple[tuple[str, str, str, str, str], ...] = (
     ("access", "access", "access_app", "Setup",
      "Logins, and the database's enforcement of who sees what."),
     ("backup", "backups", "backup_app", "Setup", "Back up the whole database; check a backup."),
+    ("archive", "archive", "archive_app", "Setup",
+     "Move old sessions out of the working tables into the archive; restore them."),
     ("person", "people upkeep", "person_app", "Centre",
      "People: admins, staff, mentors and students."),
     ("room", "people upkeep", "room_app", "Centre", "Rooms and their capacity."),

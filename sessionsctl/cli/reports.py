@@ -29,6 +29,7 @@ from .filters import (
     Student,
     SubjectOpt,
     To,
+    WithArchive,
     session_filter,
 )
 from .options import JsonOption
@@ -142,7 +143,7 @@ def attendance(
         "--group", help="Tables to show, comma-separated: student, batch, subject, mentor.")]
     = "student,batch",
     fmt: FormatOpt = None, by: By = None, html: Html = None, output: Output = None,
-    json_output: JsonOption = False,
+    json_output: JsonOption = False, with_archive: WithArchive = False,
 ) -> None:
     """Per student and per course/batch: sessions, present, late, absent, excused, attendance
     rate (present and late over present, late and absent).
@@ -155,7 +156,8 @@ def attendance(
     """
     fmt = _format(fmt, json_output)
     state = cli(ctx, fmt is Format.JSON)
-    f = session_filter(state, start, end, mentor, student, subject, course, batch)
+    f = session_filter(state, start, end, mentor, student, subject, course, batch,
+                       with_archive=with_archive)
     report = state.centre.reports.report_attendance(f, state.tz, _groups(group),
                                            charts=html is not None)
     _emit(state, report, fmt, by, html, output)
@@ -166,7 +168,7 @@ def completion(
     ctx: typer.Context, start: From = None, end: To = None, mentor: Mentor = None,
     student: Student = None, subject: SubjectOpt = None, course: Course = None, batch: BatchOpt = None,
     fmt: FormatOpt = None, by: By = None, html: Html = None, output: Output = None,
-    json_output: JsonOption = False,
+    json_output: JsonOption = False, with_archive: WithArchive = False,
 ) -> None:
     """Sessions by week and by subject: scheduled, completed, cancelled, still open, and the
     completion rate of those due to end by now.
@@ -177,7 +179,8 @@ def completion(
     """
     fmt = _format(fmt, json_output)
     state = cli(ctx, fmt is Format.JSON)
-    f = session_filter(state, start, end, mentor, student, subject, course, batch)
+    f = session_filter(state, start, end, mentor, student, subject, course, batch,
+                       with_archive=with_archive)
     _emit(state, state.centre.reports.report_completion(f, state.tz), fmt, by, html, output)
 
 
@@ -186,7 +189,7 @@ def mentors(
     ctx: typer.Context, start: From = None, end: To = None, mentor: Mentor = None,
     student: Student = None, subject: SubjectOpt = None, course: Course = None, batch: BatchOpt = None,
     fmt: FormatOpt = None, by: By = None, html: Html = None, output: Output = None,
-    json_output: JsonOption = False,
+    json_output: JsonOption = False, with_archive: WithArchive = False,
 ) -> None:
     """Per mentor: sessions held, hours, average rating, no-show rate of their students,
     cancellations.
@@ -197,7 +200,8 @@ def mentors(
     """
     fmt = _format(fmt, json_output)
     state = cli(ctx, fmt is Format.JSON)
-    f = session_filter(state, start, end, mentor, student, subject, course, batch)
+    f = session_filter(state, start, end, mentor, student, subject, course, batch,
+                       with_archive=with_archive)
     _emit(state, state.centre.reports.report_mentors(f, state.tz), fmt, by, html, output)
 
 
@@ -207,7 +211,7 @@ def student_report(
     email: Annotated[str, typer.Argument(help="The student's email or name.")],
     start: From = None, end: To = None, mentor: Mentor = None, subject: SubjectOpt = None,
     course: Course = None, batch: BatchOpt = None, fmt: FormatOpt = None, by: By = None, html: Html = None,
-    output: Output = None, json_output: JsonOption = False,
+    output: Output = None, json_output: JsonOption = False, with_archive: WithArchive = False,
 ) -> None:
     """One student: their sessions, attendance and the ratings they gave, over time.
 
@@ -217,7 +221,8 @@ def student_report(
     """
     fmt = _format(fmt, json_output)
     state = cli(ctx, fmt is Format.JSON)
-    f = session_filter(state, start, end, mentor, None, subject, course, batch)
+    f = session_filter(state, start, end, mentor, None, subject, course, batch,
+                       with_archive=with_archive)
     if start is None:  # one student's history reads better over a term than a month
         f = replace(f, start=f.end - policy.STUDENT_REPORT_WINDOW)
     _emit(state, state.centre.reports.report_student(email, f, state.tz), fmt, by, html, output)

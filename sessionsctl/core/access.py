@@ -69,6 +69,7 @@ class Action(StrEnum):
     CLAIM_REQUEST = "claim requests"
     SWEEP_REQUESTS = "expire requests or reopen lapsed claims"
     BACKUP = "back up or replace the whole database"
+    ARCHIVE = "archive old sessions or restore archived ones"
 
 
 class Reach(Enum):
@@ -99,7 +100,7 @@ _SEES_ALL = {a: Reach.ANY for a in (
     Action.SEE_CLASSMATES)}
 
 _ADMIN_ONLY = {Action.BIND_LOGIN, Action.SYNC_ACCESS, Action.LOCK_CALENDAR,
-               Action.CHANGE_LOCKED, Action.BACKUP}
+               Action.CHANGE_LOCKED, Action.BACKUP, Action.ARCHIVE}
 
 RIGHTS: dict[Role, dict[Action, Reach]] = {
     Role.ADMIN: dict.fromkeys(Action, Reach.ANY),

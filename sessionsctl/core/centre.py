@@ -17,6 +17,7 @@ from .storage import Store
 
 if TYPE_CHECKING:
     from .absences import Absences
+    from .archive.service import Archive
     from .attendance import Roll
     from .audit import AuditTrail
     from .backup.service import Backups
@@ -299,6 +300,12 @@ class Centre:
         from .completion import check_unmarked
 
         return Closing(self.ctx, check_unmarked(self._unmarked))
+
+    @cached_property
+    def archive(self) -> Archive:
+        from .archive.service import Archive
+
+        return Archive(self.ctx)
 
     @cached_property
     def backups(self) -> Backups:

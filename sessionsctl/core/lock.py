@@ -19,6 +19,7 @@ from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from .access import Action, may, require
+from .archive.ports import ArchiveRepo
 from .billing.guard import InvoiceLock
 from .billing.ports import BillingRepo
 from .domain.drafts import Row, SessionQuery
@@ -282,6 +283,10 @@ class LockedUnit:
     @property
     def checkins(self) -> CheckinRepo:
         return self._inner.checkins
+
+    @property
+    def archive(self) -> ArchiveRepo:
+        return self._inner.archive
 
 
 def guarded(uow: UnitOfWork) -> UnitOfWork:

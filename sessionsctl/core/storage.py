@@ -7,6 +7,7 @@ from contextlib import AbstractContextManager
 from datetime import date, datetime
 from typing import Any, Protocol
 
+from .archive.ports import ArchiveRepo
 from .backup.ports import BackupStore
 from .billing.ports import BillingRepo
 from .domain.drafts import AuditQuery, Row, SessionQuery
@@ -268,6 +269,9 @@ class AuditRepo(Protocol):
                before: dict[str, Any] | None, after: dict[str, Any] | None) -> None:
         """Record a change (written at commit); a passcode in it is kept as redacted."""
         ...
+    def flush(self) -> None:
+        """Write the records made so far now, before the unit's other writes that follow."""
+        ...
     def entries(self, query: AuditQuery) -> list[AuditEntry]:
         """The changes ``query`` selects, newest first."""
         ...
@@ -340,6 +344,8 @@ class UnitOfWork(Protocol):
     def recordings(self) -> RecordingRepo: ...
     @property
     def checkins(self) -> CheckinRepo: ...
+    @property
+    def archive(self) -> ArchiveRepo: ...
 
 
 class Store(Protocol):

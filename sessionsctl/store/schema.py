@@ -365,3 +365,4 @@ class SettingRow(Base):
 from . import schema_availability, schema_billing, schema_caldav  # noqa: E402,F401,I001
 from . import schema_groups, schema_requests  # noqa: E402,F401,I001
 from .schema_mail import OutboxRow  # noqa: E402,F401,I001  (still importable from here)
+from . import schema_archive  # noqa: E402,F401,I001  (after every table it copies)

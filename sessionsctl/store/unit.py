@@ -8,6 +8,7 @@ from ..core.domain.errors import Ambiguous, NotFound
 from ..core.domain.model import Person
 from ..core.identity import Acting, acting
 from .repos.access import SqlAccess
+from .repos.archive import SqlArchive
 from .repos.attendance import SqlAttendance
 from .repos.audit import SqlAudit
 from .repos.billing import SqlBilling
@@ -61,6 +62,7 @@ class SqlUnit:
         self.registrations = SqlRegistrations(db, self.actor, lookup, private=private)
         self.recordings = SqlRecordings(db, lookup)
         self.checkins = SqlCheckins(db, lookup, private=private)
+        self.archive = SqlArchive(db)
 
     def _acting(self, asked: str | None, login: str) -> Acting:
         """Who acts (:mod:`...core.identity`): ``login``'s person, or whom ``asked`` names."""

@@ -227,3 +227,14 @@ def test_the_backup_benchmark_runs_at_a_tiny_scale(tmp_path: Path,
     assert backup.main(["--quick", "--scale", str(SCALE), "--data-dir", str(tmp_path)]) == 0
     printed = capsys.readouterr().out
     assert all(figure in printed for figure in ("backup", "verify", "restore"))
+
+
+def test_the_archive_benchmark_runs_at_a_tiny_scale(tmp_path: Path,
+                                                    capsys: pytest.CaptureFixture[str]) -> None:
+    """`python -m benchmarks.archive --quick` at a tiny scale: archive, restore and the month's
+    listing before and after run (at this scale the timings say nothing: not judged here)."""
+    from benchmarks import archive
+
+    assert archive.main(["--quick", "--scale", str(SCALE), "--data-dir", str(tmp_path)]) in (0, 1)
+    printed = capsys.readouterr().out
+    assert all(figure in printed for figure in ("archive", "restore", "list before", "list after"))

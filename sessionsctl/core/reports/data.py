@@ -28,6 +28,7 @@ class ReportFilter:
     subject: str | None = None
     course: str | None = None  # its sessions, in any of its batches or none
     batch: str | None = None  # a batch of ``course``: its sessions only
+    with_archive: bool = False  # archived sessions too (`sessionsctl archive`)
 
 
 @dataclass(frozen=True, slots=True)

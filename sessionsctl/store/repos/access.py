@@ -175,7 +175,11 @@ def sync(db: Connection, bindings: Sequence[tuple[str, str]]) -> list[Member]:
     run(f"GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA {schema} TO {_STAFF}")
     run(f"GRANT SELECT ON ALL TABLES IN SCHEMA {schema} TO sessionsctl_mentor")
     run(f"GRANT INSERT, UPDATE, DELETE ON {', '.join(MENTOR_WRITES)} TO sessionsctl_mentor")
-    public = [t for t in tables if t not in ("sessions", "caldav_sync")]
+    # The archive tables have no row-level security: staff and admins read them, no one else.
+    archived = [t for t in tables if t.startswith("archive_")]
+    if archived:
+        run(f"REVOKE ALL ON {', '.join(archived)} FROM sessionsctl_mentor, sessionsctl_student")
+    public = [t for t in tables if t not in ("sessions", "caldav_sync", *archived)]
     run(f"GRANT SELECT ON {', '.join(public)} TO sessionsctl_student")
     run("REVOKE ALL ON sessions FROM sessionsctl_student")
     columns = [r[0] for r in db.execute(text(

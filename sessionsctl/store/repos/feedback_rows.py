@@ -13,6 +13,7 @@ from ...core.domain.model import Feedback
 from ...core.reports.data import ReportFilter
 from ..schema import FeedbackRow, PersonRow, SessionRow, SessionStudentRow
 from . import report_filter
+from .archived import including_archive
 
 
 def feedback_in(db: Connection, f: ReportFilter, session_id: int | None = None,
@@ -40,4 +41,4 @@ def feedback_in(db: Connection, f: ReportFilter, session_id: int | None = None,
         stmt = stmt.where(writer.email == author)
     return [(r.id, r.start_at, r.mentor,
              Feedback(r.id, r.author, r.rating, dict(r.categories or {}), r.text, r.created_at,
-                      r.recorder)) for r in db.execute(stmt)]
+                      r.recorder)) for r in db.execute(including_archive(stmt, f.with_archive))]

@@ -2,7 +2,8 @@
 
 Sessions are read by core (through the session repository); this module reads and rewrites
 the rest: marks, feedback, enrolments, availability (weekly and dated), time off, requests
-(their details), invitations, mail, and the audit log's records.
+(their details), invitations, mail, and the audit log's records (erasing reaches their
+archived copies too: `sessionsctl archive`).
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from sqlalchemy import String, cast, delete, or_, select, update
+from sqlalchemy import String, Table, cast, delete, or_, select, update
 from sqlalchemy.engine import Connection
 
 from .. import clock
@@ -25,8 +26,10 @@ from ..schema import (
     SessionRow,
     TimeOffRow,
 )
+from ..schema_archive import ARCHIVE
 from ..schema_availability import DatedWindowRow
 from ..schema_requests import InvitationRow, RequestRow
+from .archived import EVERY, including_archive
 
 
 def _plain(value: Any) -> Any:
@@ -35,7 +38,9 @@ def _plain(value: Any) -> Any:
 
 
 def _rows(db: Connection, stmt: Any) -> list[dict[str, Any]]:
-    return [{k: _plain(v) for k, v in r._mapping.items()} for r in db.execute(stmt)]
+    """The rows of ``stmt``, archived ones too: everything held about a person."""
+    return [{k: _plain(v) for k, v in r._mapping.items()}
+            for r in db.execute(including_archive(stmt, True, EVERY))]
 
 
 class SqlPrivacy:
@@ -97,40 +102,53 @@ class SqlPrivacy:
         db.execute(update(EnrolmentRow).where(EnrolmentRow.student_id == person_id,
                                               EnrolmentRow.status.in_(("active", "paused")))
                    .values(status="dropped", changed_at=clock.now()))
-        db.execute(update(AttendanceRow).where(AttendanceRow.student_id == person_id)
-                   .values(note=None))
-        db.execute(update(FeedbackRow).where(FeedbackRow.author_id == person_id)
-                   .values(text=None))
+        # What they wrote and what names them is erased from the archive as from the
+        # working tables.
+        for marks in _with_archive(AttendanceRow):
+            db.execute(update(marks).where(marks.c.student_id == person_id).values(note=None))
+        for said in _with_archive(FeedbackRow):
+            db.execute(update(said).where(said.c.author_id == person_id).values(text=None))
         db.execute(delete(AvailabilityRow).where(AvailabilityRow.person_id == person_id))
         db.execute(delete(TimeOffRow).where(TimeOffRow.person_id == person_id))
         db.execute(delete(DatedWindowRow).where(DatedWindowRow.person_id == person_id))
-        db.execute(update(RequestRow).where(RequestRow.student_id == person_id)
-                   .values(description=None))
-        db.execute(update(InvitationRow).where(InvitationRow.email == email)
-                   .values(email=anonymous[1]))
-        db.execute(delete(OutboxRow).where(OutboxRow.recipient == email))
+        for asked in _with_archive(RequestRow):
+            db.execute(update(asked).where(asked.c.student_id == person_id)
+                       .values(description=None))
+        for invited in _with_archive(InvitationRow):
+            db.execute(update(invited).where(invited.c.email == email)
+                       .values(email=anonymous[1]))
+        for mail in _with_archive(OutboxRow):
+            db.execute(delete(mail).where(mail.c.recipient == email))
         rewritten = 0
-        for row in self._audit_naming(person_id, email, name):
-            db.execute(update(AuditRow).where(AuditRow.id == row.id).values(
-                actor=anonymous[1] if row.actor == email else row.actor,
-                login=anonymous[1] if row.login == email else row.login,
-                before=_scrubbed(row.before, email, name, anonymous),
-                after=_scrubbed(row.after, email, name, anonymous)))
-            rewritten += 1
+        for log in _with_archive(AuditRow):
+            for row in self._audit_naming(log, person_id, email, name):
+                db.execute(update(log).where(log.c.id == row.id).values(
+                    actor=anonymous[1] if row.actor == email else row.actor,
+                    login=anonymous[1] if row.login == email else row.login,
+                    before=_scrubbed(row.before, email, name, anonymous),
+                    after=_scrubbed(row.after, email, name, anonymous)))
+                rewritten += 1
         return rewritten
 
-    def _audit_naming(self, person_id: int, email: str, name: str) -> Iterator[Any]:
-        """The audit records that may name the person: theirs, about them, or mentioning
-        their email or name in the records kept before and after a change."""
+    def _audit_naming(self, log: Table, person_id: int, email: str, name: str) -> Iterator[Any]:
+        """The records of ``log`` (the audit log or its archive) that may name the person:
+        theirs, about them, or mentioning their email or name in the records kept before and
+        after a change."""
         texts = [f"%{email}%", f"%{name}%"]
-        mentions = or_(*(cast(c, String).like(t) for c in (AuditRow.before, AuditRow.after)
+        mentions = or_(*(cast(c, String).like(t) for c in (log.c.before, log.c.after)
                          for t in texts))
         yield from self.db.execute(select(
-            AuditRow.id, AuditRow.actor, AuditRow.login, AuditRow.before, AuditRow.after)
-            .where(or_(AuditRow.actor_id == person_id, AuditRow.actor == email,
-                       AuditRow.login == email,
-                       (AuditRow.entity == "person") & (AuditRow.entity_id == str(person_id)),
+            log.c.id, log.c.actor, log.c.login, log.c.before, log.c.after)
+            .where(or_(log.c.actor_id == person_id, log.c.actor == email,
+                       log.c.login == email,
+                       (log.c.entity == "person") & (log.c.entity_id == str(person_id)),
                        mentions))).all()
+
+
+def _with_archive(row: Any) -> tuple[Table, Table]:
+    """The table of ``row`` and its archive table."""
+    table: Table = row.__table__
+    return table, ARCHIVE[table.name]
 
 
 _THEIR_TEXT = {"student": "note", "author": "text"}  # a mark's note, a feedback's comment

@@ -30,6 +30,7 @@ from ..schema import (
     SubjectRow,
 )
 from . import report_filter
+from .archived import including_archive
 from .marks import with_marks
 
 # In the order of Tally's fields.
@@ -58,6 +59,9 @@ class SqlReports:
 
     def _student_id(self, f: ReportFilter) -> int | None:
         return report_filter.student_id(self.db, f)
+
+    def _execute(self, f: ReportFilter, stmt: Any) -> Any:
+        return self.db.execute(including_archive(stmt, f.with_archive))
 
     # --------------------------------------------------------------------- attendance
     def _marks_select(self, f: ReportFilter, *keys: Any) -> Select[Any]:
@@ -88,7 +92,7 @@ class SqlReports:
         and mentors, so the combinations stay few), each grouping summed from it."""
         columns = {"student": SessionStudentRow.student_id, "batch": SessionRow.batch_id,
                    "subject": SessionRow.subject_id, "mentor": SessionRow.mentor_id}
-        rows = self.db.execute(self._marks_select(f, *(columns[k] for k in by))).all()
+        rows = self._execute(f, self._marks_select(f, *(columns[k] for k in by))).all()
         found: dict[str, list[Group[Tally]]] = {}
         for i, key in enumerate(by):
             sums: dict[Any, Tally] = {}
@@ -107,7 +111,7 @@ class SqlReports:
         """Attendance counts per period ``[bounds[i], bounds[i+1])``: grouped by start in
         SQL (in index order, few distinct starts), then each start put in its period."""
         found: dict[int, Tally] = {}
-        for row in self.db.execute(self._marks_select(f, SessionRow.start_at)):
+        for row in self._execute(f, self._marks_select(f, SessionRow.start_at)):
             i = _period_of(bounds, row[0])
             found[i] = found.get(i, Tally()) + self._tally(row)
         return found
@@ -136,7 +140,7 @@ class SqlReports:
         """Sessions per subject, mentor or batch: how many, completed, cancelled, due by now."""
         column = {"batch": SessionRow.batch_id, "subject": SessionRow.subject_id,
                   "mentor": SessionRow.mentor_id}[by]
-        rows = self.db.execute(self._completion_select(f, column, now)).all()
+        rows = self._execute(f, self._completion_select(f, column, now)).all()
         labels = self._labels(by, {r.key for r in rows if r.key is not None})
         groups = [Group(labels[r.key][0] if r.key is not None else None,
                         labels[r.key][1] if r.key is not None else f"(no {by})",
@@ -146,7 +150,7 @@ class SqlReports:
     def completion_by_period(self, f: ReportFilter, bounds: Sequence[datetime],
                              now: datetime) -> dict[int, Completion]:
         found: dict[int, Completion] = {}
-        for row in self.db.execute(self._completion_select(f, SessionRow.start_at, now)):
+        for row in self._execute(f, self._completion_select(f, SessionRow.start_at, now)):
             i = _period_of(bounds, row[0])
             found[i] = found.get(i, Completion()) + self._completion(row)
         return found
@@ -165,11 +169,11 @@ class SqlReports:
         completed = s.status == SessionStatus.COMPLETED.value
         sessions = self._completion_select(f, s.mentor_id, now).add_columns(
             func.coalesce(func.sum(case((completed, self._hours()), else_=literal(0))), 0))
-        by_mentor = {r.key: (self._completion(r), float(r[6])) for r in self.db.execute(sessions)}
+        by_mentor = {r.key: (self._completion(r), float(r[6])) for r in self._execute(f, sessions)}
         if not by_mentor:
             return []
         # Their students' marks are counted as the attendance report counts them, by mentor.
-        marks = {r[0]: self._tally(r) for r in self.db.execute(self._marks_select(f, s.mentor_id))}
+        marks = {r[0]: self._tally(r) for r in self._execute(f, self._marks_select(f, s.mentor_id))}
         student = self._student_id(f)
         ratings = (select(s.mentor_id, func.count(), func.coalesce(func.sum(FeedbackRow.rating), 0))
                    .select_from(FeedbackRow).join(s, s.id == FeedbackRow.session_id)
@@ -177,7 +181,7 @@ class SqlReports:
                    .group_by(s.mentor_id))
         if student is not None:
             ratings = ratings.where(FeedbackRow.author_id == student)
-        rated = {m: (int(n), int(total)) for m, n, total in self.db.execute(ratings)}
+        rated = {m: (int(n), int(total)) for m, n, total in self._execute(f, ratings)}
         names = self._people_names(set(by_mentor))
         figures = []
         for mentor, (counts, hours) in by_mentor.items():
@@ -208,7 +212,7 @@ class SqlReports:
                                SessionStatus(r.status),
                                AttendanceStatus(r.mark) if r.mark else None, r.rating,
                                r.mentor_name)
-                for r in self.db.execute(stmt)]
+                for r in self._execute(f, stmt)]
 
     # ------------------------------------------------------------------------- naming
     def _people_names(self, ids: set[Any]) -> dict[int, tuple[str, str]]:
