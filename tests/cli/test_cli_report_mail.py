@@ -230,3 +230,20 @@ def test_bad_every_address_or_range_is_refused_and_nothing_is_queued(
     assert "--pdf: cannot write" in bad.stderr
     assert [m for m in run.json("mail", "outbox") if m["template"] == "report_mail"] == []
     assert sink.messages == []
+
+
+def test_a_report_queued_while_the_server_is_down_is_sent_by_the_next_run(
+        week: Seeded, sink: Sink) -> None:
+    run = week.run
+    args = ("report", "completion", "--every", "week", "--mail-to", HEAD)
+    down = {**sink.env(), "SESSIONSCTL_SMTP_PORT": str(Sink().port)}  # nobody listens there
+    failed = run.fails(1, *args, env=down)
+    assert "Queued the Completion report" in failed.stderr
+    assert "not sent, kept pending: cannot reach SMTP server" in failed.stderr
+    assert _reports(sink) == []
+    again = run.ok(*args, env=sink.env())  # cron, a few minutes later
+    assert "Already queued the Completion report" in again.stderr
+    [mail] = _reports(sink, HEAD)
+    assert str(mail["Subject"]) == "Completion report: 02 Mar 2026 – 08 Mar 2026"
+    assert set(_csv(mail)) == {"completion-week-2026-03-02.csv",
+                               "completion-subject-2026-03-02.csv"}
