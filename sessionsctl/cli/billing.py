@@ -217,6 +217,7 @@ def billing_report(
     - `sessionsctl billing report --from 2026-11-01 --to 2026-11-30`
     - `sessionsctl billing report --student sam@example.org --unpaid`
     - `sessionsctl billing report --format csv --by students -o november.csv`
+    - `sessionsctl billing report --every month --mail-to accounts@example.org --pdf last.pdf`
     """
     from ..core.billing.reporting import billing_report as build
 

@@ -152,6 +152,8 @@ def attendance(
     - `sessionsctl report attendance --from 2026-09-01 --course "GCSE Maths"`
     - `sessionsctl report attendance --course "GCSE Maths" --batch "Autumn 2026"`
     - `sessionsctl report attendance --format csv --output attendance.csv`
+    - `sessionsctl report attendance --every week --mail-to head@example.org` (cron: last
+      week's, mailed once)
     """
     fmt = _format(fmt, json_output)
     state = cli(ctx, fmt is Format.JSON)
@@ -177,6 +179,7 @@ def completion(
     Example:
 
     - `sessionsctl report completion --from 2026-09-01 --html completion.html`
+    - `sessionsctl report completion --from 2026-09-01 --pdf completion.pdf`
     """
     fmt = _format(fmt, json_output)
     state = cli(ctx, fmt is Format.JSON)
