@@ -8,8 +8,9 @@ from pathlib import Path
 from .core.domain.errors import InvalidInput
 
 
-def write_pdf(html: str, path: Path) -> None:
-    """Render ``html`` (self-contained: styles inline) to a PDF file at ``path``."""
+def write_pdf(html: str, path: Path, *, field: str = "--dir") -> None:
+    """Render ``html`` (self-contained: styles inline, charts as inline SVG) to a PDF file at
+    ``path``; ``field`` is the option that named it, for an error."""
     try:
         import weasyprint
     except (ImportError, OSError) as exc:  # OSError: pango missing from the system
@@ -18,4 +19,4 @@ def write_pdf(html: str, path: Path) -> None:
     try:
         weasyprint.HTML(string=html).write_pdf(str(path))
     except OSError as exc:
-        raise InvalidInput(f"cannot write {path}: {exc.strerror or exc}", field="--dir") from None
+        raise InvalidInput(f"cannot write {path}: {exc.strerror or exc}", field=field) from None

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 from enum import StrEnum
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
@@ -16,10 +16,18 @@ from ..core.billing.model import Rate, RateTarget, RateUnit
 from ..core.domain.errors import InvalidInput
 from ..core.domain.model import PaymentStatus
 from ..core.domain.words import counted
-from ..core.reports.output import cell, report_csv, report_html, report_json, table_rows
+from ..core.reports.output import (
+    cell,
+    period_text,
+    report_csv,
+    report_html,
+    report_json,
+    table_rows,
+)
 from ..core.reports.report import Report
 from . import render
 from .context import Cli, cli
+from .delivery import Delivery, EveryOpt, MailTo, Pdf, deliver, delivery
 from .filters import Course, From, Student, To, session_filter
 from .options import JsonOption
 
@@ -46,9 +54,12 @@ By = Annotated[str | None, typer.Option(
 
 
 def emit_report(state: Cli, report: Report, fmt: Format | None, output: str | None,
-                by: str | None = None) -> None:
-    """A money report as a table, CSV (one of its tables), JSON or one HTML document."""
+                by: str | None = None, to: Delivery | None = None,
+                options: dict[str, Any] | None = None) -> None:
+    """A money report as a table, CSV (one of its tables), JSON or one HTML document; then
+    written as PDF and mailed where ``to`` says (only its headline printed then)."""
     tz = state.tz
+    to = to or Delivery()
     if by is not None:
         report.section(by)
     if fmt is Format.JSON:
@@ -66,14 +77,13 @@ def emit_report(state: Cli, report: Report, fmt: Format | None, output: str | No
             raise InvalidInput(f"cannot write {output}: {exc.strerror}",
                                field="--output") from None
     else:
-        _print(report, state, render.out)
+        _print(report, state, render.out, sections=not to.renders)
+    deliver(state, report, to, by=by, options=options)
 
 
-def _print(report: Report, state: Cli, console: Console) -> None:
+def _print(report: Report, state: Cli, console: Console, *, sections: bool = True) -> None:
     tz = state.tz
-    start, end = report.start.astimezone(tz), report.end.astimezone(tz)
-    console.print(Text.assemble((report.title, "bold"),
-                                f"  {start:%d %b %Y %H:%M} – {end:%d %b %Y %H:%M} ({tz.key})"))
+    console.print(Text.assemble((report.title, "bold"), f"  {period_text(report, tz)} ({tz.key})"))
     if report.filters:
         console.print(Text("filtered by " + ", ".join(f"{k} {v}" for k, v in
                                                       report.filters.items()), style="dim"))
@@ -81,6 +91,8 @@ def _print(report: Report, state: Cli, console: Console) -> None:
     for f in report.headline:
         figures += [f"{f.label}: ", (cell(f.value, f.kind, tz), "bold"), "  "]
     console.print(Text.assemble(*figures))  # type: ignore[arg-type]
+    if not sections:
+        return
     for section in report.sections:
         shown = [i for i, c in enumerate(section.columns) if not c.key.endswith("_minor")]
         rows = table_rows(section, tz)
@@ -192,7 +204,8 @@ def billing_report(
     course: Course = None,
     unpaid: Annotated[bool, typer.Option("--unpaid", help="Only what is not paid nor waived.")]
     = False,
-    fmt: FormatOpt = None, by: By = None, output: Output = None, json_output: JsonOption = False,
+    fmt: FormatOpt = None, by: By = None, output: Output = None, mail_to: MailTo = None,
+    every: EveryOpt = None, pdf: Pdf = None, json_output: JsonOption = False,
 ) -> None:
     """Each student's billable sessions and what each costs: completed ones (an absence
     without notice too, an excused one not), cancellations by or for the student inside the
@@ -204,14 +217,17 @@ def billing_report(
     - `sessionsctl billing report --from 2026-11-01 --to 2026-11-30`
     - `sessionsctl billing report --student sam@example.org --unpaid`
     - `sessionsctl billing report --format csv --by students -o november.csv`
+    - `sessionsctl billing report --every month --mail-to accounts@example.org --pdf last.pdf`
     """
     from ..core.billing.reporting import billing_report as build
 
     fmt = output_format(fmt, json_output)
     state = cli(ctx, fmt is Format.JSON)
-    f = session_filter(state, start, end, None, student, None, course)
+    to = delivery(state, mail_to, every, pdf)
+    f = session_filter(state, start, end, None, student, None, course, every=every)
     bill = state.centre.billing.report(f, unpaid=unpaid)
-    emit_report(state, build(bill, state.tz, state.centre.clock()), fmt, output, by)
+    emit_report(state, build(bill, state.tz, state.centre.clock()), fmt, output, by, to,
+                {"unpaid": unpaid})
 
 
 # --------------------------------------------------------------------------- payments

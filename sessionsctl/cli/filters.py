@@ -15,6 +15,7 @@ from ..core.domain.errors import InvalidInput
 from ..core.domain.model import SessionStatus, SessionType
 from ..core.domain.timeutil import parse_bound
 from ..core.reports.data import ReportFilter
+from ..core.reports.report import Every, last_period
 from .context import Cli
 
 DEFAULT_DAYS = policy.REPORT_WINDOW.days  # the TUI header's window: a report with no --from shows its figures
@@ -39,13 +40,20 @@ WithArchive = Annotated[bool, typer.Option(
 def session_filter(state: Cli, start: str | None, end: str | None, mentor: str | None,
                    student: str | None, subject: str | None,
                    course: str | None, batch: str | None = None, *,
-                   with_archive: bool = False) -> ReportFilter:
-    """The filter the options above make (core refuses an empty range)."""
+                   every: Every | None = None, with_archive: bool = False) -> ReportFilter:
+    """The filter the options above make (core refuses an empty range); ``every`` (a report's
+    ``--every``) is the last complete day, week or month instead of ``--from``/``--to``."""
     tz = state.tz
     now = state.centre.clock()
-    stop = parse_bound(end, tz, field="--to", end=True, now=now) if end else now
-    begin = (parse_bound(start, tz, field="--from", now=now) if start
-             else stop - timedelta(days=DEFAULT_DAYS))
+    if every is not None:
+        if start or end:
+            raise InvalidInput("give --every or --from/--to, not both: --every reports the "
+                               f"last complete {every.value}", field="--every")
+        begin, stop = last_period(every, now, tz)
+    else:
+        stop = parse_bound(end, tz, field="--to", end=True, now=now) if end else now
+        begin = (parse_bound(start, tz, field="--from", now=now) if start
+                 else stop - timedelta(days=DEFAULT_DAYS))
     return ReportFilter(begin, stop, mentor=mentor, student=student, subject=subject,
                         course=course, batch=batch, with_archive=with_archive)
 

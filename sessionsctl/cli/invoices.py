@@ -16,6 +16,7 @@ from ..core.domain.words import counted
 from . import render
 from .billing import Format, FormatOpt, Output, emit_report, output_format
 from .context import Cli, cli
+from .delivery import EveryOpt, MailTo, Pdf, delivery
 from .filters import From, Mentor, To, session_filter
 from .options import JsonOption
 
@@ -170,7 +171,8 @@ def void(
 @payroll_app.command("report")
 def payroll_report(
     ctx: typer.Context, start: From = None, end: To = None, mentor: Mentor = None,
-    fmt: FormatOpt = None, output: Output = None, json_output: JsonOption = False,
+    fmt: FormatOpt = None, output: Output = None, mail_to: MailTo = None,
+    every: EveryOpt = None, pdf: Pdf = None, json_output: JsonOption = False,
 ) -> None:
     """Per mentor: completed sessions, hours and pay by their pay rate (per hour, pro rata,
     or per session); then each session.
@@ -182,5 +184,6 @@ def payroll_report(
     """
     fmt = output_format(fmt, json_output)
     state = cli(ctx, fmt is Format.JSON)
-    f = session_filter(state, start, end, mentor, None, None, None)
-    emit_report(state, state.centre.payroll.report(f, state.tz), fmt, output)
+    to = delivery(state, mail_to, every, pdf)
+    f = session_filter(state, start, end, mentor, None, None, None, every=every)
+    emit_report(state, state.centre.payroll.report(f, state.tz), fmt, output, to=to)

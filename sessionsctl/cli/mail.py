@@ -6,6 +6,7 @@ import sys
 from typing import Annotated, Any
 
 import typer
+from rich.console import Console
 
 from ..core.domain.errors import InvalidInput
 from ..core.domain.timeutil import iso
@@ -48,22 +49,29 @@ def _show_report(state: Cli, report: SendReport, extra: dict[str, Any] | None = 
     if state.json:
         render.emit_json({**(extra or {}), **_report_json(report)})
     else:
-        render.out.print(f"Sent {report.sent} message{'s' if report.sent != 1 else ''}.")
-        for m, why in report.skipped:
-            render.out.print(f"not sent: reminder {m.id} to {m.recipient}: {why}",
-                             markup=False, highlight=False)
-        if report.not_queued:
-            render.err.print(f"no reminders queued: {report.not_queued}", markup=False)
-        for m, error in report.failed:
-            render.err.print(f"failed: message {m.id} to {m.recipient} ({m.template}): {error}",
-                             markup=False)
-        for m, error in report.retrying:
-            render.err.print(f"will retry: message {m.id} to {m.recipient}: {error}",
-                             markup=False)
-        if report.unreachable:
-            render.err.print(f"not sent, kept pending: {report.unreachable}", markup=False)
+        show_sent(report)
     if not report.ok:
         raise typer.Exit(1)
+
+
+def show_sent(report: SendReport, out: Console | None = None) -> None:
+    """What a send run did, as lines: how many were sent on ``out`` (stdout by default),
+    problems on stderr."""
+    out = out or render.out
+    out.print(f"Sent {report.sent} message{'s' if report.sent != 1 else ''}.")
+    for m, why in report.skipped:
+        out.print(f"not sent: reminder {m.id} to {m.recipient}: {why}",
+                  markup=False, highlight=False)
+    if report.not_queued:
+        render.err.print(f"no reminders queued: {report.not_queued}", markup=False)
+    for m, error in report.failed:
+        render.err.print(f"failed: message {m.id} to {m.recipient} ({m.template}): {error}",
+                         markup=False)
+    for m, error in report.retrying:
+        render.err.print(f"will retry: message {m.id} to {m.recipient}: {error}",
+                         markup=False)
+    if report.unreachable:
+        render.err.print(f"not sent, kept pending: {report.unreachable}", markup=False)
 
 
 @reminders_app.command("send")

@@ -4,11 +4,9 @@ self-contained HTML file."""
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import time, timedelta
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
-from zoneinfo import ZoneInfo
 
 import typer
 from rich.console import Console
@@ -17,10 +15,18 @@ from rich.text import Text
 from ..core.domain import policy
 from ..core.domain.errors import InvalidInput
 from ..core.reports.data import ATTENDANCE_GROUPS
-from ..core.reports.output import cell, report_csv, report_html, report_json, table_rows
+from ..core.reports.output import (
+    cell,
+    period_text,
+    report_csv,
+    report_html,
+    report_json,
+    table_rows,
+)
 from ..core.reports.report import Report
 from . import render
 from .context import Cli, cli
+from .delivery import Delivery, EveryOpt, MailTo, Pdf, deliver, delivery
 from .filters import (
     BatchOpt,
     Course,
@@ -64,7 +70,8 @@ def _format(fmt: Format | None, json_output: bool) -> Format | None:
 
 
 def _emit(state: Cli, report: Report, fmt: Format | None, by: str | None, html: Path | None,
-          output: str | None) -> None:
+          output: str | None, to: Delivery, options: dict[str, Any] | None = None) -> None:
+    """Print (or write) the report as asked, then write and mail it where ``to`` says."""
     tz = state.tz
     if by is not None:
         report.section(by)  # an unknown table is bad input in every format
@@ -87,27 +94,19 @@ def _emit(state: Cli, report: Report, fmt: Format | None, by: str | None, html: 
         except OSError as exc:
             raise InvalidInput(f"cannot write {output}: {exc.strerror}",
                                field="--output") from None
-    elif html is not None and fmt is None:  # the report is in the file: its headline here
-        _table(report, state, render.out, sections=False)
+    elif (html is not None or to.renders) and fmt is None:  # the report is elsewhere:
+        _table(report, state, render.out, sections=False)  # its headline here
     else:
         _table(report, state, render.out)
     if html is not None:
         render.err.print(f"Wrote {html}", style="dim")
+    deliver(state, report, to, by=by, options=options)
 
-
-
-def _span(report: Report, tz: ZoneInfo) -> str:
-    """The report's range as people read it: whole days as days, the last one included
-    (``--to 2026-12-18`` is "18 Dec 2026", not "19 Dec 2026 00:00")."""
-    start, end = report.start.astimezone(tz), report.end.astimezone(tz)
-    if start.time() == end.time() == time(0):
-        return f"{start:%d %b %Y} – {(end - timedelta(days=1)):%d %b %Y}"
-    return f"{start:%d %b %Y %H:%M} – {end:%d %b %Y %H:%M}"
 
 
 def _table(report: Report, state: Cli, console: Console, *, sections: bool = True) -> None:
     tz = state.tz
-    console.print(Text.assemble((report.title, "bold"), f"  {_span(report, tz)} ({tz.key})"))
+    console.print(Text.assemble((report.title, "bold"), f"  {period_text(report, tz)} ({tz.key})"))
     if report.filters:
         console.print(Text("filtered by " + ", ".join(f"{k} {v}" for k, v in
                                                       report.filters.items()), style="dim"))
@@ -143,6 +142,7 @@ def attendance(
         "--group", help="Tables to show, comma-separated: student, batch, subject, mentor.")]
     = "student,batch",
     fmt: FormatOpt = None, by: By = None, html: Html = None, output: Output = None,
+    mail_to: MailTo = None, every: EveryOpt = None, pdf: Pdf = None,
     json_output: JsonOption = False, with_archive: WithArchive = False,
 ) -> None:
     """Per student and per course/batch: sessions, present, late, absent, excused, attendance
@@ -153,14 +153,18 @@ def attendance(
     - `sessionsctl report attendance --from 2026-09-01 --course "GCSE Maths"`
     - `sessionsctl report attendance --course "GCSE Maths" --batch "Autumn 2026"`
     - `sessionsctl report attendance --format csv --output attendance.csv`
+    - `sessionsctl report attendance --every week --mail-to head@example.org` (cron: last
+      week's, mailed once)
     """
     fmt = _format(fmt, json_output)
     state = cli(ctx, fmt is Format.JSON)
-    f = session_filter(state, start, end, mentor, student, subject, course, batch,
+    to = delivery(state, mail_to, every, pdf)
+    f = session_filter(state, start, end, mentor, student, subject, course, batch, every=every,
                        with_archive=with_archive)
-    report = state.centre.reports.report_attendance(f, state.tz, _groups(group),
-                                           charts=html is not None)
-    _emit(state, report, fmt, by, html, output)
+    groups = _groups(group)
+    report = state.centre.reports.report_attendance(f, state.tz, groups,
+                                                    charts=html is not None or to.renders)
+    _emit(state, report, fmt, by, html, output, to, {"group": ",".join(groups)})
 
 
 @report_app.command("completion")
@@ -168,6 +172,7 @@ def completion(
     ctx: typer.Context, start: From = None, end: To = None, mentor: Mentor = None,
     student: Student = None, subject: SubjectOpt = None, course: Course = None, batch: BatchOpt = None,
     fmt: FormatOpt = None, by: By = None, html: Html = None, output: Output = None,
+    mail_to: MailTo = None, every: EveryOpt = None, pdf: Pdf = None,
     json_output: JsonOption = False, with_archive: WithArchive = False,
 ) -> None:
     """Sessions by week and by subject: scheduled, completed, cancelled, still open, and the
@@ -176,12 +181,14 @@ def completion(
     Example:
 
     - `sessionsctl report completion --from 2026-09-01 --html completion.html`
+    - `sessionsctl report completion --from 2026-09-01 --pdf completion.pdf`
     """
     fmt = _format(fmt, json_output)
     state = cli(ctx, fmt is Format.JSON)
-    f = session_filter(state, start, end, mentor, student, subject, course, batch,
+    to = delivery(state, mail_to, every, pdf)
+    f = session_filter(state, start, end, mentor, student, subject, course, batch, every=every,
                        with_archive=with_archive)
-    _emit(state, state.centre.reports.report_completion(f, state.tz), fmt, by, html, output)
+    _emit(state, state.centre.reports.report_completion(f, state.tz), fmt, by, html, output, to)
 
 
 @report_app.command("mentors")
@@ -189,6 +196,7 @@ def mentors(
     ctx: typer.Context, start: From = None, end: To = None, mentor: Mentor = None,
     student: Student = None, subject: SubjectOpt = None, course: Course = None, batch: BatchOpt = None,
     fmt: FormatOpt = None, by: By = None, html: Html = None, output: Output = None,
+    mail_to: MailTo = None, every: EveryOpt = None, pdf: Pdf = None,
     json_output: JsonOption = False, with_archive: WithArchive = False,
 ) -> None:
     """Per mentor: sessions held, hours, average rating, no-show rate of their students,
@@ -200,9 +208,10 @@ def mentors(
     """
     fmt = _format(fmt, json_output)
     state = cli(ctx, fmt is Format.JSON)
-    f = session_filter(state, start, end, mentor, student, subject, course, batch,
+    to = delivery(state, mail_to, every, pdf)
+    f = session_filter(state, start, end, mentor, student, subject, course, batch, every=every,
                        with_archive=with_archive)
-    _emit(state, state.centre.reports.report_mentors(f, state.tz), fmt, by, html, output)
+    _emit(state, state.centre.reports.report_mentors(f, state.tz), fmt, by, html, output, to)
 
 
 @report_app.command("student")
@@ -211,7 +220,8 @@ def student_report(
     email: Annotated[str, typer.Argument(help="The student's email or name.")],
     start: From = None, end: To = None, mentor: Mentor = None, subject: SubjectOpt = None,
     course: Course = None, batch: BatchOpt = None, fmt: FormatOpt = None, by: By = None, html: Html = None,
-    output: Output = None, json_output: JsonOption = False, with_archive: WithArchive = False,
+    output: Output = None, mail_to: MailTo = None, every: EveryOpt = None, pdf: Pdf = None,
+    json_output: JsonOption = False, with_archive: WithArchive = False,
 ) -> None:
     """One student: their sessions, attendance and the ratings they gave, over time.
 
@@ -221,11 +231,13 @@ def student_report(
     """
     fmt = _format(fmt, json_output)
     state = cli(ctx, fmt is Format.JSON)
-    f = session_filter(state, start, end, mentor, None, subject, course, batch,
+    to = delivery(state, mail_to, every, pdf)
+    f = session_filter(state, start, end, mentor, None, subject, course, batch, every=every,
                        with_archive=with_archive)
-    if start is None:  # one student's history reads better over a term than a month
+    if start is None and every is None:  # one student's history reads better over a term
         f = replace(f, start=f.end - policy.STUDENT_REPORT_WINDOW)
-    _emit(state, state.centre.reports.report_student(email, f, state.tz), fmt, by, html, output)
+    _emit(state, state.centre.reports.report_student(email, f, state.tz), fmt, by, html, output,
+          to)
 
 
 

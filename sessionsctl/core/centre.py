@@ -39,6 +39,7 @@ if TYPE_CHECKING:
     from .mail.setup import MailSetup
     from .materials import Materials
     from .privacy import Privacy
+    from .reports.delivery import ReportMail
     from .reports.service import Reporting
     from .requests.service import Requests
     from .schedule.booker import Booker
@@ -212,6 +213,12 @@ class Centre:
         from .reports.service import Reporting
 
         return Reporting(self.ctx)
+
+    @cached_property
+    def report_mail(self) -> ReportMail:
+        from .reports.delivery import ReportMail
+
+        return ReportMail(self.ctx, self.mail)
 
     @cached_property
     def requests(self) -> Requests:

@@ -14,6 +14,7 @@ from ..domain.errors import InvalidInput, NotFound
 from ..domain.model import Person, Series, Session, SessionStatus
 from .notices import (
     ICS_METHOD,
+    Attachment,
     NoticeKind,
     OutboxMessage,
     build_message,
@@ -78,6 +79,8 @@ def template_context(msg: OutboxMessage | None, sessions: Sequence[Session],
         "marks": {k: [name(e) for e in v] for k, v in payload["marks"].items()}
         if "marks" in payload else None,
         "absence": payload.get("absence"),  # an absence warning: rate, threshold, window
+        # a report (core.reports.delivery): its title, period and figures; its HTML document
+        "report": payload.get("report"), "report_html": payload.get("html"),
     }
 
 
@@ -112,8 +115,10 @@ def compose(templates: Templates, msg: OutboxMessage, loaded: Loaded,
     if msg.kind in ICS_METHOD and sessions:
         method = ICS_METHOD[msg.kind]
         ics = invitation(msg.kind, sessions, loaded, method)
+    files = [Attachment(a["filename"], a["type"], a["text"].encode())
+             for a in msg.payload.get("attachments", ())]
     return build_message(rendered, sender=sender, recipient=msg.recipient,
                          recipient_name=person.name if person else None,
-                         ics=ics, ics_method=method,
+                         ics=ics, ics_method=method, attachments=files,
                          message_id=f"<outbox-{msg.id}.{msg.created_at:%Y%m%d%H%M%S}"
                                     f"@{sender.rpartition('@')[2] or 'localhost'}>")

@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import re
 import socket
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from email.header import Header
@@ -44,6 +45,10 @@ class OutboxStatus(StrEnum):
 # The iCalendar METHOD a notice's invitation carries; reminders and custom messages have none.
 ICS_METHOD = {NoticeKind.BOOKED: "REQUEST", NoticeKind.CHANGED: "REQUEST",
               NoticeKind.CANCELLED: "CANCEL"}
+
+# What a payload keeps only until its message is sent: an invitation's token, and a report's
+# rendered body and files (large; the row keeps which report of which period it was).
+UNTIL_SENT = ("secret", "html", "attachments")
 
 MAX_ATTEMPTS = 5  # a message failing this many times (temporary errors) is marked failed
 BACKOFF_BASE = timedelta(minutes=1)  # then 2, 4, 8 minutes... capped at BACKOFF_MAX
@@ -175,11 +180,32 @@ def _text(body: str, subtype: str) -> MIMEText:
     return MIMEText(body, subtype, "utf-8")
 
 
+@dataclass(frozen=True, slots=True)
+class Attachment:
+    """A file a message carries: its name, MIME type (``text/csv``) and content."""
+
+    filename: str
+    content_type: str
+    content: bytes
+
+
+def _attachment(item: Attachment) -> Message:
+    maintype, _, subtype = item.content_type.partition("/")
+    part: Message
+    if maintype == "text":
+        part = _text(item.content.decode(), subtype)
+    else:
+        part = MIMEApplication(item.content, subtype)
+    part.add_header("Content-Disposition", "attachment", filename=item.filename)
+    return part
+
+
 def build_message(rendered: Rendered, *, sender: str, recipient: str,
                   recipient_name: str | None = None, ics: bytes | None = None,
                   ics_method: str | None = None, message_id: str | None = None,
-                  ) -> Message:
-    """A multipart/alternative message (text, then HTML), with the invitation attached.
+                  attachments: Sequence[Attachment] = ()) -> Message:
+    """A multipart/alternative message (text, then HTML), with the invitation and any other
+    ``attachments`` attached (a multipart/mixed around it then).
 
     The .ics goes in twice, as calendar clients expect: as a ``text/calendar; method=...``
     alternative (what Outlook and Gmail act on) and as an ``invite.ics`` attachment.
@@ -191,17 +217,19 @@ def build_message(rendered: Rendered, *, sender: str, recipient: str,
     alternative = MIMEMultipart("alternative", boundary=f"=_alt_{token}")
     alternative.attach(_text(rendered.text, "plain"))
     alternative.attach(_text(rendered.html, "html"))
-    msg: Message = alternative
+    files = list(attachments)
     if ics is not None:
         calendar_part = _text(ics.decode(), "calendar")
         if ics_method:
             calendar_part.set_param("method", ics_method)
         alternative.attach(calendar_part)
+        files.insert(0, Attachment("invite.ics", "application/ics", ics))
+    msg: Message = alternative
+    if files:
         msg = MIMEMultipart("mixed", boundary=f"=_mix_{token}")
         msg.attach(alternative)
-        attachment = MIMEApplication(ics, "ics")
-        attachment.add_header("Content-Disposition", "attachment", filename="invite.ics")
-        msg.attach(attachment)
+        for item in files:
+            msg.attach(_attachment(item))
     subject = rendered.subject
     msg["Subject"] = subject if subject.isascii() else Header(subject, "utf-8").encode()
     msg["From"] = sender

@@ -17,6 +17,7 @@ from .compose import Loaded, compose, session_ids
 from .notices import (
     LEASE,
     MAX_ATTEMPTS,
+    UNTIL_SENT,
     DeliveryError,
     MailTransport,
     NoticeKind,
@@ -189,9 +190,9 @@ class Sender:
             return True
         with self.ctx.write() as uow:
             uow.outbox.settle(msg.id, claimer, OutboxStatus.SENT, now=self.ctx.clock())
-            if "secret" in msg.payload:  # an invitation's token is kept until it is sent
+            if any(k in msg.payload for k in UNTIL_SENT):  # a token, a report's files
                 uow.outbox.scrub(msg.id, {k: v for k, v in msg.payload.items()
-                                          if k != "secret"})
+                                          if k not in UNTIL_SENT})
         report.sent += 1
         return True
 

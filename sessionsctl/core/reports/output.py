@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import functools
 import io
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any, cast
 from zoneinfo import ZoneInfo
 
@@ -41,6 +41,15 @@ def _plain(value: Any, kind: str, tz: ZoneInfo) -> Any:
     if isinstance(value, date):
         return value.isoformat()
     return value
+
+
+def period_text(report: Report, tz: ZoneInfo) -> str:
+    """The report's range as people read it: whole days as days, the last one included
+    (``--to 2026-12-18`` is "18 Dec 2026", not "19 Dec 2026 00:00")."""
+    start, end = report.start.astimezone(tz), report.end.astimezone(tz)
+    if start.time() == end.time() == time(0):
+        return f"{start:%d %b %Y} – {(end - timedelta(days=1)):%d %b %Y}"
+    return f"{start:%d %b %Y %H:%M} – {end:%d %b %Y %H:%M}"
 
 
 def cell(value: Any, kind: str, tz: ZoneInfo) -> str:
@@ -118,8 +127,7 @@ def report_html(report: Report, tz: ZoneInfo, *, override: str | None = None) ->
                 for s in report.sections]
     return cast(str, env.get_template(TEMPLATE).render(
         report=report,
-        period=f"{report.start.astimezone(tz):%d %b %Y %H:%M} – "
-               f"{report.end.astimezone(tz):%d %b %Y %H:%M} ({tz.key})",
+        period=f"{period_text(report, tz)} ({tz.key})",
         generated=f"{report.now.astimezone(tz):%d %b %Y %H:%M}",
         generated_iso=report.now.astimezone(UTC).isoformat(),
         headline=[(f.label, cell(f.value, f.kind, tz)) for f in report.headline],

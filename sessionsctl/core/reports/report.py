@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from enum import StrEnum
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -91,6 +92,27 @@ class Report:
 
 
 # ---------------------------------------------------------------------------- periods
+class Every(StrEnum):
+    DAY = "day"
+    WEEK = "week"
+    MONTH = "month"
+
+
+def last_period(every: Every, now: datetime, tz: ZoneInfo) -> tuple[datetime, datetime]:
+    """The last complete day, week (Monday to Sunday) or calendar month before ``now``, in
+    ``tz``: what a run from cron reports, the same all through the period after it."""
+    today = now.astimezone(tz).date()
+    if every is Every.DAY:
+        first, end = today - timedelta(days=1), today
+    elif every is Every.WEEK:
+        end = today - timedelta(days=today.weekday())
+        first = end - timedelta(weeks=1)
+    else:
+        end = today.replace(day=1)
+        first = (end - timedelta(days=1)).replace(day=1)
+    return day_start(first, tz), day_start(end, tz)
+
+
 def week_bounds(start: datetime, end: datetime, tz: ZoneInfo) -> list[datetime]:
     """UTC instants where the weeks (Monday 00:00 in ``tz``) covering ``[start, end)`` begin,
     and one more where the last ends."""
