@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 from rich.text import Text
 
 from ..core.domain.model import Attendance, AttendanceStatus, Session, SessionStatus
+from ..core.domain.rules import is_live
 
 # Theme variables, each settled readable on what it is drawn on in both themes (theme.py).
 STATUS_STYLE = {
@@ -19,6 +20,7 @@ STATUS_STYLE = {
     SessionStatus.CANCELLED: "strike $text-muted",
 }
 STATUS_LABEL = {status: status.label for status in SessionStatus}
+LIVE = "live"
 ATTENDANCE_STYLE = {
     AttendanceStatus.PRESENT: "$text-success",
     AttendanceStatus.LATE: "$text-warning",
@@ -38,6 +40,14 @@ def subject_style(subject: str | None) -> str:
     if not subject:
         return "$text-muted"
     return f"$subject-{zlib.crc32(subject.encode()) % len(SUBJECT_COLOURS)}"
+
+
+def status(session: Session, now: datetime) -> tuple[str, str]:
+    """A session's status as shown, (label, style): one on now (core's ``is_live``: its start
+    passed and its end not) is "live", in the in-progress colour, as the CLI says it."""
+    if is_live(session, now):
+        return LIVE, STATUS_STYLE[SessionStatus.IN_PROGRESS]
+    return STATUS_LABEL[session.status], STATUS_STYLE[session.status]
 
 
 def hhmm(instant: datetime, tz: ZoneInfo) -> str:

@@ -4,7 +4,11 @@
 from __future__ import annotations
 
 from sessionsctl.core.centre import Centre
+from sessionsctl.core.domain.model import SessionStatus
+from sessionsctl.tui.format import STATUS_STYLE
 from sessionsctl.tui.screens.dialogs import PromptDialog
+from sessionsctl.tui.widgets.calendar import CalendarView
+from sessionsctl.tui.widgets.table import RowTable
 
 from .conftest import SIZE, STUDENTS, scenario, settle
 from .test_tui_actions import open_details, said
@@ -36,6 +40,38 @@ async def test_the_session_screen_shows_seats_and_the_waitlist_and_registers(
         assert after.students == (STUDENTS[11],)  # Leila had the seat freed
         assert tui_centre.registration.waitlist(2).waiting == []
         assert "nobody waiting" in said(details)
+
+
+def _part_style(body, session_id: int) -> str:
+    """The style the calendar draws session ``session_id``'s text in."""
+    for y in range(body._drawing.count):
+        parts, hits = body._drawing.line(y)
+        if any(h.session_id == session_id for h in hits):
+            styles = [p[1] for p in parts if isinstance(p, tuple) and "─" not in p[0]
+                      and p[0].strip() and not p[0].startswith(("▌", "│"))]
+            return " ".join(styles)
+    raise AssertionError(f"session {session_id} is not drawn")
+
+
+@scenario
+async def test_the_calendar_and_the_list_show_a_session_under_way_as_live(app) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        cal = app.screen.query_one(CalendarView)
+        body = cal.query_one("#cal-body")
+        live_style = STATUS_STYLE[SessionStatus.IN_PROGRESS]
+        assert live_style in _part_style(body, 1)  # the month: #1 in the live colour
+        assert live_style not in _part_style(body, 2)  # later today: scheduled
+        await pilot.press("d")  # the day view says it in words
+        await settle(pilot)
+        lines = body.text().splitlines()
+        assert any("Group maths" in line and "· live" in line for line in lines)
+        assert any("Physics 1:1" in line and "· scheduled" in line for line in lines)
+        await pilot.press("2")
+        await settle(pilot)
+        table = app.screen.query_one("#session-table", RowTable)
+        status = {int(key): table.row_text(i)[-1] for i, key in enumerate(table.keys)}
+        assert status[1] == "live" and status[2] == "scheduled"
 
 
 @scenario

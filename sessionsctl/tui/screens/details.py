@@ -19,7 +19,6 @@ from ...core.centre import SessionDetails
 from ...core.domain.drafts import AuditQuery
 from ...core.domain.errors import SessionsctlError
 from ...core.domain.model import AuditEntry, Session, SessionStatus
-from ...core.domain.rules import is_live
 from ...core.schedule.registration import Waitlist
 from ...core.schedule.scopes import Scope
 from .. import format as fmt
@@ -119,8 +118,7 @@ class SessionScreen(ReportsFailures, Screen[None]):
         s = details.session
         self.query_one("#details-title", Static).update(Content.assemble(
             (f"#{s.id} ", "$text-muted"), (s.title, "bold"), "  ",
-            ("live", fmt.STATUS_STYLE[SessionStatus.IN_PROGRESS]) if is_live(s, self.ctx.now())
-            else (fmt.STATUS_LABEL[s.status], fmt.STATUS_STYLE[s.status])))
+            fmt.status(s, self.ctx.now())))
         fields = self.query_one("#details-fields", Vertical)
         with self.app.batch_update():
             fields.remove_children()
