@@ -145,10 +145,18 @@ def cell(value: object, style: str = "", variables: dict[str, str] | None = None
                 overflow="ellipsis")
 
 
+SHOWN_CONFLICTS = 3  # a refusal's conflicts named in a notification; the rest counted
+
+
 def shown(error: Exception) -> str:
     """A core error as the TUI says it: without the field name a command line would need."""
-    from ..core.domain.errors import InvalidInput, SessionsctlError
+    from ..core.domain.errors import ConflictError, InvalidInput, SessionsctlError
 
+    if isinstance(error, ConflictError) and error.conflicts:  # what clashed, not just how many
+        listed = error.conflicts[:SHOWN_CONFLICTS]
+        more = error.count - len(listed)
+        return (f"{error.message}: " + "; ".join(c.detail for c in listed)
+                + (f"; and {more} more" if more else ""))
     if isinstance(error, InvalidInput):
         return error.detail
     if isinstance(error, SessionsctlError):

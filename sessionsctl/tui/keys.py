@@ -127,8 +127,10 @@ COMPLETE = Key("c", "complete", "Complete")
 CANCEL_SESSION = Key("x", "cancel_session", "Cancel session")
 NOTE = Key("n", "note", "Add note")
 REGISTER = Key("r", "register", "Register")
-REMOVE_STUDENT = Key("minus", "remove_student", "Remove student")
-SESSION = (BACK, EDIT, ATTENDANCE, COMPLETE, CANCEL_SESSION, NOTE, REGISTER, REMOVE_STUDENT)
+ADD_STUDENTS = Key("plus", "add_students", "Add students")
+REMOVE_STUDENT = Key("minus", "remove_student", "Remove students")
+SESSION = (BACK, EDIT, ATTENDANCE, COMPLETE, CANCEL_SESSION, NOTE, REGISTER, ADD_STUDENTS,
+           REMOVE_STUDENT)
 
 # ---------------------------------------------------------------------- attendance
 PRESENT = Key("p", "mark('present')", "Present")
@@ -257,8 +259,10 @@ HELP_PAGE: tuple[Section, ...] = (
         row("cancel, with a reason", CANCEL_SESSION),
         row("add a note", NOTE),
         row("register a student: a seat, or the waitlist when full", REGISTER),
-        row("take a student off (the first one waiting who is free gets the seat)",
-            REMOVE_STUDENT),
+        row("add students by name or email, commas between (as `session enrol`: each "
+            "checked for clashes and seats, all or none)", ADD_STUDENTS),
+        row("take students off, commas between (the first one waiting who is free gets a "
+            "seat)", REMOVE_STUDENT),
     )),
     Section("Attendance", (
         row("present, absent, late, excused — then the next student (a student marked "

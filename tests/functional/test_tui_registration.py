@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from textual.widgets import Static
+
 from sessionsctl.core.centre import Centre
 from sessionsctl.core.domain.model import SessionStatus
 from sessionsctl.tui.format import STATUS_STYLE
@@ -82,3 +84,68 @@ async def test_a_session_under_way_is_shown_live(app, tui_centre: Centre) -> Non
         assert "live" in str(details.query_one("#details-title").render())
         later = await open_details(pilot, 2)
         assert "live" not in str(later.query_one("#details-title").render())
+
+
+def _field(screen, key: str) -> str:
+    """The value the session screen shows beside ``key``."""
+    for row in screen.query(".detail-row"):
+        label, value = row.query(Static)
+        if str(label.render()) == key:
+            return str(value.render())
+    return ""
+
+
+@scenario
+async def test_registering_onto_an_open_session_changes_its_seats(
+        app, tui_centre: Centre) -> None:
+    tui_centre.registration.open(5, seats=6)  # the Friday workshop: five students
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        details = await open_details(pilot, 5)
+        assert _field(details, "Seats") == "5/6"
+        await pilot.press("r")
+        await settle(pilot)
+        await pilot.press(*"Grace Green", "enter")  # the last seat
+        await settle(pilot)
+        assert _field(details, "Seats") == "6/6"
+        assert STUDENTS[6] in tui_centre.sessions.show(5).session.students
+        await pilot.press("r")
+        await settle(pilot)
+        await pilot.press(*"hana@centre.test", "enter")  # full: she waits
+        await settle(pilot)
+        assert _field(details, "Seats") == "6/6"
+        assert "waiting 1. Hana Hughes" in said(details)
+
+
+@scenario
+async def test_adding_and_removing_students_is_all_or_nothing_and_says_why(
+        app, tui_centre: Centre) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        details = await open_details(pilot, 10)  # Trial lesson, Jack, in the two-seat Study Room
+        await pilot.press("plus")
+        await settle(pilot)
+        assert isinstance(app.screen, PromptDialog)
+        await pilot.press(*"Kofi Kamara, Leila Lewis", "enter")  # three for two seats
+        await settle(pilot)
+        assert tui_centre.sessions.show(10).session.students == (STUDENTS[9],)
+        assert any("refused: 1 scheduling conflict: 3 students but room Study Room seats 2"
+                   in str(n.message) for n in app._notifications)
+        await pilot.press("plus")
+        await settle(pilot)
+        await pilot.press(*"Kofi Kamra", "enter")  # a typo: "did you mean"
+        await settle(pilot)
+        assert any("Kofi Kamara" in str(n.message) for n in app._notifications
+                   if "mean" in str(n.message))
+        assert tui_centre.sessions.show(10).session.students == (STUDENTS[9],)
+        await pilot.press("plus")
+        await settle(pilot)
+        await pilot.press(*"Kofi Kamara", "enter")
+        await settle(pilot)
+        assert tui_centre.sessions.show(10).session.students == (STUDENTS[9], STUDENTS[10])
+        assert "Kofi Kamara" in _field(details, "Students")
+        await pilot.press("minus")
+        await settle(pilot)
+        await pilot.press(*"Kofi Kamara, Jack Jones", "enter")
+        await settle(pilot)
+        assert tui_centre.sessions.show(10).session.students == ()

@@ -4,6 +4,8 @@ register a student or take one off."""
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from textual import on, work
@@ -306,21 +308,32 @@ class SessionScreen(ReportsFailures, Screen[None]):
         self.app.push_screen(PromptDialog("Register a student", "name or email",
                                           required=True), register)
 
+    def action_add_students(self) -> None:
+        """Put students on the session as `session enrol` does: each named by name or email
+        (the fuzzy lookup's "did you mean"), judged on their clashes and the seats, all of
+        them or none; core's refusal is shown."""
+        self._roster("Add students", lambda names: self.ctx.centre.roster.enrol(
+            self.session_id, names), "added to")
+
     def action_remove_student(self) -> None:
-        """Take a student off the session; a seat freed goes to the first one waiting."""
+        """Take students off the session (`session unenrol`); a seat freed goes to the first
+        one waiting who is free then."""
+        self._roster("Take students off", lambda names: self.ctx.centre.roster.unenrol(
+            self.session_id, names), "taken off")
+
+    def _roster(self, title: str, write: Callable[[list[str]], object], done: str) -> None:
         if self.details is None:
             return
         from .dialogs import PromptDialog
 
-        def remove(who: str | None) -> None:
-            if not who:
-                return
-            self.post_message(WriteRequested(
-                lambda: self.ctx.centre.roster.unenrol(self.session_id, [who]),
-                f"{who} taken off #{self.session_id}"))
+        def answered(text: str | None) -> None:
+            names = [n.strip() for n in re.split(r"[,;]", text or "") if n.strip()]
+            if names:
+                self.post_message(WriteRequested(
+                    lambda: write(names), f"{', '.join(names)} {done} #{self.session_id}"))
 
-        self.app.push_screen(PromptDialog("Take a student off", "name or email",
-                                          required=True), remove)
+        self.app.push_screen(PromptDialog(title, "names or emails, commas between",
+                                          required=True), answered)
 
     def action_note(self) -> None:
         if self.details is None:
