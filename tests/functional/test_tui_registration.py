@@ -12,7 +12,7 @@ from sessionsctl.tui.screens.dialogs import PromptDialog
 from sessionsctl.tui.widgets.calendar import CalendarView
 from sessionsctl.tui.widgets.table import RowTable
 
-from .conftest import SIZE, STUDENTS, scenario, settle
+from .conftest import ALAN, SIZE, STUDENTS, scenario, settle
 from .test_tui_actions import open_details, said
 
 
@@ -149,3 +149,21 @@ async def test_adding_and_removing_students_is_all_or_nothing_and_says_why(
         await pilot.press(*"Kofi Kamara, Jack Jones", "enter")
         await settle(pilot)
         assert tui_centre.sessions.show(10).session.students == ()
+
+
+@scenario
+async def test_the_session_screen_lists_guests_by_role(app, tui_centre: Centre) -> None:
+    from sessionsctl.core.invitations.model import InviteRole
+
+    tui_centre.invitations.send(5, ["wes@centre.test"], InviteRole.OBSERVER)
+    tui_centre.invitations.send(5, [ALAN], InviteRole.INSTRUCTOR)
+    for message in tui_centre.mail.outbox():
+        if "secret" in message.payload:
+            tui_centre.invitations.accept(message.payload["secret"]["token"],
+                                          name="Wes Watcher")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        details = await open_details(pilot, 5)
+        assert _field(details, "Observers") == "Wes Watcher"
+        assert _field(details, "Instructors") == "Alan Turing"
+        assert "Wes" not in _field(details, "Students")

@@ -20,7 +20,7 @@ from ...core.audit import changes, headline
 from ...core.centre import SessionDetails
 from ...core.domain.drafts import AuditQuery
 from ...core.domain.errors import SessionsctlError
-from ...core.domain.model import AuditEntry, Session, SessionStatus
+from ...core.domain.model import AuditEntry, Guest, Session, SessionStatus
 from ...core.schedule.registration import Waitlist
 from ...core.schedule.scopes import Scope
 from .. import format as fmt
@@ -127,12 +127,13 @@ class SessionScreen(ReportsFailures, Screen[None]):
             fields.mount_all(Horizontal(Static(key, classes="detail-key"),
                                         Static(value, classes="detail-value"),
                                         classes="detail-row")
-                             for key, value in self._rows(s))
+                             for key, value in self._rows(s, details.guests))
         self._attendance(details)
         self.query_one("#details-extra", Static).update(self._extra(details))
 
-    def _rows(self, s: Session) -> list[tuple[str, str | Content]]:
-        """Every field of the session that has a value, as (label, value)."""
+    def _rows(self, s: Session, guests: list[Guest]) -> list[tuple[str, str | Content]]:
+        """Every field of the session that has a value, as (label, value); its guests
+        (instructors and observers, by invitation) under its students."""
         ctx = self.ctx
         tz = ctx.tz
         rows: list[tuple[str, str | Content]] = [
@@ -140,6 +141,9 @@ class SessionScreen(ReportsFailures, Screen[None]):
                      + (f"  (booked in {s.tz})" if s.tz != ctx.tz_name else "")),
             ("Mentor", f"{ctx.name(s.mentor)} <{s.mentor}>"),
             ("Students", ", ".join(f"{ctx.name(e)}" for e in s.students) or "–"),
+            *((label, ", ".join(ctx.name(g.email) for g in guests if g.role == role))
+              for label, role in (("Instructors", "instructor"), ("Observers", "observer"))
+              if any(g.role == role for g in guests)),
             ("Type", s.type.value),
             ("Subject", Content.assemble(("▌", fmt.subject_style(s.subject)), s.subject or "–")),
             ("Room", s.room or "–"),
