@@ -46,7 +46,7 @@ def show(ctx: typer.Context, session_id: Annotated[int, typer.Argument(help="Ses
     if state.json:
         render.emit_json({
             **session_detail_json(s, tz),
-            "people": people_json(details),
+            "people": people_json(details), "flags": details.flags,
             "attendance": [attendance_json(a, tz) for a in details.attendance],
             "feedback": [feedback_json(f, tz) for f in details.feedback],
             "materials": [material_json(m) for m in details.materials],
@@ -64,6 +64,7 @@ def show(ctx: typer.Context, session_id: Annotated[int, typer.Argument(help="Ses
     booked_in = f" (booked in {s.tz})" if s.tz != tz.key else ""
     rows: list[tuple[str, Any]] = [
         ("Title", s.title), ("Status", render.status_text(s.status, s)),
+        ("Flagged", "\n".join(details.flags)),
         ("When", f"{render.when(s.start, tz)}–{render.hhmm(s.end, tz)}{booked_in}"),
         ("Mentor", who(s.mentor)), ("Students", "\n".join(map(who, s.students))),
         ("Instructors", guests("instructor")), ("Observers", guests("observer")),

@@ -142,6 +142,9 @@ def list_(
     limit: Annotated[int | None, typer.Option("--limit", min=0, help="At most this many.")] = None,
     open_: Annotated[bool, typer.Option(
         "--open", help="Only those open for registration now (whatever their date).")] = False,
+    flagged: Annotated[bool, typer.Option(
+        "--flagged", help="Only those flagged: their mentor unavailable then, still to "
+        "end (whatever their date without --from/--to).")] = False,
     json_output: JsonOption = False,
 ) -> None:
     """List sessions by day; without --from/--to/--all, the coming seven days.
@@ -158,15 +161,22 @@ def list_(
     query = session_query(state, start=from_, end=to, mentor=mentor, student=student,
                           room=room, subject=subject, statuses=status, types=type_,
                           search=search)
-    if not (all_ or from_ or to or open_):
+    if not (all_ or from_ or to or open_ or flagged):
         start = day_start(parse_bound("today", tz, field="from").astimezone(tz).date(), tz)
         query = replace(query, start=start, end=start + timedelta(days=7))
-    sessions = (state.centre.registration.find_open if open_ else state.centre.sessions.find)(
-        replace(query, limit=limit, payments=tuple(payment or ())))
-    if state.json:
-        render.emit_json([session_json(s, tz) for s in sessions])
+    query = replace(query, limit=limit, payments=tuple(payment or ()))
+    if flagged:
+        sessions, flags = state.centre.flags.find(query)
     else:
-        render.sessions_by_day(sessions, tz, state.names())
+        sessions = (state.centre.registration.find_open if open_
+                    else state.centre.sessions.find)(query)
+        flags = state.centre.flags.of(sessions)
+    if state.json:
+        render.emit_json([{**session_json(s, tz), "flags": flags.get(s.id, [])}
+                          for s in sessions])
+    else:
+        render.sessions_by_day(sessions, tz, state.names(), flags)
+
 
 
 @app.command("edit")

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
@@ -58,6 +59,7 @@ class SessionDetails:
     materials: list[Material]
     recordings: list[Recording] = field(default_factory=list)
     guests: list[Guest] = field(default_factory=list)  # instructors and observers, invited
+    flags: list[str] = field(default_factory=list)  # "mentor unavailable: why" (flags.py)
 
 
 def guests(uow: UnitOfWork, session_id: int) -> list[Guest]:
@@ -68,6 +70,13 @@ def guests(uow: UnitOfWork, session_id: int) -> list[Guest]:
     return [Guest(i.email, i.role.value)
             for i in uow.invitations.find(session_id, InviteStatus.ACCEPTED)
             if i.role is not InviteRole.LEARNER]
+
+
+def flags_of(uow: UnitOfWork, session: Session, now: datetime) -> list[str]:
+    """What the session is flagged for (flags.py): its mentor unavailable then."""
+    from .flags import flagged
+
+    return flagged(uow, [session], now).get(session.id, [])
 
 
 def get_session(uow: UnitOfWork, session_id: int, action: Action) -> Session:
@@ -156,7 +165,8 @@ class Sessions:
                 seen_feedback(actor, session, uow.attendance.feedback(session_id)),
                 uow.attendance.materials(session_id),
                 seen_recordings(actor, session, uow.recordings.of(session_id)),
-                seen_guests(actor, session, guests(uow, session_id)))
+                seen_guests(actor, session, guests(uow, session_id)),
+                flags_of(uow, session, self.ctx.clock()))
 
     # ------------------------------------------------------------------------- edit
     def edit(self, session_id: int, changes: dict[str, Any], *,
