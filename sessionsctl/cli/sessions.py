@@ -172,8 +172,9 @@ def list_(
                     else state.centre.sessions.find)(query)
         flags = state.centre.flags.of(sessions)
     if state.json:
-        render.emit_json([{**session_json(s, tz), "flags": flags.get(s.id, [])}
-                          for s in sessions])
+        # A flagged session carries its flags; the others keep the shape they always had.
+        render.emit_json([{**session_json(s, tz), "flags": flags[s.id]} if s.id in flags
+                          else session_json(s, tz) for s in sessions])
     else:
         render.sessions_by_day(sessions, tz, state.names(), flags)
 

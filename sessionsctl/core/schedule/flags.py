@@ -17,7 +17,6 @@ from ..domain.drafts import SessionQuery
 from ..domain.model import Session, SessionStatus
 from ..storage import UnitOfWork
 from .availability import outside_availability
-from .booking import draft_of
 
 MENTOR_UNAVAILABLE = "mentor unavailable"
 
@@ -37,7 +36,7 @@ def flagged(uow: UnitOfWork, sessions: Sequence[Session],
                                last.date() + timedelta(days=1))
     flags: dict[int, list[str]] = {}
     for s in due:
-        found = outside_availability(draft_of(s), weekly.get(s.mentor, []),
+        found = outside_availability(s, weekly.get(s.mentor, []),
                                      off.get(s.mentor, []), dated=dated.get(s.mentor, []))
         if found:
             flags[s.id] = [f"{MENTOR_UNAVAILABLE}: {'; '.join(c.detail for c in found)}"]
