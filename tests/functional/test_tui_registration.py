@@ -12,7 +12,7 @@ from sessionsctl.tui.screens.dialogs import PromptDialog
 from sessionsctl.tui.widgets.calendar import CalendarView
 from sessionsctl.tui.widgets.table import RowTable
 
-from .conftest import ALAN, SIZE, STUDENTS, scenario, settle
+from .conftest import ADA, ALAN, SIZE, STUDENTS, scenario, settle
 from .test_tui_actions import open_details, said
 
 
@@ -167,3 +167,18 @@ async def test_the_session_screen_lists_guests_by_role(app, tui_centre: Centre) 
         assert _field(details, "Observers") == "Wes Watcher"
         assert _field(details, "Instructors") == "Alan Turing"
         assert "Wes" not in _field(details, "Students")
+
+
+@scenario
+async def test_a_session_left_to_an_unavailable_mentor_is_flagged(
+        app, tui_centre: Centre) -> None:
+    from .conftest import at
+
+    tui_centre.calendar.add_time_off(ADA, at(13, 0), at(14, 0), "conference")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        details = await open_details(pilot, 5)  # Ada's Friday workshop
+        assert "mentor unavailable" in _field(details, "Flagged")
+        assert "conference" in _field(details, "Flagged")
+        other = await open_details(pilot, 10)
+        assert _field(other, "Flagged") == ""

@@ -127,16 +127,19 @@ class SessionScreen(ReportsFailures, Screen[None]):
             fields.mount_all(Horizontal(Static(key, classes="detail-key"),
                                         Static(value, classes="detail-value"),
                                         classes="detail-row")
-                             for key, value in self._rows(s, details.guests))
+                             for key, value in self._rows(s, details.guests,
+                                                          details.flags))
         self._attendance(details)
         self.query_one("#details-extra", Static).update(self._extra(details))
 
-    def _rows(self, s: Session, guests: list[Guest]) -> list[tuple[str, str | Content]]:
-        """Every field of the session that has a value, as (label, value); its guests
-        (instructors and observers, by invitation) under its students."""
+    def _rows(self, s: Session, guests: list[Guest],
+              flags: list[str]) -> list[tuple[str, str | Content]]:
+        """Every field of the session that has a value, as (label, value); what it is flagged
+        for first; its guests (instructors and observers, by invitation) under its students."""
         ctx = self.ctx
         tz = ctx.tz
         rows: list[tuple[str, str | Content]] = [
+            *(("Flagged", Content.styled(f"⚠ {flag}", "bold $text-error")) for flag in flags),
             ("When", f"{fmt.long_day(ctx.local(s.start).date())}, {fmt.span(s, tz)}"
                      + (f"  (booked in {s.tz})" if s.tz != ctx.tz_name else "")),
             ("Mentor", f"{ctx.name(s.mentor)} <{s.mentor}>"),
