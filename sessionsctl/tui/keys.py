@@ -127,8 +127,8 @@ COMPLETE = Key("c", "complete", "Complete")
 CANCEL_SESSION = Key("x", "cancel_session", "Cancel session")
 NOTE = Key("n", "note", "Add note")
 REGISTER = Key("r", "register", "Register")
-ADD_STUDENTS = Key("plus", "add_students", "Add students")
-REMOVE_STUDENT = Key("minus", "remove_student", "Remove students")
+ADD_STUDENTS = Key("plus", "add_students", "Add")
+REMOVE_STUDENT = Key("minus", "remove_student", "Remove")
 SESSION = (BACK, EDIT, ATTENDANCE, COMPLETE, CANCEL_SESSION, NOTE, REGISTER, ADD_STUDENTS,
            REMOVE_STUDENT)
 
