@@ -110,10 +110,14 @@ def reminders_send(
     if not state.json and report.not_queued is None:
         render.out.print(f"Queued {report.queued} new reminder"
                          f"{'s' if report.queued != 1 else ''}.")
+    if not state.json and report.told_missed:
+        render.out.print(f"Queued {counted(report.told_missed, 'mail')} to students left "
+                         "waiting for a session that started.")
     pending = state.centre.mail.outbox_counts().get(OutboxStatus.PENDING.value, 0)
     with render.progress(render.shows_progress(state.json), "Sending", pending) as progress:
         state.centre.mail.send_pending(progress=progress, report=report)
-    _show_report(state, report, {"queued": report.queued, "not_queued": report.not_queued})
+    _show_report(state, report, {"queued": report.queued, "not_queued": report.not_queued,
+                                 "waitlist_told": report.told_missed})
 
 
 @mail_app.command("outbox")

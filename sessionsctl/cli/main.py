@@ -174,7 +174,7 @@ _COMMANDS: tuple[tuple[str, str, str, str, str], ...] = (
      "People: admins, staff, mentors and students."),
     ("room", "people upkeep", "room_app", "Centre", "Rooms and their capacity."),
     ("subject", "people upkeep", "subject_app", "Centre", "Subjects taught."),
-    ("session", "sessions roster closing recordings", "app", "Sessions",
+    ("session", "sessions session_show roster closing recordings", "app", "Sessions",
      "Book, list, change and close sessions."),
     ("series", "series", "app", "Sessions", "Recurring series of sessions."),
     ("attendance", "attendance absences recordings", "attendance_app", "Sessions", "Who came to a session."),

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import os
 import sys
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from itertools import groupby
@@ -156,23 +156,33 @@ def status_text(status: SessionStatus, session: Session | None = None) -> Text:
 
 
 def sessions_by_day(sessions: Sequence[Session], tz: ZoneInfo,
-                    names: dict[str, str] | None = None) -> None:
+                    names: dict[str, str] | None = None,
+                    flags: Mapping[int, list[str]] | None = None) -> None:
     """Sessions grouped under a heading per day, times in the viewer's zone; people by name
-    where ``names`` (email -> name) knows them."""
+    where ``names`` (email -> name) knows them; a flagged one (``flags``: id -> its flags) says so
+    beside its status."""
     if not sessions:
         out.print("No sessions.")
         return
     names = names or {}
+    flags = flags or {}
     days = [table(
         f"{day:%A %d %B %Y}",
         ("ID", "Time", "Title", "Mentor", "Students", "Room", "Status"),
         [(s.id, span(s, tz), s.title, names.get(s.mentor, s.mentor),
-          _students(s, names), s.room, status_text(s.status, s)) for s in group])
+          _students(s, names), s.room, _flagged(status_text(s.status, s), s.id in flags))
+         for s in group])
         for day, group in groupby(sessions, key=lambda s: s.start.astimezone(tz).date())]
     together(days)  # one set of columns down the page
     for day in days:
         out.print(day)
     out.print(f"{counted(len(sessions), 'session')}; times in {tz.key}.", style="dim")
+
+
+def _flagged(status: Text, flagged: bool) -> Text:
+    if flagged:
+        status.append(" ⚠ mentor unavailable", style="bold red")
+    return status
 
 
 def _students(s: Session, names: dict[str, str]) -> str:

@@ -15,9 +15,6 @@ from ..core.domain.drafts import SessionDraft
 from ..core.domain.errors import InvalidInput
 from ..core.domain.model import PaymentStatus
 from ..core.domain.serialize import (
-    attendance_json,
-    feedback_json,
-    material_json,
     session_detail_json,
     session_json,
 )
@@ -145,6 +142,9 @@ def list_(
     limit: Annotated[int | None, typer.Option("--limit", min=0, help="At most this many.")] = None,
     open_: Annotated[bool, typer.Option(
         "--open", help="Only those open for registration now (whatever their date).")] = False,
+    flagged: Annotated[bool, typer.Option(
+        "--flagged", help="Only those flagged: their mentor unavailable then, still to "
+        "end (whatever their date without --from/--to).")] = False,
     json_output: JsonOption = False,
 ) -> None:
     """List sessions by day; without --from/--to/--all, the coming seven days.
@@ -161,79 +161,23 @@ def list_(
     query = session_query(state, start=from_, end=to, mentor=mentor, student=student,
                           room=room, subject=subject, statuses=status, types=type_,
                           search=search)
-    if not (all_ or from_ or to or open_):
+    if not (all_ or from_ or to or open_ or flagged):
         start = day_start(parse_bound("today", tz, field="from").astimezone(tz).date(), tz)
         query = replace(query, start=start, end=start + timedelta(days=7))
-    sessions = (state.centre.registration.find_open if open_ else state.centre.sessions.find)(
-        replace(query, limit=limit, payments=tuple(payment or ())))
-    if state.json:
-        render.emit_json([session_json(s, tz) for s in sessions])
+    query = replace(query, limit=limit, payments=tuple(payment or ()))
+    if flagged:
+        sessions, flags = state.centre.flags.find(query)
     else:
-        render.sessions_by_day(sessions, tz, state.names())
-
-
-@app.command("show")
-def show(ctx: typer.Context, session_id: Annotated[int, typer.Argument(help="Session id.")],
-         json_output: JsonOption = False) -> None:
-    """Everything about one session: details, attendance, feedback, materials.
-
-    Example:
-
-    - `sessionsctl session show 42`
-    """
-    state = cli(ctx, json_output)
-    from .recordings import recording_json, recordings_table
-
-    details = state.centre.sessions.show(session_id)
-    s, tz = details.session, state.tz
+        sessions = (state.centre.registration.find_open if open_
+                    else state.centre.sessions.find)(query)
+        flags = state.centre.flags.of(sessions)
     if state.json:
-        render.emit_json({
-            **session_detail_json(s, tz),
-            "attendance": [attendance_json(a, tz) for a in details.attendance],
-            "feedback": [feedback_json(f, tz) for f in details.feedback],
-            "materials": [material_json(m) for m in details.materials],
-            "recordings": [recording_json(r, state) for r in details.recordings]})
-        return
-    people = state.centre.people.names({s.mentor, *s.students,
-                                        *(f.author for f in details.feedback)})
+        # A flagged session carries its flags; the others keep the shape they always had.
+        render.emit_json([{**session_json(s, tz), "flags": flags[s.id]} if s.id in flags
+                          else session_json(s, tz) for s in sessions])
+    else:
+        render.sessions_by_day(sessions, tz, state.names(), flags)
 
-    def who(email: str) -> str:
-        return people[email].label if email in people else email
-
-    booked_in = f" (booked in {s.tz})" if s.tz != tz.key else ""
-    rows = [
-        ("Title", s.title), ("Status", render.status_text(s.status, s)),
-        ("When", f"{render.when(s.start, tz)}–{render.hhmm(s.end, tz)}{booked_in}"),
-        ("Mentor", who(s.mentor)), ("Students", "\n".join(map(who, s.students))),
-        ("Type", s.type.value),
-        ("Room", s.room), ("Subject", s.subject), ("Location", s.location), ("Link", s.link),
-        ("Meeting id", s.meeting_id), ("Passcode", s.passcode),
-        ("Seats", s.seats if s.max_participants is not None else None), ("Description", s.description),
-        ("Notes", s.notes), ("Cost", s.cost),
-        ("Payment", s.payment_status.value if s.cost is not None else None),
-        ("Series", s.series_id), ("Cancelled because", s.cancel_reason),
-        ("Forced because", s.force_reason),
-        ("Created", f"{render.when(s.created_at, tz)} by {s.created_by or 'local operator'}"),
-        ("Modified", f"{render.when(s.modified_at, tz)} by {s.modified_by or 'local operator'}"),
-    ]
-    render.out.print(render.table(f"Session #{s.id}", ("Field", "Value"),
-                                  ((k, v) for k, v in rows if v not in (None, ""))))
-    if details.attendance:
-        render.out.print(render.table("Attendance", ("Student", "Status", "In", "Out", "Note"), (
-            (who(a.student), a.status.value,
-             render.hhmm(a.check_in, tz) if a.check_in else "",
-             render.hhmm(a.check_out, tz) if a.check_out else "", a.note)
-            for a in details.attendance)))
-    if details.feedback:
-        render.out.print(render.table("Feedback", ("From", "Rating", "Categories", "Text"), (
-            (who(f.author) + (f" (recorded by {f.recorded_by})" if f.recorded_by else ""),
-             "★" * f.rating, ", ".join(f"{k}={v}" for k, v in f.categories.items()),
-             f.text) for f in details.feedback)))
-    if details.materials:
-        render.out.print(render.table("Materials", ("Name", "Type", "Where"), (
-            (m.name, m.type.value, m.location) for m in details.materials)))
-    if details.recordings:
-        render.out.print(recordings_table(details.recordings, state))
 
 
 @app.command("edit")

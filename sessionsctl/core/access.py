@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from .domain.drafts import SessionQuery
 from .domain.errors import NotPermitted
-from .domain.model import Attendance, Feedback, Person, Role, Series, Session
+from .domain.model import Attendance, Feedback, Guest, Person, Role, Series, Session
 from .identity import how_to_bind, is_unbound
 
 if TYPE_CHECKING:
@@ -230,6 +230,15 @@ def seen_recordings(actor: Person | None, session: Session,
             or actor.email in session.students:
         return recordings
     return [r for r in recordings if r.public]
+
+
+def seen_guests(actor: Person | None, session: Session, guests: list[Guest]) -> list[Guest]:
+    """The guests of ``session`` that ``actor`` may see, as its students: all of them for
+    those who may see who takes part, else themselves alone."""
+    if may(actor, Action.SEE_CLASSMATES, session=session):
+        return guests
+    assert actor is not None
+    return [g for g in guests if g.email == actor.email]
 
 
 def seen_marks(actor: Person | None, session: Session,

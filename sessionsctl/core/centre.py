@@ -46,6 +46,7 @@ if TYPE_CHECKING:
     from .schedule.bulk import BulkChanges
     from .schedule.calendar import CentreCalendar
     from .schedule.checkin import Checkins
+    from .schedule.flags import Flags
     from .schedule.joining import Joining
     from .schedule.recordings import Recordings
     from .schedule.registration import Registration
@@ -124,6 +125,12 @@ class Centre:
         from .schedule.roster import Roster
 
         return Roster(self.ctx, self._booker, self._notifier)
+
+    @cached_property
+    def flags(self) -> Flags:
+        from .schedule.flags import Flags
+
+        return Flags(self.ctx)
 
     @cached_property
     def registration(self) -> Registration:

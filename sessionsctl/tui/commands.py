@@ -59,7 +59,7 @@ class Finds(Provider):
                           text=shown, help="Their sessions, in the session list")
         for session in await self._sessions(ctx, text):
             shown = (f"#{session.id} {session.title} · {fmt.when(session, ctx.tz)} · "
-                     f"{fmt.STATUS_LABEL[session.status]}")
+                     f"{fmt.status(session, ctx.now())[0]}")
             score = 1.0 if text.lstrip("#").strip() == str(session.id) else max(
                 matcher.match(session.title), FOUND_ELSEWHERE)
             yield Hit(score, matcher.highlight(shown), partial(self._open, session.id),

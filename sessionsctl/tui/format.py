@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 from rich.text import Text
 
 from ..core.domain.model import Attendance, AttendanceStatus, Session, SessionStatus
+from ..core.domain.rules import is_live
 
 # Theme variables, each settled readable on what it is drawn on in both themes (theme.py).
 STATUS_STYLE = {
@@ -19,6 +20,7 @@ STATUS_STYLE = {
     SessionStatus.CANCELLED: "strike $text-muted",
 }
 STATUS_LABEL = {status: status.label for status in SessionStatus}
+LIVE = "live"
 ATTENDANCE_STYLE = {
     AttendanceStatus.PRESENT: "$text-success",
     AttendanceStatus.LATE: "$text-warning",
@@ -38,6 +40,14 @@ def subject_style(subject: str | None) -> str:
     if not subject:
         return "$text-muted"
     return f"$subject-{zlib.crc32(subject.encode()) % len(SUBJECT_COLOURS)}"
+
+
+def status(session: Session, now: datetime) -> tuple[str, str]:
+    """A session's status as shown, (label, style): one on now (core's ``is_live``: its start
+    passed and its end not) is "live", in the in-progress colour, as the CLI says it."""
+    if is_live(session, now):
+        return LIVE, STATUS_STYLE[SessionStatus.IN_PROGRESS]
+    return STATUS_LABEL[session.status], STATUS_STYLE[session.status]
 
 
 def hhmm(instant: datetime, tz: ZoneInfo) -> str:
@@ -135,10 +145,18 @@ def cell(value: object, style: str = "", variables: dict[str, str] | None = None
                 overflow="ellipsis")
 
 
+SHOWN_CONFLICTS = 3  # a refusal's conflicts named in a notification; the rest counted
+
+
 def shown(error: Exception) -> str:
     """A core error as the TUI says it: without the field name a command line would need."""
-    from ..core.domain.errors import InvalidInput, SessionsctlError
+    from ..core.domain.errors import ConflictError, InvalidInput, SessionsctlError
 
+    if isinstance(error, ConflictError) and error.conflicts:  # what clashed, not just how many
+        listed = error.conflicts[:SHOWN_CONFLICTS]
+        more = error.count - len(listed)
+        return (f"{error.message}: " + "; ".join(c.detail for c in listed)
+                + (f"; and {more} more" if more else ""))
     if isinstance(error, InvalidInput):
         return error.detail
     if isinstance(error, SessionsctlError):

@@ -127,10 +127,11 @@ COMPLETE = Key("c", "complete", "Complete")
 CANCEL_SESSION = Key("x", "cancel_session", "Cancel session")
 NOTE = Key("n", "note", "Add note")
 REGISTER = Key("r", "register", "Register")
-REMOVE_STUDENT = Key("minus", "remove_student", "Remove student")
+ADD_STUDENTS = Key("plus", "add_students", "Add")
+REMOVE_STUDENT = Key("minus", "remove_student", "Remove")
 SAVE_MATERIAL = Key("s", "save_material", "Save material")
-SESSION = (BACK, EDIT, ATTENDANCE, COMPLETE, CANCEL_SESSION, NOTE, REGISTER, REMOVE_STUDENT,
-           SAVE_MATERIAL)
+SESSION = (BACK, EDIT, ATTENDANCE, COMPLETE, CANCEL_SESSION, NOTE, REGISTER, ADD_STUDENTS,
+           REMOVE_STUDENT, SAVE_MATERIAL)
 
 # ---------------------------------------------------------------------- attendance
 PRESENT = Key("p", "mark('present')", "Present")
@@ -261,8 +262,10 @@ HELP_PAGE: tuple[Section, ...] = (
         row("cancel, with a reason", CANCEL_SESSION),
         row("add a note", NOTE),
         row("register a student: a seat, or the waitlist when full", REGISTER),
-        row("take a student off (the first one waiting who is free gets the seat)",
-            REMOVE_STUDENT),
+        row("add students by name or email, commas between (as `session enrol`: each "
+            "checked for clashes and seats, all or none)", ADD_STUDENTS),
+        row("take students off, commas between (the first one waiting who is free gets a "
+            "seat)", REMOVE_STUDENT),
         row("save the material under the cursor to a folder you type (asks before replacing "
             "a file)", SAVE_MATERIAL),
     )),

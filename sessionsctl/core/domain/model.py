@@ -334,3 +334,12 @@ class AuditEntry:
     entity_id: str
     before: dict[str, Any] | None
     after: dict[str, Any] | None
+
+
+@dataclass(frozen=True, slots=True)
+class Guest:
+    """Someone in a session beside its mentor and students: an instructor or observer who
+    accepted an invitation. In no roster, so judged for no clash and counted by no report."""
+
+    email: str
+    role: str  # "instructor" or "observer" (an invitation's role)

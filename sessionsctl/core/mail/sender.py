@@ -46,6 +46,7 @@ class SendReport:
     released: int = 0  # claims of dead senders put back
     queued: int = 0  # reminders queued by this run (:meth:`Mailing.queue_reminders`)
     not_queued: str | None = None  # why this run's reminders could not be queued
+    told_missed: int = 0  # students told a session they waited for started without them
 
     @property
     def ok(self) -> bool:

@@ -137,7 +137,7 @@ class Mailing:
         :meth:`send_pending` so the run reports both halves.
         """
         self._check_window(ahead)
-        report = SendReport()
+        report = SendReport(told_missed=self._tell_missed())
         try:
             self.setup.templates.check(template)
         except InvalidInput as exc:
@@ -145,6 +145,15 @@ class Mailing:
             return report
         report.queued = self._enqueue_reminders(ahead, template)
         return report
+
+    def _tell_missed(self) -> int:
+        """Those still waiting for a seat of a session that has started are told, once
+        (part of the reminder run, which cron runs often)."""
+        from ..schedule.registration import tell_missed
+
+        with self.ctx.write() as uow:
+            require(uow.actor, Action.SEND_MAIL)
+            return tell_missed(uow, self.ctx.clock())
 
     # ------------------------------------------------------------------------ bulk mail
     def recipients(self, to: str, value: str | None = None) -> list[Person]:

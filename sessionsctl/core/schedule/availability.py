@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 from ..domain.drafts import SessionDraft
 from ..domain.errors import InvalidInput
-from ..domain.model import Availability, Closure, DatedWindow, Person, TimeOff
+from ..domain.model import Availability, Closure, DatedWindow, Person, Session, TimeOff
 from ..domain.timeutil import localize
 from .conflicts import Conflict, named, overlaps
 
@@ -65,11 +65,12 @@ def _dated_on(dated: Sequence[DatedWindow], start: datetime) -> list[tuple[datet
     return spans
 
 
-def outside_availability(draft: SessionDraft, windows: Sequence[Availability],
+def outside_availability(draft: SessionDraft | Session, windows: Sequence[Availability],
                          time_off: Iterable[TimeOff],
                          people: Mapping[str, Person] | None = None, *,
                          dated: Sequence[DatedWindow] = ()) -> list[Conflict]:
-    """Why the mentor cannot teach ``draft``: outside every window of its day, or on time off.
+    """Why the mentor cannot teach ``draft`` (or a booked session, as flags.py asks):
+    outside every window of its day, or on time off.
 
     A day with dated windows follows them; any other day the weekly windows. A mentor with
     neither set is available at any time (but time off still counts).

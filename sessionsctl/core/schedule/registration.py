@@ -7,7 +7,7 @@ passed over (and keeps their place)."""
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from ..access import Action, require, require_view, seen, visible
 from ..context import Context
@@ -78,6 +78,30 @@ def promote(uow: UnitOfWork, roster: Roster, notifier: Notifier, session_id: int
         promoted.append(student)
         session = after
     return tuple(promoted)
+
+
+MISSED = "waitlist_missed"  # the template telling one waiting that the session started
+MISSED_WITHIN = timedelta(days=7)  # sessions started longer ago are no news any more
+
+
+def tell_missed(uow: UnitOfWork, now: datetime) -> int:
+    """Queue a mail (``templates/waitlist_missed``) to each student still waiting for a seat
+    of a session that has started (in the last :data:`MISSED_WITHIN`, not cancelled), once
+    per student and session: the session is held and the outbox asked first, so two runs at
+    once queue it once; it is queued in the caller's transaction, so none is lost to a run
+    that fails. Returns how many were queued."""
+    told = 0
+    for session_id, student in uow.registrations.missed(now - MISSED_WITHIN, now):
+        uow.sessions.hold(session_id)  # a rival run waits here, then sees what this queued
+        if uow.outbox.queued(MISSED, session_id, student):
+            continue
+        session = uow.sessions.get(session_id)
+        if session is None:
+            continue
+        uow.outbox.enqueue([Notice(NoticeKind.CUSTOM, MISSED, student, session_id,
+                                   session.start, {"sessions": [session_id]})], now=now)
+        told += 1
+    return told
 
 
 class Registration:

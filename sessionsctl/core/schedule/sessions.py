@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
@@ -15,6 +16,7 @@ from ..access import (
     require_view,
     seen,
     seen_feedback,
+    seen_guests,
     seen_marks,
     seen_recordings,
     visible,
@@ -24,7 +26,7 @@ from ..context import Context
 from ..domain import rules
 from ..domain.drafts import Row, SessionDraft, SessionQuery
 from ..domain.errors import ConflictError, InvalidInput, NotFound
-from ..domain.model import Attendance, Feedback, Material, Session, SessionStatus
+from ..domain.model import Attendance, Feedback, Guest, Material, Session, SessionStatus
 from ..domain.serialize import record
 from ..mail.notices import NoticeKind
 from ..mail.notify import Notifier
@@ -56,6 +58,25 @@ class SessionDetails:
     feedback: list[Feedback]
     materials: list[Material]
     recordings: list[Recording] = field(default_factory=list)
+    guests: list[Guest] = field(default_factory=list)  # instructors and observers, invited
+    flags: list[str] = field(default_factory=list)  # "mentor unavailable: why" (flags.py)
+
+
+def guests(uow: UnitOfWork, session_id: int) -> list[Guest]:
+    """The session's instructors and observers: its accepted invitations of those roles, in
+    the order they were sent (a learner who accepted is one of its students)."""
+    from ..invitations.model import InviteRole, InviteStatus
+
+    return [Guest(i.email, i.role.value)
+            for i in uow.invitations.find(session_id, InviteStatus.ACCEPTED)
+            if i.role is not InviteRole.LEARNER]
+
+
+def flags_of(uow: UnitOfWork, session: Session, now: datetime) -> list[str]:
+    """What the session is flagged for (flags.py): its mentor unavailable then."""
+    from .flags import flagged
+
+    return flagged(uow, [session], now).get(session.id, [])
 
 
 def get_session(uow: UnitOfWork, session_id: int, action: Action) -> Session:
@@ -143,7 +164,9 @@ class Sessions:
                 seen_marks(actor, session, uow.attendance.marks(session_id)),
                 seen_feedback(actor, session, uow.attendance.feedback(session_id)),
                 uow.attendance.materials(session_id),
-                seen_recordings(actor, session, uow.recordings.of(session_id)))
+                seen_recordings(actor, session, uow.recordings.of(session_id)),
+                seen_guests(actor, session, guests(uow, session_id)),
+                flags_of(uow, session, self.ctx.clock()))
 
     # ------------------------------------------------------------------------- edit
     def edit(self, session_id: int, changes: dict[str, Any], *,

@@ -215,9 +215,11 @@ class SqlOutbox:
             stmt = stmt.limit(limit)
         return [_message(r) for r in self.db.execute(stmt)][::-1]
 
-    def queued(self, template: str, session_id: int) -> bool:
-        return bool(self.db.execute(select(exists().where(
-            OutboxRow.template == template, OutboxRow.session_id == session_id))).scalar())
+    def queued(self, template: str, session_id: int, recipient: str | None = None) -> bool:
+        match = [OutboxRow.template == template, OutboxRow.session_id == session_id]
+        if recipient is not None:
+            match.append(OutboxRow.recipient == recipient)
+        return bool(self.db.execute(select(exists().where(*match))).scalar())
 
     def flag(self, key: str, value: str | None) -> bool:
         if value is None:

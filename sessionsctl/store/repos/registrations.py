@@ -60,6 +60,16 @@ class SqlRegistrations:
             .where(WaitlistRow.session_id == session_id).order_by(WaitlistRow.id))
         return [(email, at) for email, at in rows]
 
+    def missed(self, since: datetime, now: datetime) -> list[tuple[int, str]]:
+        rows = self.db.execute(
+            select(WaitlistRow.session_id, PersonRow.email)
+            .join(SessionRow, SessionRow.id == WaitlistRow.session_id)
+            .join(PersonRow, PersonRow.id == WaitlistRow.student_id)
+            .where(SessionRow.start_at >= since, SessionRow.start_at <= now,
+                   SessionRow.status != "cancelled")
+            .order_by(WaitlistRow.session_id, WaitlistRow.id))
+        return [(sid, email) for sid, email in rows]
+
     def wait(self, session_id: int, student: str) -> None:
         self.db.execute(insert(WaitlistRow).values(
             session_id=session_id, student_id=self.lookup.person_id(student),

@@ -117,7 +117,7 @@ class AttendanceScreen(ReportsFailures, Screen[None]):
         self.query_one("#roster-title", Static).update(Content.assemble(
             ("Attendance  ", "bold"), (f"#{s.id} {s.title}", "bold"), "  ",
             (fmt.when(s, self.ctx.tz), "$text-muted"), "  ",
-            (fmt.STATUS_LABEL[s.status], fmt.STATUS_STYLE[s.status])))
+            fmt.status(s, self.ctx.now())))
         table = self.query_one("#roster", DataTable)
         row = table.cursor_row
         self._variables = self.app.get_css_variables()

@@ -4,6 +4,8 @@ register a student or take one off."""
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from textual import on, work
@@ -18,8 +20,7 @@ from ...core.audit import changes, headline
 from ...core.centre import SessionDetails
 from ...core.domain.drafts import AuditQuery
 from ...core.domain.errors import SessionsctlError
-from ...core.domain.model import AuditEntry, Session, SessionStatus
-from ...core.domain.rules import is_live
+from ...core.domain.model import AuditEntry, Guest, Session, SessionStatus
 from ...core.schedule.registration import Waitlist
 from ...core.schedule.scopes import Scope
 from .. import format as fmt
@@ -124,15 +125,15 @@ class SessionScreen(SavesMaterials, ReportsFailures, Screen[None]):
         s = details.session
         self.query_one("#details-title", Static).update(Content.assemble(
             (f"#{s.id} ", "$text-muted"), (s.title, "bold"), "  ",
-            ("live", fmt.STATUS_STYLE[SessionStatus.IN_PROGRESS]) if is_live(s, self.ctx.now())
-            else (fmt.STATUS_LABEL[s.status], fmt.STATUS_STYLE[s.status])))
+            fmt.status(s, self.ctx.now())))
         fields = self.query_one("#details-fields", Vertical)
         with self.app.batch_update():
             fields.remove_children()
             fields.mount_all(Horizontal(Static(key, classes="detail-key"),
                                         Static(value, classes="detail-value"),
                                         classes="detail-row")
-                             for key, value in self._rows(s))
+                             for key, value in self._rows(s, details.guests,
+                                                          details.flags))
         self._attendance(details)
         materials = self.query_one(MaterialTable)
         materials.show(details.materials, self.ctx, self.ctx.tz)
@@ -140,15 +141,21 @@ class SessionScreen(SavesMaterials, ReportsFailures, Screen[None]):
         self.query_one("#details-materials-title").display = bool(details.materials)
         self.query_one("#details-extra", Static).update(self._extra(details))
 
-    def _rows(self, s: Session) -> list[tuple[str, str | Content]]:
-        """Every field of the session that has a value, as (label, value)."""
+    def _rows(self, s: Session, guests: list[Guest],
+              flags: list[str]) -> list[tuple[str, str | Content]]:
+        """Every field of the session that has a value, as (label, value); what it is flagged
+        for first; its guests (instructors and observers, by invitation) under its students."""
         ctx = self.ctx
         tz = ctx.tz
         rows: list[tuple[str, str | Content]] = [
+            *(("Flagged", Content.styled(f"⚠ {flag}", "bold $text-error")) for flag in flags),
             ("When", f"{fmt.long_day(ctx.local(s.start).date())}, {fmt.span(s, tz)}"
                      + (f"  (booked in {s.tz})" if s.tz != ctx.tz_name else "")),
             ("Mentor", f"{ctx.name(s.mentor)} <{s.mentor}>"),
             ("Students", ", ".join(f"{ctx.name(e)}" for e in s.students) or "–"),
+            *((label, ", ".join(ctx.name(g.email) for g in guests if g.role == role))
+              for label, role in (("Instructors", "instructor"), ("Observers", "observer"))
+              if any(g.role == role for g in guests)),
             ("Type", s.type.value),
             ("Subject", Content.assemble(("▌", fmt.subject_style(s.subject)), s.subject or "–")),
             ("Room", s.room or "–"),
@@ -313,21 +320,32 @@ class SessionScreen(SavesMaterials, ReportsFailures, Screen[None]):
         self.app.push_screen(PromptDialog("Register a student", "name or email",
                                           required=True), register)
 
+    def action_add_students(self) -> None:
+        """Put students on the session as `session enrol` does: each named by name or email
+        (the fuzzy lookup's "did you mean"), judged on their clashes and the seats, all of
+        them or none; core's refusal is shown."""
+        self._roster("Add students", lambda names: self.ctx.centre.roster.enrol(
+            self.session_id, names), "added to")
+
     def action_remove_student(self) -> None:
-        """Take a student off the session; a seat freed goes to the first one waiting."""
+        """Take students off the session (`session unenrol`); a seat freed goes to the first
+        one waiting who is free then."""
+        self._roster("Take students off", lambda names: self.ctx.centre.roster.unenrol(
+            self.session_id, names), "taken off")
+
+    def _roster(self, title: str, write: Callable[[list[str]], object], done: str) -> None:
         if self.details is None:
             return
         from .dialogs import PromptDialog
 
-        def remove(who: str | None) -> None:
-            if not who:
-                return
-            self.post_message(WriteRequested(
-                lambda: self.ctx.centre.roster.unenrol(self.session_id, [who]),
-                f"{who} taken off #{self.session_id}"))
+        def answered(text: str | None) -> None:
+            names = [n.strip() for n in re.split(r"[,;]", text or "") if n.strip()]
+            if names:
+                self.post_message(WriteRequested(
+                    lambda: write(names), f"{', '.join(names)} {done} #{self.session_id}"))
 
-        self.app.push_screen(PromptDialog("Take a student off", "name or email",
-                                          required=True), remove)
+        self.app.push_screen(PromptDialog(title, "names or emails, commas between",
+                                          required=True), answered)
 
     def action_note(self) -> None:
         if self.details is None:

@@ -88,7 +88,7 @@ class TodayScreen(ReportsFailures, ModalScreen[None]):
         key = f"{n}" if n < 10 else " "
         parts: list[tuple[str, str] | str] = [
             (f" {key} ", "bold $text-accent"), (fmt.span(s, self.ctx.tz), "bold"), "  ",
-            ("▌", fmt.subject_style(s.subject)), (fmt.clip(s.title, 30), fmt.STATUS_STYLE[s.status]),
+            ("▌", fmt.subject_style(s.subject)), (fmt.clip(s.title, 30), fmt.status(s, self.ctx.now())[1]),
             "  ", (fmt.clip(self.ctx.name(s.mentor), 20), "$text-muted"),
             f"  {len(s.students)} student{'s' if len(s.students) != 1 else ''}"]
         if cursor:

@@ -305,7 +305,7 @@ class SessionList(ReportsFailures, Vertical):
             (day, ""), (fmt.span(s, tz), ""), (s.title, ""), (self.ctx.name(s.mentor), ""),
             (self.students(s), ""), (s.subject or "", ""),
             (s.room or s.location or ("online" if s.link else ""), ""),
-            (fmt.STATUS_LABEL[s.status], fmt.STATUS_STYLE[s.status]),
+            fmt.status(s, self.ctx.now()),
         ]
 
     def students(self, s: Session) -> str:

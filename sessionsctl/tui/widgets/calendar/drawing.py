@@ -66,7 +66,9 @@ def legend(today: int) -> Content:
     parts: list[str | tuple[str, str]] = []
     for status in SessionStatus:
         parts.append(("■ ", fmt.STATUS_STYLE[status].replace("strike ", "")))
-        parts.append((fmt.STATUS_LABEL[status] + "   ", "$text-muted"))
+        # In progress is drawn as live (fmt.status): a session on now.
+        label = fmt.LIVE if status is SessionStatus.IN_PROGRESS else fmt.STATUS_LABEL[status]
+        parts.append((label + "   ", "$text-muted"))
     parts.append(("▌", "$subject-3"))
     parts.append(("subject   ", "$text-muted"))
     parts.append((f"{today:2d} ", TODAY))

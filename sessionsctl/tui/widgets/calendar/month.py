@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
@@ -25,6 +25,7 @@ def draw_month(days: dict[date, list[Session]], loaded: set[date], cursor: date,
     cw = max(6, (width - 6) // 7)
     rows = max(3, (height - 1 - weeks) // weeks)
     lines: list[Line] = [_weekdays(cw)]
+    now = ctx.now()
     hits: list[Hit] = []
     cursor_y = 0
     for w in range(weeks):
@@ -44,7 +45,7 @@ def draw_month(days: dict[date, list[Session]], loaded: set[date], cursor: date,
                     parts += _day_number(day, sessions, day in loaded, cursor, today, cw, back)
                     hits.append(Hit(top, x, x + cw, day))
                 else:
-                    part, session_id = _entry(sessions, r - 1, rows - 1, cw, back, ctx.tz, day)
+                    part, session_id = _entry(sessions, r - 1, rows - 1, cw, back, ctx.tz, now, day)
                     parts.append(part)
                     hits.append(Hit(top + r, x, x + cw, day, session_id))
                 x += cw
@@ -74,7 +75,7 @@ def _day_number(day: date, sessions: list[Session], loaded: bool, cursor: date, 
 
 
 def _entry(sessions: list[Session], index: int, shown: int, cw: int, back: str,
-           tz: ZoneInfo, day: date) -> tuple[str | tuple[str, str], int | None]:
+           tz: ZoneInfo, now: datetime, day: date) -> tuple[str | tuple[str, str], int | None]:
     """Line ``index`` under a day's number (of ``shown``): a session, how many more there
     are, or nothing; and the session drawn there."""
     if len(sessions) > shown and index == shown - 1:
@@ -85,5 +86,5 @@ def _entry(sessions: list[Session], index: int, shown: int, cw: int, back: str,
         local = s.start.astimezone(tz)
         when = "→" if local.date() != day else f"{local.hour:02d}:{local.minute:02d}"
         text = fit(f" {when} {s.title}", cw)  # → a trip begun on an earlier day
-        return (text, fmt.STATUS_STYLE[s.status] + back), s.id
+        return (text, fmt.status(s, now)[1] + back), s.id
     return (" " * cw, back.strip()), None

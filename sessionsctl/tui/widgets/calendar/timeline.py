@@ -149,7 +149,7 @@ class Timeline:
             items = self.by_hour[i].get(hour, [])
             if r < len(items):
                 s = items[r]
-                style = fmt.STATUS_STYLE[s.status] + (" reverse" if s is self.picked else "")
+                style = fmt.status(s, self.ctx.now())[1] + (" reverse" if s is self.picked else "")
                 parts.append(("▌", fmt.subject_style(s.subject)))
                 parts.append((fit(self._text(s, day), cw - 1), style))
                 hits.append(Hit(y, x, x + cw, day, s.id))
@@ -171,5 +171,5 @@ class Timeline:
         extra = [ctx.name(s.mentor), s.room or s.location or ("online" if s.link else "")]
         if s.students:
             extra.append(f"{len(s.students)} student{'s' if len(s.students) != 1 else ''}")
-        extra.append(fmt.STATUS_LABEL[s.status])
+        extra.append(fmt.status(s, ctx.now())[0])
         return f"{fmt.span(s, ctx.tz)}  {s.title}  · " + " · ".join(e for e in extra if e)
