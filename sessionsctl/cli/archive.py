@@ -8,7 +8,7 @@ from typing import Annotated, Any
 import typer
 
 from ..core.archive.rule import HELD_BY, Moved
-from ..core.archive.service import named, summary
+from ..core.archive.service import named, refused, summary
 from ..core.domain.errors import InvalidInput
 from ..core.domain.timeutil import parse_bound
 from ..core.domain.words import counted
@@ -41,7 +41,9 @@ def _day(instant: datetime, state: Cli) -> str:
 def _json(moved: Moved, before: datetime | None, *, dry_run: bool) -> dict[str, Any]:
     return {"before": before.isoformat() if before else None, "dry_run": dry_run,
             "sessions": moved.sessions, "rows": moved.rows, "counts": moved.counts,
-            "kept": moved.kept}
+            "kept": moved.kept, "gone": {table: [{"id": row, "sessions": ids}
+                                                 for row, ids in rows.items()]
+                                         for table, rows in moved.gone.items()}}
 
 
 def _show_kept(moved: Moved) -> None:
@@ -126,8 +128,9 @@ def restore(
     """Move archived sessions back into the working tables, as they were.
 
     With everything archived with them, the same ids, in one transaction. Refused, with
-    nothing moved, when a row added since holds the id of one of theirs. Asks first unless
-    --yes. Admins only.
+    nothing moved, when a row added since holds the id of one of theirs, or when a person,
+    room, subject, course, series or batch they name was deleted since (each named). Asks
+    first unless --yes. Admins only.
 
     Examples:
 
@@ -149,6 +152,8 @@ def restore(
         render.out.print(f"Would restore {counted(plan.sessions, 'archived session')}{which}: "
                          f"{summary(plan)}." if plan.sessions
                          else f"No archived session{which} to restore.", highlight=False)
+        if refusal := refused(plan):
+            render.out.print(f"It would be refused: {refusal}.", highlight=False)
         if dry_run:
             render.out.print("Dry run: nothing was written.")
         return

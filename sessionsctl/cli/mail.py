@@ -209,7 +209,7 @@ def preview(
     - `sessionsctl mail preview reminder --session 42 --to sam@example.org`
     """
     state = cli(ctx, json_output)
-    rendered = state.centre.mail.preview(template, session_id, to)
+    rendered = state.centre.mail.preview(template, session_id, to, state.tz)
     if state.json:
         render.emit_json({"template": rendered.template, "subject": rendered.subject,
                           "text": rendered.text, "html": rendered.html})

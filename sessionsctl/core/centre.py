@@ -7,9 +7,10 @@ sessions loads neither the iCalendar exchange nor mail templating nor the report
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from datetime import timedelta
+from datetime import datetime, timedelta
 from functools import cached_property
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
+from zoneinfo import ZoneInfo
 
 from .context import Clock, Context, utcnow
 from .schedule.booking import Booked, BookingResult, draft_of
@@ -213,6 +214,7 @@ class Centre:
         mailing = Mailing(self.ctx)
         if self._mail_setup is not None:
             mailing.configure_mail(self._mail_setup())
+        mailing.samples["report_mail"] = _report_sample  # reports.delivery.TEMPLATE
         return mailing
 
     @cached_property
@@ -342,3 +344,10 @@ class Centre:
     @clock.setter
     def clock(self, clock: Clock) -> None:
         self.ctx.clock = clock  # every service shares the context
+
+
+def _report_sample(now: datetime, tz: ZoneInfo, override: str | None) -> dict[str, Any]:
+    """A mailed report to preview (imported when one is previewed: reports are large)."""
+    from .reports.delivery import sample_payload
+
+    return sample_payload(now, tz, override)

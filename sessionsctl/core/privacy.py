@@ -2,7 +2,8 @@
 (`person erase`) while their sessions, marks and ratings still count in history and reports.
 
 Erasing replaces their name and email with an anonymous stand-in everywhere (the directory,
-series templates, the audit log's records), drops their free text (mark notes, feedback
+series templates, the audit log's records, mail to others such as a mentor's attendance
+summary, archived or not), drops their free text (mark notes, feedback
 comments), availability, time off and mail, and deactivates them. It is refused while sessions
 to come or an open-ended series still name them, unless asked to cancel what they mentor and
 take them off what they attend first.

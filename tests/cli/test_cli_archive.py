@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import create_engine, insert, select, update
+from sqlalchemy import create_engine, delete, insert, select, update
 
 import sessionsctl.store.repos.archive as archive_repo
 from sessionsctl.core.centre import Centre
@@ -180,13 +180,13 @@ def test_archive_refusals_and_exit_codes(history: dict[str, int], run: Run,
 def test_erasing_a_person_reaches_the_archive(history: dict[str, int], run: Run,
                                               db_url: str) -> None:
     def archived() -> str:
-        # Not the mail: erasing leaves the mentor's attendance summaries (mail to another
-        # person) naming the student, in the outbox as in its archive.
+        # The mail too: the mentor's attendance summary (mail to another person) names Sam.
         return json.dumps({t: rows for t, rows in json.loads(everything(db_url)).items()
-                           if t.startswith("archive_") and t != "archive_outbox"})
+                           if t.startswith("archive_")})
 
     run.ok("archive", *CUTOFF, "--yes")
     assert "Sam liked the proofs" in archived() and "Sam's bus" in archived()
+    assert "sam@example.org" in json.dumps(json.loads(everything(db_url))["archive_outbox"])
     held = run.json("person", "export", "sam@example.org")  # the archive is theirs too
     assert ("present", "Sam's bus") in [(a["status"], a["note"]) for a in held["attendance"]]
     assert [f["text"] for f in held["feedback"]] == ["Sam liked the proofs"]
@@ -263,3 +263,39 @@ def test_archive_waits_for_a_writer_and_moves_what_it_wrote(history: dict[str, i
             feedback.c.session_id == history["one"])).all()
     store.close()
     engine.dispose()
+
+
+def test_restore_refuses_what_names_rows_deleted_since(history: dict[str, int], seeded: Seeded,
+                                                       run: Run, db_url: str,
+                                                       db_snapshot: Snapshot) -> None:
+    """A room and a student of an archived session deleted since (as the database allows,
+    nothing in the working tables naming them): the restore names them and their session,
+    exits 2 (a refused change, not a failure) and moves nothing; a dry run says so."""
+    run.ok("room", "add", "Annex", "--capacity", "4")
+    run.ok("person", "add", "--name", "Max Roe", "--email", "max@example.org", "--role",
+           "student")
+    annexed = seeded.book("2025-03-10 16:00", students=["max@example.org"],
+                          extra=["--room", "Annex"])["id"]
+    run.ok("session", "complete", str(annexed))
+    run.ok("archive", *CUTOFF, "--yes")
+    rooms, people = SESSIONS.metadata.tables["rooms"], PersonRow.__table__
+    engine = create_engine(db_url)
+    with engine.begin() as conn:
+        room = conn.execute(select(rooms.c.id).where(rooms.c.name == "Annex")).scalar_one()
+        person = conn.execute(select(people.c.id)
+                              .where(people.c.email == "max@example.org")).scalar_one()
+        conn.execute(delete(rooms).where(rooms.c.id == room))
+        conn.execute(delete(people).where(people.c.id == person))
+    engine.dispose()
+    before = db_snapshot()
+    refused = run.fails(2, "archive", "restore", "--all", "--yes").stderr
+    assert f"person {person} (session {annexed})" in refused, refused
+    assert f"room {room} (session {annexed})" in refused
+    assert "deleted since" in refused and "nothing was restored" in refused
+    assert "Traceback" not in refused and "unexpected" not in refused.lower()
+    assert db_snapshot() == before
+    plan = run.json("archive", "restore", "--all", "--dry-run")
+    assert plan["gone"]["rooms"] == [{"id": room, "sessions": [annexed]}]
+    assert plan["gone"]["people"] == [{"id": person, "sessions": [annexed]}]
+    dry = run.ok("archive", "restore", "--all", "--dry-run").stdout
+    assert "It would be refused: archived sessions name what was deleted since" in dry

@@ -84,6 +84,19 @@ def test_preview_renders_a_template_for_a_session(seeded: Seeded) -> None:
     seeded.run.fails(4, "mail", "preview", "reminder", "--session", "999")
 
 
+def test_preview_renders_a_mailed_report_with_a_sample(seeded: Seeded) -> None:
+    """`report_mail` reads its report from the mail's payload: a preview makes one up, as it
+    is mailed (subject, figures, the HTML report), and says so."""
+    data = seeded.run.json("--tz", "America/Bogota", "mail", "preview", "report_mail")
+    assert data["subject"].startswith("Attendance report: ")
+    assert "(America/Bogota)" in data["text"] and "Attendance rate: 86%" in data["text"]
+    assert "made up" in data["text"] and "It comes every week" in data["text"]
+    assert data["html"].startswith("<!DOCTYPE html>") and "Sam Example" in data["html"]
+    plain = seeded.run.ok("mail", "preview", "report_mail").stdout
+    assert plain.startswith("Subject: Attendance report: ") and "None" not in plain
+    assert seeded.run.json("mail", "outbox") == []  # nothing queued
+
+
 def test_reminders_send_twice_sends_once(seeded: Seeded, sink: Sink) -> None:
     run = seeded.run
     seeded.book(soon(5), students=[seeded.sam, seeded.kim], extra=["--no-notify"])

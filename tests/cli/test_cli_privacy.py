@@ -82,3 +82,25 @@ def test_erase_leaves_no_name_or_email_but_keeps_the_history(seeded: Seeded,
     assert [(e["student"], e["status"]) for e in enrolled] == [(stand_in, "dropped")]
     report = run.json("report", "attendance", "--from", "2024-03-01", "--to", "2024-03-31")
     assert stand_in in json.dumps(report) and "late" in json.dumps(report)
+
+
+def test_erase_rewrites_mail_to_others_naming_them(seeded: Seeded, db_url: str) -> None:
+    """The mentor's attendance summaries list Sam: one still in the outbox, one sent and
+    archived with its session. Erasing Sam leaves both to Ada, naming the stand-in instead."""
+    run = seeded.run
+    held = history(seeded)
+    earlier = seeded.book("2024-02-06 16:00", students=[seeded.sam])
+    for session in (earlier, held):
+        run.ok("session", "complete", str(session["id"]))
+        if session is earlier:
+            run.ok("archive", "--before", "2024-03-01", "--yes")
+
+    def mail() -> dict[str, str]:
+        dump = json.loads(everything(db_url))
+        return {t: json.dumps(dump[t]) for t in ("outbox", "archive_outbox")}
+
+    assert all(seeded.sam in rows and "attendance_summary" in rows for rows in mail().values())
+    stand_in = run.json("person", "erase", seeded.sam, "--yes")["email"]
+    for table, rows in mail().items():
+        assert seeded.sam not in rows and "Sam Lee" not in rows, table
+        assert stand_in in rows and seeded.ada in rows, table  # still Ada's summary

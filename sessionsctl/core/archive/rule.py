@@ -42,6 +42,14 @@ KINDS = {
 }
 
 
+# What an archived row may name that is not archived with it, by the table it is kept in, as
+# a refused restore names a row deleted since (any other table is named as it is).
+NAMED = {
+    "people": "person", "rooms": "room", "subjects": "subject", "courses": "course",
+    "series": "series", "batches": "batch",
+}
+
+
 @dataclass(frozen=True, slots=True)
 class Selection:
     """Which sessions to move: those ending before ``before`` (None: all of them, for a
@@ -55,10 +63,13 @@ class Selection:
 @dataclass(frozen=True, slots=True)
 class Moved:
     """What was (or would be) moved: rows by table (``KINDS``' keys, sessions first), and the
-    ids of the sessions the selection kept back, by the reason (``HELD_BY``' keys)."""
+    ids of the sessions the selection kept back, by the reason (``HELD_BY``' keys). A restore's
+    plan also has ``gone``: by table (``NAMED``' keys), each row deleted since that archived
+    rows name, with the ids of their sessions (a restore is refused while there is one)."""
 
     counts: dict[str, int]
     kept: dict[str, list[int]] = field(default_factory=dict)
+    gone: dict[str, dict[int, list[int]]] = field(default_factory=dict)
 
     @property
     def sessions(self) -> int:

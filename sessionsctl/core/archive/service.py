@@ -9,7 +9,7 @@ from ..access import Action, require
 from ..context import Context
 from ..domain.errors import InvalidInput
 from ..domain.words import counted
-from .rule import KINDS, Moved, Selection
+from .rule import KINDS, NAMED, Moved, Selection
 
 _NAMED = 10  # sessions named in a message; the rest are counted
 
@@ -66,18 +66,28 @@ class Archive:
         selection = Selection(before, statuses=(), held_by=())
         with self.ctx.write() as uow:
             require(uow.actor, Action.ARCHIVE)
-            clashes = uow.archive.planned_restore(selection).kept
-            if clashes:
-                where = "; ".join(
-                    f"session {named(ids)}" if table == "sessions"
-                    else f"{KINDS[table][1]} of session {named(ids)}"
-                    for table, ids in clashes.items())
-                raise InvalidInput("rows added since the archive took the ids of archived "
-                                   f"ones ({where}): nothing was restored", field="--before")
+            if refusal := refused(uow.archive.planned_restore(selection)):
+                raise InvalidInput(f"{refusal}: nothing was restored", field="--before")
             moved = uow.archive.restore(selection)
             uow.audit.record("restore", "archive", before.isoformat() if before else "all",
                              None, {"counts": moved.counts})
             return moved
+
+
+def refused(plan: Moved) -> str | None:
+    """Why a restore of ``plan`` is refused (rows added since took the ids of archived ones,
+    or rows archived ones name were deleted since), or None."""
+    reasons = []
+    if plan.kept:
+        where = "; ".join(f"session {named(ids)}" if table == "sessions"
+                          else f"{KINDS[table][1]} of session {named(ids)}"
+                          for table, ids in plan.kept.items())
+        reasons.append(f"rows added since the archive took the ids of archived ones ({where})")
+    if plan.gone:
+        where = "; ".join(f"{NAMED.get(table, table)} {row} (session {named(ids)})"
+                          for table, rows in plan.gone.items() for row, ids in rows.items())
+        reasons.append(f"archived sessions name what was deleted since: {where}")
+    return "; and ".join(reasons) or None
 
 
 def summary(moved: Moved) -> str:

@@ -39,9 +39,10 @@ def session_ids(msg: OutboxMessage) -> list[int]:
 
 def template_context(msg: OutboxMessage | None, sessions: Sequence[Session],
                      person: Person | None, people: dict[str, Person],
-                     sender: str) -> dict[str, Any]:
-    """The values templates see; times are in the recipient's zone (else the session's)."""
-    payload = msg.payload if msg else {}
+                     sender: str, *, payload: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The values templates see; times are in the recipient's zone (else the session's).
+    Without a message, ``payload`` stands for its payload (a preview's sample)."""
+    payload = msg.payload if msg else payload or {}
     recipient = msg.recipient if msg else (person.email if person else "")
     first = sessions[0] if sessions else None
     tz = ZoneInfo(person.tz if person and person.tz else first.tz if first else "UTC")

@@ -34,6 +34,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from ..access import Action, require, require_view
 from ..context import Context
@@ -59,6 +60,8 @@ from .setup import MailSetup
 
 BULK_CONFIRM = 10  # `mail send` to more people than this asks first
 MAX_AHEAD = timedelta(days=366)  # the longest reminder window (`reminders send --ahead`)
+# A made-up payload for previewing a template: from now, the zone, the templates folder.
+Sample = Callable[[datetime, ZoneInfo, str | None], dict[str, Any]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,6 +77,9 @@ class Mailing:
     def __init__(self, ctx: Context) -> None:
         self.ctx = ctx
         self._setup: MailSetup | None = None
+        # What a preview renders a template with when the real mail carries it in its
+        # payload (a mailed report): by template, made from (now, zone, templates folder).
+        self.samples: dict[str, Sample] = {}
 
     def configure_mail(self, setup: MailSetup) -> None:
         self._setup = setup
@@ -218,9 +224,10 @@ class Mailing:
 
     # ------------------------------------------------------------- previews and tests
     def preview(self, template: str, session_id: int | None = None,
-                recipient: str | None = None) -> Rendered:
+                recipient: str | None = None, tz: ZoneInfo | None = None) -> Rendered:
         """Render ``template`` for a session, as its first recipient (or ``recipient``: an
-        email, or the name of someone registered) would get it; nothing is queued or sent."""
+        email, or the name of someone registered) would get it, with its sample payload
+        (:attr:`samples`, in ``tz``) if it has one; nothing is queued or sent."""
         with self.ctx.read() as uow:
             if recipient and not is_email(recipient):
                 recipient = Names(uow).person(recipient, field="--to").email
@@ -241,7 +248,12 @@ class Mailing:
         if person is None and who:
             person = Person(0, who, who, Role.STUDENT)
         sender = self.setup.sender or "sessionsctl@localhost"
-        context = template_context(None, [session] if session else [], person, people, sender)
+        templates = self.setup.templates
+        sample = self.samples.get(template)
+        payload = sample(self.ctx.clock(), tz or ZoneInfo("UTC"), str(templates.override)
+                         if templates.override else None) if sample else None
+        context = template_context(None, [session] if session else [], person, people, sender,
+                                   payload=payload)
         try:
             return self.setup.templates.render(template, context)
         except InvalidInput:

@@ -14,6 +14,7 @@ import hashlib
 import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
@@ -22,7 +23,7 @@ from ..context import Context
 from ..domain.errors import InvalidInput
 from ..mail.notices import Notice, NoticeKind, valid_address
 from .output import cell, period_text, report_csv, report_html
-from .report import Every, Report
+from .report import COUNT, RATE, Column, Every, Figure, Report, Section, last_period
 
 if TYPE_CHECKING:
     from ..mail.service import Mailing
@@ -72,6 +73,34 @@ def _flag(report: Report, address: str, every: Every, options: Mapping[str, Any]
     return FLAG + digest.hexdigest()[:40]
 
 
+def mail_payload(report: Report, tz: ZoneInfo, every: Every | None, by: str | None, *,
+                 override: str | None) -> dict[str, Any]:
+    """What the outbox keeps of a mailed report: its figures for the subject and plain text,
+    its HTML document, its tables as CSV."""
+    return {
+        "report": {"kind": report.kind, "title": report.title, "period": period_text(report, tz),
+                   "tz": tz.key, "every": every.value if every else None,
+                   "headline": [[f.label, cell(f.value, f.kind, tz)] for f in report.headline],
+                   "notes": list(report.notes)},
+        "html": report_html(report, tz, override=override),
+        "attachments": attachments(report, tz, by),
+    }
+
+
+def sample_payload(now: datetime, tz: ZoneInfo, override: str | None) -> dict[str, Any]:
+    """A mailed report of made-up figures, last week's, for `mail preview report_mail`."""
+    start, end = last_period(Every.WEEK, now, tz)
+    columns = (Column("student", "Student"), Column("sessions", "Sessions", COUNT),
+               Column("attendance_rate", "Attendance rate", RATE))
+    rows = ({"student": "Sam Example", "sessions": 4, "attendance_rate": 0.75},
+            {"student": "Kim Example", "sessions": 3, "attendance_rate": 1.0})
+    report = Report("attendance", "Attendance", start, end, now, tz.key, {},
+                    (Figure("Sessions", 7), Figure("Attendance rate", 6 / 7, RATE)),
+                    (Section("student", "By student", columns, rows),),
+                    notes=("A sample: the figures are made up.",))
+    return mail_payload(report, tz, Every.WEEK, None, override=override)
+
+
 class ReportMail:
     """Queues rendered reports in the outbox, to be sent by its sender."""
 
@@ -90,15 +119,7 @@ class ReportMail:
         templates.check(TEMPLATE)
         override = str(templates.override) if templates.override else None
         period = period_text(report, tz)
-        payload = {
-            "report": {"kind": report.kind, "title": report.title, "period": period,
-                       "tz": tz.key, "every": every.value if every else None,
-                       "headline": [[f.label, cell(f.value, f.kind, tz)]
-                                    for f in report.headline],
-                       "notes": list(report.notes)},
-            "html": report_html(report, tz, override=override),
-            "attachments": attachments(report, tz, by),
-        }
+        payload = mail_payload(report, tz, every, by, override=override)
         queued, already = [], []
         with self.ctx.write() as uow:
             require(uow.actor, Action.SEND_MAIL)

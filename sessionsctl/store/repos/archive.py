@@ -127,11 +127,38 @@ class SqlArchive:
 
     def planned_restore(self, selection: Selection) -> Moved:
         ids = self._ids(ARCHIVE[SESSIONS.name], selection)
-        return Moved(self._counts(True, ids), self._clashes(ids))
+        return Moved(self._counts(True, ids), self._clashes(ids), self._gone(ids))
 
     def restore(self, selection: Selection) -> Moved:
         self._lock()
         return Moved(self._move(True, self._ids(ARCHIVE[SESSIONS.name], selection)))
+
+    def _session_key(self, kind: str, archived: Table) -> Any:
+        """The column of an archived row of ``kind`` naming its session."""
+        return archived.c.id if kind == SESSIONS.name else archived.c.entity_id \
+            if kind == AUDIT.name else archived.c.session_id
+
+    def _gone(self, ids: Select[Any]) -> dict[str, dict[int, list[int]]]:
+        """By the table it was in (people, rooms, courses...): each row deleted since that an
+        archived row of ``ids`` names by a foreign key, with the sessions naming it. One query
+        per foreign key leaving the moved tables; a restore would break them."""
+        moved = {t.name for t in MOVED}
+        found: dict[str, dict[int, set[int]]] = {}
+        for kind, archived, working in self._pairs(True):
+            key = self._session_key(kind, archived)
+            for fk in sorted(working.foreign_keys, key=lambda f: f.parent.name):
+                target = fk.column.table
+                if target.name in moved:
+                    continue
+                column = archived.c[fk.parent.name]
+                rows = self.db.execute(select(column, key).where(
+                    self._belongs(archived, ids), column.is_not(None),
+                    not_(exists().where(fk.column == column))).distinct())
+                for missing, session in rows:
+                    found.setdefault(target.name, {}).setdefault(missing, set()).add(
+                        int(session))
+        return {table: {row: sorted(sessions) for row, sessions in sorted(rows.items())}
+                for table, rows in sorted(found.items())}
 
     def _clashes(self, ids: Select[Any]) -> dict[str, list[int]]:
         """By table: the sessions among ``ids`` with an archived row whose primary key, or
@@ -143,8 +170,7 @@ class SqlArchive:
                 c.columns for c in working.constraints if isinstance(c, UniqueConstraint))]
             same = or_(*(exists().where(*(working.c[k.name] == archived.c[k.name]
                                           for k in columns)) for columns in keys))
-            key = archived.c.id if kind == SESSIONS.name else archived.c.entity_id \
-                if working is AUDIT else archived.c.session_id
+            key = self._session_key(kind, archived)
             rows = self.db.execute(select(key).where(self._belongs(archived, ids), same)
                                    .distinct().order_by(key)).scalars()
             if taken := sorted({int(k) for k in rows}):

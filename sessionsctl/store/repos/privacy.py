@@ -94,10 +94,10 @@ class SqlPrivacy:
 
     def erase(self, person_id: int, email: str, name: str, anonymous: tuple[str, str]) -> int:
         """Replace ``email`` and ``name`` with ``anonymous`` (name, email) wherever free text
-        or the audit log holds them (and invitations); drop their notes, comments, the
-        details of their requests, availability, time off and mail; their enrolments still
-        running are dropped (the rows stay, as history, naming the stand-in). Returns how many
-        audit records were rewritten."""
+        or the audit log holds them (and invitations, and mail to others naming them); drop
+        their notes, comments, the details of their requests, availability, time off and mail
+        to them; their enrolments still running are dropped (the rows stay, as history,
+        naming the stand-in). Returns how many audit records were rewritten."""
         db = self.db
         db.execute(update(EnrolmentRow).where(EnrolmentRow.student_id == person_id,
                                               EnrolmentRow.status.in_(("active", "paused")))
@@ -119,6 +119,11 @@ class SqlPrivacy:
                        .values(email=anonymous[1]))
         for mail in _with_archive(OutboxRow):
             db.execute(delete(mail).where(mail.c.recipient == email))
+            # Mail to others naming them (a mentor's attendance summary lists its students).
+            for row in db.execute(select(mail.c.id, mail.c.payload).where(
+                    _mentioning((mail.c.payload,), email, name))).all():
+                db.execute(update(mail).where(mail.c.id == row.id).values(
+                    payload=_scrubbed(row.payload, email, name, anonymous)))
         rewritten = 0
         for log in _with_archive(AuditRow):
             for row in self._audit_naming(log, person_id, email, name):
@@ -134,15 +139,18 @@ class SqlPrivacy:
         """The records of ``log`` (the audit log or its archive) that may name the person:
         theirs, about them, or mentioning their email or name in the records kept before and
         after a change."""
-        texts = [f"%{email}%", f"%{name}%"]
-        mentions = or_(*(cast(c, String).like(t) for c in (log.c.before, log.c.after)
-                         for t in texts))
+        mentions = _mentioning((log.c.before, log.c.after), email, name)
         yield from self.db.execute(select(
             log.c.id, log.c.actor, log.c.login, log.c.before, log.c.after)
             .where(or_(log.c.actor_id == person_id, log.c.actor == email,
                        log.c.login == email,
                        (log.c.entity == "person") & (log.c.entity_id == str(person_id)),
                        mentions))).all()
+
+
+def _mentioning(columns: tuple[Any, ...], email: str, name: str) -> Any:
+    """Whether one of the JSON ``columns`` holds ``email`` or ``name`` in its text."""
+    return or_(*(cast(c, String).like(f"%{t}%") for c in columns for t in (email, name)))
 
 
 def _with_archive(row: Any) -> tuple[Table, Table]:
