@@ -14,13 +14,7 @@ from ..core.centre import Booked
 from ..core.domain.drafts import SessionDraft
 from ..core.domain.errors import InvalidInput
 from ..core.domain.model import PaymentStatus
-from ..core.domain.serialize import (
-    attendance_json,
-    feedback_json,
-    material_json,
-    session_detail_json,
-    session_json,
-)
+from ..core.domain.serialize import session_detail_json, session_json
 from ..core.domain.timeutil import day_start, parse_bound
 from ..core.schedule.bulk import BulkChange
 from ..core.schedule.meeting import meeting_fields
@@ -182,58 +176,9 @@ def show(ctx: typer.Context, session_id: Annotated[int, typer.Argument(help="Ses
     - `sessionsctl session show 42`
     """
     state = cli(ctx, json_output)
-    from .recordings import recording_json, recordings_table
+    from .session_show import show_details
 
-    details = state.centre.sessions.show(session_id)
-    s, tz = details.session, state.tz
-    if state.json:
-        render.emit_json({
-            **session_detail_json(s, tz),
-            "attendance": [attendance_json(a, tz) for a in details.attendance],
-            "feedback": [feedback_json(f, tz) for f in details.feedback],
-            "materials": [material_json(m) for m in details.materials],
-            "recordings": [recording_json(r, state) for r in details.recordings]})
-        return
-    people = state.centre.people.names({s.mentor, *s.students,
-                                        *(f.author for f in details.feedback)})
-
-    def who(email: str) -> str:
-        return people[email].label if email in people else email
-
-    booked_in = f" (booked in {s.tz})" if s.tz != tz.key else ""
-    rows = [
-        ("Title", s.title), ("Status", render.status_text(s.status, s)),
-        ("When", f"{render.when(s.start, tz)}–{render.hhmm(s.end, tz)}{booked_in}"),
-        ("Mentor", who(s.mentor)), ("Students", "\n".join(map(who, s.students))),
-        ("Type", s.type.value),
-        ("Room", s.room), ("Subject", s.subject), ("Location", s.location), ("Link", s.link),
-        ("Meeting id", s.meeting_id), ("Passcode", s.passcode),
-        ("Seats", s.seats if s.max_participants is not None else None), ("Description", s.description),
-        ("Notes", s.notes), ("Cost", s.cost),
-        ("Payment", s.payment_status.value if s.cost is not None else None),
-        ("Series", s.series_id), ("Cancelled because", s.cancel_reason),
-        ("Forced because", s.force_reason),
-        ("Created", f"{render.when(s.created_at, tz)} by {s.created_by or 'local operator'}"),
-        ("Modified", f"{render.when(s.modified_at, tz)} by {s.modified_by or 'local operator'}"),
-    ]
-    render.out.print(render.table(f"Session #{s.id}", ("Field", "Value"),
-                                  ((k, v) for k, v in rows if v not in (None, ""))))
-    if details.attendance:
-        render.out.print(render.table("Attendance", ("Student", "Status", "In", "Out", "Note"), (
-            (who(a.student), a.status.value,
-             render.hhmm(a.check_in, tz) if a.check_in else "",
-             render.hhmm(a.check_out, tz) if a.check_out else "", a.note)
-            for a in details.attendance)))
-    if details.feedback:
-        render.out.print(render.table("Feedback", ("From", "Rating", "Categories", "Text"), (
-            (who(f.author) + (f" (recorded by {f.recorded_by})" if f.recorded_by else ""),
-             "★" * f.rating, ", ".join(f"{k}={v}" for k, v in f.categories.items()),
-             f.text) for f in details.feedback)))
-    if details.materials:
-        render.out.print(render.table("Materials", ("Name", "Type", "Where"), (
-            (m.name, m.type.value, m.location) for m in details.materials)))
-    if details.recordings:
-        render.out.print(recordings_table(details.recordings, state))
+    show_details(state, state.centre.sessions.show(session_id))
 
 
 @app.command("edit")

@@ -20,11 +20,19 @@ from ..access import (
     visible,
 )
 from ..billing.cancelling import CancelledBy, cancelled_by, noted
+from ..billing.places import places_paid
 from ..context import Context
 from ..domain import rules
 from ..domain.drafts import Row, SessionDraft, SessionQuery
 from ..domain.errors import ConflictError, InvalidInput, NotFound
-from ..domain.model import Attendance, Feedback, Material, Session, SessionStatus
+from ..domain.model import (
+    Attendance,
+    Feedback,
+    Material,
+    PaymentStatus,
+    Session,
+    SessionStatus,
+)
 from ..domain.serialize import record
 from ..mail.notices import NoticeKind
 from ..mail.notify import Notifier
@@ -56,6 +64,9 @@ class SessionDetails:
     feedback: list[Feedback]
     materials: list[Material]
     recordings: list[Recording] = field(default_factory=list)
+    # Each student's place -> what it is paid as (their own status, else the session's), for
+    # a reader who may read payments (empty for others): :func:`~..billing.places.places_paid`.
+    payments: dict[str, PaymentStatus] = field(default_factory=dict)
 
 
 def get_session(uow: UnitOfWork, session_id: int, action: Action) -> Session:
@@ -138,12 +149,14 @@ class Sessions:
         with self.ctx.read() as uow:
             session = get_session(uow, session_id, Action.VIEW_SESSION)
             actor = uow.actor
+            shown = seen(actor, session)
             return SessionDetails(
-                seen(actor, session),
+                shown,
                 seen_marks(actor, session, uow.attendance.marks(session_id)),
                 seen_feedback(actor, session, uow.attendance.feedback(session_id)),
                 uow.attendance.materials(session_id),
-                seen_recordings(actor, session, uow.recordings.of(session_id)))
+                seen_recordings(actor, session, uow.recordings.of(session_id)),
+                places_paid(uow, actor, shown))
 
     # ------------------------------------------------------------------------- edit
     def edit(self, session_id: int, changes: dict[str, Any], *,

@@ -1,0 +1,90 @@
+"""`session show`'s output: one session with its people (each student's payment when their
+places are paid differently), attendance, feedback, materials and recordings, as tables or
+JSON."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from ..core.domain.serialize import (
+    attendance_json,
+    feedback_json,
+    material_json,
+    session_detail_json,
+)
+from . import render
+from .context import Cli
+
+if TYPE_CHECKING:
+    from ..core.centre import SessionDetails
+
+
+def places_json(details: SessionDetails) -> list[dict[str, Any]]:
+    """Each student's place: who, and what it is paid as (null for a reader who may not read
+    payments)."""
+    paid = details.payments
+    return [{"student": e, "payment": paid[e].value if e in paid else None}
+            for e in details.session.students]
+
+
+def show_details(state: Cli, details: SessionDetails) -> None:
+    from .recordings import recording_json, recordings_table
+
+    s, tz = details.session, state.tz
+    if state.json:
+        render.emit_json({
+            **session_detail_json(s, tz),
+            "places": places_json(details),
+            "attendance": [attendance_json(a, tz) for a in details.attendance],
+            "feedback": [feedback_json(f, tz) for f in details.feedback],
+            "materials": [material_json(m) for m in details.materials],
+            "recordings": [recording_json(r, state) for r in details.recordings]})
+        return
+    people = state.centre.people.names({s.mentor, *s.students,
+                                        *(f.author for f in details.feedback)})
+
+    def who(email: str) -> str:
+        return people[email].label if email in people else email
+
+    # Each student's payment beside them once their places are not all paid as the session is.
+    paid = details.payments if any(p is not s.payment_status
+                                   for p in details.payments.values()) else {}
+
+    def student(email: str) -> str:
+        return f"{who(email)} ({paid[email].value})" if email in paid else who(email)
+
+    booked_in = f" (booked in {s.tz})" if s.tz != tz.key else ""
+    rows = [
+        ("Title", s.title), ("Status", render.status_text(s.status, s)),
+        ("When", f"{render.when(s.start, tz)}–{render.hhmm(s.end, tz)}{booked_in}"),
+        ("Mentor", who(s.mentor)), ("Students", "\n".join(map(student, s.students))),
+        ("Type", s.type.value),
+        ("Room", s.room), ("Subject", s.subject), ("Location", s.location), ("Link", s.link),
+        ("Meeting id", s.meeting_id), ("Passcode", s.passcode),
+        ("Seats", s.seats if s.max_participants is not None else None), ("Description", s.description),
+        ("Notes", s.notes), ("Cost", s.cost),
+        ("Payment", (s.payment_status.value + (" (each student's beside them)" if paid else ""))
+         if s.cost is not None or paid else None),
+        ("Series", s.series_id), ("Cancelled because", s.cancel_reason),
+        ("Forced because", s.force_reason),
+        ("Created", f"{render.when(s.created_at, tz)} by {s.created_by or 'local operator'}"),
+        ("Modified", f"{render.when(s.modified_at, tz)} by {s.modified_by or 'local operator'}"),
+    ]
+    render.out.print(render.table(f"Session #{s.id}", ("Field", "Value"),
+                                  ((k, v) for k, v in rows if v not in (None, ""))))
+    if details.attendance:
+        render.out.print(render.table("Attendance", ("Student", "Status", "In", "Out", "Note"), (
+            (who(a.student), a.status.value,
+             render.hhmm(a.check_in, tz) if a.check_in else "",
+             render.hhmm(a.check_out, tz) if a.check_out else "", a.note)
+            for a in details.attendance)))
+    if details.feedback:
+        render.out.print(render.table("Feedback", ("From", "Rating", "Categories", "Text"), (
+            (who(f.author) + (f" (recorded by {f.recorded_by})" if f.recorded_by else ""),
+             "★" * f.rating, ", ".join(f"{k}={v}" for k, v in f.categories.items()),
+             f.text) for f in details.feedback)))
+    if details.materials:
+        render.out.print(render.table("Materials", ("Name", "Type", "Where"), (
+            (m.name, m.type.value, m.location) for m in details.materials)))
+    if details.recordings:
+        render.out.print(recordings_table(details.recordings, state))
