@@ -12,7 +12,7 @@ from sessionsctl.core.domain.model import PaymentStatus
 from sessionsctl.tui.messages import OpenSession
 from sessionsctl.tui.screens.details import SessionScreen
 
-from .conftest import STUDENTS, SIZE, make_test_app, scenario, settle
+from .conftest import SIZE, STUDENTS, make_test_app, scenario, settle
 
 
 def _fields(app) -> dict[str, str]:
