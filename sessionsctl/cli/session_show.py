@@ -1,5 +1,6 @@
-"""`session show`: everything about one session, its people with their roles (registered on
-the `session` group of sessions.py)."""
+"""`session show`: everything about one session (registered on the `session` group of
+sessions.py): its people with their roles (each student's payment when their places are paid
+differently), attendance, feedback, materials and recordings, as tables or JSON."""
 
 from __future__ import annotations
 
@@ -18,6 +19,14 @@ from . import render
 from .context import cli
 from .options import JsonOption
 from .sessions import app
+
+
+def places_json(details: SessionDetails) -> list[dict[str, Any]]:
+    """Each student's place: who, and what it is paid as (null for a reader who may not read
+    payments)."""
+    paid = details.payments
+    return [{"student": e, "payment": paid[e].value if e in paid else None}
+            for e in details.session.students]
 
 
 def people_json(details: SessionDetails) -> list[dict[str, str]]:
@@ -47,6 +56,7 @@ def show(ctx: typer.Context, session_id: Annotated[int, typer.Argument(help="Ses
         render.emit_json({
             **session_detail_json(s, tz),
             "people": people_json(details), "flags": details.flags,
+            "places": places_json(details),
             "attendance": [attendance_json(a, tz) for a in details.attendance],
             "feedback": [feedback_json(f, tz) for f in details.feedback],
             "materials": [material_json(m) for m in details.materials],
@@ -61,12 +71,19 @@ def show(ctx: typer.Context, session_id: Annotated[int, typer.Argument(help="Ses
     def guests(role: str) -> str:
         return "\n".join(who(g.email) for g in details.guests if g.role == role)
 
+    # Each student's payment beside them once their places are not all paid as the session is.
+    paid = details.payments if any(p is not s.payment_status
+                                   for p in details.payments.values()) else {}
+
+    def student(email: str) -> str:
+        return f"{who(email)} ({paid[email].value})" if email in paid else who(email)
+
     booked_in = f" (booked in {s.tz})" if s.tz != tz.key else ""
     rows: list[tuple[str, Any]] = [
         ("Title", s.title), ("Status", render.status_text(s.status, s)),
         ("Flagged", "\n".join(details.flags)),
         ("When", f"{render.when(s.start, tz)}–{render.hhmm(s.end, tz)}{booked_in}"),
-        ("Mentor", who(s.mentor)), ("Students", "\n".join(map(who, s.students))),
+        ("Mentor", who(s.mentor)), ("Students", "\n".join(map(student, s.students))),
         ("Instructors", guests("instructor")), ("Observers", guests("observer")),
         ("Type", s.type.value),
         ("Room", s.room), ("Subject", s.subject), ("Location", s.location), ("Link", s.link),
@@ -74,7 +91,8 @@ def show(ctx: typer.Context, session_id: Annotated[int, typer.Argument(help="Ses
         ("Seats", s.seats if s.max_participants is not None else None),
         ("Description", s.description),
         ("Notes", s.notes), ("Cost", s.cost),
-        ("Payment", s.payment_status.value if s.cost is not None else None),
+        ("Payment", (s.payment_status.value + (" (each student's beside them)" if paid else ""))
+         if s.cost is not None or paid else None),
         ("Series", s.series_id), ("Cancelled because", s.cancel_reason),
         ("Forced because", s.force_reason),
         ("Created", f"{render.when(s.created_at, tz)} by {s.created_by or 'local operator'}"),

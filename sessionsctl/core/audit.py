@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, fields, replace
 from datetime import datetime
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from .access import Action, may, require
@@ -36,6 +36,9 @@ from .domain.serialize import REDACTED, SECRET_FIELDS
 from .domain.words import counted
 from .schedule.sessions import Sessions
 from .storage import UnitOfWork
+
+if TYPE_CHECKING:
+    from .billing.service import Billing
 
 # Bookkeeping every change moves: not worth showing in a diff.
 _BOOKKEEPING = frozenset({"sequence", "modified_at", "modified_by", "recorded_at"})
@@ -138,10 +141,11 @@ def _mark(data: dict[str, Any] | None) -> Attendance | None:
 class AuditTrail:
     """The audit log as the acting person may read it, and undoing a change from it."""
 
-    def __init__(self, ctx: Context, sessions: Sessions, roll: Roll) -> None:
+    def __init__(self, ctx: Context, sessions: Sessions, roll: Roll, billing: Billing) -> None:
         self.ctx = ctx
         self.sessions = sessions
         self.roll = roll
+        self.billing = billing
 
     # ------------------------------------------------------------------------ read
     def entries(self, query: AuditQuery) -> list[AuditEntry]:
@@ -248,6 +252,9 @@ class AuditTrail:
                                          notify=notify)
             return Reverted(entry, f"cancelled session {session_id}, booked by change "
                                    f"{entry.id}", after)
+        if entry.action == "payment" and entry.before is not None \
+                and "student" not in entry.before:
+            return self._payment(entry, session_id)
         if entry.before is None or entry.after is None or entry.action in ("note", "feedback",
                                                                             "batch") \
                 or "student" in entry.before:  # one student's payment: payment record
@@ -296,6 +303,20 @@ class AuditTrail:
         booked = self.sessions.edit(session_id, wanted, notify=notify, past=True)
         return Reverted(entry, f"session {session_id} put back: {', '.join(sorted(wanted))}",
                         booked.session)
+
+    def _payment(self, entry: AuditEntry, session_id: int) -> Reverted:
+        """A whole session's payment record undone: the session's status and the students'
+        own statuses it replaced, put back together."""
+        assert entry.before is not None
+        status = PaymentStatus(entry.before["payment_status"])
+        places = {e: PaymentStatus(p) for e, p in (entry.before.get("payments") or {}).items()}
+        session, gone = self.billing.put_back_payment(session_id, status, places)
+        said = f"session {session_id} payment put back: {status.value}"
+        if kept := [f"{e} {p.value}" for e, p in sorted(places.items()) if e not in gone]:
+            said += f"; {', '.join(kept)}"
+        if gone:
+            said += f" ({', '.join(gone)} no longer in it)"
+        return Reverted(entry, said, session)
 
     def _mark(self, entry: AuditEntry, session_id: int) -> Reverted:
         before, after = _mark(entry.before), _mark(entry.after)

@@ -269,7 +269,7 @@ class Centre:
     def audit(self) -> AuditTrail:
         from .audit import AuditTrail
 
-        return AuditTrail(self.ctx, self.sessions, self.attendance)
+        return AuditTrail(self.ctx, self.sessions, self.attendance, self.billing)
 
     @cached_property
     def lock(self) -> CalendarLock:

@@ -101,3 +101,57 @@ def test_a_students_payment_refused_where_they_take_no_part(
     run.fails(5, "payment", "record", str(one), "--paid", "--student", seeded.sam,
               as_=seeded.ada)
     assert {ln["payment"] for ln in report(seeded)["lines"]} == {"unpaid"}  # all or none
+
+
+def test_session_show_gives_each_students_payment(
+        seeded: Seeded, billed: dict[str, int]) -> None:  # noqa: F811
+    run = seeded.run
+    one = str(billed["one"])
+    shown = run.json("session", "show", one)
+    # every place paid as the session is: no payment beside the students
+    assert shown["places"] == [{"student": seeded.kim, "payment": "unpaid"},
+                               {"student": seeded.sam, "payment": "unpaid"}]
+    assert "<sam@example.org> (" not in run.ok("session", "show", one).stdout
+    run.ok("payment", "record", one, "--paid", "--student", seeded.sam)
+    run.ok("payment", "record", one, "--waived", "--student", seeded.kim)
+    shown = run.json("session", "show", one)
+    assert shown["payment_status"] == "unpaid"
+    assert shown["places"] == [{"student": seeded.kim, "payment": "waived"},
+                               {"student": seeded.sam, "payment": "paid"}]
+    text = run.ok("session", "show", one).stdout
+    assert "Sam Lee <sam@example.org> (paid)" in text
+    assert "Kim Park <kim@example.org> (waived)" in text
+    assert "unpaid (each student's beside them)" in text
+    # a mentor reads no payments: the places say none
+    theirs = run.json("session", "show", one, as_=seeded.ada)
+    assert theirs["places"] == [{"student": seeded.kim, "payment": None},
+                                {"student": seeded.sam, "payment": None}]
+    assert "(paid)" not in run.ok("session", "show", one, as_=seeded.ada).stdout
+
+
+def test_undoing_a_whole_session_record_puts_back_the_students_own(
+        seeded: Seeded, billed: dict[str, int]) -> None:  # noqa: F811
+    run = seeded.run
+    one = str(billed["one"])
+    run.ok("payment", "record", one, "--paid", "--student", seeded.sam)
+    run.ok("payment", "record", one, "--waived", "--student", seeded.kim)
+    run.ok("payment", "record", one, "--paid")
+    assert {p["payment"] for p in run.json("session", "show", one)["places"]} == {"paid"}
+    whole = next(e for e in run.json("audit", "list", "--session", one)
+                 if e["action"] == "payment")
+    assert whole["before"]["payments"] == {seeded.kim: "waived", seeded.sam: "paid"}
+    undone = run.json("audit", "revert", str(whole["id"]))
+    assert undone["session"]["id"] == int(one)
+    assert f"{seeded.kim} waived" in undone["summary"]
+    shown = run.json("session", "show", one)
+    assert shown["payment_status"] == "unpaid"
+    assert shown["places"] == [{"student": seeded.kim, "payment": "waived"},
+                               {"student": seeded.sam, "payment": "paid"}]
+    assert {(ln["student"], ln["payment"]) for ln in report(seeded)["lines"]
+            if ln["session"] == int(one)} == {(seeded.sam, "paid"), (seeded.kim, "waived")}
+    # the undo is audited as a payment record putting them back, with its revert row
+    newest = run.json("audit", "list", "--session", one)[:2]
+    assert {e["action"] for e in newest} == {"payment", "revert"}
+    put = next(e for e in newest if e["action"] == "payment")
+    assert put["after"] == {"payment_status": "unpaid",
+                            "payments": {seeded.kim: "waived", seeded.sam: "paid"}}

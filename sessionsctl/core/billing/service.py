@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from ..access import Action, require
 from ..context import Context
 from ..domain.drafts import SessionQuery
 from ..domain.errors import InvalidInput, NotFound
-from ..domain.model import PaymentStatus
+from ..domain.model import PaymentStatus, Session
 from ..domain.serialize import record
 from ..names import Names, named_in
 from ..reports.data import ReportFilter
@@ -113,23 +113,50 @@ class Billing:
                 return _record_place(uow, ids, student, status)
             return _record_whole(uow, ids, status)
 
+    def put_back_payment(self, session_id: int, status: PaymentStatus,
+                         places: Mapping[str, PaymentStatus]) -> tuple[Session, list[str]]:
+        """A session's payments as a change found them (``audit revert`` of a whole-session
+        ``payment record``, which replaced its students' own): every place as ``status``,
+        then each student in ``places`` who still takes part as theirs, in one transaction,
+        audited as a payment record is. The session now, and the students of ``places`` no
+        longer in it (left out)."""
+        with self.ctx.write() as uow:
+            require(uow.actor, Action.MANAGE_BILLING)
+            session = uow.sessions.get(session_id)
+            if session is None:
+                raise NotFound("session", session_id)
+            kept = {e: p.value for e, p in places.items() if e in session.students}
+            _record_whole(uow, [session_id], status, kept)
+            now = uow.sessions.get(session_id)
+            assert now is not None
+            return now, sorted(set(places) - set(kept))
 
-def _record_whole(uow: UnitOfWork, ids: list[int], status: PaymentStatus) -> list[int]:
-    """Every place in these sessions (their students' own status replaced)."""
+
+def _record_whole(uow: UnitOfWork, ids: list[int], status: PaymentStatus,
+                  places: Mapping[str, str] | None = None) -> list[int]:
+    """Every place in these sessions (their students' own status replaced); then, with
+    ``places`` (student -> status), those students' own in each (an undo putting back what
+    a whole-session record replaced)."""
     own = uow.billing.own_payments(ids)
     before = uow.billing.set_payment(ids, status.value)
     if missing := [i for i in ids if i not in before]:
         raise NotFound("session", missing[0])
+    places = dict(sorted((places or {}).items()))
     changed = []
     for i in ids:
+        for email, paid in places.items():
+            uow.billing.set_place_payment(i, email, paid)
         theirs = {e: p for (sid, e), p in sorted(own.items()) if sid == i}
-        if before[i] == status.value and not theirs:
+        if before[i] == status.value and theirs == places:
             continue
         changed.append(i)
         was: dict[str, object] = {"payment_status": before[i]}
         if theirs:
             was["payments"] = theirs
-        uow.audit.record("payment", "session", i, was, {"payment_status": status.value})
+        now: dict[str, object] = {"payment_status": status.value}
+        if places:
+            now["payments"] = places
+        uow.audit.record("payment", "session", i, was, now)
     return changed
 
 

@@ -22,11 +22,20 @@ from ..access import (
     visible,
 )
 from ..billing.cancelling import CancelledBy, cancelled_by, noted
+from ..billing.places import places_paid
 from ..context import Context
 from ..domain import rules
 from ..domain.drafts import Row, SessionDraft, SessionQuery
 from ..domain.errors import ConflictError, InvalidInput, NotFound
-from ..domain.model import Attendance, Feedback, Guest, Material, Session, SessionStatus
+from ..domain.model import (
+    Attendance,
+    Feedback,
+    Guest,
+    Material,
+    PaymentStatus,
+    Session,
+    SessionStatus,
+)
 from ..domain.serialize import record
 from ..mail.notices import NoticeKind
 from ..mail.notify import Notifier
@@ -60,6 +69,9 @@ class SessionDetails:
     recordings: list[Recording] = field(default_factory=list)
     guests: list[Guest] = field(default_factory=list)  # instructors and observers, invited
     flags: list[str] = field(default_factory=list)  # "mentor unavailable: why" (flags.py)
+    # Each student's place -> what it is paid as (their own status, else the session's), for
+    # a reader who may read payments (empty for others): :func:`~..billing.places.places_paid`.
+    payments: dict[str, PaymentStatus] = field(default_factory=dict)
 
 
 def guests(uow: UnitOfWork, session_id: int) -> list[Guest]:
@@ -159,14 +171,16 @@ class Sessions:
         with self.ctx.read() as uow:
             session = get_session(uow, session_id, Action.VIEW_SESSION)
             actor = uow.actor
+            shown = seen(actor, session)
             return SessionDetails(
-                seen(actor, session),
+                shown,
                 seen_marks(actor, session, uow.attendance.marks(session_id)),
                 seen_feedback(actor, session, uow.attendance.feedback(session_id)),
                 uow.attendance.materials(session_id),
                 seen_recordings(actor, session, uow.recordings.of(session_id)),
                 seen_guests(actor, session, guests(uow, session_id)),
-                flags_of(uow, session, self.ctx.clock()))
+                flags_of(uow, session, self.ctx.clock()),
+                places_paid(uow, actor, shown))
 
     # ------------------------------------------------------------------------- edit
     def edit(self, session_id: int, changes: dict[str, Any], *,

@@ -20,7 +20,7 @@ from ...core.audit import changes, headline
 from ...core.centre import SessionDetails
 from ...core.domain.drafts import AuditQuery
 from ...core.domain.errors import SessionsctlError
-from ...core.domain.model import AuditEntry, Guest, Session, SessionStatus
+from ...core.domain.model import AuditEntry, SessionStatus
 from ...core.schedule.registration import Waitlist
 from ...core.schedule.scopes import Scope
 from .. import format as fmt
@@ -132,8 +132,7 @@ class SessionScreen(SavesMaterials, ReportsFailures, Screen[None]):
             fields.mount_all(Horizontal(Static(key, classes="detail-key"),
                                         Static(value, classes="detail-value"),
                                         classes="detail-row")
-                             for key, value in self._rows(s, details.guests,
-                                                          details.flags))
+                             for key, value in self._rows(details))
         self._attendance(details)
         materials = self.query_one(MaterialTable)
         materials.show(details.materials, self.ctx, self.ctx.tz)
@@ -141,14 +140,13 @@ class SessionScreen(SavesMaterials, ReportsFailures, Screen[None]):
         self.query_one("#details-materials-title").display = bool(details.materials)
         self.query_one("#details-extra", Static).update(self._extra(details))
 
-    def _rows(self, s: Session, guests: list[Guest],
-              flags: list[str]) -> list[tuple[str, str | Content]]:
+    def _rows(self, details: SessionDetails) -> list[tuple[str, str | Content]]:
         """Every field of the session that has a value, as (label, value); what it is flagged
         for first; its guests (instructors and observers, by invitation) under its students."""
-        ctx = self.ctx
+        s, ctx, guests = details.session, self.ctx, details.guests
         tz = ctx.tz
         rows: list[tuple[str, str | Content]] = [
-            *(("Flagged", Content.styled(f"⚠ {flag}", "bold $text-error")) for flag in flags),
+            *(("Flagged", Content.styled(f"⚠ {flag}", "bold $text-error")) for flag in details.flags),
             ("When", f"{fmt.long_day(ctx.local(s.start).date())}, {fmt.span(s, tz)}"
                      + (f"  (booked in {s.tz})" if s.tz != ctx.tz_name else "")),
             ("Mentor", f"{ctx.name(s.mentor)} <{s.mentor}>"),
@@ -164,7 +162,9 @@ class SessionScreen(SavesMaterials, ReportsFailures, Screen[None]):
             ("Location", s.location), ("Link", s.link), ("Meeting id", s.meeting_id),
             ("Passcode", s.passcode),
             ("Seats", s.seats if s.max_participants else None),
-            ("Cost", f"{s.cost} ({s.payment_status.value})" if s.cost is not None else None),
+            ("Cost", f"{s.cost} ({self._paid(details)})" if s.cost is not None else None),
+            ("Payment", self._paid(details) if s.cost is None and self._each_paid(details)
+             else None),
             ("Description", s.description), ("Notes", s.notes),
             ("Series", f"#{s.series_id} (an occurrence)" if s.series_id else None),
             ("Cancelled", s.cancel_reason), ("Booked over conflicts", s.force_reason),
@@ -175,6 +175,18 @@ class SessionScreen(SavesMaterials, ReportsFailures, Screen[None]):
         ]
         rows.extend((k, v) for k, v in optional if v)
         return rows
+
+    @staticmethod
+    def _each_paid(details: SessionDetails) -> bool:
+        """Whether the students' places are not all paid as the session is."""
+        return any(p is not details.session.payment_status for p in details.payments.values())
+
+    def _paid(self, details: SessionDetails) -> str:
+        """The session's payment status, or each student's when their places differ."""
+        if not self._each_paid(details):
+            return details.session.payment_status.value
+        return ", ".join(f"{self.ctx.name(e)} {details.payments[e].value}"
+                         for e in details.session.students if e in details.payments)
 
     def _attendance(self, details: SessionDetails) -> None:
         ctx, tz = self.ctx, self.ctx.tz
