@@ -67,3 +67,21 @@ def test_every_change_an_import_makes_is_named(seeded: Seeded, tmp_path: Path) -
     assert by_action["create"]["id"] == made[0]["id"]
     assert done["series"] == 1  # the series whose rule lost an occurrence
 
+
+
+def test_a_session_in_progress_stays_so_when_its_export_is_imported(seeded: Seeded,
+                                                                     tmp_path: Path) -> None:
+    """A calendar says only that a session is on (CONFIRMED): importing our own export does
+    not put a started session back to scheduled."""
+    run = seeded.run
+    started = seeded.book("2027-01-07 10:00", title="Started")
+    seeded.book("2027-01-08 10:00", title="Waiting")
+    run.ok("session", "start", str(started["id"]), "--force")
+    cal = tmp_path / "all.ics"
+    run.ok("export", "ics", "-o", str(cal))
+    dry = run.ok("import", "ics", str(cal), "--dry-run")
+    assert "0 sessions would be created; 0 updated, 2 unchanged;" in dry.stdout, dry.stdout
+    done = run.json("import", "ics", str(cal))
+    assert (done["updated"], done["unchanged"]) == (0, 2)
+    statuses = {s["title"]: s["status"] for s in run.json("session", "list", "--all")}
+    assert statuses == {"Started": "in_progress", "Waiting": "scheduled"}

@@ -225,7 +225,8 @@ class IcsImporter(Importer):
             if before is None:
                 pending.append(Pending(row, item, None, series))
                 return
-            item = onto_stored(uow, source, row, before, _keeps_passcode(item, before.passcode))
+            item = onto_stored(uow, source, row, before,
+                               _keeps_started(_keeps_passcode(item, before.passcode), before))
             changed = changes(before, item)
             if changed:  # an unchanged one is neither judged nor written
                 item = replace(item, sequence=max(before.sequence + 1, item.sequence))
@@ -329,6 +330,14 @@ class IcsImporter(Importer):
             have.add(key)
             added.append(closure)
         return added
+
+
+def _keeps_started(item: Row, before: Session) -> Row:
+    """A calendar says a session is on (``CONFIRMED``) or cancelled, never that it has
+    started: one of ours that is in progress stays so (exported, it reads ``CONFIRMED``)."""
+    if before.status is SessionStatus.IN_PROGRESS and item.status is SessionStatus.SCHEDULED:
+        return replace(item, status=before.status)
+    return item
 
 
 def _keeps_passcode(item: Row, held: str | None) -> Row:
