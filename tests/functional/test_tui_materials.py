@@ -16,6 +16,13 @@ from .test_tui_actions import open_details
 SHEET = b"%PDF-1.4\nQuadratics, sheet 3\n" + bytes(range(256)) * 8  # 2,072 bytes
 
 
+async def answer(pilot, app, text: str) -> None:
+    """Put ``text`` in the open prompt and press enter (typing a long path key by key would
+    take most of the test's time)."""
+    app.screen.query_one("#prompt").value = text
+    await pilot.press("enter")
+
+
 def cells(table: MaterialTable) -> list[list[str]]:
     return [[str(c) for c in table.get_row_at(i)] for i in range(table.row_count)]
 
@@ -44,7 +51,7 @@ async def test_a_material_is_listed_and_saved_to_a_folder(
         await pilot.press("s")
         await settle(pilot)
         assert isinstance(app.screen, PromptDialog)
-        await pilot.press(*str(tmp_path / "nowhere"), "enter")  # not a folder: said, kept
+        await answer(pilot, app, str(tmp_path / "nowhere"))  # not a folder: said, kept
         await settle(pilot)
         assert isinstance(app.screen, PromptDialog)
         prompt = app.screen.query_one("#prompt")
@@ -59,7 +66,7 @@ async def test_a_material_is_listed_and_saved_to_a_folder(
         saved.write_bytes(b"mine")
         await pilot.press("s")
         await settle(pilot)
-        await pilot.press(*str(folder), "enter")
+        await answer(pilot, app, str(folder))
         await settle(pilot)
         assert isinstance(app.screen, ConfirmDialog)
         await pilot.press("n")
@@ -67,7 +74,7 @@ async def test_a_material_is_listed_and_saved_to_a_folder(
         assert saved.read_bytes() == b"mine"
         await pilot.press("s")
         await settle(pilot)
-        await pilot.press(*str(folder), "enter")
+        await answer(pilot, app, str(folder))
         await settle(pilot)
         assert isinstance(app.screen, ConfirmDialog)
         await pilot.press("y")
@@ -78,7 +85,7 @@ async def test_a_material_is_listed_and_saved_to_a_folder(
         table.move_cursor(row=0)
         await pilot.press("s")
         await settle(pilot)
-        await pilot.press(*str(folder), "enter")
+        await answer(pilot, app, str(folder))
         await settle(pilot)
         assert (folder / "sheet3.txt").read_bytes() == b"x = 1\n"
         assert sorted(p.name for p in folder.iterdir()) == ["quadratics.pdf", "sheet3.txt"]
