@@ -34,6 +34,9 @@ if TYPE_CHECKING:
     from ..context import TuiContext
 
 
+ATTENDANCE_COLUMNS = ("Student", "Status", "In–out", "Note")
+
+
 class SessionScreen(SavesMaterials, ReportsFailures, Screen[None]):
     BINDINGS = bindings(keys.SESSION)
 
@@ -70,7 +73,7 @@ class SessionScreen(SavesMaterials, ReportsFailures, Screen[None]):
 
     def on_mount(self) -> None:
         table = self.query_one("#details-attendance", DataTable)
-        for label in ("Student", "Status", "In–out", "Note"):
+        for label in ATTENDANCE_COLUMNS:
             table.add_column(label)
         for hidden in self.query("#details-materials-title, #details-materials"):
             hidden.display = False  # until there are materials to show
@@ -191,17 +194,22 @@ class SessionScreen(SavesMaterials, ReportsFailures, Screen[None]):
     def _attendance(self, details: SessionDetails) -> None:
         ctx, tz = self.ctx, self.ctx.tz
         table = self.query_one("#details-attendance", DataTable)
-        table.clear()
         marks = {a.student: a for a in details.attendance}
         variables = self.app.get_css_variables()
-        for email in details.session.students:
-            mark = marks.get(email)
-            table.add_row(
-                fmt.cell(ctx.name(email)),
-                fmt.cell(mark.status.value, fmt.ATTENDANCE_STYLE[mark.status], variables)
-                if mark else fmt.cell("not marked", "$text-muted", variables),
-                fmt.cell(fmt.in_out(mark, tz) if mark else ""),
-                fmt.cell((mark.note or "") if mark else ""))
+        rows = [(fmt.cell(ctx.name(email)),
+                 fmt.cell(mark.status.value, fmt.ATTENDANCE_STYLE[mark.status], variables)
+                 if mark else fmt.cell("not marked", "$text-muted", variables),
+                 fmt.cell(fmt.in_out(mark, tz) if mark else ""),
+                 fmt.cell((mark.note or "") if mark else ""))
+                for email in details.session.students
+                for mark in (marks.get(email),)]
+        # Columns as wide as what they hold, set with the rows: a width the table measured
+        # later would depend on when the screen is drawn.
+        table.clear(columns=True)
+        for i, label in enumerate(ATTENDANCE_COLUMNS):
+            table.add_column(label, width=max([len(label), *(r[i].cell_len for r in rows)]))
+        for row in rows:
+            table.add_row(*row)
 
     def _extra(self, details: SessionDetails) -> Content:
         """Feedback, when there is any."""
