@@ -96,12 +96,12 @@ def child_floor_insert(source_db: str, db: str) -> dict[str, Any]:
     """The same session rows and links, straight through Core ``insert()``."""
     from sqlalchemy import create_engine, insert, select
 
-    from sessionsctl.store.schema import SessionRow, SessionStudentRow
+    from sessionsctl.store.schema import session_student_table, session_table
 
     src = create_engine(f"sqlite:///{source_db}")
     with src.connect() as conn:
-        sessions = [dict(r._mapping) for r in conn.execute(select(SessionRow.__table__))]
-        links = [dict(r._mapping) for r in conn.execute(select(SessionStudentRow.__table__))]
+        sessions = [dict(r._mapping) for r in conn.execute(select(session_table))]
+        links = [dict(r._mapping) for r in conn.execute(select(session_student_table))]
     src.dispose()
     for row in sessions:
         row["series_id"] = None  # the target has no series rows
@@ -109,9 +109,9 @@ def child_floor_insert(source_db: str, db: str) -> dict[str, Any]:
     start = time.perf_counter()
     with engine.begin() as conn:
         for i in range(0, len(sessions), 10_000):
-            conn.execute(insert(SessionRow), sessions[i:i + 10_000])
+            conn.execute(insert(session_table), sessions[i:i + 10_000])
         for i in range(0, len(links), 10_000):
-            conn.execute(insert(SessionStudentRow), links[i:i + 10_000])
+            conn.execute(insert(session_student_table), links[i:i + 10_000])
     seconds = time.perf_counter() - start
     engine.dispose()
     return {"seconds": seconds, "count": len(sessions)}

@@ -60,16 +60,16 @@ from sessionsctl.core.schedule.series import template_of
 from sessionsctl.store import open_store
 from sessionsctl.store.migrate import HEAD
 from sessionsctl.store.schema import (
-    AttendanceRow,
-    AvailabilityRow,
-    ClosureRow,
-    FeedbackRow,
-    PersonRow,
-    RoomRow,
-    SeriesRow,
-    SessionRow,
-    SessionStudentRow,
-    SubjectRow,
+    attendance_table,
+    availability_table,
+    closure_table,
+    feedback_table,
+    person_table,
+    room_table,
+    series_table,
+    session_student_table,
+    session_table,
+    subject_table,
 )
 
 # Bump when the generated rows change, so cached files of the old shape are not reused.
@@ -551,28 +551,28 @@ def generate(url: str, sessions: int, seed: int = 1) -> Summary:
     links = 0
     try:
         with store.engine.begin() as conn:
-            if conn.execute(select(func.count()).select_from(SessionRow)).scalar_one():
+            if conn.execute(select(func.count()).select_from(session_table)).scalar_one():
                 raise ValueError(f"{url} already holds sessions; generate into an empty database")
             if conn.dialect.name == "sqlite":
                 # A bulk load: a big page cache keeps the five session indexes in memory.
                 conn.exec_driver_sql("PRAGMA cache_size = -1048576")
             table: Table
             for table, rows in (
-                (PersonRow.__table__, plan.people), (RoomRow.__table__, plan.rooms),
-                (SubjectRow.__table__, [{"id": i, "name": n} for i, n in enumerate(SUBJECTS, 1)]),
-                (AvailabilityRow.__table__, plan.availability_rows()),
-                (ClosureRow.__table__, plan.closure_rows()),
-                (SeriesRow.__table__, plan.series),
+                (person_table, plan.people), (room_table, plan.rooms),
+                (subject_table, [{"id": i, "name": n} for i, n in enumerate(SUBJECTS, 1)]),
+                (availability_table, plan.availability_rows()),
+                (closure_table, plan.closure_rows()),
+                (series_table, plan.series),
             ):
                 for chunk in _chunks(rows):
                     conn.execute(insert(table), chunk)
             for chunk in _chunks(plan.session_rows()):
-                conn.execute(insert(SessionRow.__table__), chunk)
+                conn.execute(insert(session_table), chunk)
             for chunk in _chunks(plan.student_rows()):
-                conn.execute(insert(SessionStudentRow.__table__), chunk)
+                conn.execute(insert(session_student_table), chunk)
                 links += len(chunk)
-            for table, rows in ((AttendanceRow.__table__, marks),
-                                (FeedbackRow.__table__, feedback)):
+            for table, rows in ((attendance_table, marks),
+                                (feedback_table, feedback)):
                 for chunk in _chunks(rows):
                     conn.execute(insert(table), chunk)
             # No ANALYZE: the product never runs it, so its databases have no planner
@@ -619,10 +619,10 @@ def fingerprint(url: str) -> str:
     store = open_store(url)
     try:
         with store.engine.connect() as conn:
-            for table in (PersonRow, RoomRow, SubjectRow, AvailabilityRow, ClosureRow, SeriesRow,
-                          SessionRow, SessionStudentRow, AttendanceRow, FeedbackRow):
-                t = table.__table__
-                for row in conn.execute(select(t).order_by(*t.primary_key.columns)):
+            for table in (person_table, room_table, subject_table, availability_table, closure_table,
+                          series_table, session_table, session_student_table, attendance_table,
+                          feedback_table):
+                for row in conn.execute(select(table).order_by(*table.primary_key.columns)):
                     digest.update(repr(tuple(row)).encode())
     finally:
         store.close()

@@ -47,7 +47,7 @@ from sessionsctl.core.mail.notices import build_message
 from sessionsctl.core.mail.setup import MailSetup
 from sessionsctl.smtp import WIRE, SmtpTransport
 from sessionsctl.store import open_store
-from sessionsctl.store.schema import OutboxRow, PersonRow, SessionRow
+from sessionsctl.store.schema import outbox_table, person_table, session_table
 
 ENQUEUE_GOAL_S = 2.0
 SEND_GOAL_PER_S = 200.0
@@ -81,7 +81,7 @@ def _day_of_sessions(centre: Centre, sessions: int) -> None:
     day = gen.NOW + timedelta(weeks=52)
     mentors = sessions // 5
     with centre.store.unit(write=True) as uow:
-        uow.db.execute(insert(PersonRow), [
+        uow.db.execute(insert(person_table), [
             {"name": f"Reminder Mentor {i}", "email": f"rm{i}@{gen.DOMAIN}",
              "role": Role.MENTOR.value, "tz": None, "created_at": gen.NOW}
             for i in range(mentors)] + [
@@ -103,33 +103,33 @@ def _floor_enqueue(centre: Centre) -> float:
     """The same reminders inserted by SQL alone (mentors only and students only, UNION ALL)."""
     from sqlalchemy import union_all
 
-    from sessionsctl.store.schema import SessionStudentRow
+    from sessionsctl.store.schema import session_student_table
 
     now = centre.clock()
     end = now + timedelta(hours=24)
     with centre.store.unit(write=True) as uow:
-        uow.db.execute(delete(OutboxRow))
+        uow.db.execute(delete(outbox_table))
     started = time.perf_counter()
     with centre.store.unit(write=True) as uow:
         common = {"kind": literal("reminder"), "template": literal("reminder"),
                       "payload": literal("{}"), "status": literal("pending"), "attempts": literal(0),
                       "next_attempt_at": literal(now.replace(tzinfo=None).isoformat(sep=" ")),
                       "created_at": literal(now.replace(tzinfo=None).isoformat(sep=" "))}
-        mentors = (select(SessionRow.id, PersonRow.email, SessionRow.start_at,
+        mentors = (select(session_table.c.id, person_table.c.email, session_table.c.start_at,
                           *[v.label(k) for k, v in common.items()])
-                   .join(PersonRow, PersonRow.id == SessionRow.mentor_id)
-                   .where(SessionRow.start_at >= now, SessionRow.start_at < end))
-        students = (select(SessionRow.id, PersonRow.email, SessionRow.start_at,
+                   .join(person_table, person_table.c.id == session_table.c.mentor_id)
+                   .where(session_table.c.start_at >= now, session_table.c.start_at < end))
+        students = (select(session_table.c.id, person_table.c.email, session_table.c.start_at,
                            *[v.label(k) for k, v in common.items()])
-                    .select_from(SessionStudentRow)
-                    .join(SessionRow, SessionRow.id == SessionStudentRow.session_id)
-                    .join(PersonRow, PersonRow.id == SessionStudentRow.student_id)
-                    .where(SessionStudentRow.start_at >= now, SessionStudentRow.start_at < end))
-        uow.db.execute(insert(OutboxRow).from_select(
+                    .select_from(session_student_table)
+                    .join(session_table, session_table.c.id == session_student_table.c.session_id)
+                    .join(person_table, person_table.c.id == session_student_table.c.student_id)
+                    .where(session_student_table.c.start_at >= now, session_student_table.c.start_at < end))
+        uow.db.execute(insert(outbox_table).from_select(
             ["session_id", "recipient", "start_at", *common], union_all(mentors, students)))
     elapsed = time.perf_counter() - started
     with centre.store.unit(write=True) as uow:
-        uow.db.execute(delete(OutboxRow))
+        uow.db.execute(delete(outbox_table))
     return elapsed
 
 
@@ -138,8 +138,8 @@ def _floor_send(centre: Centre, port: int, count: int) -> float:
     from io import BytesIO
 
     with centre.store.unit() as uow:
-        session_id = uow.db.execute(select(func.min(SessionRow.id)).where(
-            SessionRow.uid.like("bench-rem-%"))).scalar_one()
+        session_id = uow.db.execute(select(func.min(session_table.c.id)).where(
+            session_table.c.uid.like("bench-rem-%"))).scalar_one()
     rendered = centre.mail.preview("reminder", session_id)
     msg = build_message(rendered, sender=SENDER, recipient=f"rs0@{gen.DOMAIN}",
                         recipient_name="Reminder Student 0")
@@ -184,8 +184,8 @@ def main(argv: list[str] | None = None) -> int:
         enqueue_s = time.perf_counter() - started
         # Send one reminder per session (the students'), as many as the goal names.
         with store.unit(write=True) as uow:
-            uow.db.execute(delete(OutboxRow).where(OutboxRow.recipient.like("rm%")))
-            to_send = uow.db.execute(select(func.count()).select_from(OutboxRow)).scalar_one()
+            uow.db.execute(delete(outbox_table).where(outbox_table.c.recipient.like("rm%")))
+            to_send = uow.db.execute(select(func.count()).select_from(outbox_table)).scalar_one()
         started, cpu_started = time.perf_counter(), time.process_time()
         report = centre.mail.send_pending()
         send_s = time.perf_counter() - started

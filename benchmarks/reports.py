@@ -26,7 +26,7 @@ from sessionsctl.core.centre import Centre
 from sessionsctl.core.reports.data import ReportFilter
 from sessionsctl.core.reports.output import report_csv, report_html, report_json
 from sessionsctl.store import open_store
-from sessionsctl.store.schema import SessionRow
+from sessionsctl.store.schema import session_table
 
 GOAL_MS = 1000.0
 YEAR = timedelta(weeks=52)
@@ -47,8 +47,8 @@ def _run(scale: int, quick: bool, data_dir: Path) -> list[tuple[str, str, Timing
 
         def count(_i: int) -> int:
             with store.engine.connect() as conn:
-                return conn.execute(select(func.count()).select_from(SessionRow).where(
-                    SessionRow.start_at >= year.start, SessionRow.start_at < year.end)
+                return conn.execute(select(func.count()).select_from(session_table).where(
+                    session_table.c.start_at >= year.start, session_table.c.start_at < year.end)
                 ).scalar_one()
 
         floor = measure(count, reps, warmup, budget)

@@ -69,11 +69,11 @@ from sessionsctl.core.domain.timeutil import localize
 from sessionsctl.store import open_store
 from sessionsctl.store.engine import SqlStore
 from sessionsctl.store.schema import (
-    PersonRow,
-    RoomRow,
-    SessionRow,
-    SessionStudentRow,
-    SubjectRow,
+    person_table,
+    room_table,
+    session_student_table,
+    session_table,
+    subject_table,
 )
 from sessionsctl.store.unit import SqlUnit
 
@@ -85,8 +85,8 @@ GROWTH_LIMIT = 2.0  # per 10x sessions: log n predicts ~1.25x, n predicts 10x
 LESSON = timedelta(minutes=60)
 SUBJECT = "Mathematics"
 MONTH = (date(2026, 10, 1), date(2026, 11, 1))
-SESSIONS = SessionRow.__table__
-LINKS = SessionStudentRow.__table__
+SESSIONS = session_table
+LINKS = session_student_table
 
 
 @dataclass(frozen=True)
@@ -231,17 +231,17 @@ class Busy:
         busy = cls()
         with engine.connect() as conn:
             for mentor, room, start, end in conn.execute(
-                    select(SessionRow.mentor_id, SessionRow.room_id, SessionRow.start_at,
-                           SessionRow.end_at)
-                    .where(SessionRow.status != "cancelled").order_by(SessionRow.start_at)):
+                    select(session_table.c.mentor_id, session_table.c.room_id, session_table.c.start_at,
+                           session_table.c.end_at)
+                    .where(session_table.c.status != "cancelled").order_by(session_table.c.start_at)):
                 busy.add(mentor, start, end)
                 if room is not None:
                     busy.add(-room, start, end)
             for student, start, end in conn.execute(
-                    select(SessionStudentRow.student_id, SessionStudentRow.start_at,
-                           SessionStudentRow.end_at)
-                    .where(SessionStudentRow.cancelled.is_(False))
-                    .order_by(SessionStudentRow.start_at)):
+                    select(session_student_table.c.student_id, session_student_table.c.start_at,
+                           session_student_table.c.end_at)
+                    .where(session_student_table.c.cancelled.is_(False))
+                    .order_by(session_student_table.c.start_at)):
                 busy.add(student, start, end)
         return busy
 
@@ -265,12 +265,12 @@ class World:
     def __init__(self, engine: Engine, seed: int) -> None:
         self.rng = random.Random(seed)
         with engine.connect() as conn:
-            people = conn.execute(select(PersonRow.id, PersonRow.email, PersonRow.role)
-                                  .order_by(PersonRow.id)).all()
-            rooms = conn.execute(select(RoomRow.id, RoomRow.name, RoomRow.capacity)
-                                 .order_by(RoomRow.id)).all()
-            self.subject_id = conn.execute(select(SubjectRow.id)
-                                           .where(SubjectRow.name == SUBJECT)).scalar_one()
+            people = conn.execute(select(person_table.c.id, person_table.c.email, person_table.c.role)
+                                  .order_by(person_table.c.id)).all()
+            rooms = conn.execute(select(room_table.c.id, room_table.c.name, room_table.c.capacity)
+                                 .order_by(room_table.c.id)).all()
+            self.subject_id = conn.execute(select(subject_table.c.id)
+                                           .where(subject_table.c.name == SUBJECT)).scalar_one()
         self.email = {p.id: p.email for p in people}
         self.mentors = [p.id for p in people if p.role == "mentor"]
         self.students = [p.id for p in people if p.role == "student"]

@@ -3,11 +3,11 @@
 from alembic import context
 from sqlalchemy import create_engine
 
-from sessionsctl.store.schema import Base
+from sessionsctl.store.schema import metadata
 from sessionsctl.store.schema_mail import MIGRATION_ONLY_INDEXES
 
 config = context.config
-target_metadata = Base.metadata
+target_metadata = metadata
 
 
 def include_object(obj, name, type_, reflected, compare_to) -> bool:

@@ -18,7 +18,7 @@ from sessionsctl.core.centre import Centre
 from sessionsctl.store import open_store
 from sessionsctl.store.engine import SqlStore
 from sessionsctl.store.migrate import upgrade
-from sessionsctl.store.schema import Base
+from sessionsctl.store.schema import metadata
 
 PG_URL = os.environ.get("SESSIONSCTL_TEST_DB", "")
 BACKEND = "postgresql" if PG_URL.startswith("postgresql") else "sqlite"
@@ -70,7 +70,7 @@ def _emptied(template: str, path: Path) -> str:
         return f"sqlite:///{path}"
     url = pg_schema_url(template)
     engine = create_engine(url)
-    tables = ", ".join(f'"{t.name}"' for t in Base.metadata.sorted_tables)
+    tables = ", ".join(f'"{t.name}"' for t in metadata.sorted_tables)
     with engine.begin() as conn:
         conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
     engine.dispose()

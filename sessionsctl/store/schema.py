@@ -1,27 +1,31 @@
-"""The tables: typed SQLAlchemy models with named constraints and range-scan indexes."""
+"""The tables: SQLAlchemy Core tables with named constraints and range-scan indexes.
+
+Core tables, not ORM classes: the store reads and writes with Core statements on a
+connection, and declaring mapped classes would cost every command a tenth of a second at
+start-up (importing the ORM and mapping the classes) for nothing it uses.
+"""
 
 from __future__ import annotations
-
-from datetime import date, datetime
-from decimal import Decimal
-from typing import Any
 
 from sqlalchemy import (
     JSON,
     BigInteger,
+    Boolean,
     CheckConstraint,
+    Column,
     Date,
     ForeignKey,
     Index,
+    Integer,
     LargeBinary,
     MetaData,
     Numeric,
     String,
+    Table,
     Text,
     UniqueConstraint,
     true,
 )
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from .types import UTCDateTime
 
@@ -34,9 +38,7 @@ NAMING = {
 }
 
 
-class Base(DeclarativeBase):
-    metadata = MetaData(naming_convention=NAMING)
-    type_annotation_map = {datetime: UTCDateTime(), dict[str, Any]: JSON()}
+metadata = MetaData(naming_convention=NAMING)
 
 
 def _enum_check(column: str, values: tuple[str, ...], name: str) -> CheckConstraint:
@@ -54,315 +56,297 @@ OUTBOX_KINDS = ("booked", "changed", "cancelled", "reminder", "custom", "test")
 OUTBOX_STATUSES = ("pending", "sending", "sent", "failed", "skipped")
 
 
-class PersonRow(Base):
-    __tablename__ = "people"
-    __table_args__ = (_enum_check("role", ROLES, "role"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    name: Mapped[str] = mapped_column(String(200))
-    email: Mapped[str] = mapped_column(String(320), unique=True)
-    role: Mapped[str] = mapped_column(String(16))
-    tz: Mapped[str | None] = mapped_column(String(64))
-    created_at: Mapped[datetime]
-    active: Mapped[bool] = mapped_column(default=True, server_default=true())
-    login: Mapped[str | None] = mapped_column(String(128), unique=True, index=True)
-
-
-class RoomRow(Base):
-    __tablename__ = "rooms"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    name: Mapped[str] = mapped_column(String(200), unique=True)
-    capacity: Mapped[int | None]
-    active: Mapped[bool] = mapped_column(default=True, server_default=true())
+person_table = Table(
+    "people", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("name", String(200), nullable=False),
+    Column("email", String(320), unique=True, nullable=False),
+    Column("role", String(16), nullable=False),
+    Column("tz", String(64)),
+    Column("created_at", UTCDateTime(), nullable=False),
+    Column("active", Boolean, default=True, server_default=true(), nullable=False),
+    Column("login", String(128), unique=True, index=True),
+    _enum_check("role", ROLES, "role"),
+)
 
 
-class SubjectRow(Base):
-    __tablename__ = "subjects"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    name: Mapped[str] = mapped_column(String(200), unique=True)
-    active: Mapped[bool] = mapped_column(default=True, server_default=true())
-
-
-class CourseRow(Base):
-    __tablename__ = "courses"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    name: Mapped[str] = mapped_column(String(200), unique=True)
-    subject_id: Mapped[int | None] = mapped_column(ForeignKey("subjects.id"))
-    description: Mapped[str | None] = mapped_column(Text)
+room_table = Table(
+    "rooms", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("name", String(200), unique=True, nullable=False),
+    Column("capacity", Integer),
+    Column("active", Boolean, default=True, server_default=true(), nullable=False),
+)
 
 
-class BatchRow(Base):
-    __tablename__ = "batches"
-    __table_args__ = (UniqueConstraint("course_id", "name"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    course_id: Mapped[int] = mapped_column(ForeignKey("courses.id", ondelete="CASCADE"))
-    name: Mapped[str] = mapped_column(String(200))
-    starts_on: Mapped[date | None] = mapped_column(Date)
-    ends_on: Mapped[date | None] = mapped_column(Date)
+subject_table = Table(
+    "subjects", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("name", String(200), unique=True, nullable=False),
+    Column("active", Boolean, default=True, server_default=true(), nullable=False),
+)
 
 
-class EnrolmentRow(Base):
-    """A student in a course: one row per course and student, in one of its batches or none.
-    Unenrolling sets the status to ``dropped``; the row stays as history."""
-
-    __tablename__ = "enrolments"
-    __table_args__ = (
-        UniqueConstraint("course_id", "student_id"),
-        _enum_check("status", ENROLMENT_STATUSES, "status"),
-        # What the visibility filter probes: a student's active enrolments.
-        Index(None, "student_id", "status"),
-    )
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    course_id: Mapped[int] = mapped_column(ForeignKey("courses.id", ondelete="CASCADE"))
-    batch_id: Mapped[int | None] = mapped_column(ForeignKey("batches.id"))
-    student_id: Mapped[int] = mapped_column(ForeignKey("people.id"))
-    status: Mapped[str] = mapped_column(String(16))
-    enrolled_at: Mapped[datetime]
-    changed_at: Mapped[datetime]
+course_table = Table(
+    "courses", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("name", String(200), unique=True, nullable=False),
+    Column("subject_id", Integer, ForeignKey("subjects.id")),
+    Column("description", Text),
+)
 
 
-class SeriesRow(Base):
-    """A recurring series: its RFC 5545 rule, expanded in ``tz`` from the wall time ``dtstart``."""
+batch_table = Table(
+    "batches", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("course_id", Integer, ForeignKey("courses.id", ondelete="CASCADE"), nullable=False),
+    Column("name", String(200), nullable=False),
+    Column("starts_on", Date),
+    Column("ends_on", Date),
+    UniqueConstraint("course_id", "name"),
+)
 
-    __tablename__ = "series"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    uid: Mapped[str] = mapped_column(String(255), unique=True)
-    rrule: Mapped[str] = mapped_column(Text)
-    exdates: Mapped[str | None] = mapped_column(Text)
-    rdates: Mapped[str | None] = mapped_column(Text)
-    dtstart: Mapped[str] = mapped_column(String(32))  # naive local wall time, ISO 8601
-    tz: Mapped[str] = mapped_column(String(64))
-    duration_minutes: Mapped[int]
-    expanded_until: Mapped[datetime | None]
-    template: Mapped[dict[str, Any]]  # the fields every occurrence starts from
-    sequence: Mapped[int] = mapped_column(default=0)
+# A student in a course: one row per course and student, in one of its batches or none.
+# Unenrolling sets the status to ``dropped``; the row stays as history.
+enrolment_table = Table(
+    "enrolments", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("course_id", Integer, ForeignKey("courses.id", ondelete="CASCADE"), nullable=False),
+    Column("batch_id", Integer, ForeignKey("batches.id")),
+    Column("student_id", Integer, ForeignKey("people.id"), nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("enrolled_at", UTCDateTime(), nullable=False),
+    Column("changed_at", UTCDateTime(), nullable=False),
+    UniqueConstraint("course_id", "student_id"),
+    _enum_check("status", ENROLMENT_STATUSES, "status"),
+    # What the visibility filter probes: a student's active enrolments.
+    Index(None, "student_id", "status"),
+)
+
+
+# A recurring series: its RFC 5545 rule, expanded in ``tz`` from the wall time ``dtstart``.
+series_table = Table(
+    "series", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("uid", String(255), unique=True, nullable=False),
+    Column("rrule", Text, nullable=False),
+    Column("exdates", Text),
+    Column("rdates", Text),
+    Column("dtstart", String(32), nullable=False),  # naive local wall time, ISO 8601
+    Column("tz", String(64), nullable=False),
+    Column("duration_minutes", Integer, nullable=False),
+    Column("expanded_until", UTCDateTime()),
+    Column("template", JSON, nullable=False),  # the fields every occurrence starts from
+    Column("sequence", Integer, default=0, nullable=False),
     # The original series a part split off by `--scope following` belongs to (its first
     # part; a split of a split too): what `--scope all` reaches. None for an original.
-    origin_id: Mapped[int | None] = mapped_column(ForeignKey("series.id"), index=True)
-    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
-    created_at: Mapped[datetime]
-    modified_at: Mapped[datetime]
+    Column("origin_id", Integer, ForeignKey("series.id"), index=True),
+    Column("created_by_id", Integer, ForeignKey("people.id")),
+    Column("created_at", UTCDateTime(), nullable=False),
+    Column("modified_at", UTCDateTime(), nullable=False),
+)
 
 
-class SessionRow(Base):
-    __tablename__ = "sessions"
-    __table_args__ = (
-        _enum_check("type", SESSION_TYPES, "type"),
-        _enum_check("status", SESSION_STATUSES, "status"),
-        _enum_check("payment_status", PAYMENT_STATUSES, "payment_status"),
-        CheckConstraint("end_at > start_at", name="interval"),
-        UniqueConstraint("uid", "recurrence_id"),
-        Index(None, "start_at"),
-        Index(None, "mentor_id", "start_at"),
-        Index(None, "room_id", "start_at"),
-        Index(None, "series_id", "start_at"),
-        Index(None, "course_id", "batch_id"),
-    )
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    uid: Mapped[str] = mapped_column(String(255))
-    series_id: Mapped[int | None] = mapped_column(ForeignKey("series.id"))
-    recurrence_id: Mapped[datetime | None]
-    title: Mapped[str] = mapped_column(String(300))
-    description: Mapped[str | None] = mapped_column(Text)
-    mentor_id: Mapped[int] = mapped_column(ForeignKey("people.id"))
-    subject_id: Mapped[int | None] = mapped_column(ForeignKey("subjects.id"))
-    room_id: Mapped[int | None] = mapped_column(ForeignKey("rooms.id"))
+session_table = Table(
+    "sessions", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("uid", String(255), nullable=False),
+    Column("series_id", Integer, ForeignKey("series.id")),
+    Column("recurrence_id", UTCDateTime()),
+    Column("title", String(300), nullable=False),
+    Column("description", Text),
+    Column("mentor_id", Integer, ForeignKey("people.id"), nullable=False),
+    Column("subject_id", Integer, ForeignKey("subjects.id")),
+    Column("room_id", Integer, ForeignKey("rooms.id")),
     # The course a session belongs to, in one of its batches or (batch_id NULL) in none.
-    course_id: Mapped[int | None] = mapped_column(ForeignKey("courses.id"))
-    batch_id: Mapped[int | None] = mapped_column(ForeignKey("batches.id"))
-    type: Mapped[str] = mapped_column(String(16))
-    status: Mapped[str] = mapped_column(String(16))
-    start_at: Mapped[datetime]
-    end_at: Mapped[datetime]
-    tz: Mapped[str] = mapped_column(String(64))
-    location: Mapped[str | None] = mapped_column(String(500))
-    meeting_link: Mapped[str | None] = mapped_column(String(2000))
-    meeting_id: Mapped[str | None] = mapped_column(String(200))
-    meeting_passcode: Mapped[str | None] = mapped_column(String(200))
-    max_participants: Mapped[int | None]
-    notes: Mapped[str | None] = mapped_column(Text)
+    Column("course_id", Integer, ForeignKey("courses.id")),
+    Column("batch_id", Integer, ForeignKey("batches.id")),
+    Column("type", String(16), nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("start_at", UTCDateTime(), nullable=False),
+    Column("end_at", UTCDateTime(), nullable=False),
+    Column("tz", String(64), nullable=False),
+    Column("location", String(500)),
+    Column("meeting_link", String(2000)),
+    Column("meeting_id", String(200)),
+    Column("meeting_passcode", String(200)),
+    Column("max_participants", Integer),
+    Column("notes", Text),
     # The cost set on the session is read from cost_hundredths, an exact integer (a Numeric
     # is a float on SQLite); cost is written in step with it for readers of the old column.
-    cost: Mapped[Decimal | None] = mapped_column(Numeric(10, 2))
-    cost_hundredths: Mapped[int | None] = mapped_column(BigInteger)
-    payment_status: Mapped[str] = mapped_column(String(16))
-    cancel_reason: Mapped[str | None] = mapped_column(Text)
-    cancelled_by: Mapped[str | None] = mapped_column(String(16))  # student | centre | mentor
-    cancelled_at: Mapped[datetime | None]
-    force_reason: Mapped[str | None] = mapped_column(Text)
-    sequence: Mapped[int] = mapped_column(default=0)
-    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
-    created_at: Mapped[datetime]
-    modified_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
-    modified_at: Mapped[datetime]
+    Column("cost", Numeric(10, 2)),
+    Column("cost_hundredths", BigInteger),
+    Column("payment_status", String(16), nullable=False),
+    Column("cancel_reason", Text),
+    Column("cancelled_by", String(16)),  # student | centre | mentor
+    Column("cancelled_at", UTCDateTime()),
+    Column("force_reason", Text),
+    Column("sequence", Integer, default=0, nullable=False),
+    Column("created_by_id", Integer, ForeignKey("people.id")),
+    Column("created_at", UTCDateTime(), nullable=False),
+    Column("modified_by_id", Integer, ForeignKey("people.id")),
+    Column("modified_at", UTCDateTime(), nullable=False),
+    _enum_check("type", SESSION_TYPES, "type"),
+    _enum_check("status", SESSION_STATUSES, "status"),
+    _enum_check("payment_status", PAYMENT_STATUSES, "payment_status"),
+    CheckConstraint("end_at > start_at", name="interval"),
+    UniqueConstraint("uid", "recurrence_id"),
+    Index(None, "start_at"),
+    Index(None, "mentor_id", "start_at"),
+    Index(None, "room_id", "start_at"),
+    Index(None, "series_id", "start_at"),
+    Index(None, "course_id", "batch_id"),
+)
 
 
-class SessionStudentRow(Base):
-    """A student taking part in a session.
-
-    The session's interval and whether it is cancelled are copied here so that "sessions of
-    this student between A and B" is one range scan of ``(student_id, start_at)``.
-    """
-
-    __tablename__ = "session_students"
-    __table_args__ = (Index(None, "student_id", "start_at"),)
-
-    session_id: Mapped[int] = mapped_column(
-        ForeignKey("sessions.id", ondelete="CASCADE"), primary_key=True)
-    student_id: Mapped[int] = mapped_column(ForeignKey("people.id"), primary_key=True)
-    start_at: Mapped[datetime]
-    end_at: Mapped[datetime]
-    cancelled: Mapped[bool] = mapped_column(default=False)
-    forced: Mapped[bool] = mapped_column(default=False)
+# A student taking part in a session.
+#
+# The session's interval and whether it is cancelled are copied here so that "sessions of
+# this student between A and B" is one range scan of ``(student_id, start_at)``.
+#
+session_student_table = Table(
+    "session_students", metadata,
+    Column("session_id", Integer, ForeignKey("sessions.id", ondelete="CASCADE"), primary_key=True),
+    Column("student_id", Integer, ForeignKey("people.id"), primary_key=True),
+    Column("start_at", UTCDateTime(), nullable=False),
+    Column("end_at", UTCDateTime(), nullable=False),
+    Column("cancelled", Boolean, default=False, nullable=False),
+    Column("forced", Boolean, default=False, nullable=False),
+    Index(None, "student_id", "start_at"),
+)
 
 
-class TermRow(Base):
-    """A named teaching period, so a series can be booked as "Tuesdays 16:00 in Spring 2027"."""
-
-    __tablename__ = "terms"
-    __table_args__ = (CheckConstraint("ends_on >= starts_on", name="range"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    name: Mapped[str] = mapped_column(String(200), unique=True)
-    starts_on: Mapped[date] = mapped_column(Date)
-    ends_on: Mapped[date] = mapped_column(Date)
-
-
-class ClosureRow(Base):
-    """Days the centre is closed (holidays, half-term), inclusive."""
-
-    __tablename__ = "closures"
-    __table_args__ = (CheckConstraint("ends_on >= starts_on", name="range"),
-                      Index(None, "starts_on"))
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    starts_on: Mapped[date] = mapped_column(Date)
-    ends_on: Mapped[date] = mapped_column(Date)
-    reason: Mapped[str] = mapped_column(Text)
-    created_at: Mapped[datetime]
+# A named teaching period, so a series can be booked as "Tuesdays 16:00 in Spring 2027".
+term_table = Table(
+    "terms", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("name", String(200), unique=True, nullable=False),
+    Column("starts_on", Date, nullable=False),
+    Column("ends_on", Date, nullable=False),
+    CheckConstraint("ends_on >= starts_on", name="range"),
+)
 
 
-class AvailabilityRow(Base):
-    """A weekly window a mentor can teach in, as wall times in ``tz`` (weekday 0 = Monday)."""
-
-    __tablename__ = "availability"
-    __table_args__ = (CheckConstraint("weekday BETWEEN 0 AND 6", name="weekday"),
-                      CheckConstraint("end_time > start_time", name="range"),
-                      Index(None, "person_id", "weekday"))
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"))
-    weekday: Mapped[int]
-    start_time: Mapped[str] = mapped_column(String(5))  # HH:MM
-    end_time: Mapped[str] = mapped_column(String(5))
-    tz: Mapped[str] = mapped_column(String(64))
+# Days the centre is closed (holidays, half-term), inclusive.
+closure_table = Table(
+    "closures", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("starts_on", Date, nullable=False),
+    Column("ends_on", Date, nullable=False),
+    Column("reason", Text, nullable=False),
+    Column("created_at", UTCDateTime(), nullable=False),
+    CheckConstraint("ends_on >= starts_on", name="range"),
+    Index(None, "starts_on"),
+)
 
 
-class TimeOffRow(Base):
-    """An absence of a mentor: no sessions may be booked for them inside it."""
-
-    __tablename__ = "time_off"
-    __table_args__ = (CheckConstraint("end_at > start_at", name="range"),
-                      Index(None, "person_id", "start_at"))
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"))
-    start_at: Mapped[datetime]
-    end_at: Mapped[datetime]
-    reason: Mapped[str | None] = mapped_column(Text)
-
-
-class AttendanceRow(Base):
-    __tablename__ = "attendance"
-    __table_args__ = (
-        UniqueConstraint("session_id", "student_id"),
-        _enum_check("status", ATTENDANCE_STATUSES, "status"),
-    )
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    session_id: Mapped[int] = mapped_column(ForeignKey("sessions.id", ondelete="CASCADE"))
-    student_id: Mapped[int] = mapped_column(ForeignKey("people.id"), index=True)
-    status: Mapped[str] = mapped_column(String(16))
-    check_in: Mapped[datetime | None]
-    check_out: Mapped[datetime | None]
-    note: Mapped[str | None] = mapped_column(Text)
-    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
-    recorded_at: Mapped[datetime]
+# A weekly window a mentor can teach in, as wall times in ``tz`` (weekday 0 = Monday).
+availability_table = Table(
+    "availability", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("person_id", Integer, ForeignKey("people.id", ondelete="CASCADE"), nullable=False),
+    Column("weekday", Integer, nullable=False),
+    Column("start_time", String(5), nullable=False),  # HH:MM
+    Column("end_time", String(5), nullable=False),
+    Column("tz", String(64), nullable=False),
+    CheckConstraint("weekday BETWEEN 0 AND 6", name="weekday"),
+    CheckConstraint("end_time > start_time", name="range"),
+    Index(None, "person_id", "weekday"),
+)
 
 
-class FeedbackRow(Base):
-    __tablename__ = "feedback"
-    __table_args__ = (
-        UniqueConstraint("session_id", "author_id"),
-        CheckConstraint("rating BETWEEN 1 AND 5", name="rating"),
-    )
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    session_id: Mapped[int] = mapped_column(ForeignKey("sessions.id", ondelete="CASCADE"))
-    author_id: Mapped[int] = mapped_column(ForeignKey("people.id"), index=True)
-    rating: Mapped[int]
-    categories: Mapped[dict[str, Any]]
-    text: Mapped[str | None] = mapped_column(Text)
-    created_at: Mapped[datetime]
-    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
+# An absence of a mentor: no sessions may be booked for them inside it.
+time_off_table = Table(
+    "time_off", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("person_id", Integer, ForeignKey("people.id", ondelete="CASCADE"), nullable=False),
+    Column("start_at", UTCDateTime(), nullable=False),
+    Column("end_at", UTCDateTime(), nullable=False),
+    Column("reason", Text),
+    CheckConstraint("end_at > start_at", name="range"),
+    Index(None, "person_id", "start_at"),
+)
 
 
-class MaterialRow(Base):
-    __tablename__ = "materials"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    name: Mapped[str] = mapped_column(String(300))
-    location: Mapped[str] = mapped_column(String(2000))
-    type: Mapped[str] = mapped_column(String(16))
-    size: Mapped[int | None]
-    session_id: Mapped[int | None] = mapped_column(
-        ForeignKey("sessions.id", ondelete="CASCADE"), index=True)
-    course_id: Mapped[int | None] = mapped_column(ForeignKey("courses.id"), index=True)
-    uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
-    description: Mapped[str | None] = mapped_column(Text)
-    uploaded_at: Mapped[datetime]
-    media_type: Mapped[str | None] = mapped_column(String(120))
-    content: Mapped[bytes | None] = mapped_column(LargeBinary)  # the file itself (not a URL's)
+attendance_table = Table(
+    "attendance", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("session_id", Integer, ForeignKey("sessions.id", ondelete="CASCADE"), nullable=False),
+    Column("student_id", Integer, ForeignKey("people.id"), index=True, nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("check_in", UTCDateTime()),
+    Column("check_out", UTCDateTime()),
+    Column("note", Text),
+    Column("recorded_by_id", Integer, ForeignKey("people.id")),
+    Column("recorded_at", UTCDateTime(), nullable=False),
+    UniqueConstraint("session_id", "student_id"),
+    _enum_check("status", ATTENDANCE_STATUSES, "status"),
+)
 
 
-class AuditRow(Base):
-    """Who changed what and when, with the record before and after (never a passcode:
-    core/domain/serialize.py ``redacted``). ``login`` is who acted when that is not
-    ``actor`` (an admin acting as another person); empty otherwise."""
-
-    __tablename__ = "audit_log"
-    __table_args__ = (Index(None, "entity", "entity_id"), Index(None, "at"))
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    at: Mapped[datetime]
-    actor_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
-    actor: Mapped[str] = mapped_column(String(320))
-    login: Mapped[str | None] = mapped_column(String(320))
-    action: Mapped[str] = mapped_column(String(64))
-    entity: Mapped[str] = mapped_column(String(64))
-    entity_id: Mapped[str] = mapped_column(String(64))
-    before: Mapped[dict[str, Any] | None] = mapped_column(JSON)
-    after: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+feedback_table = Table(
+    "feedback", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("session_id", Integer, ForeignKey("sessions.id", ondelete="CASCADE"), nullable=False),
+    Column("author_id", Integer, ForeignKey("people.id"), index=True, nullable=False),
+    Column("rating", Integer, nullable=False),
+    Column("categories", JSON, nullable=False),
+    Column("text", Text),
+    Column("created_at", UTCDateTime(), nullable=False),
+    Column("recorded_by_id", Integer, ForeignKey("people.id")),
+    UniqueConstraint("session_id", "author_id"),
+    CheckConstraint("rating BETWEEN 1 AND 5", name="rating"),
+)
 
 
-class SettingRow(Base):
-    """The centre's settings kept with its data, one value by key: the calendar lock."""
+material_table = Table(
+    "materials", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("name", String(300), nullable=False),
+    Column("location", String(2000), nullable=False),
+    Column("type", String(16), nullable=False),
+    Column("size", Integer),
+    Column("session_id", Integer, ForeignKey("sessions.id", ondelete="CASCADE"), index=True),
+    Column("course_id", Integer, ForeignKey("courses.id"), index=True),
+    Column("uploaded_by_id", Integer, ForeignKey("people.id")),
+    Column("description", Text),
+    Column("uploaded_at", UTCDateTime(), nullable=False),
+    Column("media_type", String(120)),
+    Column("content", LargeBinary),  # the file itself (not a URL's)
+)
 
-    __tablename__ = "settings"
 
-    key: Mapped[str] = mapped_column(String(64), primary_key=True)
-    value: Mapped[str] = mapped_column(String(200))
+# Who changed what and when, with the record before and after (never a passcode:
+# core/domain/serialize.py ``redacted``). ``login`` is who acted when that is not
+# ``actor`` (an admin acting as another person); empty otherwise.
+audit_table = Table(
+    "audit_log", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("at", UTCDateTime(), nullable=False),
+    Column("actor_id", Integer, ForeignKey("people.id")),
+    Column("actor", String(320), nullable=False),
+    Column("login", String(320)),
+    Column("action", String(64), nullable=False),
+    Column("entity", String(64), nullable=False),
+    Column("entity_id", String(64), nullable=False),
+    Column("before", JSON),
+    Column("after", JSON),
+    Index(None, "entity", "entity_id"),
+    Index(None, "at"),
+)
 
 
-# The tables kept in schema_<topic> modules (built on Base) join its metadata here.
+# The centre's settings kept with its data, one value by key: the calendar lock.
+setting_table = Table(
+    "settings", metadata,
+    Column("key", String(64), primary_key=True),
+    Column("value", String(200), nullable=False),
+)
+
+
+# The tables kept in schema_<topic> modules join this metadata here.
 from . import schema_availability, schema_billing, schema_caldav  # noqa: E402,F401,I001
 from . import schema_groups, schema_requests  # noqa: E402,F401,I001
-from .schema_mail import OutboxRow  # noqa: E402,F401,I001  (still importable from here)
+from .schema_mail import outbox_table  # noqa: E402,F401,I001  (still importable from here)
 from . import schema_archive  # noqa: E402,F401,I001  (after every table it copies)

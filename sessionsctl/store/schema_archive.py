@@ -11,24 +11,33 @@ from __future__ import annotations
 
 from sqlalchemy import Column, Index, Table
 
-from .schema import AttendanceRow, AuditRow, Base, FeedbackRow, MaterialRow, SessionRow, SessionStudentRow
-from .schema_billing import SessionPaymentRow
-from .schema_groups import CheckinCodeRow, RecordingRow, RegistrationRow, WaitlistRow
-from .schema_mail import OutboxRow
-from .schema_requests import InvitationRow, RequestRow
+from .schema import (
+    attendance_table,
+    audit_table,
+    feedback_table,
+    material_table,
+    metadata,
+    session_student_table,
+    session_table,
+)
+from .schema_billing import session_payment_table
+from .schema_groups import checkin_code_table, recording_table, registration_table, waitlist_table
+from .schema_mail import outbox_table
+from .schema_requests import invitation_table, request_table
 
 PREFIX = "archive_"
 
 # What moves with a session, each by its ``session_id``: every table with a foreign key to
 # sessions but invoice_lines (an invoice holds its session where it is: core/archive/rule.py).
 # tests/unit/test_archive_tables.py holds this list to the schema's foreign keys.
-BY_SESSION: tuple[Table, ...] = tuple(row.__table__ for row in (  # type: ignore[misc]
-    SessionStudentRow, AttendanceRow, FeedbackRow, MaterialRow, RegistrationRow, WaitlistRow,
-    RecordingRow, CheckinCodeRow, InvitationRow, RequestRow, OutboxRow, SessionPaymentRow))
+BY_SESSION: tuple[Table, ...] = (
+    session_student_table, attendance_table, feedback_table, material_table, registration_table,
+    waitlist_table, recording_table, checkin_code_table, invitation_table, request_table,
+    outbox_table, session_payment_table)
 # Holders: tables whose rows keep a session in the working tables.
 HOLDERS = ("invoice_lines",)
-SESSIONS: Table = SessionRow.__table__  # type: ignore[assignment]
-AUDIT: Table = AuditRow.__table__  # type: ignore[assignment]
+SESSIONS = session_table
+AUDIT = audit_table
 MOVED: tuple[Table, ...] = (SESSIONS, *BY_SESSION, AUDIT)
 
 
@@ -37,7 +46,7 @@ def _archive_of(table: Table) -> Table:
                       autoincrement=False) for c in table.columns]
     key = ("start_at",) if table is SESSIONS else ("entity", "entity_id") if table is AUDIT \
         else ("session_id",)
-    return Table(PREFIX + table.name, Base.metadata, *columns, Index(None, *key))
+    return Table(PREFIX + table.name, metadata, *columns, Index(None, *key))
 
 
 ARCHIVE: dict[str, Table] = {table.name: _archive_of(table) for table in MOVED}

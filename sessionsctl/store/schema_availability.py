@@ -2,24 +2,19 @@
 
 from __future__ import annotations
 
-from datetime import date
+from sqlalchemy import CheckConstraint, Column, Date, ForeignKey, Index, Integer, String, Table
 
-from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, String
-from sqlalchemy.orm import Mapped, mapped_column
+from .schema import metadata
 
-from .schema import Base
-
-
-class DatedWindowRow(Base):
-    """A window a mentor can teach in on one day, as wall times in ``tz``."""
-
-    __tablename__ = "availability_dates"
-    __table_args__ = (CheckConstraint("end_time > start_time", name="range"),
-                      Index(None, "person_id", "day"))
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"))
-    day: Mapped[date] = mapped_column(Date)
-    start_time: Mapped[str] = mapped_column(String(5))  # HH:MM
-    end_time: Mapped[str] = mapped_column(String(5))
-    tz: Mapped[str] = mapped_column(String(64))
+# A window a mentor can teach in on one day, as wall times in ``tz``.
+dated_window_table = Table(
+    "availability_dates", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("person_id", Integer, ForeignKey("people.id", ondelete="CASCADE"), nullable=False),
+    Column("day", Date, nullable=False),
+    Column("start_time", String(5), nullable=False),  # HH:MM
+    Column("end_time", String(5), nullable=False),
+    Column("tz", String(64), nullable=False),
+    CheckConstraint("end_time > start_time", name="range"),
+    Index(None, "person_id", "day"),
+)

@@ -2,23 +2,19 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from sqlalchemy import Column, String, Table
 
-from sqlalchemy import String
-from sqlalchemy.orm import Mapped, mapped_column
+from .schema import metadata
+from .types import UTCDateTime
 
-from .schema import Base
-
-
-class CalDavSyncRow(Base):
-    """A resource as last sent to a CalDAV server: its content digest, so only what changed
-    is sent again. Keyed by the server (its URL), the calendar (the mentor's email) and the
-    resource's UID."""
-
-    __tablename__ = "caldav_sync"
-
-    server: Mapped[str] = mapped_column(String(500), primary_key=True)
-    calendar: Mapped[str] = mapped_column(String(320), primary_key=True)
-    uid: Mapped[str] = mapped_column(String(300), primary_key=True)
-    digest: Mapped[str] = mapped_column(String(64))
-    synced_at: Mapped[datetime]
+# A resource as last sent to a CalDAV server: its content digest, so only what changed
+# is sent again. Keyed by the server (its URL), the calendar (the mentor's email) and the
+# resource's UID.
+caldav_sync_table = Table(
+    "caldav_sync", metadata,
+    Column("server", String(500), primary_key=True),
+    Column("calendar", String(320), primary_key=True),
+    Column("uid", String(300), primary_key=True),
+    Column("digest", String(64), nullable=False),
+    Column("synced_at", UTCDateTime(), nullable=False),
+)

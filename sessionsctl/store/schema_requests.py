@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-from typing import Any
+from sqlalchemy import JSON, CheckConstraint, Column, ForeignKey, Index, Integer, String, Table, Text
 
-from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, Text
-from sqlalchemy.orm import Mapped, mapped_column
-
-from .schema import Base
+from .schema import metadata
+from .types import UTCDateTime
 
 REQUEST_STATUSES = ("open", "claimed", "scheduled", "completed", "expired", "cancelled")
 URGENCIES = ("low", "normal", "high")
@@ -18,64 +15,57 @@ def _one_of(column: str, values: tuple[str, ...]) -> CheckConstraint:
     return CheckConstraint(f"{column} IN ({', '.join(repr(v) for v in values)})", name=column)
 
 
-class RequestRow(Base):
-    """A student's request for a short one-off session, from open to scheduled (or expired)."""
-
-    __tablename__ = "requests"
-    __table_args__ = (
-        _one_of("status", REQUEST_STATUSES),
-        _one_of("urgency", URGENCIES),
-        CheckConstraint("minutes BETWEEN 30 AND 60", name="minutes"),
-        # The queue, the expiry sweep and a lapsed claim are range scans of this.
-        Index(None, "status", "created_at"),
-    )
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    title: Mapped[str] = mapped_column(String(200))
-    description: Mapped[str | None] = mapped_column(Text)
-    type: Mapped[str] = mapped_column(String(16))
-    minutes: Mapped[int]
-    urgency: Mapped[str] = mapped_column(String(8))
-    tz: Mapped[str] = mapped_column(String(64))
-    preferences: Mapped[list[Any]] = mapped_column(JSON, default=list)
-    tags: Mapped[list[Any]] = mapped_column(JSON, default=list)
-    student_id: Mapped[int] = mapped_column(ForeignKey("people.id"), index=True)
-    mentor_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"), index=True)
-    session_id: Mapped[int | None] = mapped_column(
-        ForeignKey("sessions.id", ondelete="SET NULL"), index=True)
-    status: Mapped[str] = mapped_column(String(16))
-    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
-    created_at: Mapped[datetime]
-    claimed_at: Mapped[datetime | None]
-    changed_at: Mapped[datetime]
-    feedback_asked_at: Mapped[datetime | None]
+# A student's request for a short one-off session, from open to scheduled (or expired).
+request_table = Table(
+    "requests", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("title", String(200), nullable=False),
+    Column("description", Text),
+    Column("type", String(16), nullable=False),
+    Column("minutes", Integer, nullable=False),
+    Column("urgency", String(8), nullable=False),
+    Column("tz", String(64), nullable=False),
+    Column("preferences", JSON, default=list, nullable=False),
+    Column("tags", JSON, default=list, nullable=False),
+    Column("student_id", Integer, ForeignKey("people.id"), index=True, nullable=False),
+    Column("mentor_id", Integer, ForeignKey("people.id"), index=True),
+    Column("session_id", Integer, ForeignKey("sessions.id", ondelete="SET NULL"), index=True),
+    Column("status", String(16), nullable=False),
+    Column("created_by_id", Integer, ForeignKey("people.id")),
+    Column("created_at", UTCDateTime(), nullable=False),
+    Column("claimed_at", UTCDateTime()),
+    Column("changed_at", UTCDateTime(), nullable=False),
+    Column("feedback_asked_at", UTCDateTime()),
+    _one_of("status", REQUEST_STATUSES),
+    _one_of("urgency", URGENCIES),
+    CheckConstraint("minutes BETWEEN 30 AND 60", name="minutes"),
+    # The queue, the expiry sweep and a lapsed claim are range scans of this.
+    Index(None, "status", "created_at"),
+)
 
 
 INVITE_ROLES = ("learner", "instructor", "observer")
 INVITE_STATUSES = ("pending", "accepted", "declined", "expired", "revoked")
 
 
-class InvitationRow(Base):
-    """An invitation to a session: who, in which role, until when; the digest of its token
-    (never the token itself)."""
-
-    __tablename__ = "invitations"
-    __table_args__ = (
-        _one_of("role", INVITE_ROLES),
-        _one_of("status", INVITE_STATUSES),
-        Index(None, "session_id", "status"),
-    )
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    session_id: Mapped[int] = mapped_column(ForeignKey("sessions.id", ondelete="CASCADE"))
-    email: Mapped[str] = mapped_column(String(320))
-    role: Mapped[str] = mapped_column(String(16))
-    status: Mapped[str] = mapped_column(String(16))
-    token_hash: Mapped[str] = mapped_column(String(64))
-    expires_at: Mapped[datetime]
-    created_at: Mapped[datetime]
-    sent_at: Mapped[datetime]
-    sends: Mapped[int] = mapped_column(default=1)
-    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
-    person_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
-    responded_at: Mapped[datetime | None]
+# An invitation to a session: who, in which role, until when; the digest of its token
+# (never the token itself).
+invitation_table = Table(
+    "invitations", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("session_id", Integer, ForeignKey("sessions.id", ondelete="CASCADE"), nullable=False),
+    Column("email", String(320), nullable=False),
+    Column("role", String(16), nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("token_hash", String(64), nullable=False),
+    Column("expires_at", UTCDateTime(), nullable=False),
+    Column("created_at", UTCDateTime(), nullable=False),
+    Column("sent_at", UTCDateTime(), nullable=False),
+    Column("sends", Integer, default=1, nullable=False),
+    Column("created_by_id", Integer, ForeignKey("people.id")),
+    Column("person_id", Integer, ForeignKey("people.id")),
+    Column("responded_at", UTCDateTime()),
+    _one_of("role", INVITE_ROLES),
+    _one_of("status", INVITE_STATUSES),
+    Index(None, "session_id", "status"),
+)

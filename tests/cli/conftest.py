@@ -24,7 +24,7 @@ from sqlalchemy import create_engine, select
 from typer.testing import CliRunner
 
 from sessionsctl.cli.main import app
-from sessionsctl.store.schema import Base
+from sessionsctl.store.schema import metadata
 
 VIEWER_TZ = "Europe/London"
 
@@ -179,7 +179,7 @@ def snapshot(url: str) -> dict[str, list[tuple[Any, ...]]]:
     try:
         with engine.connect() as conn:
             return {table.name: sorted(map(tuple, conn.execute(select(table))), key=repr)
-                    for table in Base.metadata.sorted_tables}
+                    for table in metadata.sorted_tables}
     finally:
         engine.dispose()
 

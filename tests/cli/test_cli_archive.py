@@ -19,7 +19,7 @@ from sqlalchemy import create_engine, delete, insert, select, update
 import sessionsctl.store.repos.archive as archive_repo
 from sessionsctl.core.centre import Centre
 from sessionsctl.store import open_store
-from sessionsctl.store.schema import FeedbackRow, PersonRow
+from sessionsctl.store.schema import feedback_table, person_table
 from sessionsctl.store.schema_archive import ARCHIVE, AUDIT, MOVED, SESSIONS
 
 from .conftest import Run, Seeded
@@ -238,7 +238,7 @@ def test_archive_waits_for_a_writer_and_moves_what_it_wrote(history: dict[str, i
     begins is not lost: the archive waits for it (PostgreSQL: its lock on sessions; SQLite:
     the write lock), then moves it with its session."""
     engine = create_engine(db_url)
-    feedback, people = FeedbackRow.__table__, PersonRow.__table__
+    feedback, people = feedback_table, person_table
     writer = engine.connect()
     writer.begin()
     kim = writer.execute(select(people.c.id).where(people.c.email == "kim@example.org"))
@@ -278,7 +278,7 @@ def test_restore_refuses_what_names_rows_deleted_since(history: dict[str, int], 
                           extra=["--room", "Annex"])["id"]
     run.ok("session", "complete", str(annexed))
     run.ok("archive", *CUTOFF, "--yes")
-    rooms, people = SESSIONS.metadata.tables["rooms"], PersonRow.__table__
+    rooms, people = SESSIONS.metadata.tables["rooms"], person_table
     engine = create_engine(db_url)
     with engine.begin() as conn:
         room = conn.execute(select(rooms.c.id).where(rooms.c.name == "Annex")).scalar_one()

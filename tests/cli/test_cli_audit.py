@@ -13,7 +13,7 @@ from typing import Any
 
 from sqlalchemy import create_engine, select
 
-from sessionsctl.store.schema import AuditRow
+from sessionsctl.store.schema import audit_table
 
 from .conftest import Run, Seeded
 
@@ -36,7 +36,7 @@ def _audit_text(db_url: str) -> str:
     engine = create_engine(db_url)
     try:
         with engine.connect() as conn:
-            return json.dumps([[r.before, r.after] for r in conn.execute(select(AuditRow))])
+            return json.dumps([[r.before, r.after] for r in conn.execute(select(audit_table))])
     finally:
         engine.dispose()
 

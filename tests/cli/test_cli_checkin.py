@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import create_engine, func, insert, select
 
 from sessionsctl.core.schedule.checkin import ALPHABET
-from sessionsctl.store.schema_groups import CheckinAttemptRow, CheckinCodeRow
+from sessionsctl.store.schema_groups import checkin_attempt_table, checkin_code_table
 
 from .conftest import Seeded
 from .test_cli_live import _at
@@ -59,7 +59,7 @@ def test_refused_before_and_after_the_session(seeded: Seeded, db_url: str) -> No
     assert run.json("session", "code", str(in_room["id"]))["code"]
     engine = create_engine(db_url)
     with engine.begin() as db:  # codes they had while they ran (or before a move)
-        db.execute(insert(CheckinCodeRow), [
+        db.execute(insert(checkin_code_table), [
             {"session_id": over["id"], "code": "PAST22", "made_at": datetime.now(UTC)},
             {"session_id": ahead["id"], "code": "AHEAD3", "made_at": datetime.now(UTC)}])
     engine.dispose()
@@ -83,7 +83,7 @@ def test_wrong_codes_are_limited_across_runs(seeded: Seeded, db_url: str) -> Non
     assert "5 wrong codes in 10 minutes" in said
     engine = create_engine(db_url)
     with engine.connect() as db:
-        assert db.execute(select(func.count()).select_from(CheckinAttemptRow)).scalar() == 5
+        assert db.execute(select(func.count()).select_from(checkin_attempt_table)).scalar() == 5
     engine.dispose()
     assert run.json("attendance", "list", str(s["id"])) == []
     assert run.json("attendance", "checkin", code, as_=seeded.kim)["status"] == "present"

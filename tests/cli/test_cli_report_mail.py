@@ -16,7 +16,7 @@ import pypdf
 import pytest
 from sqlalchemy import create_engine, select
 
-from sessionsctl.store.schema import OutboxRow
+from sessionsctl.store.schema import outbox_table
 
 from .conftest import Run, Seeded
 from .test_cli_mail import Sink
@@ -132,8 +132,8 @@ def test_every_week_mails_each_address_once_per_week_with_html_and_csv(
     engine = create_engine(run.db_url)
     try:
         with engine.connect() as db:
-            kept = db.execute(select(OutboxRow.payload).where(
-                OutboxRow.template == "report_mail")).scalars().all()
+            kept = db.execute(select(outbox_table.c.payload).where(
+                outbox_table.c.template == "report_mail")).scalars().all()
     finally:
         engine.dispose()
     assert [sorted(p) for p in kept] == [["report"]] * 4

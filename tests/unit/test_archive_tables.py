@@ -3,12 +3,12 @@ moves with it or holds it back, and each archive table has its table's columns."
 
 from __future__ import annotations
 
-from sessionsctl.store.schema import Base
+from sessionsctl.store.schema import metadata
 from sessionsctl.store.schema_archive import ARCHIVE, BY_SESSION, HOLDERS, MOVED, PREFIX, SESSIONS
 
 
 def test_every_table_naming_a_session_moves_with_it_or_holds_it() -> None:
-    naming = {fk.parent.table.name for table in Base.metadata.tables.values()
+    naming = {fk.parent.table.name for table in metadata.tables.values()
               for fk in table.foreign_keys if fk.column.table is SESSIONS}
     assert naming == {t.name for t in BY_SESSION} | set(HOLDERS)
     assert all("session_id" in t.c for t in BY_SESSION)

@@ -25,7 +25,7 @@ from sessionsctl.core.domain.model import Role, Session, SessionStatus
 from sessionsctl.core.mail.notices import NoticeKind
 from sessionsctl.core.schedule.bulk import BulkChange, parse_shift, shift_text, write_order
 from sessionsctl.store.engine import SqlStore
-from sessionsctl.store.schema import Base
+from sessionsctl.store.schema import metadata
 
 LONDON = ZoneInfo("Europe/London")
 ADMIN, MENTOR, MENTOR2 = "ada@centre.test", "mo@centre.test", "meg@centre.test"
@@ -63,7 +63,7 @@ def snapshot(store: SqlStore) -> dict[str, list[tuple[Any, ...]]]:
     with store.engine.connect() as conn:
         return {t.name: [tuple(r) for r in conn.execute(
                     select(t).order_by(*t.primary_key.columns))]
-                for t in Base.metadata.sorted_tables}
+                for t in metadata.sorted_tables}
 
 
 @contextmanager

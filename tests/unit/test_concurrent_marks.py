@@ -25,7 +25,7 @@ from sessionsctl.core.domain.model import AttendanceStatus, Role
 from sessionsctl.store import open_store
 from sessionsctl.store.engine import SqlStore
 from sessionsctl.store.repos.attendance import SqlAttendance
-from sessionsctl.store.schema import AuditRow
+from sessionsctl.store.schema import audit_table
 
 WRITERS = 8
 START = datetime(2027, 3, 1, 14, tzinfo=UTC)
@@ -95,8 +95,8 @@ def audit(db_url: str, action: str) -> list[tuple[Any, Any]]:
     engine = create_engine(db_url)
     try:
         with engine.connect() as conn:
-            rows = conn.execute(select(AuditRow.before, AuditRow.after)
-                                .where(AuditRow.action == action).order_by(AuditRow.id)).all()
+            rows = conn.execute(select(audit_table.c.before, audit_table.c.after)
+                                .where(audit_table.c.action == action).order_by(audit_table.c.id)).all()
     finally:
         engine.dispose()
     return [(r.before, r.after) for r in rows]

@@ -58,9 +58,10 @@ def test_import_linter_contracts_are_kept() -> None:
 
 # What a process that lists sessions, or says its version, must not load: the TUI, the
 # iCalendar library, mail templating, pendulum (with --tz given), help's markdown, pydantic
-# (which Typer 0.29 reads options with) and, on SQLite, the PostgreSQL dialect.
+# (which Typer 0.29 reads options with), SQLAlchemy's ORM (the store's tables are Core tables)
+# and, on SQLite, the PostgreSQL dialect.
 NOT_FOR_A_LISTING = ("textual", "icalendar", "jinja2", "pendulum", "markdown_it", "pydantic",
-                     "sqlalchemy.dialects.postgresql", "psycopg",
+                     "sqlalchemy.orm", "sqlalchemy.dialects.postgresql", "psycopg",
                      "sessionsctl.tui", "sessionsctl.core.exchange.ics",
                      "sessionsctl.core.mail.templating", "sessionsctl.core.reports.service")
 _LOADED = (

@@ -16,7 +16,7 @@ from sqlalchemy.exc import IntegrityError
 
 from sessionsctl.store import open_store
 from sessionsctl.store.migrate import HEAD, alembic_config, current_revision, upgrade
-from sessionsctl.store.schema import Base
+from sessionsctl.store.schema import metadata
 
 
 def test_head_constant_matches_the_newest_script() -> None:
@@ -29,7 +29,7 @@ def test_new_database_is_created_and_migrated_on_first_use(fresh_url: str) -> No
         with store.engine.connect() as conn:
             assert current_revision(conn) == HEAD
             tables = set(inspect(conn).get_table_names())
-        assert set(Base.metadata.tables) <= tables
+        assert set(metadata.tables) <= tables
     finally:
         store.close()
 
@@ -48,7 +48,7 @@ def test_downgrade_to_empty_and_up_again(fresh_url: str) -> None:
     with store.engine.begin() as conn:
         command.downgrade(alembic_config(conn), "base")
     with store.engine.connect() as conn:
-        assert not (set(Base.metadata.tables) & set(inspect(conn).get_table_names()))
+        assert not (set(metadata.tables) & set(inspect(conn).get_table_names()))
     upgrade(store.engine)
     with store.engine.connect() as conn:
         assert current_revision(conn) == HEAD
@@ -63,7 +63,7 @@ IN_USE_SINCE = "20261205_0005"
 def _counts(engine: object) -> dict[str, int]:
     with engine.connect() as conn:  # type: ignore[attr-defined]
         return {t: conn.execute(text(f'SELECT count(*) FROM "{t}"')).scalar_one()
-                for t in inspect(conn).get_table_names() if t in Base.metadata.tables}
+                for t in inspect(conn).get_table_names() if t in metadata.tables}
 
 
 def test_upgrading_a_database_in_use_keeps_every_row(fresh_url: str) -> None:

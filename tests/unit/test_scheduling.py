@@ -41,7 +41,7 @@ from sessionsctl.core.schedule.conflicts import Conflict
 from sessionsctl.core.schedule.recurrence import expand, parse_recurrence
 from sessionsctl.core.schedule.slots import Slot
 from sessionsctl.store.engine import SqlStore
-from sessionsctl.store.schema import Base
+from sessionsctl.store.schema import metadata
 
 LONDON = "Europe/London"
 NEW_YORK = "America/New_York"
@@ -115,7 +115,7 @@ def snapshot(store: SqlStore) -> dict[str, list[tuple[Any, ...]]]:
     with store.engine.connect() as conn:
         return {t.name: [tuple(r) for r in conn.execute(
                     select(t).order_by(*t.primary_key.columns))]
-                for t in Base.metadata.sorted_tables}
+                for t in metadata.sorted_tables}
 
 
 @contextmanager

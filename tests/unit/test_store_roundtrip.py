@@ -27,7 +27,7 @@ from sessionsctl.core.domain.model import (
     SessionType,
 )
 from sessionsctl.store.engine import SqlStore
-from sessionsctl.store.schema import AuditRow
+from sessionsctl.store.schema import audit_table
 
 ADMIN = "ada@centre.test"
 STAFF = "sam@centre.test"
@@ -98,7 +98,7 @@ def assert_utc(instant: datetime | None) -> None:
 
 
 def audit_rows(store: SqlStore) -> list[dict[str, object]]:
-    table = AuditRow.__table__
+    table = audit_table
     with store.engine.connect() as conn:
         return [dict(r._mapping) for r in conn.execute(select(table).order_by(table.c.id))]
 

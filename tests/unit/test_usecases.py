@@ -35,7 +35,7 @@ from sessionsctl.core.domain.model import (
 from sessionsctl.core.domain.timeutil import parse_instant
 from sessionsctl.core.schedule.conflicts import Conflict, clashes
 from sessionsctl.store.engine import SqlStore
-from sessionsctl.store.schema import Base
+from sessionsctl.store.schema import metadata
 
 ADMIN = "ada@centre.test"
 STAFF = "sam@centre.test"
@@ -98,7 +98,7 @@ def snapshot(store: SqlStore) -> dict[str, list[tuple[Any, ...]]]:
     with store.engine.connect() as conn:
         return {t.name: [tuple(r) for r in conn.execute(
                     select(t).order_by(*t.primary_key.columns))]
-                for t in Base.metadata.sorted_tables}
+                for t in metadata.sorted_tables}
 
 
 @contextmanager

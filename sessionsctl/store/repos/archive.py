@@ -31,9 +31,9 @@ from sqlalchemy.engine import Connection
 
 from ...core.archive.rule import Moved, Selection
 from ..schema_archive import ARCHIVE, AUDIT, MOVED, SESSIONS
-from ..schema_billing import InvoiceLineRow
+from ..schema_billing import invoice_line_table
 
-_LINES: Table = InvoiceLineRow.__table__  # type: ignore[assignment]
+_LINES: Table = invoice_line_table  # type: ignore[assignment]
 
 
 def _held(reason: str, sessions: Table) -> Any:

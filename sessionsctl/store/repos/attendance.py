@@ -14,12 +14,18 @@ from typing import Any
 
 from sqlalchemy import delete, insert, select
 from sqlalchemy.engine import Connection
-from sqlalchemy.orm import aliased
 
 from ...core.domain.model import Attendance, AttendanceStatus, Feedback, Material, MaterialType, Person
 from ...core.reports.data import ReportFilter
 from .. import clock
-from ..schema import AttendanceRow, FeedbackRow, MaterialRow, PersonRow, SessionRow, SessionStudentRow
+from ..schema import (
+    attendance_table,
+    feedback_table,
+    material_table,
+    person_table,
+    session_student_table,
+    session_table,
+)
 from . import feedback_rows, report_filter
 from .lookup import Lookup
 from .marks import has_any_mark, with_marks
@@ -35,14 +41,14 @@ class SqlAttendance:
     # ------------------------------------------------------------------------ marks
     def marks(self, session_id: int) -> list[Attendance]:
         """The marks that count (marks.py): those of the session's students."""
-        Recorder = aliased(PersonRow)
-        link = SessionStudentRow
+        Recorder = person_table.alias()
+        link = session_student_table
         rows = self.db.execute(
-            with_marks(select(AttendanceRow.__table__, PersonRow.email.label("student"),
-                              Recorder.email.label("recorder")).select_from(link))
-            .join(PersonRow, PersonRow.id == link.student_id)
-            .outerjoin(Recorder, Recorder.id == AttendanceRow.recorded_by_id)
-            .where(link.session_id == session_id).order_by(PersonRow.email))
+            with_marks(select(attendance_table, person_table.c.email.label("student"),
+                              Recorder.c.email.label("recorder")).select_from(link))
+            .join(person_table, person_table.c.id == link.c.student_id)
+            .outerjoin(Recorder, Recorder.c.id == attendance_table.c.recorded_by_id)
+            .where(link.c.session_id == session_id).order_by(person_table.c.email))
         return [Attendance(session_id=a.session_id, student=a.student,
                            status=AttendanceStatus(a.status), check_in=a.check_in,
                            check_out=a.check_out, note=a.note, recorded_by=a.recorder,
@@ -56,10 +62,10 @@ class SqlAttendance:
         """Write the student's mark, the last writer winning (upsert.py); the mark it
         replaced, or None for the first."""
         key, values = self._mark_row(record)
-        Recorder = aliased(PersonRow)
-        before = put(self.db, AttendanceRow.__table__, key, values, read=(
-            select(AttendanceRow.__table__, Recorder.email.label("recorder"))
-            .outerjoin(Recorder, Recorder.id == AttendanceRow.recorded_by_id)))
+        Recorder = person_table.alias()
+        before = put(self.db, attendance_table, key, values, read=(
+            select(attendance_table, Recorder.c.email.label("recorder"))
+            .outerjoin(Recorder, Recorder.c.id == attendance_table.c.recorded_by_id)))
         if before is None:
             return None
         return Attendance(record.session_id, record.student, AttendanceStatus(before.status),
@@ -69,17 +75,17 @@ class SqlAttendance:
     def remove_mark(self, session_id: int, student: str) -> Attendance | None:
         """Take the student's mark away; the mark removed (read locked, for the audit), or
         None when there was none."""
-        a = AttendanceRow
-        Recorder = aliased(PersonRow)
+        a = attendance_table
+        Recorder = person_table.alias()
         row = self.db.execute(
-            select(a.__table__, Recorder.email.label("recorder"))
-            .outerjoin(Recorder, Recorder.id == a.recorded_by_id)
-            .where(a.session_id == session_id,
-                   a.student_id == self.lookup.person_id(student))
-            .with_for_update(of=a.__table__)).first()
+            select(a, Recorder.c.email.label("recorder"))
+            .outerjoin(Recorder, Recorder.c.id == a.c.recorded_by_id)
+            .where(a.c.session_id == session_id,
+                   a.c.student_id == self.lookup.person_id(student))
+            .with_for_update(of=a)).first()
         if row is None:
             return None
-        self.db.execute(delete(a).where(a.id == row.id))
+        self.db.execute(delete(a).where(a.c.id == row.id))
         return Attendance(session_id, student, AttendanceStatus(row.status), row.check_in,
                           row.check_out, row.note, row.recorder, row.recorded_at)
 
@@ -87,7 +93,7 @@ class SqlAttendance:
         """Write the mark unless the student has one (perhaps given by another terminal a
         moment ago); whether it was written."""
         key, values = self._mark_row(record)
-        return insert_new(self.db, AttendanceRow.__table__, key, values)
+        return insert_new(self.db, attendance_table, key, values)
 
     def _mark_row(self, record: Attendance) -> tuple[dict[str, Any], dict[str, Any]]:
         key = {"session_id": record.session_id,
@@ -106,17 +112,17 @@ class SqlAttendance:
     def rows(self, f: ReportFilter) -> list[tuple[int, str, datetime, Attendance]]:
         """Every mark that counts of the sessions starting in the range, in session then
         student order."""
-        s, a, link = SessionRow, AttendanceRow, SessionStudentRow
-        student = aliased(PersonRow)
-        stmt = (with_marks(select(s.id, s.uid, s.start_at, student.email, a.status, a.check_in,
-                                  a.check_out, a.note)
-                           .select_from(s).join(link, link.session_id == s.id))
-                .join(student, student.id == link.student_id)
+        s, a, link = session_table, attendance_table, session_student_table
+        student = person_table.alias()
+        stmt = (with_marks(select(s.c.id, s.c.uid, s.c.start_at, student.c.email, a.c.status, a.c.check_in,
+                                  a.c.check_out, a.c.note)
+                           .select_from(s).join(link, link.c.session_id == s.c.id))
+                .join(student, student.c.id == link.c.student_id)
                 .where(*report_filter.session_filter(self.db, f))
-                .order_by(s.start_at, s.id, student.email))
+                .order_by(s.c.start_at, s.c.id, student.c.email))
         student_id = report_filter.student_id(self.db, f)
         if student_id is not None:
-            stmt = stmt.where(link.student_id == student_id)
+            stmt = stmt.where(link.c.student_id == student_id)
         return [(r.id, r.uid, r.start_at,
                  Attendance(r.id, r.email, AttendanceStatus(r.status), r.check_in,
                             r.check_out, r.note))
@@ -128,13 +134,13 @@ class SqlAttendance:
         return feedback_rows.feedback_in(self.db, f, session_id, author)
 
     def feedback(self, session_id: int) -> list[Feedback]:
-        recorder = aliased(PersonRow)
+        recorder = person_table.alias()
         rows = self.db.execute(
-            select(FeedbackRow.__table__, PersonRow.email.label("author"),
-                   recorder.email.label("recorded_by"))
-            .join(PersonRow, PersonRow.id == FeedbackRow.author_id)
-            .outerjoin(recorder, recorder.id == FeedbackRow.recorded_by_id)
-            .where(FeedbackRow.session_id == session_id).order_by(PersonRow.email))
+            select(feedback_table, person_table.c.email.label("author"),
+                   recorder.c.email.label("recorded_by"))
+            .join(person_table, person_table.c.id == feedback_table.c.author_id)
+            .outerjoin(recorder, recorder.c.id == feedback_table.c.recorded_by_id)
+            .where(feedback_table.c.session_id == session_id).order_by(person_table.c.email))
         return [Feedback(session_id=f.session_id, author=f.author, rating=f.rating,
                          categories=dict(f.categories or {}), text=f.text,
                          created_at=f.created_at, recorded_by=f.recorded_by)
@@ -149,7 +155,7 @@ class SqlAttendance:
                   "text": record.text, "created_at": record.created_at or clock.now(),
                   "recorded_by_id": self.lookup.person_id(record.recorded_by)
                   if record.recorded_by else None}
-        before = put(self.db, FeedbackRow.__table__, key, values)
+        before = put(self.db, feedback_table, key, values)
         if before is None:
             return None
         recorder = self.lookup.emails_of({before.recorded_by_id}).get(before.recorded_by_id) \
@@ -161,7 +167,7 @@ class SqlAttendance:
     def add_material(self, material: Material) -> Material:
         uploaded_at = material.uploaded_at or clock.now()
         uploader = material.uploaded_by
-        new_id = self.db.execute(insert(MaterialRow).returning(MaterialRow.id), {
+        new_id = self.db.execute(insert(material_table).returning(material_table.c.id), {
             "name": material.name, "location": material.location, "type": material.type.value,
             "size": material.size, "session_id": material.session_id,
             "course_id": material.course_id, "description": material.description,
@@ -172,10 +178,10 @@ class SqlAttendance:
 
     def materials(self, session_id: int) -> list[Material]:
         rows = self.db.execute(
-            select(*(c for c in MaterialRow.__table__.c if c.key != "content"),
-                   PersonRow.email.label("uploader"))
-            .outerjoin(PersonRow, PersonRow.id == MaterialRow.uploaded_by_id)
-            .where(MaterialRow.session_id == session_id).order_by(MaterialRow.id))
+            select(*(c for c in material_table.c if c.key != "content"),
+                   person_table.c.email.label("uploader"))
+            .outerjoin(person_table, person_table.c.id == material_table.c.uploaded_by_id)
+            .where(material_table.c.session_id == session_id).order_by(material_table.c.id))
         return [Material(id=m.id, name=m.name, location=m.location, type=MaterialType(m.type),
                          size=m.size, session_id=m.session_id, course_id=m.course_id,
                          uploaded_by=m.uploader, description=m.description,

@@ -14,25 +14,25 @@ from ...core.domain.model import AuditEntry, Person
 from ...core.domain.serialize import redacted
 from .. import clock
 from ..schema import (
-    AttendanceRow,
-    AuditRow,
-    AvailabilityRow,
-    ClosureRow,
-    FeedbackRow,
-    MaterialRow,
-    PersonRow,
-    RoomRow,
-    SeriesRow,
-    SessionRow,
-    SessionStudentRow,
-    SubjectRow,
-    TermRow,
-    TimeOffRow,
+    attendance_table,
+    audit_table,
+    availability_table,
+    closure_table,
+    feedback_table,
+    material_table,
+    person_table,
+    room_table,
+    series_table,
+    session_student_table,
+    session_table,
+    subject_table,
+    term_table,
+    time_off_table,
 )
 
-_COUNTED = (PersonRow, RoomRow, SubjectRow, SeriesRow, SessionRow, SessionStudentRow,
-            AttendanceRow, FeedbackRow, MaterialRow, TermRow, ClosureRow, AvailabilityRow,
-            TimeOffRow, AuditRow)
+_COUNTED = (person_table, room_table, subject_table, series_table, session_table, session_student_table,
+            attendance_table, feedback_table, material_table, term_table, closure_table, availability_table,
+            time_off_table, audit_table)
 
 
 def _entry(row: Any) -> AuditEntry:
@@ -64,43 +64,43 @@ class SqlAudit:
     def flush(self) -> None:
         """Write what is pending (the audit records) before the transaction commits."""
         if self._pending:
-            self.written += self.db.execute(insert(AuditRow).returning(AuditRow.id),
+            self.written += self.db.execute(insert(audit_table).returning(audit_table.c.id),
                                             self._pending).scalars().all()
             self._pending = []
 
     def entries(self, query: AuditQuery) -> list[AuditEntry]:
-        q = select(AuditRow)
+        q = select(audit_table)
         if query.session_id is not None:
-            q = q.where(AuditRow.entity == "session",
-                        AuditRow.entity_id == str(query.session_id))
+            q = q.where(audit_table.c.entity == "session",
+                        audit_table.c.entity_id == str(query.session_id))
         if query.actor is not None:
-            q = q.where(func.lower(AuditRow.actor) == query.actor.lower())
+            q = q.where(func.lower(audit_table.c.actor) == query.actor.lower())
         if query.since is not None:
-            q = q.where(AuditRow.at >= query.since)
+            q = q.where(audit_table.c.at >= query.since)
         if query.action is not None:
-            q = q.where(or_(AuditRow.action == query.action,
-                            AuditRow.action.like(f"{query.action}:%")))
+            q = q.where(or_(audit_table.c.action == query.action,
+                            audit_table.c.action.like(f"{query.action}:%")))
         if query.mentored_by is not None:
-            mentored = (select(cast(SessionRow.id, String))
-                        .join(PersonRow, PersonRow.id == SessionRow.mentor_id)
-                        .where(PersonRow.email == query.mentored_by.lower()))
-            q = q.where(AuditRow.entity == "session", AuditRow.entity_id.in_(mentored))
-        q = q.order_by(AuditRow.id.desc())
+            mentored = (select(cast(session_table.c.id, String))
+                        .join(person_table, person_table.c.id == session_table.c.mentor_id)
+                        .where(person_table.c.email == query.mentored_by.lower()))
+            q = q.where(audit_table.c.entity == "session", audit_table.c.entity_id.in_(mentored))
+        q = q.order_by(audit_table.c.id.desc())
         if query.limit is not None:
             q = q.limit(query.limit)
         return [_entry(r) for r in self.db.execute(q)]
 
     def entry(self, entry_id: int) -> AuditEntry | None:
-        row = self.db.execute(select(AuditRow).where(AuditRow.id == entry_id)).first()
+        row = self.db.execute(select(audit_table).where(audit_table.c.id == entry_id)).first()
         return _entry(row) if row is not None else None
 
     def later(self, entry: AuditEntry) -> list[AuditEntry]:
         return [_entry(r) for r in self.db.execute(
-            select(AuditRow).where(AuditRow.entity == entry.entity,
-                                   AuditRow.entity_id == entry.entity_id,
-                                   AuditRow.id > entry.id).order_by(AuditRow.id))]
+            select(audit_table).where(audit_table.c.entity == entry.entity,
+                                   audit_table.c.entity_id == entry.entity_id,
+                                   audit_table.c.id > entry.id).order_by(audit_table.c.id))]
 
     def table_counts(self) -> dict[str, int]:
         """How many rows each table holds, by table name."""
-        return {t.__tablename__: self.db.execute(select(func.count()).select_from(t)).scalar_one()
+        return {t.name: self.db.execute(select(func.count()).select_from(t)).scalar_one()
                 for t in _COUNTED}

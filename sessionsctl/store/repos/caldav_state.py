@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlalchemy import delete, select
 from sqlalchemy.engine import Connection
 
-from ..schema_caldav import CalDavSyncRow as Row
+from ..schema_caldav import caldav_sync_table as synced
 from .upsert import insert_ignoring_duplicates
 
 
@@ -18,8 +18,8 @@ class SqlCalDavState:
 
     def sent(self, server: str, calendar: str) -> dict[str, str]:
         """The digest of each resource (by UID) last sent to ``calendar`` on ``server``."""
-        rows = self.db.execute(select(Row.uid, Row.digest).where(
-            Row.server == server, Row.calendar == calendar))
+        rows = self.db.execute(select(synced.c.uid, synced.c.digest).where(
+            synced.c.server == server, synced.c.calendar == calendar))
         return {uid: digest for uid, digest in rows}
 
     def record(self, server: str, calendar: str, sent: dict[str, str], at: datetime) -> None:
@@ -28,7 +28,7 @@ class SqlCalDavState:
             return
         self.forget(server, calendar, sent)
         # A run beside this one (two crons) that sent the same resource wrote the same digest.
-        self.db.execute(insert_ignoring_duplicates(self.db, Row.__table__), [
+        self.db.execute(insert_ignoring_duplicates(self.db, synced), [
             {"server": server, "calendar": calendar, "uid": uid, "digest": digest,
              "synced_at": at} for uid, digest in sent.items()])
 
@@ -36,5 +36,5 @@ class SqlCalDavState:
         """Forget the resources ``uids`` (deleted from the calendar, or about to be recorded)."""
         wanted = list(uids)
         for i in range(0, len(wanted), 500):
-            self.db.execute(delete(Row).where(Row.server == server, Row.calendar == calendar,
-                                              Row.uid.in_(wanted[i:i + 500])))
+            self.db.execute(delete(synced).where(synced.c.server == server, synced.c.calendar == calendar,
+                                              synced.c.uid.in_(wanted[i:i + 500])))

@@ -13,14 +13,14 @@ from sqlalchemy.engine import Connection
 from ...core.domain.model import Availability, Closure, DatedWindow, Term, TimeOff
 from .. import clock
 from ..schema import (
-    AvailabilityRow,
-    ClosureRow,
-    PersonRow,
-    SettingRow,
-    TermRow,
-    TimeOffRow,
+    availability_table,
+    closure_table,
+    person_table,
+    setting_table,
+    term_table,
+    time_off_table,
 )
-from ..schema_availability import DatedWindowRow
+from ..schema_availability import dated_window_table
 from .lookup import Lookup
 
 _LOCK = "calendar_lock_before"  # the settings key of the calendar lock
@@ -33,36 +33,36 @@ class SqlCalendar:
 
     # -------------------------------------------------------------- terms and closures
     def add_term(self, name: str, starts_on: date, ends_on: date) -> Term:
-        new_id = self.db.execute(insert(TermRow).returning(TermRow.id), {
+        new_id = self.db.execute(insert(term_table).returning(term_table.c.id), {
             "name": name, "starts_on": starts_on, "ends_on": ends_on}).scalar_one()
         return Term(new_id, name, starts_on, ends_on)
 
     def term(self, name: str) -> Term | None:
-        row = self.db.execute(select(TermRow.__table__).where(TermRow.name == name)).first()
+        row = self.db.execute(select(term_table).where(term_table.c.name == name)).first()
         return Term(row.id, row.name, row.starts_on, row.ends_on) if row else None
 
     def terms(self) -> list[Term]:
-        rows = self.db.execute(select(TermRow.__table__).order_by(TermRow.starts_on))
+        rows = self.db.execute(select(term_table).order_by(term_table.c.starts_on))
         return [Term(r.id, r.name, r.starts_on, r.ends_on) for r in rows]
 
     def remove_term(self, term_id: int) -> None:
-        self.db.execute(delete(TermRow).where(TermRow.id == term_id))
+        self.db.execute(delete(term_table).where(term_table.c.id == term_id))
 
     def remove_closure(self, closure_id: int) -> None:
-        self.db.execute(delete(ClosureRow).where(ClosureRow.id == closure_id))
+        self.db.execute(delete(closure_table).where(closure_table.c.id == closure_id))
 
     def add_closure(self, starts_on: date, ends_on: date, reason: str) -> Closure:
-        new_id = self.db.execute(insert(ClosureRow).returning(ClosureRow.id), {
+        new_id = self.db.execute(insert(closure_table).returning(closure_table.c.id), {
             "starts_on": starts_on, "ends_on": ends_on, "reason": reason,
             "created_at": clock.now()}).scalar_one()
         return Closure(new_id, starts_on, ends_on, reason)
 
     def closures(self, start: date | None = None, end: date | None = None) -> list[Closure]:
-        query = select(ClosureRow.__table__).order_by(ClosureRow.starts_on)
+        query = select(closure_table).order_by(closure_table.c.starts_on)
         if start is not None:
-            query = query.where(ClosureRow.ends_on >= start)
+            query = query.where(closure_table.c.ends_on >= start)
         if end is not None:
-            query = query.where(ClosureRow.starts_on <= end)
+            query = query.where(closure_table.c.starts_on <= end)
         return [Closure(r.id, r.starts_on, r.ends_on, r.reason)
                 for r in self.db.execute(query)]
 
@@ -70,17 +70,17 @@ class SqlCalendar:
     def set_availability(self, mentor: str, weekday: int,
                          windows: Sequence[Availability]) -> None:
         person_id = self.lookup.person_id(mentor)
-        self.db.execute(delete(AvailabilityRow).where(AvailabilityRow.person_id == person_id,
-                                                      AvailabilityRow.weekday == weekday))
+        self.db.execute(delete(availability_table).where(availability_table.c.person_id == person_id,
+                                                      availability_table.c.weekday == weekday))
         if windows:
-            self.db.execute(insert(AvailabilityRow), [
+            self.db.execute(insert(availability_table), [
                 {"person_id": person_id, "weekday": weekday, "tz": w.tz,
                  "start_time": w.start.strftime("%H:%M"), "end_time": w.end.strftime("%H:%M")}
                 for w in windows])
 
     def add_dated(self, windows: Sequence[DatedWindow]) -> None:
         if windows:
-            self.db.execute(insert(DatedWindowRow), [
+            self.db.execute(insert(dated_window_table), [
                 {"person_id": self.lookup.person_id(w.mentor), "day": w.day, "tz": w.tz,
                  "start_time": w.start.strftime("%H:%M"), "end_time": w.end.strftime("%H:%M")}
                 for w in windows])
@@ -92,20 +92,20 @@ class SqlCalendar:
         if not ids:
             return found
         rows = self.db.execute(
-            select(DatedWindowRow.__table__, PersonRow.email)
-            .join(PersonRow, PersonRow.id == DatedWindowRow.person_id)
-            .where(DatedWindowRow.person_id.in_(ids), DatedWindowRow.day >= first,
-                   DatedWindowRow.day <= last)
-            .order_by(DatedWindowRow.day, DatedWindowRow.start_time))
+            select(dated_window_table, person_table.c.email)
+            .join(person_table, person_table.c.id == dated_window_table.c.person_id)
+            .where(dated_window_table.c.person_id.in_(ids), dated_window_table.c.day >= first,
+                   dated_window_table.c.day <= last)
+            .order_by(dated_window_table.c.day, dated_window_table.c.start_time))
         for r in rows:
             found[r.email].append(DatedWindow(r.email, r.day, time.fromisoformat(r.start_time),
                                               time.fromisoformat(r.end_time), r.tz))
         return found
 
     def remove_dated(self, mentor: str, first: date, last: date) -> int:
-        return self.db.execute(delete(DatedWindowRow).where(
-            DatedWindowRow.person_id == self.lookup.person_id(mentor),
-            DatedWindowRow.day >= first, DatedWindowRow.day <= last)).rowcount
+        return self.db.execute(delete(dated_window_table).where(
+            dated_window_table.c.person_id == self.lookup.person_id(mentor),
+            dated_window_table.c.day >= first, dated_window_table.c.day <= last)).rowcount
 
     def _ids(self, mentors: Iterable[str]) -> list[int]:
         """The ids of the mentors that are registered (an unknown one has nothing stored)."""
@@ -117,10 +117,10 @@ class SqlCalendar:
         if not ids:
             return found
         rows = self.db.execute(
-            select(AvailabilityRow.__table__, PersonRow.email)
-            .join(PersonRow, PersonRow.id == AvailabilityRow.person_id)
-            .where(AvailabilityRow.person_id.in_(ids))
-            .order_by(AvailabilityRow.weekday, AvailabilityRow.start_time))
+            select(availability_table, person_table.c.email)
+            .join(person_table, person_table.c.id == availability_table.c.person_id)
+            .where(availability_table.c.person_id.in_(ids))
+            .order_by(availability_table.c.weekday, availability_table.c.start_time))
         for a in rows:
             found[a.email].append(Availability(a.email, a.weekday,
                                                time.fromisoformat(a.start_time),
@@ -128,7 +128,7 @@ class SqlCalendar:
         return found
 
     def add_time_off(self, item: TimeOff) -> None:
-        self.db.execute(insert(TimeOffRow), {
+        self.db.execute(insert(time_off_table), {
             "person_id": self.lookup.person_id(item.mentor), "start_at": item.start,
             "end_at": item.end, "reason": item.reason})
 
@@ -139,22 +139,22 @@ class SqlCalendar:
         if not ids:
             return found
         rows = self.db.execute(
-            select(TimeOffRow.__table__, PersonRow.email)
-            .join(PersonRow, PersonRow.id == TimeOffRow.person_id)
-            .where(TimeOffRow.person_id.in_(ids), TimeOffRow.start_at < end,
-                   TimeOffRow.end_at > start)
-            .order_by(TimeOffRow.start_at))
+            select(time_off_table, person_table.c.email)
+            .join(person_table, person_table.c.id == time_off_table.c.person_id)
+            .where(time_off_table.c.person_id.in_(ids), time_off_table.c.start_at < end,
+                   time_off_table.c.end_at > start)
+            .order_by(time_off_table.c.start_at))
         for t in rows:
             found[t.email].append(TimeOff(t.email, t.start_at, t.end_at, t.reason))
         return found
 
     # ------------------------------------------------------------------ the calendar lock
     def lock(self) -> date | None:
-        value = self.db.execute(select(SettingRow.value)
-                                .where(SettingRow.key == _LOCK)).scalar_one_or_none()
+        value = self.db.execute(select(setting_table.c.value)
+                                .where(setting_table.c.key == _LOCK)).scalar_one_or_none()
         return date.fromisoformat(value) if value else None
 
     def set_lock(self, before: date | None) -> None:
-        self.db.execute(delete(SettingRow).where(SettingRow.key == _LOCK))
+        self.db.execute(delete(setting_table).where(setting_table.c.key == _LOCK))
         if before is not None:
-            self.db.execute(insert(SettingRow).values(key=_LOCK, value=before.isoformat()))
+            self.db.execute(insert(setting_table).values(key=_LOCK, value=before.isoformat()))

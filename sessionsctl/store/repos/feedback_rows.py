@@ -7,11 +7,10 @@ from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.engine import Connection
-from sqlalchemy.orm import aliased
 
 from ...core.domain.model import Feedback
 from ...core.reports.data import ReportFilter
-from ..schema import FeedbackRow, PersonRow, SessionRow, SessionStudentRow
+from ..schema import feedback_table, person_table, session_student_table, session_table
 from . import report_filter
 from .archived import including_archive
 
@@ -20,25 +19,26 @@ def feedback_in(db: Connection, f: ReportFilter, session_id: int | None = None,
                 author: str | None = None) -> list[tuple[int, datetime, str, Feedback]]:
     """(session id, start, mentor, feedback) of the sessions ``f`` selects (``f.student``:
     sessions that student took part in), of one session and one author if given; by start."""
-    mentor, writer, recorder = aliased(PersonRow), aliased(PersonRow), aliased(PersonRow)
-    stmt: Any = (select(SessionRow.id, SessionRow.start_at, mentor.email.label("mentor"),
-                        writer.email.label("author"), FeedbackRow.rating,
-                        FeedbackRow.categories, FeedbackRow.text, FeedbackRow.created_at,
-                        recorder.email.label("recorder"))
-                 .select_from(FeedbackRow).join(SessionRow, SessionRow.id == FeedbackRow.session_id)
-                 .join(mentor, mentor.id == SessionRow.mentor_id)
-                 .join(writer, writer.id == FeedbackRow.author_id)
-                 .outerjoin(recorder, recorder.id == FeedbackRow.recorded_by_id)
+    mentor, writer, recorder = person_table.alias(), person_table.alias(), person_table.alias()
+    stmt: Any = (select(session_table.c.id, session_table.c.start_at, mentor.c.email.label("mentor"),
+                        writer.c.email.label("author"), feedback_table.c.rating,
+                        feedback_table.c.categories, feedback_table.c.text, feedback_table.c.created_at,
+                        recorder.c.email.label("recorder"))
+                 .select_from(feedback_table)
+                 .join(session_table, session_table.c.id == feedback_table.c.session_id)
+                 .join(mentor, mentor.c.id == session_table.c.mentor_id)
+                 .join(writer, writer.c.id == feedback_table.c.author_id)
+                 .outerjoin(recorder, recorder.c.id == feedback_table.c.recorded_by_id)
                  .where(*report_filter.session_filter(db, f))
-                 .order_by(SessionRow.start_at, SessionRow.id, writer.email))
+                 .order_by(session_table.c.start_at, session_table.c.id, writer.c.email))
     student = report_filter.student_id(db, f)
     if student is not None:
-        stmt = stmt.where(SessionRow.id.in_(select(SessionStudentRow.session_id).where(
-            SessionStudentRow.student_id == student)))
+        stmt = stmt.where(session_table.c.id.in_(select(session_student_table.c.session_id).where(
+            session_student_table.c.student_id == student)))
     if session_id is not None:
-        stmt = stmt.where(SessionRow.id == session_id)
+        stmt = stmt.where(session_table.c.id == session_id)
     if author is not None:
-        stmt = stmt.where(writer.email == author)
+        stmt = stmt.where(writer.c.email == author)
     return [(r.id, r.start_at, r.mentor,
              Feedback(r.id, r.author, r.rating, dict(r.categories or {}), r.text, r.created_at,
                       r.recorder)) for r in db.execute(including_archive(stmt, f.with_archive))]

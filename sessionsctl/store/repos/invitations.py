@@ -9,16 +9,15 @@ from typing import Any
 
 from sqlalchemy import func, insert, select, update
 from sqlalchemy.engine import Connection
-from sqlalchemy.orm import aliased
 
 from ...core.domain.model import Person
 from ...core.invitations.model import Invitation, InviteRole, InviteStatus
-from ..schema import OutboxRow, PersonRow
-from ..schema_requests import InvitationRow
+from ..schema import outbox_table, person_table
+from ..schema_requests import invitation_table
 from .lookup import Lookup
 
-_BY = aliased(PersonRow)
-_COLUMNS = (*InvitationRow.__table__.c, _BY.email.label("created_by"))
+_BY = person_table.alias()
+_COLUMNS = (*invitation_table.c, _BY.c.email.label("created_by"))
 
 
 def _invitation(r: Any) -> Invitation:
@@ -35,11 +34,11 @@ class SqlInvitations:
         self.lookup = lookup
 
     def _select(self) -> Any:
-        return select(*_COLUMNS).outerjoin(_BY, _BY.id == InvitationRow.created_by_id)
+        return select(*_COLUMNS).outerjoin(_BY, _BY.c.id == invitation_table.c.created_by_id)
 
     def add(self, session_id: int, email: str, role: InviteRole, token_hash: str,
             expires_at: datetime, now: datetime) -> Invitation:
-        new_id = self.db.execute(insert(InvitationRow).returning(InvitationRow.id), {
+        new_id = self.db.execute(insert(invitation_table).returning(invitation_table.c.id), {
             "session_id": session_id, "email": email, "role": role.value, "status": "pending",
             "token_hash": token_hash, "expires_at": expires_at, "created_at": now,
             "sent_at": now, "sends": 1,
@@ -49,16 +48,16 @@ class SqlInvitations:
         return found
 
     def get(self, invitation_id: int) -> Invitation | None:
-        row = self.db.execute(self._select().where(InvitationRow.id == invitation_id)).first()
+        row = self.db.execute(self._select().where(invitation_table.c.id == invitation_id)).first()
         return _invitation(row) if row else None
 
     def find(self, session_id: int | None = None,
              status: InviteStatus | None = None) -> list[Invitation]:
-        stmt = self._select().order_by(InvitationRow.session_id, InvitationRow.id)
+        stmt = self._select().order_by(invitation_table.c.session_id, invitation_table.c.id)
         if session_id is not None:
-            stmt = stmt.where(InvitationRow.session_id == session_id)
+            stmt = stmt.where(invitation_table.c.session_id == session_id)
         if status is not None:
-            stmt = stmt.where(InvitationRow.status == status.value)
+            stmt = stmt.where(invitation_table.c.status == status.value)
         return [_invitation(r) for r in self.db.execute(stmt)]
 
     def move(self, invitation_id: int, sources: Sequence[InviteStatus], target: InviteStatus,
@@ -67,23 +66,23 @@ class SqlInvitations:
         if person is not None:
             values["person_id"] = self.lookup.person_id(person)
         result = self.db.execute(
-            update(InvitationRow).where(InvitationRow.id == invitation_id,
-                                        InvitationRow.status.in_([s.value for s in sources]))
+            update(invitation_table).where(invitation_table.c.id == invitation_id,
+                                        invitation_table.c.status.in_([s.value for s in sources]))
             .values(**values))
         return result.rowcount == 1
 
     def renew(self, invitation_id: int, token_hash: str, expires_at: datetime,
               now: datetime) -> bool:
         result = self.db.execute(
-            update(InvitationRow).where(InvitationRow.id == invitation_id,
-                                        InvitationRow.status.in_(("pending", "expired")))
+            update(invitation_table).where(invitation_table.c.id == invitation_id,
+                                        invitation_table.c.status.in_(("pending", "expired")))
             .values(status="pending", token_hash=token_hash, expires_at=expires_at,
-                    sent_at=now, sends=InvitationRow.sends + 1))
+                    sent_at=now, sends=invitation_table.c.sends + 1))
         return result.rowcount == 1
 
     def sent_since(self, session_id: int, since: datetime) -> int:
         # Each send and resend is one invitation mail queued in the outbox for the session.
         return int(self.db.execute(
-            select(func.count()).select_from(OutboxRow)
-            .where(OutboxRow.session_id == session_id, OutboxRow.template == "invitation",
-                   OutboxRow.created_at >= since)).scalar_one())
+            select(func.count()).select_from(outbox_table)
+            .where(outbox_table.c.session_id == session_id, outbox_table.c.template == "invitation",
+                   outbox_table.c.created_at >= since)).scalar_one())

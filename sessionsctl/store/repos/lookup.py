@@ -5,16 +5,16 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Table, select
 from sqlalchemy.engine import Connection
 
 from ...core.domain.errors import NotFound
 from ...core.domain.model import Person, Role
-from ..schema import PersonRow, RoomRow, SubjectRow
+from ..schema import person_table, room_table
 
 CHUNK = 5000  # ids or names per IN (...) list
-PERSON_COLUMNS = (PersonRow.id, PersonRow.name, PersonRow.email, PersonRow.role, PersonRow.tz,
-                  PersonRow.active, PersonRow.login)
+PERSON_COLUMNS = tuple(person_table.c[name] for name in (
+    "id", "name", "email", "role", "tz", "active", "login"))
 
 
 def person_of(row: Any) -> Person:
@@ -39,7 +39,7 @@ class Lookup:
         found: dict[str, Person] = {}
         for i in range(0, len(wanted), CHUNK):
             rows = self.db.execute(select(*PERSON_COLUMNS)
-                                   .where(PersonRow.email.in_(wanted[i:i + CHUNK])))
+                                   .where(person_table.c.email.in_(wanted[i:i + CHUNK])))
             found.update((r.email, person_of(r)) for r in rows)
         self._ids.update((email, p.id) for email, p in found.items())
         return found
@@ -67,46 +67,46 @@ class Lookup:
         wanted = [i for i in person_ids if i is not None and i not in self._emails]
         for i in range(0, len(wanted), CHUNK):
             for person_id, email in self.db.execute(
-                    select(PersonRow.id, PersonRow.email)
-                    .where(PersonRow.id.in_(wanted[i:i + CHUNK]))).all():
+                    select(person_table.c.id, person_table.c.email)
+                    .where(person_table.c.id.in_(wanted[i:i + CHUNK]))).all():
                 self._emails[person_id] = email
                 self._ids[email] = person_id
         return self._emails
 
     # -------------------------------------------------------------- rooms and subjects
-    def remember(self, table: type[RoomRow] | type[SubjectRow], name: str, row_id: int) -> None:
+    def remember(self, table: Table, name: str, row_id: int) -> None:
         """Keep the id of a room or subject read by name."""
-        self._named[table.__tablename__, name] = row_id
+        self._named[table.name, name] = row_id
 
-    def named_id(self, table: type[RoomRow] | type[SubjectRow], name: str | None) -> int | None:
+    def named_id(self, table: Table, name: str | None) -> int | None:
         if name is None:
             return None
-        key = (table.__tablename__, name)
+        key = (table.name, name)
         if key not in self._named:
-            found = self.db.execute(select(table.id).where(table.name == name)).scalar()
+            found = self.db.execute(select(table.c.id).where(table.c.name == name)).scalar()
             if found is None:
-                raise NotFound(table.__tablename__.rstrip("s"), name)
+                raise NotFound(table.name.rstrip("s"), name)
             self._named[key] = found
         return self._named[key]
 
-    def forget(self, table: type[PersonRow] | type[RoomRow] | type[SubjectRow]) -> None:
+    def forget(self, table: Table) -> None:
         """Drop what this unit has met of ``table``: a name or email changed under it."""
-        if table is PersonRow:
+        if table is person_table:
             self._ids.clear()
             self._emails.clear()
         else:
-            self._named = {k: v for k, v in self._named.items() if k[0] != table.__tablename__}
+            self._named = {k: v for k, v in self._named.items() if k[0] != table.name}
 
     def room_id_or_none(self, name: str) -> int | None:
         try:
-            return self.named_id(RoomRow, name)
+            return self.named_id(room_table, name)
         except NotFound:
             return None
 
-    def names_of(self, table: type[RoomRow] | type[SubjectRow],
+    def names_of(self, table: Table,
                  ids: set[int | None]) -> dict[int, str]:
         """Names by id (not cached: a listing names each of its rooms and subjects once)."""
         wanted = [i for i in ids if i is not None]
         if not wanted:
             return {}
-        return dict(self.db.execute(select(table.id, table.name).where(table.id.in_(wanted))).all())
+        return dict(self.db.execute(select(table.c.id, table.c.name).where(table.c.id.in_(wanted))).all())

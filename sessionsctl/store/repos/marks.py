@@ -13,18 +13,19 @@ from typing import Any
 
 from sqlalchemy import Select, and_, exists
 
-from ..schema import AttendanceRow, SessionStudentRow
+from ..schema import attendance_table, session_student_table
 
 
 def with_marks(stmt: Select[Any], *, outer: bool = False) -> Select[Any]:
     """``stmt``, which reads ``session_students``, joined to the marks that count: those of
     the participants it reads (``outer``: participants without a mark too, with NULL mark
     columns)."""
-    return stmt.join(AttendanceRow, and_(AttendanceRow.session_id == SessionStudentRow.session_id,
-                                         AttendanceRow.student_id == SessionStudentRow.student_id),
+    mark, link = attendance_table.c, session_student_table.c
+    return stmt.join(attendance_table, and_(mark.session_id == link.session_id,
+                                            mark.student_id == link.student_id),
                      isouter=outer)
 
 
 def has_any_mark(session_id: int) -> Any:
     """Whether any mark is recorded for the session, counted or dormant."""
-    return exists().where(AttendanceRow.session_id == session_id)
+    return exists().where(attendance_table.c.session_id == session_id)

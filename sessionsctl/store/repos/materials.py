@@ -10,10 +10,10 @@ from sqlalchemy.engine import Connection
 
 from ...core.domain.model import Material, MaterialType
 from .. import clock
-from ..schema import MaterialRow, PersonRow
+from ..schema import material_table, person_table
 from .lookup import Lookup
 
-_LISTED = [c for c in MaterialRow.__table__.c if c.key != "content"]
+_LISTED = [c for c in material_table.c if c.key != "content"]
 
 
 class SqlMaterials:
@@ -30,7 +30,7 @@ class SqlMaterials:
 
     def add(self, material: Material, content: bytes | None) -> Material:
         now = clock.now()
-        new_id = self.db.execute(insert(MaterialRow).returning(MaterialRow.id), {
+        new_id = self.db.execute(insert(material_table).returning(material_table.c.id), {
             **self._values(material), "session_id": material.session_id,
             "course_id": material.course_id, "uploaded_at": now,
             "content": content}).scalar_one()
@@ -38,9 +38,9 @@ class SqlMaterials:
 
     def get(self, material_id: int) -> Material | None:
         m = self.db.execute(
-            select(*_LISTED, PersonRow.email.label("uploader"))
-            .outerjoin(PersonRow, PersonRow.id == MaterialRow.uploaded_by_id)
-            .where(MaterialRow.id == material_id)).first()
+            select(*_LISTED, person_table.c.email.label("uploader"))
+            .outerjoin(person_table, person_table.c.id == material_table.c.uploaded_by_id)
+            .where(material_table.c.id == material_id)).first()
         if m is None:
             return None
         return Material(id=m.id, name=m.name, location=m.location, type=MaterialType(m.type),
@@ -49,13 +49,13 @@ class SqlMaterials:
                         uploaded_at=m.uploaded_at, media_type=m.media_type)
 
     def content(self, material_id: int) -> bytes | None:
-        found = self.db.execute(select(MaterialRow.content)
-                                .where(MaterialRow.id == material_id)).scalar_one_or_none()
+        found = self.db.execute(select(material_table.c.content)
+                                .where(material_table.c.id == material_id)).scalar_one_or_none()
         return None if found is None else bytes(found)
 
     def replace(self, material: Material, content: bytes) -> None:
-        self.db.execute(update(MaterialRow).where(MaterialRow.id == material.id).values(
+        self.db.execute(update(material_table).where(material_table.c.id == material.id).values(
             **self._values(material), uploaded_at=clock.now(), content=content))
 
     def remove(self, material_id: int) -> None:
-        self.db.execute(delete(MaterialRow).where(MaterialRow.id == material_id))
+        self.db.execute(delete(material_table).where(material_table.c.id == material_id))

@@ -32,27 +32,27 @@ from sqlalchemy.engine import Connection
 
 from ...core.mail.notices import Notice, NoticeKind, OutboxMessage, OutboxStatus
 from ..schema import (
-    OutboxRow,
-    PersonRow,
-    SessionRow,
-    SessionStudentRow,
-    SettingRow,
+    outbox_table,
+    person_table,
+    session_student_table,
+    session_table,
+    setting_table,
 )
 from ..types import UTCDateTime
 from .upsert import insert_ignoring_duplicates
 
-_COLUMNS = (OutboxRow.id, OutboxRow.kind, OutboxRow.template, OutboxRow.recipient,
-            OutboxRow.session_id, OutboxRow.start_at, OutboxRow.payload, OutboxRow.status,
-            OutboxRow.attempts, OutboxRow.next_attempt_at, OutboxRow.last_error,
-            OutboxRow.created_at, OutboxRow.sent_at)
+_COLUMNS = (outbox_table.c.id, outbox_table.c.kind, outbox_table.c.template, outbox_table.c.recipient,
+            outbox_table.c.session_id, outbox_table.c.start_at, outbox_table.c.payload, outbox_table.c.status,
+            outbox_table.c.attempts, outbox_table.c.next_attempt_at, outbox_table.c.last_error,
+            outbox_table.c.created_at, outbox_table.c.sent_at)
 _KINDS = {k.value: k for k in NoticeKind}
 _STATUSES = {s.value: s for s in OutboxStatus}
 
 
 # Only while the claim is still ours: a lease that ran out may have passed the message on.
-_MARK_SENT = (update(OutboxRow)
-              .where(OutboxRow.id == bindparam("message_id"),
-                     OutboxRow.claimed_by == bindparam("claimer"))
+_MARK_SENT = (update(outbox_table)
+              .where(outbox_table.c.id == bindparam("message_id"),
+                     outbox_table.c.claimed_by == bindparam("claimer"))
               .values(status=OutboxStatus.SENT.value, claimed_by=None, claimed_until=None,
                       last_error=None, sent_at=bindparam("sent_at")))
 
@@ -64,24 +64,24 @@ def _participants(start: datetime, end: datetime, extra: Sequence[Any] = (), *,
     only those with no reminder in the outbox yet for that start (in any state)."""
 
     def fresh() -> Any:
-        queued = (select(OutboxRow.id)
-                  .where(OutboxRow.session_id == SessionRow.id,
-                         OutboxRow.recipient == PersonRow.email,
-                         OutboxRow.kind == NoticeKind.REMINDER.value,
-                         OutboxRow.start_at == SessionRow.start_at))
+        queued = (select(outbox_table.c.id)
+                  .where(outbox_table.c.session_id == session_table.c.id,
+                         outbox_table.c.recipient == person_table.c.email,
+                         outbox_table.c.kind == NoticeKind.REMINDER.value,
+                         outbox_table.c.start_at == session_table.c.start_at))
         return ~exists(queued) if unqueued else true()
 
-    mentors = (select(SessionRow.id, SessionRow.start_at, PersonRow.email, *extra)
-               .join(PersonRow, PersonRow.id == SessionRow.mentor_id)
-               .where(SessionRow.start_at >= start, SessionRow.start_at < end,
-                      SessionRow.status == "scheduled", fresh()))
-    students = (select(SessionRow.id, SessionRow.start_at, PersonRow.email, *extra)
-                .select_from(SessionStudentRow)
-                .join(SessionRow, SessionRow.id == SessionStudentRow.session_id)
-                .join(PersonRow, PersonRow.id == SessionStudentRow.student_id)
-                .where(SessionStudentRow.start_at >= start, SessionStudentRow.start_at < end,
-                       SessionStudentRow.cancelled.is_(False),
-                       SessionRow.status == "scheduled", fresh()))
+    mentors = (select(session_table.c.id, session_table.c.start_at, person_table.c.email, *extra)
+               .join(person_table, person_table.c.id == session_table.c.mentor_id)
+               .where(session_table.c.start_at >= start, session_table.c.start_at < end,
+                      session_table.c.status == "scheduled", fresh()))
+    students = (select(session_table.c.id, session_table.c.start_at, person_table.c.email, *extra)
+                .select_from(session_student_table)
+                .join(session_table, session_table.c.id == session_student_table.c.session_id)
+                .join(person_table, person_table.c.id == session_student_table.c.student_id)
+                .where(session_student_table.c.start_at >= start, session_student_table.c.start_at < end,
+                       session_student_table.c.cancelled.is_(False),
+                       session_table.c.status == "scheduled", fresh()))
     return union_all(mentors, students)
 
 
@@ -111,11 +111,11 @@ class SqlOutbox:
             "created_at": stamp,
         } for n in notices]
         if once:
-            stmt = insert_ignoring_duplicates(self.db, OutboxRow.__table__)
+            stmt = insert_ignoring_duplicates(self.db, outbox_table)
         else:
-            stmt = insert(OutboxRow)
+            stmt = insert(outbox_table)
         # RETURNING makes SQLAlchemy send one multi-row INSERT (insertmanyvalues), and counts.
-        return len(self.db.execute(stmt.returning(OutboxRow.id), values).all())
+        return len(self.db.execute(stmt.returning(outbox_table.c.id), values).all())
 
     def reminder_targets(self, start: datetime, end: datetime
                          ) -> list[tuple[int, datetime, str]]:
@@ -133,21 +133,21 @@ class SqlOutbox:
             "created_at": literal(now, UTCDateTime()),
         }
         source = _participants(start, end, [v.label(k) for k, v in extra.items()])
-        stmt = insert_ignoring_duplicates(self.db, OutboxRow.__table__).from_select(
+        stmt = insert_ignoring_duplicates(self.db, outbox_table).from_select(
             ["session_id", "start_at", "recipient", *extra], source)
-        return len(self.db.execute(stmt.returning(OutboxRow.id)).all())
+        return len(self.db.execute(stmt.returning(outbox_table.c.id)).all())
 
     def claim(self, claimer: str, now: datetime, lease_until: datetime,
                      limit: int) -> list[OutboxMessage]:
-        due = or_(and_(OutboxRow.status == OutboxStatus.PENDING.value,
-                       OutboxRow.next_attempt_at <= now),
-                  and_(OutboxRow.status == OutboxStatus.SENDING.value,
-                       OutboxRow.claimed_until < now))
-        candidates = select(OutboxRow.id).where(due).order_by(OutboxRow.id).limit(limit)
+        due = or_(and_(outbox_table.c.status == OutboxStatus.PENDING.value,
+                       outbox_table.c.next_attempt_at <= now),
+                  and_(outbox_table.c.status == OutboxStatus.SENDING.value,
+                       outbox_table.c.claimed_until < now))
+        candidates = select(outbox_table.c.id).where(due).order_by(outbox_table.c.id).limit(limit)
         if self.db.dialect.name == "postgresql":
             candidates = candidates.with_for_update(skip_locked=True)
         rows = self.db.execute(
-            update(OutboxRow).where(OutboxRow.id.in_(candidates.scalar_subquery()))
+            update(outbox_table).where(outbox_table.c.id.in_(candidates.scalar_subquery()))
             .values(status=OutboxStatus.SENDING.value, claimed_by=claimer,
                     claimed_until=lease_until)
             .returning(*_COLUMNS)).all()
@@ -155,18 +155,18 @@ class SqlOutbox:
 
     def claimers(self) -> list[str]:
         rows = self.db.execute(
-            select(OutboxRow.claimed_by).distinct()
-            .where(OutboxRow.status == OutboxStatus.SENDING.value,
-                   OutboxRow.claimed_by.is_not(None))).scalars()
+            select(outbox_table.c.claimed_by).distinct()
+            .where(outbox_table.c.status == OutboxStatus.SENDING.value,
+                   outbox_table.c.claimed_by.is_not(None))).scalars()
         return sorted(rows)
 
     def release(self, claimers: Sequence[str], error: str) -> int:
         if not claimers:
             return 0
         result = self.db.execute(
-            update(OutboxRow)
-            .where(OutboxRow.status == OutboxStatus.SENDING.value,
-                   OutboxRow.claimed_by.in_(list(claimers)))
+            update(outbox_table)
+            .where(outbox_table.c.status == OutboxStatus.SENDING.value,
+                   outbox_table.c.claimed_by.in_(list(claimers)))
             .values(status=OutboxStatus.PENDING.value, claimed_by=None, claimed_until=None,
                     last_error=error))
         return result.rowcount or 0
@@ -189,55 +189,55 @@ class SqlOutbox:
         if next_attempt_at is not None:
             values["next_attempt_at"] = next_attempt_at
         # Only while the claim is still ours: a lease that ran out may have passed it on.
-        self.db.execute(update(OutboxRow).where(OutboxRow.id == message_id,
-                                                OutboxRow.claimed_by == claimer).values(values))
+        self.db.execute(update(outbox_table).where(outbox_table.c.id == message_id,
+                                                outbox_table.c.claimed_by == claimer).values(values))
 
     def scrub(self, message_id: int, payload: dict[str, Any]) -> None:
-        self.db.execute(update(OutboxRow).where(OutboxRow.id == message_id)
+        self.db.execute(update(outbox_table).where(outbox_table.c.id == message_id)
                         .values(payload=payload))
 
     def unclaim(self, message_ids: Sequence[int], claimer: str, error: str) -> None:
         if not message_ids:
             return
         self.db.execute(
-            update(OutboxRow)
-            .where(OutboxRow.id.in_(list(message_ids)), OutboxRow.claimed_by == claimer,
-                   OutboxRow.status == OutboxStatus.SENDING.value)
+            update(outbox_table)
+            .where(outbox_table.c.id.in_(list(message_ids)), outbox_table.c.claimed_by == claimer,
+                   outbox_table.c.status == OutboxStatus.SENDING.value)
             .values(status=OutboxStatus.PENDING.value, claimed_by=None, claimed_until=None,
                     last_error=error))
 
     def messages(self, status: OutboxStatus | None = None,
                limit: int | None = None) -> list[OutboxMessage]:
-        stmt = select(*_COLUMNS).order_by(OutboxRow.id.desc())
+        stmt = select(*_COLUMNS).order_by(outbox_table.c.id.desc())
         if status is not None:
-            stmt = stmt.where(OutboxRow.status == status.value)
+            stmt = stmt.where(outbox_table.c.status == status.value)
         if limit is not None:
             stmt = stmt.limit(limit)
         return [_message(r) for r in self.db.execute(stmt)][::-1]
 
     def queued(self, template: str, session_id: int, recipient: str | None = None) -> bool:
-        match = [OutboxRow.template == template, OutboxRow.session_id == session_id]
+        match = [outbox_table.c.template == template, outbox_table.c.session_id == session_id]
         if recipient is not None:
-            match.append(OutboxRow.recipient == recipient)
+            match.append(outbox_table.c.recipient == recipient)
         return bool(self.db.execute(select(exists().where(*match))).scalar())
 
     def flag(self, key: str, value: str | None) -> bool:
         if value is None:
-            result = self.db.execute(delete(SettingRow).where(SettingRow.key == key))
+            result = self.db.execute(delete(setting_table).where(setting_table.c.key == key))
             return bool(result.rowcount)
-        stmt = insert_ignoring_duplicates(self.db, SettingRow.__table__).values(
-            key=key, value=value).returning(SettingRow.key)
+        stmt = insert_ignoring_duplicates(self.db, setting_table).values(
+            key=key, value=value).returning(setting_table.c.key)
         return self.db.execute(stmt).first() is not None
 
     def counts(self) -> dict[str, int]:
-        rows = self.db.execute(select(OutboxRow.status, func.count()).group_by(OutboxRow.status))
+        rows = self.db.execute(select(outbox_table.c.status, func.count()).group_by(outbox_table.c.status))
         counts = {s.value: 0 for s in OutboxStatus}
         counts.update({status: n for status, n in rows})
         return counts
 
     def retry(self, now: datetime) -> int:
         result = self.db.execute(
-            update(OutboxRow).where(OutboxRow.status == OutboxStatus.FAILED.value)
+            update(outbox_table).where(outbox_table.c.status == OutboxStatus.FAILED.value)
             .values(status=OutboxStatus.PENDING.value, attempts=0, next_attempt_at=now,
                     claimed_by=None, claimed_until=None))
         return result.rowcount or 0

@@ -16,19 +16,19 @@ from sqlalchemy.engine import Connection
 
 from .. import clock
 from ..schema import (
-    AttendanceRow,
-    AuditRow,
-    AvailabilityRow,
-    CourseRow,
-    EnrolmentRow,
-    FeedbackRow,
-    OutboxRow,
-    SessionRow,
-    TimeOffRow,
+    attendance_table,
+    audit_table,
+    availability_table,
+    course_table,
+    enrolment_table,
+    feedback_table,
+    outbox_table,
+    session_table,
+    time_off_table,
 )
 from ..schema_archive import ARCHIVE
-from ..schema_availability import DatedWindowRow
-from ..schema_requests import InvitationRow, RequestRow
+from ..schema_availability import dated_window_table
+from ..schema_requests import invitation_table, request_table
 from .archived import EVERY, including_archive
 
 
@@ -51,45 +51,48 @@ class SqlPrivacy:
         db = self.db
         return {
             "attendance": _rows(db, select(
-                AttendanceRow.session_id, SessionRow.title, SessionRow.start_at,
-                AttendanceRow.status, AttendanceRow.check_in, AttendanceRow.check_out,
-                AttendanceRow.note).join(SessionRow, SessionRow.id == AttendanceRow.session_id)
-                .where(AttendanceRow.student_id == person_id).order_by(SessionRow.start_at)),
+                attendance_table.c.session_id, session_table.c.title, session_table.c.start_at,
+                attendance_table.c.status, attendance_table.c.check_in, attendance_table.c.check_out,
+                attendance_table.c.note)
+                .join(session_table, session_table.c.id == attendance_table.c.session_id)
+                .where(attendance_table.c.student_id == person_id).order_by(session_table.c.start_at)),
             "feedback": _rows(db, select(
-                FeedbackRow.session_id, FeedbackRow.rating, FeedbackRow.categories,
-                FeedbackRow.text, FeedbackRow.created_at)
-                .where(FeedbackRow.author_id == person_id).order_by(FeedbackRow.id)),
+                feedback_table.c.session_id, feedback_table.c.rating, feedback_table.c.categories,
+                feedback_table.c.text, feedback_table.c.created_at)
+                .where(feedback_table.c.author_id == person_id).order_by(feedback_table.c.id)),
             "enrolments": _rows(db, select(
-                CourseRow.name.label("course"), EnrolmentRow.status, EnrolmentRow.enrolled_at,
-                EnrolmentRow.changed_at).join(CourseRow, CourseRow.id == EnrolmentRow.course_id)
-                .where(EnrolmentRow.student_id == person_id).order_by(EnrolmentRow.id)),
+                course_table.c.name.label("course"), enrolment_table.c.status, enrolment_table.c.enrolled_at,
+                enrolment_table.c.changed_at)
+                .join(course_table, course_table.c.id == enrolment_table.c.course_id)
+                .where(enrolment_table.c.student_id == person_id).order_by(enrolment_table.c.id)),
             "availability": _rows(db, select(
-                AvailabilityRow.weekday, AvailabilityRow.start_time, AvailabilityRow.end_time,
-                AvailabilityRow.tz).where(AvailabilityRow.person_id == person_id)
-                .order_by(AvailabilityRow.weekday, AvailabilityRow.start_time)),
-            "time_off": _rows(db, select(TimeOffRow.start_at, TimeOffRow.end_at,
-                                         TimeOffRow.reason)
-                              .where(TimeOffRow.person_id == person_id)
-                              .order_by(TimeOffRow.start_at)),
+                availability_table.c.weekday, availability_table.c.start_time, availability_table.c.end_time,
+                availability_table.c.tz).where(availability_table.c.person_id == person_id)
+                .order_by(availability_table.c.weekday, availability_table.c.start_time)),
+            "time_off": _rows(db, select(time_off_table.c.start_at, time_off_table.c.end_at,
+                                         time_off_table.c.reason)
+                              .where(time_off_table.c.person_id == person_id)
+                              .order_by(time_off_table.c.start_at)),
             "availability_dates": _rows(db, select(
-                DatedWindowRow.day, DatedWindowRow.start_time, DatedWindowRow.end_time,
-                DatedWindowRow.tz).where(DatedWindowRow.person_id == person_id)
-                .order_by(DatedWindowRow.day, DatedWindowRow.start_time)),
+                dated_window_table.c.day, dated_window_table.c.start_time, dated_window_table.c.end_time,
+                dated_window_table.c.tz).where(dated_window_table.c.person_id == person_id)
+                .order_by(dated_window_table.c.day, dated_window_table.c.start_time)),
             "requests": _rows(db, select(
-                RequestRow.id, RequestRow.title, RequestRow.description, RequestRow.status,
-                RequestRow.tags, RequestRow.created_at, RequestRow.session_id)
-                .where(RequestRow.student_id == person_id).order_by(RequestRow.id)),
+                request_table.c.id, request_table.c.title, request_table.c.description,
+                request_table.c.status,
+                request_table.c.tags, request_table.c.created_at, request_table.c.session_id)
+                .where(request_table.c.student_id == person_id).order_by(request_table.c.id)),
             "invitations": _rows(db, select(
-                InvitationRow.id, InvitationRow.session_id, InvitationRow.role,
-                InvitationRow.status, InvitationRow.created_at)
-                .where(InvitationRow.email == email).order_by(InvitationRow.id)),
-            "mail": _rows(db, select(OutboxRow.kind, OutboxRow.template, OutboxRow.session_id,
-                                     OutboxRow.status, OutboxRow.created_at, OutboxRow.sent_at)
-                          .where(OutboxRow.recipient == email).order_by(OutboxRow.id)),
-            "changes_made": _rows(db, select(AuditRow.id, AuditRow.at, AuditRow.action,
-                                             AuditRow.entity, AuditRow.entity_id)
-                                  .where(AuditRow.actor_id == person_id)
-                                  .order_by(AuditRow.id)),
+                invitation_table.c.id, invitation_table.c.session_id, invitation_table.c.role,
+                invitation_table.c.status, invitation_table.c.created_at)
+                .where(invitation_table.c.email == email).order_by(invitation_table.c.id)),
+            "mail": _rows(db, select(outbox_table.c.kind, outbox_table.c.template, outbox_table.c.session_id,
+                                     outbox_table.c.status, outbox_table.c.created_at, outbox_table.c.sent_at)
+                          .where(outbox_table.c.recipient == email).order_by(outbox_table.c.id)),
+            "changes_made": _rows(db, select(audit_table.c.id, audit_table.c.at, audit_table.c.action,
+                                             audit_table.c.entity, audit_table.c.entity_id)
+                                  .where(audit_table.c.actor_id == person_id)
+                                  .order_by(audit_table.c.id)),
         }
 
     def erase(self, person_id: int, email: str, name: str, anonymous: tuple[str, str]) -> int:
@@ -99,25 +102,25 @@ class SqlPrivacy:
         to them; their enrolments still running are dropped (the rows stay, as history,
         naming the stand-in). Returns how many audit records were rewritten."""
         db = self.db
-        db.execute(update(EnrolmentRow).where(EnrolmentRow.student_id == person_id,
-                                              EnrolmentRow.status.in_(("active", "paused")))
+        db.execute(update(enrolment_table).where(enrolment_table.c.student_id == person_id,
+                                              enrolment_table.c.status.in_(("active", "paused")))
                    .values(status="dropped", changed_at=clock.now()))
         # What they wrote and what names them is erased from the archive as from the
         # working tables.
-        for marks in _with_archive(AttendanceRow):
+        for marks in _with_archive(attendance_table):
             db.execute(update(marks).where(marks.c.student_id == person_id).values(note=None))
-        for said in _with_archive(FeedbackRow):
+        for said in _with_archive(feedback_table):
             db.execute(update(said).where(said.c.author_id == person_id).values(text=None))
-        db.execute(delete(AvailabilityRow).where(AvailabilityRow.person_id == person_id))
-        db.execute(delete(TimeOffRow).where(TimeOffRow.person_id == person_id))
-        db.execute(delete(DatedWindowRow).where(DatedWindowRow.person_id == person_id))
-        for asked in _with_archive(RequestRow):
+        db.execute(delete(availability_table).where(availability_table.c.person_id == person_id))
+        db.execute(delete(time_off_table).where(time_off_table.c.person_id == person_id))
+        db.execute(delete(dated_window_table).where(dated_window_table.c.person_id == person_id))
+        for asked in _with_archive(request_table):
             db.execute(update(asked).where(asked.c.student_id == person_id)
                        .values(description=None))
-        for invited in _with_archive(InvitationRow):
+        for invited in _with_archive(invitation_table):
             db.execute(update(invited).where(invited.c.email == email)
                        .values(email=anonymous[1]))
-        for mail in _with_archive(OutboxRow):
+        for mail in _with_archive(outbox_table):
             db.execute(delete(mail).where(mail.c.recipient == email))
             # Mail to others naming them (a mentor's attendance summary lists its students).
             for row in db.execute(select(mail.c.id, mail.c.payload).where(
@@ -125,7 +128,7 @@ class SqlPrivacy:
                 db.execute(update(mail).where(mail.c.id == row.id).values(
                     payload=_scrubbed(row.payload, email, name, anonymous)))
         rewritten = 0
-        for log in _with_archive(AuditRow):
+        for log in _with_archive(audit_table):
             for row in self._audit_naming(log, person_id, email, name):
                 db.execute(update(log).where(log.c.id == row.id).values(
                     actor=anonymous[1] if row.actor == email else row.actor,
@@ -153,9 +156,8 @@ def _mentioning(columns: tuple[Any, ...], email: str, name: str) -> Any:
     return or_(*(cast(c, String).like(f"%{t}%") for c in columns for t in (email, name)))
 
 
-def _with_archive(row: Any) -> tuple[Table, Table]:
-    """The table of ``row`` and its archive table."""
-    table: Table = row.__table__
+def _with_archive(table: Table) -> tuple[Table, Table]:
+    """``table`` and its archive table."""
     return table, ARCHIVE[table.name]
 
 

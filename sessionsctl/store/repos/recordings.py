@@ -10,8 +10,8 @@ from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.engine import Connection
 
 from ...core.schedule.ports import Recording
-from ..schema import PersonRow
-from ..schema_groups import CheckinAttemptRow, CheckinCodeRow, RecordingRow
+from ..schema import person_table
+from ..schema_groups import checkin_attempt_table, checkin_code_table, recording_table
 from .lookup import Lookup
 
 
@@ -22,18 +22,19 @@ class SqlRecordings:
 
     def add(self, recording: Recording) -> Recording:
         by = self.lookup.person_id_or_none(recording.added_by) if recording.added_by else None
-        new_id = self.db.execute(insert(RecordingRow).values(
+        new_id = self.db.execute(insert(recording_table).values(
             session_id=recording.session_id, url=recording.url, title=recording.title,
             public=recording.public, added_by_id=by, added_at=recording.added_at,
-        ).returning(RecordingRow.id)).scalar_one()
+        ).returning(recording_table.c.id)).scalar_one()
         return replace(recording, id=new_id)
 
     def of(self, session_id: int) -> list[Recording]:
         rows = self.db.execute(
-            select(RecordingRow.id, RecordingRow.url, RecordingRow.title, RecordingRow.public,
-                   PersonRow.email, RecordingRow.added_at)
-            .outerjoin(PersonRow, PersonRow.id == RecordingRow.added_by_id)
-            .where(RecordingRow.session_id == session_id).order_by(RecordingRow.id))
+            select(recording_table.c.id, recording_table.c.url, recording_table.c.title,
+                   recording_table.c.public,
+                   person_table.c.email, recording_table.c.added_at)
+            .outerjoin(person_table, person_table.c.id == recording_table.c.added_by_id)
+            .where(recording_table.c.session_id == session_id).order_by(recording_table.c.id))
         return [Recording(i, session_id, url, title, public, email, at)
                 for i, url, title, public, email, at in rows]
 
@@ -45,32 +46,33 @@ class SqlCheckins:
         self.private = private  # a student's login, which may not read the codes
 
     def code(self, session_id: int) -> str | None:
-        found: str | None = self.db.execute(select(CheckinCodeRow.code).where(
-            CheckinCodeRow.session_id == session_id)).scalar_one_or_none()
+        found: str | None = self.db.execute(select(checkin_code_table.c.code).where(
+            checkin_code_table.c.session_id == session_id)).scalar_one_or_none()
         return found
 
     def set_code(self, session_id: int, code: str, at: datetime) -> None:
-        changed = self.db.execute(update(CheckinCodeRow).where(
-            CheckinCodeRow.session_id == session_id).values(code=code, made_at=at)).rowcount
+        changed = self.db.execute(update(checkin_code_table).where(
+            checkin_code_table.c.session_id == session_id).values(code=code, made_at=at)).rowcount
         if not changed:
-            self.db.execute(insert(CheckinCodeRow).values(session_id=session_id, code=code,
+            self.db.execute(insert(checkin_code_table).values(session_id=session_id, code=code,
                                                           made_at=at))
 
     def sessions_with(self, code: str) -> list[int]:
         if self.private:  # those of its own sessions (:mod:`.access_self`)
             return list(self.db.execute(select(func.sessionsctl_code_sessions(code))).scalars())
-        return list(self.db.execute(select(CheckinCodeRow.session_id).where(
-            CheckinCodeRow.code == code).order_by(CheckinCodeRow.session_id)).scalars())
+        return list(self.db.execute(select(checkin_code_table.c.session_id).where(
+            checkin_code_table.c.code == code).order_by(checkin_code_table.c.session_id)).scalars())
 
     def failures(self, student: str, since: datetime) -> int:
         count: int = self.db.execute(
-            select(func.count()).select_from(CheckinAttemptRow).where(
-                CheckinAttemptRow.student_id == self.lookup.person_id(student),
-                CheckinAttemptRow.at >= since)).scalar_one()
+            select(func.count()).select_from(checkin_attempt_table).where(
+                checkin_attempt_table.c.student_id == self.lookup.person_id(student),
+                checkin_attempt_table.c.at >= since)).scalar_one()
         return count
 
     def fail(self, student: str, at: datetime) -> None:
         person = self.lookup.person_id(student)
-        self.db.execute(delete(CheckinAttemptRow).where(
-            CheckinAttemptRow.student_id == person, CheckinAttemptRow.at < at - timedelta(days=1)))
-        self.db.execute(insert(CheckinAttemptRow).values(student_id=person, at=at))
+        self.db.execute(delete(checkin_attempt_table).where(
+            checkin_attempt_table.c.student_id == person,
+            checkin_attempt_table.c.at < at - timedelta(days=1)))
+        self.db.execute(insert(checkin_attempt_table).values(student_id=person, at=at))

@@ -10,8 +10,8 @@ from sqlalchemy.engine import Connection
 
 from ...core.domain.model import Person
 from .. import clock
-from ..schema import PersonRow, SessionRow
-from ..schema_groups import RegistrationRow, WaitlistRow
+from ..schema import person_table, session_table
+from ..schema_groups import registration_table, waitlist_table
 from ..types import read_instant
 from .lookup import Lookup
 
@@ -27,27 +27,27 @@ class SqlRegistrations:
         self.private = private
 
     def until(self, session_id: int) -> datetime | None:
-        found: datetime | None = self.db.execute(select(RegistrationRow.until_at).where(
-            RegistrationRow.session_id == session_id)).scalar_one_or_none()
+        found: datetime | None = self.db.execute(select(registration_table.c.until_at).where(
+            registration_table.c.session_id == session_id)).scalar_one_or_none()
         return found
 
     def open(self, session_id: int, until: datetime) -> None:
         values = {"until_at": until, "opened_at": clock.now(),
                   "opened_by_id": self.actor.id if self.actor else None}
-        changed = self.db.execute(update(RegistrationRow).where(
-            RegistrationRow.session_id == session_id).values(values)).rowcount
+        changed = self.db.execute(update(registration_table).where(
+            registration_table.c.session_id == session_id).values(values)).rowcount
         if not changed:
-            self.db.execute(insert(RegistrationRow).values(session_id=session_id, **values))
+            self.db.execute(insert(registration_table).values(session_id=session_id, **values))
 
     def close(self, session_id: int) -> None:
-        self.db.execute(delete(RegistrationRow).where(RegistrationRow.session_id == session_id))
+        self.db.execute(delete(registration_table).where(registration_table.c.session_id == session_id))
 
     def open_ids(self, now: datetime) -> list[int]:
         return list(self.db.execute(
-            select(RegistrationRow.session_id)
-            .join(SessionRow, SessionRow.id == RegistrationRow.session_id)
-            .where(RegistrationRow.until_at > now, SessionRow.status == "scheduled")
-            .order_by(RegistrationRow.session_id)).scalars())
+            select(registration_table.c.session_id)
+            .join(session_table, session_table.c.id == registration_table.c.session_id)
+            .where(registration_table.c.until_at > now, session_table.c.status == "scheduled")
+            .order_by(registration_table.c.session_id)).scalars())
 
     def waiting(self, session_id: int) -> list[tuple[str, datetime]]:
         if self.private:
@@ -55,30 +55,30 @@ class SqlRegistrations:
             return [(email or "", read_instant(at)) for email, at in
                     self.db.execute(select(listed.c.email, listed.c.joined_at))]
         rows = self.db.execute(
-            select(PersonRow.email, WaitlistRow.joined_at)
-            .join(PersonRow, PersonRow.id == WaitlistRow.student_id)
-            .where(WaitlistRow.session_id == session_id).order_by(WaitlistRow.id))
+            select(person_table.c.email, waitlist_table.c.joined_at)
+            .join(person_table, person_table.c.id == waitlist_table.c.student_id)
+            .where(waitlist_table.c.session_id == session_id).order_by(waitlist_table.c.id))
         return [(email, at) for email, at in rows]
 
     def missed(self, since: datetime, now: datetime) -> list[tuple[int, str]]:
         rows = self.db.execute(
-            select(WaitlistRow.session_id, PersonRow.email)
-            .join(SessionRow, SessionRow.id == WaitlistRow.session_id)
-            .join(PersonRow, PersonRow.id == WaitlistRow.student_id)
-            .where(SessionRow.start_at >= since, SessionRow.start_at <= now,
-                   SessionRow.status != "cancelled")
-            .order_by(WaitlistRow.session_id, WaitlistRow.id))
+            select(waitlist_table.c.session_id, person_table.c.email)
+            .join(session_table, session_table.c.id == waitlist_table.c.session_id)
+            .join(person_table, person_table.c.id == waitlist_table.c.student_id)
+            .where(session_table.c.start_at >= since, session_table.c.start_at <= now,
+                   session_table.c.status != "cancelled")
+            .order_by(waitlist_table.c.session_id, waitlist_table.c.id))
         return [(sid, email) for sid, email in rows]
 
     def wait(self, session_id: int, student: str) -> None:
-        self.db.execute(insert(WaitlistRow).values(
+        self.db.execute(insert(waitlist_table).values(
             session_id=session_id, student_id=self.lookup.person_id(student),
             joined_at=clock.now()))
 
     def unwait(self, session_id: int, student: str) -> None:
-        self.db.execute(delete(WaitlistRow).where(
-            WaitlistRow.session_id == session_id,
-            WaitlistRow.student_id == self.lookup.person_id(student)))
+        self.db.execute(delete(waitlist_table).where(
+            waitlist_table.c.session_id == session_id,
+            waitlist_table.c.student_id == self.lookup.person_id(student)))
 
     def promote_unseen(self, session_id: int, notify: bool) -> int | None:
         if not self.private:

@@ -13,7 +13,6 @@ from typing import Any
 
 from sqlalchemy import insert, select, update
 from sqlalchemy.engine import Connection
-from sqlalchemy.orm import aliased
 
 from ...core.domain.model import Person, SessionStatus, SessionType
 from ...core.requests.model import (
@@ -24,13 +23,13 @@ from ...core.requests.model import (
     RequestStatus,
     Urgency,
 )
-from ..schema import PersonRow, SessionRow
-from ..schema_requests import RequestRow
+from ..schema import person_table, session_table
+from ..schema_requests import request_table
 from .lookup import Lookup
 
-_STUDENT, _MENTOR, _BY = aliased(PersonRow), aliased(PersonRow), aliased(PersonRow)
-_COLUMNS = (*RequestRow.__table__.c, _STUDENT.email.label("student"), _MENTOR.email.label("mentor"),
-            _BY.email.label("created_by"))
+_STUDENT, _MENTOR, _BY = person_table.alias(), person_table.alias(), person_table.alias()
+_COLUMNS = (*request_table.c, _STUDENT.c.email.label("student"), _MENTOR.c.email.label("mentor"),
+            _BY.c.email.label("created_by"))
 
 
 def _preference(data: dict[str, Any]) -> Preference:
@@ -64,14 +63,14 @@ class SqlRequests:
 
     def _select(self) -> Any:
         return (select(*_COLUMNS)
-                .join(_STUDENT, _STUDENT.id == RequestRow.student_id)
-                .outerjoin(_MENTOR, _MENTOR.id == RequestRow.mentor_id)
-                .outerjoin(_BY, _BY.id == RequestRow.created_by_id))
+                .join(_STUDENT, _STUDENT.c.id == request_table.c.student_id)
+                .outerjoin(_MENTOR, _MENTOR.c.id == request_table.c.mentor_id)
+                .outerjoin(_BY, _BY.c.id == request_table.c.created_by_id))
 
     def add(self, draft: RequestDraft, now: datetime) -> MentorRequest:
         by = self.actor.id if self.actor is not None and self.actor.email != draft.student \
             else None
-        new_id = self.db.execute(insert(RequestRow).returning(RequestRow.id), {
+        new_id = self.db.execute(insert(request_table).returning(request_table.c.id), {
             "title": draft.title, "description": draft.description, "type": draft.type.value,
             "minutes": draft.minutes, "urgency": draft.urgency.value, "tz": draft.tz,
             "preferences": [_stored(p) for p in draft.preferences], "tags": list(draft.tags),
@@ -82,21 +81,21 @@ class SqlRequests:
         return found
 
     def get(self, request_id: int) -> MentorRequest | None:
-        row = self.db.execute(self._select().where(RequestRow.id == request_id)).first()
+        row = self.db.execute(self._select().where(request_table.c.id == request_id)).first()
         return _request(row) if row else None
 
     def find(self, query: RequestQuery) -> list[MentorRequest]:
-        stmt = self._select().order_by(RequestRow.created_at, RequestRow.id)
+        stmt = self._select().order_by(request_table.c.created_at, request_table.c.id)
         if query.statuses:
-            stmt = stmt.where(RequestRow.status.in_([s.value for s in query.statuses]))
+            stmt = stmt.where(request_table.c.status.in_([s.value for s in query.statuses]))
         if query.student is not None:
-            stmt = stmt.where(_STUDENT.email == query.student)
+            stmt = stmt.where(_STUDENT.c.email == query.student)
         if query.mentor is not None:
-            stmt = stmt.where(_MENTOR.email == query.mentor)
+            stmt = stmt.where(_MENTOR.c.email == query.mentor)
         if query.urgency is not None:
-            stmt = stmt.where(RequestRow.urgency == query.urgency.value)
+            stmt = stmt.where(request_table.c.urgency == query.urgency.value)
         if query.ids:
-            stmt = stmt.where(RequestRow.id.in_(query.ids))
+            stmt = stmt.where(request_table.c.id.in_(query.ids))
         found = [_request(r) for r in self.db.execute(stmt)]
         if query.tag is not None:  # tags are a JSON list: matched here, on both backends alike
             found = [r for r in found if query.tag.lower() in r.tags]
@@ -113,44 +112,44 @@ class SqlRequests:
         if session_id is not None:
             values["session_id"] = session_id
         result = self.db.execute(
-            update(RequestRow).where(RequestRow.id == request_id,
-                                     RequestRow.status.in_([s.value for s in sources]))
+            update(request_table).where(request_table.c.id == request_id,
+                                     request_table.c.status.in_([s.value for s in sources]))
             .values(**values))
         return result.rowcount == 1
 
     def expire(self, created_before: datetime, now: datetime) -> list[int]:
         return list(self.db.execute(
-            update(RequestRow).where(RequestRow.status == RequestStatus.OPEN.value,
-                                     RequestRow.created_at < created_before)
+            update(request_table).where(request_table.c.status == RequestStatus.OPEN.value,
+                                     request_table.c.created_at < created_before)
             .values(status=RequestStatus.EXPIRED.value, changed_at=now)
-            .returning(RequestRow.id)).scalars())
+            .returning(request_table.c.id)).scalars())
 
     def lapse(self, claimed_before: datetime, now: datetime) -> list[int]:
         return list(self.db.execute(
-            update(RequestRow).where(RequestRow.status == RequestStatus.CLAIMED.value,
-                                     RequestRow.session_id.is_(None),
-                                     RequestRow.claimed_at < claimed_before)
+            update(request_table).where(request_table.c.status == RequestStatus.CLAIMED.value,
+                                     request_table.c.session_id.is_(None),
+                                     request_table.c.claimed_at < claimed_before)
             .values(status=RequestStatus.OPEN.value, mentor_id=None, claimed_at=None,
                     changed_at=now)
-            .returning(RequestRow.id)).scalars())
+            .returning(request_table.c.id)).scalars())
 
     def of_session(self, session_id: int) -> MentorRequest | None:
-        row = self.db.execute(self._select().where(RequestRow.session_id == session_id)).first()
+        row = self.db.execute(self._select().where(request_table.c.session_id == session_id)).first()
         return _request(row) if row else None
 
     def ended(self) -> list[tuple[MentorRequest, SessionStatus]]:
         rows = self.db.execute(
-            self._select().add_columns(SessionRow.status.label("session_status"))
-            .join(SessionRow, SessionRow.id == RequestRow.session_id)
-            .where(RequestRow.status == RequestStatus.SCHEDULED.value,
-                   SessionRow.status.in_([SessionStatus.COMPLETED.value,
+            self._select().add_columns(session_table.c.status.label("session_status"))
+            .join(session_table, session_table.c.id == request_table.c.session_id)
+            .where(request_table.c.status == RequestStatus.SCHEDULED.value,
+                   session_table.c.status.in_([SessionStatus.COMPLETED.value,
                                           SessionStatus.CANCELLED.value]))
-            .order_by(RequestRow.id))
+            .order_by(request_table.c.id))
         return [(_request(r), SessionStatus(r.session_status)) for r in rows]
 
     def mark_feedback_asked(self, request_id: int, now: datetime) -> bool:
         result = self.db.execute(
-            update(RequestRow).where(RequestRow.id == request_id,
-                                     RequestRow.feedback_asked_at.is_(None))
+            update(request_table).where(request_table.c.id == request_id,
+                                     request_table.c.feedback_asked_at.is_(None))
             .values(feedback_asked_at=now))
         return result.rowcount == 1

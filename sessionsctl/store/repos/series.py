@@ -11,7 +11,7 @@ from sqlalchemy.engine import Connection
 
 from ...core.domain.model import Person, Series
 from .. import clock
-from ..schema import SeriesRow
+from ..schema import series_table
 
 _CHUNK = 1000
 
@@ -37,48 +37,48 @@ class SqlSeries:
         self.actor = actor
 
     def insert(self, series: Series) -> int:
-        return self.db.execute(insert(SeriesRow).returning(SeriesRow.id), {
+        return self.db.execute(insert(series_table).returning(series_table.c.id), {
             **_values(series), "created_at": clock.now(),
             "created_by_id": self.actor.id if self.actor else None,
         }).scalar_one()
 
     def get(self, series_id: int, *, lock: bool = False) -> Series | None:
-        query = select(SeriesRow.__table__).where(SeriesRow.id == series_id)
+        query = select(series_table).where(series_table.c.id == series_id)
         if lock:
             query = query.with_for_update()  # serialises `series extend` runs on PostgreSQL
         row = self.db.execute(query).first()
         return _series(row) if row else None
 
     def update(self, series: Series) -> None:
-        self.db.execute(update(SeriesRow).where(SeriesRow.id == series.id)
+        self.db.execute(update(series_table).where(series_table.c.id == series.id)
                         .values(_values(series)))
 
     def all(self, *, expanded_before: datetime | None = None) -> list[Series]:
-        query = select(SeriesRow.__table__).order_by(SeriesRow.id)
+        query = select(series_table).order_by(series_table.c.id)
         if expanded_before is not None:
-            query = query.where(SeriesRow.expanded_until < expanded_before)
+            query = query.where(series_table.c.expanded_until < expanded_before)
         return [_series(r) for r in self.db.execute(query)]
 
     def by_uid(self, uids: Iterable[str]) -> dict[str, Series]:
         """The stored series with these UIDs, by UID."""
-        return {s.uid: s for s in self._where_in(SeriesRow.uid, uids)}
+        return {s.uid: s for s in self._where_in(series_table.c.uid, uids)}
 
     def by_id(self, series_ids: Iterable[int]) -> dict[int, Series]:
         """The stored series with these ids, by id."""
-        return {s.id: s for s in self._where_in(SeriesRow.id, series_ids)}
+        return {s.id: s for s in self._where_in(series_table.c.id, series_ids)}
 
     def parts(self, series: Series) -> list[Series]:
         """Every part of the original series ``series`` belongs to (split off by
         ``--scope following``), the original first, in order of their first start."""
         root = series.origin_id or series.id
-        rows = self.db.execute(select(SeriesRow.__table__).where(
-            (SeriesRow.id == root) | (SeriesRow.origin_id == root)))
+        rows = self.db.execute(select(series_table).where(
+            (series_table.c.id == root) | (series_table.c.origin_id == root)))
         return sorted((_series(r) for r in rows), key=lambda s: (s.dtstart, s.id))
 
     def _where_in(self, column: Any, keys: Iterable[Any]) -> Iterator[Series]:
         """The series whose ``column`` is one of ``keys``, read a chunk of keys at a time."""
         wanted = sorted(set(keys))
         for i in range(0, len(wanted), _CHUNK):
-            for row in self.db.execute(select(SeriesRow.__table__)
+            for row in self.db.execute(select(series_table)
                                        .where(column.in_(wanted[i:i + _CHUNK]))):
                 yield _series(row)

@@ -16,8 +16,15 @@ from sqlalchemy.engine import Connection
 
 from ...core.domain.drafts import SessionOrder
 from ...core.domain.model import PaymentStatus, Session, SessionStatus, SessionType
-from ..schema import EnrolmentRow, PersonRow, RoomRow, SessionRow, SessionStudentRow, SubjectRow
-from ..schema_billing import SessionPaymentRow
+from ..schema import (
+    enrolment_table,
+    person_table,
+    room_table,
+    session_student_table,
+    session_table,
+    subject_table,
+)
+from ..schema_billing import session_payment_table
 from ..types import read_instant
 from .lookup import Lookup
 
@@ -29,21 +36,22 @@ _PAYMENTS = {p.value: p for p in PaymentStatus}
 # scan stays a plain range scan of the start index. In the order of Session's fields (the
 # students last), which ``SessionReader`` builds positionally.
 _SESSION_COLUMNS = (
-    SessionRow.id, SessionRow.uid, SessionRow.title, SessionRow.mentor_id,
-    SessionRow.start_at, SessionRow.end_at, SessionRow.tz, SessionRow.status,
-    SessionRow.type, SessionRow.room_id, SessionRow.subject_id, SessionRow.description,
-    SessionRow.location, SessionRow.meeting_link, SessionRow.meeting_id,
-    SessionRow.meeting_passcode, SessionRow.max_participants, SessionRow.notes,
-    SessionRow.cost_hundredths.label("cost"),
-    SessionRow.payment_status, SessionRow.series_id, SessionRow.recurrence_id,
-    SessionRow.course_id, SessionRow.batch_id, SessionRow.cancel_reason, SessionRow.force_reason,
-    SessionRow.sequence,
-    SessionRow.created_by_id, SessionRow.created_at, SessionRow.modified_by_id,
-    SessionRow.modified_at,
+    session_table.c.id, session_table.c.uid, session_table.c.title, session_table.c.mentor_id,
+    session_table.c.start_at, session_table.c.end_at, session_table.c.tz, session_table.c.status,
+    session_table.c.type, session_table.c.room_id, session_table.c.subject_id, session_table.c.description,
+    session_table.c.location, session_table.c.meeting_link, session_table.c.meeting_id,
+    session_table.c.meeting_passcode, session_table.c.max_participants, session_table.c.notes,
+    session_table.c.cost_hundredths.label("cost"),
+    session_table.c.payment_status, session_table.c.series_id, session_table.c.recurrence_id,
+    session_table.c.course_id, session_table.c.batch_id, session_table.c.cancel_reason,
+    session_table.c.force_reason,
+    session_table.c.sequence,
+    session_table.c.created_by_id, session_table.c.created_at, session_table.c.modified_by_id,
+    session_table.c.modified_at,
     # Each session's student ids as one text ("3,17"): a primary-key probe per row, where a
     # second query would hand back a row object per student.
-    select(func.aggregate_strings(cast(SessionStudentRow.student_id, String), ","))
-    .where(SessionStudentRow.session_id == SessionRow.id).scalar_subquery().label("students"),
+    select(func.aggregate_strings(cast(session_student_table.c.student_id, String), ","))
+    .where(session_student_table.c.session_id == session_table.c.id).scalar_subquery().label("students"),
 )
 _SESSION_FIELDS = ("id", "uid", "title", "mentor", "start", "end", "tz", "status", "type",
                    "students", "room", "subject", "description", "location", "link",
@@ -65,7 +73,7 @@ def private_select() -> Select[Any]:
     from ``sessionsctl_private(id)`` (for the sessions it takes part in), staff notes and the
     reason conflicts were overridden are empty; and the seats taken (``Session.taken``) from
     ``sessionsctl_taken(id)``."""
-    private = func.sessionsctl_private(SessionRow.id).table_valued(
+    private = func.sessionsctl_private(session_table.c.id).table_valued(
         "cost_hundredths", "payment_status", "meeting_passcode")
 
     def one(name: str) -> Any:
@@ -77,7 +85,7 @@ def private_select() -> Select[Any]:
     # The students it may see are itself at most; the seats taken count every one of them.
     return select(*(swap[c.key].label(c.key) if getattr(c, "key", None) in swap else c
                     for c in _SESSION_COLUMNS),
-                  func.sessionsctl_taken(SessionRow.id).label("taken"))
+                  func.sessionsctl_taken(session_table.c.id).label("taken"))
 
 
 def _cost(hundredths: int | None) -> Decimal | None:
@@ -88,15 +96,15 @@ def _cost(hundredths: int | None) -> Decimal | None:
 def paid_as(statuses: list[str]) -> Any:
     """Sessions with a place paid as one of ``statuses``: a student's own payment status,
     else the session's (a session without students: its own)."""
-    place = (select(SessionStudentRow.session_id)
-             .outerjoin(SessionPaymentRow, and_(
-                 SessionPaymentRow.session_id == SessionStudentRow.session_id,
-                 SessionPaymentRow.student_id == SessionStudentRow.student_id))
-             .where(SessionStudentRow.session_id == SessionRow.id,
-                    func.coalesce(SessionPaymentRow.status,
-                                  SessionRow.payment_status).in_(statuses)))
-    alone = ~exists().where(SessionStudentRow.session_id == SessionRow.id)
-    return or_(exists(place), and_(alone, SessionRow.payment_status.in_(statuses)))
+    place = (select(session_student_table.c.session_id)
+             .outerjoin(session_payment_table, and_(
+                 session_payment_table.c.session_id == session_student_table.c.session_id,
+                 session_payment_table.c.student_id == session_student_table.c.student_id))
+             .where(session_student_table.c.session_id == session_table.c.id,
+                    func.coalesce(session_payment_table.c.status,
+                                  session_table.c.payment_status).in_(statuses)))
+    alone = ~exists().where(session_student_table.c.session_id == session_table.c.id)
+    return or_(exists(place), and_(alone, session_table.c.payment_status.in_(statuses)))
 
 
 def matching(text: str, *, notes: bool = True) -> Any:
@@ -109,12 +117,12 @@ def matching(text: str, *, notes: bool = True) -> Any:
         return func.lower(column).like(needle, escape="\\")
 
     return or_(
-        *(like(c) for c in (SessionRow.title, SessionRow.description, SessionRow.location,
-                            *((SessionRow.notes,) if notes else ()))),
-        SessionRow.mentor_id.in_(select(PersonRow.id).where(or_(like(PersonRow.name),
-                                                                 like(PersonRow.email)))),
-        SessionRow.room_id.in_(select(RoomRow.id).where(like(RoomRow.name))),
-        SessionRow.subject_id.in_(select(SubjectRow.id).where(like(SubjectRow.name))),
+        *(like(c) for c in (session_table.c.title, session_table.c.description, session_table.c.location,
+                            *((session_table.c.notes,) if notes else ()))),
+        session_table.c.mentor_id.in_(select(person_table.c.id).where(or_(like(person_table.c.name),
+                                                                 like(person_table.c.email)))),
+        session_table.c.room_id.in_(select(room_table.c.id).where(like(room_table.c.name))),
+        session_table.c.subject_id.in_(select(subject_table.c.id).where(like(subject_table.c.name))),
     )
 
 
@@ -123,49 +131,49 @@ def visible_to(viewer: int | None) -> Any:
     one condition: those they mentor or take part in, and those of each course they are
     actively enrolled in: in their batch, or the course's unbatched ones if they have none.
     A person who does not exist (None) sees none."""
-    enrolled = EnrolmentRow
+    enrolled = enrolment_table
     return or_(
-        SessionRow.mentor_id == viewer,
-        SessionRow.id.in_(select(SessionStudentRow.session_id)
-                          .where(SessionStudentRow.student_id == viewer)),
+        session_table.c.mentor_id == viewer,
+        session_table.c.id.in_(select(session_student_table.c.session_id)
+                          .where(session_student_table.c.student_id == viewer)),
         exists().where(and_(
-            enrolled.student_id == viewer, enrolled.status == "active",
-            enrolled.course_id == SessionRow.course_id,
-            enrolled.batch_id.is_not_distinct_from(SessionRow.batch_id))),
+            enrolled.c.student_id == viewer, enrolled.c.status == "active",
+            enrolled.c.course_id == session_table.c.course_id,
+            enrolled.c.batch_id.is_not_distinct_from(session_table.c.batch_id))),
     )
 
 
-_STATUS_RANK = case({s.value: i for i, s in enumerate(SessionStatus)}, value=SessionRow.status)
+_STATUS_RANK = case({s.value: i for i, s in enumerate(SessionStatus)}, value=session_table.c.status)
 
 
 def _name_of(table: Any, column: Any) -> Any:
     """The lower-cased name a session's id column points at ('' for none), for sorting."""
-    return func.coalesce(select(func.lower(table.name)).where(table.id == column)
+    return func.coalesce(select(func.lower(table.c.name)).where(table.c.id == column)
                          .scalar_subquery(), "")
 
 
 def _students_key() -> list[Any]:
     """The students' order: by the first of their names (as lists show it), then how many."""
-    link = SessionStudentRow
-    first = (select(func.min(func.lower(PersonRow.name)))
-             .join_from(link, PersonRow, PersonRow.id == link.student_id)
-             .where(link.session_id == SessionRow.id).scalar_subquery())
-    count = select(func.count()).where(link.session_id == SessionRow.id).scalar_subquery()
+    link = session_student_table
+    first = (select(func.min(func.lower(person_table.c.name)))
+             .join_from(link, person_table, person_table.c.id == link.c.student_id)
+             .where(link.c.session_id == session_table.c.id).scalar_subquery())
+    count = select(func.count()).where(link.c.session_id == session_table.c.id).scalar_subquery()
     return [func.coalesce(first, ""), count]
 
 
 def ordering(order: SessionOrder, descending: bool) -> list[Any]:
     """ORDER BY for a listing: the chosen key, then start and id (so pages never overlap)."""
     keys: dict[str, Any] = {
-        "title": func.lower(SessionRow.title),
-        "mentor": _name_of(PersonRow, SessionRow.mentor_id),
-        "subject": _name_of(SubjectRow, SessionRow.subject_id),
-        "room": _name_of(RoomRow, SessionRow.room_id),
+        "title": func.lower(session_table.c.title),
+        "mentor": _name_of(person_table, session_table.c.mentor_id),
+        "subject": _name_of(subject_table, session_table.c.subject_id),
+        "room": _name_of(room_table, session_table.c.room_id),
         "status": _STATUS_RANK,
     }
     columns = (_students_key() if order == "students"
                else [keys[order]] if order in keys else [])
-    columns += [SessionRow.start_at, SessionRow.id]
+    columns += [session_table.c.start_at, session_table.c.id]
     return [c.desc() for c in columns] if descending else columns
 
 
@@ -219,8 +227,8 @@ class SessionReader:
         groups = {g: [int(i) for i in g.split(",")] for g in set(student_lists) if g}
         emails = self.lookup.emails_of({*mentors, *created_by, *modified_by,
                                         *(i for group in groups.values() for i in group)})
-        rooms = self.lookup.names_of(RoomRow, set(room_ids))
-        subjects = self.lookup.names_of(SubjectRow, set(subject_ids))
+        rooms = self.lookup.names_of(room_table, set(room_ids))
+        subjects = self.lookup.names_of(subject_table, set(subject_ids))
         instants = {*starts, *ends, *recurrence_ids, *created_at, *modified_at}
         instant = {v: read_instant(v) for v in instants}.__getitem__
         read_costs: Iterable[Any] = map({v: _cost(v) for v in set(costs)}.__getitem__, costs)

@@ -9,7 +9,7 @@ from typing import Any
 
 from ...core.domain.drafts import Row, SessionDraft
 from ...core.domain.model import Person, Session, SessionStatus, SessionType
-from ..schema import RoomRow, SubjectRow
+from ..schema import room_table, subject_table
 from .lookup import Lookup
 
 
@@ -32,8 +32,8 @@ def values(lookup: Lookup, actor: Person | None, row: Row, now: datetime) -> dic
         "uid": row.uid, "series_id": row.series_id, "recurrence_id": row.recurrence_id,
         "title": d.title, "description": d.description,
         "mentor_id": lookup.person_id(d.mentor),
-        "subject_id": lookup.named_id(SubjectRow, d.subject),
-        "room_id": lookup.named_id(RoomRow, d.room), "course_id": d.course_id,
+        "subject_id": lookup.named_id(subject_table, d.subject),
+        "room_id": lookup.named_id(room_table, d.room), "course_id": d.course_id,
         "batch_id": d.batch_id,
         "type": _type(d).value, "status": row.status.value, "start_at": d.start,
         "end_at": d.end, "tz": d.tz, "location": d.location, "meeting_link": d.link,

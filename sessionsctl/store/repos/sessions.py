@@ -17,7 +17,7 @@ from ...core.domain.errors import NotFound, NotPermitted
 from ...core.domain.model import Person, Session, SessionStatus
 from ...core.domain.rules import MAX_SESSION_LENGTH
 from .. import clock
-from ..schema import RoomRow, SessionRow, SessionStudentRow, SubjectRow
+from ..schema import room_table, session_student_table, session_table, subject_table
 from . import session_writes
 from .lookup import CHUNK, Lookup
 from .session_reads import (
@@ -54,44 +54,44 @@ class SqlSessions:
     def get(self, session_id: int) -> Session | None:
         if not 0 < session_id < _MAX_ID:
             return None  # no such row; the database would refuse to compare with it
-        found = self.reader.load(self.select.where(SessionRow.id == session_id))
+        found = self.reader.load(self.select.where(session_table.c.id == session_id))
         return found[0] if found else None
 
     def find(self, query: SessionQuery) -> list[Session]:
         stmt = self.select
         if query.start is not None:
             # Bounding the start from below keeps this a range scan of the start index.
-            stmt = stmt.where(SessionRow.end_at > query.start,
-                              SessionRow.start_at > query.start - MAX_SESSION_LENGTH)
+            stmt = stmt.where(session_table.c.end_at > query.start,
+                              session_table.c.start_at > query.start - MAX_SESSION_LENGTH)
         if query.end is not None:
-            stmt = stmt.where(SessionRow.start_at < query.end)
+            stmt = stmt.where(session_table.c.start_at < query.end)
         # A person, room or subject that does not exist has no sessions.
         if query.mentor is not None:
             mentor_id = self.lookup.person_id_or_none(query.mentor)
             if mentor_id is None:
                 return []
-            stmt = stmt.where(SessionRow.mentor_id == mentor_id)
+            stmt = stmt.where(session_table.c.mentor_id == mentor_id)
         if query.student is not None:
             if self.lookup.person_id_or_none(query.student) is None:
                 return []
-            stmt = stmt.where(SessionRow.id.in_(self._student_sessions(query.student, query)))
-        for table, column, name in ((RoomRow, SessionRow.room_id, query.room),
-                                    (SubjectRow, SessionRow.subject_id, query.subject)):
+            stmt = stmt.where(session_table.c.id.in_(self._student_sessions(query.student, query)))
+        for table, column, name in ((room_table, session_table.c.room_id, query.room),
+                                    (subject_table, session_table.c.subject_id, query.subject)):
             if name is not None:
                 try:
                     stmt = stmt.where(column == self.lookup.named_id(table, name))
                 except NotFound:
                     return []
         if query.statuses:
-            stmt = stmt.where(SessionRow.status.in_([s.value for s in query.statuses]))
+            stmt = stmt.where(session_table.c.status.in_([s.value for s in query.statuses]))
         if query.payments:
             stmt = stmt.where(paid_as([p.value for p in query.payments]))
         if query.types:
-            stmt = stmt.where(SessionRow.type.in_([t.value for t in query.types]))
+            stmt = stmt.where(session_table.c.type.in_([t.value for t in query.types]))
         if query.ids:
-            stmt = stmt.where(SessionRow.id.in_(query.ids))
+            stmt = stmt.where(session_table.c.id.in_(query.ids))
         if query.series_id is not None:
-            stmt = stmt.where(SessionRow.series_id == query.series_id)
+            stmt = stmt.where(session_table.c.series_id == query.series_id)
         if query.search:
             stmt = stmt.where(matching(query.search, notes=not self.private))
         if query.visible_to is not None:
@@ -104,26 +104,26 @@ class SqlSessions:
         return self.reader.load(stmt)
 
     def _student_sessions(self, email: str, query: SessionQuery) -> Select[Any]:
-        sub = select(SessionStudentRow.session_id).where(
-            SessionStudentRow.student_id == self.lookup.person_id_or_none(email))
+        sub = select(session_student_table.c.session_id).where(
+            session_student_table.c.student_id == self.lookup.person_id_or_none(email))
         if query.start is not None:
-            sub = sub.where(SessionStudentRow.start_at > query.start - MAX_SESSION_LENGTH,
-                            SessionStudentRow.end_at > query.start)
+            sub = sub.where(session_student_table.c.start_at > query.start - MAX_SESSION_LENGTH,
+                            session_student_table.c.end_at > query.start)
         if query.end is not None:
-            sub = sub.where(SessionStudentRow.start_at < query.end)
+            sub = sub.where(session_student_table.c.start_at < query.end)
         return sub
 
     def span(self) -> tuple[datetime, datetime] | None:
         """The first and the last start of any session, or None for an empty database."""
         first, last = self.db.execute(
-            select(func.min(SessionRow.start_at), func.max(SessionRow.start_at))).one()
+            select(func.min(session_table.c.start_at), func.max(session_table.c.start_at))).one()
         if first is None:
             return None
         return _aware(first), _aware(last)
 
     def zones(self) -> list[str]:
         """Every zone any session was booked in."""
-        return sorted(self.db.execute(select(SessionRow.tz).distinct()).scalars())
+        return sorted(self.db.execute(select(session_table.c.tz).distinct()).scalars())
 
     def stream(self, query: SessionQuery) -> Iterator[Session]:
         """The sessions of ``query`` in start order, read window by window (constant memory).
@@ -151,8 +151,8 @@ class SqlSessions:
         wanted = sorted(set(uids))
         found: list[Session] = []
         for i in range(0, len(wanted), _UID_CHUNK):
-            stmt = self.select.where(SessionRow.uid.in_(wanted[i:i + _UID_CHUNK])) \
-                .order_by(SessionRow.start_at, SessionRow.id)
+            stmt = self.select.where(session_table.c.uid.in_(wanted[i:i + _UID_CHUNK])) \
+                .order_by(session_table.c.start_at, session_table.c.id)
             found.extend(self.reader.load(stmt))
         return found
 
@@ -161,14 +161,14 @@ class SqlSessions:
         found: list[Session] = []
         wanted = sorted(set(series_ids))
         for i in range(0, len(wanted), _UID_CHUNK):
-            stmt = self.select.where(SessionRow.series_id.in_(wanted[i:i + _UID_CHUNK]))
-            found.extend(self.reader.load(stmt.order_by(SessionRow.start_at, SessionRow.id)))
+            stmt = self.select.where(session_table.c.series_id.in_(wanted[i:i + _UID_CHUNK]))
+            found.extend(self.reader.load(stmt.order_by(session_table.c.start_at, session_table.c.id)))
         return found
 
     def at(self, uid: str, start: datetime) -> Session | None:
         """The occurrence of the series or one-off ``uid`` that starts at ``start``."""
-        found = self.db.execute(select(SessionRow.id).where(
-            SessionRow.uid == uid, SessionRow.start_at == start)).scalar_one_or_none()
+        found = self.db.execute(select(session_table.c.id).where(
+            session_table.c.uid == uid, session_table.c.start_at == start)).scalar_one_or_none()
         return None if found is None else self.get(found)
 
     # ------------------------------------------------------------------------ writing
@@ -182,13 +182,14 @@ class SqlSessions:
         now = clock.now()
         # One multi-row INSERT … RETURNING; rows are matched back by their unique key.
         written = self.db.execute(
-            insert(SessionRow).returning(SessionRow.id, SessionRow.uid, SessionRow.recurrence_id),
+            insert(session_table).returning(session_table.c.id, session_table.c.uid,
+                                            session_table.c.recurrence_id),
             [session_writes.values(self.lookup, self.actor, r, now) for r in rows]).all()
         ids = {(w.uid, w.recurrence_id): w.id for w in written}
         links = [s for r in rows
                  for s in session_writes.student_rows(self.lookup, ids[r.uid, r.recurrence_id], r)]
         if links:
-            self.db.execute(insert(SessionStudentRow), links)
+            self.db.execute(insert(session_student_table), links)
         actor = self.actor.email if self.actor else None
         return [session_writes.written(ids[r.uid, r.recurrence_id], r, actor, now) for r in rows]
 
@@ -196,12 +197,12 @@ class SqlSessions:
         values = session_writes.values(self.lookup, self.actor, row, clock.now())
         for kept in ("created_by_id", "created_at"):
             del values[kept]
-        self.db.execute(update(SessionRow).where(SessionRow.id == session_id).values(values))
-        self.db.execute(SessionStudentRow.__table__.delete()
-                        .where(SessionStudentRow.session_id == session_id))
+        self.db.execute(update(session_table).where(session_table.c.id == session_id).values(values))
+        self.db.execute(session_student_table.delete()
+                        .where(session_student_table.c.session_id == session_id))
         links = session_writes.student_rows(self.lookup, session_id, row)
         if links:
-            self.db.execute(insert(SessionStudentRow), links)
+            self.db.execute(insert(session_student_table), links)
 
     def hold(self, session_id: int) -> None:
         """Lock the session's row until the transaction ends, so changes to its roster are
@@ -210,7 +211,7 @@ class SqlSessions:
             if self.private:  # a student's login may not lock rows: the function does
                 self.db.execute(select(func.sessionsctl_hold(session_id)))
                 return
-            self.db.execute(select(SessionRow.id).where(SessionRow.id == session_id)
+            self.db.execute(select(session_table.c.id).where(session_table.c.id == session_id)
                             .with_for_update())
 
     def add_students(self, session_id: int, students: Sequence[str], *,
@@ -222,20 +223,20 @@ class SqlSessions:
             self._own_seat(session_id, students, "sessionsctl_take_seat")
             return
         start, end, status = self.db.execute(
-            select(SessionRow.start_at, SessionRow.end_at, SessionRow.status)
-            .where(SessionRow.id == session_id)).one()
+            select(session_table.c.start_at, session_table.c.end_at, session_table.c.status)
+            .where(session_table.c.id == session_id)).one()
         unknown = self.lookup.unknown(students)
         if unknown:
             self.lookup.people_by_email(unknown)
-        self.db.execute(insert(SessionStudentRow), [
+        self.db.execute(insert(session_student_table), [
             {"session_id": session_id, "student_id": self.lookup.person_id(e),
              "start_at": start, "end_at": end, "cancelled": status == "cancelled",
              "forced": forced} for e in students])
         self._touched(session_id)
 
     def _touched(self, session_id: int) -> None:
-        self.db.execute(update(SessionRow).where(SessionRow.id == session_id).values(
-            sequence=SessionRow.sequence + 1, modified_at=clock.now(),
+        self.db.execute(update(session_table).where(session_table.c.id == session_id).values(
+            sequence=session_table.c.sequence + 1, modified_at=clock.now(),
             modified_by_id=self.actor.id if self.actor else None))
 
     def _own_seat(self, session_id: int, students: Sequence[str], function: str) -> None:
@@ -247,16 +248,16 @@ class SqlSessions:
         if self.private:
             self._own_seat(session_id, [student], "sessionsctl_leave")
             return
-        self.db.execute(SessionStudentRow.__table__.delete().where(
-            SessionStudentRow.session_id == session_id,
-            SessionStudentRow.student_id == self.lookup.person_id(student)))
+        self.db.execute(session_student_table.delete().where(
+            session_student_table.c.session_id == session_id,
+            session_student_table.c.student_id == self.lookup.person_id(student)))
         self._touched(session_id)
 
     def append_note(self, session_id: int, line: str) -> None:
         """Add ``line`` to the session's notes in one statement (a note another terminal
         added meanwhile is kept)."""
-        notes = SessionRow.notes
-        self.db.execute(update(SessionRow).where(SessionRow.id == session_id).values(
+        notes = session_table.c.notes
+        self.db.execute(update(session_table).where(session_table.c.id == session_id).values(
             notes=case((or_(notes.is_(None), notes == ""), line),
                        else_=notes + "\n" + line),
             modified_at=clock.now(), modified_by_id=self.actor.id if self.actor else None))
@@ -266,7 +267,7 @@ class SqlSessions:
         values: dict[str, Any] = {
             "status": status.value, "modified_at": clock.now(),
             "modified_by_id": self.actor.id if self.actor else None,
-            "sequence": SessionRow.sequence + 1,
+            "sequence": session_table.c.sequence + 1,
         }
         # A session reinstated (cancelled -> scheduled) keeps no reason for a cancellation.
         values["cancel_reason"] = cancel_reason if status is SessionStatus.CANCELLED else None
@@ -274,9 +275,9 @@ class SqlSessions:
         values["cancelled_at"] = values["modified_at"] if status is SessionStatus.CANCELLED \
             else None
         values["cancelled_by"] = None
-        self.db.execute(update(SessionRow).where(SessionRow.id == session_id).values(values))
-        self.db.execute(update(SessionStudentRow)
-                        .where(SessionStudentRow.session_id == session_id)
+        self.db.execute(update(session_table).where(session_table.c.id == session_id).values(values))
+        self.db.execute(update(session_student_table)
+                        .where(session_student_table.c.session_id == session_id)
                         .values(cancelled=status is SessionStatus.CANCELLED))
 
     def set_course(self, session_ids: Sequence[int], course_id: int | None,
@@ -286,15 +287,15 @@ class SqlSessions:
         changed = 0
         for chunk in range(0, len(session_ids), _BATCH_CHUNK):
             changed += self.db.execute(
-                update(SessionRow)
-                .where(SessionRow.id.in_(session_ids[chunk:chunk + _BATCH_CHUNK]))
+                update(session_table)
+                .where(session_table.c.id.in_(session_ids[chunk:chunk + _BATCH_CHUNK]))
                 .values(course_id=course_id, batch_id=batch_id)).rowcount
         return changed
 
     def delete(self, session_ids: Sequence[int]) -> None:
         ids = list(session_ids)
         for i in range(0, len(ids), CHUNK):
-            self.db.execute(delete(SessionRow).where(SessionRow.id.in_(ids[i:i + CHUNK])))
+            self.db.execute(delete(session_table).where(session_table.c.id.in_(ids[i:i + CHUNK])))
 
     # --------------------------------------------------------------------- conflicts
     def overlapping(self, start: datetime, end: datetime, *, people: Iterable[str],
@@ -308,8 +309,8 @@ class SqlSessions:
         session may last. Only the sessions that remain are loaded in full.
         """
         low = start - MAX_SESSION_LENGTH
-        live = and_(SessionRow.start_at < end, SessionRow.start_at > low,
-                    SessionRow.end_at > start, SessionRow.status != "cancelled")
+        live = and_(session_table.c.start_at < end, session_table.c.start_at > low,
+                    session_table.c.end_at > start, session_table.c.status != "cancelled")
         spans: dict[int, tuple[datetime, datetime]] = {}
         # A person is booked once at a time whatever their part: each is looked for both as
         # a mentor and as a student (core.conflicts.clashes).
@@ -319,16 +320,16 @@ class SqlSessions:
                     if i is not None]
         queries = []
         if person_ids:
-            queries.append(select(SessionRow.id, SessionRow.start_at, SessionRow.end_at)
-                           .where(SessionRow.mentor_id.in_(person_ids), live))
-            queries.append(select(SessionStudentRow.session_id, SessionStudentRow.start_at,
-                                  SessionStudentRow.end_at).where(
-                SessionStudentRow.student_id.in_(person_ids),
-                SessionStudentRow.start_at < end, SessionStudentRow.start_at > low,
-                SessionStudentRow.end_at > start, SessionStudentRow.cancelled.is_(False)))
+            queries.append(select(session_table.c.id, session_table.c.start_at, session_table.c.end_at)
+                           .where(session_table.c.mentor_id.in_(person_ids), live))
+            queries.append(select(session_student_table.c.session_id, session_student_table.c.start_at,
+                                  session_student_table.c.end_at).where(
+                session_student_table.c.student_id.in_(person_ids),
+                session_student_table.c.start_at < end, session_student_table.c.start_at > low,
+                session_student_table.c.end_at > start, session_student_table.c.cancelled.is_(False)))
         if room_ids:
-            queries.append(select(SessionRow.id, SessionRow.start_at, SessionRow.end_at)
-                           .where(SessionRow.room_id.in_(room_ids), live))
+            queries.append(select(session_table.c.id, session_table.c.start_at, session_table.c.end_at)
+                           .where(session_table.c.room_id.in_(room_ids), live))
         for query in queries:
             spans.update((i, (a, b)) for i, a, b in self.db.execute(query))
         for session_id in exclude:
@@ -337,8 +338,8 @@ class SqlSessions:
             spans = {i: ab for i, ab in spans.items() if _meets(ab, within)}
         if not spans:
             return []
-        return self.reader.load(self.select.where(SessionRow.id.in_(sorted(spans)))
-                                .order_by(SessionRow.start_at, SessionRow.id))
+        return self.reader.load(self.select.where(session_table.c.id.in_(sorted(spans)))
+                                .order_by(session_table.c.start_at, session_table.c.id))
 
 
 def _meets(span: tuple[datetime, datetime], intervals: Sequence[tuple[datetime, datetime]]) -> bool:
