@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime, timedelta
+from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 from .access import Action, may, require
@@ -196,17 +197,16 @@ class LockedUnit:
     def __init__(self, inner: UnitOfWork, frozen: Frozen | None) -> None:
         self._inner = inner
         self.actor = inner.actor
-        invoices = InvoiceLock(inner.billing)
-        self._sessions = LockedSessions(inner.sessions, frozen, invoices)
-        self._marks = LockedMarks(inner.attendance, self._sessions, invoices)
+        self._invoices = InvoiceLock(lambda: inner.billing)
+        self._sessions = LockedSessions(inner.sessions, frozen, self._invoices)
 
     @property
     def sessions(self) -> SessionRepo:
         return self._sessions  # reads delegate (__getattr__)
 
-    @property
+    @cached_property
     def attendance(self) -> AttendanceRepo:
-        return self._marks
+        return LockedMarks(self._inner.attendance, self._sessions, self._invoices)
 
     @property
     def people(self) -> PeopleRepo:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Connection, Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
@@ -19,9 +20,10 @@ from sqlalchemy.exc import (
 from ..core.domain.errors import Contended, DatabaseDenied, InvalidInput, StoreUnavailable
 from ..core.identity import is_unbound
 from . import migrate
-from .backup import SqlBackups
-from .repos.access import reads_privately
 from .unit import SqlUnit
+
+if TYPE_CHECKING:  # backups and PostgreSQL's access rules are imported when used
+    from .backup import SqlBackups
 
 SQLITE_BUSY_TIMEOUT_S = 30
 EXCLUSION_VIOLATION = "23P01"  # PostgreSQL: a row broke an exclusion constraint
@@ -146,6 +148,8 @@ class SqlStore:
         if self._login is None:
             if self.backend == "postgresql":
                 self._login = str(connection.execute(text("SELECT current_user")).scalar())
+                from .repos.access import reads_privately
+
                 self._private = reads_privately(connection)
             else:
                 import getpass
@@ -157,12 +161,16 @@ class SqlStore:
         self.engine.dispose()
 
     def backups(self) -> SqlBackups:
+        from .backup import SqlBackups
+
         return SqlBackups(self.url, make_engine)
 
 
 def backups_of(url: str | None, *, pg_dump: bool = True) -> SqlBackups:
     """Backups of the database at ``url`` (the default one for None), which need not exist
     yet (a restore's target): nothing is opened, created or migrated here."""
+    from .backup import SqlBackups
+
     return SqlBackups(url or default_url(), make_engine, pg_dump=pg_dump)
 
 

@@ -12,7 +12,7 @@ mark may not change whether it is charged (an absence excused, or an excused one
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 
 from ..domain.drafts import Row, SessionQuery
 from ..domain.errors import InvalidInput
@@ -30,13 +30,15 @@ Places = dict[str, int]  # student email -> the number of the issued invoice cha
 class InvoiceLock:
     """Refuses writes that would change an invoiced session's amount."""
 
-    def __init__(self, billing: BillingRepo) -> None:
+    def __init__(self, billing: Callable[[], BillingRepo]) -> None:
+        """``billing`` gives the unit's billing repository when a write needs it (booking new
+        sessions never does, so it never loads billing's queries)."""
         self._billing = billing
 
     def places(self, session_ids: Sequence[int]) -> dict[int, Places]:
         """The invoiced places of these sessions, by session (sessions not invoiced absent)."""
         found: dict[int, Places] = {}
-        for (session_id, student), number in self._billing.invoiced(session_ids).items():
+        for (session_id, student), number in self._billing().invoiced(session_ids).items():
             found.setdefault(session_id, {})[student] = number
         return found
 
