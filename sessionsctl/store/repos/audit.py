@@ -97,8 +97,8 @@ class SqlAudit:
     def later(self, entry: AuditEntry) -> list[AuditEntry]:
         return [_entry(r) for r in self.db.execute(
             select(audit_table).where(audit_table.c.entity == entry.entity,
-                                   audit_table.c.entity_id == entry.entity_id,
-                                   audit_table.c.id > entry.id).order_by(audit_table.c.id))]
+                                      audit_table.c.entity_id == entry.entity_id,
+                                      audit_table.c.id > entry.id).order_by(audit_table.c.id))]
 
     def table_counts(self) -> dict[str, int]:
         """How many rows each table holds, by table name."""

@@ -37,4 +37,4 @@ class SqlCalDavState:
         wanted = list(uids)
         for i in range(0, len(wanted), 500):
             self.db.execute(delete(synced).where(synced.c.server == server, synced.c.calendar == calendar,
-                                              synced.c.uid.in_(wanted[i:i + 500])))
+                                                 synced.c.uid.in_(wanted[i:i + 500])))

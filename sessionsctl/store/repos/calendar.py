@@ -71,7 +71,7 @@ class SqlCalendar:
                          windows: Sequence[Availability]) -> None:
         person_id = self.lookup.person_id(mentor)
         self.db.execute(delete(availability_table).where(availability_table.c.person_id == person_id,
-                                                      availability_table.c.weekday == weekday))
+                                                         availability_table.c.weekday == weekday))
         if windows:
             self.db.execute(insert(availability_table), [
                 {"person_id": person_id, "weekday": weekday, "tz": w.tz,

@@ -67,7 +67,7 @@ class SqlInvitations:
             values["person_id"] = self.lookup.person_id(person)
         result = self.db.execute(
             update(invitation_table).where(invitation_table.c.id == invitation_id,
-                                        invitation_table.c.status.in_([s.value for s in sources]))
+                                           invitation_table.c.status.in_([s.value for s in sources]))
             .values(**values))
         return result.rowcount == 1
 
@@ -75,7 +75,7 @@ class SqlInvitations:
               now: datetime) -> bool:
         result = self.db.execute(
             update(invitation_table).where(invitation_table.c.id == invitation_id,
-                                        invitation_table.c.status.in_(("pending", "expired")))
+                                           invitation_table.c.status.in_(("pending", "expired")))
             .values(status="pending", token_hash=token_hash, expires_at=expires_at,
                     sent_at=now, sends=invitation_table.c.sends + 1))
         return result.rowcount == 1

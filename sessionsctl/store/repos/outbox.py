@@ -190,7 +190,7 @@ class SqlOutbox:
             values["next_attempt_at"] = next_attempt_at
         # Only while the claim is still ours: a lease that ran out may have passed it on.
         self.db.execute(update(outbox_table).where(outbox_table.c.id == message_id,
-                                                outbox_table.c.claimed_by == claimer).values(values))
+                                                   outbox_table.c.claimed_by == claimer).values(values))
 
     def scrub(self, message_id: int, payload: dict[str, Any]) -> None:
         self.db.execute(update(outbox_table).where(outbox_table.c.id == message_id)

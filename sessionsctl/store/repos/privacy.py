@@ -103,7 +103,7 @@ class SqlPrivacy:
         naming the stand-in). Returns how many audit records were rewritten."""
         db = self.db
         db.execute(update(enrolment_table).where(enrolment_table.c.student_id == person_id,
-                                              enrolment_table.c.status.in_(("active", "paused")))
+                                                 enrolment_table.c.status.in_(("active", "paused")))
                    .values(status="dropped", changed_at=clock.now()))
         # What they wrote and what names them is erased from the archive as from the
         # working tables.

@@ -55,7 +55,7 @@ class SqlCheckins:
             checkin_code_table.c.session_id == session_id).values(code=code, made_at=at)).rowcount
         if not changed:
             self.db.execute(insert(checkin_code_table).values(session_id=session_id, code=code,
-                                                          made_at=at))
+                                                              made_at=at))
 
     def sessions_with(self, code: str) -> list[int]:
         if self.private:  # those of its own sessions (:mod:`.access_self`)

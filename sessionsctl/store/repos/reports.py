@@ -129,7 +129,7 @@ class SqlReports:
         student = self._student_id(f)
         if student is not None:
             stmt = stmt.where(s.c.id.in_(select(session_student_table.c.session_id)
-                                       .where(session_student_table.c.student_id == student)))
+                                         .where(session_student_table.c.student_id == student)))
         return stmt
 
     @staticmethod
@@ -205,7 +205,7 @@ class SqlReports:
                 .join(person_table, person_table.c.id == s.c.mentor_id)
                 .outerjoin(subject_table, subject_table.c.id == s.c.subject_id)
                 .outerjoin(feedback_table, and_(feedback_table.c.session_id == link.c.session_id,
-                                             feedback_table.c.author_id == link.c.student_id))
+                                                feedback_table.c.author_id == link.c.student_id))
                 .where(link.c.student_id == student, *self._session_filter(f, link.c.start_at))
                 .order_by(link.c.start_at, s.c.id))
         return [StudentSession(r.id, r.start_at, r.end_at, r.title, r.email, r.name,

@@ -113,22 +113,22 @@ class SqlRequests:
             values["session_id"] = session_id
         result = self.db.execute(
             update(request_table).where(request_table.c.id == request_id,
-                                     request_table.c.status.in_([s.value for s in sources]))
+                                        request_table.c.status.in_([s.value for s in sources]))
             .values(**values))
         return result.rowcount == 1
 
     def expire(self, created_before: datetime, now: datetime) -> list[int]:
         return list(self.db.execute(
             update(request_table).where(request_table.c.status == RequestStatus.OPEN.value,
-                                     request_table.c.created_at < created_before)
+                                        request_table.c.created_at < created_before)
             .values(status=RequestStatus.EXPIRED.value, changed_at=now)
             .returning(request_table.c.id)).scalars())
 
     def lapse(self, claimed_before: datetime, now: datetime) -> list[int]:
         return list(self.db.execute(
             update(request_table).where(request_table.c.status == RequestStatus.CLAIMED.value,
-                                     request_table.c.session_id.is_(None),
-                                     request_table.c.claimed_at < claimed_before)
+                                        request_table.c.session_id.is_(None),
+                                        request_table.c.claimed_at < claimed_before)
             .values(status=RequestStatus.OPEN.value, mentor_id=None, claimed_at=None,
                     changed_at=now)
             .returning(request_table.c.id)).scalars())
@@ -143,13 +143,13 @@ class SqlRequests:
             .join(session_table, session_table.c.id == request_table.c.session_id)
             .where(request_table.c.status == RequestStatus.SCHEDULED.value,
                    session_table.c.status.in_([SessionStatus.COMPLETED.value,
-                                          SessionStatus.CANCELLED.value]))
+                                               SessionStatus.CANCELLED.value]))
             .order_by(request_table.c.id))
         return [(_request(r), SessionStatus(r.session_status)) for r in rows]
 
     def mark_feedback_asked(self, request_id: int, now: datetime) -> bool:
         result = self.db.execute(
             update(request_table).where(request_table.c.id == request_id,
-                                     request_table.c.feedback_asked_at.is_(None))
+                                        request_table.c.feedback_asked_at.is_(None))
             .values(feedback_asked_at=now))
         return result.rowcount == 1

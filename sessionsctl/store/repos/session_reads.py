@@ -135,7 +135,7 @@ def visible_to(viewer: int | None) -> Any:
     return or_(
         session_table.c.mentor_id == viewer,
         session_table.c.id.in_(select(session_student_table.c.session_id)
-                          .where(session_student_table.c.student_id == viewer)),
+                               .where(session_student_table.c.student_id == viewer)),
         exists().where(and_(
             enrolled.c.student_id == viewer, enrolled.c.status == "active",
             enrolled.c.course_id == session_table.c.course_id,
