@@ -16,7 +16,7 @@ from ..core.domain.errors import InvalidInput
 from ..core.domain.model import PaymentStatus
 from ..core.domain.serialize import (
     session_detail_json,
-    session_json,
+    sessions_json,
 )
 from ..core.domain.timeutil import day_start, parse_bound
 from ..core.schedule.bulk import BulkChange
@@ -173,8 +173,8 @@ def list_(
         flags = state.centre.flags.of(sessions)
     if state.json:
         # A flagged session carries its flags; the others keep the shape they always had.
-        render.emit_json([{**session_json(s, tz), "flags": flags[s.id]} if s.id in flags
-                          else session_json(s, tz) for s in sessions])
+        render.emit_json([{**item, "flags": flags[s.id]} if s.id in flags else item
+                          for s, item in zip(sessions, sessions_json(sessions, tz), strict=True)])
     else:
         render.sessions_by_day(sessions, tz, state.names(), flags)
 
