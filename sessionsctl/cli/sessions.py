@@ -19,7 +19,6 @@ from ..core.domain.serialize import (
     sessions_json,
 )
 from ..core.domain.timeutil import day_start, parse_bound
-from ..core.schedule.bulk import BulkChange
 from ..core.schedule.meeting import meeting_fields
 from . import bulk, outcomes, render, slots
 from .context import Cli, cli
@@ -267,6 +266,8 @@ def cancel(
         if scope != "this" or by is not None:
             raise InvalidInput(f"--{'scope' if by is None else 'by'} goes with a session id "
                                "alone", field="scope" if by is None else "by")
+        from ..core.schedule.bulk import BulkChange
+
         ids = [session_id] if session_id is not None else None
         bulk.run(state, bulk.selection(state, ids, filters), BulkChange.cancel(reason),
                  closure=closure, past=past, dry_run=dry_run, yes=yes, notify=not no_notify)

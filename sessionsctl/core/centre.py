@@ -14,7 +14,6 @@ from zoneinfo import ZoneInfo
 
 from .context import Clock, Context, utcnow
 from .schedule.booking import Booked, BookingResult, draft_of
-from .storage import Store
 
 if TYPE_CHECKING:
     from .absences import Absences
@@ -56,6 +55,7 @@ if TYPE_CHECKING:
     from .schedule.series import SeriesBook
     from .schedule.sessions import SessionDetails, Sessions
     from .schedule.slots import FreeSlots
+    from .storage import Store
     from .upkeep import Upkeep
 
 __all__ = ["Booked", "BookingResult", "Centre", "Clock", "SessionDetails", "draft_of", "utcnow"]

@@ -37,6 +37,22 @@ def test_help_a_misspelt_name_or_an_option_first_get_the_whole_group() -> None:
         assert _commands("session", argv) == whole
 
 
+def test_no_group_names_a_command_twice() -> None:
+    """A line naming a group's command loads the group's modules only up to the first that
+    adds a command of that name: so no later one may add another of the same name."""
+    _ = main.app  # every module of every group loaded
+    for name, modules, attribute, _panel, _line in main._COMMANDS:
+        if not modules:
+            continue
+        group = getattr(sys.modules[f"sessionsctl.cli.{modules.split()[0]}"], attribute)
+        if not isinstance(group, typer.Typer):
+            continue
+        names = [c.name or typer.main.get_command_name(c.callback.__name__)
+                 for c in group.registered_commands if c.callback is not None]
+        names += [g.name for g in group.registered_groups if g.name]
+        assert len(names) == len(set(names)), name
+
+
 def _help(*argv: str) -> str:
     env = {**{k: v for k, v in os.environ.items() if not k.startswith("SESSIONSCTL_")},
            "COLUMNS": "160", "NO_COLOR": "1"}

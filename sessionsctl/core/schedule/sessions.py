@@ -38,9 +38,6 @@ from ..domain.model import (
 )
 from ..domain.serialize import record
 from ..mail.notices import NoticeKind
-from ..mail.notify import Notifier
-from ..storage import UnitOfWork
-from .booker import Booker
 from .booking import (
     EDITABLE,
     Booked,
@@ -51,13 +48,16 @@ from .booking import (
     new_uid,
     retry_race,
 )
-from .conflicts import Conflict
-from .ports import Recording
-from .scopes import SCOPES, Scope, ScopedEdits
-from .series import SeriesResult
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # for the types alone: reading sessions loads no series, scopes or booker
     from ..completion import Unmarked
+    from ..mail.notify import Notifier
+    from ..storage import UnitOfWork
+    from .booker import Booker
+    from .conflicts import Conflict
+    from .ports import Recording
+    from .scopes import Scope, ScopedEdits
+    from .series import SeriesResult
 
 
 @dataclass(frozen=True, slots=True)
@@ -197,6 +197,8 @@ class Sessions:
                     notify: bool = True, past: bool = False) -> SeriesResult | Booked:
         """Edit one occurrence, or it and the following ones, or the whole series; a move to
         a day before today only when ``past``."""
+        from .scopes import SCOPES
+
         if scope not in SCOPES:
             raise InvalidInput(f"must be one of {', '.join(SCOPES)}", field="scope")
         check_options(force_reason, False)
@@ -329,6 +331,8 @@ class Sessions:
                       by: CancelledBy | None = None) -> list[Session]:
         """Cancel one occurrence, or it and the following ones (the rule ends before it),
         or every scheduled occurrence of the series. Cancelled sessions stay on record."""
+        from .scopes import SCOPES
+
         if scope not in SCOPES:
             raise InvalidInput(f"must be one of {', '.join(SCOPES)}", field="scope")
         session = self._peek(session_id)
