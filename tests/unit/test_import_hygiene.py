@@ -64,11 +64,14 @@ NOT_FOR_A_LISTING = ("textual", "icalendar", "jinja2", "pendulum", "markdown_it"
                      "sessionsctl.tui", "sessionsctl.core.exchange.ics",
                      "sessionsctl.core.mail.templating", "sessionsctl.core.reports.service")
 # ... nor what a command that only reads sessions never uses: the session group's other
-# modules, the calendar and invoice locks (its writes), bulk changes, reports.
+# modules, the calendar and invoice locks (its writes), the booker, series and their scopes,
+# bulk changes, reports, and the storage protocols (types alone).
 NOT_FOR_READING = ("sessionsctl.cli.roster", "sessionsctl.cli.closing",
                    "sessionsctl.core.lock", "sessionsctl.core.billing.guard",
-                   "sessionsctl.core.schedule.bulk", "sessionsctl.core.schedule.registration",
-                   "sessionsctl.core.reports.report")
+                   "sessionsctl.core.schedule.booker", "sessionsctl.core.schedule.series",
+                   "sessionsctl.core.schedule.scopes", "sessionsctl.core.schedule.bulk",
+                   "sessionsctl.core.schedule.registration", "sessionsctl.core.reports.report",
+                   "sessionsctl.core.storage")
 _LOADED = (
     "import atexit, json, sys\n"
     "atexit.register(lambda: sys.stderr.write('\\nLOADED ' + json.dumps(sorted(sys.modules))))\n"
@@ -108,9 +111,12 @@ def test_a_listing_loads_only_what_it_uses(tmp_path: Path) -> None:
             "--role", "mentor")
     _loaded(*db, "session", "add", "--title", "Algebra", "--mentor", "ada@example.org",
             "--start", "2030-01-07 16:00", "--duration", "60", "--no-notify")
-    loaded = _loaded(*db, "session", "show", "1")
-    assert "sessionsctl.cli.session_show" in loaded
-    assert _among(loaded, NOT_FOR_READING) == []
+    for show in (["session", "show", "1"], ["session", "show", "1", "--json"]):
+        loaded = _loaded(*db, *show)
+        assert "sessionsctl.cli.session_show" in loaded
+        # A session with no recordings loads neither their commands nor attendance's.
+        assert _among(loaded, (*NOT_FOR_READING, "sessionsctl.cli.recordings",
+                               "sessionsctl.cli.attendance")) == []
 
 
 def test_the_version_loads_no_command_line() -> None:

@@ -4,7 +4,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
@@ -110,15 +110,35 @@ _UNDONE_BY = {SessionStatus.IN_PROGRESS: Action.BEGIN_SESSION,
 
 
 class Sessions:
-    """One-off sessions and single occurrences."""
+    """One-off sessions and single occurrences. Its collaborators are asked for when first
+    used (each built once, by the centre): finding and showing sessions builds no booker,
+    notifier or scoped edits, nor loads their modules."""
 
-    def __init__(self, ctx: Context, booker: Booker, notifier: Notifier,
-                 scoped: ScopedEdits, unmarked_as: Unmarked = "absent") -> None:
+    def __init__(self, ctx: Context, booker: Callable[[], Booker],
+                 notifier: Callable[[], Notifier], scoped: Callable[[], ScopedEdits],
+                 unmarked_as: Callable[[], Unmarked] = lambda: "absent") -> None:
         self.ctx = ctx
-        self.booker = booker
-        self.notifier = notifier
-        self.scoped = scoped
-        self.unmarked_as = unmarked_as  # what completing does to unmarked students
+        self._booker = booker
+        self._notifier = notifier
+        self._scoped = scoped
+        self._unmarked_as = unmarked_as
+
+    @property
+    def booker(self) -> Booker:
+        return self._booker()
+
+    @property
+    def notifier(self) -> Notifier:
+        return self._notifier()
+
+    @property
+    def scoped(self) -> ScopedEdits:
+        return self._scoped()
+
+    @property
+    def unmarked_as(self) -> Unmarked:
+        """What completing does to unmarked students."""
+        return self._unmarked_as()
 
     # ------------------------------------------------------------------ book and check
     def check(self, draft: SessionDraft, exclude: Sequence[int] = ()) -> list[Conflict]:
