@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import difflib
 import os
-import tomllib
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -56,12 +54,16 @@ class Settings:
 
 def _read_file(path: Path) -> dict[str, Any]:
     try:
-        with path.open("rb") as fh:
-            return tomllib.load(fh)
+        fh = path.open("rb")
     except FileNotFoundError:
         return {}
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise InvalidInput(f"cannot read config file: {exc}", field=str(path)) from None
+    import tomllib  # only when there is a file to read
+
+    with fh:
+        try:
+            return tomllib.load(fh)
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+            raise InvalidInput(f"cannot read config file: {exc}", field=str(path)) from None
 
 
 # What each setting of the config file must be (TOML types); a value of another type is
@@ -106,6 +108,8 @@ def _check_known(table: dict[str, Any], known: Iterable[str], path: Path, prefix
     known = list(known)
     unknown = sorted(set(table) - set(known))
     if unknown:
+        import difflib
+
         near = difflib.get_close_matches(unknown[0], known, n=1)
         hint = f"did you mean {prefix}{near[0]}? " if near else ""
         raise InvalidInput(f"unknown setting in {path} ({hint}known: {', '.join(known)})",
@@ -210,12 +214,14 @@ def load(**flags: Any) -> Settings:
 def _billing(table: dict[str, Any], env: Any) -> BillingPolicy:
     """``[billing]``: the currency (or $SESSIONSCTL_CURRENCY) and the notice a student must
     give to cancel without charge (``late_cancel``, e.g. 24h)."""
-    from .core.billing.money import check_currency
-    from .core.mail.notices import parse_duration
-
     policy = BillingPolicy()
     currency = env.get(f"{ENV_PREFIX}CURRENCY") or table.get("currency")
     late = table.get("late_cancel")
+    if not (currency or late):
+        return policy
+    from .core.billing.money import check_currency
+    from .core.mail.notices import parse_duration
+
     return BillingPolicy(
         currency=check_currency(currency, field="billing.currency") if currency
         else policy.currency,

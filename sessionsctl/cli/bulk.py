@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import sys
 from dataclasses import replace
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.text import Text
@@ -17,11 +17,13 @@ from ..core.domain.model import Session, SessionStatus, SessionType
 from ..core.domain.serialize import conflict_json, session_json
 from ..core.domain.timeutil import parse_day
 from ..core.domain.words import counted
-from ..core.schedule.bulk import BulkChange, BulkPlan, Planned, parse_shift
 from . import render
 from .context import Cli, cli
 from .filters import ListFrom, ListTo, RoomOpt, Search, Statuses, Types, session_query
 from .options import JsonOption, NoNotify
+
+if TYPE_CHECKING:  # the session group's other commands never load the bulk planner
+    from ..core.schedule.bulk import BulkChange, BulkPlan, Planned
 
 MentorFilter = Annotated[str | None, typer.Option(
     "--mentor", help="Only this mentor's sessions (email or name).")]
@@ -186,6 +188,8 @@ def move(
     - `sessionsctl session move --mentor "Ada Byron" --from 2026-12-14 --to 2026-12-14
       --on 2026-12-16 --dry-run`
     """
+    from ..core.schedule.bulk import BulkChange, parse_shift
+
     state = cli(ctx, json_output)
     change = BulkChange.move(
         by=parse_shift(by) if by is not None else None,
@@ -216,6 +220,8 @@ def reassign(
     - `sessionsctl session reassign --mentor ada@example.org --from 2027-03-01
       --to 2027-03-05 --new-mentor bob@example.org --yes`
     """
+    from ..core.schedule.bulk import BulkChange
+
     state = cli(ctx, json_output)
     given = {k: v for k, v in (("mentor", new_mentor), ("room", new_room)) if v is not None}
     fields = state.centre.people.resolve(given)

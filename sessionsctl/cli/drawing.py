@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from itertools import repeat
 
 from rich import box
 from rich.cells import cell_len
@@ -76,12 +77,12 @@ def draw(console: Console, options: ConsoleOptions, title: str | None, caption: 
 
 
 def plain(console: Console, options: ConsoleOptions, title: str | None, caption: str | None,
-          columns: Sequence[Column], rows: Iterable[Sequence[str]],
+          columns: Sequence[Column], cells: Sequence[Sequence[str]],
           styled: Callable[[Sequence[str]], Sequence[Text]]) -> Iterator[str]:
     """The text of :func:`draw`'s table, a line at a time (each ending in a line break), for
-    a console that shows no styles; ``rows`` are the cells' plain text. A row with a cell that
-    wraps or folds, or holds a break, tab or control code, is laid out by :func:`draw`'s own
-    code, from what ``styled`` makes of it."""
+    a console that shows no styles; ``cells`` are the cells' plain text, a column at a time.
+    A row with a cell that wraps or folds, or holds a break, tab or control code, is laid out
+    by :func:`draw`'s own code, from what ``styled`` makes of its cells."""
     widths = [c.width + 2 for c in columns]
     frame = box.SIMPLE_HEAD.substitute(options, safe=console.safe_box)
     outer = options.update(width=sum(widths) + len(widths) + 1, highlight=False, height=None)
@@ -92,26 +93,63 @@ def plain(console: Console, options: ConsoleOptions, title: str | None, caption:
            + frame.head_vertical.join(_padded(c.heading, c) for c in columns)
            + frame.head_right + "\n")
     yield frame.get_row(widths, "head", edge=True) + "\n"
-    cells = [outer.update(width=w, justify="right" if c.right else "left", no_wrap=c.no_wrap,
-                          overflow="fold") for c, w in zip(columns, widths, strict=True)]
-    null = Style.null()
-    body = iter(rows)
-    row = next(body, None)
-    while row is not None:
-        following = next(body, None)
-        left, divider, right = ((frame.foot_left, frame.foot_vertical, frame.foot_right)
-                                if following is None
-                                else (frame.mid_left, frame.mid_vertical, frame.mid_right))
-        if all(map(_fits, row, columns)):
-            yield left + divider.join(map(_padded, row, columns)) + right + "\n"
-        else:
-            laid = [_cell(console, text, column, o, null)
-                    for text, column, o in zip(styled(row), columns, cells, strict=True)]
-            yield _spelt(_lines(laid, widths, (left, divider, right), header=False))
-        row = following
+    odd: set[int] = set()  # the rows laid out by rich
+    filled = [_filled(texts, column, odd) for texts, column in zip(cells, columns, strict=True)]
+    mid = (frame.mid_left, frame.mid_vertical, frame.mid_right)
+    foot = (frame.foot_left, frame.foot_vertical, frame.foot_right)
+    last = len(cells[0]) - 1 if cells else -1
+    spaced = {edges: (f"{edges[0]} ", f" {edges[1]} ", f" {edges[2]}\n") for edges in (mid, foot)}
+    for n, row in enumerate(zip(*filled, strict=True)):
+        edges = foot if n == last else mid
+        if n in odd:
+            yield _spelt(_lines(_laid(console, styled([texts[n] for texts in cells]), columns,
+                                      outer, widths), widths, edges, header=False))
+        else:  # each cell padded, with a space either side
+            left, divider, right = spaced[edges]
+            yield left + divider.join(row) + right
     yield frame.get_bottom(widths) + "\n"
     if caption:
         yield _words(console, caption, "dim", outer)
+
+
+def _laid(console: Console, row: Sequence[Text], columns: Sequence[Column],
+          outer: ConsoleOptions, widths: list[int]) -> list[list[Line]]:
+    cells = [outer.update(width=w, justify="right" if c.right else "left", no_wrap=c.no_wrap,
+                          overflow="fold") for c, w in zip(columns, widths, strict=True)]
+    null = Style.null()
+    return [_cell(console, text, column, o, null)
+            for text, column, o in zip(row, columns, cells, strict=True)]
+
+
+# Rich measures a text with a zero-width joiner or an emoji variation selector as a whole;
+# any other text as the sum of its characters' widths.
+_JOINERS = frozenset("\u200d\ufe0f")
+
+
+def one_cell_each(text: str) -> bool:
+    """Whether each character of ``text`` takes one terminal cell, and none is a break, tab
+    or control code: then ``text`` and every line of it are as wide as they are long."""
+    if text.isascii():
+        return text.isprintable()
+    chars = set(text)
+    return (text.isprintable() and chars.isdisjoint(_JOINERS)
+            and all(cell_len(c) == 1 for c in chars))
+
+
+def _filled(texts: Sequence[str], column: Column, odd: set[int]) -> list[str]:
+    """A column's cells each padded to its width; a cell that does not fit so (too wide, or
+    holding a break, tab or control code) puts its row in ``odd``."""
+    width = column.width
+    if one_cell_each("".join(texts)) and max(map(len, texts), default=0) <= width:
+        return list(map(str.rjust if column.right else str.ljust, texts, repeat(width)))
+    filled = []
+    for n, text in enumerate(texts):
+        if _fits(text, column):
+            filled.append(_fill(text, column))
+        else:
+            odd.add(n)
+            filled.append("")
+    return filled
 
 
 def _words(console: Console, text: str, style: str, options: ConsoleOptions) -> str:
@@ -125,11 +163,16 @@ def _fits(text: str, column: Column) -> bool:
     return width <= column.width and text.isprintable()
 
 
+def _fill(text: str, column: Column) -> str:
+    """A cell that fits its column: its text padded to the column's width."""
+    spare = " " * (column.width - (len(text) if text.isascii() else cell_len(text)))
+    return spare + text if column.right else text + spare
+
+
 def _padded(text: str, column: Column) -> str:
     """A cell that fits its column: its text padded to the column's width, and one space
     each side."""
-    spare = " " * (column.width - (len(text) if text.isascii() else cell_len(text)))
-    return f" {spare}{text} " if column.right else f" {text}{spare} "
+    return f" {_fill(text, column)} "
 
 
 def _spelt(segments: Iterable[Segment]) -> str:

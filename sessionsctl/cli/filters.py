@@ -5,7 +5,7 @@ offers them alike, and the filters they make: a report's or an attendance export
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -14,9 +14,11 @@ from ..core.domain.drafts import SessionQuery
 from ..core.domain.errors import InvalidInput
 from ..core.domain.model import SessionStatus, SessionType
 from ..core.domain.timeutil import parse_bound
-from ..core.reports.data import ReportFilter
-from ..core.reports.report import Every, last_period
 from .context import Cli
+
+if TYPE_CHECKING:  # a report's filter is made by the commands that report alone
+    from ..core.reports.data import ReportFilter
+    from ..core.reports.report import Every
 
 DEFAULT_DAYS = policy.REPORT_WINDOW.days  # the TUI header's window: a report with no --from shows its figures
 
@@ -43,6 +45,9 @@ def session_filter(state: Cli, start: str | None, end: str | None, mentor: str |
                    every: Every | None = None, with_archive: bool = False) -> ReportFilter:
     """The filter the options above make (core refuses an empty range); ``every`` (a report's
     ``--every``) is the last complete day, week or month instead of ``--from``/``--to``."""
+    from ..core.reports.data import ReportFilter
+    from ..core.reports.report import last_period
+
     tz = state.tz
     now = state.centre.clock()
     if every is not None:

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from ..core.centre import Booked
 from ..core.domain.serialize import conflict_json, session_detail_json, session_json
 from ..core.domain.timeutil import iso
 from ..core.domain.words import counted
-from ..core.schedule.series import SeriesResult
 from . import render
 from .context import Cli
+
+if TYPE_CHECKING:  # loaded by the series it reports, never for a single session
+    from ..core.schedule.series import SeriesResult
 
 
 def session_changed(state: Cli, booked: Booked, verb: str) -> None:

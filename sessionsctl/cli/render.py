@@ -7,7 +7,8 @@ import os
 import sys
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
+from functools import lru_cache
 from itertools import groupby
 from pathlib import Path
 from typing import Any, TextIO, TypeVar
@@ -137,20 +138,34 @@ def hhmm(instant: datetime, tz: ZoneInfo) -> str:
 
 
 def span(s: Session, tz: ZoneInfo) -> str:
-    start, end = s.start.astimezone(tz), s.end.astimezone(tz)
+    return _span(s.start, s.end, tz)
+
+
+# A busy month's sessions start and end at a few hundred distinct times: each pair is
+# written once (a listing's sessions share the store's datetime objects, hashed once each).
+@lru_cache(maxsize=4096)
+def _span(start: datetime, end: datetime, tz: ZoneInfo) -> str:
+    start, end = start.astimezone(tz), end.astimezone(tz)
     days = (end.date() - start.date()).days
     # A session of several days (a trip) ends on a weekday of its week, or on a date.
     tail = end.strftime("%H:%M" if not days else "%a %H:%M" if days < 7 else "%a %d %b %H:%M")
     return f"{start:%H:%M}–{tail}"
 
 
+@lru_cache(maxsize=4096)
+def _day(instant: datetime, tz: ZoneInfo) -> date:
+    return instant.astimezone(tz).date()
+
+
 def when(instant: datetime | None, tz: ZoneInfo) -> str:
     return instant.astimezone(tz).strftime("%a %d %b %Y %H:%M %Z") if instant else ""
 
 
-def status_text(status: SessionStatus, session: Session | None = None) -> Text:
-    """The status in words; a session on now (core's ``is_live``) says "live"."""
-    if session is not None and is_live(session, datetime.now(UTC)):
+def status_text(status: SessionStatus, session: Session | None = None,
+                now: datetime | None = None) -> Text:
+    """The status in words; a session on ``now`` (default: this instant; core's ``is_live``)
+    says "live"."""
+    if session is not None and is_live(session, now or datetime.now(UTC)):
         return Text("live", style="bold green")
     return Text(status.label, style=STATUS_STYLE[status])
 
@@ -166,13 +181,23 @@ def sessions_by_day(sessions: Sequence[Session], tz: ZoneInfo,
         return
     names = names or {}
     flags = flags or {}
+    now = datetime.now(UTC)  # one instant for the whole listing
+    said: dict[tuple[SessionStatus, bool], Text] = {}  # each status, as rows share it
+
+    def status(s: Session) -> Text:
+        if s.id in flags:
+            return _flagged(status_text(s.status, s, now), True)
+        key = (s.status, is_live(s, now))
+        if key not in said:
+            said[key] = status_text(s.status, s, now)
+        return said[key]
+
     days = [table(
         f"{day:%A %d %B %Y}",
         ("ID", "Time", "Title", "Mentor", "Students", "Room", "Status"),
-        [(s.id, span(s, tz), s.title, names.get(s.mentor, s.mentor),
-          _students(s, names), s.room, _flagged(status_text(s.status, s), s.id in flags))
-         for s in group])
-        for day, group in groupby(sessions, key=lambda s: s.start.astimezone(tz).date())]
+        [(s.id, _span(s.start, s.end, tz), s.title, names.get(s.mentor, s.mentor),
+          _students(s, names), s.room, status(s)) for s in group])
+        for day, group in groupby(sessions, key=lambda s: _day(s.start, tz))]
     together(days)  # one set of columns down the page
     for day in days:
         out.print(day)

@@ -16,7 +16,7 @@ from ..core.domain.serialize import (
 )
 from ..core.schedule.sessions import SessionDetails
 from . import render
-from .context import cli
+from .context import Cli, cli
 from .options import JsonOption
 from .sessions import app
 
@@ -27,6 +27,14 @@ def places_json(details: SessionDetails) -> list[dict[str, Any]]:
     paid = details.payments
     return [{"student": e, "payment": paid[e].value if e in paid else None}
             for e in details.session.students]
+
+
+def _recordings_json(details: SessionDetails, state: Cli) -> list[dict[str, Any]]:
+    if not details.recordings:
+        return []
+    from .recordings import recording_json  # (and with it the attendance commands)
+
+    return [recording_json(r, state) for r in details.recordings]
 
 
 def people_json(details: SessionDetails) -> list[dict[str, str]]:
@@ -48,8 +56,6 @@ def show(ctx: typer.Context, session_id: Annotated[int, typer.Argument(help="Ses
     - `sessionsctl session show 42`
     """
     state = cli(ctx, json_output)
-    from .recordings import recording_json, recordings_table
-
     details = state.centre.sessions.show(session_id)
     s, tz = details.session, state.tz
     if state.json:
@@ -60,7 +66,7 @@ def show(ctx: typer.Context, session_id: Annotated[int, typer.Argument(help="Ses
             "attendance": [attendance_json(a, tz) for a in details.attendance],
             "feedback": [feedback_json(f, tz) for f in details.feedback],
             "materials": [material_json(m) for m in details.materials],
-            "recordings": [recording_json(r, state) for r in details.recordings]})
+            "recordings": _recordings_json(details, state)})
         return
     people = state.centre.people.names({s.mentor, *s.students, *(g.email for g in details.guests),
                                         *(f.author for f in details.feedback)})
@@ -115,4 +121,6 @@ def show(ctx: typer.Context, session_id: Annotated[int, typer.Argument(help="Ses
         render.out.print(render.table("Materials", ("Name", "Type", "Where"), (
             (m.name, m.type.value, m.location) for m in details.materials)))
     if details.recordings:
+        from .recordings import recordings_table  # (and with it the attendance commands)
+
         render.out.print(recordings_table(details.recordings, state))

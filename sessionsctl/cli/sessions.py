@@ -16,10 +16,9 @@ from ..core.domain.errors import InvalidInput
 from ..core.domain.model import PaymentStatus
 from ..core.domain.serialize import (
     session_detail_json,
-    session_json,
+    sessions_json,
 )
 from ..core.domain.timeutil import day_start, parse_bound
-from ..core.schedule.bulk import BulkChange
 from ..core.schedule.meeting import meeting_fields
 from . import bulk, outcomes, render, slots
 from .context import Cli, cli
@@ -173,8 +172,8 @@ def list_(
         flags = state.centre.flags.of(sessions)
     if state.json:
         # A flagged session carries its flags; the others keep the shape they always had.
-        render.emit_json([{**session_json(s, tz), "flags": flags[s.id]} if s.id in flags
-                          else session_json(s, tz) for s in sessions])
+        render.emit_json([{**item, "flags": flags[s.id]} if s.id in flags else item
+                          for s, item in zip(sessions, sessions_json(sessions, tz), strict=True)])
     else:
         render.sessions_by_day(sessions, tz, state.names(), flags)
 
@@ -267,6 +266,8 @@ def cancel(
         if scope != "this" or by is not None:
             raise InvalidInput(f"--{'scope' if by is None else 'by'} goes with a session id "
                                "alone", field="scope" if by is None else "by")
+        from ..core.schedule.bulk import BulkChange
+
         ids = [session_id] if session_id is not None else None
         bulk.run(state, bulk.selection(state, ids, filters), BulkChange.cancel(reason),
                  closure=closure, past=past, dry_run=dry_run, yes=yes, notify=not no_notify)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from itertools import chain
 from typing import Any
 
 from rich.cells import cell_len
@@ -68,6 +69,34 @@ def _widest_line(text: str) -> int:
     return max((_cells(line) for line in text.splitlines()), default=0)
 
 
+def _extent(values: list[str]) -> tuple[int, int]:
+    """How wide the widest line of ``values`` is, and their longest word (up to _FOLD_AT),
+    in cells."""
+    if drawing.one_cell_each("".join(values)):  # one line each, as wide as it is long
+        return (max(map(len, values), default=0),
+                min(_FOLD_AT, max(map(len, " ".join(values).split()), default=0)))
+    return (max(map(_widest_line, values), default=0),
+            max((min(_FOLD_AT, _cells(w)) for v in values for w in v.split()), default=0))
+
+
+def _by_column(rows: Iterable[Sequence[Any]], count: int) -> list[list[str | Text]]:
+    """The cells of ``rows`` (``count`` to a row), a column at a time, as a table keeps them
+    (see _value)."""
+    rows = list(rows)
+    columns = list(zip(*rows))
+    if len(columns) != count:  # no rows, or rows of more cells than headings
+        columns = [tuple(row[i] for row in rows) for i in range(count)]
+    return [_kept(column) for column in columns]
+
+
+def _kept(column: Sequence[Any]) -> list[str | Text]:
+    """A column's cells as a table keeps them (see _value)."""
+    kinds = set(map(type, column))
+    if kinds <= {str, Text}:
+        return list(column)
+    return list(map(str if kinds == {int} else _value, column))
+
+
 def _rich(row: Sequence[str | Text]) -> list[Text]:
     return [Text(v) if isinstance(v, str) else v for v in row]
 
@@ -108,14 +137,29 @@ class Listing:
                  rows: Iterable[Sequence[Any]], empty: str | None = None) -> None:
         self.title = title
         self.columns = tuple(columns)
-        self.rows = [tuple(map(_value, row)) for row in rows]
+        # Kept by column: a column's cells are measured and, in a pipe, padded together.
+        self._cells = _by_column(rows, len(self.columns))
+        self._count = len(self._cells[0]) if self._cells else 0
+        self._texts: list[list[str]] | None = None
         self.empty = empty or (f"{title}: none." if title else "Nothing to show.")
         self._group = _Group((self,))
+
+    @property
+    def rows(self) -> list[tuple[str | Text, ...]]:
+        """The cells, a row at a time."""
+        return list(zip(*self._cells, strict=True))
 
     @property
     def peers(self) -> Sequence[Listing]:
         """The tables printed one after another with this one (see :func:`together`)."""
         return self._group.listings
+
+    def texts(self) -> list[list[str]]:
+        """The cells' plain text, a column at a time."""
+        if self._texts is None:
+            self._texts = [column if set(map(type, column)) <= {str} else list(map(_plain, column))
+                           for column in self._cells]
+        return self._texts
 
     def _measure(self) -> list[_Column]:
         return self._group.measured()
@@ -124,12 +168,10 @@ class Listing:
         """Every column, measured over the rows of this table and its peers."""
         measured = []
         for i, heading in enumerate(self.columns):
-            values = [_plain(row[i]) for listing in self.peers for row in listing.rows]
-            values = [v for v in values if v.strip()]
-            numbers = bool(values) and all(_NUMBER.fullmatch(v) for v in values)
-            widest = max(map(_widest_line, values), default=0)
-            word = max((min(_FOLD_AT, _cells(w)) for v in values for w in v.split()),
-                       default=0)
+            values = list(filter(str.strip, chain.from_iterable(
+                listing.texts()[i] for listing in self.peers)))
+            numbers = bool(values) and all(map(_NUMBER.fullmatch, values))
+            widest, word = _extent(values)
             widest = max(widest, cell_len(heading))  # a heading stays on one line
             least = widest if numbers or heading in _WHOLE else max(word, cell_len(heading))
             rank = KEEP if i == 0 else _RANK.get(heading, 2 if numbers else 1)
@@ -173,22 +215,23 @@ class Listing:
         return shown, columns, caption
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
-        if not self.rows:
+        if not self._count:
             yield Text(self.empty)
             return
         shown, columns, caption = self._layout(console, options)
-        rows = (_rich([row[i] for i in shown]) for row in self.rows)
+        rows = map(_rich, zip(*(self._cells[i] for i in shown), strict=True))
         yield from drawing.draw(console, options, self.title, caption, columns, rows)
 
     def plain(self, console: Console) -> Iterator[str]:
         """What printing the table to ``console`` (no terminal: no styles) writes, as lines."""
-        if not self.rows:
+        if not self._count:
             yield self.empty + "\n"
             return
         options = console.options
-        _shown, columns, caption = self._layout(console, options)
+        shown, columns, caption = self._layout(console, options)
+        texts = self.texts()
         yield from drawing.plain(console, options, self.title, caption, columns,
-                                 ([_plain(v) for v in row] for row in self.rows), _rich)
+                                 [texts[i] for i in shown], _rich)
 
     def __rich_measure__(self, console: Console, options: ConsoleOptions) -> Measurement:
         measured = self._measure()

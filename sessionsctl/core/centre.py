@@ -14,7 +14,6 @@ from zoneinfo import ZoneInfo
 
 from .context import Clock, Context, utcnow
 from .schedule.booking import Booked, BookingResult, draft_of
-from .storage import Store
 
 if TYPE_CHECKING:
     from .absences import Absences
@@ -27,6 +26,7 @@ if TYPE_CHECKING:
     from .billing.policy import BillingPolicy
     from .billing.service import Billing
     from .closing import Closing
+    from .completion import Unmarked
     from .courses import Courses
     from .directory import Directory
     from .exchange.caldav_sync import CalDavSync
@@ -56,6 +56,7 @@ if TYPE_CHECKING:
     from .schedule.series import SeriesBook
     from .schedule.sessions import SessionDetails, Sessions
     from .schedule.slots import FreeSlots
+    from .storage import Store
     from .upkeep import Upkeep
 
 __all__ = ["Booked", "BookingResult", "Centre", "Clock", "SessionDetails", "draft_of", "utcnow"]
@@ -115,11 +116,15 @@ class Centre:
 
     @cached_property
     def sessions(self) -> Sessions:
-        from .completion import check_unmarked
         from .schedule.sessions import Sessions
 
-        return Sessions(self.ctx, self._booker, self._notifier, self._scoped,
-                        check_unmarked(self._unmarked))
+        def unmarked() -> Unmarked:
+            from .completion import check_unmarked
+
+            return check_unmarked(self._unmarked)
+
+        return Sessions(self.ctx, lambda: self._booker, lambda: self._notifier,
+                        lambda: self._scoped, unmarked)
 
     @cached_property
     def roster(self) -> Roster:

@@ -7,10 +7,10 @@ from contextlib import AbstractContextManager, contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from .lock import guarded
-from .storage import Store, UnitOfWork
+if TYPE_CHECKING:  # a command that only reads loads neither the protocols nor the locks
+    from .storage import Store, UnitOfWork
 
 Clock = Callable[[], datetime]
 
@@ -58,6 +58,8 @@ class Context:
         """A unit of work that writes: committed when the block ends, rolled back on error;
         held to the calendar lock (:mod:`.lock`), and recording what it is done for
         (:func:`because`)."""
+        from .lock import guarded
+
         with self.store.unit(self.actor, write=True) as uow:
             yield guarded(uow)
             cause = _CAUSE.get()

@@ -20,36 +20,36 @@ from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 from .access import Action, may, require
-from .archive.ports import ArchiveRepo
 from .billing.guard import InvoiceLock
-from .billing.ports import BillingRepo
 from .domain.drafts import Row, SessionQuery
 from .domain.errors import InvalidInput, NotPermitted
 from .domain.model import Attendance, Person, Session, SessionStatus
 from .domain.timeutil import zone
-from .exchange.ports import CalDavStateRepo
-from .invitations.ports import InvitationRepo
-from .mail.ports import OutboxRepo
-from .requests.ports import RequestRepo
-from .schedule.ports import CheckinRepo, MaterialRepo, RecordingRepo, RegistrationRepo
-from .storage import (
-    AccessRepo,
-    AttendanceRepo,
-    AuditRepo,
-    CalendarRepo,
-    CourseRepo,
-    PeopleRepo,
-    PrivacyRepo,
-    ReportRepo,
-    RoomRepo,
-    SeriesRepo,
-    SessionRepo,
-    SubjectRepo,
-    UnitOfWork,
-)
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # the protocols, for the types alone
+    from .archive.ports import ArchiveRepo
+    from .billing.ports import BillingRepo
     from .context import Context
+    from .exchange.ports import CalDavStateRepo
+    from .invitations.ports import InvitationRepo
+    from .mail.ports import OutboxRepo
+    from .requests.ports import RequestRepo
+    from .schedule.ports import CheckinRepo, MaterialRepo, RecordingRepo, RegistrationRepo
+    from .storage import (
+        AccessRepo,
+        AttendanceRepo,
+        AuditRepo,
+        CalendarRepo,
+        CourseRepo,
+        PeopleRepo,
+        PrivacyRepo,
+        ReportRepo,
+        RoomRepo,
+        SeriesRepo,
+        SessionRepo,
+        SubjectRepo,
+        UnitOfWork,
+    )
 
 
 def local_day(start: datetime, tz: str) -> date:

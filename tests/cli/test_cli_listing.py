@@ -32,6 +32,10 @@ ROWS: list[tuple[Any, ...]] = [
     (10, "10:00–11:00", "Two\nlines", "Kim", "", "", Text("")),
     (11, "11:00–12:00", Text.assemble("Styled ", ("span", "bold"), style="underline"), "Kim",
      "", "", Text("odd", style="dim strike")),
+    # a joined emoji, accents and a blank cell wider than any other of its column
+    (13, "12:00–13:00", "Chemistry 👩‍🔬 lab", "Zoë Ødegård", " " * 40, None,
+     render.status_text(SessionStatus.SCHEDULED)),
+    (14, "13:00–14:00", "Ελληνικά — Кириллица", "Ødegård", "3 students, 3/8", "Hall", "live"),
 ]
 
 

@@ -64,6 +64,15 @@ NOT_FOR_A_LISTING = ("textual", "icalendar", "jinja2", "pendulum", "markdown_it"
                      "sqlalchemy.orm", "sqlalchemy.dialects.postgresql", "psycopg",
                      "sessionsctl.tui", "sessionsctl.core.exchange.ics",
                      "sessionsctl.core.mail.templating", "sessionsctl.core.reports.service")
+# ... nor what a command that only reads sessions never uses: the session group's other
+# modules, the calendar and invoice locks (its writes), the booker, series and their scopes,
+# bulk changes, reports, and the storage protocols (types alone).
+NOT_FOR_READING = ("sessionsctl.cli.roster", "sessionsctl.cli.closing",
+                   "sessionsctl.core.lock", "sessionsctl.core.billing.guard",
+                   "sessionsctl.core.schedule.booker", "sessionsctl.core.schedule.series",
+                   "sessionsctl.core.schedule.scopes", "sessionsctl.core.schedule.bulk",
+                   "sessionsctl.core.schedule.registration", "sessionsctl.core.reports.report",
+                   "sessionsctl.core.storage")
 _LOADED = (
     "import atexit, json, sys\n"
     "atexit.register(lambda: sys.stderr.write('\\nLOADED ' + json.dumps(sorted(sys.modules))))\n"
@@ -93,9 +102,22 @@ def test_a_listing_loads_only_what_it_uses(tmp_path: Path) -> None:
         loaded = _loaded(*db, *listing)
         assert "sessionsctl.cli.sessions" in loaded  # the command really ran
         assert _among(loaded, NOT_FOR_A_LISTING) == []
-        # Only the command named is loaded, not every command group.
+        # Only the command named is loaded, not every command group, nor the session group's
+        # other modules, nor what only writing or a bulk change needs.
         assert _among(loaded, ("sessionsctl.cli.exchange", "sessionsctl.cli.mail",
                                "sessionsctl.cli.reports", "alembic")) == []
+        assert _among(loaded, (*NOT_FOR_READING, "sessionsctl.cli.session_show",
+                               "sessionsctl.cli.recordings")) == []
+    _loaded(*db, "person", "add", "--name", "Ada Byron", "--email", "ada@example.org",
+            "--role", "mentor")
+    _loaded(*db, "session", "add", "--title", "Algebra", "--mentor", "ada@example.org",
+            "--start", "2030-01-07 16:00", "--duration", "60", "--no-notify")
+    for show in (["session", "show", "1"], ["session", "show", "1", "--json"]):
+        loaded = _loaded(*db, *show)
+        assert "sessionsctl.cli.session_show" in loaded
+        # A session with no recordings loads neither their commands nor attendance's.
+        assert _among(loaded, (*NOT_FOR_READING, "sessionsctl.cli.recordings",
+                               "sessionsctl.cli.attendance")) == []
 
 
 def test_the_version_loads_no_command_line() -> None:

@@ -13,13 +13,16 @@ mark may not change whether it is charged (an absence excused, or an excused one
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
+from typing import TYPE_CHECKING
 
 from ..domain.drafts import Row, SessionQuery
 from ..domain.errors import InvalidInput
 from ..domain.model import Session, SessionStatus
-from ..storage import AttendanceRepo, SessionRepo
-from .ports import BillingRepo
 from .rules import mark_charged
+
+if TYPE_CHECKING:  # the protocols, for the types alone
+    from ..storage import AttendanceRepo, SessionRepo
+    from .ports import BillingRepo
 
 # What a session's charge is made of (the students: those invoiced staying on it).
 PRICED = ("cost", "start", "end", "subject", "course_id", "batch_id")

@@ -3,9 +3,13 @@ group session's students each pay, ``payment record --student``), else their ses
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from ..access import Action, may
 from ..domain.model import PaymentStatus, Person, Session
-from ..storage import UnitOfWork
+
+if TYPE_CHECKING:
+    from ..storage import UnitOfWork
 
 
 def places_paid(uow: UnitOfWork, actor: Person | None,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import fields
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
@@ -19,13 +20,36 @@ def session_json(s: Session, tz: ZoneInfo | None = None,
                  now: datetime | None = None) -> dict[str, Any]:
     """One occurrence as ``session list --json`` prints it; times in ``tz`` with their offset;
     ``live`` whether it is on at ``now`` (default: this instant)."""
+    return _session_json(s, lambda instant: iso(instant, tz), now or datetime.now(UTC))
+
+
+def sessions_json(sessions: Iterable[Session], tz: ZoneInfo | None = None,
+                  now: datetime | None = None) -> list[dict[str, Any]]:
+    """:func:`session_json` of each session, all ``live`` at the one instant ``now`` (default:
+    this one). Each distinct time is written once: a busy month's thousands of sessions start
+    and end at a few hundred."""
+    written: dict[datetime | None, str | None] = {}
+
+    def stamp(instant: datetime | None) -> str | None:
+        try:
+            return written[instant]
+        except KeyError:
+            text = written[instant] = iso(instant, tz)
+            return text
+
+    at = now or datetime.now(UTC)
+    return [_session_json(s, stamp, at) for s in sessions]
+
+
+def _session_json(s: Session, stamp: Callable[[datetime | None], str | None],
+                  now: datetime) -> dict[str, Any]:
     return {
         "id": s.id, "uid": s.uid, "series_id": s.series_id,
-        "recurrence_id": iso(s.recurrence_id, tz), "title": s.title, "status": s.status.value,
-        "start": iso(s.start, tz), "end": iso(s.end, tz), "tz": s.tz, "mentor": s.mentor,
+        "recurrence_id": stamp(s.recurrence_id), "title": s.title, "status": s.status.value,
+        "start": stamp(s.start), "end": stamp(s.end), "tz": s.tz, "mentor": s.mentor,
         "students": list(s.students), "room": s.room, "subject": s.subject,
         "type": s.type.value, "location": s.location, "link": s.link, "seats": s.seats,
-        "live": is_live(s, now or datetime.now(UTC)),
+        "live": is_live(s, now),
     }
 
 

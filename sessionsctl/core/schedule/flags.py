@@ -10,13 +10,16 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import replace
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 from ..access import seen, visible
 from ..context import Context
 from ..domain.drafts import SessionQuery
 from ..domain.model import Session, SessionStatus
-from ..storage import UnitOfWork
 from .availability import outside_availability
+
+if TYPE_CHECKING:
+    from ..storage import UnitOfWork
 
 MENTOR_UNAVAILABLE = "mentor unavailable"
 

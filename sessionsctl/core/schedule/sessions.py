@@ -4,7 +4,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
@@ -38,9 +38,6 @@ from ..domain.model import (
 )
 from ..domain.serialize import record
 from ..mail.notices import NoticeKind
-from ..mail.notify import Notifier
-from ..storage import UnitOfWork
-from .booker import Booker
 from .booking import (
     EDITABLE,
     Booked,
@@ -51,13 +48,16 @@ from .booking import (
     new_uid,
     retry_race,
 )
-from .conflicts import Conflict
-from .ports import Recording
-from .scopes import SCOPES, Scope, ScopedEdits
-from .series import SeriesResult
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # for the types alone: reading sessions loads no series, scopes or booker
     from ..completion import Unmarked
+    from ..mail.notify import Notifier
+    from ..storage import UnitOfWork
+    from .booker import Booker
+    from .conflicts import Conflict
+    from .ports import Recording
+    from .scopes import Scope, ScopedEdits
+    from .series import SeriesResult
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,15 +110,35 @@ _UNDONE_BY = {SessionStatus.IN_PROGRESS: Action.BEGIN_SESSION,
 
 
 class Sessions:
-    """One-off sessions and single occurrences."""
+    """One-off sessions and single occurrences. Its collaborators are asked for when first
+    used (each built once, by the centre): finding and showing sessions builds no booker,
+    notifier or scoped edits, nor loads their modules."""
 
-    def __init__(self, ctx: Context, booker: Booker, notifier: Notifier,
-                 scoped: ScopedEdits, unmarked_as: Unmarked = "absent") -> None:
+    def __init__(self, ctx: Context, booker: Callable[[], Booker],
+                 notifier: Callable[[], Notifier], scoped: Callable[[], ScopedEdits],
+                 unmarked_as: Callable[[], Unmarked] = lambda: "absent") -> None:
         self.ctx = ctx
-        self.booker = booker
-        self.notifier = notifier
-        self.scoped = scoped
-        self.unmarked_as = unmarked_as  # what completing does to unmarked students
+        self._booker = booker
+        self._notifier = notifier
+        self._scoped = scoped
+        self._unmarked_as = unmarked_as
+
+    @property
+    def booker(self) -> Booker:
+        return self._booker()
+
+    @property
+    def notifier(self) -> Notifier:
+        return self._notifier()
+
+    @property
+    def scoped(self) -> ScopedEdits:
+        return self._scoped()
+
+    @property
+    def unmarked_as(self) -> Unmarked:
+        """What completing does to unmarked students."""
+        return self._unmarked_as()
 
     # ------------------------------------------------------------------ book and check
     def check(self, draft: SessionDraft, exclude: Sequence[int] = ()) -> list[Conflict]:
@@ -197,6 +217,8 @@ class Sessions:
                     notify: bool = True, past: bool = False) -> SeriesResult | Booked:
         """Edit one occurrence, or it and the following ones, or the whole series; a move to
         a day before today only when ``past``."""
+        from .scopes import SCOPES
+
         if scope not in SCOPES:
             raise InvalidInput(f"must be one of {', '.join(SCOPES)}", field="scope")
         check_options(force_reason, False)
@@ -329,6 +351,8 @@ class Sessions:
                       by: CancelledBy | None = None) -> list[Session]:
         """Cancel one occurrence, or it and the following ones (the rule ends before it),
         or every scheduled occurrence of the series. Cancelled sessions stay on record."""
+        from .scopes import SCOPES
+
         if scope not in SCOPES:
             raise InvalidInput(f"must be one of {', '.join(SCOPES)}", field="scope")
         session = self._peek(session_id)
