@@ -84,7 +84,8 @@ def _by_column(rows: Iterable[Sequence[Any]], count: int) -> list[list[str | Tex
     (see _value)."""
     rows = list(rows)
     columns = list(zip(*rows))
-    if len(columns) != count:  # no rows, or rows of more cells than headings
+    if len(columns) != count:  # no rows, or rows not of one cell a heading (as ever: a
+        # missing cell fails, one too many is left out)
         columns = [tuple(row[i] for row in rows) for i in range(count)]
     return [_kept(column) for column in columns]
 
@@ -138,8 +139,8 @@ class Listing:
         self.title = title
         self.columns = tuple(columns)
         # Kept by column: a column's cells are measured and, in a pipe, padded together.
-        self._cells = _by_column(rows, len(self.columns))
-        self._count = len(self._cells[0]) if self._cells else 0
+        self._column_cells = _by_column(rows, len(self.columns))
+        self._count = len(self._column_cells[0]) if self._column_cells else 0
         self._texts: list[list[str]] | None = None
         self.empty = empty or (f"{title}: none." if title else "Nothing to show.")
         self._group = _Group((self,))
@@ -147,7 +148,7 @@ class Listing:
     @property
     def rows(self) -> list[tuple[str | Text, ...]]:
         """The cells, a row at a time."""
-        return list(zip(*self._cells, strict=True))
+        return list(zip(*self._column_cells, strict=True))
 
     @property
     def peers(self) -> Sequence[Listing]:
@@ -158,7 +159,7 @@ class Listing:
         """The cells' plain text, a column at a time."""
         if self._texts is None:
             self._texts = [column if set(map(type, column)) <= {str} else list(map(_plain, column))
-                           for column in self._cells]
+                           for column in self._column_cells]
         return self._texts
 
     def _measure(self) -> list[_Column]:
@@ -219,7 +220,7 @@ class Listing:
             yield Text(self.empty)
             return
         shown, columns, caption = self._layout(console, options)
-        rows = map(_rich, zip(*(self._cells[i] for i in shown), strict=True))
+        rows = map(_rich, zip(*(self._column_cells[i] for i in shown), strict=True))
         yield from drawing.draw(console, options, self.title, caption, columns, rows)
 
     def plain(self, console: Console) -> Iterator[str]:
