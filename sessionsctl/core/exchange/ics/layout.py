@@ -9,6 +9,8 @@ from typing import Any
 from ..problems import Problem
 from .events import Events
 
+_BATCH = 1000  # events parsed together: their new lines handed to icalendar at once
+
 _MARK = re.compile(rb"^(?:\xef\xbb\xbf)?(BEGIN|END):([A-Za-z0-9-]+)[ \t]*\r?$",
                    re.MULTILINE | re.IGNORECASE)
 
@@ -54,16 +56,22 @@ def calendar_property(text: bytes, name: str) -> str | None:
 
 def parsed(text: bytes, with_lines: bool = False) -> Iterator[Any]:
     """Each VEVENT parsed on its own (the exception when icalendar cannot read it), each
-    distinct line of the file parsed once (see :mod:`.events`)."""
+    distinct line of the file parsed once (see :mod:`.events`), a batch of events at a time."""
     events = Events()
+    batch: list[tuple[int, str]] = []
+
+    def done() -> Iterator[Any]:
+        made = events.parse_many([block for _line, block in batch])
+        for (line, _block), event in zip(batch, made, strict=True):
+            yield (line, event) if with_lines else event
+        batch.clear()
+
     for kind, line, block in blocks(text):
-        if kind != "VEVENT":
-            continue
-        try:
-            event: Any = events.parse(block)
-        except (ValueError, KeyError, IndexError, TypeError) as exc:
-            event = exc
-        yield (line, event) if with_lines else event
+        if kind == "VEVENT":
+            batch.append((line, block))
+            if len(batch) == _BATCH:
+                yield from done()
+    yield from done()
 
 
 def _unbalanced(text: bytes) -> Problem | None:
