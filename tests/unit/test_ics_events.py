@@ -123,3 +123,51 @@ def test_an_events_own_values_are_written_as_icalendar_writes_them() -> None:
         event["SEQUENCE"] = icalendar.vInt(n)
         event["SUMMARY"] = values.text("Maths")
         assert values.to_ical(event) == event.to_ical()
+
+
+def test_a_batchs_new_lines_are_handed_to_icalendar_together(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    data = _calendar(*(LESSON.format(uid=f"lesson-{day}", day=day) for day in range(1, 6)))
+    calls: list[list[str]] = []
+    parse = icalendar.Component.from_ical
+
+    def counted(text: str, *args: Any, **kwargs: Any) -> Any:
+        calls.append(text.splitlines()[1:-1])
+        return parse(text, *args, **kwargs)
+
+    monkeypatch.setattr(events_module.Component, "from_ical", counted)
+    parsed = Events().parse_many(_vevents(data))
+    # One call: the first lesson's 12 lines and the 3 of each other (UID, DTSTART, DTEND).
+    assert [len(lines) for lines in calls] == [12 + 4 * 3]
+    monkeypatch.setattr(events_module.Component, "from_ical", parse)
+    for event, block in zip(parsed, _vevents(data), strict=True):
+        assert isinstance(event, Event)
+        assert _as_read(event) == _as_read(parse(block))
+
+
+@pytest.mark.parametrize("odd", [
+    "DTEND;TZID=Europe/London:not a time",  # a value icalendar cannot read
+    "RDATE:",  # a line icalendar makes no property of
+])
+def test_a_batch_with_a_line_icalendar_must_judge_reads_each_event_as_alone(odd: str) -> None:
+    lessons = [LESSON.format(uid=f"lesson-{day}", day=day) for day in range(1, 4)]
+    lessons[1] = lessons[1].replace("END:VEVENT", f"{odd}\nEND:VEVENT")
+    blocks_ = _vevents(_calendar(*lessons))
+    parsed = Events().parse_many(blocks_)
+    assert [isinstance(event, Event) for event in parsed] == [True, False, True]
+    for event, block in zip(parsed, blocks_, strict=True):
+        theirs = icalendar.Component.from_ical(block)
+        assert _as_read(event) == _as_read(theirs)
+        assert list(getattr(event, "errors", [])) == list(theirs.errors)
+
+
+def test_an_event_icalendar_cannot_read_is_its_exception_in_a_batch() -> None:
+    good = LESSON.format(uid="good", day=1)
+    broken = "BEGIN:VEVENT\r\nEND:VEVENT\r\nEND:VEVENT\r\n"  # an END without its BEGIN
+    blocks_ = [_vevents(_calendar(good))[0], broken,
+               _vevents(_calendar(good.replace("good", "also good")))[0]]
+    with pytest.raises(ValueError) as theirs:
+        icalendar.Component.from_ical(blocks_[1])
+    first, second, third = Events().parse_many(blocks_)
+    assert isinstance(first, Event) and isinstance(third, Event)
+    assert isinstance(second, ValueError) and str(second) == str(theirs.value)

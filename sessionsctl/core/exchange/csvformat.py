@@ -239,10 +239,11 @@ def shared_values(draft: SessionDraft, shared: dict[Any, Any]) -> SessionDraft:
 
 def parse_row(values: dict[str, str], row: int, default_tz: str, *,
               shared: dict[Any, Any] | None = None,
-              memo: dict[Any, Any] | None = None) -> CsvRow:
+              memo: dict[Any, Any] | None = None, keep_id: bool = True) -> CsvRow:
     """One row as a session draft, or a :class:`RowProblems` naming every column that is
     wrong (a check that needs another cell, such as the end after a bad start, is skipped).
-    ``memo`` (the file's) remembers how the cells that repeat from row to row read."""
+    ``memo`` (the file's) remembers how the cells that repeat from row to row read. Without
+    ``keep_id`` (rows booked as new) the ``id`` column is checked but not kept."""
     cells = _Cells(values, memo)
     title = cells.get("title")
     if title is None:
@@ -279,7 +280,8 @@ def parse_row(values: dict[str, str], row: int, default_tz: str, *,
         # A term's rows name the same few people, rooms, zones and titles again and again:
         # one copy of each value is kept for the whole file, not one per row.
         draft = shared_values(draft, shared)
-    return CsvRow(row, draft, repeat, _STATUSES[status.lower()], session_id)
+    return CsvRow(row, draft, repeat, _STATUSES[status.lower()],
+                  session_id if keep_id else None)
 
 
 _COLUMN_OF = {"mentor": "mentor_email", "student": "student_emails"}
@@ -308,8 +310,8 @@ def _columns(header: list[str] | None) -> tuple[list[str], list[Problem]]:
     return names, problems
 
 
-def _rows(reader: Any, names: list[str],
-          default_tz: str) -> Iterator[CsvRow | Problem | tuple[int, References]]:
+def _rows(reader: Any, names: list[str], default_tz: str,
+          keep_id: bool) -> Iterator[CsvRow | Problem | tuple[int, References]]:
     """The rows after the header, as :func:`read` gives them."""
     shared: dict[Any, Any] = {}
     memo: dict[Any, Any] = {}
@@ -328,7 +330,7 @@ def _rows(reader: Any, names: list[str],
             continue
         try:
             yield parse_row(dict(zip(names, cells, strict=True)), row, default_tz,
-                            shared=shared, memo=memo)
+                            shared=shared, memo=memo, keep_id=keep_id)
         except RowProblems as exc:
             for column, message in exc.problems:
                 yield Problem(row, column, message)
@@ -336,10 +338,11 @@ def _rows(reader: Any, names: list[str],
                 yield row, exc.references
 
 
-def read(stream: IO[bytes], source: str,
-         default_tz: str) -> Iterator[CsvRow | Problem | tuple[int, References]]:
+def read(stream: IO[bytes], source: str, default_tz: str, *,
+         keep_id: bool = True) -> Iterator[CsvRow | Problem | tuple[int, References]]:
     """Every row of a CSV file, read one at a time: a :class:`CsvRow`, or each
     :class:`Problem` of a row followed by (row, :class:`References`) of what it names.
+    Without ``keep_id`` (a file booked as new) each row's ``id`` is checked, not kept.
 
     A problem with the file as a whole (no header, a required column missing, not UTF-8, a
     quote left open at the end) is a :class:`Problem` too, after which reading stops.
@@ -351,7 +354,7 @@ def read(stream: IO[bytes], source: str,
         if problems:
             yield from problems
             return
-        yield from _rows(reader, names, default_tz)
+        yield from _rows(reader, names, default_tz, keep_id)
     except UnicodeDecodeError as exc:
         yield not_utf8(exc, counted.line_of(exc))
     except csv.Error as exc:

@@ -227,7 +227,7 @@ class Importer:
         parsed: list[csvformat.CsvRow] = []
         problems: list[Problem] = []
         named: list[tuple[int, csvformat.References]] = []  # by rows with problems
-        for item in csvformat.read(stream, source, default_tz):
+        for item in csvformat.read(stream, source, default_tz, keep_id=not as_new):
             if isinstance(item, Problem):
                 problems.append(item)
                 if len(problems) >= csvformat.MAX_PROBLEMS:
@@ -235,8 +235,7 @@ class Importer:
             elif isinstance(item, tuple):
                 named.append(item)
             else:
-                parsed.append(replace(item, session_id=None)
-                              if as_new and item.session_id is not None else item)
+                parsed.append(item)
         columns = {"mentor": "mentor_email", "student": "student_emails", "room": "room",
                    "subject": "subject"}
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from typing import IO
 
+from ..collector import paused
 from ..context import Context
 from ..domain.drafts import SessionQuery
 from ..schedule.booker import Booker
@@ -39,10 +40,12 @@ class Exchange:
                    progress: Progress | None = None) -> ImportResult:
         """Sessions from a CSV file (docs/CLI.md's columns), all or nothing: a row with an
         ``id`` updates that session (unless ``as_new``: every row is booked as new)."""
-        return self.importer.import_csv(
-            stream, source, default_tz=default_tz, dry_run=dry_run, on_conflict=on_conflict,
-            reason=reason, create_missing=create_missing, allow_similar=allow_similar,
-            as_new=as_new, delete_missing=delete_missing, progress=progress)
+        with paused():  # a whole file's drafts, rows and sessions live to the end
+            return self.importer.import_csv(
+                stream, source, default_tz=default_tz, dry_run=dry_run,
+                on_conflict=on_conflict, reason=reason, create_missing=create_missing,
+                allow_similar=allow_similar, as_new=as_new, delete_missing=delete_missing,
+                progress=progress)
 
     def import_ics(self, stream: IO[bytes], source: str, *, default_tz: str,
                    mentor: str | None = None, dry_run: bool = False,
@@ -50,10 +53,11 @@ class Exchange:
                    create_missing: bool = False, allow_similar: bool = False,
                    progress: Progress | None = None) -> ImportResult:
         """Sessions and closures from an iCalendar file, all or nothing; again, it updates."""
-        return self.importer.import_ics(
-            stream, source, default_tz=default_tz, mentor=mentor, dry_run=dry_run,
-            on_conflict=on_conflict, reason=reason, create_missing=create_missing,
-            allow_similar=allow_similar, progress=progress)
+        with paused():
+            return self.importer.import_ics(
+                stream, source, default_tz=default_tz, mentor=mentor, dry_run=dry_run,
+                on_conflict=on_conflict, reason=reason, create_missing=create_missing,
+                allow_similar=allow_similar, progress=progress)
 
     def export_csv(self, query: SessionQuery, sink: IO[str], *,
                    progress: Progress | None = None) -> int:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime, time, timedelta
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from ..domain.drafts import SessionDraft
@@ -40,18 +41,25 @@ def wall_time(text: str, field: str) -> time:
 def _windows_on(windows: Sequence[Availability], start: datetime) -> list[tuple[datetime, datetime]]:
     """The instants the weekly windows cover on the days around ``start``."""
     spans = []
-    days: dict[str, tuple[ZoneInfo, tuple[date, date]]] = {}  # a mentor's windows share a zone
+    days: dict[str, tuple[tuple[date, int], ...]] = {}  # a mentor's windows share a zone
     for w in windows:
-        if w.tz not in days:
-            zone = ZoneInfo(w.tz)
-            local_day = start.astimezone(zone).date()
-            days[w.tz] = zone, (local_day - timedelta(days=1), local_day)
-        tz, around = days[w.tz]
-        for day in around:
-            if day.weekday() == w.weekday:
-                spans.append((localize(datetime.combine(day, w.start), tz),
-                              localize(datetime.combine(day, w.end), tz)))
+        around = days.get(w.tz)
+        if around is None:
+            local_day = start.astimezone(ZoneInfo(w.tz)).date()
+            around = days[w.tz] = tuple((d, d.weekday()) for d in (
+                local_day - timedelta(days=1), local_day))
+        for day, weekday in around:
+            if weekday == w.weekday:
+                spans.append(_span(day, w.start, w.end, w.tz))
     return spans
+
+
+@lru_cache(maxsize=8192)
+def _span(day: date, start: time, end: time, tz: str) -> tuple[datetime, datetime]:
+    """The instants of a window on ``day``: the same few windows on the same days come back
+    draft after draft of a bulk booking or an import."""
+    zone = ZoneInfo(tz)
+    return localize(datetime.combine(day, start), zone), localize(datetime.combine(day, end), zone)
 
 
 def _dated_on(dated: Sequence[DatedWindow], start: datetime) -> list[tuple[datetime, datetime]]:

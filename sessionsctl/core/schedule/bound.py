@@ -75,7 +75,15 @@ def closure(first: date, last: date, fields: tuple[str, str] = ("date", "to")) -
 
 def walls(rule: str, dtstart: datetime, stop: datetime) -> list[datetime]:
     """The wall times of the RRULE value ``rule`` from ``dtstart`` up to ``stop`` (and its own
-    UNTIL), found in time that grows with how far ``stop`` is, never with the rule."""
+    UNTIL), found in time that grows with how far ``stop`` is, never with the rule.
+
+    A series is often expanded twice in a row, the same way (to find its first occurrence,
+    then to book them): the last few expansions are kept (a copy of one is returned)."""
+    return list(_walls(rule, dtstart, stop))
+
+
+@lru_cache(maxsize=64)
+def _walls(rule: str, dtstart: datetime, stop: datetime) -> tuple[datetime, ...]:
     parts = [p.strip() for p in rule.split(";") if p.strip()]
     ends = [p.partition("=")[2] for p in parts if p.upper().startswith("UNTIL=")]
     stop = min(stop, LAST_WALL)
@@ -86,7 +94,7 @@ def walls(rule: str, dtstart: datetime, stop: datetime) -> list[datetime]:
             raise InvalidInput(f"cannot expand {rule!r}: UNTIL={ends[0]} is not a wall time",
                                field="repeat") from None
     if stop < dtstart:
-        return []
+        return ()
     shift = _shift(dtstart.year, stop.year)
     kept = ";".join(p for p in parts if not p.upper().startswith("UNTIL="))
     try:
@@ -100,7 +108,7 @@ def walls(rule: str, dtstart: datetime, stop: datetime) -> list[datetime]:
         if wall > moved_stop:
             break
         found.append(_moved(wall, -shift))
-    return found
+    return tuple(found)
 
 
 def _years_after(day: date, years: int) -> date:

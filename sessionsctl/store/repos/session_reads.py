@@ -3,10 +3,8 @@ that turns a select of those columns into core ``Session`` values."""
 
 from __future__ import annotations
 
-import gc
 import re
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Iterable
 from dataclasses import fields
 from decimal import Decimal
 from typing import Any
@@ -14,6 +12,7 @@ from typing import Any
 from sqlalchemy import Select, String, and_, case, cast, exists, func, null, or_, select
 from sqlalchemy.engine import Connection
 
+from ...core.collector import paused
 from ...core.domain.drafts import SessionOrder
 from ...core.domain.model import PaymentStatus, Session, SessionStatus, SessionType
 from ..schema import (
@@ -177,23 +176,6 @@ def ordering(order: SessionOrder, descending: bool) -> list[Any]:
     return [c.desc() for c in columns] if descending else columns
 
 
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Pause the cyclic garbage collector while a listing builds its objects.
-
-    A busy month allocates tens of thousands of tuples, datetimes and sessions, none of them
-    in a cycle; left on, the collector walks them again and again as they pile up (a fifth of
-    the listing's time at 100k sessions). Paused only if it was on, and restored on exit."""
-    if not gc.isenabled():
-        yield
-        return
-    gc.disable()
-    try:
-        yield
-    finally:
-        gc.enable()
-
-
 class SessionReader:
     """Runs a select of :data:`SESSION_SELECT`'s columns and builds the sessions, naming their
     people, rooms and subjects through the unit's :class:`Lookup`."""
@@ -209,7 +191,7 @@ class SessionReader:
         # column mapped through a dict (names by id, enum members by value, instants and
         # costs by their raw value, each distinct one read once) and the sessions built by
         # map() from the columns, positionally.
-        with _collector_paused():
+        with paused():
             return self._build(stmt)
 
     def _build(self, stmt: Select[Any]) -> list[Session]:

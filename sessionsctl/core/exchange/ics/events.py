@@ -8,16 +8,22 @@ per line), and only the lines not seen before are handed to icalendar, together,
 small VEVENT. The property icalendar makes of a line is kept by that line's text and shared
 by every event that repeats it (readers read properties, never change them).
 
+Most events bring a line or two of their own (UID, DTSTART, DTEND): the events of a file are
+read a batch at a time (:meth:`Events.parse_many`), and the new lines of the whole batch are
+handed to icalendar together, in one VEVENT, rather than one small VEVENT an event.
+
 An event is parsed whole by icalendar, as a file's components always were, when it holds a
 nested component (a VALARM), when icalendar reports a problem with one of its new lines, or
 when a new line does not give exactly one property under its name: what icalendar makes of
-such an event, and every problem it finds, stay exactly its own.
+such an event, and every problem it finds, stay exactly its own. (When a batch's new lines
+cannot be learnt together, each of its events learns its own, as if read alone.)
 """
 
 from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Sequence
 from typing import Any
 
 from icalendar import Component
@@ -55,11 +61,45 @@ class Events:
     def parse(self, block: str) -> Any:
         """The VEVENT whose text (``BEGIN:VEVENT`` to ``END:VEVENT``) is ``block``; raises
         as :meth:`icalendar.Component.from_ical` does for text it cannot read."""
+        made = self.parse_many([block])[0]
+        if isinstance(made, Exception):
+            raise made
+        return made
+
+    def parse_many(self, blocks: Sequence[str]) -> list[Any]:
+        """Each VEVENT of ``blocks`` as :meth:`parse` gives it, or the exception it raises;
+        the lines new to the file in all of them are learnt together first."""
         if len(self._known) > _KNOWN_AT_MOST:
             self._known.clear()
-        lines = [line for line in _split(block) if line]
-        body = lines[1:-1]
-        if len(lines) < 2 or any(_NESTED.match(line) for line in body):
+        known = self._known
+        split: list[list[str] | Exception | None] = []
+        new: dict[str, None] = {}
+        for block in blocks:
+            try:
+                lines = [line for line in _split(block) if line]
+            except (ValueError, KeyError, IndexError, TypeError) as exc:
+                split.append(exc)
+                continue
+            body = lines[1:-1]
+            if len(lines) < 2 or any(_NESTED.match(line) for line in body):
+                split.append(None)
+                continue
+            split.append(body)
+            new.update((line, None) for line in body if line not in known)
+        if len(new) > 1:
+            self._learn(list(new))  # if they cannot be, each event learns its own below
+        made: list[Any] = []
+        for block, lines_of in zip(blocks, split, strict=True):
+            try:
+                made.append(lines_of if isinstance(lines_of, Exception)
+                            else self._event(block, lines_of))
+            except (ValueError, KeyError, IndexError, TypeError) as exc:
+                made.append(exc)
+        return made
+
+    def _event(self, block: str, body: list[str] | None) -> Any:
+        """One event from its property lines (None: icalendar parses it whole)."""
+        if body is None:
             return Component.from_ical(block)
         known = self._known
         new = list(dict.fromkeys(line for line in body if line not in known))

@@ -3,17 +3,22 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from ..problems import Problem
 from .events import Events
 
+_BATCH = 1000  # events parsed together: their new lines handed to icalendar at once
+
 _MARK = re.compile(rb"^(?:\xef\xbb\xbf)?(BEGIN|END):([A-Za-z0-9-]+)[ \t]*\r?$",
                    re.MULTILINE | re.IGNORECASE)
 
 
-def _marks(text: bytes) -> Iterator[tuple[str, str, int, int, int]]:
+Mark = tuple[str, str, int, int, int]
+
+
+def _marks(text: bytes) -> Iterator[Mark]:
     """Every BEGIN/END line: (BEGIN or END, component, line number, start, end offset)."""
     line, pos = 1, 0
     for mark in _MARK.finditer(text):
@@ -23,17 +28,25 @@ def _marks(text: bytes) -> Iterator[tuple[str, str, int, int, int]]:
                mark.start(), mark.end())
 
 
-def blocks(text: bytes) -> Iterator[tuple[str, int, str]]:
+def marks(text: bytes) -> list[Mark]:
+    """Every BEGIN/END line of ``text``, found once for the several passes a reading makes
+    (whether the file is whole, its VTIMEZONEs, its VEVENTs)."""
+    return list(_marks(text))
+
+
+def blocks(text: bytes, only: str | None = None,
+           found: Iterable[Mark] | None = None) -> Iterator[tuple[str, int, str]]:
     """The components of each VCALENDAR (a VEVENT with its VALARMs is one), as (name, line
-    of its BEGIN, its text); the file is known to be balanced."""
+    of its BEGIN, its text); with ``only``, just those of that name. The file is known to be
+    balanced; ``found`` are its :func:`marks`, if they were found already."""
     depth, start, begin, name = 0, 0, 0, ""
-    for kind, comp, line, at, end in _marks(text):
+    for kind, comp, line, at, end in _marks(text) if found is None else found:
         if kind == "BEGIN":
             depth += 1
             if depth == 2:
                 start, begin, name = at, line, comp
         else:
-            if depth == 2:
+            if depth == 2 and only in (None, name):
                 yield name, begin, text[start:end].decode("utf-8-sig")
             depth -= 1
 
@@ -52,24 +65,30 @@ def calendar_property(text: bytes, name: str) -> str | None:
     return None
 
 
-def parsed(text: bytes, with_lines: bool = False) -> Iterator[Any]:
+def parsed(text: bytes, with_lines: bool = False,
+           found: Iterable[Mark] | None = None) -> Iterator[Any]:
     """Each VEVENT parsed on its own (the exception when icalendar cannot read it), each
-    distinct line of the file parsed once (see :mod:`.events`)."""
+    distinct line of the file parsed once (see :mod:`.events`), a batch of events at a time."""
     events = Events()
-    for kind, line, block in blocks(text):
-        if kind != "VEVENT":
-            continue
-        try:
-            event: Any = events.parse(block)
-        except (ValueError, KeyError, IndexError, TypeError) as exc:
-            event = exc
-        yield (line, event) if with_lines else event
+    batch: list[tuple[int, str]] = []
+
+    def done() -> Iterator[Any]:
+        made = events.parse_many([block for _line, block in batch])
+        for (line, _block), event in zip(batch, made, strict=True):
+            yield (line, event) if with_lines else event
+        batch.clear()
+
+    for _kind, line, block in blocks(text, "VEVENT", found):
+        batch.append((line, block))
+        if len(batch) == _BATCH:
+            yield from done()
+    yield from done()
 
 
-def _unbalanced(text: bytes) -> Problem | None:
+def _unbalanced(found: Iterable[Mark]) -> Problem | None:
     """A component that a file opens and never closes (BEGIN:VEVENT without END:VEVENT)."""
     stack: list[tuple[str, int]] = []
-    for kind, name, line, _start, _end in _marks(text):
+    for kind, name, line, _start, _end in found:
         if kind == "BEGIN":
             stack.append((name, line))
         elif stack and stack[-1][0] == name:
@@ -86,9 +105,10 @@ def _unbalanced(text: bytes) -> Problem | None:
     return None
 
 
-def file_problem(data: bytes) -> Problem | None:
+def file_problem(data: bytes, found: Iterable[Mark] | None = None) -> Problem | None:
     """Why ``data`` cannot be read as an iCalendar file (not UTF-8, empty, a NUL byte, no
-    BEGIN:VCALENDAR first or END:VCALENDAR last, a component left open); None if it can."""
+    BEGIN:VCALENDAR first or END:VCALENDAR last, a component left open); None if it can.
+    ``found`` are its :func:`marks`, if they were found already."""
     # The file is checked as a whole but kept as bytes: each component is decoded on its own.
     try:
         data.decode("utf-8-sig")
@@ -108,7 +128,7 @@ def file_problem(data: bytes) -> Problem | None:
     if tail.rsplit(b"\n", 1)[-1].strip().upper() != b"END:VCALENDAR":
         return Problem(data.count(b"\n", 0, len(data.rstrip())) + 1, None,
                        "ends before END:VCALENDAR (a truncated file)", unit="line")
-    return _unbalanced(data)
+    return _unbalanced(_marks(data) if found is None else found)
 
 
 class PropertyLines:

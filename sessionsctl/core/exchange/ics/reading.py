@@ -27,7 +27,7 @@ from .fields import (
     X_TYPE,
     split_description,
 )
-from .layout import PropertyLines, blocks, calendar_property, file_problem, parsed
+from .layout import Mark, PropertyLines, blocks, calendar_property, file_problem, marks, parsed
 from .properties import email, text
 from .recurring import needs_expanding, own_occurrences, rule_text
 from .zones import FileZones, spans, zone_name
@@ -288,28 +288,28 @@ def _one(event: Any, line: int, zones: FileZones, until: datetime,
 
 
 # ------------------------------------------------------------------------------ the file
-def _vtimezones(data: bytes) -> dict[str, Any] | Problem:
+def _vtimezones(data: bytes, found_marks: list[Mark]) -> dict[str, Any] | Problem:
     """The file's own VTIMEZONEs by TZID (the first of each), or why one cannot be read."""
     found: dict[str, Any] = {}
-    for kind, line, block in blocks(data):
-        if kind == "VTIMEZONE":
-            try:
-                component = Component.from_ical(block)
-            except (ValueError, KeyError, IndexError, TypeError) as exc:
-                return Problem(line, None, f"cannot be read: {exc}", unit="line")
-            tzid = text(component, "TZID")
-            if tzid:
-                found.setdefault(tzid.strip('"'), component)
+    for _kind, line, block in blocks(data, "VTIMEZONE", found_marks):
+        try:
+            component = Component.from_ical(block)
+        except (ValueError, KeyError, IndexError, TypeError) as exc:
+            return Problem(line, None, f"cannot be read: {exc}", unit="line")
+        tzid = text(component, "TZID")
+        if tzid:
+            found.setdefault(tzid.strip('"'), component)
     return found
 
 
 def _zones(data: bytes, default_tz: str, vtimezones: dict[str, Any],
-           until: datetime) -> FileZones:
+           until: datetime, found_marks: list[Mark]) -> FileZones:
     own_spans: dict[str, tuple[datetime, datetime]] = {}
     if any(zone_name(tzid) is None for tzid in vtimezones):
         # A zone of the file's own: the span of the events that use it decides which IANA
         # zone it is (such files are calendars of people, not of a centre: small).
-        own_spans = spans([e for e in parsed(data) if not isinstance(e, Exception)], until)
+        own_spans = spans([e for e in parsed(data, found=found_marks)
+                           if not isinstance(e, Exception)], until)
     return FileZones(default_tz, vtimezones, own_spans)
 
 
@@ -340,22 +340,23 @@ def read(data: bytes, default_tz: str, *,
 
     A file that cannot be parsed at all is one :class:`Problem`, after which reading stops.
     """
-    problem = file_problem(data)
+    found_marks = marks(data)  # the BEGIN and END lines, for each pass below
+    problem = file_problem(data, found_marks)
     if problem is not None:
         yield problem
         return
     until = horizon or datetime.now(UTC) + timedelta(days=183)
-    vtimezones = _vtimezones(data)
+    vtimezones = _vtimezones(data, found_marks)
     if isinstance(vtimezones, Problem):
         yield vtimezones
         return
     # Google names its calendar's zone (X-WR-TIMEZONE): floating times are in it.
     default_tz = zone_name(calendar_property(data, "X-WR-TIMEZONE")) or default_tz
-    zones = _zones(data, default_tz, vtimezones, until)
+    zones = _zones(data, default_tz, vtimezones, until, found_marks)
     # Each component is parsed on its own, as it comes: a calendar of 100,000 events is never
     # one object graph in memory (icalendar's objects take some twenty times the text).
     where = PropertyLines(data)
-    for line, event in parsed(data, with_lines=True):
+    for line, event in parsed(data, with_lines=True, found=found_marks):
         made = _one(event, line, zones, until, where)
         if isinstance(made, list):
             yield from made
