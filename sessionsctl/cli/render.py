@@ -56,13 +56,15 @@ class _Console(Console):
         raise BrokenPipeError
 
 
-out = _Console(highlight=False, soft_wrap=False, **_PLAIN)
-err = _Console(stderr=True, highlight=False, **_PLAIN)
+# No emoji codes: a title or note that says ":fire:" is printed as written (and rich does not
+# load its table of 4,000 codes, a twentieth of a command's start, to look for them).
+out = _Console(highlight=False, soft_wrap=False, emoji=False, **_PLAIN)
+err = _Console(stderr=True, highlight=False, emoji=False, **_PLAIN)
 
 
 def file_console(handle: TextIO) -> Console:
     """A console writing plain text to an open file (``--output FILE``)."""
-    return _Console(file=handle, highlight=False, color_system=None)
+    return _Console(file=handle, highlight=False, color_system=None, emoji=False)
 
 
 STATUS_STYLE = {

@@ -87,6 +87,13 @@ def test_series_add_text(seeded: Seeded) -> None:
     assert "from Tue 15 Oct 2030 16:00 BST to Tue 05 Nov 2030 16:00 GMT" in out
 
 
+def test_a_title_is_printed_as_written_emoji_codes_too(seeded: Seeded) -> None:
+    out = seeded.run.ok(*book_args(f"{FIRST} 16:00", title=":fire: drills :smile:")).stdout
+    assert "':fire: drills :smile:'" in out
+    listed = seeded.run.ok("session", "list", "--from", FIRST, "--to", "2030-10-16").stdout
+    assert ":fire: drills :smile:" in listed
+
+
 @pytest.mark.parametrize(("tz", "offsets", "utc_hours"), [
     ("Europe/London", ["+01:00", "+01:00", "+00:00", "+00:00"], [15, 15, 16, 16]),
     ("America/New_York", ["-04:00", "-04:00", "-04:00", "-05:00"], [20, 20, 20, 21]),
