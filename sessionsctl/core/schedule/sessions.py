@@ -118,27 +118,8 @@ class Sessions:
                  notifier: Callable[[], Notifier], scoped: Callable[[], ScopedEdits],
                  unmarked_as: Callable[[], Unmarked] = lambda: "absent") -> None:
         self.ctx = ctx
-        self._booker = booker
-        self._notifier = notifier
-        self._scoped = scoped
-        self._unmarked_as = unmarked_as
-
-    @property
-    def booker(self) -> Booker:
-        return self._booker()
-
-    @property
-    def notifier(self) -> Notifier:
-        return self._notifier()
-
-    @property
-    def scoped(self) -> ScopedEdits:
-        return self._scoped()
-
-    @property
-    def unmarked_as(self) -> Unmarked:
-        """What completing does to unmarked students."""
-        return self._unmarked_as()
+        self.booker, self.notifier, self.scoped = booker, notifier, scoped
+        self.unmarked_as = unmarked_as  # what completing does to unmarked students
 
     # ------------------------------------------------------------------ book and check
     def check(self, draft: SessionDraft, exclude: Sequence[int] = ()) -> list[Conflict]:
@@ -147,8 +128,8 @@ class Sessions:
         with self.ctx.read() as uow:
             # Only a booking one could make may be tried out: a clash names other sessions.
             require(uow.actor, Action.BOOK, mentor=draft.mentor)
-            refs = self.booker.resolve(uow, [draft])
-            return self.booker.against_stored(uow, [draft], refs, exclude)[0]
+            refs = self.booker().resolve(uow, [draft])
+            return self.booker().against_stored(uow, [draft], refs, exclude)[0]
 
     def book(self, draft: SessionDraft, *, force_reason: str | None = None,
              notify: bool = True, past: bool = False) -> Booked:
@@ -171,8 +152,8 @@ class Sessions:
 
         def attempt() -> BookingResult:
             with self.ctx.write() as uow:
-                return self.booker.book(uow, rows, force_reason=force_reason,
-                                        skip_conflicts=skip_conflicts, notify=notify)
+                return self.booker().book(uow, rows, force_reason=force_reason,
+                                          skip_conflicts=skip_conflicts, notify=notify)
 
         result = retry_race(attempt)
         # The drafts skipped as the caller gave them (validation fills in defaults).
@@ -229,13 +210,13 @@ class Sessions:
             return self.edit(session_id, changes, force_reason=force_reason, notify=notify,
                              past=past)
         # A shift of the following occurrences moves only those still to be held: not asked.
-        return self.scoped.edit(session, changes, scope, repeat=repeat,
-                                force_reason=force_reason, notify=notify)
+        return self.scoped().edit(session, changes, scope, repeat=repeat,
+                                  force_reason=force_reason, notify=notify)
 
     def _roster(self) -> Any:
         from .roster import Roster
 
-        return Roster(self.ctx, self.booker, self.notifier)
+        return Roster(self.ctx, self.booker(), self.notifier())
 
     def _peek(self, session_id: int) -> Session:
         with self.ctx.read() as uow:
@@ -267,8 +248,8 @@ class Sessions:
                 # a session booked over one stays recorded as such.
                 reason = before.force_reason
             else:
-                refs = self.booker.resolve(uow, [draft])
-                [found] = self.booker.against_stored(uow, [draft], refs, [session_id])
+                refs = self.booker().resolve(uow, [draft])
+                [found] = self.booker().against_stored(uow, [draft], refs, [session_id])
                 if found and force_reason is None:
                     raise ConflictError(found)
                 # A session moved to a free slot is no longer forced: the database guard
@@ -282,11 +263,11 @@ class Sessions:
             assert after is not None
             uow.audit.record("edit", "session", session_id, record(before), record(after))
             if notify:
-                self.notifier.notify(uow, NoticeKind.CHANGED, [after], before=[before])
+                self.notifier().notify(uow, NoticeKind.CHANGED, [after], before=[before])
             if "max_participants" in changed:  # seats added go to those waiting
                 from .registration import promote
 
-                if promote(uow, self._roster(), self.notifier, session_id, self.ctx.clock(),
+                if promote(uow, self._roster(), self.notifier(), session_id, self.ctx.clock(),
                            notify):
                     after = uow.sessions.get(session_id) or after
             return Booked(after, found)
@@ -334,11 +315,11 @@ class Sessions:
                                  noted(record(after), by if cancelling else None))
                 before = after
             if target is SessionStatus.CANCELLED and notify:
-                self.notifier.notify(uow, NoticeKind.CANCELLED, [before])
+                self.notifier().notify(uow, NoticeKind.CANCELLED, [before])
             if target is SessionStatus.COMPLETED:  # by either path: core/completion.py
                 from ..completion import completed  # only when one completes
 
-                completed(uow, before, self.ctx.clock(), self.unmarked_as, notify=notify)
+                completed(uow, before, self.ctx.clock(), self.unmarked_as(), notify=notify)
             return before
 
     def cancel(self, session_id: int, reason: str | None = None, *,
@@ -358,7 +339,7 @@ class Sessions:
         session = self._peek(session_id)
         if scope == "this" or session.series_id is None:
             return [self.cancel(session_id, reason, notify=notify, by=by)]
-        return self.scoped.cancel(session, scope, reason=reason, notify=notify, by=by)
+        return self.scoped().cancel(session, scope, reason=reason, notify=notify, by=by)
 
     def put_back(self, session_id: int, target: SessionStatus, *,
                  notify: bool = True) -> Session:
@@ -375,8 +356,8 @@ class Sessions:
             reinstated = before.status is SessionStatus.CANCELLED
             if reinstated:
                 draft = draft_of(before)
-                refs = self.booker.resolve(uow, [draft])
-                [found] = self.booker.against_stored(uow, [draft], refs, [session_id])
+                refs = self.booker().resolve(uow, [draft])
+                [found] = self.booker().against_stored(uow, [draft], refs, [session_id])
                 if found:
                     raise ConflictError(found)
             uow.sessions.set_status(session_id, target)
@@ -385,7 +366,7 @@ class Sessions:
             uow.audit.record("reinstate" if reinstated else "reopen", "session", session_id,
                              record(before), record(after))
             if reinstated and notify:
-                self.notifier.notify(uow, NoticeKind.BOOKED, [after])
+                self.notifier().notify(uow, NoticeKind.BOOKED, [after])
             return after
 
     def complete(self, session_id: int, *, force: bool = False,
