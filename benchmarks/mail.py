@@ -43,7 +43,7 @@ from sessionsctl.config import SmtpSettings
 from sessionsctl.core.centre import Centre
 from sessionsctl.core.domain.drafts import Row, SessionDraft
 from sessionsctl.core.domain.model import Role
-from sessionsctl.core.mail.notices import build_message
+from sessionsctl.core.mail.message import build_message
 from sessionsctl.core.mail.setup import MailSetup
 from sessionsctl.smtp import WIRE, SmtpTransport
 from sessionsctl.store import open_store

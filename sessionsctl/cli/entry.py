@@ -13,10 +13,12 @@ def main() -> None:
 
         sys.stdout.write(f"sessionsctl {__version__}\n")
         return
-    # A command loads some 570 modules before doing anything, and their objects live as long
-    # as the process: the collector, run every 700 new objects by default, walked them ~190
-    # times while they loaded (a tenth of `session show`). Every 50,000 it walks each about
-    # once; the cycles a command makes are still collected, a few megabytes apart.
+    # A command loads some 500 modules before doing anything, and their objects live as long
+    # as the process: walking them finds no garbage. So the collector is paused while they
+    # load, and resumed once the centre is open (:meth:`.context.Cli.centre`), with what was
+    # loaded frozen out of its walks. From then on it runs every 50,000 new objects (700 by
+    # default): the cycles a command makes are still collected, a few megabytes apart.
+    gc.disable()
     gc.set_threshold(50_000, *gc.get_threshold()[1:])
     from .main import main as run
 

@@ -12,14 +12,8 @@ from zoneinfo import ZoneInfo
 
 from ..domain.errors import InvalidInput, NotFound
 from ..domain.model import Person, Series, Session, SessionStatus
-from .notices import (
-    ICS_METHOD,
-    Attachment,
-    NoticeKind,
-    OutboxMessage,
-    build_message,
-    valid_address,
-)
+from .message import Attachment, build_message
+from .notices import ICS_METHOD, NoticeKind, OutboxMessage, valid_address
 from .templating import Templates
 
 

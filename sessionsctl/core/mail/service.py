@@ -43,6 +43,7 @@ from ..domain.model import Person, Role, Session
 from ..names import Names, is_email
 from ..storage import UnitOfWork
 from .compose import template_context
+from .message import Rendered, build_message
 from .notices import (
     DeliveryError,
     MailTransport,
@@ -50,8 +51,6 @@ from .notices import (
     NoticeKind,
     OutboxMessage,
     OutboxStatus,
-    Rendered,
-    build_message,
     format_duration,
     valid_address,
 )

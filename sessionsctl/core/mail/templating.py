@@ -27,7 +27,7 @@ from typing import Any
 from ..domain.errors import InvalidInput
 from ..domain.rules import is_web_address
 from ..resources import templates_dir
-from .notices import Rendered
+from .message import Rendered
 
 PARTS = ("subject", "txt", "html")
 
