@@ -6,10 +6,10 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .config import Settings
 from .core.centre import Centre, Clock, utcnow
 
 if TYPE_CHECKING:
+    from .config import Settings
     from .core.backup.service import Backups
     from .core.exchange.caldav_sync import CalendarServer
     from .core.mail.notices import MailTransport

@@ -8,13 +8,16 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from .access import Action, require
-from .context import Context
 from .domain.errors import InvalidInput
 from .mail.notices import Notice, NoticeKind, format_duration
 from .reports.data import ReportFilter
+
+if TYPE_CHECKING:
+    from .context import Context
 
 WARNING = "absence_warning"  # the template of the mail to a student under the threshold
 

@@ -9,10 +9,10 @@ import io
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from .access import Action, require, seen_marks
-from .context import Context
 from .domain import rules
 from .domain.errors import InvalidInput, NotFound, NotStarted, SessionsctlError
 from .domain.model import Attendance, AttendanceStatus, Role, Session, SessionStatus
@@ -21,10 +21,13 @@ from .domain.timeutil import day_start, iso, parse_instant, zone
 from .domain.words import counted, noun_for
 from .exchange.cells import Writer, restore
 from .names import Names
-from .reports.data import ReportFilter
 from .reports.scope import checked, known, scoped
 from .schedule.sessions import get_session
-from .storage import UnitOfWork
+
+if TYPE_CHECKING:
+    from .context import Context
+    from .reports.data import ReportFilter
+    from .storage import UnitOfWork
 
 _CHECKED_IN = (AttendanceStatus.PRESENT, AttendanceStatus.LATE)
 

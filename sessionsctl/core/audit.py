@@ -34,11 +34,11 @@ from .domain.model import (
 )
 from .domain.serialize import REDACTED, SECRET_FIELDS
 from .domain.words import counted
-from .schedule.sessions import Sessions
-from .storage import UnitOfWork
 
 if TYPE_CHECKING:
     from .billing.service import Billing
+    from .schedule.sessions import Sessions
+    from .storage import UnitOfWork
 
 # Bookkeeping every change moves: not worth showing in a diff.
 _BOOKKEEPING = frozenset({"sequence", "modified_at", "modified_by", "recorded_at"})

@@ -5,16 +5,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
 from .access import Action
 from .attendance import unmarked
 from .completion import UNMARKED, Unmarked, check_unmarked, completed
-from .context import Context
 from .domain import rules
 from .domain.drafts import SessionQuery
 from .domain.model import Session, SessionStatus
 from .domain.serialize import record
 from .schedule.sessions import get_session
+
+if TYPE_CHECKING:
+    from .context import Context
 
 __all__ = ["UNMARKED", "Closed", "Closing", "Unmarked"]
 

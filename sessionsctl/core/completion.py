@@ -6,14 +6,16 @@ the attendance, once per session, all in the transaction that completes it."""
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from .attendance import unmarked
 from .domain.errors import InvalidInput
 from .domain.model import Attendance, AttendanceStatus, Session
 from .domain.serialize import record
 from .mail.notices import Notice, NoticeKind
-from .storage import UnitOfWork
+
+if TYPE_CHECKING:
+    from .storage import UnitOfWork
 
 Unmarked = Literal["absent", "leave"]
 UNMARKED: tuple[Unmarked, ...] = ("absent", "leave")

@@ -11,15 +11,18 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
+from typing import TYPE_CHECKING
 
 from .access import Action, require
-from .context import Context
 from .domain import rules
 from .domain.errors import InvalidInput, NotFound
 from .domain.model import Batch, Course, Enrolment, EnrolmentStatus
 from .domain.serialize import record
 from .names import Names, fits
-from .storage import UnitOfWork
+
+if TYPE_CHECKING:
+    from .context import Context
+    from .storage import UnitOfWork
 
 
 def _course(uow: UnitOfWork, name: str) -> Course:

@@ -4,17 +4,19 @@ and what the words a user typed name among them (:mod:`.names`)."""
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .access import Action, require, seen_people
-from .context import Context
 from .domain import rules
-from .domain.drafts import SessionDraft, SessionQuery
 from .domain.errors import InvalidInput
-from .domain.model import Person, Role, Room, Subject
 from .domain.serialize import record
 from .domain.timeutil import zone
 from .names import Names, folded
+
+if TYPE_CHECKING:
+    from .context import Context
+    from .domain.drafts import SessionDraft, SessionQuery
+    from .domain.model import Person, Role, Room, Subject
 
 
 class Directory:

@@ -6,17 +6,20 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import replace
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from .access import Action, may, require
-from .context import Context
 from .domain import rules
 from .domain.errors import InvalidInput
 from .domain.model import Feedback, Role, SessionStatus
 from .domain.serialize import record
 from .names import Names
-from .reports.data import ReportFilter
 from .reports.scope import checked, known
 from .schedule.sessions import get_session
+
+if TYPE_CHECKING:
+    from .context import Context
+    from .reports.data import ReportFilter
 
 
 class Feedbacks:

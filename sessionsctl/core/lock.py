@@ -23,13 +23,13 @@ from .access import Action, may, require
 from .billing.guard import InvoiceLock
 from .domain.drafts import Row, SessionQuery
 from .domain.errors import InvalidInput, NotPermitted
-from .domain.model import Attendance, Person, Session, SessionStatus
 from .domain.timeutil import zone
 
 if TYPE_CHECKING:  # the protocols, for the types alone
     from .archive.ports import ArchiveRepo
     from .billing.ports import BillingRepo
     from .context import Context
+    from .domain.model import Attendance, Person, Session, SessionStatus
     from .exchange.ports import CalDavStateRepo
     from .invitations.ports import InvitationRepo
     from .mail.ports import OutboxRepo

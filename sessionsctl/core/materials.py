@@ -10,14 +10,17 @@ from __future__ import annotations
 
 import mimetypes
 from dataclasses import replace
+from typing import TYPE_CHECKING
 
 from .access import Action, require
-from .context import Context
 from .domain.errors import InvalidInput, NotFound
 from .domain.model import Material, MaterialType, Session, SessionStatus
 from .domain.serialize import record
 from .schedule.sessions import get_session
-from .storage import UnitOfWork
+
+if TYPE_CHECKING:
+    from .context import Context
+    from .storage import UnitOfWork
 
 DEFAULT_LIMIT = 25 * 1024 * 1024
 # Programs are not course material: refused whatever they are called.

@@ -15,11 +15,11 @@ from dataclasses import replace
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from .access import seen_people
-from .domain.drafts import SessionDraft, SessionQuery
 from .domain.errors import Ambiguous, NotFound
 from .domain.model import Person, Role, Room, Subject
 
 if TYPE_CHECKING:
+    from .domain.drafts import SessionDraft, SessionQuery
     from .storage import UnitOfWork
 
 SUGGESTED = 3  # near misses offered at most

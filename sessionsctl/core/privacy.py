@@ -12,17 +12,19 @@ take them off what they attend first.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .access import Action, require, seen
-from .context import Context
 from .domain.drafts import SessionQuery
 from .domain.model import Person, Role, SessionStatus
 from .domain.serialize import person_json, session_json
 from .names import Names
-from .schedule.sessions import Sessions
-from .storage import UnitOfWork
 from .upkeep import free_of_future, rename_in_series
+
+if TYPE_CHECKING:
+    from .context import Context
+    from .schedule.sessions import Sessions
+    from .storage import UnitOfWork
 
 _TO_COME = (SessionStatus.SCHEDULED, SessionStatus.IN_PROGRESS)
 

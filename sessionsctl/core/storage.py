@@ -5,47 +5,48 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager
 from datetime import date, datetime
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
-from .archive.ports import ArchiveRepo
-from .backup.ports import BackupStore
-from .billing.ports import BillingRepo
-from .domain.drafts import AuditQuery, Row, SessionQuery
-from .domain.model import (
-    Attendance,
-    AuditEntry,
-    Availability,
-    Batch,
-    Closure,
-    Course,
-    DatedWindow,
-    Enrolment,
-    EnrolmentStatus,
-    Feedback,
-    Material,
-    Person,
-    Role,
-    Room,
-    Series,
-    Session,
-    SessionStatus,
-    Subject,
-    Term,
-    TimeOff,
-)
-from .exchange.ports import CalDavStateRepo
-from .invitations.ports import InvitationRepo
-from .mail.ports import OutboxRepo
-from .reports.data import (
-    Completion,
-    Group,
-    MentorFigures,
-    ReportFilter,
-    StudentSession,
-    Tally,
-)
-from .requests.ports import RequestRepo
-from .schedule.ports import CheckinRepo, MaterialRepo, RecordingRepo, RegistrationRepo
+if TYPE_CHECKING:
+    from .archive.ports import ArchiveRepo
+    from .backup.ports import BackupStore
+    from .billing.ports import BillingRepo
+    from .domain.drafts import AuditQuery, Row, SessionQuery
+    from .domain.model import (
+        Attendance,
+        AuditEntry,
+        Availability,
+        Batch,
+        Closure,
+        Course,
+        DatedWindow,
+        Enrolment,
+        EnrolmentStatus,
+        Feedback,
+        Material,
+        Person,
+        Role,
+        Room,
+        Series,
+        Session,
+        SessionStatus,
+        Subject,
+        Term,
+        TimeOff,
+    )
+    from .exchange.ports import CalDavStateRepo
+    from .invitations.ports import InvitationRepo
+    from .mail.ports import OutboxRepo
+    from .reports.data import (
+        Completion,
+        Group,
+        MentorFigures,
+        ReportFilter,
+        StudentSession,
+        Tally,
+    )
+    from .requests.ports import RequestRepo
+    from .schedule.ports import CheckinRepo, MaterialRepo, RecordingRepo, RegistrationRepo
 
 
 class PeopleRepo(Protocol):

@@ -11,10 +11,9 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .access import Action, require
-from .context import Context
 from .domain import rules
 from .domain.drafts import SessionDraft, SessionQuery
 from .domain.errors import InvalidInput
@@ -23,7 +22,10 @@ from .domain.serialize import record
 from .domain.timeutil import zone
 from .domain.words import counted
 from .names import Names, folded
-from .storage import UnitOfWork
+
+if TYPE_CHECKING:
+    from .context import Context
+    from .storage import UnitOfWork
 
 _TO_COME = (SessionStatus.SCHEDULED, SessionStatus.IN_PROGRESS)
 

@@ -8,13 +8,13 @@ from typing import TYPE_CHECKING
 from sqlalchemy.engine import Connection
 
 from ..core.domain.errors import Ambiguous, NotFound
-from ..core.domain.model import Person
 from ..core.identity import Acting, acting
 from .repos.audit import SqlAudit
 from .repos.lookup import Lookup
 from .repos.people import SqlPeople
 
 if TYPE_CHECKING:
+    from ..core.domain.model import Person
     from .repos.access import SqlAccess
     from .repos.archive import SqlArchive
     from .repos.attendance import SqlAttendance

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
-from .rule import Moved, Selection
+if TYPE_CHECKING:
+    from .rule import Moved, Selection
 
 
 class ArchiveRepo(Protocol):

@@ -4,12 +4,15 @@ transaction per move, audited."""
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from ..access import Action, require
-from ..context import Context
 from ..domain.errors import InvalidInput
 from ..domain.words import counted
 from .rule import KINDS, NAMED, Moved, Selection
+
+if TYPE_CHECKING:
+    from ..context import Context
 
 _NAMED = 10  # sessions named in a message; the rest are counted
 

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
-from .values import BackupContents
+if TYPE_CHECKING:
+    from .values import BackupContents
 
 
 class BackupStore(Protocol):

@@ -8,12 +8,15 @@ import re
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..access import Action, require
-from ..context import Context
 from ..domain.errors import InvalidInput, NotFound
-from .ports import BackupStore
 from .values import BackupContents, Restored, Taken, Verdict
+
+if TYPE_CHECKING:
+    from ..context import Context
+    from .ports import BackupStore
 
 SUFFIX = {"sqlite": ".db", "pg_dump": ".dump", "logical": ".jsonl.gz"}
 # What `backup` names a file by default, and the only files `--keep` ever removes.

@@ -17,10 +17,10 @@ from typing import TYPE_CHECKING
 
 from ..domain.drafts import Row, SessionQuery
 from ..domain.errors import InvalidInput
-from ..domain.model import Session, SessionStatus
 from .rules import mark_charged
 
 if TYPE_CHECKING:  # the protocols, for the types alone
+    from ..domain.model import Session, SessionStatus
     from ..storage import AttendanceRepo, SessionRepo
     from .ports import BillingRepo
 

@@ -6,12 +6,14 @@ from __future__ import annotations
 import functools
 from collections.abc import Mapping
 from datetime import datetime
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 from zoneinfo import ZoneInfo
 
 from ..resources import templates_dir
 from . import money
-from .model import Invoice
+
+if TYPE_CHECKING:
+    from .model import Invoice
 
 TEMPLATE = "invoice.html.j2"
 

@@ -5,10 +5,10 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from ..access import Action, require
-from ..context import Context
 from ..domain.errors import InvalidInput, NotFound
 from ..domain.model import PaymentStatus
 from ..domain.serialize import record
@@ -16,8 +16,11 @@ from ..domain.timeutil import day_start, iso
 from ..names import Names
 from ..reports.data import ReportFilter
 from .model import Billable, Invoice, InvoiceLine
-from .policy import BillingPolicy
 from .service import bill_lines
+
+if TYPE_CHECKING:
+    from ..context import Context
+    from .policy import BillingPolicy
 
 
 class Invoicing:

@@ -4,18 +4,21 @@ report (:mod:`..reports.report`)."""
 from __future__ import annotations
 
 from collections import defaultdict
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from ..access import Action, require
-from ..context import Context
-from ..reports.data import ReportFilter
 from ..reports.report import COUNT, HOURS, WHEN, Column, Figure, Report, Section
 from ..reports.scope import checked, filters, known
 from . import money
 from .model import RateKind
-from .policy import BillingPolicy
 from .reporting import amount_columns, amounts
 from .rules import pay_for, rate_book
+
+if TYPE_CHECKING:
+    from ..context import Context
+    from ..reports.data import ReportFilter
+    from .policy import BillingPolicy
 
 
 class Payroll:

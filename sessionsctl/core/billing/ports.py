@@ -4,10 +4,11 @@ work as ``uow.billing``)."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
-from ..reports.data import ReportFilter
-from .model import Invoice, Rate, RateKind, RateTarget, RateUnit, SessionFacts
+if TYPE_CHECKING:
+    from ..reports.data import ReportFilter
+    from .model import Invoice, Rate, RateKind, RateTarget, RateUnit, SessionFacts
 
 
 class BillingRepo(Protocol):

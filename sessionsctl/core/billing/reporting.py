@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from ..domain.words import counted
@@ -13,7 +13,9 @@ from ..reports.report import COUNT, WHEN, Column, Figure, Report, Section
 from ..reports.scope import filters
 from . import money
 from .model import Billable
-from .service import BillingReport
+
+if TYPE_CHECKING:
+    from .service import BillingReport
 
 
 def amount_columns(key: str, label: str) -> tuple[Column, ...]:

@@ -4,21 +4,24 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from ..access import Action, require
-from ..context import Context
 from ..domain.drafts import SessionQuery
 from ..domain.errors import InvalidInput, NotFound
 from ..domain.model import PaymentStatus, Session
 from ..domain.serialize import record
 from ..names import Names, named_in
-from ..reports.data import ReportFilter
 from ..reports.scope import checked, known
-from ..storage import UnitOfWork
 from . import money
 from .model import BillLine, Rate, RateKind, RateTarget, RateUnit
-from .policy import BillingPolicy
 from .rules import bill_line, rate_book
+
+if TYPE_CHECKING:
+    from ..context import Context
+    from ..reports.data import ReportFilter
+    from ..storage import UnitOfWork
+    from .policy import BillingPolicy
 
 KIND_OF = {RateTarget.MENTOR: RateKind.PAY}  # every other target is charged
 

@@ -10,10 +10,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import UTC, timedelta
+from typing import TYPE_CHECKING
 
 from . import rules
-from .drafts import SessionDraft
 from .errors import InvalidInput
+
+if TYPE_CHECKING:
+    from .drafts import SessionDraft
 
 _GOOD: dict[str, Callable[[SessionDraft], SessionDraft]] = {
     "title": lambda d: replace(d, title="untitled"),

@@ -7,13 +7,16 @@ from collections.abc import Iterable
 from dataclasses import replace
 from datetime import datetime, timedelta
 from decimal import Decimal
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from . import policy
-from .drafts import SessionDraft
 from .errors import InvalidInput
 from .model import Session, SessionStatus
 from .timeutil import within_years, zone
+
+if TYPE_CHECKING:
+    from .drafts import SessionDraft
 
 # The longest a session may last: a residential trip or a fortnight's summer school fits, a
 # nonsense end (a year on) does not. Overlap queries bound the start from below by it, which

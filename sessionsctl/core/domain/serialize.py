@@ -7,13 +7,15 @@ from dataclasses import fields
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from enum import Enum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
-from ..schedule.conflicts import Conflict
-from .model import Attendance, Feedback, Material, Person, Room, Session, Subject
 from .rules import is_live
 from .timeutil import iso
+
+if TYPE_CHECKING:
+    from ..schedule.conflicts import Conflict
+    from .model import Attendance, Feedback, Material, Person, Room, Session, Subject
 
 
 def session_json(s: Session, tz: ZoneInfo | None = None,

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import replace
+from typing import TYPE_CHECKING
 
 from ..access import Action, require, visible
 from ..domain import rules
@@ -12,13 +13,15 @@ from ..domain.drafts import Row, SessionQuery
 from ..domain.model import Session, SessionStatus
 from ..domain.serialize import record
 from ..mail.notices import NoticeKind
-from ..mail.notify import Notifier
 from ..schedule.booking import draft_of
-from ..storage import UnitOfWork
-from .csvformat import CsvRow
 from .importing import Pending, changes, onto_stored
 from .problems import Problem
 from .results import Planned
+
+if TYPE_CHECKING:
+    from ..mail.notify import Notifier
+    from ..storage import UnitOfWork
+    from .csvformat import CsvRow
 
 # What a CSV file does not carry: kept as stored, never taken as emptied by the file.
 _KEPT = ("meeting_id", "passcode", "course_id", "batch_id")

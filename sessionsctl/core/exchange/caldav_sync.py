@@ -20,16 +20,18 @@ import io
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from ..access import Action, require
-from ..context import Context
 from ..domain.drafts import SessionQuery
 from ..domain.errors import SessionsctlError
 from ..domain.model import Role
 from ..names import Names
 from . import ics
-from .exporting import Exporter
+
+if TYPE_CHECKING:
+    from ..context import Context
+    from .exporting import Exporter
 
 _STAMP = re.compile(rb"^DTSTAMP[;:][^\r\n]*\r?\n", re.MULTILINE)
 CALENDAR_PREFIX = "sessionsctl-"

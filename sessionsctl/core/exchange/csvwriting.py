@@ -12,11 +12,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from datetime import datetime
-from typing import IO
+from typing import IO, TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-from ..domain.model import Session
 from .cells import Writer
+
+if TYPE_CHECKING:
+    from ..domain.model import Session
 
 COLUMNS = ("title", "start", "end", "tz", "mentor_email", "student_emails", "room", "subject",
            "type", "location", "link", "max_participants", "repeat", "notes", "status",

@@ -6,14 +6,16 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import replace
 from datetime import UTC, datetime
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 from ..access import seen, sees_everything, sees_series, visible
-from ..context import Context
-from ..domain.drafts import SessionQuery
-from ..domain.model import Session
 from . import csvformat, ics
-from .results import Progress
+
+if TYPE_CHECKING:
+    from ..context import Context
+    from ..domain.drafts import SessionQuery
+    from ..domain.model import Session
+    from .results import Progress
 
 
 class Exporter:

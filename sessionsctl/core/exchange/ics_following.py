@@ -5,9 +5,12 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import replace
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from ..domain.timeutil import localize, zone
-from .ics import IcsEvent
+
+if TYPE_CHECKING:
+    from .ics import IcsEvent
 
 
 def this_and_future(exceptions: Mapping[str, dict[datetime, IcsEvent]],

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from datetime import datetime
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 from ..access import Action, require
 from ..domain import policy, rules
@@ -17,7 +17,6 @@ from ..names import Names, is_email
 from ..schedule.booking import draft_of
 from ..schedule.recurrence import parse_recurrence
 from ..schedule.series import draft_from
-from ..storage import UnitOfWork
 from . import ics, references
 from .csvformat import shared_values
 from .ics_following import this_and_future
@@ -34,6 +33,9 @@ from .results import (
     dry_or_done,
     summary,
 )
+
+if TYPE_CHECKING:
+    from ..storage import UnitOfWork
 
 
 @dataclass(slots=True)

@@ -5,17 +5,15 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
-from typing import IO, Any, Literal
+from typing import IO, TYPE_CHECKING, Any, Literal
 from zoneinfo import ZoneInfo
 
 from ..access import Action, require
-from ..context import Context
 from ..domain import policy, rules
 from ..domain.drafts import Row, SessionDraft, SessionQuery
 from ..domain.errors import InvalidInput, NotPermitted
 from ..domain.model import Series, Session, SessionStatus
 from ..domain.timeutil import zone
-from ..schedule.booker import Booker
 from ..schedule.booking import (
     EDITABLE,
     draft_of,
@@ -30,10 +28,8 @@ from ..schedule.series import (
     expand_open,
     template_of,
 )
-from ..storage import UnitOfWork
 from . import csvformat, references
 from .problems import BadFile, Problem
-from .references import Named
 from .results import (
     DryRun,
     ImportConflicts,
@@ -48,6 +44,12 @@ from .results import (
     dry_or_done,
     summary,
 )
+
+if TYPE_CHECKING:
+    from ..context import Context
+    from ..schedule.booker import Booker
+    from ..storage import UnitOfWork
+    from .references import Named
 
 WRITE_CHUNK = 500  # rows per INSERT: its parameters are all in memory at once
 

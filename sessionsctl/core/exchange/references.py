@@ -7,16 +7,18 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from ..access import Action, require
 from ..domain import rules
-from ..domain.drafts import SessionDraft
 from ..domain.errors import Ambiguous, NotFound, either
 from ..domain.model import Person, Role, Room, Series, Subject
 from ..names import lookalikes, named_in
-from ..storage import UnitOfWork
 from .problems import BadFile, Problem
+
+if TYPE_CHECKING:
+    from ..domain.drafts import SessionDraft
+    from ..storage import UnitOfWork
 
 
 class Named(Protocol):

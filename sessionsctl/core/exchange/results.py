@@ -6,17 +6,19 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
-from ..domain.drafts import SessionDraft
 from ..domain.errors import ConflictError, InvalidInput
-from ..domain.model import Closure, SessionStatus
 from ..domain.words import counted
 from ..schedule.booking import (
     check_options,
     retry_race,
 )
-from ..schedule.conflicts import Conflict
+
+if TYPE_CHECKING:
+    from ..domain.drafts import SessionDraft
+    from ..domain.model import Closure, SessionStatus
+    from ..schedule.conflicts import Conflict
 
 OnConflict = Literal["fail", "skip", "force"]
 ON_CONFLICT: tuple[OnConflict, ...] = ("fail", "skip", "force")

@@ -14,15 +14,17 @@ a term's timetable is one act of one person.
 
 from __future__ import annotations
 
-from typing import IO
+from typing import IO, TYPE_CHECKING
 
 from ..collector import paused
-from ..context import Context
-from ..domain.drafts import SessionQuery
-from ..schedule.booker import Booker
 from .exporting import Exporter
 from .ics_import import IcsImporter
-from .results import ImportResult, OnConflict, Progress
+
+if TYPE_CHECKING:
+    from ..context import Context
+    from ..domain.drafts import SessionQuery
+    from ..schedule.booker import Booker
+    from .results import ImportResult, OnConflict, Progress
 
 
 class Exchange:

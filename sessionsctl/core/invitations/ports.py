@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
-from .model import Invitation, InviteRole, InviteStatus
+if TYPE_CHECKING:
+    from .model import Invitation, InviteRole, InviteStatus
 
 
 class InvitationRepo(Protocol):

@@ -11,20 +11,17 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 from ..access import Action, require, sees_everything
-from ..context import Context
 from ..domain.drafts import SessionQuery
 from ..domain.errors import ConflictError, InvalidInput, NotFound, Taken
 from ..domain.model import Role, Session, SessionStatus
 from ..mail.notices import Notice, NoticeKind, format_duration, valid_address
-from ..mail.notify import Notifier
-from ..schedule.booker import Booker
 from ..schedule.booking import draft_of
 from ..schedule.conflicts import Conflict
 from ..schedule.registration import free_seats
 from ..schedule.sessions import get_session
-from ..storage import UnitOfWork
 from .model import (
     DEFAULT_EXPIRY,
     LONGEST_EXPIRY,
@@ -39,6 +36,12 @@ from .model import (
     read_token,
     token,
 )
+
+if TYPE_CHECKING:
+    from ..context import Context
+    from ..mail.notify import Notifier
+    from ..schedule.booker import Booker
+    from ..storage import UnitOfWork
 
 
 @dataclass(frozen=True, slots=True)

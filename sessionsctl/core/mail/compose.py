@@ -7,14 +7,16 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from email.message import Message
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from ..domain.errors import InvalidInput, NotFound
 from ..domain.model import Person, Series, Session, SessionStatus
 from .message import Attachment, build_message
 from .notices import ICS_METHOD, NoticeKind, OutboxMessage, valid_address
-from .templating import Templates
+
+if TYPE_CHECKING:
+    from .templating import Templates
 
 
 @dataclass(frozen=True, slots=True)

@@ -6,12 +6,14 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from ..context import Context
 from ..domain.model import Session
-from ..storage import UnitOfWork
 from .notices import Notice, NoticeKind
+
+if TYPE_CHECKING:
+    from ..context import Context
+    from ..storage import UnitOfWork
 
 # What participants see: a change to anything else (notes, cost...) sends no notice.
 VISIBLE = ("title", "start", "end", "tz", "mentor", "room", "location", "link", "meeting_id",

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
-from .notices import Notice, OutboxMessage, OutboxStatus
+if TYPE_CHECKING:
+    from .notices import Notice, OutboxMessage, OutboxStatus
 
 
 class OutboxRepo(Protocol):

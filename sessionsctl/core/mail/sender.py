@@ -6,10 +6,10 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from ..access import Action, require
-from ..context import Context
 from ..domain.drafts import SessionQuery
 from ..domain.errors import InvalidInput, SessionsctlError
 from ..domain.model import Series, Session, SessionStatus
@@ -27,7 +27,10 @@ from .notices import (
     claimer_gone,
     claimer_id,
 )
-from .setup import MailSetup
+
+if TYPE_CHECKING:
+    from ..context import Context
+    from .setup import MailSetup
 
 CHUNK = 50  # messages claimed per short write transaction
 

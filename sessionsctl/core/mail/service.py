@@ -33,15 +33,13 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from ..access import Action, require, require_view
-from ..context import Context
 from ..domain.errors import InvalidInput, NotFound, SessionsctlError
 from ..domain.model import Person, Role, Session
 from ..names import Names, is_email
-from ..storage import UnitOfWork
 from .compose import template_context
 from .message import Rendered, build_message
 from .notices import (
@@ -56,6 +54,10 @@ from .notices import (
 )
 from .sender import NO_SERVER, Sender, SendReport, connect
 from .setup import MailSetup
+
+if TYPE_CHECKING:
+    from ..context import Context
+    from ..storage import UnitOfWork
 
 BULK_CONFIRM = 10  # `mail send` to more people than this asks first
 MAX_AHEAD = timedelta(days=366)  # the longest reminder window (`reminders send --ahead`)

@@ -5,9 +5,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-from .notices import MailTransport
 from .templating import Templates
+
+if TYPE_CHECKING:
+    from .notices import MailTransport
 
 
 @dataclass

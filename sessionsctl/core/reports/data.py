@@ -5,10 +5,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Generic, TypeVar
+from typing import TYPE_CHECKING, Generic, TypeVar
 
-from ..domain.model import AttendanceStatus, SessionStatus
 from .rates import Completion, Tally
+
+if TYPE_CHECKING:
+    from ..domain.model import AttendanceStatus, SessionStatus
 
 V = TypeVar("V")
 

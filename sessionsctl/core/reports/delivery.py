@@ -19,13 +19,13 @@ from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from ..access import Action, require
-from ..context import Context
 from ..domain.errors import InvalidInput
 from ..mail.notices import Notice, NoticeKind, valid_address
 from .output import cell, period_text, report_csv, report_html
 from .report import COUNT, RATE, Column, Every, Figure, Report, Section, last_period
 
 if TYPE_CHECKING:
+    from ..context import Context
     from ..mail.service import Mailing
 
 TEMPLATE = "report_mail"  # the mail's subject and plain text; its HTML part is the report

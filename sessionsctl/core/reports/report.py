@@ -8,12 +8,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from enum import StrEnum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from ..domain.errors import InvalidInput
 from ..domain.timeutil import day_start
-from .rates import Completion, Tally
+
+if TYPE_CHECKING:
+    from .rates import Completion, Tally
 
 # How a column's values are shown: a rate is a fraction (0.75) in JSON/CSV and "75%" for people.
 TEXT, COUNT, RATE, HOURS, RATING = "text", "count", "rate", "hours", "rating"

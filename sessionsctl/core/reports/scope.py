@@ -4,13 +4,16 @@ sense, and filters that name people and things that exist in the parts they play
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import TYPE_CHECKING
 
 from ..access import sees_everything
 from ..domain.errors import InvalidInput, NotFound, NotPermitted
 from ..domain.model import Role
 from ..names import Names, fits
-from ..storage import UnitOfWork
-from .data import ReportFilter
+
+if TYPE_CHECKING:
+    from ..storage import UnitOfWork
+    from .data import ReportFilter
 
 
 def scoped(uow: UnitOfWork, f: ReportFilter) -> ReportFilter:

@@ -11,11 +11,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import replace
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from ..access import visible
-from ..context import Context
 from ..domain.drafts import SessionQuery
 from ..domain.errors import InvalidInput
 from ..domain.model import AttendanceStatus, Feedback, SessionStatus
@@ -48,6 +47,9 @@ from .report import (
 )
 from .scope import checked, filters, known, scoped
 from .stats import WINDOW, Dashboard
+
+if TYPE_CHECKING:
+    from ..context import Context
 
 
 class Reporting:

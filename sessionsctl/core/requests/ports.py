@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
-from ..domain.model import SessionStatus
-from .model import MentorRequest, RequestDraft, RequestQuery, RequestStatus
+if TYPE_CHECKING:
+    from ..domain.model import SessionStatus
+    from .model import MentorRequest, RequestDraft, RequestQuery, RequestStatus
 
 
 class RequestRepo(Protocol):

@@ -7,10 +7,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, time, timedelta
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from ..access import Action, may, require, sees_everything
-from ..context import Context
 from ..domain import policy, rules
 from ..domain.drafts import Row, SessionDraft
 from ..domain.errors import InvalidInput, NotFound, NotPermitted, Taken
@@ -19,10 +19,7 @@ from ..domain.serialize import record
 from ..domain.timeutil import localize
 from ..mail.notices import Notice, NoticeKind
 from ..names import Names
-from ..schedule.booker import Booker
 from ..schedule.booking import check_not_past, new_uid, retry_race
-from ..schedule.slots import FreeSlots, Slot
-from ..storage import UnitOfWork
 from .model import (
     EXPIRE_AFTER,
     RELEASE_AFTER,
@@ -36,6 +33,12 @@ from .model import (
     sources,
     validate,
 )
+
+if TYPE_CHECKING:
+    from ..context import Context
+    from ..schedule.booker import Booker
+    from ..schedule.slots import FreeSlots, Slot
+    from ..storage import UnitOfWork
 
 _ORDER = {s: i for i, s in enumerate(RequestStatus)}
 

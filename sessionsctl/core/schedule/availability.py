@@ -6,13 +6,16 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime, time, timedelta
 from functools import lru_cache
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-from ..domain.drafts import SessionDraft
 from ..domain.errors import InvalidInput
-from ..domain.model import Availability, Closure, DatedWindow, Person, Session, TimeOff
 from ..domain.timeutil import localize
 from .conflicts import Conflict, named, overlaps
+
+if TYPE_CHECKING:
+    from ..domain.drafts import SessionDraft
+    from ..domain.model import Availability, Closure, DatedWindow, Person, Session, TimeOff
 
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 

@@ -7,21 +7,24 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import replace
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
 from ..access import Action, require
-from ..context import Context
-from ..domain.drafts import Row, SessionDraft
 from ..domain.errors import InvalidInput
 from ..domain.model import Role, Room, Subject
 from ..domain.serialize import record
 from ..mail.notices import NoticeKind
-from ..mail.notify import Notifier
 from ..names import Names
-from ..storage import UnitOfWork
 from ..upkeep import check_bookable
 from .booking import BookingResult
 from .conflicts import Clashes, Conflict, refused, shown
 from .judge import Busy, Refs, judge, together
+
+if TYPE_CHECKING:
+    from ..context import Context
+    from ..domain.drafts import Row, SessionDraft
+    from ..mail.notify import Notifier
+    from ..storage import UnitOfWork
 
 
 class Booker:

@@ -8,13 +8,15 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field, fields
 from datetime import datetime
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 from zoneinfo import ZoneInfo
 
 from ..domain.drafts import Row, SessionDraft
 from ..domain.errors import Contended, InvalidInput
-from ..domain.model import Session
-from .conflicts import Conflict
+
+if TYPE_CHECKING:
+    from ..domain.model import Session
+    from .conflicts import Conflict
 
 # Fields of SessionDraft that `edit` may change.
 EDITABLE = frozenset(f.name for f in fields(SessionDraft))

@@ -16,11 +16,10 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 from zoneinfo import ZoneInfo
 
 from ..access import Action, require, visible
-from ..context import Context
 from ..domain import rules
 from ..domain.drafts import Row, SessionDraft, SessionQuery
 from ..domain.errors import InvalidInput
@@ -29,12 +28,15 @@ from ..domain.serialize import record
 from ..domain.timeutil import localize
 from ..domain.words import counted
 from ..mail.notices import NoticeKind, format_duration, parse_duration
-from ..mail.notify import Notifier
-from ..storage import UnitOfWork
-from .booker import Booker
 from .booking import before_today, check_not_past, draft_of, retry_race
 from .conflicts import Clashes, overlaps, refused
 from .series import wall
+
+if TYPE_CHECKING:
+    from ..context import Context
+    from ..mail.notify import Notifier
+    from ..storage import UnitOfWork
+    from .booker import Booker
 
 BulkKind = Literal["cancel", "move", "reassign"]
 REASSIGNABLE = frozenset({"mentor", "room"})

@@ -4,10 +4,10 @@ time off: what series are bounded by and bookings are judged against."""
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, timedelta
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from ..access import Action, require
-from ..context import Context
 from ..domain import rules
 from ..domain.drafts import SessionQuery
 from ..domain.errors import InvalidInput, NotFound
@@ -23,10 +23,13 @@ from ..domain.model import (
 from ..domain.serialize import record
 from ..domain.timeutil import localize, zone
 from ..names import Names
-from ..storage import UnitOfWork
 from . import bound
 from .availability import outside_availability
 from .booking import draft_of
+
+if TYPE_CHECKING:
+    from ..context import Context
+    from ..storage import UnitOfWork
 
 
 class CentreCalendar:

@@ -11,14 +11,17 @@ from __future__ import annotations
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 from ..access import Action, require
-from ..context import Context
 from ..domain.errors import InvalidInput, NotFound, NotPermitted
 from ..domain.model import Attendance, Session, SessionStatus
 from ..domain.policy import JOIN_EARLY, LATE_GRACE
 from .joining import check_in
 from .sessions import get_session
+
+if TYPE_CHECKING:
+    from ..context import Context
 
 ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L
 LENGTH = 6

@@ -5,10 +5,13 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import TYPE_CHECKING
 
-from ..domain.drafts import SessionDraft
 from ..domain.errors import ConflictError
 from ..domain.model import Person, Room, Session, SessionStatus
+
+if TYPE_CHECKING:
+    from ..domain.drafts import SessionDraft
 
 KEPT = 10  # conflicts of one draft kept in full; the others are counted
 

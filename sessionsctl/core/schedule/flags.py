@@ -13,12 +13,12 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from ..access import seen, visible
-from ..context import Context
-from ..domain.drafts import SessionQuery
 from ..domain.model import Session, SessionStatus
 from .availability import outside_availability
 
 if TYPE_CHECKING:
+    from ..context import Context
+    from ..domain.drafts import SessionQuery
     from ..storage import UnitOfWork
 
 MENTOR_UNAVAILABLE = "mentor unavailable"

@@ -9,7 +9,6 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from ..access import Action
-from ..context import Context
 from ..domain.errors import InvalidInput, NotPermitted
 from ..domain.model import Attendance, AttendanceStatus, Session, SessionStatus
 from ..domain.policy import JOIN_EARLY, LATE_GRACE
@@ -17,6 +16,7 @@ from ..domain.serialize import record
 from .sessions import get_session
 
 if TYPE_CHECKING:
+    from ..context import Context
     from ..storage import UnitOfWork
 
 

@@ -11,12 +11,15 @@ from bisect import bisect_left, bisect_right, insort
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import TYPE_CHECKING
 
-from ..domain.drafts import Row, SessionDraft
 from ..domain.model import Availability, Closure, DatedWindow, Person, Room, Session, TimeOff
 from ..domain.rules import MAX_SESSION_LENGTH
 from .availability import on_closure, outside_availability
 from .conflicts import KEPT, Clashes, Conflict, capacity, clashes
+
+if TYPE_CHECKING:
+    from ..domain.drafts import Row, SessionDraft
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,9 +7,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
-from ..domain.model import Material
+if TYPE_CHECKING:
+    from ..domain.model import Material
 
 
 @dataclass(frozen=True, slots=True)

@@ -3,15 +3,18 @@ participants, or (``public``) by anyone who may see the session."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from ..access import Action, require, seen_recordings
-from ..context import Context
 from ..domain.errors import InvalidInput
-from ..domain.model import Session
 from ..domain.serialize import record
 from .ports import Recording
 from .sessions import get_session
+
+if TYPE_CHECKING:
+    from ..context import Context
+    from ..domain.model import Session
 
 
 def _url(url: str) -> str:

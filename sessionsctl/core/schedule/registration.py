@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 from ..access import Action, require, require_view, seen, visible
-from ..context import Context
 from ..domain import rules
 from ..domain.drafts import Row, SessionQuery
 from ..domain.errors import ConflictError, InvalidInput, NotFound
@@ -18,12 +18,15 @@ from ..domain.model import Session, SessionStatus
 from ..domain.policy import DEFAULT_SEATS
 from ..domain.serialize import record
 from ..mail.notices import Notice, NoticeKind
-from ..mail.notify import Notifier
 from ..names import Names
-from ..storage import UnitOfWork
 from .booking import draft_of, retry_race
 from .roster import Roster, seats
 from .sessions import get_session
+
+if TYPE_CHECKING:
+    from ..context import Context
+    from ..mail.notify import Notifier
+    from ..storage import UnitOfWork
 
 
 @dataclass(frozen=True, slots=True)

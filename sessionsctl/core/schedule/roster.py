@@ -7,22 +7,25 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
 
 from ..access import Action
-from ..context import Context
 from ..domain import rules
-from ..domain.drafts import SessionDraft
 from ..domain.errors import ConflictError, InvalidInput
-from ..domain.model import Room, Session
 from ..domain.serialize import record
 from ..domain.words import counted
-from ..mail.notify import Notifier
 from ..names import Names
-from ..storage import UnitOfWork
-from .booker import Booker
 from .booking import check_options, draft_of, retry_race
 from .conflicts import Conflict, capacity, clashes
 from .sessions import get_session
+
+if TYPE_CHECKING:
+    from ..context import Context
+    from ..domain.drafts import SessionDraft
+    from ..domain.model import Room, Session
+    from ..mail.notify import Notifier
+    from ..storage import UnitOfWork
+    from .booker import Booker
 
 
 @dataclass(frozen=True, slots=True)

@@ -27,12 +27,11 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import date, datetime, time, timedelta
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 from zoneinfo import ZoneInfo
 
 from ..access import Action, require
 from ..billing.cancelling import CancelledBy, cancelled_by, noted
-from ..context import Context
 from ..domain import policy, rules
 from ..domain.drafts import Row, SessionQuery
 from ..domain.errors import InvalidInput
@@ -40,9 +39,6 @@ from ..domain.model import Series, Session, SessionStatus
 from ..domain.serialize import record
 from ..domain.timeutil import localize
 from ..mail.notices import NoticeKind
-from ..mail.notify import Notifier
-from ..storage import UnitOfWork
-from .booker import Booker
 from .booking import EDITABLE, draft_of, new_uid, retry_race
 from .conflicts import Clashes, refused, shown
 from .recurrence import Recurrence, parse_recurrence, parts_of, resume_at, split_before
@@ -57,6 +53,12 @@ from .series import (
     template_of,
     wall,
 )
+
+if TYPE_CHECKING:
+    from ..context import Context
+    from ..mail.notify import Notifier
+    from ..storage import UnitOfWork
+    from .booker import Booker
 
 _UNTIL = "%Y%m%dT%H%M%S"  # UNTIL in a normalised rule: a wall time
 Scope = Literal["this", "following", "all"]

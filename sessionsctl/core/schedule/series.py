@@ -14,24 +14,26 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from datetime import datetime, time, timedelta
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from ..access import Action, require, seen, seen_series, takes_part_in_series, visible
-from ..context import Context
 from ..domain import policy, rules
 from ..domain.drafts import Row, SessionDraft, SessionQuery
 from ..domain.errors import ConflictError, InvalidInput, NotFound, NotPermitted
 from ..domain.model import PaymentStatus, Series, Session, SessionType, Term
 from ..domain.serialize import record
 from ..domain.timeutil import localize, zone
-from ..storage import UnitOfWork
 from . import bound
-from .booker import Booker
 from .booking import check_not_past, check_options, new_uid, retry_race
 from .conflicts import Conflict, shown
 from .recurrence import Recurrence, expand, parse_recurrence, split_before
 from .wording import describe
+
+if TYPE_CHECKING:
+    from ..context import Context
+    from ..storage import UnitOfWork
+    from .booker import Booker
 
 TEMPLATE_FIELDS = tuple(f for f in SessionDraft.__slots__ if f not in ("start", "end", "tz"))
 

@@ -23,7 +23,6 @@ from ..access import (
 )
 from ..billing.cancelling import CancelledBy, cancelled_by, noted
 from ..billing.places import places_paid
-from ..context import Context
 from ..domain import rules
 from ..domain.drafts import Row, SessionDraft, SessionQuery
 from ..domain.errors import ConflictError, InvalidInput, NotFound
@@ -51,6 +50,7 @@ from .booking import (
 
 if TYPE_CHECKING:  # for the types alone: reading sessions loads no series, scopes or booker
     from ..completion import Unmarked
+    from ..context import Context
     from ..mail.notify import Notifier
     from ..storage import UnitOfWork
     from .booker import Booker

@@ -6,18 +6,21 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime, time, timedelta
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from ..access import Action, require
-from ..context import Context
 from ..domain import policy, rules
-from ..domain.drafts import SessionDraft
-from ..domain.model import Room
 from ..domain.timeutil import localize
-from .booker import Booker
 from .conflicts import capacity
 from .judge import Busy, judge
 from .series import wall
+
+if TYPE_CHECKING:
+    from ..context import Context
+    from ..domain.drafts import SessionDraft
+    from ..domain.model import Room
+    from .booker import Booker
 
 
 @dataclass(frozen=True, slots=True)

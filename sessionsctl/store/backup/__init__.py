@@ -6,14 +6,17 @@ from __future__ import annotations
 import shutil
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine, inspect
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
 
-from ...core.backup.values import BackupContents
 from ...core.domain.errors import InvalidInput, StoreUnavailable
 from . import logical, pgdump, sqlite
+
+if TYPE_CHECKING:
+    from ...core.backup.values import BackupContents
 
 __all__ = ["SqlBackups", "kind_of"]
 

@@ -10,13 +10,12 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import delete, insert, select
 from sqlalchemy.engine import Connection
 
 from ...core.domain.model import Attendance, AttendanceStatus, Feedback, Material, MaterialType, Person
-from ...core.reports.data import ReportFilter
 from .. import clock
 from ..schema import (
     attendance_table,
@@ -27,9 +26,12 @@ from ..schema import (
     session_table,
 )
 from . import feedback_rows, report_filter
-from .lookup import Lookup
 from .marks import has_any_mark, with_marks
 from .upsert import insert_new, put
+
+if TYPE_CHECKING:
+    from ...core.reports.data import ReportFilter
+    from .lookup import Lookup
 
 
 class SqlAttendance:

@@ -4,12 +4,11 @@
 from __future__ import annotations
 
 import getpass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import String, cast, func, insert, or_, select
 from sqlalchemy.engine import Connection
 
-from ...core.domain.drafts import AuditQuery
 from ...core.domain.model import AuditEntry, Person
 from ...core.domain.serialize import redacted
 from .. import clock
@@ -29,6 +28,9 @@ from ..schema import (
     term_table,
     time_off_table,
 )
+
+if TYPE_CHECKING:
+    from ...core.domain.drafts import AuditQuery
 
 _COUNTED = (person_table, room_table, subject_table, series_table, session_table, session_student_table,
             attendance_table, feedback_table, material_table, term_table, closure_table, availability_table,

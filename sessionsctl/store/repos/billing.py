@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import and_, delete, func, select, update
 
@@ -16,7 +16,6 @@ from ...core.billing.model import (
     RateUnit,
     SessionFacts,
 )
-from ...core.reports.data import ReportFilter
 from .. import clock
 from ..schema import (
     attendance_table,
@@ -30,6 +29,9 @@ from ..schema_billing import rate_table, session_payment_table
 from ..types import read_instant
 from . import report_filter, upsert
 from .invoices import SqlInvoices, chunks
+
+if TYPE_CHECKING:
+    from ...core.reports.data import ReportFilter
 
 _MENTOR = person_table.alias("mentor")
 _STUDENT = person_table.alias("student")

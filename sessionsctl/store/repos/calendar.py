@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime, time
+from typing import TYPE_CHECKING
 
 from sqlalchemy import delete, insert, select
 from sqlalchemy.engine import Connection
@@ -21,7 +22,9 @@ from ..schema import (
     time_off_table,
 )
 from ..schema_availability import dated_window_table
-from .lookup import Lookup
+
+if TYPE_CHECKING:
+    from .lookup import Lookup
 
 _LOCK = "calendar_lock_before"  # the settings key of the calendar lock
 

@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 from sqlalchemy.engine import Connection
 
 from ...core.domain.model import Feedback
-from ...core.reports.data import ReportFilter
 from ..schema import feedback_table, person_table, session_student_table, session_table
 from . import report_filter
 from .archived import including_archive
+
+if TYPE_CHECKING:
+    from ...core.reports.data import ReportFilter
 
 
 def feedback_in(db: Connection, f: ReportFilter, session_id: int | None = None,

@@ -5,16 +5,18 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import func, insert, select, update
 from sqlalchemy.engine import Connection
 
-from ...core.domain.model import Person
 from ...core.invitations.model import Invitation, InviteRole, InviteStatus
 from ..schema import outbox_table, person_table
 from ..schema_requests import invitation_table
-from .lookup import Lookup
+
+if TYPE_CHECKING:
+    from ...core.domain.model import Person
+    from .lookup import Lookup
 
 _BY = person_table.alias()
 _COLUMNS = (*invitation_table.c, _BY.c.email.label("created_by"))

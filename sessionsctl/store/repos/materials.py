@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import delete, insert, select, update
 from sqlalchemy.engine import Connection
@@ -11,7 +11,9 @@ from sqlalchemy.engine import Connection
 from ...core.domain.model import Material, MaterialType
 from .. import clock
 from ..schema import material_table, person_table
-from .lookup import Lookup
+
+if TYPE_CHECKING:
+    from .lookup import Lookup
 
 _LISTED = [c for c in material_table.c if c.key != "content"]
 

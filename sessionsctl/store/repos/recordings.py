@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.engine import Connection
@@ -12,7 +13,9 @@ from sqlalchemy.engine import Connection
 from ...core.schedule.ports import Recording
 from ..schema import person_table
 from ..schema_groups import checkin_attempt_table, checkin_code_table, recording_table
-from .lookup import Lookup
+
+if TYPE_CHECKING:
+    from .lookup import Lookup
 
 
 class SqlRecordings:

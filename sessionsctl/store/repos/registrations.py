@@ -4,16 +4,19 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.engine import Connection
 
-from ...core.domain.model import Person
 from .. import clock
 from ..schema import person_table, session_table
 from ..schema_groups import registration_table, waitlist_table
 from ..types import read_instant
-from .lookup import Lookup
+
+if TYPE_CHECKING:
+    from ...core.domain.model import Person
+    from .lookup import Lookup
 
 
 class SqlRegistrations:

@@ -3,13 +3,15 @@ attendance files, which select sessions the same way."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 from sqlalchemy.engine import Connection
 
-from ...core.reports.data import ReportFilter
 from ..schema import batch_table, course_table, person_table, session_table, subject_table
+
+if TYPE_CHECKING:
+    from ...core.reports.data import ReportFilter
 
 _NO_ID = -1  # a person or subject that does not exist matches nothing
 

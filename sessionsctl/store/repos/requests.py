@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date, datetime, time
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import insert, select, update
 from sqlalchemy.engine import Connection
@@ -25,7 +25,9 @@ from ...core.requests.model import (
 )
 from ..schema import person_table, session_table
 from ..schema_requests import request_table
-from .lookup import Lookup
+
+if TYPE_CHECKING:
+    from .lookup import Lookup
 
 _STUDENT, _MENTOR, _BY = person_table.alias(), person_table.alias(), person_table.alias()
 _COLUMNS = (*request_table.c, _STUDENT.c.email.label("student"), _MENTOR.c.email.label("mentor"),

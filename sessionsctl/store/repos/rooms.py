@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from sqlalchemy import insert, select, update
 from sqlalchemy.engine import Connection
 
 from ...core.domain.model import Room
 from ..schema import room_table
-from .lookup import Lookup
+
+if TYPE_CHECKING:
+    from .lookup import Lookup
 
 COLUMNS = (room_table.c.id, room_table.c.name, room_table.c.capacity, room_table.c.active)
 

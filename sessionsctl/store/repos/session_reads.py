@@ -7,13 +7,12 @@ import re
 from collections.abc import Iterable
 from dataclasses import fields
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Select, String, and_, case, cast, exists, func, null, or_, select
 from sqlalchemy.engine import Connection
 
 from ...core.collector import paused
-from ...core.domain.drafts import SessionOrder
 from ...core.domain.model import PaymentStatus, Session, SessionStatus, SessionType
 from ..schema import (
     enrolment_table,
@@ -25,7 +24,10 @@ from ..schema import (
 )
 from ..schema_billing import session_payment_table
 from ..types import read_instant
-from .lookup import Lookup
+
+if TYPE_CHECKING:
+    from ...core.domain.drafts import SessionOrder
+    from .lookup import Lookup
 
 _STATUSES = {s.value: s for s in SessionStatus}
 _TYPES = {t.value: t for t in SessionType}

@@ -5,12 +5,14 @@ from __future__ import annotations
 
 from datetime import datetime
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from ...core.domain.drafts import Row, SessionDraft
 from ...core.domain.model import Person, Session, SessionStatus, SessionType
 from ..schema import room_table, subject_table
-from .lookup import Lookup
+
+if TYPE_CHECKING:
+    from ...core.domain.drafts import Row, SessionDraft
+    from .lookup import Lookup
 
 
 def _type(draft: SessionDraft) -> SessionType:

@@ -7,12 +7,11 @@ from bisect import bisect_left
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Select, and_, case, delete, func, insert, or_, select, update
 from sqlalchemy.engine import Connection
 
-from ...core.domain.drafts import Row, SessionQuery
 from ...core.domain.errors import NotFound, NotPermitted
 from ...core.domain.model import Person, Session, SessionStatus
 from ...core.domain.rules import MAX_SESSION_LENGTH
@@ -29,6 +28,9 @@ from .session_reads import (
     private_select,
     visible_to,
 )
+
+if TYPE_CHECKING:
+    from ...core.domain.drafts import Row, SessionQuery
 
 _MAX_ID = 2**31  # ids are 32-bit integers on PostgreSQL
 # Sessions are streamed a fortnight at a time: a few thousand rows at the busiest, whatever

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from sqlalchemy import insert, select, update
 from sqlalchemy.engine import Connection
 
 from ...core.domain.model import Subject
 from ..schema import subject_table
-from .lookup import Lookup
+
+if TYPE_CHECKING:
+    from .lookup import Lookup
 
 COLUMNS = (subject_table.c.id, subject_table.c.name, subject_table.c.active)
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta, tzinfo
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from icalendar import vRecur
 
@@ -11,7 +11,9 @@ from ...domain.errors import InvalidInput
 from ...domain.timeutil import zone
 from ..problems import bounded
 from .properties import stamps
-from .zones import FileZones
+
+if TYPE_CHECKING:
+    from .zones import FileZones
 
 MAX_OWN = 5000  # occurrences of one event expanded in a file's own zone
 
