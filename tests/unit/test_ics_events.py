@@ -95,6 +95,8 @@ def test_repeated_lines_are_parsed_once_and_events_stay_apart(
 
 @pytest.mark.parametrize("odd", [
     "BEGIN:VALARM\nACTION:DISPLAY\nTRIGGER:-PT15M\nEND:VALARM",  # a nested component
+    "begin:valarm\naction:display\ntrigger:-PT15M\nend:valarm",  # lower case
+    "BEGIN :VALARM\nACTION:DISPLAY\nTRIGGER:-PT15M\nEND ;X=1:VALARM",  # spaced, a parameter
     "DTEND;TZID=Europe/London:not a time",  # a value icalendar cannot read
     "RDATE:",  # a line icalendar makes no property of
 ])

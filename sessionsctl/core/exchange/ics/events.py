@@ -31,7 +31,9 @@ from icalendar import Component
 
 from .lines import Properties, content_lines
 
-_NESTED = re.compile(r"\s*(?:BEGIN|END)\s*[;:]", re.IGNORECASE)
+# A line ``BEGIN:...`` or ``END:...`` among an event's lines (joined by line feeds, which
+# no content line holds): ``\s*(?:BEGIN|END)\s*[;:]`` at the start of one of them.
+_NESTED = re.compile(r"^[^\S\n]*(?:BEGIN|END)[^\S\n]*[;:]", re.IGNORECASE | re.MULTILINE)
 _KNOWN_AT_MOST = 500_000  # distinct lines kept: a bound on memory for odd, huge files
 
 
@@ -79,7 +81,7 @@ class Events:
                 split.append(exc)
                 continue
             body = lines[1:-1]
-            if len(lines) < 2 or any(_NESTED.match(line) for line in body):
+            if len(lines) < 2 or _NESTED.search("\n".join(body)):
                 split.append(None)
                 continue
             split.append(body)
@@ -92,23 +94,24 @@ class Events:
                 left.append(line)
             else:
                 known[line] = found
-        if len(left) > 1:
-            self._learn(left)  # if they cannot be, each event learns its own below
+        # If they cannot be learnt together, each event learns its own below.
+        unknown = bool(left) and not (len(left) > 1 and self._learn(left))
         made: list[Any] = []
         for block, lines_of in zip(blocks, split, strict=True):
             try:
                 made.append(lines_of if isinstance(lines_of, Exception)
-                            else self._event(block, lines_of))
+                            else self._event(block, lines_of, unknown))
             except (ValueError, KeyError, IndexError, TypeError) as exc:
                 made.append(exc)
         return made
 
-    def _event(self, block: str, body: list[str] | None) -> Any:
-        """One event from its property lines (None: icalendar parses it whole)."""
+    def _event(self, block: str, body: list[str] | None, unknown: bool) -> Any:
+        """One event from its property lines (None: icalendar parses it whole); ``unknown``:
+        some of them may not be known yet."""
         if body is None:
             return Component.from_ical(block)
         known = self._known
-        new = list(dict.fromkeys(line for line in body if line not in known))
+        new = list(dict.fromkeys(line for line in body if line not in known)) if unknown else []
         if new and not self._learn(new):
             return Component.from_ical(block)
         event = Event()
