@@ -8,6 +8,8 @@ from typing import Any
 
 import icalendar
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from icalendar.parser import Contentline, Contentlines
 
 from sessionsctl.core.exchange import ics
@@ -127,3 +129,43 @@ def test_a_fold_inside_a_utf8_sequence_is_a_problem_of_the_file() -> None:
     found = list(ics.read(data, "Europe/London", horizon=datetime(2027, 1, 1, tzinfo=UTC)))
     assert len(found) == 1 and isinstance(found[0], Problem)
     assert found[0].row == 6 and "not UTF-8" in found[0].message
+
+
+# Characters and pairs that mean something to content lines: delimiters, quotes, escapes,
+# folds, line breaks alone or in runs, and non-ASCII text.
+_TRICKY = st.lists(st.sampled_from(
+    [*'AZaz09-_.:;=",\\ \t\r\n', "\x0b", "\u00e9", "\u0131", "\u2028", "\\,", "\\;",
+     "\\n", "\\\\", "\r\n ", "\r\n\t", "\n ", "\r\n\r\n ", "\r\r\n "]),
+    max_size=30).map("".join)
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=_TRICKY)
+def test_any_text_is_unfolded_as_icalendar_unfolds_it(text: str) -> None:
+    assert content_lines(text) == [line for line in Contentlines.from_ical(text) if line]
+
+
+_PIECE = _TRICKY.map(lambda t: t.replace("\n", "")[:12])
+_LINES = st.one_of(
+    _TRICKY.map(lambda t: t.replace("\n", "")),
+    # NAME;PARAM=value;PARAM="quoted":value, each piece tricky
+    st.builds(lambda name, params, value: f"{name}{''.join(params)}:{value}",
+              st.sampled_from(["DTSTART", "attendee", "X-A", " UID ", "A B", ""]),
+              st.lists(st.builds(lambda k, v, q: f";{k}={q}{v}{q}",
+                                 st.sampled_from(["CN", "tzid", "X-P", "", "A B"]), _PIECE,
+                                 st.sampled_from(["", '"'])), max_size=3),
+              _PIECE))
+
+
+@settings(max_examples=300, deadline=None)
+@given(line=_LINES)
+def test_any_line_is_cut_as_icalendar_cuts_it(line: str) -> None:
+    properties = Properties()
+    for _ in range(2):
+        try:
+            name, params, value = properties.parts(line)
+        except ValueError as exc:
+            ours: Any = "refused", str(exc)
+        else:
+            ours = name, type(params), dict(params), value
+        assert ours == _parts(line)

@@ -60,11 +60,13 @@ class Properties:
     def parts(self, line: str) -> tuple[str, Parameters, str]:
         """``Contentline(line).parts()``: the name, parameters and unescaped value; raises
         ValueError as it does."""
-        head = _HEAD.match(line)
-        if head is None:
-            parts: tuple[str, Parameters, str] = Contentline(line).parts()
-            return parts
-        cut = head.end()
+        cut = line.find(":") + 1
+        if not cut or '"' in line[:cut] or "\\" in line[:cut]:
+            head = _HEAD.match(line)
+            if head is None:
+                parts: tuple[str, Parameters, str] = Contentline(line).parts()
+                return parts
+            cut = head.end()
         known = self._heads.get(line[:cut])
         if known is None:
             if len(self._heads) > _HEADS_AT_MOST:
@@ -80,7 +82,7 @@ class Properties:
             known = self._heads[line[:cut]] = (name, params)
         name, params = known
         copied = Parameters({key: value[:] if isinstance(value, list) else value
-                             for key, value in params.items()})  # each property its own
+                             for key, value in params.items()}) if params else Parameters()
         return name, copied, unescape_backslash(line[cut:])
 
     def made(self, line: str) -> tuple[str, Any] | None:
