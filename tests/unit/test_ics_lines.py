@@ -169,3 +169,21 @@ def test_any_line_is_cut_as_icalendar_cuts_it(line: str) -> None:
         else:
             ours = name, type(params), dict(params), value
         assert ours == _parts(line)
+
+
+def test_without_icalendars_line_parser_every_line_is_left_to_it(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """An icalendar older than 7 has no parser to hand one line to: every new line is then
+    read by its whole-component parser, and events read as before."""
+    from sessionsctl.core.exchange.ics import lines as lines_module
+    from sessionsctl.core.exchange.ics.events import Event, Events
+
+    monkeypatch.setattr(lines_module, "unescape_backslash", None)
+    assert Properties().made("SUMMARY:Maths") is None
+    block = ("BEGIN:VEVENT\r\nUID:a\r\nDTSTART;TZID=Europe/London:20260105T160000\r\n"
+             'ORGANIZER;CN="Ada: L":mailto:ada@example.org\r\nSUMMARY:Maths\\, sums\r\n'
+             "END:VEVENT\r\n")
+    ours, theirs = Events().parse(block), icalendar.Component.from_ical(block)
+    assert isinstance(ours, Event)
+    assert {k: (type(v), v.to_ical(), dict(v.params)) for k, v in ours.items()} == \
+        {k: (type(v), v.to_ical(), dict(v.params)) for k, v in theirs.items()}

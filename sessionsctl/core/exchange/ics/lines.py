@@ -23,7 +23,12 @@ from typing import Any
 
 from icalendar import Component, Parameters
 from icalendar.parser import Contentline as _Contentline
-from icalendar.parser import Contentlines, unescape_backslash
+from icalendar.parser import Contentlines
+
+try:
+    from icalendar.parser import unescape_backslash
+except ImportError:  # an icalendar before 7: every new line is left to its whole parser
+    unescape_backslash = None  # type: ignore[assignment]
 
 # Up to the colon that ends a line's name and parameters: any character but a quote, a colon
 # or a backslash, or a quoted parameter value (which may hold ":" and ";"). A backslash, an
@@ -52,9 +57,14 @@ class Properties:
 
     def __init__(self) -> None:
         self._heads: dict[str, tuple[str, Parameters]] = {}
-        parser: Any = Component._get_ical_parser("")  # icalendar's, one line at a time
-        parser.initialize_parsing()
-        parser.handle_begin_component("VEVENT")
+        parser: Any = None  # icalendar's own, one line at a time
+        try:
+            if unescape_backslash is not None:
+                parser = Component._get_ical_parser("")
+                parser.initialize_parsing()
+                parser.handle_begin_component("VEVENT")
+        except AttributeError:  # an icalendar before 7: every new line is left to it whole
+            parser = None
         self._parser = parser
 
     def parts(self, line: str) -> tuple[str, Parameters, str]:
@@ -89,6 +99,8 @@ class Properties:
         """The (upper-case name, property) icalendar makes of ``line`` in a VEVENT; None when
         it refuses the line, makes no property or several of it, or finds a problem in it."""
         parser = self._parser
+        if parser is None:
+            return None
         event = parser.component
         try:
             name, params, value = self.parts(line)
