@@ -11,6 +11,7 @@ import icalendar
 import pytest
 
 from sessionsctl.core.exchange.ics import events as events_module
+from sessionsctl.core.exchange.ics import lines as lines_module
 from sessionsctl.core.exchange.ics.events import Event, Events
 from sessionsctl.core.exchange.ics.layout import blocks
 
@@ -63,20 +64,27 @@ def test_every_event_reads_as_icalendar_reads_it_whole(path: Path) -> None:
 def test_repeated_lines_are_parsed_once_and_events_stay_apart(
         monkeypatch: pytest.MonkeyPatch) -> None:
     data = _calendar(*(LESSON.format(uid=f"lesson-{day}", day=day) for day in range(1, 6)))
-    handed: list[str] = []
-    parse = icalendar.Component.from_ical
+    made: list[str] = []
+    whole: list[str] = []
+    make, parse = lines_module.Properties.made, icalendar.Component.from_ical
 
-    def counted(text: str, *args: Any, **kwargs: Any) -> Any:
-        handed.extend(text.splitlines()[1:-1])
+    def counted(self: Any, line: str) -> Any:
+        made.append(line)
+        return make(self, line)
+
+    def parsed_whole(text: str, *args: Any, **kwargs: Any) -> Any:
+        whole.append(text)
         return parse(text, *args, **kwargs)
 
-    monkeypatch.setattr(events_module.Component, "from_ical", counted)
+    monkeypatch.setattr(lines_module.Properties, "made", counted)
+    monkeypatch.setattr(events_module.Component, "from_ical", parsed_whole)
     parser = Events()
     parsed = [parser.parse(block) for block in _vevents(data)]
     assert all(isinstance(event, Event) for event in parsed)
     # The first event's 12 property lines (the folded ATTENDEE unfolded), then 3 a lesson:
-    # its UID, DTSTART and DTEND.
-    assert len(handed) == 12 + 4 * 3 and len(set(handed)) == len(handed)
+    # its UID, DTSTART and DTEND; none of them left to icalendar's whole parser.
+    assert len(made) == 12 + 4 * 3 and len(set(made)) == len(made)
+    assert whole == []
     monkeypatch.setattr(events_module.Component, "from_ical", parse)
     for event, block in zip(parsed, _vevents(data)):
         assert _as_read(event) == _as_read(parse(block))
@@ -87,6 +95,8 @@ def test_repeated_lines_are_parsed_once_and_events_stay_apart(
 
 @pytest.mark.parametrize("odd", [
     "BEGIN:VALARM\nACTION:DISPLAY\nTRIGGER:-PT15M\nEND:VALARM",  # a nested component
+    "begin:valarm\naction:display\ntrigger:-PT15M\nend:valarm",  # lower case
+    "BEGIN :VALARM\nACTION:DISPLAY\nTRIGGER:-PT15M\nEND ;X=1:VALARM",  # spaced, a parameter
     "DTEND;TZID=Europe/London:not a time",  # a value icalendar cannot read
     "RDATE:",  # a line icalendar makes no property of
 ])
@@ -125,8 +135,10 @@ def test_an_events_own_values_are_written_as_icalendar_writes_them() -> None:
         assert values.to_ical(event) == event.to_ical()
 
 
-def test_a_batchs_new_lines_are_handed_to_icalendar_together(
+def test_a_batchs_lines_left_to_icalendar_are_handed_to_it_together(
         monkeypatch: pytest.MonkeyPatch) -> None:
+    """The new lines a line at a time does not make (here: every one) are handed to
+    icalendar together, in one VEVENT for the whole batch."""
     data = _calendar(*(LESSON.format(uid=f"lesson-{day}", day=day) for day in range(1, 6)))
     calls: list[list[str]] = []
     parse = icalendar.Component.from_ical
@@ -135,6 +147,7 @@ def test_a_batchs_new_lines_are_handed_to_icalendar_together(
         calls.append(text.splitlines()[1:-1])
         return parse(text, *args, **kwargs)
 
+    monkeypatch.setattr(lines_module.Properties, "made", lambda self, line: None)
     monkeypatch.setattr(events_module.Component, "from_ical", counted)
     parsed = Events().parse_many(_vevents(data))
     # One call: the first lesson's 12 lines and the 3 of each other (UID, DTSTART, DTEND).

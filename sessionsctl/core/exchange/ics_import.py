@@ -37,6 +37,8 @@ from .results import (
 if TYPE_CHECKING:
     from ..storage import UnitOfWork
 
+_SESSION_TYPES = frozenset(t.value for t in SessionType)
+
 
 @dataclass(slots=True)
 class _IcsPlan:
@@ -195,7 +197,7 @@ class IcsImporter(Importer):
 
     def _ics_draft(self, e: ics.IcsEvent, mentor: str | None) -> SessionDraft:
         kind = (e.type or "").lower()
-        known = kind in {t.value for t in SessionType}
+        known = kind in _SESSION_TYPES
         if len(e.uid) > 255:
             raise InvalidInput("is longer than 255 characters", field="UID")
         draft = rules.validate_session(SessionDraft(

@@ -3,14 +3,15 @@
 A calendar repeats most of its lines from event to event: DTSTAMP, the ORGANIZER, the same
 students' ATTENDEEs, SUMMARY, LOCATION, STATUS, our ``X-SESSIONSCTL-*`` properties. Of the
 490,000 property lines of a 100,000-session export, 55,000 are distinct. So an event's lines
-are split as icalendar splits them (:class:`~icalendar.parser.Contentlines`: unfolded, one
-per line), and only the lines not seen before are handed to icalendar, together, as one
-small VEVENT. The property icalendar makes of a line is kept by that line's text and shared
-by every event that repeats it (readers read properties, never change them).
+are split as icalendar splits them (:func:`.lines.content_lines`: unfolded, one per line),
+and only a line not seen before is made into its property, as icalendar's parser makes it
+(:class:`.lines.Properties`). The property made of a line is kept by that line's text and
+shared by every event that repeats it (readers read properties, never change them).
 
-Most events bring a line or two of their own (UID, DTSTART, DTEND): the events of a file are
-read a batch at a time (:meth:`Events.parse_many`), and the new lines of the whole batch are
-handed to icalendar together, in one VEVENT, rather than one small VEVENT an event.
+A new line that :class:`.lines.Properties` does not make into one property is handed to
+icalendar within a VEVENT, as every new line once was; the events of a file are read a batch
+at a time (:meth:`Events.parse_many`), and such lines of the whole batch are handed to
+icalendar together, in one VEVENT, rather than one small VEVENT an event.
 
 An event is parsed whole by icalendar, as a file's components always were, when it holds a
 nested component (a VALARM), when icalendar reports a problem with one of its new lines, or
@@ -27,9 +28,12 @@ from collections.abc import Sequence
 from typing import Any
 
 from icalendar import Component
-from icalendar.parser import Contentlines
 
-_NESTED = re.compile(r"\s*(?:BEGIN|END)\s*[;:]", re.IGNORECASE)
+from .lines import Properties, content_lines
+
+# A line ``BEGIN:...`` or ``END:...`` among an event's lines (joined by line feeds, which
+# no content line holds): ``\s*(?:BEGIN|END)\s*[;:]`` at the start of one of them.
+_NESTED = re.compile(r"^[^\S\n]*(?:BEGIN|END)[^\S\n]*[;:]", re.IGNORECASE | re.MULTILINE)
 _KNOWN_AT_MOST = 500_000  # distinct lines kept: a bound on memory for odd, huge files
 
 
@@ -39,11 +43,6 @@ class Event(dict[str, Any]):
     with a problem is icalendar's own :class:`~icalendar.Event`)."""
 
     errors: tuple[()] = ()
-
-
-def _split(block: str) -> list[str]:
-    split: list[str] = Contentlines.from_ical(block)  # type: ignore[no-untyped-call]
-    return split
 
 
 def _name(line: str) -> str:
@@ -57,6 +56,7 @@ class Events:
 
     def __init__(self) -> None:
         self._known: dict[str, tuple[str, Any]] = {}
+        self._properties = Properties()
 
     def parse(self, block: str) -> Any:
         """The VEVENT whose text (``BEGIN:VEVENT`` to ``END:VEVENT``) is ``block``; raises
@@ -76,33 +76,42 @@ class Events:
         new: dict[str, None] = {}
         for block in blocks:
             try:
-                lines = [line for line in _split(block) if line]
+                lines = content_lines(block)
             except (ValueError, KeyError, IndexError, TypeError) as exc:
                 split.append(exc)
                 continue
             body = lines[1:-1]
-            if len(lines) < 2 or any(_NESTED.match(line) for line in body):
+            if len(lines) < 2 or _NESTED.search("\n".join(body)):
                 split.append(None)
                 continue
             split.append(body)
             new.update((line, None) for line in body if line not in known)
-        if len(new) > 1:
-            self._learn(list(new))  # if they cannot be, each event learns its own below
+        made_of = self._properties.made
+        left = []
+        for line in new:
+            found = made_of(line)
+            if found is None:
+                left.append(line)
+            else:
+                known[line] = found
+        # If they cannot be learnt together, each event learns its own below.
+        unknown = bool(left) and not (len(left) > 1 and self._learn(left))
         made: list[Any] = []
         for block, lines_of in zip(blocks, split, strict=True):
             try:
                 made.append(lines_of if isinstance(lines_of, Exception)
-                            else self._event(block, lines_of))
+                            else self._event(block, lines_of, unknown))
             except (ValueError, KeyError, IndexError, TypeError) as exc:
                 made.append(exc)
         return made
 
-    def _event(self, block: str, body: list[str] | None) -> Any:
-        """One event from its property lines (None: icalendar parses it whole)."""
+    def _event(self, block: str, body: list[str] | None, unknown: bool) -> Any:
+        """One event from its property lines (None: icalendar parses it whole); ``unknown``:
+        some of them may not be known yet."""
         if body is None:
             return Component.from_ical(block)
         known = self._known
-        new = list(dict.fromkeys(line for line in body if line not in known))
+        new = list(dict.fromkeys(line for line in body if line not in known)) if unknown else []
         if new and not self._learn(new):
             return Component.from_ical(block)
         event = Event()

@@ -123,7 +123,7 @@ def _end(event: Any, start: datetime, zones: FileZones) -> tuple[datetime, bool]
     if end_prop is not None:
         if not isinstance(end_prop.dt, datetime):
             raise InvalidInput("is a date but DTSTART a date-time", field="DTEND")
-        return zones.instant(end_prop.dt, end_prop.params, "DTEND")[0], False
+        return _instant(end_prop, "DTEND", zones)[0], False
     duration = event.get("DURATION")
     length = duration.dt if duration is not None else policy.ENDLESS_EVENT_LENGTH
     try:
@@ -153,32 +153,60 @@ def _recurrence_id(event: Any, zones: FileZones) -> tuple[datetime | None, bool]
     return zones.instant(prop.dt, prop.params, "RECURRENCE-ID")[0], later
 
 
-def _people(event: Any) -> tuple[str | None, tuple[str, ...], tuple[tuple[str, str], ...],
-                                 str | None]:
+People = tuple[str | None, tuple[str, ...], tuple[tuple[str, str], ...], str | None]
+
+
+def _instant(prop: Any, field: str, zones: FileZones) -> tuple[datetime, Any]:
+    """``zones.instant`` of a DATE-TIME property, read once for a property events share."""
+    key = (field, id(prop))
+    found = zones.read_from.get(key)
+    if found is None:
+        found = zones.read_from[key] = (prop, zones.instant(prop.dt, prop.params, field))
+    made: tuple[datetime, Any] = found[1]
+    return made
+
+
+def _person(prop: Any, zones: FileZones) -> tuple[str | None, str | None, bool, bool]:
+    """(e-mail address, CN, whether a room or resource, whether a non-participant) of an
+    ORGANIZER or ATTENDEE, read once for a property events share."""
+    key = ("person", id(prop))
+    found = zones.read_from.get(key)
+    if found is None:
+        params = prop.params
+        cn = params.get("CN")
+        kind = str(params.get("CUTYPE", "INDIVIDUAL")).upper()
+        role = str(params.get("ROLE", "")).upper()
+        found = zones.read_from[key] = (prop, (email(prop), str(cn) if cn else None,
+                                               kind in ("ROOM", "RESOURCE"),
+                                               role == "NON-PARTICIPANT"))
+    made: tuple[str | None, str | None, bool, bool] = found[1]
+    return made
+
+
+def _people(event: Any, zones: FileZones) -> People:
     """(mentor, students, (email, CN) of each named, room). The ORGANIZER is the mentor; an
     ATTENDEE is a student, unless it is the organizer or a non-participant, or a room or
     resource (which names the room when X-SESSIONSCTL-ROOM does not)."""
     organizer = event.get("ORGANIZER")
-    mentor = email(organizer) if organizer is not None else None
+    mentor = cn = None
+    if organizer is not None:
+        mentor, cn, _, _ = _person(organizer, zones)
     names: list[tuple[str, str]] = []
-    if mentor and organizer.params.get("CN"):
-        names.append((mentor, str(organizer.params["CN"])))
+    if mentor and cn:
+        names.append((mentor, cn))
     students: list[str] = []
     room = text(event, X_ROOM)
     attendees = event.get("ATTENDEE") or []
     for attendee in attendees if isinstance(attendees, list) else [attendees]:
-        kind = str(attendee.params.get("CUTYPE", "INDIVIDUAL")).upper()
-        cn = attendee.params.get("CN")
-        if kind in ("ROOM", "RESOURCE"):
-            room = room or (str(cn) if cn else None)
+        address, cn, is_room, non_participant = _person(attendee, zones)
+        if is_room:
+            room = room or cn
             continue
-        address = email(attendee)
-        if address is None or address == mentor \
-                or str(attendee.params.get("ROLE", "")).upper() == "NON-PARTICIPANT":
+        if address is None or address == mentor or non_participant:
             continue
         students.append(address)
         if cn:
-            names.append((address, str(cn)))
+            names.append((address, cn))
     return mentor, tuple(students), tuple(names), room
 
 
@@ -207,11 +235,11 @@ def _sequence(event: Any) -> int:
 
 
 def _session(event: Any, line: int, uid: str, title: str, start: datetime, end: datetime,
-             tz: str, rid: datetime | None, shared: dict[Any, Any]) -> IcsEvent:
+             tz: str, rid: datetime | None, zones: FileZones) -> IcsEvent:
     """The event as a session (no rule yet), its properties read in the order their
     problems are reported. The same people, rooms, zones and titles come back in event after
-    event: ``shared`` keeps one copy of each."""
-    mentor, students, names, room = _people(event)
+    event: ``zones.shared`` keeps one copy of each."""
+    mentor, students, names, room = _people(event, zones)
     link, kind = _link(event), text(event, X_TYPE)
     location = text(event, X_LOCATION)
     if room is None and location is None:
@@ -220,7 +248,7 @@ def _session(event: Any, line: int, uid: str, title: str, start: datetime, end: 
             location = None
     categories = _categories(event)
     description, meeting, passcode = split_description(text(event, "DESCRIPTION"))
-    share = shared.setdefault
+    share = zones.shared.setdefault
     return IcsEvent(
         line=line, uid=uid, title=share(title, title), start=start, end=end,
         tz=share(tz, tz), mentor=share(mentor, mentor), students=share(students, students),
@@ -246,13 +274,13 @@ def _event(event: Any, line: int, zones: FileZones, until: datetime) -> Made:
     uid = uid or _made_uid(start_prop.dt, title)
     if not isinstance(start_prop.dt, datetime):
         return _closure(event, line, uid, start_prop.dt, title, zones, until)
-    start, written_in = zones.instant(start_prop.dt, start_prop.params, "DTSTART")
+    start, written_in = _instant(start_prop, "DTSTART", zones)
     end, endless = _end(event, start, zones)
     expanding = needs_expanding(event)
     recurring = expanding or event.get("RRULE") is not None
     tz = _kept_in(written_in, recurring, zones.default_tz)
     rid, later = _recurrence_id(event, zones)
-    made = _session(event, line, uid, title, start, end, tz, rid, zones.shared)
+    made = _session(event, line, uid, title, start, end, tz, rid, zones)
     if endless or later:
         made = replace(made, endless=endless, this_and_future=later)
     if not recurring or rid is not None:

@@ -144,6 +144,9 @@ class FileZones:
         self._spans = spans
         self._found: dict[str, str | tzinfo] = {}
         self.shared: dict[Any, Any] = {}  # one copy of each value events repeat
+        # What is read from properties that events share (see .events), by their identity:
+        # each entry holds the properties themselves, so no identity is taken by another.
+        self.read_from: dict[Any, tuple[Any, Any]] = {}
 
     def resolve(self, tzid: str, field: str) -> str | tzinfo:
         key = tzid.strip().strip('"')
