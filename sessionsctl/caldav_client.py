@@ -15,10 +15,13 @@ from typing import Any
 from urllib.parse import quote, urlsplit, urlunsplit
 
 from .config import ENV_PREFIX
-from .core.domain.errors import InvalidInput
+from .core.domain.errors import InvalidInput, SessionsctlError
 from .core.exchange.caldav_sync import ServerUnavailable
 
 TIMEOUT_S = 30
+# The caldav library is an optional part of the install (pyproject.toml says why).
+MISSING = ("syncing with a CalDAV server needs the caldav package, which is not installed: "
+           "pip install 'sessionsctl[caldav]'")
 
 
 def public_url(url: str) -> str:
@@ -61,7 +64,10 @@ class CalDavServer:
         parts = urlsplit(url)
         if parts.scheme not in ("http", "https") or not parts.hostname:
             raise InvalidInput(f"{public_url(url)!r} is not an http or https address", field="--url")
-        from caldav import DAVClient
+        try:
+            from caldav import DAVClient
+        except ImportError:
+            raise SessionsctlError(MISSING) from None
 
         self.url = public_url(url)
         self._client = DAVClient(url=url, username=user or parts.username,

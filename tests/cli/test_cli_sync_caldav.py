@@ -195,3 +195,13 @@ def test_one_of_mentor_or_all_mentors_is_needed(seeded: Seeded) -> None:
     for args in ((), ("--mentor", seeded.ada, "--all-mentors")):
         result = seeded.run.fails(2, "sync", "caldav", "--url", "http://127.0.0.1:9/", *args)
         assert "--all-mentors" in result.stderr
+
+
+def test_without_the_caldav_package_the_command_says_how_to_install_it(
+        seeded: Seeded, monkeypatch: pytest.MonkeyPatch) -> None:
+    book(seeded, "Trial", "2030-12-05 10:00")
+    monkeypatch.setitem(sys.modules, "caldav", None)  # `import caldav` raises ImportError
+    result = seeded.run.fails(1, "sync", "caldav", "--url", "http://127.0.0.1:9/",
+                              "--mentor", seeded.ada)
+    assert "pip install 'sessionsctl[caldav]'" in result.stderr
+    assert "Traceback" not in result.output + result.stderr
