@@ -184,11 +184,13 @@ class Importer:
         if found and not skip and force_reason is None:
             raise ImportConflicts(source, found, unit)
         accepted = [p for p in pending if id(p) not in dropped]
-        made: dict[int, Series] = {}  # id() of a new series -> the series as created
+        # The new series with an occurrence written, created at once in the order first met.
+        new = {id(p.series): p.series for p in accepted
+               if p.series is not None and p.series.id == 0}
+        made = {key: replace(series, id=made_id) for (key, series), made_id in zip(
+            new.items(), uow.series.insert_many(list(new.values())), strict=True)}
         for p in accepted:
             if p.series is not None and p.series.id == 0:
-                if id(p.series) not in made:
-                    made[id(p.series)] = replace(p.series, id=uow.series.insert(p.series))
                 p.item = replace(p.item, series_id=made[id(p.series)].id)
         _write(uow, accepted, progress)
         # Occurrences skipped for a clash leave the rule (as `session add --skip-conflicts`).
@@ -318,8 +320,8 @@ def _write(uow: UnitOfWork, accepted: Sequence[Pending], progress: Progress | No
     fresh = [p for p in accepted if p.existing is None]
     for i in range(0, len(fresh), WRITE_CHUNK):
         part = fresh[i:i + WRITE_CHUNK]
-        for p, written in zip(part, uow.sessions.insert([p.item for p in part]), strict=True):
-            p.made = written.id
+        for p, made in zip(part, uow.sessions.add([p.item for p in part]), strict=True):
+            p.made = made
         if progress:
             progress(len(part))
     for p in accepted:
