@@ -22,12 +22,13 @@ from ..schedule.booking import (
     new_uid,
 )
 from ..schedule.judge import together
-from ..schedule.recurrence import expand, parse_recurrence
+from ..schedule.recurrence import parse_recurrence
 from ..schedule.series import (
     booked_starts,
-    draft_from,
+    drafts_from,
     exclude_starts,
     expand_open,
+    first_start,
     template_of,
 )
 from ..storage import UnitOfWork
@@ -49,7 +50,7 @@ from .results import (
     summary,
 )
 
-WRITE_CHUNK = 500  # rows per INSERT: its parameters are all in memory at once
+WRITE_CHUNK = 2000  # rows per executemany: its parameters are all in memory at once
 
 
 @dataclass(slots=True)
@@ -125,9 +126,9 @@ class Importer:
         rec = parse_recurrence(repeat, tz)
         dtstart = _wall(draft.start, tz)
         horizon = self.ctx.clock() + policy.SERIES_HORIZON if rec.open_ended else None
-        first = expand(replace(rec, exdates=(), rdates=()), dtstart, tz, until=horizon)
-        if first:
-            dtstart = _wall(first[0].recurrence_id, tz)
+        first = first_start(rec, dtstart, tz, until=horizon)
+        if first is not None:
+            dtstart = _wall(first, tz)
         if closures:
             assert uow is not None, "closures are read in a unit of work"
             rec, starts, _closed = expand_open(uow, rec, dtstart, tz, after=None,
@@ -286,9 +287,9 @@ class Importer:
                         continue
                     if not starts:
                         problems.append(Problem(r.row, "repeat", "the rule gives no occurrences"))
-                    for start in starts:  # the series is created with its first row written
-                        draft = draft_from(series.template, start, start + series.duration,
-                                           series.tz)
+                    # The series is created with its first row written.
+                    for start, draft in zip(starts, drafts_from(
+                            series.template, starts, series.duration, series.tz), strict=True):
                         pending.append(Pending(r.row, Row(
                             draft, uid=series.uid, recurrence_id=start,
                             status=r.status), series=series))

@@ -11,6 +11,8 @@ out and added to the rule's EXDATEs, as are occurrences skipped for a clash.
 
 from __future__ import annotations
 
+from bisect import bisect_right
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from datetime import datetime, time, timedelta
 from decimal import Decimal
@@ -30,7 +32,7 @@ from . import bound
 from .booker import Booker
 from .booking import check_not_past, check_options, new_uid, retry_race
 from .conflicts import Conflict, shown
-from .recurrence import Recurrence, expand, parse_recurrence, split_before
+from .recurrence import Recurrence, expand, parse_recurrence, rule_walls, split_before
 from .wording import describe
 
 TEMPLATE_FIELDS = tuple(f for f in SessionDraft.__slots__ if f not in ("start", "end", "tz"))
@@ -84,13 +86,24 @@ def template_of(draft: SessionDraft) -> dict[str, Any]:
 
 
 def draft_from(template: dict[str, Any], start: datetime, end: datetime, tz: str) -> SessionDraft:
+    return SessionDraft(start=start, end=end, tz=tz, **_fields_of(template))
+
+
+def drafts_from(template: dict[str, Any], starts: Iterable[datetime], duration: timedelta,
+                tz: str) -> list[SessionDraft]:
+    """The drafts of these starts of one series (its template read once)."""
+    values = _fields_of(template)
+    return [SessionDraft(start=start, end=start + duration, tz=tz, **values) for start in starts]
+
+
+def _fields_of(template: dict[str, Any]) -> dict[str, Any]:
     values = dict(template)
     values["students"] = tuple(values.get("students") or ())
     values["type"] = SessionType(values.get("type") or SessionType.INDIVIDUAL)
     values["payment_status"] = PaymentStatus(values.get("payment_status") or PaymentStatus.UNPAID)
     if values.get("cost") is not None:
         values["cost"] = Decimal(values["cost"])
-    return SessionDraft(start=start, end=end, tz=tz, **values)
+    return values
 
 
 def wall(instant: datetime, tz: ZoneInfo) -> datetime:
@@ -103,10 +116,9 @@ def rule_of(series: Series) -> Recurrence:
 
 def rows_of(series: Series, series_id: int, starts: list[datetime], rec_ids: list[datetime],
           template: dict[str, Any] | None = None) -> list[Row]:
-    return [Row(draft_from(template or series.template, start, start + series.duration,
-                           series.tz),
-                uid=series.uid, series_id=series_id, recurrence_id=rid)
-            for start, rid in zip(starts, rec_ids, strict=True)]
+    drafts = drafts_from(template or series.template, starts, series.duration, series.tz)
+    return [Row(draft, uid=series.uid, series_id=series_id, recurrence_id=rid)
+            for draft, rid in zip(drafts, rec_ids, strict=True)]
 
 
 
@@ -117,6 +129,19 @@ def booked_starts(rec: Recurrence, dtstart: datetime, tz: ZoneInfo, *,
     starts = [o.start for o in expand(rec, dtstart, tz, until=until, after=after)]
     bound.at_most(len(starts))
     return starts
+
+
+def first_start(rec: Recurrence, dtstart: datetime, tz: ZoneInfo, *,
+                until: datetime | None) -> datetime | None:
+    """Where a new series' DTSTART goes: the first start its RRULE alone gives (EXDATEs and
+    RDATEs aside) before ``until``, as :func:`expand` would give it, without turning every
+    other wall time into an instant (dateutil's walls are kept for the expansion that
+    follows)."""
+    walls, _, _ = rule_walls(Recurrence(rec.rrule), dtstart, tz, until)
+    # A wall time two days after another is later as an instant too, in any zone.
+    head = walls[:bisect_right(walls, walls[0] + timedelta(days=2))] if walls else []
+    return min((s for s in (localize(w, tz) for w in head) if until is None or s < until),
+               default=None)
 
 
 def expand_open(uow: UnitOfWork, rec: Recurrence, dtstart: datetime, tz: ZoneInfo, *,
@@ -193,9 +218,9 @@ class SeriesBook:
         horizon = self.ctx.clock() + policy.SERIES_HORIZON if rec.open_ended else None
         until = min((b for b in (bound, horizon) if b is not None), default=None)
         # DTSTART is the first occurrence, as RFC 5545 has it and calendars expect.
-        first = expand(replace(rec, exdates=(), rdates=()), dtstart, tz, until=until)
-        if first:
-            dtstart = wall(first[0].recurrence_id, tz)
+        first = first_start(rec, dtstart, tz, until=until)
+        if first is not None:
+            dtstart = wall(first, tz)
         rec, starts, closed = expand_open(uow, rec, dtstart, tz, after=None, until=until)
         if not starts:
             raise InvalidInput("the rule gives no occurrences to book", field="repeat")

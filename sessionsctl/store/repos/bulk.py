@@ -35,20 +35,31 @@ class _Insert:
         else:
             assert set(compiled.params) == set(columns), (self.sql, columns)
         self.columns = columns
-        self.processors: list[tuple[int, Callable[[Any], Any]]] = []
+        # Each column's processor, and the type it is of: columns of one type (the instants
+        # of a row, the time of the write on every row) share what it made of each value.
+        self.processors: list[tuple[int, Callable[[Any], Any], str]] = []
         for i, name in enumerate(columns):
-            processor = table.c[name].type.dialect_impl(dialect).bind_processor(dialect)
+            kind = table.c[name].type
+            processor = kind.dialect_impl(dialect).bind_processor(dialect)
             if processor is not None:
-                self.processors.append((i, processor))
+                self.processors.append((i, processor, repr(kind)))
 
     def parameters(self, rows: Iterable[Sequence[Any]]) -> list[Any]:
-        processors, order, columns = self.processors, self.order, self.columns
+        order, columns = self.order, self.columns
+        made: dict[str, dict[Any, Any]] = {kind: {} for _, _, kind in self.processors}
+        processors = [(i, processor, made[kind]) for i, processor, kind in self.processors]
         out: list[Any] = []
         for row in rows:
             if processors:
                 values = list(row)
-                for i, processor in processors:
-                    values[i] = processor(values[i])
+                for i, processor, memo in processors:
+                    value = values[i]
+                    try:
+                        values[i] = memo[value]
+                    except KeyError:
+                        values[i] = memo[value] = processor(value)
+                    except TypeError:  # not hashable (a JSON column's dict)
+                        values[i] = processor(value)
                 row = values
             if self.named:
                 out.append(dict(zip(columns, row, strict=True)))
