@@ -22,13 +22,12 @@ from ..schedule.booking import (
     new_uid,
 )
 from ..schedule.judge import together
-from ..schedule.recurrence import parse_recurrence
+from ..schedule.recurrence import expand, parse_recurrence
 from ..schedule.series import (
     booked_starts,
     drafts_from,
     exclude_starts,
     expand_open,
-    first_start,
     template_of,
 )
 from ..storage import UnitOfWork
@@ -126,9 +125,9 @@ class Importer:
         rec = parse_recurrence(repeat, tz)
         dtstart = _wall(draft.start, tz)
         horizon = self.ctx.clock() + policy.SERIES_HORIZON if rec.open_ended else None
-        first = first_start(rec, dtstart, tz, until=horizon)
-        if first is not None:
-            dtstart = _wall(first, tz)
+        first = expand(replace(rec, exdates=(), rdates=()), dtstart, tz, until=horizon)
+        if first:
+            dtstart = _wall(first[0].recurrence_id, tz)
         if closures:
             assert uow is not None, "closures are read in a unit of work"
             rec, starts, _closed = expand_open(uow, rec, dtstart, tz, after=None,

@@ -289,19 +289,6 @@ def expand(rec: Recurrence, dtstart: datetime, tz: ZoneInfo, *, until: datetime 
     UNTIL or RDATEs reach past the series bound (:mod:`.bound`) is refused before it is
     expanded.
     """
-    walls, rdates, at = rule_walls(rec, dtstart, tz, until)
-    # EXDATEs match by instant, so one written as the shifted time of a wall time that does
-    # not exist (02:30 for a 01:30 lesson on the spring-forward day) still takes it out.
-    skip = {localize(w, tz) for w in _resolve(rec.exdates, at)}
-    starts = {localize(w, tz) for w in [*walls, *rdates]} - skip
-    return [Occurrence(s, s) for s in sorted(starts)
-            if (after is None or s >= after) and (until is None or s < until)]
-
-
-def rule_walls(rec: Recurrence, dtstart: datetime, tz: ZoneInfo, until: datetime | None) -> tuple[
-        list[datetime], list[datetime], time]:
-    """What :func:`expand` expands: the rule's wall times (held to the bound), its RDATEs,
-    and the time of day a date-only value means."""
     dtstart = _naive(dtstart, "dtstart")
     if until is None and rec.open_ended:
         raise InvalidInput("the rule has no end (COUNT or UNTIL), so it needs a horizon",
@@ -312,13 +299,17 @@ def rule_walls(rec: Recurrence, dtstart: datetime, tz: ZoneInfo, until: datetime
     rdates = _resolve(rec.rdates, at)
     last = bound.reach(dtstart, ends, rdates)
     # An open-ended rule is expanded to its horizon; any other to its end, to check its COUNT.
-    stop = min(until, policy.LATEST).astimezone(tz).replace(tzinfo=None) + _SLACK \
-        if until and rec.open_ended else last
+    stop = _wall(min(until, policy.LATEST), tz) + _SLACK if until and rec.open_ended else last
     walls = bound.walls(rec.rrule, dtstart, stop)
     if "COUNT" in parts and len(walls) < int(parts["COUNT"]):
         raise InvalidInput(f"COUNT={parts['COUNT']} goes on past {last:%Y-%m-%d} "
                            f"({bound.SPAN_TEXT})", field="repeat")
-    return walls, rdates, at
+    # EXDATEs match by instant, so one written as the shifted time of a wall time that does
+    # not exist (02:30 for a 01:30 lesson on the spring-forward day) still takes it out.
+    skip = {localize(w, tz) for w in _resolve(rec.exdates, at)}
+    starts = {localize(w, tz) for w in [*walls, *rdates]} - skip
+    return [Occurrence(s, s) for s in sorted(starts)
+            if (after is None or s >= after) and (until is None or s < until)]
 
 
 def split_before(rec: Recurrence, dtstart: datetime,
@@ -390,6 +381,10 @@ def _naive(value: datetime, name: str) -> datetime:
     if value.tzinfo is not None:
         raise ValueError(f"{name} must be a naive local wall time, not {value.isoformat()}")
     return value
+
+
+def _wall(instant: datetime, tz: ZoneInfo) -> datetime:
+    return instant.astimezone(tz).replace(tzinfo=None)
 
 
 def parts_of(rule: str) -> dict[str, str]:

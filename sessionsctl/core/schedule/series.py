@@ -11,7 +11,6 @@ out and added to the rule's EXDATEs, as are occurrences skipped for a clash.
 
 from __future__ import annotations
 
-from bisect import bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from datetime import datetime, time, timedelta
@@ -32,7 +31,7 @@ from . import bound
 from .booker import Booker
 from .booking import check_not_past, check_options, new_uid, retry_race
 from .conflicts import Conflict, shown
-from .recurrence import Recurrence, expand, parse_recurrence, rule_walls, split_before
+from .recurrence import Recurrence, expand, parse_recurrence, split_before
 from .wording import describe
 
 TEMPLATE_FIELDS = tuple(f for f in SessionDraft.__slots__ if f not in ("start", "end", "tz"))
@@ -131,19 +130,6 @@ def booked_starts(rec: Recurrence, dtstart: datetime, tz: ZoneInfo, *,
     return starts
 
 
-def first_start(rec: Recurrence, dtstart: datetime, tz: ZoneInfo, *,
-                until: datetime | None) -> datetime | None:
-    """Where a new series' DTSTART goes: the first start its RRULE alone gives (EXDATEs and
-    RDATEs aside) before ``until``, as :func:`expand` would give it, without turning every
-    other wall time into an instant (dateutil's walls are kept for the expansion that
-    follows)."""
-    walls, _, _ = rule_walls(Recurrence(rec.rrule), dtstart, tz, until)
-    # A wall time two days after another is later as an instant too, in any zone.
-    head = walls[:bisect_right(walls, walls[0] + timedelta(days=2))] if walls else []
-    return min((s for s in (localize(w, tz) for w in head) if until is None or s < until),
-               default=None)
-
-
 def expand_open(uow: UnitOfWork, rec: Recurrence, dtstart: datetime, tz: ZoneInfo, *,
                 after: datetime | None, until: datetime | None
                 ) -> tuple[Recurrence, list[datetime], list[tuple[datetime, str]]]:
@@ -218,9 +204,9 @@ class SeriesBook:
         horizon = self.ctx.clock() + policy.SERIES_HORIZON if rec.open_ended else None
         until = min((b for b in (bound, horizon) if b is not None), default=None)
         # DTSTART is the first occurrence, as RFC 5545 has it and calendars expect.
-        first = first_start(rec, dtstart, tz, until=until)
-        if first is not None:
-            dtstart = wall(first, tz)
+        first = expand(replace(rec, exdates=(), rdates=()), dtstart, tz, until=until)
+        if first:
+            dtstart = wall(first[0].recurrence_id, tz)
         rec, starts, closed = expand_open(uow, rec, dtstart, tz, after=None, until=until)
         if not starts:
             raise InvalidInput("the rule gives no occurrences to book", field="repeat")
