@@ -114,11 +114,21 @@ class LockedSessions:
         return self._seen(self._inner.find(query))
 
     def insert(self, rows: Sequence[Row]) -> list[Session]:
+        self._new(rows)
+        return self._seen(self._inner.insert(rows))
+
+    def add(self, rows: Sequence[Row]) -> list[int]:
+        self._new(rows)
+        ids = self._inner.add(rows)
+        for session_id, row in zip(ids, rows, strict=True):
+            self._at[session_id] = (row.draft.start, row.draft.tz)
+        return ids
+
+    def _new(self, rows: Sequence[Row]) -> None:
         if self._frozen is not None:
             for row in rows:
                 self._frozen.check(row.draft.start, row.draft.tz,
                                    f"a session ({row.draft.title})")
-        return self._seen(self._inner.insert(rows))
 
     def update(self, session_id: int, row: Row) -> None:
         self.stored([session_id])

@@ -16,7 +16,7 @@ from ..domain.timeutil import zone
 from ..names import Names, is_email
 from ..schedule.booking import draft_of
 from ..schedule.recurrence import parse_recurrence
-from ..schedule.series import draft_from
+from ..schedule.series import drafts_from
 from . import ics, references
 from .csvformat import shared_values
 from .ics_following import this_and_future
@@ -247,6 +247,9 @@ class IcsImporter(Importer):
                 series, rewritten = self._onto_series(uow, source, e, series, old)
                 series_count += rewritten
             moved = exceptions.get(uid, {})
+            kept = [s for s in starts if s not in moved]
+            plain = dict(zip(kept, drafts_from(series.template, kept, series.duration,
+                                               series.tz), strict=True))
             for start in sorted({*starts, *moved}):
                 if start in moved:
                     x = moved[start]
@@ -256,10 +259,8 @@ class IcsImporter(Importer):
                                if x.cancelled else SessionStatus.SCHEDULED)
                     add((uid, start), x.line, item, series)
                 else:
-                    item = Row(draft_from(series.template, start, start + series.duration,
-                                          series.tz),
-                               uid=uid, series_id=series.id, recurrence_id=start,
-                               sequence=e.sequence)
+                    item = Row(plain[start], uid=uid, series_id=series.id,
+                               recurrence_id=start, sequence=e.sequence)
                     add((uid, start), e.line, item, series)
         for uid, group in exceptions.items():
             if uid in masters:

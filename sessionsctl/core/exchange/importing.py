@@ -23,7 +23,7 @@ from ..schedule.judge import together
 from ..schedule.recurrence import expand, parse_recurrence
 from ..schedule.series import (
     booked_starts,
-    draft_from,
+    drafts_from,
     exclude_starts,
     expand_open,
     template_of,
@@ -51,7 +51,7 @@ if TYPE_CHECKING:
     from ..storage import UnitOfWork
     from .references import Named
 
-WRITE_CHUNK = 500  # rows per INSERT: its parameters are all in memory at once
+WRITE_CHUNK = 2000  # rows per executemany: its parameters are all in memory at once
 
 
 @dataclass(slots=True)
@@ -186,11 +186,13 @@ class Importer:
         if found and not skip and force_reason is None:
             raise ImportConflicts(source, found, unit)
         accepted = [p for p in pending if id(p) not in dropped]
-        made: dict[int, Series] = {}  # id() of a new series -> the series as created
+        # The new series with an occurrence written, created at once in the order first met.
+        new = {id(p.series): p.series for p in accepted
+               if p.series is not None and p.series.id == 0}
+        made = {key: replace(series, id=made_id) for (key, series), made_id in zip(
+            new.items(), uow.series.insert_many(list(new.values())), strict=True)}
         for p in accepted:
             if p.series is not None and p.series.id == 0:
-                if id(p.series) not in made:
-                    made[id(p.series)] = replace(p.series, id=uow.series.insert(p.series))
                 p.item = replace(p.item, series_id=made[id(p.series)].id)
         _write(uow, accepted, progress)
         # Occurrences skipped for a clash leave the rule (as `session add --skip-conflicts`).
@@ -286,9 +288,9 @@ class Importer:
                         continue
                     if not starts:
                         problems.append(Problem(r.row, "repeat", "the rule gives no occurrences"))
-                    for start in starts:  # the series is created with its first row written
-                        draft = draft_from(series.template, start, start + series.duration,
-                                           series.tz)
+                    # The series is created with its first row written.
+                    for start, draft in zip(starts, drafts_from(
+                            series.template, starts, series.duration, series.tz), strict=True):
                         pending.append(Pending(r.row, Row(
                             draft, uid=series.uid, recurrence_id=start,
                             status=r.status), series=series))
@@ -320,8 +322,8 @@ def _write(uow: UnitOfWork, accepted: Sequence[Pending], progress: Progress | No
     fresh = [p for p in accepted if p.existing is None]
     for i in range(0, len(fresh), WRITE_CHUNK):
         part = fresh[i:i + WRITE_CHUNK]
-        for p, written in zip(part, uow.sessions.insert([p.item for p in part]), strict=True):
-            p.made = written.id
+        for p, made in zip(part, uow.sessions.add([p.item for p in part]), strict=True):
+            p.made = made
         if progress:
             progress(len(part))
     for p in accepted:

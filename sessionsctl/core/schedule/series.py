@@ -11,6 +11,7 @@ out and added to the rule's EXDATEs, as are occurrences skipped for a clash.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from datetime import datetime, time, timedelta
 from decimal import Decimal
@@ -86,13 +87,24 @@ def template_of(draft: SessionDraft) -> dict[str, Any]:
 
 
 def draft_from(template: dict[str, Any], start: datetime, end: datetime, tz: str) -> SessionDraft:
+    return SessionDraft(start=start, end=end, tz=tz, **_fields_of(template))
+
+
+def drafts_from(template: dict[str, Any], starts: Iterable[datetime], duration: timedelta,
+                tz: str) -> list[SessionDraft]:
+    """The drafts of these starts of one series (its template read once)."""
+    values = _fields_of(template)
+    return [SessionDraft(start=start, end=start + duration, tz=tz, **values) for start in starts]
+
+
+def _fields_of(template: dict[str, Any]) -> dict[str, Any]:
     values = dict(template)
     values["students"] = tuple(values.get("students") or ())
     values["type"] = SessionType(values.get("type") or SessionType.INDIVIDUAL)
     values["payment_status"] = PaymentStatus(values.get("payment_status") or PaymentStatus.UNPAID)
     if values.get("cost") is not None:
         values["cost"] = Decimal(values["cost"])
-    return SessionDraft(start=start, end=end, tz=tz, **values)
+    return values
 
 
 def wall(instant: datetime, tz: ZoneInfo) -> datetime:
@@ -105,10 +117,9 @@ def rule_of(series: Series) -> Recurrence:
 
 def rows_of(series: Series, series_id: int, starts: list[datetime], rec_ids: list[datetime],
           template: dict[str, Any] | None = None) -> list[Row]:
-    return [Row(draft_from(template or series.template, start, start + series.duration,
-                           series.tz),
-                uid=series.uid, series_id=series_id, recurrence_id=rid)
-            for start, rid in zip(starts, rec_ids, strict=True)]
+    drafts = drafts_from(template or series.template, starts, series.duration, series.tz)
+    return [Row(draft, uid=series.uid, series_id=series_id, recurrence_id=rid)
+            for draft, rid in zip(drafts, rec_ids, strict=True)]
 
 
 

@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import select, update
 from sqlalchemy.engine import Connection
 
 from ...core.domain.model import Person, Series
 from .. import clock
 from ..schema import series_table
+from . import bulk
 
 _CHUNK = 1000
+_COLUMNS = ("id", "uid", "rrule", "dtstart", "tz", "duration_minutes", "template",
+            "expanded_until", "sequence", "origin_id", "created_at", "modified_at",
+            "created_by_id")
 
 
 def _series(r: Any) -> Series:
@@ -37,10 +41,19 @@ class SqlSeries:
         self.actor = actor
 
     def insert(self, series: Series) -> int:
-        return self.db.execute(insert(series_table).returning(series_table.c.id), {
-            **_values(series), "created_at": clock.now(),
-            "created_by_id": self.actor.id if self.actor else None,
-        }).scalar_one()
+        return self.insert_many([series])[0]
+
+    def insert_many(self, series: Sequence[Series]) -> list[int]:
+        """Write new series, their ids taken first (:func:`.bulk.new_ids`): one statement."""
+        ids = bulk.new_ids(self.db, series_table, len(series))
+        now = clock.now()
+        actor_id = self.actor.id if self.actor else None
+        bulk.insert_rows(self.db, series_table, _COLUMNS, [
+            (i, s.uid, s.rule, s.dtstart.isoformat(), s.tz,
+             int(s.duration.total_seconds() // 60), s.template, s.expanded_until, s.sequence,
+             s.origin_id, now, now, actor_id)
+            for i, s in zip(ids, series, strict=True)])
+        return ids
 
     def get(self, series_id: int, *, lock: bool = False) -> Series | None:
         query = select(series_table).where(series_table.c.id == series_id)

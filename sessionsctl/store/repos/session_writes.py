@@ -26,37 +26,56 @@ def hundredths(cost: Decimal | None) -> int | None:
     return None if cost is None else int(cost.scaleb(2).to_integral_value())
 
 
-def values(lookup: Lookup, actor: Person | None, row: Row, now: datetime) -> dict[str, Any]:
-    """The ``sessions`` columns of ``row``, written by ``actor`` at ``now``."""
+COLUMNS = (
+    "uid", "series_id", "recurrence_id", "title", "description", "mentor_id", "subject_id",
+    "room_id", "course_id", "batch_id", "type", "status", "start_at", "end_at", "tz",
+    "location", "meeting_link", "meeting_id", "meeting_passcode", "max_participants", "notes",
+    "cost", "cost_hundredths", "payment_status", "cancel_reason", "force_reason", "sequence",
+    "created_by_id", "created_at", "modified_by_id", "modified_at")
+"""The ``sessions`` columns a row gives, in the order of :func:`fields`."""
+
+LINK_COLUMNS = ("session_id", "student_id", "start_at", "end_at", "cancelled", "forced")
+"""The ``session_students`` columns, in the order of :func:`links`."""
+
+
+def fields(lookup: Lookup, actor_id: int | None, row: Row, now: datetime) -> tuple[Any, ...]:
+    """The ``sessions`` columns of ``row`` (:data:`COLUMNS`), written by ``actor_id`` at
+    ``now``."""
     d = row.draft
-    actor_id = actor.id if actor else None
-    return {
-        "uid": row.uid, "series_id": row.series_id, "recurrence_id": row.recurrence_id,
-        "title": d.title, "description": d.description,
-        "mentor_id": lookup.person_id(d.mentor),
-        "subject_id": lookup.named_id(subject_table, d.subject),
-        "room_id": lookup.named_id(room_table, d.room), "course_id": d.course_id,
-        "batch_id": d.batch_id,
-        "type": _type(d).value, "status": row.status.value, "start_at": d.start,
-        "end_at": d.end, "tz": d.tz, "location": d.location, "meeting_link": d.link,
-        "meeting_id": d.meeting_id, "meeting_passcode": d.passcode,
-        "max_participants": d.max_participants, "notes": d.notes, "cost": d.cost,
-        "cost_hundredths": hundredths(d.cost),
-        "payment_status": d.payment_status.value, "cancel_reason": row.cancel_reason,
-        "force_reason": row.force_reason, "sequence": row.sequence,
-        "created_by_id": actor_id, "created_at": now,
-        "modified_by_id": actor_id, "modified_at": now,
-    }
+    subject = d.subject
+    room = d.room
+    return (
+        row.uid, row.series_id, row.recurrence_id, d.title, d.description,
+        lookup.person_id(d.mentor),
+        None if subject is None else lookup.named_id(subject_table, subject),
+        None if room is None else lookup.named_id(room_table, room), d.course_id, d.batch_id,
+        _type(d).value, row.status.value, d.start, d.end, d.tz, d.location, d.link,
+        d.meeting_id, d.passcode, d.max_participants, d.notes, d.cost, hundredths(d.cost),
+        d.payment_status.value, row.cancel_reason, row.force_reason, row.sequence,
+        actor_id, now, actor_id, now)
+
+
+def values(lookup: Lookup, actor: Person | None, row: Row, now: datetime) -> dict[str, Any]:
+    """The ``sessions`` columns of ``row``, written by ``actor`` at ``now``, by name."""
+    return dict(zip(COLUMNS, fields(lookup, actor.id if actor else None, row, now),
+                    strict=True))
+
+
+def links(lookup: Lookup, session_id: int, row: Row) -> list[tuple[Any, ...]]:
+    """The ``session_students`` links of ``row`` (:data:`LINK_COLUMNS`), written as session
+    ``session_id``."""
+    d = row.draft
+    if not d.students:
+        return []
+    cancelled = row.status is SessionStatus.CANCELLED
+    forced = row.force_reason is not None
+    return [(session_id, lookup.person_id(e), d.start, d.end, cancelled, forced)
+            for e in d.students]
 
 
 def student_rows(lookup: Lookup, session_id: int, row: Row) -> list[dict[str, Any]]:
-    """The ``session_students`` links of ``row``, written as session ``session_id``."""
-    cancelled = row.status is SessionStatus.CANCELLED
-    forced = row.force_reason is not None
-    return [{"session_id": session_id, "student_id": lookup.person_id(e),
-             "start_at": row.draft.start, "end_at": row.draft.end, "cancelled": cancelled,
-             "forced": forced}
-            for e in row.draft.students]
+    """The ``session_students`` links of ``row``, written as session ``session_id``, by name."""
+    return [dict(zip(LINK_COLUMNS, link, strict=True)) for link in links(lookup, session_id, row)]
 
 
 def written(session_id: int, row: Row, actor: str | None, now: datetime) -> Session:

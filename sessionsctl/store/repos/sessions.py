@@ -17,7 +17,7 @@ from ...core.domain.model import Person, Session, SessionStatus
 from ...core.domain.rules import MAX_SESSION_LENGTH
 from .. import clock
 from ..schema import room_table, session_student_table, session_table, subject_table
-from . import session_writes
+from . import bulk, session_writes
 from .lookup import CHUNK, Lookup
 from .session_reads import (
     SESSION_SELECT,
@@ -176,24 +176,35 @@ class SqlSessions:
     # ------------------------------------------------------------------------ writing
     def insert(self, rows: Sequence[Row]) -> list[Session]:
         """Write the rows; the sessions come back built from what was written (no re-read)."""
+        now = clock.now()
+        ids = self._write(rows, now)
+        actor = self.actor.email if self.actor else None
+        return [session_writes.written(i, r, actor, now) for i, r in zip(ids, rows, strict=True)]
+
+    def add(self, rows: Sequence[Row]) -> list[int]:
+        """Write the rows; only their ids come back, in order (an import's many rows)."""
+        return self._write(rows, clock.now())
+
+    def _write(self, rows: Sequence[Row], now: datetime) -> list[int]:
+        """Each row and its students' links, their ids taken first (:func:`.bulk.new_ids`),
+        in one ``executemany`` per table."""
         if not rows:
             return []
-        unknown = self.lookup.unknown(e for r in rows for e in (r.draft.mentor, *r.draft.students))
+        lookup = self.lookup
+        unknown = lookup.unknown(e for r in rows for e in (r.draft.mentor, *r.draft.students))
         if unknown:
-            self.lookup.people_by_email(unknown)
-        now = clock.now()
-        # One multi-row INSERT … RETURNING; rows are matched back by their unique key.
-        written = self.db.execute(
-            insert(session_table).returning(session_table.c.id, session_table.c.uid,
-                                            session_table.c.recurrence_id),
-            [session_writes.values(self.lookup, self.actor, r, now) for r in rows]).all()
-        ids = {(w.uid, w.recurrence_id): w.id for w in written}
-        links = [s for r in rows
-                 for s in session_writes.student_rows(self.lookup, ids[r.uid, r.recurrence_id], r)]
-        if links:
-            self.db.execute(insert(session_student_table), links)
-        actor = self.actor.email if self.actor else None
-        return [session_writes.written(ids[r.uid, r.recurrence_id], r, actor, now) for r in rows]
+            lookup.people_by_email(unknown)
+        ids = bulk.new_ids(self.db, session_table, len(rows))
+        actor_id = self.actor.id if self.actor else None
+        fields = session_writes.fields
+        bulk.insert_rows(self.db, session_table, ("id", *session_writes.COLUMNS),
+                         [(i, *fields(lookup, actor_id, r, now))
+                          for i, r in zip(ids, rows, strict=True)])
+        links = session_writes.links
+        bulk.insert_rows(self.db, session_student_table, session_writes.LINK_COLUMNS,
+                         [link for i, r in zip(ids, rows, strict=True)
+                          for link in links(lookup, i, r)])
+        return ids
 
     def update(self, session_id: int, row: Row) -> None:
         values = session_writes.values(self.lookup, self.actor, row, clock.now())
