@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 import icalendar
 import pytest
 import recurring_ical_events
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from sessionsctl.core.centre import Centre
@@ -387,6 +387,9 @@ def mutated(draw: st.DrawFn) -> bytes:
 @settings(max_examples=60, deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(data=st.one_of(mutated(), st.binary(max_size=200)))
+# icalendar reads `VALUE=,DATE` as a list and fails on it with an AttributeError.
+@example(data=b"BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nUID:a@b\r\nDTSTART;VALUE=,DATE:\r\n"
+              b"END:VEVENT\r\nEND:VCALENDAR\r\n")
 def test_random_and_mutated_calendars_never_crash_nor_write_partly(desk: Centre,
                                                                    data: bytes) -> None:
     before = (desk.people.list_people(), desk.sessions.find(SessionQuery()), desk.calendar.list_closures())

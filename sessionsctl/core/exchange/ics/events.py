@@ -34,6 +34,9 @@ from .lines import Properties, content_lines
 # A line ``BEGIN:...`` or ``END:...`` among an event's lines (joined by line feeds, which
 # no content line holds): ``\s*(?:BEGIN|END)\s*[;:]`` at the start of one of them.
 _NESTED = re.compile(r"^[^\S\n]*(?:BEGIN|END)[^\S\n]*[;:]", re.IGNORECASE | re.MULTILINE)
+# What icalendar raises for text it cannot read (an AttributeError too: a parameter written
+# `VALUE=,DATE` is read as a list where it expects text).
+UNREADABLE = (ValueError, KeyError, IndexError, TypeError, AttributeError)
 _KNOWN_AT_MOST = 500_000  # distinct lines kept: a bound on memory for odd, huge files
 
 
@@ -77,7 +80,7 @@ class Events:
         for block in blocks:
             try:
                 lines = content_lines(block)
-            except (ValueError, KeyError, IndexError, TypeError) as exc:
+            except UNREADABLE as exc:
                 split.append(exc)
                 continue
             body = lines[1:-1]
@@ -101,7 +104,7 @@ class Events:
             try:
                 made.append(lines_of if isinstance(lines_of, Exception)
                             else self._event(block, lines_of, unknown))
-            except (ValueError, KeyError, IndexError, TypeError) as exc:
+            except UNREADABLE as exc:
                 made.append(exc)
         return made
 
@@ -133,7 +136,7 @@ class Events:
         try:
             parsed = Component.from_ical("BEGIN:VEVENT\r\n" + "\r\n".join(lines)
                                          + "\r\nEND:VEVENT\r\n")
-        except (ValueError, KeyError, IndexError, TypeError):
+        except UNREADABLE:
             return False
         if getattr(parsed, "errors", None) or parsed.subcomponents:
             return False

@@ -17,6 +17,7 @@ from ...domain.timeutil import zone
 from ...schedule import bound
 from ...schedule.recurrence import expand, parse_recurrence
 from ..problems import MAX_PARTICIPANTS, MAX_SEQUENCE, Problem, bounded, whole
+from .events import UNREADABLE
 from .fields import (
     X_LOCATION,
     X_MAX,
@@ -322,7 +323,7 @@ def _vtimezones(data: bytes, found_marks: list[Mark]) -> dict[str, Any] | Proble
     for _kind, line, block in blocks(data, "VTIMEZONE", found_marks):
         try:
             component = Component.from_ical(block)
-        except (ValueError, KeyError, IndexError, TypeError) as exc:
+        except UNREADABLE as exc:
             return Problem(line, None, f"cannot be read: {exc}", unit="line")
         tzid = text(component, "TZID")
         if tzid:
