@@ -73,11 +73,11 @@ def blocks(text: bytes, only: str | None = None,
 def calendar_property(text: bytes, name: str) -> str | None:
     """The value of a property of the VCALENDAR itself (``X-WR-TIMEZONE``), as given before
     its first component; None if it has none there."""
-    marks = _marks(text)
+    marks = _MARK.finditer(text)  # the first two only: not all of them, as _marks finds
     next(marks, None)  # BEGIN:VCALENDAR
     first = next(marks, None)
     wanted = name.upper().encode()
-    for raw in text[:first[3] if first else len(text)].splitlines():
+    for raw in text[:first.start() if first else len(text)].splitlines():
         key, sep, value = raw.partition(b":")
         if sep and key.split(b";", 1)[0].strip().upper() == wanted:
             return value.strip().decode("utf-8", errors="replace") or None
