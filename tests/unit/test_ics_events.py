@@ -9,8 +9,11 @@ from typing import Any
 
 import icalendar
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from sessionsctl.core.exchange.ics import events as events_module
+from sessionsctl.core.exchange.ics import layout
 from sessionsctl.core.exchange.ics import lines as lines_module
 from sessionsctl.core.exchange.ics.events import Event, Events
 from sessionsctl.core.exchange.ics.layout import blocks
@@ -184,3 +187,18 @@ def test_an_event_icalendar_cannot_read_is_its_exception_in_a_batch() -> None:
     first, second, third = Events().parse_many(blocks_)
     assert isinstance(first, Event) and isinstance(third, Event)
     assert isinstance(second, ValueError) and str(second) == str(theirs.value)
+
+
+_MARK_PIECES = st.lists(st.sampled_from(
+    [b"BEGIN:", b"END:", b"begin:", b"eNd:", b"\xef\xbb\xbf", b"\r\n", b"\n", b"\r", b"VEVENT",
+     b"valarm", b"X-1", b" ", b"\t", b":", b"BEGIN", b"\xc3\xa9", b"B", b"END:VCALENDAR"]),
+    max_size=40).map(b"".join)
+
+
+@settings(max_examples=400, deadline=None)
+@given(text=_MARK_PIECES)
+def test_the_begin_and_end_lines_are_those_the_expression_finds(text: bytes) -> None:
+    """The BEGIN/END lines are found by plain searches, then the expression at their line's
+    start: the same ones as the expression tried at every line of the text."""
+    assert [m.span() for m in layout._found(text)] == \
+        [m.span() for m in layout._MARK.finditer(text)]

@@ -34,6 +34,7 @@ The modules, one job each:
 * :mod:`.layout` -- the file as text: whether it is whole, its components and their lines;
 * :mod:`.events` -- each VEVENT parsed, every distinct line of the file parsed once;
 * :mod:`.lines` -- content lines unfolded, cut and made into properties as icalendar does;
+* :mod:`.common` -- date-times and texts of the common forms made as icalendar's parser makes them;
 * :mod:`.properties` -- the values of single properties (text, addresses, date lists);
 * :mod:`.zones` -- which zone a TZID means (IANA, Windows, a file's own VTIMEZONE);
 * :mod:`.recurring` -- a recurring event's rule as our text, or expanded in a file's own zone.

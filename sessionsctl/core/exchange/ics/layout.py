@@ -18,10 +18,29 @@ _MARK = re.compile(rb"^(?:\xef\xbb\xbf)?(BEGIN|END):([A-Za-z0-9-]+)[ \t]*\r?$",
 Mark = tuple[str, str, int, int, int]
 
 
+def _found(text: bytes) -> Iterator[re.Match[bytes]]:
+    """``_MARK.finditer(text)``, without the regular expression trying every line: a mark's
+    line holds ``BEGIN:`` or ``END:`` in any case, which plain searches of the upper-cased
+    text find; the expression is tried at the start of each such line only."""
+    upper = text.upper()
+    found: list[int] = []
+    for word in (b"BEGIN:", b"END:"):
+        at = upper.find(word)
+        while at >= 0:
+            found.append(at - 3 if at >= 3 and upper[at - 3:at] == b"\xef\xbb\xbf" else at)
+            at = upper.find(word, at + 1)
+    found.sort()
+    match = _MARK.match
+    for at in found:
+        mark = match(text, at)
+        if mark is not None:
+            yield mark
+
+
 def _marks(text: bytes) -> Iterator[Mark]:
     """Every BEGIN/END line: (BEGIN or END, component, line number, start, end offset)."""
     line, pos = 1, 0
-    for mark in _MARK.finditer(text):
+    for mark in _found(text):
         line += text.count(b"\n", pos, mark.start())
         pos = mark.start()
         yield (mark.group(1).decode().upper(), mark.group(2).decode().upper(), line,
@@ -54,11 +73,11 @@ def blocks(text: bytes, only: str | None = None,
 def calendar_property(text: bytes, name: str) -> str | None:
     """The value of a property of the VCALENDAR itself (``X-WR-TIMEZONE``), as given before
     its first component; None if it has none there."""
-    marks = _marks(text)
+    marks = _MARK.finditer(text)  # the first two only: not all of them, as _marks finds
     next(marks, None)  # BEGIN:VCALENDAR
     first = next(marks, None)
     wanted = name.upper().encode()
-    for raw in text[:first[3] if first else len(text)].splitlines():
+    for raw in text[:first.start() if first else len(text)].splitlines():
         key, sep, value = raw.partition(b":")
         if sep and key.split(b";", 1)[0].strip().upper() == wanted:
             return value.strip().decode("utf-8", errors="replace") or None

@@ -6,11 +6,12 @@
 line is cut into its name, parameters and value as :meth:`Contentline.parts
 <icalendar.parser.Contentline.parts>` cuts it, and the value is handed to icalendar's own
 parser (:meth:`~icalendar.parser.ical.component.ComponentIcalParser.handle_property`), which
-picks the value type, reads the value and its TZID and builds the property. Only the cutting
-is ours, and only for a line whose name and parameters hold no backslash: it ends at the
-first colon outside a quoted parameter value, where icalendar's ends. The name and
-parameters of such a line are read by icalendar once for each distinct text before the colon
-(``DTSTART;TZID=Europe/London`` comes back in event after event).
+picks the value type, reads the value and its TZID and builds the property. The cutting is
+ours only for a line whose name and parameters hold no backslash: it ends at the first colon
+outside a quoted parameter value, where icalendar's ends. The name and parameters of such a
+line are read by icalendar once for each distinct text before the colon
+(``DTSTART;TZID=Europe/London`` comes back in event after event). A date-time of the forms
+calendars write, and a text, is made by :mod:`.common` as icalendar's parser makes it.
 
 A line icalendar would refuse, or would make into no property, several, or one with an
 error, gives None: :mod:`.events` then leaves the event to icalendar whole, as before.
@@ -24,6 +25,8 @@ from typing import Any
 from icalendar import Component, Parameters
 from icalendar.parser import Contentline as _Contentline
 from icalendar.parser import Contentlines
+
+from .common import date_time, text
 
 try:
     from icalendar.parser import unescape_backslash
@@ -57,6 +60,7 @@ class Properties:
 
     def __init__(self) -> None:
         self._heads: dict[str, tuple[str, Parameters]] = {}
+        self._factories: dict[str, Any] = {}  # a line's value type, by its head
         parser: Any = None  # icalendar's own, one line at a time
         try:
             if unescape_backslash is not None:
@@ -70,30 +74,49 @@ class Properties:
     def parts(self, line: str) -> tuple[str, Parameters, str]:
         """``Contentline(line).parts()``: the name, parameters and unescaped value; raises
         ValueError as it does."""
+        name, params, value, _ = self._cut(line)
+        return name, params, value
+
+    def _cut(self, line: str) -> tuple[str, Parameters, str, str]:
+        """:meth:`parts`, and the text up to the colon when it was cut there by us ("" when
+        icalendar cut the line)."""
         cut = line.find(":") + 1
         if not cut or '"' in line[:cut] or "\\" in line[:cut]:
             head = _HEAD.match(line)
             if head is None:
-                parts: tuple[str, Parameters, str] = Contentline(line).parts()
-                return parts
+                name, params, value = Contentline(line).parts()
+                return name, params, value, ""
             cut = head.end()
         known = self._heads.get(line[:cut])
         if known is None:
             if len(self._heads) > _HEADS_AT_MOST:
                 self._heads.clear()
+                self._factories.clear()
             # icalendar's cut of the text up to the colon gives the line's name and
             # parameters (it reads the line up to there alike); a refusal is told as
             # icalendar tells it of the whole line.
             try:
                 name, params, _ = Contentline(line[:cut]).raw_parts()
             except ValueError:
-                whole: tuple[str, Parameters, str] = Contentline(line).parts()
-                return whole
+                name, params, value = Contentline(line).parts()
+                return name, params, value, ""
             known = self._heads[line[:cut]] = (name, params)
         name, params = known
         copied = Parameters({key: value[:] if isinstance(value, list) else value
                              for key, value in params.items()}) if params else Parameters()
-        return name, copied, unescape_backslash(line[cut:])
+        return name, copied, unescape_backslash(line[cut:]), line[:cut]
+
+    def _common(self, name: str, params: Parameters, value: str, head: str) -> Any:
+        """The property of a date-time or text line, made by :mod:`.common` with the value
+        type icalendar's parser picks for its name and parameters; None if it is icalendar's
+        to read."""
+        factory = self._factories.get(head) if head else None
+        if factory is None:
+            factory = self._parser.get_factory_for_property(name, params)
+            if head:
+                self._factories[head] = factory
+        made = date_time(name, params, value, factory)
+        return made if made is not None else text(name, params, value, factory)
 
     def made(self, line: str) -> tuple[str, Any] | None:
         """The (upper-case name, property) icalendar makes of ``line`` in a VEVENT; None when
@@ -103,10 +126,13 @@ class Properties:
             return None
         event = parser.component
         try:
-            name, params, value = self.parts(line)
+            name, params, value, head = self._cut(line)
             uname = name.upper()
             if uname in ("BEGIN", "END"):
                 return None
+            prop = self._common(uname, params, value, head)
+            if prop is not None:
+                return uname, prop
             parser.handle_property(uname, params, value, Contentline(line))
             if len(event) != 1 or event.errors or event.subcomponents:
                 return None

@@ -23,24 +23,48 @@ def _rules(event: Any) -> list[Any]:
     return rules_ if isinstance(rules_, list) else [rules_]
 
 
+def _read_once(zones: FileZones, key: tuple[Any, ...], prop: Any, read: Any) -> Any:
+    """``read()`` of a property events share, read once (the property is kept with it: no
+    identity is taken by another)."""
+    found = zones.read_from.get(key)
+    if found is None:
+        found = zones.read_from[key] = (prop, read())
+    return found[1]
+
+
+def _rule_line(item: Any) -> str:
+    value = item.to_ical() if hasattr(item, "to_ical") else item
+    return "RRULE:" + (value.decode() if isinstance(value, bytes) else str(value))
+
+
+def _stamp_lines(prop: Any, name: str, tz: str, zones: FileZones) -> list[str]:
+    """The lines of one EXDATE or RDATE property, in wall times of ``tz``."""
+    zone_ = zone(tz)
+    lines = []
+    for value, params in stamps({name: prop}, name):
+        if isinstance(value, datetime):
+            instant, _ = zones.instant(value, params, name)
+            lines.append(f"{name}:{instant.astimezone(zone_):%Y%m%dT%H%M%S}")
+        elif isinstance(value, date):
+            lines.append(f"{name};VALUE=DATE:{value:%Y%m%d}")
+        else:
+            raise InvalidInput(f"cannot read {value!r}", field=name)
+    return lines
+
+
 def rule_text(event: Any, tz: str, zones: FileZones) -> str | None:
-    """The event's RRULE, EXDATEs and RDATEs as lines in wall times of ``tz``."""
+    """The event's RRULE, EXDATEs and RDATEs as lines in wall times of ``tz``; each
+    property read once for the events that share it."""
     if event.get("RRULE") is None:
         return None
-    lines = []
-    for item in _rules(event):
-        value = item.to_ical() if hasattr(item, "to_ical") else item
-        lines.append("RRULE:" + (value.decode() if isinstance(value, bytes) else str(value)))
-    zone_ = zone(tz)
+    lines = [_read_once(zones, ("RRULE", id(item)), item, lambda item=item: _rule_line(item))
+             for item in _rules(event)]
     for name in ("EXDATE", "RDATE"):
-        for value, params in stamps(event, name):
-            if isinstance(value, datetime):
-                instant, _ = zones.instant(value, params, name)
-                lines.append(f"{name}:{instant.astimezone(zone_):%Y%m%dT%H%M%S}")
-            elif isinstance(value, date):
-                lines.append(f"{name};VALUE=DATE:{value:%Y%m%d}")
-            else:
-                raise InvalidInput(f"cannot read {value!r}", field=name)
+        found = event.get(name)
+        for prop in found if isinstance(found, list) else [found] if found is not None else []:
+            lines.extend(_read_once(
+                zones, (name, id(prop), tz), prop,
+                lambda prop=prop, name=name: _stamp_lines(prop, name, tz, zones)))
     return "\n".join(lines)
 
 
