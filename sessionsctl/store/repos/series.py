@@ -27,12 +27,12 @@ def _series(r: Any) -> Series:
                   sequence=r.sequence, origin_id=r.origin_id)
 
 
-def _values(series: Series) -> dict[str, Any]:
+def _values(series: Series, now: datetime) -> dict[str, Any]:
     return {"uid": series.uid, "rrule": series.rule, "dtstart": series.dtstart.isoformat(),
             "tz": series.tz, "duration_minutes": int(series.duration.total_seconds() // 60),
             "template": series.template, "expanded_until": series.expanded_until,
             "sequence": series.sequence, "origin_id": series.origin_id,
-            "modified_at": clock.now()}
+            "modified_at": now}
 
 
 class SqlSeries:
@@ -48,11 +48,10 @@ class SqlSeries:
         ids = bulk.new_ids(self.db, series_table, len(series))
         now = clock.now()
         actor_id = self.actor.id if self.actor else None
-        bulk.insert_rows(self.db, series_table, _COLUMNS, [
-            (i, s.uid, s.rule, s.dtstart.isoformat(), s.tz,
-             int(s.duration.total_seconds() // 60), s.template, s.expanded_until, s.sequence,
-             s.origin_id, now, now, actor_id)
-            for i, s in zip(ids, series, strict=True)])
+        rows = ({**_values(s, now), "id": i, "created_at": now, "created_by_id": actor_id}
+                for i, s in zip(ids, series, strict=True))
+        bulk.insert_rows(self.db, series_table, _COLUMNS,
+                         [tuple(row[c] for c in _COLUMNS) for row in rows])
         return ids
 
     def get(self, series_id: int, *, lock: bool = False) -> Series | None:
@@ -64,7 +63,7 @@ class SqlSeries:
 
     def update(self, series: Series) -> None:
         self.db.execute(update(series_table).where(series_table.c.id == series.id)
-                        .values(_values(series)))
+                        .values(_values(series, clock.now())))
 
     def all(self, *, expanded_before: datetime | None = None) -> list[Series]:
         query = select(series_table).order_by(series_table.c.id)
