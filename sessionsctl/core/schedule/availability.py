@@ -87,17 +87,17 @@ def outside_availability(draft: SessionDraft | Session, windows: Sequence[Availa
     neither set is available at any time (but time off still counts).
     """
     found = []
-    mentor = named(draft.mentor, people)
-    on_day = _dated_on(dated, draft.start)
+    on_day = _dated_on(dated, draft.start) if dated else None
     spans = on_day if on_day else _windows_on(windows, draft.start) if windows else None
     if spans is not None and not any(a <= draft.start and draft.end <= b for a, b in spans):
         found.append(Conflict("availability", draft.start,
-                              f"{mentor} is not available then (see availability list)"))
+                              f"{named(draft.mentor, people)} is not available then "
+                              "(see availability list)"))
     for off in time_off:
         if overlaps(draft.start, draft.end, off.start, off.end):
             reason = f": {off.reason}" if off.reason else ""
             found.append(Conflict("availability", draft.start,
-                                  f"{mentor} is on time off{reason}"))
+                                  f"{named(draft.mentor, people)} is on time off{reason}"))
     return found
 
 
