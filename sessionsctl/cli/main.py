@@ -13,7 +13,7 @@ import typer
 from typer.core import TyperGroup
 
 from .. import __version__, config
-from ..core.domain.errors import SessionsctlError
+from ..core.domain.errors import InvalidInput, SessionsctlError
 
 if TYPE_CHECKING:
     from .context import Cli
@@ -311,6 +311,12 @@ def _tui(ctx: typer.Context) -> None:
     """
     state: Cli = ctx.obj
     _ = state.tz  # an unknown --tz is refused before the screen opens
+    if not (sys.stdin.isatty() and sys.stdout.isatty()):
+        # Without a terminal the screen can neither be drawn nor read keys: it would wait
+        # for ever, writing escape codes into a file or a pipe.
+        raise InvalidInput("the front desk needs a terminal, and its input or output is "
+                           "redirected here; scripts use the other commands (--help lists "
+                           "them)")
     # Imported here only, so Textual loads for this command alone. The one import from the
     # command line into the TUI is this launch (pyproject.toml lets it past import-linter).
     from ..tui.app import run

@@ -111,8 +111,9 @@ def _waitlist(state: Cli, waitlist: Waitlist) -> None:
 @app.command("open")
 def open_(ctx: typer.Context, session_id: SessionId,
           seats: Annotated[int | None, typer.Option(
-              "--seats", min=1, help="How many may register (default: its --max, else by "
-                                     "type: individual 1, group 10, workshop 50).")] = None,
+              "--seats", min=1, help="How many may register, at most its room's seats "
+                                     "(default: its --max, else by type: individual 1, group "
+                                     "10, workshop 50).")] = None,
           until: Annotated[str | None, typer.Option(
               "--until", help="When registration closes (default: the start).")] = None,
           json_output: JsonOption = False) -> None:
@@ -121,7 +122,7 @@ def open_(ctx: typer.Context, session_id: SessionId,
 
     Examples:
 
-    - `sessionsctl session open 42 --seats 25`
+    - `sessionsctl session open 42 --seats 12`
     - `sessionsctl session open 42 --until "2027-01-11 18:00"`
     """
     state = cli(ctx, json_output)

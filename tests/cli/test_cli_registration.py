@@ -115,3 +115,20 @@ def test_registration_refusals(seeded: Seeded) -> None:
                                              seeded.kim).stderr
     run.ok("session", "cancel", sid, "--no-notify")
     assert "not open" in run.fails(2, "session", "register", sid, "--for", seeded.kim).stderr
+
+
+def test_seats_offered_are_never_more_than_the_room_seats(seeded: Seeded) -> None:
+    """A session holds no more students than its room seats: opening it with more seats than
+    that is refused, naming the room, and opening it without a number offers the room's."""
+    run = seeded.run
+    s = seeded.book(FUTURE, title="Workshop",
+                    extra=["--type", "workshop", "--room", seeded.room, "--no-notify"])
+    sid = str(s["id"])
+    refused = run.fails(2, "session", "open", sid, "--seats", "25")
+    assert "25 is more than room Room 2 seats (2)" in refused.stderr
+    assert run.json("session", "show", sid)["max_participants"] is None  # nothing changed
+    opened = run.json("session", "open", sid)  # a workshop's 50, cut to the room's 2
+    assert opened["session"]["seats"] == "0/2"
+    run.ok("session", "enrol", sid, seeded.sam, seeded.kim, "--no-notify")
+    waiting = run.json("session", "register", sid, "--for", seeded.lee)
+    assert waiting["waitlist_place"] == 1 and waiting["seats"] == "2/2"

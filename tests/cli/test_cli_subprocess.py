@@ -157,8 +157,9 @@ def _add(start: str) -> list[str]:
     (5, _add(f"{DAY} 18:00"), {"as_": "sam@example.org"}, "sam@example.org"),
     (1, ["person", "list"], {"db": "postgresql+psycopg://postgres@127.0.0.1:1/test"},
      "cannot open database"),
+    (2, ["tui"], {}, "the front desk needs a terminal"),  # output piped: no screen to draw
 ], ids=["usage", "invalid", "unsupported-db", "conflict", "not-found", "not-permitted",
-        "unreachable-db"])
+        "unreachable-db", "tui-without-a-terminal"])
 def test_exit_codes(booked: Sessionsctl, code: int, args: list[str], kwargs: dict,
                     mentions: str) -> None:
     assert mentions in booked.expect(code, *args, **kwargs).stderr

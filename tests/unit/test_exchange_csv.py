@@ -173,6 +173,8 @@ def test_dry_run_writes_nothing(desk: Centre) -> None:
     (GOOD.encode()[:-40], "field"),
     (HEADER.encode() + b'"Algebra,2027-01-05 16:00,60,ada@example.org,,,,,,\n', "quote"),
     (b"", "empty"),
+    (b"\xef\xbb\xbfBEGIN:VCALENDAR\r\nVERSION:2.0\r\nEND:VCALENDAR\r\n",
+     "is an iCalendar file, not CSV: import it with `sessionsctl import ics`"),
 ])
 def test_malformed_files_exit_2_and_write_nothing(desk: Centre, data: bytes, reason: str) -> None:
     before = state(desk)

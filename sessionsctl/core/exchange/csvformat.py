@@ -293,6 +293,9 @@ def _columns(header: list[str] | None) -> tuple[list[str], list[Problem]]:
     if not header or not any(h.strip() for h in header):
         return [], [Problem(None, None, "is empty (expected a header row)")]
     names = [h.strip().lower() for h in header]
+    if names[0].lstrip("\ufeff") == "begin:vcalendar":  # a calendar given to the CSV reader
+        return names, [Problem(1, None, "is an iCalendar file, not CSV: import it with "
+                                        "`sessionsctl import ics`")]
     missing = [c for c in REQUIRED if c not in names]
     if "end" not in names and "duration" not in names:
         missing.append("end or duration")

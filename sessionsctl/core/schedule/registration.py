@@ -132,9 +132,19 @@ class Registration:
                 raise InvalidInput("registration would close before now", field="until")
             if closes > before.end:
                 raise InvalidInput("registration must close by the session's end", field="until")
+            # A session holds no more students than its room seats (roster.seats): seats it
+            # is opened with are a promise to those registering, so none are offered past it.
+            room = uow.rooms.get(before.room) if before.room else None
+            most = room.capacity if room is not None else None
+            if seats is not None and room is not None and most is not None and seats > most:
+                raise InvalidInput(f"{seats} is more than room {room.name} seats ({most}): "
+                                   f"open it with {most} or fewer, or move it to a larger "
+                                   "room", field="seats")
             limit = seats if seats is not None else (
                 before.max_participants if before.max_participants is not None
                 else DEFAULT_SEATS[before.type])
+            if seats is None and most is not None:
+                limit = min(limit, most)
             if limit < 1 or limit < len(before.students):
                 raise InvalidInput(f"must be at least 1 and the {len(before.students)} "
                                    "students it has", field="seats")
