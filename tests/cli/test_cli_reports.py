@@ -51,6 +51,9 @@ def test_mark_list_and_mark_all(seeded: Seeded, lessons: dict[str, int]) -> None
     assert listed == {seeded.sam: "present", seeded.kim: "late"}
     table = run.ok("attendance", "list", one).stdout
     assert "16:12" in table and "bus" in table
+    # Marked with no acting person: by the local operator, as `session show` says it.
+    assert {m["recorded_by"] for m in run.json("attendance", "list", one)} == {None}
+    assert table.count("local operator") == 2
 
 
 def test_a_session_to_come_is_marked_only_with_force(seeded: Seeded,
