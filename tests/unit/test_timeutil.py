@@ -204,6 +204,13 @@ def test_parse_bound_rejects_what_is_neither_a_day_nor_a_time(text: str) -> None
     assert err.value.field == "to"
 
 
+def test_what_cannot_be_read_says_whether_a_day_alone_would_do() -> None:
+    with pytest.raises(InvalidInput, match="as a day or a time \\(e.g. 2026-12-01, tomorrow,"):
+        parse_bound("not a date", LONDON, field="from")
+    with pytest.raises(InvalidInput, match="as a time \\(e.g. 2026-12-01 16:00,"):
+        parse_instant("not a date", LONDON, field="start", need_time=True)
+
+
 # ------------------------------------------------------------------------ the rest
 
 def test_parse_day() -> None:

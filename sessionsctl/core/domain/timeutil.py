@@ -119,7 +119,10 @@ def parse_instant(text: str, tz: ZoneInfo, *, field: str = "time",
         return localize(datetime.combine(day or base.date(), at), tz)
     found = read_typed(raw, base) if raw else None
     if found is None:
-        raise InvalidInput(f"cannot read {text!r} as a time ({EXAMPLES})", field=field)
+        # Where a day alone is read as its midnight (a range's --from), say a day will do.
+        what = ("a time", EXAMPLES) if need_time else (
+            "a day or a time", f"e.g. 2026-12-01, tomorrow, {EXAMPLES.removeprefix('e.g. ')}")
+        raise InvalidInput(f"cannot read {text!r} as {what[0]} ({what[1]})", field=field)
     if found.at is None and need_time:
         raise _no_time(text, field)
     within_years(found.day, field, shown=raw)
