@@ -86,7 +86,7 @@ def list_(ctx: typer.Context, session_id: SessionId, json_output: JsonOption = F
         f"Attendance of session #{session_id}", ("Student", "Status", "In", "Out", "Note", "By"),
         ((a.student, a.status.value, render.hhmm(a.check_in, state.tz) if a.check_in else "",
           render.hhmm(a.check_out, state.tz) if a.check_out else "", a.note,
-          a.recorded_by or "local operator")
+          render.by(a.recorded_by))
          for a in marks)))
 
 

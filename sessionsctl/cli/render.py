@@ -67,6 +67,12 @@ def file_console(handle: TextIO) -> Console:
     return _Console(file=handle, highlight=False, color_system=None, emoji=False)
 
 
+
+def by(email: str | None) -> str:
+    """Who did something, as a listing says it: no acting person is the local operator."""
+    return email or "local operator"
+
+
 STATUS_STYLE = {
     SessionStatus.SCHEDULED: "cyan",
     SessionStatus.IN_PROGRESS: "bold yellow",

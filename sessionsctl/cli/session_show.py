@@ -101,8 +101,8 @@ def show(ctx: typer.Context, session_id: Annotated[int, typer.Argument(help="Ses
          if s.cost is not None or paid else None),
         ("Series", s.series_id), ("Cancelled because", s.cancel_reason),
         ("Forced because", s.force_reason),
-        ("Created", f"{render.when(s.created_at, tz)} by {s.created_by or 'local operator'}"),
-        ("Modified", f"{render.when(s.modified_at, tz)} by {s.modified_by or 'local operator'}"),
+        ("Created", f"{render.when(s.created_at, tz)} by {render.by(s.created_by)}"),
+        ("Modified", f"{render.when(s.modified_at, tz)} by {render.by(s.modified_by)}"),
     ]
     render.out.print(render.table(f"Session #{s.id}", ("Field", "Value"),
                                   ((k, v) for k, v in rows if v not in (None, ""))))

@@ -120,9 +120,9 @@ def parse_instant(text: str, tz: ZoneInfo, *, field: str = "time",
     found = read_typed(raw, base) if raw else None
     if found is None:
         # Where a day alone is read as its midnight (a range's --from), say a day will do.
-        what = ("a time", EXAMPLES) if need_time else (
+        what, examples = ("a time", EXAMPLES) if need_time else (
             "a day or a time", f"e.g. 2026-12-01, tomorrow, {EXAMPLES.removeprefix('e.g. ')}")
-        raise InvalidInput(f"cannot read {text!r} as {what[0]} ({what[1]})", field=field)
+        raise InvalidInput(f"cannot read {text!r} as {what} ({examples})", field=field)
     if found.at is None and need_time:
         raise _no_time(text, field)
     within_years(found.day, field, shown=raw)

@@ -20,7 +20,8 @@ from ..domain.serialize import record
 from ..mail.notices import Notice, NoticeKind
 from ..names import Names
 from .booking import draft_of, retry_race
-from .roster import Roster, seats
+from .roster import Roster
+from .roster import seats as seat_limit
 from .sessions import get_session
 
 if TYPE_CHECKING:
@@ -49,7 +50,7 @@ class Waitlist:
 def free_seats(uow: UnitOfWork, session: Session) -> int | None:
     """How many more students the session may take (None: no limit)."""
     room = uow.rooms.get(session.room) if session.room else None
-    limit = seats(session, room)
+    limit = seat_limit(session, room)
     return None if limit is None else max(limit - session.seats_taken, 0)
 
 
@@ -132,19 +133,18 @@ class Registration:
                 raise InvalidInput("registration would close before now", field="until")
             if closes > before.end:
                 raise InvalidInput("registration must close by the session's end", field="until")
+            wanted = seats if seats is not None else (
+                before.max_participants if before.max_participants is not None
+                else DEFAULT_SEATS[before.type])
             # A session holds no more students than its room seats (roster.seats): seats it
             # is opened with are a promise to those registering, so none are offered past it.
             room = uow.rooms.get(before.room) if before.room else None
-            most = room.capacity if room is not None else None
-            if seats is not None and room is not None and most is not None and seats > most:
-                raise InvalidInput(f"{seats} is more than room {room.name} seats ({most}): "
-                                   f"open it with {most} or fewer, or move it to a larger "
+            limit = seat_limit(replace(before, max_participants=wanted), room)
+            assert limit is not None
+            if seats is not None and limit < seats and room is not None:
+                raise InvalidInput(f"{seats} is more than room {room.name} seats ({limit}): "
+                                   f"open it with {limit} or fewer, or move it to a larger "
                                    "room", field="seats")
-            limit = seats if seats is not None else (
-                before.max_participants if before.max_participants is not None
-                else DEFAULT_SEATS[before.type])
-            if seats is None and most is not None:
-                limit = min(limit, most)
             if limit < 1 or limit < len(before.students):
                 raise InvalidInput(f"must be at least 1 and the {len(before.students)} "
                                    "students it has", field="seats")
